@@ -1,0 +1,61 @@
+/** What the rest of tsdbt needs from a ClickHouse connection. Only src/adapter talks to ClickHouse. */
+
+export interface Capabilities {
+  /** `EXCHANGE TABLES a AND b` (needs an Atomic database). Otherwise a double RENAME is used. */
+  readonly exchangeTables: boolean;
+  /** `CREATE OR REPLACE VIEW`. Otherwise DROP + CREATE. */
+  readonly createOrReplaceView: boolean;
+  /** Server-side `{name:Type}` query parameters. Otherwise values are inlined as escaped literals. */
+  readonly queryParameters: boolean;
+  /** `JSONExtract*` functions (recent servers); old ones only have `visitParamExtract*`. */
+  readonly jsonExtract: boolean;
+  /** Lightweight `DELETE FROM`. Otherwise `ALTER TABLE … DELETE` (a mutation). */
+  readonly lightweightDelete: boolean;
+}
+
+export type QueryParams = Record<string, unknown>;
+
+export interface ExecuteOptions {
+  /** Per-statement ClickHouse settings. */
+  settings?: Record<string, string | number | boolean>;
+  params?: QueryParams;
+  /** Abort the statement (client side) when this signal fires. */
+  signal?: AbortSignal;
+}
+
+export interface RelationInfo {
+  database: string;
+  name: string;
+  /** ClickHouse engine, e.g. `MergeTree`, `View`, `MaterializedView`. */
+  engine: string;
+  kind: 'table' | 'view' | 'materialized_view' | 'dictionary';
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+export interface AdapterResponse {
+  /** Statement summary as reported by the server, when known. */
+  rowsWritten?: number;
+  queryId?: string;
+}
+
+export interface Adapter {
+  readonly type: 'chdb' | 'clickhouse';
+  readonly capabilities: Capabilities;
+  /** A human description of where this adapter connects, with no secrets (`chdb at .tsdbt/chdb`, `http://host:8123 as user`). */
+  readonly description: string;
+  /** Runs one statement that returns no rows (DDL, INSERT … SELECT). */
+  execute(sql: string, options?: ExecuteOptions): Promise<AdapterResponse>;
+  /** Runs one SELECT and returns its rows as objects. */
+  query<T = Record<string, unknown>>(sql: string, options?: ExecuteOptions): Promise<T[]>;
+  /** Inserts rows (objects keyed by column name) into `database.table`. */
+  insert(database: string, table: string, rows: readonly Record<string, unknown>[], options?: ExecuteOptions): Promise<AdapterResponse>;
+  serverVersion(): Promise<string>;
+  /** All relations of one database, in a single round trip. */
+  listRelations(database: string): Promise<RelationInfo[]>;
+  listColumns(database: string, table: string): Promise<ColumnInfo[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,110 @@
+/**
+ * Every error a user can see is a TsdbtError: a stable code, a full-sentence message,
+ * where it happened (file:line) and what to do about it. The CLI prints these without
+ * a stack trace; anything else reaching the top is a bug and is reported as one.
+ */
+
+/** Stable error codes. 1xxx config, 2xxx compile, 3xxx graph/selection, 4xxx database, 5xxx ingest, 9xxx internal. */
+export const ErrorCodes = {
+  // 1xxx: configuration (project.yml, profiles.yml, CLI flags)
+  CONFIG_FILE_MISSING: 'TSDBT1001',
+  CONFIG_YAML_INVALID: 'TSDBT1002',
+  CONFIG_INVALID: 'TSDBT1003',
+  PROFILE_NOT_FOUND: 'TSDBT1004',
+  TARGET_NOT_FOUND: 'TSDBT1005',
+  ENV_VAR_MISSING: 'TSDBT1006',
+  VARS_INVALID: 'TSDBT1007',
+  USAGE: 'TSDBT1008',
+  PROPERTIES_INVALID: 'TSDBT1009',
+  // 2xxx: compiling models and macros
+  TEMPLATE_SYNTAX: 'TSDBT2001',
+  TEMPLATE_RENDER: 'TSDBT2002',
+  UNKNOWN_REF: 'TSDBT2003',
+  UNKNOWN_SOURCE: 'TSDBT2004',
+  DUPLICATE_NODE: 'TSDBT2005',
+  MODEL_CONFIG_INVALID: 'TSDBT2006',
+  COMPILER_ERROR_RAISED: 'TSDBT2007',
+  // 3xxx: graph and selection
+  CYCLE: 'TSDBT3001',
+  SELECTOR_INVALID: 'TSDBT3002',
+  NOTHING_SELECTED: 'TSDBT3003',
+  // 4xxx: database
+  CONNECTION_FAILED: 'TSDBT4001',
+  SQL_ERROR: 'TSDBT4002',
+  ENGINE_LOCKED: 'TSDBT4003',
+  AUTH_FAILED: 'TSDBT4004',
+  TIMEOUT: 'TSDBT4005',
+  UNSUPPORTED_BY_SERVER: 'TSDBT4006',
+  // 5xxx: ingestion
+  INGEST_FETCH_FAILED: 'TSDBT5001',
+  INGEST_INVALID_PAYLOAD: 'TSDBT5002',
+  INGEST_CONFIG_INVALID: 'TSDBT5003',
+  INGEST_LANDING_FAILED: 'TSDBT5004',
+  // 9xxx: internal
+  INTERNAL: 'TSDBT9001',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface TsdbtErrorOptions {
+  code: ErrorCode;
+  message: string;
+  file?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+  hint?: string | undefined;
+  cause?: unknown;
+  /** Further errors found in the same pass (config and compile errors are collected, not thrown one by one). */
+  related?: TsdbtError[];
+}
+
+export class TsdbtError extends Error {
+  readonly code: ErrorCode;
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  readonly hint: string | undefined;
+  readonly related: TsdbtError[];
+
+  constructor(options: TsdbtErrorOptions) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TsdbtError';
+    this.code = options.code;
+    this.file = options.file;
+    this.line = options.line;
+    this.column = options.column;
+    this.hint = options.hint;
+    this.related = options.related ?? [];
+  }
+
+  /** `models/people.sql:12` or just the file, or undefined. */
+  get location(): string | undefined {
+    if (this.file === undefined) return undefined;
+    return this.line === undefined ? this.file : `${this.file}:${this.line}`;
+  }
+
+  /** All errors carried by this one: itself first, then the related ones. */
+  all(): TsdbtError[] {
+    return [this, ...this.related];
+  }
+}
+
+/** Throws one error standing for all of `errors` (the first leads, the others ride along). */
+export function throwCollected(errors: TsdbtError[]): void {
+  const [first, ...rest] = errors;
+  if (first === undefined) return;
+  throw new TsdbtError({
+    code: first.code,
+    message: first.message,
+    file: first.file,
+    line: first.line,
+    column: first.column,
+    hint: first.hint,
+    cause: first.cause,
+    related: [...first.related, ...rest],
+  });
+}
+
+export function isTsdbtError(value: unknown): value is TsdbtError {
+  return value instanceof TsdbtError;
+}
