@@ -5,21 +5,87 @@ interface ErrorLike {
   code?: unknown;
   type?: unknown;
   cause?: unknown;
+  errors?: unknown;
+  name?: unknown;
 }
 
 /** ClickHouse server error codes that mean "your credentials are wrong". */
-const AUTH_CODES = new Set(['192', '193', '194', '516']);
+const AUTH_CODES: Record<string, string> = {
+  '192': 'the user does not exist',
+  '193': 'the password is wrong',
+  '194': 'the user needs a password',
+  '195': 'the user may not connect from this address',
+  '516': 'the user does not exist or the password is wrong',
+};
 const LOCK_CODE = '76';
+const READONLY_CODE = '164';
+/** TIMEOUT_EXCEEDED: a server-side limit such as `max_execution_time`. */
+const SERVER_TIMEOUT_CODE = '159';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+/** Node error codes of connections that failed before or while talking to the server. */
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused (nothing listens on that port)',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved right now',
+  ETIMEDOUT: 'the server did not accept the connection in time',
+  ECONNRESET: 'the connection was closed by the other side',
+  EPIPE: 'the connection was closed by the other side',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  EPROTO: 'the TLS handshake failed (is `secure` right for this port?)',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the TLS handshake failed (is `secure` right for this port?)',
+};
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 export interface TranslateContext {
-  /** Where the adapter connects, without secrets. */
+  /** Where the adapter connects, without secrets (`http://host:8123 as user`, `chdb at .tsdbt/chdb`). */
   where: string;
   /** The statement that failed, if any. */
   sql?: string | undefined;
   /** Strings to cut out of any message (passwords). */
   secrets: readonly string[];
+  /** For server targets: the user logging in, named in authentication errors. */
+  user?: string | undefined;
+  /** For server targets: `host:port`, named in connection and authentication errors. */
+  server?: string | undefined;
+  /** The request timeout in force, named in timeout errors. */
+  timeoutMs?: number | undefined;
+}
+
+/** A ClickHouse server error: its numeric code, its message, and its name when the server sends one. */
+export interface ServerError {
+  code: string;
+  message: string;
+  type?: string | undefined;
+}
+
+/**
+ * Reads the server's error out of whatever the client threw.
+ *
+ * @clickhouse/client 1.23 parses only the modern format, `Code: 62. DB::Exception: … (SYNTAX_ERROR)`,
+ * into a ClickHouseError with `code`. Older servers (Debian's 18.16) answer
+ * `Code: 62, e.displayText() = DB::Exception: …, e.what() = DB::Exception`, which the client leaves
+ * as a plain Error; both forms are recognised here.
+ */
+export function parseServerError(error: unknown): ServerError | undefined {
+  const e = (error ?? {}) as ErrorLike;
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (typeof e.code === 'string' && /^\d+$/.test(e.code)) {
+    return { code: e.code, message: message.trim(), type: typeof e.type === 'string' ? e.type : undefined };
+  }
+  const old = /Code: (\d+), e\.displayText\(\) = (?:DB::Exception: )?([\s\S]*?)(?:, e\.what\(\) = [\w:]+)?\s*$/.exec(message);
+  if (old) return { code: old[1]!, message: old[2]!.trim() };
+  const modern = /Code: (\d+)\. DB::Exception: ([\s\S]*?)(?: \(([A-Z][A-Z0-9_]+)\))?(?: \(version [^)]*\))?\.?\s*$/.exec(message);
+  if (modern) return { code: modern[1]!, message: modern[2]!.trim(), type: modern[3] };
+  return undefined;
 }
 
 /** Turns whatever the client threw into a TsdbtError a person can act on. */
@@ -27,53 +93,147 @@ export function translateError(error: unknown, context: TranslateContext): Tsdbt
   if (error instanceof TsdbtError) return error;
   const e = (error ?? {}) as ErrorLike;
   const raw = redact(String(e.message ?? error), context.secrets);
-  const code = String(e.code ?? networkCode(e) ?? '');
+  const server = parseServerError(error);
 
-  if (code === LOCK_CODE || /Cannot lock file/i.test(raw)) {
+  if (server?.code === LOCK_CODE || /Cannot lock file/i.test(raw)) {
     return new TsdbtError({
       code: ErrorCodes.ENGINE_LOCKED,
-      message: `The embedded database (${context.where}) is in use by another process.`,
+      message: `The embedded database (${context.where}) is in use by another process, which holds its lock.`,
       hint: 'Wait for the other tsdbt command to finish, or point this target at another `path` in profiles.yml.',
       cause: error,
     });
   }
-  if (AUTH_CODES.has(code) || /Authentication failed|Wrong password|password is incorrect/i.test(raw)) {
-    return new TsdbtError({
-      code: ErrorCodes.AUTH_FAILED,
-      message: `ClickHouse refused the credentials at ${context.where}: ${firstLine(raw)}`,
-      hint: 'Check `user` and `password` in profiles.yml (or the environment variable they read).',
-      cause: error,
-    });
-  }
-  if (NETWORK_CODES.has(code)) {
-    return new TsdbtError({
-      code: ErrorCodes.CONNECTION_FAILED,
-      message: `Could not reach ClickHouse at ${context.where} (${code}).`,
-      hint: 'Check that the server is running and that `host`, `port` and `secure` in profiles.yml are right; `tsdbt debug` tests the connection.',
-      cause: error,
-    });
-  }
-  if (/timeout|timed out/i.test(raw) && !/^\d+$/.test(code)) {
+  if (server !== undefined) return translateServerError(server, error, context);
+
+  const network = networkCode(e);
+  if (network !== undefined) return translateNetworkError(network, raw, error, context);
+
+  if (/^Timeout error\.?$/i.test(raw.trim()) || e.name === 'TimeoutError') {
+    const within = context.timeoutMs === undefined ? 'in time' : `within ${context.timeoutMs} ms`;
     return new TsdbtError({
       code: ErrorCodes.TIMEOUT,
-      message: `ClickHouse at ${context.where} did not answer in time: ${firstLine(raw)}`,
-      hint: 'Raise `send_receive_timeout` in profiles.yml, or make the query cheaper.',
+      message: `ClickHouse at ${serverName(context)} did not answer ${within}, so the statement was abandoned.`,
+      hint: 'Raise `send_receive_timeout` for this target in profiles.yml, or make the statement cheaper. The server may still be running it (see system.processes).',
       cause: error,
     });
   }
-  const serverCode = /^\d+$/.test(code) ? ` (ClickHouse error ${code}${typeof e.type === 'string' ? ` ${e.type}` : ''})` : '';
+  if (/The user aborted a request/i.test(raw) || e.name === 'AbortError') {
+    return new TsdbtError({
+      code: ErrorCodes.SQL_ERROR,
+      message: `The statement sent to ${context.where} was cancelled before it finished.`,
+      cause: error,
+    });
+  }
+  if (context.server !== undefined && !looksLikeClickhouse(raw)) {
+    // An HTTP error whose body is not a ClickHouse error: a proxy, a load balancer, or another service on that port.
+    const body = firstLine(raw).trim();
+    return new TsdbtError({
+      code: ErrorCodes.CONNECTION_FAILED,
+      message: `The server at ${context.server} answered, but not like ClickHouse${body === '' ? ' (an error with an empty body)' : `: ${body}`}.`,
+      hint: 'Check `host`, `port` and `secure` in profiles.yml: the port must be ClickHouse\'s HTTP(S) port (8123 or 8443 by default), not the native one (9000) or a proxy.',
+      cause: error,
+    });
+  }
   return new TsdbtError({
     code: ErrorCodes.SQL_ERROR,
-    message: `Database error${serverCode}: ${firstLine(raw)}`,
+    message: `The database at ${context.where} failed: ${firstLine(raw)}`,
     hint: context.sql === undefined ? undefined : 'The statement that failed is shown with --debug and written to logs.',
     cause: error,
   });
 }
 
-function networkCode(e: ErrorLike): string | undefined {
-  const cause = e.cause as ErrorLike | undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
+function translateServerError(server: ServerError, error: unknown, context: TranslateContext): TsdbtError {
+  const text = sentence(redact(firstLine(server.message), context.secrets));
+  const label = `ClickHouse error ${server.code}${server.type === undefined ? '' : ` ${server.type}`}`;
+  const authReason = AUTH_CODES[server.code];
+  if (authReason !== undefined) {
+    const user = context.user === undefined ? 'the configured user' : `user '${context.user}'`;
+    return new TsdbtError({
+      code: ErrorCodes.AUTH_FAILED,
+      message: `ClickHouse at ${serverName(context)} refused to log in ${user}: ${authReason} (${label}).`,
+      hint: 'Check `user` and `password` for this target in profiles.yml, or the environment variable the password is read from (`env_var`).',
+      cause: error,
+    });
+  }
+  if (server.code === READONLY_CODE) {
+    const setting = /Cannot override setting \(?([\w.]+)\)? in readonly mode/i.exec(server.message)?.[1];
+    const user = context.user === undefined ? 'This user' : `User '${context.user}'`;
+    return new TsdbtError({
+      code: ErrorCodes.SQL_ERROR,
+      message: `${user} is read-only on ${serverName(context)}, so ClickHouse refused the statement (${label}): ${text}`,
+      hint:
+        setting === undefined
+          ? 'Use a user that may create tables and insert for `run`, `build` and `seed`; a read-only user (profile with `readonly = 1`) can only run queries.'
+          : `A read-only user (readonly = 1) cannot change any setting: remove \`${setting}\` from this target's \`settings\`${setting === 'enable_http_compression' ? ', or set `compression: false`' : ''}, or give the user \`readonly = 2\`.`,
+      cause: error,
+    });
+  }
+  if (server.code === SERVER_TIMEOUT_CODE) {
+    return new TsdbtError({
+      code: ErrorCodes.TIMEOUT,
+      message: `ClickHouse at ${serverName(context)} stopped the statement at its time limit (${label}): ${text}`,
+      hint: 'Raise `max_execution_time` in this target\'s `settings`, or make the statement cheaper.',
+      cause: error,
+    });
+  }
+  const location = sqlLocation(server.message);
+  return new TsdbtError({
+    code: ErrorCodes.SQL_ERROR,
+    message: `ClickHouse rejected the statement${location === undefined ? '' : ` at line ${location.line}, column ${location.column}`} (${label}): ${text}`,
+    hint: context.sql === undefined ? undefined : 'The statement that failed is shown with --debug and written to logs.',
+    cause: error,
+  });
+}
+
+function translateNetworkError(code: string, raw: string, error: unknown, context: TranslateContext): TsdbtError {
+  const where = serverName(context);
+  if (TLS_CODES.has(code)) {
+    return new TsdbtError({
+      code: ErrorCodes.CONNECTION_FAILED,
+      message: `Could not establish a trusted TLS connection to ClickHouse at ${where}: ${firstLine(raw)} (${code}).`,
+      hint: 'Point `ca_cert` in profiles.yml at the CA that signed the server certificate, or (for a test server only) set `verify: false`.',
+      cause: error,
+    });
+  }
+  const reason = NETWORK_CODES[code] ?? firstLine(raw);
+  return new TsdbtError({
+    code: ErrorCodes.CONNECTION_FAILED,
+    message: `Could not connect to ClickHouse at ${where}: ${reason} (${code}).`,
+    hint: 'Check that the server is running and that `host`, `port` and `secure` in profiles.yml are right; `tsdbt debug` tests the connection.',
+    cause: error,
+  });
+}
+
+/** The Node error code of a failed connection, looking through `cause` and AggregateError's `errors`. */
+export function networkCode(e: ErrorLike): string | undefined {
+  const candidates: ErrorLike[] = [e];
+  if (e.cause && typeof e.cause === 'object') candidates.push(e.cause as ErrorLike);
+  if (Array.isArray(e.errors)) candidates.push(...(e.errors as ErrorLike[]));
+  for (const candidate of candidates) {
+    const code = candidate?.code;
+    if (typeof code === 'string' && (code in NETWORK_CODES || TLS_CODES.has(code))) return code;
+  }
+  if (/socket hang up/i.test(String(e.message ?? ''))) return 'ECONNRESET';
   return undefined;
+}
+
+/** `(line 3, col 7)` in a ClickHouse syntax error. */
+function sqlLocation(message: string): { line: number; column: number } | undefined {
+  const match = /\(line (\d+), col (\d+)\)/.exec(message);
+  return match ? { line: Number(match[1]), column: Number(match[2]) } : undefined;
+}
+
+function serverName(context: TranslateContext): string {
+  return context.server ?? context.where;
+}
+
+function looksLikeClickhouse(text: string): boolean {
+  return /DB::Exception|Code: \d+/.test(text);
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim().replace(/[,:;]$/, '');
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 function firstLine(text: string): string {
