@@ -26,3 +26,27 @@ export function capabilitiesForVersion(version: string): Capabilities {
     lightweightDelete: atLeast(23, 3),
   };
 }
+
+/**
+ * One round trip at connect time: the version, and what can be probed directly rather than guessed
+ * from it (JSONExtract* shipped in the 19.x series; whether a given build has it is in system.functions).
+ * Plain SQL that 18.16 understands.
+ */
+export const SERVER_PROBE_SQL = [
+  'SELECT version() AS version,',
+  "(SELECT count() FROM system.functions WHERE name = 'JSONExtractString') AS json_extract,",
+  "(SELECT count() FROM system.columns WHERE database = 'system' AND table = 'columns' AND name = 'position') AS columns_position",
+].join(' ');
+
+/** The probe's row. Counts are UInt64, which JSON output quotes, hence `number | string`. */
+export interface ServerProbe {
+  version: string;
+  /** The server has JSONExtractString. */
+  json_extract: number | string;
+  /** system.columns has `position` (18.16 does not; its rows come in definition order anyway). */
+  columns_position: number | string;
+}
+
+export function capabilitiesFromProbe(probe: ServerProbe): Capabilities {
+  return { ...capabilitiesForVersion(probe.version), jsonExtract: Number(probe.json_extract) > 0 };
+}

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { inlineParams, quoteString } from './sql-literals.js';
-import { translateError } from './translate-error.js';
+import { inlineParams, qualifiedName, quoteString } from './sql-literals.js';
+import type { TranslateContext } from './translate-error.js';
+import { networkCode, translateError } from './translate-error.js';
 import type {
   Adapter,
   AdapterResponse,
@@ -18,6 +19,14 @@ export interface ClickhouseAdapterOptions {
   secrets: readonly string[];
   /** Settings sent with every statement (from the profile). */
   settings: Record<string, string | number | boolean>;
+  /** Retries of a request that failed to connect (any statement) or lost its connection (queries only). */
+  retries?: number;
+  /** First pause before a retry; it doubles each time. */
+  retryDelayMs?: number;
+  /** system.columns has `position` to order by (not on 18.16). Default true. */
+  columnsHavePosition?: boolean;
+  /** Who and where, for error messages (never the password). */
+  errorContext?: Pick<TranslateContext, 'user' | 'server' | 'timeoutMs'>;
 }
 
 /**
@@ -31,9 +40,11 @@ export class ClickhouseAdapter implements Adapter {
   private readonly client: ClickHouseClient;
   private readonly secrets: readonly string[];
   private readonly settings: Record<string, string | number | boolean>;
+  private readonly options: ClickhouseAdapterOptions;
   private closed = false;
 
   constructor(options: ClickhouseAdapterOptions) {
+    this.options = options;
     this.type = options.type;
     this.client = options.client;
     this.capabilities = options.capabilities;
@@ -42,20 +53,14 @@ export class ClickhouseAdapter implements Adapter {
     this.settings = options.settings;
   }
 
-  withCapabilities(capabilities: Capabilities): ClickhouseAdapter {
-    return new ClickhouseAdapter({
-      type: this.type,
-      client: this.client,
-      capabilities,
-      description: this.description,
-      secrets: this.secrets,
-      settings: this.settings,
-    });
+  /** The same connection with other capabilities (known once the server has been asked). */
+  withCapabilities(capabilities: Capabilities, more: Partial<ClickhouseAdapterOptions> = {}): ClickhouseAdapter {
+    return new ClickhouseAdapter({ ...this.options, ...more, capabilities });
   }
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<AdapterResponse> {
     const request = this.request(sql, options);
-    try {
+    return this.attempt(sql, options, false, async () => {
       const result = await this.client.command({
         query: request.query,
         query_params: request.params,
@@ -67,14 +72,12 @@ export class ClickhouseAdapter implements Adapter {
         queryId: result.query_id,
         ...(written === undefined ? {} : { rowsWritten: Number(written) }),
       };
-    } catch (error) {
-      throw translateError(error, { where: this.description, sql, secrets: this.secrets });
-    }
+    });
   }
 
   async query<T = Record<string, unknown>>(sql: string, options: ExecuteOptions = {}): Promise<T[]> {
     const request = this.request(sql, options);
-    try {
+    return this.attempt(sql, options, true, async () => {
       const result = await this.client.query({
         query: request.query,
         query_params: request.params,
@@ -83,9 +86,7 @@ export class ClickhouseAdapter implements Adapter {
         format: 'JSONEachRow',
       });
       return (await result.json()) as T[];
-    } catch (error) {
-      throw translateError(error, { where: this.description, sql, secrets: this.secrets });
-    }
+    });
   }
 
   async insert(
@@ -95,18 +96,18 @@ export class ClickhouseAdapter implements Adapter {
     options: ExecuteOptions = {},
   ): Promise<AdapterResponse> {
     if (rows.length === 0) return { rowsWritten: 0 };
-    try {
+    // The client pastes `table` into `INSERT INTO <table> FORMAT …` as is, so it must be quoted here.
+    const target = qualifiedName(database, table);
+    return this.attempt(`INSERT INTO ${target}`, options, false, async () => {
       const result = await this.client.insert({
-        table: `${database}.${table}`,
+        table: target,
         values: rows as Record<string, unknown>[],
         format: 'JSONEachRow',
         clickhouse_settings: { ...this.settings, ...options.settings },
         abort_signal: options.signal,
       });
       return { queryId: result.query_id, rowsWritten: rows.length };
-    } catch (error) {
-      throw translateError(error, { where: this.description, sql: `INSERT INTO ${database}.${table}`, secrets: this.secrets });
-    }
+    });
   }
 
   async serverVersion(): Promise<string> {
@@ -123,10 +124,19 @@ export class ClickhouseAdapter implements Adapter {
   }
 
   async listColumns(database: string, table: string): Promise<ColumnInfo[]> {
+    const order = this.options.columnsHavePosition === false ? '' : ' ORDER BY position';
     return this.query<ColumnInfo>(
-      'SELECT name, type FROM system.columns WHERE database = {database:String} AND table = {table:String} ORDER BY position',
+      `SELECT name, type FROM system.columns WHERE database = {database:String} AND table = {table:String}${order}`,
       { params: { database, table } },
     );
+  }
+
+  /** The engine of a database (`Atomic`, `Ordinary`, `Replicated`, …), or undefined when it does not exist. */
+  async databaseEngine(database: string): Promise<string | undefined> {
+    const rows = await this.query<{ engine: string }>('SELECT engine FROM system.databases WHERE name = {database:String}', {
+      params: { database },
+    });
+    return rows[0]?.engine;
   }
 
   async close(): Promise<void> {
@@ -135,12 +145,54 @@ export class ClickhouseAdapter implements Adapter {
     await this.client.close();
   }
 
+  /**
+   * Runs one request, retrying it while the failure is a connection that never got through (safe for any
+   * statement) or, when `idempotent`, a connection lost mid-request. Errors come out translated.
+   */
+  private async attempt<R>(sql: string, options: ExecuteOptions, idempotent: boolean, run: () => Promise<R>): Promise<R> {
+    const retries = Math.max(0, this.options.retries ?? 0);
+    const baseDelay = this.options.retryDelayMs ?? 100;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await run();
+      } catch (error) {
+        if (attempt >= retries || options.signal?.aborted || !isRetryable(error, idempotent)) {
+          throw translateError(error, {
+            where: this.description,
+            sql,
+            secrets: this.secrets,
+            ...this.options.errorContext,
+          });
+        }
+        await sleep(Math.min(baseDelay * 2 ** attempt, 2_000));
+      }
+    }
+  }
+
   private request(sql: string, options: ExecuteOptions) {
     const settings = { ...this.settings, ...options.settings };
     if (options.params === undefined) return { query: sql, params: undefined, settings };
     if (this.capabilities.queryParameters) return { query: sql, params: options.params, settings };
     return { query: inlineParams(sql, options.params), params: undefined, settings };
   }
+}
+
+/**
+ * `connect ECONNREFUSED …`, `connect ETIMEDOUT …` (our connect timeout), `getaddrinfo EAI_AGAIN …`: the
+ * request never reached the server, so sending it again cannot apply it twice. A reset or hang-up after
+ * that may have run the statement, so only idempotent requests (queries) are retried then.
+ */
+function isRetryable(error: unknown, idempotent: boolean): boolean {
+  const e = error as { message?: unknown; cause?: { message?: unknown } } | undefined;
+  const code = networkCode((error ?? {}) as object);
+  if (code === undefined || code === 'ENOTFOUND') return false;
+  const message = `${String(e?.message ?? '')} ${String(e?.cause?.message ?? '')}`;
+  if (/(^|\s)(connect|getaddrinfo) E[A-Z_]+/.test(message)) return true;
+  return idempotent && (code === 'ECONNRESET' || code === 'EPIPE');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export function kindOfEngine(engine: string): RelationInfo['kind'] {

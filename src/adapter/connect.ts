@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ChdbTarget, ClickhouseTarget, Target } from '../config/target.js';
 import { secretsOf } from '../config/target.js';
-import { capabilitiesForVersion, modernCapabilities } from './capabilities.js';
+import type { ServerProbe } from './capabilities.js';
+import { capabilitiesForVersion, capabilitiesFromProbe, modernCapabilities, SERVER_PROBE_SQL } from './capabilities.js';
 import { ClickhouseAdapter } from './clickhouse-adapter.js';
+import { createServerAgent } from './server-agent.js';
 import type { Adapter } from './types.js';
 
 /**
@@ -45,28 +47,47 @@ async function connectChdb(target: ChdbTarget, projectDir: string | undefined): 
 }
 
 async function connectServer(target: ClickhouseTarget): Promise<Adapter> {
-  const { createClient } = await import('@clickhouse/client');
+  const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
+  const http_agent = createServerAgent({
+    secure: target.secure,
+    connectTimeoutMs: target.connectTimeoutMs,
+    verify: target.verify,
+    ca: target.caCert === undefined ? undefined : await readCa(target.caCert),
+    maxSockets: Math.max(target.threads, 1) + 1,
+  });
+  // Checked against Debian's clickhouse-server 18.16.1 with @clickhouse/client 1.23.1: SELECT, command,
+  // insert and query in JSONEachRow, and gzip both ways work as they are; the client sends no settings of
+  // its own except `enable_http_compression` for compressed responses (which a `readonly = 1` user may
+  // not set, see translate-error.ts). What 18.16 lacks: query parameters (`param_x` is "Unknown setting",
+  // so the adapter inlines literals), the X-ClickHouse-Summary header (no written_rows), and the modern
+  // error format (parsed in translate-error.ts).
   const client = createClient({
     url: target.url,
     username: target.user,
     password: target.password,
+    application: 'tsdbt',
     request_timeout: target.requestTimeoutMs,
     compression: { request: target.compression, response: target.compression },
+    http_agent,
     keep_alive: { enabled: true },
-    ...(target.caCert === undefined ? {} : { tls: { ca_cert: await readCa(target.caCert) } }),
+    // Failures reach the user once, translated; the client's own logger would print them again, raw.
+    log: { level: ClickHouseLogLevel.OFF },
   });
+  const server = `${target.host}:${target.port}`;
   const base = new ClickhouseAdapter({
     type: 'clickhouse',
     client,
-    // Until the version is known, assume the least: no query parameters.
+    // Until the server is asked, assume the least: no query parameters.
     capabilities: capabilitiesForVersion('0.0'),
     description: `${target.url} as ${target.user}`,
     secrets: secretsOf(target),
     settings: target.settings,
+    retries: target.retries,
+    errorContext: { user: target.user, server, timeoutMs: target.requestTimeoutMs },
   });
   try {
-    const version = await base.serverVersion();
-    return base.withCapabilities(capabilitiesForVersion(version));
+    const [probe = { version: '0.0', json_extract: 0, columns_position: 0 }] = await base.query<ServerProbe>(SERVER_PROBE_SQL);
+    return base.withCapabilities(capabilitiesFromProbe(probe), { columnsHavePosition: Number(probe.columns_position) > 0 });
   } catch (error) {
     await base.close().catch(() => undefined);
     throw error;

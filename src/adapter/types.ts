@@ -57,5 +57,11 @@ export interface Adapter {
   /** All relations of one database, in a single round trip. */
   listRelations(database: string): Promise<RelationInfo[]>;
   listColumns(database: string, table: string): Promise<ColumnInfo[]>;
+  /**
+   * The engine of a database (`Atomic`, `Ordinary`, `Replicated`, …), or undefined when it does not exist.
+   * `EXCHANGE TABLES` needs `Atomic` whatever the server version, so check this before relying on
+   * `capabilities.exchangeTables` for tables in an existing database.
+   */
+  databaseEngine?(database: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
