@@ -1,0 +1,174 @@
+/**
+ * One HTTP fetch with a per-attempt timeout and bounded, logged retries.
+ *
+ * fetch, sleep, the clock and randomness are injected so tests drive every path (including
+ * backoff waits of many seconds) without real time passing. The attempt covers reading the
+ * whole body: a server that sends headers and then stalls is a timeout like any other.
+ */
+import { STATUS_CODES } from 'node:http';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import type { Logger } from '../report/logger.js';
+import { silentLogger } from '../report/logger.js';
+import { firstBackoff } from './backoff.js';
+import type { Now, Sleep } from './clock.js';
+import { realSleep, systemNow } from './clock.js';
+import { formatDuration } from './duration.js';
+import type { RetryPolicy } from './ingest-config.js';
+import { redactUrl, redactUrlIn } from './redact-url.js';
+import type { AttemptFailure } from './retry-decision.js';
+import { decideRetry, describeFailure } from './retry-decision.js';
+
+/** The subset of the WHATWG fetch we use; the global `fetch` fits. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface FetchWithRetryOptions {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  retries: RetryPolicy;
+  fetch?: FetchLike;
+  sleep?: Sleep;
+  now?: Now;
+  random?: () => number;
+  /** Aborting stops at once (mid-request or mid-wait) and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  logger?: Logger;
+  /** Names the source in log fields and the error (`astro.raw_astros`). */
+  source?: string;
+  /** Called as each attempt starts (metrics count requests here). */
+  onAttempt?: (attempt: number) => void;
+}
+
+export interface FetchReply {
+  status: number;
+  body: string;
+  /** Attempts made, the successful one included. */
+  attempts: number;
+}
+
+type AttemptResult = { ok: true; status: number; body: string } | { ok: false; failure: AttemptFailure };
+
+export async function fetchWithRetry(options: FetchWithRetryOptions): Promise<FetchReply> {
+  const { retries, signal } = options;
+  const now = options.now ?? systemNow;
+  const sleep = options.sleep ?? realSleep;
+  const logger = options.logger ?? silentLogger;
+  const safeUrl = redactUrl(options.url);
+  const fields = { source: options.source, url: safeUrl, maxAttempts: retries.maxAttempts };
+  let backoff = firstBackoff(retries, options.random);
+
+  for (let attempt = 1; ; attempt += 1) {
+    signal?.throwIfAborted();
+    options.onAttempt?.(attempt);
+    logger.log('info', 'ingest.attempt', `${options.method ?? 'GET'} ${safeUrl} (attempt ${attempt} of ${retries.maxAttempts})`, {
+      ...fields,
+      attempt,
+    });
+    const result = await attemptOnce(options);
+    if (result.ok) {
+      logger.log('info', 'ingest.fetched', `Fetched ${result.body.length} bytes from ${safeUrl} (attempt ${attempt}).`, {
+        ...fields,
+        attempt,
+        status: result.status,
+        bytes: result.body.length,
+      });
+      return { status: result.status, body: result.body, attempts: attempt };
+    }
+
+    const cause = describeFailure(result.failure, formatDuration);
+    const decision = decideRetry(result.failure, now());
+    if (!decision.retry || attempt >= retries.maxAttempts) {
+      logger.log('warn', 'ingest.attempt_failed', `Attempt ${attempt} of ${retries.maxAttempts} failed: ${cause}; giving up.`, {
+        ...fields,
+        attempt,
+        cause,
+        retryable: decision.retry,
+      });
+      throw fetchFailed(options, safeUrl, attempt, cause, decision.retry);
+    }
+    const delayMs =
+      decision.retryAfterMs === undefined ? backoff.delayMs : Math.min(retries.maxDelayMs, decision.retryAfterMs);
+    logger.log(
+      'warn',
+      'ingest.attempt_failed',
+      `Attempt ${attempt} of ${retries.maxAttempts} failed: ${cause}; retrying in ${formatDuration(delayMs)}.`,
+      { ...fields, attempt, cause, retryable: true, delayMs, retryAfter: decision.retryAfterMs !== undefined },
+    );
+    backoff = backoff.next();
+    await sleep(delayMs, signal);
+  }
+}
+
+async function attemptOnce(options: FetchWithRetryOptions): Promise<AttemptResult> {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const outer = options.signal;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  const forwardAbort = (): void => controller.abort(outer?.reason);
+  outer?.addEventListener('abort', forwardAbort, { once: true });
+  try {
+    const response = await fetchImpl(options.url, {
+      method: options.method ?? 'GET',
+      headers: options.headers,
+      body: options.body,
+      signal: controller.signal,
+    });
+    const body = await response.text();
+    if (response.ok) return { ok: true, status: response.status, body };
+    return {
+      ok: false,
+      failure: {
+        kind: 'status',
+        status: response.status,
+        // HTTP/2 (and some servers) send no reason phrase; the standard one reads better than none.
+        statusText: response.statusText || (STATUS_CODES[response.status] ?? ''),
+        retryAfter: response.headers.get('retry-after'),
+      },
+    };
+  } catch (error) {
+    outer?.throwIfAborted();
+    if (timedOut) return { ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } };
+    return { ok: false, failure: { kind: 'network', detail: redactUrlIn(networkDetail(error), options.url) } };
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', forwardAbort);
+  }
+}
+
+/** Node's fetch says only "fetch failed"; the useful part (ECONNRESET, …) is in `cause`. */
+function networkDetail(error: unknown): string {
+  const e = error as { message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  const cause = e?.cause;
+  if (cause !== undefined && cause !== null) {
+    const code = typeof cause.code === 'string' ? cause.code : undefined;
+    const message = typeof cause.message === 'string' ? cause.message : '';
+    if (code !== undefined && message !== '' && !message.includes(code)) return `${code} (${message})`;
+    if (code !== undefined || message !== '') return code ?? message;
+  }
+  return typeof e?.message === 'string' ? e.message : String(error);
+}
+
+function fetchFailed(
+  options: FetchWithRetryOptions,
+  safeUrl: string,
+  attempts: number,
+  cause: string,
+  retryable: boolean,
+): TsdbtError {
+  const forSource = options.source === undefined ? '' : ` for source ${options.source}`;
+  const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+  const notRetried = retryable ? '' : ' (a client error like this is not retried)';
+  return new TsdbtError({
+    code: ErrorCodes.INGEST_FETCH_FAILED,
+    message: `Could not fetch ${safeUrl}${forSource} after ${tries}; the last attempt failed: ${cause}${notRetried}.`,
+    hint: retryable
+      ? 'Check that the API is reachable from here; if it is only slow or flaky, raise `timeout` or `retries.max_attempts` in the source\'s `ingest:` config.'
+      : 'Check the URL, method and headers (credentials) in the source\'s `ingest:` config.',
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * URLs in ingest configs may carry secrets (`https://user:pass@host/…`, `?api_key=…`).
+ * Everything that leaves the process — logs, errors, the `_source_url` column, metrics —
+ * goes through `redactUrl` first.
+ */
+
+/** Query parameters whose values are treated as secrets. Compared case-insensitively. */
+const SECRET_PARAMS = /^(api[-_]?key|key|token|access[-_]?token|auth|password|passwd|secret|client[-_]?secret|signature|sig)$/i;
+const MASK = '***';
+
+/** The URL with credentials and secret-looking query values replaced by `***`. */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not a URL we can parse: still cut anything shaped like `user:pass@`.
+    return url.replace(/\/\/[^/@\s]*@/g, `//${MASK}@`);
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    parsed.username = MASK;
+    parsed.password = '';
+  }
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (SECRET_PARAMS.test(name)) parsed.searchParams.set(name, MASK);
+  }
+  // URLSearchParams percent-encodes the mask; show it plainly.
+  return parsed.toString().replaceAll('%2A%2A%2A', MASK);
+}
+
+/** Replaces every occurrence of `url` inside `text` (an error message) by its redacted form. */
+export function redactUrlIn(text: string, url: string): string {
+  const safe = redactUrl(url);
+  return text.split(url).join(safe).replace(/\/\/[^/@\s]*:[^/@\s]*@/g, `//${MASK}@`);
+}
