@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, TsdbtError } from '../../../src/errors.js';
+import { ErrorCodes } from '../../../src/errors.js';
+import { catchError } from './catch-error.js';
 import type { SelectionCriteria, SelectionExpression } from '../../../src/graph/select/expression.js';
 import { parseSelection } from '../../../src/graph/select/parse-selection.js';
 
@@ -148,13 +149,3 @@ describe('parseSelection errors', () => {
     expect([fromFile.file, fromFile.line, fromFile.column, fromFile.location]).toEqual(['selectors.yml', 4, 18, 'selectors.yml:4']);
   });
 });
-
-function catchError(run: () => unknown): TsdbtError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TsdbtError) return error;
-    throw error;
-  }
-  throw new Error('expected a TsdbtError');
-}
