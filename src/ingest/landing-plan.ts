@@ -1,0 +1,122 @@
+/**
+ * What lands where, decided without touching the database (so it is tested as plain data).
+ *
+ * A landing table keeps one row per distinct payload content:
+ *   ENGINE = ReplacingMergeTree(_inserted_at) ORDER BY _hash
+ * `_hash` is the sha256 of the payload, so the same content landed twice (a replay, a retry
+ * that raced, two watchers) collapses to one row under FINAL, and the version column makes the
+ * surviving row the one stamped last.
+ *
+ * Every row of one reply (a "batch") carries the same `_inserted_at`, so the latest snapshot
+ * is `WHERE _inserted_at = (SELECT max(_inserted_at) FROM t)`. That is why a reply is skipped
+ * only when it equals the latest batch: content that comes back after a change (A, B, A) is
+ * landed again with a new stamp, and the latest snapshot really is A. Skipping any hash ever
+ * seen would leave A with its old stamp and make B look current.
+ */
+import { createHash } from 'node:crypto';
+import { qualifiedName, quoteIdentifier } from '../adapter/sql-literals.js';
+
+/** A type alias, not an interface, so it fits the adapter's `Record<string, unknown>` rows. */
+export type LandingRow = {
+  payload: string;
+  _hash: string;
+  _source_url: string;
+  /** `YYYY-MM-DD hh:mm:ss.mmm` in UTC, as DateTime64(3, 'UTC') reads it. */
+  _inserted_at: string;
+};
+
+export type RejectedRow = {
+  payload: string;
+  reason: string;
+  _source_url: string;
+  _inserted_at: string;
+};
+
+/** The batch landed last: its hashes and its stamp (epoch ms). */
+export interface LatestBatch {
+  hashes: ReadonlySet<string>;
+  insertedAtMs: number | undefined;
+}
+
+export interface LandingPlan {
+  rows: LandingRow[];
+  /** Payloads not written: repeats within this reply, or the whole reply when it equals the latest batch. */
+  duplicates: number;
+  insertedAtMs: number;
+}
+
+export function rejectedTableName(table: string): string {
+  return `${table}__rejected`;
+}
+
+export function landingDatabaseDdl(database: string): string {
+  return `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}`;
+}
+
+export function landingTableDdl(database: string, table: string): string {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, table)} (`,
+    '  payload String,',
+    "  _hash String COMMENT 'sha256 (hex) of payload',",
+    "  _source_url String COMMENT 'where the payload came from, credentials redacted',",
+    "  _inserted_at DateTime64(3, 'UTC')",
+    ')',
+    'ENGINE = ReplacingMergeTree(_inserted_at)',
+    'ORDER BY _hash',
+  ].join('\n');
+}
+
+export function rejectedTableDdl(database: string, table: string): string {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, rejectedTableName(table))} (`,
+    '  payload String,',
+    '  reason String,',
+    '  _source_url String,',
+    "  _inserted_at DateTime64(3, 'UTC')",
+    ')',
+    'ENGINE = MergeTree',
+    'ORDER BY _inserted_at',
+  ].join('\n');
+}
+
+/** The hashes and stamp of the latest batch in `database.table` (empty when the table is). */
+export function latestBatchSql(database: string, table: string): string {
+  const name = qualifiedName(database, table);
+  return (
+    `SELECT _hash, toString(toUnixTimestamp64Milli(_inserted_at)) AS inserted_at_ms FROM ${name} ` +
+    `WHERE _inserted_at = (SELECT max(_inserted_at) FROM ${name})`
+  );
+}
+
+export function hashPayload(payload: string): string {
+  return createHash('sha256').update(payload, 'utf8').digest('hex');
+}
+
+/**
+ * Rows to insert for one reply. The stamp never goes backwards (a clock stepped back must not
+ * make an old batch look like the latest one).
+ */
+export function planBatch(payloads: readonly string[], latest: LatestBatch, nowMs: number, sourceUrl: string): LandingPlan {
+  const insertedAtMs = latest.insertedAtMs === undefined ? nowMs : Math.max(nowMs, latest.insertedAtMs + 1);
+  const stamp = formatDateTime64(insertedAtMs);
+  const byHash = new Map<string, LandingRow>();
+  for (const payload of payloads) {
+    const hash = hashPayload(payload);
+    if (!byHash.has(hash)) byHash.set(hash, { payload, _hash: hash, _source_url: sourceUrl, _inserted_at: stamp });
+  }
+  const rows = [...byHash.values()];
+  if (rows.length > 0 && sameSet(byHash, latest.hashes)) {
+    return { rows: [], duplicates: payloads.length, insertedAtMs };
+  }
+  return { rows, duplicates: payloads.length - rows.length, insertedAtMs };
+}
+
+export function formatDateTime64(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function sameSet(a: ReadonlyMap<string, unknown>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const key of a.keys()) if (!b.has(key)) return false;
+  return true;
+}
