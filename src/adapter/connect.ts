@@ -6,6 +6,7 @@ import type { ServerProbe } from './capabilities.js';
 import { capabilitiesForVersion, capabilitiesFromProbe, modernCapabilities, SERVER_PROBE_SQL } from './capabilities.js';
 import { ClickhouseAdapter } from './clickhouse-adapter.js';
 import { createServerAgent } from './server-agent.js';
+import { translateError } from './translate-error.js';
 import type { Adapter } from './types.js';
 
 /**
@@ -22,12 +23,19 @@ async function connectChdb(target: ChdbTarget, projectDir: string | undefined): 
     import('@clickhouse/client'),
     import('chdb/connection'),
   ]);
-  // chdb/connection is typed against an older copy of the client's Connection interface; the shapes match at run time.
-  const connection = createChdbConnection({ path: target.path }) as unknown as Parameters<typeof createClient>[0] extends infer O
-    ? O extends { connection?: infer C } ? C : never
-    : never;
-  const client = createClient({ connection });
   const shown = projectDir === undefined ? target.path : path.relative(projectDir, target.path) || '.';
+  // chdb 3.4 opens the session (and takes the path's lock) right here, synchronously, so a held lock
+  // surfaces from this call as CHDB_CONNECTION; translateError turns it into ENGINE_LOCKED.
+  let connection;
+  try {
+    // chdb/connection is typed against an older copy of the client's Connection interface; the shapes match at run time.
+    connection = createChdbConnection({ path: target.path }) as unknown as Parameters<typeof createClient>[0] extends infer O
+      ? O extends { connection?: infer C } ? C : never
+      : never;
+  } catch (error) {
+    throw translateError(error, { where: `chdb at ${shown}`, secrets: [] });
+  }
+  const client = createClient({ connection });
   const adapter = new ClickhouseAdapter({
     type: 'chdb',
     client,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../errors.js';
 
 interface ErrorLike {
@@ -95,14 +97,8 @@ export function translateError(error: unknown, context: TranslateContext): Tsdbt
   const raw = redact(String(e.message ?? error), context.secrets);
   const server = parseServerError(error);
 
-  if (server?.code === LOCK_CODE || /Cannot lock file/i.test(raw)) {
-    return new TsdbtError({
-      code: ErrorCodes.ENGINE_LOCKED,
-      message: `The embedded database (${context.where}) is in use by another process, which holds its lock.`,
-      hint: 'Wait for the other tsdbt command to finish, or point this target at another `path` in profiles.yml.',
-      cause: error,
-    });
-  }
+  if (server?.code === LOCK_CODE || /Cannot lock file/i.test(raw)) return engineLocked(context, undefined, error);
+  if (e.code === 'CHDB_CONNECTION') return translateChdbOpenError(raw, error, context);
   if (server !== undefined) return translateServerError(server, error, context);
 
   const network = networkCode(e);
@@ -140,6 +136,55 @@ export function translateError(error: unknown, context: TranslateContext): Tsdbt
     hint: context.sql === undefined ? undefined : 'The statement that failed is shown with --debug and written to logs.',
     cause: error,
   });
+}
+
+function engineLocked(context: TranslateContext, pid: number | undefined, error: unknown): TsdbtError {
+  return new TsdbtError({
+    code: ErrorCodes.ENGINE_LOCKED,
+    message: `The embedded database (${context.where}) is in use by another process${pid === undefined ? '' : ` (pid ${pid})`}, which holds its lock.`,
+    hint: 'Wait for the other tsdbt command to finish, or point this target at another `path` in profiles.yml.',
+    cause: error,
+  });
+}
+
+/**
+ * chdb 3.4 opens its session when the connection is created and, when that fails, throws
+ * `ChdbConnectionError` (code CHDB_CONNECTION) saying only "Failed to create connection for path '…'";
+ * the reason (e.g. code 76, "Cannot lock file <path>/status") goes to stderr. The lock's holder
+ * writes its pid into `<path>/status` and removes the file on close, so a live pid there other
+ * than ours means another process has the database open.
+ */
+function translateChdbOpenError(raw: string, error: unknown, context: TranslateContext): TsdbtError {
+  const dataPath = /for path '([^']*)'/.exec(raw)?.[1];
+  const holder = dataPath === undefined ? undefined : lockHolder(dataPath);
+  if (holder !== undefined && holder !== process.pid) return engineLocked(context, holder, error);
+  return new TsdbtError({
+    code: ErrorCodes.CONNECTION_FAILED,
+    message: `Could not open the embedded database (${context.where}): ${sentence(firstLine(raw))}`,
+    hint: /one active data directory per process/.test(raw)
+      ? 'chDB keeps one embedded database open per process: close the open one first (when tsdbt itself does this, it is a bug; please report it).'
+      : 'Check that the directory can be created and written, and that no other chDB database is open in this process.',
+    cause: error,
+  });
+}
+
+/** The live pid recorded in `<dataPath>/status`, if any. */
+function lockHolder(dataPath: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dataPath, 'status'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(/^PID: (\d+)/m.exec(text)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (probe) {
+    // EPERM: alive, but owned by another user.
+    return (probe as { code?: string }).code === 'EPERM' ? pid : undefined;
+  }
 }
 
 function translateServerError(server: ServerError, error: unknown, context: TranslateContext): TsdbtError {
