@@ -1,0 +1,214 @@
+/**
+ * One source, end to end: make sure its tables exist, fetch (HTTP or custom fetcher), validate,
+ * land. Never throws: the outcome, failure included, is a result, so one bad source never stops
+ * the others (`ingestAll`, the watch loop).
+ */
+import type { Adapter } from '../adapter/types.js';
+import { ErrorCodes, TsdbtError, isTsdbtError } from '../errors.js';
+import type { Logger } from '../report/logger.js';
+import { silentLogger } from '../report/logger.js';
+import type { Now, Sleep } from './clock.js';
+import { realSleep, systemNow } from './clock.js';
+import type { FetchLike } from './fetch-with-retry.js';
+import { fetchWithRetry } from './fetch-with-retry.js';
+import type { FetcherContext, FetcherRequest, ModuleImporter } from './fetcher-module.js';
+import { loadFetcher } from './fetcher-module.js';
+import type { IngestConfig } from './ingest-config.js';
+import type { IngestObserver } from './ingest-observer.js';
+import { noObserver } from './ingest-observer.js';
+import type { LandingTarget } from './landing.js';
+import { ensureLandingTables, landPayloads, quarantinePayload } from './landing.js';
+import { rejectedTableName } from './landing-plan.js';
+import type { PayloadCheck } from './payload.js';
+import { payloadsFromFetcher, payloadsFromReply } from './payload.js';
+import { redactUrl } from './redact-url.js';
+
+export interface IngestSource {
+  /** `source_name.table_name`, as selectors and logs show it. */
+  name: string;
+  /** Database of the landing table (the source's schema). */
+  database: string;
+  table: string;
+  config: IngestConfig;
+  /** Directory that a `fetcher:` path is relative to. */
+  projectDir: string;
+}
+
+export interface IngestDeps {
+  adapter: Adapter;
+  logger?: Logger;
+  fetch?: FetchLike;
+  sleep?: Sleep;
+  now?: Now;
+  random?: () => number;
+  /** Stops fetching and waiting; an insert already under way is finished first. */
+  signal?: AbortSignal;
+  metrics?: IngestObserver;
+  importModule?: ModuleImporter;
+}
+
+export interface IngestResult {
+  source: string;
+  /** `skipped`: stopped by the signal before anything was landed. */
+  status: 'success' | 'error' | 'skipped';
+  /** HTTP attempts (a custom fetcher that fetches by itself counts as one). */
+  attemptsMade: number;
+  rowsLanded: number;
+  /** Payloads not written because they were already landed. */
+  duplicates: number;
+  /** Replies rejected (and quarantined when enabled). */
+  rejected: number;
+  error?: TsdbtError;
+  durationMs: number;
+}
+
+/** What was fetched: the payloads to land, or why not, plus the raw text to quarantine. */
+interface Fetched {
+  check: PayloadCheck;
+  raw: string;
+}
+
+export async function ingestSource(source: IngestSource, deps: IngestDeps): Promise<IngestResult> {
+  const now = deps.now ?? systemNow;
+  const logger = deps.logger ?? silentLogger;
+  const metrics = deps.metrics ?? noObserver;
+  const started = now();
+  const result: IngestResult = { source: source.name, status: 'success', attemptsMade: 0, rowsLanded: 0, duplicates: 0, rejected: 0, durationMs: 0 };
+  const onAttempt = (attempt: number): void => {
+    result.attemptsMade += 1;
+    metrics.request(source.name);
+    if (attempt > 1) metrics.retry(source.name);
+  };
+  const target: LandingTarget = { database: source.database, table: source.table, quarantine: source.config.quarantine };
+  const sourceUrl = source.config.url === undefined ? `fetcher:${source.config.fetcher ?? ''}` : redactUrl(source.config.url);
+
+  try {
+    deps.signal?.throwIfAborted();
+    // Tables first: even when the API is down, downstream models find an (empty) table to read.
+    await ensureLandingTables(deps.adapter, target);
+    const fetched = await fetchPayloads(source, deps, onAttempt);
+    // From here on the reply is in hand: land it even if a shutdown was asked for meanwhile.
+    if (!fetched.check.ok) {
+      result.rejected = 1;
+      metrics.rejected(source.name, 1);
+      if (source.config.quarantine) {
+        await quarantinePayload(deps.adapter, target, { payload: fetched.raw, reason: fetched.check.reason, sourceUrl, nowMs: now() });
+      }
+      throw invalidPayload(source, sourceUrl, fetched.check.reason);
+    }
+    const landed = await landPayloads(deps.adapter, target, fetched.check.payloads, { sourceUrl, nowMs: now() });
+    result.rowsLanded = landed.landed;
+    result.duplicates = landed.duplicates;
+    metrics.landed(source.name, landed.landed);
+    metrics.duplicates(source.name, landed.duplicates);
+    metrics.success(source.name, now());
+    logger.log(
+      'info',
+      'ingest.landed',
+      `Landed ${landed.landed} row(s) into ${source.database}.${source.table}` +
+        (landed.duplicates > 0 ? ` (${landed.duplicates} already landed, skipped).` : '.'),
+      { source: source.name, rows: landed.landed, duplicates: landed.duplicates, attempts: result.attemptsMade },
+    );
+  } catch (error) {
+    if (deps.signal?.aborted === true && !isTsdbtError(error)) {
+      result.status = 'skipped';
+      logger.log('info', 'ingest.stopped', `Stopped ingesting ${source.name}: shutting down.`, { source: source.name });
+    } else {
+      result.status = 'error';
+      result.error = asTsdbtError(error, source);
+      metrics.failure(source.name);
+      logger.log('error', 'ingest.failed', result.error.message, { source: source.name, code: result.error.code, attempts: result.attemptsMade });
+    }
+  }
+  result.durationMs = now() - started;
+  return result;
+}
+
+async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: (attempt: number) => void): Promise<Fetched> {
+  const { config } = source;
+  const fetchText = async (url = config.url, init: FetcherRequest = {}): Promise<string> => {
+    if (url === undefined) {
+      throw new TsdbtError({
+        code: ErrorCodes.INGEST_CONFIG_INVALID,
+        message: `The fetcher of source ${source.name} called fetchText() without a URL, and the source has no \`url\`.`,
+        hint: 'Pass a URL to ctx.fetchText(url), or set `url:` in the source\'s `ingest:` config.',
+      });
+    }
+    const reply = await fetchWithRetry({
+      url,
+      method: init.method ?? config.method,
+      headers: init.headers ?? config.headers,
+      body: init.body ?? config.body,
+      timeoutMs: config.timeoutMs,
+      retries: config.retries,
+      fetch: deps.fetch,
+      sleep: deps.sleep ?? realSleep,
+      now: deps.now,
+      random: deps.random,
+      signal: deps.signal,
+      logger: deps.logger,
+      source: source.name,
+      onAttempt,
+    });
+    return reply.body;
+  };
+
+  if (config.fetcher === undefined) {
+    const body = await fetchText();
+    return { check: payloadsFromReply(body, config), raw: body };
+  }
+
+  const fetcher = await loadFetcher(config.fetcher, source.projectDir, source.name, deps.importModule);
+  const signal = deps.signal ?? new AbortController().signal;
+  const context: FetcherContext = {
+    source: source.name,
+    config,
+    signal,
+    logger: deps.logger ?? silentLogger,
+    fetchText,
+    fetchJson: async (url, init) => JSON.parse(await fetchText(url, init)) as unknown,
+  };
+  let returned: unknown;
+  try {
+    returned = await fetcher(context);
+  } catch (error) {
+    if (isTsdbtError(error) || signal.aborted) throw error;
+    throw new TsdbtError({
+      code: ErrorCodes.INGEST_FETCH_FAILED,
+      message: `The fetcher ${config.fetcher} of source ${source.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+      hint: 'The error comes from the project\'s fetcher module; fix it there (ctx.fetchText gives retries and timeouts for free).',
+      cause: error,
+    });
+  }
+  return { check: payloadsFromFetcher(returned, config.required), raw: rawText(returned) };
+}
+
+function invalidPayload(source: IngestSource, sourceUrl: string, reason: string): TsdbtError {
+  const kept = source.config.quarantine
+    ? ` The reply is kept in ${source.database}.${rejectedTableName(source.table)}.`
+    : ' The reply was dropped (quarantine is off).';
+  return new TsdbtError({
+    code: ErrorCodes.INGEST_INVALID_PAYLOAD,
+    message: `The reply from ${sourceUrl} for source ${source.name} was rejected and nothing was landed: ${reason}.${kept}`,
+    hint: 'Check that the API still returns the shape the source expects (`format`, `path`, `validate.required` in its `ingest:` config).',
+  });
+}
+
+function asTsdbtError(error: unknown, source: IngestSource): TsdbtError {
+  if (isTsdbtError(error)) return error;
+  return new TsdbtError({
+    code: ErrorCodes.INTERNAL,
+    message: `Ingesting source ${source.name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+    hint: 'This is a bug in tsdbt; please report it with the log above.',
+    cause: error,
+  });
+}
+
+function rawText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

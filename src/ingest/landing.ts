@@ -1,0 +1,98 @@
+/**
+ * Writes planned rows to ClickHouse. Each batch is one INSERT (one block), which ClickHouse
+ * applies whole or not at all, so a process killed mid-insert never leaves half a reply.
+ */
+import type { Adapter } from '../adapter/types.js';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import type { RejectedRow } from './landing-plan.js';
+import {
+  formatDateTime64,
+  landingDatabaseDdl,
+  landingTableDdl,
+  latestBatchSql,
+  planBatch,
+  rejectedTableDdl,
+  rejectedTableName,
+} from './landing-plan.js';
+
+export interface LandingTarget {
+  database: string;
+  table: string;
+  /** Also create `<table>__rejected`. */
+  quarantine: boolean;
+}
+
+export interface LandResult {
+  landed: number;
+  duplicates: number;
+}
+
+/** Creates the database, the landing table and (if asked) the quarantine table when missing. */
+export async function ensureLandingTables(adapter: Adapter, target: LandingTarget): Promise<void> {
+  await guarded(target, 'create the landing table for', async () => {
+    await adapter.execute(landingDatabaseDdl(target.database));
+    await adapter.execute(landingTableDdl(target.database, target.table));
+    if (target.quarantine) await adapter.execute(rejectedTableDdl(target.database, target.table));
+  });
+}
+
+/**
+ * Lands one reply's payloads, skipping it when it repeats the latest batch. The check is a
+ * read before the write; two writers racing past it both insert the same hashes, and
+ * ReplacingMergeTree collapses those under FINAL.
+ */
+export async function landPayloads(
+  adapter: Adapter,
+  target: LandingTarget,
+  payloads: readonly string[],
+  options: { sourceUrl: string; nowMs: number },
+): Promise<LandResult> {
+  return guarded(target, 'land rows into', async () => {
+    const latest = await adapter.query<{ _hash: string; inserted_at_ms: string }>(latestBatchSql(target.database, target.table));
+    const plan = planBatch(
+      payloads,
+      {
+        hashes: new Set(latest.map((row) => row._hash)),
+        insertedAtMs: latest[0] === undefined ? undefined : Number(latest[0].inserted_at_ms),
+      },
+      options.nowMs,
+      options.sourceUrl,
+    );
+    if (plan.rows.length > 0) await adapter.insert(target.database, target.table, plan.rows);
+    return { landed: plan.rows.length, duplicates: plan.duplicates };
+  });
+}
+
+/** Keeps a rejected reply, with the reason, in `<table>__rejected`. */
+export async function quarantinePayload(
+  adapter: Adapter,
+  target: LandingTarget,
+  rejected: { payload: string; reason: string; sourceUrl: string; nowMs: number },
+): Promise<void> {
+  const row: RejectedRow = {
+    payload: rejected.payload,
+    reason: rejected.reason,
+    _source_url: rejected.sourceUrl,
+    _inserted_at: formatDateTime64(rejected.nowMs),
+  };
+  await guarded(target, 'quarantine a rejected reply for', () =>
+    adapter.insert(target.database, rejectedTableName(target.table), [row]),
+  );
+}
+
+async function guarded<T>(target: LandingTarget, doing: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new TsdbtError({
+      code: ErrorCodes.INGEST_LANDING_FAILED,
+      message: `Could not ${doing} ${target.database}.${target.table}: ${detail}`,
+      hint:
+        error instanceof TsdbtError && error.hint !== undefined
+          ? error.hint
+          : 'Check that the target database is reachable and that the table was not created by hand with other columns.',
+      cause: error,
+    });
+  }
+}
