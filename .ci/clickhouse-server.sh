@@ -12,6 +12,7 @@
 set -euo pipefail
 
 STATE_DIR="${TSDBT_CLICKHOUSE_DIR:-${TMPDIR:-/tmp}/tsdbt-clickhouse-$(id -u)}"
+MARKER="$STATE_DIR/.tsdbt-clickhouse-state"
 PID_FILE="$STATE_DIR/clickhouse-server.pid"
 ENV_FILE="$STATE_DIR/env.sh"
 LOG_DIR="$STATE_DIR/log"
@@ -49,6 +50,11 @@ ping_ok() { curl -fsS --max-time 1 "http://127.0.0.1:$1/ping" >/dev/null 2>&1; }
 
 write_config() {
   local http_port="$1" tcp_port="$2" password="$3"
+  if [[ -d "$STATE_DIR" && ! -f "$MARKER" && -n "$(ls -A "$STATE_DIR" 2>/dev/null)" ]]; then
+    die "$STATE_DIR exists, is not empty and was not made by this script; set TSDBT_CLICKHOUSE_DIR to a fresh directory"
+  fi
+  mkdir -p "$STATE_DIR"
+  : >"$MARKER"
   mkdir -p "$STATE_DIR/data" "$STATE_DIR/tmp" "$STATE_DIR/user_files" "$STATE_DIR/format_schemas" "$LOG_DIR"
   cat >"$STATE_DIR/config.xml" <<XML
 <?xml version="1.0"?>
@@ -137,7 +143,6 @@ start() {
   command -v curl >/dev/null 2>&1 || die "curl is needed to wait for the server"
 
   if running_pid >/dev/null && [[ -f "$ENV_FILE" ]]; then
-    # shellcheck disable=SC1090
     local http_port; http_port="$(sed -n 's/^# http_port=//p' "$ENV_FILE")"
     if ping_ok "$http_port"; then
       say "already running (pid $(running_pid)), state in $STATE_DIR"
@@ -209,11 +214,10 @@ stop() {
   else
     [[ -n "$quiet" ]] || say "not running"
   fi
-  # The state directory is ours alone (data of a test server), so remove it all.
-  if [[ -d "$STATE_DIR" && -f "$STATE_DIR/config.xml" ]]; then
+  # The state directory holds only the test server's config, data and logs; remove it when we made it.
+  if [[ -f "$MARKER" ]]; then
     rm -rf "$STATE_DIR"
   fi
-  rm -f "$PID_FILE"
 }
 
 case "${1:-}" in
