@@ -48,6 +48,13 @@ free_port() {
 
 ping_ok() { curl -fsS --max-time 1 "http://127.0.0.1:$1/ping" >/dev/null 2>&1; }
 
+# One <users> entry: name, settings profile, password; loopback only. (`default` gets the password too,
+# so nothing on the machine can use the server without it.)
+user_xml() {
+  printf '        <%s>\n            <password>%s</password>\n            <networks><ip>127.0.0.1</ip></networks>\n' "$1" "$3"
+  printf '            <profile>%s</profile>\n            <quota>default</quota>\n        </%s>\n' "$2" "$1"
+}
+
 write_config() {
   local http_port="$1" tcp_port="$2" password="$3"
   if [[ -d "$STATE_DIR" && ! -f "$MARKER" && -n "$(ls -A "$STATE_DIR" 2>/dev/null)" ]]; then
@@ -102,24 +109,9 @@ XML
         </readonly>
     </profiles>
     <users>
-        <default>
-            <password>$password</password>
-            <networks><ip>127.0.0.1</ip></networks>
-            <profile>default</profile>
-            <quota>default</quota>
-        </default>
-        <tsdbt>
-            <password>$password</password>
-            <networks><ip>127.0.0.1</ip></networks>
-            <profile>default</profile>
-            <quota>default</quota>
-        </tsdbt>
-        <reader>
-            <password>$password</password>
-            <networks><ip>127.0.0.1</ip></networks>
-            <profile>readonly</profile>
-            <quota>default</quota>
-        </reader>
+$(user_xml default default "$password")
+$(user_xml tsdbt default "$password")
+$(user_xml reader readonly "$password")
     </users>
     <quotas>
         <default>
