@@ -1,9 +1,9 @@
 /**
  * "Did you mean …?" for misspelt method names, state values, YAML keys and selector names.
  *
- * Edit distance catches typos (`tga` → `tag`, `modifed` → `modified`); a shared start of at
- * least two letters catches words that were half-remembered (`colour` → `config`,
- * `resource` → `resource_type`), which edit distance alone rejects as too far apart.
+ * A word cut short finds its whole (`resource` → `resource_type`); edit distance catches typos
+ * (`tga` → `tag`, `modifed` → `modified`); a shared start of at least two letters catches words
+ * that were half-remembered (`colour` → `config`), which edit distance alone rejects as too far apart.
  */
 
 /** The closest candidate to `word`, or undefined when none is close enough to be a good guess. */
@@ -12,19 +12,25 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   const exactButCase = candidates.find((candidate) => candidate.toLowerCase() === lower);
   if (exactButCase !== undefined) return exactButCase;
 
-  const byDistance = candidates
-    .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+  // A word that is the start of exactly one candidate was most likely cut short (`resource`).
+  const extensions = lower.length >= 3 ? candidates.filter((candidate) => candidate.toLowerCase().startsWith(lower)) : [];
+  if (extensions.length === 1) return extensions[0];
+
+  const ranked = candidates
+    .map((candidate) => ({
+      candidate,
+      distance: editDistance(lower, candidate.toLowerCase()),
+      shared: sharedPrefixLength(lower, candidate.toLowerCase()),
+    }))
     .sort((a, b) => a.distance - b.distance);
-  const best = byDistance[0];
+  const best = ranked[0];
   if (best !== undefined && best.distance <= Math.max(2, Math.floor(word.length / 3))) return best.candidate;
 
-  const byPrefix = candidates
-    .map((candidate) => ({ candidate, shared: sharedPrefixLength(lower, candidate.toLowerCase()) }))
-    .filter((entry) => entry.shared >= 2)
-    .sort((a, b) => b.shared - a.shared);
+  // Among those sharing the longest start, the nearest wins (`childs` → `children`, not `childrens_parents`).
+  const byPrefix = ranked.filter((entry) => entry.shared >= 2).sort((a, b) => b.shared - a.shared || a.distance - b.distance);
   const [first, second] = byPrefix;
-  // Two candidates sharing the same start is a coin toss; better no guess than a wrong one.
-  if (first !== undefined && (second === undefined || second.shared < first.shared)) return first.candidate;
+  // A tie on both counts is a coin toss; better no guess than a wrong one.
+  if (first !== undefined && (second === undefined || second.shared < first.shared || second.distance > first.distance)) return first.candidate;
   return undefined;
 }
 

@@ -1,0 +1,53 @@
+/**
+ * Where a value stands in selectors.yml, read from the `yaml` package's node ranges, and
+ * errors that say so: `selectors.yml:7: 'childs' is not a valid key …`.
+ */
+
+import { isMap, isPair, isScalar, isSeq, type LineCounter, Scalar } from 'yaml';
+import { ErrorCodes, TsdbtError } from '../../errors.js';
+import type { TextOrigin } from './parse-selection.js';
+
+export class YamlPlace {
+  constructor(
+    readonly file: string,
+    private readonly lineCounter: LineCounter,
+  ) {}
+
+  /** 1-based line and column where `node` starts; line 1 when the node has no range. */
+  at(node: unknown): { line: number; column: number } {
+    const start = rangeStart(node);
+    if (start === undefined) return { line: 1, column: 1 };
+    const { line, col } = this.lineCounter.linePos(start);
+    return { line, column: col };
+  }
+
+  /** Where a scalar's text begins, past an opening quote, for errors that point into it. */
+  textOrigin(node: unknown): TextOrigin {
+    const { line, column } = this.at(node);
+    const quoted = isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE);
+    return { file: this.file, line, column: column + (quoted ? 1 : 0) };
+  }
+
+  error(node: unknown, message: string, hint?: string): TsdbtError {
+    const { line, column } = this.at(node);
+    return new TsdbtError({ code: ErrorCodes.SELECTOR_INVALID, message: `${this.file}:${line}: ${message}`, file: this.file, line, column, hint });
+  }
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (isPair(node)) return rangeStart(node.key);
+  if (isScalar(node) || isMap(node) || isSeq(node)) return node.range?.[0];
+  return undefined;
+}
+
+/** What a YAML value is, in words, for "expected a list, got a string" messages. */
+export function describeYaml(node: unknown): string {
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const value = node.value;
+    if (value === null) return 'nothing';
+    return typeof value === 'string' ? `the string '${value}'` : `${typeof value} ${String(value)}`;
+  }
+  return 'nothing';
+}
