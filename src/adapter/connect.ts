@@ -44,7 +44,7 @@ async function connectChdb(target: ChdbTarget, projectDir: string | undefined): 
     secrets: [],
     settings: target.settings,
   });
-  // chDB opens its session (and takes the path's lock) lazily; touch it now so a held lock is reported here.
+  // One round trip now, so a session that opened but cannot work is reported here rather than by the first model.
   try {
     await adapter.query('SELECT 1');
   } catch (error) {
