@@ -8,7 +8,7 @@ import { ErrorCodes, TsdbtError, isTsdbtError } from '../errors.js';
 import type { Logger } from '../report/logger.js';
 import { silentLogger } from '../report/logger.js';
 import type { Now, Sleep } from './clock.js';
-import { realSleep, systemNow } from './clock.js';
+import { systemNow } from './clock.js';
 import type { FetchLike } from './fetch-with-retry.js';
 import { fetchWithRetry } from './fetch-with-retry.js';
 import type { FetcherContext, FetcherRequest, ModuleImporter } from './fetcher-module.js';
@@ -142,7 +142,7 @@ async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: 
       timeoutMs: config.timeoutMs,
       retries: config.retries,
       fetch: deps.fetch,
-      sleep: deps.sleep ?? realSleep,
+      sleep: deps.sleep,
       now: deps.now,
       random: deps.random,
       signal: deps.signal,

@@ -49,27 +49,30 @@ export function rawArrayElements(text: string, path: readonly string[]): string[
   }
 }
 
-/** Offset of the value under `key` in the object or array starting at `start`. */
+/**
+ * Offset of the value under `key` in the object or array starting at `start`. For a key that
+ * appears twice the last one wins, as in `JSON.parse`, so the text landed is the value validated.
+ */
 function childAt(text: string, start: number, key: string): number | undefined {
   const open = text[start];
   if (open !== '{' && open !== '[') return undefined;
   let i = skipWhitespace(text, start + 1);
   let index = 0;
-  while (text[i] !== '}' && text[i] !== ']') {
-    let matches: boolean;
+  let found: number | undefined;
+  while (i < text.length && text[i] !== '}' && text[i] !== ']') {
     if (open === '{') {
       const keyEnd = endOfString(text, i);
-      matches = (JSON.parse(text.slice(i, keyEnd)) as string) === key;
+      const matches = (JSON.parse(text.slice(i, keyEnd)) as string) === key;
       i = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1); // past the colon
-    } else {
-      matches = String(index) === key;
+      if (matches) found = i;
+    } else if (String(index) === key) {
+      return i;
     }
-    if (matches) return i;
     i = skipWhitespace(text, endOfValue(text, i));
     if (text[i] === ',') i = skipWhitespace(text, i + 1);
     index += 1;
   }
-  return undefined;
+  return found;
 }
 
 /** Offset just past the value starting at `start`. */

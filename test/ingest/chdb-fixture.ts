@@ -2,11 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
 import type { Adapter } from '../../src/adapter/types.js';
 import type { IngestConfig } from '../../src/ingest/ingest-config.js';
 import { parseIngestConfig } from '../../src/ingest/ingest-config.js';
 import type { IngestSource } from '../../src/ingest/ingest-source.js';
+import type { FakeApi } from '../support/fake-api.js';
+import { startFakeApi } from '../support/fake-api.js';
 
 export interface ChdbFixture {
   adapter: Adapter;
@@ -40,4 +43,16 @@ export function sourceFor(table: string, raw: Record<string, unknown>, projectDi
 export function recordingSleep(): { sleep: (ms: number) => Promise<void>; slept: number[] } {
   const slept: number[] = [];
   return { slept, sleep: async (ms) => void slept.push(ms) };
+}
+
+/** Opens chDB and the fake API before a test file's tests and closes both after them. */
+export function useChdbAndFakeApi(): { readonly db: ChdbFixture; readonly api: FakeApi } {
+  const env = {} as { db: ChdbFixture; api: FakeApi };
+  beforeAll(async () => {
+    [env.db, env.api] = await Promise.all([openChdb(), startFakeApi()]);
+  });
+  afterAll(async () => {
+    await Promise.all([env.db?.close(), env.api?.close()]);
+  });
+  return env;
 }

@@ -28,6 +28,8 @@ describe('json text', () => {
     expect(rawArrayElements(text, ['missing'])).toBeUndefined();
     expect(rawArrayElements(text, ['meta'])).toBeUndefined();
     expect(rawArrayElements('{"a\\"b": [1]}', ['a"b'])).toEqual(['1']);
+    // A repeated key: the last one wins, as in JSON.parse.
+    expect(rawArrayElements('{"a": [1], "a": [2, 3]}', ['a'])).toEqual(['2', '3']);
   });
 });
 

@@ -1,31 +1,21 @@
 /**
  * The watch loop on a fake clock (sleep advances it), landing into real chDB through the fake API.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../../src/adapter/types.js';
 import type { IngestResult } from '../../src/ingest/ingest-source.js';
 import { watch } from '../../src/ingest/watch.js';
 import { MemoryLogger } from '../../src/report/logger.js';
-import type { FakeApi } from '../support/fake-api.js';
-import { ASTROS, replies, startFakeApi } from '../support/fake-api.js';
-import type { ChdbFixture } from './chdb-fixture.js';
-import { openChdb, sourceFor } from './chdb-fixture.js';
+import { ASTROS, replies } from '../support/fake-api.js';
+import { sourceFor, useChdbAndFakeApi } from './chdb-fixture.js';
 
-let db: ChdbFixture;
-let api: FakeApi;
-
-beforeAll(async () => {
-  [db, api] = await Promise.all([openChdb(), startFakeApi()]);
-});
-afterAll(async () => {
-  await Promise.all([db?.close(), api?.close()]);
-});
+const env = useChdbAndFakeApi();
 
 const t0 = Date.parse('2026-11-23T10:00:00Z');
 
 function source(table: string, schedule: string | undefined, maxAttempts = 3) {
   return sourceFor(table, {
-    url: api.url(`/${table}`),
+    url: env.api.url(`/${table}`),
     retries: { max_attempts: maxAttempts, initial_delay: '1s', max_delay: '5s' },
     ...(schedule === undefined ? {} : { schedule }),
   });
@@ -45,13 +35,13 @@ function fakeTime(controller: AbortController, until: number) {
 
 describe('watch', () => {
   it('polls each source on its own schedule until aborted', async () => {
-    api.fallback('/w_a', replies.ok(ASTROS));
-    api.fallback('/w_b', replies.ok(ASTROS));
+    env.api.fallback('/w_a', replies.ok(ASTROS));
+    env.api.fallback('/w_b', replies.ok(ASTROS));
     const controller = new AbortController();
     const time = fakeTime(controller, t0 + 180_000);
     const polls: string[] = [];
     const summary = await watch([source('w_a', '60s'), source('w_b', '90s')], {
-      adapter: db.adapter,
+      adapter: env.db.adapter,
       signal: controller.signal,
       ...time,
       onResult: (r) => polls.push(`${r.source}@${(time.now() - t0) / 1_000}`),
@@ -67,16 +57,16 @@ describe('watch', () => {
     ]);
     expect(summary).toEqual({ polls: 7, failures: 0 });
     // The same reply every time: one distinct row each.
-    expect(await db.count('SELECT count() AS n FROM astro.w_a FINAL')).toBe(1);
+    expect(await env.db.count('SELECT count() AS n FROM astro.w_a FINAL')).toBe(1);
   });
 
   it('keeps polling the others while one source is down', async () => {
-    api.fallback('/w_down', replies.status(500));
-    api.fallback('/w_up', replies.ok(ASTROS));
+    env.api.fallback('/w_down', replies.status(500));
+    env.api.fallback('/w_up', replies.ok(ASTROS));
     const controller = new AbortController();
     const results: IngestResult[] = [];
     const summary = await watch([source('w_down', '10s', 1), source('w_up', '10s')], {
-      adapter: db.adapter,
+      adapter: env.db.adapter,
       signal: controller.signal,
       ...fakeTime(controller, t0 + 25_000),
       onResult: (r) => results.push(r),
@@ -93,17 +83,17 @@ describe('watch', () => {
   });
 
   it('on abort mid-insert, finishes the insert, lands the row once and resolves', async () => {
-    api.fallback('/w_kill', replies.ok(ASTROS));
+    env.api.fallback('/w_kill', replies.ok(ASTROS));
     const controller = new AbortController();
     let inserts = 0;
     // The signal arrives while the INSERT is in flight (and the insert takes a while).
-    const adapter: Adapter = Object.create(db.adapter, {
+    const adapter: Adapter = Object.create(env.db.adapter, {
       insert: {
         value: async (...args: Parameters<Adapter['insert']>) => {
           inserts += 1;
           controller.abort(new Error('SIGTERM'));
           await new Promise((resolve) => setTimeout(resolve, 50));
-          return db.adapter.insert(...args);
+          return env.db.adapter.insert(...args);
         },
       },
     });
@@ -119,17 +109,17 @@ describe('watch', () => {
     expect(summary).toEqual({ polls: 1, failures: 0 });
     expect(results[0]).toMatchObject({ status: 'success', rowsLanded: 1 });
     expect(inserts).toBe(1);
-    expect(api.requestsTo('/w_kill')).toBe(1);
-    expect(await db.count('SELECT count() AS n FROM astro.w_kill')).toBe(1);
+    expect(env.api.requestsTo('/w_kill')).toBe(1);
+    expect(await env.db.count('SELECT count() AS n FROM astro.w_kill')).toBe(1);
     expect(logger.events.at(-1)?.event).toBe('watch.stopped');
   });
 
   it('stops a fetch that is waiting to retry, landing nothing', async () => {
-    api.fallback('/w_retry', replies.status(503));
+    env.api.fallback('/w_retry', replies.status(503));
     const controller = new AbortController();
     const results: IngestResult[] = [];
     await watch([source('w_retry', '1m')], {
-      adapter: db.adapter,
+      adapter: env.db.adapter,
       signal: controller.signal,
       now: () => t0,
       sleep: async () => controller.abort(),
@@ -139,14 +129,14 @@ describe('watch', () => {
   });
 
   it('opens and closes a connection per round when given a provider, and ends when nothing is scheduled', async () => {
-    api.fallback('/w_once', replies.ok(ASTROS));
+    env.api.fallback('/w_once', replies.ok(ASTROS));
     const controller = new AbortController();
     const lifecycle: string[] = [];
     const logger = new MemoryLogger();
     const summary = await watch([source('w_once', undefined)], {
       adapter: async () => {
         lifecycle.push('open');
-        return Object.create(db.adapter, { close: { value: async () => void lifecycle.push('close') } }) as Adapter;
+        return Object.create(env.db.adapter, { close: { value: async () => void lifecycle.push('close') } }) as Adapter;
       },
       signal: controller.signal,
       logger,
