@@ -97,7 +97,7 @@ function splitMethod(body: string, bodyOffset: number, report: ReportAt): Method
   const value = body.slice(colon + 1);
   const valueStart = bodyOffset + colon + 1;
   if (value === '') {
-    throw report(valueStart - 1, 1, `'${before}:' needs a value after the colon.`, `For example '${example(name as MethodName)}'.`);
+    throw report(valueStart - 1, 1, `'${before}:' needs a value after the colon.`, `For example '${EXAMPLES[name as MethodName]}'.`);
   }
   return { method: name as MethodName, methodArgs, value, valueStart };
 }
@@ -113,6 +113,7 @@ function reportProblem(problem: CriterionProblem, offset: number, length: number
   return report(offset, length, problem.message, problem.hint);
 }
 
+/** One well-formed criterion per method, for hints. */
 const EXAMPLES: Record<MethodName, string> = {
   fqn: 'fqn:marts.finance',
   tag: 'tag:nightly',
@@ -127,7 +128,3 @@ const EXAMPLES: Record<MethodName, string> = {
   state: 'state:modified',
   result: 'result:error',
 };
-
-function example(method: MethodName): string {
-  return EXAMPLES[method];
-}

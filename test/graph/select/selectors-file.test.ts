@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../src/errors.js';
-import type { SelectionCriteria } from '../../../src/graph/select/expression.js';
 import { selectNodes } from '../../../src/graph/select/select-nodes.js';
 import { defaultSelector, findSelector, parseSelectorsFile } from '../../../src/graph/select/selectors-file.js';
 import { catchError } from './catch-error.js';
+import { criteria } from './criteria.js';
 import { fixtureGraph, names } from './fixture-graph.js';
-
-function criteria(raw: string, fields: Partial<SelectionCriteria>): SelectionCriteria {
-  return {
-    kind: 'criteria',
-    raw,
-    offset: 0,
-    method: 'fqn',
-    methodArgs: [],
-    value: raw,
-    childrensParents: false,
-    parents: false,
-    parentsDepth: null,
-    children: false,
-    childrenDepth: null,
-    ...fields,
-  };
-}
 
 const SELECTORS = `
 selectors:
@@ -85,8 +68,8 @@ describe('parseSelectorsFile', () => {
       kind: 'union',
       raw: 'people+ tag:finance',
       members: [
-        { ...criteria('people+', { value: 'people', children: true }) },
-        { ...criteria('tag:finance', { method: 'tag', value: 'finance' }), offset: 8 },
+        criteria('people+', { value: 'people', children: true }),
+        criteria('tag:finance', { offset: 8, method: 'tag', value: 'finance' }),
       ],
     });
     expect(findSelector(selectors, 'shorthand')).toEqual(criteria('config.materialized:table', { method: 'config', methodArgs: ['materialized'], value: 'table' }));
@@ -94,7 +77,7 @@ describe('parseSelectorsFile', () => {
       kind: 'difference',
       raw: '(fqn:marts.core+1) --exclude people',
       include: { kind: 'union', raw: 'fqn:marts.core+1', members: [criteria('fqn:marts.core+1', { value: 'marts.core', children: true, childrenDepth: 1 })] },
-      exclude: criteria('people', {}),
+      exclude: criteria('people'),
     });
     expect(findSelector(selectors, 'cautious_people')).toEqual({
       kind: 'intersection',
@@ -108,7 +91,7 @@ describe('parseSelectorsFile', () => {
       exclude: {
         kind: 'union',
         raw: 'tag:daily resource_type:seed',
-        members: [{ ...criteria('tag:daily', { method: 'tag', value: 'daily' }) }, criteria('resource_type:seed', { method: 'resource_type', value: 'seed' })],
+        members: [criteria('tag:daily', { method: 'tag', value: 'daily' }), criteria('resource_type:seed', { method: 'resource_type', value: 'seed' })],
       },
     });
   });
