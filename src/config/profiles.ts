@@ -1,0 +1,256 @@
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import type { ChdbTarget, ClickhouseTarget, Target } from './target.js';
+import { Problems, parseYaml, type YamlDocument } from './yaml-document.js';
+import { describeType, didYouMean, isPlainObject, type Plain } from './value-checks.js';
+
+export interface ProfileLookup {
+  projectDir: string;
+  /** `profile:` from project.yml. */
+  profileName: string;
+  /** `--profiles-dir` */
+  profilesDir?: string | undefined;
+  /** `--target` */
+  targetName?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  /** Renders `{{ env_var(...) }}` and friends inside a profile value. */
+  renderValue: (text: string, where: { file: string; line: number | undefined }) => string;
+}
+
+export interface ResolvedProfile {
+  target: Target;
+  /** Where profiles.yml was found, or undefined when the built-in embedded target is used. */
+  profilesFile: string | undefined;
+  warnings: string[];
+}
+
+/** The directories searched for profiles.yml, in order. */
+export function profileSearchPath(lookup: Pick<ProfileLookup, 'projectDir' | 'profilesDir' | 'env'>): string[] {
+  const dirs: string[] = [];
+  if (lookup.profilesDir) dirs.push(path.resolve(lookup.profilesDir));
+  if (lookup.env.TSDBT_PROFILES_DIR) dirs.push(path.resolve(lookup.env.TSDBT_PROFILES_DIR));
+  dirs.push(lookup.projectDir);
+  dirs.push(path.join(os.homedir(), '.tsdbt'));
+  return dirs;
+}
+
+export function resolveProfile(lookup: ProfileLookup): ResolvedProfile {
+  const searched = profileSearchPath(lookup);
+  const explicit = lookup.profilesDir ?? lookup.env.TSDBT_PROFILES_DIR;
+  const file = searched.map((dir) => path.join(dir, 'profiles.yml')).find((candidate) => existsSync(candidate));
+  if (file === undefined) {
+    if (explicit) {
+      throw new TsdbtError({
+        code: ErrorCodes.PROFILE_NOT_FOUND,
+        message: `No profiles.yml in ${path.resolve(explicit)}, which --profiles-dir or TSDBT_PROFILES_DIR points to.`,
+        hint: 'Create profiles.yml there (see profiles.example.yml), or drop the option to use the embedded chDB target.',
+      });
+    }
+    if (lookup.targetName !== undefined && lookup.targetName !== 'dev') {
+      throw new TsdbtError({
+        code: ErrorCodes.TARGET_NOT_FOUND,
+        message: `Target '${lookup.targetName}' was asked for, but there is no profiles.yml (searched ${searched.join(', ')}).`,
+        hint: 'Copy profiles.example.yml to profiles.yml and define that target.',
+      });
+    }
+    return { target: defaultEmbeddedTarget(lookup.projectDir, lookup.profileName), profilesFile: undefined, warnings: [] };
+  }
+  const shown = displayPath(file, lookup.projectDir);
+  const doc = parseYaml(readFileSync(file, 'utf8'), shown);
+  return { ...targetFromProfiles(doc, lookup), profilesFile: file };
+}
+
+/** What `tsdbt run` uses when there is no profiles.yml: chDB under .tsdbt/ in the project. */
+export function defaultEmbeddedTarget(projectDir: string, schema: string): ChdbTarget {
+  return { type: 'chdb', name: 'dev', path: path.join(projectDir, '.tsdbt', 'chdb'), schema, threads: 4, settings: {} };
+}
+
+function targetFromProfiles(doc: YamlDocument, lookup: ProfileLookup): { target: Target; warnings: string[] } {
+  const root = doc.value;
+  const problems = new Problems(doc, ErrorCodes.CONFIG_INVALID);
+  if (!isPlainObject(root)) {
+    problems.add([], `must map profile names to profiles, but it is ${describeType(root)}.`);
+    throwIfAny(problems);
+  }
+  const profiles = root as Plain;
+  const profile = profiles[lookup.profileName];
+  if (!isPlainObject(profile)) {
+    const names = Object.keys(profiles).filter((key) => key !== 'config');
+    throw new TsdbtError({
+      code: ErrorCodes.PROFILE_NOT_FOUND,
+      message: `Profile '${lookup.profileName}' (named by \`profile:\` in the project file) is not in ${doc.file}.${didYouMean(lookup.profileName, names)}`,
+      file: doc.file,
+      line: 1,
+      hint: names.length > 0 ? `Profiles found: ${names.join(', ')}. Rename one, or change \`profile:\` in the project file.` : 'Add a profile with that name (see profiles.example.yml).',
+    });
+  }
+  const outputs = profile.outputs;
+  if (!isPlainObject(outputs) || Object.keys(outputs).length === 0) {
+    problems.add([lookup.profileName, 'outputs'], 'must map target names to connection settings (e.g. `outputs: {dev: {type: chdb}}`).');
+    throwIfAny(problems);
+  }
+  const outputMap = outputs as Plain;
+  const defaultTarget = typeof profile.target === 'string' ? profile.target : Object.keys(outputMap)[0]!;
+  const targetName = lookup.targetName ?? defaultTarget;
+  const raw = outputMap[targetName];
+  if (!isPlainObject(raw)) {
+    throw new TsdbtError({
+      code: ErrorCodes.TARGET_NOT_FOUND,
+      message: `Target '${targetName}' is not defined under \`${lookup.profileName}.outputs\` in ${doc.file}.${didYouMean(targetName, Object.keys(outputMap))}`,
+      file: doc.file,
+      line: doc.lineOf([lookup.profileName, 'outputs']),
+      hint: `Targets defined: ${Object.keys(outputMap).join(', ')}.`,
+    });
+  }
+  const base = [lookup.profileName, 'outputs', targetName];
+  const rendered = renderStrings(raw, (text, key) =>
+    lookup.renderValue(text, { file: doc.file, line: doc.lineOf([...base, key]) }),
+  );
+  const target = validateTarget(rendered, targetName, lookup.projectDir, lookup.profileName, (key, message, hint) =>
+    problems.add([...base, ...key], message, hint),
+  );
+  throwIfAny(problems);
+  return { target: target!, warnings: [] };
+}
+
+type Report = (key: (string | number)[], message: string, hint?: string) => void;
+
+function validateTarget(raw: Plain, name: string, projectDir: string, profileName: string, report: Report): Target | undefined {
+  const type = raw.type;
+  const threads = integer(raw, 'threads', 4, report, 1, 256);
+  const settings = settingsOf(raw, report);
+  const schema = optionalString(raw, 'schema', report) ?? optionalString(raw, 'database', report) ?? profileName;
+  if (type === 'chdb') {
+    const rawPath = optionalString(raw, 'path', report) ?? '.tsdbt/chdb';
+    return { type: 'chdb', name, path: path.resolve(projectDir, rawPath), schema, threads, settings };
+  }
+  if (type === 'clickhouse') return serverTarget(raw, name, schema, threads, settings, report);
+  report(['type'], `must be 'chdb' (embedded) or 'clickhouse' (a server), but it is ${describeType(type)}.${typeof type === 'string' ? didYouMean(type, ['chdb', 'clickhouse']) : ''}`);
+  return undefined;
+}
+
+function serverTarget(
+  raw: Plain,
+  name: string,
+  schema: string,
+  threads: number,
+  settings: ClickhouseTarget['settings'],
+  report: Report,
+): ClickhouseTarget {
+  const secure = boolean(raw, 'secure', false, report);
+  const url = optionalString(raw, 'url', report);
+  let host = optionalString(raw, 'host', report) ?? 'localhost';
+  let port = integer(raw, 'port', secure ? 8443 : 8123, report, 1, 65535);
+  let user = optionalString(raw, 'user', report) ?? 'default';
+  let password = raw.password === undefined || raw.password === null ? '' : String(raw.password);
+  let protocol = secure ? 'https' : 'http';
+  if (url !== undefined) {
+    try {
+      const parsed = new URL(url);
+      protocol = parsed.protocol.replace(':', '');
+      host = parsed.hostname;
+      port = parsed.port === '' ? (protocol === 'https' ? 8443 : 8123) : Number(parsed.port);
+      if (parsed.username) user = decodeURIComponent(parsed.username);
+      if (parsed.password) password = decodeURIComponent(parsed.password);
+    } catch {
+      report(['url'], 'is not a valid URL.', 'Use e.g. http://localhost:8123 or https://host:8443.');
+    }
+  }
+  return {
+    type: 'clickhouse',
+    name,
+    schema,
+    threads,
+    settings,
+    url: `${protocol}://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    host,
+    port,
+    secure: protocol === 'https',
+    user,
+    password,
+    verify: boolean(raw, 'verify', true, report),
+    caCert: optionalString(raw, 'ca_cert', report),
+    connectTimeoutMs: seconds(raw, 'connect_timeout', 10, report),
+    requestTimeoutMs: seconds(raw, 'send_receive_timeout', 300, report),
+    retries: integer(raw, 'retries', 1, report, 0, 20),
+    compression: boolean(raw, 'compression', false, report),
+    cluster: optionalString(raw, 'cluster', report),
+    databaseEngine: optionalString(raw, 'database_engine', report),
+  };
+}
+
+function optionalString(raw: Plain, key: string, report: Report): string | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  report([key], `must be a string, but it is ${describeType(value)}.`);
+  return undefined;
+}
+
+function integer(raw: Plain, key: string, fallback: number, report: Report, min: number, max: number): number {
+  const value = raw[key];
+  if (value === undefined || value === null) return fallback;
+  const number = typeof value === 'string' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+    report([key], `must be a whole number from ${min} to ${max}, but it is ${describeType(value)}.`);
+    return fallback;
+  }
+  return number;
+}
+
+function seconds(raw: Plain, key: string, fallback: number, report: Report): number {
+  const value = raw[key];
+  if (value === undefined || value === null) return fallback * 1000;
+  const number = typeof value === 'string' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0) {
+    report([key], `must be a number of seconds, but it is ${describeType(value)}.`);
+    return fallback * 1000;
+  }
+  return Math.round(number * 1000);
+}
+
+function boolean(raw: Plain, key: string, fallback: boolean, report: Report): boolean {
+  const value = raw[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  report([key], `must be true or false, but it is ${describeType(value)}.`);
+  return fallback;
+}
+
+function settingsOf(raw: Plain, report: Report): Record<string, string | number | boolean> {
+  const value = raw.custom_settings ?? raw.settings;
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) {
+    report(['custom_settings'], `must be a mapping of ClickHouse settings, but it is ${describeType(value)}.`);
+    return {};
+  }
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, setting] of Object.entries(value)) {
+    if (typeof setting === 'string' || typeof setting === 'number' || typeof setting === 'boolean') out[key] = setting;
+    else report(['custom_settings', key], `must be a string, number or boolean, but it is ${describeType(setting)}.`);
+  }
+  return out;
+}
+
+/** Renders Jinja in every string value that contains it. */
+function renderStrings(raw: Plain, render: (text: string, key: string) => string): Plain {
+  const out: Plain = {};
+  for (const [key, value] of Object.entries(raw)) {
+    out[key] = typeof value === 'string' && /\{[{%]/.test(value) ? render(value, key) : value;
+  }
+  return out;
+}
+
+function throwIfAny(problems: Problems): void {
+  const [first, ...rest] = problems.errors;
+  if (first === undefined) return;
+  throw new TsdbtError({ code: first.code, message: first.message, file: first.file, line: first.line, hint: first.hint, related: rest });
+}
+
+export function displayPath(file: string, projectDir: string): string {
+  const relative = path.relative(projectDir, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
+}

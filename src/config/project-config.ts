@@ -1,0 +1,140 @@
+
+import { Problems, type YamlDocument } from './yaml-document.js';
+import { describeType, didYouMean, isPlainObject, stringList, type Plain } from './value-checks.js';
+
+/** project.yml (or dbt_project.yml), validated and with defaults filled in. */
+export interface ProjectConfig {
+  name: string;
+  version: string | undefined;
+  profile: string;
+  modelPaths: string[];
+  macroPaths: string[];
+  seedPaths: string[];
+  testPaths: string[];
+  snapshotPaths: string[];
+  analysisPaths: string[];
+  docsPaths: string[];
+  targetPath: string;
+  logPath: string;
+  cleanTargets: string[];
+  vars: Plain;
+  /** The `models:` config tree (folder → `+config` keys), as written. */
+  models: Plain;
+  seeds: Plain;
+  tests: Plain;
+  sources: Plain;
+  onRunStart: string[];
+  onRunEnd: string[];
+  /** The file it came from, relative to the project dir. */
+  file: string;
+}
+
+const KNOWN_KEYS = [
+  'name', 'version', 'config-version', 'profile', 'model-paths', 'macro-paths', 'seed-paths', 'test-paths',
+  'snapshot-paths', 'analysis-paths', 'docs-paths', 'asset-paths', 'target-path', 'log-path', 'clean-targets',
+  'packages-install-path', 'vars', 'models', 'seeds', 'tests', 'data_tests', 'sources', 'snapshots', 'analyses',
+  'on-run-start', 'on-run-end', 'require-dbt-version', 'quoting', 'query-comment', 'dispatch', 'flags',
+  'restrict-access', 'metrics', 'semantic-models', 'saved-queries', 'exposures', 'unit_tests', 'source-paths', 'data-paths',
+];
+
+const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Validates a parsed project file. Returns every problem at once rather than the first. */
+export function validateProjectConfig(doc: YamlDocument) {
+  const problems = new Problems(doc);
+  const warnings: string[] = [];
+  const raw = doc.value;
+  if (!isPlainObject(raw)) {
+    problems.add([], `must be a mapping of settings (name, profile, model-paths, …), but it is ${describeType(raw)}.`);
+    return { config: undefined, errors: problems.errors, warnings };
+  }
+
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.includes(key)) {
+      warnings.push(`${doc.file}: unknown setting \`${key}\` is ignored.${didYouMean(key, KNOWN_KEYS)}`);
+    }
+  }
+
+  const name = raw.name;
+  if (typeof name !== 'string' || name === '') {
+    problems.add(['name'], 'is required: the project name, used in unique ids and as the default profile name.', 'Add e.g. `name: my_project` at the top.');
+  } else if (!NAME_PATTERN.test(name)) {
+    problems.add(['name'], `must contain only letters, digits and underscores, and not start with a digit; got '${name}'.`);
+  }
+
+  const paths = (key: string, fallback: string[]): string[] => {
+    const value = raw[key];
+    if (value === undefined || value === null) return fallback;
+    const list = stringList(value);
+    if (list === undefined) {
+      problems.add([key], `must be a list of folder paths, but it is ${describeType(value)}.`, `For example: ${key}: ["${fallback[0] ?? key}"]`);
+      return fallback;
+    }
+    return list;
+  };
+  const single = (key: string, fallback: string): string => {
+    const value = raw[key];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== 'string') {
+      problems.add([key], `must be a folder path, but it is ${describeType(value)}.`);
+      return fallback;
+    }
+    return value;
+  };
+  const tree = (key: string): Plain => {
+    const value = raw[key];
+    if (value === undefined || value === null) return {};
+    if (!isPlainObject(value)) {
+      problems.add([key], `must be a mapping of folders to configs (e.g. \`${key}: {${String(name)}: {+materialized: table}}\`), but it is ${describeType(value)}.`);
+      return {};
+    }
+    return value;
+  };
+  const hooks = (key: string): string[] => {
+    const value = raw[key];
+    if (value === undefined || value === null) return [];
+    const list = stringList(value);
+    if (list === undefined) {
+      problems.add([key], `must be a SQL statement or a list of them, but it is ${describeType(value)}.`);
+      return [];
+    }
+    return list;
+  };
+
+  const profile = raw.profile;
+  if (profile !== undefined && profile !== null && typeof profile !== 'string') {
+    problems.add(['profile'], `must be the name of a profile in profiles.yml, but it is ${describeType(profile)}.`);
+  }
+  const vars = raw.vars;
+  if (vars !== undefined && vars !== null && !isPlainObject(vars)) {
+    problems.add(['vars'], `must be a mapping of variable names to values, but it is ${describeType(vars)}.`);
+  }
+  const targetPath = single('target-path', 'target');
+  const logPath = single('log-path', 'logs');
+  const config: ProjectConfig = {
+    name: typeof name === 'string' ? name : 'project',
+    version: raw.version === undefined ? undefined : String(raw.version),
+    profile: typeof profile === 'string' ? profile : typeof name === 'string' ? name : 'default',
+    modelPaths: paths('model-paths', stringList(raw['source-paths']) ?? ['models']),
+    macroPaths: paths('macro-paths', ['macros']),
+    seedPaths: paths('seed-paths', stringList(raw['data-paths']) ?? ['seeds']),
+    testPaths: paths('test-paths', ['tests']),
+    snapshotPaths: paths('snapshot-paths', ['snapshots']),
+    analysisPaths: paths('analysis-paths', ['analyses']),
+    docsPaths: paths('docs-paths', []),
+    targetPath,
+    logPath,
+    cleanTargets: paths('clean-targets', [targetPath, logPath]),
+    vars: isPlainObject(vars) ? vars : {},
+    models: tree('models'),
+    seeds: tree('seeds'),
+    tests: { ...tree('tests'), ...tree('data_tests') },
+    sources: tree('sources'),
+    onRunStart: hooks('on-run-start'),
+    onRunEnd: hooks('on-run-end'),
+    file: doc.file,
+  };
+  return { config: problems.errors.length === 0 ? config : undefined, errors: problems.errors, warnings };
+}
+
+export const PROJECT_FILE_NAMES = ['project.yml', 'dbt_project.yml'] as const;

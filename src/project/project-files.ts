@@ -1,0 +1,88 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+
+/** A text file of the project, with its path relative to the project root (forward slashes). */
+export interface ProjectFile {
+  path: string;
+  text: string;
+}
+
+export interface ProjectFiles {
+  models: ProjectFile[];
+  macros: ProjectFile[];
+  /** YAML property files found under model, seed, macro, snapshot and analysis paths. */
+  properties: ProjectFile[];
+  /** Seed CSV paths (read when seeding, not when compiling). */
+  seeds: string[];
+  /** Singular data tests (`tests/**\/*.sql`). */
+  tests: ProjectFile[];
+  /** Markdown files that may hold `{% docs %}` blocks. */
+  docs: ProjectFile[];
+  selectorsFile: ProjectFile | undefined;
+}
+
+export interface ProjectPaths {
+  modelPaths: string[];
+  macroPaths: string[];
+  seedPaths: string[];
+  testPaths: string[];
+  snapshotPaths: string[];
+  analysisPaths: string[];
+  docsPaths: string[];
+}
+
+/** Skipped while walking: never project sources. */
+const IGNORED_DIRS = new Set(['node_modules', '.git', 'target', 'dbt_packages', 'logs', '.tsdbt']);
+
+/**
+ * Reads everything the compiler needs, in a stable order. This module is the only place
+ * that walks the project tree, so caching and watching can hook in here.
+ */
+export function readProjectFiles(projectDir: string, paths: ProjectPaths): ProjectFiles {
+  const read = (file: string): ProjectFile => ({ path: file, text: readFileSync(path.join(projectDir, file), 'utf8') });
+  const list = (dirs: string[], extensions: string[]): string[] => {
+    const out = new Set<string>();
+    for (const dir of dirs) for (const file of walk(projectDir, dir, extensions)) out.add(file);
+    return [...out].sort();
+  };
+  const yamlDirs = [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.snapshotPaths, ...paths.analysisPaths, ...paths.testPaths];
+  const docsDirs = paths.docsPaths.length > 0 ? paths.docsPaths : [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.testPaths];
+  const selectors = path.join(projectDir, 'selectors.yml');
+  return {
+    models: list(paths.modelPaths, ['.sql']).map(read),
+    macros: list(paths.macroPaths, ['.sql', '.jinja', '.j2']).map(read),
+    properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
+    seeds: list(paths.seedPaths, ['.csv']),
+    tests: list(paths.testPaths, ['.sql']).map(read),
+    docs: list(docsDirs, ['.md']).map(read),
+    selectorsFile: existsSync(selectors) ? read('selectors.yml') : undefined,
+  };
+}
+
+function walk(projectDir: string, dir: string, extensions: string[]): string[] {
+  const root = path.resolve(projectDir, dir);
+  if (!existsSync(root)) return [];
+  if (!statSync(root).isDirectory()) {
+    throw new TsdbtError({
+      code: ErrorCodes.CONFIG_INVALID,
+      message: `The project path '${dir}' is a file, but it should be a folder.`,
+      hint: 'Fix the *-paths settings in the project file.',
+    });
+  }
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) {
+        if (!IGNORED_DIRS.has(entry.name)) stack.push(full);
+      } else if (extensions.some((extension) => entry.name.endsWith(extension))) {
+        out.push(path.relative(projectDir, full).split(path.sep).join('/'));
+      }
+    }
+  }
+  return out;
+}

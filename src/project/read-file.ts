@@ -1,0 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+
+/** Reads one file of the project by its relative path, with a clear error when it is missing. */
+export function readProjectFile(projectDir: string, relative: string): string {
+  const file = path.join(projectDir, relative);
+  if (!existsSync(file)) {
+    throw new TsdbtError({ code: ErrorCodes.CONFIG_FILE_MISSING, message: `${relative} was not found in ${projectDir}.`, hint: `Create ${relative}, or drop the option that needs it.` });
+  }
+  return readFileSync(file, 'utf8');
+}

@@ -1,0 +1,115 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { quoteIdentifier, quoteString } from '../adapter/sql-literals.js';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import type { Logger } from '../report/logger.js';
+import { splitArgs } from './call-args.js';
+
+export interface BaseGlobalsOptions {
+  projectName: string;
+  /** Project vars merged with --vars (CLI wins). */
+  vars: Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  invocationId?: string;
+  /** Looks up a macro by name (for adapter.dispatch). */
+  macro: (name: string) => ((...args: unknown[]) => unknown) | undefined;
+  /** Returns a `{% docs %}` block's text. */
+  doc: (name: string) => string | undefined;
+}
+
+/**
+ * The names every template sees regardless of which node is rendered: var, env_var, log,
+ * exceptions, adapter.dispatch… `target` is added once the profile is resolved.
+ */
+export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown> {
+  const { vars, env, logger } = options;
+  const invocationId = options.invocationId ?? randomUUID();
+  const scopedVars = (vars[options.projectName] ?? {}) as Record<string, unknown>;
+  return {
+    var: (...args: unknown[]) => {
+      const { positional } = splitArgs(args);
+      const name = String(positional[0]);
+      if (Object.hasOwn(vars, name) && name !== options.projectName) return vars[name];
+      if (typeof scopedVars === 'object' && scopedVars !== null && Object.hasOwn(scopedVars, name)) return scopedVars[name];
+      if (positional.length > 1) return positional[1];
+      throw new TsdbtError({
+        code: ErrorCodes.TEMPLATE_RENDER,
+        message: `Required variable '${name}' has no value.`,
+        hint: `Set it under \`vars:\` in the project file, pass --vars '{${name}: …}', or give a default: var('${name}', 'default').`,
+      });
+    },
+    env_var: (...args: unknown[]) => {
+      const { positional } = splitArgs(args);
+      const name = String(positional[0]);
+      const value = env[name];
+      if (value !== undefined) return value;
+      if (positional.length > 1) return positional[1];
+      throw new TsdbtError({
+        code: ErrorCodes.ENV_VAR_MISSING,
+        message: `Environment variable '${name}' is not set, and env_var('${name}') gives no default.`,
+        hint: `Export ${name} before running tsdbt, or write env_var('${name}', 'default').`,
+      });
+    },
+    log: (message: unknown, ...rest: unknown[]) => {
+      const { keywords, positional } = splitArgs(rest);
+      const info = keywords.info ?? positional[0];
+      logger.log(info ? 'info' : 'debug', 'template_log', String(message));
+      return '';
+    },
+    print: (message: unknown) => {
+      logger.log('info', 'template_print', String(message));
+      return '';
+    },
+    exceptions: {
+      raise_compiler_error: (message: unknown) => {
+        throw new TsdbtError({ code: ErrorCodes.COMPILER_ERROR_RAISED, message: String(message), hint: 'This error was raised by the project itself (exceptions.raise_compiler_error).' });
+      },
+      warn: (message: unknown) => {
+        logger.log('warn', 'template_warning', String(message));
+        return '';
+      },
+    },
+    adapter: {
+      dispatch: (name: string, namespace?: unknown) => {
+        const candidates = [`clickhouse__${name}`, `default__${name}`, name];
+        for (const candidate of candidates) {
+          const macro = options.macro(candidate);
+          if (macro) return macro;
+        }
+        throw new TsdbtError({
+          code: ErrorCodes.TEMPLATE_RENDER,
+          message: `adapter.dispatch('${name}'${namespace ? `, '${String(namespace)}'` : ''}) found no macro: looked for ${candidates.join(', ')}.`,
+          hint: `Define one of them in macros/.`,
+        });
+      },
+      quote: (identifier: string) => quoteIdentifier(identifier),
+      quote_as_configured: (identifier: string) => quoteIdentifier(identifier),
+      get_columns_in_relation: () => [],
+      type: () => 'clickhouse',
+    },
+    doc: (name: string) => {
+      const text = options.doc(name);
+      if (text === undefined) {
+        throw new TsdbtError({ code: ErrorCodes.TEMPLATE_RENDER, message: `Documentation block '${name}' is not defined.`, hint: `Add {% docs ${name} %}…{% enddocs %} to a .md file under models/.` });
+      }
+      return text;
+    },
+    zip: (...lists: unknown[][]) => {
+      const length = Math.min(...lists.map((list) => list.length));
+      return Array.from({ length }, (_, i) => lists.map((list) => list[i]));
+    },
+    set: (items: unknown[] = []) => [...new Set(items)],
+    tojson: (value: unknown) => JSON.stringify(value),
+    fromjson: (value: string) => JSON.parse(value) as unknown,
+    local_md5: (value: string) => createHash('md5').update(value).digest('hex'),
+    string_literal: (value: string) => quoteString(value),
+    invocation_id: invocationId,
+    run_started_at: new Date().toISOString(),
+    project_name: options.projectName,
+    flags: {},
+    modules: { datetime: { datetime: { now: () => new Date() } } },
+    True: true,
+    False: false,
+    None: null,
+  };
+}

@@ -1,0 +1,109 @@
+import nunjucks from 'nunjucks';
+
+/** Minimal shape of nunjucks' parser API used by tag extensions (it ships no types for it). */
+interface Parser {
+  nextToken(): { value: string; lineno: number; colno: number };
+  parseExpression(): unknown;
+  advanceAfterBlockEnd(name: string): void;
+}
+interface Nodes {
+  NodeList: new (lineno: number, colno: number, children: unknown[]) => unknown;
+  CallExtension: new (extension: unknown, method: string, args: unknown, contentArgs: unknown[]) => unknown;
+}
+
+/** Jinja's `{% do expr %}`: evaluates an expression for its side effect (`{% do items.append(x) %}`). */
+export class DoExtension {
+  readonly tags = ['do'];
+  parse(parser: Parser, nodes: Nodes): unknown {
+    const token = parser.nextToken();
+    const expression = parser.parseExpression();
+    parser.advanceAfterBlockEnd(token.value);
+    return new nodes.CallExtension(this, 'run', new nodes.NodeList(token.lineno, token.colno, [expression]), []);
+  }
+  run(): string {
+    return '';
+  }
+}
+
+let compatInstalled = false;
+
+const STRING_METHODS: Record<string, (self: string, ...args: never[]) => unknown> = {
+  upper: (self) => self.toUpperCase(),
+  lower: (self) => self.toLowerCase(),
+  strip: (self, chars?: string) => trimChars(self, chars, true, true),
+  lstrip: (self, chars?: string) => trimChars(self, chars, true, false),
+  rstrip: (self, chars?: string) => trimChars(self, chars, false, true),
+  startswith: (self, prefix: string) => self.startsWith(prefix),
+  endswith: (self, suffix: string) => self.endsWith(suffix),
+  split: (self, separator?: string, max?: number) => {
+    const parts = separator === undefined || separator === null ? self.trim().split(/\s+/).filter(Boolean) : self.split(separator);
+    if (max === undefined || max < 0 || parts.length <= max + 1) return parts;
+    return [...parts.slice(0, max), parts.slice(max).join(separator ?? ' ')];
+  },
+  replace: (self, from: string, to: string) => self.split(from).join(to),
+  join: (self, items: unknown[]) => items.map(String).join(self),
+  title: (self) => self.replace(/\w\S*/g, (word) => word[0]!.toUpperCase() + word.slice(1).toLowerCase()),
+  capitalize: (self) => (self === '' ? self : self[0]!.toUpperCase() + self.slice(1).toLowerCase()),
+  find: (self, needle: string) => self.indexOf(needle),
+  count: (self, needle: string) => (needle === '' ? self.length + 1 : self.split(needle).length - 1),
+  isdigit: (self) => /^\d+$/.test(self),
+  isalpha: (self) => /^[A-Za-z]+$/.test(self),
+  format: (self, ...args: unknown[]) => {
+    let index = 0;
+    return self.replace(/\{(\d*)\}/g, (_match, position: string) => String(args[position === '' ? index++ : Number(position)]));
+  },
+};
+
+function trimChars(text: string, chars: string | undefined, left: boolean, right: boolean): string {
+  if (chars === undefined || chars === null) return left && right ? text.trim() : left ? text.trimStart() : text.trimEnd();
+  let start = 0;
+  let end = text.length;
+  while (left && start < end && chars.includes(text[start]!)) start += 1;
+  while (right && end > start && chars.includes(text[end - 1]!)) end -= 1;
+  return text.slice(start, end);
+}
+
+/** Python-style methods on lists, dicts and strings (`.append`, `.items()`, `.upper()`…), as dbt projects use them. */
+export function installJinjaCompat(): void {
+  if (compatInstalled) return;
+  nunjucks.installJinjaCompat();
+  // nunjucks' compat layer covers lists and dicts; dbt projects also call Python string methods.
+  const runtime = (nunjucks as unknown as { runtime: { memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown } }).runtime;
+  const lookup = runtime.memberLookup;
+  runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...rest: unknown[]) {
+    if (rest.length < 2 && (typeof obj === 'string' || obj instanceof String) && typeof key === 'string' && Object.hasOwn(STRING_METHODS, key)) {
+      return STRING_METHODS[key]!.bind(null, String(obj));
+    }
+    return lookup.call(this, obj, key, ...rest);
+  };
+  compatInstalled = true;
+}
+
+/** Tests and filters dbt projects expect from Jinja2 that nunjucks lacks. */
+export function addJinjaBuiltins(env: nunjucks.Environment): void {
+  const tests = env as unknown as { addTest(name: string, test: (...args: never[]) => boolean): void };
+  tests.addTest('none', (value: unknown) => value === null || value === undefined);
+  tests.addTest('boolean', (value: unknown) => typeof value === 'boolean');
+  tests.addTest('integer', (value: unknown) => Number.isInteger(value));
+  tests.addTest('float', (value: unknown) => typeof value === 'number' && !Number.isInteger(value));
+  tests.addTest('sequence', (value: unknown) => Array.isArray(value) || typeof value === 'string');
+  tests.addTest('in', (value: unknown, container: unknown) =>
+    Array.isArray(container) ? container.includes(value) : typeof container === 'string' && container.includes(String(value)),
+  );
+  env.addFilter('tojson', (value: unknown) => JSON.stringify(value));
+  env.addFilter('fromjson', (value: string) => JSON.parse(value) as unknown);
+  env.addFilter('as_text', (value: unknown) => (value === null || value === undefined ? '' : String(value)));
+  env.addFilter('as_bool', (value: unknown) => value === true || value === 'true' || value === 'True');
+  env.addFilter('as_number', (value: unknown) => Number(value));
+  env.addFilter('as_native', (value: unknown) => value);
+  env.addFilter('unique', (value: unknown[]) => [...new Set(value)]);
+  env.addFilter('map', (value: unknown[], attribute?: unknown) => {
+    // `map('upper')` applies a filter; `map(attribute='name')` picks a field.
+    if (typeof attribute === 'string') {
+      const filter = env.getFilter(attribute) as (item: unknown) => unknown;
+      return value.map((item) => filter(item));
+    }
+    const key = (attribute as { attribute?: string } | undefined)?.attribute;
+    return key === undefined ? value : value.map((item) => (item as Record<string, unknown>)[key]);
+  });
+}

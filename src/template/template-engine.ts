@@ -1,0 +1,185 @@
+import nunjucks from 'nunjucks';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import { splitArgs } from './call-args.js';
+import { addJinjaBuiltins, DoExtension, installJinjaCompat } from './nunjucks-extensions.js';
+import { MacroReturn, templateError } from './template-errors.js';
+
+/** Names whose value depends on what is being rendered (which model, parse or run time). */
+export const SCOPED_NAMES = [
+  'ref', 'source', 'config', 'this', 'is_incremental', 'model', 'execute', 'run_query', 'statement',
+  'load_result', 'graph', 'sql', 'should_full_refresh', 'schema', 'database', 'selected_resources',
+] as const;
+
+export type Scope = Partial<Record<(typeof SCOPED_NAMES)[number], unknown>>;
+
+export type MacroFunction = (...args: unknown[]) => unknown;
+
+export interface MacroDefinition {
+  name: string;
+  file: string;
+  line: number | undefined;
+  fn: MacroFunction;
+}
+
+/** A template compiled once and rendered as often as needed. */
+export interface CompiledTemplate {
+  file: string;
+  render(scope: Scope, locals?: Record<string, unknown>): string;
+}
+
+/**
+ * One nunjucks environment per project. Macros from every macro file are global, and the
+ * per-render names (`ref`, `this`, `config`…) are read through getters from the current scope,
+ * so a macro sees the model that called it, as in dbt.
+ */
+export class TemplateEngine {
+  private readonly env: nunjucks.Environment;
+  private scope: Scope = {};
+  private readonly macros = new Map<string, MacroDefinition>();
+
+  constructor(globals: Record<string, unknown>) {
+    installJinjaCompat();
+    this.env = new nunjucks.Environment([], { autoescape: false, dev: true, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
+    this.env.addExtension('DoExtension', new DoExtension());
+    addJinjaBuiltins(this.env);
+    for (const [name, value] of Object.entries(globals)) this.env.addGlobal(name, value);
+    const envGlobals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
+    for (const name of SCOPED_NAMES) {
+      Object.defineProperty(envGlobals, name, { get: () => this.scope[name], enumerable: true, configurable: true });
+    }
+    this.env.addGlobal('return', (value: unknown) => {
+      throw new MacroReturn(value);
+    });
+  }
+
+  /** Registers the macros of one file. Returns errors instead of throwing, so all files are checked. */
+  addMacroFile(file: string, text: string): TsdbtError[] {
+    const source = rewriteTestBlocks(text);
+    const template = new nunjucks.Template(source, this.env, file, true);
+    let exported: Record<string, unknown> = {};
+    try {
+      // getExported runs the file's top level once, defining its macros.
+      (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
+        {},
+        null,
+        (err, out) => {
+          if (err) throw err;
+          exported = out;
+        },
+      );
+    } catch (error) {
+      return [templateError(error, file)];
+    }
+    const errors: TsdbtError[] = [];
+    for (const [name, macro] of Object.entries(exported)) {
+      if (typeof macro !== 'function') continue;
+      const previous = this.macros.get(name);
+      if (previous && previous.file !== file) {
+        errors.push(
+          new TsdbtError({
+            code: ErrorCodes.DUPLICATE_NODE,
+            message: `Macro '${name}' is defined twice: in ${previous.file} and in ${file}.`,
+            file,
+            line: lineOfMacro(text, name),
+            hint: 'Rename or delete one of them; macro names are global across the project.',
+          }),
+        );
+        continue;
+      }
+      const fn = wrapMacro(macro as MacroFunction);
+      this.macros.set(name, { name, file, line: lineOfMacro(text, name), fn });
+      this.env.addGlobal(name, fn);
+    }
+    return errors;
+  }
+
+  /** Adds or replaces a global seen by every template (e.g. `target`, once the profile is known). */
+  addGlobalValue(name: string, value: unknown): void {
+    this.env.addGlobal(name, value);
+  }
+
+  macro(name: string): MacroDefinition | undefined {
+    return this.macros.get(name);
+  }
+
+  macroNames(): string[] {
+    return [...this.macros.keys()];
+  }
+
+  /** Compiles a model/test/hook template. Syntax errors surface here, with file:line. */
+  compile(file: string, text: string): CompiledTemplate {
+    let template: nunjucks.Template;
+    try {
+      template = new nunjucks.Template(text, this.env, file, true);
+    } catch (error) {
+      throw templateError(error, file);
+    }
+    return {
+      file,
+      render: (scope, locals = {}) => this.renderWith(scope, () => template.render(locals), file),
+    };
+  }
+
+  /** Renders a one-off string (profiles values, YAML descriptions, hooks). */
+  renderString(text: string, scope: Scope, file: string, locals: Record<string, unknown> = {}): string {
+    if (!/\{[{%#]/.test(text)) return text;
+    return this.compile(file, text).render(scope, locals);
+  }
+
+  /** Calls a macro by name with `scope` as the current render scope (used for hooks, dispatch, operations). */
+  callMacro(name: string, scope: Scope, args: unknown[]): unknown {
+    const macro = this.macros.get(name);
+    if (macro === undefined) throw new TsdbtError({ code: ErrorCodes.TEMPLATE_RENDER, message: `Macro '${name}' is not defined.` });
+    return this.renderWith(scope, () => macro.fn(...args), macro.file);
+  }
+
+  private renderWith<T>(scope: Scope, work: () => T, file?: string): T {
+    const previous = this.scope;
+    this.scope = scope;
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof MacroReturn) return error.value as T;
+      throw templateError(error, file ?? '<template>');
+    } finally {
+      this.scope = previous;
+    }
+  }
+}
+
+/** `{{ return(x) }}` inside a macro makes the macro's value x (dbt semantics). */
+function wrapMacro(macro: MacroFunction): MacroFunction {
+  return (...args: unknown[]) => {
+    try {
+      return macro(...args);
+    } catch (error) {
+      const signal = findReturn(error);
+      if (signal) return signal.value;
+      throw error;
+    }
+  };
+}
+
+function findReturn(error: unknown): MacroReturn | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && current !== undefined && current !== null; depth += 1) {
+    if (current instanceof MacroReturn) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** dbt's `{% test name(model, column_name) %}` blocks are macros named `test_name`. */
+function rewriteTestBlocks(text: string): string {
+  if (!text.includes('test')) return text;
+  return text
+    .replace(/\{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g, '{%$1 macro test_$2(')
+    .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+}
+
+function lineOfMacro(text: string, name: string): number | undefined {
+  const index = text.search(new RegExp(`\\{%-?\\s*(macro|test)\\s+(test_)?${name.replace(/^test_/, '')}\\b`));
+  return index === -1 ? undefined : text.slice(0, index).split('\n').length;
+}
+
+export { splitArgs };

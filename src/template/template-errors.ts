@@ -1,0 +1,76 @@
+import { ErrorCodes, TsdbtError } from '../errors.js';
+
+interface NunjucksError {
+  message?: string;
+  lineno?: number;
+  colno?: number;
+  cause?: unknown;
+}
+
+/** Signals `{{ return(value) }}` from inside a macro; caught by the macro wrapper. */
+export class MacroReturn {
+  constructor(readonly value: unknown) {}
+}
+
+/**
+ * Turns a nunjucks error into a TsdbtError at `file:line`. Errors our own functions raised
+ * (unknown ref, raise_compiler_error…) keep their code and gain the location.
+ */
+export function templateError(error: unknown, file: string, lineOffset = 0): TsdbtError {
+  const e = (error ?? {}) as NunjucksError;
+  const inner = innermost(error);
+  const line = lineOf(e, lineOffset);
+  if (inner instanceof TsdbtError) {
+    return new TsdbtError({
+      code: inner.code,
+      message: inner.message,
+      file: inner.file ?? file,
+      line: inner.line ?? line,
+      hint: inner.hint,
+      cause: inner.cause,
+      related: inner.related,
+    });
+  }
+  const raw = String(inner instanceof Error ? inner.message : e.message ?? error);
+  // nunjucks prefixes "(path) [Line n, Column m]\n  "; keep only what went wrong.
+  const detail = raw.replace(/^\([^)]*\)(?: \[Line \d+(?:, Column \d+)?\])?\s*/s, '').replace(/^(Template render error|Error): /, '').trim();
+  const syntax = /^(unexpected|expected|parse|unknown block tag|invalid|cannot parse|unclosed|Template render error: \(unknown path\))/i.test(detail) || /parseSignature|unknown block tag/i.test(raw);
+  return new TsdbtError({
+    code: syntax ? ErrorCodes.TEMPLATE_SYNTAX : ErrorCodes.TEMPLATE_RENDER,
+    message: `${syntax ? 'Jinja syntax error' : 'Jinja error'} in ${file}${line === undefined ? '' : ` at line ${line}`}: ${friendly(detail)}`,
+    file,
+    line,
+    hint: syntax
+      ? 'Check that every {% if %}/{% for %}/{% macro %} has its end tag and that {{ }} and {% %} are balanced.'
+      : 'Check the names used near that line: macros must exist in macros/, and variables must be defined.',
+    cause: error,
+  });
+}
+
+/**
+ * nunjucks puts the position in the message ("(file) [Line 3, Column 8]"). Parse errors count
+ * lines from 1; render errors (those wrapping a cause) count from 0.
+ */
+function lineOf(e: NunjucksError, offset: number): number | undefined {
+  const match = /\[Line (\d+)/.exec(String(e.message ?? ''));
+  if (!match) return undefined;
+  const reported = Number(match[1]);
+  return reported + (e.cause === undefined ? 0 : 1) + offset;
+}
+
+function innermost(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 10; depth += 1) {
+    if (current instanceof TsdbtError) return current;
+    const cause = (current as NunjucksError | undefined)?.cause;
+    if (cause === undefined || cause === null) return current;
+    current = cause;
+  }
+  return current;
+}
+
+function friendly(detail: string): string {
+  const unknownFunction = /Unable to call `([^`]+)`, which is undefined or falsey/.exec(detail);
+  if (unknownFunction) return `'${unknownFunction[1]}' is not defined (no macro or function has that name).`;
+  return detail.split('\n')[0] ?? detail;
+}
