@@ -1,0 +1,321 @@
+import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { configFromTree, mergeConfig } from '../config/config-tree.js';
+import { resolveProfile } from '../config/profiles.js';
+import { validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import type { Target } from '../config/target.js';
+import { didYouMean } from '../config/value-checks.js';
+import { parseYaml } from '../config/yaml-document.js';
+import { ErrorCodes, throwCollected, TsdbtError } from '../errors.js';
+import { buildGraph, type ProjectGraph } from '../graph/build-graph.js';
+import { findCyclePaths } from '../graph/cycles.js';
+import { parseIngestConfig } from '../ingest/ingest-config.js';
+import { findProject } from '../project/find-project.js';
+import { readProjectFiles, type ProjectFile } from '../project/project-files.js';
+import { silentLogger, type Logger } from '../report/logger.js';
+import { baseGlobals } from '../template/base-globals.js';
+import { TemplateEngine } from '../template/template-engine.js';
+import { parseDocBlocks } from './doc-blocks.js';
+import { checkModelConfig } from './model-config.js';
+import type { ModelNode, ProjectNode, SourceNode } from './nodes.js';
+import { parseProperties, type NodePatch } from './properties.js';
+import { inFileConfigOf, parseScope } from './scopes.js';
+import { schemaAndAlias } from './schema-names.js';
+
+export interface LoadProjectOptions {
+  /** A folder inside the project (default: the current directory). */
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  /** --vars, already parsed. */
+  vars?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+/** A parsed project: config, target, every node with its dependencies, and the graph. */
+export interface Project {
+  dir: string;
+  config: ProjectConfig;
+  target: Target;
+  profilesFile: string | undefined;
+  warnings: string[];
+  engine: TemplateEngine;
+  models: Map<string, ModelNode>;
+  sources: Map<string, SourceNode>;
+  nodes: Map<string, ProjectNode>;
+  graph: ProjectGraph;
+  docs: Map<string, string>;
+  vars: Record<string, unknown>;
+  invocationId: string;
+  logger: Logger;
+}
+
+/**
+ * Reads and parses a whole project. Problems are collected across all files and thrown
+ * together, so one broken model never hides the others.
+ */
+export function loadProject(options: LoadProjectOptions = {}): Project {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? silentLogger;
+  const { projectDir, projectFile } = findProject(options.projectDir ?? process.cwd());
+  const validated = validateProjectConfig(parseYaml(projectFile.text, projectFile.path));
+  if (validated.config === undefined) throwCollected(validated.errors);
+  const config = validated.config!;
+  const warnings = [...validated.warnings];
+  const vars = { ...config.vars, ...(options.vars ?? {}) };
+  const invocationId = randomUUID();
+
+  const docs = new Map<string, string>();
+  let engine: TemplateEngine | undefined;
+  engine = new TemplateEngine(
+    baseGlobals({
+      projectName: config.name,
+      vars,
+      env,
+      logger,
+      invocationId,
+      macro: (name) => engine?.macro(name)?.fn,
+      doc: (name) => docs.get(name),
+    }),
+  );
+
+  const profile = resolveProfile({
+    projectDir,
+    profileName: config.profile,
+    profilesDir: options.profilesDir,
+    targetName: options.target,
+    env,
+    renderValue: (text, where) => {
+      try {
+        return engine!.renderString(text, {}, where.file);
+      } catch (error) {
+        // Point at the profile line, not the line inside the one-line template.
+        if (error instanceof TsdbtError) throw new TsdbtError({ code: error.code, message: error.message, file: where.file, line: where.line, hint: error.hint, cause: error.cause });
+        throw error;
+      }
+    },
+  });
+  const target = profile.target;
+  engine.addGlobalValue('target', targetContext(target, config.profile));
+
+  const files = readProjectFiles(projectDir, config);
+  const errors: TsdbtError[] = [];
+  for (const doc of files.docs) {
+    const parsed = parseDocBlocks(doc);
+    errors.push(...parsed.errors);
+    for (const [name, text] of parsed.blocks) docs.set(name, text);
+  }
+  for (const macroFile of files.macros) errors.push(...engine.addMacroFile(macroFile.path, macroFile.text));
+
+  const properties = parseProperties(files.properties, {
+    projectName: config.name,
+    render: (text, file) => engine!.renderString(text, {}, file),
+  });
+  errors.push(...properties.errors);
+
+  const sources = new Map<string, SourceNode>();
+  for (const source of properties.sources) {
+    if (sources.has(source.uniqueId)) {
+      errors.push(duplicate(`Source '${source.sourceName}.${source.name}'`, source.originalFilePath, source.line, sources.get(source.uniqueId)!.originalFilePath));
+      continue;
+    }
+    sources.set(source.uniqueId, source);
+    if (source.ingest !== undefined) {
+      const parsed = parseIngestConfig(source.ingest, { file: source.originalFilePath, line: source.line, source: source.sourceName, table: source.name });
+      errors.push(...parsed.errors);
+      source.ingestConfig = parsed.config;
+    }
+  }
+  const sourceLookup = (source: string, table: string) => sources.get(`source.${config.name}.${source}.${table}`);
+
+  const models = new Map<string, ModelNode>();
+  const byName = new Map<string, ModelNode>();
+  const disabled = new Set<string>();
+  for (const file of files.models) {
+    const parsed = parseModel(file, config, target, engine, properties.models, sourceLookup);
+    errors.push(...parsed.errors);
+    const node = parsed.node;
+    if (node === undefined) continue;
+    if (node.config.enabled === false) {
+      disabled.add(node.name);
+      continue;
+    }
+    const previous = byName.get(node.name);
+    if (previous) {
+      errors.push(duplicate(`Model '${node.name}'`, node.originalFilePath, 1, previous.originalFilePath));
+      continue;
+    }
+    byName.set(node.name, node);
+    models.set(node.uniqueId, node);
+  }
+
+  for (const patch of properties.models.values()) {
+    if (!byName.has(patch.name) && !disabled.has(patch.name)) {
+      warnings.push(`${patch.file}${patch.line ? `:${patch.line}` : ''}: model '${patch.name}' is described but there is no models/**/${patch.name}.sql.`);
+    }
+  }
+
+  for (const node of models.values()) errors.push(...resolveDependencies(node, byName, disabled, sources, config.name));
+
+  const nodes = new Map<string, ProjectNode>([...sources, ...models]);
+  const graph = buildGraph(nodes.values(), (node) => (node.resourceType === 'model' ? (node as ModelNode).dependsOn.nodes : []));
+  for (const cycle of findCyclePaths(graph)) {
+    const first = nodes.get(cycle[0]!);
+    errors.push(
+      new TsdbtError({
+        code: ErrorCodes.CYCLE,
+        message: `Found a dependency cycle: ${cycle.map((id) => nodes.get(id)?.name ?? id).join(' > ')}.`,
+        file: first?.originalFilePath,
+        hint: 'A model cannot depend on itself, directly or through others; remove one of these ref() calls.',
+      }),
+    );
+  }
+  throwCollected(errors);
+
+  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, nodes, graph, docs, vars, invocationId, logger };
+}
+
+function parseModel(
+  file: ProjectFile,
+  config: ProjectConfig,
+  target: Target,
+  engine: TemplateEngine,
+  patches: Map<string, NodePatch>,
+  sources: (source: string, table: string) => SourceNode | undefined,
+): { node?: ModelNode; errors: TsdbtError[] } {
+  const name = path.posix.basename(file.path, '.sql');
+  const root = config.modelPaths.find((dir) => file.path.startsWith(`${stripSlash(dir)}/`));
+  const inner = root === undefined ? file.path : file.path.slice(stripSlash(root).length + 1);
+  const folders = path.posix.dirname(inner) === '.' ? [] : path.posix.dirname(inner).split('/');
+  const fqn = [config.name, ...folders, name];
+  const patch = patches.get(name);
+  const baseConfig = mergeConfig(mergeConfig({ materialized: 'view', enabled: true, tags: [] }, configFromTree(config.models, fqn)), patch?.config ?? {});
+  const node: ModelNode = {
+    uniqueId: `model.${config.name}.${name}`,
+    name,
+    resourceType: 'model',
+    packageName: config.name,
+    fqn,
+    originalFilePath: file.path,
+    tags: [],
+    config: baseConfig,
+    checksum: createHash('sha256').update(file.text).digest('hex'),
+    rawSql: file.text,
+    compiledSql: undefined,
+    refs: [],
+    sourceCalls: [],
+    dependsOn: { nodes: [], macros: [] },
+    relation: { schema: target.schema, identifier: name },
+    description: patch?.description ?? '',
+    columns: patch?.columns ?? {},
+    meta: patch?.meta ?? {},
+    patchPath: patch?.file,
+    tests: patch?.tests ?? [],
+  };
+  const lineOf = (fn: string, arg: string) => lineOfCall(file.text, fn, arg);
+  const scope = parseScope(node, target.schema, sources, lineOf);
+  try {
+    engine.compile(file.path, file.text).render(scope);
+  } catch (error) {
+    if (error instanceof TsdbtError) return { errors: error.all() };
+    throw error;
+  }
+  node.config = mergeConfig(node.config, inFileConfigOf(scope));
+  node.tags = (node.config.tags as string[] | undefined) ?? [];
+  if (node.config.enabled === false) return { node, errors: [] };
+  const errors = checkModelConfig(node.config, file.path, configLine(file.text));
+  node.relation = schemaAndAlias(node, target, engine);
+  node.dependsOn.macros = usedMacros(file.text, engine);
+  return { node, errors };
+}
+
+function resolveDependencies(
+  node: ModelNode,
+  byName: Map<string, ModelNode>,
+  disabled: Set<string>,
+  sources: Map<string, SourceNode>,
+  projectName: string,
+): TsdbtError[] {
+  const errors: TsdbtError[] = [];
+  const parents = new Set<string>();
+  for (const ref of node.refs) {
+    const parent = byName.get(ref.name);
+    if (parent) {
+      parents.add(parent.uniqueId);
+      continue;
+    }
+    errors.push(
+      new TsdbtError({
+        code: ErrorCodes.UNKNOWN_REF,
+        message: disabled.has(ref.name)
+          ? `Model '${node.name}' refers to '${ref.name}', which is disabled (enabled: false).`
+          : `Model '${node.name}' refers to '${ref.name}', but no model or seed has that name.${didYouMean(ref.name, byName.keys())}`,
+        file: node.originalFilePath,
+        line: ref.line,
+        hint: disabled.has(ref.name) ? `Enable '${ref.name}' or remove the ref().` : `Check the spelling, or create models/${ref.name}.sql.`,
+      }),
+    );
+  }
+  for (const call of node.sourceCalls) {
+    const id = `source.${projectName}.${call.source}.${call.table}`;
+    if (sources.has(id)) {
+      parents.add(id);
+      continue;
+    }
+    const known = [...sources.values()].map((source) => `${source.sourceName}.${source.name}`);
+    errors.push(
+      new TsdbtError({
+        code: ErrorCodes.UNKNOWN_SOURCE,
+        message: `Model '${node.name}' uses source('${call.source}', '${call.table}'), which is not declared.${didYouMean(`${call.source}.${call.table}`, known)}`,
+        file: node.originalFilePath,
+        line: call.line,
+        hint: 'Declare it under `sources:` in a .yml file in models/ (name, then tables).',
+      }),
+    );
+  }
+  node.dependsOn.nodes = [...parents].sort();
+  return errors;
+}
+
+function duplicate(what: string, file: string, line: number | undefined, otherFile: string): TsdbtError {
+  return new TsdbtError({
+    code: ErrorCodes.DUPLICATE_NODE,
+    message: `${what} is defined twice: in ${otherFile} and in ${file}.`,
+    file,
+    line,
+    hint: 'Names must be unique across the project; rename one of them.',
+  });
+}
+
+/** Line of `fn('arg'` (or `fn("arg"`) in the raw text, for error messages. */
+export function lineOfCall(text: string, fn: string, arg: string): number | undefined {
+  const escaped = arg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`\\b${fn}\\s*\\((?:[^)]*?,\\s*)?['"]${escaped}['"]`).exec(text);
+  return match ? text.slice(0, match.index).split('\n').length : undefined;
+}
+
+function configLine(text: string): number | undefined {
+  const index = text.search(/\bconfig\s*\(/);
+  return index === -1 ? undefined : text.slice(0, index).split('\n').length;
+}
+
+function usedMacros(text: string, engine: TemplateEngine): string[] {
+  const used = new Set<string>();
+  for (const match of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
+    const name = match[1]!;
+    if (engine.macro(name)) used.add(`macro.${name}`);
+  }
+  return [...used].sort();
+}
+
+function stripSlash(dir: string): string {
+  return dir.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/** What templates see as `target`. Never includes the password. */
+function targetContext(target: Target, profileName: string): Record<string, unknown> {
+  const common = { name: target.name, schema: target.schema, database: target.schema, type: target.type, threads: target.threads, profile_name: profileName };
+  if (target.type === 'chdb') return { ...common, path: target.path };
+  return { ...common, host: target.host, port: target.port, user: target.user, secure: target.secure, cluster: target.cluster };
+}

@@ -1,0 +1,45 @@
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import { didYouMean } from '../config/value-checks.js';
+
+/** Materializations tsdbt can build. Adding one means adding a plan in src/materialize. */
+export const MATERIALIZATIONS = ['view', 'table'] as const;
+export type Materialization = (typeof MATERIALIZATIONS)[number];
+
+/** Materializations dbt projects use that tsdbt doesn't build yet; named so the error can say so. */
+const KNOWN_ELSEWHERE = ['incremental', 'ephemeral', 'materialized_view', 'dictionary', 'distributed_table', 'snapshot', 'seed', 'test'];
+
+/** Checks the resolved config of a model; returns errors rather than throwing. */
+export function checkModelConfig(config: Record<string, unknown>, file: string, line: number | undefined): TsdbtError[] {
+  const errors: TsdbtError[] = [];
+  const materialized = config.materialized;
+  if (typeof materialized !== 'string' || !(MATERIALIZATIONS as readonly string[]).includes(materialized)) {
+    const shown = typeof materialized === 'string' ? `'${materialized}'` : JSON.stringify(materialized);
+    const later = typeof materialized === 'string' && KNOWN_ELSEWHERE.includes(materialized);
+    errors.push(
+      new TsdbtError({
+        code: ErrorCodes.MODEL_CONFIG_INVALID,
+        message: later
+          ? `Materialization ${shown} is not supported by this version of tsdbt.`
+          : `Unknown materialization ${shown}.${typeof materialized === 'string' ? didYouMean(materialized, MATERIALIZATIONS) : ''}`,
+        file,
+        line,
+        hint: `Use one of: ${MATERIALIZATIONS.join(', ')}.`,
+      }),
+    );
+  }
+  for (const key of ['engine', 'order_by', 'partition_by', 'primary_key', 'ttl']) {
+    const value = config[key];
+    if (value !== undefined && value !== null && typeof value !== 'string' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
+      errors.push(
+        new TsdbtError({
+          code: ErrorCodes.MODEL_CONFIG_INVALID,
+          message: `Config '${key}' must be a SQL expression string (or a list of column names), but it is ${JSON.stringify(value)}.`,
+          file,
+          line,
+          hint: key === 'order_by' ? "For example: config(order_by='(craft, name)')" : undefined,
+        }),
+      );
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,205 @@
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import { Problems, parseYaml, type YamlDocument } from '../config/yaml-document.js';
+import { describeType, isPlainObject, stringList, type Plain } from '../config/value-checks.js';
+import type { ProjectFile } from '../project/project-files.js';
+import type { ColumnProperties, SourceNode } from './nodes.js';
+
+/** What a YAML property file says about one model (or seed). */
+export interface NodePatch {
+  name: string;
+  file: string;
+  line: number | undefined;
+  description: string;
+  config: Plain;
+  columns: Record<string, ColumnProperties>;
+  meta: Record<string, unknown>;
+  tests: unknown[];
+}
+
+export interface ParsedProperties {
+  sources: SourceNode[];
+  models: Map<string, NodePatch>;
+  seeds: Map<string, NodePatch>;
+  errors: TsdbtError[];
+}
+
+export interface PropertiesContext {
+  projectName: string;
+  /** Renders Jinja in a YAML string value (env_var, var, doc). */
+  render: (text: string, file: string, line: number | undefined) => string;
+}
+
+const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros', 'analyses', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'groups', 'data_tests'];
+
+/** Parses every YAML property file. One broken file never hides problems in the others. */
+export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
+  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), errors: [] };
+  for (const file of files) {
+    let doc: YamlDocument;
+    try {
+      doc = parseYaml(file.text, file.path, ErrorCodes.PROPERTIES_INVALID);
+    } catch (error) {
+      if (error instanceof TsdbtError) out.errors.push(...error.all());
+      else throw error;
+      continue;
+    }
+    if (doc.value === null || doc.value === undefined) continue;
+    const problems = new Problems(doc, ErrorCodes.PROPERTIES_INVALID);
+    if (!isPlainObject(doc.value)) {
+      problems.add([], `must be a mapping with \`sources:\` and/or \`models:\`, but it is ${describeType(doc.value)}.`);
+    } else {
+      // YAML files that aren't dbt property files (e.g. selectors, other tools' config) are left alone.
+      if (Object.keys(doc.value).some((key) => SECTIONS.includes(key))) {
+        const root = doc.value;
+        readSources(root.sources, doc, problems, context, out);
+        readPatches(root.models, 'models', doc, problems, context, out.models);
+        readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds);
+      }
+    }
+    out.errors.push(...problems.errors);
+  }
+  return out;
+}
+
+function readSources(raw: unknown, doc: YamlDocument, problems: Problems, context: PropertiesContext, out: ParsedProperties): void {
+  if (raw === undefined || raw === null) return;
+  if (!Array.isArray(raw)) {
+    problems.add(['sources'], `must be a list of sources (\`- name: …\`), but it is ${describeType(raw)}.`);
+    return;
+  }
+  raw.forEach((source, index) => {
+    const at = ['sources', index];
+    if (!isPlainObject(source) || typeof source.name !== 'string') {
+      problems.add(at, 'must have a `name`.', 'Each source looks like `- name: astro` with a `tables:` list.');
+      return;
+    }
+    const render = (value: unknown, path: (string | number)[]): unknown => renderDeep(value, (text) => context.render(text, doc.file, doc.lineOf(path)));
+    const schema = String(render(source.schema ?? source.database ?? source.name, [...at, 'schema']));
+    const tables = source.tables;
+    if (!Array.isArray(tables)) {
+      problems.add([...at, 'tables'], 'must be a list of tables (`- name: raw_astros`).');
+      return;
+    }
+    const sourceConfig = isPlainObject(source.config) ? source.config : {};
+    tables.forEach((table, tableIndex) => {
+      const tableAt = [...at, 'tables', tableIndex];
+      if (!isPlainObject(table) || typeof table.name !== 'string') {
+        problems.add(tableAt, 'must have a `name`.');
+        return;
+      }
+      const identifier = String(render(table.identifier ?? table.name, [...tableAt, 'identifier']));
+      const ingest = table.ingest === undefined ? undefined : render(table.ingest, [...tableAt, 'ingest']);
+      if (ingest !== undefined && !isPlainObject(ingest)) {
+        problems.add([...tableAt, 'ingest'], `must be a mapping (url, format, retries, …), but it is ${describeType(ingest)}.`);
+      }
+      const sourceName = source.name as string;
+      const tableConfig = isPlainObject(table.config) ? table.config : {};
+      out.sources.push({
+        uniqueId: `source.${context.projectName}.${sourceName}.${table.name}`,
+        name: table.name,
+        resourceType: 'source',
+        packageName: context.projectName,
+        fqn: [context.projectName, sourceName, table.name],
+        originalFilePath: doc.file,
+        tags: [...new Set([...(stringList(source.tags) ?? []), ...(stringList(table.tags) ?? [])])],
+        config: { enabled: true, ...sourceConfig, ...tableConfig },
+        sourceName,
+        relation: { schema, identifier },
+        description: description(table.description, render, [...tableAt, 'description']),
+        sourceDescription: description(source.description, render, [...at, 'description']),
+        columns: readColumns(table.columns, [...tableAt, 'columns'], problems, render),
+        meta: isPlainObject(table.meta) ? table.meta : {},
+        loadedAtField: typeof table.loaded_at_field === 'string' ? table.loaded_at_field : undefined,
+        ingest: isPlainObject(ingest) ? ingest : undefined,
+        line: doc.lineOf(tableAt),
+        tests: testsOf(table),
+      });
+    });
+  });
+}
+
+function readPatches(
+  raw: unknown,
+  section: 'models' | 'seeds',
+  doc: YamlDocument,
+  problems: Problems,
+  context: PropertiesContext,
+  out: Map<string, NodePatch>,
+): void {
+  if (raw === undefined || raw === null) return;
+  if (!Array.isArray(raw)) {
+    problems.add([section], `must be a list (\`- name: …\`), but it is ${describeType(raw)}.`);
+    return;
+  }
+  raw.forEach((entry, index) => {
+    const at = [section, index];
+    if (!isPlainObject(entry) || typeof entry.name !== 'string') {
+      problems.add(at, 'must have a `name`.');
+      return;
+    }
+    const previous = out.get(entry.name);
+    if (previous) {
+      problems.add(at, `describes '${entry.name}' again; it is already described in ${previous.file}${previous.line ? `:${previous.line}` : ''}.`, 'Keep one entry per model.');
+      return;
+    }
+    const render = (value: unknown, path: (string | number)[]): unknown => renderDeep(value, (text) => context.render(text, doc.file, doc.lineOf(path)));
+    if (entry.config !== undefined && !isPlainObject(entry.config)) {
+      problems.add([...at, 'config'], `must be a mapping of configs, but it is ${describeType(entry.config)}.`);
+    }
+    out.set(entry.name, {
+      name: entry.name,
+      file: doc.file,
+      line: doc.lineOf(at),
+      description: description(entry.description, render, [...at, 'description']),
+      config: isPlainObject(entry.config) ? entry.config : {},
+      columns: readColumns(entry.columns, [...at, 'columns'], problems, render),
+      meta: isPlainObject(entry.meta) ? entry.meta : {},
+      tests: testsOf(entry),
+    });
+  });
+}
+
+type Render = (value: unknown, path: (string | number)[]) => unknown;
+
+function readColumns(raw: unknown, at: (string | number)[], problems: Problems, render: Render): Record<string, ColumnProperties> {
+  const out: Record<string, ColumnProperties> = {};
+  if (raw === undefined || raw === null) return out;
+  if (!Array.isArray(raw)) {
+    problems.add(at, `must be a list of columns (\`- name: …\`), but it is ${describeType(raw)}.`);
+    return out;
+  }
+  raw.forEach((column, index) => {
+    if (!isPlainObject(column) || (typeof column.name !== 'string' && typeof column.name !== 'number')) {
+      problems.add([...at, index], 'must have a `name`.');
+      return;
+    }
+    const name = String(column.name);
+    out[name] = {
+      name,
+      description: description(column.description, render, [...at, index, 'description']),
+      dataType: typeof column.data_type === 'string' ? column.data_type : undefined,
+      meta: isPlainObject(column.meta) ? column.meta : {},
+      tags: stringList(column.tags) ?? [],
+      tests: testsOf(column),
+    };
+  });
+  return out;
+}
+
+function testsOf(entry: Plain): unknown[] {
+  const tests = [...(Array.isArray(entry.tests) ? entry.tests : []), ...(Array.isArray(entry.data_tests) ? entry.data_tests : [])];
+  return tests;
+}
+
+function description(raw: unknown, render: Render, path: (string | number)[]): string {
+  if (raw === undefined || raw === null) return '';
+  return String(render(String(raw), path));
+}
+
+/** Renders Jinja in every string of a YAML value. */
+function renderDeep(value: unknown, render: (text: string) => string): unknown {
+  if (typeof value === 'string') return /\{[{%]/.test(value) ? render(value) : value;
+  if (Array.isArray(value)) return value.map((item) => renderDeep(item, render));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderDeep(item, render)]));
+  return value;
+}

@@ -1,0 +1,65 @@
+import { TsdbtError } from '../errors.js';
+import type { Scope } from '../template/template-engine.js';
+import type { Project } from './load-project.js';
+import type { ModelNode } from './nodes.js';
+import { configFunction, nodeContext, relationOf } from './scopes.js';
+import { splitArgs } from '../template/call-args.js';
+
+export interface RuntimeFlags {
+  /** The model's relation already exists as a table and --full-refresh was not given. */
+  isIncremental?: boolean;
+  fullRefresh?: boolean;
+  /** Runs a query while rendering (`run_query`); undefined at compile time without a connection. */
+  runQuery?: (sql: string) => unknown;
+}
+
+/** Renders a model's SQL with real relation names (dbt's compile/execute phase). */
+export function renderModel(project: Project, node: ModelNode, flags: RuntimeFlags = {}): string {
+  const template = project.engine.compile(node.originalFilePath, node.rawSql);
+  return template.render(runtimeScope(project, node, flags)).trim();
+}
+
+export function runtimeScope(project: Project, node: ModelNode, flags: RuntimeFlags): Scope {
+  const byName = new Map<string, ModelNode>();
+  for (const model of project.models.values()) byName.set(model.name, model);
+  return {
+    ref: (...args: unknown[]) => {
+      const { positional } = splitArgs(args);
+      const name = String(positional[1] ?? positional[0]);
+      const parent = byName.get(name);
+      // Parsing already proved every ref resolves; a miss here means a ref computed differently at run time.
+      return parent ? relationOf(parent.relation, String(parent.config.materialized)) : relationOf({ schema: project.target.schema, identifier: name });
+    },
+    source: (...args: unknown[]) => {
+      const { positional } = splitArgs(args);
+      const source = project.sources.get(`source.${project.config.name}.${String(positional[0])}.${String(positional[1])}`);
+      return relationOf(source ? source.relation : { schema: String(positional[0]), identifier: String(positional[1]) }, 'table');
+    },
+    config: configFunction(() => node.config),
+    this: relationOf(node.relation, String(node.config.materialized)),
+    is_incremental: () => flags.isIncremental === true,
+    should_full_refresh: () => flags.fullRefresh === true,
+    execute: true,
+    model: nodeContext(node),
+    run_query: (sql: unknown) => (flags.runQuery ? flags.runQuery(String(sql)) : null),
+    load_result: () => null,
+    graph: { nodes: {}, sources: {} },
+  };
+}
+
+/** Compiles every model (or those in `ids`), storing `compiledSql` on each node. Errors are collected. */
+export function compileModels(project: Project, ids?: Iterable<string>): TsdbtError[] {
+  const errors: TsdbtError[] = [];
+  const wanted = ids === undefined ? [...project.models.keys()] : [...ids];
+  for (const id of wanted) {
+    const node = project.models.get(id);
+    if (node === undefined) continue;
+    try {
+      node.compiledSql = renderModel(project, node);
+    } catch (error) {
+      if (error instanceof TsdbtError) errors.push(...error.all());
+      else throw error;
+    }
+  }
+  return errors;
+}
