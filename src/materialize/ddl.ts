@@ -1,0 +1,73 @@
+import { qualifiedName, quoteIdentifier, quoteString } from '../adapter/sql-literals.js';
+import type { PlanContext, Statement } from './plan.js';
+
+/** Small clause builders; each returns SQL text, never runs it. */
+
+export function onCluster(context: PlanContext): string {
+  return context.cluster === undefined ? '' : ` ON CLUSTER ${quoteIdentifier(context.cluster)}`;
+}
+
+export function createDatabase(database: string, context: PlanContext): Statement {
+  const engine = context.databaseEngine === undefined ? '' : ` ENGINE = ${context.databaseEngine}`;
+  return { sql: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}${onCluster(context)}${engine}`, purpose: 'create database' };
+}
+
+export function dropTable(database: string, name: string, context: PlanContext, purpose: string): Statement {
+  return { sql: `DROP TABLE IF EXISTS ${qualifiedName(database, name)}${onCluster(context)}`, purpose };
+}
+
+export function dropView(database: string, name: string, context: PlanContext, purpose: string): Statement {
+  return { sql: `DROP VIEW IF EXISTS ${qualifiedName(database, name)}${onCluster(context)}`, purpose };
+}
+
+export function exchangeTables(database: string, a: string, b: string, context: PlanContext): Statement {
+  return { sql: `EXCHANGE TABLES ${qualifiedName(database, a)} AND ${qualifiedName(database, b)}${onCluster(context)}`, purpose: 'swap in the new table' };
+}
+
+/** `RENAME TABLE a TO b[, c TO d]`: several renames in one statement, so readers never see a gap. */
+export function renameTables(database: string, pairs: [string, string][], context: PlanContext, purpose: string): Statement {
+  const list = pairs.map(([from, to]) => `${qualifiedName(database, from)} TO ${qualifiedName(database, to)}`).join(', ');
+  return { sql: `RENAME TABLE ${list}${onCluster(context)}`, purpose };
+}
+
+export interface TableEngineConfig {
+  engine?: unknown;
+  order_by?: unknown;
+  partition_by?: unknown;
+  primary_key?: unknown;
+  sample_by?: unknown;
+  ttl?: unknown;
+  settings?: unknown;
+}
+
+/** `ENGINE = MergeTree ORDER BY tuple() …`; a MergeTree needs an ORDER BY, so `tuple()` is the default. */
+export function engineClause(config: TableEngineConfig): string {
+  const engine = typeof config.engine === 'string' && config.engine.trim() !== '' ? config.engine.trim() : 'MergeTree';
+  const parts = [`ENGINE = ${engine.includes('(') || !/MergeTree$/.test(engine) ? engine : `${engine}()`}`];
+  const isMergeTree = /MergeTree/.test(engine);
+  if (isMergeTree || config.order_by !== undefined) parts.push(`ORDER BY ${expressionList(config.order_by) ?? 'tuple()'}`);
+  const partition = expressionList(config.partition_by);
+  if (partition) parts.push(`PARTITION BY ${partition}`);
+  const primary = expressionList(config.primary_key);
+  if (primary) parts.push(`PRIMARY KEY ${primary}`);
+  const sample = expressionList(config.sample_by);
+  if (sample) parts.push(`SAMPLE BY ${sample}`);
+  if (typeof config.ttl === 'string' && config.ttl.trim() !== '') parts.push(`TTL ${config.ttl.trim()}`);
+  const settings = settingsList(config.settings);
+  if (settings) parts.push(`SETTINGS ${settings}`);
+  return parts.join(' ');
+}
+
+/** `['a', 'b']` → `(a, b)`; a string is used as written (it is a SQL expression). */
+function expressionList(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (Array.isArray(value)) return value.length === 1 ? String(value[0]) : `(${value.map(String).join(', ')})`;
+  return String(value).trim();
+}
+
+function settingsList(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return undefined;
+  return entries.map(([key, setting]) => `${key} = ${typeof setting === 'string' ? quoteString(setting) : String(setting)}`).join(', ');
+}
