@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { buildManifest } from '../../artifacts/manifest.js';
+import { writeCompiledSql, writeJsonArtifact } from '../../artifacts/write-artifacts.js';
+import { compileModels } from '../../compile/render-model.js';
+import { throwCollected } from '../../errors.js';
+import { openProject, projectOptions, selectOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
+import { ExitCode } from '../exit-codes.js';
+import { selectIds } from '../selection.js';
+import type { Terminal } from '../terminal.js';
+import { renderInline } from '../inline-sql.js';
+
+interface CompileOptions extends ProjectOptions, SelectOptions {
+  inline?: string;
+}
+
+export function registerCompile(program: Command, terminal: Terminal): void {
+  selectOptions(projectOptions(program.command('compile')))
+    .description('render models to SQL in target/compiled (with --select or --inline, also print it)')
+    .option('--inline <sql>', 'compile this SQL (with Jinja, ref, source) instead of project models, and print it')
+    .action(async (options: CompileOptions) => {
+      const project = openProject(options, terminal);
+      if (options.inline !== undefined) {
+        terminal.data(renderInline(project, options.inline));
+        process.exitCode = ExitCode.OK;
+        return;
+      }
+      const ids = selectIds(project, options, ['model'], terminal);
+      throwCollected(compileModels(project, ids));
+      for (const id of ids) {
+        const node = project.models.get(id)!;
+        writeCompiledSql(project, node, node.compiledSql ?? '');
+      }
+      writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+      if (options.select !== undefined || options.selector !== undefined) {
+        const shown = ids.map((id) => project.models.get(id)!);
+        for (const node of shown) {
+          if (shown.length > 1) terminal.data(`-- ${node.originalFilePath}`);
+          terminal.data(node.compiledSql ?? '');
+        }
+      }
+      terminal.info(`Compiled ${ids.length} model${ids.length === 1 ? '' : 's'} into ${project.config.targetPath}/compiled.`);
+      process.exitCode = ExitCode.OK;
+    });
+}

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { createRequire } from 'node:module';
+import { connect } from '../../adapter/connect.js';
+import { loadProject } from '../../compile/load-project.js';
+import { secretsOf } from '../../config/target.js';
+import { isTsdbtError, TsdbtError } from '../../errors.js';
+import { TSDBT_VERSION } from '../../version.js';
+import { parseVars, projectOptions, type ProjectOptions } from '../common-options.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Terminal } from '../terminal.js';
+
+/** `tsdbt debug`: each check on its own line, with what to fix when it fails. */
+export function registerDebug(program: Command, terminal: Terminal): void {
+  projectOptions(program.command('debug'))
+    .description('check versions, project and profile configuration, and the database connection')
+    .action(async (options: ProjectOptions) => {
+      process.exitCode = await debug(options, terminal);
+    });
+}
+
+async function debug(options: ProjectOptions, terminal: Terminal): Promise<number> {
+  let failed = 0;
+  const ok = (label: string, detail = '') => terminal.info(`  ${label}: ${detail ? `${detail} ` : ''}[${terminal.color.green('OK')}]`);
+  const fail = (label: string, error: unknown) => {
+    failed += 1;
+    terminal.info(`  ${label}: [${terminal.color.red('ERROR')}]`);
+    if (isTsdbtError(error)) terminal.error(error);
+    else terminal.info(`    ${String(error)}`);
+  };
+
+  terminal.info(`tsdbt version: ${TSDBT_VERSION}`);
+  terminal.info(`node version: ${process.versions.node}`);
+  const versions = packageVersions();
+  terminal.info(`@clickhouse/client version: ${versions.client}; chdb version: ${versions.chdb}`);
+  terminal.info('Configuration:');
+
+  let project;
+  try {
+    project = loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: parseVars(options.vars) });
+    terminal.secrets.push(...secretsOf(project.target));
+    ok('project file', `${project.dir}/${project.config.file}`);
+    ok('profiles.yml', project.profilesFile ?? 'none found: using the built-in embedded target');
+    ok('target', `'${project.target.name}' (${project.target.type}), schema '${project.target.schema}'`);
+    ok('models, sources, macros', `${project.models.size}, ${project.sources.size}, ${project.engine.macroNames().length}`);
+    for (const warning of project.warnings) terminal.warn(warning);
+  } catch (error) {
+    fail('project and profile', error);
+    return ExitCode.USAGE;
+  }
+
+  terminal.info('Connection:');
+  try {
+    const started = Date.now();
+    const adapter = await connect(project.target, { projectDir: project.dir });
+    try {
+      const version = await adapter.serverVersion();
+      ok('connection', `${adapter.description}, in ${Date.now() - started} ms`);
+      ok('server version', version);
+      const missing = Object.entries(adapter.capabilities).filter(([, present]) => !present).map(([name]) => name);
+      if (missing.length > 0) terminal.warn(`This server lacks: ${missing.join(', ')}. tsdbt falls back where it can (e.g. RENAME instead of EXCHANGE TABLES).`);
+    } finally {
+      await adapter.close();
+    }
+  } catch (error) {
+    fail('connection', error instanceof TsdbtError ? error : new Error(String(error)));
+  }
+  terminal.info(failed === 0 ? terminal.color.green('All checks passed!') : terminal.color.red(`${failed} check${failed === 1 ? '' : 's'} failed.`));
+  return failed === 0 ? ExitCode.OK : ExitCode.UNREACHABLE;
+}
+
+function packageVersions(): { client: string; chdb: string } {
+  const require = createRequire(import.meta.url);
+  const read = (name: string) => {
+    try {
+      return (require(`${name}/package.json`) as { version: string }).version;
+    } catch {
+      return 'not installed';
+    }
+  };
+  return { client: read('@clickhouse/client'), chdb: read('chdb') };
+}

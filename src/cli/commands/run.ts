@@ -1,0 +1,111 @@
+import type { Command } from 'commander';
+import { buildManifest } from '../../artifacts/manifest.js';
+import { buildRunResults } from '../../artifacts/run-results.js';
+import { writeCompiledSql, writeJsonArtifact } from '../../artifacts/write-artifacts.js';
+import { connect } from '../../adapter/connect.js';
+import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { runModels } from '../../runner/run-models.js';
+import { countByStatus, type RunSummary } from '../../runner/results.js';
+import { openProject, projectOptions, selectOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
+import { ExitCode } from '../exit-codes.js';
+import { selectIds } from '../selection.js';
+import { dotted, type Terminal } from '../terminal.js';
+import { interruptSignal } from '../interrupt.js';
+import { ensureSourcesLanded } from './ingest-before-run.js';
+
+interface RunOptions extends ProjectOptions, SelectOptions {
+  threads?: string;
+  fullRefresh?: boolean;
+  failOnIngestError?: boolean;
+  skipIngest?: boolean;
+}
+
+export function registerRun(program: Command, terminal: Terminal): void {
+  selectOptions(projectOptions(program.command('run')))
+    .description('build the selected models in the database, in dependency order')
+    .option('--threads <n>', 'models built at the same time (default: the target\'s threads)')
+    .option('--full-refresh', 'rebuild incremental models from scratch')
+    .option('--skip-ingest', 'do not ingest before_run sources first')
+    .option('--fail-on-ingest-error', 'exit non-zero when a before_run source cannot be ingested')
+    .action(async (options: RunOptions) => {
+      process.exitCode = await run(options, terminal);
+    });
+}
+
+async function run(options: RunOptions, terminal: Terminal): Promise<number> {
+  const started = Date.now();
+  const project = openProject(options, terminal);
+  const ids = selectIds(project, options, ['model'], terminal);
+  const threads = options.threads === undefined ? project.target.threads : parseThreads(options.threads);
+  terminal.info(`Found ${project.models.size} models, ${project.sources.size} sources, ${project.engine.macroNames().length} macros`);
+  if (ids.length === 0) {
+    terminal.warn('Nothing to do: the selection matched no models.');
+    writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+    return ExitCode.OK;
+  }
+  const adapter = await connect(project.target, { projectDir: project.dir });
+  const interrupt = interruptSignal(terminal);
+  let summary: RunSummary;
+  let ingestFailed = false;
+  try {
+    terminal.info(`Concurrency: ${threads} threads (target='${project.target.name}', ${adapter.description})`);
+    if (!options.skipIngest) ingestFailed = !(await ensureSourcesLanded(project, adapter, terminal, interrupt.signal));
+    terminal.info('');
+    summary = await runModels(project, adapter, {
+      ids,
+      threads,
+      fullRefresh: options.fullRefresh,
+      signal: interrupt.signal,
+      onCompiled: (node, sql) => writeCompiledSql(project, node, sql),
+      events: {
+        nodeStart: ({ index, total, description }) => terminal.info(dotted(`${index} of ${total} START ${description}`, '[RUN]')),
+        nodeEnd: ({ index, total, description, result, node }) => {
+          const time = `in ${result.executionTime.toFixed(2)}s`;
+          if (result.status === 'success') terminal.info(dotted(`${index} of ${total} OK created ${description}`, `[${terminal.color.green('OK')} ${time}]`));
+          else if (result.status === 'skipped') terminal.info(dotted(`${index} of ${total} SKIP relation ${node.name}`, `[${terminal.color.yellow('SKIP')}]`));
+          else terminal.info(dotted(`${index} of ${total} ERROR creating ${description}`, `[${terminal.color.red('ERROR')} ${time}]`));
+        },
+        statement: ({ node, sql, purpose }) => terminal.detail(`${node.name}: ${purpose}:\n${sql}`),
+      },
+    });
+  } finally {
+    interrupt.dispose();
+    await adapter.close();
+  }
+  writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+  writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, { which: 'run', select: options.select ?? [], exclude: options.exclude ?? [] }));
+  printSummary(summary, project.models, terminal, (Date.now() - started) / 1000);
+  if (summary.interrupted) return ExitCode.INTERRUPTED;
+  const counts = countByStatus(summary.results);
+  if (counts.error > 0) return ExitCode.FAILURE;
+  if (ingestFailed && options.failOnIngestError) return ExitCode.FAILURE;
+  return ExitCode.OK;
+}
+
+function printSummary(summary: RunSummary, models: Map<string, { name: string; originalFilePath: string }>, terminal: Terminal, seconds: number): void {
+  const counts = countByStatus(summary.results);
+  terminal.info('');
+  terminal.info(`Finished running ${summary.results.length} models in ${seconds.toFixed(2)}s.`);
+  const failed = summary.results.filter((result) => result.status === 'error');
+  if (summary.interrupted) terminal.info(terminal.color.yellow('Interrupted: models not yet started were skipped.'));
+  if (failed.length === 0 && !summary.interrupted) terminal.info(terminal.color.green('Completed successfully'));
+  for (const result of failed) {
+    const node = models.get(result.uniqueId);
+    terminal.info('');
+    terminal.info(terminal.color.red(`Failure in model ${node?.name ?? result.uniqueId} (${node?.originalFilePath ?? '?'})`));
+    terminal.info(`  ${result.message}`);
+    if (result.compiledPath) terminal.info(`  compiled SQL at ${result.compiledPath}`);
+    if (result.failedSql) terminal.detail(`  failed statement:\n${result.failedSql}`);
+  }
+  terminal.info('');
+  const total = summary.results.length;
+  terminal.info(`Done. PASS=${counts.success} WARN=${counts.warn} ERROR=${counts.error} SKIP=${counts.skipped} TOTAL=${total}`);
+}
+
+function parseThreads(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--threads must be a whole number from 1 to 256, but it is '${text}'.`, hint: 'See `tsdbt run --help`.' });
+  }
+  return value;
+}

@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { connect } from '../../adapter/connect.js';
+import { renderModel } from '../../compile/render-model.js';
+import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { openProject, projectOptions, type ProjectOptions } from '../common-options.js';
+import { ExitCode } from '../exit-codes.js';
+import { renderInline } from '../inline-sql.js';
+import { selectIds } from '../selection.js';
+import type { Terminal } from '../terminal.js';
+import { formatTable } from '../format-table.js';
+
+interface ShowOptions extends ProjectOptions {
+  select?: string[];
+  inline?: string;
+  limit: string;
+  output: string;
+}
+
+export function registerShow(program: Command, terminal: Terminal): void {
+  projectOptions(program.command('show'))
+    .description("run a model's SELECT (or an inline query) and print the rows, without building anything")
+    .option('-s, --select <model...>', 'the model to preview')
+    .option('--inline <sql>', "a query to run, e.g. \"select * from {{ ref('people') }}\"")
+    .option('--limit <n>', 'rows to show (-1 for all)', '5')
+    .option('--output <format>', 'text or json (json prints {"show": [rows]} on stdout)', 'text')
+    .action(async (options: ShowOptions) => {
+      process.exitCode = await show(options, terminal);
+    });
+}
+
+async function show(options: ShowOptions, terminal: Terminal): Promise<number> {
+  if (options.output !== 'text' && options.output !== 'json') {
+    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--output must be 'text' or 'json', but it is '${options.output}'.`, hint: 'For example: tsdbt show --select people --output json' });
+  }
+  const limit = Number(options.limit);
+  if (!Number.isInteger(limit) || limit < -1) {
+    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--limit must be a whole number (or -1 for no limit), but it is '${options.limit}'.` });
+  }
+  if ((options.inline === undefined) === (options.select === undefined)) {
+    throw new TsdbtError({ code: ErrorCodes.USAGE, message: 'tsdbt show needs exactly one of --select or --inline.', hint: "For example: tsdbt show --select people, or tsdbt show --inline \"select 1\"" });
+  }
+  const project = openProject(options, terminal);
+  let sql: string;
+  if (options.inline !== undefined) {
+    sql = renderInline(project, options.inline);
+  } else {
+    const ids = selectIds(project, { select: options.select }, ['model'], terminal);
+    if (ids.length !== 1) {
+      throw new TsdbtError({
+        code: ErrorCodes.NOTHING_SELECTED,
+        message: ids.length === 0 ? `--select ${options.select!.join(' ')} matched no model.` : `--select matched ${ids.length} models; tsdbt show previews one.`,
+        hint: 'Name a single model, e.g. --select people.',
+      });
+    }
+    sql = renderModel(project, project.models.get(ids[0]!)!);
+  }
+  const query = limit === -1 ? sql : `SELECT * FROM (\n${stripTrailingSemicolon(sql)}\n) LIMIT ${limit}`;
+  const adapter = await connect(project.target, { projectDir: project.dir });
+  let rows: Record<string, unknown>[];
+  try {
+    // Numbers as JSON numbers, not strings, so `--output json` is what a reader expects.
+    rows = await adapter.query(query, { settings: { output_format_json_quote_64bit_integers: 0 } });
+  } finally {
+    await adapter.close();
+  }
+  if (options.output === 'json') terminal.data(JSON.stringify({ show: rows }));
+  else terminal.data(formatTable(rows));
+  return ExitCode.OK;
+}
+
+function stripTrailingSemicolon(sql: string): string {
+  return sql.trim().replace(/;+\s*$/, '');
+}
