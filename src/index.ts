@@ -4,7 +4,7 @@ export { compileModels, renderModel } from './compile/render-model.js';
 export type { ModelNode, SourceNode, ProjectNode } from './compile/nodes.js';
 export { connect } from './adapter/connect.js';
 export type { Adapter, Capabilities } from './adapter/types.js';
-export { runModels, type RunModelsOptions } from './runner/run-models.js';
+export { runModels, type RunModelsOptions } from './runner/run-nodes.js';
 export type { NodeResult, RunSummary } from './runner/results.js';
 export { planModel } from './materialize/plan-model.js';
 export type { Plan, Statement } from './materialize/plan.js';

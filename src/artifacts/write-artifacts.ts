@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../compile/load-project.js';
-import type { ModelNode } from '../compile/nodes.js';
+import type { GraphNode } from '../graph/node.js';
 
 /** Where artifacts go: the project's target-path (default `target/`). */
 export function targetDir(project: Project): string {
@@ -16,7 +16,7 @@ export function writeJsonArtifact(project: Project, name: string, value: unknown
 }
 
 /** target/compiled/<project>/<path>: the SELECT a model compiles to. Returns the path relative to the project. */
-export function writeCompiledSql(project: Project, node: ModelNode, sql: string, kind: 'compiled' | 'run' = 'compiled'): string {
+export function writeCompiledSql(project: Project, node: Pick<GraphNode, 'originalFilePath'>, sql: string, kind: 'compiled' | 'run' = 'compiled'): string {
   const file = path.join(targetDir(project), kind, project.config.name, node.originalFilePath);
   writeAtomically(file, sql.endsWith('\n') ? sql : `${sql}\n`);
   return path.relative(project.dir, file).split(path.sep).join('/');

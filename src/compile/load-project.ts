@@ -159,7 +159,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   for (const node of models.values()) errors.push(...resolveDependencies(node, byName, disabled, sources, config.name));
 
   const nodes = new Map<string, ProjectNode>([...sources, ...models]);
-  const graph = buildGraph(nodes.values(), (node) => (node.resourceType === 'model' ? (node as ModelNode).dependsOn.nodes : []));
+  // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
+  const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   for (const cycle of findCyclePaths(graph)) {
     const first = nodes.get(cycle[0]!);
     errors.push(

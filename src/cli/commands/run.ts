@@ -4,7 +4,7 @@ import { buildRunResults } from '../../artifacts/run-results.js';
 import { writeCompiledSql, writeJsonArtifact } from '../../artifacts/write-artifacts.js';
 import { connect } from '../../adapter/connect.js';
 import { ErrorCodes, TsdbtError } from '../../errors.js';
-import { runModels } from '../../runner/run-models.js';
+import { runModels } from '../../runner/run-nodes.js';
 import { countByStatus, type RunSummary } from '../../runner/results.js';
 import { openProject, projectOptions, selectOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';

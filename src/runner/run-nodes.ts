@@ -1,0 +1,105 @@
+import { qualifiedName } from '../adapter/sql-literals.js';
+import type { Adapter } from '../adapter/types.js';
+import type { Project } from '../compile/load-project.js';
+import type { ProjectNode } from '../compile/nodes.js';
+import { parentsIn } from '../graph/build-graph.js';
+import type { ResourceType } from '../graph/node.js';
+import type { PlanContext } from '../materialize/plan.js';
+import type { RunEvents } from '../report/run-events.js';
+import { modelExecutor } from './build-model.js';
+import { runDag } from './dag-scheduler.js';
+import type { NodeExecutor } from './node-executor.js';
+import { skippedResult } from './node-results.js';
+import { RelationCache } from './relation-cache.js';
+import type { NodeResult, RunSummary } from './results.js';
+
+export interface RunNodesOptions {
+  /** Node ids to run, in any order; the graph decides the order. */
+  ids: readonly string[];
+  threads: number;
+  fullRefresh?: boolean;
+  events?: RunEvents;
+  signal?: AbortSignal;
+  /** Called with the compiled SQL of each node before it runs (to write target/compiled). */
+  onCompiled?: (node: ProjectNode, sql: string) => string | undefined;
+  now?: () => Date;
+  /** How to run each kind of node; models are built by default. */
+  executors?: Partial<Record<ResourceType, NodeExecutor>>;
+}
+
+/** Kept for callers that build only models. */
+export type RunModelsOptions = RunNodesOptions;
+
+/**
+ * Runs the selected nodes in dependency order, in parallel, skipping everything downstream
+ * of a failure. Which work a node means is up to the executor of its resource type.
+ */
+export async function runNodes(project: Project, adapter: Adapter, options: RunNodesOptions): Promise<RunSummary> {
+  const now = options.now ?? (() => new Date());
+  const started = now();
+  const executors: Partial<Record<ResourceType, NodeExecutor>> = { model: modelExecutor, ...options.executors };
+  const selected = new Set(options.ids.filter((id) => {
+    const node = project.nodes.get(id);
+    return node !== undefined && executors[node.resourceType] !== undefined;
+  }));
+  const cache = new RelationCache(adapter);
+  const context = planContext(project, adapter);
+  const results = new Map<string, NodeResult>();
+  const total = selected.size;
+  let index = 0;
+  const executorOf = (node: ProjectNode) => executors[node.resourceType]!;
+
+  await runDag(
+    [...selected].map((id) => ({ id, parents: parentsIn(project.graph, id).filter((parent) => selected.has(parent)) })),
+    Math.max(1, options.threads),
+    {
+      run: async (id, slot) => {
+        const node = project.nodes.get(id)!;
+        const executor = executorOf(node);
+        const position = ++index;
+        const description = executor.describe(node);
+        options.events?.nodeStart?.({ node, index: position, total, description });
+        const result = await executor.execute(node, {
+          project,
+          adapter,
+          cache,
+          planContext: context,
+          slot,
+          now,
+          fullRefresh: options.fullRefresh === true,
+          events: options.events,
+          signal: options.signal,
+          onCompiled: options.onCompiled,
+        });
+        results.set(id, result);
+        options.events?.nodeEnd?.({ node, index: position, total, description, result });
+        return executor.succeeded(result) ? 'success' : 'failure';
+      },
+      skip: (id, reason) => {
+        const node = project.nodes.get(id)!;
+        const position = ++index;
+        const failed = reason.failedParent === undefined ? undefined : project.nodes.get(reason.failedParent)?.name;
+        const relation = 'relation' in node ? qualifiedName(node.relation.schema, node.relation.identifier) : undefined;
+        const result = skippedResult(node, reason.stopped ? 'Skipped: the run was interrupted.' : `Skipped because '${failed}' failed.`, relation);
+        results.set(id, result);
+        options.events?.nodeEnd?.({ node, index: position, total, description: executorOf(node).describe(node), result });
+      },
+    },
+    options.signal,
+  );
+
+  return { results: [...results.values()], elapsedSeconds: (now().getTime() - started.getTime()) / 1000, interrupted: options.signal?.aborted === true };
+}
+
+/** Builds models only (the executors default). */
+export const runModels = runNodes;
+
+export function planContext(project: Project, adapter: Adapter): PlanContext {
+  const target = project.target;
+  return {
+    cluster: target.type === 'clickhouse' ? target.cluster : undefined,
+    databaseEngine: target.type === 'clickhouse' ? target.databaseEngine : undefined,
+    exchangeTables: adapter.capabilities.exchangeTables,
+    createOrReplaceView: adapter.capabilities.createOrReplaceView,
+  };
+}
