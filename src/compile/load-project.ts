@@ -83,6 +83,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const profile = resolveProfile({
     projectDir,
     profileName: config.profile,
+    projectName: config.name,
     profilesDir: options.profilesDir,
     targetName: options.target,
     env,

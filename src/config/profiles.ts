@@ -10,6 +10,8 @@ export interface ProfileLookup {
   projectDir: string;
   /** `profile:` from project.yml. */
   profileName: string;
+  /** `name:` from project.yml: the database of the built-in embedded target (default: the profile name). */
+  projectName?: string | undefined;
   /** `--profiles-dir` */
   profilesDir?: string | undefined;
   /** `--target` */
@@ -32,7 +34,8 @@ export function profileSearchPath(lookup: Pick<ProfileLookup, 'projectDir' | 'pr
   if (lookup.profilesDir) dirs.push(path.resolve(lookup.profilesDir));
   if (lookup.env.TSDBT_PROFILES_DIR) dirs.push(path.resolve(lookup.env.TSDBT_PROFILES_DIR));
   dirs.push(lookup.projectDir);
-  dirs.push(path.join(os.homedir(), '.tsdbt'));
+  // HOME from the env given (process.env by default), so the lookup is testable without touching the real home.
+  dirs.push(path.join(lookup.env.HOME || os.homedir(), '.tsdbt'));
   return dirs;
 }
 
@@ -55,7 +58,7 @@ export function resolveProfile(lookup: ProfileLookup): ResolvedProfile {
         hint: 'Copy profiles.example.yml to profiles.yml and define that target.',
       });
     }
-    return { target: defaultEmbeddedTarget(lookup.projectDir, lookup.profileName), profilesFile: undefined, warnings: [] };
+    return { target: defaultEmbeddedTarget(lookup.projectDir, lookup.projectName ?? lookup.profileName), profilesFile: undefined, warnings: [] };
   }
   const shown = displayPath(file, lookup.projectDir);
   const doc = parseYaml(readFileSync(file, 'utf8'), shown);
@@ -127,6 +130,10 @@ function validateTarget(raw: Plain, name: string, projectDir: string, profileNam
     return { type: 'chdb', name, path: path.resolve(projectDir, rawPath), schema, threads, settings };
   }
   if (type === 'clickhouse') return serverTarget(raw, name, schema, threads, settings, report);
+  if (type === undefined || type === null) {
+    report(['type'], "is required: 'chdb' (embedded) or 'clickhouse' (a server).", 'For example: `type: chdb`.');
+    return undefined;
+  }
   report(['type'], `must be 'chdb' (embedded) or 'clickhouse' (a server), but it is ${describeType(type)}.${typeof type === 'string' ? didYouMean(type, ['chdb', 'clickhouse']) : ''}`);
   return undefined;
 }

@@ -51,13 +51,16 @@ export function validateProjectConfig(doc: YamlDocument) {
 
   for (const key of Object.keys(raw)) {
     if (!KNOWN_KEYS.includes(key)) {
-      warnings.push(`${doc.file}: unknown setting \`${key}\` is ignored.${didYouMean(key, KNOWN_KEYS)}`);
+      const line = doc.lineOf([key]);
+      warnings.push(`${doc.file}${line === undefined ? '' : `:${line}`}: unknown setting \`${key}\` is ignored.${didYouMean(key, KNOWN_KEYS)}`);
     }
   }
 
   const name = raw.name;
-  if (typeof name !== 'string' || name === '') {
+  if (name === undefined || name === null || name === '') {
     problems.add(['name'], 'is required: the project name, used in unique ids and as the default profile name.', 'Add e.g. `name: my_project` at the top.');
+  } else if (typeof name !== 'string') {
+    problems.add(['name'], `must be a string, but it is ${describeType(name)}.`, 'For example: `name: my_project`.');
   } else if (!NAME_PATTERN.test(name)) {
     problems.add(['name'], `must contain only letters, digits and underscores, and not start with a digit; got '${name}'.`);
   }

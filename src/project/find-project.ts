@@ -19,6 +19,6 @@ export function findProject(startDir: string): { projectDir: string; projectFile
   throw new TsdbtError({
     code: ErrorCodes.CONFIG_FILE_MISSING,
     message: `No project.yml or dbt_project.yml found in ${path.resolve(startDir)} or any folder above it.`,
-    hint: 'Run tsdbt inside a project, pass --project-dir, or create one with `tsdbt init`.',
+    hint: 'Run tsdbt inside a project (a folder with a project.yml), or pass --project-dir <folder>.',
   });
 }
