@@ -65,7 +65,52 @@ export interface SourceNode extends GraphNode {
   tests: unknown[];
 }
 
-export type ProjectNode = ModelNode | SourceNode;
+/** A CSV file under seed-paths, loaded into a table by `tsdbt seed`; `ref('name')` resolves to it. */
+export interface SeedNode extends GraphNode {
+  resourceType: 'seed';
+  /** Seeds depend on nothing; present so every node kind reads the same. */
+  dependsOn: { nodes: string[]; macros: string[] };
+  relation: RelationName;
+  description: string;
+  columns: Record<string, ColumnProperties>;
+  meta: Record<string, unknown>;
+  patchPath: string | undefined;
+  tests: unknown[];
+}
+
+/** What a generic test was declared as (dbt's `test_metadata`). */
+export interface TestMetadata {
+  /** `not_null`, `accepted_values`, or a custom `{% test name %}`. */
+  name: string;
+  /** `dbt_utils` in `dbt_utils.expression_is_true`, else null. */
+  namespace: string | null;
+  /** Arguments as written (strings like `ref('x')` are evaluated when the test is compiled), plus `model` and `column_name`. */
+  kwargs: Record<string, unknown>;
+}
+
+/** A data test: a query returning failing rows. Generic (declared in YAML) or singular (tests/*.sql). */
+export interface TestNode extends GraphNode {
+  resourceType: 'test';
+  /** Singular: the file's SQL. Generic: dbt's `{{ test_<name>(**_dbt_generic_test_kwargs) }}`. */
+  rawSql: string;
+  compiledSql: string | undefined;
+  refs: RefCall[];
+  sourceCalls: SourceCall[];
+  dependsOn: { nodes: string[]; macros: string[] };
+  /** Where `store_failures` keeps the failing rows. */
+  relation: RelationName;
+  description: string;
+  meta: Record<string, unknown>;
+  /** Generic tests only. */
+  testMetadata: TestMetadata | undefined;
+  columnName: string | undefined;
+  /** The model, seed or source a generic test is declared on. */
+  attachedNode: string | undefined;
+  /** Line of the declaring YAML entry (generic) or undefined (singular). */
+  line: number | undefined;
+}
+
+export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode;
 
 export function isModel(node: GraphNode): node is ModelNode {
   return node.resourceType === 'model';
@@ -73,4 +118,12 @@ export function isModel(node: GraphNode): node is ModelNode {
 
 export function isSource(node: GraphNode): node is SourceNode {
   return node.resourceType === 'source';
+}
+
+export function isSeed(node: GraphNode): node is SeedNode {
+  return node.resourceType === 'seed';
+}
+
+export function isTest(node: GraphNode): node is TestNode {
+  return node.resourceType === 'test';
 }
