@@ -54,6 +54,22 @@ const STRING_METHODS: Record<string, (self: string, ...args: never[]) => unknown
   },
 };
 
+/** Python list methods nunjucks' compat layer lacks or gets wrong (its `pop(i)` returns a list). */
+const LIST_METHODS: Record<string, (self: unknown[], ...args: never[]) => unknown> = {
+  extend: (self, items: unknown[]) => {
+    self.push(...items);
+    return null;
+  },
+  pop: (self, index?: number) => {
+    if (self.length === 0) throw new Error('pop from empty list');
+    if (index === undefined || index === null) return self.pop();
+    const at = index < 0 ? self.length + index : index;
+    if (at < 0 || at >= self.length) throw new Error(`pop index ${index} out of range`);
+    return self.splice(at, 1)[0];
+  },
+  copy: (self) => [...self],
+};
+
 function trimChars(text: string, chars: string | undefined, left: boolean, right: boolean): string {
   if (chars === undefined || chars === null) return left && right ? text.trim() : left ? text.trimStart() : text.trimEnd();
   let start = 0;
@@ -73,6 +89,9 @@ export function installJinjaCompat(): void {
   runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...rest: unknown[]) {
     if (rest.length < 2 && (typeof obj === 'string' || obj instanceof String) && typeof key === 'string' && Object.hasOwn(STRING_METHODS, key)) {
       return STRING_METHODS[key]!.bind(null, String(obj));
+    }
+    if (rest.length < 2 && Array.isArray(obj) && typeof key === 'string' && Object.hasOwn(LIST_METHODS, key)) {
+      return LIST_METHODS[key]!.bind(null, obj);
     }
     return lookup.call(this, obj, key, ...rest);
   };
@@ -97,6 +116,7 @@ export function addJinjaBuiltins(env: nunjucks.Environment): void {
   env.addFilter('as_number', (value: unknown) => Number(value));
   env.addFilter('as_native', (value: unknown) => value);
   env.addFilter('unique', (value: unknown[]) => [...new Set(value)]);
+  env.addFilter('format', (format: string, ...args: unknown[]) => printf(String(format), args));
   env.addFilter('map', (value: unknown[], attribute?: unknown) => {
     // `map('upper')` applies a filter; `map(attribute='name')` picks a field.
     if (typeof attribute === 'string') {
@@ -105,5 +125,30 @@ export function addJinjaBuiltins(env: nunjucks.Environment): void {
     }
     const key = (attribute as { attribute?: string } | undefined)?.attribute;
     return key === undefined ? value : value.map((item) => (item as Record<string, unknown>)[key]);
+  });
+}
+
+/** Python's `'%s: %05.2f' % (a, b)`, as Jinja's `format` filter applies it: %s %r %d %i %f %x %%, flags, width, precision. */
+export function printf(format: string, args: readonly unknown[]): string {
+  let next = 0;
+  return format.replace(/%([-+ 0]*)(\d+)?(?:\.(\d+))?([srdifx%])/g, (_match, flags: string, width: string | undefined, precision: string | undefined, kind: string) => {
+    if (kind === '%') return '%';
+    const value = args[next++];
+    let text: string;
+    if (kind === 's') text = value === null || value === undefined ? 'None' : String(value);
+    else if (kind === 'r') text = typeof value === 'string' ? `'${value}'` : String(value);
+    else if (kind === 'f') text = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
+    else if (kind === 'x') text = Math.trunc(Number(value)).toString(16);
+    else text = String(Math.trunc(Number(value)));
+    if (kind !== 's' && kind !== 'r' && flags.includes('+') && Number(value) >= 0) text = `+${text}`;
+    if (kind === 's' && precision !== undefined) text = text.slice(0, Number(precision));
+    const size = width === undefined ? 0 : Number(width);
+    if (text.length >= size) return text;
+    if (flags.includes('-')) return text.padEnd(size);
+    if (flags.includes('0') && kind !== 's' && kind !== 'r') {
+      const sign = /^[+-]/.test(text) ? text[0]! : '';
+      return sign + text.slice(sign.length).padStart(size - sign.length, '0');
+    }
+    return text.padStart(size);
   });
 }

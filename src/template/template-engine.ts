@@ -55,9 +55,9 @@ export class TemplateEngine {
   /** Registers the macros of one file. Returns errors instead of throwing, so all files are checked. */
   addMacroFile(file: string, text: string): TsdbtError[] {
     const source = rewriteTestBlocks(text);
-    const template = new nunjucks.Template(source, this.env, file, true);
     let exported: Record<string, unknown> = {};
     try {
+      const template = new nunjucks.Template(source, this.env, file, true);
       // getExported runs the file's top level once, defining its macros.
       (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
         {},
@@ -68,7 +68,7 @@ export class TemplateEngine {
         },
       );
     } catch (error) {
-      return [templateError(error, file)];
+      return [templateError(error, file, 0, lineCount(text))];
     }
     const errors: TsdbtError[] = [];
     for (const [name, macro] of Object.entries(exported)) {
@@ -112,7 +112,7 @@ export class TemplateEngine {
     try {
       template = new nunjucks.Template(text, this.env, file, true);
     } catch (error) {
-      throw templateError(error, file);
+      throw templateError(error, file, 0, lineCount(text));
     }
     return {
       file,
@@ -180,6 +180,10 @@ function rewriteTestBlocks(text: string): string {
 function lineOfMacro(text: string, name: string): number | undefined {
   const index = text.search(new RegExp(`\\{%-?\\s*(macro|test)\\s+(test_)?${name.replace(/^test_/, '')}\\b`));
   return index === -1 ? undefined : text.slice(0, index).split('\n').length;
+}
+
+function lineCount(text: string): number {
+  return text.replace(/\n$/, '').split('\n').length;
 }
 
 export { splitArgs };

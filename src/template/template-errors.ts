@@ -16,10 +16,11 @@ export class MacroReturn {
  * Turns a nunjucks error into a TsdbtError at `file:line`. Errors our own functions raised
  * (unknown ref, raise_compiler_error…) keep their code and gain the location.
  */
-export function templateError(error: unknown, file: string, lineOffset = 0): TsdbtError {
+export function templateError(error: unknown, file: string, lineOffset = 0, lastLine?: number): TsdbtError {
   const e = (error ?? {}) as NunjucksError;
   const inner = innermost(error);
-  const line = lineOf(e, lineOffset);
+  // "expected endif, got end of file" carries no position: the end of the file is where it is.
+  const line = lineOf(e, lineOffset) ?? (/end of file/.test(String(e.message ?? '')) ? lastLine : undefined);
   if (inner instanceof TsdbtError) {
     return new TsdbtError({
       code: inner.code,
@@ -48,13 +49,14 @@ export function templateError(error: unknown, file: string, lineOffset = 0): Tsd
 }
 
 /**
- * nunjucks puts the position in the message ("(file) [Line 3, Column 8]"). Parse errors count
- * lines from 1; render errors (those wrapping a cause) count from 0.
+ * nunjucks sets `lineno` on its errors (and prints it in the message, except on the first line,
+ * where it is 0 and falsy). Parse errors count lines from 1; render errors (those wrapping a
+ * cause) count from 0.
  */
 function lineOf(e: NunjucksError, offset: number): number | undefined {
   const match = /\[Line (\d+)/.exec(String(e.message ?? ''));
-  if (!match) return undefined;
-  const reported = Number(match[1]);
+  const reported = typeof e.lineno === 'number' ? e.lineno : match ? Number(match[1]) : undefined;
+  if (reported === undefined) return undefined;
   return reported + (e.cause === undefined ? 0 : 1) + offset;
 }
 
@@ -72,5 +74,8 @@ function innermost(error: unknown): unknown {
 function friendly(detail: string): string {
   const unknownFunction = /Unable to call `([^`]+)`, which is undefined or falsey/.exec(detail);
   if (unknownFunction) return `'${unknownFunction[1]}' is not defined (no macro or function has that name).`;
+  const unclosed = /^parse(\w+): expected (.+), got end of file/.exec(detail);
+  if (/^unexpected end of file$/.test(detail)) return 'the file ends inside a block that is never closed (a {% for %}, {% macro %}… without its end tag).';
+  if (unclosed) return `a {% ${unclosed[1]!.toLowerCase()} %} block is never closed (expected ${unclosed[2]} before the end of the file).`;
   return detail.split('\n')[0] ?? detail;
 }
