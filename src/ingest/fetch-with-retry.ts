@@ -16,7 +16,7 @@ import { formatDuration } from './duration.js';
 import type { RetryPolicy } from './ingest-config.js';
 import { redactUrl, redactUrlIn } from './redact-url.js';
 import type { AttemptFailure } from './retry-decision.js';
-import { decideRetry, describeFailure } from './retry-decision.js';
+import { decideRetry, describeFailure, isDnsFailure } from './retry-decision.js';
 
 /** The subset of the WHATWG fetch we use; the global `fetch` fits. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -86,7 +86,7 @@ export async function fetchWithRetry(options: FetchWithRetryOptions): Promise<Fe
         cause,
         retryable: decision.retry,
       });
-      throw fetchFailed(options, safeUrl, attempt, cause, decision.retry);
+      throw fetchFailed(options, safeUrl, attempt, cause, decision.retry ? 'retryable' : isDnsFailure(result.failure) ? 'dns' : 'client');
     }
     const delayMs =
       decision.retryAfterMs === undefined ? backoff.delayMs : Math.min(retries.maxDelayMs, decision.retryAfterMs);
@@ -134,11 +134,18 @@ async function attemptOnce(options: FetchWithRetryOptions): Promise<AttemptResul
   } catch (error) {
     outer?.throwIfAborted();
     if (timedOut) return { ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } };
-    return { ok: false, failure: { kind: 'network', detail: redactUrlIn(networkDetail(error), options.url) } };
+    return { ok: false, failure: { kind: 'network', detail: redactUrlIn(networkDetail(error), options.url), code: networkCode(error) } };
   } finally {
     clearTimeout(timer);
     outer?.removeEventListener('abort', forwardAbort);
   }
+}
+
+/** The system error code (`ECONNREFUSED`, `ENOTFOUND`, …) of a failed fetch, when it has one. */
+function networkCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.cause?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** Node's fetch says only "fetch failed"; the useful part (ECONNRESET, …) is in `cause`. */
@@ -159,16 +166,24 @@ function fetchFailed(
   safeUrl: string,
   attempts: number,
   cause: string,
-  retryable: boolean,
+  kind: 'retryable' | 'dns' | 'client',
 ): TsdbtError {
   const forSource = options.source === undefined ? '' : ` for source ${options.source}`;
   const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-  const notRetried = retryable ? '' : ' (a client error like this is not retried)';
+  const notRetried = {
+    retryable: '',
+    dns: ' (the host name did not resolve, which retrying does not fix)',
+    client: ' (a client error like this is not retried)',
+  }[kind];
+  const hint = {
+    retryable:
+      'Check that the API is reachable from here; if it is only slow or flaky, raise `timeout` or `retries.max_attempts` in the source\'s `ingest:` config.',
+    dns: 'This machine looks offline, or the host name in the source\'s `url` is misspelled.',
+    client: 'Check the URL, method and headers (credentials) in the source\'s `ingest:` config.',
+  }[kind];
   return new TsdbtError({
     code: ErrorCodes.INGEST_FETCH_FAILED,
     message: `Could not fetch ${safeUrl}${forSource} after ${tries}; the last attempt failed: ${cause}${notRetried}.`,
-    hint: retryable
-      ? 'Check that the API is reachable from here; if it is only slow or flaky, raise `timeout` or `retries.max_attempts` in the source\'s `ingest:` config.'
-      : 'Check the URL, method and headers (credentials) in the source\'s `ingest:` config.',
+    hint,
   });
 }

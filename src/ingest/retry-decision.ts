@@ -2,12 +2,25 @@
  * Whether one failed attempt is worth repeating. Transient failures (network errors,
  * timeouts, 429 Too Many Requests, 5xx) are; any other 4xx means the request itself is
  * wrong (bad URL, missing auth) and asking again would only hide that.
+ *
+ * A host name that does not resolve is not retried either: it means this machine is offline
+ * (or the URL has a typo), which seconds of backoff do not fix, and an offline `tsdbt run`
+ * with a `before_run` source should build at once from the data already landed. In `--watch`
+ * the next scheduled poll tries again anyway.
  */
 
 export type AttemptFailure =
   | { kind: 'status'; status: number; statusText: string; retryAfter: string | null }
   | { kind: 'timeout'; timeoutMs: number }
-  | { kind: 'network'; detail: string };
+  /** `code` is the system error code when there is one (`ECONNREFUSED`, `ENOTFOUND`, …). */
+  | { kind: 'network'; detail: string; code?: string };
+
+/** getaddrinfo failures: `ENOTFOUND` (no such host, or no DNS at all), `EAI_AGAIN` (no DNS server answered). */
+const DNS_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+
+export function isDnsFailure(failure: AttemptFailure): boolean {
+  return failure.kind === 'network' && failure.code !== undefined && DNS_FAILURES.has(failure.code);
+}
 
 export interface RetryDecision {
   retry: boolean;
@@ -16,7 +29,7 @@ export interface RetryDecision {
 }
 
 export function decideRetry(failure: AttemptFailure, nowMs: number): RetryDecision {
-  if (failure.kind !== 'status') return { retry: true, retryAfterMs: undefined };
+  if (failure.kind !== 'status') return { retry: !isDnsFailure(failure), retryAfterMs: undefined };
   const retry = failure.status === 429 || (failure.status >= 500 && failure.status <= 599);
   return { retry, retryAfterMs: retry ? parseRetryAfter(failure.retryAfter, nowMs) : undefined };
 }

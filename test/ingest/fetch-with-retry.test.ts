@@ -58,6 +58,13 @@ describe('retry decision', () => {
     expect([400, 401, 403, 404, 408, 422].map((s) => status(s))).toEqual([false, false, false, false, false, false]);
     expect(decideRetry({ kind: 'timeout', timeoutMs: 10 }, 0).retry).toBe(true);
     expect(decideRetry({ kind: 'network', detail: 'ECONNRESET' }, 0).retry).toBe(true);
+    expect(decideRetry({ kind: 'network', detail: 'ECONNREFUSED', code: 'ECONNREFUSED' }, 0).retry).toBe(true);
+  });
+
+  it('does not retry a host name that does not resolve (offline, or a typo)', () => {
+    for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
+      expect(decideRetry({ kind: 'network', detail: code, code }, 0).retry).toBe(false);
+    }
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
@@ -70,13 +77,21 @@ describe('retry decision', () => {
   });
 });
 
-/** A fetch that answers from a script; `'reset'` throws like undici does on a dropped connection. */
-function scriptedFetch(script: (Response | 'reset' | 'hang')[]) {
+type Step = Response | 'reset' | 'hang' | 'dns';
+
+/**
+ * A fetch that answers from a script; `'reset'` throws like undici does on a dropped connection,
+ * `'dns'` like it does for a host that does not resolve.
+ */
+function scriptedFetch(script: Step[]) {
   const calls: string[] = [];
   const fetch: FetchLike = async (url, init) => {
     calls.push(url);
     const next = script.shift() ?? new Response('gone', { status: 500 });
     if (next === 'reset') throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    if (next === 'dns') {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND api.test'), { code: 'ENOTFOUND' }) });
+    }
     if (next === 'hang') {
       return new Promise<Response>((_, reject) => {
         init.signal?.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError')));
@@ -87,7 +102,7 @@ function scriptedFetch(script: (Response | 'reset' | 'hang')[]) {
   return { fetch, calls };
 }
 
-function harness(script: (Response | 'reset' | 'hang')[], p: Partial<RetryPolicy> = {}) {
+function harness(script: Step[], p: Partial<RetryPolicy> = {}) {
   const { fetch, calls } = scriptedFetch(script);
   const slept: number[] = [];
   let clock = Date.parse('2026-11-23T10:00:00Z');
@@ -178,6 +193,18 @@ describe('fetchWithRetry', () => {
         'the last attempt failed: HTTP 404 Not Found (a client error like this is not retried).',
     );
     expect(error.hint).toContain('URL');
+  });
+
+  it('gives up at once on a host name that does not resolve, saying the machine looks offline', async () => {
+    const h = harness(['dns', ok()]);
+    const error = (await h.run().catch((e: unknown) => e)) as TsdbtError;
+    expect(h.calls).toHaveLength(1);
+    expect(h.slept).toEqual([]);
+    expect(error.message).toBe(
+      'Could not fetch http://api.test/astros.json for source astro.raw_astros after 1 attempt; the last attempt failed: ' +
+        'network error: ENOTFOUND (the host name did not resolve, which retrying does not fix).',
+    );
+    expect(error.hint).toContain('offline');
   });
 
   it('times an attempt out and retries it', async () => {
