@@ -28,6 +28,10 @@ export const ErrorCodes = {
   CYCLE: 'TSDBT3001',
   SELECTOR_INVALID: 'TSDBT3002',
   NOTHING_SELECTED: 'TSDBT3003',
+  /** --state folder (or its manifest.json), or target/run_results.json for retry, is missing. */
+  STATE_NOT_FOUND: 'TSDBT3004',
+  /** A state or results file is not JSON, or not a manifest / run_results. */
+  STATE_INVALID: 'TSDBT3005',
   // 4xxx: database
   CONNECTION_FAILED: 'TSDBT4001',
   SQL_ERROR: 'TSDBT4002',

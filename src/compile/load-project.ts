@@ -19,6 +19,7 @@ import { parseDocBlocks } from './doc-blocks.js';
 import { checkModelConfig } from './model-config.js';
 import type { ModelNode, ProjectNode, SourceNode } from './nodes.js';
 import { parseProperties, type NodePatch } from './properties.js';
+import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
 
@@ -49,6 +50,9 @@ export interface Project {
   vars: Record<string, unknown>;
   invocationId: string;
   logger: Logger;
+  /** Set by commands before rendering: `--defer` (deferTo) and `--empty` (emptyRefs); see runtime-relation.ts. */
+  deferTo?: RuntimeRelations['deferTo'];
+  emptyRefs?: RuntimeRelations['emptyRefs'];
 }
 
 /**
@@ -302,7 +306,8 @@ function configLine(text: string): number | undefined {
   return index === -1 ? undefined : text.slice(0, index).split('\n').length;
 }
 
-function usedMacros(text: string, engine: TemplateEngine): string[] {
+/** Macros called in `text` (`macro.<name>`): the names followed by `(` that are macros of the project. */
+export function usedMacros(text: string, engine: TemplateEngine): string[] {
   const used = new Set<string>();
   for (const match of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
     const name = match[1]!;

@@ -4,6 +4,7 @@ import type { Project } from './load-project.js';
 import type { ModelNode } from './nodes.js';
 import { configFunction, nodeContext, relationOf } from './scopes.js';
 import { splitArgs } from '../template/call-args.js';
+import { runtimeRelation } from './runtime-relation.js';
 
 export interface RuntimeFlags {
   /** The model's relation already exists as a table and --full-refresh was not given. */
@@ -28,12 +29,12 @@ export function runtimeScope(project: Project, node: ModelNode, flags: RuntimeFl
       const name = String(positional[1] ?? positional[0]);
       const parent = byName.get(name);
       // Parsing already proved every ref resolves; a miss here means a ref computed differently at run time.
-      return parent ? relationOf(parent.relation, String(parent.config.materialized)) : relationOf({ schema: project.target.schema, identifier: name });
+      return parent ? runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, String(parent.config.materialized))) : relationOf({ schema: project.target.schema, identifier: name });
     },
     source: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
       const source = project.sources.get(`source.${project.config.name}.${String(positional[0])}.${String(positional[1])}`);
-      return relationOf(source ? source.relation : { schema: String(positional[0]), identifier: String(positional[1]) }, 'table');
+      return runtimeRelation(project, undefined, relationOf(source ? source.relation : { schema: String(positional[0]), identifier: String(positional[1]) }, 'table'));
     },
     config: configFunction(() => node.config),
     this: relationOf(node.relation, String(node.config.materialized)),
