@@ -7,6 +7,7 @@ export const modernCapabilities: Capabilities = {
   queryParameters: true,
   jsonExtract: true,
   lightweightDelete: true,
+  dateTime64: true,
 };
 
 /**
@@ -24,6 +25,7 @@ export function capabilitiesForVersion(version: string): Capabilities {
     queryParameters: atLeast(19, 11),
     jsonExtract: atLeast(19, 1),
     lightweightDelete: atLeast(23, 3),
+    dateTime64: atLeast(20, 1),
   };
 }
 

@@ -139,6 +139,11 @@ export class ClickhouseAdapter implements Adapter {
     return rows[0]?.engine;
   }
 
+  async databaseEngines(): Promise<Map<string, string>> {
+    const rows = await this.query<{ name: string; engine: string }>('SELECT name, engine FROM system.databases');
+    return new Map(rows.map((row) => [row.name, row.engine]));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

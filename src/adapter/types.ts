@@ -11,6 +11,8 @@ export interface Capabilities {
   readonly jsonExtract: boolean;
   /** Lightweight `DELETE FROM`. Otherwise `ALTER TABLE … DELETE` (a mutation). */
   readonly lightweightDelete: boolean;
+  /** The `DateTime64(precision, tz)` type (20.1+). Otherwise only second-precision `DateTime`. */
+  readonly dateTime64: boolean;
 }
 
 export type QueryParams = Record<string, unknown>;
@@ -63,5 +65,7 @@ export interface Adapter {
    * `capabilities.exchangeTables` for tables in an existing database.
    */
   databaseEngine?(database: string): Promise<string | undefined>;
+  /** Every database's engine (name → engine), in one round trip. */
+  databaseEngines?(): Promise<Map<string, string>>;
   close(): Promise<void>;
 }

@@ -65,6 +65,7 @@ describe.skipIf(skipServerTests)(suite('server adapter: transport, DDL and intro
         queryParameters: false,
         jsonExtract: false,
         lightweightDelete: false,
+        dateTime64: false,
       });
     }
   });
