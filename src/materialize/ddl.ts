@@ -20,6 +20,21 @@ export function dropView(database: string, name: string, context: PlanContext, p
   return { sql: `DROP VIEW IF EXISTS ${qualifiedName(database, name)}${onCluster(context)}`, purpose };
 }
 
+/** Database engines whose tables can be swapped with EXCHANGE TABLES (Replicated databases are built on Atomic). */
+const EXCHANGE_ENGINES = /^(Atomic|Replicated)\b/;
+
+/**
+ * Whether `EXCHANGE TABLES` works in `database`: the server must have it, and the database must be
+ * Atomic — an Ordinary database (made by an old server, or with `database_engine: Ordinary`) rejects
+ * it even on a new server. A database that does not exist yet gets the profile's `database_engine`,
+ * or the server's default, which is Atomic on every server that has EXCHANGE.
+ */
+export function canExchange(database: string, context: PlanContext): boolean {
+  if (!context.exchangeTables) return false;
+  const engine = context.databaseEngines?.get(database) ?? context.databaseEngine;
+  return engine === undefined || EXCHANGE_ENGINES.test(engine.trim());
+}
+
 export function exchangeTables(database: string, a: string, b: string, context: PlanContext): Statement {
   return { sql: `EXCHANGE TABLES ${qualifiedName(database, a)} AND ${qualifiedName(database, b)}${onCluster(context)}`, purpose: 'swap in the new table' };
 }

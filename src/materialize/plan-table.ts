@@ -1,5 +1,5 @@
 import { qualifiedName } from '../adapter/sql-literals.js';
-import { createDatabase, dropTable, engineClause, exchangeTables, onCluster, renameTables, type TableEngineConfig } from './ddl.js';
+import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, onCluster, renameTables, type TableEngineConfig } from './ddl.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type Statement } from './plan.js';
 
 export interface TableModel {
@@ -29,7 +29,7 @@ export function planTable(model: TableModel, existing: ExistingRelation, context
   ];
   if (existing === undefined) {
     statements.push(create, renameTables(schema, [[temp, identifier]], context, 'publish the new table'));
-  } else if (existing === 'table' && context.exchangeTables) {
+  } else if (existing === 'table' && canExchange(schema, context)) {
     statements.push(create, exchangeTables(schema, temp, identifier, context), dropTable(schema, temp, context, 'drop the previous table'));
   } else {
     // No EXCHANGE (old server) or the name holds a view: one RENAME statement moves both names at once.

@@ -24,6 +24,11 @@ export interface PlanContext {
   databaseEngine: string | undefined;
   exchangeTables: boolean;
   createOrReplaceView: boolean;
+  /**
+   * Engines of the databases that exist (name → `Atomic`, `Ordinary`, …), read before planning.
+   * EXCHANGE TABLES needs an Atomic database even on servers that have it; see `canExchange` in ddl.ts.
+   */
+  databaseEngines?: ReadonlyMap<string, string>;
 }
 
 /** Suffixes of the relations tsdbt builds beside a model; anything carrying one is tsdbt's to drop. */

@@ -6,6 +6,7 @@ import { parentsIn } from '../graph/build-graph.js';
 import type { ResourceType } from '../graph/node.js';
 import type { PlanContext } from '../materialize/plan.js';
 import type { RunEvents } from '../report/run-events.js';
+import { bindAdapterCapabilities } from '../template/base-globals.js';
 import { modelExecutor } from './build-model.js';
 import { runDag } from './dag-scheduler.js';
 import type { NodeExecutor } from './node-executor.js';
@@ -43,7 +44,8 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
     return node !== undefined && executors[node.resourceType] !== undefined;
   }));
   const cache = new RelationCache(adapter);
-  const context = planContext(project, adapter);
+  bindAdapterCapabilities(project.engine, adapter.capabilities);
+  const context: PlanContext = { ...planContext(project, adapter), databaseEngines: await adapter.databaseEngines?.() };
   const results = new Map<string, NodeResult>();
   const total = selected.size;
   let index = 0;
