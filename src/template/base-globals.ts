@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { modernCapabilities } from '../adapter/capabilities.js';
 import { quoteIdentifier, quoteString } from '../adapter/sql-literals.js';
+import type { Capabilities } from '../adapter/types.js';
 import { ErrorCodes, TsdbtError } from '../errors.js';
 import type { Logger } from '../report/logger.js';
 import { splitArgs } from './call-args.js';
@@ -15,6 +17,52 @@ export interface BaseGlobalsOptions {
   macro: (name: string) => ((...args: unknown[]) => unknown) | undefined;
   /** Returns a `{% docs %}` block's text. */
   doc: (name: string) => string | undefined;
+}
+
+/** Feature names templates may ask about with `adapter.supports('json_extract')`. */
+const SUPPORTS: Record<string, keyof Capabilities> = {
+  exchange_tables: 'exchangeTables',
+  create_or_replace_view: 'createOrReplaceView',
+  query_parameters: 'queryParameters',
+  json_extract: 'jsonExtract',
+  lightweight_delete: 'lightweightDelete',
+  datetime64: 'dateTime64',
+};
+
+/**
+ * What templates see as `adapter`. `capabilities` are those of the connected server at run time
+ * (see bindAdapterCapabilities); without a connection (compile, parse) a current server is assumed.
+ */
+export function adapterGlobal(macro: BaseGlobalsOptions['macro'], capabilities: Capabilities = modernCapabilities): Record<string, unknown> {
+  return {
+    dispatch: (name: string, namespace?: unknown) => {
+      const candidates = [`clickhouse__${name}`, `default__${name}`, name];
+      for (const candidate of candidates) {
+        const found = macro(candidate);
+        if (found) return found;
+      }
+      throw new TsdbtError({
+        code: ErrorCodes.TEMPLATE_RENDER,
+        message: `adapter.dispatch('${name}'${namespace ? `, '${String(namespace)}'` : ''}) found no macro: looked for ${candidates.join(', ')}.`,
+        hint: `Define one of them in macros/.`,
+      });
+    },
+    supports: (feature: string) => {
+      const key = SUPPORTS[String(feature)];
+      if (key === undefined) {
+        throw new TsdbtError({
+          code: ErrorCodes.TEMPLATE_RENDER,
+          message: `adapter.supports('${String(feature)}'): unknown feature.`,
+          hint: `Known features: ${Object.keys(SUPPORTS).join(', ')}.`,
+        });
+      }
+      return capabilities[key];
+    },
+    quote: (identifier: string) => quoteIdentifier(identifier),
+    quote_as_configured: (identifier: string) => quoteIdentifier(identifier),
+    get_columns_in_relation: () => [],
+    type: () => 'clickhouse',
+  };
 }
 
 /**
@@ -69,24 +117,7 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
         return '';
       },
     },
-    adapter: {
-      dispatch: (name: string, namespace?: unknown) => {
-        const candidates = [`clickhouse__${name}`, `default__${name}`, name];
-        for (const candidate of candidates) {
-          const macro = options.macro(candidate);
-          if (macro) return macro;
-        }
-        throw new TsdbtError({
-          code: ErrorCodes.TEMPLATE_RENDER,
-          message: `adapter.dispatch('${name}'${namespace ? `, '${String(namespace)}'` : ''}) found no macro: looked for ${candidates.join(', ')}.`,
-          hint: `Define one of them in macros/.`,
-        });
-      },
-      quote: (identifier: string) => quoteIdentifier(identifier),
-      quote_as_configured: (identifier: string) => quoteIdentifier(identifier),
-      get_columns_in_relation: () => [],
-      type: () => 'clickhouse',
-    },
+    adapter: adapterGlobal(options.macro),
     doc: (name: string) => {
       const text = options.doc(name);
       if (text === undefined) {
@@ -112,4 +143,9 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
     False: false,
     None: null,
   };
+}
+
+/** Makes `adapter.supports(…)` answer for the connected server (called once connected, before rendering). */
+export function bindAdapterCapabilities(engine: { addGlobalValue(name: string, value: unknown): void; macro(name: string): { fn: (...args: unknown[]) => unknown } | undefined }, capabilities: Capabilities): void {
+  engine.addGlobalValue('adapter', adapterGlobal((name) => engine.macro(name)?.fn, capabilities));
 }
