@@ -24,6 +24,10 @@ export const ErrorCodes = {
   DUPLICATE_NODE: 'TSDBT2005',
   MODEL_CONFIG_INVALID: 'TSDBT2006',
   COMPILER_ERROR_RAISED: 'TSDBT2007',
+  /** A seed CSV cannot be read, or its column_types/values do not fit together. */
+  SEED_INVALID: 'TSDBT2008',
+  /** A data test is declared wrongly: unknown generic test, bad arguments or config. */
+  TEST_INVALID: 'TSDBT2009',
   // 3xxx: graph and selection
   CYCLE: 'TSDBT3001',
   SELECTOR_INVALID: 'TSDBT3002',

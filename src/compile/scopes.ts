@@ -29,8 +29,14 @@ export function configFunction(read: () => Record<string, unknown>, write?: (val
   return fn;
 }
 
+/** The fields `nodeContext` reads: models, and seeds and tests rendered the same way. */
+export type ContextNode = Pick<ModelNode, 'uniqueId' | 'name' | 'packageName' | 'originalFilePath' | 'fqn' | 'config' | 'relation' | 'description'> & {
+  resourceType: string;
+  rawSql?: string;
+};
+
 /** What templates see as `model` / `node`: dbt's node dictionary, reduced to the common fields. */
-export function nodeContext(node: ModelNode): Record<string, unknown> {
+export function nodeContext(node: ContextNode): Record<string, unknown> {
   return {
     unique_id: node.uniqueId,
     name: node.name,
@@ -54,7 +60,7 @@ export function relationOf(name: RelationName, type?: string): Relation {
 }
 
 /** Parse time: record refs, sources and config() calls; relations are placeholders. */
-export function parseScope(node: ModelNode, defaultSchema: string, sources: (source: string, table: string) => SourceNode | undefined, lineOf: (fn: string, arg: string) => number | undefined): Scope {
+export function parseScope(node: ContextNode & Pick<ModelNode, 'refs' | 'sourceCalls'>, defaultSchema: string, sources: (source: string, table: string) => SourceNode | undefined, lineOf: (fn: string, arg: string) => number | undefined): Scope {
   let inFileConfig: Record<string, unknown> = {};
   const scope: Scope = {
     ref: (...args: unknown[]) => {
