@@ -12,16 +12,32 @@
  * only when it equals the latest batch: content that comes back after a change (A, B, A) is
  * landed again with a new stamp, and the latest snapshot really is A. Skipping any hash ever
  * seen would leave A with its old stamp and make B look current.
+ *
+ * `_inserted_at` is `DateTime64(3, 'UTC')` where the server has that type. ClickHouse before
+ * 20.1 (Debian's 18.16, say) has only `DateTime`, whole seconds: there the stamps step by a
+ * second instead of a millisecond (two replies landed within one second get consecutive
+ * seconds, so batches still never share a stamp).
  */
 import { createHash } from 'node:crypto';
 import { qualifiedName, quoteIdentifier } from '../adapter/sql-literals.js';
+import type { Capabilities } from '../adapter/types.js';
+
+/** How `_inserted_at` is stored: milliseconds (`DateTime64(3)`) or, on servers before 20.1, seconds (`DateTime`). */
+export type StampPrecision = 'ms' | 's';
+
+export function stampPrecision(capabilities: Pick<Capabilities, 'dateTime64'>): StampPrecision {
+  return capabilities.dateTime64 ? 'ms' : 's';
+}
+
+const STAMP_TYPE: Record<StampPrecision, string> = { ms: "DateTime64(3, 'UTC')", s: "DateTime('UTC')" };
+const STAMP_STEP_MS: Record<StampPrecision, number> = { ms: 1, s: 1_000 };
 
 /** A type alias, not an interface, so it fits the adapter's `Record<string, unknown>` rows. */
 export type LandingRow = {
   payload: string;
   _hash: string;
   _source_url: string;
-  /** `YYYY-MM-DD hh:mm:ss.mmm` in UTC, as DateTime64(3, 'UTC') reads it. */
+  /** `YYYY-MM-DD hh:mm:ss.mmm` in UTC, as DateTime64(3, 'UTC') reads it (without `.mmm` for DateTime). */
   _inserted_at: string;
 };
 
@@ -53,26 +69,26 @@ export function landingDatabaseDdl(database: string): string {
   return `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}`;
 }
 
-export function landingTableDdl(database: string, table: string): string {
+export function landingTableDdl(database: string, table: string, precision: StampPrecision = 'ms'): string {
   return [
     `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, table)} (`,
     '  payload String,',
     "  _hash String COMMENT 'sha256 (hex) of payload',",
     "  _source_url String COMMENT 'where the payload came from, credentials redacted',",
-    "  _inserted_at DateTime64(3, 'UTC')",
+    `  _inserted_at ${STAMP_TYPE[precision]}`,
     ')',
     'ENGINE = ReplacingMergeTree(_inserted_at)',
     'ORDER BY _hash',
   ].join('\n');
 }
 
-export function rejectedTableDdl(database: string, table: string): string {
+export function rejectedTableDdl(database: string, table: string, precision: StampPrecision = 'ms'): string {
   return [
     `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, rejectedTableName(table))} (`,
     '  payload String,',
     '  reason String,',
     '  _source_url String,',
-    "  _inserted_at DateTime64(3, 'UTC')",
+    `  _inserted_at ${STAMP_TYPE[precision]}`,
     ')',
     'ENGINE = MergeTree',
     'ORDER BY _inserted_at',
@@ -80,10 +96,12 @@ export function rejectedTableDdl(database: string, table: string): string {
 }
 
 /** The hashes and stamp of the latest batch in `database.table` (empty when the table is). */
-export function latestBatchSql(database: string, table: string): string {
+export function latestBatchSql(database: string, table: string, precision: StampPrecision = 'ms'): string {
   const name = qualifiedName(database, table);
+  // toUnixTimestamp64Milli came with DateTime64; a DateTime is whole seconds since the epoch.
+  const ms = precision === 'ms' ? 'toUnixTimestamp64Milli(_inserted_at)' : 'toUInt64(toUInt32(_inserted_at)) * 1000';
   return (
-    `SELECT _hash, toString(toUnixTimestamp64Milli(_inserted_at)) AS inserted_at_ms FROM ${name} ` +
+    `SELECT _hash, toString(${ms}) AS inserted_at_ms FROM ${name} ` +
     `WHERE _inserted_at = (SELECT max(_inserted_at) FROM ${name})`
   );
 }
@@ -96,9 +114,17 @@ export function hashPayload(payload: string): string {
  * Rows to insert for one reply. The stamp never goes backwards (a clock stepped back must not
  * make an old batch look like the latest one).
  */
-export function planBatch(payloads: readonly string[], latest: LatestBatch, nowMs: number, sourceUrl: string): LandingPlan {
-  const insertedAtMs = latest.insertedAtMs === undefined ? nowMs : Math.max(nowMs, latest.insertedAtMs + 1);
-  const stamp = formatDateTime64(insertedAtMs);
+export function planBatch(
+  payloads: readonly string[],
+  latest: LatestBatch,
+  nowMs: number,
+  sourceUrl: string,
+  precision: StampPrecision = 'ms',
+): LandingPlan {
+  const step = STAMP_STEP_MS[precision];
+  const now = Math.floor(nowMs / step) * step;
+  const insertedAtMs = latest.insertedAtMs === undefined ? now : Math.max(now, latest.insertedAtMs + step);
+  const stamp = formatStamp(insertedAtMs, precision);
   const byHash = new Map<string, LandingRow>();
   for (const payload of payloads) {
     const hash = hashPayload(payload);
@@ -113,6 +139,12 @@ export function planBatch(payloads: readonly string[], latest: LatestBatch, nowM
 
 export function formatDateTime64(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** The stamp as the column type reads it: `2026-11-23 10:00:00.007`, or `2026-11-23 10:00:00` for DateTime. */
+export function formatStamp(ms: number, precision: StampPrecision): string {
+  const text = formatDateTime64(ms);
+  return precision === 'ms' ? text : text.slice(0, -4);
 }
 
 function sameSet(a: ReadonlyMap<string, unknown>, b: ReadonlySet<string>): boolean {

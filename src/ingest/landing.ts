@@ -6,13 +6,14 @@ import type { Adapter } from '../adapter/types.js';
 import { ErrorCodes, TsdbtError } from '../errors.js';
 import type { RejectedRow } from './landing-plan.js';
 import {
-  formatDateTime64,
+  formatStamp,
   landingDatabaseDdl,
   landingTableDdl,
   latestBatchSql,
   planBatch,
   rejectedTableDdl,
   rejectedTableName,
+  stampPrecision,
 } from './landing-plan.js';
 
 export interface LandingTarget {
@@ -29,10 +30,11 @@ export interface LandResult {
 
 /** Creates the database, the landing table and (if asked) the quarantine table when missing. */
 export async function ensureLandingTables(adapter: Adapter, target: LandingTarget): Promise<void> {
+  const precision = stampPrecision(adapter.capabilities);
   await guarded(target, 'create the landing table for', async () => {
     await adapter.execute(landingDatabaseDdl(target.database));
-    await adapter.execute(landingTableDdl(target.database, target.table));
-    if (target.quarantine) await adapter.execute(rejectedTableDdl(target.database, target.table));
+    await adapter.execute(landingTableDdl(target.database, target.table, precision));
+    if (target.quarantine) await adapter.execute(rejectedTableDdl(target.database, target.table, precision));
   });
 }
 
@@ -47,8 +49,11 @@ export async function landPayloads(
   payloads: readonly string[],
   options: { sourceUrl: string; nowMs: number },
 ): Promise<LandResult> {
+  const precision = stampPrecision(adapter.capabilities);
   return guarded(target, 'land rows into', async () => {
-    const latest = await adapter.query<{ _hash: string; inserted_at_ms: string }>(latestBatchSql(target.database, target.table));
+    const latest = await adapter.query<{ _hash: string; inserted_at_ms: string }>(
+      latestBatchSql(target.database, target.table, precision),
+    );
     const plan = planBatch(
       payloads,
       {
@@ -57,6 +62,7 @@ export async function landPayloads(
       },
       options.nowMs,
       options.sourceUrl,
+      precision,
     );
     if (plan.rows.length > 0) await adapter.insert(target.database, target.table, plan.rows);
     return { landed: plan.rows.length, duplicates: plan.duplicates };
@@ -73,7 +79,7 @@ export async function quarantinePayload(
     payload: rejected.payload,
     reason: rejected.reason,
     _source_url: rejected.sourceUrl,
-    _inserted_at: formatDateTime64(rejected.nowMs),
+    _inserted_at: formatStamp(rejected.nowMs, stampPrecision(adapter.capabilities)),
   };
   await guarded(target, 'quarantine a rejected reply for', () =>
     adapter.insert(target.database, rejectedTableName(target.table), [row]),

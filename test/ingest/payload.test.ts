@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { minifyJson, rawArrayElements } from '../../src/ingest/json-text.js';
 import {
   formatDateTime64,
+  formatStamp,
+  latestBatchSql,
+  stampPrecision,
   hashPayload,
   landingTableDdl,
   planBatch,
@@ -117,5 +120,24 @@ describe('landing plan', () => {
   it('never stamps a batch before the latest one', () => {
     const plan = planBatch([B], { hashes: new Set([hashPayload(A)]), insertedAtMs: t0 }, t0 - 5_000, url);
     expect(plan.insertedAtMs).toBe(t0 + 1);
+  });
+
+  describe('on servers without DateTime64 (before 20.1)', () => {
+    it('stores _inserted_at as DateTime, in whole seconds', () => {
+      expect(stampPrecision({ dateTime64: false })).toBe('s');
+      expect(stampPrecision({ dateTime64: true })).toBe('ms');
+      expect(landingTableDdl('astro', 'raw_astros', 's')).toContain("_inserted_at DateTime('UTC')\n");
+      expect(landingTableDdl('astro', 'raw_astros', 's')).not.toContain('DateTime64');
+      expect(rejectedTableDdl('astro', 'raw_astros', 's')).toContain("_inserted_at DateTime('UTC')\n");
+      expect(latestBatchSql('astro', 'raw_astros', 's')).not.toContain('toUnixTimestamp64Milli');
+      expect(formatStamp(t0 + 7, 's')).toBe('2026-11-23 10:00:00');
+    });
+
+    it('steps stamps by a second, so two replies within one second stay two batches', () => {
+      const first = planBatch([A], { hashes: new Set(), insertedAtMs: undefined }, t0 + 400, url, 's');
+      expect(first.rows[0]?._inserted_at).toBe('2026-11-23 10:00:00');
+      const second = planBatch([B], { hashes: new Set([hashPayload(A)]), insertedAtMs: first.insertedAtMs }, t0 + 900, url, 's');
+      expect(second.rows[0]?._inserted_at).toBe('2026-11-23 10:00:01');
+    });
   });
 });
