@@ -168,11 +168,14 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   for (const cycle of findCyclePaths(graph)) {
     const first = nodes.get(cycle[0]!);
+    // The cycle runs along the edges (parent > child), so the first node refs the one before it.
+    const closing = nodes.get(cycle[cycle.length - 2]!)?.name;
     errors.push(
       new TsdbtError({
         code: ErrorCodes.CYCLE,
         message: `Found a dependency cycle: ${cycle.map((id) => nodes.get(id)?.name ?? id).join(' > ')}.`,
         file: first?.originalFilePath,
+        line: first !== undefined && 'refs' in first ? first.refs.find((ref) => ref.name === closing)?.line : undefined,
         hint: 'A model cannot depend on itself, directly or through others; remove one of these ref() calls.',
       }),
     );
