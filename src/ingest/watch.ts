@@ -2,9 +2,12 @@
  * `--watch`: poll each source on its `schedule` until the signal fires. Sources run one at a
  * time; a source's next poll is due `schedule` after its last one started (or at once, when
  * that poll overran). Aborting stops fetches and waits right away, but an insert already under
- * way is finished, so shutdown never leaves a reply half landed.
+ * way is finished, so shutdown never leaves a reply half landed. A round whose connection cannot
+ * be opened (with chDB: another tsdbt process holds the engine) counts as failed polls, and the
+ * watch goes on.
  */
 import type { Adapter } from '../adapter/types.js';
+import { ErrorCodes, TsdbtError, isTsdbtError } from '../errors.js';
 import { silentLogger } from '../report/logger.js';
 import { realSleep, systemNow } from './clock.js';
 import { formatDuration } from './duration.js';
@@ -47,19 +50,34 @@ export async function watch(sources: readonly IngestSource[], options: WatchOpti
 
   while (!signal.aborted) {
     const round = sources.filter((source) => due.get(source)! <= now());
+    const record = (source: IngestSource, started: number, result: IngestResult): void => {
+      summary.polls += 1;
+      if (result.status === 'error') summary.failures += 1;
+      options.onResult?.(result);
+      const every = source.config.scheduleMs;
+      due.set(source, every === undefined ? Infinity : Math.max(started + every, now()));
+    };
     if (round.length > 0) {
-      await withAdapter(options.adapter, async (adapter) => {
-        for (const source of round) {
-          if (signal.aborted) return;
-          const started = now();
-          const result = await ingestSource(source, { ...options, adapter, signal });
-          summary.polls += 1;
-          if (result.status === 'error') summary.failures += 1;
-          options.onResult?.(result);
-          const every = source.config.scheduleMs;
-          due.set(source, every === undefined ? Infinity : Math.max(started + every, now()));
+      const roundStarted = now();
+      const opened = await openAdapter(options.adapter);
+      if (!opened.ok) {
+        // E.g. the embedded engine is held by a `tsdbt run` right now: this round fails, the next one tries again.
+        const error = asTsdbtError(opened.error);
+        logger.log('error', 'watch.connect_failed', `Could not open the database for this round of polls; trying again at the next one. ${error.message}`, {
+          code: error.code,
+        });
+        for (const source of round) record(source, roundStarted, connectFailed(source, error));
+      } else {
+        try {
+          for (const source of round) {
+            if (signal.aborted) break;
+            const started = now();
+            record(source, started, await ingestSource(source, { ...options, adapter: opened.adapter, signal }));
+          }
+        } finally {
+          await opened.release();
         }
-      });
+      }
     }
     const next = Math.min(...due.values());
     if (next === Infinity) {
@@ -76,15 +94,29 @@ export async function watch(sources: readonly IngestSource[], options: WatchOpti
   return summary;
 }
 
-async function withAdapter(adapter: Adapter | AdapterProvider, work: (adapter: Adapter) => Promise<void>): Promise<void> {
-  if (typeof adapter !== 'function') {
-    await work(adapter);
-    return;
-  }
-  const opened = await adapter();
+type Opened = { ok: true; adapter: Adapter; release(): Promise<void> } | { ok: false; error: unknown };
+
+/** The held connection (never closed here), or a fresh one from the provider (closed by `release`). */
+async function openAdapter(adapter: Adapter | AdapterProvider): Promise<Opened> {
+  if (typeof adapter !== 'function') return { ok: true, adapter, release: async () => undefined };
   try {
-    await work(opened);
-  } finally {
-    await opened.close();
+    const opened = await adapter();
+    return { ok: true, adapter: opened, release: () => opened.close() };
+  } catch (error) {
+    return { ok: false, error };
   }
+}
+
+function asTsdbtError(error: unknown): TsdbtError {
+  if (isTsdbtError(error)) return error;
+  return new TsdbtError({
+    code: ErrorCodes.INTERNAL,
+    message: `Opening the database failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+    hint: 'This is a bug in tsdbt; please report it with the log above.',
+    cause: error,
+  });
+}
+
+function connectFailed(source: IngestSource, error: TsdbtError): IngestResult {
+  return { source: source.name, status: 'error', attemptsMade: 0, rowsLanded: 0, duplicates: 0, rejected: 0, error, durationMs: 0 };
 }

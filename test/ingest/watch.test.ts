@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../../src/adapter/types.js';
 import type { IngestResult } from '../../src/ingest/ingest-source.js';
+import { ErrorCodes, TsdbtError } from '../../src/errors.js';
 import { watch } from '../../src/ingest/watch.js';
 import { MemoryLogger } from '../../src/report/logger.js';
 import { ASTROS, replies } from '../support/fake-api.js';
@@ -126,6 +127,33 @@ describe('watch', () => {
       onResult: (r) => results.push(r),
     });
     expect(results.map((r) => [r.status, r.attemptsMade])).toEqual([['skipped', 1]]);
+  });
+
+  it('keeps watching when a round cannot open the database (the engine is busy), and retries at the next poll', async () => {
+    env.api.fallback('/w_busy', replies.ok(ASTROS));
+    const controller = new AbortController();
+    const logger = new MemoryLogger();
+    const results: IngestResult[] = [];
+    let opens = 0;
+    const summary = await watch([source('w_busy', '10s')], {
+      adapter: async () => {
+        opens += 1;
+        if (opens === 1) throw new TsdbtError({ code: ErrorCodes.ENGINE_LOCKED, message: 'The embedded engine is in use.' });
+        return Object.create(env.db.adapter, { close: { value: async () => undefined } }) as Adapter;
+      },
+      signal: controller.signal,
+      logger,
+      ...fakeTime(controller, t0 + 15_000),
+      onResult: (r) => results.push(r),
+    });
+    expect(results.map((r) => [r.status, r.error?.code, r.rowsLanded])).toEqual([
+      ['error', ErrorCodes.ENGINE_LOCKED, 0],
+      ['success', undefined, 1],
+    ]);
+    expect(summary).toEqual({ polls: 2, failures: 1 });
+    expect(logger.events.find((e) => e.event === 'watch.connect_failed')?.message).toBe(
+      'Could not open the database for this round of polls; trying again at the next one. The embedded engine is in use.',
+    );
   });
 
   it('opens and closes a connection per round when given a provider, and ends when nothing is scheduled', async () => {
