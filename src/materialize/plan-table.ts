@@ -23,9 +23,11 @@ export function planTable(model: TableModel, existing: ExistingRelation, context
     purpose: 'build the new table under a temporary name',
     ...querySettings(model.config.query_settings),
   };
+  // Whichever way an earlier run was killed, what it left carries one of the suffixes: drop both first.
   const statements: Statement[] = [
     createDatabase(schema, context),
     dropTable(schema, temp, context, 'drop a temporary table left by an earlier run'),
+    dropTable(schema, backup, context, 'drop a backup table left by an earlier run'),
   ];
   if (existing === undefined) {
     statements.push(create, renameTables(schema, [[temp, identifier]], context, 'publish the new table'));
@@ -34,7 +36,6 @@ export function planTable(model: TableModel, existing: ExistingRelation, context
   } else {
     // No EXCHANGE (old server) or the name holds a view: one RENAME statement moves both names at once.
     statements.push(
-      dropTable(schema, backup, context, 'drop a backup table left by an earlier run'),
       create,
       renameTables(schema, [[identifier, backup], [temp, identifier]], context, 'swap in the new table'),
       dropTable(schema, backup, context, 'drop the previous relation'),
