@@ -28,6 +28,10 @@ export const ErrorCodes = {
   SEED_INVALID: 'TSDBT2008',
   /** A data test is declared wrongly: unknown generic test, bad arguments or config. */
   TEST_INVALID: 'TSDBT2009',
+  /** `tsdbt run-operation` names a macro that does not exist. */
+  MACRO_NOT_FOUND: 'TSDBT2010',
+  /** A template ran different queries (run_query/statement) when rendered again with the same results. */
+  RENDER_NOT_REPEATABLE: 'TSDBT2011',
   // 3xxx: graph and selection
   CYCLE: 'TSDBT3001',
   SELECTOR_INVALID: 'TSDBT3002',
@@ -43,6 +47,10 @@ export const ErrorCodes = {
   AUTH_FAILED: 'TSDBT4004',
   TIMEOUT: 'TSDBT4005',
   UNSUPPORTED_BY_SERVER: 'TSDBT4006',
+  /** An incremental model's or materialized view's columns changed, and on_schema_change says stop. */
+  SCHEMA_CHANGED: 'TSDBT4007',
+  /** A pre_hook/post_hook or on-run-start/on-run-end statement failed. */
+  HOOK_FAILED: 'TSDBT4008',
   // 5xxx: ingestion
   INGEST_FETCH_FAILED: 'TSDBT5001',
   INGEST_INVALID_PAYLOAD: 'TSDBT5002',
