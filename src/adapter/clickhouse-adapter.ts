@@ -110,6 +110,14 @@ export class ClickhouseAdapter implements Adapter {
     });
   }
 
+  /** `GET /ping` (no credentials needed); throws the translated error when the server does not answer. */
+  async ping(): Promise<void> {
+    const result = await this.client.ping();
+    if (!result.success) {
+      throw translateError(result.error, { where: this.description, secrets: this.secrets, ...this.options.errorContext });
+    }
+  }
+
   async serverVersion(): Promise<string> {
     const rows = await this.query<{ version: string }>('SELECT version() AS version');
     return rows[0]?.version ?? 'unknown';

@@ -55,6 +55,31 @@ async function connectChdb(target: ChdbTarget, projectDir: string | undefined): 
 }
 
 async function connectServer(target: ClickhouseTarget): Promise<Adapter> {
+  const base = await serverAdapter(target);
+  try {
+    const [probe = { version: '0.0', json_extract: 0, columns_position: 0 }] = await base.query<ServerProbe>(SERVER_PROBE_SQL);
+    return base.withCapabilities(capabilitiesFromProbe(probe), { columnsHavePosition: Number(probe.columns_position) > 0 });
+  } catch (error) {
+    await base.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Whether the server answers at all: `GET /ping`, which needs no credentials, so `tsdbt debug` can tell
+ * "not reachable" from "reachable, but the login is refused". Throws a translated CONNECTION_FAILED.
+ */
+export async function pingServer(target: ClickhouseTarget): Promise<void> {
+  const base = await serverAdapter(target);
+  try {
+    await base.ping();
+  } finally {
+    await base.close().catch(() => undefined);
+  }
+}
+
+/** The server connection before the server has been asked anything (least capabilities assumed). */
+async function serverAdapter(target: ClickhouseTarget): Promise<ClickhouseAdapter> {
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
   const http_agent = createServerAgent({
     secure: target.secure,
@@ -82,7 +107,7 @@ async function connectServer(target: ClickhouseTarget): Promise<Adapter> {
     log: { level: ClickHouseLogLevel.OFF },
   });
   const server = `${target.host}:${target.port}`;
-  const base = new ClickhouseAdapter({
+  return new ClickhouseAdapter({
     type: 'clickhouse',
     client,
     // Until the server is asked, assume the least: no query parameters.
@@ -93,13 +118,6 @@ async function connectServer(target: ClickhouseTarget): Promise<Adapter> {
     retries: target.retries,
     errorContext: { user: target.user, server, timeoutMs: target.requestTimeoutMs },
   });
-  try {
-    const [probe = { version: '0.0', json_extract: 0, columns_position: 0 }] = await base.query<ServerProbe>(SERVER_PROBE_SQL);
-    return base.withCapabilities(capabilitiesFromProbe(probe), { columnsHavePosition: Number(probe.columns_position) > 0 });
-  } catch (error) {
-    await base.close().catch(() => undefined);
-    throw error;
-  }
 }
 
 async function readCa(file: string): Promise<Buffer> {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { createRequire } from 'node:module';
-import { connect } from '../../adapter/connect.js';
+import { runConnectionChecks } from '../../adapter/connection-checks.js';
 import { loadProject } from '../../compile/load-project.js';
 import { secretsOf } from '../../config/target.js';
-import { isTsdbtError, TsdbtError } from '../../errors.js';
+import { isTsdbtError } from '../../errors.js';
 import { TSDBT_VERSION } from '../../version.js';
 import { parseVars, projectOptions, type ProjectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
@@ -49,20 +49,11 @@ async function debug(options: ProjectOptions, terminal: Terminal): Promise<numbe
   }
 
   terminal.info('Connection:');
-  try {
-    const started = Date.now();
-    const adapter = await connect(project.target, { projectDir: project.dir });
-    try {
-      const version = await adapter.serverVersion();
-      ok('connection', `${adapter.description}, in ${Date.now() - started} ms`);
-      ok('server version', version);
-      const missing = Object.entries(adapter.capabilities).filter(([, present]) => !present).map(([name]) => name);
-      if (missing.length > 0) terminal.warn(`This server lacks: ${missing.join(', ')}. tsdbt falls back where it can (e.g. RENAME instead of EXCHANGE TABLES).`);
-    } finally {
-      await adapter.close();
-    }
-  } catch (error) {
-    fail('connection', error instanceof TsdbtError ? error : new Error(String(error)));
+  for (const check of await runConnectionChecks(project.target, { projectDir: project.dir })) {
+    if (check.status === 'ok') ok(check.label, check.detail);
+    else if (check.status === 'skipped') terminal.info(`  ${check.label}: ${check.detail ?? 'skipped'} [${terminal.color.yellow('SKIP')}]`);
+    else fail(check.label, check.error);
+    for (const warning of check.warnings) terminal.warn(warning);
   }
   terminal.info(failed === 0 ? terminal.color.green('All checks passed!') : terminal.color.red(`${failed} check${failed === 1 ? '' : 's'} failed.`));
   return failed === 0 ? ExitCode.OK : ExitCode.UNREACHABLE;
