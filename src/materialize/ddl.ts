@@ -12,6 +12,10 @@ export function createDatabase(database: string, context: PlanContext): Statemen
   return { sql: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}${onCluster(context)}${engine}`, purpose: 'create database' };
 }
 
+export function dropDatabase(database: string, context: PlanContext, purpose = 'drop database'): Statement {
+  return { sql: `DROP DATABASE IF EXISTS ${quoteIdentifier(database)}${onCluster(context)}`, purpose };
+}
+
 export function dropTable(database: string, name: string, context: PlanContext, purpose: string): Statement {
   return { sql: `DROP TABLE IF EXISTS ${qualifiedName(database, name)}${onCluster(context)}`, purpose };
 }
