@@ -36,7 +36,8 @@ export async function runDag(nodes: readonly SchedulerNode[], concurrency: numbe
   const finished = new Promise<void>((resolve) => {
     resolveAll = resolve;
   });
-  const freeSlots = Array.from({ length: Math.max(1, concurrency) }, (_, i) => i).reverse();
+  const limit = Math.max(1, Math.floor(concurrency) || 1);
+  const freeSlots = Array.from({ length: limit }, (_, i) => i).reverse();
 
   const skipDescendants = (id: string, failedParent: string) => {
     const stack = [...(children.get(id) ?? [])];
@@ -60,7 +61,7 @@ export async function runDag(nodes: readonly SchedulerNode[], concurrency: numbe
       ready.length = 0;
     }
     ready.sort((a, b) => (rank.get(b) ?? 0) - (rank.get(a) ?? 0) || a.localeCompare(b));
-    while (running < concurrency && ready.length > 0) {
+    while (running < limit && ready.length > 0) {
       const id = ready.shift()!;
       if (done.has(id)) continue;
       const slot = freeSlots.pop() ?? 0;
