@@ -16,6 +16,10 @@ export const ErrorCodes = {
   VARS_INVALID: 'TSDBT1007',
   USAGE: 'TSDBT1008',
   PROPERTIES_INVALID: 'TSDBT1009',
+  /** `tsdbt init` would write into a folder that already has files. */
+  INIT_FOLDER_NOT_EMPTY: 'TSDBT1010',
+  /** A `clean-targets` entry points outside the project or at its sources. */
+  CLEAN_TARGET_UNSAFE: 'TSDBT1011',
   // 2xxx: compiling models and macros
   TEMPLATE_SYNTAX: 'TSDBT2001',
   TEMPLATE_RENDER: 'TSDBT2002',
