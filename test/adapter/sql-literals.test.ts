@@ -69,16 +69,25 @@ describe('inlineParams', () => {
     );
   });
 
-  // Known gaps of sql-literals.ts, reported to its owner. `it.fails` keeps them visible: each
-  // starts failing (and should become a plain `it`) once fixed.
-  it.fails('replaces a placeholder after a block comment that contains a quote', () => {
+  it('replaces a placeholder after a block comment that contains a quote, and leaves placeholders inside it', () => {
     expect(inlineParams("/* it's */ SELECT {a:String}", { a: 'X' })).toBe("/* it's */ SELECT 'X'");
+    expect(inlineParams('SELECT /* {a:String} */ {a:String} /* unclosed {a:String}', { a: 'X' })).toBe("SELECT /* {a:String} */ 'X' /* unclosed {a:String}");
   });
-  it.fails('renders an Identifier parameter as a quoted identifier, not a string', () => {
+  it('renders an Identifier parameter as a quoted identifier, not a string', () => {
     expect(inlineParams('SELECT * FROM {t:Identifier}', { t: 'my table' })).toBe('SELECT * FROM `my table`');
+    expect(inlineParams('SELECT {c: Identifier} FROM t', { c: 'a`b' })).toBe('SELECT `a\\`b` FROM t');
   });
-  it.fails('renders a Date as a literal that a DateTime accepts on old servers (no milliseconds)', () => {
+  it('renders a Date as a literal that a DateTime accepts on old servers (no milliseconds)', () => {
     expect(inlineParams('SELECT {d:DateTime}', { d: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)) })).toBe("SELECT '2024-01-02 03:04:05'");
+  });
+  it('writes a Date as its placeholder type reads it', () => {
+    const d = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678));
+    expect(inlineParams('SELECT {d:DateTime}, {d:Date}, {d:Date32}, {d:DateTime64(3)}, {d:Nullable(DateTime)}', { d })).toBe(
+      "SELECT '2024-01-02 03:04:05', '2024-01-02', '2024-01-02', '2024-01-02 03:04:05.678', '2024-01-02 03:04:05'",
+    );
+    expect(inlineParams('SELECT {ds:Array(Date)}', { ds: [d] })).toBe("SELECT ['2024-01-02']");
+    expect(literal(d)).toBe("'2024-01-02 03:04:05.678'");
+    expect(literal(new Date(Date.UTC(2024, 0, 2)))).toBe("'2024-01-02 00:00:00'");
   });
 });
 
@@ -132,5 +141,13 @@ describe('quoting round trip through chDB', () => {
       { params: { vs: ["single 'quote'", 'back\\slash'] } },
     );
     expect(filtered).toEqual([{ id: 3 }, { id: 4 }]);
+  });
+
+  it('inlined Identifier and Date parameters read as the server reads them', async () => {
+    const sql = `SELECT toUInt32(count()) AS n, toString({d:DateTime}) AS dt, toString({d:Date}) AS day FROM {db:Identifier}.{t:Identifier} /* it's {d:Date} */`;
+    const params = { db, t: table, d: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)) };
+    expect(await inlining.query(sql, { params, settings: { session_timezone: 'UTC' } })).toEqual([{ n: AWKWARD.length, dt: '2024-01-02 03:04:05', day: '2024-01-02' }]);
+    const byName = `SELECT toUInt32(count()) AS n FROM {db:Identifier}.{t:Identifier}`;
+    expect(await inlining.query(byName, { params: { db, t: table } })).toEqual(await adapter.query(byName, { params: { db, t: table } }));
   });
 });
