@@ -17,7 +17,9 @@ import { baseGlobals } from '../template/base-globals.js';
 import { TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { checkModelConfig } from './model-config.js';
-import type { ModelNode, ProjectNode, SourceNode } from './nodes.js';
+import type { ModelNode, ProjectNode, SeedNode, SourceNode, TestNode } from './nodes.js';
+import { parseSeeds } from '../seed/parse-seeds.js';
+import { addTestMacros, parseTests } from '../testing/parse-tests.js';
 import { parseProperties, type NodePatch } from './properties.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
@@ -44,6 +46,10 @@ export interface Project {
   engine: TemplateEngine;
   models: Map<string, ModelNode>;
   sources: Map<string, SourceNode>;
+  /** CSV files under seed-paths (`tsdbt seed`); `ref()` resolves to them like models. */
+  seeds: Map<string, SeedNode>;
+  /** Data tests: generic (YAML) and singular (test-paths). */
+  tests: Map<string, TestNode>;
   nodes: Map<string, ProjectNode>;
   graph: ProjectGraph;
   docs: Map<string, string>;
@@ -112,6 +118,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     for (const [name, text] of parsed.blocks) docs.set(name, text);
   }
   for (const macroFile of files.macros) errors.push(...engine.addMacroFile(macroFile.path, macroFile.text));
+  errors.push(...addTestMacros(engine, files.tests, config));
 
   const properties = parseProperties(files.properties, {
     projectName: config.name,
@@ -135,8 +142,12 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const sourceLookup = (source: string, table: string) => sources.get(`source.${config.name}.${source}.${table}`);
 
   const models = new Map<string, ModelNode>();
-  const byName = new Map<string, ModelNode>();
-  const disabled = new Set<string>();
+  const byName = new Map<string, ModelNode | SeedNode>();
+  const parsedSeeds = parseSeeds(files.seeds, { config, target, engine, patches: properties.seeds });
+  errors.push(...parsedSeeds.errors);
+  const seeds = new Map(parsedSeeds.seeds.map((seed) => [seed.uniqueId, seed]));
+  for (const seed of seeds.values()) byName.set(seed.name, seed);
+  const disabled = new Set<string>(parsedSeeds.disabled);
   for (const file of files.models) {
     const parsed = parseModel(file, config, target, engine, properties.models, sourceLookup);
     errors.push(...parsed.errors);
@@ -148,7 +159,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     }
     const previous = byName.get(node.name);
     if (previous) {
-      errors.push(duplicate(`Model '${node.name}'`, node.originalFilePath, 1, previous.originalFilePath));
+      errors.push(duplicate(`${previous.resourceType === 'seed' ? 'The name' : 'Model'} '${node.name}'`, node.originalFilePath, 1, previous.originalFilePath));
       continue;
     }
     byName.set(node.name, node);
@@ -162,8 +173,14 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   }
 
   for (const node of models.values()) errors.push(...resolveDependencies(node, byName, disabled, sources, config.name));
+  const parsedTests = parseTests({
+    config, target, engine, models: models.values(), seeds: seeds.values(), sources: sources.values(),
+    modelPatches: properties.models, seedPatches: properties.seeds, refable: byName, disabled, testFiles: files.tests,
+  });
+  errors.push(...parsedTests.errors);
+  const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
 
-  const nodes = new Map<string, ProjectNode>([...sources, ...models]);
+  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...tests]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   for (const cycle of findCyclePaths(graph)) {
@@ -182,7 +199,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   }
   throwCollected(errors);
 
-  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, nodes, graph, docs, vars, invocationId, logger };
+  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, nodes, graph, docs, vars, invocationId, logger };
 }
 
 function parseModel(
@@ -241,7 +258,7 @@ function parseModel(
 
 function resolveDependencies(
   node: ModelNode,
-  byName: Map<string, ModelNode>,
+  byName: Map<string, ModelNode | SeedNode>,
   disabled: Set<string>,
   sources: Map<string, SourceNode>,
   projectName: string,

@@ -1,8 +1,8 @@
 import { TsdbtError } from '../errors.js';
 import type { Scope } from '../template/template-engine.js';
 import type { Project } from './load-project.js';
-import type { ModelNode } from './nodes.js';
-import { configFunction, nodeContext, relationOf } from './scopes.js';
+import type { ModelNode, SeedNode } from './nodes.js';
+import { configFunction, nodeContext, relationOf, type ContextNode } from './scopes.js';
 import { splitArgs } from '../template/call-args.js';
 import { runtimeRelation } from './runtime-relation.js';
 
@@ -20,8 +20,9 @@ export function renderModel(project: Project, node: ModelNode, flags: RuntimeFla
   return template.render(runtimeScope(project, node, flags)).trim();
 }
 
-export function runtimeScope(project: Project, node: ModelNode, flags: RuntimeFlags): Scope {
-  const byName = new Map<string, ModelNode>();
+export function runtimeScope(project: Project, node: ContextNode, flags: RuntimeFlags): Scope {
+  const byName = new Map<string, ModelNode | SeedNode>();
+  for (const seed of project.seeds.values()) byName.set(seed.name, seed);
   for (const model of project.models.values()) byName.set(model.name, model);
   return {
     ref: (...args: unknown[]) => {
@@ -29,7 +30,7 @@ export function runtimeScope(project: Project, node: ModelNode, flags: RuntimeFl
       const name = String(positional[1] ?? positional[0]);
       const parent = byName.get(name);
       // Parsing already proved every ref resolves; a miss here means a ref computed differently at run time.
-      return parent ? runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, String(parent.config.materialized))) : relationOf({ schema: project.target.schema, identifier: name });
+      return parent ? runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, parent.resourceType === 'seed' ? 'table' : String(parent.config.materialized))) : relationOf({ schema: project.target.schema, identifier: name });
     },
     source: (...args: unknown[]) => {
       const { positional } = splitArgs(args);

@@ -1,0 +1,118 @@
+import path from 'node:path';
+import { configFromTree, mergeConfig } from '../config/config-tree.js';
+import type { ProjectConfig } from '../config/project-config.js';
+import type { Target } from '../config/target.js';
+import { isPlainObject } from '../config/value-checks.js';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import type { SeedNode } from '../compile/nodes.js';
+import type { NodePatch } from '../compile/properties.js';
+import { schemaAndAlias } from '../compile/schema-names.js';
+import type { TemplateEngine } from '../template/template-engine.js';
+
+export interface ParseSeedsContext {
+  config: ProjectConfig;
+  target: Target;
+  engine: TemplateEngine;
+  /** `seeds:` entries of the YAML property files, by seed name. */
+  patches: Map<string, NodePatch>;
+}
+
+export interface ParsedSeeds {
+  seeds: SeedNode[];
+  /** Names of seeds turned off with `enabled: false` (a ref to one says so). */
+  disabled: Set<string>;
+  errors: TsdbtError[];
+}
+
+/** Config every seed starts from; the `seeds:` tree in the project file, then YAML properties, override it. */
+const SEED_DEFAULTS = { materialized: 'seed', enabled: true, tags: [], column_types: {}, delimiter: ',', quote_columns: null };
+
+/**
+ * Turns each CSV under seed-paths into a seed node, with dbt's config precedence. The CSV
+ * itself is read only when seeding, so compiling a project never pays for large seeds.
+ */
+export function parseSeeds(paths: readonly string[], context: ParseSeedsContext): ParsedSeeds {
+  const { config, target, engine } = context;
+  const out: ParsedSeeds = { seeds: [], disabled: new Set(), errors: [] };
+  for (const file of paths) {
+    const name = path.posix.basename(file, '.csv');
+    const root = config.seedPaths.map(stripSlash).find((dir) => file.startsWith(`${dir}/`));
+    const inner = root === undefined ? file : file.slice(root.length + 1);
+    const folders = path.posix.dirname(inner) === '.' ? [] : path.posix.dirname(inner).split('/');
+    const fqn = [config.name, ...folders, name];
+    const patch = context.patches.get(name);
+    const seedConfig = mergeConfig(mergeConfig(SEED_DEFAULTS, configFromTree(config.seeds, fqn)), patch?.config ?? {});
+    const node: SeedNode = {
+      uniqueId: `seed.${config.name}.${name}`,
+      name,
+      resourceType: 'seed',
+      packageName: config.name,
+      fqn,
+      originalFilePath: file,
+      tags: toStrings(seedConfig.tags),
+      config: seedConfig,
+      dependsOn: { nodes: [], macros: [] },
+      relation: { schema: target.schema, identifier: name },
+      description: patch?.description ?? '',
+      columns: patch?.columns ?? {},
+      meta: patch?.meta ?? {},
+      patchPath: patch?.file,
+      tests: patch?.tests ?? [],
+    };
+    if (seedConfig.enabled === false) {
+      out.disabled.add(name);
+      continue;
+    }
+    const problems = checkSeedConfig(node, patch);
+    if (problems.length > 0) {
+      out.errors.push(...problems);
+      continue;
+    }
+    try {
+      node.relation = schemaAndAlias(node, target, engine);
+    } catch (error) {
+      if (error instanceof TsdbtError) out.errors.push(...error.all());
+      else throw error;
+      continue;
+    }
+    out.seeds.push(node);
+  }
+  return out;
+}
+
+function checkSeedConfig(node: SeedNode, patch: NodePatch | undefined): TsdbtError[] {
+  const errors: TsdbtError[] = [];
+  const where = { file: patch?.file ?? node.originalFilePath, line: patch?.line };
+  const types = node.config.column_types;
+  if (types !== undefined && types !== null && (!isPlainObject(types) || Object.values(types).some((type) => typeof type !== 'string' || type.trim() === ''))) {
+    errors.push(
+      new TsdbtError({
+        code: ErrorCodes.SEED_INVALID,
+        message: `Seed '${node.name}': column_types must map column names to ClickHouse types, but it is ${JSON.stringify(types)}.`,
+        ...where,
+        hint: "For example: column_types: {zip_code: String, amount: 'Decimal(10, 2)'}",
+      }),
+    );
+  }
+  const delimiter = node.config.delimiter;
+  if (typeof delimiter !== 'string' || delimiter.length !== 1) {
+    errors.push(
+      new TsdbtError({
+        code: ErrorCodes.SEED_INVALID,
+        message: `Seed '${node.name}': delimiter must be one character, but it is ${JSON.stringify(delimiter)}.`,
+        ...where,
+        hint: "For example: delimiter: ';'",
+      }),
+    );
+  }
+  return errors;
+}
+
+function toStrings(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+function stripSlash(dir: string): string {
+  return dir.replace(/^\.\//, '').replace(/\/+$/, '');
+}

@@ -1,0 +1,365 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { configFromTree } from '../config/config-tree.js';
+import type { ProjectConfig } from '../config/project-config.js';
+import type { Target } from '../config/target.js';
+import { didYouMean, isPlainObject, type Plain } from '../config/value-checks.js';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import type { ColumnProperties, ModelNode, SeedNode, SourceNode, TestNode } from '../compile/nodes.js';
+import type { NodePatch } from '../compile/properties.js';
+import { inFileConfigOf, parseScope } from '../compile/scopes.js';
+import { schemaAndAlias } from '../compile/schema-names.js';
+import type { ProjectFile } from '../project/project-files.js';
+import { Relation } from '../template/relation.js';
+import type { Scope, TemplateEngine } from '../template/template-engine.js';
+import { addBuiltinTestMacros } from './builtin-tests.js';
+import { renderTestKwargs } from './test-kwargs.js';
+import { resolveTestConfig, TEST_CONFIG_KEYS } from './test-config.js';
+import { synthesizeTestNames, testHash } from './test-names.js';
+
+export interface ParseTestsContext {
+  config: ProjectConfig;
+  target: Target;
+  engine: TemplateEngine;
+  models: Iterable<ModelNode>;
+  seeds: Iterable<SeedNode>;
+  sources: Iterable<SourceNode>;
+  /** YAML entries, for the file:line of tests declared there. */
+  modelPatches: Map<string, NodePatch>;
+  seedPatches: Map<string, NodePatch>;
+  /** What `ref('name')` can point at: models and seeds. */
+  refable: ReadonlyMap<string, { uniqueId: string }>;
+  /** Names of disabled models and seeds: tests reading one are left out, as in dbt. */
+  disabled: ReadonlySet<string>;
+  /** `.sql` files under test-paths (singular tests; `generic/` folders hold test macros instead). */
+  testFiles: readonly ProjectFile[];
+}
+
+/** The node a generic test is declared on, and how the test refers to it. */
+interface TestTarget {
+  node: ModelNode | SeedNode | SourceNode;
+  /** `orders`, or `<source>_<table>` for sources (dbt's naming). */
+  name: string;
+  /** `ref('orders')` or `source('shop', 'orders')`. */
+  call: string;
+  file: string;
+  line: number | undefined;
+}
+
+const TEST_NAME = /^(?:([A-Za-z_][0-9A-Za-z_]*)\.)?([A-Za-z_][0-9A-Za-z_]*)$/;
+
+/** Builds every data test: generic ones from YAML `tests:`/`data_tests:`, singular ones from test-paths. */
+export function parseTests(context: ParseTestsContext): { tests: TestNode[]; errors: TsdbtError[] } {
+  const tests: TestNode[] = [];
+  const errors: TsdbtError[] = [];
+  const seen = new Map<string, TestNode>();
+  const add = (result: { node?: TestNode; errors: TsdbtError[] }) => {
+    errors.push(...result.errors);
+    const node = result.node;
+    if (node === undefined) return;
+    const previous = seen.get(node.uniqueId);
+    if (previous) {
+      errors.push(
+        new TsdbtError({
+          code: ErrorCodes.DUPLICATE_NODE,
+          message: `Test '${node.name}' is declared twice with the same arguments (${previous.originalFilePath} and ${node.originalFilePath}).`,
+          file: node.originalFilePath,
+          line: node.line,
+          hint: 'Remove one of them, or give one a `name:` of its own.',
+        }),
+      );
+      return;
+    }
+    seen.set(node.uniqueId, node);
+    tests.push(node);
+  };
+
+  for (const target of testTargets(context)) {
+    for (const declaration of target.node.tests) add(genericTest(context, target, declaration, undefined));
+    for (const column of Object.values(target.node.columns)) {
+      for (const declaration of column.tests) add(genericTest(context, target, declaration, column));
+    }
+  }
+  for (const file of context.testFiles) {
+    if (isGenericTestFile(file, context.config)) continue;
+    add(singularTest(context, file));
+  }
+  return { tests, errors };
+}
+
+/** Files under `<test-path>/generic/` define `{% test %}` blocks (macros), not singular tests. */
+export function isGenericTestFile(file: ProjectFile, config: ProjectConfig): boolean {
+  return config.testPaths.some((dir) => file.path.startsWith(`${stripSlash(dir)}/generic/`));
+}
+
+function testTargets(context: ParseTestsContext): TestTarget[] {
+  const targets: TestTarget[] = [];
+  for (const model of context.models) {
+    const patch = context.modelPatches.get(model.name);
+    if (patch) targets.push({ node: model, name: model.name, call: `ref('${model.name}')`, file: patch.file, line: patch.line });
+  }
+  for (const seed of context.seeds) {
+    const patch = context.seedPatches.get(seed.name);
+    if (patch) targets.push({ node: seed, name: seed.name, call: `ref('${seed.name}')`, file: patch.file, line: patch.line });
+  }
+  for (const source of context.sources) {
+    targets.push({
+      node: source,
+      name: `${source.sourceName}_${source.name}`,
+      call: `source('${source.sourceName}', '${source.name}')`,
+      file: source.originalFilePath,
+      line: source.line,
+    });
+  }
+  return targets;
+}
+
+function genericTest(context: ParseTestsContext, target: TestTarget, declaration: unknown, column: ColumnProperties | undefined): { node?: TestNode; errors: TsdbtError[] } {
+  const { config: project, engine } = context;
+  const where = `${column ? `column '${column.name}' of ` : ''}'${target.node.name}'`;
+  const fail = (message: string, hint: string): { errors: TsdbtError[] } => ({
+    errors: [new TsdbtError({ code: ErrorCodes.TEST_INVALID, message: `The test on ${where} ${message}`, file: target.file, line: target.line, hint })],
+  });
+
+  // `- unique`, `- accepted_values: {values: [...]}`, or `- {test_name: unique, name: ...}`.
+  let testName: string;
+  let rawArgs: unknown;
+  if (typeof declaration === 'string') {
+    testName = declaration;
+    rawArgs = {};
+  } else if (isPlainObject(declaration) && typeof declaration.test_name === 'string') {
+    const { test_name: name, ...rest } = declaration;
+    testName = name as string;
+    rawArgs = rest;
+  } else if (isPlainObject(declaration) && Object.keys(declaration).length === 1) {
+    const [entry] = Object.entries(declaration);
+    testName = entry![0];
+    rawArgs = entry![1] ?? {};
+  } else {
+    return fail(`is not a test: ${JSON.stringify(declaration)}.`, 'Write a test as `- not_null`, or `- accepted_values: {values: [a, b]}`.');
+  }
+  if (!isPlainObject(rawArgs)) return fail(`'${testName}' needs its arguments as a mapping, but they are ${JSON.stringify(rawArgs)}.`, `For example: - ${testName}: {arg: value}`);
+  const match = TEST_NAME.exec(testName);
+  if (!match) return fail(`has an invalid test name '${testName}'.`, 'Test names are identifiers, optionally with a package: `unique`, `dbt_utils.expression_is_true`.');
+  const namespace = match[1] ?? null;
+  const name = match[2]!;
+
+  const args: Plain = structuredClone(rawArgs);
+  if ('model' in args) return fail(`'${testName}' passes \`model\`, which tsdbt sets itself.`, 'Remove the `model:` argument.');
+  if (isPlainObject(args.arguments)) {
+    Object.assign(args, args.arguments);
+    delete args.arguments;
+  }
+  if (column) args.column_name = column.name;
+  const builderConfig: Plain = {};
+  for (const key of TEST_CONFIG_KEYS) {
+    if (args[key] !== undefined && args[key] !== null) builderConfig[key] = args[key];
+    delete args[key];
+  }
+  if (args.config !== undefined) {
+    if (!isPlainObject(args.config)) return fail(`'${testName}' has a \`config\` that is not a mapping.`, 'For example: config: {severity: warn}');
+    for (const [key, value] of Object.entries(args.config)) if (value !== null && value !== undefined) builderConfig[key] = value;
+    delete args.config;
+  }
+  const description = typeof args.description === 'string' ? args.description : '';
+  delete args.description;
+  for (const [key, value] of Object.entries(builderConfig)) {
+    if (typeof value === 'string' && /\{[{%]/.test(value)) {
+      try {
+        builderConfig[key] = engine.renderString(value, {}, target.file);
+      } catch (error) {
+        return { errors: located(error, target.file, target.line) };
+      }
+    }
+  }
+  args.model = `{{ get_where_subquery(${target.call}) }}`;
+
+  const isSource = target.node.resourceType === 'source';
+  const testType = `${namespace === null ? '' : `${namespace}_`}${isSource ? 'source_' : ''}${name}`;
+  let fullName: string;
+  let shortName: string;
+  if (args.name !== undefined) {
+    fullName = String(args.name);
+    shortName = fullName;
+    delete args.name;
+  } else {
+    ({ fullName, shortName } = synthesizeTestNames(testType, target.name, args));
+  }
+  if (shortName !== fullName && builderConfig.alias === undefined) builderConfig.alias = shortName;
+
+  const macroName = `test_${name}`;
+  if (engine.macro(macroName) === undefined) {
+    const known = engine.macroNames().filter((macro) => macro.startsWith('test_')).map((macro) => macro.slice(5));
+    return fail(
+      `uses the generic test '${testName}', which is not defined.${didYouMean(name, known)}`,
+      `Define it in macros/ or tests/generic/ as {% test ${name}(model, column_name) %} … {% endtest %}.`,
+    );
+  }
+
+  const metadata = { name, namespace, kwargs: args };
+  const folders = path.posix.dirname(target.file).split('/').slice(1);
+  const fqn = [project.name, ...folders, fullName];
+  const node: TestNode = {
+    uniqueId: `test.${project.name}.${fullName}.${testHash(fullName, metadata)}`,
+    name: fullName,
+    resourceType: 'test',
+    packageName: project.name,
+    fqn,
+    originalFilePath: target.file,
+    tags: [],
+    config: {},
+    rawSql: `{{ ${namespace === null ? '' : `${namespace}.`}${macroName}(**_dbt_generic_test_kwargs) }}`,
+    compiledSql: undefined,
+    refs: [],
+    sourceCalls: [],
+    dependsOn: { nodes: [], macros: [`macro.${project.name}.${macroName}`] },
+    relation: { schema: context.target.schema, identifier: fullName },
+    description,
+    meta: {},
+    testMetadata: metadata,
+    columnName: column?.name,
+    attachedNode: target.node.uniqueId,
+    line: target.line,
+  };
+
+  // Render once at parse time, as dbt does: collects ref()/source() in the arguments and config() in the macro.
+  const layers = [configFromTree(project.tests, fqn)];
+  node.config = resolveTestConfig([...layers, builderConfig], { name: fullName, file: target.file, line: target.line }).config;
+  const scope = parseScope(node, context.target.schema, (source, table) => findSource(context, source, table), () => target.line);
+  try {
+    const kwargs = renderTestKwargs(engine, scope, args, target.file);
+    engine.callMacro(macroName, scope, [{ ...kwargs, model: targetRelation(target, scope), __keywords: true }]);
+  } catch (error) {
+    return { errors: located(error, target.file, target.line) };
+  }
+  return finish(context, node, [...layers, inFileConfigOf(scope), builderConfig], column?.tags ?? []);
+}
+
+function singularTest(context: ParseTestsContext, file: ProjectFile): { node?: TestNode; errors: TsdbtError[] } {
+  const { config: project, engine } = context;
+  const name = path.posix.basename(file.path, '.sql');
+  const root = project.testPaths.map(stripSlash).find((dir) => file.path.startsWith(`${dir}/`));
+  const inner = root === undefined ? file.path : file.path.slice(root.length + 1);
+  const folders = path.posix.dirname(inner) === '.' ? [] : path.posix.dirname(inner).split('/');
+  const fqn = [project.name, ...folders, name];
+  const node: TestNode = {
+    uniqueId: `test.${project.name}.${name}`,
+    name,
+    resourceType: 'test',
+    packageName: project.name,
+    fqn,
+    originalFilePath: file.path,
+    tags: [],
+    config: {},
+    checksum: createHash('sha256').update(file.text).digest('hex'),
+    rawSql: file.text,
+    compiledSql: undefined,
+    refs: [],
+    sourceCalls: [],
+    dependsOn: { nodes: [], macros: [] },
+    relation: { schema: context.target.schema, identifier: name },
+    description: '',
+    meta: {},
+    testMetadata: undefined,
+    columnName: undefined,
+    attachedNode: undefined,
+    line: undefined,
+  };
+  const layers = [configFromTree(project.tests, fqn)];
+  node.config = resolveTestConfig(layers, { name, file: file.path, line: undefined }).config;
+  const lineOf = (fn: string, arg: string) => {
+    const index = file.text.search(new RegExp(`\\b${fn}\\s*\\([^)]*['"]${arg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`));
+    return index === -1 ? undefined : file.text.slice(0, index).split('\n').length;
+  };
+  const scope = parseScope(node, context.target.schema, (source, table) => findSource(context, source, table), lineOf);
+  try {
+    engine.compile(file.path, file.text).render(scope);
+  } catch (error) {
+    return { errors: located(error, file.path, undefined) };
+  }
+  return finish(context, node, [...layers, inFileConfigOf(scope)], []);
+}
+
+/** Final config, tags, dependencies and where failures are stored. */
+function finish(context: ParseTestsContext, node: TestNode, layers: Plain[], extraTags: string[]): { node?: TestNode; errors: TsdbtError[] } {
+  const resolved = resolveTestConfig(layers, { name: node.name, file: node.originalFilePath, line: node.line });
+  node.config = resolved.config;
+  if (resolved.errors.length > 0) return { errors: resolved.errors };
+  if (node.config.enabled === false) return { errors: [] };
+  node.tags = [...new Set([...(node.config.tags as string[]), ...extraTags])].sort();
+  node.config.tags = node.tags;
+  node.meta = node.config.meta as Record<string, unknown>;
+  const errors: TsdbtError[] = [];
+  const parents = new Set<string>();
+  for (const ref of node.refs) {
+    const parent = context.refable.get(ref.name);
+    if (parent) parents.add(parent.uniqueId);
+    else if (context.disabled.has(ref.name)) return { errors: [] };
+    else {
+      errors.push(
+        new TsdbtError({
+          code: ErrorCodes.UNKNOWN_REF,
+          message: `Test '${node.name}' refers to '${ref.name}', but no model or seed has that name.${didYouMean(ref.name, context.refable.keys())}`,
+          file: node.originalFilePath,
+          line: ref.line ?? node.line,
+          hint: 'Check the spelling in ref(), or create the model or seed.',
+        }),
+      );
+    }
+  }
+  for (const call of node.sourceCalls) {
+    const source = findSource(context, call.source, call.table);
+    if (source) parents.add(source.uniqueId);
+    else {
+      errors.push(
+        new TsdbtError({
+          code: ErrorCodes.UNKNOWN_SOURCE,
+          message: `Test '${node.name}' uses source('${call.source}', '${call.table}'), which is not declared.`,
+          file: node.originalFilePath,
+          line: call.line ?? node.line,
+          hint: 'Declare it under `sources:` in a .yml file in models/ (name, then tables).',
+        }),
+      );
+    }
+  }
+  if (node.attachedNode !== undefined) parents.add(node.attachedNode);
+  node.dependsOn.nodes = [...parents].sort();
+  try {
+    node.relation = schemaAndAlias(node, context.target, context.engine);
+  } catch (error) {
+    errors.push(...located(error, node.originalFilePath, node.line));
+  }
+  return errors.length > 0 ? { errors } : { node, errors };
+}
+
+/** The relation a generic test reads (`model` in the test macro), at parse time: recorded as a dependency. */
+function targetRelation(target: TestTarget, scope: Scope): unknown {
+  const node = target.node;
+  if (node.resourceType === 'source') return new Relation(node.relation.schema, node.relation.identifier, 'table');
+  return (scope.ref as (name: string) => unknown)(node.name);
+}
+
+function findSource(context: ParseTestsContext, source: string, table: string): SourceNode | undefined {
+  for (const node of context.sources) if (node.sourceName === source && node.name === table) return node;
+  return undefined;
+}
+
+function located(error: unknown, file: string, line: number | undefined): TsdbtError[] {
+  if (!(error instanceof TsdbtError)) throw error;
+  return error.all().map((one) => (one.file === undefined || one.file.startsWith('<') ? new TsdbtError({ code: one.code, message: one.message, file, line, hint: one.hint, cause: one.cause }) : one));
+}
+
+function stripSlash(dir: string): string {
+  return dir.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/**
+ * Registers test macros: `{% test %}` blocks under `<test-path>/generic/`, then the built-in
+ * generic tests the project does not override. Call after the project's macro files.
+ */
+export function addTestMacros(engine: TemplateEngine, testFiles: readonly ProjectFile[], config: ProjectConfig): TsdbtError[] {
+  const errors: TsdbtError[] = [];
+  for (const file of testFiles) if (isGenericTestFile(file, config)) errors.push(...engine.addMacroFile(file.path, file.text));
+  errors.push(...addBuiltinTestMacros(engine));
+  return errors;
+}

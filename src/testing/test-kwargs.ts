@@ -1,0 +1,41 @@
+import { isPlainObject } from '../config/value-checks.js';
+import type { Scope, TemplateEngine } from '../template/template-engine.js';
+
+/** Strings dbt evaluates as Jinja expressions in test arguments: `to: ref('customers')`. */
+const LOOKS_LIKE_CALL = /^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$/s;
+
+/**
+ * Evaluates a generic test's arguments as dbt does: `ref('x')`, `source('a', 'b')`, `var('v')`
+ * become their values (a relation for ref/source), strings with `{{ }}` are rendered, the
+ * rest is kept as written. `column_name` stays text; `model` is built by the caller.
+ */
+export function renderTestKwargs(engine: TemplateEngine, scope: Scope, kwargs: Record<string, unknown>, file: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(kwargs)) {
+    if (key === 'model' || key === 'column_name') continue;
+    out[key] = renderValue(engine, scope, value, file);
+  }
+  if (typeof kwargs.column_name === 'string') out.column_name = kwargs.column_name;
+  return out;
+}
+
+function renderValue(engine: TemplateEngine, scope: Scope, value: unknown, file: string): unknown {
+  if (typeof value === 'string') {
+    if (LOOKS_LIKE_CALL.test(value)) return evaluate(engine, scope, value, file);
+    return /\{[{%]/.test(value) ? engine.renderString(value, scope, file) : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => renderValue(engine, scope, item, file));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderValue(engine, scope, item, file)]));
+  return value;
+}
+
+/** The value of one Jinja expression (not its text), e.g. the Relation `ref('x')` returns. */
+function evaluate(engine: TemplateEngine, scope: Scope, expression: string, file: string): unknown {
+  let captured: unknown;
+  const capture = (value: unknown) => {
+    captured = value;
+    return '';
+  };
+  engine.compile(file, `{{ __tsdbt_capture(${expression.trim()}) }}`).render(scope, { __tsdbt_capture: capture });
+  return captured;
+}

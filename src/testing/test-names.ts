@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * dbt's names for generic tests, reproduced exactly so unique ids, selectors and stored
+ * failure tables match what the same project gets in dbt:
+ * `not_null_orders_order_id`, `relationships_orders_customer_id__customer_id__ref_customers_`,
+ * and past 63 characters the first 30 plus an md5 (the short name, used as the alias).
+ */
+export function synthesizeTestNames(testType: string, targetName: string, args: Record<string, unknown>): { shortName: string; fullName: string } {
+  const flat: string[] = [];
+  for (const key of Object.keys(args).sort(pythonOrder)) {
+    if (key === 'model') continue;
+    const value = args[key];
+    const parts = Array.isArray(value) ? value : isDict(value) ? Object.values(value) : [value];
+    flat.push(...parts.map(pythonStr));
+  }
+  const unique = flat.map((part) => part.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
+  const identifier = `${testType}_${targetName}`;
+  const fullName = `${identifier}_${unique}`;
+  const shortName = fullName.length >= 64 ? `${identifier.slice(0, 30)}_${md5(fullName)}` : fullName;
+  return { shortName, fullName };
+}
+
+/** dbt's test hash: the last 10 hex digits of md5(name + repr(metadata with every leaf as str)). */
+export function testHash(name: string, metadata: { name: string; namespace: string | null; kwargs: Record<string, unknown> }): string {
+  return md5(name + pythonRepr(hashable(metadata))).slice(-10);
+}
+
+function hashable(value: unknown): unknown {
+  if (isDict(value)) {
+    return Object.fromEntries(Object.keys(value).sort(pythonOrder).map((key) => [key, hashable(value[key])]));
+  }
+  if (Array.isArray(value)) return value.map(hashable);
+  return pythonStr(value);
+}
+
+/** Python's `str()` of a YAML scalar (None, True, 1.5, …). */
+export function pythonStr(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pythonFloat(value);
+  if (Array.isArray(value)) return pythonRepr(value);
+  if (isDict(value)) return pythonRepr(value);
+  return String(value);
+}
+
+/** Python's `repr()` for str, list and dict (all that the hash feeds it). */
+export function pythonRepr(value: unknown): string {
+  if (typeof value === 'string') return reprString(value);
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (isDict(value)) return `{${Object.entries(value).map(([key, item]) => `${reprString(key)}: ${pythonRepr(item)}`).join(', ')}}`;
+  return pythonStr(value);
+}
+
+function reprString(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${quote}${out}${quote}`;
+}
+
+function pythonFloat(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
+  const text = String(value);
+  return /e/.test(text) ? text.replace(/e([+-])(\d)$/, 'e$10$2') : text;
+}
+
+/** Python sorts str keys by code point, as JS's default sort does for the BMP. */
+function pythonOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isDict(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
