@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { connect } from '../../adapter/connect.js';
+import type { Project } from '../../compile/load-project.js';
+import { bindAdapterCapabilities } from '../../template/base-globals.js';
 import { renderModel } from '../../compile/render-model.js';
 import { ErrorCodes, TsdbtError } from '../../errors.js';
 import { openProject, projectOptions, type ProjectOptions } from '../common-options.js';
@@ -40,24 +42,13 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<number> {
     throw new TsdbtError({ code: ErrorCodes.USAGE, message: 'tsdbt show needs exactly one of --select or --inline.', hint: "For example: tsdbt show --select people, or tsdbt show --inline \"select 1\"" });
   }
   const project = openProject(options, terminal);
-  let sql: string;
-  if (options.inline !== undefined) {
-    sql = renderInline(project, options.inline);
-  } else {
-    const ids = selectIds(project, { select: options.select }, ['model'], terminal);
-    if (ids.length !== 1) {
-      throw new TsdbtError({
-        code: ErrorCodes.NOTHING_SELECTED,
-        message: ids.length === 0 ? `--select ${options.select!.join(' ')} matched no model.` : `--select matched ${ids.length} models; tsdbt show previews one.`,
-        hint: 'Name a single model, e.g. --select people.',
-      });
-    }
-    sql = renderModel(project, project.models.get(ids[0]!)!);
-  }
-  const query = limit === -1 ? sql : `SELECT * FROM (\n${stripTrailingSemicolon(sql)}\n) LIMIT ${limit}`;
   const adapter = await connect(project.target, { projectDir: project.dir });
+  // Macros render for the connected server (adapter.supports), as in `run`.
+  bindAdapterCapabilities(project.engine, adapter.capabilities);
   let rows: Record<string, unknown>[];
   try {
+    const sql = showSql(project, options, terminal);
+    const query = limit === -1 ? sql : `SELECT * FROM (\n${stripTrailingSemicolon(sql)}\n) LIMIT ${limit}`;
     // Numbers as JSON numbers, not strings, so `--output json` is what a reader expects.
     rows = await adapter.query(query, { settings: { output_format_json_quote_64bit_integers: 0 } });
   } finally {
@@ -66,6 +57,19 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<number> {
   if (options.output === 'json') terminal.data(JSON.stringify({ show: rows }));
   else terminal.data(formatTable(rows));
   return ExitCode.OK;
+}
+
+function showSql(project: Project, options: ShowOptions, terminal: Terminal): string {
+  if (options.inline !== undefined) return renderInline(project, options.inline);
+  const ids = selectIds(project, { select: options.select }, ['model'], terminal);
+  if (ids.length !== 1) {
+    throw new TsdbtError({
+      code: ErrorCodes.NOTHING_SELECTED,
+      message: ids.length === 0 ? `--select ${options.select!.join(' ')} matched no model.` : `--select matched ${ids.length} models; tsdbt show previews one.`,
+      hint: 'Name a single model, e.g. --select people.',
+    });
+  }
+  return renderModel(project, project.models.get(ids[0]!)!);
 }
 
 function stripTrailingSemicolon(sql: string): string {
