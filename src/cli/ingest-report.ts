@@ -2,29 +2,47 @@ import type { IngestResult } from '../ingest/ingest-source.js';
 import type { Logger } from '../report/logger.js';
 import type { Terminal } from './terminal.js';
 
-/** Ingest log events shown on the terminal: attempts and retries at info, the rest with --debug. */
+/**
+ * Events the per-source result line (reportIngest) already says, shown only with --debug:
+ * the final error would otherwise be printed twice, and the landed count next to the OK line.
+ */
+const SAID_BY_RESULT = new Set(['ingest.failed', 'ingest.fetched', 'ingest.landed', 'watch.connect_failed']);
+
+/** Ingest log events on the terminal: each attempt, retry and delay at info/warn, the rest with --debug. */
 export function terminalLogger(terminal: Terminal): Logger {
   return {
-    log: (level, _event, message) => {
-      if (level === 'error' || level === 'warn') terminal.warn(message);
-      else if (level === 'info') terminal.info(message);
-      else terminal.detail(message);
+    log: (level, event, message) => {
+      if (level === 'debug' || SAID_BY_RESULT.has(event)) terminal.detail(message);
+      else if (level === 'error' || level === 'warn') terminal.warn(message);
+      else terminal.info(message);
     },
   };
 }
 
-export function reportIngest(result: IngestResult, terminal: Terminal, options: { failureIsWarning: boolean }): void {
+/**
+ * How a failed source is shown: as the error it is (`tsdbt ingest`), or as a warning followed by
+ * what happens instead (`building from the data already landed`, `trying again at the next poll`).
+ */
+export type IngestFailureReport = { as: 'error' } | { as: 'warning'; then: string };
+
+export function reportIngest(result: IngestResult, terminal: Terminal, failure: IngestFailureReport): void {
   const seconds = (result.durationMs / 1000).toFixed(2);
   if (result.status === 'success') {
-    const extra = [result.duplicates > 0 ? `${result.duplicates} duplicate${result.duplicates === 1 ? '' : 's'} skipped` : '', result.rejected > 0 ? `${result.rejected} rejected` : '']
+    const extra = [result.duplicates > 0 ? `${result.duplicates} already landed, skipped` : '', result.rejected > 0 ? `${result.rejected} rejected` : '']
       .filter(Boolean)
       .join(', ');
     terminal.info(`OK ingested ${result.source}: ${result.rowsLanded} row${result.rowsLanded === 1 ? '' : 's'} landed${extra ? ` (${extra})` : ''} in ${seconds}s`);
   } else if (result.status === 'skipped') {
-    terminal.info(`SKIP ingest ${result.source}: stopped before it started`);
-  } else if (options.failureIsWarning) {
-    terminal.warn(`Could not ingest ${result.source}; building from the data already landed. ${result.error?.message ?? ''}`);
+    terminal.info(`SKIP ingest ${result.source}: stopped by a shutdown before anything was landed`);
+  } else if (failure.as === 'warning') {
+    terminal.warn(`Could not ingest ${result.source}; ${failure.then}. ${result.error?.message ?? ''}`.trimEnd());
   } else if (result.error) {
     terminal.error(result.error);
   }
+}
+
+/** `OK=1 ERROR=0 SKIP=0` over results. */
+export function ingestCounts(results: readonly IngestResult[]): string {
+  const count = (status: IngestResult['status']): number => results.filter((result) => result.status === status).length;
+  return `OK=${count('success')} ERROR=${count('error')} SKIP=${count('skipped')} TOTAL=${results.length}`;
 }

@@ -3,6 +3,7 @@ import { ErrorCodes, isTsdbtError, TsdbtError } from '../errors.js';
 import { TSDBT_VERSION } from '../version.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDebug } from './commands/debug.js';
+import { registerIngest } from './commands/ingest.js';
 import { registerLs } from './commands/ls.js';
 import { registerRun } from './commands/run.js';
 import { registerShow } from './commands/show.js';
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   registerDebug(program, terminal);
   registerCompile(program, terminal);
   registerRun(program, terminal);
+  registerIngest(program, terminal);
   registerShow(program, terminal);
   registerLs(program, terminal);
   for (const command of program.commands) {

@@ -96,6 +96,10 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
       }
       throw invalidPayload(source, sourceUrl, fetched.check.reason);
     }
+    logger.log('debug', 'ingest.landing', `Landing ${fetched.check.payloads.length} payload(s) into ${source.database}.${source.table}.`, {
+      source: source.name,
+      payloads: fetched.check.payloads.length,
+    });
     const landed = await landPayloads(deps.adapter, target, fetched.check.payloads, { sourceUrl, nowMs: now() });
     result.rowsLanded = landed.landed;
     result.duplicates = landed.duplicates;

@@ -48,15 +48,16 @@ export async function watch(sources: readonly IngestSource[], options: WatchOpti
     }
   }
 
+  const record = (source: IngestSource, started: number, result: IngestResult): void => {
+    summary.polls += 1;
+    if (result.status === 'error') summary.failures += 1;
+    options.onResult?.(result);
+    const every = source.config.scheduleMs;
+    due.set(source, every === undefined ? Infinity : Math.max(started + every, now()));
+  };
+
   while (!signal.aborted) {
     const round = sources.filter((source) => due.get(source)! <= now());
-    const record = (source: IngestSource, started: number, result: IngestResult): void => {
-      summary.polls += 1;
-      if (result.status === 'error') summary.failures += 1;
-      options.onResult?.(result);
-      const every = source.config.scheduleMs;
-      due.set(source, every === undefined ? Infinity : Math.max(started + every, now()));
-    };
     if (round.length > 0) {
       const roundStarted = now();
       const opened = await openAdapter(options.adapter);
@@ -79,6 +80,7 @@ export async function watch(sources: readonly IngestSource[], options: WatchOpti
         }
       }
     }
+    if (signal.aborted) break;
     const next = Math.min(...due.values());
     if (next === Infinity) {
       logger.log('info', 'watch.done', 'No source has a schedule; nothing more to poll.', {});
@@ -90,7 +92,7 @@ export async function watch(sources: readonly IngestSource[], options: WatchOpti
       await sleep(waitMs, signal);
     }
   }
-  logger.log('info', 'watch.stopped', `Stopped watching after ${summary.polls} poll(s).`, { ...summary });
+  logger.log('info', 'watch.stopped', `Stopped watching after ${summary.polls} poll(s), ${summary.failures} failed.`, { ...summary });
   return summary;
 }
 

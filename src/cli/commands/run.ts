@@ -49,7 +49,8 @@ async function run(options: RunOptions, terminal: Terminal): Promise<number> {
   let ingestFailed = false;
   try {
     terminal.info(`Concurrency: ${threads} threads (target='${project.target.name}', ${adapter.description})`);
-    if (!options.skipIngest) ingestFailed = !(await ensureSourcesLanded(project, adapter, terminal, interrupt.signal));
+    // Landing tables are made either way (models read them); --skip-ingest only skips the fetching.
+    ingestFailed = !(await ensureSourcesLanded(project, adapter, terminal, interrupt.signal, options.skipIngest ? [] : ids));
     terminal.info('');
     summary = await runModels(project, adapter, {
       ids,
