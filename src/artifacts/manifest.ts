@@ -1,21 +1,25 @@
+import { createHash } from 'node:crypto';
 import type { Project } from '../compile/load-project.js';
-import type { ColumnProperties, ModelNode, SourceNode } from '../compile/nodes.js';
+import { usedMacros } from '../compile/load-project.js';
+import type { ColumnProperties, ModelNode, ProjectNode, RelationName, SourceNode } from '../compile/nodes.js';
 import { childrenIn, parentsIn } from '../graph/build-graph.js';
+import type { GraphNode } from '../graph/node.js';
 import { TSDBT_VERSION } from '../version.js';
 
 /**
- * manifest.json, in dbt's shape for the fields tools commonly read (nodes, sources, macros,
- * parent_map, child_map, metadata). Never contains the target's password.
+ * manifest.json, in dbt's v12 shape for the fields tools commonly read (nodes, sources,
+ * macros, parent_map, child_map, metadata); docs/artifacts.md lists the differences. It is
+ * also what `--state` compares against, so it carries checksums for models and macros.
+ * Never contains the target's password.
  */
 export function buildManifest(project: Project, generatedAt: Date = new Date()): Record<string, unknown> {
+  const createdAt = generatedAt.getTime() / 1000;
   const nodes: Record<string, unknown> = {};
-  for (const node of project.models.values()) nodes[node.uniqueId] = modelEntry(project, node);
   const sources: Record<string, unknown> = {};
-  for (const source of project.sources.values()) sources[source.uniqueId] = sourceEntry(source);
-  const macros: Record<string, unknown> = {};
-  for (const name of project.engine.macroNames()) {
-    const macro = project.engine.macro(name)!;
-    macros[`macro.${project.config.name}.${name}`] = { unique_id: `macro.${project.config.name}.${name}`, name, package_name: project.config.name, original_file_path: macro.file, path: macro.file };
+  for (const node of project.nodes.values() as Iterable<ProjectNode>) {
+    if (node.resourceType === 'source') sources[node.uniqueId] = sourceEntry(node as SourceNode, createdAt);
+    else if (node.resourceType === 'model') nodes[node.uniqueId] = modelEntry(project, node as ModelNode, createdAt);
+    else nodes[node.uniqueId] = otherNodeEntry(project, node, createdAt);
   }
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
@@ -23,6 +27,7 @@ export function buildManifest(project: Project, generatedAt: Date = new Date()):
     parentMap[id] = parentsIn(project.graph, id).sort();
     childMap[id] = childrenIn(project.graph, id).sort();
   }
+  const projectName = project.config.name;
   return {
     metadata: {
       dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
@@ -30,14 +35,19 @@ export function buildManifest(project: Project, generatedAt: Date = new Date()):
       tsdbt_version: TSDBT_VERSION,
       generated_at: generatedAt.toISOString(),
       invocation_id: project.invocationId,
-      adapter_type: 'clickhouse',
-      project_name: project.config.name,
       env: {},
+      project_name: projectName,
+      project_id: createHash('md5').update(projectName).digest('hex'),
+      user_id: null,
+      send_anonymous_usage_stats: false,
+      adapter_type: 'clickhouse',
     },
     nodes,
     sources,
-    macros,
-    docs: Object.fromEntries([...project.docs].map(([name, text]) => [`doc.${project.config.name}.${name}`, { name, block_contents: text, package_name: project.config.name }])),
+    macros: macroEntries(project, createdAt),
+    docs: Object.fromEntries(
+      [...project.docs].map(([name, text]) => [`doc.${projectName}.${name}`, { unique_id: `doc.${projectName}.${name}`, name, resource_type: 'doc', package_name: projectName, block_contents: text }]),
+    ),
     exposures: {},
     metrics: {},
     groups: {},
@@ -52,64 +62,170 @@ export function buildManifest(project: Project, generatedAt: Date = new Date()):
   };
 }
 
-function modelEntry(project: Project, node: ModelNode): Record<string, unknown> {
+/** Internal macro ids are `macro.<name>`; dbt's are `macro.<package>.<name>`. */
+export function macroUniqueId(projectName: string, internalId: string): string {
+  return internalId.startsWith('macro.') && internalId.split('.').length === 2 ? `macro.${projectName}.${internalId.slice('macro.'.length)}` : internalId;
+}
+
+function macroEntries(project: Project, createdAt: number): Record<string, unknown> {
+  const macros: Record<string, unknown> = {};
+  const projectName = project.config.name;
+  for (const name of project.engine.macroNames()) {
+    const macro = project.engine.macro(name)!;
+    const uniqueId = `macro.${projectName}.${name}`;
+    macros[uniqueId] = {
+      unique_id: uniqueId,
+      name,
+      resource_type: 'macro',
+      package_name: projectName,
+      path: macro.file,
+      original_file_path: macro.file,
+      macro_sql: macro.sql,
+      checksum: sha256(macro.sql),
+      // Macros a macro calls, so a change deep in a chain still marks the models at its top.
+      depends_on: { macros: usedMacros(macro.sql, project.engine).filter((id) => id !== `macro.${name}`).map((id) => macroUniqueId(projectName, id)) },
+      description: '',
+      meta: {},
+      docs: { show: true, node_color: null },
+      patch_path: null,
+      arguments: [],
+      created_at: createdAt,
+      supported_languages: null,
+    };
+  }
+  return macros;
+}
+
+function modelEntry(project: Project, node: ModelNode, createdAt: number): Record<string, unknown> {
   return {
-    unique_id: node.uniqueId,
-    resource_type: 'model',
+    ...relationFields(node.relation),
     name: node.name,
-    alias: node.relation.identifier,
-    schema: node.relation.schema,
-    database: null,
+    resource_type: 'model',
     package_name: node.packageName,
     path: node.originalFilePath.split('/').slice(1).join('/'),
     original_file_path: node.originalFilePath,
-    patch_path: node.patchPath === undefined ? null : `${project.config.name}://${node.patchPath}`,
+    unique_id: node.uniqueId,
     fqn: node.fqn,
-    tags: node.tags,
+    alias: node.relation.identifier,
+    checksum: { name: 'sha256', checksum: node.checksum },
     config: node.config,
+    tags: node.tags,
     description: node.description,
     columns: columnsEntry(node.columns),
     meta: node.meta,
+    group: null,
+    docs: { show: true, node_color: null },
+    patch_path: node.patchPath === undefined ? null : `${project.config.name}://${node.patchPath}`,
+    build_path: null,
+    created_at: createdAt,
+    relation_name: relationName(node.relation),
     raw_code: node.rawSql,
-    compiled_code: node.compiledSql ?? null,
-    compiled: node.compiledSql !== undefined,
     language: 'sql',
-    checksum: { name: 'sha256', checksum: node.checksum },
-    depends_on: { nodes: node.dependsOn.nodes, macros: node.dependsOn.macros },
     refs: node.refs.map((ref) => ({ name: ref.name, package: ref.packageName ?? null, version: null })),
     sources: node.sourceCalls.map((call) => [call.source, call.table]),
-    relation_name: `\`${node.relation.schema}\`.\`${node.relation.identifier}\``,
+    metrics: [],
+    depends_on: { macros: node.dependsOn.macros.map((id) => macroUniqueId(project.config.name, id)), nodes: node.dependsOn.nodes },
+    compiled_path: node.compiledSql === undefined ? null : compiledPath(project, node),
+    compiled: node.compiledSql !== undefined,
+    compiled_code: node.compiledSql ?? null,
+    extra_ctes_injected: node.compiledSql !== undefined,
+    extra_ctes: [],
+    contract: { enforced: false, alias_types: true, checksum: null },
+    access: 'protected',
+    constraints: [],
+    version: null,
+    latest_version: null,
+    deprecation_date: null,
   };
 }
 
-function sourceEntry(source: SourceNode): Record<string, unknown> {
+/**
+ * Seeds, tests, snapshots…: the common fields, read from whatever the node carries
+ * (relation, rawSql, dependsOn, compiledSql, columns), so new node kinds appear without
+ * changes here.
+ */
+function otherNodeEntry(project: Project, node: GraphNode, createdAt: number): Record<string, unknown> {
+  const extra = node as GraphNode & Partial<Pick<ModelNode, 'relation' | 'rawSql' | 'compiledSql' | 'dependsOn' | 'description' | 'columns' | 'meta'>>;
   return {
-    unique_id: source.uniqueId,
-    resource_type: 'source',
+    ...(extra.relation === undefined ? { database: null, schema: null } : relationFields(extra.relation)),
+    name: node.name,
+    resource_type: node.resourceType,
+    package_name: node.packageName,
+    path: node.originalFilePath,
+    original_file_path: node.originalFilePath,
+    unique_id: node.uniqueId,
+    fqn: node.fqn,
+    alias: extra.relation?.identifier ?? null,
+    checksum: node.checksum === undefined ? { name: 'none', checksum: '' } : { name: 'sha256', checksum: node.checksum },
+    config: node.config,
+    tags: node.tags,
+    description: extra.description ?? '',
+    columns: extra.columns === undefined ? {} : columnsEntry(extra.columns),
+    meta: extra.meta ?? {},
+    created_at: createdAt,
+    relation_name: extra.relation === undefined ? null : relationName(extra.relation),
+    raw_code: extra.rawSql ?? '',
+    language: 'sql',
+    depends_on: {
+      macros: (extra.dependsOn?.macros ?? []).map((id) => macroUniqueId(project.config.name, id)),
+      nodes: extra.dependsOn?.nodes ?? parentsIn(project.graph, node.uniqueId).sort(),
+    },
+    compiled: extra.compiledSql !== undefined,
+    compiled_code: extra.compiledSql ?? null,
+  };
+}
+
+function sourceEntry(source: SourceNode, createdAt: number): Record<string, unknown> {
+  return {
+    ...relationFields(source.relation),
     name: source.name,
-    source_name: source.sourceName,
-    identifier: source.relation.identifier,
-    schema: source.relation.schema,
-    database: null,
+    resource_type: 'source',
     package_name: source.packageName,
     path: source.originalFilePath,
     original_file_path: source.originalFilePath,
+    unique_id: source.uniqueId,
     fqn: source.fqn,
-    tags: source.tags,
-    config: source.config,
-    description: source.description,
+    source_name: source.sourceName,
     source_description: source.sourceDescription,
+    loader: '',
+    identifier: source.relation.identifier,
+    quoting: { database: null, schema: null, identifier: null, column: null },
+    loaded_at_field: source.loadedAtField ?? null,
+    freshness: null,
+    external: null,
+    description: source.description,
     columns: columnsEntry(source.columns),
     meta: source.meta,
-    loaded_at_field: source.loadedAtField ?? null,
-    relation_name: `\`${source.relation.schema}\`.\`${source.relation.identifier}\``,
+    source_meta: {},
+    tags: source.tags,
+    config: source.config,
+    patch_path: null,
+    relation_name: relationName(source.relation),
+    created_at: createdAt,
     // The ingest config may hold credentials in URLs or headers; record only that it exists.
     ingest: source.ingest === undefined ? null : { configured: true },
   };
 }
 
+/** ClickHouse has no database above the schema: dbt's `schema` is the ClickHouse database, `database` stays null. */
+function relationFields(relation: RelationName): { database: null; schema: string } {
+  return { database: null, schema: relation.schema };
+}
+
+function relationName(relation: RelationName): string {
+  return `\`${relation.schema}\`.\`${relation.identifier}\``;
+}
+
+function compiledPath(project: Project, node: GraphNode): string {
+  return [project.config.targetPath.replace(/\/+$/, ''), 'compiled', project.config.name, node.originalFilePath].join('/');
+}
+
 function columnsEntry(columns: Record<string, ColumnProperties>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.values(columns).map((column) => [column.name, { name: column.name, description: column.description, data_type: column.dataType ?? null, meta: column.meta, tags: column.tags }]),
+    Object.values(columns).map((column) => [column.name, { name: column.name, description: column.description, meta: column.meta, data_type: column.dataType ?? null, constraints: [], quote: null, tags: column.tags }]),
   );
+}
+
+function sha256(text: string): { name: 'sha256'; checksum: string } {
+  return { name: 'sha256', checksum: createHash('sha256').update(text).digest('hex') };
 }

@@ -19,6 +19,8 @@ export interface MacroDefinition {
   file: string;
   line: number | undefined;
   fn: MacroFunction;
+  /** The macro's text, `{% macro … %}` to `{% endmacro %}` (manifest `macro_sql`, state comparison). */
+  sql: string;
 }
 
 /** A template compiled once and rendered as often as needed. */
@@ -87,7 +89,7 @@ export class TemplateEngine {
         continue;
       }
       const fn = wrapMacro(macro as MacroFunction);
-      this.macros.set(name, { name, file, line: lineOfMacro(text, name), fn });
+      this.macros.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name) });
       this.env.addGlobal(name, fn);
     }
     return errors;
@@ -177,8 +179,20 @@ function rewriteTestBlocks(text: string): string {
     .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
 }
 
+/** One macro's definition in its file (the whole file if it cannot be delimited). */
+function macroText(text: string, name: string): string {
+  const start = macroStart(text, name);
+  if (start === -1) return text;
+  const end = /\{%-?\s*end(macro|test)\s*-?%\}/.exec(text.slice(start));
+  return end === null ? text.slice(start) : text.slice(start, start + end.index + end[0].length);
+}
+
+function macroStart(text: string, name: string): number {
+  return text.search(new RegExp(`\\{%-?\\s*(macro|test)\\s+(test_)?${name.replace(/^test_/, '')}\\b`));
+}
+
 function lineOfMacro(text: string, name: string): number | undefined {
-  const index = text.search(new RegExp(`\\{%-?\\s*(macro|test)\\s+(test_)?${name.replace(/^test_/, '')}\\b`));
+  const index = macroStart(text, name);
   return index === -1 ? undefined : text.slice(0, index).split('\n').length;
 }
 
