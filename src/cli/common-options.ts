@@ -17,6 +17,24 @@ export interface SelectOptions {
   select?: string[];
   exclude?: string[];
   selector?: string;
+  /** --state: the target/ folder of an earlier run, for `state:` and `result:` selectors and --defer. */
+  state?: string;
+  /** Unique ids chosen beforehand (`tsdbt retry`); replaces --select, --exclude and --selector. */
+  ids?: readonly string[];
+}
+
+/** --defer and --favor-state (they need --state). */
+export interface DeferOptions {
+  defer?: boolean;
+  favorState?: boolean;
+}
+
+/** How a command that builds things runs them. */
+export interface ExecutionOptions {
+  threads?: string;
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  empty?: boolean;
 }
 
 /** --project-dir, --profiles-dir, --target, --vars: every command that reads the project takes these. */
@@ -32,7 +50,34 @@ export function selectOptions(command: Command): Command {
   return command
     .addOption(new Option('-s, --select <selector...>', 'nodes to include (names, +parents, children+, tag:x, path:…)'))
     .addOption(new Option('--exclude <selector...>', 'nodes to leave out'))
-    .option('--selector <name>', 'a named selector from selectors.yml');
+    .option('--selector <name>', 'a named selector from selectors.yml (one marked `default: true` applies when no selection is given)')
+    .addOption(new Option('--state <dir>', 'artifacts (manifest.json, run_results.json) of an earlier run, for state:modified, result:error and --defer').env('TSDBT_STATE'));
+}
+
+/** For commands that render models: resolve refs to unselected parents in the --state environment. */
+export function deferOptions(command: Command): Command {
+  return command
+    .option('--defer', 'read unselected parents from the relations named in the --state manifest when they are missing here')
+    .option('--favor-state', 'with --defer: read unselected parents from the --state relations even when they exist here');
+}
+
+/** For commands that build: --threads, --full-refresh, --fail-fast, --empty. */
+export function executionOptions(command: Command): Command {
+  return command
+    .option('--threads <n>', "nodes built at the same time (default: the target's threads)")
+    .option('--full-refresh', 'rebuild incremental models from scratch')
+    .option('-x, --fail-fast', 'stop starting nodes after the first failure (the rest are skipped)')
+    .option('--empty', 'build with zero rows: every ref() and source() reads as an empty relation (checks SQL and types cheaply)');
+}
+
+/** --threads as a number, or the target's default. */
+export function parseThreads(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--threads must be a whole number from 1 to 256, but it is '${text}'.`, hint: 'For example: --threads 4.' });
+  }
+  return value;
 }
 
 export function parseVars(text: string | undefined): Record<string, unknown> {
@@ -59,8 +104,10 @@ export function openProject(options: ProjectOptions, terminal: Terminal): Projec
     profilesDir: options.profilesDir,
     target: options.target,
     vars: parseVars(options.vars),
+    logger: terminal.logger,
   });
-  terminal.secrets.push(...secretsOf(project.target));
+  // Redacts the profile's secrets, tags log lines with the invocation id, opens logs/tsdbt.log.
+  terminal.useProject(project, secretsOf(project.target));
   for (const warning of project.warnings) terminal.warn(warning);
   return project;
 }

@@ -5,6 +5,7 @@ import { registerCompile } from './commands/compile.js';
 import { registerDebug } from './commands/debug.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLs } from './commands/ls.js';
+import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
 import { registerShow } from './commands/show.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   registerIngest(program, terminal);
   registerShow(program, terminal);
   registerLs(program, terminal);
+  registerRetry(program, terminal);
   for (const command of program.commands) {
     command.exitOverride();
     // --debug and --no-color are accepted after the command name as well.

@@ -1,22 +1,120 @@
+import type { Adapter } from '../adapter/types.js';
+import { buildManifest } from '../artifacts/manifest.js';
 import type { Project } from '../compile/load-project.js';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import { parentsIn } from '../graph/build-graph.js';
 import type { ResourceType } from '../graph/node.js';
 import { selectNodes } from '../graph/select/select-nodes.js';
-import { findSelector, parseSelectorsFile } from '../graph/select/selectors-file.js';
+import { defaultSelector, findSelector, parseSelectorsFile, type Selectors } from '../graph/select/selectors-file.js';
 import { readProjectFile } from '../project/read-file.js';
-import type { SelectOptions } from './common-options.js';
+import { compareManifests, type StateComparison } from '../state/compare.js';
+import { deferredRelations, type DeferCandidate } from '../state/defer.js';
+import type { ManifestLike } from '../state/manifest-types.js';
+import { readState, type PreviousState } from '../state/read-state.js';
+import type { DeferOptions, SelectOptions } from './common-options.js';
 import type { Terminal } from './terminal.js';
 
-/** Resolves --select/--exclude/--selector against the project graph, keeping `resourceTypes`. */
+export interface Selection {
+  /** Unique ids to act on, sorted. */
+  ids: string[];
+  /** The --state artifacts, when given. */
+  state: PreviousState | undefined;
+  /** The comparison behind `state:` selectors, when --state was given. */
+  comparison: StateComparison | undefined;
+}
+
+/** Resolves --select/--exclude/--selector (or the default selector) against the project graph, keeping `resourceTypes`. */
 export function selectIds(project: Project, options: SelectOptions, resourceTypes: ResourceType[], terminal: Terminal): string[] {
-  const selectorsText = options.selector === undefined ? undefined : readProjectFile(project.dir, 'selectors.yml');
-  const selector = selectorsText === undefined ? undefined : findSelector(parseSelectorsFile(selectorsText, 'selectors.yml'), options.selector!);
+  return resolveSelection(project, options, resourceTypes, terminal).ids;
+}
+
+export function resolveSelection(project: Project, options: SelectOptions, resourceTypes: ResourceType[], terminal: Terminal): Selection {
+  const state = options.state === undefined ? undefined : readState(options.state);
+  const comparison = state === undefined ? undefined : compareManifests(buildManifest(project) as unknown as ManifestLike, state.manifest);
+  if (options.ids !== undefined) {
+    const kinds = new Set(resourceTypes);
+    const ids = options.ids.filter((id) => project.graph.hasNode(id) && kinds.has(project.nodes.get(id)?.resourceType ?? ('' as ResourceType)));
+    return { ids: [...ids].sort(), state, comparison };
+  }
+  const given = (options.select?.length ?? 0) > 0 || (options.exclude?.length ?? 0) > 0 || options.selector !== undefined;
+  const selectors = options.selector !== undefined || !given ? readSelectors(project, options.selector !== undefined) : undefined;
+  let selector = options.selector === undefined || selectors === undefined ? undefined : findSelector(selectors, options.selector);
+  if (!given && selectors !== undefined) {
+    const fallback = defaultSelector(selectors);
+    if (fallback !== undefined) terminal.info(`Using the default selector '${fallback.name}' from selectors.yml.`);
+    selector = fallback?.expression;
+  }
   const ids = selectNodes({
     graph: project.graph,
     select: options.select,
     exclude: options.exclude,
     selector,
+    state: comparison,
+    previousResults: state?.results,
     resourceTypes,
-    onNoMatch: (warning) => terminal.warn(warning.message),
+    onNoMatch: (warning) => {
+      // In CI, "nothing changed" is a normal answer, not a typo.
+      const criterion = /'([^']*)'/.exec(warning.message)?.[1] ?? '';
+      if (state !== undefined && /^(\d*\+|@)?(state|result):/.test(criterion)) terminal.info(`Nothing matches '${criterion}' compared with the state in ${state.dir}.`);
+      else terminal.warn(`${warning.message} (${warning.code})`);
+    },
   });
-  return [...ids].sort();
+  return { ids: [...ids].sort(), state, comparison };
+}
+
+/** selectors.yml, parsed; undefined when the file is absent and not required. */
+function readSelectors(project: Project, required: boolean): Selectors | undefined {
+  let text: string;
+  try {
+    text = readProjectFile(project.dir, 'selectors.yml');
+  } catch (error) {
+    if (!required && error instanceof TsdbtError && error.code === ErrorCodes.CONFIG_FILE_MISSING) return undefined;
+    throw error;
+  }
+  return parseSelectorsFile(text, 'selectors.yml');
+}
+
+/**
+ * --defer: points refs to unselected parents at the relations the --state manifest names,
+ * unless the parent exists here (any unselected parent, with --favor-state). Without an
+ * adapter (compile), existence cannot be checked and every unselected parent is deferred.
+ * Sets `project.deferTo`; returns how many parents were deferred.
+ */
+export async function applyDefer(project: Project, selection: Selection, options: DeferOptions, terminal: Terminal, adapter?: Adapter): Promise<number> {
+  if (options.defer !== true) {
+    if (options.favorState === true) terminal.warn('--favor-state has no effect without --defer.');
+    return 0;
+  }
+  if (selection.state === undefined) {
+    throw new TsdbtError({
+      code: ErrorCodes.USAGE,
+      message: '--defer needs --state: the folder with the manifest.json of the environment to read unselected parents from.',
+      hint: 'For example: tsdbt run --select state:modified+ --defer --state prod-artifacts',
+    });
+  }
+  const selected = new Set(selection.ids);
+  const candidates = new Map<string, DeferCandidate>();
+  for (const id of selected) {
+    for (const parent of parentsIn(project.graph, id)) {
+      const node = project.nodes.get(parent);
+      if (node === undefined || selected.has(parent) || node.resourceType === 'source' || !('relation' in node)) continue;
+      candidates.set(parent, node as DeferCandidate);
+    }
+  }
+  const favorState = options.favorState === true || adapter === undefined;
+  const existing = new Map<string, Set<string>>();
+  if (!favorState) {
+    for (const schema of new Set([...candidates.values()].map((node) => node.relation.schema))) {
+      existing.set(schema, new Set((await adapter!.listRelations(schema)).map((relation) => relation.name)));
+    }
+  }
+  const deferTo = deferredRelations(candidates.values(), selection.state.manifest, {
+    selected,
+    favorState,
+    existsHere: (relation) => existing.get(relation.schema)?.has(relation.identifier) === true,
+  });
+  project.deferTo = deferTo;
+  if (deferTo.size > 0) terminal.info(`Deferring ${deferTo.size} unselected parent${deferTo.size === 1 ? '' : 's'} to the relations in ${selection.state.dir}/manifest.json.`);
+  for (const [id, relation] of deferTo) terminal.detail(`defer ${id} -> ${relation.schema}.${relation.identifier}`);
+  return deferTo.size;
 }

@@ -26,6 +26,8 @@ export interface RunNodesOptions {
   now?: () => Date;
   /** How to run each kind of node; models are built by default. */
   executors?: Partial<Record<ResourceType, NodeExecutor>>;
+  /** `--fail-fast`: after the first failure start nothing more (nodes in flight finish; the rest are skipped). */
+  failFast?: boolean;
 }
 
 /** Kept for callers that build only models. */
@@ -50,6 +52,10 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
   const total = selected.size;
   let index = 0;
   const executorOf = (node: ProjectNode) => executors[node.resourceType]!;
+  // --fail-fast stops the scheduler the way an interrupt does, but is reported as its own reason.
+  let firstFailure: string | undefined;
+  const failFast = options.failFast === true ? new AbortController() : undefined;
+  const stop = failFast === undefined ? options.signal : options.signal === undefined ? failFast.signal : AbortSignal.any([options.signal, failFast.signal]);
 
   await runDag(
     [...selected].map((id) => ({ id, parents: parentsIn(project.graph, id).filter((parent) => selected.has(parent)) })),
@@ -75,19 +81,25 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
         });
         results.set(id, result);
         options.events?.nodeEnd?.({ node, index: position, total, description, result });
-        return executor.succeeded(result) ? 'success' : 'failure';
+        if (executor.succeeded(result)) return 'success';
+        if (failFast !== undefined && firstFailure === undefined) {
+          firstFailure = node.name;
+          failFast.abort();
+        }
+        return 'failure';
       },
       skip: (id, reason) => {
         const node = project.nodes.get(id)!;
         const position = ++index;
         const failed = reason.failedParent === undefined ? undefined : project.nodes.get(reason.failedParent)?.name;
         const relation = 'relation' in node ? qualifiedName(node.relation.schema, node.relation.identifier) : undefined;
-        const result = skippedResult(node, reason.stopped ? 'Skipped: the run was interrupted.' : `Skipped because '${failed}' failed.`, relation);
+        const stopped = options.signal?.aborted !== true && firstFailure !== undefined ? `Skipped: --fail-fast stopped the run after '${firstFailure}' failed.` : 'Skipped: the run was interrupted.';
+        const result = skippedResult(node, reason.stopped ? stopped : `Skipped because '${failed}' failed.`, relation);
         results.set(id, result);
         options.events?.nodeEnd?.({ node, index: position, total, description: executorOf(node).describe(node), result });
       },
     },
-    options.signal,
+    stop,
   );
 
   return { results: [...results.values()], elapsedSeconds: (now().getTime() - started.getTime()) / 1000, interrupted: options.signal?.aborted === true };

@@ -3,18 +3,18 @@ import { buildManifest } from '../../artifacts/manifest.js';
 import { writeCompiledSql, writeJsonArtifact } from '../../artifacts/write-artifacts.js';
 import { compileModels } from '../../compile/render-model.js';
 import { throwCollected } from '../../errors.js';
-import { openProject, projectOptions, selectOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
+import { deferOptions, openProject, projectOptions, selectOptions, type DeferOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
-import { selectIds } from '../selection.js';
+import { applyDefer, resolveSelection } from '../selection.js';
 import type { Terminal } from '../terminal.js';
 import { renderInline } from '../inline-sql.js';
 
-interface CompileOptions extends ProjectOptions, SelectOptions {
+interface CompileOptions extends ProjectOptions, SelectOptions, DeferOptions {
   inline?: string;
 }
 
 export function registerCompile(program: Command, terminal: Terminal): void {
-  selectOptions(projectOptions(program.command('compile')))
+  deferOptions(selectOptions(projectOptions(program.command('compile'))))
     .description('render models to SQL in target/compiled (with --select or --inline, also print it)')
     .option('--inline <sql>', 'compile this SQL (with Jinja, ref, source) instead of project models, and print it')
     .action(async (options: CompileOptions) => {
@@ -24,7 +24,9 @@ export function registerCompile(program: Command, terminal: Terminal): void {
         process.exitCode = ExitCode.OK;
         return;
       }
-      const ids = selectIds(project, options, ['model'], terminal);
+      const selection = resolveSelection(project, options, ['model'], terminal);
+      const ids = selection.ids;
+      await applyDefer(project, selection, options, terminal);
       throwCollected(compileModels(project, ids));
       for (const id of ids) {
         const node = project.models.get(id)!;

@@ -3,17 +3,17 @@ import { buildManifest } from '../../artifacts/manifest.js';
 import { buildRunResults } from '../../artifacts/run-results.js';
 import { writeCompiledSql, writeJsonArtifact } from '../../artifacts/write-artifacts.js';
 import { connect } from '../../adapter/connect.js';
-import { ErrorCodes, TsdbtError } from '../../errors.js';
 import { runModels } from '../../runner/run-nodes.js';
 import { countByStatus, type RunSummary } from '../../runner/results.js';
-import { openProject, projectOptions, selectOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
+import { deferOptions, executionOptions, openProject, parseThreads, projectOptions, selectOptions, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
-import { selectIds } from '../selection.js';
+import { applyDefer, resolveSelection } from '../selection.js';
+import { invocationArgs } from '../../artifacts/invocation-args.js';
 import { dotted, type Terminal } from '../terminal.js';
 import { interruptSignal } from '../interrupt.js';
 import { ensureSourcesLanded } from './ingest-before-run.js';
 
-interface RunOptions extends ProjectOptions, SelectOptions {
+interface RunOptions extends ProjectOptions, SelectOptions, DeferOptions, ExecutionOptions {
   threads?: string;
   fullRefresh?: boolean;
   failOnIngestError?: boolean;
@@ -21,10 +21,8 @@ interface RunOptions extends ProjectOptions, SelectOptions {
 }
 
 export function registerRun(program: Command, terminal: Terminal): void {
-  selectOptions(projectOptions(program.command('run')))
+  executionOptions(deferOptions(selectOptions(projectOptions(program.command('run')))))
     .description('build the selected models in the database, in dependency order')
-    .option('--threads <n>', 'models built at the same time (default: the target\'s threads)')
-    .option('--full-refresh', 'rebuild incremental models from scratch')
     .option('--skip-ingest', 'do not ingest before_run sources first')
     .option('--fail-on-ingest-error', 'exit non-zero when a before_run source cannot be ingested')
     .action(async (options: RunOptions) => {
@@ -32,11 +30,14 @@ export function registerRun(program: Command, terminal: Terminal): void {
     });
 }
 
-async function run(options: RunOptions, terminal: Terminal): Promise<number> {
+/** `tsdbt run`; also what `tsdbt retry` calls (with `ids`) after a failed run. */
+export async function run(options: RunOptions, terminal: Terminal): Promise<number> {
   const started = Date.now();
   const project = openProject(options, terminal);
-  const ids = selectIds(project, options, ['model'], terminal);
-  const threads = options.threads === undefined ? project.target.threads : parseThreads(options.threads);
+  const selection = resolveSelection(project, options, ['model'], terminal);
+  const ids = selection.ids;
+  const threads = parseThreads(options.threads, project.target.threads);
+  project.emptyRefs = options.empty === true;
   terminal.info(`Found ${project.models.size} models, ${project.sources.size} sources, ${project.engine.macroNames().length} macros`);
   if (ids.length === 0) {
     terminal.warn('Nothing to do: the selection matched no models.');
@@ -52,10 +53,12 @@ async function run(options: RunOptions, terminal: Terminal): Promise<number> {
     // Landing tables are made either way (models read them); --skip-ingest only skips the fetching.
     ingestFailed = !(await ensureSourcesLanded(project, adapter, terminal, interrupt.signal, options.skipIngest ? [] : ids));
     terminal.info('');
+    await applyDefer(project, selection, options, terminal, adapter);
     summary = await runModels(project, adapter, {
       ids,
       threads,
       fullRefresh: options.fullRefresh,
+      failFast: options.failFast,
       signal: interrupt.signal,
       onCompiled: (node, sql) => writeCompiledSql(project, node, sql),
       events: {
@@ -74,7 +77,7 @@ async function run(options: RunOptions, terminal: Terminal): Promise<number> {
     await adapter.close();
   }
   writeJsonArtifact(project, 'manifest.json', buildManifest(project));
-  writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, { which: 'run', select: options.select ?? [], exclude: options.exclude ?? [] }));
+  writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs('run', options), new Date(), (id) => project.models.get(id)?.compiledSql));
   printSummary(summary, project.models, terminal, (Date.now() - started) / 1000);
   if (summary.interrupted) return ExitCode.INTERRUPTED;
   const counts = countByStatus(summary.results);
@@ -101,12 +104,4 @@ function printSummary(summary: RunSummary, models: Map<string, { name: string; o
   terminal.info('');
   const total = summary.results.length;
   terminal.info(`Done. PASS=${counts.success} WARN=${counts.warn} ERROR=${counts.error} SKIP=${counts.skipped} TOTAL=${total}`);
-}
-
-function parseThreads(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 256) {
-    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--threads must be a whole number from 1 to 256, but it is '${text}'.`, hint: 'See `tsdbt run --help`.' });
-  }
-  return value;
 }
