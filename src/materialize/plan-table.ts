@@ -18,11 +18,7 @@ export function planTable(model: TableModel, existing: ExistingRelation, context
   const { schema, identifier } = model;
   const temp = `${identifier}${TEMP_SUFFIX}`;
   const backup = `${identifier}${BACKUP_SUFFIX}`;
-  const create: Statement = {
-    sql: `CREATE TABLE ${qualifiedName(schema, temp)}${onCluster(context)}\n${engineClause(model.config)}\nAS\n${model.sql}`,
-    purpose: 'build the new table under a temporary name',
-    ...querySettings(model.config.query_settings),
-  };
+  const build = buildStatements(model, temp, context);
   // Whichever way an earlier run was killed, what it left carries one of the suffixes: drop both first.
   const statements: Statement[] = [
     createDatabase(schema, context),
@@ -30,13 +26,13 @@ export function planTable(model: TableModel, existing: ExistingRelation, context
     dropTable(schema, backup, context, 'drop a backup table left by an earlier run'),
   ];
   if (existing === undefined) {
-    statements.push(create, renameTables(schema, [[temp, identifier]], context, 'publish the new table'));
+    statements.push(...build, renameTables(schema, [[temp, identifier]], context, 'publish the new table'));
   } else if (existing === 'table' && canExchange(schema, context)) {
-    statements.push(create, exchangeTables(schema, temp, identifier, context), dropTable(schema, temp, context, 'drop the previous table'));
+    statements.push(...build, exchangeTables(schema, temp, identifier, context), dropTable(schema, temp, context, 'drop the previous table'));
   } else {
     // No EXCHANGE (old server) or the name holds a view: one RENAME statement moves both names at once.
     statements.push(
-      create,
+      ...build,
       renameTables(schema, [[identifier, backup], [temp, identifier]], context, 'swap in the new table'),
       dropTable(schema, backup, context, 'drop the previous relation'),
     );
@@ -44,6 +40,29 @@ export function planTable(model: TableModel, existing: ExistingRelation, context
   return { statements, cleanup: [dropTable(schema, temp, context, 'remove the temporary table after a failure')] };
 }
 
+
+/**
+ * The statements that build the new table under its temporary name. Recent servers run a
+ * `CREATE TABLE … AS SELECT` through a hidden `_tmp_replace_*` table of their own, which a killed
+ * process leaves behind under a name tsdbt cannot know. So the table is created empty (instantly),
+ * then filled with an INSERT: a kill mid-build leaves only `<name>__tsdbt_tmp`, which the next run
+ * drops. Old servers (no EXCHANGE, no hidden table) and clusters (where `ON CLUSTER` fills every
+ * node) keep the single statement.
+ */
+function buildStatements(model: TableModel, temp: string, context: PlanContext): Statement[] {
+  const name = qualifiedName(model.schema, temp);
+  const settings = querySettings(model.config.query_settings);
+  const engine = engineClause(model.config);
+  if (!context.exchangeTables || context.cluster !== undefined) {
+    return [{ sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${model.sql}`, purpose: 'build the new table under a temporary name', ...settings }];
+  }
+  // The model's SQL as a subquery: a trailing `;` would end the statement early; a trailing `-- comment` ends at the newline.
+  const select = `SELECT * FROM (\n${model.sql.trim().replace(/(\s*;)+$/, '')}\n)`;
+  return [
+    { sql: `CREATE TABLE ${name}\n${engine}\nAS\n${select} LIMIT 0`, purpose: 'create the new table, empty, under a temporary name', ...settings },
+    { sql: `INSERT INTO ${name}\n${select}`, purpose: 'fill the new table', ...settings },
+  ];
+}
 
 export function querySettings(value: unknown): { settings?: Record<string, string | number | boolean> } {
   if (typeof value !== 'object' || value === null || Object.keys(value).length === 0) return {};
