@@ -28,6 +28,8 @@ export interface RunNodesOptions {
   executors?: Partial<Record<ResourceType, NodeExecutor>>;
   /** `--fail-fast`: after the first failure start nothing more (nodes in flight finish; the rest are skipped). */
   failFast?: boolean;
+  /** Extra nodes a node must wait for besides its graph parents (`build`: the tests of what it reads). */
+  extraParents?: (id: string) => readonly string[];
 }
 
 /** Kept for callers that build only models. */
@@ -58,7 +60,7 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
   const stop = failFast === undefined ? options.signal : options.signal === undefined ? failFast.signal : AbortSignal.any([options.signal, failFast.signal]);
 
   await runDag(
-    [...selected].map((id) => ({ id, parents: parentsIn(project.graph, id).filter((parent) => selected.has(parent)) })),
+    [...selected].map((id) => ({ id, parents: [...new Set([...parentsIn(project.graph, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)) })),
     Math.max(1, options.threads),
     {
       run: async (id, slot) => {

@@ -1,0 +1,100 @@
+import { connect } from '../adapter/connect.js';
+import { buildManifest } from '../artifacts/manifest.js';
+import { buildRunResults } from '../artifacts/run-results.js';
+import { writeCompiledSql, writeJsonArtifact } from '../artifacts/write-artifacts.js';
+import type { Project } from '../compile/load-project.js';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import type { ResourceType } from '../graph/node.js';
+import { modelExecutor } from '../runner/build-model.js';
+import { runNodes } from '../runner/run-nodes.js';
+import type { RunSummary } from '../runner/results.js';
+import { seedExecutor } from '../runner/seed-executor.js';
+import { testExecutor } from '../runner/test-executor.js';
+import { testBlockers } from '../testing/test-edges.js';
+import { ensureSourcesLanded } from './commands/ingest-before-run.js';
+import { openProject, type ProjectOptions, type SelectOptions } from './common-options.js';
+import { ExitCode } from './exit-codes.js';
+import { interruptSignal } from './interrupt.js';
+import { compiledPathOf, printRunSummary, progressEvents, totals } from './node-report.js';
+import { selectIds } from './selection.js';
+import type { Terminal } from './terminal.js';
+
+export interface RunSelectedOptions extends ProjectOptions, SelectOptions {
+  threads?: string;
+  fullRefresh?: boolean;
+  storeFailures?: boolean;
+  skipIngest?: boolean;
+}
+
+/** What each of `seed`, `test` and `build` runs. */
+const COMMANDS = {
+  seed: { types: ['seed'], noun: 'seeds' },
+  test: { types: ['test'], noun: 'tests' },
+  build: { types: ['seed', 'model', 'test'], noun: 'seeds, models or tests' },
+} as const satisfies Record<string, { types: readonly ResourceType[]; noun: string }>;
+
+/**
+ * The body of `tsdbt seed`, `tsdbt test` and `tsdbt build`: select, run through the DAG
+ * scheduler with the executors for seeds, models and tests, write artifacts, report like dbt.
+ * Exit code 1 when anything errored or a test failed (warnings do not count).
+ */
+export async function runSelected(which: keyof typeof COMMANDS, options: RunSelectedOptions, terminal: Terminal): Promise<number> {
+  const started = Date.now();
+  const project = openProject(options, terminal);
+  const ids = selectIds(project, options, [...COMMANDS[which].types], terminal);
+  const threads = options.threads === undefined ? project.target.threads : threadCount(options.threads);
+  terminal.info(`Found ${inventory(project)}`);
+  if (ids.length === 0) {
+    terminal.warn(`Nothing to do: the selection matched no ${COMMANDS[which].noun}.`);
+    writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+    return ExitCode.OK;
+  }
+  const adapter = await connect(project.target, { projectDir: project.dir });
+  const interrupt = interruptSignal(terminal);
+  let summary: RunSummary;
+  try {
+    terminal.info(`Concurrency: ${threads} threads (target='${project.target.name}', ${adapter.description})`);
+    // Models and source tests read landing tables, which must exist even before any ingest.
+    if (which !== 'seed') await ensureSourcesLanded(project, adapter, terminal, interrupt.signal, which === 'build' && !options.skipIngest ? ids : []);
+    terminal.info('');
+    const blockers = which === 'build' ? testBlockers(project.graph, new Set(ids)) : undefined;
+    summary = await runNodes(project, adapter, {
+      ids,
+      threads,
+      fullRefresh: options.fullRefresh,
+      signal: interrupt.signal,
+      executors: { seed: seedExecutor, model: modelExecutor, test: testExecutor({ storeFailures: options.storeFailures }) },
+      extraParents: blockers === undefined ? undefined : (id) => blockers.get(id) ?? [],
+      onCompiled: (node, sql) => writeCompiledSql(project, compiledPathOf(node), sql),
+      events: progressEvents(terminal),
+    });
+  } finally {
+    interrupt.dispose();
+    await adapter.close();
+  }
+  writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+  writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, { which, select: options.select ?? [], exclude: options.exclude ?? [] }));
+  printRunSummary(project, summary, ids, terminal, (Date.now() - started) / 1000);
+  if (summary.interrupted) return ExitCode.INTERRUPTED;
+  return totals(summary.results).error > 0 ? ExitCode.FAILURE : ExitCode.OK;
+}
+
+/** `5 models, 3 seeds, 20 data tests, 1 source, 12 macros`. */
+function inventory(project: Project): string {
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return [
+    count(project.models.size, 'model'),
+    count(project.seeds.size, 'seed'),
+    count(project.tests.size, 'data test'),
+    count(project.sources.size, 'source'),
+    count(project.engine.macroNames().length, 'macro'),
+  ].join(', ');
+}
+
+function threadCount(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--threads must be a whole number from 1 to 256, but it is '${text}'.`, hint: 'For example: --threads 4.' });
+  }
+  return value;
+}

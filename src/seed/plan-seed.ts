@@ -1,0 +1,94 @@
+import { qualifiedName, quoteIdentifier } from '../adapter/sql-literals.js';
+import type { ColumnInfo } from '../adapter/types.js';
+import { ErrorCodes, TsdbtError } from '../errors.js';
+import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, onCluster, renameTables, type TableEngineConfig } from '../materialize/ddl.js';
+import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type PlanContext, type Statement } from '../materialize/plan.js';
+import type { SeedColumn } from './seed-table.js';
+
+export interface SeedTarget {
+  name: string;
+  schema: string;
+  identifier: string;
+  columns: readonly SeedColumn[];
+  config: TableEngineConfig;
+}
+
+export interface ExistingSeed {
+  kind: ExistingRelation;
+  /** Columns of the existing table (read only when it is a table and this is not a full refresh). */
+  columns?: readonly ColumnInfo[];
+}
+
+/** A seed load: statements before the rows go in, the table they go into, statements after. */
+export interface SeedPlan {
+  prepare: Statement[];
+  /** Where the rows are inserted: a temporary table, swapped in by `publish`. */
+  load: { schema: string; table: string };
+  publish: Statement[];
+  /** Run (best effort) when something fails, so no temporary table is left behind. */
+  cleanup: Statement[];
+}
+
+/**
+ * Rows are loaded into a temporary table that is then swapped in, so readers see the old
+ * seed until the new one is complete. As in dbt, an existing table keeps its definition
+ * (engine, settings) unless --full-refresh; if the CSV's columns changed, that is an error
+ * that asks for --full-refresh rather than a half-understood insert failure.
+ */
+export function planSeed(seed: SeedTarget, existing: ExistingSeed, context: PlanContext, fullRefresh: boolean): SeedPlan {
+  const { schema, identifier } = seed;
+  const temp = `${identifier}${TEMP_SUFFIX}`;
+  const backup = `${identifier}${BACKUP_SUFFIX}`;
+  const keep = existing.kind === 'table' && !fullRefresh;
+  if (keep && existing.columns !== undefined) checkSameColumns(seed, existing.columns);
+  const create: Statement = keep
+    ? { sql: `CREATE TABLE ${qualifiedName(schema, temp)}${onCluster(context)} AS ${qualifiedName(schema, identifier)}`, purpose: 'create an empty copy of the seed table' }
+    : {
+        sql: `CREATE TABLE ${qualifiedName(schema, temp)}${onCluster(context)}\n(\n${seed.columns.map((column) => `    ${quoteIdentifier(column.name)} ${column.type}`).join(',\n')}\n)\n${engineClause(seed.config)}`,
+        purpose: 'create the seed table under a temporary name',
+      };
+  const prepare = [
+    createDatabase(schema, context),
+    dropTable(schema, temp, context, 'drop a temporary table left by an earlier run'),
+    dropTable(schema, backup, context, 'drop a backup table left by an earlier run'),
+    create,
+  ];
+  let publish: Statement[];
+  if (existing.kind === undefined) {
+    publish = [renameTables(schema, [[temp, identifier]], context, 'publish the seed table')];
+  } else if (existing.kind === 'table' && canExchange(schema, context)) {
+    publish = [exchangeTables(schema, temp, identifier, context), dropTable(schema, temp, context, 'drop the previous seed table')];
+  } else {
+    publish = [
+      renameTables(schema, [[identifier, backup], [temp, identifier]], context, 'swap in the seed table'),
+      dropTable(schema, backup, context, 'drop the previous relation'),
+    ];
+  }
+  return { prepare, load: { schema, table: temp }, publish, cleanup: [dropTable(schema, temp, context, 'remove the temporary table after a failure')] };
+}
+
+function checkSameColumns(seed: SeedTarget, existing: readonly ColumnInfo[]): void {
+  const before = existing.map((column) => column.name);
+  const after = seed.columns.map((column) => column.name);
+  const changed: string[] = [];
+  if (before.join('\u0000') !== after.join('\u0000')) {
+    const added = after.filter((name) => !before.includes(name));
+    const removed = before.filter((name) => !after.includes(name));
+    if (added.length > 0) changed.push(`new column${added.length > 1 ? 's' : ''} ${added.join(', ')}`);
+    if (removed.length > 0) changed.push(`no more ${removed.join(', ')}`);
+    if (added.length === 0 && removed.length === 0) changed.push('columns in another order');
+  } else {
+    seed.columns.forEach((column, index) => {
+      const old = existing[index]!.type;
+      // column_types are not compared: ClickHouse may spell an alias (INT, TEXT) its own way.
+      const same = column.kind === 'override' || old === column.type;
+      if (!same) changed.push(`${column.name} is now ${column.type} (was ${old})`);
+    });
+  }
+  if (changed.length === 0) return;
+  throw new TsdbtError({
+    code: ErrorCodes.SEED_INVALID,
+    message: `Seed '${seed.name}' no longer matches the table ${qualifiedName(seed.schema, seed.identifier)}: ${changed.join('; ')}.`,
+    hint: `Run \`tsdbt seed --full-refresh --select ${seed.name}\` to rebuild the table from the CSV.`,
+  });
+}
