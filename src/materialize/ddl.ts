@@ -49,6 +49,34 @@ export function renameTables(database: string, pairs: [string, string][], contex
   return { sql: `RENAME TABLE ${list}${onCluster(context)}`, purpose };
 }
 
+/**
+ * Puts table `temp` in place of `name`, which holds `existing`: a RENAME when the name is free,
+ * EXCHANGE TABLES where the database allows it, else one double RENAME through `backup`
+ * (dropped before, in case a killed run left it, and after). Readers never see the name missing.
+ */
+export function swapIntoPlace(
+  database: string,
+  names: { temp: string; name: string; backup: string },
+  existing: 'table' | 'view' | 'other' | undefined,
+  context: PlanContext,
+): Statement[] {
+  const { temp, name, backup } = names;
+  if (existing === undefined) return [renameTables(database, [[temp, name]], context, `publish ${name}`)];
+  if (existing === 'table' && canExchange(database, context)) {
+    return [exchangeTables(database, temp, name, context), dropTable(database, temp, context, `drop the previous ${name}`)];
+  }
+  return [
+    dropTable(database, backup, context, 'drop a backup left by an earlier run'),
+    renameTables(database, [[name, backup], [temp, name]], context, `swap in the new ${name}`),
+    dropTable(database, backup, context, `drop the previous ${name}`),
+  ];
+}
+
+/** `ReplicatedMergeTree(…)`, `ReplicatedReplacingMergeTree`…: tables whose replicas copy each other's rows. */
+export function isReplicatedEngine(engine: unknown): boolean {
+  return typeof engine === 'string' && /^\s*Replicated\w*MergeTree\b/.test(engine);
+}
+
 export interface TableEngineConfig {
   engine?: unknown;
   order_by?: unknown;

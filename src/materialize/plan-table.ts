@@ -1,5 +1,5 @@
 import { qualifiedName } from '../adapter/sql-literals.js';
-import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, onCluster, renameTables, type TableEngineConfig } from './ddl.js';
+import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, isReplicatedEngine, onCluster, renameTables, type TableEngineConfig } from './ddl.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type Statement } from './plan.js';
 
 export interface TableModel {
@@ -47,19 +47,22 @@ export function planTable(model: TableModel, existing: ExistingRelation, context
  * process leaves behind under a name tsdbt cannot know. So the table is created empty (instantly),
  * then filled with an INSERT: a kill mid-build leaves only `<name>__tsdbt_tmp`, which the next run
  * drops. Old servers (no EXCHANGE, no hidden table) and clusters (where `ON CLUSTER` fills every
- * node) keep the single statement.
+ * node) keep the single statement, except for Replicated engines on a cluster (filled once).
  */
 function buildStatements(model: TableModel, temp: string, context: PlanContext): Statement[] {
   const name = qualifiedName(model.schema, temp);
   const settings = querySettings(model.config.query_settings);
   const engine = engineClause(model.config);
-  if (!context.exchangeTables || context.cluster !== undefined) {
+  // On a cluster, a Replicated engine is filled once (replication copies the rows): ON CLUSTER … AS SELECT
+  // would make every replica insert the same rows again.
+  const fillOnce = context.cluster !== undefined ? isReplicatedEngine(model.config.engine) : context.exchangeTables;
+  if (!fillOnce) {
     return [{ sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${model.sql}`, purpose: 'build the new table under a temporary name', ...settings }];
   }
   // The model's SQL as a subquery: a trailing `;` would end the statement early; a trailing `-- comment` ends at the newline.
   const select = `SELECT * FROM (\n${model.sql.trim().replace(/(\s*;)+$/, '')}\n)`;
   return [
-    { sql: `CREATE TABLE ${name}\n${engine}\nAS\n${select} LIMIT 0`, purpose: 'create the new table, empty, under a temporary name', ...settings },
+    { sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${select} LIMIT 0`, purpose: 'create the new table, empty, under a temporary name', ...settings },
     { sql: `INSERT INTO ${name}\n${select}`, purpose: 'fill the new table', ...settings },
   ];
 }
