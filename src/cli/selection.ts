@@ -28,7 +28,9 @@ export function selectIds(project: Project, options: SelectOptions, resourceType
   return resolveSelection(project, options, resourceTypes, terminal).ids;
 }
 
-export function resolveSelection(project: Project, options: SelectOptions, resourceTypes: ResourceType[], terminal: Terminal): Selection {
+export function resolveSelection(project: Project, options: SelectOptions & DeferOptions, resourceTypes: ResourceType[], terminal: Terminal): Selection {
+  // Checked before anything connects or builds.
+  if (options.defer === true && options.state === undefined) throw deferNeedsState();
   const state = options.state === undefined ? undefined : readState(options.state);
   const comparison = state === undefined ? undefined : compareManifests(buildManifest(project) as unknown as ManifestLike, state.manifest);
   if (options.ids !== undefined) {
@@ -85,13 +87,7 @@ export async function applyDefer(project: Project, selection: Selection, options
     if (options.favorState === true) terminal.warn('--favor-state has no effect without --defer.');
     return 0;
   }
-  if (selection.state === undefined) {
-    throw new TsdbtError({
-      code: ErrorCodes.USAGE,
-      message: '--defer needs --state: the folder with the manifest.json of the environment to read unselected parents from.',
-      hint: 'For example: tsdbt run --select state:modified+ --defer --state prod-artifacts',
-    });
-  }
+  if (selection.state === undefined) throw deferNeedsState();
   const selected = new Set(selection.ids);
   const candidates = new Map<string, DeferCandidate>();
   for (const id of selected) {
@@ -117,4 +113,12 @@ export async function applyDefer(project: Project, selection: Selection, options
   if (deferTo.size > 0) terminal.info(`Deferring ${deferTo.size} unselected parent${deferTo.size === 1 ? '' : 's'} to the relations in ${selection.state.dir}/manifest.json.`);
   for (const [id, relation] of deferTo) terminal.detail(`defer ${id} -> ${relation.schema}.${relation.identifier}`);
   return deferTo.size;
+}
+
+function deferNeedsState(): TsdbtError {
+  return new TsdbtError({
+    code: ErrorCodes.USAGE,
+    message: '--defer needs --state: the folder with the manifest.json of the environment to read unselected parents from.',
+    hint: 'For example: tsdbt run --select state:modified+ --defer --state prod-artifacts',
+  });
 }
