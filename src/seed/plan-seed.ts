@@ -1,6 +1,5 @@
 import { qualifiedName, quoteIdentifier } from '../adapter/sql-literals.js';
 import type { ColumnInfo } from '../adapter/types.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
 import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, onCluster, renameTables, type TableEngineConfig } from '../materialize/ddl.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type PlanContext, type Statement } from '../materialize/plan.js';
 import type { SeedColumn } from './seed-table.js';
@@ -32,15 +31,15 @@ export interface SeedPlan {
 /**
  * Rows are loaded into a temporary table that is then swapped in, so readers see the old
  * seed until the new one is complete. As in dbt, an existing table keeps its definition
- * (engine, settings) unless --full-refresh; if the CSV's columns changed, that is an error
- * that asks for --full-refresh rather than a half-understood insert failure.
+ * (engine, settings) unless --full-refresh. When the CSV's columns changed (a new column, a
+ * type that became Nullable because a cell was emptied) the table is rebuilt from the CSV,
+ * where dbt would fail the insert and ask for --full-refresh.
  */
 export function planSeed(seed: SeedTarget, existing: ExistingSeed, context: PlanContext, fullRefresh: boolean): SeedPlan {
   const { schema, identifier } = seed;
   const temp = `${identifier}${TEMP_SUFFIX}`;
   const backup = `${identifier}${BACKUP_SUFFIX}`;
-  const keep = existing.kind === 'table' && !fullRefresh;
-  if (keep && existing.columns !== undefined) checkSameColumns(seed, existing.columns);
+  const keep = existing.kind === 'table' && !fullRefresh && existing.columns !== undefined && sameColumns(seed, existing.columns);
   const create: Statement = keep
     ? { sql: `CREATE TABLE ${qualifiedName(schema, temp)}${onCluster(context)} AS ${qualifiedName(schema, identifier)}`, purpose: 'create an empty copy of the seed table' }
     : {
@@ -67,28 +66,10 @@ export function planSeed(seed: SeedTarget, existing: ExistingSeed, context: Plan
   return { prepare, load: { schema, table: temp }, publish, cleanup: [dropTable(schema, temp, context, 'remove the temporary table after a failure')] };
 }
 
-function checkSameColumns(seed: SeedTarget, existing: readonly ColumnInfo[]): void {
-  const before = existing.map((column) => column.name);
-  const after = seed.columns.map((column) => column.name);
-  const changed: string[] = [];
-  if (before.join('\u0000') !== after.join('\u0000')) {
-    const added = after.filter((name) => !before.includes(name));
-    const removed = before.filter((name) => !after.includes(name));
-    if (added.length > 0) changed.push(`new column${added.length > 1 ? 's' : ''} ${added.join(', ')}`);
-    if (removed.length > 0) changed.push(`no more ${removed.join(', ')}`);
-    if (added.length === 0 && removed.length === 0) changed.push('columns in another order');
-  } else {
-    seed.columns.forEach((column, index) => {
-      const old = existing[index]!.type;
-      // column_types are not compared: ClickHouse may spell an alias (INT, TEXT) its own way.
-      const same = column.kind === 'override' || old === column.type;
-      if (!same) changed.push(`${column.name} is now ${column.type} (was ${old})`);
-    });
-  }
-  if (changed.length === 0) return;
-  throw new TsdbtError({
-    code: ErrorCodes.SEED_INVALID,
-    message: `Seed '${seed.name}' no longer matches the table ${qualifiedName(seed.schema, seed.identifier)}: ${changed.join('; ')}.`,
-    hint: `Run \`tsdbt seed --full-refresh --select ${seed.name}\` to rebuild the table from the CSV.`,
-  });
+/** Same column names in the same order, and the same types (column_types are not compared: ClickHouse may spell an alias its own way). */
+function sameColumns(seed: SeedTarget, existing: readonly ColumnInfo[]): boolean {
+  return (
+    existing.length === seed.columns.length &&
+    seed.columns.every((column, index) => existing[index]!.name === column.name && (column.kind === 'override' || existing[index]!.type === column.type))
+  );
 }

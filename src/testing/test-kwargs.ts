@@ -3,6 +3,7 @@ import type { Scope, TemplateEngine } from '../template/template-engine.js';
 
 /** Strings dbt evaluates as Jinja expressions in test arguments: `to: ref('customers')`. */
 const LOOKS_LIKE_CALL = /^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$/s;
+const SINGLE_EXPRESSION = /^\s*\{\{((?:(?!\}\}).)*)\}\}\s*$/s;
 
 /**
  * Evaluates a generic test's arguments as dbt does: `ref('x')`, `source('a', 'b')`, `var('v')`
@@ -22,6 +23,9 @@ export function renderTestKwargs(engine: TemplateEngine, scope: Scope, kwargs: R
 function renderValue(engine: TemplateEngine, scope: Scope, value: unknown, file: string): unknown {
   if (typeof value === 'string') {
     if (LOOKS_LIKE_CALL.test(value)) return evaluate(engine, scope, value, file);
+    // A value that is one `{{ expression }}` keeps the expression's type (dbt renders natively): a list stays a list.
+    const single = SINGLE_EXPRESSION.exec(value);
+    if (single) return evaluate(engine, scope, single[1]!, file);
     return /\{[{%]/.test(value) ? engine.renderString(value, scope, file) : value;
   }
   if (Array.isArray(value)) return value.map((item) => renderValue(engine, scope, item, file));

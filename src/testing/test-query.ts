@@ -51,5 +51,5 @@ function truthy(value: unknown): boolean {
 }
 
 function stripTrailingSemicolons(sql: string): string {
-  return sql.trim().replace(/(;\s*)+$/, '');
+  return sql.trim().replace(/(;\s*)+$/, '').trimEnd();
 }
