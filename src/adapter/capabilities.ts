@@ -8,6 +8,7 @@ export const modernCapabilities: Capabilities = {
   jsonExtract: true,
   lightweightDelete: true,
   dateTime64: true,
+  alterViewQuery: true,
 };
 
 /**
@@ -26,6 +27,8 @@ export function capabilitiesForVersion(version: string): Capabilities {
     jsonExtract: atLeast(19, 1),
     lightweightDelete: atLeast(23, 3),
     dateTime64: atLeast(20, 1),
+    // ALTER TABLE mv MODIFY QUERY left "experimental" (no setting needed) in 23.11.
+    alterViewQuery: atLeast(23, 11),
   };
 }
 

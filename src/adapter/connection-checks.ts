@@ -24,6 +24,7 @@ export const FEATURES: Record<keyof Capabilities, { name: string; since: string;
   jsonExtract: { name: 'JSONExtract* functions', since: '19.1', without: "models must use visitParamExtract* (macros can ask adapter.supports('json_extract'))" },
   lightweightDelete: { name: 'lightweight DELETE', since: '23.3', without: 'deletes run as ALTER TABLE … DELETE mutations' },
   dateTime64: { name: 'DateTime64', since: '20.1', without: 'columns of that type cannot be created; DateTime (seconds) is used where tsdbt picks the type' },
+  alterViewQuery: { name: 'ALTER TABLE … MODIFY QUERY', since: '23.11', without: "a materialized view's SELECT is changed by dropping and creating the view again (rows inserted in between are not captured)" },
 };
 
 /** One warning line per feature the server lacks, naming it and what happens instead. */

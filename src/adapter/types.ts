@@ -13,6 +13,8 @@ export interface Capabilities {
   readonly lightweightDelete: boolean;
   /** The `DateTime64(precision, tz)` type (20.1+). Otherwise only second-precision `DateTime`. */
   readonly dateTime64: boolean;
+  /** `ALTER TABLE mv MODIFY QUERY` on materialized views, without the experimental setting (23.11+). Otherwise the view is recreated. */
+  readonly alterViewQuery: boolean;
 }
 
 export type QueryParams = Record<string, unknown>;

@@ -66,6 +66,7 @@ describe.skipIf(skipServerTests)(suite('server adapter: transport, DDL and intro
         jsonExtract: false,
         lightweightDelete: false,
         dateTime64: false,
+        alterViewQuery: false,
       });
     }
   });
