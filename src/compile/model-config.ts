@@ -1,12 +1,20 @@
 import { ErrorCodes, TsdbtError } from '../errors.js';
 import { didYouMean } from '../config/value-checks.js';
+import { dictionarySettings, incrementalSettings, materializedViewSettings, type Problem } from '../materialize/model-settings.js';
 
 /** Materializations tsdbt can build. Adding one means adding a plan in src/materialize. */
-export const MATERIALIZATIONS = ['view', 'table'] as const;
+export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'materialized_view', 'ephemeral', 'dictionary'] as const;
 export type Materialization = (typeof MATERIALIZATIONS)[number];
 
 /** Materializations dbt projects use that tsdbt doesn't build yet; named so the error can say so. */
-const KNOWN_ELSEWHERE = ['incremental', 'ephemeral', 'materialized_view', 'dictionary', 'distributed_table', 'snapshot', 'seed', 'test'];
+const KNOWN_ELSEWHERE = ['distributed_table', 'distributed_incremental', 'snapshot', 'seed', 'test'];
+
+/** The checks of each materialization's own configs (problems, without file and line). */
+const MATERIALIZATION_CHECKS: Partial<Record<Materialization, (config: Record<string, unknown>) => { problems: Problem[] }>> = {
+  incremental: incrementalSettings,
+  materialized_view: materializedViewSettings,
+  dictionary: dictionarySettings,
+};
 
 /** Checks the resolved config of a model; returns errors rather than throwing. */
 export function checkModelConfig(config: Record<string, unknown>, file: string, line: number | undefined): TsdbtError[] {
@@ -26,6 +34,10 @@ export function checkModelConfig(config: Record<string, unknown>, file: string, 
         hint: `Use one of: ${MATERIALIZATIONS.join(', ')}.`,
       }),
     );
+  }
+  const check = MATERIALIZATION_CHECKS[materialized as Materialization];
+  for (const problem of check?.(config).problems ?? []) {
+    errors.push(new TsdbtError({ code: ErrorCodes.MODEL_CONFIG_INVALID, message: problem.message, file, line, hint: problem.hint }));
   }
   for (const key of ['engine', 'order_by', 'partition_by', 'primary_key', 'ttl']) {
     const value = config[key];

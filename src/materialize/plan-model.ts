@@ -1,16 +1,61 @@
 import type { ModelNode } from '../compile/nodes.js';
 import type { ExistingRelation, Plan, PlanContext } from './plan.js';
+import { planDictionary } from './plan-dictionary.js';
+import { planIncremental } from './plan-incremental.js';
+import { planMaterializedView } from './plan-materialized-view.js';
 import { planTable } from './plan-table.js';
 import { planView } from './plan-view.js';
+import type { Column } from './schema-change.js';
+
+/**
+ * What the database holds for a model, read before planning. Only `existing` is needed for views
+ * and tables; the rest is read for the materializations that use it (see `stateNeeds`).
+ */
+export interface ModelState {
+  existing: ExistingRelation;
+  /** --full-refresh applies to this model. */
+  fullRefresh: boolean;
+  /** materialized_view: what holds `<name>_mv`. */
+  existingView?: ExistingRelation;
+  /** incremental and materialized_view runs on an existing table: its columns. */
+  tableColumns?: readonly Column[];
+  /** Columns the model's SELECT returns (incremental runs, materialized views, dictionaries). */
+  queryColumns?: readonly Column[];
+}
+
+/** Which reads `ModelState` needs beyond `existing`, so the runner asks the database only for those. */
+export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
+  const onTable = existing === 'table' && !fullRefresh;
+  switch (node.config.materialized) {
+    case 'incremental':
+      return { view: false, tableColumns: onTable, queryColumns: onTable };
+    case 'materialized_view':
+      return { view: true, tableColumns: onTable, queryColumns: onTable };
+    case 'dictionary':
+      return { view: false, tableColumns: false, queryColumns: node.config.fields === undefined };
+    default:
+      return { view: false, tableColumns: false, queryColumns: false };
+  }
+}
 
 /** The plan for one compiled model, chosen by its materialization. */
-export function planModel(node: ModelNode, sql: string, existing: ExistingRelation, context: PlanContext): Plan {
-  const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config };
+export function planModel(node: ModelNode, sql: string, state: ModelState, context: PlanContext): Plan {
+  const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name };
+  const full = { existing: state.existing, fullRefresh: state.fullRefresh, tableColumns: state.tableColumns ?? [], queryColumns: state.queryColumns ?? [] };
   switch (node.config.materialized) {
     case 'table':
-      return planTable(model, existing, context);
+      return planTable(model, state.existing, context);
     case 'view':
-      return planView(model, existing, context);
+      return planView(model, state.existing, context);
+    case 'incremental':
+      return planIncremental(model, full, context);
+    case 'materialized_view':
+      return planMaterializedView(model, { ...full, existingView: state.existingView }, context);
+    case 'dictionary':
+      return planDictionary(model, full, context);
+    case 'ephemeral':
+      // Inlined into the models that ref it; nothing to build.
+      return { statements: [], cleanup: [] };
     default:
       // checkModelConfig rejects other materializations at parse time.
       throw new Error(`No plan for materialization ${String(node.config.materialized)}`);

@@ -49,7 +49,7 @@ export function planTable(model: TableModel, existing: ExistingRelation, context
  * drops. Old servers (no EXCHANGE, no hidden table) and clusters (where `ON CLUSTER` fills every
  * node) keep the single statement, except for Replicated engines on a cluster (filled once).
  */
-function buildStatements(model: TableModel, temp: string, context: PlanContext): Statement[] {
+export function buildStatements(model: TableModel, temp: string, context: PlanContext): Statement[] {
   const name = qualifiedName(model.schema, temp);
   const settings = querySettings(model.config.query_settings);
   const engine = engineClause(model.config);

@@ -12,6 +12,17 @@ export interface Plan {
   statements: Statement[];
   /** Run (best effort) when a statement fails, so no temporary relation is left behind. */
   cleanup: Statement[];
+  /**
+   * Set when the plan must read what its statements built before it can go on (insert_overwrite
+   * reads the partitions it staged): run `statements`, then `read`, then `plan(rows)`.
+   */
+  next?: PlanContinuation;
+}
+
+/** The second half of a plan, planned (still without I/O) from the rows of a read-only query. */
+export interface PlanContinuation {
+  read: { sql: string; purpose: string; params?: Record<string, unknown> };
+  plan(rows: readonly Record<string, unknown>[]): Plan;
 }
 
 /** What exists in the database right now under the node's name, as seen before planning. */
@@ -29,6 +40,10 @@ export interface PlanContext {
    * EXCHANGE TABLES needs an Atomic database even on servers that have it; see `canExchange` in ddl.ts.
    */
   databaseEngines?: ReadonlyMap<string, string>;
+  /** Lightweight `DELETE FROM` (23.3+); otherwise a synchronous `ALTER TABLE … DELETE` mutation. Default true. */
+  lightweightDelete?: boolean;
+  /** `ALTER TABLE mv MODIFY QUERY` on materialized views (23.11+); otherwise the view is recreated. Default true. */
+  alterViewQuery?: boolean;
 }
 
 /** Suffixes of the relations tsdbt builds beside a model; anything carrying one is tsdbt's to drop. */

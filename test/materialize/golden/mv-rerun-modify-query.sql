@@ -1,0 +1,5 @@
+-- 1. update the materialized view's SELECT in place
+ALTER TABLE `astro`.`crew_mv`
+MODIFY QUERY
+select id, craft, name, seen_at
+from `astro`.`crew_events`;
