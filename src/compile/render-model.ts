@@ -5,22 +5,43 @@ import type { ModelNode, SeedNode } from './nodes.js';
 import { configFunction, nodeContext, relationOf, type ContextNode } from './scopes.js';
 import { splitArgs } from '../template/call-args.js';
 import { runtimeRelation } from './runtime-relation.js';
+import { EphemeralCtes } from './ephemeral.js';
+import { statementFunctions, type QueryTable } from './query-results.js';
 
 export interface RuntimeFlags {
   /** The model's relation already exists as a table and --full-refresh was not given. */
   isIncremental?: boolean;
   fullRefresh?: boolean;
-  /** Runs a query while rendering (`run_query`); undefined at compile time without a connection. */
-  runQuery?: (sql: string) => unknown;
+  /**
+   * Runs a query while rendering (`run_query`, `statement`); undefined at compile time without a
+   * connection. Synchronous: see replay-render.ts for how the runner provides one.
+   */
+  runQuery?: (sql: string) => QueryTable;
 }
 
-/** Renders a model's SQL with real relation names (dbt's compile/execute phase). */
+/**
+ * Renders a model's SQL with real relation names (dbt's compile/execute phase). Ephemeral models
+ * it refs are rendered too and put in front as CTEs (`WITH __tsdbt__cte__name AS (…)`).
+ */
 export function renderModel(project: Project, node: ModelNode, flags: RuntimeFlags = {}): string {
   const template = project.engine.compile(node.originalFilePath, node.rawSql);
-  return template.render(runtimeScope(project, node, flags)).trim();
+  const ctes: EphemeralCtes = new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, ctes));
+  return ctes.inject(template.render(runtimeScope(project, node, flags, ctes)).trim());
 }
 
-export function runtimeScope(project: Project, node: ContextNode, flags: RuntimeFlags): Scope {
+function renderEphemeral(project: Project, node: ModelNode, flags: RuntimeFlags, ctes: EphemeralCtes): string {
+  // Its own is_incremental() is false: an ephemeral model has no table of its own.
+  const own = { ...flags, isIncremental: false };
+  return project.engine.compile(node.originalFilePath, node.rawSql).render(runtimeScope(project, node, own, ctes)).trim();
+}
+
+/**
+ * The names a node sees at run time. `ctes` collects the ephemeral models it refs; without one
+ * (tests, hooks) an ephemeral ref reads as a subquery `(…)` instead.
+ */
+export function runtimeScope(project: Project, node: ContextNode, flags: RuntimeFlags, ctes?: EphemeralCtes): Scope {
+  const inline: EphemeralCtes = ctes ?? new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, inline), true);
+  const statements = statementFunctions(flags.runQuery);
   const byName = new Map<string, ModelNode | SeedNode>();
   for (const seed of project.seeds.values()) byName.set(seed.name, seed);
   for (const model of project.models.values()) byName.set(model.name, model);
@@ -29,6 +50,7 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
       const { positional } = splitArgs(args);
       const name = String(positional[1] ?? positional[0]);
       const parent = byName.get(name);
+      if (parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral') return inline.ref(parent);
       // Parsing already proved every ref resolves; a miss here means a ref computed differently at run time.
       return parent ? runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, parent.resourceType === 'seed' ? 'table' : String(parent.config.materialized))) : relationOf({ schema: project.target.schema, identifier: name });
     },
@@ -44,7 +66,8 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
     execute: true,
     model: nodeContext(node),
     run_query: (sql: unknown) => (flags.runQuery ? flags.runQuery(String(sql)) : null),
-    load_result: () => null,
+    statement: statements.statement,
+    load_result: statements.load_result,
     graph: { nodes: {}, sources: {} },
   };
 }

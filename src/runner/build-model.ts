@@ -1,12 +1,26 @@
 import { qualifiedName } from '../adapter/sql-literals.js';
+import type { Adapter, ExecuteOptions } from '../adapter/types.js';
 import type { ModelNode, ProjectNode } from '../compile/nodes.js';
-import { renderModel } from '../compile/render-model.js';
-import { planModel } from '../materialize/plan-model.js';
+import { renderModel, runtimeScope, type RuntimeFlags } from '../compile/render-model.js';
+import { describeSelect } from '../materialize/ddl-data.js';
+import type { ExistingRelation, Plan, Statement } from '../materialize/plan.js';
+import { isIncrementalRun } from '../materialize/plan-incremental.js';
+import { MV_SUFFIX } from '../materialize/plan-materialized-view.js';
+import { planModel, stateNeeds, type ModelState } from '../materialize/plan-model.js';
+import { querySettings } from '../materialize/plan-table.js';
+import type { Column } from '../materialize/schema-change.js';
+import { hookTexts, runHooks } from './hooks.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
+import type { RelationCache } from './relation-cache.js';
 import type { NodeResult, TimingInfo } from './results.js';
+import { renderWithAdapter } from './template-queries.js';
 
-/** Builds models: render with run-time context, plan against what exists, run the plan, clean up on failure. */
+/**
+ * Builds models: render with run-time context (is_incremental, run_query), run the pre-hooks, read
+ * what the plan depends on, run the plan (cleaning up its temporary relations on failure), then
+ * the post-hooks.
+ */
 export const modelExecutor: NodeExecutor = {
   describe: (node) => {
     const model = node as ModelNode;
@@ -16,15 +30,27 @@ export const modelExecutor: NodeExecutor = {
   succeeded: (result) => result.status === 'success',
 };
 
+/** dbt's should_full_refresh(): the model's `full_refresh` config wins over the --full-refresh flag. */
+export function shouldFullRefresh(node: ModelNode, flag: boolean): boolean {
+  return typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : flag;
+}
+
 async function buildModel(node: ModelNode, context: ExecutionContext): Promise<NodeResult> {
   const { project, adapter, cache, now } = context;
+  const { schema, identifier } = node.relation;
   const timing: TimingInfo[] = [];
   const compileStart = now();
-  const relationName = qualifiedName(node.relation.schema, node.relation.identifier);
+  const relationName = qualifiedName(schema, identifier);
+  const fullRefresh = shouldFullRefresh(node, context.fullRefresh);
   let sql: string;
   let compiledPath: string | undefined;
+  let existing: ExistingRelation;
+  let flags: RuntimeFlags;
   try {
-    sql = renderModel(project, node, { fullRefresh: context.fullRefresh });
+    existing = node.config.materialized === 'ephemeral' ? undefined : await cache.existing(schema, identifier);
+    flags = { fullRefresh, isIncremental: node.config.materialized === 'incremental' && isIncrementalRun(existing, fullRefresh) };
+    const runtime = flags;
+    sql = await renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...runtime, runQuery }), { logger: project.logger, file: node.originalFilePath });
     node.compiledSql = sql;
     compiledPath = context.onCompiled?.(node as ProjectNode, sql);
   } catch (error) {
@@ -34,37 +60,59 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
 
   const executeStart = now();
   let current: string | undefined;
+  let statements = 0;
+  let rows: number | undefined;
+  let queryId: string | undefined;
+  const run = async (statement: Statement): Promise<void> => {
+    current = statement.sql;
+    context.events?.statement?.({ node, sql: statement.sql, purpose: statement.purpose });
+    // No abort signal: a statement in flight finishes when the run is interrupted.
+    const response = await adapter.execute(statement.sql, statement.settings === undefined ? {} : { settings: statement.settings });
+    statements += 1;
+    if (response.rowsWritten !== undefined) rows = response.rowsWritten;
+    queryId = response.queryId ?? queryId;
+  };
+  const hooks = (kind: 'pre_hook' | 'post_hook') =>
+    runHooks(hookTexts(node.config[kind]), {
+      kind,
+      owner: `model '${node.name}'`,
+      file: node.originalFilePath,
+      adapter,
+      project,
+      scope: (runQuery) => runtimeScope(project, node, { ...flags, runQuery }),
+      onStatement: (hookSql, purpose) => {
+        current = hookSql;
+        context.events?.statement?.({ node, sql: hookSql, purpose });
+      },
+    });
   try {
-    const existing = await cache.existing(node.relation.schema, node.relation.identifier);
-    const plan = planModel(node, sql, existing, context.planContext);
-    let rows: number | undefined;
-    let queryId: string | undefined;
-    try {
-      for (const statement of plan.statements) {
-        current = statement.sql;
-        context.events?.statement?.({ node, sql: statement.sql, purpose: statement.purpose });
-        const response = await adapter.execute(statement.sql, statement.settings === undefined ? {} : { settings: statement.settings });
-        if (response.rowsWritten !== undefined) rows = response.rowsWritten;
-        queryId = response.queryId ?? queryId;
-      }
-    } catch (error) {
-      for (const statement of plan.cleanup) {
-        context.events?.statement?.({ node, sql: statement.sql, purpose: statement.purpose });
-        await adapter.execute(statement.sql).catch(() => undefined);
-      }
-      cache.invalidate(node.relation.schema);
-      throw error;
+    statements += await hooks('pre_hook');
+    if (node.config.materialized !== 'ephemeral') {
+      const state = await readState(node, existing, fullRefresh, sql, context);
+      await runPlan(planModel(node, sql, state, context.planContext), run, {
+        read: async (read) => {
+          current = read.sql;
+          context.events?.statement?.({ node, sql: read.sql, purpose: read.purpose });
+          return adapter.query(read.sql, read.params === undefined ? {} : { params: read.params });
+        },
+        cleanup: async (statement) => {
+          context.events?.statement?.({ node, sql: statement.sql, purpose: statement.purpose });
+          await adapter.execute(statement.sql).catch(() => undefined);
+          cache.invalidate(schema);
+        },
+      });
+      await recordBuilt(cache, node);
     }
-    await cache.set(node.relation.schema, node.relation.identifier, node.config.materialized === 'view' ? 'view' : 'table');
+    statements += await hooks('post_hook');
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
     return {
       uniqueId: node.uniqueId,
       status: 'success',
-      message: 'OK',
+      message: node.config.materialized === 'ephemeral' ? 'EPHEMERAL (inlined into the models that ref it)' : 'OK',
       timing,
       executionTime: seconds(compileStart, now()),
       threadId: `Thread-${context.slot + 1}`,
-      adapterResponse: { ...(rows === undefined ? {} : { rows_affected: rows }), ...(queryId === undefined ? {} : { query_id: queryId }), statements: plan.statements.length },
+      adapterResponse: { ...(rows === undefined ? {} : { rows_affected: rows }), ...(queryId === undefined ? {} : { query_id: queryId }), statements },
       relationName,
       failures: undefined,
       compiledPath,
@@ -72,5 +120,64 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   } catch (error) {
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
     return { ...errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: current, compiledPath };
+  }
+}
+
+/**
+ * Runs a plan and its continuations (a plan may read what it built, then plan on). On failure the
+ * cleanup statements of every part that started run, best effort, and the error goes on.
+ */
+export async function runPlan(
+  first: Plan,
+  run: (statement: Statement) => Promise<void>,
+  io: { read(read: NonNullable<Plan['next']>['read']): Promise<Record<string, unknown>[]>; cleanup(statement: Statement): Promise<void> },
+): Promise<void> {
+  const cleanup = new Map<string, Statement>();
+  let plan: Plan | undefined = first;
+  try {
+    while (plan !== undefined) {
+      for (const statement of plan.cleanup) cleanup.set(statement.sql, statement);
+      for (const statement of plan.statements) await run(statement);
+      const next: Plan['next'] = plan.next;
+      plan = next === undefined ? undefined : next.plan(await io.read(next.read));
+    }
+  } catch (error) {
+    for (const statement of cleanup.values()) await io.cleanup(statement);
+    throw error;
+  }
+}
+
+/** Reads what the plan depends on beyond the relation's kind: columns, the materialized view's kind. */
+async function readState(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql: string, context: ExecutionContext): Promise<ModelState> {
+  const needs = stateNeeds(node, existing, fullRefresh);
+  const { schema, identifier } = node.relation;
+  return {
+    existing,
+    fullRefresh,
+    ...(needs.view ? { existingView: await context.cache.existing(schema, `${identifier}${MV_SUFFIX}`) } : {}),
+    ...(needs.tableColumns ? { tableColumns: await context.adapter.listColumns(schema, identifier) } : {}),
+    ...(needs.queryColumns ? { queryColumns: await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings) } : {}),
+  };
+}
+
+/** The columns a SELECT returns, without running it (`DESCRIBE TABLE (…)`, which 18.16 has too). */
+async function selectColumns(adapter: Adapter, sql: string, settings: ExecuteOptions['settings']): Promise<Column[]> {
+  const rows = await adapter.query<{ name: string; type: string }>(describeSelect(sql), settings === undefined ? {} : { settings });
+  return rows.map((row) => ({ name: row.name, type: row.type }));
+}
+
+/** Keeps the run's relation cache true to what the model now is. */
+async function recordBuilt(cache: RelationCache, node: ModelNode): Promise<void> {
+  const { schema, identifier } = node.relation;
+  switch (node.config.materialized) {
+    case 'view':
+      return cache.set(schema, identifier, 'view');
+    case 'dictionary':
+      return cache.set(schema, identifier, 'dictionary');
+    case 'materialized_view':
+      await cache.set(schema, `${identifier}${MV_SUFFIX}`, 'materialized_view');
+      return cache.set(schema, identifier, 'table');
+    default:
+      return cache.set(schema, identifier, 'table');
   }
 }

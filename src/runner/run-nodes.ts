@@ -45,7 +45,8 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
   const executors: Partial<Record<ResourceType, NodeExecutor>> = { model: modelExecutor, ...options.executors };
   const selected = new Set(options.ids.filter((id) => {
     const node = project.nodes.get(id);
-    return node !== undefined && executors[node.resourceType] !== undefined;
+    // Ephemeral models are not built: they are inlined into the models that ref them.
+    return node !== undefined && executors[node.resourceType] !== undefined && node.config.materialized !== 'ephemeral';
   }));
   const cache = new RelationCache(adapter);
   bindAdapterCapabilities(project.engine, adapter.capabilities);
@@ -117,5 +118,7 @@ export function planContext(project: Project, adapter: Adapter): PlanContext {
     databaseEngine: target.type === 'clickhouse' ? target.databaseEngine : undefined,
     exchangeTables: adapter.capabilities.exchangeTables,
     createOrReplaceView: adapter.capabilities.createOrReplaceView,
+    lightweightDelete: adapter.capabilities.lightweightDelete,
+    alterViewQuery: adapter.capabilities.alterViewQuery,
   };
 }

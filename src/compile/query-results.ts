@@ -1,0 +1,70 @@
+import { splitArgs } from '../template/call-args.js';
+
+/**
+ * What `run_query()` returns in templates, shaped like dbt's agate table where templates touch it:
+ * iterable rows (`{% for row in table %}`), `table.rows`, `table[0][0]`, `row['craft']`,
+ * `table.columns[0].values()`, `table.column_names`.
+ */
+export type QueryRow = unknown[] & Record<string, unknown>;
+
+export interface QueryColumn {
+  name: string;
+  values(): unknown[];
+}
+
+export type QueryTable = QueryRow[] & {
+  rows: QueryRow[];
+  columns: QueryColumn[] & Record<string, QueryColumn>;
+  column_names: string[];
+};
+
+/** Builds a table from rows keyed by column name (JSONEachRow). A statement that returns nothing gives an empty table. */
+export function queryTable(records: readonly Record<string, unknown>[], columnNames: readonly string[] = Object.keys(records[0] ?? {})): QueryTable {
+  const rows = records.map((record) => named(columnNames.map((name) => record[name]), columnNames));
+  const columns = named(
+    columnNames.map((name) => ({ name, values: () => rows.map((row) => row[name]) })),
+    columnNames,
+  ) as QueryColumn[] & Record<string, QueryColumn>;
+  const table = [...rows] as QueryTable;
+  Object.defineProperties(table, {
+    rows: { value: rows, enumerable: false },
+    columns: { value: columns, enumerable: false },
+    column_names: { value: [...columnNames], enumerable: false },
+  });
+  return table;
+}
+
+/** An array whose items can also be read by name (`row['craft']`); names that clash with array members are left out. */
+function named<T>(items: T[], names: readonly string[]): T[] & Record<string, T> {
+  const out = [...items] as T[] & Record<string, T>;
+  names.forEach((name, index) => {
+    if (!(name in out)) Object.defineProperty(out, name, { value: items[index], enumerable: false });
+  });
+  return out;
+}
+
+/**
+ * dbt's `statement` call block and `load_result`, on top of a `run_query` function:
+ * `{% call statement('n', fetch_result=True) %}select …{% endcall %}` then `load_result('n')`.
+ * Results live as long as one render.
+ */
+export function statementFunctions(runQuery: ((sql: string) => QueryTable) | undefined): { statement: (...args: unknown[]) => string; load_result: (name: unknown) => unknown } {
+  const results = new Map<string, { response: { rows_affected: number }; data: unknown[][]; table: QueryTable | null }>();
+  return {
+    statement: (...args: unknown[]) => {
+      const { positional, keywords } = splitArgs(args);
+      const name = positional[0] ?? keywords.name;
+      const fetch = (positional[1] ?? keywords.fetch_result) === true;
+      const caller = keywords.caller;
+      const sql = typeof caller === 'function' ? String(caller()) : '';
+      // Without a connection (compile, parse) nothing runs and load_result() gives None, as in dbt when execute is false.
+      if (runQuery === undefined || sql.trim() === '') return '';
+      const table = runQuery(sql);
+      if (typeof name === 'string') {
+        results.set(name, { response: { rows_affected: table.length }, data: fetch ? table.rows.map((row) => [...row]) : [], table: fetch ? table : null });
+      }
+      return '';
+    },
+    load_result: (name: unknown) => results.get(String(name)) ?? null,
+  };
+}
