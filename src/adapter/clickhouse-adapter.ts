@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { inlineParams, qualifiedName, quoteString } from './sql-literals.js';
 import type { TranslateContext } from './translate-error.js';
-import { networkCode, translateError } from './translate-error.js';
+import { networkCode, redact, translateError } from './translate-error.js';
 import type {
   Adapter,
   AdapterResponse,
@@ -23,6 +23,8 @@ export interface ClickhouseAdapterOptions {
   retries?: number;
   /** First pause before a retry; it doubles each time. */
   retryDelayMs?: number;
+  /** Told before each retry (for the log): which retry, of how many, after what pause, and why. */
+  onRetry?: ((retry: { attempt: number; retries: number; delayMs: number; reason: string }) => void) | undefined;
   /** system.columns has `position` to order by (not on 18.16). Default true. */
   columnsHavePosition?: boolean;
   /** Who and where, for error messages (never the password). */
@@ -177,7 +179,9 @@ export class ClickhouseAdapter implements Adapter {
             ...this.options.errorContext,
           });
         }
-        await sleep(Math.min(baseDelay * 2 ** attempt, 2_000));
+        const delayMs = Math.min(baseDelay * 2 ** attempt, 2_000);
+        this.options.onRetry?.({ attempt: attempt + 1, retries, delayMs, reason: redact(networkCode((error ?? {}) as object) ?? String((error as Error | undefined)?.message ?? error).split('\n')[0]!, this.secrets) });
+        await sleep(delayMs);
       }
     }
   }

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ChdbTarget, ClickhouseTarget, Target } from '../config/target.js';
+import { withStatementLog } from '../report/logged-adapter.js';
+import type { Logger } from '../report/logger.js';
 import { secretsOf } from '../config/target.js';
 import type { ServerProbe } from './capabilities.js';
 import { capabilitiesForVersion, capabilitiesFromProbe, modernCapabilities, SERVER_PROBE_SQL } from './capabilities.js';
@@ -13,8 +15,10 @@ import type { Adapter } from './types.js';
  * Opens an adapter for a target. The client libraries (and chDB's ~250 MB engine) are
  * imported here, lazily, so commands that need no database never pay for them.
  */
-export async function connect(target: Target, options: { projectDir?: string } = {}): Promise<Adapter> {
-  return target.type === 'chdb' ? connectChdb(target, options.projectDir) : connectServer(target);
+export async function connect(target: Target, options: { projectDir?: string; logger?: Logger } = {}): Promise<Adapter> {
+  const adapter = target.type === 'chdb' ? await connectChdb(target, options.projectDir) : await connectServer(target, options.logger);
+  // With a logger (the CLI's), every statement and its timing goes to the log (debug level).
+  return options.logger === undefined ? adapter : withStatementLog(adapter, options.logger);
 }
 
 async function connectChdb(target: ChdbTarget, projectDir: string | undefined): Promise<Adapter> {
@@ -54,8 +58,8 @@ async function connectChdb(target: ChdbTarget, projectDir: string | undefined): 
   return adapter;
 }
 
-async function connectServer(target: ClickhouseTarget): Promise<Adapter> {
-  const base = await serverAdapter(target);
+async function connectServer(target: ClickhouseTarget, logger?: Logger): Promise<Adapter> {
+  const base = await serverAdapter(target, logger);
   try {
     const [probe = { version: '0.0', json_extract: 0, columns_position: 0 }] = await base.query<ServerProbe>(SERVER_PROBE_SQL);
     return base.withCapabilities(capabilitiesFromProbe(probe), { columnsHavePosition: Number(probe.columns_position) > 0 });
@@ -79,7 +83,7 @@ export async function pingServer(target: ClickhouseTarget): Promise<void> {
 }
 
 /** The server connection before the server has been asked anything (least capabilities assumed). */
-async function serverAdapter(target: ClickhouseTarget): Promise<ClickhouseAdapter> {
+async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise<ClickhouseAdapter> {
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
   const http_agent = createServerAgent({
     secure: target.secure,
@@ -116,6 +120,8 @@ async function serverAdapter(target: ClickhouseTarget): Promise<ClickhouseAdapte
     secrets: secretsOf(target),
     settings: target.settings,
     retries: target.retries,
+    onRetry: logger === undefined ? undefined : ({ attempt, retries, delayMs, reason }) =>
+      logger.log('warn', 'retry', `${server} did not take the request (${reason}); retry ${attempt} of ${retries} in ${delayMs} ms.`, { attempt, retries, delay_ms: delayMs, reason }),
     errorContext: { user: target.user, server, timeoutMs: target.requestTimeoutMs },
   });
 }

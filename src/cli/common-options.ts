@@ -104,8 +104,10 @@ export function openProject(options: ProjectOptions, terminal: Terminal): Projec
     profilesDir: options.profilesDir,
     target: options.target,
     vars: parseVars(options.vars),
+    logger: terminal.logger,
   });
-  terminal.secrets.push(...secretsOf(project.target));
+  // Redacts the profile's secrets, tags log lines with the invocation id, opens logs/tsdbt.log.
+  terminal.useProject(project, secretsOf(project.target));
   for (const warning of project.warnings) terminal.warn(warning);
   return project;
 }

@@ -1,53 +1,110 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ErrorCodes, isTsdbtError, TsdbtError } from '../errors.js';
-import { TSDBT_VERSION } from '../version.js';
-import { registerCompile } from './commands/compile.js';
-import { registerDebug } from './commands/debug.js';
-import { registerIngest } from './commands/ingest.js';
-import { registerLs } from './commands/ls.js';
-import { registerRetry } from './commands/retry.js';
-import { registerRun } from './commands/run.js';
-import { registerShow } from './commands/show.js';
+import { LogEvent } from '../report/log-record.js';
+import { TSDBT_VERSION, versionReport } from '../version.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { Terminal } from './terminal.js';
+import { outputSettingsFromArgv, Terminal } from './terminal.js';
+
+export type RegisterCommand = (program: Command, terminal: Terminal) => void;
+
+export interface LazyCommand {
+  name: string;
+  aliases?: string[];
+  /** The line `tsdbt --help` shows; the command's own `.description()` is shown by `tsdbt <name> --help`. */
+  summary: string;
+  load: () => Promise<RegisterCommand>;
+}
+
+/**
+ * Every command, imported only when it is the one being run (or asked for help), so that
+ * `tsdbt --version`, `tsdbt --help` and shell completion never load chDB, the ClickHouse client,
+ * nunjucks or the compiler. To add a command: one entry here (keep the static imports out).
+ */
+export const COMMANDS: readonly LazyCommand[] = [
+  { name: 'init', summary: 'create a new project: project.yml, profiles.yml, example models', load: async () => (await import('./commands/init.js')).registerInit },
+  { name: 'debug', summary: 'check versions, project and profile configuration, and the database connection', load: async () => (await import('./commands/debug.js')).registerDebug },
+  { name: 'compile', summary: 'render models to SQL in target/compiled', load: async () => (await import('./commands/compile.js')).registerCompile },
+  { name: 'run', summary: 'build the selected models in the database, in dependency order', load: async () => (await import('./commands/run.js')).registerRun },
+  { name: 'seed', summary: 'load the CSV files under seed-paths into tables', load: async () => (await import('./commands/seed.js')).registerSeed },
+  { name: 'test', summary: 'run data tests: PASS, WARN or FAIL with the number of failing rows', load: async () => (await import('./commands/test.js')).registerTest },
+  { name: 'build', summary: 'seed, run and test in one pass, in graph order', load: async () => (await import('./commands/build.js')).registerBuild },
+  { name: 'ingest', summary: 'fetch sources that have an `ingest:` block and land their replies', load: async () => (await import('./commands/ingest.js')).registerIngest },
+  { name: 'show', summary: "preview a model's or an inline query's rows without building anything", load: async () => (await import('./commands/show.js')).registerShow },
+  { name: 'ls', aliases: ['list'], summary: 'list the nodes of the project that a selection matches', load: async () => (await import('./commands/ls.js')).registerLs },
+  { name: 'retry', summary: 'run again what failed or was skipped last time (target/run_results.json)', load: async () => (await import('./commands/retry.js')).registerRetry },
+  { name: 'clean', summary: 'delete the folders listed in clean-targets (target/, logs/)', load: async () => (await import('./commands/clean.js')).registerClean },
+  { name: 'completion', summary: 'print a shell completion script (bash or zsh)', load: async () => (await import('./commands/completion.js')).registerCompletion },
+];
+
+/** Global options: accepted before or after the command name. */
+export function globalOptions(program: Command): Command {
+  return program
+    .option('-d, --debug', 'show debug logs, SQL statements and stack traces')
+    .option('--no-color', 'plain output (NO_COLOR is respected too)')
+    .option('-q, --quiet', 'show only errors on the console (the log file still gets everything)')
+    .addOption(new Option('--log-format <format>', 'console log format: text, or json lines for CI and log shippers').choices(['text', 'json']).env('TSDBT_LOG_FORMAT'))
+    .addOption(new Option('--log-level <level>', 'smallest level shown on the console').choices(['debug', 'info', 'warn', 'error']).env('TSDBT_LOG_LEVEL'))
+    .option('--log-path <dir>', "folder for tsdbt.log (default: the project's log-path, logs/)")
+    .option('--log-file-max-bytes <n>', 'size at which tsdbt.log rolls over to tsdbt.log.1 (0: never)');
+}
 
 /**
  * The CLI entry point: wires commands, runs one, and turns any error into a message and an
  * exit code. Nothing below src/cli prints or exits.
  */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  const debugFlag = argv.includes('--debug');
-  const colorOff = argv.includes('--no-color');
-  const terminal = new Terminal(process.stdout, process.stderr, colorOff ? false : undefined);
-  terminal.debug = debugFlag;
+  const args = argv.slice(2);
+  const terminal = new Terminal(outputSettingsFromArgv(args));
+  terminal.event('debug', LogEvent.COMMAND_START, `Running with tsdbt=${TSDBT_VERSION}: tsdbt ${args.join(' ')}`, { args, version: TSDBT_VERSION });
 
-  const program = new Command('tsdbt')
+  const program = globalOptions(new Command('tsdbt'))
     .description('dbt-style SQL models for ClickHouse: compile Jinja SQL, build it in dependency order, ingest sources')
-    .version(TSDBT_VERSION, '-v, --version', 'print the version')
-    .option('--debug', 'show debug logs, SQL statements and stack traces')
-    .option('--no-color', 'plain output (NO_COLOR is respected too)')
+    .version(versionReport(), '-v, --version', 'print the versions of tsdbt, chDB and the ClickHouse client')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) });
-
-  registerDebug(program, terminal);
-  registerCompile(program, terminal);
-  registerRun(program, terminal);
-  registerIngest(program, terminal);
-  registerShow(program, terminal);
-  registerLs(program, terminal);
-  registerRetry(program, terminal);
-  for (const command of program.commands) {
-    command.exitOverride();
-    // --debug and --no-color are accepted after the command name as well.
-    command.option('--debug', 'show debug logs, SQL statements and stack traces').option('--no-color', 'plain output');
-  }
+    .configureOutput({
+      // In JSON mode even commander's own lines (usage hints, help after an error) become JSON lines.
+      writeErr: (text) => (terminal.format === 'json' ? terminal.event('info', LogEvent.LOG, text.trimEnd()) : process.stderr.write(text)),
+      writeOut: (text) => process.stdout.write(text),
+      outputError: (text, write) => {
+        if (terminal.format === 'json') terminal.event('error', LogEvent.USAGE_ERROR, text.trim().replace(/^error: /, ''));
+        else write(text);
+      },
+    });
 
   try {
+    const chosen = commandWord(args, program);
+    for (const entry of COMMANDS) {
+      if (chosen !== undefined && (entry.name === chosen || entry.aliases?.includes(chosen))) {
+        (await entry.load())(program, terminal);
+      } else {
+        // Only a name and a line for `tsdbt --help`; never run.
+        program.command(entry.name).aliases(entry.aliases ?? []).description(entry.summary);
+      }
+    }
+    for (const command of program.commands) command.exitOverride();
     await program.parseAsync(argv as string[]);
   } catch (error) {
     process.exitCode = handleError(error, terminal);
+  } finally {
+    terminal.close(typeof process.exitCode === 'number' ? process.exitCode : Number(process.exitCode ?? 0));
   }
+}
+
+/** The command named on the command line (skipping global options and their values), or for `help <name>`, that name. */
+export function commandWord(args: readonly string[], program: Command): string | undefined {
+  const takesValue = new Set(program.options.filter((option) => option.required || option.optional).flatMap((option) => [option.long, option.short].filter(Boolean) as string[]));
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
+    if (arg === '--') return undefined;
+    if (arg.startsWith('-')) {
+      if (takesValue.has(arg)) index += 1;
+      continue;
+    }
+    return arg === 'help' ? args[index + 1] : arg;
+  }
+  return undefined;
 }
 
 function handleError(error: unknown, terminal: Terminal): number {
@@ -68,6 +125,6 @@ function handleError(error: unknown, terminal: Terminal): number {
       cause: error,
     }),
   );
-  if (!terminal.debug && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+  if (!terminal.debug && terminal.format === 'text' && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
   return ExitCode.FAILURE;
 }

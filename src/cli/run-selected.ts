@@ -15,7 +15,8 @@ import { ensureSourcesLanded } from './commands/ingest-before-run.js';
 import { openProject, type ProjectOptions, type SelectOptions } from './common-options.js';
 import { ExitCode } from './exit-codes.js';
 import { interruptSignal } from './interrupt.js';
-import { compiledPathOf, printRunSummary, progressEvents, totals } from './node-report.js';
+import { compiledPathOf } from './node-report.js';
+import { exitCodeForRun, nodeProgressEvents, reportRunSummary } from './run-summary.js';
 import { selectIds } from './selection.js';
 import type { Terminal } from './terminal.js';
 
@@ -49,8 +50,9 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
     writeJsonArtifact(project, 'manifest.json', buildManifest(project));
     return ExitCode.OK;
   }
-  const adapter = await connect(project.target, { projectDir: project.dir });
+  const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   const interrupt = interruptSignal(terminal);
+  const progress = nodeProgressEvents(terminal);
   let summary: RunSummary;
   try {
     terminal.info(`Concurrency: ${threads} threads (target='${project.target.name}', ${adapter.description})`);
@@ -66,17 +68,17 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
       executors: { seed: seedExecutor, model: modelExecutor, test: testExecutor({ storeFailures: options.storeFailures }) },
       extraParents: blockers === undefined ? undefined : (id) => blockers.get(id) ?? [],
       onCompiled: (node, sql) => writeCompiledSql(project, compiledPathOf(node), sql),
-      events: progressEvents(terminal),
+      events: { ...progress, statement: ({ node, purpose }) => terminal.detail(`${node.name}: ${purpose}`) },
     });
   } finally {
+    progress.end();
     interrupt.dispose();
     await adapter.close();
   }
   writeJsonArtifact(project, 'manifest.json', buildManifest(project));
   writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, { which, select: options.select ?? [], exclude: options.exclude ?? [] }));
-  printRunSummary(project, summary, ids, terminal, (Date.now() - started) / 1000);
-  if (summary.interrupted) return ExitCode.INTERRUPTED;
-  return totals(summary.results).error > 0 ? ExitCode.FAILURE : ExitCode.OK;
+  reportRunSummary(terminal, { results: summary.results, interrupted: summary.interrupted, nodes: project.nodes, seconds: (Date.now() - started) / 1000 });
+  return exitCodeForRun(summary);
 }
 
 /** `5 models, 3 seeds, 20 data tests, 1 source, 12 macros`. */

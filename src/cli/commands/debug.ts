@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { createRequire } from 'node:module';
 import { runConnectionChecks } from '../../adapter/connection-checks.js';
 import { loadProject } from '../../compile/load-project.js';
 import { secretsOf } from '../../config/target.js';
 import { isTsdbtError } from '../../errors.js';
-import { TSDBT_VERSION } from '../../version.js';
+import { packageVersions, TSDBT_VERSION } from '../../version.js';
 import { parseVars, projectOptions, type ProjectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
@@ -36,8 +35,8 @@ async function debug(options: ProjectOptions, terminal: Terminal): Promise<numbe
 
   let project;
   try {
-    project = loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: parseVars(options.vars) });
-    terminal.secrets.push(...secretsOf(project.target));
+    project = loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: parseVars(options.vars), logger: terminal.logger });
+    terminal.useProject(project, secretsOf(project.target));
     ok('project file', `${project.dir}/${project.config.file}`);
     ok('profiles.yml', project.profilesFile ?? 'none found: using the built-in embedded target');
     ok('target', `'${project.target.name}' (${project.target.type}), schema '${project.target.schema}'`);
@@ -57,16 +56,4 @@ async function debug(options: ProjectOptions, terminal: Terminal): Promise<numbe
   }
   terminal.info(failed === 0 ? terminal.color.green('All checks passed!') : terminal.color.red(`${failed} check${failed === 1 ? '' : 's'} failed.`));
   return failed === 0 ? ExitCode.OK : ExitCode.UNREACHABLE;
-}
-
-function packageVersions(): { client: string; chdb: string } {
-  const require = createRequire(import.meta.url);
-  const read = (name: string) => {
-    try {
-      return (require(`${name}/package.json`) as { version: string }).version;
-    } catch {
-      return 'not installed';
-    }
-  };
-  return { client: read('@clickhouse/client'), chdb: read('chdb') };
 }

@@ -4,12 +4,13 @@ import { buildRunResults } from '../../artifacts/run-results.js';
 import { writeCompiledSql, writeJsonArtifact } from '../../artifacts/write-artifacts.js';
 import { connect } from '../../adapter/connect.js';
 import { runModels } from '../../runner/run-nodes.js';
-import { countByStatus, type RunSummary } from '../../runner/results.js';
+import type { RunSummary } from '../../runner/results.js';
 import { deferOptions, executionOptions, openProject, parseThreads, projectOptions, selectOptions, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { applyDefer, resolveSelection } from '../selection.js';
 import { invocationArgs } from '../../artifacts/invocation-args.js';
-import { dotted, type Terminal } from '../terminal.js';
+import { exitCodeForRun, nodeProgressEvents, reportRunSummary } from '../run-summary.js';
+import type { Terminal } from '../terminal.js';
 import { interruptSignal } from '../interrupt.js';
 import { ensureSourcesLanded } from './ingest-before-run.js';
 
@@ -44,8 +45,9 @@ export async function run(options: RunOptions, terminal: Terminal): Promise<numb
     writeJsonArtifact(project, 'manifest.json', buildManifest(project));
     return ExitCode.OK;
   }
-  const adapter = await connect(project.target, { projectDir: project.dir });
+  const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   const interrupt = interruptSignal(terminal);
+  const progress = nodeProgressEvents(terminal, 'models');
   let summary: RunSummary;
   let ingestFailed = false;
   try {
@@ -62,46 +64,21 @@ export async function run(options: RunOptions, terminal: Terminal): Promise<numb
       signal: interrupt.signal,
       onCompiled: (node, sql) => writeCompiledSql(project, node, sql),
       events: {
-        nodeStart: ({ index, total, description }) => terminal.info(dotted(`${index} of ${total} START ${description}`, '[RUN]')),
-        nodeEnd: ({ index, total, description, result, node }) => {
-          const time = `in ${result.executionTime.toFixed(2)}s`;
-          if (result.status === 'success') terminal.info(dotted(`${index} of ${total} OK created ${description}`, `[${terminal.color.green('OK')} ${time}]`));
-          else if (result.status === 'skipped') terminal.info(dotted(`${index} of ${total} SKIP relation ${node.name}`, `[${terminal.color.yellow('SKIP')}]`));
-          else terminal.info(dotted(`${index} of ${total} ERROR creating ${description}`, `[${terminal.color.red('ERROR')} ${time}]`));
-        },
-        statement: ({ node, sql, purpose }) => terminal.detail(`${node.name}: ${purpose}:\n${sql}`),
+        ...progress,
+        // The SQL itself is logged by the adapter (connect's logger), right after this line.
+        statement: ({ node, purpose }) => terminal.detail(`${node.name}: ${purpose}`),
       },
     });
   } finally {
+    progress.end();
     interrupt.dispose();
     await adapter.close();
   }
   writeJsonArtifact(project, 'manifest.json', buildManifest(project));
   writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs('run', options), new Date(), (id) => project.models.get(id)?.compiledSql));
-  printSummary(summary, project.models, terminal, (Date.now() - started) / 1000);
-  if (summary.interrupted) return ExitCode.INTERRUPTED;
-  const counts = countByStatus(summary.results);
-  if (counts.error > 0) return ExitCode.FAILURE;
+  reportRunSummary(terminal, { results: summary.results, interrupted: summary.interrupted, nodes: project.nodes, seconds: (Date.now() - started) / 1000 });
+  const code = exitCodeForRun(summary);
+  if (code !== ExitCode.OK) return code;
   if (ingestFailed && options.failOnIngestError) return ExitCode.FAILURE;
   return ExitCode.OK;
-}
-
-function printSummary(summary: RunSummary, models: Map<string, { name: string; originalFilePath: string }>, terminal: Terminal, seconds: number): void {
-  const counts = countByStatus(summary.results);
-  terminal.info('');
-  terminal.info(`Finished running ${summary.results.length} models in ${seconds.toFixed(2)}s.`);
-  const failed = summary.results.filter((result) => result.status === 'error');
-  if (summary.interrupted) terminal.info(terminal.color.yellow('Interrupted: models not yet started were skipped.'));
-  if (failed.length === 0 && !summary.interrupted) terminal.info(terminal.color.green('Completed successfully'));
-  for (const result of failed) {
-    const node = models.get(result.uniqueId);
-    terminal.info('');
-    terminal.info(terminal.color.red(`Failure in model ${node?.name ?? result.uniqueId} (${node?.originalFilePath ?? '?'})`));
-    terminal.info(`  ${result.message}`);
-    if (result.compiledPath) terminal.info(`  compiled SQL at ${result.compiledPath}`);
-    if (result.failedSql) terminal.detail(`  failed statement:\n${result.failedSql}`);
-  }
-  terminal.info('');
-  const total = summary.results.length;
-  terminal.info(`Done. PASS=${counts.success} WARN=${counts.warn} ERROR=${counts.error} SKIP=${counts.skipped} TOTAL=${total}`);
 }

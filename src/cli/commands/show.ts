@@ -42,7 +42,7 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<number> {
     throw new TsdbtError({ code: ErrorCodes.USAGE, message: 'tsdbt show needs exactly one of --select or --inline.', hint: "For example: tsdbt show --select people, or tsdbt show --inline \"select 1\"" });
   }
   const project = openProject(options, terminal);
-  const adapter = await connect(project.target, { projectDir: project.dir });
+  const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   // Macros render for the connected server (adapter.supports), as in `run`.
   bindAdapterCapabilities(project.engine, adapter.capabilities);
   let rows: Record<string, unknown>[];

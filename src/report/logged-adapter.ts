@@ -1,0 +1,51 @@
+import type { Adapter, AdapterResponse } from '../adapter/types.js';
+import { isTsdbtError } from '../errors.js';
+import type { LogFields, Logger } from './logger.js';
+import { LogEvent } from './log-record.js';
+
+/**
+ * The same adapter, logging (at debug level) every statement before it is sent (`sql`) and how
+ * it ended (`sql_finished`: time taken, rows, query id). This is what the log file records as
+ * "SQL sent". Every other method is passed through untouched. The adapter's own error messages
+ * are redacted already, and the reporter redacts every line again.
+ */
+export function withStatementLog(adapter: Adapter, logger: Logger, now: () => number = () => performance.now()): Adapter {
+  async function timed<T>(sql: string, label: string, run: () => Promise<T>, describe: (result: T) => LogFields): Promise<T> {
+    logger.log('debug', LogEvent.SQL, `Sending ${label}`, { sql });
+    const started = now();
+    try {
+      const result = await run();
+      const durationMs = Math.round(now() - started);
+      logger.log('debug', LogEvent.SQL_FINISHED, `${capitalize(label)} done in ${durationMs} ms`, { duration_ms: durationMs, ok: true, ...describe(result) });
+      return result;
+    } catch (error) {
+      const durationMs = Math.round(now() - started);
+      const message = error instanceof Error ? error.message : String(error);
+      logger.log('debug', LogEvent.SQL_FINISHED, `${capitalize(label)} failed after ${durationMs} ms: ${message}`, {
+        duration_ms: durationMs,
+        ok: false,
+        error_code: isTsdbtError(error) ? error.code : undefined,
+      });
+      throw error;
+    }
+  }
+  const responseFields = (response: AdapterResponse): LogFields => ({ query_id: response.queryId, rows_written: response.rowsWritten });
+
+  const logged: Pick<Adapter, 'execute' | 'query' | 'insert'> = {
+    execute: (sql, options) => timed(sql, 'statement', () => adapter.execute(sql, options), responseFields),
+    query: <T>(sql: string, options?: Parameters<Adapter['query']>[1]) => timed(sql, 'query', () => adapter.query<T>(sql, options), (rows) => ({ rows: rows.length })),
+    insert: (database, table, rows, options) =>
+      timed(`INSERT INTO ${database}.${table} FORMAT JSONEachRow -- ${rows.length} rows`, 'insert', () => adapter.insert(database, table, rows, options), responseFields),
+  };
+  return new Proxy(adapter, {
+    get(target, property) {
+      if (property === 'execute' || property === 'query' || property === 'insert') return logged[property];
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
