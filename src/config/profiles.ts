@@ -115,7 +115,32 @@ function targetFromProfiles(doc: YamlDocument, lookup: ProfileLookup): { target:
     problems.add([...base, ...key], message, hint),
   );
   throwIfAny(problems);
-  return { target: target!, warnings: [] };
+  return { target: target!, warnings: unknownKeyWarnings(raw, targetName, doc, base) };
+}
+
+const COMMON_KEYS = ['type', 'schema', 'database', 'threads', 'custom_settings', 'settings'];
+const TARGET_KEYS: Record<Target['type'], string[]> = {
+  chdb: [...COMMON_KEYS, 'path'],
+  clickhouse: [
+    ...COMMON_KEYS,
+    'url', 'host', 'port', 'secure', 'verify', 'ca_cert', 'user', 'password', 'connect_timeout',
+    'send_receive_timeout', 'retries', 'compression', 'cluster', 'database_engine',
+  ],
+};
+/** dbt-clickhouse target keys tsdbt has no use for: accepted without a word, so a dbt profile works as it is. */
+const DBT_CLICKHOUSE_KEYS = [
+  'driver', 'cluster_mode', 'use_lw_deletes', 'check_exchange', 'local_suffix', 'local_db_prefix',
+  'allow_automatic_deduplication', 'tcp_keepalive', 'sync_request_timeout', 'compress_block_size',
+  'client_name', 'http_headers', 'use_default_schema', 'connect_retries',
+];
+
+/** A typo (`clustr:`) would otherwise be ignored in silence: say so, with the likely key. */
+function unknownKeyWarnings(raw: Plain, targetName: string, doc: YamlDocument, base: string[]): string[] {
+  const known = TARGET_KEYS[raw.type as Target['type']];
+  if (known === undefined) return [];
+  return Object.keys(raw)
+    .filter((key) => !known.includes(key) && !DBT_CLICKHOUSE_KEYS.includes(key))
+    .map((key) => `${doc.file}:${doc.lineOf([...base, key]) ?? 1}: unknown setting \`${key}\` in target '${targetName}' is ignored.${didYouMean(key, known)}`);
 }
 
 type Report = (key: (string | number)[], message: string, hint?: string) => void;
@@ -129,7 +154,7 @@ function validateTarget(raw: Plain, name: string, projectDir: string, profileNam
     const rawPath = optionalString(raw, 'path', report) ?? '.tsdbt/chdb';
     return { type: 'chdb', name, path: path.resolve(projectDir, rawPath), schema, threads, settings };
   }
-  if (type === 'clickhouse') return serverTarget(raw, name, schema, threads, settings, report);
+  if (type === 'clickhouse') return serverTarget(raw, name, schema, threads, settings, projectDir, report);
   if (type === undefined || type === null) {
     report(['type'], "is required: 'chdb' (embedded) or 'clickhouse' (a server).", 'For example: `type: chdb`.');
     return undefined;
@@ -144,8 +169,10 @@ function serverTarget(
   schema: string,
   threads: number,
   settings: ClickhouseTarget['settings'],
+  projectDir: string,
   report: Report,
 ): ClickhouseTarget {
+  const caCert = optionalString(raw, 'ca_cert', report);
   const secure = boolean(raw, 'secure', false, report);
   const url = optionalString(raw, 'url', report);
   let host = optionalString(raw, 'host', report) ?? 'localhost';
@@ -178,11 +205,12 @@ function serverTarget(
     user,
     password,
     verify: boolean(raw, 'verify', true, report),
-    caCert: optionalString(raw, 'ca_cert', report),
+    // Relative to the project, like a chdb `path`.
+    caCert: caCert === undefined ? undefined : path.resolve(projectDir, caCert),
     connectTimeoutMs: seconds(raw, 'connect_timeout', 10, report),
     requestTimeoutMs: seconds(raw, 'send_receive_timeout', 300, report),
     retries: integer(raw, 'retries', 1, report, 0, 20),
-    compression: boolean(raw, 'compression', false, report),
+    compression: compression(raw, report),
     cluster: optionalString(raw, 'cluster', report),
     databaseEngine: optionalString(raw, 'database_engine', report),
   };
@@ -225,6 +253,16 @@ function boolean(raw: Plain, key: string, fallback: boolean, report: Report): bo
   if (value === 'true' || value === 'false') return value === 'true';
   report([key], `must be true or false, but it is ${describeType(value)}.`);
   return fallback;
+}
+
+/**
+ * HTTP compresses with gzip: `true`, or any codec name dbt-clickhouse profiles use (`gzip`, `lz4`,
+ * `zstd`), turns it on; `false`, `''` or `none` leave it off.
+ */
+function compression(raw: Plain, report: Report): boolean {
+  const value = raw.compression;
+  if (typeof value === 'string' && !['true', 'false'].includes(value)) return !['', 'none'].includes(value.trim().toLowerCase());
+  return boolean(raw, 'compression', false, report);
 }
 
 function settingsOf(raw: Plain, report: Report): Record<string, string | number | boolean> {
