@@ -134,6 +134,15 @@ describe('--defer', () => {
     expect(await rows('select c from shop_dev.leaf')).toEqual([{ c: 10 }]);
   });
 
+  it('show --defer previews a model over dev parents, or production ones with --favor-state', async () => {
+    const dev = await cli('show', '-s', 'mid', '--defer', '--state', 'prod', '--limit', '-1', '--output', 'json');
+    expect(dev.code, dev.stderr).toBe(0);
+    expect((JSON.parse(dev.stdout) as { show: unknown[] }).show).toHaveLength(3);
+    const prod = await cli('show', '-s', 'mid', '--defer', '--favor-state', '--state', 'prod', '--limit', '-1', '--output', 'json');
+    expect(prod.code, prod.stderr).toBe(0);
+    expect((JSON.parse(prod.stdout) as { show: unknown[] }).show).toHaveLength(10);
+  });
+
   it('compile --defer writes SQL that reads production', async () => {
     const result = await cli('compile', '-s', 'mid', '--defer', '--state', 'prod');
     expect(result.code, result.stderr).toBe(0);

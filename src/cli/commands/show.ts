@@ -1,29 +1,32 @@
 import type { Command } from 'commander';
 import { connect } from '../../adapter/connect.js';
+import type { Adapter } from '../../adapter/types.js';
 import type { Project } from '../../compile/load-project.js';
 import { bindAdapterCapabilities } from '../../template/base-globals.js';
 import { renderModel } from '../../compile/render-model.js';
 import { ErrorCodes, TsdbtError } from '../../errors.js';
-import { openProject, projectOptions, type ProjectOptions } from '../common-options.js';
+import { deferOptions, openProject, projectOptions, type DeferOptions, type ProjectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { renderInline } from '../inline-sql.js';
-import { selectIds } from '../selection.js';
+import { applyDefer, resolveSelection } from '../selection.js';
 import type { Terminal } from '../terminal.js';
 import { formatTable } from '../format-table.js';
 
-interface ShowOptions extends ProjectOptions {
+interface ShowOptions extends ProjectOptions, DeferOptions {
   select?: string[];
+  state?: string;
   inline?: string;
   limit: string;
   output: string;
 }
 
 export function registerShow(program: Command, terminal: Terminal): void {
-  projectOptions(program.command('show'))
+  deferOptions(projectOptions(program.command('show')))
     .description("run a model's SELECT (or an inline query) and print the rows, without building anything")
     .option('-s, --select <model...>', 'the model to preview')
     .option('--inline <sql>', "a query to run, e.g. \"select * from {{ ref('people') }}\"")
     .option('--limit <n>', 'rows to show (-1 for all)', '5')
+    .option('--state <dir>', 'artifacts of an earlier run, for --defer')
     .option('--output <format>', 'text or json (json prints {"show": [rows]} on stdout)', 'text')
     .action(async (options: ShowOptions) => {
       process.exitCode = await show(options, terminal);
@@ -47,7 +50,7 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<number> {
   bindAdapterCapabilities(project.engine, adapter.capabilities);
   let rows: Record<string, unknown>[];
   try {
-    const sql = showSql(project, options, terminal);
+    const sql = await showSql(project, options, terminal, adapter);
     const query = limit === -1 ? sql : `SELECT * FROM (\n${stripTrailingSemicolon(sql)}\n) LIMIT ${limit}`;
     // Numbers as JSON numbers, not strings, so `--output json` is what a reader expects.
     rows = await adapter.query(query, { settings: { output_format_json_quote_64bit_integers: 0 } });
@@ -59,9 +62,10 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<number> {
   return ExitCode.OK;
 }
 
-function showSql(project: Project, options: ShowOptions, terminal: Terminal): string {
+async function showSql(project: Project, options: ShowOptions, terminal: Terminal, adapter: Adapter): Promise<string> {
   if (options.inline !== undefined) return renderInline(project, options.inline);
-  const ids = selectIds(project, { select: options.select }, ['model'], terminal);
+  const selection = resolveSelection(project, { select: options.select, state: options.state, defer: options.defer }, ['model'], terminal);
+  const ids = selection.ids;
   if (ids.length !== 1) {
     throw new TsdbtError({
       code: ErrorCodes.NOTHING_SELECTED,
@@ -69,6 +73,7 @@ function showSql(project: Project, options: ShowOptions, terminal: Terminal): st
       hint: 'Name a single model, e.g. --select people.',
     });
   }
+  await applyDefer(project, selection, options, terminal, adapter);
   return renderModel(project, project.models.get(ids[0]!)!);
 }
 
