@@ -138,6 +138,13 @@ describe('tsdbt ingest, then tsdbt run, on the example project', () => {
     expect(await project.show('select count() as n from astro.raw_astros__rejected')).toEqual([{ n: 1 }]);
   });
 
+  it('refuses a --metrics-port that is not a port, with exit 2', async () => {
+    const project = copyExample(api.url('/unused'));
+    const ingest = await project.cli(['ingest', '--metrics-port', 'ninety']);
+    expect(ingest.code).toBe(2);
+    expect(ingest.stderr).toContain("--metrics-port must be a port number from 0 to 65535, but it is 'ninety'.");
+  });
+
   it('says when the selection holds no source to ingest, and exits 0', async () => {
     const project = copyExample(api.url('/unused'));
     const ingest = await project.cli(['ingest', '--select', 'people']);
