@@ -3,11 +3,11 @@ import { didYouMean } from '../config/value-checks.js';
 import { dictionarySettings, incrementalSettings, materializedViewSettings, type Problem } from '../materialize/model-settings.js';
 
 /** Materializations tsdbt can build. Adding one means adding a plan in src/materialize. */
-export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'materialized_view', 'ephemeral', 'dictionary'] as const;
+export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'materialized_view', 'ephemeral', 'dictionary', 'distributed_table'] as const;
 export type Materialization = (typeof MATERIALIZATIONS)[number];
 
 /** Materializations dbt projects use that tsdbt doesn't build yet; named so the error can say so. */
-const KNOWN_ELSEWHERE = ['distributed_table', 'distributed_incremental', 'snapshot', 'seed', 'test'];
+const KNOWN_ELSEWHERE = ['distributed_incremental', 'snapshot', 'seed', 'test'];
 
 /** The checks of each materialization's own configs (problems, without file and line). */
 const MATERIALIZATION_CHECKS: Partial<Record<Materialization, (config: Record<string, unknown>) => { problems: Problem[] }>> = {

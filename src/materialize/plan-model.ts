@@ -1,6 +1,7 @@
 import type { ModelNode } from '../compile/nodes.js';
 import type { ExistingRelation, Plan, PlanContext } from './plan.js';
 import { planDictionary } from './plan-dictionary.js';
+import { planDistributedTable } from './plan-distributed-table.js';
 import { planIncremental } from './plan-incremental.js';
 import { planMaterializedView } from './plan-materialized-view.js';
 import { planTable } from './plan-table.js';
@@ -33,6 +34,9 @@ export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefr
       return { view: true, tableColumns: onTable, queryColumns: onTable };
     case 'dictionary':
       return { view: false, tableColumns: false, queryColumns: node.config.fields === undefined };
+    case 'distributed_table':
+      // The local tables get their columns from the initiator, not from a SELECT run on every host.
+      return { view: false, tableColumns: false, queryColumns: true };
     default:
       return { view: false, tableColumns: false, queryColumns: false };
   }
@@ -53,6 +57,8 @@ export function planModel(node: ModelNode, sql: string, state: ModelState, conte
       return planMaterializedView(model, { ...full, existingView: state.existingView }, context);
     case 'dictionary':
       return planDictionary(model, full, context);
+    case 'distributed_table':
+      return planDistributedTable(model, state, context);
     case 'ephemeral':
       // Inlined into the models that ref it; nothing to build.
       return { statements: [], cleanup: [] };
