@@ -26,15 +26,15 @@ export function renderInline(project: Project, sql: string): string {
     patchPath: undefined,
     tests: [],
   };
-  const names = new Set([...project.models.values()].map((model) => model.name));
+  const names = new Set([...project.models.values(), ...project.seeds.values()].map((node) => node.name));
   const refs = [...sql.matchAll(/\bref\s*\(\s*['"]([^'"]+)['"]\s*\)/g)].map((match) => match[1]!);
   for (const name of refs) {
     if (!names.has(name)) {
       throw new TsdbtError({
         code: ErrorCodes.UNKNOWN_REF,
-        message: `The inline query refers to '${name}', but no model has that name.`,
+        message: `The inline query refers to '${name}', but no model or seed has that name.`,
         file: '<inline>',
-        hint: `Models in this project: ${[...names].sort().join(', ') || '(none)'}.`,
+        hint: `Models and seeds in this project: ${[...names].sort().join(', ') || '(none)'}.`,
       });
     }
   }
