@@ -27,6 +27,7 @@ const SUPPORTS: Record<string, keyof Capabilities> = {
   json_extract: 'jsonExtract',
   lightweight_delete: 'lightweightDelete',
   datetime64: 'dateTime64',
+  alter_view_query: 'alterViewQuery',
 };
 
 /**
