@@ -63,11 +63,8 @@ export function parseSeeds(paths: readonly string[], context: ParseSeedsContext)
       out.disabled.add(name);
       continue;
     }
-    const problems = checkSeedConfig(node, patch);
-    if (problems.length > 0) {
-      out.errors.push(...problems);
-      continue;
-    }
+    // A seed with bad config is still a seed: refs to it resolve, so its own error is the only one.
+    out.errors.push(...checkSeedConfig(node, patch));
     try {
       node.relation = schemaAndAlias(node, target, engine);
     } catch (error) {

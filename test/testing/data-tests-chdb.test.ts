@@ -19,6 +19,19 @@ const files = {
   'seeds/children.csv': 'id,parent_id,status\n1,1,a\n2,2,b\n3,0,z\n4,,\n5,1,a\n',
   'macros/always_rows.sql': `{% test always_rows(model) %}{{ config(severity='warn') }}select 1 as x from {{ model }}{% endtest %}`,
   'tests/children_have_rows.sql': `select 1 as x from {{ ref('children') }} having count(*) = 0`,
+  // A source over a seed's table, with `identifier`: source tests are named source_<test>_<source>_<table>_<column>.
+  'models/sources.yml': `
+version: 2
+sources:
+  - name: raw
+    schema: demo
+    tables:
+      - name: kids
+        identifier: children
+        columns:
+          - name: id
+            tests: [unique, not_null]
+`,
   'seeds/schema.yml': `
 version: 2
 seeds:
@@ -128,6 +141,14 @@ describe('data tests on chDB', () => {
     expect(await adapter.query('select id, parent_id from `demo_dbt_test__audit`.`stored_nulls`', { settings: { output_format_json_quote_64bit_integers: 0 } })).toEqual([
       { id: 4, parent_id: null },
     ]);
+  });
+
+  test('tests on sources read the table named by `identifier`', () => {
+    expect(verdict('source_unique_raw_kids_id')).toBe('pass 0');
+    expect(verdict('source_not_null_raw_kids_id')).toBe('pass 0');
+    const node = [...project.tests.values()].find((test) => test.name === 'source_unique_raw_kids_id')!;
+    expect(node.dependsOn.nodes).toEqual(['source.demo.raw.kids']);
+    expect(node.originalFilePath).toBe('models/sources.yml');
   });
 
   test('test nodes carry dbt ids, the column, the node under test and what they read', () => {
