@@ -20,6 +20,10 @@ export const ErrorCodes = {
   INIT_FOLDER_NOT_EMPTY: 'TSDBT1010',
   /** A `clean-targets` entry points outside the project or at its sources. */
   CLEAN_TARGET_UNSAFE: 'TSDBT1011',
+  /** `tsdbt docs serve` found no generated site (target/index.html). */
+  DOCS_NOT_GENERATED: 'TSDBT1012',
+  /** `tsdbt docs serve --port N`: the port is taken, not allowed, or not a port number. */
+  DOCS_PORT_UNAVAILABLE: 'TSDBT1013',
   // 2xxx: compiling models and macros
   TEMPLATE_SYNTAX: 'TSDBT2001',
   TEMPLATE_RENDER: 'TSDBT2002',
