@@ -91,7 +91,7 @@ function finishedLine(terminal: Terminal, node: GraphNode, description: string, 
     case 'fail':
       return ['error', `FAIL ${failures} ${node.name}`, `[${color.red(`FAIL ${failures}`)} ${time}]`];
     case 'skipped':
-      return ['info', isTest ? `SKIP test ${node.name}` : `SKIP relation ${result.relationName ?? node.name}`, `[${color.yellow('SKIP')}]`];
+      return ['info', isTest ? `SKIP test ${node.name}` : `SKIP relation ${result.relationName?.replace(/`/g, '') ?? node.name}`, `[${color.yellow('SKIP')}]`];
     default:
       return ['error', `ERROR ${isTest ? node.name : `creating ${description}`}`, `[${color.red('ERROR')} ${time}]`];
   }
