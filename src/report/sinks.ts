@@ -64,7 +64,8 @@ export class TextConsoleSink implements LogSink, LevelFilter {
     const time = this.color.dim(clock(record.ts));
     // Every line of a multi-line message gets the time, as dbt prints them.
     const lines = (text: string) => text.split('\n').map((line) => (line === '' ? '' : `${time}  ${line}`)).join('\n');
-    if (record.level === 'warn') return lines(`${this.color.yellow('Warning:')} ${record.msg}`);
+    // Node lines (a test's warning in the summary) carry their own words; other warnings get the prefix.
+    if (record.level === 'warn' && !record.event.startsWith('node_')) return lines(`${this.color.yellow('Warning:')} ${record.msg}`);
     if (record.level === 'debug') {
       // SQL follows as it is, so it can be copied.
       const sql = record.event === LogEvent.SQL && typeof record.fields.sql === 'string' ? `\n${this.color.dim(record.fields.sql)}` : '';

@@ -4,19 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outputSettingsFromArgv, Terminal, type TerminalOptions } from '../../src/cli/terminal.js';
 import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { FakeStream } from '../report/fake-stream.js';
 import { parseLogLines } from '../report/log-schema-validator.js';
-
-class FakeStream {
-  text = '';
-  constructor(
-    readonly isTTY = false,
-    readonly columns = 80,
-  ) {}
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
 
 const dirs: string[] = [];
 function tempDir(): string {
