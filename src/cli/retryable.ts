@@ -13,7 +13,15 @@ const LOADERS: Record<string, () => Promise<RetryableCommand>> = {
     const { run } = await import('./commands/run.js');
     return (options, terminal) => run(options as Parameters<typeof run>[0], terminal);
   },
+  build: () => selected('build'),
+  seed: () => selected('seed'),
+  test: () => selected('test'),
 };
+
+async function selected(which: 'build' | 'seed' | 'test'): Promise<RetryableCommand> {
+  const { runSelected } = await import('./run-selected.js');
+  return (options, terminal) => runSelected(which, options as Parameters<typeof runSelected>[1], terminal);
+}
 
 export function retryableCommand(which: string): Promise<RetryableCommand> | undefined {
   return LOADERS[which]?.();

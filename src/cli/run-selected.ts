@@ -3,7 +3,7 @@ import { buildManifest } from '../artifacts/manifest.js';
 import { buildRunResults } from '../artifacts/run-results.js';
 import { writeCompiledSql, writeJsonArtifact } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import type { TsdbtError } from '../errors.js';
 import type { ResourceType } from '../graph/node.js';
 import { modelExecutor } from '../runner/build-model.js';
 import { runNodes } from '../runner/run-nodes.js';
@@ -12,15 +12,16 @@ import { seedExecutor } from '../runner/seed-executor.js';
 import { testExecutor } from '../runner/test-executor.js';
 import { testBlockers } from '../testing/test-edges.js';
 import { ensureSourcesLanded } from './commands/ingest-before-run.js';
-import { openProject, type ProjectOptions, type SelectOptions } from './common-options.js';
+import { openProject, parseThreads, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from './common-options.js';
 import { ExitCode } from './exit-codes.js';
 import { interruptSignal } from './interrupt.js';
 import { compiledPathOf } from './node-report.js';
 import { exitCodeForRun, nodeProgressEvents, reportRunSummary } from './run-summary.js';
-import { selectIds } from './selection.js';
+import { applyDefer, resolveSelection } from './selection.js';
+import { invocationArgs } from '../artifacts/invocation-args.js';
 import type { Terminal } from './terminal.js';
 
-export interface RunSelectedOptions extends ProjectOptions, SelectOptions {
+export interface RunSelectedOptions extends ProjectOptions, SelectOptions, DeferOptions, ExecutionOptions {
   threads?: string;
   fullRefresh?: boolean;
   storeFailures?: boolean;
@@ -42,8 +43,10 @@ const COMMANDS = {
 export async function runSelected(which: keyof typeof COMMANDS, options: RunSelectedOptions, terminal: Terminal): Promise<number> {
   const started = Date.now();
   const project = openProject(options, terminal);
-  const ids = selectIds(project, options, [...COMMANDS[which].types], terminal);
-  const threads = options.threads === undefined ? project.target.threads : threadCount(options.threads);
+  const selection = resolveSelection(project, options, [...COMMANDS[which].types], terminal);
+  const ids = selection.ids;
+  const threads = parseThreads(options.threads, project.target.threads);
+  project.emptyRefs = options.empty === true;
   terminal.info(`Found ${inventory(project)}`);
   if (ids.length === 0) {
     terminal.warn(`Nothing to do: the selection matched no ${COMMANDS[which].noun}.`);
@@ -59,11 +62,13 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
     // Models and source tests read landing tables, which must exist even before any ingest.
     if (which !== 'seed') await ensureSourcesLanded(project, adapter, terminal, interrupt.signal, which === 'build' && !options.skipIngest ? ids : []);
     terminal.info('');
+    await applyDefer(project, selection, options, terminal, adapter);
     const blockers = which === 'build' ? testBlockers(project.graph, new Set(ids)) : undefined;
     summary = await runNodes(project, adapter, {
       ids,
       threads,
       fullRefresh: options.fullRefresh,
+      failFast: options.failFast,
       signal: interrupt.signal,
       executors: { seed: seedExecutor, model: modelExecutor, test: testExecutor({ storeFailures: options.storeFailures }) },
       extraParents: blockers === undefined ? undefined : (id) => blockers.get(id) ?? [],
@@ -76,7 +81,7 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
     await adapter.close();
   }
   writeJsonArtifact(project, 'manifest.json', buildManifest(project));
-  writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, { which, select: options.select ?? [], exclude: options.exclude ?? [] }));
+  writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs(which, options), new Date(), (id) => (project.nodes.get(id) as { compiledSql?: string } | undefined)?.compiledSql));
   reportRunSummary(terminal, { results: summary.results, interrupted: summary.interrupted, nodes: project.nodes, seconds: (Date.now() - started) / 1000 });
   return exitCodeForRun(summary);
 }
@@ -91,12 +96,4 @@ function inventory(project: Project): string {
     count(project.sources.size, 'source'),
     count(project.engine.macroNames().length, 'macro'),
   ].join(', ');
-}
-
-function threadCount(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 256) {
-    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--threads must be a whole number from 1 to 256, but it is '${text}'.`, hint: 'For example: --threads 4.' });
-  }
-  return value;
 }

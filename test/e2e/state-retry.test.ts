@@ -106,3 +106,15 @@ describe('selectors.yml default', () => {
     }
   });
 });
+
+describe('tsdbt retry after build', () => {
+  it('re-runs the failed nodes with build', async () => {
+    writeFileSync(path.join(dir, 'models/a_bad.sql'), "select no_such_column from {{ ref('base') }}\n");
+    expect((await cli('build', '-s', 'a_bad+')).code).toBe(1);
+    writeFileSync(path.join(dir, 'models/a_bad.sql'), "select n from {{ ref('base') }}\n");
+    const fixed = await cli('retry');
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stderr).toContain("in the last 'tsdbt build'");
+    expect(statuses()).toEqual({ a_bad: 'success: OK', a_bad_child: 'success: OK' });
+  });
+});

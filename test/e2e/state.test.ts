@@ -80,6 +80,22 @@ describe('state:modified against production artifacts', () => {
     }
   });
 
+  it('build does the same: only the changed model and its children, parents from prod', async () => {
+    edit('models/mid.sql', (text) => text.replace('as d', 'as d, 2 as two'));
+    try {
+      const build = await cli('build', '--select', 'state:modified+', '--defer', '--state', 'prod');
+      expect(build.code, build.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[]; args: Record<string, unknown> };
+      expect(results.results.map((result) => `${result.unique_id}:${result.status}`).sort()).toEqual(['model.shop.leaf:success', 'model.shop.mid:success']);
+      expect(results.args).toMatchObject({ which: 'build', defer: true, state: 'prod' });
+      expect(readFileSync(path.join(dir, 'target/compiled/shop/models/mid.sql'), 'utf8')).toContain('from `shop_prod`.`base`');
+      expect(await rows("select name from system.tables where database = 'shop_dev' order by name")).toEqual([{ name: 'leaf' }, { name: 'mid' }]);
+      expect(await rows('select c from shop_dev.leaf')).toEqual([{ c: 10 }]);
+    } finally {
+      restore('models/mid.sql');
+    }
+  });
+
   it('change a macro: its users are modified (state:modified and .macros), not through .body', async () => {
     edit('macros/math.sql', (text) => text.replace('* 3', '* 4'));
     try {

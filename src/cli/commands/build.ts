@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { projectOptions, selectOptions } from '../common-options.js';
+import { deferOptions, executionOptions, projectOptions, selectOptions } from '../common-options.js';
 import { runSelected, type RunSelectedOptions } from '../run-selected.js';
 import type { Terminal } from '../terminal.js';
 
 export function registerBuild(program: Command, terminal: Terminal): void {
-  selectOptions(projectOptions(program.command('build')))
+  executionOptions(deferOptions(selectOptions(projectOptions(program.command('build')))))
     .description('seed, run and test in one pass, in graph order: a failing test skips what depends on the node it tests')
-    .option('--threads <n>', "nodes run at the same time (default: the target's threads)")
-    .option('--full-refresh', 'recreate seed tables and rebuild incremental models from scratch')
     .option('--store-failures', "keep each test's failing rows in a table in the <schema>_dbt_test__audit database")
     .option('--skip-ingest', 'do not ingest before_run sources first')
     .action(async (options: RunSelectedOptions) => {
