@@ -16,6 +16,7 @@ import { silentLogger, type Logger } from '../report/logger.js';
 import { baseGlobals } from '../template/base-globals.js';
 import { TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
+import { fqnOfFile } from './fqn.js';
 import { checkModelConfig } from './model-config.js';
 import type { ModelNode, ProjectNode, SeedNode, SourceNode, TestNode } from './nodes.js';
 import { parseSeeds } from '../seed/parse-seeds.js';
@@ -211,10 +212,7 @@ function parseModel(
   sources: (source: string, table: string) => SourceNode | undefined,
 ): { node?: ModelNode; errors: TsdbtError[] } {
   const name = path.posix.basename(file.path, '.sql');
-  const root = config.modelPaths.find((dir) => file.path.startsWith(`${stripSlash(dir)}/`));
-  const inner = root === undefined ? file.path : file.path.slice(stripSlash(root).length + 1);
-  const folders = path.posix.dirname(inner) === '.' ? [] : path.posix.dirname(inner).split('/');
-  const fqn = [config.name, ...folders, name];
+  const fqn = fqnOfFile(config.name, config.modelPaths, file.path, name);
   const patch = patches.get(name);
   const baseConfig = mergeConfig(mergeConfig({ materialized: 'view', enabled: true, tags: [] }, configFromTree(config.models, fqn)), patch?.config ?? {});
   const node: ModelNode = {
@@ -336,9 +334,6 @@ export function usedMacros(text: string, engine: TemplateEngine): string[] {
   return [...used].sort();
 }
 
-function stripSlash(dir: string): string {
-  return dir.replace(/^\.\//, '').replace(/\/+$/, '');
-}
 
 /** What templates see as `target`. Never includes the password. */
 function targetContext(target: Target, profileName: string): Record<string, unknown> {

@@ -6,6 +6,7 @@ import { isPlainObject } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../errors.js';
 import type { SeedNode } from '../compile/nodes.js';
 import type { NodePatch } from '../compile/properties.js';
+import { fqnOfFile } from '../compile/fqn.js';
 import { schemaAndAlias } from '../compile/schema-names.js';
 import type { TemplateEngine } from '../template/template-engine.js';
 
@@ -36,10 +37,7 @@ export function parseSeeds(paths: readonly string[], context: ParseSeedsContext)
   const out: ParsedSeeds = { seeds: [], disabled: new Set(), errors: [] };
   for (const file of paths) {
     const name = path.posix.basename(file, '.csv');
-    const root = config.seedPaths.map(stripSlash).find((dir) => file.startsWith(`${dir}/`));
-    const inner = root === undefined ? file : file.slice(root.length + 1);
-    const folders = path.posix.dirname(inner) === '.' ? [] : path.posix.dirname(inner).split('/');
-    const fqn = [config.name, ...folders, name];
+    const fqn = fqnOfFile(config.name, config.seedPaths, file, name);
     const patch = context.patches.get(name);
     const seedConfig = mergeConfig(mergeConfig(SEED_DEFAULTS, configFromTree(config.seeds, fqn)), patch?.config ?? {});
     const node: SeedNode = {
@@ -108,8 +106,4 @@ function checkSeedConfig(node: SeedNode, patch: NodePatch | undefined): TsdbtErr
 function toStrings(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   return (Array.isArray(value) ? value : [value]).map(String);
-}
-
-function stripSlash(dir: string): string {
-  return dir.replace(/^\.\//, '').replace(/\/+$/, '');
 }

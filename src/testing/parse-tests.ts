@@ -7,6 +7,7 @@ import { didYouMean, isPlainObject, type Plain } from '../config/value-checks.js
 import { ErrorCodes, TsdbtError } from '../errors.js';
 import type { ColumnProperties, ModelNode, SeedNode, SourceNode, TestNode } from '../compile/nodes.js';
 import type { NodePatch } from '../compile/properties.js';
+import { fqnOfFile, stripSlash } from '../compile/fqn.js';
 import { inFileConfigOf, parseScope } from '../compile/scopes.js';
 import { schemaAndAlias } from '../compile/schema-names.js';
 import type { ProjectFile } from '../project/project-files.js';
@@ -238,10 +239,7 @@ function genericTest(context: ParseTestsContext, target: TestTarget, declaration
 function singularTest(context: ParseTestsContext, file: ProjectFile): { node?: TestNode; errors: TsdbtError[] } {
   const { config: project, engine } = context;
   const name = path.posix.basename(file.path, '.sql');
-  const root = project.testPaths.map(stripSlash).find((dir) => file.path.startsWith(`${dir}/`));
-  const inner = root === undefined ? file.path : file.path.slice(root.length + 1);
-  const folders = path.posix.dirname(inner) === '.' ? [] : path.posix.dirname(inner).split('/');
-  const fqn = [project.name, ...folders, name];
+  const fqn = fqnOfFile(project.name, project.testPaths, file.path, name);
   const node: TestNode = {
     uniqueId: `test.${project.name}.${name}`,
     name,
@@ -347,10 +345,6 @@ function findSource(context: ParseTestsContext, source: string, table: string): 
 function located(error: unknown, file: string, line: number | undefined): TsdbtError[] {
   if (!(error instanceof TsdbtError)) throw error;
   return error.all().map((one) => (one.file === undefined || one.file.startsWith('<') ? new TsdbtError({ code: one.code, message: one.message, file, line, hint: one.hint, cause: one.cause }) : one));
-}
-
-function stripSlash(dir: string): string {
-  return dir.replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
 /**
