@@ -73,7 +73,7 @@ async function ingest(options: IngestOptions, terminal: Terminal): Promise<numbe
 type Deps = { signal: AbortSignal; logger: ReturnType<typeof terminalLogger>; metrics: IngestObserver | undefined };
 
 async function ingestOnce(project: Project, sources: IngestSource[], deps: Deps, terminal: Terminal): Promise<number> {
-  const adapter = await connect(project.target, { projectDir: project.dir });
+  const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   let results: IngestResult[];
   try {
     results = await ingestAll(sources, { ...deps, adapter });
@@ -88,7 +88,7 @@ async function ingestOnce(project: Project, sources: IngestSource[], deps: Deps,
 
 async function watchSources(project: Project, sources: IngestSource[], deps: Deps, terminal: Terminal): Promise<number> {
   // Connect once up front, so a wrong profile or a busy engine is reported now rather than at the first poll.
-  const first = await connect(project.target, { projectDir: project.dir });
+  const first = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   let adapter: Adapter | AdapterProvider = first;
   try {
     for (const source of sources) {
@@ -102,7 +102,7 @@ async function watchSources(project: Project, sources: IngestSource[], deps: Dep
     // The embedded engine serves one process at a time: hold it only while polling, so
     // `tsdbt run` (or `show`) can use the database between polls.
     await first.close();
-    adapter = () => connect(project.target, { projectDir: project.dir });
+    adapter = () => connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   }
   try {
     const summary = await watch(sources, {
