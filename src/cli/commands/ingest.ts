@@ -16,6 +16,7 @@ import { ingestCounts, reportIngest, terminalLogger } from '../ingest-report.js'
 import { ingestSources } from '../ingest-sources.js';
 import { selectIds } from '../selection.js';
 import type { Terminal } from '../terminal.js';
+import { observeProgress } from '../../report/ingest-progress.js';
 
 interface IngestOptions extends ProjectOptions, SelectOptions {
   watch?: boolean;
@@ -75,9 +76,12 @@ type Deps = { signal: AbortSignal; logger: ReturnType<typeof terminalLogger>; me
 async function ingestOnce(project: Project, sources: IngestSource[], deps: Deps, terminal: Terminal): Promise<number> {
   const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   let results: IngestResult[];
+  // On a terminal, with many sources, a live line shows which one is being fetched.
+  const progress = terminal.progress(sources.length, 'sources');
   try {
-    results = await ingestAll(sources, { ...deps, adapter });
+    results = await ingestAll(sources, { ...deps, metrics: observeProgress(progress, deps.metrics), adapter });
   } finally {
+    progress.end();
     await adapter.close();
   }
   for (const result of results) reportIngest(result, terminal, { as: 'error' });
