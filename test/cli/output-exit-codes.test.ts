@@ -87,6 +87,39 @@ describe('a database that cannot be reached exits 3', () => {
   });
 });
 
+describe('an interrupted run exits 130', () => {
+  it('finishes the statement in flight, skips what had not started, and says so in the summary', async () => {
+    const project = writeProject({
+      'project.yml': projectYml('slow'),
+      // Two seconds of work in one statement, then a child that must not start.
+      'models/slow.sql': "{{ config(materialized='table') }}\nselect sleepEachRow(0.5) as x from numbers(4)\n",
+      'models/after.sql': "select * from {{ ref('slow') }}\n",
+    });
+    try {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'tsdbt'), 'run', '--threads', '1'], {
+        cwd: project,
+        env: { ...process.env, NO_COLOR: '1', TSDBT_PROFILES_DIR: undefined },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      const code = await new Promise<number | null>((resolve) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('START sql table model slow.slow') && !child.killed) child.kill('SIGINT');
+        });
+        child.on('close', resolve);
+      });
+      expect(code).toBe(130);
+      expect(stderr).toMatch(/SKIP relation slow\.after/);
+      expect(stderr).toMatch(/OK created sql table model slow\.slow/);
+      expect(stderr).toContain('Interrupted: nodes not yet started were skipped.');
+      expect(stderr).toContain('Done. PASS=1 WARN=0 ERROR=0 SKIP=1 TOTAL=2');
+    } finally {
+      removeProject(project);
+    }
+  });
+});
+
 describe('tsdbt --version and --help', () => {
   it('--version names tsdbt, chDB and the client, read from package.json files', async () => {
     const result = await runCli(['--version'], { cwd: dir });
