@@ -144,7 +144,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
 
   const models = new Map<string, ModelNode>();
   const byName = new Map<string, ModelNode | SeedNode>();
-  const parsedSeeds = parseSeeds(files.seeds, { config, target, engine, patches: properties.seeds });
+  const parsedSeeds = parseSeeds(files.seeds, { config, target, engine, patches: properties.seeds, projectDir });
   errors.push(...parsedSeeds.errors);
   const seeds = new Map(parsedSeeds.seeds.map((seed) => [seed.uniqueId, seed]));
   for (const seed of seeds.values()) byName.set(seed.name, seed);

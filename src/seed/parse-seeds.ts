@@ -8,6 +8,7 @@ import type { SeedNode } from '../compile/nodes.js';
 import type { NodePatch } from '../compile/properties.js';
 import { fqnOfFile } from '../compile/fqn.js';
 import { schemaAndAlias } from '../compile/schema-names.js';
+import { fileChecksum } from '../project/file-checksum.js';
 import type { TemplateEngine } from '../template/template-engine.js';
 
 export interface ParseSeedsContext {
@@ -16,6 +17,8 @@ export interface ParseSeedsContext {
   engine: TemplateEngine;
   /** `seeds:` entries of the YAML property files, by seed name. */
   patches: Map<string, NodePatch>;
+  /** When given, each seed gets a checksum of its file (for `state:modified`). */
+  projectDir?: string;
 }
 
 export interface ParsedSeeds {
@@ -49,6 +52,7 @@ export function parseSeeds(paths: readonly string[], context: ParseSeedsContext)
       originalFilePath: file,
       tags: toStrings(seedConfig.tags),
       config: seedConfig,
+      ...(context.projectDir === undefined ? {} : { checksum: fileChecksum(context.projectDir, file) }),
       dependsOn: { nodes: [], macros: [] },
       relation: { schema: target.schema, identifier: name },
       description: patch?.description ?? '',

@@ -41,6 +41,7 @@ describe('parsing seeds and tests', () => {
     expect(seed.config.column_types).toEqual({ code: 'FixedString(2)' });
     expect(seed.tags).toEqual(['ref_data']);
     expect(seed.description).toBe('ISO countries.');
+    expect(seed.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(project.models.get('model.demo.people')!.dependsOn.nodes).toEqual(['seed.demo.countries']);
   });
 
