@@ -25,7 +25,7 @@ describe('the example project, end to end on chDB', () => {
     for (const check of [
       /^ {2}profiles\.yml: none found: using the built-in embedded target \[OK\]$/,
       /^ {2}target: 'dev' \(chdb\), schema 'astro' \[OK\]$/,
-      /^ {2}models, sources, macros: 3, 1, \d+ \[OK\]$/,
+      /^ {2}models, sources, macros: 4, 1, \d+ \[OK\]$/,
       /^ {2}connection: chdb at \.tsdbt\/chdb, .*\[OK\]$/,
     ]) {
       expect(lines.some((line) => check.test(line)), `a line matching ${check}`).toBe(true);
@@ -41,12 +41,13 @@ describe('the example project, end to end on chDB', () => {
     const lines = logLines(result.stderr);
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^1 of 3 START sql view model astro\.people \.{3,} \[RUN\]$/),
-        expect.stringMatching(/^1 of 3 OK created sql view model astro\.people \.{3,} \[OK in \d+\.\d\ds\]$/),
-        expect.stringMatching(/^\d of 3 OK created sql table model astro\.people_per_craft \.{3,} \[OK in \d+\.\d\ds\]$/),
-        expect.stringMatching(/^\d of 3 OK created sql table model astro\.people_summary \.{3,} \[OK in \d+\.\d\ds\]$/),
+        expect.stringMatching(/^\d of 4 START sql view model astro\.people \.{3,} \[RUN\]$/),
+        expect.stringMatching(/^\d of 4 OK created sql view model astro\.people \.{3,} \[OK in \d+\.\d\ds\]$/),
+        expect.stringMatching(/^\d of 4 OK created sql materialized_view model astro\.people_history \.{3,} \[OK in \d+\.\d\ds\]$/),
+        expect.stringMatching(/^\d of 4 OK created sql table model astro\.people_per_craft \.{3,} \[OK in \d+\.\d\ds\]$/),
+        expect.stringMatching(/^\d of 4 OK created sql table model astro\.people_summary \.{3,} \[OK in \d+\.\d\ds\]$/),
         'Completed successfully',
-        'Done. PASS=3 WARN=0 ERROR=0 SKIP=0 TOTAL=3',
+        'Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4',
       ]),
     );
     const shown = await cli(['show', '--inline', "select * from {{ ref('people_per_craft') }} order by craft", '--output', 'json']);
@@ -121,17 +122,17 @@ describe('selection and threads', () => {
   });
 
   it('--exclude leaves a model out', async () => {
-    const result = await cli(['run', '--exclude', 'people_summary', 'people']);
+    const result = await cli(['run', '--exclude', 'people_summary', 'people', 'people_history']);
     expect(result.code).toBe(0);
     expect(logLines(result.stderr).filter((line) => / START /.test(line))).toEqual([expect.stringMatching(/^1 of 1 START sql table model astro\.people_per_craft /)]);
   });
 
   it('--threads 4 starts independent models together; --threads 1 one after the other', async () => {
     const starts = (stderr: string) => logLines(stderr).filter((line) => / of 3 (START|OK)/.test(line)).map((line) => line.split(' ')[3]);
-    const four = await cli(['run', '--threads', '4']);
+    const four = await cli(['run', '--select', 'people+', '--threads', '4']);
     expect(four.code).toBe(0);
     expect(starts(four.stderr)).toEqual(['START', 'OK', 'START', 'START', 'OK', 'OK']);
-    const one = await cli(['run', '--threads', '1']);
+    const one = await cli(['run', '--select', 'people+', '--threads', '1']);
     expect(one.code).toBe(0);
     expect(starts(one.stderr)).toEqual(['START', 'OK', 'START', 'OK', 'START', 'OK']);
   });

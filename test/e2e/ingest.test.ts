@@ -54,7 +54,7 @@ describe('tsdbt ingest, then tsdbt run, on the example project', () => {
     api.fallback(path, replies.ok(ASTROS));
     const run = await project.cli(['run']);
     expect(run.stderr).toContain('OK ingested astro.raw_astros: 0 rows landed (1 already landed, skipped)');
-    expect(run.stderr).toContain('Done. PASS=3 WARN=0 ERROR=0 SKIP=0 TOTAL=3');
+    expect(run.stderr).toContain('Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4');
     expect(run.code).toBe(0);
     expect(await project.show(PER_CRAFT)).toEqual(perCraft(ASTROS));
 
@@ -109,11 +109,11 @@ describe('tsdbt ingest, then tsdbt run, on the example project', () => {
     expect(run.stderr).toContain(
       `Warning: Could not ingest astro.raw_astros; building from the data already landed. Could not fetch ${url} for source astro.raw_astros after 3 attempts;`,
     );
-    expect(run.stderr).toContain('Done. PASS=3 WARN=0 ERROR=0 SKIP=0 TOTAL=3');
+    expect(run.stderr).toContain('Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4');
     expect(await project.show(PER_CRAFT)).toEqual([]);
 
     const strict = await project.cli(['run', '--fail-on-ingest-error']);
-    expect(strict.stderr).toContain('Done. PASS=3 WARN=0 ERROR=0 SKIP=0 TOTAL=3');
+    expect(strict.stderr).toContain('Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4');
     expect(strict.code).toBe(1);
   });
 
