@@ -60,7 +60,7 @@ describe('atomic replacement', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^\d of 5 ERROR creating sql table model atom\.mid \.{3,} \[ERROR in \d+\.\d\ds\]$/),
-        expect.stringMatching(/^\d of 5 SKIP relation (leaf|`atom`\.`leaf`) \.{3,} \[SKIP\]$/),
+        expect.stringMatching(/^\d of 5 SKIP relation \S*leaf\S* \.{3,} \[SKIP\]$/),
         expect.stringMatching(/^\d of 5 OK created sql table model atom\.base /),
         expect.stringMatching(/^\d of 5 OK created sql view model atom\.side /),
         'Failure in model mid (models/mid.sql)',

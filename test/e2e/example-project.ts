@@ -25,9 +25,12 @@ export function copyExample(): { dir: string; home: string; remove(): void } {
   };
 }
 
+/** Where the example's source would be fetched from if a test forgot --skip-ingest: a closed loopback port, never the internet. */
+const NO_API = 'http://127.0.0.1:9/astros.json';
+
 /** `tsdbt <args>` in `dir`, with HOME pointing away from the developer's own ~/.tsdbt. */
 export function tsdbt(dir: string, home: string, args: string[], env: Record<string, string | undefined> = {}, timeoutMs?: number): Promise<CliResult> {
-  return runCli(args, { cwd: dir, env: { HOME: home, ...env }, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  return runCli(args, { cwd: dir, env: { HOME: home, ASTROS_URL: NO_API, ...env }, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
 }
 
 /** Opens the project's embedded database (only while no tsdbt process holds it), runs `work`, closes it. */
