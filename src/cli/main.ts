@@ -31,6 +31,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'ingest', summary: 'fetch sources that have an `ingest:` block and land their replies', load: async () => (await import('./commands/ingest.js')).registerIngest },
   { name: 'show', summary: "preview a model's or an inline query's rows without building anything", load: async () => (await import('./commands/show.js')).registerShow },
   { name: 'ls', aliases: ['list'], summary: 'list the nodes of the project that a selection matches', load: async () => (await import('./commands/ls.js')).registerLs },
+  { name: 'run-operation', summary: 'run a macro against the target (backups, purges, grants…) with --args', load: async () => (await import('./commands/run-operation.js')).registerRunOperation },
   { name: 'retry', summary: 'run again what failed or was skipped last time (target/run_results.json)', load: async () => (await import('./commands/retry.js')).registerRetry },
   { name: 'docs', summary: 'generate a documentation site with a lineage graph (docs generate), and serve it (docs serve)', load: async () => (await import('./commands/docs.js')).registerDocs },
   { name: 'clean', summary: 'delete the folders listed in clean-targets (target/, logs/)', load: async () => (await import('./commands/clean.js')).registerClean },

@@ -16,6 +16,7 @@ import { openProject, parseThreads, type DeferOptions, type ExecutionOptions, ty
 import { ExitCode } from './exit-codes.js';
 import { interruptSignal } from './interrupt.js';
 import { compiledPathOf } from './node-report.js';
+import { afterNodes, beforeNodes } from './project-hooks.js';
 import { exitCodeForRun, nodeProgressEvents, reportRunSummary } from './run-summary.js';
 import { applyDefer, resolveSelection } from './selection.js';
 import { invocationArgs } from '../artifacts/invocation-args.js';
@@ -57,6 +58,7 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
   const interrupt = interruptSignal(terminal);
   const progress = nodeProgressEvents(terminal);
   let summary: RunSummary;
+  let endHookError: TsdbtError | undefined;
   try {
     terminal.info(`Concurrency: ${threads} threads (target='${project.target.name}', ${adapter.description})`);
     // Models and source tests read landing tables, which must exist even before any ingest.
@@ -64,6 +66,7 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
     terminal.info('');
     await applyDefer(project, selection, options, terminal, adapter);
     const blockers = which === 'build' ? testBlockers(project.graph, new Set(ids)) : undefined;
+    await beforeNodes(project, adapter, terminal);
     summary = await runNodes(project, adapter, {
       ids,
       threads,
@@ -75,6 +78,7 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
       onCompiled: (node, sql) => writeCompiledSql(project, compiledPathOf(node), sql),
       events: { ...progress, statement: ({ node, purpose }) => terminal.detail(`${node.name}: ${purpose}`) },
     });
+    if (!summary.interrupted) endHookError = await afterNodes(project, adapter, terminal, summary.results);
   } finally {
     progress.end();
     interrupt.dispose();
@@ -83,7 +87,9 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
   writeJsonArtifact(project, 'manifest.json', buildManifest(project));
   writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs(which, options), new Date(), (id) => (project.nodes.get(id) as { compiledSql?: string } | undefined)?.compiledSql));
   reportRunSummary(terminal, { results: summary.results, interrupted: summary.interrupted, nodes: project.nodes, seconds: (Date.now() - started) / 1000 });
-  return exitCodeForRun(summary);
+  if (endHookError !== undefined) terminal.error(endHookError);
+  const code = exitCodeForRun(summary);
+  return code === ExitCode.OK && endHookError !== undefined ? ExitCode.FAILURE : code;
 }
 
 /** `5 models, 3 seeds, 20 data tests, 1 source, 12 macros`. */

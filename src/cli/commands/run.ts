@@ -13,6 +13,8 @@ import { exitCodeForRun, nodeProgressEvents, reportRunSummary } from '../run-sum
 import type { Terminal } from '../terminal.js';
 import { interruptSignal } from '../interrupt.js';
 import { ensureSourcesLanded } from './ingest-before-run.js';
+import { afterNodes, beforeNodes } from '../project-hooks.js';
+import type { TsdbtError } from '../../errors.js';
 
 interface RunOptions extends ProjectOptions, SelectOptions, DeferOptions, ExecutionOptions {
   threads?: string;
@@ -50,12 +52,14 @@ export async function run(options: RunOptions, terminal: Terminal): Promise<numb
   const progress = nodeProgressEvents(terminal, 'models');
   let summary: RunSummary;
   let ingestFailed = false;
+  let endHookError: TsdbtError | undefined;
   try {
     terminal.info(`Concurrency: ${threads} threads (target='${project.target.name}', ${adapter.description})`);
     // Landing tables are made either way (models read them); --skip-ingest only skips the fetching.
     ingestFailed = !(await ensureSourcesLanded(project, adapter, terminal, interrupt.signal, options.skipIngest ? [] : ids));
     terminal.info('');
     await applyDefer(project, selection, options, terminal, adapter);
+    await beforeNodes(project, adapter, terminal);
     summary = await runModels(project, adapter, {
       ids,
       threads,
@@ -69,6 +73,7 @@ export async function run(options: RunOptions, terminal: Terminal): Promise<numb
         statement: ({ node, purpose }) => terminal.detail(`${node.name}: ${purpose}`),
       },
     });
+    if (!summary.interrupted) endHookError = await afterNodes(project, adapter, terminal, summary.results);
   } finally {
     progress.end();
     interrupt.dispose();
@@ -77,8 +82,10 @@ export async function run(options: RunOptions, terminal: Terminal): Promise<numb
   writeJsonArtifact(project, 'manifest.json', buildManifest(project));
   writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs('run', options), new Date(), (id) => project.models.get(id)?.compiledSql));
   reportRunSummary(terminal, { results: summary.results, interrupted: summary.interrupted, nodes: project.nodes, seconds: (Date.now() - started) / 1000 });
+  if (endHookError !== undefined) terminal.error(endHookError);
   const code = exitCodeForRun(summary);
   if (code !== ExitCode.OK) return code;
+  if (endHookError !== undefined) return ExitCode.FAILURE;
   if (ingestFailed && options.failOnIngestError) return ExitCode.FAILURE;
   return ExitCode.OK;
 }
