@@ -2,6 +2,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../compile/load-project.js';
 import type { GraphNode } from '../graph/node.js';
+import type { RunSummary } from '../runner/results.js';
+import { invocationArgs } from './invocation-args.js';
+import { buildManifest } from './manifest.js';
+import { buildRunResults } from './run-results.js';
 
 /** Where artifacts go: the project's target-path (default `target/`). */
 export function targetDir(project: Project): string {
@@ -27,4 +31,11 @@ function writeAtomically(file: string, text: string): void {
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text);
   renameSync(temp, file);
+}
+
+/** After nodes ran: manifest.json, and run_results.json with each node's compiled SQL and the command's args. */
+export function writeRunArtifacts(project: Project, summary: RunSummary, which: string, options: object): void {
+  writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+  const compiledCode = (id: string) => (project.nodes.get(id) as { compiledSql?: string } | undefined)?.compiledSql;
+  writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs(which, options), new Date(), compiledCode));
 }

@@ -1,7 +1,6 @@
 import { connect } from '../adapter/connect.js';
 import { buildManifest } from '../artifacts/manifest.js';
-import { buildRunResults } from '../artifacts/run-results.js';
-import { writeCompiledSql, writeJsonArtifact } from '../artifacts/write-artifacts.js';
+import { writeCompiledSql, writeJsonArtifact, writeRunArtifacts } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
 import type { TsdbtError } from '../errors.js';
 import type { ResourceType } from '../graph/node.js';
@@ -19,7 +18,6 @@ import { compiledPathOf } from './node-report.js';
 import { afterNodes, beforeNodes } from './project-hooks.js';
 import { exitCodeForRun, nodeProgressEvents, reportRunSummary } from './run-summary.js';
 import { applyDefer, resolveSelection } from './selection.js';
-import { invocationArgs } from '../artifacts/invocation-args.js';
 import type { Terminal } from './terminal.js';
 
 export interface RunSelectedOptions extends ProjectOptions, SelectOptions, DeferOptions, ExecutionOptions {
@@ -84,8 +82,7 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
     interrupt.dispose();
     await adapter.close();
   }
-  writeJsonArtifact(project, 'manifest.json', buildManifest(project));
-  writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs(which, options), new Date(), (id) => (project.nodes.get(id) as { compiledSql?: string } | undefined)?.compiledSql));
+  writeRunArtifacts(project, summary, which, options);
   reportRunSummary(terminal, { results: summary.results, interrupted: summary.interrupted, nodes: project.nodes, seconds: (Date.now() - started) / 1000 });
   if (endHookError !== undefined) terminal.error(endHookError);
   const code = exitCodeForRun(summary);

@@ -40,6 +40,17 @@ async function rows(sql: string): Promise<Record<string, unknown>[]> {
 }
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 
+/** After `which --select state:modified+ --defer` with mid edited: only mid and leaf ran, in dev, over prod's base. */
+async function expectOnlyMidAndLeafBuilt(which: string): Promise<void> {
+  const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[]; args: Record<string, unknown> };
+  expect(results.results.map((result) => `${result.unique_id}:${result.status}`).sort()).toEqual(['model.shop.leaf:success', 'model.shop.mid:success']);
+  expect(results.args).toMatchObject({ which, select: ['state:modified+'], defer: true, state: 'prod' });
+  expect(readFileSync(path.join(dir, 'target/compiled/shop/models/mid.sql'), 'utf8')).toContain('from `shop_prod`.`base`');
+  // Only mid and leaf exist in dev; leaf counted production's 10 rows of base through dev's mid.
+  expect(await rows("select name from system.tables where database = 'shop_dev' order by name")).toEqual([{ name: 'leaf' }, { name: 'mid' }]);
+  expect(await rows('select c, s from shop_dev.leaf')).toEqual([{ c: 10, s: 90 }]);
+}
+
 beforeAll(async () => {
   dir = writeProject(FILES, 'tsdbt-e2e-state-');
   const prod = await cli('run', '--target', 'prod');
@@ -67,14 +78,7 @@ describe('state:modified against production artifacts', () => {
       const run = await cli('run', '--select', 'state:modified+', '--defer', '--state', 'prod');
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toContain('Deferring 1 unselected parent to the relations in prod/manifest.json.');
-      const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[]; args: Record<string, unknown> };
-      expect(results.results.map((result) => `${result.unique_id}:${result.status}`).sort()).toEqual(['model.shop.leaf:success', 'model.shop.mid:success']);
-      expect(results.args).toMatchObject({ which: 'run', select: ['state:modified+'], defer: true, state: 'prod' });
-      expect(readFileSync(path.join(dir, 'target/compiled/shop/models/mid.sql'), 'utf8')).toContain('from `shop_prod`.`base`');
-
-      // Only mid and leaf exist in dev; leaf counted production's 10 rows of base through dev's mid.
-      expect(await rows("select name from system.tables where database = 'shop_dev' order by name")).toEqual([{ name: 'leaf' }, { name: 'mid' }]);
-      expect(await rows('select c, s from shop_dev.leaf')).toEqual([{ c: 10, s: 90 }]);
+      await expectOnlyMidAndLeafBuilt('run');
     } finally {
       restore('models/mid.sql');
     }
@@ -85,12 +89,7 @@ describe('state:modified against production artifacts', () => {
     try {
       const build = await cli('build', '--select', 'state:modified+', '--defer', '--state', 'prod');
       expect(build.code, build.stderr).toBe(0);
-      const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[]; args: Record<string, unknown> };
-      expect(results.results.map((result) => `${result.unique_id}:${result.status}`).sort()).toEqual(['model.shop.leaf:success', 'model.shop.mid:success']);
-      expect(results.args).toMatchObject({ which: 'build', defer: true, state: 'prod' });
-      expect(readFileSync(path.join(dir, 'target/compiled/shop/models/mid.sql'), 'utf8')).toContain('from `shop_prod`.`base`');
-      expect(await rows("select name from system.tables where database = 'shop_dev' order by name")).toEqual([{ name: 'leaf' }, { name: 'mid' }]);
-      expect(await rows('select c from shop_dev.leaf')).toEqual([{ c: 10 }]);
+      await expectOnlyMidAndLeafBuilt('build');
     } finally {
       restore('models/mid.sql');
     }

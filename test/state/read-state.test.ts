@@ -2,24 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors.js';
 import { readRunResults, readState } from '../../src/state/read-state.js';
+import { catchError as caught } from '../graph/select/catch-error.js';
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-state-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function caught(work: () => unknown): TsdbtError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof TsdbtError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 function write(relative: string, text: string): void {
   mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });

@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
 import { buildManifest } from '../../artifacts/manifest.js';
-import { buildRunResults } from '../../artifacts/run-results.js';
-import { writeCompiledSql, writeJsonArtifact } from '../../artifacts/write-artifacts.js';
+import { writeCompiledSql, writeJsonArtifact, writeRunArtifacts } from '../../artifacts/write-artifacts.js';
 import { connect } from '../../adapter/connect.js';
 import { runModels } from '../../runner/run-nodes.js';
 import type { RunSummary } from '../../runner/results.js';
 import { deferOptions, executionOptions, openProject, parseThreads, projectOptions, selectOptions, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { applyDefer, resolveSelection } from '../selection.js';
-import { invocationArgs } from '../../artifacts/invocation-args.js';
 import { exitCodeForRun, nodeProgressEvents, reportRunSummary } from '../run-summary.js';
 import type { Terminal } from '../terminal.js';
 import { interruptSignal } from '../interrupt.js';
@@ -79,8 +77,7 @@ export async function run(options: RunOptions, terminal: Terminal): Promise<numb
     interrupt.dispose();
     await adapter.close();
   }
-  writeJsonArtifact(project, 'manifest.json', buildManifest(project));
-  writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs('run', options), new Date(), (id) => project.models.get(id)?.compiledSql));
+  writeRunArtifacts(project, summary, 'run', options);
   reportRunSummary(terminal, { results: summary.results, interrupted: summary.interrupted, nodes: project.nodes, seconds: (Date.now() - started) / 1000 });
   if (endHookError !== undefined) terminal.error(endHookError);
   const code = exitCodeForRun(summary);
