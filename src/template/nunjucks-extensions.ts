@@ -1,4 +1,5 @@
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
+import { nunjucksLib } from './nunjucks-lib.js';
 
 /** Minimal shape of nunjucks' parser API used by tag extensions (it ships no types for it). */
 interface Parser {
@@ -82,9 +83,9 @@ function trimChars(text: string, chars: string | undefined, left: boolean, right
 /** Python-style methods on lists, dicts and strings (`.append`, `.items()`, `.upper()`…), as dbt projects use them. */
 export function installJinjaCompat(): void {
   if (compatInstalled) return;
-  nunjucks.installJinjaCompat();
+  nunjucksLib().installJinjaCompat();
   // nunjucks' compat layer covers lists and dicts; dbt projects also call Python string methods.
-  const runtime = (nunjucks as unknown as { runtime: { memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown } }).runtime;
+  const runtime = (nunjucksLib() as unknown as { runtime: { memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown } }).runtime;
   const lookup = runtime.memberLookup;
   runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...rest: unknown[]) {
     if (rest.length < 2 && (typeof obj === 'string' || obj instanceof String) && typeof key === 'string' && Object.hasOwn(STRING_METHODS, key)) {

@@ -1,7 +1,8 @@
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
 import { ErrorCodes, TsdbtError } from '../errors.js';
 import { splitArgs } from './call-args.js';
 import { addJinjaBuiltins, DoExtension, installJinjaCompat } from './nunjucks-extensions.js';
+import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
 
 /** Names whose value depends on what is being rendered (which model, parse or run time). */
@@ -41,7 +42,7 @@ export class TemplateEngine {
 
   constructor(globals: Record<string, unknown>) {
     installJinjaCompat();
-    this.env = new nunjucks.Environment([], { autoescape: false, dev: true, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
+    this.env = new (nunjucksLib().Environment)([], { autoescape: false, dev: true, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
     this.env.addExtension('DoExtension', new DoExtension());
     addJinjaBuiltins(this.env);
     for (const [name, value] of Object.entries(globals)) this.env.addGlobal(name, value);
@@ -59,7 +60,7 @@ export class TemplateEngine {
     const source = rewriteTestBlocks(text);
     let exported: Record<string, unknown> = {};
     try {
-      const template = new nunjucks.Template(source, this.env, file, true);
+      const template = new (nunjucksLib().Template)(source, this.env, file, true);
       // getExported runs the file's top level once, defining its macros.
       (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
         {},
@@ -112,7 +113,7 @@ export class TemplateEngine {
   compile(file: string, text: string): CompiledTemplate {
     let template: nunjucks.Template;
     try {
-      template = new nunjucks.Template(text, this.env, file, true);
+      template = new (nunjucksLib().Template)(text, this.env, file, true);
     } catch (error) {
       throw templateError(error, file, 0, lineCount(text));
     }

@@ -129,7 +129,7 @@ describe('tsdbt --version and --help', () => {
     expect(result.stdout).toBe(`tsdbt ${own}\n  chdb ${pkg('chdb')} (embedded ClickHouse)\n  @clickhouse/client ${pkg('@clickhouse/client')}\n  node ${process.versions.node}\n`);
   });
 
-  it.each([[['--version']], [['--help']], [['completion', '--help']], [[]]])('tsdbt %j loads neither chDB, the ClickHouse client nor nunjucks', async (args) => {
+  it.each([[['--version']], [['--help']], [['run', '--help']], [['build', '--help']], [['completion', '--help']], [[]]])('tsdbt %j loads neither chDB, the ClickHouse client nor nunjucks', async (args) => {
     const loaded = await modulesLoadedBy(args);
     expect(loaded.filter((name) => /chdb|@clickhouse|nunjucks/.test(name))).toEqual([]);
     expect(loaded).toContain('commander');

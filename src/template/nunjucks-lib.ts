@@ -1,0 +1,13 @@
+import { createRequire } from 'node:module';
+import type NunjucksLib from 'nunjucks';
+
+let loaded: typeof NunjucksLib | undefined;
+
+/**
+ * nunjucks, loaded the first time a template engine is made: importing the compiler (as every
+ * command module does) costs nothing until a project is read, so `tsdbt <command> --help` stays fast.
+ */
+export function nunjucksLib(): typeof NunjucksLib {
+  loaded ??= createRequire(import.meta.url)('nunjucks') as typeof NunjucksLib;
+  return loaded;
+}
