@@ -9,7 +9,9 @@
 # also runs a ZooKeeper and a second server, and both servers define two clusters on loopback:
 # `tsdbt_shards` (two shards, one replica each: for Distributed tables) and `tsdbt_replicas` (one
 # shard, two replicas: for Replicated engines); ON CLUSTER goes through ZooKeeper. It then also
-# prints CLICKHOUSE_CLUSTER, CLICKHOUSE_REPLICA_CLUSTER and CLICKHOUSE_NODE2_URL. Everything (config, data, logs, pid) lives in one state directory,
+# prints CLICKHOUSE_CLUSTER, CLICKHOUSE_REPLICA_CLUSTER and CLICKHOUSE_NODE2_URL. With openssl, the
+# first server also serves HTTPS with a certificate from a throwaway CA: CLICKHOUSE_HTTPS_URL and
+# CLICKHOUSE_CA_CERT (the CA's PEM). Everything (config, data, logs, pid) lives in one state directory,
 # $TSDBT_CLICKHOUSE_DIR or /tmp/tsdbt-clickhouse-<uid>, so `start` twice reuses the
 # running server and `stop` finds it again. Only the eval-able lines go to stdout;
 # progress and errors go to stderr.
@@ -63,6 +65,37 @@ ping_ok() { curl -fsS --max-time 1 "http://127.0.0.1:$1/ping" >/dev/null 2>&1; }
 user_xml() {
   printf '        <%s>\n            <password>%s</password>\n            <networks><ip>127.0.0.1</ip></networks>\n' "$1" "$3"
   printf '            <profile>%s</profile>\n            <quota>default</quota>\n        </%s>\n' "$2" "$1"
+}
+
+# A throwaway CA and a certificate for 127.0.0.1 signed by it, for the HTTPS port (openssl only).
+write_tls() {
+  local dir="$STATE_DIR/tls"
+  command -v openssl >/dev/null 2>&1 || return 1
+  mkdir -p "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/ca.key" -out "$dir/ca.crt" -days 2 -subj "/CN=tsdbt test CA" >/dev/null 2>&1 || return 1
+  openssl req -newkey rsa:2048 -nodes -keyout "$dir/server.key" -out "$dir/server.csr" -subj "/CN=127.0.0.1" >/dev/null 2>&1 || return 1
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' >"$dir/ext.cnf"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial \
+    -out "$dir/server.crt" -days 2 -extfile "$dir/ext.cnf" >/dev/null 2>&1 || return 1
+}
+
+# The HTTPS part of node 1's config.
+tls_xml() {
+  local dir="$STATE_DIR/tls"
+  cat <<XML
+    <https_port>$HTTPS_PORT</https_port>
+    <openSSL>
+        <server>
+            <certificateFile>$dir/server.crt</certificateFile>
+            <privateKeyFile>$dir/server.key</privateKeyFile>
+            <verificationMode>none</verificationMode>
+            <loadDefaultCAFile>false</loadDefaultCAFile>
+            <cacheSessions>true</cacheSessions>
+            <disableProtocols>sslv2,sslv3</disableProtocols>
+            <preferServerCiphers>true</preferServerCiphers>
+        </server>
+    </openSSL>
+XML
 }
 
 cluster_wanted() { [[ "${TSDBT_CLICKHOUSE_CLUSTER:-1}" != "0" && -f "$ZK_JAR" ]] && command -v java >/dev/null 2>&1; }
@@ -151,6 +184,7 @@ write_node_config() {
     <max_session_timeout>3600</max_session_timeout>
     <default_session_timeout>60</default_session_timeout>
 $( [[ -n "${ZK_PORT:-}" ]] && cluster_xml "$node" "$password" )
+$( [[ "$node" == 1 && -n "${HTTPS_PORT:-}" ]] && tls_xml )
 </yandex>
 XML
 }
@@ -285,6 +319,8 @@ start() {
     start_zookeeper
     write_node_config "$NODE2_DIR" "$node2_http_port" "$NODE2_TCP_PORT" "$(free_port)" 2 "$password"
   fi
+  HTTPS_PORT=""
+  if write_tls; then HTTPS_PORT="$(free_port)"; else say "openssl failed or is missing: no HTTPS port"; fi
   write_node_config "$STATE_DIR" "$http_port" "$TCP_PORT" "$(free_port)" 1 "$password"
 
   # 18.16 runs fine as root (CI) and as any other user; it has no `--daemon` pid handling we
@@ -302,6 +338,10 @@ start() {
     printf 'export CLICKHOUSE_READONLY_URL=http://reader:%s@127.0.0.1:%s\n' "$password" "$http_port"
     printf 'export CLICKHOUSE_TCP_PORT=%s\n' "$tcp_port"
     printf 'export CLICKHOUSE_SERVER_PID_FILE=%s\n' "$PID_FILE"
+    if [[ -n "$HTTPS_PORT" ]]; then
+      printf 'export CLICKHOUSE_HTTPS_URL=https://tsdbt:%s@127.0.0.1:%s\n' "$password" "$HTTPS_PORT"
+      printf 'export CLICKHOUSE_CA_CERT=%s\n' "$STATE_DIR/tls/ca.crt"
+    fi
     if [[ -n "$ZK_PORT" ]]; then
       printf 'export CLICKHOUSE_CLUSTER=%s\n' "$SHARDS_CLUSTER"
       printf 'export CLICKHOUSE_REPLICA_CLUSTER=%s\n' "$REPLICAS_CLUSTER"
