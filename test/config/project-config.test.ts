@@ -4,6 +4,7 @@ import { validateProjectConfig } from '../../src/config/project-config.js';
 import { parseYaml } from '../../src/config/yaml-document.js';
 import { ErrorCodes, TsdbtError } from '../../src/errors.js';
 import { findProject } from '../../src/project/find-project.js';
+import { catchError } from '../graph/select/catch-error.js';
 import { load, loadErrors, summary, tempProject } from '../support/project.js';
 
 const MODEL = { 'models/a.sql': 'select 1 as a\n' };
@@ -15,12 +16,7 @@ function validate(text: string) {
 }
 
 function yamlError(text: string): TsdbtError {
-  try {
-    parseYaml(text, 'project.yml');
-  } catch (error) {
-    return error as TsdbtError;
-  }
-  throw new Error('expected a YAML error');
+  return catchError(() => parseYaml(text, 'project.yml'));
 }
 
 describe('project.yml: YAML syntax errors carry file:line', () => {
@@ -210,14 +206,9 @@ describe('finding the project file', () => {
 
   it('says where it looked when there is no project file', () => {
     const dir = tempProject({ 'models/a.sql': 'select 1' });
-    let error: TsdbtError | undefined;
-    try {
-      findProject(path.join(dir, 'models'));
-    } catch (caught) {
-      error = caught as TsdbtError;
-    }
+    const error = catchError(() => findProject(path.join(dir, 'models')));
     // A project file in some folder above the temp dir (there is none on a sane machine) would be found instead.
-    expect(summary(error!)).toEqual({
+    expect(summary(error)).toEqual({
       code: ErrorCodes.CONFIG_FILE_MISSING,
       message: `No project.yml or dbt_project.yml found in ${path.join(dir, 'models')} or any folder above it.`,
       location: undefined,

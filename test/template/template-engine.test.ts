@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors.js';
 import { MemoryLogger } from '../../src/report/logger.js';
 import { baseGlobals } from '../../src/template/base-globals.js';
 import { TemplateEngine, type Scope } from '../../src/template/template-engine.js';
+import { catchError } from '../graph/select/catch-error.js';
 
 /** An engine with dbt's globals (as loadProject builds it) and the given macro files. */
 function engineWith(macros: Record<string, string> = {}, options: { vars?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}) {
@@ -22,16 +23,6 @@ function engineWith(macros: Record<string, string> = {}, options: { vars?: Recor
   for (const [file, text] of Object.entries(macros)) expect(engine.addMacroFile(file, text)).toEqual([]);
   const render = (text: string, scope: Scope = {}) => engine!.compile('models/m.sql', text).render(scope);
   return { engine, logger, render };
-}
-
-function renderError(render: () => unknown): TsdbtError {
-  try {
-    render();
-  } catch (error) {
-    if (error instanceof TsdbtError) return error;
-    throw error;
-  }
-  throw new Error('expected the render to fail');
 }
 
 describe('Jinja statements and expressions', () => {
@@ -121,7 +112,7 @@ describe('dbt globals', () => {
   it('var: project vars, --vars winning, project-scoped vars, defaults, and a clear error when missing', () => {
     const { render } = engineWith({}, { vars: { a: 1, b: 'from cli', demo: { scoped: 's' } } });
     expect(render("{{ var('a') }} {{ var('b') }} {{ var('scoped') }} {{ var('missing', 'dflt') }} {{ var('a', 5) }}")).toBe('1 from cli s dflt 1');
-    const error = renderError(() => render("select\n{{ var('nope') }}"));
+    const error = catchError(() => render("select\n{{ var('nope') }}"));
     expect({ code: error.code, message: error.message, location: error.location, hint: error.hint }).toEqual({
       code: ErrorCodes.TEMPLATE_RENDER,
       message: "Required variable 'nope' has no value.",
@@ -133,7 +124,7 @@ describe('dbt globals', () => {
   it('env_var: the value, a default, and TSDBT1006 when missing', () => {
     const { render } = engineWith({}, { env: { SET_ONE: 'here' } });
     expect(render("{{ env_var('SET_ONE') }} {{ env_var('UNSET_ONE', 'fallback') }} {{ env_var('SET_ONE', 'ignored') }}")).toBe('here fallback here');
-    const error = renderError(() => render("\n\n{{ env_var('UNSET_ONE') }}"));
+    const error = catchError(() => render("\n\n{{ env_var('UNSET_ONE') }}"));
     expect(error.code).toBe(ErrorCodes.ENV_VAR_MISSING);
     expect(error.location).toBe('models/m.sql:3');
   });
@@ -150,7 +141,7 @@ describe('dbt globals', () => {
   it('exceptions.raise_compiler_error fails the render with TSDBT2007 at the calling line', () => {
     const { render } = engineWith({ 'macros/check.sql': "{% macro must_be_positive(n) %}{% if n <= 0 %}{{ exceptions.raise_compiler_error('n must be positive, got ' ~ n) }}{% endif %}{{ n }}{% endmacro %}" });
     expect(render('{{ must_be_positive(2) }}')).toBe('2');
-    const error = renderError(() => render('select\n  {{ must_be_positive(-1) }}'));
+    const error = catchError(() => render('select\n  {{ must_be_positive(-1) }}'));
     expect({ code: error.code, message: error.message, file: error.file }).toEqual({
       code: ErrorCodes.COMPILER_ERROR_RAISED,
       message: 'n must be positive, got -1',
@@ -168,7 +159,7 @@ describe('dbt globals', () => {
       ].join('\n'),
     });
     expect(render("{{ greet('a') }} | {{ adapter.dispatch('only_default')() }}")).toBe('clickhouse a | only default');
-    const error = renderError(() => render("{{ adapter.dispatch('nothing_here')() }}"));
+    const error = catchError(() => render("{{ adapter.dispatch('nothing_here')() }}"));
     expect(error.message).toBe("adapter.dispatch('nothing_here') found no macro: looked for clickhouse__nothing_here, default__nothing_here, nothing_here.");
   });
 
@@ -189,7 +180,7 @@ describe('template errors', () => {
     { name: 'an unknown tag', text: 'a\n\n{% frobnicate %}', code: ErrorCodes.TEMPLATE_SYNTAX, line: 3 },
     { name: 'an unknown macro', text: 'a\n\n{{ nomacro(1) }}', code: ErrorCodes.TEMPLATE_RENDER, line: 3 },
   ])('$name: code and line', ({ text, code, line }) => {
-    const error = renderError(() => render(text));
+    const error = catchError(() => render(text));
     expect(error.code).toBe(code);
     expect(error.location).toBe(`models/m.sql:${line}`);
     expect(error.message).toMatch(new RegExp(`^Jinja (syntax )?error in models/m\\.sql at line ${line}: `));
@@ -197,15 +188,15 @@ describe('template errors', () => {
   });
 
   it('says which block is never closed', () => {
-    expect(renderError(() => render('{% for x in [1] %}\n{{ x }}')).message).toBe(
+    expect(catchError(() => render('{% for x in [1] %}\n{{ x }}')).message).toBe(
       'Jinja syntax error in models/m.sql at line 2: the file ends inside a block that is never closed (a {% for %}, {% macro %}… without its end tag).',
     );
-    expect(renderError(() => render('{% if x %}\n{{ x }}')).message).toBe(
+    expect(catchError(() => render('{% if x %}\n{{ x }}')).message).toBe(
       'Jinja syntax error in models/m.sql at line 2: a {% if %} block is never closed (expected elif, else, or endif before the end of the file).',
     );
   });
 
   it('names an unknown function plainly', () => {
-    expect(renderError(() => render('{{ nomacro(1) }}')).message).toBe("Jinja error in models/m.sql at line 1: 'nomacro' is not defined (no macro or function has that name).");
+    expect(catchError(() => render('{{ nomacro(1) }}')).message).toBe("Jinja error in models/m.sql at line 1: 'nomacro' is not defined (no macro or function has that name).");
   });
 });
