@@ -29,7 +29,7 @@ describe('buildGraph', () => {
 });
 
 describe('findCyclePaths', () => {
-  it.each([
+  it.each<{ name: string; parents: Record<string, string[]>; cycles: string[][] }>([
     { name: 'no cycle', parents: { a: [], b: ['a'], c: ['a', 'b'] }, cycles: [] },
     { name: 'two nodes', parents: { a: ['b'], b: ['a'] }, cycles: [['a', 'b', 'a']] },
     { name: 'self-reference', parents: { a: ['a'] }, cycles: [['a', 'a']] },
