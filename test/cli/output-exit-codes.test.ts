@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectYml, REPO_ROOT, removeProject, runCli, writeProject } from '../support/cli.js';
+import { freePort } from '../support/ports.js';
 import { parseLogLines } from '../report/log-schema-validator.js';
 
 /** Exit codes (README: 0, 1, 2, 3, 130), usage errors, and what --version/--help load. Needs `npm run build`. */
@@ -48,7 +48,7 @@ describe('usage errors exit 2 with a clear message', () => {
 
 describe('a database that cannot be reached exits 3', () => {
   it('logs each retry decision, and never the password, on the console or in the log file', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const project = writeProject({
       'project.yml': projectYml('shop'),
       'models/a.sql': 'select 1 as x\n',
@@ -180,16 +180,4 @@ process.on('exit', () => {
   const match = /LOADED:(.*)/.exec(stderr);
   if (match === null) throw new Error(`no module list in: ${stderr}`);
   return JSON.parse(match[1]!) as string[];
-}
-
-/** A loopback port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
