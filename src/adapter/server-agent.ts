@@ -35,27 +35,35 @@ export function createServerAgent(options: ServerAgentOptions): http.Agent {
   ) => Duplex | null | undefined;
   agent.createConnection = (request, callback) => {
     const socket = create(request, callback);
-    if (socket) armConnectTimeout(socket, options.connectTimeoutMs, `${request.host ?? request.hostname ?? 'localhost'}:${request.port ?? ''}`);
+    if (socket) armConnectTimeout(socket, options.connectTimeoutMs, `${request.host ?? request.hostname ?? 'localhost'}:${request.port ?? ''}`, options.secure);
     return socket;
   };
   return agent;
 }
 
 /**
- * Destroys `socket` with an ETIMEDOUT error unless it connects within `timeoutMs`.
- * Only the TCP connect is timed; once connected, the client's request timeout applies.
+ * Destroys `socket` with an ETIMEDOUT error unless it connects within `timeoutMs`. With `secure`,
+ * the TLS handshake must finish in that time too (ERR_TLS_HANDSHAKE_TIMEOUT): a server that does not
+ * speak TLS on that port may otherwise just wait for more bytes until the request timeout.
+ * Once connected, the client's request timeout applies.
  */
-export function armConnectTimeout(socket: Duplex, timeoutMs: number, address: string): void {
+export function armConnectTimeout(socket: Duplex, timeoutMs: number, address: string, secure = false): void {
   const pending = socket as Duplex & { connecting?: boolean };
   if (!(timeoutMs > 0) || pending.connecting !== true) return;
+  let connected = false;
   const timer = setTimeout(() => {
-    const error = Object.assign(new Error(`connect ETIMEDOUT ${address} (no connection after ${timeoutMs} ms)`), {
-      code: 'ETIMEDOUT',
-    });
+    // "connect E…" marks a request that never reached the server, so it is safe to retry.
+    const error = connected
+      ? Object.assign(new Error(`connect ERR_TLS_HANDSHAKE_TIMEOUT ${address} (no TLS handshake after ${timeoutMs} ms)`), { code: 'ERR_TLS_HANDSHAKE_TIMEOUT' })
+      : Object.assign(new Error(`connect ETIMEDOUT ${address} (no connection after ${timeoutMs} ms)`), { code: 'ETIMEDOUT' });
     socket.destroy(error);
   }, timeoutMs);
   timer.unref();
   const clear = (): void => clearTimeout(timer);
-  socket.once('connect', clear);
+  socket.once('connect', () => {
+    connected = true;
+    if (!secure) clear();
+  });
+  if (secure) socket.once('secureConnect', clear);
   socket.once('close', clear);
 }

@@ -36,6 +36,7 @@ const NETWORK_CODES: Record<string, string> = {
   ENETUNREACH: 'the network is unreachable',
   EPROTO: 'the TLS handshake failed (is `secure` right for this port?)',
   ERR_SSL_WRONG_VERSION_NUMBER: 'the TLS handshake failed (is `secure` right for this port?)',
+  ERR_TLS_HANDSHAKE_TIMEOUT: 'the TLS handshake did not finish within connect_timeout (is `secure` right for this port?)',
 };
 const TLS_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',

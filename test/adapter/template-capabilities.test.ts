@@ -10,7 +10,7 @@ const MACROS = `{% macro json_string(json, key) -%}
 
 describe('adapter.supports in templates', () => {
   it('assumes a current server until bound, then answers for the connected one', () => {
-    const engine = new TemplateEngine({ adapter: adapterGlobal((name) => engine.macro(name)?.fn) });
+    const engine: TemplateEngine = new TemplateEngine({ adapter: adapterGlobal((name) => engine.macro(name)?.fn) });
     expect(engine.addMacroFile('macros/json.sql', MACROS)).toEqual([]);
     const template = engine.compile('models/m.sql', "select {{ json_string('p', 'name') }}");
     expect(template.render({})).toBe("select JSONExtractString(p, 'name')");
