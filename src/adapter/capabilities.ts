@@ -9,6 +9,7 @@ export const modernCapabilities: Capabilities = {
   lightweightDelete: true,
   dateTime64: true,
   alterViewQuery: true,
+  mutationsSync: true,
 };
 
 /**
@@ -29,6 +30,7 @@ export function capabilitiesForVersion(version: string): Capabilities {
     dateTime64: atLeast(20, 1),
     // ALTER TABLE mv MODIFY QUERY left "experimental" (no setting needed) in 23.11.
     alterViewQuery: atLeast(23, 11),
+    mutationsSync: atLeast(20, 1),
   };
 }
 

@@ -24,6 +24,7 @@ export const FEATURES: Record<keyof Capabilities, { name: string; since: string;
   jsonExtract: { name: 'JSONExtract* functions', since: '19.1', without: "models must use visitParamExtract* (macros can ask adapter.supports('json_extract'))" },
   lightweightDelete: { name: 'lightweight DELETE', since: '23.3', without: 'deletes run as ALTER TABLE … DELETE mutations' },
   dateTime64: { name: 'DateTime64', since: '20.1', without: 'columns of that type cannot be created; DateTime (seconds) is used where tsdbt picks the type' },
+  mutationsSync: { name: 'the mutations_sync setting', since: '20.1', without: "incremental delete+insert deletes with an ALTER TABLE … DELETE that finishes in the background (the new rows are never deleted; readers may see the old ones for a moment)" },
   alterViewQuery: { name: 'ALTER TABLE … MODIFY QUERY', since: '23.11', without: "a materialized view's SELECT is changed by dropping and creating the view again (rows inserted in between are not captured)" },
 };
 

@@ -15,6 +15,8 @@ export interface Capabilities {
   readonly dateTime64: boolean;
   /** `ALTER TABLE mv MODIFY QUERY` on materialized views, without the experimental setting (23.11+). Otherwise the view is recreated. */
   readonly alterViewQuery: boolean;
+  /** The `mutations_sync` setting (20.1+), to wait for an `ALTER TABLE … DELETE`. Otherwise the mutation finishes in the background. */
+  readonly mutationsSync: boolean;
 }
 
 export type QueryParams = Record<string, unknown>;

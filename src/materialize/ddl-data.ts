@@ -37,13 +37,16 @@ export function createTableLike(database: string, name: string, like: string, co
 
 /**
  * Deletes rows matching `where`: a lightweight `DELETE FROM` where the server has it, else a
- * mutation that waits until it is done (`mutations_sync = 2`), so the next statement sees the result.
+ * mutation, waited for (`mutations_sync = 2`) where the server can. A mutation only rewrites the
+ * parts that exist when it is issued, so rows inserted after it are never deleted by it, waited
+ * for or not (servers before 20.1 finish it in the background).
  */
 export function deleteWhere(database: string, table: string, where: string, context: PlanContext, purpose: string): Statement {
   if (context.lightweightDelete !== false) {
     return { sql: `DELETE FROM ${qualifiedName(database, table)}${onCluster(context)}\nWHERE ${where}`, purpose };
   }
-  return { sql: `ALTER TABLE ${qualifiedName(database, table)}${onCluster(context)}\nDELETE WHERE ${where}`, purpose, settings: { mutations_sync: 2 } };
+  const mutation = { sql: `ALTER TABLE ${qualifiedName(database, table)}${onCluster(context)}\nDELETE WHERE ${where}`, purpose };
+  return context.mutationsSync === false ? mutation : { ...mutation, settings: { mutations_sync: 2 } };
 }
 
 /** `ALTER TABLE t REPLACE PARTITION ID 'x' FROM tmp, …`: each partition swapped whole. */

@@ -44,6 +44,8 @@ export interface PlanContext {
   lightweightDelete?: boolean;
   /** `ALTER TABLE mv MODIFY QUERY` on materialized views (23.11+); otherwise the view is recreated. Default true. */
   alterViewQuery?: boolean;
+  /** The `mutations_sync` setting (20.1+), to wait for an `ALTER TABLE … DELETE`. Default true. */
+  mutationsSync?: boolean;
 }
 
 /** Suffixes of the relations tsdbt builds beside a model; anything carrying one is tsdbt's to drop. */

@@ -120,5 +120,6 @@ export function planContext(project: Project, adapter: Adapter): PlanContext {
     createOrReplaceView: adapter.capabilities.createOrReplaceView,
     lightweightDelete: adapter.capabilities.lightweightDelete,
     alterViewQuery: adapter.capabilities.alterViewQuery,
+    mutationsSync: adapter.capabilities.mutationsSync,
   };
 }

@@ -67,6 +67,7 @@ describe.skipIf(skipServerTests)(suite('server adapter: transport, DDL and intro
         lightweightDelete: false,
         dateTime64: false,
         alterViewQuery: false,
+        mutationsSync: false,
       });
     }
   });

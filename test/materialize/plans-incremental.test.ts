@@ -9,7 +9,7 @@ import { planSchemaChange } from '../../src/materialize/schema-change.js';
 import { expectGolden } from './golden-plan.js';
 
 const MODERN: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: true, createOrReplaceView: true, lightweightDelete: true, alterViewQuery: true };
-const OLD_SERVER: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: false, createOrReplaceView: false, lightweightDelete: false, alterViewQuery: false };
+const OLD_SERVER: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: false, createOrReplaceView: false, lightweightDelete: false, alterViewQuery: false, mutationsSync: false };
 
 const SELECT = 'select id, craft, name, seen_at\nfrom `astro`.`crew_events`';
 const COLUMNS = [
@@ -41,6 +41,12 @@ describe('incremental plans', () => {
       state: onTable(),
     },
     { golden: 'incremental-delete-insert-old-server', config: { incremental_strategy: 'delete+insert', unique_key: 'id' }, state: onTable(), context: OLD_SERVER },
+    {
+      golden: 'incremental-delete-insert-mutation',
+      config: { incremental_strategy: 'delete+insert', unique_key: 'id' },
+      state: onTable(),
+      context: { ...MODERN, lightweightDelete: false },
+    },
     {
       golden: 'incremental-insert-overwrite',
       config: { incremental_strategy: 'insert_overwrite', partition_by: 'toYYYYMM(seen_at)' },

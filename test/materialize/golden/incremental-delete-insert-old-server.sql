@@ -12,7 +12,7 @@ select id, craft, name, seen_at
 from `astro`.`crew_events`
 );
 
--- 4. delete the rows whose key comes again (settings: mutations_sync=2)
+-- 4. delete the rows whose key comes again
 ALTER TABLE `astro`.`crew`
 DELETE WHERE id IN (SELECT id FROM `astro`.`crew__tsdbt_tmp`);
 
