@@ -63,11 +63,16 @@ export function deferOptions(command: Command): Command {
 
 /** For commands that build: --threads, --full-refresh, --fail-fast, --empty. */
 export function executionOptions(command: Command): Command {
-  return command
-    .option('--threads <n>', "nodes built at the same time (default: the target's threads)")
-    .option('--full-refresh', 'rebuild incremental models from scratch')
-    .option('-x, --fail-fast', 'stop starting nodes after the first failure (the rest are skipped)')
-    .option('--empty', 'build with zero rows: every ref() and source() reads as an empty relation (checks SQL and types cheaply)');
+  return failFastOption(
+    command
+      .option('--threads <n>', "nodes built at the same time (default: the target's threads)")
+      .option('--full-refresh', 'rebuild incremental models and seed tables from scratch'),
+  ).option('--empty', 'build with zero rows: every ref() and source() reads as an empty relation (checks SQL and types cheaply)');
+}
+
+/** -x, --fail-fast: for every command that runs nodes. */
+export function failFastOption(command: Command): Command {
+  return command.option('-x, --fail-fast', 'stop starting nodes after the first failure (the rest are skipped)');
 }
 
 /** --threads as a number, or the target's default. */

@@ -3,7 +3,7 @@
  * copied to prod/, then a dev target (same chDB folder, another schema) selects with
  * state:modified and defers unselected parents to production's relations.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectYml, removeProject, runCli, writeProject, type CliResult } from '../support/cli.js';
@@ -156,6 +156,19 @@ describe('--defer', () => {
     const prod = await cli('show', '-s', 'mid', '--defer', '--favor-state', '--state', 'prod', '--limit', '-1', '--output', 'json');
     expect(prod.code, prod.stderr).toBe(0);
     expect((JSON.parse(prod.stdout) as { show: unknown[] }).show).toHaveLength(10);
+  });
+
+  it('test --defer runs data tests against production parents with --favor-state', async () => {
+    mkdirSync(path.join(dir, 'tests'));
+    writeFileSync(path.join(dir, 'tests/ten_rows.sql'), "select count() as c from {{ ref('base') }} having c != 10\n");
+    try {
+      const dev = await cli('test', '--defer', '--state', 'prod');
+      expect(dev.code).toBe(1);
+      const prod = await cli('test', '--defer', '--favor-state', '--state', 'prod');
+      expect(prod.code, prod.stderr).toBe(0);
+    } finally {
+      removeProject(path.join(dir, 'tests'));
+    }
   });
 
   it('compile --defer writes SQL that reads production', async () => {
