@@ -188,7 +188,20 @@ function lockHolder(dataPath: string): number | undefined {
   }
 }
 
-function translateServerError(server: ServerError, error: unknown, context: TranslateContext): TsdbtError {
+/**
+ * An `ON CLUSTER` statement that failed on another server comes back as
+ * `There was an error on [host:port]: <that server's error>`; the inner error is the one to show.
+ */
+export function remoteServerError(server: ServerError): { host: string; error: ServerError } | undefined {
+  const match = /^There was an error on \[([^\]]+)\]: ([\s\S]*)$/.exec(server.message);
+  if (match === null) return undefined;
+  const inner = parseServerError(new Error(match[2]!));
+  return inner === undefined ? undefined : { host: match[1]!, error: inner };
+}
+
+function translateServerError(outer: ServerError, error: unknown, context: TranslateContext): TsdbtError {
+  const remote = remoteServerError(outer);
+  const server = remote?.error ?? outer;
   const text = sentence(redact(firstLine(server.message), context.secrets));
   const label = `ClickHouse error ${server.code}${server.type === undefined ? '' : ` ${server.type}`}`;
   const authReason = AUTH_CODES[server.code];
@@ -225,7 +238,7 @@ function translateServerError(server: ServerError, error: unknown, context: Tran
   const location = sqlLocation(server.message);
   return new TsdbtError({
     code: ErrorCodes.SQL_ERROR,
-    message: `ClickHouse rejected the statement${location === undefined ? '' : ` at line ${location.line}, column ${location.column}`} (${label}): ${text}`,
+    message: `ClickHouse${remote === undefined ? '' : ` server ${remote.host} (of the cluster)`} rejected the statement${location === undefined ? '' : ` at line ${location.line}, column ${location.column}`} (${label}): ${text}`,
     hint: context.sql === undefined ? undefined : 'The statement that failed is shown with --debug and written to logs.',
     cause: error,
   });

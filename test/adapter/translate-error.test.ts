@@ -126,3 +126,18 @@ describe('connect timeout', () => {
     await new Promise((resolve) => listener.close(resolve));
   });
 });
+
+describe('errors from another server of the cluster (ON CLUSTER)', () => {
+  it('shows that server and its own error, in the 18.16 and the modern format', () => {
+    const old = translateError(
+      oldServerError(81, "There was an error on [127.0.0.1:9001]: Code: 81, e.displayText() = DB::Exception: Database astro doesn't exist, e.what() = DB::Exception"),
+      { ...server, sql: 'CREATE VIEW …' },
+    );
+    expect(old.message).toBe("ClickHouse server 127.0.0.1:9001 (of the cluster) rejected the statement (ClickHouse error 81): Database astro doesn't exist.");
+    const modern = translateError(
+      new Error('Code: 81. DB::Exception: There was an error on [ch-2:9000]: Code: 81. DB::Exception: Database astro does not exist. (UNKNOWN_DATABASE) (version 24.3.1.1). (UNKNOWN_DATABASE) (version 24.3.1.1)'),
+      server,
+    );
+    expect(modern.message).toBe('ClickHouse server ch-2:9000 (of the cluster) rejected the statement (ClickHouse error 81 UNKNOWN_DATABASE): Database astro does not exist.');
+  });
+});
