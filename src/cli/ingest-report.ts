@@ -11,10 +11,10 @@ const SAID_BY_RESULT = new Set(['ingest.failed', 'ingest.fetched', 'ingest.lande
 /** Ingest log events on the terminal: each attempt, retry and delay at info/warn, the rest with --debug. */
 export function terminalLogger(terminal: Terminal): Logger {
   return {
-    log: (level, event, message) => {
-      if (level === 'debug' || SAID_BY_RESULT.has(event)) terminal.detail(message);
-      else if (level === 'error' || level === 'warn') terminal.warn(message);
-      else terminal.info(message);
+    // The event name and fields go along, for --log-format json and the log file.
+    log: (level, event, message, fields) => {
+      if (level === 'debug' || SAID_BY_RESULT.has(event)) terminal.event('debug', event, message, fields);
+      else terminal.event(level === 'error' ? 'warn' : level, event, message, fields);
     },
   };
 }
