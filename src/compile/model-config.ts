@@ -39,6 +39,18 @@ export function checkModelConfig(config: Record<string, unknown>, file: string, 
   for (const problem of check?.(config).problems ?? []) {
     errors.push(new TsdbtError({ code: ErrorCodes.MODEL_CONFIG_INVALID, message: problem.message, file, line, hint: problem.hint }));
   }
+  if (config.database !== undefined && config.database !== null && config.database !== '') {
+    // dbt-clickhouse refuses it too: a dbt schema is a ClickHouse database, there is no level above.
+    errors.push(
+      new TsdbtError({
+        code: ErrorCodes.MODEL_CONFIG_INVALID,
+        message: `Config 'database' (${JSON.stringify(config.database)}) has no meaning for ClickHouse: a dbt schema is a ClickHouse database, and there is no level above it.`,
+        file,
+        line,
+        hint: "Use schema='…' (the model goes to <target schema>_<schema>, or where a generate_schema_name macro says).",
+      }),
+    );
+  }
   for (const key of ['engine', 'order_by', 'partition_by', 'primary_key', 'ttl']) {
     const value = config[key];
     if (value !== undefined && value !== null && typeof value !== 'string' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {

@@ -7,9 +7,18 @@ import { splitArgs } from '../template/call-args.js';
  */
 export type QueryRow = unknown[] & Record<string, unknown>;
 
-export interface QueryColumn {
-  name: string;
-  values(): unknown[];
+/** One column: `name`, `values()`. Tagged so the Jinja compat layer does not read `.values()` as a dict's. */
+export class QueryColumn {
+  constructor(
+    readonly name: string,
+    private readonly read: () => unknown[],
+  ) {}
+  values(): unknown[] {
+    return this.read();
+  }
+  get [Symbol.toStringTag](): string {
+    return 'QueryColumn';
+  }
 }
 
 export type QueryTable = QueryRow[] & {
@@ -22,7 +31,7 @@ export type QueryTable = QueryRow[] & {
 export function queryTable(records: readonly Record<string, unknown>[], columnNames: readonly string[] = Object.keys(records[0] ?? {})): QueryTable {
   const rows = records.map((record) => named(columnNames.map((name) => record[name]), columnNames));
   const columns = named(
-    columnNames.map((name) => ({ name, values: () => rows.map((row) => row[name]) })),
+    columnNames.map((name) => new QueryColumn(name, () => rows.map((row) => row[name]))),
     columnNames,
   ) as QueryColumn[] & Record<string, QueryColumn>;
   const table = [...rows] as QueryTable;

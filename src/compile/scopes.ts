@@ -90,6 +90,8 @@ export function parseScope(node: ContextNode & Pick<ModelNode, 'refs' | 'sourceC
     execute: false,
     model: nodeContext(node),
     run_query: () => null,
+    // `{% call statement(…) %}` blocks run nothing while parsing (execute is false), as in dbt.
+    statement: () => '',
     load_result: () => null,
     graph: { nodes: {}, sources: {} },
   };
