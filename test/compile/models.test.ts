@@ -260,6 +260,25 @@ describe('config precedence: project tree < YAML properties < config() in the fi
   });
 });
 
+describe('property files', () => {
+  it('warn about a model described in YAML that has no SQL file', () => {
+    const project = load({ 'project.yml': PROJECT_YML, 'models/a.sql': 'select 1', 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n  - name: ghost\n' });
+    expect(project.warnings).toEqual(["models/schema.yml:4: model 'ghost' is described but there is no models/**/ghost.sql."]);
+  });
+
+  it('report a model described twice, at the second entry', () => {
+    const errors = loadErrors({ 'project.yml': PROJECT_YML, 'models/a.sql': 'select 1', 'models/one.yml': 'version: 2\nmodels:\n  - name: a\n', 'models/two.yml': 'version: 2\nmodels:\n  - name: b\n  - name: a\n' });
+    expect(errors.map(summary)).toEqual([
+      { code: ErrorCodes.PROPERTIES_INVALID, message: "models/two.yml: `models.1` describes 'a' again; it is already described in models/one.yml:3.", location: 'models/two.yml:4', hint: 'Keep one entry per model.' },
+    ]);
+  });
+
+  it('leave YAML files that are not property files alone', () => {
+    const project = load({ 'project.yml': PROJECT_YML, 'models/a.sql': 'select 1', 'models/other-tool.yml': 'some_tool:\n  setting: 1\n' });
+    expect(project.warnings).toEqual([]);
+  });
+});
+
 describe('compiling everything', () => {
   it('compileModels stores compiled SQL on each node', () => {
     const project = load({ 'project.yml': PROJECT_YML, 'models/a.sql': 'select 1 as x', 'models/b.sql': "select x from {{ ref('a') }}" });
