@@ -28,6 +28,17 @@ export const FEATURES: Record<keyof Capabilities, { name: string; since: string;
   alterViewQuery: { name: 'ALTER TABLE … MODIFY QUERY', since: '23.11', without: "a materialized view's SELECT is changed by dropping and creating the view again (rows inserted in between are not captured)" },
 };
 
+/** The oldest server tsdbt is tested with (Debian's clickhouse-server in CI). */
+export const OLDEST_TESTED_VERSION = '18.16';
+
+/** A warning when the server is older than anything tsdbt is tested with. */
+export function oldVersionWarning(version: string): string | undefined {
+  const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const [oldestMajor, oldestMinor] = OLDEST_TESTED_VERSION.split('.').map(Number) as [number, number];
+  if (major > oldestMajor || (major === oldestMajor && minor >= oldestMinor)) return undefined;
+  return `ClickHouse ${version} is older than ${OLDEST_TESTED_VERSION}, the oldest version tsdbt is tested with: statements may fail in ways tsdbt cannot explain. Upgrade the server if you can.`;
+}
+
 /** One warning line per feature the server lacks, naming it and what happens instead. */
 export function missingFeatureWarnings(capabilities: Capabilities): string[] {
   return (Object.keys(FEATURES) as (keyof Capabilities)[])
@@ -77,7 +88,7 @@ export async function runConnectionChecks(target: Target, options: ConnectionChe
       label: target.type === 'clickhouse' ? 'authenticated' : 'connection',
       status: 'ok',
       detail: `${as}, ClickHouse ${version}, in ${Date.now() - started} ms`,
-      warnings: missingFeatureWarnings(adapter.capabilities),
+      warnings: [...[oldVersionWarning(version)].filter((warning) => warning !== undefined), ...missingFeatureWarnings(adapter.capabilities)],
     });
     const context = checkContext(target, adapter);
     if (context.cluster !== undefined) {
