@@ -19,8 +19,8 @@
 
 {#- Delete the rows of a model older than `days` days, by a time column:
       tsdbt run-operation purge_older_than --args '{model: people_history, column: snapshot_at, days: 90}'
-    A lightweight DELETE where the server has one (23.3+), else an ALTER TABLE … DELETE mutation
-    waited for. A `ttl` config does the same continuously: ttl='snapshot_at + INTERVAL 90 DAY'. -#}
+    A lightweight DELETE where the server has one (23.3+), else an ALTER TABLE … DELETE mutation,
+    waited for where the server can (20.1+). A `ttl` config does the same continuously: ttl='snapshot_at + INTERVAL 90 DAY'. -#}
 {% macro purge_older_than(model, column, days) %}
   {%- set relation = ref(model) -%}
   {%- set condition = column ~ ' < now() - INTERVAL ' ~ (days | int) ~ ' DAY' -%}
@@ -28,8 +28,11 @@
   {% if before > 0 %}
     {% if adapter.supports('lightweight_delete') %}
       {% do run_query('DELETE FROM ' ~ relation ~ ' WHERE ' ~ condition) %}
-    {% else %}
+    {% elif adapter.supports('mutations_sync') %}
       {% do run_query('ALTER TABLE ' ~ relation ~ ' DELETE WHERE ' ~ condition ~ ' SETTINGS mutations_sync = 2') %}
+    {% else %}
+      {#- Servers before 20.1 finish the mutation in the background. -#}
+      {% do run_query('ALTER TABLE ' ~ relation ~ ' DELETE WHERE ' ~ condition) %}
     {% endif %}
   {% endif %}
   {{ log('Purged ' ~ before ~ ' rows older than ' ~ (days | int) ~ ' days from ' ~ relation, info=True) }}

@@ -28,6 +28,7 @@ const SUPPORTS: Record<string, keyof Capabilities> = {
   lightweight_delete: 'lightweightDelete',
   datetime64: 'dateTime64',
   alter_view_query: 'alterViewQuery',
+  mutations_sync: 'mutationsSync',
 };
 
 /**
