@@ -96,6 +96,20 @@ describe.skipIf(skipServerTests)(suite('the example project on a real server and
     }
   });
 
+  it('debug says which check fails and what to fix: nothing listening, a read-only user', async () => {
+    const closed = await cli(['debug', '--target', 'closed']);
+    expect(closed.code).toBe(3);
+    expect(closed.stderr).toContain('reachable: [ERROR]');
+    expect(closed.stderr).toContain('Could not connect to ClickHouse at 127.0.0.1:1: the connection was refused');
+    expect(closed.stderr).toMatch(/authenticated: skipped: the check before it failed \[SKIP\]/);
+    const reader = await cli(['debug', '--target', 'reader']);
+    expect(reader.code).toBe(3);
+    expect(reader.stderr).toContain("authenticated: logged in as 'reader'");
+    expect(reader.stderr).toContain('can create: [ERROR]');
+    expect(reader.stderr).toContain(`Cannot create the target database '${schema}_reader': User 'reader' is read-only`);
+    expect(reader.stderr).toContain('1 check failed.');
+  });
+
   it('run --target server builds the example twice (the second time over existing relations), leaving no temp relations', async () => {
     const first = await cli(['run', '--target', 'server', '--skip-ingest']);
     expect(first.code, first.stderr).toBe(0);
@@ -194,6 +208,16 @@ function profiles(url: string, user: string, schema: string): string {
     '      threads: 2',
     '      connect_timeout: 2',
     '      send_receive_timeout: 30',
+    '    reader:',
+    '      type: clickhouse',
+    `      url: ${url}`,
+    '      user: reader',
+    `      password: "{{ env_var('CLICKHOUSE_PASSWORD') }}"`,
+    `      schema: ${schema}_reader`,
+    '    closed:',
+    '      type: clickhouse',
+    '      url: http://127.0.0.1:1',
+    '      connect_timeout: 2',
     '',
   ].join('\n');
 }
