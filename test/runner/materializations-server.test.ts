@@ -10,12 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
 import type { Adapter } from '../../src/adapter/types.js';
 import { loadProject, type Project } from '../../src/compile/load-project.js';
+import { runtimeScope } from '../../src/compile/render-model.js';
+import type { ModelNode } from '../../src/compile/nodes.js';
+import { MemoryLogger } from '../../src/report/logger.js';
 import { runProjectHooks } from '../../src/runner/hooks.js';
+import { renderWithAdapter } from '../../src/runner/template-queries.js';
 import { planContext, runNodes } from '../../src/runner/run-nodes.js';
 import type { RunSummary } from '../../src/runner/results.js';
 import { dropLeftoverRelations } from '../../src/runner/stale-relations.js';
 import { SERVER_SKIP_REASON, serverTarget, skipServerTests, testDatabase } from '../support/clickhouse-server.js';
-import { BATCH_1, BATCH_2, copyFixture } from './materialization-fixture.js';
+import { BATCH_2, copyFixture } from './materialization-fixture.js';
 
 const MODELS = ['events_append', 'events_delete_insert', 'events_per_day', 'craft_latest', 'names_mv', 'osc_append_new_columns', 'osc_fail', 'osc_ignore', 'osc_sync_all_columns'];
 
@@ -40,6 +44,7 @@ describe.skipIf(skipServerTests)(`materializations on a server${skipServerTests 
     return summary;
   }
 
+  const model = (project: Project): ModelNode => project.models.get('model.mats.events_append')!;
   const rows = (sql: string) => adapter.query<Record<string, unknown>>(sql);
   const ids = async (table: string) => (await rows(`SELECT id FROM ${schema}.${table} ORDER BY id`)).map((row) => Number(row.id));
   const failures = (summary: RunSummary) => summary.results.filter((result) => result.status !== 'success').map((result) => `${result.uniqueId}: ${result.message}`);
@@ -64,8 +69,13 @@ describe.skipIf(skipServerTests)(`materializations on a server${skipServerTests 
   });
 
   it('builds, then merges new and changed rows with each strategy, exactly', async () => {
-    await runProjectHooks(load(), adapter, 'on-run-start');
-    await adapter.execute(BATCH_1);
+    const logger = new MemoryLogger();
+    const project = loadProject({ projectDir: fixture.dir, env: { HOME: fixture.home }, logger });
+    await runProjectHooks(project, adapter, 'on-run-start');
+    // Batch 1 through the fixture's load_events macro, as `tsdbt run-operation` calls it: run_query on a server.
+    logger.events.length = 0;
+    await renderWithAdapter(adapter, (runQuery) => project.engine.callMacro('load_events', runtimeScope(project, model(project), { runQuery }), [{ batch: 1, __keywords: true }]), { logger });
+    expect(logger.events.map((event) => event.message)).toEqual(['raw.events has 3 rows']);
     expect(failures(await run())).toEqual([]);
     expect(await ids('events_append')).toEqual([1, 2, 3]);
     expect(await ids('names_mv')).toEqual([1, 2, 3]);
