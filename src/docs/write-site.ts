@@ -58,6 +58,7 @@ export function indexHtml(projectName: string, version: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="tsdbt docs">
 <title>${escapeHtml(projectName)} · tsdbt docs</title>
+<link rel="icon" href="${FAVICON}">
 <link rel="stylesheet" href="${SITE_PATHS.style}?v=${v}">
 </head>
 <body>
@@ -69,6 +70,9 @@ export function indexHtml(projectName: string, version: string): string {
 </html>
 `;
 }
+
+/** An inline icon, so browsers do not ask the server for /favicon.ico. */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#151a26"/><path d="M4 5h8M8 5v7" stroke="#f5b400" stroke-width="2.2" stroke-linecap="round"/></svg>')}`;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);

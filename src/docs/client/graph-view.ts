@@ -178,8 +178,9 @@ function nodeGroup(node: SiteNode, placed: PlacedNode, isFocus: boolean): SVGGEl
   );
 }
 
+/** The label, cut with an ellipsis when longer than the box was sized for (see nodeWidth). */
 function clip(label: string, width: number): string {
-  const fits = Math.floor((width - 44) / 7.4);
+  const fits = Math.round((width - 44) / 7.4);
   return label.length <= fits ? label : `${label.slice(0, Math.max(1, fits - 1))}…`;
 }
 

@@ -58,7 +58,7 @@ export function layoutLineage(nodes: readonly SiteNode[], indexes: readonly numb
     const label = graph.node(String(index)) as { x: number; y: number; width: number; height: number; label: string };
     return { index, label: label.label, x: label.x, y: label.y, width: label.width, height: label.height };
   });
-  const edges: PlacedEdge[] = graph.edges().map((edge) => ({
+  const edges: PlacedEdge[] = graph.edges().map((edge: { v: string; w: string }) => ({
     from: Number(edge.v),
     to: Number(edge.w),
     points: ((graph.edge(edge) as { points?: Array<{ x: number; y: number }> }).points ?? []).map((point) => ({ x: point.x, y: point.y })),

@@ -270,13 +270,24 @@ function lineagePanel(context: PageContext, select: string, exclude: string, foc
       view.fit();
     }, 0),
   );
-  panel.append(legend());
+  panel.append(legend(new Set(indexes.map((index) => model.nodes[index]!.kind))));
   return panel;
 }
 
-function legend(): HTMLElement {
-  const item = (kind: string, text: string) => h('span', { class: `legend-item legend-${kind}` }, h('i', {}), text);
-  return h('div', { class: 'legend' }, item('source', 'source'), item('view', 'view'), item('table', 'table'), item('other', 'other model'), h('span', { class: 'subtle' }, 'scroll to zoom · drag to pan · click to open'));
+/** Kinds with their own colour in the graph (tsdbt-docs.css); any other kind is drawn grey. */
+const STYLED_KINDS = ['source', 'seed', 'view', 'table', 'incremental', 'materialized_view', 'ephemeral', 'test'];
+
+/** A key to the colours of the kinds actually drawn. */
+function legend(kinds: ReadonlySet<string>): HTMLElement {
+  const shown = STYLED_KINDS.filter((kind) => kinds.has(kind));
+  const others = [...kinds].filter((kind) => !STYLED_KINDS.includes(kind)).sort();
+  return h(
+    'div',
+    { class: 'legend' },
+    shown.map((kind) => h('span', { class: `legend-item legend-${kind}` }, h('i', {}), kind.replace(/_/g, ' '))),
+    others.length ? h('span', { class: 'legend-item legend-other' }, h('i', {}), others.join(', ').replace(/_/g, ' ')) : null,
+    h('span', { class: 'subtle' }, 'scroll to zoom · drag to pan · click to open'),
+  );
 }
 
 function nodeItem(context: PageContext, node: SiteNode): HTMLElement {
