@@ -33,7 +33,9 @@ async function runTest(node: TestNode, context: ExecutionContext, options: TestE
   const { project, adapter, cache, now } = context;
   const timing: TimingInfo[] = [];
   const started = now();
-  const store = options.storeFailures === true || node.config.store_failures === true;
+  // --store-failures acts as the config would, so `should_store_failures()` in test macros agrees.
+  if (options.storeFailures === true) node.config = { ...node.config, store_failures: true };
+  const store = node.config.store_failures === true;
   const relationName = store ? qualifiedName(node.relation.schema, node.relation.identifier) : undefined;
   let compiledPath: string | undefined;
   let current: string | undefined;

@@ -125,4 +125,13 @@ describe('seed → run → test on the shop fixture', () => {
     expect(retest.stderr).toContain('Got 1 result, configured to fail if != 0');
     expect(retest.stderr).toContain('Done. PASS=20 WARN=0 ERROR=2 SKIP=0 TOTAL=22');
   });
+
+  test('--store-failures keeps the failing rows, whole, in the audit database', async () => {
+    const stored = await cli('test', '--select', 'not_null_stg_orders_customer_id', '--store-failures');
+    expect(stored.code).toBe(1);
+    expect(stored.stderr).toContain('Done. PASS=0 WARN=0 ERROR=1 SKIP=0 TOTAL=1');
+    const show = await cli('show', '--inline', 'select order_id, customer_id, status from shop_dbt_test__audit.not_null_stg_orders_customer_id', '--output', 'json');
+    expect(show.code, show.stderr).toBe(0);
+    expect(JSON.parse(show.stdout).show).toEqual([{ order_id: 7, customer_id: null, status: 'return_pending' }]);
+  });
 });
