@@ -63,6 +63,8 @@ seeds:
               name: status_where
               values: [a, b]
               config: {where: "id < 3"}
+      - name: no_such_column
+        data_tests: [not_null]
       - name: id
         data_tests:
           - unique
@@ -123,6 +125,13 @@ describe('data tests on chDB', () => {
     expect(verdict('ids_limited')).toBe('fail 2');
     expect(results.get('ids_limited')!.message).toBe('Got 2 results, configured to fail if != 0');
     expect(verdict('unique_children_id')).toBe('pass 0');
+  });
+
+  test('a test whose query fails is an error, with the database message', () => {
+    const result = results.get('not_null_children_no_such_column')!;
+    expect(result.status).toBe('error');
+    expect(result.errorCode).toBe('TSDBT4002');
+    expect(result.message).toMatch(/no_such_column/);
   });
 
   test('config() in a custom test macro applies, and the YAML config wins over it', () => {
