@@ -3,12 +3,7 @@
     to the latest one, so the latest snapshot is exactly the rows with the newest stamp (no FINAL
     needed). `snapshots_to_keep` > 1 keeps that many of the newest replies. -#}
 {%- set keep = var('snapshots_to_keep', 1) | int %}
-select
-    {{ json_string('person', 'craft') }} as craft,
-    {{ json_string('person', 'name') }} as name,
-    _inserted_at as snapshot_at
-from {{ source('astro', 'raw_astros') }}
-array join {{ json_array('payload', 'people') }} as person
+{{ astros_people(source('astro', 'raw_astros')) }}
 {%- if keep == 1 %}
 where _inserted_at = (select max(_inserted_at) from {{ source('astro', 'raw_astros') }})
 {%- else %}

@@ -7,9 +7,4 @@
     order_by='(snapshot_at, craft, name)',
     partition_by='toYYYYMM(snapshot_at)'
 ) }}
-select
-    {{ json_string('person', 'craft') }} as craft,
-    {{ json_string('person', 'name') }} as name,
-    _inserted_at as snapshot_at
-from {{ source('astro', 'raw_astros') }}
-array join {{ json_array('payload', 'people') }} as person
+{{ astros_people(source('astro', 'raw_astros')) }}

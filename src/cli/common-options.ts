@@ -3,7 +3,7 @@ import { parse as parseYamlText } from 'yaml';
 import { loadProject, type Project } from '../compile/load-project.js';
 import { isPlainObject } from '../config/value-checks.js';
 import { secretsOf } from '../config/target.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError, type ErrorCode } from '../errors.js';
 import type { Terminal } from './terminal.js';
 
 export interface ProjectOptions {
@@ -86,19 +86,27 @@ export function parseThreads(text: string | undefined, fallback: number): number
 }
 
 export function parseVars(text: string | undefined): Record<string, unknown> {
+  return parseYamlMapping(text, { flag: '--vars', code: ErrorCodes.VARS_INVALID, of: '', example: '{my_var: 1, other: "text"}', shortExample: '{my_var: 1}' });
+}
+
+/** A YAML mapping given on the command line (`--vars`, `run-operation --args`); errors name the flag and show an example. */
+export function parseYamlMapping(
+  text: string | undefined,
+  option: { flag: string; code: ErrorCode; of: string; example: string; shortExample: string },
+): Record<string, unknown> {
   if (text === undefined || text.trim() === '') return {};
   let value: unknown;
   try {
     value = parseYamlText(text);
   } catch (error) {
     throw new TsdbtError({
-      code: ErrorCodes.VARS_INVALID,
-      message: `--vars is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-      hint: "Pass a mapping, e.g. --vars '{my_var: 1, other: \"text\"}'.",
+      code: option.code,
+      message: `${option.flag} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+      hint: `Pass a mapping${option.of}, e.g. ${option.flag} '${option.example}'.`,
     });
   }
   if (!isPlainObject(value)) {
-    throw new TsdbtError({ code: ErrorCodes.VARS_INVALID, message: `--vars must be a YAML mapping, but it is ${JSON.stringify(value)}.`, hint: "For example: --vars '{my_var: 1}'." });
+    throw new TsdbtError({ code: option.code, message: `${option.flag} must be a YAML mapping${option.of}, but it is ${JSON.stringify(value)}.`, hint: `For example: ${option.flag} '${option.shortExample}'.` });
   }
   return value;
 }

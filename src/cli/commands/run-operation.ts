@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import { parse as parseYamlText } from 'yaml';
 import { connect } from '../../adapter/connect.js';
 import type { Project } from '../../compile/load-project.js';
 import type { QueryTable } from '../../compile/query-results.js';
 import { runtimeScope } from '../../compile/render-model.js';
-import { didYouMean, isPlainObject } from '../../config/value-checks.js';
+import { didYouMean } from '../../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../../errors.js';
 import type { Scope } from '../../template/template-engine.js';
 import { bindAdapterCapabilities } from '../../template/base-globals.js';
 import { renderWithAdapter } from '../../runner/template-queries.js';
-import { openProject, projectOptions, type ProjectOptions } from '../common-options.js';
+import { openProject, parseYamlMapping, projectOptions, type ProjectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
 
@@ -69,19 +68,5 @@ function operationScope(project: Project, runQuery: (sql: string) => QueryTable)
 }
 
 function parseArgs(text: string | undefined): Record<string, unknown> {
-  if (text === undefined || text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = parseYamlText(text);
-  } catch (error) {
-    throw new TsdbtError({
-      code: ErrorCodes.USAGE,
-      message: `--args is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-      hint: "Pass a mapping of the macro's arguments, e.g. --args '{model: people, days: 30}'.",
-    });
-  }
-  if (!isPlainObject(value)) {
-    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--args must be a YAML mapping of the macro's arguments, but it is ${JSON.stringify(value)}.`, hint: "For example: --args '{model: people, days: 30}'." });
-  }
-  return value;
+  return parseYamlMapping(text, { flag: '--args', code: ErrorCodes.USAGE, of: " of the macro's arguments", example: '{model: people, days: 30}', shortExample: '{model: people, days: 30}' });
 }
