@@ -13,6 +13,7 @@ import { renderModel, runtimeScope } from '../../src/compile/render-model.js';
 import { renderWithQueries } from '../../src/compile/replay-render.js';
 import { ErrorCodes } from '../../src/errors.js';
 import { MemoryLogger } from '../../src/report/logger.js';
+import { shouldFullRefresh } from '../../src/runner/build-model.js';
 import { hookTexts } from '../../src/runner/hooks.js';
 import { leftoverDrops } from '../../src/runner/stale-relations.js';
 import { firstKeyword } from '../../src/runner/template-queries.js';
@@ -179,6 +180,21 @@ describe('is_incremental() at run time', () => {
     const project = load({ 'project.yml': PROJECT_YML, 'models/i.sql': "{{ config(materialized='incremental') }}select 1{% if is_incremental() %} where x > (select max(x) from {{ this }}){% endif %}" });
     expect(renderModel(project, model(project, 'i'), { isIncremental: true })).toBe('select 1 where x > (select max(x) from `shop`.`i`)');
     expect(renderModel(project, model(project, 'i'), { isIncremental: false })).toBe('select 1');
+  });
+});
+
+describe('--full-refresh per model', () => {
+  it("the model's full_refresh config wins over the flag, as dbt's should_full_refresh()", () => {
+    const project = load({
+      'project.yml': PROJECT_YML,
+      'models/keep.sql': "{{ config(materialized='incremental', full_refresh=false) }}select 1",
+      'models/always.sql': "{{ config(materialized='incremental', full_refresh=true) }}select 1",
+      'models/plain.sql': "{{ config(materialized='incremental') }}select 1",
+    });
+    expect([true, false].map((flag) => ['keep', 'always', 'plain'].map((name) => shouldFullRefresh(model(project, name), flag)))).toEqual([
+      [false, true, true],
+      [false, true, false],
+    ]);
   });
 });
 
