@@ -16,9 +16,10 @@ export function leftoverDrops(relations: readonly RelationInfo[], context: PlanC
     .map((relation) => ({ relation, drop: dropRelation(relation.database, relation.name, relation.kind, context, `drop ${relation.name}, left by an interrupted run`) }));
 }
 
-/** The databases a project builds into: those of its models (enabled ones; every model, not only the selected). */
+/** The databases a project builds into: those of its models and seeds (enabled ones; all of them, not only the selected). */
 export function projectDatabases(project: Project): string[] {
-  return [...new Set([...project.models.values()].filter((model) => model.config.materialized !== 'ephemeral').map((model) => model.relation.schema))].sort();
+  const built = [...project.models.values()].filter((model) => model.config.materialized !== 'ephemeral');
+  return [...new Set([...built, ...project.seeds.values()].map((node) => node.relation.schema))].sort();
 }
 
 /**
