@@ -66,7 +66,7 @@ export function executionOptions(command: Command): Command {
   return failFastOption(
     command
       .option('--threads <n>', "nodes built at the same time (default: the target's threads)")
-      .option('--full-refresh', 'rebuild incremental models and seed tables from scratch'),
+      .option('--full-refresh', 'rebuild incremental models from scratch'),
   ).option('--empty', 'build with zero rows: every ref() and source() reads as an empty relation (checks SQL and types cheaply)');
 }
 
