@@ -8,7 +8,7 @@ export function registerCompletion(program: Command, terminal: Terminal): void {
     .description('print a shell completion script: `source <(tsdbt completion bash)` in ~/.bashrc, `source <(tsdbt completion zsh)` in ~/.zshrc')
     .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
     .action(async (shell: 'bash' | 'zsh') => {
-      const spec = await completionSpec();
+      const spec = await completionSpec(terminal);
       terminal.data(shell === 'bash' ? bashScript(spec) : zshScript(spec));
       process.exitCode = ExitCode.OK;
     });
@@ -32,13 +32,13 @@ const FOLDER_OPTIONS = ['--project-dir', '--profiles-dir', '--log-path', '--stat
 const NODE_OPTIONS = ['-s', '--select', '--exclude'];
 
 /** Every command's options, read from the real command definitions (each command module is loaded here). */
-export async function completionSpec(): Promise<CompletionSpec> {
+export async function completionSpec(terminal: Terminal): Promise<CompletionSpec> {
   const { COMMANDS, globalOptions } = await import('../main.js');
   const global = globalOptions(new Command('tsdbt')).options.map(optionSpec);
   const commands: CompletionSpec['commands'] = [];
   for (const entry of COMMANDS) {
     const scratch = new Command('tsdbt');
-    (await entry.load())(scratch, undefined as unknown as Terminal);
+    (await entry.load())(scratch, terminal);
     const command = scratch.commands[0];
     if (command === undefined) continue;
     commands.push({
