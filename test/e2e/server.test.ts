@@ -39,6 +39,8 @@ const COMPARED = {
   people: "select craft, name, toString(toDateTime(snapshot_at)) as snapshot_at from {{ ref('people') }} order by craft, name",
   people_per_craft: "select craft, people from {{ ref('people_per_craft') }} order by craft",
   people_summary: "select total_people, crafts, toString(toDateTime(as_of)) as as_of from {{ ref('people_summary') }}",
+  // Filled by a materialized view as replies land; distinct, since a rebuild may backfill rows a merge has not deduplicated yet.
+  people_history: "select distinct craft, name, toString(toDateTime(snapshot_at)) as snapshot_at from {{ ref('people_history') }} order by craft, name",
 };
 
 describe.skipIf(skipServerTests)(suite('the example project on a real server and on chDB'), () => {
@@ -141,6 +143,7 @@ describe.skipIf(skipServerTests)(suite('the example project on a real server and
     const again = await cli(['run', '--target', 'dev', '--skip-ingest']);
     expect(again.code, again.stderr).toBe(0);
     for (const [name, sql] of Object.entries(COMPARED)) {
+      if (!existsSync(path.join(dir, 'models', 'staging', `${name}.sql`)) && !existsSync(path.join(dir, 'models', 'marts', `${name}.sql`))) continue;
       const onServer = await show('server', sql);
       const onChdb = await show('dev', sql);
       expect(onServer.length, `${name} has rows`).toBeGreaterThan(0);
