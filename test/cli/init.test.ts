@@ -7,6 +7,7 @@ import { scaffoldFiles } from '../../src/cli/commands/init.js';
 import { validateProjectConfig } from '../../src/config/project-config.js';
 import { parseYaml } from '../../src/config/yaml-document.js';
 import { removeProject, runCli } from '../support/cli.js';
+import { parseLogLines } from '../report/log-schema-validator.js';
 
 /** `tsdbt init` end to end: the new project passes `debug` and `build` at once. Needs `npm run build`. */
 let cwd: string;
@@ -68,6 +69,11 @@ describe('tsdbt init demo, then debug and build', () => {
     const result = await runCli(['build'], { cwd: path.join(cwd, 'demo') });
     expect(result.stderr).toContain('Done. PASS=6 WARN=0 ERROR=0 SKIP=0 TOTAL=6');
     expect(result.code).toBe(0);
+    // The same build as JSON lines: seeds, models and tests all fit docs/log-schema.json.
+    const json = await runCli(['build', '--log-format', 'json'], { cwd: path.join(cwd, 'demo') });
+    expect(json.code).toBe(0);
+    const finished = parseLogLines(json.stderr).filter((line) => line.event === 'node_finished');
+    expect(finished.map((line) => `${line.resource_type} ${line.status}`).sort()).toEqual(['model success', 'model success', 'test pass', 'test pass', 'test pass', 'test pass']);
     const rows = await runCli(['show', '--select', 'my_second_model', '--output', 'json'], { cwd: path.join(cwd, 'demo') });
     expect(JSON.parse(rows.stdout)).toEqual({ show: [{ id: 2, name: 'ITEM 2' }, { id: 3, name: 'ITEM 3' }] });
   });
