@@ -27,7 +27,7 @@ describe('the example project, end to end on chDB', () => {
     for (const check of [
       /^ {2}profiles\.yml: none found: using the built-in embedded target \[OK\]$/,
       /^ {2}target: 'dev' \(chdb\), schema 'astro' \[OK\]$/,
-      /^ {2}models, sources, macros: 4, 1, \d+ \[OK\]$/,
+      /^ {2}models, sources, macros: \d+, 1, \d+ \[OK\]$/,
       /^ {2}connection: chdb at \.tsdbt\/chdb, .*\[OK\]$/,
     ]) {
       expect(lines.some((line) => check.test(line)), `a line matching ${check}`).toBe(true);
@@ -43,15 +43,16 @@ describe('the example project, end to end on chDB', () => {
     const lines = logLines(result.stderr);
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^\d of 4 START sql view model astro\.people \.{3,} \[RUN\]$/),
-        expect.stringMatching(/^\d of 4 OK created sql view model astro\.people \.{3,} \[OK in \d+\.\d\ds\]$/),
-        expect.stringMatching(/^\d of 4 OK created sql materialized_view model astro\.people_history \.{3,} \[OK in \d+\.\d\ds\]$/),
-        expect.stringMatching(/^\d of 4 OK created sql table model astro\.people_per_craft \.{3,} \[OK in \d+\.\d\ds\]$/),
-        expect.stringMatching(/^\d of 4 OK created sql table model astro\.people_summary \.{3,} \[OK in \d+\.\d\ds\]$/),
+        expect.stringMatching(/^\d+ of \d+ START sql view model astro\.people \.{3,} \[RUN\]$/),
+        expect.stringMatching(/^\d+ of \d+ OK created sql view model astro\.people \.{3,} \[OK in \d+\.\d\ds\]$/),
+        expect.stringMatching(/^\d+ of \d+ OK created sql materialized_view model astro\.people_history \.{3,} \[OK in \d+\.\d\ds\]$/),
+        expect.stringMatching(/^\d+ of \d+ OK created sql table model astro\.people_per_craft \.{3,} \[OK in \d+\.\d\ds\]$/),
+        expect.stringMatching(/^\d+ of \d+ OK created sql table model astro\.people_summary \.{3,} \[OK in \d+\.\d\ds\]$/),
         'Completed successfully',
-        'Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4',
       ]),
     );
+    // However many models the example grows, all of them build.
+    expect(lines.find((line) => line.startsWith('Done.'))).toMatch(/^Done\. PASS=(\d+) WARN=0 ERROR=0 SKIP=0 TOTAL=\1$/);
     const shown = await cli(['show', '--inline', "select * from {{ ref('people_per_craft') }} order by craft", '--output', 'json']);
     expect(shown.stdout).toBe('{"show":[]}\n');
   });
@@ -133,6 +134,7 @@ describe('selection and threads', () => {
   });
 
   it('--threads 4 starts independent models together; --threads 1 one after the other', async () => {
+    // people, then people_per_craft and people_summary, which depend on it alone.
     const starts = (stderr: string) => logLines(stderr).filter((line) => / of 3 (START|OK)/.test(line)).map((line) => line.split(' ')[3]);
     const four = await cli(['run', '--skip-ingest', '--select', 'people+', '--threads', '4']);
     expect(four.code).toBe(0);
