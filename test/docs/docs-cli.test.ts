@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyExample, tsdbt } from '../e2e/example-project.js';
+import { projectYml, removeProject, runCli, writeProject } from '../support/cli.js';
 import { readChunk, readGraphFile, startServe } from './docs-helpers.js';
 
 describe('tsdbt docs generate / serve on the example project', () => {
@@ -104,5 +105,29 @@ describe('tsdbt docs generate / serve on the example project', () => {
     const result = await cli(['docs', 'serve', '--port', 'eighty']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("Error TSDBT1013: --port must be a whole number from 0 to 65535, but it is 'eighty'.");
+  });
+});
+
+describe('tsdbt docs generate with a model that fails to render', () => {
+  it('still writes the site, shows the error on that page, and exits 2 with the error', async () => {
+    const dir = writeProject({
+      'project.yml': projectYml('broken'),
+      'models/fine.sql': 'select 1 as id',
+      'models/bad.sql': "{% if execute %}{{ exceptions.raise_compiler_error('bad needs a partition key') }}{% endif %}\nselect * from {{ ref('fine') }}",
+    });
+    try {
+      const result = await runCli(['docs', 'generate', '--empty-catalog'], { cwd: dir, env: { HOME: dir } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('1 node did not compile; their pages show the error instead of compiled SQL.');
+      expect(result.stderr).toContain('bad needs a partition key');
+      const graph = readGraphFile(dir);
+      const bad = graph.nodes.find((node) => node.name === 'bad')!;
+      expect(graph.nodes[bad.parents[0]!]!.name).toBe('fine');
+      const details = readChunk(dir, 0);
+      expect(details.find((one) => one.uniqueId === 'model.broken.bad')).toMatchObject({ compileError: expect.stringContaining('bad needs a partition key') });
+      expect(details.find((one) => one.uniqueId === 'model.broken.fine')!.compiledSql).toBe('select 1 as id');
+    } finally {
+      removeProject(dir);
+    }
   });
 });

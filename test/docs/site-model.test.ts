@@ -105,7 +105,7 @@ describe('layoutLineage', () => {
     expect(layout.width).toBeGreaterThan(0);
   });
 
-  it('lays out 600 nodes in layers (fast settings) without overlapping boxes', () => {
+  it('lays out 600 nodes in layers (faster ranker) without overlapping boxes, edges leaving right and entering left', () => {
     const nodes: SiteNode[] = [];
     for (let i = 0; i < 600; i++) {
       const layer = Math.floor(i / 100);
@@ -119,6 +119,14 @@ describe('layoutLineage', () => {
       const column = byColumn.get(Math.round(placed.x)) ?? [];
       column.push({ top: placed.y - placed.height / 2, bottom: placed.y + placed.height / 2 });
       byColumn.set(Math.round(placed.x), column);
+    }
+    const placed = new Map(layout.nodes.map((one) => [one.index, one]));
+    for (const edge of layout.edges) {
+      const from = placed.get(edge.from)!;
+      const to = placed.get(edge.to)!;
+      expect(edge.points[0]).toEqual({ x: from.x + from.width / 2, y: from.y });
+      expect(edge.points.at(-1)).toEqual({ x: to.x - to.width / 2, y: to.y });
+      for (let i = 1; i < edge.points.length; i++) expect(edge.points[i]!.x).toBeGreaterThan(edge.points[i - 1]!.x);
     }
     for (const column of byColumn.values()) {
       column.sort((a, b) => a.top - b.top);

@@ -14,7 +14,8 @@ export interface GraphViewOptions {
 
 export interface GraphView {
   element: HTMLElement;
-  fit(): void;
+  /** Whole graph in view; with `readableStart`, big graphs start readable (zoomed in on the focus or the top left). */
+  fit(readableStart?: boolean): void;
   zoomBy(factor: number): void;
 }
 
@@ -54,7 +55,7 @@ export function graphView(options: GraphViewOptions): GraphView {
   let ty = 0;
   const apply = () => {
     viewport.setAttribute('transform', `translate(${tx.toFixed(1)},${ty.toFixed(1)}) scale(${scale.toFixed(4)})`);
-    root.classList.toggle('far', scale < 0.3);
+    root.classList.toggle('far', scale < 0.25);
   };
   const zoomAt = (factor: number, cx: number, cy: number) => {
     const next = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale * factor));
@@ -63,18 +64,28 @@ export function graphView(options: GraphViewOptions): GraphView {
     scale = next;
     apply();
   };
-  const fit = () => {
+  /** Fits the whole graph; `readable` instead starts big graphs at a size where labels can be read. */
+  const fit = (readableStart = false) => {
     const box = root.getBoundingClientRect();
     if (box.width === 0 || box.height === 0 || layout.width === 0) return;
     scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.min(box.width / layout.width, box.height / layout.height, 1.1) * 0.96));
-    // A huge graph fitted whole is unreadable: start readable, on the focus or the left edge.
-    const readable = 0.45;
-    if (scale < readable && layout.nodes.length > 40) {
+    // A big graph fitted whole is unreadable: start at a readable size instead (labels at about
+    // 10 px), centred on the focus node or at the top left, and let the user zoom out.
+    const readable = 0.85;
+    if (readableStart && scale < readable && layout.nodes.length > 12) {
       scale = readable;
       const anchor = focus === undefined ? undefined : placedByIndex.get(focus);
-      tx = anchor === undefined ? 20 : box.width / 2 - anchor.x * scale;
-      ty = anchor === undefined ? box.height / 2 - (layout.height * scale) / 2 : box.height / 2 - anchor.y * scale;
-      if (anchor === undefined) ty = Math.min(20, ty);
+      if (anchor !== undefined) {
+        tx = box.width / 2 - anchor.x * scale;
+        ty = box.height / 2 - anchor.y * scale;
+      } else {
+        // The left edge of the graph, at the first-rank node nearest the middle.
+        const left = Math.min(...layout.nodes.map((node) => node.x - node.width / 2));
+        const first = layout.nodes.filter((node) => node.x - node.width / 2 <= left + 1);
+        const middle = first.reduce((best, node) => (Math.abs(node.y - layout.height / 2) < Math.abs(best.y - layout.height / 2) ? node : best));
+        tx = 20 - left * scale;
+        ty = box.height / 2 - middle.y * scale;
+      }
     } else {
       tx = (box.width - layout.width * scale) / 2;
       ty = (box.height - layout.height * scale) / 2;
@@ -184,19 +195,21 @@ function clip(label: string, width: number): string {
   return label.length <= fits ? label : `${label.slice(0, Math.max(1, fits - 1))}…`;
 }
 
-/** A smooth path through dagre's edge points (quadratic curves through the midpoints). */
+/**
+ * A path through the edge's points, each step an S-curve with horizontal tangents, so edges leave
+ * and enter boxes horizontally and bend smoothly through dagre's waypoints.
+ */
 export function edgePath(points: ReadonlyArray<{ x: number; y: number }>): string {
   if (points.length === 0) return '';
   const f = (n: number) => n.toFixed(1);
-  const first = points[0]!;
-  let d = `M${f(first.x)},${f(first.y)}`;
-  for (let i = 1; i < points.length - 1; i++) {
-    const point = points[i]!;
-    const next = points[i + 1]!;
-    d += ` Q${f(point.x)},${f(point.y)} ${f((point.x + next.x) / 2)},${f((point.y + next.y) / 2)}`;
+  let d = `M${f(points[0]!.x)},${f(points[0]!.y)}`;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    const half = Math.max(12, (b.x - a.x) / 2);
+    d += ` C${f(a.x + half)},${f(a.y)} ${f(b.x - half)},${f(b.y)} ${f(b.x)},${f(b.y)}`;
   }
-  const last = points[points.length - 1]!;
-  return `${d} L${f(last.x)},${f(last.y)}`;
+  return d;
 }
 
 /** The node, its ancestors and its descendants, among the drawn nodes. */

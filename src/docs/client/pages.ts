@@ -134,7 +134,7 @@ function detailSections(context: PageContext, node: SiteNode, details: SiteNodeD
 
 function descriptionOf(details: SiteNodeDetails): HTMLElement {
   const description = [details.sourceDescription ? `**Source:** ${details.sourceDescription}` : '', details.description].filter(Boolean).join('\n\n');
-  return description ? html('div', 'markdown', markdownHtml(description)) : h('p', { class: 'subtle' }, 'No description yet: add `description:` for it in a .yml file under models/.');
+  return description ? html('div', 'markdown', markdownHtml(description)) : h('p', { class: 'subtle' }, 'No description yet: add ', h('code', {}, 'description:'), ' for it in a .yml file under models/.');
 }
 
 function columnsTable(columns: SiteColumn[]): HTMLElement {
@@ -267,7 +267,7 @@ function lineagePanel(context: PageContext, select: string, exclude: string, foc
       );
       status.textContent = `${indexes.length.toLocaleString()} node${indexes.length === 1 ? '' : 's'}, ${layout.edges.length.toLocaleString()} edge${layout.edges.length === 1 ? '' : 's'}`;
       panel.classList.add('ready');
-      view.fit();
+      view.fit(true);
     }, 0),
   );
   panel.append(legend(new Set(indexes.map((index) => model.nodes[index]!.kind))));
