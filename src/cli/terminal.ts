@@ -6,7 +6,7 @@ import { isLogLevel, LogEvent } from '../report/log-record.js';
 import { LIVE_PROGRESS_MIN_ITEMS, LiveProgress, noProgress, type Progress } from '../report/progress.js';
 import { Reporter } from '../report/reporter.js';
 import { DEFAULT_LOG_BACKUPS, DEFAULT_LOG_MAX_BYTES, RotatingFile } from '../report/rotating-file.js';
-import { FileLogSink, JsonLinesSink, TextConsoleSink, type LevelFilter } from '../report/sinks.js';
+import { FileLogSink, JsonLinesSink, TextConsoleSink, type LevelFilter, type OutputStream } from '../report/sinks.js';
 
 export { formatError } from '../report/format-record.js';
 
@@ -40,8 +40,8 @@ export const defaultOutputSettings: OutputSettings = {
 };
 
 export interface TerminalOptions extends Partial<OutputSettings> {
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stdout?: OutputStream;
+  stderr?: OutputStream;
   now?: () => Date;
 }
 
@@ -66,7 +66,7 @@ export class Terminal {
   private readonly reporter: Reporter;
   private readonly console: TextConsoleSink | JsonLinesSink;
   private readonly file: FileLogSink;
-  private readonly stdout: NodeJS.WritableStream;
+  private readonly stdout: OutputStream;
   private readonly settings: OutputSettings;
   private readonly startedAt: number;
   private debugOn: boolean;

@@ -4,6 +4,14 @@ import { atLeast, LogEvent, type LogRecord } from './log-record.js';
 import { clock, fileLines, formatError, jsonLine, type Redact } from './format-record.js';
 import { RotatingFile } from './rotating-file.js';
 
+/** What a console sink writes to: process.stderr, or anything with `write` (tests). */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  /** Terminal width, for the live status line. */
+  columns?: number;
+}
+
 /** Where log records go. Sinks never throw at the caller for a record they cannot write. */
 export interface LogSink {
   write(record: LogRecord, context: SinkContext): void;
@@ -28,7 +36,7 @@ export class TextConsoleSink implements LogSink, LevelFilter {
   private live: string | undefined;
 
   constructor(
-    private readonly stream: NodeJS.WritableStream & { columns?: number; isTTY?: boolean },
+    private readonly stream: OutputStream,
     public minLevel: LogLevel,
     private readonly color: ChalkInstance,
     /** Stack traces with errors (--debug). */
@@ -88,7 +96,7 @@ export class TextConsoleSink implements LogSink, LevelFilter {
 /** `--log-format json`: one JSON object per line on stderr, nothing else. */
 export class JsonLinesSink implements LogSink, LevelFilter {
   constructor(
-    private readonly stream: NodeJS.WritableStream,
+    private readonly stream: OutputStream,
     public minLevel: LogLevel,
   ) {}
 
