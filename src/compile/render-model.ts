@@ -24,7 +24,7 @@ export interface RuntimeFlags {
  * it refs are rendered too and put in front as CTEs (`WITH __tsdbt__cte__name AS (…)`).
  */
 export function renderModel(project: Project, node: ModelNode, flags: RuntimeFlags = {}): string {
-  const template = project.engine.compile(node.originalFilePath, node.rawSql);
+  const template = project.engine.compileFor(node, node.originalFilePath, node.rawSql);
   const ctes: EphemeralCtes = new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, ctes));
   return ctes.inject(template.render(runtimeScope(project, node, flags, ctes)).trim());
 }
@@ -32,7 +32,7 @@ export function renderModel(project: Project, node: ModelNode, flags: RuntimeFla
 function renderEphemeral(project: Project, node: ModelNode, flags: RuntimeFlags, ctes: EphemeralCtes): string {
   // Its own is_incremental() is false: an ephemeral model has no table of its own.
   const own = { ...flags, isIncremental: false };
-  return project.engine.compile(node.originalFilePath, node.rawSql).render(runtimeScope(project, node, own, ctes)).trim();
+  return project.engine.compileFor(node, node.originalFilePath, node.rawSql).render(runtimeScope(project, node, own, ctes)).trim();
 }
 
 /**
@@ -42,9 +42,7 @@ function renderEphemeral(project: Project, node: ModelNode, flags: RuntimeFlags,
 export function runtimeScope(project: Project, node: ContextNode, flags: RuntimeFlags, ctes?: EphemeralCtes): Scope {
   const inline: EphemeralCtes = ctes ?? new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, inline), true);
   const statements = statementFunctions(flags.runQuery);
-  const byName = new Map<string, ModelNode | SeedNode>();
-  for (const seed of project.seeds.values()) byName.set(seed.name, seed);
-  for (const model of project.models.values()) byName.set(model.name, model);
+  const byName = refableByName(project);
   return {
     ref: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
@@ -70,6 +68,19 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
     load_result: statements.load_result,
     graph: { nodes: {}, sources: {} },
   };
+}
+
+const refable = new WeakMap<Project, { models: number; seeds: number; byName: Map<string, ModelNode | SeedNode> }>();
+
+/** Models and seeds by name (what `ref()` finds), built once per project rather than once per render. */
+function refableByName(project: Project): Map<string, ModelNode | SeedNode> {
+  const known = refable.get(project);
+  if (known !== undefined && known.models === project.models.size && known.seeds === project.seeds.size) return known.byName;
+  const byName = new Map<string, ModelNode | SeedNode>();
+  for (const seed of project.seeds.values()) byName.set(seed.name, seed);
+  for (const model of project.models.values()) byName.set(model.name, model);
+  refable.set(project, { models: project.models.size, seeds: project.seeds.size, byName });
+  return byName;
 }
 
 /** Compiles every model (or those in `ids`), storing `compiledSql` on each node. Errors are collected. */

@@ -39,6 +39,7 @@ export class TemplateEngine {
   private readonly env: nunjucks.Environment;
   private scope: Scope = {};
   private readonly macros = new Map<string, MacroDefinition>();
+  private readonly compiledFor = new WeakMap<object, { text: string; template: CompiledTemplate }>();
 
   constructor(globals: Record<string, unknown>) {
     installJinjaCompat();
@@ -121,6 +122,18 @@ export class TemplateEngine {
       file,
       render: (scope, locals = {}) => this.renderWith(scope, () => template.render(locals), file),
     };
+  }
+
+  /**
+   * `compile`, kept for as long as `owner` lives and its text is unchanged: a model is compiled
+   * once per process, though it is rendered at parse time and again at run time.
+   */
+  compileFor(owner: object, file: string, text: string): CompiledTemplate {
+    const cached = this.compiledFor.get(owner);
+    if (cached !== undefined && cached.text === text && cached.template.file === file) return cached.template;
+    const template = this.compile(file, text);
+    this.compiledFor.set(owner, { text, template });
+    return template;
   }
 
   /** Renders a one-off string (profiles values, YAML descriptions, hooks). */

@@ -13,7 +13,7 @@ import { schemaAndAlias } from '../compile/schema-names.js';
 import type { ProjectFile } from '../project/project-files.js';
 import { Relation } from '../template/relation.js';
 import type { Scope, TemplateEngine } from '../template/template-engine.js';
-import { addBuiltinTestMacros } from './builtin-tests.js';
+import { addBuiltinTestMacros, BUILTIN_MACRO_DIR, BUILTIN_TESTS } from './builtin-tests.js';
 import { renderTestKwargs } from './test-kwargs.js';
 import { resolveTestConfig, TEST_CONFIG_KEYS } from './test-config.js';
 import { synthesizeTestNames, testHash } from './test-names.js';
@@ -229,7 +229,9 @@ function genericTest(context: ParseTestsContext, target: TestTarget, declaration
   const scope = parseScope(node, context.target.schema, (source, table) => findSource(context, source, table), () => target.line);
   try {
     const kwargs = renderTestKwargs(engine, scope, args, target.file);
-    engine.callMacro(macroName, scope, [{ ...kwargs, model: targetRelation(target, scope), __keywords: true }]);
+    const model = targetRelation(target, scope);
+    // dbt's own test macros call no ref(), source() or config(): rendering them records nothing.
+    if (!isBuiltinTest(engine, name)) engine.callMacro(macroName, scope, [{ ...kwargs, model, __keywords: true }]);
   } catch (error) {
     return { errors: located(error, target.file, target.line) };
   }
@@ -328,6 +330,16 @@ function finish(context: ParseTestsContext, node: TestNode, layers: Plain[], ext
     errors.push(...located(error, node.originalFilePath, node.line));
   }
   return errors.length > 0 ? { errors } : { node, errors };
+}
+
+/** True when `test_<name>`, what it dispatches to, and the macros they call all are tsdbt's built-in ones. */
+function isBuiltinTest(engine: TemplateEngine, name: string): boolean {
+  if (!(BUILTIN_TESTS as readonly string[]).includes(name)) return false;
+  const chain = [`test_${name}`, `clickhouse__test_${name}`, `default__test_${name}`, 'should_store_failures', 'string_literal'];
+  return chain.every((macro) => {
+    const found = engine.macro(macro);
+    return found === undefined || found.file.startsWith(BUILTIN_MACRO_DIR);
+  });
 }
 
 /** The relation a generic test reads (`model` in the test macro), at parse time: recorded as a dependency. */

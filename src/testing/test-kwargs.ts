@@ -33,8 +33,16 @@ function renderValue(engine: TemplateEngine, scope: Scope, value: unknown, file:
   return value;
 }
 
+/** `ref('x')`, `ref('pkg', 'x')`, `source('a', 'b')` with literal arguments: called without compiling a template. */
+const LITERAL_CALL = /^\s*(ref|source)\s*\(\s*'([^'\\]*)'\s*(?:,\s*'([^'\\]*)'\s*)?\)\s*$/;
+
 /** The value of one Jinja expression (not its text), e.g. the Relation `ref('x')` returns. */
 function evaluate(engine: TemplateEngine, scope: Scope, expression: string, file: string): unknown {
+  const literal = LITERAL_CALL.exec(expression.replace(/"([^"\\]*)"/g, "'$1'"));
+  const fn = literal === null ? undefined : scope[literal[1] as 'ref' | 'source'];
+  if (literal !== null && typeof fn === 'function') {
+    return literal[3] === undefined ? fn(literal[2]) : fn(literal[2], literal[3]);
+  }
   let captured: unknown;
   const capture = (value: unknown) => {
     captured = value;
