@@ -237,10 +237,10 @@ function parseModel(
     patchPath: patch?.file,
     tests: patch?.tests ?? [],
   };
-  const lineOf = (fn: string, arg: string) => lineOfCall(file.text, fn, arg);
+  const lineOf = callLines(file.text);
   const scope = parseScope(node, target.schema, sources, lineOf);
   try {
-    engine.compile(file.path, file.text).render(scope);
+    engine.compileFor(node, file.path, file.text).render(scope);
   } catch (error) {
     if (error instanceof TsdbtError) return { errors: error.all() };
     throw error;
@@ -317,6 +317,32 @@ export function lineOfCall(text: string, fn: string, arg: string): number | unde
   const escaped = arg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = new RegExp(`\\b${fn}\\s*\\((?:[^)]*?,\\s*)?['"]${escaped}['"]`).exec(text);
   return match ? text.slice(0, match.index).split('\n').length : undefined;
+}
+
+/**
+ * `lineOfCall` for every `ref(`/`source(` of one file, found in one pass over the text (a model
+ * with eight refs would otherwise build and run eight regular expressions over the whole file).
+ * A call the scan cannot read (a computed argument) falls back to `lineOfCall`.
+ */
+export function callLines(text: string): (fn: string, arg: string) => number | undefined {
+  let found: Map<string, number> | undefined;
+  return (fn, arg) => {
+    if (found === undefined) {
+      found = new Map();
+      const calls = /\b(ref|source)\s*\(((?:[^)'"]|'[^']*'|"[^"]*")*)\)/g;
+      let line = 1;
+      let scanned = 0;
+      for (const match of text.matchAll(calls)) {
+        for (let at = text.indexOf('\n', scanned); at !== -1 && at < match.index; at = text.indexOf('\n', at + 1)) line += 1;
+        scanned = match.index;
+        for (const quoted of match[2]!.matchAll(/['"]([^'"]*)['"]/g)) {
+          const key = `${match[1]}\u0000${quoted[1]}`;
+          if (!found.has(key)) found.set(key, line);
+        }
+      }
+    }
+    return found.get(`${fn}\u0000${arg}`) ?? lineOfCall(text, fn, arg);
+  };
 }
 
 function configLine(text: string): number | undefined {
