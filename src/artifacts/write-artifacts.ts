@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Project } from '../compile/load-project.js';
 import type { GraphNode } from '../graph/node.js';
@@ -12,11 +13,54 @@ export function targetDir(project: Project): string {
   return path.resolve(project.dir, project.config.targetPath);
 }
 
-/** Writes a JSON artifact atomically (temp file + rename), so readers never see half a file. */
+/**
+ * Writes a JSON artifact atomically (temp file + rename), so readers never see half a file.
+ * The text is what `JSON.stringify(value, null, 2)` gives, written in pieces: a 50,000-model
+ * manifest never exists as one string.
+ */
 export function writeJsonArtifact(project: Project, name: string, value: unknown): string {
   const file = path.join(targetDir(project), name);
-  writeAtomically(file, JSON.stringify(value, null, 2) + '\n');
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w');
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    for (const chunk of jsonChunks(value, '', 2)) {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= 1 << 20) {
+        writeSync(fd, pending.join(''));
+        pending = [];
+        size = 0;
+      }
+    }
+    pending.push('\n');
+    writeSync(fd, pending.join(''));
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
   return file;
+}
+
+/** `JSON.stringify(value, null, 2)` in pieces: plain objects down to `depth` are written entry by entry. */
+export function* jsonChunks(value: unknown, indent: string, depth: number): Generator<string> {
+  const plain = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function' && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+  if (!plain || depth === 0) {
+    const text = JSON.stringify(value, null, 2);
+    yield indent === '' || text === undefined ? (text ?? 'null') : text.replaceAll('\n', `\n${indent}`);
+    return;
+  }
+  const inner = `${indent}  `;
+  let first = true;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+    first = false;
+    yield* jsonChunks(item, inner, depth - 1);
+  }
+  yield first ? '{}' : `\n${indent}}`;
 }
 
 /** target/compiled/<project>/<path>: the SELECT a model compiles to. Returns the path relative to the project. */
@@ -24,6 +68,30 @@ export function writeCompiledSql(project: Project, node: Pick<GraphNode, 'origin
   const file = path.join(targetDir(project), kind, project.config.name, node.originalFilePath);
   writeAtomically(file, sql.endsWith('\n') ? sql : `${sql}\n`);
   return path.relative(project.dir, file).split(path.sep).join('/');
+}
+
+/**
+ * `writeCompiledSql` for many nodes at once (`tsdbt compile`): each folder is made once and the
+ * files are written concurrently, each whole (a file is written to its final name directly).
+ */
+export async function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): Promise<void> {
+  const root = path.join(targetDir(project), 'compiled', project.config.name);
+  const folders = new Set<string>();
+  const files: [string, string][] = [];
+  for (const { node, sql } of items) {
+    const file = path.join(root, node.originalFilePath);
+    folders.add(path.dirname(file));
+    files.push([file, sql.endsWith('\n') ? sql : `${sql}\n`]);
+  }
+  for (const folder of [...folders].sort()) mkdirSync(folder, { recursive: true });
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const [file, text] = files[next++]!;
+      await writeFile(file, text);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
 }
 
 function writeAtomically(file: string, text: string): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { buildManifest } from '../../artifacts/manifest.js';
-import { writeCompiledSql, writeJsonArtifact } from '../../artifacts/write-artifacts.js';
+import { writeCompiledSqlFiles, writeJsonArtifact } from '../../artifacts/write-artifacts.js';
 import { compileModels } from '../../compile/render-model.js';
 import { throwCollected } from '../../errors.js';
 import { deferOptions, openProject, projectOptions, selectOptions, type DeferOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
@@ -28,10 +28,10 @@ export function registerCompile(program: Command, terminal: Terminal): void {
       const ids = selection.ids;
       await applyDefer(project, selection, options, terminal);
       throwCollected(compileModels(project, ids));
-      for (const id of ids) {
+      await writeCompiledSqlFiles(project, ids.map((id) => {
         const node = project.models.get(id)!;
-        writeCompiledSql(project, node, node.compiledSql ?? '');
-      }
+        return { node, sql: node.compiledSql ?? '' };
+      }));
       writeJsonArtifact(project, 'manifest.json', buildManifest(project));
       if (options.select !== undefined || options.selector !== undefined) {
         const shown = ids.map((id) => project.models.get(id)!);
