@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyExample, tsdbt } from '../e2e/example-project.js';
-import { REPO_ROOT } from '../support/cli.js';
+import { projectYml, REPO_ROOT, removeProject, runCli, writeProject } from '../support/cli.js';
 import { startServe } from './docs-helpers.js';
 
 const CHROMIUM = process.env.TSDBT_CHROMIUM ?? '/usr/bin/chromium';
@@ -133,5 +133,31 @@ describe.skipIf(skip)(skip ? `docs site in Chromium (skipped: ${SKIP_REASON})` :
     await page.close();
     const offMachine = requested.filter((url) => !url.startsWith('file://') && !url.startsWith(server.url) && !url.startsWith('data:'));
     expect(offMachine).toEqual([]);
+  });
+
+  it('renders descriptions as Markdown and strips anything that could run', async () => {
+    const dir = writeProject({
+      'project.yml': projectYml('md'),
+      'models/docs.md': '{% docs orders_doc %}\n## Orders\nOne row per **order**, see [the wiki](https://example.invalid/wiki).\n\n<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onerror="window.__pwned = 1"> <script>window.__pwned = 2</script>\n[click](javascript:window.__pwned=3)\n{% enddocs %}\n',
+      'models/orders.sql': 'select 1 as id',
+      'models/schema.yml': "version: 2\nmodels:\n  - name: orders\n    description: \"{{ doc('orders_doc') }}\"\n    columns:\n      - name: id\n        description: The `id`, *unique*.\n",
+    });
+    try {
+      const generated = await runCli(['docs', 'generate', '--empty-catalog'], { cwd: dir, env: { HOME: dir } });
+      expect(generated.code, generated.stderr).toBe(0);
+      const { page, errors } = await open(`file://${path.join(dir, 'target', 'index.html')}#/node/model.md.orders`);
+      const description = page.locator('.description .markdown');
+      await expect(description.locator('h2').textContent()).resolves.toBe('Orders');
+      await expect(description.locator('strong').textContent()).resolves.toBe('order');
+      await expect(description.locator('a[href="https://example.invalid/wiki"]').getAttribute('rel')).resolves.toBe('noopener noreferrer');
+      const html = await description.innerHTML();
+      expect(html).not.toMatch(/onerror|<script|javascript:/i);
+      await expect(page.locator('table.columns em').textContent()).resolves.toBe('unique');
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      removeProject(dir);
+    }
   });
 });
