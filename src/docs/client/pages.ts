@@ -5,10 +5,12 @@ import { h, html } from './dom.js';
 import { graphView } from './graph-view.js';
 import { layoutLineage } from './layout.js';
 import { inlineMarkdownHtml, markdownHtml } from './markdown.js';
-import { displayName, type SiteModel } from './site-model.js';
+import { displayName, HIDDEN_BY_DEFAULT, type SiteModel } from './site-model.js';
 
 /** Above this many nodes the lineage asks before drawing (layout and SVG both grow with it). */
 export const MAX_DRAWN = 2000;
+/** Projects up to this size show their whole lineage on the overview. */
+const OVERVIEW_LINEAGE_UP_TO = 150;
 
 export interface PageContext {
   model: SiteModel;
@@ -43,6 +45,10 @@ export function overviewPage(context: PageContext): HTMLElement {
       project.lastRun ? card(statusSummary(statuses), `last run, ${formatTime(project.lastRun.at)}`) : card('—', 'no run results yet'),
     ),
     project.catalogNote ? h('p', { class: 'note' }, project.catalogNote) : null,
+    // Small projects get their whole lineage right here.
+    model.nodes.length <= OVERVIEW_LINEAGE_UP_TO
+      ? h('section', { class: 'neighbourhood' }, h('div', { class: 'section-head' }, h('h2', {}, 'Lineage'), h('a', { class: 'button', href: context.lineageHref('') }, 'Open in the lineage explorer')), lineagePanel(context, '', HIDDEN_BY_DEFAULT, undefined, 'mini'))
+      : null,
     failed.length > 0
       ? h('section', {}, h('h2', {}, 'Failed in the last run'), h('ul', { class: 'node-list' }, failed.slice(0, 50).map((node) => nodeItem(context, node))))
       : null,
