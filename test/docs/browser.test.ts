@@ -153,7 +153,7 @@ describe.skipIf(skip)(skip ? `docs site in Chromium (skipped: ${SKIP_REASON})` :
       const html = await description.innerHTML();
       expect(html).not.toMatch(/onerror|<script|javascript:/i);
       await expect(page.locator('table.columns em').textContent()).resolves.toBe('unique');
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(errors).toEqual([]);
       await page.close();
     } finally {
