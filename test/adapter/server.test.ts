@@ -15,21 +15,13 @@ import {
   readonlyServerTarget,
   serverTarget,
   skipServerTests,
+  failure,
   testDatabase,
 } from '../support/clickhouse-server.js';
+import { freePort } from '../support/ports.js';
 
 const suite = (name: string): string => (skipServerTests ? `${name} (skipped: ${SERVER_SKIP_REASON})` : name);
 if (skipServerTests) console.warn(`test/adapter/server.test.ts: skipped. ${SERVER_SKIP_REASON}.`);
-
-async function failure(promise: Promise<unknown>): Promise<TsdbtError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TsdbtError);
-    return error as TsdbtError;
-  }
-  throw new Error('expected a TsdbtError, but the call succeeded');
-}
 
 /** Everything a user could see of an error, to check that no secret leaks into it. */
 function visible(error: TsdbtError): string {
@@ -252,17 +244,6 @@ describe.skipIf(skipServerTests)(suite('server adapter: retries'), () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A TCP forwarder from 127.0.0.1:`port` to the server that starts listening after `delayMs`. */
 function forwardAfter(port: number, to: { host: string; port: number }, delayMs: number) {

@@ -8,25 +8,15 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors.js';
 import { removeProject, runCli, writeProject } from '../support/cli.js';
-import { serverTarget } from '../support/clickhouse-server.js';
+import { failure, serverTarget } from '../support/clickhouse-server.js';
 
 const httpsUrl = process.env.CLICKHOUSE_HTTPS_URL;
 const caCert = process.env.CLICKHOUSE_CA_CERT;
 const skip = !httpsUrl || !caCert || !process.env.CLICKHOUSE_URL;
 const REASON = 'no HTTPS test server: run `eval "$(bash .ci/clickhouse-server.sh start)"` with openssl installed';
 if (skip) console.warn(`test/e2e/server-tls.test.ts: skipped. ${REASON}.`);
-
-async function failure(promise: Promise<unknown>): Promise<TsdbtError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TsdbtError);
-    return error as TsdbtError;
-  }
-  throw new Error('expected a TsdbtError, but the call succeeded');
-}
 
 describe.skipIf(skip)(skip ? `HTTPS targets (skipped: ${REASON})` : 'HTTPS targets', () => {
   const dirs: string[] = [];

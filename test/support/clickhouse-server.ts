@@ -4,7 +4,9 @@
  *   describe.skipIf(!serverUrl)(`…`, …)          // or: describe.skipIf(skipServerTests)
  *   const target = serverTarget();               // a ClickhouseTarget for CLICKHOUSE_URL
  */
+import { expect } from 'vitest';
 import type { ClickhouseTarget } from '../../src/config/target.js';
+import { TsdbtError } from '../../src/errors.js';
 
 /** Why real-server tests are skipped, shown in the test name when they are. */
 export const SERVER_SKIP_REASON =
@@ -71,4 +73,15 @@ export function testDatabase(prefix: string): string {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** The TsdbtError `promise` rejects with (fails the test when it resolves or rejects with anything else). */
+export async function failure(promise: Promise<unknown>): Promise<TsdbtError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(TsdbtError);
+    return error as TsdbtError;
+  }
+  throw new Error('expected a TsdbtError, but the call succeeded');
 }
