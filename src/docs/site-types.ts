@@ -8,6 +8,8 @@
  * opened straight from disk (file://), where fetch() of local JSON is blocked.
  */
 
+import type { GraphNode } from '../graph/node.js';
+
 /** Global the graph file calls: `window.tsdbtDocsGraph({...})`. */
 export const GRAPH_CALLBACK = 'tsdbtDocsGraph';
 /** Global each detail chunk calls: `window.tsdbtDocsChunk(n, [...])`. */
@@ -34,17 +36,11 @@ export interface SiteLastRun {
   at: string;
 }
 
-/** One node as the graph file carries it: what selection, search, the tree and the lineage need. */
-export interface SiteNode {
-  uniqueId: string;
-  name: string;
-  resourceType: string;
-  packageName: string;
-  fqn: string[];
-  originalFilePath: string;
-  tags: string[];
-  config: Record<string, unknown>;
-  sourceName?: string;
+/**
+ * One node as the graph file carries it: what selection, search, the tree and the lineage need.
+ * The GraphNode fields are there so the page runs the CLI's selection code on these nodes as they are.
+ */
+export interface SiteNode extends Omit<GraphNode, 'checksum'> {
   /** `materialized` for models; the resource type (`source`, `seed`, `test`) for the rest. */
   kind: string;
   /** Database and table or view name. */

@@ -3,7 +3,6 @@
  * selection with tsdbt's own selector grammar (the same code as `--select`, bundled in).
  * Runs in Node too, so it is unit-tested there.
  */
-import type { GraphNode } from '../../graph/node.js';
 import { selectNodes } from '../../graph/select/select-nodes.js';
 import type { SelectionGraph } from '../../graph/select/selection-graph.js';
 import type { SiteGraph, SiteNode } from '../site-types.js';
@@ -40,7 +39,7 @@ export class SiteModel {
       nodes: () => nodes.map((node) => node.uniqueId),
       node: (id) => {
         const index = indexById.get(id);
-        return index === undefined ? undefined : (nodes[index] as unknown as GraphNode);
+        return index === undefined ? undefined : nodes[index];
       },
       predecessors: (id) => nodes[indexById.get(id) ?? -1]?.parents.map((index) => nodes[index]!.uniqueId),
       successors: (id) => children[indexById.get(id) ?? -1]?.map((index) => nodes[index]!.uniqueId),
