@@ -1,6 +1,6 @@
 import type { Target } from '../config/target.js';
 import { ErrorCodes, TsdbtError } from '../errors.js';
-import { canExchange, createDatabase, dropDatabase, dropTable, onCluster } from '../materialize/ddl.js';
+import { canExchange, contextForDatabase, createDatabase, dropDatabase, dropTable, onCluster } from '../materialize/ddl.js';
 import type { PlanContext } from '../materialize/plan.js';
 import { connect, pingServer } from './connect.js';
 import { qualifiedName } from './sql-literals.js';
@@ -151,8 +151,9 @@ async function checkCanCreate(adapter: Adapter, target: Target, context: PlanCon
     warnings.push(`Database '${schema}' uses the ${engine} engine, which has no EXCHANGE TABLES: tables are swapped in with one double RENAME. Recreate it as Atomic for atomic swaps.`);
   }
   try {
-    await adapter.execute(`CREATE TABLE ${qualifiedName(schema, scratch)}${onCluster(context)} (x UInt8) ENGINE = Memory`);
-    await adapter.execute(dropTable(schema, scratch, context, 'drop the scratch table').sql);
+    const inDatabase = contextForDatabase(schema, { ...context, databaseEngines: new Map([[schema, engine]]) });
+    await adapter.execute(`CREATE TABLE ${qualifiedName(schema, scratch)}${onCluster(inDatabase)} (x UInt8) ENGINE = Memory`);
+    await adapter.execute(dropTable(schema, scratch, inDatabase, 'drop the scratch table').sql);
     return { label: 'can create', status: 'ok', detail: `tables in database '${schema}' (${engine})`, warnings };
   } catch (error) {
     return failed('can create', cannotCreate(error, `Cannot create tables in the target database '${schema}'`, `Let the user create and drop tables in '${schema}', or point \`schema\` in profiles.yml at a database it may write.`));

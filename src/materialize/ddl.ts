@@ -7,13 +7,31 @@ export function onCluster(context: PlanContext): string {
   return context.cluster === undefined ? '' : ` ON CLUSTER ${quoteIdentifier(context.cluster)}`;
 }
 
+/** ON CLUSTER for statements on a database itself (CREATE/DROP DATABASE), also in a Replicated database. */
+function onClusterForDatabase(context: PlanContext): string {
+  return onCluster({ ...context, cluster: context.cluster ?? context.databaseCluster });
+}
+
+/**
+ * The context for statements on relations in `database`. A Replicated database copies DDL to its
+ * replicas itself, and ClickHouse refuses ON CLUSTER there ("ON CLUSTER is not allowed for Replicated
+ * database"): its relations get no ON CLUSTER, while the database is still created ON CLUSTER.
+ * A database that does not exist yet will have the profile's `database_engine`.
+ */
+export function contextForDatabase(database: string, context: PlanContext): PlanContext {
+  if (context.cluster === undefined) return context;
+  const engine = context.databaseEngines?.get(database) ?? context.databaseEngine;
+  if (engine === undefined || !/^Replicated\b/.test(engine.trim())) return context;
+  return { ...context, cluster: undefined, databaseCluster: context.cluster };
+}
+
 export function createDatabase(database: string, context: PlanContext): Statement {
   const engine = context.databaseEngine === undefined ? '' : ` ENGINE = ${context.databaseEngine}`;
-  return { sql: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}${onCluster(context)}${engine}`, purpose: 'create database' };
+  return { sql: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}${onClusterForDatabase(context)}${engine}`, purpose: 'create database' };
 }
 
 export function dropDatabase(database: string, context: PlanContext, purpose = 'drop database'): Statement {
-  return { sql: `DROP DATABASE IF EXISTS ${quoteIdentifier(database)}${onCluster(context)}`, purpose };
+  return { sql: `DROP DATABASE IF EXISTS ${quoteIdentifier(database)}${onClusterForDatabase(context)}`, purpose };
 }
 
 export function dropTable(database: string, name: string, context: PlanContext, purpose: string): Statement {

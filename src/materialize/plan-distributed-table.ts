@@ -39,7 +39,8 @@ export function localTableName(model: Pick<DistributedTableModel, 'identifier' |
  * Readers of `<name>` see the old rows until the local swap and the new ones after it.
  */
 export function planDistributedTable(model: DistributedTableModel, state: DistributedTableState, context: PlanContext): Plan {
-  const cluster = context.cluster;
+  // In a Replicated database the statements carry no ON CLUSTER, but the Distributed engine still names the cluster.
+  const cluster = context.cluster ?? context.databaseCluster;
   if (cluster === undefined) {
     throw new TsdbtError({
       code: ErrorCodes.MODEL_CONFIG_INVALID,

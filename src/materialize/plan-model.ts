@@ -1,4 +1,5 @@
 import type { ModelNode } from '../compile/nodes.js';
+import { contextForDatabase } from './ddl.js';
 import type { ExistingRelation, Plan, PlanContext } from './plan.js';
 import { planDictionary } from './plan-dictionary.js';
 import { planDistributedTable } from './plan-distributed-table.js';
@@ -43,7 +44,8 @@ export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefr
 }
 
 /** The plan for one compiled model, chosen by its materialization. */
-export function planModel(node: ModelNode, sql: string, state: ModelState, context: PlanContext): Plan {
+export function planModel(node: ModelNode, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
+  const context = contextForDatabase(node.relation.schema, databaseContext);
   const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name };
   const full = { existing: state.existing, fullRefresh: state.fullRefresh, tableColumns: state.tableColumns ?? [], queryColumns: state.queryColumns ?? [] };
   switch (node.config.materialized) {

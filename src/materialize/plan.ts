@@ -31,6 +31,11 @@ export type ExistingRelation = 'table' | 'view' | 'materialized_view' | 'diction
 export interface PlanContext {
   /** ON CLUSTER name for every DDL statement, when the target is a cluster. */
   cluster: string | undefined;
+  /**
+   * Set (by `contextForDatabase` in ddl.ts) in place of `cluster` for a Replicated database: the database
+   * itself is still created ON CLUSTER, but statements on its tables must not say ON CLUSTER.
+   */
+  databaseCluster?: string | undefined;
   /** Engine for databases tsdbt creates. */
   databaseEngine: string | undefined;
   exchangeTables: boolean;

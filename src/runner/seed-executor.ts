@@ -2,6 +2,7 @@ import { qualifiedName } from '../adapter/sql-literals.js';
 import type { SeedNode } from '../compile/nodes.js';
 import type { Statement } from '../materialize/plan.js';
 import { readProjectFile } from '../project/read-file.js';
+import { contextForDatabase } from '../materialize/ddl.js';
 import { planSeed } from '../seed/plan-seed.js';
 import { readSeedTable } from '../seed/seed-table.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
@@ -42,7 +43,7 @@ async function loadSeed(node: SeedNode, context: ExecutionContext): Promise<Node
     const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : context.fullRefresh;
     const kind = await cache.existing(schema, identifier);
     const columns = kind === 'table' && !fullRefresh ? await adapter.listColumns(schema, identifier) : undefined;
-    const plan = planSeed({ name: node.name, schema, identifier, columns: table.columns, config: node.config }, { kind, columns }, context.planContext, fullRefresh);
+    const plan = planSeed({ name: node.name, schema, identifier, columns: table.columns, config: node.config }, { kind, columns }, contextForDatabase(schema, context.planContext), fullRefresh);
     cleanup = plan.cleanup;
     for (const statement of plan.prepare) {
       current = statement.sql;

@@ -1,6 +1,7 @@
 import type { Adapter, RelationInfo } from '../adapter/types.js';
 import type { Project } from '../compile/load-project.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type PlanContext, type Statement } from '../materialize/plan.js';
+import { contextForDatabase } from '../materialize/ddl.js';
 import { dropRelation } from '../materialize/plan-materialized-view.js';
 
 /** Whether a relation is a temporary or backup relation tsdbt made beside a model. */
@@ -13,7 +14,7 @@ export function leftoverDrops(relations: readonly RelationInfo[], context: PlanC
   return relations
     .filter((relation) => isLeftover(relation.name))
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((relation) => ({ relation, drop: dropRelation(relation.database, relation.name, relation.kind, context, `drop ${relation.name}, left by an interrupted run`) }));
+    .map((relation) => ({ relation, drop: dropRelation(relation.database, relation.name, relation.kind, contextForDatabase(relation.database, context), `drop ${relation.name}, left by an interrupted run`) }));
 }
 
 /** The databases a project builds into: those of its models and seeds (enabled ones; all of them, not only the selected). */

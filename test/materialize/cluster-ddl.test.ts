@@ -75,7 +75,7 @@ function allStatements(plan: Plan): Statement[] {
 }
 
 /** Every plan of every materialization, in every state and context given. */
-function everyPlan(cluster: string | undefined): { label: string; statements: Statement[] }[] {
+function everyPlan(cluster: string | undefined, planContexts: PlanContext[] = contexts(cluster)): { label: string; statements: Statement[] }[] {
   const plans: { label: string; statements: Statement[] }[] = [];
   for (const materialized of MATERIALIZATIONS) {
     const configs = CONFIGS[materialized];
@@ -91,7 +91,7 @@ function everyPlan(cluster: string | undefined): { label: string; statements: St
               tableColumns: [{ name: 'id', type: 'UInt64' }, { name: 'old', type: 'String' }],
               queryColumns: [{ name: 'id', type: 'UInt64' }, { name: 'label', type: 'String' }, { name: 'day', type: 'Date' }],
             };
-            for (const [c, context] of contexts(cluster).entries()) {
+            for (const [c, context] of planContexts.entries()) {
               const label = `${materialized}#${index} existing=${String(existing)} fullRefresh=${fullRefresh} view=${String(existingView)} context#${c}`;
               let plan: Plan;
               try {
@@ -132,6 +132,31 @@ describe('ON CLUSTER on every DDL statement', () => {
     for (const { label, statements } of everyPlan(undefined)) {
       for (const statement of statements) expect(statement.sql, label).not.toContain('ON CLUSTER');
     }
+  });
+
+  it('in a Replicated database: the database is created ON CLUSTER, its relations never (ClickHouse refuses it there)', () => {
+    const replicated = contexts(CLUSTER).flatMap((context) => [
+      { ...context, databaseEngines: new Map([['astro', "Replicated('/clickhouse/databases/astro', '{shard}', '{replica}')"]]) },
+      // A database the run creates with the profile's database_engine.
+      { ...context, databaseEngines: new Map(), databaseEngine: "Replicated('/clickhouse/databases/astro', '{shard}', '{replica}')" },
+    ]);
+    let creates = 0;
+    for (const { label, statements } of everyPlan(CLUSTER, replicated)) {
+      for (const statement of statements) {
+        if (/^CREATE DATABASE/.test(statement.sql)) {
+          creates += 1;
+          expect(statement.sql, label).toContain(ON_CLUSTER);
+        } else {
+          expect(statement.sql, `${label}: ${statement.purpose}`).not.toContain('ON CLUSTER');
+        }
+      }
+    }
+    expect(creates).toBeGreaterThan(100);
+    // distributed_table still names the cluster in its Distributed engine.
+    const distributed = everyPlan(CLUSTER, replicated).find((plan) => plan.label.startsWith('distributed_table'))!;
+    expect(distributed.statements.some((statement) => statement.sql.includes("ENGINE = Distributed('tsdbt_cluster'"))).toBe(true);
+    const [context] = replicated;
+    expect(leftoverDrops([{ database: 'astro', name: 'm__tsdbt_tmp', engine: 'MergeTree', kind: 'table' }], context!)[0]!.drop.sql).toBe('DROP TABLE IF EXISTS `astro`.`m__tsdbt_tmp`');
   });
 
   it('the other DDL tsdbt sends: databases, leftovers from killed runs', () => {
