@@ -1,9 +1,14 @@
 import type nunjucks from 'nunjucks';
 import { ErrorCodes, TsdbtError } from '../errors.js';
 import { splitArgs } from './call-args.js';
+import { fastTemplateSource } from './fast-compile.js';
 import { addJinjaBuiltins, DoExtension, installJinjaCompat } from './nunjucks-extensions.js';
 import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
+
+/** Extensions whose tags fast-compile.ts parses as nunjucks does: `{% do %}`. */
+const FAST_EXTENSION_TAGS: ReadonlyMap<string, string> = new Map([['do', 'DoExtension']]);
+const fastTemplates = process.env.TSDBT_FAST_TEMPLATES !== '0';
 
 /** Names whose value depends on what is being rendered (which model, parse or run time). */
 export const SCOPED_NAMES = [
@@ -114,7 +119,7 @@ export class TemplateEngine {
   compile(file: string, text: string): CompiledTemplate {
     let template: nunjucks.Template;
     try {
-      template = new (nunjucksLib().Template)(text, this.env, file, true);
+      template = this.fastTemplate(file, text) ?? new (nunjucksLib().Template)(text, this.env, file, true);
     } catch (error) {
       throw templateError(error, file, 0, lineCount(text));
     }
@@ -134,6 +139,23 @@ export class TemplateEngine {
     const template = this.compile(file, text);
     this.compiledFor.set(owner, { text, template });
     return template;
+  }
+
+  /**
+   * The template compiled by fast-compile.ts (nunjucks' own code, generated in one quick pass),
+   * or undefined when it leaves the template to nunjucks. `TSDBT_FAST_TEMPLATES=0` turns it off.
+   */
+  private fastTemplate(file: string, text: string): nunjucks.Template | undefined {
+    if (!fastTemplates) return undefined;
+    const source = fastTemplateSource(text, FAST_EXTENSION_TAGS);
+    if (source === undefined) return undefined;
+    let props: unknown;
+    try {
+      props = new Function(source)();
+    } catch {
+      return undefined; // what nunjucks would generate does not compile either: let it say why
+    }
+    return new (nunjucksLib().Template)({ type: 'code', obj: props } as unknown as string, this.env, file, true);
   }
 
   /** Renders a one-off string (profiles values, YAML descriptions, hooks). */
