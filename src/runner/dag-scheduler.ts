@@ -29,7 +29,9 @@ export async function runDag(nodes: readonly SchedulerNode[], concurrency: numbe
   }
   for (const node of nodes) for (const parent of node.parents) children.get(parent)?.push(node.id);
   const rank = criticalPathRank(nodes, children);
-  const ready = nodes.filter((node) => node.parents.length === 0).map((node) => node.id);
+  // Ready nodes, longest remaining chain first (then by id): a heap, so a large run does not sort on every completion.
+  const ready = new ReadyQueue((a, b) => (rank.get(b) ?? 0) - (rank.get(a) ?? 0) || a.localeCompare(b));
+  for (const node of nodes) if (node.parents.length === 0) ready.push(node.id);
   const done = new Set<string>();
   let running = 0;
   let resolveAll!: () => void;
@@ -58,11 +60,10 @@ export async function runDag(nodes: readonly SchedulerNode[], concurrency: numbe
           hooks.skip(node.id, { stopped: true });
         }
       }
-      ready.length = 0;
+      ready.clear();
     }
-    ready.sort((a, b) => (rank.get(b) ?? 0) - (rank.get(a) ?? 0) || a.localeCompare(b));
-    while (running < limit && ready.length > 0) {
-      const id = ready.shift()!;
+    while (running < limit && ready.size > 0) {
+      const id = ready.pop()!;
       if (done.has(id)) continue;
       const slot = freeSlots.pop() ?? 0;
       running += 1;
@@ -72,7 +73,7 @@ export async function runDag(nodes: readonly SchedulerNode[], concurrency: numbe
         () => settle(id, slot, 'failure'),
       );
     }
-    if (running === 0 && (ready.length === 0 || signal?.aborted)) resolveAll();
+    if (running === 0 && (ready.size === 0 || signal?.aborted)) resolveAll();
   };
 
   const inFlight = new Set<string>();
@@ -100,18 +101,84 @@ export async function runDag(nodes: readonly SchedulerNode[], concurrency: numbe
   signal?.removeEventListener('abort', onAbort);
 }
 
-/** Length of the longest chain of nodes from each node to a leaf (counting the node). */
-function criticalPathRank(nodes: readonly SchedulerNode[], children: Map<string, string[]>): Map<string, number> {
+/**
+ * Length of the longest chain of nodes from each node to a leaf (counting the node), computed
+ * leaves first without recursion (a chain of 50,000 nodes would overflow the call stack).
+ */
+export function criticalPathRank(nodes: readonly SchedulerNode[], children: Map<string, string[]>): Map<string, number> {
   const rank = new Map<string, number>();
-  const visit = (id: string): number => {
-    const known = rank.get(id);
-    if (known !== undefined) return known;
-    rank.set(id, 1); // guards against cycles, which parsing already rejected
+  const pendingChildren = new Map<string, number>();
+  const parents = new Map<string, string[]>();
+  for (const node of nodes) {
+    const own = (children.get(node.id) ?? []).filter((child) => children.has(child));
+    pendingChildren.set(node.id, own.length);
+    for (const child of own) {
+      const list = parents.get(child);
+      if (list === undefined) parents.set(child, [node.id]);
+      else list.push(node.id);
+    }
+  }
+  const ready = nodes.filter((node) => pendingChildren.get(node.id) === 0).map((node) => node.id);
+  while (ready.length > 0) {
+    const id = ready.pop()!;
     let best = 0;
-    for (const child of children.get(id) ?? []) best = Math.max(best, visit(child));
+    for (const child of children.get(id) ?? []) best = Math.max(best, rank.get(child) ?? 0);
     rank.set(id, best + 1);
-    return best + 1;
-  };
-  for (const node of nodes) visit(node.id);
+    for (const parent of parents.get(id) ?? []) {
+      const left = pendingChildren.get(parent)! - 1;
+      pendingChildren.set(parent, left);
+      if (left === 0) ready.push(parent);
+    }
+  }
+  // Nodes on a cycle (parsing rejects those) never become ready: rank them 1.
+  for (const node of nodes) if (!rank.has(node.id)) rank.set(node.id, 1);
   return rank;
+}
+
+/** A binary heap of node ids, smallest first by `compare`. */
+class ReadyQueue {
+  private readonly items: string[] = [];
+  constructor(private readonly compare: (a: string, b: string) => number) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  clear(): void {
+    this.items.length = 0;
+  }
+
+  push(id: string): void {
+    const items = this.items;
+    items.push(id);
+    let at = items.length - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (this.compare(items[at]!, items[parent]!) >= 0) break;
+      [items[at], items[parent]] = [items[parent]!, items[at]!];
+      at = parent;
+    }
+  }
+
+  pop(): string | undefined {
+    const items = this.items;
+    if (items.length === 0) return undefined;
+    const top = items[0];
+    const last = items.pop()!;
+    if (items.length > 0) {
+      items[0] = last;
+      let at = 0;
+      for (;;) {
+        const left = at * 2 + 1;
+        const right = left + 1;
+        let smallest = at;
+        if (left < items.length && this.compare(items[left]!, items[smallest]!) < 0) smallest = left;
+        if (right < items.length && this.compare(items[right]!, items[smallest]!) < 0) smallest = right;
+        if (smallest === at) break;
+        [items[at], items[smallest]] = [items[smallest]!, items[at]!];
+        at = smallest;
+      }
+    }
+    return top;
+  }
 }
