@@ -15,8 +15,8 @@ export function targetDir(project: Project): string {
 
 /**
  * Writes a JSON artifact atomically (temp file + rename), so readers never see half a file.
- * The text is what `JSON.stringify(value, null, 2)` gives, written in pieces: a 50,000-model
- * manifest never exists as one string.
+ * The text is compact, as dbt writes its artifacts (`JSON.stringify(value)`), and written in
+ * pieces: a 50,000-model manifest is never one string.
  */
 export function writeJsonArtifact(project: Project, name: string, value: unknown): string {
   const file = path.join(targetDir(project), name);
@@ -26,7 +26,7 @@ export function writeJsonArtifact(project: Project, name: string, value: unknown
   try {
     let pending: string[] = [];
     let size = 0;
-    for (const chunk of jsonChunks(value, '', 2)) {
+    for (const chunk of jsonChunks(value, 2)) {
       pending.push(chunk);
       size += chunk.length;
       if (size >= 1 << 20) {
@@ -44,23 +44,21 @@ export function writeJsonArtifact(project: Project, name: string, value: unknown
   return file;
 }
 
-/** `JSON.stringify(value, null, 2)` in pieces: plain objects down to `depth` are written entry by entry. */
-export function* jsonChunks(value: unknown, indent: string, depth: number): Generator<string> {
+/** `JSON.stringify(value)` in pieces: plain objects down to `depth` are written entry by entry. */
+export function* jsonChunks(value: unknown, depth: number): Generator<string> {
   const plain = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function' && [Object.prototype, null].includes(Object.getPrototypeOf(value));
   if (!plain || depth === 0) {
-    const text = JSON.stringify(value, null, 2);
-    yield indent === '' || text === undefined ? (text ?? 'null') : text.replaceAll('\n', `\n${indent}`);
+    yield JSON.stringify(value) ?? 'null';
     return;
   }
-  const inner = `${indent}  `;
   let first = true;
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+    yield `${first ? '{' : ','}${JSON.stringify(key)}:`;
     first = false;
-    yield* jsonChunks(item, inner, depth - 1);
+    yield* jsonChunks(item, depth - 1);
   }
-  yield first ? '{}' : `\n${indent}}`;
+  yield first ? '{}' : '}';
 }
 
 /** target/compiled/<project>/<path>: the SELECT a model compiles to. Returns the path relative to the project. */

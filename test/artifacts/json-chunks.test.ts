@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { jsonChunks } from '../../src/artifacts/write-artifacts.js';
 
 describe('jsonChunks', () => {
-  it('writes exactly what JSON.stringify(value, null, 2) writes', () => {
+  it('writes exactly what JSON.stringify(value) writes (compact, as dbt writes artifacts)', () => {
     const value = {
       metadata: { generated_at: new Date(0), env: {}, list: [1, 'two', { three: 3 }], nested: { deeper: { deepest: [] } } },
       nodes: {
@@ -15,8 +15,8 @@ describe('jsonChunks', () => {
       number: 1.5,
       nothing: null,
     };
-    for (const depth of [0, 1, 2, 3, 5]) expect([...jsonChunks(value, '', depth)].join('')).toBe(JSON.stringify(value, null, 2));
-    expect([...jsonChunks([1, { a: 2 }], '', 2)].join('')).toBe(JSON.stringify([1, { a: 2 }], null, 2));
-    expect([...jsonChunks('text', '', 2)].join('')).toBe('"text"');
+    for (const depth of [0, 1, 2, 3, 5]) expect([...jsonChunks(value, depth)].join('')).toBe(JSON.stringify(value));
+    expect([...jsonChunks([1, { a: 2 }], 2)].join('')).toBe(JSON.stringify([1, { a: 2 }]));
+    expect([...jsonChunks('text', 2)].join('')).toBe('"text"');
   });
 });
