@@ -13,5 +13,6 @@ export function ingestSources(project: Project, ids?: ReadonlySet<string>): Inge
       table: source.relation.identifier,
       config: source.ingestConfig,
       projectDir: project.dir,
+      cluster: project.target.type === 'clickhouse' ? project.target.cluster : undefined,
     }));
 }

@@ -32,6 +32,8 @@ export interface IngestSource {
   config: IngestConfig;
   /** Directory that a `fetcher:` path is relative to. */
   projectDir: string;
+  /** The target's cluster, if any: landing DDL runs ON CLUSTER. */
+  cluster?: string | undefined;
 }
 
 export interface IngestDeps {
@@ -79,7 +81,7 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
     metrics.request(source.name);
     if (attempt > 1) metrics.retry(source.name);
   };
-  const target: LandingTarget = { database: source.database, table: source.table, quarantine: source.config.quarantine };
+  const target: LandingTarget = { database: source.database, table: source.table, quarantine: source.config.quarantine, cluster: source.cluster };
   const sourceUrl = source.config.url === undefined ? `fetcher:${source.config.fetcher ?? ''}` : redactUrl(source.config.url);
 
   try {

@@ -65,13 +65,18 @@ export function rejectedTableName(table: string): string {
   return `${table}__rejected`;
 }
 
-export function landingDatabaseDdl(database: string): string {
-  return `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}`;
+/** ` ON CLUSTER `name`` when the target is a cluster, so the landing tables exist on every server the models read from. */
+function onClusterOf(cluster: string | undefined): string {
+  return cluster === undefined ? '' : ` ON CLUSTER ${quoteIdentifier(cluster)}`;
 }
 
-export function landingTableDdl(database: string, table: string, precision: StampPrecision = 'ms'): string {
+export function landingDatabaseDdl(database: string, cluster?: string): string {
+  return `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}${onClusterOf(cluster)}`;
+}
+
+export function landingTableDdl(database: string, table: string, precision: StampPrecision = 'ms', cluster?: string): string {
   return [
-    `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, table)} (`,
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, table)}${onClusterOf(cluster)} (`,
     '  payload String,',
     "  _hash String COMMENT 'sha256 (hex) of payload',",
     "  _source_url String COMMENT 'where the payload came from, credentials redacted',",
@@ -82,9 +87,9 @@ export function landingTableDdl(database: string, table: string, precision: Stam
   ].join('\n');
 }
 
-export function rejectedTableDdl(database: string, table: string, precision: StampPrecision = 'ms'): string {
+export function rejectedTableDdl(database: string, table: string, precision: StampPrecision = 'ms', cluster?: string): string {
   return [
-    `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, rejectedTableName(table))} (`,
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, rejectedTableName(table))}${onClusterOf(cluster)} (`,
     '  payload String,',
     '  reason String,',
     '  _source_url String,',

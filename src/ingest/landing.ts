@@ -21,6 +21,8 @@ export interface LandingTarget {
   table: string;
   /** Also create `<table>__rejected`. */
   quarantine: boolean;
+  /** The target's cluster: the tables are created ON CLUSTER. */
+  cluster?: string | undefined;
 }
 
 export interface LandResult {
@@ -32,9 +34,9 @@ export interface LandResult {
 export async function ensureLandingTables(adapter: Adapter, target: LandingTarget): Promise<void> {
   const precision = stampPrecision(adapter.capabilities);
   await guarded(target, 'create the landing table for', async () => {
-    await adapter.execute(landingDatabaseDdl(target.database));
-    await adapter.execute(landingTableDdl(target.database, target.table, precision));
-    if (target.quarantine) await adapter.execute(rejectedTableDdl(target.database, target.table, precision));
+    await adapter.execute(landingDatabaseDdl(target.database, target.cluster));
+    await adapter.execute(landingTableDdl(target.database, target.table, precision, target.cluster));
+    if (target.quarantine) await adapter.execute(rejectedTableDdl(target.database, target.table, precision, target.cluster));
   });
 }
 

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
 import { qualifiedName, quoteIdentifier } from '../../src/adapter/sql-literals.js';
 import type { Adapter } from '../../src/adapter/types.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { removeProject, runCli, writeProject } from '../support/cli.js';
+import { copyExample, tsdbt } from './example-project.js';
 import { serverTarget, testDatabase } from '../support/clickhouse-server.js';
 
 const cluster = process.env.CLICKHOUSE_CLUSTER;
@@ -86,5 +89,30 @@ describe.skipIf(skip)(skip ? `tsdbt on a cluster (skipped: ${REASON})` : 'tsdbt 
     const shards = [await count(node1, 'events_local'), await count(node2, 'events_local')];
     expect(shards[0]! + shards[1]!).toBe(12);
     expect(Math.min(...shards)).toBeGreaterThan(0);
+  });
+
+  it('builds the example project on the cluster: landing tables and models exist on both servers', async () => {
+    const example = copyExample();
+    const exampleSchema = testDatabase('tsdbt_e2e_cluster_example');
+    const server = serverTarget();
+    writeFileSync(
+      path.join(example.dir, 'profiles.yml'),
+      ['astro:', '  target: server', '  outputs:', '    server:', '      type: clickhouse', `      url: ${server.url}`, `      user: ${server.user}`,
+        `      password: "{{ env_var('CLICKHOUSE_PASSWORD') }}"`, `      schema: ${exampleSchema}`, `      cluster: ${cluster}`, ''].join('\n'),
+    );
+    try {
+      const result = await tsdbt(example.dir, example.home, ['run', '--skip-ingest'], { CLICKHOUSE_PASSWORD: server.password }, 120_000);
+      expect(result.code, result.stderr).toBe(0);
+      for (const node of [node1, node2]) {
+        const names = (await node.listRelations(exampleSchema)).map((relation) => relation.name);
+        expect(names).toEqual(expect.arrayContaining(['people', 'people_per_craft', 'people_summary']));
+        // The source's landing table lives in the source's database (`astro`), created ON CLUSTER too.
+        const landing = (await node.listRelations('astro')).map((relation) => relation.name);
+        expect(landing).toEqual(expect.arrayContaining(['raw_astros', 'raw_astros__rejected']));
+      }
+    } finally {
+      await node1.execute(`DROP DATABASE IF EXISTS ${quoteIdentifier(exampleSchema)} ON CLUSTER ${quoteIdentifier(cluster!)}`).catch(() => undefined);
+      example.remove();
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
   latestBatchSql,
   stampPrecision,
   hashPayload,
+  landingDatabaseDdl,
   landingTableDdl,
   planBatch,
   rejectedTableDdl,
@@ -91,6 +92,10 @@ describe('landing plan', () => {
   it('creates a ReplacingMergeTree keyed on the hash, and a quarantine table', () => {
     expect(landingTableDdl('astro', 'raw_astros')).toContain('CREATE TABLE IF NOT EXISTS `astro`.`raw_astros`');
     expect(landingTableDdl('astro', 'raw_astros')).toMatch(/ENGINE = ReplacingMergeTree\(_inserted_at\)\nORDER BY _hash/);
+    expect(landingTableDdl('astro', 'raw_astros')).not.toContain('ON CLUSTER');
+    expect(landingTableDdl('astro', 'raw_astros', 'ms', 'shards')).toContain('CREATE TABLE IF NOT EXISTS `astro`.`raw_astros` ON CLUSTER `shards` (');
+    expect(rejectedTableDdl('astro', 'raw_astros', 'ms', 'shards')).toContain('`astro`.`raw_astros__rejected` ON CLUSTER `shards` (');
+    expect(landingDatabaseDdl('astro', 'shards')).toBe('CREATE DATABASE IF NOT EXISTS `astro` ON CLUSTER `shards`');
     expect(rejectedTableDdl('astro', 'raw_astros')).toContain('`astro`.`raw_astros__rejected`');
   });
 

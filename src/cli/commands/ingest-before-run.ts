@@ -22,7 +22,7 @@ export async function ensureSourcesLanded(
 ): Promise<boolean> {
   const sources = ingestSources(project);
   for (const source of sources) {
-    await ensureLandingTables(adapter, { database: source.database, table: source.table, quarantine: source.config.quarantine });
+    await ensureLandingTables(adapter, { database: source.database, table: source.table, quarantine: source.config.quarantine, cluster: source.cluster });
   }
   const upstream = ancestorsOf(project, selectedIds);
   const due = ingestSources(project, upstream).filter((source) => source.config.beforeRun);

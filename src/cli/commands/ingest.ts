@@ -96,7 +96,7 @@ async function watchSources(project: Project, sources: IngestSource[], deps: Dep
   let adapter: Adapter | AdapterProvider = first;
   try {
     for (const source of sources) {
-      await ensureLandingTables(first, { database: source.database, table: source.table, quarantine: source.config.quarantine });
+      await ensureLandingTables(first, { database: source.database, table: source.table, quarantine: source.config.quarantine, cluster: source.cluster });
     }
   } catch (error) {
     await first.close();
