@@ -25,6 +25,7 @@ import { parseProperties, type NodePatch } from './properties.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
+import { renderAtParse } from './speculation.js';
 
 export interface LoadProjectOptions {
   /** A folder inside the project (default: the current directory). */
@@ -240,7 +241,7 @@ function parseModel(
   const lineOf = callLines(file.text);
   const scope = parseScope(node, target.schema, sources, lineOf);
   try {
-    engine.compileFor(node, file.path, file.text).render(scope);
+    renderAtParse(engine, node, scope);
   } catch (error) {
     if (error instanceof TsdbtError) return { errors: error.all() };
     throw error;

@@ -7,6 +7,7 @@ import { splitArgs } from '../template/call-args.js';
 import { runtimeRelation } from './runtime-relation.js';
 import { EphemeralCtes } from './ephemeral.js';
 import { statementFunctions, type QueryTable } from './query-results.js';
+import { reusableRender } from './speculation.js';
 
 export interface RuntimeFlags {
   /** The model's relation already exists as a table and --full-refresh was not given. */
@@ -24,6 +25,9 @@ export interface RuntimeFlags {
  * it refs are rendered too and put in front as CTEs (`WITH __tsdbt__cte__name AS (…)`).
  */
 export function renderModel(project: Project, node: ModelNode, flags: RuntimeFlags = {}): string {
+  const plain = flags.isIncremental !== true && flags.fullRefresh !== true && flags.runQuery === undefined;
+  const reused = reusableRender(project, node, plain);
+  if (reused !== undefined) return reused;
   const template = project.engine.compileFor(node, node.originalFilePath, node.rawSql);
   const ctes: EphemeralCtes = new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, ctes));
   return ctes.inject(template.render(runtimeScope(project, node, flags, ctes)).trim());

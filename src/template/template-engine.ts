@@ -6,6 +6,9 @@ import { addJinjaBuiltins, DoExtension, installJinjaCompat } from './nunjucks-ex
 import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
 
+/** Globals with side effects or a clock: a render using one is not reused for another (see compile/speculation.ts). */
+const VOLATILE_GLOBALS = ['log', 'print', 'exceptions', 'modules'];
+
 /** Extensions whose tags fast-compile.ts parses as nunjucks does: `{% do %}`. */
 const FAST_EXTENSION_TAGS: ReadonlyMap<string, string> = new Map([['do', 'DoExtension']]);
 const fastTemplates = process.env.TSDBT_FAST_TEMPLATES !== '0';
@@ -45,6 +48,7 @@ export class TemplateEngine {
   private scope: Scope = {};
   private readonly macros = new Map<string, MacroDefinition>();
   private readonly compiledFor = new WeakMap<object, { text: string; template: CompiledTemplate }>();
+  private volatileHook: (() => void) | undefined;
 
   constructor(globals: Record<string, unknown>) {
     installJinjaCompat();
@@ -59,6 +63,34 @@ export class TemplateEngine {
     this.env.addGlobal('return', (value: unknown) => {
       throw new MacroReturn(value);
     });
+    for (const name of VOLATILE_GLOBALS) {
+      let value = envGlobals[name];
+      Object.defineProperty(envGlobals, name, {
+        get: () => {
+          this.volatileHook?.();
+          return value;
+        },
+        set: (next: unknown) => {
+          value = next;
+        },
+        enumerable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  /**
+   * Runs `work` (a render) and calls `onVolatile` if it uses a global whose effect a second
+   * render would repeat or change: `log`, `print`, `exceptions`, `modules` (the clock).
+   */
+  watchVolatile<T>(onVolatile: () => void, work: () => T): T {
+    const previous = this.volatileHook;
+    this.volatileHook = onVolatile;
+    try {
+      return work();
+    } finally {
+      this.volatileHook = previous;
+    }
   }
 
   /** Registers the macros of one file. Returns errors instead of throwing, so all files are checked. */

@@ -1,0 +1,159 @@
+/**
+ * One render instead of two, where that is exact.
+ *
+ * A model is rendered at parse time (to record its ref(), source() and config() calls) and
+ * again at compile time with the real relation names. For most models both renders print the
+ * same text: ref('x') prints the same `schema`.`x` whether it is the placeholder of parse time
+ * or the parent's final relation. So the parse-time render is kept, with a record of what it
+ * depended on, and `tsdbt compile` reuses it when every dependency still holds:
+ *
+ * - each ref() and source() printed what the final relation prints (no custom schema or alias
+ *   changed it, no parent is ephemeral, no --defer or --empty), and so did `this`;
+ * - no relation was looked into (`ref('x').identifier`), and nothing that differs between parse
+ *   and compile time was read: `execute`, `model`, `is_incremental`, `config.get`, `graph`,
+ *   `run_query`…, nor anything with side effects or a clock (`log`, `print`, `modules`).
+ *
+ * Otherwise the model is rendered again, as before.
+ */
+import { splitArgs } from '../template/call-args.js';
+import { Relation } from '../template/relation.js';
+import { SCOPED_NAMES, type Scope, type TemplateEngine } from '../template/template-engine.js';
+import type { Project } from './load-project.js';
+import type { ModelNode, SeedNode } from './nodes.js';
+import { relationOf } from './scopes.js';
+
+export interface Speculation {
+  /** The text rendered. */
+  text: string;
+  /** The parse-time render, trimmed as renderModel trims. */
+  output: string;
+  /** What each ref() printed, by the name it was given. */
+  refs: { name: string; printed: string }[];
+  /** What each source() printed. */
+  sources: { source: string; table: string; printed: string }[];
+  /** What `this` printed, if it was used. */
+  printedThis: string | undefined;
+  /** Set when the render read something that may differ at compile time. */
+  volatile: boolean;
+}
+
+/** Scoped names a render may use without making its text depend on parse time. */
+const STABLE_NAMES = new Set(['ref', 'source', 'config', 'this']);
+
+/** Relation members that only print it. */
+const PRINTING = new Set<PropertyKey>(['toString', 'valueOf', 'render', Symbol.toPrimitive, '__keywords']);
+
+export function newSpeculation(): Speculation {
+  return { text: '', output: '', refs: [], sources: [], printedThis: undefined, volatile: false };
+}
+
+/**
+ * The parse scope, watched: ref(), source() and `this` return relations that note any use other
+ * than printing, `config.get`/`config.require` and every other scoped name mark the render volatile.
+ */
+export function watchedScope(scope: Scope, record: Speculation): Scope {
+  const watch = (relation: unknown): unknown => {
+    if (typeof relation !== 'object' || relation === null) return relation;
+    return new Proxy(relation as Relation, {
+      get(target, key) {
+        if (PRINTING.has(key)) {
+          const value = (target as unknown as Record<PropertyKey, unknown>)[key];
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        }
+        record.volatile = true;
+        return Reflect.get(target, key, target);
+      },
+    });
+  };
+  const ref = scope.ref as (...args: unknown[]) => Relation;
+  const source = scope.source as (...args: unknown[]) => Relation;
+  const config = scope.config as ((...args: unknown[]) => unknown) & { get: unknown; require: unknown };
+  const watchedConfig = Object.assign((...args: unknown[]) => config(...args), {
+    get: (...args: unknown[]) => {
+      record.volatile = true;
+      return (config.get as (...a: unknown[]) => unknown)(...args);
+    },
+    require: (...args: unknown[]) => {
+      record.volatile = true;
+      return (config.require as (...a: unknown[]) => unknown)(...args);
+    },
+  });
+  const replaced: Scope = {
+    ref: (...args: unknown[]) => {
+      const relation = ref(...args);
+      const { positional } = splitArgs(args);
+      record.refs.push({ name: String(positional[1] ?? positional[0]), printed: relation.render() });
+      return watch(relation);
+    },
+    source: (...args: unknown[]) => {
+      const relation = source(...args);
+      const { positional } = splitArgs(args);
+      record.sources.push({ source: String(positional[0]), table: String(positional[1]), printed: relation.render() });
+      return watch(relation);
+    },
+    config: watchedConfig,
+  };
+  const watched: Scope = {};
+  for (const name of SCOPED_NAMES) {
+    Object.defineProperty(watched, name, {
+      enumerable: true,
+      get: () => {
+        if (!STABLE_NAMES.has(name)) record.volatile = true;
+        if (name === 'this') {
+          record.printedThis = (scope.this as Relation).render();
+          return watch(scope.this);
+        }
+        return name in replaced ? replaced[name] : scope[name];
+      },
+    });
+  }
+  // The compiler reads the config() calls back from the scope (inFileConfigOf).
+  Object.defineProperty(watched, 'inFileConfig', { get: () => (scope as { inFileConfig?: unknown }).inFileConfig, enumerable: false });
+  return watched;
+}
+
+const kept = new WeakMap<object, Speculation>();
+
+/** Renders `node` at parse time with `scope` (watched), and keeps the text for `reusableRender`. */
+export function renderAtParse(engine: TemplateEngine, node: ModelNode, scope: Scope): void {
+  const record = newSpeculation();
+  const template = engine.compileFor(node, node.originalFilePath, node.rawSql);
+  const output = engine.watchVolatile(() => {
+    record.volatile = true;
+  }, () => template.render(watchedScope(scope, record)));
+  record.text = node.rawSql;
+  record.output = output.trim();
+  kept.set(node, record);
+}
+
+/**
+ * The parse-time render of `node`, when a compile-time render would print the same text:
+ * see the conditions at the top of this file. `plain` says the render asked for has no run-time
+ * switches (not incremental, no full refresh, no queries, no --defer, no --empty).
+ */
+export function reusableRender(project: Pick<Project, 'models' | 'seeds' | 'sources' | 'config' | 'deferTo' | 'emptyRefs'>, node: ModelNode, plain: boolean): string | undefined {
+  const record = kept.get(node);
+  if (record === undefined || record.volatile || record.text !== node.rawSql || !plain || project.deferTo !== undefined || project.emptyRefs === true) return undefined;
+  if (record.printedThis !== undefined && record.printedThis !== relationOf(node.relation).render()) return undefined;
+  for (const ref of record.refs) {
+    const parent = refable(project, ref.name);
+    if (parent === undefined) return undefined;
+    if (parent.resourceType === 'model' && parent.config.materialized === 'ephemeral') return undefined;
+    if (relationOf(parent.relation).render() !== ref.printed) return undefined;
+  }
+  for (const call of record.sources) {
+    const source = project.sources.get(`source.${project.config.name}.${call.source}.${call.table}`);
+    const printed = source === undefined ? new Relation(call.source, call.table).render() : relationOf(source.relation).render();
+    if (printed !== call.printed) return undefined;
+  }
+  return record.output;
+}
+
+/** Forgets the parse-time render (the node's text or config changed after parsing). */
+export function forgetRender(node: ModelNode): void {
+  kept.delete(node);
+}
+
+function refable(project: Pick<Project, 'models' | 'seeds' | 'config'>, name: string): ModelNode | SeedNode | undefined {
+  return project.models.get(`model.${project.config.name}.${name}`) ?? project.seeds.get(`seed.${project.config.name}.${name}`);
+}
