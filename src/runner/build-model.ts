@@ -14,6 +14,7 @@ import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
 import type { RelationCache } from './relation-cache.js';
 import type { NodeResult, TimingInfo } from './results.js';
+import { isLeftover } from './stale-relations.js';
 import { renderWithAdapter } from './template-queries.js';
 
 /**
@@ -64,11 +65,13 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   let rows: number | undefined;
   let queryId: string | undefined;
   const run = async (statement: Statement): Promise<void> => {
+    if (await needless(statement, cache)) return;
     current = statement.sql;
     context.events?.statement?.({ node, sql: statement.sql, purpose: statement.purpose });
     // No abort signal: a statement in flight finishes when the run is interrupted.
     const response = await adapter.execute(statement.sql, statement.settings === undefined ? {} : { settings: statement.settings });
     statements += 1;
+    if (statement.purpose === CREATE_DATABASE) cache.markDatabaseCreated(statement.sql);
     if (response.rowsWritten !== undefined) rows = response.rowsWritten;
     queryId = response.queryId ?? queryId;
   };
@@ -145,6 +148,26 @@ export async function runPlan(
     for (const statement of cleanup.values()) await io.cleanup(statement);
     throw error;
   }
+}
+
+const CREATE_DATABASE = 'create database';
+const LEFTOVER_DROP = /^DROP TABLE IF EXISTS `((?:[^`\\]|\\.)*)`\.`((?:[^`\\]|\\.)*)`/;
+
+/**
+ * Statements of a plan that would do nothing in this run, skipped to save a round trip each: a
+ * `CREATE DATABASE IF NOT EXISTS` that already ran, and the drop of a temporary or backup
+ * relation "left by an earlier run" that the run's relation listing (read after the sweep of
+ * leftovers at the start of the run) does not have.
+ */
+async function needless(statement: Statement, cache: RelationCache): Promise<boolean> {
+  if (statement.purpose === CREATE_DATABASE) return cache.databaseCreated(statement.sql);
+  if (!statement.purpose.endsWith('left by an earlier run')) return false;
+  const match = LEFTOVER_DROP.exec(statement.sql);
+  if (match === null) return false;
+  const unescape = (text: string) => text.replace(/\\(.)/g, '$1');
+  const [database, name] = [unescape(match[1]!), unescape(match[2]!)];
+  if (!isLeftover(name)) return false;
+  return (await cache.existing(database, name)) === undefined;
 }
 
 /** Reads what the plan depends on beyond the relation's kind: columns, the materialized view's kind. */

@@ -7,6 +7,8 @@ import type { ExistingRelation } from '../materialize/plan.js';
  */
 export class RelationCache {
   private readonly databases = new Map<string, Promise<Map<string, RelationInfo['kind']>>>();
+  /** `CREATE DATABASE IF NOT EXISTS` statements that succeeded in this run. */
+  private readonly created = new Set<string>();
 
   constructor(private readonly adapter: Adapter) {}
 
@@ -24,6 +26,16 @@ export class RelationCache {
   /** Forget a database (after a failure the state is uncertain; the next lookup reads it again). */
   invalidate(database: string): void {
     this.databases.delete(database);
+    this.created.clear();
+  }
+
+  /** Whether `statement` (a `CREATE DATABASE IF NOT EXISTS`) already ran in this run. */
+  databaseCreated(statement: string): boolean {
+    return this.created.has(statement);
+  }
+
+  markDatabaseCreated(statement: string): void {
+    this.created.add(statement);
   }
 
   private load(database: string): Promise<Map<string, RelationInfo['kind']>> {
