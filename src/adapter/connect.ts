@@ -7,6 +7,8 @@ import { secretsOf } from '../config/target.js';
 import type { ServerProbe } from './capabilities.js';
 import { capabilitiesForVersion, capabilitiesFromProbe, modernCapabilities, SERVER_PROBE_SQL } from './capabilities.js';
 import { ClickhouseAdapter } from './clickhouse-adapter.js';
+import { acquireEngineLock, releasingOnClose } from './engine-lock.js';
+import { withFailpoint } from './failpoint.js';
 import { createServerAgent } from './server-agent.js';
 import { translateError } from './translate-error.js';
 import type { Adapter } from './types.js';
@@ -16,18 +18,35 @@ import type { Adapter } from './types.js';
  * imported here, lazily, so commands that need no database never pay for them.
  */
 export async function connect(target: Target, options: { projectDir?: string; logger?: Logger } = {}): Promise<Adapter> {
-  const adapter = target.type === 'chdb' ? await connectChdb(target, options.projectDir) : await connectServer(target, options.logger);
+  const adapter = target.type === 'chdb' ? await connectChdb(target, options.projectDir, options.logger) : await connectServer(target, options.logger);
   // With a logger (the CLI's), every statement and its timing goes to the log (debug level).
-  return options.logger === undefined ? adapter : withStatementLog(adapter, options.logger);
+  const logged = options.logger === undefined ? adapter : withStatementLog(adapter, options.logger);
+  // Untouched unless TSDBT_FAILPOINT is set (the crash-safety tests).
+  return withFailpoint(logged);
 }
 
-async function connectChdb(target: ChdbTarget, projectDir: string | undefined): Promise<Adapter> {
+async function connectChdb(target: ChdbTarget, projectDir: string | undefined, logger?: Logger): Promise<Adapter> {
   mkdirSync(target.path, { recursive: true });
+  const shown = projectDir === undefined ? target.path : path.relative(projectDir, target.path) || '.';
+  // Our lock file first: a second tsdbt process is turned away before it loads the engine (see engine-lock.ts).
+  const lock = acquireEngineLock(target.path, shown);
+  if (lock.tookOver !== undefined) {
+    const { pid, command } = lock.tookOver;
+    logger?.log('debug', 'log', `Took over the lock of ${shown} from pid ${pid} (\`${command}\`), which is no longer running.`);
+  }
+  try {
+    return releasingOnClose(await openChdb(target, shown), lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function openChdb(target: ChdbTarget, shown: string): Promise<Adapter> {
   const [{ createClient }, { createChdbConnection }] = await Promise.all([
     import('@clickhouse/client'),
     import('chdb/connection'),
   ]);
-  const shown = projectDir === undefined ? target.path : path.relative(projectDir, target.path) || '.';
   // chdb 3.4 opens the session (and takes the path's lock) right here, synchronously, so a held lock
   // surfaces from this call as CHDB_CONNECTION; translateError turns it into ENGINE_LOCKED.
   let connection;

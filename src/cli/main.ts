@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { setLockOwnerCommand } from '../adapter/engine-lock.js';
 import { ErrorCodes, isTsdbtError, TsdbtError } from '../errors.js';
 import { LogEvent } from '../report/log-record.js';
 import { TSDBT_VERSION, versionReport } from '../version.js';
@@ -77,6 +78,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
 
   try {
     const chosen = commandWord(args, program);
+    // Named in the lock file of an embedded database this command opens (see engine-lock.ts).
+    if (chosen !== undefined) setLockOwnerCommand(`tsdbt ${chosen}`);
     for (const entry of COMMANDS) {
       if (chosen !== undefined && (entry.name === chosen || entry.aliases?.includes(chosen))) {
         (await entry.load())(program, terminal);
