@@ -43,7 +43,8 @@ export interface EngineLock {
 /** A lock file younger than this with unreadable content is one being written right now, not a stale one. */
 const FRESH_MS = 5_000;
 
-let ownerCommand = 'tsdbt';
+/** What the lock file says this process runs: the CLI sets `tsdbt <command>`; a program using tsdbt as a library shows as its script. */
+let ownerCommand = `node ${path.basename(process.argv[1] ?? '')}`.trim();
 
 /** What the lock file says this process runs (`tsdbt run`); set once by the CLI. */
 export function setLockOwnerCommand(command: string): void {
