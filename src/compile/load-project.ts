@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { configFromTree, mergeConfig } from '../config/config-tree.js';
 import { resolveProfile } from '../config/profiles.js';
-import { validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { didYouMean } from '../config/value-checks.js';
 import { parseYaml } from '../config/yaml-document.js';
@@ -17,7 +17,7 @@ import { baseGlobals } from '../template/base-globals.js';
 import { TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { fqnOfFile } from './fqn.js';
-import { checkModelConfig } from './model-config.js';
+import { checkModelConfig, type ConfigOrigin } from './model-config.js';
 import type { ModelNode, ProjectNode, SeedNode, SourceNode, TestNode } from './nodes.js';
 import { parseSeeds } from '../seed/parse-seeds.js';
 import { addTestMacros, parseTests } from '../testing/parse-tests.js';
@@ -199,7 +199,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       }),
     );
   }
-  throwCollected(errors);
+  // One bad value in the project file's tree is found once per model under it: say it once.
+  throwCollected(distinctErrors(errors));
 
   return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, nodes, graph, docs, vars, invocationId, logger };
 }
@@ -246,10 +247,18 @@ function parseModel(
     if (error instanceof TsdbtError) return { errors: error.all() };
     throw error;
   }
-  node.config = mergeConfig(node.config, inFileConfigOf(scope));
+  const inFile = inFileConfigOf(scope);
+  node.config = mergeConfig(node.config, inFile);
   node.tags = (node.config.tags as string[] | undefined) ?? [];
   if (node.config.enabled === false) return { node, errors: [] };
-  const errors = checkModelConfig(node.config, file.path, configLine(file.text));
+  // A bad config is reported where it is written: the model's config(), its YAML entry, or the project file's tree.
+  const origin: ConfigOrigin = (key) => {
+    if (key in inFile) return undefined;
+    if (patch !== undefined && key in patch.config) return { file: patch.file, line: patch.line };
+    const line = treeConfigLine(config, 'models', fqn, key);
+    return line === undefined ? undefined : { file: config.file, line };
+  };
+  const errors = checkModelConfig(node.config, file.path, configLine(file.text), origin);
   node.relation = schemaAndAlias(node, target, engine);
   node.dependsOn.macros = usedMacros(file.text, engine);
   return { node, errors };
@@ -265,6 +274,18 @@ function resolveDependencies(
   const errors: TsdbtError[] = [];
   const parents = new Set<string>();
   for (const ref of node.refs) {
+    if (ref.packageName !== undefined && ref.packageName !== projectName) {
+      errors.push(
+        new TsdbtError({
+          code: ErrorCodes.UNKNOWN_REF,
+          message: `Model '${node.name}' refers to '${ref.name}' in package '${ref.packageName}', but tsdbt has no packages: only this project ('${projectName}') can be referred to.`,
+          file: node.originalFilePath,
+          line: ref.line,
+          hint: `Use ref('${ref.name}'), or ref('${projectName}', '${ref.name}').`,
+        }),
+      );
+      continue;
+    }
     const parent = byName.get(ref.name);
     if (parent) {
       parents.add(parent.uniqueId);
@@ -301,6 +322,16 @@ function resolveDependencies(
   }
   node.dependsOn.nodes = [...parents].sort();
   return errors;
+}
+
+function distinctErrors(errors: readonly TsdbtError[]): TsdbtError[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = `${error.code}\u0000${error.location ?? ''}\u0000${error.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function duplicate(what: string, file: string, line: number | undefined, otherFile: string): TsdbtError {

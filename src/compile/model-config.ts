@@ -16,54 +16,70 @@ const MATERIALIZATION_CHECKS: Partial<Record<Materialization, (config: Record<st
   dictionary: dictionarySettings,
 };
 
-/** Checks the resolved config of a model; returns errors rather than throwing. */
-export function checkModelConfig(config: Record<string, unknown>, file: string, line: number | undefined): TsdbtError[] {
+/** Where a config key was set, when not in the model's own file (a property file, the project file's tree). */
+export type ConfigOrigin = (key: string) => { file: string; line: number | undefined } | undefined;
+
+/**
+ * Checks the resolved config of a model; returns errors rather than throwing. Each points at
+ * `file:line` (the model's `config(` call), or where `origin` says the key at fault was set.
+ */
+export function checkModelConfig(config: Record<string, unknown>, modelFile: string, modelLine: number | undefined, origin?: ConfigOrigin): TsdbtError[] {
   const errors: TsdbtError[] = [];
+  const at = (key: string | undefined) => (key === undefined ? undefined : origin?.(key)) ?? { file: modelFile, line: modelLine };
+  const invalid = (key: string | undefined, message: string, hint: string | undefined) =>
+    errors.push(new TsdbtError({ code: ErrorCodes.MODEL_CONFIG_INVALID, message, ...at(key), hint }));
   const materialized = config.materialized;
   if (typeof materialized !== 'string' || !(MATERIALIZATIONS as readonly string[]).includes(materialized)) {
     const shown = typeof materialized === 'string' ? `'${materialized}'` : JSON.stringify(materialized);
     const later = typeof materialized === 'string' && KNOWN_ELSEWHERE.includes(materialized);
-    errors.push(
-      new TsdbtError({
-        code: ErrorCodes.MODEL_CONFIG_INVALID,
-        message: later
-          ? `Materialization ${shown} is not supported by this version of tsdbt.`
-          : `Unknown materialization ${shown}.${typeof materialized === 'string' ? didYouMean(materialized, MATERIALIZATIONS) : ''}`,
-        file,
-        line,
-        hint: `Use one of: ${MATERIALIZATIONS.join(', ')}.`,
-      }),
+    invalid(
+      'materialized',
+      later
+        ? `Materialization ${shown} is not supported by this version of tsdbt.`
+        : `Unknown materialization ${shown}.${typeof materialized === 'string' ? didYouMean(materialized, MATERIALIZATIONS) : ''}`,
+      `Use one of: ${MATERIALIZATIONS.join(', ')}.`,
     );
   }
   const check = MATERIALIZATION_CHECKS[materialized as Materialization];
-  for (const problem of check?.(config).problems ?? []) {
-    errors.push(new TsdbtError({ code: ErrorCodes.MODEL_CONFIG_INVALID, message: problem.message, file, line, hint: problem.hint }));
-  }
+  for (const problem of check?.(config).problems ?? []) invalid(problem.key, problem.message, problem.hint);
   if (config.database !== undefined && config.database !== null && config.database !== '') {
     // dbt-clickhouse refuses it too: a dbt schema is a ClickHouse database, there is no level above.
-    errors.push(
-      new TsdbtError({
-        code: ErrorCodes.MODEL_CONFIG_INVALID,
-        message: `Config 'database' (${JSON.stringify(config.database)}) has no meaning for ClickHouse: a dbt schema is a ClickHouse database, and there is no level above it.`,
-        file,
-        line,
-        hint: "Use schema='…' (the model goes to <target schema>_<schema>, or where a generate_schema_name macro says).",
-      }),
+    invalid(
+      'database',
+      `Config 'database' (${JSON.stringify(config.database)}) has no meaning for ClickHouse: a dbt schema is a ClickHouse database, and there is no level above it.`,
+      "Use schema='…' (the model goes to <target schema>_<schema>, or where a generate_schema_name macro says).",
     );
   }
   for (const key of ['engine', 'order_by', 'partition_by', 'primary_key', 'ttl']) {
     const value = config[key];
     if (value !== undefined && value !== null && typeof value !== 'string' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
-      errors.push(
-        new TsdbtError({
-          code: ErrorCodes.MODEL_CONFIG_INVALID,
-          message: `Config '${key}' must be a SQL expression string (or a list of column names), but it is ${JSON.stringify(value)}.`,
-          file,
-          line,
-          hint: key === 'order_by' ? "For example: config(order_by='(craft, name)')" : undefined,
-        }),
-      );
+      invalid(key, `Config '${key}' must be a SQL expression string (or a list of column names), but it is ${JSON.stringify(value)}.`, SQL_EXAMPLES[key]);
+    }
+  }
+  // Configs every model has: a wrong type would otherwise be read as something else in silence.
+  for (const key of ['enabled', 'full_refresh']) {
+    const value = config[key];
+    if (value !== undefined && value !== null && typeof value !== 'boolean') invalid(key, `Config '${key}' must be true or false, but it is ${JSON.stringify(value)}.`, `For example: ${key}=false.`);
+  }
+  for (const key of ['schema', 'alias']) {
+    const value = config[key];
+    if (value !== undefined && value !== null && typeof value !== 'string') invalid(key, `Config '${key}' must be a name, but it is ${JSON.stringify(value)}.`, `For example: ${key}='marts'.`);
+  }
+  for (const key of ['tags', 'pre_hook', 'post_hook']) {
+    const value = config[key];
+    // A hook may also be dbt's `{sql: …, transaction: …}`.
+    const fits = (item: unknown) => typeof item === 'string' || (key !== 'tags' && typeof (item as { sql?: unknown } | null)?.sql === 'string');
+    if (value !== undefined && value !== null && !fits(value) && !(Array.isArray(value) && value.every(fits))) {
+      invalid(key, `Config '${key}' must be a string or a list of strings, but it is ${JSON.stringify(value)}.`, key === 'tags' ? "For example: tags=['nightly', 'finance']." : `For example: ${key}="OPTIMIZE TABLE {{ this }} FINAL".`);
     }
   }
   return errors;
 }
+
+const SQL_EXAMPLES: Record<string, string> = {
+  engine: "For example: config(engine='ReplacingMergeTree(updated_at)')",
+  order_by: "For example: config(order_by='(craft, name)')",
+  partition_by: "For example: config(partition_by='toYYYYMM(snapshot_at)')",
+  primary_key: "For example: config(primary_key='id')",
+  ttl: "For example: config(ttl='snapshot_at + INTERVAL 90 DAY')",
+};

@@ -44,7 +44,7 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
       continue;
     }
     if (doc.value === null || doc.value === undefined) continue;
-    const problems = new Problems(doc, ErrorCodes.PROPERTIES_INVALID);
+    const problems = new Problems(doc, ErrorCodes.PROPERTIES_INVALID, "Property files take dbt's format: `models:`, `seeds:` and `sources:`, each a list of `- name: …` entries with `description`, `columns`, `config`, `tests`.");
     if (!isPlainObject(doc.value)) {
       problems.add([], `must be a mapping with \`sources:\` and/or \`models:\`, but it is ${describeType(doc.value)}.`);
     } else {
@@ -112,7 +112,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
         loadedAtField: typeof table.loaded_at_field === 'string' ? table.loaded_at_field : undefined,
         ingest: isPlainObject(ingest) ? ingest : undefined,
         line: doc.lineOf(tableAt),
-        tests: testsOf(table),
+        tests: testsOf(table, tableAt, problems),
       });
     });
   });
@@ -154,7 +154,7 @@ function readPatches(
       config: isPlainObject(entry.config) ? entry.config : {},
       columns: readColumns(entry.columns, [...at, 'columns'], problems, render),
       meta: isPlainObject(entry.meta) ? entry.meta : {},
-      tests: testsOf(entry),
+      tests: testsOf(entry, at, problems),
     });
   });
 }
@@ -180,13 +180,20 @@ function readColumns(raw: unknown, at: (string | number)[], problems: Problems, 
       dataType: typeof column.data_type === 'string' ? column.data_type : undefined,
       meta: isPlainObject(column.meta) ? column.meta : {},
       tags: stringList(column.tags) ?? [],
-      tests: testsOf(column),
+      tests: testsOf(column, [...at, index], problems),
     };
   });
   return out;
 }
 
-function testsOf(entry: Plain): unknown[] {
+function testsOf(entry: Plain, at: (string | number)[], problems: Problems): unknown[] {
+  for (const key of ['tests', 'data_tests']) {
+    const value = entry[key];
+    // `tests: unique` would otherwise declare no test at all, in silence.
+    if (value !== undefined && value !== null && !Array.isArray(value)) {
+      problems.add([...at, key], `must be a list of tests, but it is ${describeType(value)}.`, `Write each test as a list item: \`${key}: [${typeof value === 'string' ? value : 'unique'}]\`, or \`- ${typeof value === 'string' ? value : 'unique'}\` on the next line.`);
+    }
+  }
   const tests = [...(Array.isArray(entry.tests) ? entry.tests : []), ...(Array.isArray(entry.data_tests) ? entry.data_tests : [])];
   return tests;
 }

@@ -72,7 +72,7 @@ export function defaultEmbeddedTarget(projectDir: string, schema: string): ChdbT
 
 function targetFromProfiles(doc: YamlDocument, lookup: ProfileLookup): { target: Target; warnings: string[] } {
   const root = doc.value;
-  const problems = new Problems(doc, ErrorCodes.CONFIG_INVALID);
+  const problems = new Problems(doc, ErrorCodes.CONFIG_INVALID, 'profiles.example.yml shows every target key with a valid value (and README.md, "Profiles", what each means).');
   if (!isPlainObject(root)) {
     problems.add([], `must map profile names to profiles, but it is ${describeType(root)}.`);
     throwIfAny(problems);
@@ -95,7 +95,12 @@ function targetFromProfiles(doc: YamlDocument, lookup: ProfileLookup): { target:
     throwIfAny(problems);
   }
   const outputMap = outputs as Plain;
-  const defaultTarget = typeof profile.target === 'string' ? profile.target : Object.keys(outputMap)[0]!;
+  const named = typeof profile.target === 'number' ? String(profile.target) : profile.target;
+  if (named !== undefined && named !== null && typeof named !== 'string') {
+    problems.add([lookup.profileName, 'target'], `must name one of the targets under \`outputs\` (${Object.keys(outputMap).join(', ')}), but it is ${describeType(profile.target)}.`, `For example: \`target: ${Object.keys(outputMap)[0]}\`.`);
+    throwIfAny(problems);
+  }
+  const defaultTarget = typeof named === 'string' ? named : Object.keys(outputMap)[0]!;
   const targetName = lookup.targetName ?? defaultTarget;
   const raw = outputMap[targetName];
   if (!isPlainObject(raw)) {
@@ -229,7 +234,7 @@ function integer(raw: Plain, key: string, fallback: number, report: Report, min:
   if (value === undefined || value === null) return fallback;
   const number = typeof value === 'string' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
-    report([key], `must be a whole number from ${min} to ${max}, but it is ${describeType(value)}.`);
+    report([key], `must be a whole number from ${min} to ${max}, but it is ${describeType(value)}.`, `For example: \`${key}: ${fallback}\` (the default).`);
     return fallback;
   }
   return number;
@@ -240,7 +245,7 @@ function seconds(raw: Plain, key: string, fallback: number, report: Report): num
   if (value === undefined || value === null) return fallback * 1000;
   const number = typeof value === 'string' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0) {
-    report([key], `must be a number of seconds, but it is ${describeType(value)}.`);
+    report([key], `must be a number of seconds, but it is ${describeType(value)}.`, `For example: \`${key}: ${fallback}\` (the default).`);
     return fallback * 1000;
   }
   return Math.round(number * 1000);
@@ -251,7 +256,7 @@ function boolean(raw: Plain, key: string, fallback: boolean, report: Report): bo
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
-  report([key], `must be true or false, but it is ${describeType(value)}.`);
+  report([key], `must be true or false, but it is ${describeType(value)}.`, `Write \`${key}: true\` or \`${key}: false\` (default ${fallback}).`);
   return fallback;
 }
 

@@ -41,7 +41,7 @@ const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Validates a parsed project file. Returns every problem at once rather than the first. */
 export function validateProjectConfig(doc: YamlDocument) {
-  const problems = new Problems(doc);
+  const problems = new Problems(doc, undefined, 'The keys of project.yml, and what each takes, are those of dbt_project.yml (see "Projects" in README.md).');
   const warnings: string[] = [];
   const raw = doc.value;
   if (!isPlainObject(raw)) {
@@ -62,7 +62,7 @@ export function validateProjectConfig(doc: YamlDocument) {
   } else if (typeof name !== 'string') {
     problems.add(['name'], `must be a string, but it is ${describeType(name)}.`, 'For example: `name: my_project`.');
   } else if (!NAME_PATTERN.test(name)) {
-    problems.add(['name'], `must contain only letters, digits and underscores, and not start with a digit; got '${name}'.`);
+    problems.add(['name'], `must contain only letters, digits and underscores, and not start with a digit; got '${name}'.`, `For example: \`name: ${name.replace(/^(?=\d)/, '_').replace(/[^A-Za-z0-9_]/g, '_')}\`.`);
   }
 
   const paths = (key: string, fallback: string[]): string[] => {
@@ -79,7 +79,7 @@ export function validateProjectConfig(doc: YamlDocument) {
     const value = raw[key];
     if (value === undefined || value === null) return fallback;
     if (typeof value !== 'string') {
-      problems.add([key], `must be a folder path, but it is ${describeType(value)}.`);
+      problems.add([key], `must be a folder path, but it is ${describeType(value)}.`, `For example: \`${key}: ${fallback}\` (the default).`);
       return fallback;
     }
     return value;
@@ -98,7 +98,7 @@ export function validateProjectConfig(doc: YamlDocument) {
     if (value === undefined || value === null) return [];
     const list = stringList(value);
     if (list === undefined) {
-      problems.add([key], `must be a SQL statement or a list of them, but it is ${describeType(value)}.`);
+      problems.add([key], `must be a SQL statement or a list of them, but it is ${describeType(value)}.`, `For example: \`${key}: ["OPTIMIZE TABLE {{ target.schema }}.events FINAL"]\`.`);
       return [];
     }
     return list;
@@ -137,7 +137,30 @@ export function validateProjectConfig(doc: YamlDocument) {
     onRunEnd: hooks('on-run-end'),
     file: doc.file,
   };
+  documents.set(config, doc);
   return { config: problems.errors.length === 0 ? config : undefined, errors: problems.errors, warnings };
+}
+
+/** The YAML each validated config was read from, for treeConfigLine. */
+const documents = new WeakMap<ProjectConfig, YamlDocument>();
+
+/**
+ * The line of the project file that sets config `key` for the node at `fqn` in a config tree
+ * (`models:`, `seeds:`…): the deepest folder that sets `+key` (or `key`). Undefined when the tree
+ * does not set it.
+ */
+export function treeConfigLine(config: ProjectConfig, section: 'models' | 'seeds' | 'tests' | 'sources', fqn: readonly string[], key: string): number | undefined {
+  const doc = documents.get(config);
+  if (doc === undefined) return undefined;
+  for (let depth = fqn.length; depth >= 1; depth -= 1) {
+    let level: unknown = config[section];
+    for (const part of fqn.slice(0, depth)) level = isPlainObject(level) ? level[part] : undefined;
+    if (!isPlainObject(level)) continue;
+    const spellings = [key, key.replace(/_hook$/, '-hook')];
+    const written = spellings.flatMap((name) => [`+${name}`, name]).find((name) => name in level);
+    if (written !== undefined) return doc.lineOf([section, ...fqn.slice(0, depth), written]);
+  }
+  return undefined;
 }
 
 export const PROJECT_FILE_NAMES = ['project.yml', 'dbt_project.yml'] as const;

@@ -77,11 +77,41 @@ function parseYamlFully(text: string, file: string, code: ErrorCode): YamlDocume
     const [first, ...rest] = errors;
     throw new TsdbtError({ code, message: first!.message, file, line: first!.line, hint: first!.hint, related: rest });
   }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias (`*name`) with no anchor before it, or aliases expanding too far (a "billion laughs" file).
+    throw new TsdbtError({
+      code,
+      message: `${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
+      file,
+      line: aliasLine(doc, lineCounter),
+      hint: 'An alias `*name` must refer to an anchor `&name` defined above it, and aliases may not nest without end.',
+      cause: error,
+    });
+  }
   return {
     file,
-    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    value,
     lineOf: (path) => lineOfPath(doc, lineCounter, path),
   };
+}
+
+/** The line of the first alias whose anchor is missing (else of the first alias). */
+function aliasLine(doc: Document, lineCounter: LineCounter): number | undefined {
+  let first: number | undefined;
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      const start = node.range?.[0];
+      if (start === undefined) return;
+      first ??= start;
+      if (unresolved === undefined && node.resolve(doc) === undefined) unresolved = start;
+    },
+  });
+  const at = unresolved ?? first;
+  return at === undefined ? undefined : lineCounter.linePos(at).line;
 }
 
 /**
@@ -206,6 +236,8 @@ export class Problems {
   constructor(
     private readonly doc: YamlDocument,
     private readonly code: ErrorCode = ErrorCodes.CONFIG_INVALID,
+    /** Where to look up what the file may hold, for problems that have no hint of their own. */
+    private readonly defaultHint?: string,
   ) {}
 
   add(path: readonly (string | number)[], message: string, hint?: string): void {
@@ -216,7 +248,7 @@ export class Problems {
         message: dotted === '' ? `${this.doc.file}: ${message}` : `${this.doc.file}: \`${dotted}\` ${message}`,
         file: this.doc.file,
         line: this.doc.lineOf(path),
-        hint,
+        hint: hint ?? this.defaultHint,
       }),
     );
   }

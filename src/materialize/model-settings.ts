@@ -22,6 +22,8 @@ export interface IncrementalSettings {
 export interface Problem {
   message: string;
   hint?: string;
+  /** The config key at fault, so the error can point where that key is set. */
+  key?: string;
 }
 
 export function incrementalSettings(config: Record<string, unknown>): { settings: IncrementalSettings; problems: Problem[] } {
@@ -34,7 +36,7 @@ export function incrementalSettings(config: Record<string, unknown>): { settings
   if (raw !== undefined && raw !== null) {
     const named = typeof raw === 'string' ? (STRATEGY_ALIASES[raw] ?? raw) : raw;
     if (typeof named === 'string' && (INCREMENTAL_STRATEGIES as readonly string[]).includes(named)) strategy = named as IncrementalStrategy;
-    else problems.push({ message: `Unknown incremental_strategy ${JSON.stringify(raw)}.`, hint: `Use one of: ${INCREMENTAL_STRATEGIES.join(', ')}.` });
+    else problems.push({ message: `Unknown incremental_strategy ${JSON.stringify(raw)}.`, hint: `Use one of: ${INCREMENTAL_STRATEGIES.join(', ')}.`, key: 'incremental_strategy' });
   }
   if ((strategy === 'delete+insert' || strategy === 'default') && uniqueKey.length === 0 && raw !== undefined && raw !== null) {
     problems.push({
@@ -67,7 +69,7 @@ export function materializedViewSettings(config: Record<string, unknown>): { set
   const problems: Problem[] = [];
   const raw = config.backfill ?? config.catchup;
   if (raw !== undefined && raw !== null && typeof raw !== 'boolean') {
-    problems.push({ message: `Config 'backfill' must be true or false, but it is ${JSON.stringify(raw)}.` });
+    problems.push({ message: `Config 'backfill' must be true or false, but it is ${JSON.stringify(raw)}.`, hint: 'For example: backfill=false (create the table empty).', key: config.backfill === undefined ? 'catchup' : 'backfill' });
   }
   const onSchemaChange = oneOf(config.on_schema_change, 'on_schema_change', ON_SCHEMA_CHANGE, 'ignore', problems);
   return { settings: { backfill: raw !== false, onSchemaChange }, problems };
@@ -96,7 +98,7 @@ export function dictionarySettings(config: Record<string, unknown>): { settings:
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value === 'number') return String(value);
     if (typeof value !== 'string') {
-      problems.push({ message: `Config '${key}' must be a string, but it is ${JSON.stringify(value)}.` });
+      problems.push({ message: `Config '${key}' must be a string, but it is ${JSON.stringify(value)}.`, hint: `Write the ${key.toUpperCase()}(…) contents as text, e.g. ${key}='${key === 'layout' ? 'HASHED()' : key === 'lifetime' ? 'MIN 0 MAX 300' : "CLICKHOUSE(TABLE 't')"}'.`, key });
       return undefined;
     }
     return stripCall(value.trim(), key.toUpperCase());
@@ -129,13 +131,13 @@ function stringList(value: unknown, key: string, problems: Problem[], hint: stri
   if (value === undefined || value === null || value === '') return [];
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
-  problems.push({ message: `Config '${key}' must be a string or a list of strings, but it is ${JSON.stringify(value)}.`, hint });
+  problems.push({ message: `Config '${key}' must be a string or a list of strings, but it is ${JSON.stringify(value)}.`, hint, key });
   return [];
 }
 
 function oneOf<T extends string>(value: unknown, key: string, allowed: readonly T[], fallback: T, problems: Problem[]): T {
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  problems.push({ message: `Config '${key}' must be one of ${allowed.join(', ')}, but it is ${JSON.stringify(value)}.` });
+  problems.push({ message: `Config '${key}' must be one of ${allowed.join(', ')}, but it is ${JSON.stringify(value)}.`, hint: `For example: ${key}='${allowed[allowed.length - 1]}'.`, key });
   return fallback;
 }

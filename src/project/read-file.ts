@@ -6,7 +6,7 @@ import { ErrorCodes, TsdbtError } from '../errors.js';
 export function readProjectFile(projectDir: string, relative: string): string {
   const file = path.join(projectDir, relative);
   if (!existsSync(file)) {
-    throw new TsdbtError({ code: ErrorCodes.CONFIG_FILE_MISSING, message: `${relative} was not found in ${projectDir}.`, hint: `Create ${relative}, or drop the option that needs it.` });
+    throw new TsdbtError({ code: ErrorCodes.CONFIG_FILE_MISSING, message: `${relative} was not found in ${projectDir}.`, file: relative, hint: `Create ${relative}, or drop the option that needs it.` });
   }
   return readFileSync(file, 'utf8');
 }

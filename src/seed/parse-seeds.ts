@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { configFromTree, mergeConfig } from '../config/config-tree.js';
-import type { ProjectConfig } from '../config/project-config.js';
+import { treeConfigLine, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { isPlainObject } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../errors.js';
@@ -66,7 +66,7 @@ export function parseSeeds(paths: readonly string[], context: ParseSeedsContext)
       continue;
     }
     // A seed with bad config is still a seed: refs to it resolve, so its own error is the only one.
-    out.errors.push(...checkSeedConfig(node, patch));
+    out.errors.push(...checkSeedConfig(node, patch, config));
     try {
       node.relation = schemaAndAlias(node, target, engine);
     } catch (error) {
@@ -79,16 +79,21 @@ export function parseSeeds(paths: readonly string[], context: ParseSeedsContext)
   return out;
 }
 
-function checkSeedConfig(node: SeedNode, patch: NodePatch | undefined): TsdbtError[] {
+function checkSeedConfig(node: SeedNode, patch: NodePatch | undefined, project: ProjectConfig): TsdbtError[] {
   const errors: TsdbtError[] = [];
-  const where = { file: patch?.file ?? node.originalFilePath, line: patch?.line };
+  // Where the key is written: the seed's YAML entry, else the project file's `seeds:` tree, else the CSV.
+  const at = (key: string) => {
+    if (patch !== undefined && key in patch.config) return { file: patch.file, line: patch.line };
+    const line = treeConfigLine(project, 'seeds', node.fqn, key);
+    return line === undefined ? { file: patch?.file ?? node.originalFilePath, line: patch?.line } : { file: project.file, line };
+  };
   const types = node.config.column_types;
   if (types !== undefined && types !== null && (!isPlainObject(types) || Object.values(types).some((type) => typeof type !== 'string' || type.trim() === ''))) {
     errors.push(
       new TsdbtError({
         code: ErrorCodes.SEED_INVALID,
         message: `Seed '${node.name}': column_types must map column names to ClickHouse types, but it is ${JSON.stringify(types)}.`,
-        ...where,
+        ...at('column_types'),
         hint: "For example: column_types: {zip_code: String, amount: 'Decimal(10, 2)'}",
       }),
     );
@@ -99,7 +104,7 @@ function checkSeedConfig(node: SeedNode, patch: NodePatch | undefined): TsdbtErr
       new TsdbtError({
         code: ErrorCodes.SEED_INVALID,
         message: `Seed '${node.name}': delimiter must be one character, but it is ${JSON.stringify(delimiter)}.`,
-        ...where,
+        ...at('delimiter'),
         hint: "For example: delimiter: ';'",
       }),
     );

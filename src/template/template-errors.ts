@@ -20,7 +20,7 @@ export function templateError(error: unknown, file: string, lineOffset = 0, last
   const e = (error ?? {}) as NunjucksError;
   const inner = innermost(error);
   // "expected endif, got end of file" carries no position: the end of the file is where it is.
-  const line = lineOf(e, lineOffset) ?? (/end of file/.test(String(e.message ?? '')) ? lastLine : undefined);
+  let line = lineOf(e, lineOffset) ?? (/end of file/.test(String(e.message ?? '')) ? lastLine : undefined);
   if (inner instanceof TsdbtError) {
     return new TsdbtError({
       code: inner.code,
@@ -36,6 +36,8 @@ export function templateError(error: unknown, file: string, lineOffset = 0, last
   // nunjucks prefixes "(path) [Line n, Column m]\n  "; keep only what went wrong.
   const detail = raw.replace(/^\([^)]*\)(?: \[Line \d+(?:, Column \d+)?\])?\s*/s, '').replace(/^(Template render error|Error): /, '').trim();
   const syntax = /^(unexpected|expected|parse|unknown block tag|invalid|cannot parse|unclosed|Template render error: \(unknown path\))/i.test(detail) || /parseSignature|unknown block tag/i.test(raw);
+  // A syntax error nunjucks gives no position for (an unclosed string runs to the end): the end of the file is where it shows.
+  if (syntax && line === undefined) line = lastLine;
   return new TsdbtError({
     code: syntax ? ErrorCodes.TEMPLATE_SYNTAX : ErrorCodes.TEMPLATE_RENDER,
     message: `${syntax ? 'Jinja syntax error' : 'Jinja error'} in ${file}${line === undefined ? '' : ` at line ${line}`}: ${friendly(detail)}`,

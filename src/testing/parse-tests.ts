@@ -88,6 +88,35 @@ export function parseTests(context: ParseTestsContext): { tests: TestNode[]; err
   return { tests, errors };
 }
 
+/** Parameters without a default in a macro's `{% macro name(a, b, c=1) %}` (or `{% test … %}`) signature. */
+export function requiredParameters(macroSql: string): string[] {
+  const open = /\{%-?\s*(?:macro|test)\s+[\w.]+\s*\(/.exec(macroSql);
+  if (open === null) return [];
+  const parameters: string[] = [];
+  let depth = 0;
+  let current = '';
+  let quote: string | undefined;
+  for (const char of macroSql.slice(open.index + open[0].length)) {
+    if (quote !== undefined) {
+      current += char;
+      if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === '"' || char === "'") quote = char;
+    else if (char === '(' || char === '[' || char === '{') depth += 1;
+    else if (char === ')' && depth === 0) break;
+    else if (char === ')' || char === ']' || char === '}') depth -= 1;
+    if (char === ',' && depth === 0) {
+      parameters.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  parameters.push(current);
+  return parameters.map((parameter) => parameter.trim()).filter((parameter) => /^[A-Za-z_]\w*$/.test(parameter));
+}
+
 /** Files under `<test-path>/generic/` define `{% test %}` blocks (macros), not singular tests. */
 export function isGenericTestFile(file: ProjectFile, config: ProjectConfig): boolean {
   return config.testPaths.some((dir) => file.path.startsWith(`${stripSlash(dir)}/generic/`));
@@ -195,6 +224,21 @@ function genericTest(context: ParseTestsContext, target: TestTarget, declaration
       `uses the generic test '${testName}', which is not defined.${didYouMean(name, known)}`,
       `Define it in macros/ or tests/generic/ as {% test ${name}(model, column_name) %} … {% endtest %}.`,
     );
+  }
+
+  // dbt fails a test missing an argument its macro needs (accepted_values without values…); so does tsdbt, before any SQL is built.
+  const missing = requiredParameters(engine.macro(macroName)!.sql).filter((parameter) => !(parameter in args));
+  if (missing.length > 0) {
+    const example = Object.fromEntries(missing.map((parameter) => [parameter, parameter === 'values' ? '[a, b]' : parameter === 'to' ? "ref('other_model')" : '…']));
+    return fail(
+      `'${testName}' needs the argument${missing.length === 1 ? '' : 's'} ${missing.map((parameter) => `\`${parameter}\``).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not given.`,
+      `For example: - ${testName}: {${Object.entries(example).map(([key, value]) => `${key}: ${value}`).join(', ')}}`,
+    );
+  }
+
+  // (A Jinja string, `"{{ var('methods') }}"`, is rendered into a list later.)
+  if (namespace === null && name === 'accepted_values' && !Array.isArray(args.values) && !(typeof args.values === 'string' && /\{[{%]/.test(args.values))) {
+    return fail(`'accepted_values' needs \`values\` as a list, but it is ${JSON.stringify(args.values)}.`, 'For example: - accepted_values: {values: [ISS, Tiangong]}');
   }
 
   const metadata = { name, namespace, kwargs: args };

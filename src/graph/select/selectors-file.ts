@@ -178,6 +178,7 @@ export function findSelector(selectors: Selectors, name: string): SelectionExpre
   throw new TsdbtError({
     code: ErrorCodes.SELECTOR_INVALID,
     message: `There is no selector named '${name}'.${didYouMean(name, names)}`,
+    file: [...selectors.values()][0]?.file ?? 'selectors.yml',
     hint: names.length === 0 ? 'Define it in selectors.yml at the project root.' : `Selectors in selectors.yml: ${names.join(', ')}.`,
   });
 }

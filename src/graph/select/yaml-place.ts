@@ -7,6 +7,8 @@ import { isMap, isPair, isScalar, isSeq, type LineCounter, Scalar } from 'yaml';
 import { ErrorCodes, TsdbtError } from '../../errors.js';
 import type { TextOrigin } from './parse-selection.js';
 
+const SELECTORS_FORMAT = "selectors.yml takes dbt's format: `selectors:`, then `- name: …` items, each with a `definition:` (a selector string such as 'tag:nightly+', or a mapping such as {method: tag, value: nightly}).";
+
 export class YamlPlace {
   constructor(
     readonly file: string,
@@ -28,9 +30,10 @@ export class YamlPlace {
     return { file: this.file, line, column: column + (quoted ? 1 : 0) };
   }
 
+  /** An error at `node`; without a hint of its own, it says what the file looks like. */
   error(node: unknown, message: string, hint?: string): TsdbtError {
     const { line, column } = this.at(node);
-    return new TsdbtError({ code: ErrorCodes.SELECTOR_INVALID, message: `${this.file}:${line}: ${message}`, file: this.file, line, column, hint });
+    return new TsdbtError({ code: ErrorCodes.SELECTOR_INVALID, message: `${this.file}:${line}: ${message}`, file: this.file, line, column, hint: hint ?? SELECTORS_FORMAT });
   }
 }
 
