@@ -1,0 +1,142 @@
+/**
+ * Concurrency on one embedded database: a second tsdbt process is turned away at once with
+ * TSDBT4003 (exit 3) naming the holder, never touching the data (no sweep, no build); processes
+ * racing for a free database let exactly one in; a lock left by a killed process is taken over.
+ * And within one run, parallel threads never build the same relation twice.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCK_FILE_NAME } from '../../src/adapter/engine-lock.js';
+import { startCli } from '../e2e/ingest-helpers.js';
+import { isLeftover, relationsOf, tsdbt, withChdb } from '../e2e/example-project.js';
+import { removeProject, writeProject, type CliResult } from '../support/cli.js';
+import { tempHomeDir } from '../support/home.js';
+import { jsonEvents, sentStatements } from '../support/json-log.js';
+import { recordFigure } from '../support/reliability-figures.js';
+
+let dir: string;
+let home: string;
+const lockFile = () => path.join(dir, '.tsdbt', 'chdb', LOCK_FILE_NAME);
+const cli = (args: string[]) => tsdbt(dir, home, args);
+
+/** 24 tables in four layers (each reads two of the layer before), and one slow table. */
+function files(): Record<string, string> {
+  const out: Record<string, string> = {
+    'project.yml': 'name: conc\nprofile: conc\nmodels:\n  conc:\n    +materialized: table\n',
+    // 2,000 rows at 1 ms each: about two seconds, for holding the database while others try.
+    'models/slow.sql': "select number as n{% if var('slow', false) %}, sleepEachRow(0.001) as z from numbers(2000) settings max_block_size = 10{% else %}, 0 as z from numbers(3){% endif %}\n",
+  };
+  for (let layer = 0; layer < 4; layer += 1) {
+    for (let i = 0; i < 6; i += 1) {
+      const name = `m${layer}_${i}`;
+      out[`models/${name}.sql`] =
+        layer === 0
+          ? `select ${i} as v\n`
+          : `select a.v + b.v as v from {{ ref('m${layer - 1}_${i}') }} as a cross join {{ ref('m${layer - 1}_${(i + 1) % 6}') }} as b\n`;
+    }
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  dir = writeProject(files(), 'tsdbt-conc-');
+  home = tempHomeDir();
+  const first = await cli(['run']);
+  expect(first.code, first.stderr).toBe(0);
+});
+afterAll(() => {
+  if (dir) removeProject(dir);
+  if (home) removeProject(home);
+});
+
+function expectLocked(result: CliResult, holderPid: number): void {
+  expect(result.code, result.stderr).toBe(3);
+  expect(result.stderr).toMatch(new RegExp(`Error TSDBT4003: Another tsdbt process \\(pid ${holderPid}, \`tsdbt run\`, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\) holds the embedded database at \\.tsdbt/chdb, so this command did not open it\\.`));
+  expect(result.stderr).toMatch(/hint: Wait for it to finish/);
+  // Turned away before loading the engine: chDB's own "Cannot lock file" never shows, nothing was swept or built.
+  expect(result.stderr).not.toMatch(/Cannot lock file|Code: 76|Dropped \d+ relation|START sql/);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('two tsdbt processes on one embedded database', () => {
+  it('the second fails at once with TSDBT4003 naming the first; the first completes with its rows intact', async ({ task }) => {
+    const holder = startCli(['run', '--select', 'slow', '--vars', '{slow: true}'], { cwd: dir, env: { HOME: home } });
+    await holder.waitFor(/START sql table model conc\.slow/);
+    const lock = JSON.parse(readFileSync(lockFile(), 'utf8')) as { pid: number; command: string };
+    expect(lock).toMatchObject({ pid: holder.proc.pid, command: 'tsdbt run' });
+
+    const others = await Promise.all([cli(['run']), cli(['build', '--select', 'm0_0']), cli(['show', '--inline', 'select 1'])]);
+    // Each was turned away while the holder still ran: none waited for it.
+    expect(holder.proc.exitCode).toBeNull();
+    for (const other of others) expectLocked(other, holder.proc.pid!);
+
+    expect((await holder.exited).code).toBe(0);
+    expect(() => readFileSync(lockFile())).toThrow(/ENOENT/);
+    await withChdb(dir, async (adapter) => {
+      expect(await adapter.query('SELECT count() AS rows, max(n) AS top FROM conc.slow', { settings: { output_format_json_quote_64bit_integers: 0 } })).toEqual([{ rows: 2000, top: 1999 }]);
+      expect((await relationsOf(adapter, 'conc')).filter(isLeftover)).toEqual([]);
+    });
+    recordFigure(task, { section: 'concurrency', subject: 'commands started while another `tsdbt run` held the database (`run`, `build`, `show`)', count: others.length, unit: 'commands turned away', outcome: 'each exited 3 with TSDBT4003 before opening the engine; the holder finished with all its rows' });
+  });
+
+  it('four runs started together: exactly one builds, the others exit 3', async ({ task }) => {
+    const results = await Promise.all(Array.from({ length: 4 }, () => cli(['run', '--select', 'slow', '--vars', '{slow: true}'])));
+    const codes = results.map((result) => result.code).sort();
+    expect(codes, results.map((r) => r.stderr).join('\n---\n')).toEqual([0, 3, 3, 3]);
+    for (const loser of results.filter((result) => result.code === 3)) expect(loser.stderr).toMatch(/Error TSDBT4003: Another tsdbt process/);
+    recordFigure(task, { section: 'concurrency', subject: '`tsdbt run` started four times at once on one database', count: 4, unit: 'racing processes', outcome: 'exactly one took the lock and built; three exited 3' });
+  });
+
+  it('a lock left by a killed process is taken over, and removed when the run ends', async () => {
+    const victim = startCli(['run', '--select', 'slow', '--vars', '{slow: true}', '--debug'], { cwd: dir, env: { HOME: home } });
+    // Killed while it fills its temporary table.
+    await victim.waitFor(/^INSERT INTO `conc`\.`slow__tsdbt_tmp`/);
+    victim.proc.kill('SIGKILL');
+    await victim.exited;
+    expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({ pid: victim.proc.pid });
+
+    const next = await cli(['run', '--select', 'slow', '--debug']);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(`Took over the lock of .tsdbt/chdb from pid ${victim.proc.pid} (\`tsdbt run\`), which is no longer running.`);
+    expect(next.stderr).toMatch(/Dropped 1 relation left by an interrupted run: conc\.slow__tsdbt_tmp/);
+    expect(() => readFileSync(lockFile())).toThrow(/ENOENT/);
+  });
+
+  it('a lock naming a live process that is not the holder (a reused pid) is taken over', async () => {
+    // This test process is alive, but started at another time than the lock says.
+    writeFileSync(lockFile(), JSON.stringify({ pid: process.ppid, host: (await import('node:os')).hostname(), command: 'tsdbt run', since: '2020-01-01T00:00:00Z', start: '1', token: 'old' }));
+    const next = await cli(['run', '--select', 'm0_0']);
+    expect(next.code, next.stderr).toBe(0);
+  });
+});
+
+describe('parallel threads within one run', () => {
+  it('never build the same relation twice', async ({ task }) => {
+    const result = await cli(['run', '--threads', '6', '--log-format', 'json', '--log-level', 'debug']);
+    expect(result.code, result.stderr).toBe(0);
+    const events = jsonEvents(result.stderr);
+    const models = Object.keys(files()).filter((file) => file.endsWith('.sql')).map((file) => path.basename(file, '.sql'));
+    const sql = sentStatements(events).map((statement) => statement.sql);
+    for (const model of models) {
+      const staged = sql.filter((text) => text.startsWith(`CREATE TABLE \`conc\`.\`${model}__tsdbt_tmp\``));
+      const swapped = sql.filter((text) => text.startsWith('EXCHANGE TABLES') && text.endsWith(` AND \`conc\`.\`${model}\``));
+      expect([model, staged.length, swapped.length]).toEqual([model, 1, 1]);
+    }
+    const starts = events.filter((event) => event.event === 'node_start').map((event) => event['node_id']);
+    expect(starts.length).toBe(models.length);
+    expect(new Set(starts).size).toBe(models.length);
+    // It did run in parallel: at some point more than one node was in flight.
+    let inFlight = 0;
+    let most = 0;
+    for (const event of events) {
+      if (event.event === 'node_start') most = Math.max(most, ++inFlight);
+      if (event.event === 'node_finished') inFlight -= 1;
+    }
+    expect(most).toBeGreaterThan(1);
+    const results = (JSON.parse(readFileSync(path.join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] }).results;
+    expect(results.map((r) => r.unique_id).sort()).toEqual(models.map((m) => `model.conc.${m}`).sort());
+    expect(new Set(results.map((r) => r.status))).toEqual(new Set(['success']));
+    recordFigure(task, { section: 'concurrency', subject: `a run of ${models.length} tables on 6 threads (up to ${most} at once)`, count: models.length, unit: 'relations', outcome: 'each staged once and swapped once (from the sql events); each once in run_results.json' });
+  });
+});
