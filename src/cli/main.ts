@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { setLockOwnerCommand } from '../adapter/engine-lock.js';
 import { ErrorCodes, isTsdbtError, TsdbtError } from '../errors.js';
 import { LogEvent } from '../report/log-record.js';
@@ -48,7 +48,14 @@ export function globalOptions(program: Command): Command {
     .addOption(new Option('--log-format <format>', 'console log format: text, or json lines for CI and log shippers').choices(['text', 'json']).env('TSDBT_LOG_FORMAT'))
     .addOption(new Option('--log-level <level>', 'smallest level shown on the console').choices(['debug', 'info', 'warn', 'error']).env('TSDBT_LOG_LEVEL'))
     .option('--log-path <dir>', "folder for tsdbt.log (default: the project's log-path, logs/)")
-    .option('--log-file-max-bytes <n>', 'size at which tsdbt.log rolls over to tsdbt.log.1 (0: never)');
+    .option('--log-file-max-bytes <n>', 'size at which tsdbt.log rolls over to tsdbt.log.1 (0: never)', wholeBytes);
+}
+
+/** --log-file-max-bytes: a wrong value is a usage error, not silently the default. */
+function wholeBytes(value: string): number {
+  const bytes = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(bytes)) throw new InvalidArgumentError('It must be a whole number of bytes, e.g. 10485760 (0: never roll over).');
+  return bytes;
 }
 
 /**

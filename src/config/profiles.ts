@@ -42,6 +42,14 @@ export function profileSearchPath(lookup: Pick<ProfileLookup, 'projectDir' | 'pr
 export function resolveProfile(lookup: ProfileLookup): ResolvedProfile {
   const searched = profileSearchPath(lookup);
   const explicit = lookup.profilesDir ?? lookup.env.TSDBT_PROFILES_DIR;
+  // A folder that is not there is a typo, not a reason to fall back to the next place in the search path.
+  if (lookup.profilesDir && !existsSync(path.resolve(lookup.profilesDir))) {
+    throw new TsdbtError({
+      code: ErrorCodes.PROFILE_NOT_FOUND,
+      message: `The folder ${path.resolve(lookup.profilesDir)}, given by --profiles-dir, does not exist.`,
+      hint: 'Check the path (it is relative to the current folder), or drop --profiles-dir to look in the project folder and ~/.tsdbt/.',
+    });
+  }
   const file = searched.map((dir) => path.join(dir, 'profiles.yml')).find((candidate) => existsSync(candidate));
   if (file === undefined) {
     if (explicit) {

@@ -39,7 +39,7 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<number> {
   }
   const limit = Number(options.limit);
   if (!Number.isInteger(limit) || limit < -1) {
-    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--limit must be a whole number (or -1 for no limit), but it is '${options.limit}'.` });
+    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--limit must be a whole number (or -1 for no limit), but it is '${options.limit}'.`, hint: 'For example: --limit 100 (the default is 5).' });
   }
   if ((options.inline === undefined) === (options.select === undefined)) {
     throw new TsdbtError({ code: ErrorCodes.USAGE, message: 'tsdbt show needs exactly one of --select or --inline.', hint: "For example: tsdbt show --select people, or tsdbt show --inline \"select 1\"" });
