@@ -20,12 +20,13 @@ export function payloadsFromReply(body: string, shape: Shape): PayloadCheck {
   }
   const where = shape.path.length === 0 ? 'the reply' : `'${shape.path.join('.')}' in the reply`;
   const array = valueAt(parsed.value, shape.path);
-  const raw = rawArrayElements(body, shape.path);
+  // Minified once as a whole, the elements sliced out of it are minified already.
+  const raw = rawArrayElements(minifyJson(body), shape.path);
   if (!Array.isArray(array) || raw === undefined || raw.length !== array.length) {
     return { ok: false, reason: `${where} is not an array (format json_each needs one)` };
   }
   const problem = firstProblem(array, shape.required);
-  return problem === undefined ? { ok: true, payloads: raw.map(minifyJson) } : { ok: false, reason: problem };
+  return problem === undefined ? { ok: true, payloads: raw } : { ok: false, reason: problem };
 }
 
 /**
