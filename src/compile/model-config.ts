@@ -56,6 +56,14 @@ export function checkModelConfig(config: Record<string, unknown>, modelFile: str
       invalid(key, `Config '${key}' must be a SQL expression string (or a list of column names), but it is ${JSON.stringify(value)}.`, SQL_EXAMPLES[key]);
     }
   }
+  // Setting names go into the SQL as they are written (values are quoted): they must be names.
+  for (const key of ['settings', 'query_settings']) {
+    const value = config[key];
+    const bad = typeof value === 'object' && value !== null ? Object.keys(value).find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) : undefined;
+    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value) || bad !== undefined)) {
+      invalid(key, `Config '${key}' must map ClickHouse setting names to values, but ${bad === undefined ? `it is ${JSON.stringify(value)}` : `'${bad}' is not a setting name`}.`, `For example: ${key}={'max_threads': 4}.`);
+    }
+  }
   // Configs every model has: a wrong type would otherwise be read as something else in silence.
   for (const key of ['enabled', 'full_refresh']) {
     const value = config[key];

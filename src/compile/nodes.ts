@@ -9,6 +9,8 @@ export interface ColumnProperties {
   tags: string[];
   /** Generic tests declared on the column, as written (`unique`, `{accepted_values: {values: [...]}}`). */
   tests: unknown[];
+  /** dbt's `quote: true`: the column's tests get its name quoted (a name with spaces or odd characters). */
+  quote?: boolean;
 }
 
 /** Where a node's relation lives: a dbt "schema" is a ClickHouse database. */

@@ -181,6 +181,7 @@ function readColumns(raw: unknown, at: (string | number)[], problems: Problems, 
       meta: isPlainObject(column.meta) ? column.meta : {},
       tags: stringList(column.tags) ?? [],
       tests: testsOf(column, [...at, index], problems),
+      ...(column.quote === true ? { quote: true } : {}),
     };
   });
   return out;

@@ -4,6 +4,7 @@ import { configFromTree } from '../config/config-tree.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { didYouMean, isPlainObject, type Plain } from '../config/value-checks.js';
+import { quoteIdentifier } from '../adapter/sql-literals.js';
 import { ErrorCodes, TsdbtError } from '../errors.js';
 import type { ColumnProperties, ModelNode, SeedNode, SourceNode, TestNode } from '../compile/nodes.js';
 import type { NodePatch } from '../compile/properties.js';
@@ -180,7 +181,7 @@ function genericTest(context: ParseTestsContext, target: TestTarget, declaration
     Object.assign(args, args.arguments);
     delete args.arguments;
   }
-  if (column) args.column_name = column.name;
+  if (column) args.column_name = column.quote === true ? quoteIdentifier(column.name) : column.name;
   const builderConfig: Plain = {};
   for (const key of TEST_CONFIG_KEYS) {
     if (args[key] !== undefined && args[key] !== null) builderConfig[key] = args[key];
