@@ -113,9 +113,10 @@ async function attemptOnce(options: FetchWithRetryOptions): Promise<AttemptResul
   const forwardAbort = (): void => controller.abort(outer?.reason);
   outer?.addEventListener('abort', forwardAbort, { once: true });
   try {
-    const response = await fetchImpl(options.url, {
+    const { url, headers } = credentialsAsHeader(options.url, options.headers);
+    const response = await fetchImpl(url, {
       method: options.method ?? 'GET',
-      headers: options.headers,
+      headers,
       body: options.body,
       signal: controller.signal,
     });
@@ -139,6 +140,25 @@ async function attemptOnce(options: FetchWithRetryOptions): Promise<AttemptResul
     clearTimeout(timer);
     outer?.removeEventListener('abort', forwardAbort);
   }
+}
+
+/**
+ * `https://user:password@host/…`: fetch refuses URLs with credentials, so they are sent the way a
+ * browser sends them, as `Authorization: Basic …` (unless the config sets its own Authorization).
+ */
+export function credentialsAsHeader(url: string, headers: Record<string, string> | undefined): { url: string; headers: Record<string, string> | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, headers };
+  }
+  if (parsed.username === '' && parsed.password === '') return { url, headers };
+  const basic = Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64');
+  parsed.username = '';
+  parsed.password = '';
+  const own = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
+  return { url: parsed.toString(), headers: own ? headers : { ...headers, Authorization: `Basic ${basic}` } };
 }
 
 /** The system error code (`ECONNREFUSED`, `ENOTFOUND`, …) of a failed fetch, when it has one. */
