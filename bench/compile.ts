@@ -1,0 +1,101 @@
+/**
+ * Compile: `tsdbt compile` from the CLI on generated projects of 1,000, 10,000 and 50,000 models
+ * (3–8 refs each, Jinja loops and macros, YAML properties with 2–4 tests per model).
+ *
+ * - cold: a fresh process and no target/ folder (nothing cached from an earlier run);
+ * - warm: the same, with target/ kept from the previous run (partial parsing reuses what it can).
+ *
+ * Each figure is min/median/max wall time over repeated runs, with the peak RSS of the process.
+ * Sizes: BENCH_COMPILE_SIZES=1000,10000 overrides; --quick runs 200 and 1,000 models twice.
+ */
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { generateProject, writeFiles } from './generate.js';
+import { check, load1, log, QUICK, script, stats, tempDir, tsdbt, type Stats } from './lib.js';
+
+export interface CompileSize {
+  models: number;
+  files: number;
+  megabytes: number;
+  cold: Stats;
+  coldRssMiB: Stats;
+  warm: Stats;
+  warmRssMiB: Stats;
+  modelsPerSecondCold: number;
+  load: number[];
+}
+
+const SIZES = process.env.BENCH_COMPILE_SIZES?.split(',').map(Number) ?? (QUICK ? [200, 1000] : [1000, 10000, 50000]);
+
+function repetitions(models: number): number {
+  if (QUICK) return 2;
+  return models <= 1000 ? 5 : 3;
+}
+
+function sizeOf(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else {
+        files += 1;
+        bytes += statSync(full).size;
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+/** One `tsdbt compile` of `dir`; cold removes target/ first. */
+export async function compileOnce(dir: string, models: number, cold: boolean): Promise<{ ms: number; rssMiB: number }> {
+  if (cold) rmSync(path.join(dir, 'target'), { recursive: true, force: true });
+  const result = check(await tsdbt(['compile'], { cwd: dir, rss: true }), `tsdbt compile (${models} models)`);
+  if (!result.stderr.includes(`Compiled ${models} models`)) throw new Error(`tsdbt compile did not report ${models} models:\n${result.stderr.slice(-2000)}`);
+  return { ms: result.wallMs, rssMiB: (result.maxRssKiB ?? 0) / 1024 };
+}
+
+export async function benchCompile(): Promise<{ sizes: CompileSize[] }> {
+  const sizes: CompileSize[] = [];
+  for (const models of SIZES) {
+    const dir = tempDir(`compile-${models}`);
+    const project = generateProject({ models });
+    writeFiles(dir, project.files);
+    const { files, bytes } = sizeOf(dir);
+    const load = [load1()];
+    log(`compile: ${models} models (${files} files, ${(bytes / 1e6).toFixed(1)} MB)`);
+    const cold: number[] = [];
+    const coldRss: number[] = [];
+    const warm: number[] = [];
+    const warmRss: number[] = [];
+    for (let run = 0; run < repetitions(models); run += 1) {
+      // Cold, then warm on the target/ it left: alternating keeps both under the same load.
+      const first = await compileOnce(dir, models, true);
+      cold.push(first.ms);
+      coldRss.push(first.rssMiB);
+      const second = await compileOnce(dir, models, false);
+      warm.push(second.ms);
+      warmRss.push(second.rssMiB);
+      log(`  run ${run + 1}: cold ${first.ms.toFixed(0)} ms (${first.rssMiB.toFixed(0)} MiB), warm ${second.ms.toFixed(0)} ms`);
+    }
+    load.push(load1());
+    const coldStats = stats(cold);
+    sizes.push({
+      models,
+      files,
+      megabytes: Number((bytes / 1e6).toFixed(1)),
+      cold: coldStats,
+      coldRssMiB: stats(coldRss),
+      warm: stats(warm),
+      warmRssMiB: stats(warmRss),
+      modelsPerSecondCold: Math.round(models / (coldStats.median / 1000)),
+      load,
+    });
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { sizes };
+}
+
+if (process.argv[1]?.endsWith('compile.js')) script('compile', benchCompile);

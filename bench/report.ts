@@ -1,0 +1,229 @@
+/**
+ * Writes BENCHMARKS.md from bench/results/*.json (what `npm run bench` just measured) and
+ * bench/notes.md (the analysis, kept by hand). `node bench/.build/report.js` rewrites it alone.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CompileSize } from './compile.js';
+import type { DataformResult } from './dataform.js';
+import type { IngestResult } from './ingest.js';
+import { readResult, REPO, type Stats } from './lib.js';
+import type { RunOverheadResult } from './run-overhead.js';
+import type { StartupResult } from './startup.js';
+import type { ThreadsResult } from './threads.js';
+
+interface RunInfo {
+  startedAt: string;
+  finishedAt: string;
+  machine: Record<string, unknown>;
+  loadsAtStart: Record<string, number>;
+  failures: string[];
+  commit: string;
+}
+
+type Timed<T> = T & { finishedAt?: string; quick?: boolean };
+
+const ms = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`);
+const seconds = (value: number): string => `${value.toFixed(2)} s`;
+const triple = (value: Stats, format: (n: number) => string): string => `${format(value.min)} / **${format(value.median)}** / ${format(value.max)}`;
+const thousands = (value: number): string => value.toLocaleString('en-US');
+const verdict = (met: boolean | undefined): string => (met === undefined ? 'not measured' : met ? 'met' : '**not met**');
+
+export function renderReport(): string {
+  const run = readResult<RunInfo>('run');
+  const startup = readResult<Timed<StartupResult>>('startup');
+  const compile = readResult<Timed<{ sizes: CompileSize[] }>>('compile');
+  const dataform = readResult<Timed<DataformResult>>('dataform');
+  const overhead = readResult<Timed<RunOverheadResult>>('run-overhead');
+  const threads = readResult<Timed<ThreadsResult>>('threads');
+  const ingest = readResult<Timed<IngestResult>>('ingest');
+  const size = (models: number) => compile?.sizes.find((entry) => entry.models === models);
+  const tenK = size(10000);
+  const fiftyK = size(50000);
+  const dataformAt = dataform?.sizes.at(-1);
+  const server = threads?.engines.find((engine) => engine.engine === 'clickhouse-server');
+  const chdb = threads?.engines.find((engine) => engine.engine === 'chdb');
+  const machine = run?.machine ?? {};
+  const lines: string[] = [];
+  const out = (...text: string[]) => lines.push(...text);
+
+  out(
+    '# Benchmarks',
+    '',
+    '<!-- Written by `npm run bench` (bench/all.ts → bench/report.ts) from bench/results/*.json and bench/notes.md. Do not edit by hand: edit bench/notes.md. -->',
+    '',
+    'What tsdbt costs, measured on this repository\'s machine in one run of `npm run bench`. Each figure is',
+    '**min / median / max** over repeated runs; a ratio compares medians with a baseline measured in the same run.',
+    'Every process is timed from spawn to exit (Node\'s start included), from the command line, as a user runs it.',
+    '',
+    '```sh',
+    'npm ci && npm ci --prefix bench   # the second installs Dataform\'s CLI, for the side-by-side compile only',
+    'npm run bench                     # all of them (about an hour); BENCHMARKS.md is rewritten',
+    'npm run bench -- --quick          # small sizes: checks that the scripts work, writes no BENCHMARKS.md',
+    'npm run bench -- --only compile   # some of them (startup, compile, dataform, run-overhead, threads, ingest)',
+    '```',
+    '',
+    'The projects are generated (bench/generate.ts, seeded, so every run compiles the same files): 10% staging',
+    'views over landing tables, then intermediate and mart tables that each `ref()` 3–8 earlier models (mostly',
+    'nearby ones, some far back), with Jinja loops over a `var()` list, four project macros (one through',
+    '`adapter.dispatch`), `{{ config() }}` in a quarter of the models, refs computed in a `{% for %}` loop in 5%,',
+    'incremental models, and one YAML property file per folder of 100 models with descriptions and 2–4 data tests',
+    'per model (`unique`, `not_null`, `accepted_values`, `relationships`). test/bench checks what it compiles to.',
+    '',
+    '## Machine',
+    '',
+    '| | |',
+    '|---|---|',
+    `| CPU | ${String(machine.cpu ?? '?')}, ${String(machine.cores ?? '?')} cores |`,
+    `| memory | ${String(machine.memoryGiB ?? '?')} GiB |`,
+    `| OS | ${String(machine.os ?? '?')} |`,
+    `| Node | ${String(machine.node ?? '?')} |`,
+    `| tsdbt | ${String(machine.tsdbt ?? '?')} (commit ${run?.commit ?? '?'}), chDB ${String(machine.chdb ?? '?')}, @clickhouse/client ${String(machine.clickhouseClient ?? '?')}, nunjucks ${String(machine.nunjucks ?? '?')} |`,
+    `| Dataform | ${dataform?.available ? `@dataform/cli ${dataform.cliVersion}, @dataform/core ${dataform.coreVersion}` : 'not measured'} |`,
+    `| ClickHouse server | ${server?.version === undefined ? 'not measured' : `Debian clickhouse-server ${server.version}`} |`,
+    `| run | ${run?.startedAt ?? '?'} to ${run?.finishedAt ?? '?'} |`,
+    `| load average (1 min) at the start of each benchmark | ${Object.entries(run?.loadsAtStart ?? {}).map(([name, load]) => `${name} ${load}`).join(', ')} |`,
+    '',
+    'The machine is shared with other work (its load average is shown above and with each benchmark): timings',
+    'on a quiet machine would be lower; the ratios, taken between alternating runs, move less.',
+    '',
+    '## Targets',
+    '',
+    '| target | goal | measured (median) | |',
+    '|---|---|---|---|',
+  );
+  if (tenK) out(`| compile 10,000 models, cold, from the CLI | < 2 s (≥ 5,000 models/s) | ${ms(tenK.cold.median)} (${thousands(tenK.modelsPerSecondCold)} models/s) | ${verdict(tenK.cold.median < 2000)} |`);
+  if (dataformAt) out(`| compile vs Dataform's CLI (${thousands(dataformAt.models)} models) | ≥ 10× faster | ${dataformAt.ratio}× | ${verdict(dataformAt.ratio >= 10)} |`);
+  else out(`| compile vs Dataform's CLI | ≥ 10× faster | ${dataform?.reason ?? 'not measured'} | not measured |`);
+  if (overhead) out(`| \`tsdbt run\` vs the same statements sent directly (${overhead.models} models) | ≤ 1.2× | ${overhead.ratio}× | ${verdict(overhead.ratio <= 1.2)} |`);
+  if (server) out(`| \`--threads 8\` vs the critical path, ClickHouse server | ≤ 1.1× | ${server.ratio}× | ${verdict(server.ratio <= 1.1)} |`);
+  if (chdb) out(`| \`--threads 8\` vs the critical path, chDB | ≤ 1.1× | ${chdb.ratio}× | ${verdict(chdb.ratio <= 1.1)} (one query at a time per chDB session) |`);
+  if (ingest) out(`| \`tsdbt ingest\` vs a raw client insert (${thousands(ingest.payloads)} payloads) | ≥ 0.9× the throughput | ${ingest.ratio}× | ${verdict(ingest.ratio >= 0.9)} |`);
+  if (startup) out(`| \`tsdbt --version\` | < 150 ms | ${ms(startup.version.median)} | ${verdict(startup.version.median < 150)} |`);
+  if (tenK || fiftyK) out(`| peak RSS of the 10k and 50k compile | reported | ${tenK ? `${tenK.coldRssMiB.median.toFixed(0)} MiB` : '?'} / ${fiftyK ? `${fiftyK.coldRssMiB.median.toFixed(0)} MiB` : 'not measured'} | |`);
+  out('');
+
+  if (compile) {
+    out(
+      '## Compile: how cost grows',
+      '',
+      '`tsdbt compile` (every model rendered into target/compiled, manifest.json written). **Cold**: a fresh process',
+      'and no target/ folder. **Warm**: the same command again with the target/ the previous one left (partial',
+      'parsing reuses the parse of every file whose text, and whose project, did not change).',
+      '',
+      '| models | files | MB | cold | models/s (cold) | µs per model (cold) | peak RSS (cold) | warm | peak RSS (warm) | load |',
+      '|---:|---:|---:|---|---:|---:|---|---|---|---|',
+    );
+    for (const entry of compile.sizes) {
+      out(
+        `| ${thousands(entry.models)} | ${thousands(entry.files)} | ${entry.megabytes} | ${triple(entry.cold, ms)} | ${thousands(entry.modelsPerSecondCold)} | ${thousands(Math.round((entry.cold.median * 1000) / entry.models))} | ${entry.coldRssMiB.median.toFixed(0)} MiB | ${triple(entry.warm, ms)} | ${entry.warmRssMiB.median.toFixed(0)} MiB | ${entry.load.join(' → ')} |`,
+      );
+    }
+    out('');
+  }
+
+  out('## Compile side by side with Dataform', '');
+  if (dataform?.available) {
+    out(
+      'The same graph as SQLX for `dataform compile --json` (refs, the loops through JS includes, the tests as',
+      '`uniqueKey`/`nonNull`/`rowConditions` assertions), Dataform first then tsdbt (cold), alternately.',
+      '',
+      '| models | Dataform actions | Dataform | tsdbt (cold) | ratio | load |',
+      '|---:|---:|---|---|---:|---|',
+    );
+    for (const entry of dataform.sizes) {
+      out(`| ${thousands(entry.models)} | ${thousands(entry.actions)} | ${triple(entry.dataform, ms)} | ${triple(entry.tsdbt, ms)} | ${entry.ratio}× | ${entry.load.join(' → ')} |`);
+    }
+  } else {
+    out(`Not measured: ${dataform?.reason ?? 'the benchmark did not run'}.`);
+  }
+  out('');
+
+  if (overhead) {
+    out(
+      '## `tsdbt run` overhead',
+      '',
+      `A ${overhead.models}-model generated project built on chDB from a copy of the same database (landing tables only):`,
+      '`tsdbt run`, against the statements that run sent (read from its JSON debug log) sent by a script with',
+      `@clickhouse/client, one at a time (bench/exec-statements.ts; ${thousands(overhead.statements)} statements). Both are whole processes.`,
+      '',
+      '| | wall | ratio |',
+      '|---|---|---:|',
+      `| statements sent directly (baseline) | ${triple(overhead.baseline, ms)} | 1 |`,
+      `| \`tsdbt run --threads 1\` | ${triple(overhead.tsdbtThreads1, ms)} | ${overhead.ratio}× |`,
+      `| \`tsdbt run --threads 4\` | ${triple(overhead.tsdbtThreads4, ms)} | ${(overhead.tsdbtThreads4.median / overhead.baseline.median).toFixed(2)}× |`,
+      '',
+      `Load: ${overhead.load.join(' → ')}.`,
+      '',
+    );
+  }
+
+  if (threads) {
+    out(
+      '## Parallelism',
+      '',
+      `${threads.levels} levels of two heavy table models (a CPU-bound scan of \`numbers()\` with \`max_threads = 1\`, no`,
+      'sleep) that each depend on both heavy models of the level before, and six light views per level',
+      `(${threads.models} models). Costs are each model's build time in a \`--threads 1\` run; the critical path is the`,
+      'longest path through the graph with those costs; the figure is the elapsed time of the `--threads 8` run',
+      '(run_results.json, first node to last).',
+      '',
+      '| engine | rows per heavy model | heavy model | critical path | all the work | `--threads 8` | ratio | process |',
+      '|---|---:|---|---:|---:|---|---:|---|',
+    );
+    for (const engine of threads.engines) {
+      out(
+        `| ${engine.engine}${engine.version ? ` ${engine.version}` : ''} | ${thousands(engine.rows)} | ${triple(engine.heavyModelSeconds, seconds)} | ${seconds(engine.criticalPathSeconds)} | ${seconds(engine.totalWorkSeconds)} | ${triple(engine.threads8, seconds)} | ${engine.ratio}× | ${triple(engine.threads8Process, seconds)} |`,
+      );
+    }
+    for (const skipped of threads.skipped) out('', `Not measured: ${skipped}.`);
+    out('', `Load: ${threads.load.join(' → ')}.`, '');
+  }
+
+  if (ingest) {
+    out(
+      '## Ingest',
+      '',
+      `One reply of ${thousands(ingest.payloads)} elements (${ingest.replyMegabytes} MB of JSON, served on 127.0.0.1 by the benchmark),`,
+      'landed by `tsdbt ingest` (`format: json_each`: validated, one row per element with its sha256, duplicates',
+      'checked, one INSERT), against bench/raw-insert.ts: fetch, the same rows, the same table, one `client.insert`.',
+      'Both on a fresh chDB folder, whole processes; the first round checks both tables hold the same hashes.',
+      '',
+      '| | wall | rows/s |',
+      '|---|---|---:|',
+      `| raw client insert | ${triple(ingest.raw, ms)} | ${thousands(ingest.rawRowsPerSecond)} |`,
+      `| \`tsdbt ingest\` | ${triple(ingest.tsdbt, ms)} | ${thousands(ingest.tsdbtRowsPerSecond)} |`,
+      '',
+      `tsdbt's throughput is ${ingest.ratio}× the raw insert's. Load: ${ingest.load.join(' → ')}.`,
+      '',
+    );
+  }
+
+  if (startup) {
+    out(
+      '## CLI start',
+      '',
+      '| command | wall |',
+      '|---|---|',
+      `| \`node -e 0\` (Node alone) | ${triple(startup.node, ms)} |`,
+      `| \`tsdbt --version\` | ${triple(startup.version, ms)} |`,
+      `| \`tsdbt --help\` | ${triple(startup.help, ms)} |`,
+      '',
+      `Load: ${startup.load.join(' → ')}.`,
+      '',
+    );
+  }
+
+  const notes = path.join(REPO, 'bench', 'notes.md');
+  if (existsSync(notes)) out(readFileSync(notes, 'utf8').trimEnd(), '');
+  if (run?.failures.length) out(`**Failed in this run:** ${run.failures.join(', ')}.`, '');
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeReport(): string {
+  const file = path.join(REPO, 'BENCHMARKS.md');
+  writeFileSync(file, renderReport());
+  return file;
+}
+
+if (process.argv[1]?.endsWith('report.js')) process.stdout.write(`wrote ${path.relative(process.cwd(), writeReport())}\n`);

@@ -1,0 +1,12 @@
+/**
+ * Preloaded (`node --import`) into the processes a benchmark measures: at exit, writes the peak
+ * resident set size (KiB) to the file TSDBT_BENCH_RSS_FILE names.
+ */
+import { writeFileSync } from 'node:fs';
+
+const file = process.env.TSDBT_BENCH_RSS_FILE;
+if (file !== undefined) {
+  process.on('exit', () => {
+    writeFileSync(file, String(process.resourceUsage().maxRSS));
+  });
+}
