@@ -4,6 +4,7 @@
  * what an ingester must have landed, rejected and retried.
  */
 import { ASTROS, replies, type FakeReply } from './fake-api.js';
+import { seededRandom } from './seeded-random.js';
 
 export type FaultKind =
   | 'valid'
@@ -49,18 +50,6 @@ export const DEFAULT_MIX: Record<FaultKind, number> = {
   malformed: 5,
   wrong_shape: 6,
 };
-
-/** mulberry32: a small, fast, seedable PRNG (deterministic across platforms). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `count` replies drawn from `mix` with `seed`. The last is always a valid new payload, so an

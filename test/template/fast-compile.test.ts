@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fastTemplateSource } from '../../src/template/fast-compile.js';
 import { addJinjaBuiltins, DoExtension, installJinjaCompat } from '../../src/template/nunjucks-extensions.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 installJinjaCompat();
 const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
@@ -192,13 +193,4 @@ function templates(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
