@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { configFromTree, mergeConfig } from '../config/config-tree.js';
 import { resolveProfile } from '../config/profiles.js';
@@ -20,12 +20,13 @@ import { fqnOfFile } from './fqn.js';
 import { checkModelConfig, type ConfigOrigin } from './model-config.js';
 import type { ModelNode, ProjectNode, SeedNode, SourceNode, TestNode } from './nodes.js';
 import { parseSeeds } from '../seed/parse-seeds.js';
-import { addTestMacros, parseTests } from '../testing/parse-tests.js';
+import { addTestMacros, isGenericTestFile, parseTests } from '../testing/parse-tests.js';
 import { parseProperties, type NodePatch } from './properties.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
-import { renderAtParse } from './speculation.js';
+import { checksumOf, ParseCache } from './parse-cache.js';
+import { renderAtParse, restoreRender, type Speculation } from './speculation.js';
 
 export interface LoadProjectOptions {
   /** A folder inside the project (default: the current directory). */
@@ -121,10 +122,17 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   }
   for (const macroFile of files.macros) errors.push(...engine.addMacroFile(macroFile.path, macroFile.text));
   errors.push(...addTestMacros(engine, files.tests, config));
+  const cache = ParseCache.open(path.resolve(projectDir, config.targetPath), {
+    projectFile: projectFile.text,
+    vars,
+    target: targetContext(target, config.profile),
+    files: [...files.macros, ...files.tests.filter((file) => isGenericTestFile(file, config)), ...files.docs],
+  });
 
   const properties = parseProperties(files.properties, {
     projectName: config.name,
     render: (text, file) => engine!.renderString(text, {}, file),
+    cache,
   });
   errors.push(...properties.errors);
 
@@ -151,7 +159,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   for (const seed of seeds.values()) byName.set(seed.name, seed);
   const disabled = new Set<string>(parsedSeeds.disabled);
   for (const file of files.models) {
-    const parsed = parseModel(file, config, target, engine, properties.models, sourceLookup);
+    const parsed = parseModel(file, config, target, engine, properties.models, sourceLookup, cache);
     errors.push(...parsed.errors);
     const node = parsed.node;
     if (node === undefined) continue;
@@ -201,6 +209,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   }
   // One bad value in the project file's tree is found once per model under it: say it once.
   throwCollected(distinctErrors(errors));
+  cache.save();
 
   return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, nodes, graph, docs, vars, invocationId, logger };
 }
@@ -212,11 +221,13 @@ function parseModel(
   engine: TemplateEngine,
   patches: Map<string, NodePatch>,
   sources: (source: string, table: string) => SourceNode | undefined,
+  cache: ParseCache,
 ): { node?: ModelNode; errors: TsdbtError[] } {
   const name = path.posix.basename(file.path, '.sql');
   const fqn = fqnOfFile(config.name, config.modelPaths, file.path, name);
   const patch = patches.get(name);
   const baseConfig = mergeConfig(mergeConfig({ materialized: 'view', enabled: true, tags: [] }, configFromTree(config.models, fqn)), patch?.config ?? {});
+  const checksum = checksumOf(file.text);
   const node: ModelNode = {
     uniqueId: `model.${config.name}.${name}`,
     name,
@@ -226,7 +237,7 @@ function parseModel(
     originalFilePath: file.path,
     tags: [],
     config: baseConfig,
-    checksum: createHash('sha256').update(file.text).digest('hex'),
+    checksum,
     rawSql: file.text,
     compiledSql: undefined,
     refs: [],
@@ -239,15 +250,29 @@ function parseModel(
     patchPath: patch?.file,
     tests: patch?.tests ?? [],
   };
-  const lineOf = callLines(file.text);
-  const scope = parseScope(node, target.schema, sources, lineOf);
-  try {
-    renderAtParse(engine, node, scope);
-  } catch (error) {
-    if (error instanceof TsdbtError) return { errors: error.all() };
-    throw error;
+  let inFile: Record<string, unknown>;
+  const cached = cache.model(file.path, checksum);
+  if (cached !== undefined) {
+    // Partial parsing: the same text in the same project parses the same.
+    node.refs = cached.refs;
+    node.sourceCalls = cached.sourceCalls;
+    inFile = cached.inFileConfig;
+    if (cached.render !== undefined) restoreRender(node, cached.render);
+  } else {
+    const scope = parseScope(node, target.schema, sources, callLines(file.text));
+    let render: Speculation;
+    try {
+      render = renderAtParse(engine, node, scope);
+    } catch (error) {
+      if (error instanceof TsdbtError) return { errors: error.all() };
+      throw error;
+    }
+    inFile = inFileConfigOf(scope);
+    if (render.cacheable) {
+      const { output, refs, sources: printedSources, printedThis } = render;
+      cache.setModel(file.path, checksum, { refs: node.refs, sourceCalls: node.sourceCalls, inFileConfig: inFile, render: { output, refs, sources: printedSources, printedThis } });
+    }
   }
-  const inFile = inFileConfigOf(scope);
   node.config = mergeConfig(node.config, inFile);
   node.tags = (node.config.tags as string[] | undefined) ?? [];
   if (node.config.enabled === false) return { node, errors: [] };

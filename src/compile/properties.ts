@@ -3,6 +3,7 @@ import { Problems, parseYaml, type YamlDocument } from '../config/yaml-document.
 import { describeType, isPlainObject, stringList, type Plain } from '../config/value-checks.js';
 import type { ProjectFile } from '../project/project-files.js';
 import type { ColumnProperties, SourceNode } from './nodes.js';
+import { checksumOf, type ParseCache } from './parse-cache.js';
 
 /** What a YAML property file says about one model (or seed). */
 export interface NodePatch {
@@ -25,6 +26,8 @@ export interface ParsedProperties {
 
 export interface PropertiesContext {
   projectName: string;
+  /** Parsed YAML values from the previous command, by file checksum (partial parsing). */
+  cache?: ParseCache;
   /** Renders Jinja in a YAML string value (env_var, var, doc). */
   render: (text: string, file: string, line: number | undefined) => string;
 }
@@ -37,7 +40,7 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
   for (const file of files) {
     let doc: YamlDocument;
     try {
-      doc = parseYaml(file.text, file.path, ErrorCodes.PROPERTIES_INVALID);
+      doc = cachedYaml(file, context.cache);
     } catch (error) {
       if (error instanceof TsdbtError) out.errors.push(...error.all());
       else throw error;
@@ -59,6 +62,39 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
     out.errors.push(...problems.errors);
   }
   return out;
+}
+
+/**
+ * The file's YAML, from the parse cache when its text is unchanged. The lines asked of a file are
+ * kept with it, so the next command reads the text again only for a line nobody asked before.
+ */
+function cachedYaml(file: ProjectFile, cache: ParseCache | undefined): YamlDocument {
+  if (cache === undefined) return parseYaml(file.text, file.path, ErrorCodes.PROPERTIES_INVALID);
+  const checksum = checksumOf(file.text);
+  const hit = cache.yaml(file.path, checksum);
+  let full: YamlDocument | undefined;
+  let value: unknown;
+  let lines: Record<string, number | null> | undefined;
+  if (hit === undefined) {
+    full = parseYaml(file.text, file.path, ErrorCodes.PROPERTIES_INVALID);
+    value = full.value;
+    lines = cache.setYaml(file.path, checksum, value);
+  } else {
+    value = JSON.parse(hit.json) as unknown;
+    lines = hit.lines;
+  }
+  return {
+    file: file.path,
+    value,
+    lineOf: (at) => {
+      const key = JSON.stringify(at);
+      const known = lines?.[key];
+      if (known !== undefined) return known ?? undefined;
+      const line = (full ??= parseYaml(file.text, file.path, ErrorCodes.PROPERTIES_INVALID)).lineOf(at);
+      if (lines !== undefined) cache.noteLine(lines, key, line);
+      return line;
+    },
+  };
 }
 
 function readSources(raw: unknown, doc: YamlDocument, problems: Problems, context: PropertiesContext, out: ParsedProperties): void {

@@ -35,7 +35,12 @@ export interface Speculation {
   printedThis: string | undefined;
   /** Set when the render read something that may differ at compile time. */
   volatile: boolean;
+  /** False when what the render found may differ in another command (see parse-cache.ts). */
+  cacheable: boolean;
 }
+
+/** Globals that only change from one command to the next: fine to reuse within one, not to keep for the next. */
+const PER_COMMAND = new Set(['env_var', 'invocation_id', 'run_started_at']);
 
 /** Scoped names a render may use without making its text depend on parse time. */
 const STABLE_NAMES = new Set(['ref', 'source', 'config', 'this']);
@@ -44,7 +49,7 @@ const STABLE_NAMES = new Set(['ref', 'source', 'config', 'this']);
 const PRINTING = new Set<PropertyKey>(['toString', 'valueOf', 'render', Symbol.toPrimitive, '__keywords']);
 
 export function newSpeculation(): Speculation {
-  return { text: '', output: '', refs: [], sources: [], printedThis: undefined, volatile: false };
+  return { text: '', output: '', refs: [], sources: [], printedThis: undefined, volatile: false, cacheable: true };
 }
 
 /**
@@ -115,15 +120,26 @@ export function watchedScope(scope: Scope, record: Speculation): Scope {
 const kept = new WeakMap<object, Speculation>();
 
 /** Renders `node` at parse time with `scope` (watched), and keeps the text for `reusableRender`. */
-export function renderAtParse(engine: TemplateEngine, node: ModelNode, scope: Scope): void {
+export function renderAtParse(engine: TemplateEngine, node: ModelNode, scope: Scope): Speculation {
   const record = newSpeculation();
   const template = engine.compileFor(node, node.originalFilePath, node.rawSql);
-  const output = engine.watchVolatile(() => {
-    record.volatile = true;
-  }, () => template.render(watchedScope(scope, record)));
+  const output = engine.watchVolatile(
+    (name) => {
+      if (!PER_COMMAND.has(name)) record.volatile = true;
+      record.cacheable = false;
+    },
+    () => template.render(watchedScope(scope, record)),
+  );
+  if (record.volatile) record.cacheable = false;
   record.text = node.rawSql;
   record.output = output.trim();
   kept.set(node, record);
+  return record;
+}
+
+/** Keeps a parse-time render found in the parse cache, as if `renderAtParse` had just made it. */
+export function restoreRender(node: ModelNode, render: Pick<Speculation, 'output' | 'refs' | 'sources' | 'printedThis'>): void {
+  kept.set(node, { ...render, text: node.rawSql, volatile: false, cacheable: true });
 }
 
 /**

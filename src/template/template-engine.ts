@@ -6,8 +6,8 @@ import { addJinjaBuiltins, DoExtension, installJinjaCompat } from './nunjucks-ex
 import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
 
-/** Globals with side effects or a clock: a render using one is not reused for another (see compile/speculation.ts). */
-const VOLATILE_GLOBALS = ['log', 'print', 'exceptions', 'modules'];
+/** Globals with side effects, a clock, or a value per command: see `watchVolatile` and compile/speculation.ts. */
+const WATCHED_GLOBALS = ['log', 'print', 'exceptions', 'modules', 'env_var', 'invocation_id', 'run_started_at'];
 
 /** Extensions whose tags fast-compile.ts parses as nunjucks does: `{% do %}`. */
 const FAST_EXTENSION_TAGS: ReadonlyMap<string, string> = new Map([['do', 'DoExtension']]);
@@ -48,7 +48,7 @@ export class TemplateEngine {
   private scope: Scope = {};
   private readonly macros = new Map<string, MacroDefinition>();
   private readonly compiledFor = new WeakMap<object, { text: string; template: CompiledTemplate }>();
-  private volatileHook: (() => void) | undefined;
+  private volatileHook: ((name: string) => void) | undefined;
 
   constructor(globals: Record<string, unknown>) {
     installJinjaCompat();
@@ -63,11 +63,11 @@ export class TemplateEngine {
     this.env.addGlobal('return', (value: unknown) => {
       throw new MacroReturn(value);
     });
-    for (const name of VOLATILE_GLOBALS) {
+    for (const name of WATCHED_GLOBALS) {
       let value = envGlobals[name];
       Object.defineProperty(envGlobals, name, {
         get: () => {
-          this.volatileHook?.();
+          this.volatileHook?.(name);
           return value;
         },
         set: (next: unknown) => {
@@ -80,12 +80,14 @@ export class TemplateEngine {
   }
 
   /**
-   * Runs `work` (a render) and calls `onVolatile` if it uses a global whose effect a second
-   * render would repeat or change: `log`, `print`, `exceptions`, `modules` (the clock).
+   * Runs `work` (a render) and calls `onRead` with the name of each watched global it uses:
+   * those a second render would repeat or change (`log`, `print`, `exceptions`, `modules`, the
+   * clock) and those that differ from one command to the next (`env_var`, `invocation_id`,
+   * `run_started_at`).
    */
-  watchVolatile<T>(onVolatile: () => void, work: () => T): T {
+  watchVolatile<T>(onRead: (name: string) => void, work: () => T): T {
     const previous = this.volatileHook;
-    this.volatileHook = onVolatile;
+    this.volatileHook = onRead;
     try {
       return work();
     } finally {
