@@ -29,6 +29,8 @@ let home: string;
 /** The step each model was last built with, run after run. */
 const built = new Map<string, number>();
 
+/** A sweep is a dozen CLI runs or more; on a loaded machine that is well past vitest's default minute. */
+const SWEEP_TIMEOUT_MS = 300_000;
 const JSON_DEBUG = ['--threads', '1', '--log-format', 'json', '--log-level', 'debug'];
 const runArgs = (scenario: CrashScenario, step: number, extra: Record<string, unknown> = {}) => [
   'run',
@@ -164,7 +166,7 @@ describe('crash safety: SIGKILL between every two statements of a build', () => 
       const points = await sweepStatementBoundaries(scenario);
       expect(points).toBeGreaterThan(0);
       recordFigure(task, { section: 'crash', subject: scenario.subject, count: points, unit: 'kill points (after each statement)', outcome: 'complete old or new rows after each kill; the next run completed and left no temporary or backup relation' });
-    });
+    }, SWEEP_TIMEOUT_MS);
   }
 });
 
@@ -175,7 +177,7 @@ describe.runIf(HEAVY)('crash safety (heavy): SIGKILL from outside while each sta
       while (await killWhileInFlight(scenario, kills + 1)) kills += 1;
       expect(kills).toBeGreaterThan(0);
       recordFigure(task, { section: 'crash', subject: `${scenario.subject}, killed from outside mid-statement`, count: kills, unit: 'kill points (statement in flight)', outcome: 'the statement in flight applied whole or not at all; the next run completed and left nothing temporary' });
-    });
+    }, SWEEP_TIMEOUT_MS);
   }
 });
 

@@ -114,11 +114,11 @@ describe('ingestion survives a seeded storm of faults', () => {
     const { faults, counts, distinct } = await checkReplay(20261123, 1_000, 'storm');
     const mix = Object.entries(counts).filter(([kind]) => kind !== 'valid').map(([kind, n]) => `${n} ${kind.replace(/_/g, ' ')}`).join(', ');
     recordFigure(task, { section: 'ingest', subject: `seeded script of 1,000 replies (seed 20261123): ${mix}`, count: faults, unit: 'faults survived', outcome: `all ${distinct} distinct valid payloads landed exactly once (0 lost, 0 duplicated); every rejected reply quarantined; every result and backoff wait as the script implies` });
-  });
+  }, 180_000);
 
   it.runIf(HEAVY)('heavy: five more seeds of 1,000 replies each', async ({ task }) => {
     let faults = 0;
     for (const seed of [1, 2, 3, 4, 5]) faults += (await checkReplay(seed, 1_000, `storm_${seed}`)).faults;
     recordFigure(task, { section: 'ingest', subject: 'five more seeded scripts of 1,000 replies (seeds 1–5)', count: faults, unit: 'faults survived', outcome: '0 lost, 0 duplicated, every rejection quarantined' });
-  });
+  }, 600_000);
 });
