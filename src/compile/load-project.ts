@@ -269,8 +269,8 @@ function parseModel(
     }
     inFile = inFileConfigOf(scope);
     if (render.cacheable) {
-      const { output, refs, sources: printedSources, printedThis } = render;
-      cache.setModel(file.path, checksum, { refs: node.refs, sourceCalls: node.sourceCalls, inFileConfig: inFile, render: { output, refs, sources: printedSources, printedThis } });
+      const { output, refs, sources: printedSources, printedThis, usesAdapter } = render;
+      cache.setModel(file.path, checksum, { refs: node.refs, sourceCalls: node.sourceCalls, inFileConfig: inFile, render: { output, refs, sources: printedSources, printedThis, usesAdapter } });
     }
   }
   node.config = mergeConfig(node.config, inFile);

@@ -178,6 +178,7 @@ function copyModel(entry: CachedModel): CachedModel {
             refs: entry.render.refs.map((ref) => ({ ...ref })),
             sources: entry.render.sources.map((call) => ({ ...call })),
             printedThis: entry.render.printedThis,
+            ...(entry.render.usesAdapter === true ? { usesAdapter: true } : {}),
           },
         }),
   };

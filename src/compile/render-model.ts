@@ -25,8 +25,7 @@ export interface RuntimeFlags {
  * it refs are rendered too and put in front as CTEs (`WITH __tsdbt__cte__name AS (…)`).
  */
 export function renderModel(project: Project, node: ModelNode, flags: RuntimeFlags = {}): string {
-  const plain = flags.isIncremental !== true && flags.fullRefresh !== true && flags.runQuery === undefined;
-  const reused = reusableRender(project, node, plain);
+  const reused = reusableRender(project, node);
   if (reused !== undefined) return reused;
   const template = project.engine.compileFor(node, node.originalFilePath, node.rawSql);
   const ctes: EphemeralCtes = new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, ctes));

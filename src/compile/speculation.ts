@@ -37,6 +37,8 @@ export interface Speculation {
   volatile: boolean;
   /** False when what the render found may differ in another command (see parse-cache.ts). */
   cacheable: boolean;
+  /** The render used `adapter` (its `supports()` assumed a current server). */
+  usesAdapter?: boolean;
 }
 
 /** Globals that only change from one command to the next: fine to reuse within one, not to keep for the next. */
@@ -125,6 +127,10 @@ export function renderAtParse(engine: TemplateEngine, node: ModelNode, scope: Sc
   const template = engine.compileFor(node, node.originalFilePath, node.rawSql);
   const output = engine.watchVolatile(
     (name) => {
+      if (name === 'adapter') {
+        record.usesAdapter = true;
+        return;
+      }
       if (!PER_COMMAND.has(name)) record.volatile = true;
       record.cacheable = false;
     },
@@ -138,18 +144,19 @@ export function renderAtParse(engine: TemplateEngine, node: ModelNode, scope: Sc
 }
 
 /** Keeps a parse-time render found in the parse cache, as if `renderAtParse` had just made it. */
-export function restoreRender(node: ModelNode, render: Pick<Speculation, 'output' | 'refs' | 'sources' | 'printedThis'>): void {
+export function restoreRender(node: ModelNode, render: Pick<Speculation, 'output' | 'refs' | 'sources' | 'printedThis' | 'usesAdapter'>): void {
   kept.set(node, { ...render, text: node.rawSql, volatile: false, cacheable: true });
 }
 
 /**
- * The parse-time render of `node`, when a compile-time render would print the same text:
- * see the conditions at the top of this file. `plain` says the render asked for has no run-time
- * switches (not incremental, no full refresh, no queries, no --defer, no --empty).
+ * The parse-time render of `node`, when a render now (compile, or run: the run-time switches
+ * `is_incremental()`, `should_full_refresh()`, `run_query` are scoped names, whose use made the
+ * render volatile) would print the same text: see the conditions at the top of this file.
  */
-export function reusableRender(project: Pick<Project, 'models' | 'seeds' | 'sources' | 'config' | 'deferTo' | 'emptyRefs'>, node: ModelNode, plain: boolean): string | undefined {
+export function reusableRender(project: Pick<Project, 'models' | 'seeds' | 'sources' | 'config' | 'deferTo' | 'emptyRefs' | 'engine'>, node: ModelNode): string | undefined {
   const record = kept.get(node);
-  if (record === undefined || record.volatile || record.text !== node.rawSql || !plain || project.deferTo !== undefined || project.emptyRefs === true) return undefined;
+  if (record === undefined || record.volatile || record.text !== node.rawSql || project.deferTo !== undefined || project.emptyRefs === true) return undefined;
+  if (record.usesAdapter === true && !project.engine.adapterModern) return undefined;
   if (record.printedThis !== undefined && record.printedThis !== relationOf(node.relation).render()) return undefined;
   for (const ref of record.refs) {
     const parent = refable(project, ref.name);

@@ -148,6 +148,10 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
 }
 
 /** Makes `adapter.supports(…)` answer for the connected server (called once connected, before rendering). */
-export function bindAdapterCapabilities(engine: { addGlobalValue(name: string, value: unknown): void; macro(name: string): { fn: (...args: unknown[]) => unknown } | undefined }, capabilities: Capabilities): void {
+export function bindAdapterCapabilities(
+  engine: { addGlobalValue(name: string, value: unknown): void; macro(name: string): { fn: (...args: unknown[]) => unknown } | undefined; adapterModern?: boolean },
+  capabilities: Capabilities,
+): void {
   engine.addGlobalValue('adapter', adapterGlobal((name) => engine.macro(name)?.fn, capabilities));
+  if ('adapterModern' in engine) engine.adapterModern = Object.values(SUPPORTS).every((key) => capabilities[key] === modernCapabilities[key]);
 }

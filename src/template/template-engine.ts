@@ -7,7 +7,7 @@ import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
 
 /** Globals with side effects, a clock, or a value per command: see `watchVolatile` and compile/speculation.ts. */
-const WATCHED_GLOBALS = ['log', 'print', 'exceptions', 'modules', 'env_var', 'invocation_id', 'run_started_at'];
+const WATCHED_GLOBALS = ['log', 'print', 'exceptions', 'modules', 'env_var', 'invocation_id', 'run_started_at', 'adapter'];
 
 /** Extensions whose tags fast-compile.ts parses as nunjucks does: `{% do %}`. */
 const FAST_EXTENSION_TAGS: ReadonlyMap<string, string> = new Map([['do', 'DoExtension']]);
@@ -49,6 +49,8 @@ export class TemplateEngine {
   private readonly macros = new Map<string, MacroDefinition>();
   private readonly compiledFor = new WeakMap<object, { text: string; template: CompiledTemplate }>();
   private volatileHook: ((name: string) => void) | undefined;
+  /** False once `adapter` answers for a server lacking features (bindAdapterCapabilities): parse-time renders assumed them. */
+  adapterModern = true;
 
   constructor(globals: Record<string, unknown>) {
     installJinjaCompat();
@@ -82,8 +84,8 @@ export class TemplateEngine {
   /**
    * Runs `work` (a render) and calls `onRead` with the name of each watched global it uses:
    * those a second render would repeat or change (`log`, `print`, `exceptions`, `modules`, the
-   * clock) and those that differ from one command to the next (`env_var`, `invocation_id`,
-   * `run_started_at`).
+   * clock), those that differ from one command to the next (`env_var`, `invocation_id`,
+   * `run_started_at`), and `adapter` (whose `supports()` answers for the connected server).
    */
   watchVolatile<T>(onRead: (name: string) => void, work: () => T): T {
     const previous = this.volatileHook;

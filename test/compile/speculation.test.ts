@@ -5,6 +5,8 @@ import { loadProject, type Project } from '../../src/compile/load-project.js';
 import { renderModel } from '../../src/compile/render-model.js';
 import { forgetRender, reusableRender } from '../../src/compile/speculation.js';
 import { MemoryLogger } from '../../src/report/logger.js';
+import { modernCapabilities } from '../../src/adapter/capabilities.js';
+import { bindAdapterCapabilities } from '../../src/template/base-globals.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { load, tempHome } from '../support/project.js';
 
@@ -13,7 +15,7 @@ function compareRenders(project: Project): { reused: number; total: number } {
   let reused = 0;
   for (const node of project.models.values()) {
     if (node.config.materialized === 'ephemeral') continue;
-    if (reusableRender(project, node, true) !== undefined) reused += 1;
+    if (reusableRender(project, node) !== undefined) reused += 1;
     const first = renderModel(project, node);
     forgetRender(node);
     expect({ model: node.name, sql: renderModel(project, node) }).toEqual({ model: node.name, sql: first });
@@ -68,12 +70,25 @@ describe('reusing the parse-time render', () => {
       },
       { logger },
     );
-    const reused = (name: string) => reusableRender(project, project.models.get(`model.shop.${name}`)!, true) !== undefined;
+    const reused = (name: string) => reusableRender(project, project.models.get(`model.shop.${name}`)!) !== undefined;
     expect(reused('stable')).toBe(true);
     for (const name of ['to_moved', 'to_eph', 'to_aliased', 'reads_relation', 'uses_execute', 'uses_config_get', 'logs', 'this_custom']) {
       expect({ name, reused: reused(name) }).toEqual({ name, reused: false });
     }
-    expect(reusableRender(project, project.models.get('model.shop.stable')!, false)).toBeUndefined();
     compareRenders(project);
+  });
+
+  it('renders again a model that used adapter.supports() once connected to a server lacking features', () => {
+    const project = load({
+      'project.yml': 'name: shop\nprofile: shop\n',
+      'models/json.sql': "select {{ 'JSONExtractString' if adapter.supports('json_extract') else 'visitParamExtractString' }}(payload, 'name')",
+      'models/plain.sql': 'select 1',
+    });
+    const json = project.models.get('model.shop.json')!;
+    expect(reusableRender(project, json)).toContain('JSONExtractString');
+    bindAdapterCapabilities(project.engine, { ...modernCapabilities, jsonExtract: false });
+    expect(reusableRender(project, json)).toBeUndefined();
+    expect(renderModel(project, json)).toContain('visitParamExtractString');
+    expect(reusableRender(project, project.models.get('model.shop.plain')!)).toBe('select 1');
   });
 });
