@@ -39,7 +39,7 @@ describe('parse-time checks of materialization configs', () => {
     {
       config: "materialized='incremental', on_schema_change='sync'",
       message: 'Config \'on_schema_change\' must be one of ignore, fail, append_new_columns, sync_all_columns, but it is "sync".',
-      hint: undefined,
+      hint: "For example: on_schema_change='sync_all_columns'.",
     },
     {
       config: "materialized='incremental', unique_key={'a': 1}",
@@ -49,7 +49,7 @@ describe('parse-time checks of materialization configs', () => {
     {
       config: "materialized='materialized_view', backfill='yes'",
       message: 'Config \'backfill\' must be true or false, but it is "yes".',
-      hint: undefined,
+      hint: 'For example: backfill=false (create the table empty).',
     },
     {
       config: "materialized='dictionary'",
