@@ -89,8 +89,12 @@ export class ParseCache {
   /** Keeps a YAML file's value; returns where to note the lines asked of it (`noteLine`). */
   setYaml(file: string, checksum: string, value: unknown): Record<string, number | null> | undefined {
     if (!isJson(value)) return undefined;
+    const json = JSON.stringify(value);
+    // target/ is shared (CI keeps it as an artifact): a file that may hold credentials (an `ingest:`
+    // block's url, headers or body; any `user:password@` URL) is parsed again each time instead.
+    if (/"ingest":|\/\/[^/\s"@]*:[^/\s"@]*@/.test(json)) return undefined;
     const lines: Record<string, number | null> = {};
-    this.next.yaml[file] = { checksum, json: JSON.stringify(value), lines };
+    this.next.yaml[file] = { checksum, json, lines };
     this.dirty = true;
     return lines;
   }
