@@ -132,7 +132,8 @@ describe('tsdbt --version and --help', () => {
   it.each([[['--version']], [['--help']], [['run', '--help']], [['build', '--help']], [['completion', '--help']], [[]]])('tsdbt %j loads neither chDB, the ClickHouse client nor nunjucks', async (args) => {
     const loaded = await modulesLoadedBy(args);
     expect(loaded.filter((name) => /chdb|@clickhouse|nunjucks/.test(name))).toEqual([]);
-    expect(loaded).toContain('commander');
+    // Proves the probe sees package loads at all; `--version` alone is answered by bin/tsdbt without even commander.
+    if (args.join(' ') !== '--version') expect(loaded).toContain('commander');
   });
 
   it('--help lists every command with a line each; no command prints the help and exits 0', async () => {
