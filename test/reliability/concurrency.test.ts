@@ -24,8 +24,8 @@ const cli = (args: string[]) => tsdbt(dir, home, args);
 function files(): Record<string, string> {
   const out: Record<string, string> = {
     'project.yml': 'name: conc\nprofile: conc\nmodels:\n  conc:\n    +materialized: table\n',
-    // 2,000 rows at 1 ms each: about two seconds, for holding the database while others try.
-    'models/slow.sql': "select number as n{% if var('slow', false) %}, sleepEachRow(0.001) as z from numbers(2000) settings max_block_size = 10{% else %}, 0 as z from numbers(3){% endif %}\n",
+    // 5,000 rows at 1 ms each: about five seconds, for holding the database while others (slow to start on a busy machine) try.
+    'models/slow.sql': "select number as n{% if var('slow', false) %}, sleepEachRow(0.001) as z from numbers(5000) settings max_block_size = 10{% else %}, 0 as z from numbers(3){% endif %}\n",
   };
   for (let layer = 0; layer < 4; layer += 1) {
     for (let i = 0; i < 6; i += 1) {
@@ -74,7 +74,7 @@ describe('two tsdbt processes on one embedded database', () => {
     expect((await holder.exited).code).toBe(0);
     expect(() => readFileSync(lockFile())).toThrow(/ENOENT/);
     await withChdb(dir, async (adapter) => {
-      expect(await adapter.query('SELECT count() AS rows, max(n) AS top FROM conc.slow', { settings: { output_format_json_quote_64bit_integers: 0 } })).toEqual([{ rows: 2000, top: 1999 }]);
+      expect(await adapter.query('SELECT count() AS rows, max(n) AS top FROM conc.slow', { settings: { output_format_json_quote_64bit_integers: 0 } })).toEqual([{ rows: 5000, top: 4999 }]);
       expect((await relationsOf(adapter, 'conc')).filter(isLeftover)).toEqual([]);
     });
     recordFigure(task, { section: 'concurrency', subject: 'commands started while another `tsdbt run` held the database (`run`, `build`, `show`)', count: others.length, unit: 'commands turned away', outcome: 'each exited 3 with TSDBT4003 before opening the engine; the holder finished with all its rows' });

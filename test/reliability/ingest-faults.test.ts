@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
+import type { FetchLike } from '../../src/ingest/fetch-with-retry.js';
 import { ingestSource, type IngestResult } from '../../src/ingest/ingest-source.js';
 import { recordingSleep, sourceFor, useChdbAndFakeApi } from '../ingest/chdb-fixture.js';
 import { faultScript, kindCounts, REJECTED, RETRYABLE, type ScriptedReply } from '../support/fault-script.js';
@@ -72,12 +73,20 @@ async function replay(seed: number, count: number, table: string): Promise<{ scr
     validate: { required: ['message', 'number', 'people'] },
   });
   const { sleep, slept } = recordingSleep();
+  // The network has no latency but the scripted faults: the client's timeout is wired to the requests
+  // the script answers with a hang or a stalled body, so a loaded machine cannot time out a valid reply
+  // (and shift the whole script). Real HTTP either way.
+  const fetch: FetchLike = (url, init) => {
+    const next = script[env.api.requestsTo(`/${table}`)];
+    const scriptedTimeout = next?.kind === 'timeout' || next?.kind === 'stalled_body';
+    return globalThis.fetch(url, scriptedTimeout ? init : { ...init, signal: undefined });
+  };
   // One second per call, so each landed reply has its own _inserted_at (and "the latest batch" is unambiguous).
   let clock = Date.parse('2026-11-23T00:00:00Z');
   const results: IngestResult[] = [];
   while (env.api.requestsTo(`/${table}`) < count) {
     clock += 1_000;
-    results.push(await ingestSource(source, { adapter: env.db.adapter, sleep, now: () => clock }));
+    results.push(await ingestSource(source, { adapter: env.db.adapter, sleep, fetch, now: () => clock }));
   }
   return { script, results, slept };
 }
