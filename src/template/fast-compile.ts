@@ -18,9 +18,9 @@
  */
 
 /** Thrown when the template needs something this front end leaves to nunjucks. */
-class GiveUp extends Error {}
+export class GiveUp extends Error {}
 
-const giveUp = (): never => {
+export const giveUp = (): never => {
   throw new GiveUp();
 };
 
@@ -157,7 +157,7 @@ function tokenize(text: string): Token[] {
 // ---------------------------------------------------------------------------------------------
 // The parse tree: nunjucks' node types, with the fields its compiler reads.
 
-type Expr =
+export type Expr =
   | { kind: 'Literal'; value: string | number | boolean | null }
   | { kind: 'Symbol'; value: string }
   | { kind: 'Group' | 'Array'; children: Expr[] }
@@ -172,12 +172,12 @@ type Expr =
   | { kind: 'Or' | 'And' | 'Add' | 'Concat' | 'Sub' | 'Mul' | 'Div' | 'FloorDiv' | 'Mod' | 'Pow'; left: Expr; right: Expr }
   | { kind: 'Compare'; expr: Expr; ops: { type: string; expr: Expr }[] };
 
-interface Pair {
+export interface Pair {
   key: Expr;
   value: Expr;
 }
 
-type Stmt =
+export type Stmt =
   | { kind: 'Data'; value: string }
   | { kind: 'Output'; expr: Expr }
   | { kind: 'If'; cond: Expr; body: Stmt[]; else_: Stmt[] | null }
@@ -927,14 +927,14 @@ const BINARY_OPERATORS: Record<'Or' | 'And' | 'Add' | 'Concat' | 'Sub' | 'Mul' |
 };
 
 /** The name callWrap reports, quoted as nunjucks quotes it (double quotes escaped, nothing else). */
-function calledName(node: Expr): string {
+export function calledName(node: Expr): string {
   const name = nodeName(node);
   if (/[\\\n\r\u2028\u2029]/.test(name)) giveUp();
   return name.replace(/"/g, '\\"');
 }
 
 /** compiler.js `_getNodeName`: how an error names what was called. */
-function nodeName(node: Expr): string {
+export function nodeName(node: Expr): string {
   switch (node.kind) {
     case 'Symbol':
       return node.value;
@@ -950,6 +950,11 @@ function nodeName(node: Expr): string {
   }
 }
 
+/** nunjucks' parse tree of `text`; throws GiveUp for what this front end leaves to nunjucks. */
+export function parseTemplate(text: string, extensionTags: ReadonlyMap<string, string>): Stmt[] {
+  return new Parser(tokenize(text), extensionTags).parseRoot();
+}
+
 /**
  * The JavaScript source nunjucks would generate for `text` (the body of a function returning
  * `{ root }`), or undefined when the template uses something left to nunjucks.
@@ -957,8 +962,7 @@ function nodeName(node: Expr): string {
  */
 export function fastTemplateSource(text: string, extensionTags: ReadonlyMap<string, string>): string | undefined {
   try {
-    const body = new Parser(tokenize(text), extensionTags).parseRoot();
-    return new CodeGenerator().root(body);
+    return new CodeGenerator().root(parseTemplate(text, extensionTags));
   } catch (error) {
     if (error instanceof GiveUp) return undefined;
     throw error;

@@ -1,6 +1,7 @@
 import type nunjucks from 'nunjucks';
 import { ErrorCodes, TsdbtError } from '../errors.js';
 import { splitArgs } from './call-args.js';
+import { fastTemplateRoot } from './fast-closures.js';
 import { fastTemplateSource } from './fast-compile.js';
 import { addJinjaBuiltins, DoExtension, installJinjaCompat } from './nunjucks-extensions.js';
 import { nunjucksLib } from './nunjucks-lib.js';
@@ -11,7 +12,9 @@ const WATCHED_GLOBALS = ['log', 'print', 'exceptions', 'modules', 'env_var', 'in
 
 /** Extensions whose tags fast-compile.ts parses as nunjucks does: `{% do %}`. */
 const FAST_EXTENSION_TAGS: ReadonlyMap<string, string> = new Map([['do', 'DoExtension']]);
+/** `TSDBT_FAST_TEMPLATES=0`: nunjucks compiles every template; `=code`: generated code, no closures. */
 const fastTemplates = process.env.TSDBT_FAST_TEMPLATES !== '0';
+const fastClosures = process.env.TSDBT_FAST_TEMPLATES !== 'code';
 
 /** Names whose value depends on what is being rendered (which model, parse or run time). */
 export const SCOPED_NAMES = [
@@ -178,18 +181,21 @@ export class TemplateEngine {
   }
 
   /**
-   * The template compiled by fast-compile.ts (nunjucks' own code, generated in one quick pass),
-   * or undefined when it leaves the template to nunjucks. `TSDBT_FAST_TEMPLATES=0` turns it off.
+   * The template compiled by fast-closures.ts or fast-compile.ts (nunjucks' own code, generated
+   * in one quick pass), or undefined when they leave the template to nunjucks.
    */
   private fastTemplate(file: string, text: string): nunjucks.Template | undefined {
     if (!fastTemplates) return undefined;
-    const source = fastTemplateSource(text, FAST_EXTENSION_TAGS);
-    if (source === undefined) return undefined;
-    let props: unknown;
-    try {
-      props = new Function(source)();
-    } catch {
-      return undefined; // what nunjucks would generate does not compile either: let it say why
+    // Closures first (nothing for V8 to compile per template), then the generated code.
+    let props: unknown = fastClosures ? fastTemplateRoot(text, FAST_EXTENSION_TAGS) : undefined;
+    if (props === undefined) {
+      const source = fastTemplateSource(text, FAST_EXTENSION_TAGS);
+      if (source === undefined) return undefined;
+      try {
+        props = new Function(source)();
+      } catch {
+        return undefined; // what nunjucks would generate does not compile either: let it say why
+      }
     }
     return new (nunjucksLib().Template)({ type: 'code', obj: props } as unknown as string, this.env, file, true);
   }

@@ -1,0 +1,522 @@
+/**
+ * The same templates as fast-compile.ts, run without generating JavaScript.
+ *
+ * Generated code costs V8 a parse when the function is made and a compilation when it first
+ * runs, for every template: at 10,000 models that is most of what templates cost, since each is
+ * rendered once or twice. Here the parse tree becomes a tree of closures (shared code, nothing
+ * for V8 to compile per template) that does what the generated code does, step by step:
+ *
+ * - statements: the same runtime calls in the same order (`frame.set`, `context.setVariable`,
+ *   `runtime.suppressValue`, `runtime.fromIterator`…), loop variables in slots where the code
+ *   has `t_N` variables;
+ * - expressions: nunjucks prints operators without parentheses (`a ~ b + c` becomes
+ *   `a + "" + b + c`), so JavaScript's precedence decides what they mean. The operators are
+ *   laid out as the code would be and parsed again with JavaScript's precedence, then evaluated
+ *   with JavaScript's own operators; calls set `lineno`/`colno` as the code does, so errors
+ *   carry the same line.
+ *
+ * Tests render every sample and thousands of random templates both ways and compare the text,
+ * or the error, exactly. Anything odd (`- -x`, which the code would print as `--x`) gives up,
+ * and the generated code (or nunjucks) takes over.
+ */
+import { calledName, giveUp, GiveUp, parseTemplate, type Expr, type Stmt } from './fast-compile.js';
+
+/** What nunjucks passes a template's root function, and the function's own variables. */
+interface State {
+  env: NunjucksEnv;
+  context: unknown;
+  frame: NunjucksFrame;
+  runtime: NunjucksRuntime;
+  lineno: number;
+  colno: number;
+  output: string;
+  /** The `t_N` variables of the generated code. */
+  slots: unknown[];
+}
+
+interface NunjucksFrame {
+  set(name: string, value: unknown, resolveUp?: boolean): void;
+  push(): NunjucksFrame;
+  pop(): NunjucksFrame;
+  topLevel: boolean;
+}
+
+interface NunjucksEnv {
+  opts: { autoescape: boolean };
+  getFilter(name: string): { call(context: unknown, ...args: unknown[]): unknown };
+  getTest(name: string): { call(context: unknown, ...args: unknown[]): unknown };
+  getExtension(name: string): Record<string, (...args: unknown[]) => unknown>;
+}
+
+interface NunjucksRuntime {
+  suppressValue(value: unknown, autoescape: boolean): unknown;
+  contextOrFrameLookup(context: unknown, frame: NunjucksFrame, name: string): unknown;
+  memberLookup(target: unknown, key: unknown): unknown;
+  callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown;
+  makeKeywordArgs(values: Record<string, unknown>): unknown;
+  inOperator(key: unknown, container: unknown): unknown;
+  fromIterator(value: unknown): unknown;
+  isArray(value: unknown): boolean;
+  keys(value: unknown): unknown[];
+  handleError(error: unknown, lineno: number, colno: number): unknown;
+}
+
+interface Context {
+  setVariable(name: string, value: unknown): void;
+  addExport(name: string, value: unknown): void;
+}
+
+type Run = (state: State) => void;
+type Value = (state: State) => unknown;
+
+/** Names → slots, as the generated code's compile-time frame maps names → `t_N`. */
+class Slots {
+  private readonly names = new Map<string, number>();
+  constructor(private readonly parent?: Slots) {}
+  lookup(name: string): number | undefined {
+    return this.names.get(name) ?? this.parent?.lookup(name);
+  }
+  set(name: string, slot: number): void {
+    this.names.set(name, slot);
+  }
+  push(): Slots {
+    return new Slots(this);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions: the operator layout of the generated code, parsed with JavaScript's precedence.
+
+type Item = { kind: 'value'; value: Value } | { kind: 'prefix'; op: '!' | '-' | '+' } | { kind: 'binary'; op: BinaryOp };
+type BinaryOp = '||' | '&&' | '==' | '!=' | '===' | '!==' | '<' | '>' | '<=' | '>=' | '+' | '-' | '*' | '/' | '%';
+
+const PRECEDENCE: Record<BinaryOp, number> = {
+  '||': 1, '&&': 2, '==': 3, '!=': 3, '===': 3, '!==': 3, '<': 4, '>': 4, '<=': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6,
+};
+
+const OPERATOR_OF: Record<string, BinaryOp> = { Or: '||', And: '&&', Add: '+', Sub: '-', Mul: '*', Div: '/', Mod: '%' };
+
+/* eslint-disable eqeqeq */
+function apply(op: BinaryOp, left: Value, right: Value): Value {
+  switch (op) {
+    case '||':
+      return (s) => (left(s) as never) || right(s);
+    case '&&':
+      return (s) => (left(s) as never) && right(s);
+    case '==':
+      return (s) => left(s) == right(s);
+    case '!=':
+      return (s) => left(s) != right(s);
+    case '===':
+      return (s) => left(s) === right(s);
+    case '!==':
+      return (s) => left(s) !== right(s);
+    case '<':
+      return (s) => (left(s) as number) < (right(s) as number);
+    case '>':
+      return (s) => (left(s) as number) > (right(s) as number);
+    case '<=':
+      return (s) => (left(s) as number) <= (right(s) as number);
+    case '>=':
+      return (s) => (left(s) as number) >= (right(s) as number);
+    case '+':
+      return (s) => (left(s) as number) + (right(s) as number);
+    case '-':
+      return (s) => (left(s) as number) - (right(s) as number);
+    case '*':
+      return (s) => (left(s) as number) * (right(s) as number);
+    case '/':
+      return (s) => (left(s) as number) / (right(s) as number);
+    case '%':
+      return (s) => (left(s) as number) % (right(s) as number);
+  }
+}
+/* eslint-enable eqeqeq */
+
+/** Parses the laid-out items as JavaScript would parse the printed code. */
+function parseItems(items: readonly Item[]): Value {
+  let at = 0;
+  const unary = (): Value => {
+    const item = items[at++];
+    if (item === undefined) return giveUp();
+    if (item.kind === 'value') return item.value;
+    if (item.kind === 'binary') return giveUp();
+    // `--x` and `++x` are what the code would print for nested signs: not what they mean here.
+    const next = items[at];
+    if (next?.kind === 'prefix' && next.op === item.op && item.op !== '!') return giveUp();
+    const operand = unary();
+    if (item.op === '!') return (s) => !operand(s);
+    if (item.op === '-') return (s) => -(operand(s) as number);
+    return (s) => +(operand(s) as number);
+  };
+  const binary = (minimum: number): Value => {
+    let left = unary();
+    for (;;) {
+      const item = items[at];
+      if (item === undefined || item.kind !== 'binary' || PRECEDENCE[item.op] < minimum) return left;
+      at += 1;
+      const right = binary(PRECEDENCE[item.op] + 1);
+      left = apply(item.op, left, right);
+    }
+  };
+  const value = binary(0);
+  if (at !== items.length) giveUp();
+  return value;
+}
+
+class ClosureCompiler {
+  private slotCount = 0;
+
+  private slot(): number {
+    return this.slotCount++;
+  }
+
+  get slots(): number {
+    return this.slotCount;
+  }
+
+  /** The expression as one value (its items parsed with JavaScript's precedence). */
+  value(node: Expr, scope: Slots): Value {
+    const items: Item[] = [];
+    this.layout(node, scope, items);
+    return items.length === 1 && items[0]!.kind === 'value' ? items[0]!.value : parseItems(items);
+  }
+
+  /** What the generated code prints for `node`, as values and operators (see expr() in fast-compile.ts). */
+  private layout(node: Expr, scope: Slots, out: Item[]): void {
+    const value = (v: Value) => out.push({ kind: 'value', value: v });
+    switch (node.kind) {
+      case 'Literal': {
+        const literal = node.value;
+        value(() => literal);
+        return;
+      }
+      case 'Symbol': {
+        const slot = scope.lookup(node.value);
+        const name = node.value;
+        value(slot === undefined ? (s) => s.runtime.contextOrFrameLookup(s.context, s.frame, name) : (s) => s.slots[slot]);
+        return;
+      }
+      case 'Group': {
+        if (node.children.length === 0) giveUp(); // `()` does not compile
+        const children = node.children.map((child) => this.value(child, scope));
+        value((s) => {
+          let last: unknown;
+          for (const child of children) last = child(s);
+          return last;
+        });
+        return;
+      }
+      case 'Array': {
+        const children = node.children.map((child) => this.value(child, scope));
+        value((s) => children.map((child) => child(s)));
+        return;
+      }
+      case 'Dict':
+      case 'KeywordArgs': {
+        const pairs = node.children.map((pair) => {
+          const key = pair.key;
+          if (key.kind !== 'Symbol' && !(key.kind === 'Literal' && typeof key.value === 'string')) return giveUp();
+          return [String(key.value), this.value(pair.value, scope)] as const;
+        });
+        const keywords = node.kind === 'KeywordArgs';
+        value((s) => {
+          const dict: Record<string, unknown> = {};
+          for (const [key, item] of pairs) dict[key] = item(s);
+          return keywords ? s.runtime.makeKeywordArgs(dict) : dict;
+        });
+        return;
+      }
+      case 'LookupVal': {
+        const target = this.value(node.target, scope);
+        const key = this.value(node.val, scope);
+        value((s) => s.runtime.memberLookup(target(s), key(s)));
+        return;
+      }
+      case 'FunCall': {
+        const { lineno, colno } = node;
+        const name = calledName(node.name).replace(/\\"/g, '"');
+        const callee = this.value(node.name, scope);
+        const args = node.args.map((arg) => this.value(arg, scope));
+        value((s) => {
+          s.lineno = lineno;
+          s.colno = colno;
+          return s.runtime.callWrap(callee(s), name, s.context, args.map((arg) => arg(s)));
+        });
+        return;
+      }
+      case 'Filter': {
+        const name = node.name;
+        const args = node.args.map((arg) => this.value(arg, scope));
+        value((s) => s.env.getFilter(name).call(s.context, ...args.map((arg) => arg(s))));
+        return;
+      }
+      case 'InlineIf': {
+        const cond = this.value(node.cond, scope);
+        const body = this.value(node.body, scope);
+        const otherwise = node.else_ === null ? () => '' : this.value(node.else_, scope);
+        value((s) => (cond(s) ? body(s) : otherwise(s)));
+        return;
+      }
+      case 'In': {
+        const left = this.value(node.left, scope);
+        const right = this.value(node.right, scope);
+        value((s) => s.runtime.inOperator(left(s), right(s)));
+        return;
+      }
+      case 'Is': {
+        const right = node.right;
+        let test: string;
+        let args: Expr[] = [];
+        if (right.kind === 'Symbol') test = right.value;
+        else if (right.kind === 'Literal') test = String(right.value);
+        else if (right.kind === 'FunCall' && right.name.kind === 'Symbol') {
+          test = right.name.value;
+          args = right.args;
+        } else return giveUp();
+        if (args.length > 1 || args.some((arg) => arg.kind === 'KeywordArgs')) giveUp();
+        const left = this.value(node.left, scope);
+        const arg = args.length === 1 ? this.value(args[0]!, scope) : undefined;
+        // Printed as `env.getTest(…).call(context, x) === true`: the comparison is an operator like any other.
+        value((s) => (arg === undefined ? s.env.getTest(test).call(s.context, left(s)) : s.env.getTest(test).call(s.context, left(s), arg(s))));
+        out.push({ kind: 'binary', op: '===' });
+        value(() => true);
+        return;
+      }
+      case 'Not':
+      case 'Neg':
+      case 'Pos':
+        out.push({ kind: 'prefix', op: node.kind === 'Not' ? '!' : node.kind === 'Neg' ? '-' : '+' });
+        this.layout(node.target, scope, out);
+        return;
+      case 'FloorDiv': {
+        // `Math.floor(L / R)`: inside the parentheses, L and R are printed flat around the `/`.
+        const inner: Item[] = [];
+        this.layout(node.left, scope, inner);
+        inner.push({ kind: 'binary', op: '/' });
+        this.layout(node.right, scope, inner);
+        const quotient = parseItems(inner);
+        value((s) => Math.floor(quotient(s) as number));
+        return;
+      }
+      case 'Pow': {
+        const base = this.value(node.left, scope);
+        const exponent = this.value(node.right, scope);
+        value((s) => Math.pow(base(s) as number, exponent(s) as number));
+        return;
+      }
+      case 'Compare':
+        this.layout(node.expr, scope, out);
+        for (const op of node.ops) {
+          if (!(op.type in PRECEDENCE)) giveUp();
+          out.push({ kind: 'binary', op: op.type as BinaryOp });
+          this.layout(op.expr, scope, out);
+        }
+        return;
+      case 'Concat':
+        this.layout(node.left, scope, out);
+        out.push({ kind: 'binary', op: '+' });
+        value(() => '');
+        out.push({ kind: 'binary', op: '+' });
+        this.layout(node.right, scope, out);
+        return;
+      default:
+        this.layout(node.left, scope, out);
+        out.push({ kind: 'binary', op: OPERATOR_OF[node.kind]! });
+        this.layout(node.right, scope, out);
+    }
+  }
+
+  statements(list: readonly Stmt[], scope: Slots): Run {
+    const runs = list.map((statement) => this.statement(statement, scope)).filter((run): run is Run => run !== undefined);
+    if (runs.length === 1) return runs[0]!;
+    return (s) => {
+      for (const run of runs) run(s);
+    };
+  }
+
+  private statement(node: Stmt, scope: Slots): Run | undefined {
+    switch (node.kind) {
+      case 'Data': {
+        const text = node.value;
+        if (!text) return undefined;
+        return (s) => {
+          s.output += text;
+        };
+      }
+      case 'Output': {
+        const expr = this.value(node.expr, scope);
+        return (s) => {
+          s.output += s.runtime.suppressValue(expr(s), s.env.opts.autoescape) as string;
+        };
+      }
+      case 'If': {
+        const cond = this.value(node.cond, scope);
+        const body = this.statements(node.body, scope);
+        const otherwise = node.else_ === null ? undefined : this.statements(node.else_, scope);
+        return (s) => {
+          if (cond(s)) body(s);
+          else otherwise?.(s);
+        };
+      }
+      case 'Set': {
+        const slots = node.targets.map((name) => scope.lookup(name) ?? this.slot());
+        const expr = this.value(node.value, scope);
+        const targets = node.targets;
+        return (s) => {
+          const value = expr(s);
+          for (const slot of slots) s.slots[slot] = value;
+          targets.forEach((name, i) => {
+            const held = s.slots[slots[i]!];
+            s.frame.set(name, held, true);
+            if (s.frame.topLevel) (s.context as Context).setVariable(name, held);
+            if (name.charAt(0) !== '_' && s.frame.topLevel) (s.context as Context).addExport(name, held);
+          });
+        };
+      }
+      case 'Extension': {
+        const extension = node.extension;
+        const args = node.args.map((arg) => this.value(arg, scope));
+        return (s) => {
+          // `env.getExtension(…)["run"](context, …)`: the callee first, then the arguments.
+          const target = s.env.getExtension(extension);
+          const method = target['run']!;
+          s.output += s.runtime.suppressValue(method.call(target, s.context, ...args.map((arg) => arg(s))), true && s.env.opts.autoescape) as string;
+        };
+      }
+      case 'For':
+        return this.forLoop(node, scope);
+    }
+  }
+
+  private forLoop(node: Extract<Stmt, { kind: 'For' }>, outer: Slots): Run {
+    const scope = outer.push();
+    // The slots in the order the generated code numbers its variables (i, len, arr).
+    const iSlot = this.slot();
+    // The length outlives the loop (a `var` in the code): an `else` after a later, empty pass reads the last one.
+    const lenSlot = this.slot();
+    const arr = this.value(node.arr, scope);
+    const bindings = (s: State, i: number, length: number) => {
+      s.frame.set('loop.index', i + 1);
+      s.frame.set('loop.index0', i);
+      s.frame.set('loop.revindex', length - i);
+      s.frame.set('loop.revindex0', length - i - 1);
+      s.frame.set('loop.first', i === 0);
+      s.frame.set('loop.last', i === length - 1);
+      s.frame.set('loop.length', length);
+    };
+    let run: (s: State, list: unknown, lenSlot: number) => void;
+    if (node.pair) {
+      const [key, value] = node.names as [string, string];
+      const elementSlots = node.names.map((name) => {
+        const slot = this.slot();
+        scope.set(name, slot);
+        return slot;
+      });
+      const arrayBody = this.statements(node.body, scope);
+      const keySlot = this.slot();
+      const valueSlot = this.slot();
+      scope.set(key, keySlot);
+      scope.set(value, valueSlot);
+      const objectBody = this.statements(node.body, scope);
+      run = (s, list, lenSlot) => {
+        if (s.runtime.isArray(list)) {
+          const items = list as unknown[][];
+          const length = items.length;
+          s.slots[lenSlot] = length;
+          for (let i = 0; i < items.length; i += 1) {
+            s.slots[iSlot] = i;
+            elementSlots.forEach((slot, u) => {
+              s.slots[slot] = items[i]![u];
+              s.frame.set('[object Object]', items[i]![u]);
+            });
+            bindings(s, i, length);
+            arrayBody(s);
+          }
+          return;
+        }
+        let i = -1;
+        const length = s.runtime.keys(list).length;
+        s.slots[lenSlot] = length;
+        for (const k in list as Record<string, unknown>) {
+          i += 1;
+          s.slots[iSlot] = i;
+          const v = (list as Record<string, unknown>)[k];
+          s.slots[keySlot] = k;
+          s.slots[valueSlot] = v;
+          s.frame.set(key, k);
+          s.frame.set(value, v);
+          bindings(s, i, length);
+          objectBody(s);
+        }
+      };
+    } else {
+      const slot = this.slot();
+      const name = node.names[0]!;
+      scope.set(name, slot);
+      const body = this.statements(node.body, scope);
+      run = (s, list, lenSlot) => {
+        const items = list as unknown[];
+        const length = items.length;
+        s.slots[lenSlot] = length;
+        for (let i = 0; i < items.length; i += 1) {
+          s.slots[iSlot] = i;
+          const v = items[i];
+          s.slots[slot] = v;
+          s.frame.set(name, v);
+          bindings(s, i, length);
+          body(s);
+        }
+      };
+    }
+    const otherwise = node.else_ === null ? undefined : this.statements(node.else_, scope);
+    return (s) => {
+      s.frame = s.frame.push();
+      let list = arr(s);
+      if (list) {
+        list = s.runtime.fromIterator(list);
+        run(s, list, lenSlot);
+      }
+      if (otherwise !== undefined && !s.slots[lenSlot]) otherwise(s);
+      s.frame = s.frame.pop();
+    };
+  }
+}
+
+/**
+ * `{ root }` for nunjucks' `Template` (as `new Function(source)()` would give), built from closures;
+ * undefined when the template uses something left to the generated code or to nunjucks.
+ */
+export function fastTemplateRoot(text: string, extensionTags: ReadonlyMap<string, string>): { root: (...args: unknown[]) => void } | undefined {
+  let run: Run;
+  let slots: number;
+  try {
+    const compiler = new ClosureCompiler();
+    run = compiler.statements(parseTemplate(text, extensionTags), new Slots());
+    slots = compiler.slots;
+  } catch (error) {
+    if (error instanceof GiveUp) return undefined;
+    throw error;
+  }
+  const root = (env: unknown, context: unknown, frame: unknown, runtime: unknown, cb: unknown) => {
+    const state: State = {
+      env: env as NunjucksEnv,
+      context,
+      frame: frame as NunjucksFrame,
+      runtime: runtime as NunjucksRuntime,
+      lineno: 0,
+      colno: 0,
+      output: '',
+      slots: new Array<unknown>(slots),
+    };
+    const done = cb as (error: unknown, output?: string) => void;
+    try {
+      run(state);
+    } catch (error) {
+      done(state.runtime.handleError(error, state.lineno, state.colno));
+      return;
+    }
+    done(null, state.output);
+  };
+  return { root: root as (...args: unknown[]) => void };
+}
