@@ -1,4 +1,4 @@
-import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, parseEvents } from 'js-yaml';
+import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from 'js-yaml';
 import { isCollection, isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../errors.js';
 
@@ -35,7 +35,9 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
   } catch {
     return undefined;
   }
-  let tree: EventNode | undefined;
+  // The events are dropped here (they would keep a million objects alive at 10,000 models): lines
+  // are found from a compact index of them, built now while they are at hand.
+  const index = indexEvents(events, text);
   let lines: number[] | undefined;
   const lineAt = (offset: number): number => {
     lines ??= newlineOffsets(text);
@@ -52,8 +54,7 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
     file,
     value,
     lineOf: (path) => {
-      tree ??= eventTree(events, text);
-      const at = startOfPath(tree, path);
+      const at = startOfPath(index, path);
       return at === undefined ? undefined : lineAt(at);
     },
   };
@@ -163,63 +164,90 @@ function lineOfPath(doc: Document, lineCounter: LineCounter, path: readonly (str
 
 type YamlEvent = ReturnType<typeof parseEvents>[number];
 
-/** A node of the event stream: where it starts, and for a mapping its keys (as text) beside its values. */
-interface EventNode {
-  start: number;
-  keys?: { text: string; start: number }[];
-  children: EventNode[];
+/**
+ * The nodes of a document, one entry per event: kind, start offset, and the index just past the
+ * node (a collection's POP + 1), so a lookup skips whole values. Keys are decoded when compared
+ * (plain one-line keys by slicing the text; others through js-yaml, from the few events kept).
+ */
+interface EventIndex {
+  text: string;
+  kind: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  next: Int32Array;
+  root: number;
+  /** Scalars that are not plain one-line text, by index: decoded with getScalarValue. */
+  special: Map<number, YamlEvent>;
 }
 
-function eventTree(events: readonly YamlEvent[], text: string): EventNode {
-  const root: EventNode = { start: -1, children: [] };
-  const stack: { node: EventNode; map: boolean; expectKey: boolean }[] = [{ node: root, map: false, expectKey: false }];
-  const add = (node: EventNode, keyText: () => string) => {
-    const top = stack[stack.length - 1]!;
-    if (top.map && top.expectKey) {
-      top.node.keys!.push({ text: keyText(), start: node.start });
-      top.expectKey = false;
-      return false;
+function indexEvents(events: readonly YamlEvent[], text: string): EventIndex {
+  const count = events.length;
+  const index: EventIndex = { text, kind: new Uint8Array(count), start: new Int32Array(count), end: new Int32Array(count), next: new Int32Array(count), root: -1, special: new Map() };
+  const open: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const event = events[i]!;
+    index.kind[i] = event.type;
+    index.next[i] = i + 1;
+    if (event.type === EVENT_ID.SCALAR) {
+      index.start[i] = event.valueStart;
+      index.end[i] = event.valueEnd;
+      if (event.style !== SCALAR_STYLE.PLAIN || (event.valueStart >= 0 && text.slice(event.valueStart, event.valueEnd).includes('\n'))) index.special.set(i, event);
+    } else if (event.type === EVENT_ID.ALIAS) {
+      index.start[i] = event.anchorStart;
+      index.end[i] = event.anchorEnd;
+    } else if (event.type === EVENT_ID.SEQUENCE || event.type === EVENT_ID.MAPPING) {
+      index.start[i] = event.start;
+      open.push(i);
+    } else if (event.type === EVENT_ID.POP) {
+      const closed = open.pop();
+      if (closed !== undefined) index.next[closed] = i + 1;
     }
-    top.node.children.push(node);
-    if (top.map) top.expectKey = true;
-    return true;
-  };
-  for (const event of events) {
-    if (event.type === EVENT_ID.SCALAR) add({ start: event.valueStart, children: [] }, () => getScalarValue(text, event));
-    else if (event.type === EVENT_ID.ALIAS) add({ start: event.anchorStart, children: [] }, () => text.slice(event.anchorStart, event.anchorEnd));
-    else if (event.type === EVENT_ID.SEQUENCE || event.type === EVENT_ID.MAPPING) {
-      const map = event.type === EVENT_ID.MAPPING;
-      const node: EventNode = { start: event.start, children: [], ...(map ? { keys: [] } : {}) };
-      // A collection as a key never gets here: js-yaml refuses those, and parseYamlFully reports them.
-      add(node, () => '');
-      stack.push({ node, map, expectKey: map });
-    } else if (event.type === EVENT_ID.POP && stack.length > 1) stack.pop();
+    if (index.root === -1 && event.type !== EVENT_ID.DOCUMENT) index.root = i;
   }
-  return root.children[0] ?? root;
+  return index;
+}
+
+function keyText(index: EventIndex, at: number): string {
+  if (index.kind[at] === EVENT_ID.ALIAS) return index.text.slice(index.start[at]!, index.end[at]!);
+  const special = index.special.get(at);
+  if (special !== undefined) return getScalarValue(index.text, special as Parameters<typeof getScalarValue>[1]);
+  return index.start[at]! < 0 ? '' : index.text.slice(index.start[at]!, index.end[at]!);
 }
 
 /** What `lineOfPath` finds, from the events: the key of the deepest existing entry, or the node's start. */
-function startOfPath(root: EventNode, path: readonly (string | number)[]): number | undefined {
-  const chain: EventNode[] = [root];
+function startOfPath(index: EventIndex, path: readonly (string | number)[]): number | undefined {
+  if (index.root < 0) return undefined;
+  const chain: number[] = [index.root];
   const keyStarts: (number | undefined)[] = [undefined];
   for (const step of path) {
     const current = chain[chain.length - 1]!;
-    if (current.keys !== undefined) {
-      const index = current.keys.findIndex((key) => key.text === String(step));
-      if (index === -1) break;
-      chain.push(current.children[index]!);
-      keyStarts.push(current.keys[index]!.start);
-    } else {
-      const child = current.children[Number(step)];
-      if (child === undefined || !Number.isInteger(Number(step))) break;
-      chain.push(child);
-      keyStarts.push(undefined);
+    const kind = index.kind[current];
+    let found: number | undefined;
+    let keyStart: number | undefined;
+    if (kind === EVENT_ID.MAPPING) {
+      // Children alternate key, value; the first key equal to `step` wins.
+      for (let at = current + 1; index.kind[at] !== EVENT_ID.POP && at < index.kind.length; ) {
+        const valueAt = index.next[at]!;
+        if (keyText(index, at) === String(step)) {
+          found = valueAt;
+          keyStart = index.start[at];
+          break;
+        }
+        at = index.next[valueAt]!;
+      }
+    } else if (kind === EVENT_ID.SEQUENCE && Number.isInteger(Number(step))) {
+      let at = current + 1;
+      for (let item = 0; item < Number(step) && index.kind[at] !== EVENT_ID.POP; item += 1) at = index.next[at]!;
+      if (index.kind[at] !== EVENT_ID.POP && at < index.kind.length) found = at;
     }
+    if (found === undefined) break;
+    chain.push(found);
+    keyStarts.push(keyStart);
   }
   for (let depth = chain.length - 1; depth >= 0; depth -= 1) {
     const key = keyStarts[depth];
     if (key !== undefined && key >= 0) return key;
-    if (chain[depth]!.start >= 0) return chain[depth]!.start;
+    if (index.start[chain[depth]!]! >= 0) return index.start[chain[depth]!]!;
   }
   return undefined;
 }
