@@ -95,7 +95,10 @@ export function renderReport(): string {
   if (tenK) out(`| compile 10,000 models, cold, from the CLI | < 2 s (≥ 5,000 models/s) | ${ms(tenK.cold.median)} (${thousands(tenK.modelsPerSecondCold)} models/s) | ${verdict(tenK.cold.median < 2000)} |`);
   if (dataformAt) out(`| compile vs Dataform's CLI (${thousands(dataformAt.models)} models) | ≥ 10× faster | ${dataformAt.ratio}× | ${verdict(dataformAt.ratio >= 10)} |`);
   else out(`| compile vs Dataform's CLI | ≥ 10× faster | ${dataform?.reason ?? 'not measured'} | not measured |`);
-  if (overhead) out(`| \`tsdbt run\` vs the same statements sent directly (${overhead.models} models) | ≤ 1.2× | ${overhead.ratio}× | ${verdict(overhead.ratio <= 1.2)} |`);
+  if (overhead) {
+    const warm = Number((overhead.tsdbtThreads1Warm.median / overhead.baseline.median).toFixed(2));
+    out(`| \`tsdbt run\` vs the same statements sent directly (${overhead.models} models) | ≤ 1.2× | ${overhead.ratio}× from a fresh copy, ${warm}× with target/ kept | ${verdict(overhead.ratio <= 1.2)} |`);
+  }
   if (server) out(`| \`--threads 8\` vs the critical path, ClickHouse server | ≤ 1.1× | ${server.ratio}× | ${verdict(server.ratio <= 1.1)} |`);
   if (chdb) out(`| \`--threads 8\` vs the critical path, chDB | ≤ 1.1× | ${chdb.ratio}× | ${verdict(chdb.ratio <= 1.1)} (one query at a time per chDB session) |`);
   if (ingest) out(`| \`tsdbt ingest\` vs a raw client insert (${thousands(ingest.payloads)} payloads) | ≥ 0.9× the throughput | ${ingest.ratio}× | ${verdict(ingest.ratio >= 0.9)} |`);
@@ -150,7 +153,8 @@ export function renderReport(): string {
       '| | wall | ratio |',
       '|---|---|---:|',
       `| statements sent directly (baseline) | ${triple(overhead.baseline, ms)} | 1 |`,
-      `| \`tsdbt run --threads 1\` | ${triple(overhead.tsdbtThreads1, ms)} | ${overhead.ratio}× |`,
+      `| \`tsdbt run --threads 1\` (fresh copy: no target/) | ${triple(overhead.tsdbtThreads1, ms)} | ${overhead.ratio}× |`,
+      `| \`tsdbt run --threads 1\` (target/ of an earlier run kept: partial parsing) | ${triple(overhead.tsdbtThreads1Warm, ms)} | ${(overhead.tsdbtThreads1Warm.median / overhead.baseline.median).toFixed(2)}× |`,
       `| \`tsdbt run --threads 4\` | ${triple(overhead.tsdbtThreads4, ms)} | ${(overhead.tsdbtThreads4.median / overhead.baseline.median).toFixed(2)}× |`,
       '',
       `Load: ${overhead.load.join(' → ')}.`,
