@@ -37,48 +37,95 @@ export function minifyJson(text: string): string {
 
 /**
  * The raw text of each element of the array found by following `path` (object keys, or
- * array indexes as digits) from the root; undefined when there is no array there.
+ * array indexes as digits) from the root; undefined when there is no array there. `expected`,
+ * the array JSON.parse found there, lets most elements be taken without scanning them (see
+ * `arrayElements`).
  */
-export function rawArrayElements(text: string, path: readonly string[]): string[] | undefined {
+export function rawArrayElements(text: string, path: readonly string[], expected?: readonly unknown[]): string[] | undefined {
+  return elementsAt(text, path, expected, false);
+}
+
+/**
+ * `rawArrayElements`, each minified: an element JSON.stringify reproduces is minified already,
+ * the others are minified one by one (so a compact reply is never scanned for whitespace).
+ */
+export function minifiedArrayElements(text: string, path: readonly string[], expected?: readonly unknown[]): string[] | undefined {
+  return elementsAt(text, path, expected, true);
+}
+
+function elementsAt(text: string, path: readonly string[], expected: readonly unknown[] | undefined, minify: boolean): string[] | undefined {
   let start = skipWhitespace(text, 0);
-  for (const key of path) {
-    const child = childAt(text, start, key);
+  if (path.length === 0) return text[start] === '[' ? arrayElements(text, start, expected, minify).elements : undefined;
+  for (const [level, key] of path.entries()) {
+    const last = level === path.length - 1;
+    const child = childAt(text, start, key, last, last ? expected : undefined, minify);
     if (child === undefined) return undefined;
-    start = child;
+    if (last) return child.elements;
+    start = child.at;
   }
-  if (text[start] !== '[') return undefined;
+  return undefined;
+}
+
+/**
+ * The elements of the array at `start`, and the offset past it. An element whose text is
+ * exactly `JSON.stringify` of the value JSON.parse gave for it (compared in place, then a `,` or
+ * `]` must follow) is taken as it is; any other (spaces, `1.0`, escapes, integers beyond 2^53)
+ * is scanned. A complete JSON value cannot continue past a `,`, so a match is the whole element.
+ */
+function arrayElements(text: string, start: number, expected: readonly unknown[] | undefined, minify: boolean): { elements: string[]; end: number } {
   const elements: string[] = [];
   let i = skipWhitespace(text, start + 1);
-  if (text[i] === ']') return elements;
-  for (;;) {
-    const end = endOfValue(text, i);
-    elements.push(text.slice(i, end));
+  if (text.charCodeAt(i) === CLOSE_BRACKET) return { elements, end: i + 1 };
+  for (let k = 0; ; k += 1) {
+    let end: number | undefined;
+    const value = expected === undefined || k >= expected.length ? undefined : expected[k];
+    const candidate = value === undefined ? undefined : JSON.stringify(value);
+    if (candidate !== undefined && text.startsWith(candidate, i)) {
+      const after = text.charCodeAt(skipWhitespace(text, i + candidate.length));
+      if (after === COMMA || after === CLOSE_BRACKET) end = i + candidate.length;
+    }
+    if (end !== undefined) elements.push(text.slice(i, end));
+    else {
+      end = endOfValue(text, i);
+      elements.push(minify ? minifyJson(text.slice(i, end)) : text.slice(i, end));
+    }
     i = skipWhitespace(text, end);
-    if (text[i] === ']') return elements;
+    if (i >= text.length || text.charCodeAt(i) === CLOSE_BRACKET) return { elements, end: i + 1 };
     i = skipWhitespace(text, i + 1); // past the comma
   }
 }
 
 /**
- * Offset of the value under `key` in the object or array starting at `start`. For a key that
- * appears twice the last one wins, as in `JSON.parse`, so the text landed is the value validated.
+ * The value under `key` in the object or array starting at `start`: its offset, and (`last`) the
+ * elements when it is an array. For a key that appears twice the last one wins, as in
+ * `JSON.parse`, so the text landed is the value validated.
  */
-function childAt(text: string, start: number, key: string): number | undefined {
+function childAt(text: string, start: number, key: string, last: boolean, expected: readonly unknown[] | undefined, minify: boolean): { at: number; elements?: string[] } | undefined {
   const open = text[start];
   if (open !== '{' && open !== '[') return undefined;
   let i = skipWhitespace(text, start + 1);
   let index = 0;
-  let found: number | undefined;
+  let found: { at: number; elements?: string[] } | undefined;
   while (i < text.length && text[i] !== '}' && text[i] !== ']') {
+    let matches = false;
     if (open === '{') {
       const keyEnd = endOfString(text, i);
-      const matches = (JSON.parse(text.slice(i, keyEnd)) as string) === key;
+      matches = (JSON.parse(text.slice(i, keyEnd)) as string) === key;
       i = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1); // past the colon
-      if (matches) found = i;
-    } else if (String(index) === key) {
-      return i;
+    } else {
+      matches = String(index) === key;
     }
-    i = skipWhitespace(text, endOfValue(text, i));
+    if (matches && last && text[i] === '[') {
+      const array = arrayElements(text, i, expected, minify);
+      found = { at: i, elements: array.elements };
+      i = skipWhitespace(text, array.end);
+    } else {
+      if (matches) found = { at: i };
+      // Arrays have no repeated index: the first match is the one.
+      if (matches && open === '[') return found;
+      i = skipWhitespace(text, endOfValue(text, i));
+    }
+    if (matches && open === '[') return found;
     if (text[i] === ',') i = skipWhitespace(text, i + 1);
     index += 1;
   }
@@ -134,6 +181,8 @@ function skipWhitespace(text: string, start: number): number {
 
 const QUOTE = 34;
 const BACKSLASH = 92;
+const COMMA = 44;
+const CLOSE_BRACKET = 93;
 
 function isWhitespace(ch: string): boolean {
   return isWhitespaceCode(ch.charCodeAt(0));

@@ -4,7 +4,7 @@
  */
 import type { IngestConfig } from './ingest-config.js';
 import { splitPath } from './ingest-config.js';
-import { minifyJson, rawArrayElements } from './json-text.js';
+import { minifiedArrayElements, minifyJson } from './json-text.js';
 
 export type PayloadCheck = { ok: true; payloads: string[] } | { ok: false; reason: string };
 
@@ -20,8 +20,7 @@ export function payloadsFromReply(body: string, shape: Shape): PayloadCheck {
   }
   const where = shape.path.length === 0 ? 'the reply' : `'${shape.path.join('.')}' in the reply`;
   const array = valueAt(parsed.value, shape.path);
-  // Minified once as a whole, the elements sliced out of it are minified already.
-  const raw = rawArrayElements(minifyJson(body), shape.path);
+  const raw = minifiedArrayElements(body, shape.path, Array.isArray(array) ? array : undefined);
   if (!Array.isArray(array) || raw === undefined || raw.length !== array.length) {
     return { ok: false, reason: `${where} is not an array (format json_each needs one)` };
   }
