@@ -124,7 +124,9 @@ const kept = new WeakMap<object, Speculation>();
 /** Renders `node` at parse time with `scope` (watched), and keeps the text for `reusableRender`. */
 export function renderAtParse(engine: TemplateEngine, node: ModelNode, scope: Scope): Speculation {
   const record = newSpeculation();
-  const template = engine.compileFor(node, node.originalFilePath, node.rawSql);
+  // Kept for a second render only when one will be needed: 10,000 compiled templates nobody
+  // renders again would stay in memory for nothing (and cost every garbage collection).
+  const template = engine.compile(node.originalFilePath, node.rawSql);
   const output = engine.watchVolatile(
     (name) => {
       if (name === 'adapter') {
@@ -136,7 +138,10 @@ export function renderAtParse(engine: TemplateEngine, node: ModelNode, scope: Sc
     },
     () => template.render(watchedScope(scope, record)),
   );
-  if (record.volatile) record.cacheable = false;
+  if (record.volatile) {
+    record.cacheable = false;
+    engine.keepCompiled(node, node.rawSql, template);
+  }
   record.text = node.rawSql;
   record.output = output.trim();
   kept.set(node, record);

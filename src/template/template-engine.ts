@@ -180,6 +180,11 @@ export class TemplateEngine {
     return template;
   }
 
+  /** Keeps `template` (compiled from `text`) as `compileFor(owner, …)` would, for a later render. */
+  keepCompiled(owner: object, text: string, template: CompiledTemplate): void {
+    this.compiledFor.set(owner, { text, template });
+  }
+
   /**
    * The template compiled by fast-closures.ts or fast-compile.ts (nunjucks' own code, generated
    * in one quick pass), or undefined when they leave the template to nunjucks.
