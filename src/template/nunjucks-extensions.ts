@@ -96,7 +96,40 @@ export function installJinjaCompat(): void {
     }
     return lookup.call(this, obj, key, ...rest);
   };
+  const frame = (runtime as unknown as { Frame: { prototype: FrameLike } }).Frame.prototype;
+  frame.set = fastFrameSet;
   compatInstalled = true;
+}
+
+interface FrameLike {
+  variables: Record<string, unknown>;
+  set(name: string, value: unknown, resolveUp?: boolean): void;
+  resolve(name: string, forWrite: boolean): FrameLike | undefined;
+}
+
+/**
+ * nunjucks' `Frame.prototype.set`, without `name.split('.')`: every loop iteration sets eight
+ * names (`loop.index`…), in every macro and template. Same semantics: dotted names build nested
+ * objects, `resolveUp` writes where the first part is already defined.
+ */
+export function fastFrameSet(this: FrameLike, name: string, value: unknown, resolveUp?: boolean): void {
+  if (resolveUp) {
+    const dot = name.indexOf('.');
+    const owner = this.resolve(dot === -1 ? name : name.slice(0, dot), true);
+    if (owner) {
+      owner.set(name, value);
+      return;
+    }
+  }
+  let target = this.variables;
+  let from = 0;
+  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', from)) {
+    const id = name.slice(from, dot);
+    if (!target[id]) target[id] = {};
+    target = target[id] as Record<string, unknown>;
+    from = dot + 1;
+  }
+  target[name.slice(from)] = value;
 }
 
 /** Tests and filters dbt projects expect from Jinja2 that nunjucks lacks. */
