@@ -206,18 +206,26 @@ p{{ loop.index0 }} as (
 ),
 {%- endfor %}`
     : spec.refs.map((ref, i) => `p${i} as (\n    select id, category, amount from {{ ref('${ref}') }}\n),`).join('\n');
-  const joins = aliases.slice(1).map((alias) => `    left join ${alias} on ${alias}.id = p0.id`).join('\n');
-  const incremental = spec.materialized === 'incremental'
-    ? `\n{% if is_incremental() %}\nwhere id > (select max(id) from {{ this }})\n{% endif %}`
-    : '';
-  return `${configCall(spec)}-- ${spec.name}: ${spec.refs.length} parents joined on id
+  return `${configCall(spec)}${joinedBody(spec, {
+    parents,
+    addAmounts: `{{ add_amounts([${aliases.map((alias) => `'${alias}.amount'`).join(', ')}]) }}`,
+    money: "{{ money('amount') }}",
+    pivot: "{{ pivot_amounts('category', 'amount', var('categories')) }}",
+    incremental: '\n{% if is_incremental() %}\nwhere id > (select max(id) from {{ this }})\n{% endif %}',
+  })}`;
+}
+
+/** What both flavours write alike: the parents as CTEs, joined on id, amounts added up, rounded and pivoted. */
+function joinedBody(spec: ModelSpec, dialect: { parents: string; addAmounts: string; money: string; pivot: string; incremental: string }): string {
+  const joins = spec.refs.slice(1).map((_, i) => `    left join p${i + 1} on p${i + 1}.id = p0.id`).join('\n');
+  return `-- ${spec.name}: ${spec.refs.length} parents joined on id
 with
-${parents}
+${dialect.parents}
 joined as (
     select
         p0.id as id,
         p0.category as category,
-        {{ add_amounts([${aliases.map((alias) => `'${alias}.amount'`).join(', ')}]) }} as amount
+        ${dialect.addAmounts} as amount
     from p0
 ${joins}
 )
@@ -225,9 +233,9 @@ ${joins}
 select
     id,
     category,
-    {{ money('amount') }} as amount,
-    {{ pivot_amounts('category', 'amount', var('categories')) }}
-from joined${incremental}
+    ${dialect.money} as amount,
+    ${dialect.pivot}
+from joined${spec.materialized === 'incremental' ? dialect.incremental : ''}
 `;
 }
 
@@ -370,8 +378,6 @@ function dataformDerived(spec: ModelSpec): string {
     select id, category, amount from \${ref(parent)}
 ),\`).join("\\n")}`
     : spec.refs.map((ref, i) => `p${i} as (\n    select id, category, amount from \${ref("${ref}")}\n),`).join('\n');
-  const joins = aliases.slice(1).map((alias) => `    left join ${alias} on ${alias}.id = p0.id`).join('\n');
-  const incremental = spec.materialized === 'incremental' ? `\n\${when(incremental(), \`where id > (select max(id) from \${self()})\`)}` : '';
   return `config {
   type: "${type}",
   tags: ["${spec.layer}"],
@@ -383,25 +389,13 @@ js {
   const { addAmounts, categories, money, pivotAmounts } = require("includes/amounts");
 }
 
--- ${spec.name}: ${spec.refs.length} parents joined on id
-with
-${parents}
-joined as (
-    select
-        p0.id as id,
-        p0.category as category,
-        \${addAmounts([${aliases.map((alias) => `"${alias}.amount"`).join(', ')}])} as amount
-    from p0
-${joins}
-)
-
-select
-    id,
-    category,
-    \${money("amount")} as amount,
-    \${pivotAmounts("category", "amount", categories)}
-from joined${incremental}
-`;
+${joinedBody(spec, {
+  parents,
+  addAmounts: `\${addAmounts([${aliases.map((alias) => `"${alias}.amount"`).join(', ')}])}`,
+  money: '${money("amount")}',
+  pivot: '${pivotAmounts("category", "amount", categories)}',
+  incremental: '\n${when(incremental(), `where id > (select max(id) from ${self()})`)}',
+})}`;
 }
 
 const DATAFORM_INCLUDES = `const categories = ${JSON.stringify(CATEGORIES)};

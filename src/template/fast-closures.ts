@@ -19,7 +19,7 @@
  * or the error, exactly. Anything odd (`- -x`, which the code would print as `--x`) gives up,
  * and the generated code (or nunjucks) takes over.
  */
-import { calledName, giveUp, GiveUp, parseTemplate, type Expr, type Stmt } from './fast-compile.js';
+import { calledName, giveUp, GiveUp, parseTemplate, Scope, type Expr, type Stmt } from './fast-compile.js';
 
 /** What nunjucks passes a template's root function, and the function's own variables. */
 interface State {
@@ -70,19 +70,7 @@ type Run = (state: State) => void;
 type Value = (state: State) => unknown;
 
 /** Names → slots, as the generated code's compile-time frame maps names → `t_N`. */
-class Slots {
-  private readonly names = new Map<string, number>();
-  constructor(private readonly parent?: Slots) {}
-  lookup(name: string): number | undefined {
-    return this.names.get(name) ?? this.parent?.lookup(name);
-  }
-  set(name: string, slot: number): void {
-    this.names.set(name, slot);
-  }
-  push(): Slots {
-    return new Slots(this);
-  }
-}
+type Slots = Scope<number>;
 
 // ---------------------------------------------------------------------------------------------
 // Expressions: the operator layout of the generated code, parsed with JavaScript's precedence.
@@ -492,7 +480,7 @@ export function fastTemplateRoot(text: string, extensionTags: ReadonlyMap<string
   let slots: number;
   try {
     const compiler = new ClosureCompiler();
-    run = compiler.statements(parseTemplate(text, extensionTags), new Slots());
+    run = compiler.statements(parseTemplate(text, extensionTags), new Scope<number>());
     slots = compiler.slots;
   } catch (error) {
     if (error instanceof GiveUp) return undefined;

@@ -646,18 +646,18 @@ function plainName(name: string): string {
   return name;
 }
 
-/** The compile-time frame: which JavaScript variable holds each loop variable. */
-class Scope {
-  private readonly names = new Map<string, string>();
-  constructor(private readonly parent?: Scope) {}
-  lookup(name: string): string | undefined {
+/** The compile-time frame: where each loop variable is held (a JavaScript variable here, a slot in fast-closures.ts). */
+export class Scope<T = string> {
+  private readonly names = new Map<string, T>();
+  constructor(private readonly parent?: Scope<T>) {}
+  lookup(name: string): T | undefined {
     return this.names.get(name) ?? this.parent?.lookup(name);
   }
-  set(name: string, id: string): void {
+  set(name: string, id: T): void {
     this.names.set(name, id);
   }
-  push(): Scope {
-    return new Scope(this);
+  push(): Scope<T> {
+    return new Scope<T>(this);
   }
 }
 

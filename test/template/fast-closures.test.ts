@@ -3,14 +3,14 @@
  * shows is nunjucks' own code): same text, or the same error with the same line, for hand-picked
  * templates, every template in the repository, and thousands of random ones over random values.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { fastTemplateRoot } from '../../src/template/fast-closures.js';
 import { fastTemplateSource } from '../../src/template/fast-compile.js';
 import { addJinjaBuiltins, DoExtension, installJinjaCompat } from '../../src/template/nunjucks-extensions.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { repoTemplates } from '../support/repo-templates.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 installJinjaCompat();
@@ -93,7 +93,7 @@ describe('fastTemplateRoot', () => {
 
   it('renders every template in this repository as the generated code does', () => {
     let covered = 0;
-    for (const file of templates(REPO_ROOT)) {
+    for (const file of repoTemplates(REPO_ROOT)) {
       const result = both(readFileSync(file, 'utf8'), () => ({ ...context(), ref: (n: string) => `db.${n}`, source: (a: string, b: string) => `${a}.${b}`, var: () => ['x', 'y'] }));
       if (result === undefined) continue;
       covered += 1;
@@ -149,13 +149,3 @@ describe('fastTemplateRoot', () => {
     expect(compared).toBeGreaterThan(2000);
   });
 });
-
-function templates(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir)) {
-    if (['node_modules', '.git', 'dist', 'target', '.tsdbt', 'logs', 'test-artifacts'].includes(entry)) continue;
-    const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) templates(full, out);
-    else if (entry.endsWith('.sql') && !full.includes(`${path.sep}golden${path.sep}`)) out.push(full);
-  }
-  return out;
-}

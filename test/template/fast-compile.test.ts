@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { fastTemplateSource } from '../../src/template/fast-compile.js';
 import { addJinjaBuiltins, DoExtension, installJinjaCompat } from '../../src/template/nunjucks-extensions.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { repoTemplates } from '../support/repo-templates.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 installJinjaCompat();
@@ -127,7 +127,7 @@ describe('fastTemplateSource', () => {
   });
 
   it('generates nunjucks\' code for every template in this repository', () => {
-    const files = templates(REPO_ROOT);
+    const files = repoTemplates(REPO_ROOT);
     let fastCount = 0;
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
@@ -183,14 +183,5 @@ function structuredCloneSafe<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, Array.isArray(item) ? [...item] : item])) as T;
 }
 
-function templates(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir)) {
-    if (['node_modules', '.git', 'dist', 'target', '.tsdbt', 'logs', 'test-artifacts'].includes(entry)) continue;
-    const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) templates(full, out);
-    else if (entry.endsWith('.sql') && !full.includes(`${path.sep}golden${path.sep}`)) out.push(full);
-  }
-  return out;
-}
 
 const seeded = seededRandom;
