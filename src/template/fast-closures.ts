@@ -19,7 +19,7 @@
  * or the error, exactly. Anything odd (`- -x`, which the code would print as `--x`) gives up,
  * and the generated code (or nunjucks) takes over.
  */
-import { calledName, giveUp, GiveUp, parseTemplate, Scope, type Expr, type Stmt } from './fast-compile.js';
+import { calledName, giveUp, GiveUp, parseTemplate, Scope, testOf, type Expr, type Stmt } from './fast-compile.js';
 
 /** What nunjucks passes a template's root function, and the function's own variables. */
 interface State {
@@ -253,16 +253,7 @@ class ClosureCompiler {
         return;
       }
       case 'Is': {
-        const right = node.right;
-        let test: string;
-        let args: Expr[] = [];
-        if (right.kind === 'Symbol') test = right.value;
-        else if (right.kind === 'Literal') test = String(right.value);
-        else if (right.kind === 'FunCall' && right.name.kind === 'Symbol') {
-          test = right.name.value;
-          args = right.args;
-        } else return giveUp();
-        if (args.length > 1 || args.some((arg) => arg.kind === 'KeywordArgs')) giveUp();
+        const { test, args } = testOf(node.right);
         const left = this.value(node.left, scope);
         const arg = args.length === 1 ? this.value(args[0]!, scope) : undefined;
         // Printed as `env.getTest(…).call(context, x) === true`: the comparison is an operator like any other.

@@ -874,16 +874,7 @@ class CodeGenerator {
         return;
       case 'Is': {
         const right = node.right;
-        let test: string;
-        let args: Expr[] = [];
-        if (right.kind === 'Symbol') test = right.value;
-        else if (right.kind === 'Literal') test = String(right.value); // `x is none` asks for the test "null"
-        else if (right.kind === 'FunCall' && right.name.kind === 'Symbol') {
-          test = right.name.value;
-          args = right.args;
-        } else return giveUp();
-        // nunjucks compiles a test's arguments one after the other, without commas: more than one breaks.
-        if (args.length > 1 || args.some((arg) => arg.kind === 'KeywordArgs')) giveUp();
+        const { test, args } = testOf(right);
         this.emit(`env.getTest("${plainName(test)}").call(context, `);
         this.expr(node.left, scope);
         if (right.kind === 'FunCall') {
@@ -925,6 +916,24 @@ class CodeGenerator {
 const BINARY_OPERATORS: Record<'Or' | 'And' | 'Add' | 'Concat' | 'Sub' | 'Mul' | 'Div' | 'Mod', string> = {
   Or: ' || ', And: ' && ', Add: ' + ', Concat: ' + "" + ', Sub: ' - ', Mul: ' * ', Div: ' / ', Mod: ' % ',
 };
+
+/**
+ * The test an `is` applies (`x is defined`, `x is divisibleby(3)`, `x is none`: the test "null")
+ * and its argument. nunjucks compiles a test's arguments one after the other without commas, so
+ * more than one (or keyword arguments) does not compile: left to it.
+ */
+export function testOf(right: Expr): { test: string; args: Expr[] } {
+  let test: string;
+  let args: Expr[] = [];
+  if (right.kind === 'Symbol') test = right.value;
+  else if (right.kind === 'Literal') test = String(right.value);
+  else if (right.kind === 'FunCall' && right.name.kind === 'Symbol') {
+    test = right.name.value;
+    args = right.args;
+  } else return giveUp();
+  if (args.length > 1 || args.some((arg) => arg.kind === 'KeywordArgs')) giveUp();
+  return { test, args };
+}
 
 /** The name callWrap reports, quoted as nunjucks quotes it (double quotes escaped, nothing else). */
 export function calledName(node: Expr): string {
