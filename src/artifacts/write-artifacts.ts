@@ -1,5 +1,4 @@
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Project } from '../compile/load-project.js';
 import type { GraphNode } from '../graph/node.js';
@@ -69,27 +68,22 @@ export function writeCompiledSql(project: Project, node: Pick<GraphNode, 'origin
 }
 
 /**
- * `writeCompiledSql` for many nodes at once (`tsdbt compile`): each folder is made once and the
- * files are written concurrently, each whole (a file is written to its final name directly).
+ * `writeCompiledSql` for many nodes at once (`tsdbt compile`): each folder is made once and each
+ * file is written whole to its final name. Synchronous on purpose: for 10,000 small files,
+ * promise-based writes through libuv's thread pool took ten times as long as writeFileSync.
  */
-export async function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): Promise<void> {
+export function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): void {
   const root = path.join(targetDir(project), 'compiled', project.config.name);
-  const folders = new Set<string>();
-  const files: [string, string][] = [];
+  const made = new Set<string>();
   for (const { node, sql } of items) {
     const file = path.join(root, node.originalFilePath);
-    folders.add(path.dirname(file));
-    files.push([file, sql.endsWith('\n') ? sql : `${sql}\n`]);
-  }
-  for (const folder of [...folders].sort()) mkdirSync(folder, { recursive: true });
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const [file, text] = files[next++]!;
-      await writeFile(file, text);
+    const folder = path.dirname(file);
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      made.add(folder);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
+    writeFileSync(file, sql.endsWith('\n') ? sql : `${sql}\n`);
+  }
 }
 
 function writeAtomically(file: string, text: string): void {

@@ -28,7 +28,7 @@ export function registerCompile(program: Command, terminal: Terminal): void {
       const ids = selection.ids;
       await applyDefer(project, selection, options, terminal);
       throwCollected(compileModels(project, ids));
-      await writeCompiledSqlFiles(project, ids.map((id) => {
+      writeCompiledSqlFiles(project, ids.map((id) => {
         const node = project.models.get(id)!;
         return { node, sql: node.compiledSql ?? '' };
       }));
