@@ -6,6 +6,7 @@ import type { RunSummary } from '../runner/results.js';
 import { invocationArgs } from './invocation-args.js';
 import { buildManifest } from './manifest.js';
 import { buildRunResults } from './run-results.js';
+import { writeFilesInBackground } from './write-files-in-background.js';
 
 /** Where artifacts go: the project's target-path (default `target/`). */
 export function targetDir(project: Project): string {
@@ -68,22 +69,15 @@ export function writeCompiledSql(project: Project, node: Pick<GraphNode, 'origin
 }
 
 /**
- * `writeCompiledSql` for many nodes at once (`tsdbt compile`): each folder is made once and each
- * file is written whole to its final name. Synchronous on purpose: for 10,000 small files,
- * promise-based writes through libuv's thread pool took ten times as long as writeFileSync.
+ * `writeCompiledSql` for many nodes at once (`tsdbt compile`), each file written whole to its
+ * final name, on another thread when there are many (see write-files-in-background.ts): await
+ * the result after doing other work.
  */
-export function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): void {
+export function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): Promise<void> {
   const root = path.join(targetDir(project), 'compiled', project.config.name);
-  const made = new Set<string>();
-  for (const { node, sql } of items) {
-    const file = path.join(root, node.originalFilePath);
-    const folder = path.dirname(file);
-    if (!made.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      made.add(folder);
-    }
-    writeFileSync(file, sql.endsWith('\n') ? sql : `${sql}\n`);
-  }
+  const files: [string, string][] = [];
+  for (const { node, sql } of items) files.push([path.join(root, node.originalFilePath), sql.endsWith('\n') ? sql : `${sql}\n`]);
+  return writeFilesInBackground(files);
 }
 
 function writeAtomically(file: string, text: string): void {

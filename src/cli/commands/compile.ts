@@ -28,11 +28,13 @@ export function registerCompile(program: Command, terminal: Terminal): void {
       const ids = selection.ids;
       await applyDefer(project, selection, options, terminal);
       throwCollected(compileModels(project, ids));
-      writeCompiledSqlFiles(project, ids.map((id) => {
+      // The compiled files are written on another thread while this one writes the manifest.
+      const writing = writeCompiledSqlFiles(project, ids.map((id) => {
         const node = project.models.get(id)!;
         return { node, sql: node.compiledSql ?? '' };
       }));
       writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+      await writing;
       if (options.select !== undefined || options.selector !== undefined) {
         const shown = ids.map((id) => project.models.get(id)!);
         for (const node of shown) {

@@ -1,0 +1,36 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFilesInBackground } from '../../src/artifacts/write-files-in-background.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tsdbt-bg-write-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function filesUnder(dir: string, count: number): [string, string][] {
+  return Array.from({ length: count }, (_, i) => [path.join(dir, `group_${String(i % 7)}`, 'deeper', `m_${i}.sql`), `select ${i} -- é ✓\n`]);
+}
+
+describe('writeFilesInBackground', () => {
+  it.each([3, 1200])('writes every one of %i files whole, making their folders (a thread from 500 files)', async (count) => {
+    const dir = tempDir();
+    const files = filesUnder(dir, count);
+    await writeFilesInBackground(files);
+    for (const [file, text] of files) expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(readdirSync(dir).sort()).toEqual(['group_0', 'group_1', 'group_2', 'group_3', 'group_4', 'group_5', 'group_6'].slice(0, Math.min(count, 7)));
+  });
+
+  it.each([3, 1200])('rejects with the file system error when a file cannot be written (%i files)', async (count) => {
+    const dir = tempDir();
+    // A plain file where a folder must be: mkdir fails with ENOTDIR or EEXIST.
+    writeFileSync(path.join(dir, 'group_0'), 'not a folder');
+    await expect(writeFilesInBackground(filesUnder(dir, count))).rejects.toThrow(/group_0/);
+  });
+});
