@@ -20,7 +20,7 @@ export function payloadsFromReply(body: string, shape: Shape): PayloadCheck {
   }
   const where = shape.path.length === 0 ? 'the reply' : `'${shape.path.join('.')}' in the reply`;
   const array = valueAt(parsed.value, shape.path);
-  const raw = minifiedArrayElements(body, shape.path, Array.isArray(array) ? array : undefined);
+  const raw = minifiedArrayElements(body, shape.path);
   if (!Array.isArray(array) || raw === undefined || raw.length !== array.length) {
     return { ok: false, reason: `${where} is not an array (format json_each needs one)` };
   }
