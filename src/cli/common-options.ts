@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { parse as parseYamlText } from 'yaml';
 import { loadProject, type Project } from '../compile/load-project.js';
+import type { PhaseTimer } from '../compile/perf-info.js';
 import { isPlainObject } from '../config/value-checks.js';
 import { secretsOf } from '../config/target.js';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../errors.js';
@@ -111,8 +112,9 @@ export function parseYamlMapping(
   return value;
 }
 
-export function openProject(options: ProjectOptions, terminal: Terminal): Project {
+export function openProject(options: ProjectOptions, terminal: Terminal, timer?: PhaseTimer): Project {
   const project = loadProject({
+    timer,
     projectDir: options.projectDir,
     profilesDir: options.profilesDir,
     target: options.target,

@@ -26,6 +26,7 @@ import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
 import { checksumOf, ParseCache } from './parse-cache.js';
+import type { PhaseTimer } from './perf-info.js';
 import { renderAtParse, restoreRender, type Speculation } from './speculation.js';
 
 export interface LoadProjectOptions {
@@ -37,6 +38,8 @@ export interface LoadProjectOptions {
   vars?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** Notes the time of each parsing phase (`--write-perf-info`). */
+  timer?: PhaseTimer;
 }
 
 /** A parsed project: config, target, every node with its dependencies, and the graph. */
@@ -71,6 +74,7 @@ export interface Project {
 export function loadProject(options: LoadProjectOptions = {}): Project {
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
+  const timer = options.timer;
   const { projectDir, projectFile } = findProject(options.projectDir ?? process.cwd());
   const validated = validateProjectConfig(parseYaml(projectFile.text, projectFile.path));
   if (validated.config === undefined) throwCollected(validated.errors);
@@ -113,7 +117,9 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const target = profile.target;
   engine.addGlobalValue('target', targetContext(target, config.profile));
 
+  timer?.mark('read project and profile');
   const files = readProjectFiles(projectDir, config);
+  timer?.mark('read files');
   const errors: TsdbtError[] = [];
   for (const doc of files.docs) {
     const parsed = parseDocBlocks(doc);
@@ -129,6 +135,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     files: [...files.macros, ...files.tests.filter((file) => isGenericTestFile(file, config)), ...files.docs],
   });
 
+  timer?.mark('macros, docs and generic tests');
   const properties = parseProperties(files.properties, {
     projectName: config.name,
     render: (text, file) => engine!.renderString(text, {}, file),
@@ -136,6 +143,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   });
   errors.push(...properties.errors);
 
+  timer?.mark('property files (YAML)');
   const sources = new Map<string, SourceNode>();
   for (const source of properties.sources) {
     if (sources.has(source.uniqueId)) {
@@ -182,7 +190,9 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     }
   }
 
+  timer?.mark('sources, seeds and models (parse-time render)');
   for (const node of models.values()) errors.push(...resolveDependencies(node, byName, disabled, sources, config.name));
+  timer?.mark('ref() and source() resolution');
   const parsedTests = parseTests({
     config, target, engine, models: models.values(), seeds: seeds.values(), sources: sources.values(),
     modelPatches: properties.models, seedPatches: properties.seeds, refable: byName, disabled, testFiles: files.tests,
@@ -190,9 +200,11 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   errors.push(...parsedTests.errors);
   const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
 
+  timer?.mark('data tests');
   const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...tests]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
+  timer?.mark('graph');
   for (const cycle of findCyclePaths(graph)) {
     const first = nodes.get(cycle[0]!);
     // The cycle runs along the edges (parent > child), so the first node refs the one before it.
@@ -209,7 +221,14 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   }
   // One bad value in the project file's tree is found once per model under it: say it once.
   throwCollected(distinctErrors(errors));
+  timer?.mark('cycle check');
   cache.save();
+  if (timer !== undefined) {
+    timer.mark('partial_parse.json');
+    timer.pathCount = files.models.length + files.macros.length + files.properties.length + files.seeds.length + files.tests.length + files.docs.length;
+    timer.reusedPathCount = cache.hits;
+    timer.partialParse = cache.enabled;
+  }
 
   return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, nodes, graph, docs, vars, invocationId, logger };
 }

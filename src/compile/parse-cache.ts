@@ -51,6 +51,8 @@ export interface FingerprintInputs {
 export class ParseCache {
   private readonly next: CacheFile;
   private dirty = false;
+  /** Files whose earlier parse was reused (perf_info.json). */
+  hits = 0;
 
   private constructor(
     private readonly file: string | undefined,
@@ -82,6 +84,7 @@ export class ParseCache {
   yaml(file: string, checksum: string): { json: string; lines: Record<string, number | null> } | undefined {
     const hit = this.previous?.yaml[file];
     if (hit === undefined || hit.checksum !== checksum) return undefined;
+    this.hits += 1;
     this.next.yaml[file] = hit;
     return hit;
   }
@@ -110,6 +113,7 @@ export class ParseCache {
   model(file: string, checksum: string): CachedModel | undefined {
     const hit = this.previous?.models[file];
     if (hit === undefined || hit.checksum !== checksum) return undefined;
+    this.hits += 1;
     this.next.models[file] = hit;
     return copyModel(hit.entry);
   }
@@ -118,6 +122,11 @@ export class ParseCache {
     if (!isJson(entry.inFileConfig)) return;
     this.next.models[file] = { checksum, entry: copyModel(entry) };
     this.dirty = true;
+  }
+
+  /** False when there is nowhere to keep it or `TSDBT_PARTIAL_PARSE=0` turned it off. */
+  get enabled(): boolean {
+    return this.file !== undefined;
   }
 
   /** Writes the cache when it changed (a file added, changed or gone). Never fails the command. */
