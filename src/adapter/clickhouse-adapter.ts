@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { inlineParams, qualifiedName, quoteString } from './sql-literals.js';
+import { Readable } from 'node:stream';
+import { inlineParams, qualifiedName, quoteIdentifier, quoteString } from './sql-literals.js';
 import type { TranslateContext } from './translate-error.js';
 import { networkCode, redact, translateError } from './translate-error.js';
 import type {
@@ -8,8 +9,10 @@ import type {
   Capabilities,
   ColumnInfo,
   ExecuteOptions,
+  InsertRows,
   RelationInfo,
 } from './types.js';
+import { isEncodedRows } from './types.js';
 
 export interface ClickhouseAdapterOptions {
   type: Adapter['type'];
@@ -91,20 +94,18 @@ export class ClickhouseAdapter implements Adapter {
     });
   }
 
-  async insert(
-    database: string,
-    table: string,
-    rows: readonly Record<string, unknown>[],
-    options: ExecuteOptions = {},
-  ): Promise<AdapterResponse> {
+  async insert(database: string, table: string, rows: InsertRows, options: ExecuteOptions = {}): Promise<AdapterResponse> {
     if (rows.length === 0) return { rowsWritten: 0 };
-    // The client pastes `table` into `INSERT INTO <table> FORMAT …` as is, so it must be quoted here.
+    // The client pastes `table` (and `columns`) into `INSERT INTO <table> FORMAT …` as is, so they must be quoted here.
     const target = qualifiedName(database, table);
+    const encoded = isEncodedRows(rows) ? rows : undefined;
     return this.attempt(`INSERT INTO ${target}`, options, false, async () => {
       const result = await this.client.insert({
         table: target,
-        values: rows as Record<string, unknown>[],
-        format: 'JSONEachRow',
+        // A string stream (not Buffers): chDB's connection concatenates the text to the statement as it is.
+        values: encoded === undefined ? (rows as Record<string, unknown>[]) : Readable.from([encoded.text], { objectMode: false, encoding: 'utf8' }),
+        format: encoded?.format ?? 'JSONEachRow',
+        columns: encoded?.columns.map(quoteIdentifier) as [string, ...string[]] | undefined,
         clickhouse_settings: { ...this.settings, ...options.settings },
         abort_signal: options.signal,
       });

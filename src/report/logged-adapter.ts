@@ -1,4 +1,5 @@
-import type { Adapter, AdapterResponse } from '../adapter/types.js';
+import type { Adapter, AdapterResponse, InsertRows } from '../adapter/types.js';
+import { isEncodedRows } from '../adapter/types.js';
 import { isTsdbtError } from '../errors.js';
 import type { LogFields, Logger } from './logger.js';
 import { LogEvent } from './log-record.js';
@@ -35,7 +36,7 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
     execute: (sql, options) => timed(sql, 'statement', () => adapter.execute(sql, options), responseFields),
     query: <T>(sql: string, options?: Parameters<Adapter['query']>[1]) => timed(sql, 'query', () => adapter.query<T>(sql, options), (rows) => ({ rows: rows.length })),
     insert: (database, table, rows, options) =>
-      timed(`INSERT INTO ${database}.${table} FORMAT JSONEachRow -- ${rows.length} rows`, 'insert', () => adapter.insert(database, table, rows, options), responseFields),
+      timed(`INSERT INTO ${database}.${table}${insertTail(rows)} -- ${rows.length} rows`, 'insert', () => adapter.insert(database, table, rows, options), responseFields),
   };
   return new Proxy(adapter, {
     get(target, property) {
@@ -44,6 +45,11 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/** ` (columns) FORMAT TabSeparated` for encoded rows, ` FORMAT JSONEachRow` for objects. */
+function insertTail(rows: InsertRows): string {
+  return isEncodedRows(rows) ? ` (${rows.columns.join(', ')}) FORMAT ${rows.format}` : ' FORMAT JSONEachRow';
 }
 
 function capitalize(text: string): string {
