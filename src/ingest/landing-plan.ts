@@ -18,9 +18,9 @@
  * second instead of a millisecond (two replies landed within one second get consecutive
  * seconds, so batches still never share a stamp).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { qualifiedName, quoteIdentifier } from '../adapter/sql-literals.js';
-import type { Capabilities } from '../adapter/types.js';
+import type { Capabilities, EncodedRows } from '../adapter/types.js';
 
 /** How `_inserted_at` is stored: milliseconds (`DateTime64(3)`) or, on servers before 20.1, seconds (`DateTime`). */
 export type StampPrecision = 'ms' | 's';
@@ -111,9 +111,41 @@ export function latestBatchSql(database: string, table: string, precision: Stamp
   );
 }
 
+/** sha256 of the payload's UTF-8 bytes, in hex. The one-shot `crypto.hash` hashes 100,000 small payloads in about half the time of a `createHash` object each. */
 export function hashPayload(payload: string): string {
-  return createHash('sha256').update(payload, 'utf8').digest('hex');
+  return hash('sha256', payload, 'hex');
 }
+
+/** The landing table's columns, in the order `encodeLandingRows` writes them. */
+export const LANDING_COLUMNS = ['payload', '_hash', '_source_url', '_inserted_at'] as const;
+
+/**
+ * The rows as TabSeparated text for one INSERT. Written here rather than handed to the client as
+ * objects: the client JSON-encodes each row, escaping every quote of the payload (which is JSON,
+ * so full of them) — about 250 ms for 100,000 rows, against ~10 ms for this text, which also is a
+ * quarter smaller for the engine to parse. Columns are named, so they match by name as JSON does.
+ */
+export function encodeLandingRows(rows: readonly LandingRow[]): EncodedRows {
+  let text = '';
+  for (const row of rows) {
+    text += `${tsvField(row.payload)}\t${tsvField(row._hash)}\t${tsvField(row._source_url)}\t${tsvField(row._inserted_at)}\n`;
+  }
+  return { format: 'TabSeparated', columns: LANDING_COLUMNS, text, length: rows.length };
+}
+
+/**
+ * A String field of TabSeparated: backslash, tab, newline and carriage return escaped. A payload
+ * is minified JSON, whose strings hold control characters only escaped, so it usually needs
+ * nothing, or only its backslashes doubled: checked with `includes` first, which is much cheaper
+ * than a replace on every field.
+ */
+export function tsvField(value: string): string {
+  if (!value.includes('\\') && !value.includes('\t') && !value.includes('\n') && !value.includes('\r')) return value;
+  return value.replace(TSV_SPECIAL, (ch) => TSV_ESCAPES[ch]!);
+}
+
+const TSV_SPECIAL = /[\\\t\n\r]/g;
+const TSV_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /**
  * Rows to insert for one reply. The stamp never goes backwards (a clock stepped back must not

@@ -6,6 +6,7 @@ import type { Adapter } from '../adapter/types.js';
 import { ErrorCodes, TsdbtError } from '../errors.js';
 import type { RejectedRow } from './landing-plan.js';
 import {
+  encodeLandingRows,
   formatStamp,
   landingDatabaseDdl,
   landingTableDdl,
@@ -66,7 +67,7 @@ export async function landPayloads(
       options.sourceUrl,
       precision,
     );
-    if (plan.rows.length > 0) await adapter.insert(target.database, target.table, plan.rows);
+    if (plan.rows.length > 0) await adapter.insert(target.database, target.table, encodeLandingRows(plan.rows));
     return { landed: plan.rows.length, duplicates: plan.duplicates };
   });
 }

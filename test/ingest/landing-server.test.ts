@@ -11,6 +11,7 @@ import { ingestSource } from '../../src/ingest/ingest-source.js';
 import { ASTROS, replies, startFakeApi, type FakeApi } from '../support/fake-api.js';
 import { SERVER_SKIP_REASON, serverTarget, skipServerTests, testDatabase } from '../support/clickhouse-server.js';
 import { sourceFor } from './chdb-fixture.js';
+import { roundTrip } from './landing-text-cases.js';
 
 const suite = (name: string): string => (skipServerTests ? `${name} (skipped: ${SERVER_SKIP_REASON})` : name);
 
@@ -53,5 +54,10 @@ describe.skipIf(skipServerTests)(suite('landing on a ClickHouse server'), () => 
     expect(result).toMatchObject({ status: 'error', rejected: 1, rowsLanded: 0 });
     const kept = await adapter.query<{ n: string }>(`SELECT count() AS n FROM ${qualifiedName(db, 'raw_bad__rejected')}`);
     expect(Number(kept[0]?.n)).toBe(1);
+  });
+
+  it('stores rows sent as TabSeparated text exactly, whatever characters they hold', async () => {
+    const { written, read } = await roundTrip(adapter, db, 'any_text');
+    expect(read).toEqual(written);
   });
 });
