@@ -8,7 +8,7 @@
  * Each figure is min/median/max wall time over repeated runs, with the peak RSS of the process.
  * Sizes: BENCH_COMPILE_SIZES=1000,10000 overrides; --quick runs 200 and 1,000 models twice.
  */
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generateProject, writeFiles } from './generate.js';
 import { check, load1, log, QUICK, script, stats, tempDir, tsdbt, type Stats } from './lib.js';
@@ -23,6 +23,8 @@ export interface CompileSize {
   warmRssMiB: Stats;
   modelsPerSecondCold: number;
   load: number[];
+  /** Median seconds of each phase of the cold compiles (target/perf_info.json), in order. */
+  coldPhases?: { name: string; seconds: number }[];
 }
 
 const SIZES = process.env.BENCH_COMPILE_SIZES?.split(',').map(Number) ?? (QUICK ? [200, 1000] : [1000, 10000, 50000]);
@@ -50,11 +52,17 @@ function sizeOf(dir: string): { files: number; bytes: number } {
 }
 
 /** One `tsdbt compile` of `dir`; cold removes target/ first. */
-export async function compileOnce(dir: string, models: number, cold: boolean): Promise<{ ms: number; rssMiB: number }> {
+export async function compileOnce(dir: string, models: number, cold: boolean): Promise<{ ms: number; rssMiB: number; phases: { name: string; elapsed: number }[] }> {
   if (cold) rmSync(path.join(dir, 'target'), { recursive: true, force: true });
-  const result = check(await tsdbt(['compile'], { cwd: dir, rss: true }), `tsdbt compile (${models} models)`);
+  const result = check(await tsdbt(['compile', '--write-perf-info'], { cwd: dir, rss: true }), `tsdbt compile (${models} models)`);
   if (!result.stderr.includes(`Compiled ${models} models`)) throw new Error(`tsdbt compile did not report ${models} models:\n${result.stderr.slice(-2000)}`);
-  return { ms: result.wallMs, rssMiB: (result.maxRssKiB ?? 0) / 1024 };
+  const { phases } = JSON.parse(readFileSync(path.join(dir, 'target', 'perf_info.json'), 'utf8')) as { phases: { name: string; elapsed: number }[] };
+  return { ms: result.wallMs, rssMiB: (result.maxRssKiB ?? 0) / 1024, phases };
+}
+
+/** Median seconds of each phase over runs (every run names the same phases in the same order). */
+function medianPhases(runs: { name: string; elapsed: number }[][]): { name: string; seconds: number }[] {
+  return (runs[0] ?? []).map((phase, i) => ({ name: phase.name, seconds: Number(stats(runs.map((run) => (run[i]?.elapsed ?? 0) * 1000)).median.toFixed(0)) / 1000 }));
 }
 
 export async function benchCompile(): Promise<{ sizes: CompileSize[] }> {
@@ -70,11 +78,13 @@ export async function benchCompile(): Promise<{ sizes: CompileSize[] }> {
     const coldRss: number[] = [];
     const warm: number[] = [];
     const warmRss: number[] = [];
+    const coldPhases: { name: string; elapsed: number }[][] = [];
     for (let run = 0; run < repetitions(models); run += 1) {
       // Cold, then warm on the target/ it left: alternating keeps both under the same load.
       const first = await compileOnce(dir, models, true);
       cold.push(first.ms);
       coldRss.push(first.rssMiB);
+      coldPhases.push(first.phases);
       const second = await compileOnce(dir, models, false);
       warm.push(second.ms);
       warmRss.push(second.rssMiB);
@@ -92,6 +102,7 @@ export async function benchCompile(): Promise<{ sizes: CompileSize[] }> {
       warmRssMiB: stats(warmRss),
       modelsPerSecondCold: Math.round(models / (coldStats.median / 1000)),
       load,
+      coldPhases: medianPhases(coldPhases),
     });
     rmSync(dir, { recursive: true, force: true });
   }

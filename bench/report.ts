@@ -123,6 +123,26 @@ export function renderReport(): string {
       );
     }
     out('');
+    const phased = compile.sizes.filter((entry) => entry.coldPhases !== undefined && entry.coldPhases.length > 0);
+    if (phased.length > 0) {
+      out(
+        '### Where a cold compile\'s time goes',
+        '',
+        'Median seconds of each phase of the cold compiles above, from the `target/perf_info.json` that',
+        '`tsdbt compile --write-perf-info` writes (the first phase runs from the process\'s start to the command\'s',
+        'first step: Node\'s start and loading tsdbt\'s modules). The rest of the wall time is the process\'s exit.',
+        '',
+        `| phase | ${phased.map((entry) => `${thousands(entry.models)} models`).join(' | ')} | µs per model at ${thousands(phased.at(-1)!.models)} |`,
+        `|---|${phased.map(() => '---:').join('|')}|---:|`,
+      );
+      const last = phased.at(-1)!;
+      for (const [i, phase] of phased[0]!.coldPhases!.entries()) {
+        out(`| ${phase.name} | ${phased.map((entry) => (entry.coldPhases![i]?.seconds ?? 0).toFixed(3)).join(' | ')} | ${thousands(Math.round(((last.coldPhases![i]?.seconds ?? 0) * 1e6) / last.models))} |`);
+      }
+      const total = (entry: CompileSize) => entry.coldPhases!.reduce((sum, phase) => sum + phase.seconds, 0);
+      out(`| **sum of the medians** | ${phased.map((entry) => `**${total(entry).toFixed(3)}**`).join(' | ')} | **${thousands(Math.round((total(last) * 1e6) / last.models))}** |`);
+      out('');
+    }
   }
 
   out('## Compile side by side with Dataform', '');
