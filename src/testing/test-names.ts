@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * dbt's names for generic tests, reproduced exactly so unique ids, selectors and stored
@@ -23,15 +23,40 @@ export function synthesizeTestNames(testType: string, targetName: string, args: 
 
 /** dbt's test hash: the last 10 hex digits of md5(name + repr(metadata with every leaf as str)). */
 export function testHash(name: string, metadata: { name: string; namespace: string | null; kwargs: Record<string, unknown> }): string {
-  return md5(name + pythonRepr(hashable(metadata))).slice(-10);
+  return md5(name + hashableRepr(metadata)).slice(-10);
 }
 
-function hashable(value: unknown): unknown {
+/**
+ * `pythonRepr` of the metadata with its keys sorted and every leaf turned into a str, written in
+ * one pass: building the sorted copy first and then its repr cost twice the allocations, 30,000
+ * times per 10,000-model project. The key order is the one that copy had, as a JS object:
+ * integer-like keys first (ascending), then the rest sorted, so unique ids stay the same.
+ */
+function hashableRepr(value: unknown): string {
   if (isDict(value)) {
-    return Object.fromEntries(Object.keys(value).sort(pythonOrder).map((key) => [key, hashable(value[key])]));
+    const parts: string[] = [];
+    // sort() without a comparator orders by UTF-16 code units, as pythonOrder does, but faster.
+    for (const key of jsObjectOrder(Object.keys(value).sort())) parts.push(`${reprString(key)}: ${hashableRepr(value[key])}`);
+    return `{${parts.join(', ')}}`;
   }
-  if (Array.isArray(value)) return value.map(hashable);
-  return pythonStr(value);
+  if (Array.isArray(value)) return `[${value.map(hashableRepr).join(', ')}]`;
+  return reprString(pythonStr(value));
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+
+function isArrayIndex(key: string): boolean {
+  const first = key.charCodeAt(0);
+  // Almost no key starts with a digit: that is checked before the pattern.
+  return first >= 48 && first <= 57 && ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+}
+
+/** The order a JS object built from `sorted` keys lists them in: array-index keys first, ascending. */
+function jsObjectOrder(sorted: string[]): string[] {
+  if (!sorted.some(isArrayIndex)) return sorted;
+  const indexes = sorted.filter(isArrayIndex);
+  const set = new Set(indexes);
+  return [...indexes.sort((a, b) => Number(a) - Number(b)), ...sorted.filter((key) => !set.has(key))];
 }
 
 /** Python's `str()` of a YAML scalar (None, True, 1.5, …). */
@@ -53,7 +78,17 @@ export function pythonRepr(value: unknown): string {
   return pythonStr(value);
 }
 
+/** Characters Python's repr escapes whatever the quote. */
+const ESCAPED = /[\\\x00-\x1f\x7f]/;
+
 function reprString(text: string): string {
+  // Most names and arguments (`{{ get_where_subquery(ref('orders')) }}` in every test) need no
+  // escape but the quote: no scan character by character for those.
+  if (!ESCAPED.test(text)) {
+    if (!text.includes("'")) return `'${text}'`;
+    if (!text.includes('"')) return `"${text}"`;
+    return `'${text.replaceAll("'", "\\'")}'`;
+  }
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
   let out = '';
   for (const ch of text) {
@@ -84,6 +119,7 @@ function isDict(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** One-shot `hash()` (Node 20.12+) skips the Hash object createHash() builds, 30,000+ times per project. */
 function md5(text: string): string {
-  return createHash('md5').update(text).digest('hex');
+  return hash('md5', text, 'hex');
 }

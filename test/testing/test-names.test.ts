@@ -41,4 +41,53 @@ describe('generic test names and ids, as dbt makes them', () => {
     expect(pythonRepr({ b: ['x', "it's"], a: 'say "hi"' })).toBe(`{'b': ['x', "it's"], 'a': 'say "hi"'}`);
     expect(pythonRepr(`both ' and "`)).toBe(`'both \\' and "'`);
   });
+
+  test('the one-pass hash equals md5 of the repr of a sorted, str-leaved copy (the first implementation)', () => {
+    // The first implementation, kept here as the reference: copy with sorted keys and str leaves, then repr.
+    const isDict = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+    const pyStr = (value: unknown): string =>
+      value === null || value === undefined ? 'None' : value === true ? 'True' : value === false ? 'False' : typeof value === 'number' && Number.isInteger(value) ? String(value) : typeof value === 'number' ? pythonRepr(value) : String(value);
+    const hashable = (value: unknown): unknown =>
+      isDict(value) ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, hashable(value[key])])) : Array.isArray(value) ? value.map(hashable) : pyStr(value);
+    const reprString = (text: string): string => {
+      const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+      let out = '';
+      for (const ch of text) {
+        const code = ch.codePointAt(0)!;
+        if (ch === '\\') out += '\\\\';
+        else if (ch === quote) out += `\\${ch}`;
+        else if (ch === '\n') out += '\\n';
+        else if (ch === '\r') out += '\\r';
+        else if (ch === '\t') out += '\\t';
+        else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+        else out += ch;
+      }
+      return `${quote}${out}${quote}`;
+    };
+    const repr = (value: unknown): string =>
+      typeof value === 'string'
+        ? reprString(value)
+        : Array.isArray(value)
+          ? `[${value.map(repr).join(', ')}]`
+          : `{${Object.entries(value as Record<string, unknown>).map(([key, item]) => `${reprString(key)}: ${repr(item)}`).join(', ')}}`;
+    const reference = (name: string, metadata: unknown) => createHash('md5').update(name + repr(hashable(metadata))).digest('hex').slice(-10);
+    const kwargsCases: Record<string, unknown>[] = [
+      { column_name: 'id', model: model('orders') },
+      { column_name: 'status', values: ['placed', "it's", 'say "hi"', `both ' and "`, 'tab\there', 'back\\slash', 'bell\u0007', 'del\u007f', 'é ü 日本', 'emoji 🚀'], quote: false, model: model('orders') },
+      { expression: 'amount >= 0', severity: null, limit: 10, ratio: 1.5, tiny: 1e-7, huge: 1e21, nested: { b: [1, { z: true, a: null }], a: 'x' }, model: model('o') },
+      // Integer-like keys: a JS object lists them first, ascending; the unique ids keep that order.
+      { mapping: { '10': 'ten', '9': 'nine', b: 'bee', '0': 'zero', '01': 'not an index', a: 'ay' }, model: model('o') },
+      { column_name: 'x', to: "ref('customers')", field: 'id', model: model('o') },
+      { "key's": `both ' and " quotes`, 'say "x"': 'it\'s "quoted"', back: 'c:\\path\\it\'s', nl: 'a\nb\'c"d', ctrl: '\u0001\'', m: model("o'brien") },
+      {},
+    ];
+    const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : typeof value === 'object' && value !== null ? [...Object.keys(value), ...Object.values(value).flatMap(strings)] : []);
+    for (const text of kwargsCases.flatMap(strings)) expect(pythonRepr(text)).toBe(reprString(text));
+    for (const kwargs of kwargsCases) {
+      for (const namespace of [null, 'dbt_utils']) {
+        const metadata = { name: 'accepted_values', namespace, kwargs };
+        expect(testHash('some_test_name', metadata)).toBe(reference('some_test_name', metadata));
+      }
+    }
+  });
 });
