@@ -127,8 +127,15 @@ export const LANDING_COLUMNS = ['payload', '_hash', '_source_url', '_inserted_at
  */
 export function encodeLandingRows(rows: readonly LandingRow[]): EncodedRows {
   let text = '';
+  // A batch shares one URL and one stamp: their escaped text is made once, not per row.
+  let tail = '';
+  let tailOf: { url: string; stamp: string } | undefined;
   for (const row of rows) {
-    text += `${tsvField(row.payload)}\t${tsvField(row._hash)}\t${tsvField(row._source_url)}\t${tsvField(row._inserted_at)}\n`;
+    if (tailOf === undefined || row._source_url !== tailOf.url || row._inserted_at !== tailOf.stamp) {
+      tailOf = { url: row._source_url, stamp: row._inserted_at };
+      tail = `\t${tsvField(tailOf.url)}\t${tsvField(tailOf.stamp)}\n`;
+    }
+    text += tsvField(row.payload) + '\t' + tsvField(row._hash) + tail;
   }
   return { format: 'TabSeparated', columns: LANDING_COLUMNS, text, length: rows.length };
 }
@@ -162,13 +169,16 @@ export function planBatch(
   const now = Math.floor(nowMs / step) * step;
   const insertedAtMs = latest.insertedAtMs === undefined ? now : Math.max(now, latest.insertedAtMs + step);
   const stamp = formatStamp(insertedAtMs, precision);
-  const byHash = new Map<string, LandingRow>();
+  const hashes = new Set<string>();
+  const rows: LandingRow[] = [];
   for (const payload of payloads) {
     const hash = hashPayload(payload);
-    if (!byHash.has(hash)) byHash.set(hash, { payload, _hash: hash, _source_url: sourceUrl, _inserted_at: stamp });
+    // One lookup per payload: the set grows only for a hash not seen yet in this reply.
+    const seen = hashes.size;
+    hashes.add(hash);
+    if (hashes.size !== seen) rows.push({ payload, _hash: hash, _source_url: sourceUrl, _inserted_at: stamp });
   }
-  const rows = [...byHash.values()];
-  if (rows.length > 0 && sameSet(byHash, latest.hashes)) {
+  if (rows.length > 0 && sameSet(hashes, latest.hashes)) {
     return { rows: [], duplicates: payloads.length, insertedAtMs };
   }
   return { rows, duplicates: payloads.length - rows.length, insertedAtMs };
@@ -184,8 +194,8 @@ export function formatStamp(ms: number, precision: StampPrecision): string {
   return precision === 'ms' ? text : text.slice(0, -4);
 }
 
-function sameSet(a: ReadonlyMap<string, unknown>, b: ReadonlySet<string>): boolean {
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   if (a.size !== b.size) return false;
-  for (const key of a.keys()) if (!b.has(key)) return false;
+  for (const key of a) if (!b.has(key)) return false;
   return true;
 }
