@@ -37,6 +37,19 @@ export interface ParseTestsContext {
   testFiles: readonly ProjectFile[];
 }
 
+/**
+ * What all tests of one parse share, worked out once rather than per test (a 10,000-model
+ * project declares 30,000): sources by name, and per test macro its required parameters and
+ * whether it is tsdbt's own.
+ */
+interface TestParse {
+  context: ParseTestsContext;
+  /** `<source>\0<table>` → the first source so named. An index, not the `sources` iterable: that may be a one-pass iterator. */
+  sources: Map<string, SourceNode>;
+  requiredParameters: Map<string, string[]>;
+  builtin: Map<string, boolean>;
+}
+
 /** The node a generic test is declared on, and how the test refers to it. */
 interface TestTarget {
   node: ModelNode | SeedNode | SourceNode;
@@ -46,12 +59,20 @@ interface TestTarget {
   call: string;
   file: string;
   line: number | undefined;
+  /** The YAML file's folders below the resource path: the middle of the tests' fqn. */
+  folders: string[];
 }
 
 const TEST_NAME = /^(?:([A-Za-z_][0-9A-Za-z_]*)\.)?([A-Za-z_][0-9A-Za-z_]*)$/;
 
 /** Builds every data test: generic ones from YAML `tests:`/`data_tests:`, singular ones from test-paths. */
 export function parseTests(context: ParseTestsContext): { tests: TestNode[]; errors: TsdbtError[] } {
+  const sources = new Map<string, SourceNode>();
+  for (const source of context.sources) {
+    const key = sourceKey(source.sourceName, source.name);
+    if (!sources.has(key)) sources.set(key, source);
+  }
+  const parse: TestParse = { context, sources, requiredParameters: new Map(), builtin: new Map() };
   const tests: TestNode[] = [];
   const errors: TsdbtError[] = [];
   const seen = new Map<string, TestNode>();
@@ -76,15 +97,15 @@ export function parseTests(context: ParseTestsContext): { tests: TestNode[]; err
     tests.push(node);
   };
 
-  for (const target of testTargets(context)) {
-    for (const declaration of target.node.tests) add(genericTest(context, target, declaration, undefined));
+  for (const target of testTargets(context, sources.values())) {
+    for (const declaration of target.node.tests) add(genericTest(parse, target, declaration, undefined));
     for (const column of Object.values(target.node.columns)) {
-      for (const declaration of column.tests) add(genericTest(context, target, declaration, column));
+      for (const declaration of column.tests) add(genericTest(parse, target, declaration, column));
     }
   }
   for (const file of context.testFiles) {
     if (isGenericTestFile(file, context.config)) continue;
-    add(singularTest(context, file));
+    add(singularTest(parse, file));
   }
   return { tests, errors };
 }
@@ -123,34 +144,37 @@ export function isGenericTestFile(file: ProjectFile, config: ProjectConfig): boo
   return config.testPaths.some((dir) => file.path.startsWith(`${stripSlash(dir)}/generic/`));
 }
 
-function testTargets(context: ParseTestsContext): TestTarget[] {
+function testTargets(context: ParseTestsContext, sources: Iterable<SourceNode>): TestTarget[] {
   const targets: TestTarget[] = [];
+  const foldersOf = (file: string) => path.posix.dirname(file).split('/').slice(1);
   for (const model of context.models) {
     const patch = context.modelPatches.get(model.name);
-    if (patch) targets.push({ node: model, name: model.name, call: `ref('${model.name}')`, file: patch.file, line: patch.line });
+    if (patch) targets.push({ node: model, name: model.name, call: `ref('${model.name}')`, file: patch.file, line: patch.line, folders: foldersOf(patch.file) });
   }
   for (const seed of context.seeds) {
     const patch = context.seedPatches.get(seed.name);
-    if (patch) targets.push({ node: seed, name: seed.name, call: `ref('${seed.name}')`, file: patch.file, line: patch.line });
+    if (patch) targets.push({ node: seed, name: seed.name, call: `ref('${seed.name}')`, file: patch.file, line: patch.line, folders: foldersOf(patch.file) });
   }
-  for (const source of context.sources) {
+  for (const source of sources) {
     targets.push({
       node: source,
       name: `${source.sourceName}_${source.name}`,
       call: `source('${source.sourceName}', '${source.name}')`,
       file: source.originalFilePath,
       line: source.line,
+      folders: foldersOf(source.originalFilePath),
     });
   }
   return targets;
 }
 
-function genericTest(context: ParseTestsContext, target: TestTarget, declaration: unknown, column: ColumnProperties | undefined): { node?: TestNode; errors: TsdbtError[] } {
+function genericTest(parse: TestParse, target: TestTarget, declaration: unknown, column: ColumnProperties | undefined): { node?: TestNode; errors: TsdbtError[] } {
+  const { context } = parse;
   const { config: project, engine } = context;
-  const where = `${column ? `column '${column.name}' of ` : ''}'${target.node.name}'`;
-  const fail = (message: string, hint: string): { errors: TsdbtError[] } => ({
-    errors: [new TsdbtError({ code: ErrorCodes.TEST_INVALID, message: `The test on ${where} ${message}`, file: target.file, line: target.line, hint })],
-  });
+  const fail = (message: string, hint: string): { errors: TsdbtError[] } => {
+    const where = `${column ? `column '${column.name}' of ` : ''}'${target.node.name}'`;
+    return { errors: [new TsdbtError({ code: ErrorCodes.TEST_INVALID, message: `The test on ${where} ${message}`, file: target.file, line: target.line, hint })] };
+  };
 
   // `- unique`, `- accepted_values: {values: [...]}`, or `- {test_name: unique, name: ...}`.
   let testName: string;
@@ -175,25 +199,32 @@ function genericTest(context: ParseTestsContext, target: TestTarget, declaration
   const namespace = match[1] ?? null;
   const name = match[2]!;
 
-  const args: Plain = structuredClone(rawArgs);
-  if ('model' in args) return fail(`'${testName}' passes \`model\`, which tsdbt sets itself.`, 'Remove the `model:` argument.');
-  if (isPlainObject(args.arguments)) {
-    Object.assign(args, args.arguments);
-    delete args.arguments;
+  if ('model' in rawArgs) return fail(`'${testName}' passes \`model\`, which tsdbt sets itself.`, 'Remove the `model:` argument.');
+  // The arguments are sorted out in a Map, made an object once at the end: deleting keys (fourteen
+  // config keys per test) turned the object into a slow dictionary, paid for by every later reader.
+  const entries = new Map<string, unknown>();
+  for (const key of Object.keys(rawArgs)) entries.set(key, copyData(rawArgs[key]));
+  const nested = entries.get('arguments');
+  if (isPlainObject(nested)) {
+    for (const key of Object.keys(nested)) entries.set(key, nested[key]);
+    entries.delete('arguments');
   }
-  if (column) args.column_name = column.quote === true ? quoteIdentifier(column.name) : column.name;
+  if (column) entries.set('column_name', column.quote === true ? quoteIdentifier(column.name) : column.name);
   const builderConfig: Plain = {};
   for (const key of TEST_CONFIG_KEYS) {
-    if (args[key] !== undefined && args[key] !== null) builderConfig[key] = args[key];
-    delete args[key];
+    const value = entries.get(key);
+    if (value !== undefined && value !== null) builderConfig[key] = value;
+    entries.delete(key);
   }
-  if (args.config !== undefined) {
-    if (!isPlainObject(args.config)) return fail(`'${testName}' has a \`config\` that is not a mapping.`, 'For example: config: {severity: warn}');
-    for (const [key, value] of Object.entries(args.config)) if (value !== null && value !== undefined) builderConfig[key] = value;
-    delete args.config;
+  const configArgument = entries.get('config');
+  if (configArgument !== undefined) {
+    if (!isPlainObject(configArgument)) return fail(`'${testName}' has a \`config\` that is not a mapping.`, 'For example: config: {severity: warn}');
+    for (const [key, value] of Object.entries(configArgument)) if (value !== null && value !== undefined) builderConfig[key] = value;
+    entries.delete('config');
   }
-  const description = typeof args.description === 'string' ? args.description : '';
-  delete args.description;
+  const describedAs = entries.get('description');
+  const description = typeof describedAs === 'string' ? describedAs : '';
+  entries.delete('description');
   for (const [key, value] of Object.entries(builderConfig)) {
     if (typeof value === 'string' && /\{[{%]/.test(value)) {
       try {
@@ -203,16 +234,18 @@ function genericTest(context: ParseTestsContext, target: TestTarget, declaration
       }
     }
   }
-  args.model = `{{ get_where_subquery(${target.call}) }}`;
+  const givenName = entries.get('name');
+  entries.delete('name');
+  entries.set('model', `{{ get_where_subquery(${target.call}) }}`);
+  const args: Plain = Object.fromEntries(entries);
 
   const isSource = target.node.resourceType === 'source';
   const testType = `${namespace === null ? '' : `${namespace}_`}${isSource ? 'source_' : ''}${name}`;
   let fullName: string;
   let shortName: string;
-  if (args.name !== undefined) {
-    fullName = String(args.name);
+  if (givenName !== undefined) {
+    fullName = String(givenName);
     shortName = fullName;
-    delete args.name;
   } else {
     ({ fullName, shortName } = synthesizeTestNames(testType, target.name, args));
   }
@@ -228,7 +261,9 @@ function genericTest(context: ParseTestsContext, target: TestTarget, declaration
   }
 
   // dbt fails a test missing an argument its macro needs (accepted_values without values…); so does tsdbt, before any SQL is built.
-  const missing = requiredParameters(engine.macro(macroName)!.sql).filter((parameter) => !(parameter in args));
+  let required = parse.requiredParameters.get(macroName);
+  if (required === undefined) parse.requiredParameters.set(macroName, (required = requiredParameters(engine.macro(macroName)!.sql)));
+  const missing = required.filter((parameter) => !(parameter in args));
   if (missing.length > 0) {
     const example = Object.fromEntries(missing.map((parameter) => [parameter, parameter === 'values' ? '[a, b]' : parameter === 'to' ? "ref('other_model')" : '…']));
     return fail(
@@ -243,8 +278,7 @@ function genericTest(context: ParseTestsContext, target: TestTarget, declaration
   }
 
   const metadata = { name, namespace, kwargs: args };
-  const folders = path.posix.dirname(target.file).split('/').slice(1);
-  const fqn = [project.name, ...folders, fullName];
+  const fqn = [project.name, ...target.folders, fullName];
   const node: TestNode = {
     uniqueId: `test.${project.name}.${fullName}.${testHash(fullName, metadata)}`,
     name: fullName,
@@ -271,19 +305,20 @@ function genericTest(context: ParseTestsContext, target: TestTarget, declaration
   // Render once at parse time, as dbt does: collects ref()/source() in the arguments and config() in the macro.
   const layers = [configFromTree(project.tests, fqn)];
   node.config = resolveTestConfig([...layers, builderConfig], { name: fullName, file: target.file, line: target.line }).config;
-  const scope = parseScope(node, context.target.schema, (source, table) => findSource(context, source, table), () => target.line);
+  const scope = parseScope(node, context.target.schema, (source, table) => findSource(parse, source, table), () => target.line);
   try {
     const kwargs = renderTestKwargs(engine, scope, args, target.file);
     const model = targetRelation(target, scope);
     // dbt's own test macros call no ref(), source() or config(): rendering them records nothing.
-    if (!isBuiltinTest(engine, name)) engine.callMacro(macroName, scope, [{ ...kwargs, model, __keywords: true }]);
+    if (!isBuiltinTest(parse, name)) engine.callMacro(macroName, scope, [{ ...kwargs, model, __keywords: true }]);
   } catch (error) {
     return { errors: located(error, target.file, target.line) };
   }
-  return finish(context, node, [...layers, inFileConfigOf(scope), builderConfig], column?.tags ?? []);
+  return finish(parse, node, [...layers, inFileConfigOf(scope), builderConfig], column?.tags ?? []);
 }
 
-function singularTest(context: ParseTestsContext, file: ProjectFile): { node?: TestNode; errors: TsdbtError[] } {
+function singularTest(parse: TestParse, file: ProjectFile): { node?: TestNode; errors: TsdbtError[] } {
+  const { context } = parse;
   const { config: project, engine } = context;
   const name = path.posix.basename(file.path, '.sql');
   const fqn = fqnOfFile(project.name, project.testPaths, file.path, name);
@@ -316,17 +351,29 @@ function singularTest(context: ParseTestsContext, file: ProjectFile): { node?: T
     const index = file.text.search(new RegExp(`\\b${fn}\\s*\\([^)]*['"]${arg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`));
     return index === -1 ? undefined : file.text.slice(0, index).split('\n').length;
   };
-  const scope = parseScope(node, context.target.schema, (source, table) => findSource(context, source, table), lineOf);
+  const scope = parseScope(node, context.target.schema, (source, table) => findSource(parse, source, table), lineOf);
   try {
     engine.compile(file.path, file.text).render(scope);
   } catch (error) {
     return { errors: located(error, file.path, undefined) };
   }
-  return finish(context, node, [...layers, inFileConfigOf(scope)], []);
+  return finish(parse, node, [...layers, inFileConfigOf(scope)], []);
+}
+
+/** A copy of YAML data (mappings, lists, scalars), as structuredClone made it but without its serializer. */
+function copyData(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyData);
+  if (isPlainObject(value)) {
+    const copy: Plain = {};
+    for (const key of Object.keys(value)) copy[key] = copyData(value[key]);
+    return copy;
+  }
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
 }
 
 /** Final config, tags, dependencies and where failures are stored. */
-function finish(context: ParseTestsContext, node: TestNode, layers: Plain[], extraTags: string[]): { node?: TestNode; errors: TsdbtError[] } {
+function finish(parse: TestParse, node: TestNode, layers: Plain[], extraTags: string[]): { node?: TestNode; errors: TsdbtError[] } {
+  const { context } = parse;
   const resolved = resolveTestConfig(layers, { name: node.name, file: node.originalFilePath, line: node.line });
   node.config = resolved.config;
   if (resolved.errors.length > 0) return { errors: resolved.errors };
@@ -353,7 +400,7 @@ function finish(context: ParseTestsContext, node: TestNode, layers: Plain[], ext
     }
   }
   for (const call of node.sourceCalls) {
-    const source = findSource(context, call.source, call.table);
+    const source = findSource(parse, call.source, call.table);
     if (source) parents.add(source.uniqueId);
     else {
       errors.push(
@@ -378,7 +425,13 @@ function finish(context: ParseTestsContext, node: TestNode, layers: Plain[], ext
 }
 
 /** True when `test_<name>`, what it dispatches to, and the macros they call all are tsdbt's built-in ones. */
-function isBuiltinTest(engine: TemplateEngine, name: string): boolean {
+function isBuiltinTest(parse: TestParse, name: string): boolean {
+  let builtin = parse.builtin.get(name);
+  if (builtin === undefined) parse.builtin.set(name, (builtin = usesOnlyBuiltinMacros(parse.context.engine, name)));
+  return builtin;
+}
+
+function usesOnlyBuiltinMacros(engine: TemplateEngine, name: string): boolean {
   if (!(BUILTIN_TESTS as readonly string[]).includes(name)) return false;
   const chain = [`test_${name}`, `clickhouse__test_${name}`, `default__test_${name}`, 'should_store_failures', 'string_literal'];
   return chain.every((macro) => {
@@ -394,9 +447,12 @@ function targetRelation(target: TestTarget, scope: Scope): unknown {
   return (scope.ref as (name: string) => unknown)(node.name);
 }
 
-function findSource(context: ParseTestsContext, source: string, table: string): SourceNode | undefined {
-  for (const node of context.sources) if (node.sourceName === source && node.name === table) return node;
-  return undefined;
+function findSource(parse: TestParse, source: string, table: string): SourceNode | undefined {
+  return parse.sources.get(sourceKey(source, table));
+}
+
+function sourceKey(source: string, table: string): string {
+  return `${source}\0${table}`;
 }
 
 function located(error: unknown, file: string, line: number | undefined): TsdbtError[] {
