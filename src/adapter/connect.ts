@@ -6,6 +6,7 @@ import type { Logger } from '../report/logger.js';
 import { secretsOf } from '../config/target.js';
 import type { ServerProbe } from './capabilities.js';
 import { capabilitiesForVersion, capabilitiesFromProbe, modernCapabilities, SERVER_PROBE_SQL } from './capabilities.js';
+import { ChdbPool } from './chdb-pool.js';
 import { ClickhouseAdapter } from './clickhouse-adapter.js';
 import { acquireEngineLock, releasingOnClose } from './engine-lock.js';
 import { withFailpoint } from './failpoint.js';
@@ -47,21 +48,22 @@ async function openChdb(target: ChdbTarget, shown: string): Promise<Adapter> {
     import('@clickhouse/client'),
     import('chdb/connection'),
   ]);
+  // chdb/connection is typed against an older copy of the client's Connection interface; the shapes match at run time.
+  type Connection = Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never;
+  const openClient = () => createClient({ connection: createChdbConnection({ path: target.path }) as unknown as Connection });
   // chdb 3.4 opens the session (and takes the path's lock) right here, synchronously, so a held lock
   // surfaces from this call as CHDB_CONNECTION; translateError turns it into ENGINE_LOCKED.
-  let connection;
+  let first;
   try {
-    // chdb/connection is typed against an older copy of the client's Connection interface; the shapes match at run time.
-    connection = createChdbConnection({ path: target.path }) as unknown as Parameters<typeof createClient>[0] extends infer O
-      ? O extends { connection?: infer C } ? C : never
-      : never;
+    first = openClient();
   } catch (error) {
     throw translateError(error, { where: `chdb at ${shown}`, secrets: [] });
   }
-  const client = createClient({ connection });
+  // More connections to the same database are opened when statements run at the same time (--threads).
+  const pool = new ChdbPool(first, openClient);
   const adapter = new ClickhouseAdapter({
     type: 'chdb',
-    client,
+    client: pool.asClient(),
     capabilities: modernCapabilities,
     description: `chdb at ${shown}`,
     secrets: [],
