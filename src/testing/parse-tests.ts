@@ -15,7 +15,7 @@ import type { ProjectFile } from '../project/project-files.js';
 import { Relation } from '../template/relation.js';
 import type { Scope, TemplateEngine } from '../template/template-engine.js';
 import { addBuiltinTestMacros, BUILTIN_MACRO_DIR, BUILTIN_TESTS } from './builtin-tests.js';
-import { renderTestKwargs } from './test-kwargs.js';
+import { kwargsNeedRendering, renderTestKwargs } from './test-kwargs.js';
 import { resolveTestConfig, TEST_CONFIG_KEYS } from './test-config.js';
 import { synthesizeTestNames, testHash } from './test-names.js';
 
@@ -304,17 +304,27 @@ function genericTest(parse: TestParse, target: TestTarget, declaration: unknown,
 
   // Render once at parse time, as dbt does: collects ref()/source() in the arguments and config() in the macro.
   const layers = [configFromTree(project.tests, fqn)];
-  node.config = resolveTestConfig([...layers, builderConfig], { name: fullName, file: target.file, line: target.line }).config;
+  const where = { name: fullName, file: target.file, line: target.line };
+  const parseTimeConfig = resolveTestConfig([...layers, builderConfig], where);
+  node.config = parseTimeConfig.config;
+  // dbt's own test macros call no ref(), source() or config(): rendering them records nothing.
+  const builtin = isBuiltinTest(parse, name);
+  if (builtin && !kwargsNeedRendering(args)) {
+    // Nor do plain arguments: all there is to record is the ref to the model or seed tested,
+    // done here without building a parse scope (most of the 30,000 tests of a 10k-model project).
+    if (target.node.resourceType !== 'source') node.refs.push({ name: target.node.name, packageName: undefined, line: target.line });
+    return finish(parse, node, parseTimeConfig, column?.tags ?? []);
+  }
   const scope = parseScope(node, context.target.schema, (source, table) => findSource(parse, source, table), () => target.line);
   try {
     const kwargs = renderTestKwargs(engine, scope, args, target.file);
     const model = targetRelation(target, scope);
-    // dbt's own test macros call no ref(), source() or config(): rendering them records nothing.
-    if (!isBuiltinTest(parse, name)) engine.callMacro(macroName, scope, [{ ...kwargs, model, __keywords: true }]);
+    if (!builtin) engine.callMacro(macroName, scope, [{ ...kwargs, model, __keywords: true }]);
   } catch (error) {
     return { errors: located(error, target.file, target.line) };
   }
-  return finish(parse, node, [...layers, inFileConfigOf(scope), builderConfig], column?.tags ?? []);
+  const inFile = inFileConfigOf(scope);
+  return finish(parse, node, isEmpty(inFile) ? parseTimeConfig : resolveTestConfig([...layers, inFile, builderConfig], where), column?.tags ?? []);
 }
 
 function singularTest(parse: TestParse, file: ProjectFile): { node?: TestNode; errors: TsdbtError[] } {
@@ -346,7 +356,9 @@ function singularTest(parse: TestParse, file: ProjectFile): { node?: TestNode; e
     line: undefined,
   };
   const layers = [configFromTree(project.tests, fqn)];
-  node.config = resolveTestConfig(layers, { name, file: file.path, line: undefined }).config;
+  const where = { name, file: file.path, line: undefined };
+  const parseTimeConfig = resolveTestConfig(layers, where);
+  node.config = parseTimeConfig.config;
   const lineOf = (fn: string, arg: string) => {
     const index = file.text.search(new RegExp(`\\b${fn}\\s*\\([^)]*['"]${arg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`));
     return index === -1 ? undefined : file.text.slice(0, index).split('\n').length;
@@ -357,7 +369,8 @@ function singularTest(parse: TestParse, file: ProjectFile): { node?: TestNode; e
   } catch (error) {
     return { errors: located(error, file.path, undefined) };
   }
-  return finish(parse, node, [...layers, inFileConfigOf(scope)], []);
+  const inFile = inFileConfigOf(scope);
+  return finish(parse, node, isEmpty(inFile) ? parseTimeConfig : resolveTestConfig([...layers, inFile], where), []);
 }
 
 /** A copy of YAML data (mappings, lists, scalars), as structuredClone made it but without its serializer. */
@@ -371,10 +384,18 @@ function copyData(value: unknown): unknown {
   return typeof value === 'object' && value !== null ? structuredClone(value) : value;
 }
 
-/** Final config, tags, dependencies and where failures are stored. */
-function finish(parse: TestParse, node: TestNode, layers: Plain[], extraTags: string[]): { node?: TestNode; errors: TsdbtError[] } {
+function isEmpty(object: object): boolean {
+  for (const _ in object) return false;
+  return true;
+}
+
+/**
+ * Final config, tags, dependencies and where failures are stored. `resolved` is the config
+ * resolved before rendering when the test called no config(): the same layers give the same
+ * result, and a second merge of every test's config was a tenth of the parse.
+ */
+function finish(parse: TestParse, node: TestNode, resolved: { config: Plain; errors: TsdbtError[] }, extraTags: string[]): { node?: TestNode; errors: TsdbtError[] } {
   const { context } = parse;
-  const resolved = resolveTestConfig(layers, { name: node.name, file: node.originalFilePath, line: node.line });
   node.config = resolved.config;
   if (resolved.errors.length > 0) return { errors: resolved.errors };
   if (node.config.enabled === false) return { errors: [] };

@@ -27,7 +27,8 @@ export const TEST_CONFIG_KEYS = [
 /** Merges configs in precedence order (later wins), then normalizes and checks the result. */
 export function resolveTestConfig(layers: Plain[], where: { name: string; file: string; line: number | undefined }): { config: Plain; errors: TsdbtError[] } {
   let config: Plain = { ...TEST_DEFAULTS };
-  for (const layer of layers) config = mergeConfig(config, layer);
+  // An empty layer changes nothing (most tests have no project-level or YAML config): not merged.
+  for (const layer of layers) if (Object.keys(layer).length > 0) config = mergeConfig(config, layer);
   const errors: TsdbtError[] = [];
   const problem = (message: string, hint: string) =>
     errors.push(new TsdbtError({ code: ErrorCodes.TEST_INVALID, message: `Test '${where.name}': ${message}`, file: where.file, line: where.line, hint }));

@@ -20,6 +20,25 @@ export function renderTestKwargs(engine: TemplateEngine, scope: Scope, kwargs: R
   return out;
 }
 
+/**
+ * False when `renderTestKwargs` would return the arguments as they are, calling nothing: no
+ * value looks like a call or holds Jinja. Then rendering them records nothing either.
+ */
+export function kwargsNeedRendering(kwargs: Record<string, unknown>): boolean {
+  for (const key in kwargs) {
+    if (key !== 'model' && key !== 'column_name' && valueNeedsRendering(kwargs[key])) return true;
+  }
+  return false;
+}
+
+function valueNeedsRendering(value: unknown): boolean {
+  // SINGLE_EXPRESSION can only match where `{{` is.
+  if (typeof value === 'string') return LOOKS_LIKE_CALL.test(value) || /\{[{%]/.test(value);
+  if (Array.isArray(value)) return value.some(valueNeedsRendering);
+  if (isPlainObject(value)) return Object.values(value).some(valueNeedsRendering);
+  return false;
+}
+
 function renderValue(engine: TemplateEngine, scope: Scope, value: unknown, file: string): unknown {
   if (typeof value === 'string') {
     if (LOOKS_LIKE_CALL.test(value)) return evaluate(engine, scope, value, file);

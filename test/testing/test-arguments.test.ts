@@ -72,4 +72,51 @@ models:
     expect(notNull.uniqueId).toBe('test.demo.not_null_people_id__nine__ten__bee.6cc1645ce3');
     expect(Object.keys(notNull.testMetadata!.kwargs)).toEqual(['mapping', 'column_name', 'model']);
   });
+
+  test('config: project tests: tree, then YAML, with config() in a test macro or singular test applied on top', () => {
+    const dir = writeProject({
+      'project.yml': projectYml('demo', 'tests:\n  demo:\n    +severity: warn\n    +tags: [all]\n'),
+      'models/people.sql': 'select 1 as id',
+      'tests/generic/is_even.sql': "{% test is_even(model, column_name) %}{{ config(severity='error', tags=['even']) }}select 1 from {{ model }}{% endtest %}",
+      'tests/check_people.sql': "{{ config(tags=['singular']) }}select * from {{ ref('people') }} where id < 0",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: people\n    columns:\n      - name: id\n        tests: [unique, {is_even: {tags: [yaml]}}]\n',
+    });
+    dirs.push(dir);
+    const project = loadProject({ projectDir: dir });
+    const configs = Object.fromEntries([...project.tests.values()].map((node) => [node.name, [node.config.severity, node.tags]]));
+    expect(configs).toEqual({
+      unique_people_id: ['WARN', ['all']],
+      is_even_people_id: ['ERROR', ['all', 'even', 'yaml']],
+      check_people: ['WARN', ['all', 'singular']],
+    });
+  });
+
+  test('the refs a test records: its model, then refs in its arguments, rendered or not', () => {
+    const dir = writeProject({
+      'project.yml': projectYml('demo'),
+      'models/people.sql': 'select 1 as id',
+      'models/countries.sql': "select 'NL' as code",
+      'models/schema.yml': `version: 2
+models:
+  - name: people
+    columns:
+      - name: id
+        tests:
+          - unique
+          - accepted_values: {values: [1, 2]}
+          - relationships: {to: "ref('countries')", field: code}
+          - accepted_values: {values: "{{ [1, 2] }}"}
+`,
+    });
+    dirs.push(dir);
+    const project = loadProject({ projectDir: dir });
+    const refs = Object.fromEntries([...project.tests.values()].map((node) => [node.name, node.refs.map((ref) => [ref.name, ref.packageName, ref.line])]));
+    expect(refs).toEqual({
+      unique_people_id: [['people', undefined, 3]],
+      accepted_values_people_id__1__2: [['people', undefined, 3]],
+      relationships_people_id__code__ref_countries_: [['countries', undefined, 3], ['people', undefined, 3]],
+      accepted_values_people_id___1_2_: [['people', undefined, 3]],
+    });
+    expect(project.tests.get([...project.tests.keys()].find((id) => id.includes('relationships'))!)!.dependsOn.nodes).toEqual(['model.demo.countries', 'model.demo.people']);
+  });
 });
