@@ -7,14 +7,19 @@ import { hash } from 'node:crypto';
  * and past 63 characters the first 30 plus an md5 (the short name, used as the alias).
  */
 export function synthesizeTestNames(testType: string, targetName: string, args: Record<string, unknown>): { shortName: string; fullName: string } {
-  const flat: string[] = [];
-  for (const key of Object.keys(args).sort(pythonOrder)) {
+  // Every argument's values as str, cleaned to identifier characters, joined by `__`; built in
+  // one string rather than three arrays (30,000 tests at 10k models).
+  let unique = '';
+  let first = true;
+  for (const key of Object.keys(args).sort()) { // (Python's order: see hashableRepr)
     if (key === 'model') continue;
     const value = args[key];
     const parts = Array.isArray(value) ? value : isDict(value) ? Object.values(value) : [value];
-    flat.push(...parts.map(pythonStr));
+    for (const part of parts) {
+      unique += `${first ? '' : '__'}${pythonStr(part).replace(/[^0-9a-zA-Z_]+/g, '_')}`;
+      first = false;
+    }
   }
-  const unique = flat.map((part) => part.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const identifier = `${testType}_${targetName}`;
   const fullName = `${identifier}_${unique}`;
   const shortName = fullName.length >= 64 ? `${identifier.slice(0, 30)}_${md5(fullName)}` : fullName;
@@ -23,7 +28,9 @@ export function synthesizeTestNames(testType: string, targetName: string, args: 
 
 /** dbt's test hash: the last 10 hex digits of md5(name + repr(metadata with every leaf as str)). */
 export function testHash(name: string, metadata: { name: string; namespace: string | null; kwargs: Record<string, unknown> }): string {
-  return md5(name + hashableRepr(metadata)).slice(-10);
+  // The metadata's own keys, sorted, are always these three: written out, not sorted per test.
+  const repr = `{'kwargs': ${hashableRepr(metadata.kwargs)}, 'name': ${hashableRepr(metadata.name)}, 'namespace': ${hashableRepr(metadata.namespace)}}`;
+  return md5(name + repr).slice(-10);
 }
 
 /**
@@ -35,7 +42,7 @@ export function testHash(name: string, metadata: { name: string; namespace: stri
 function hashableRepr(value: unknown): string {
   if (isDict(value)) {
     const parts: string[] = [];
-    // sort() without a comparator orders by UTF-16 code units, as pythonOrder does, but faster.
+    // Python sorts str keys by code point, as JS's default sort() does for the BMP.
     for (const key of jsObjectOrder(Object.keys(value).sort())) parts.push(`${reprString(key)}: ${hashableRepr(value[key])}`);
     return `{${parts.join(', ')}}`;
   }
@@ -108,11 +115,6 @@ function pythonFloat(value: number): string {
   if (!Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
   const text = String(value);
   return /e/.test(text) ? text.replace(/e([+-])(\d)$/, 'e$10$2') : text;
-}
-
-/** Python sorts str keys by code point, as JS's default sort does for the BMP. */
-function pythonOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isDict(value: unknown): value is Record<string, unknown> {
