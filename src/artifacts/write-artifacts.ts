@@ -26,17 +26,18 @@ export function writeJsonArtifact(project: Project, name: string, value: unknown
   try {
     let pending: string[] = [];
     let size = 0;
-    for (const chunk of jsonChunks(value, 2)) {
-      pending.push(chunk);
-      size += chunk.length;
-      if (size >= 1 << 20) {
-        writeSync(fd, pending.join(''));
-        pending = [];
-        size = 0;
-      }
-    }
+    const flush = () => {
+      writeSync(fd, pending.join(''));
+      pending = [];
+      size = 0;
+    };
+    writeJsonPieces(value, 2, (piece) => {
+      pending.push(piece);
+      size += piece.length;
+      if (size >= 1 << 20) flush();
+    });
     pending.push('\n');
-    writeSync(fd, pending.join(''));
+    flush();
   } finally {
     closeSync(fd);
   }
@@ -44,21 +45,60 @@ export function writeJsonArtifact(project: Project, name: string, value: unknown
   return file;
 }
 
-/** `JSON.stringify(value)` in pieces: plain objects down to `depth` are written entry by entry. */
-export function* jsonChunks(value: unknown, depth: number): Generator<string> {
-  const plain = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function' && [Object.prototype, null].includes(Object.getPrototypeOf(value));
-  if (!plain || depth === 0) {
-    yield JSON.stringify(value) ?? 'null';
+/**
+ * Entries of a big map stringified per group, not one by one: JSON.stringify's cost per call
+ * showed at 120,000 entries (a 10k-model manifest's nodes, parent_map and child_map), and a
+ * generator yielding each entry cost more again. Groups keep every piece small.
+ */
+const GROUP_SIZE = 512;
+
+/**
+ * `JSON.stringify(value)` handed to `emit` in pieces: plain objects down to `depth` are written
+ * entry by entry, the entries of the deepest such level in groups of GROUP_SIZE.
+ */
+export function writeJsonPieces(value: unknown, depth: number, emit: (piece: string) => void): void {
+  if (!isPlainRecord(value) || depth === 0) {
+    emit(JSON.stringify(value) ?? 'null');
     return;
   }
   let first = true;
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    yield `${first ? '{' : ','}${JSON.stringify(key)}:`;
+  const entry = (text: string) => {
+    emit(first ? `{${text}` : `,${text}`);
     first = false;
-    yield* jsonChunks(item, depth - 1);
+  };
+  if (depth === 1) {
+    // A null-prototype group keeps a `__proto__` key an ordinary key, as it is in `value`; the
+    // group lists keys in `value`'s order (array-index keys, which come first there too, first).
+    let group: Record<string, unknown> = Object.create(null);
+    let count = 0;
+    const flushGroup = () => {
+      const inner = JSON.stringify(group).slice(1, -1);
+      if (inner !== '') entry(inner);
+      group = Object.create(null);
+      count = 0;
+    };
+    for (const key of Object.keys(value)) {
+      group[key] = value[key];
+      if (++count === GROUP_SIZE) flushGroup();
+    }
+    if (count > 0) flushGroup();
+  } else {
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      entry(`${JSON.stringify(key)}:`);
+      writeJsonPieces(item, depth - 1, emit);
+    }
   }
-  yield first ? '{}' : '}';
+  emit(first ? '{}' : '}');
+}
+
+/** An object JSON.stringify writes key by key: no toJSON, a plain or null prototype. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** target/compiled/<project>/<path>: the SELECT a model compiles to. Returns the path relative to the project. */
