@@ -10,7 +10,13 @@ export class ProjectGraph {
   private readonly labels = new Map<string, GraphNode>();
   private readonly parents = new Map<string, string[]>();
   private readonly children = new Map<string, string[]>();
-  private readonly edgeSet = new Set<string>();
+  /**
+   * Parents as a set, only for nodes with many: a repeated edge is found by scanning the
+   * parent list, which for the usual handful is cheaper than a set of `parent + child` keys
+   * (a 100-character string built and hashed per edge).
+   */
+  private readonly parentSets = new Map<string, Set<string>>();
+  private edgeTotal = 0;
 
   setNode(id: string, label: GraphNode): this {
     if (!this.labels.has(id)) {
@@ -39,20 +45,30 @@ export class ProjectGraph {
 
   /** Adds the edge parent → child (once); both nodes must exist. */
   setEdge(parent: string, child: string): this {
-    const key = `${parent}\u0000${child}`;
-    if (this.edgeSet.has(key)) return this;
-    this.edgeSet.add(key);
-    this.children.get(parent)!.push(child);
-    this.parents.get(child)!.push(parent);
+    const parents = this.parents.get(child)!;
+    const children = this.children.get(parent)!;
+    if (this.listsParent(child, parents, parent)) return this;
+    children.push(child);
+    parents.push(parent);
+    this.parentSets.get(child)?.add(parent);
+    this.edgeTotal += 1;
     return this;
   }
 
   hasEdge(parent: string, child: string): boolean {
-    return this.edgeSet.has(`${parent}\u0000${child}`);
+    const parents = this.parents.get(child);
+    return parents !== undefined && this.listsParent(child, parents, parent);
+  }
+
+  private listsParent(child: string, parents: string[], parent: string): boolean {
+    if (parents.length < MANY_PARENTS) return parents.includes(parent);
+    let set = this.parentSets.get(child);
+    if (set === undefined) this.parentSets.set(child, (set = new Set(parents)));
+    return set.has(parent);
   }
 
   edgeCount(): number {
-    return this.edgeSet.size;
+    return this.edgeTotal;
   }
 
   edges(): { v: string; w: string }[] {
@@ -70,7 +86,21 @@ export class ProjectGraph {
   successors(id: string): string[] | undefined {
     return this.children.get(id)?.slice();
   }
+
+  /** Children of `id` without the copy, for walks over the whole graph; empty for an unknown node. */
+  childList(id: string): readonly string[] {
+    return this.children.get(id) ?? NONE;
+  }
+
+  /** Parents of `id` without the copy; empty for an unknown node. */
+  parentList(id: string): readonly string[] {
+    return this.parents.get(id) ?? NONE;
+  }
 }
+
+/** From this many parents on, a node's parents are also kept in a set. */
+const MANY_PARENTS = 16;
+const NONE: readonly string[] = Object.freeze([]);
 
 export function buildGraph(nodes: Iterable<GraphNode>, parentsOf: (node: GraphNode) => readonly string[]): ProjectGraph {
   const graph = new ProjectGraph();
