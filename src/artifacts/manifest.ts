@@ -14,58 +14,89 @@ import { testManifestFields } from '../testing/manifest-fields.js';
  * Never contains the target's password.
  */
 export function buildManifest(project: Project, generatedAt: Date = new Date()): Record<string, unknown> {
+  const manifest: Record<string, unknown> = {};
+  for (const [key, value] of manifestSections(project, generatedAt)) manifest[key] = value instanceof EntryMap ? value.build() : value;
+  return manifest;
+}
+
+/**
+ * A map of the manifest whose entries are made on demand: `writeManifestArtifact` writes them a
+ * group at a time, so 40,000 node entries (and their parent and child lists) never all exist
+ * at once; `buildManifest` makes the whole object from the same sections.
+ */
+export class EntryMap {
+  constructor(
+    readonly keys: readonly string[],
+    readonly entry: (key: string) => unknown,
+  ) {}
+
+  build(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of this.keys) out[key] = this.entry(key);
+    return out;
+  }
+}
+
+/** The manifest's top-level keys in order, each with its value or an EntryMap. */
+export function manifestSections(project: Project, generatedAt: Date): [string, unknown][] {
   const createdAt = generatedAt.getTime() / 1000;
-  const nodes: Record<string, unknown> = {};
-  const sources: Record<string, unknown> = {};
-  for (const node of project.nodes.values() as Iterable<ProjectNode>) {
-    if (node.resourceType === 'source') sources[node.uniqueId] = sourceEntry(node as SourceNode, createdAt);
-    else if (node.resourceType === 'model') nodes[node.uniqueId] = modelEntry(project, node as ModelNode, createdAt);
-    else nodes[node.uniqueId] = otherNodeEntry(project, node, createdAt);
-  }
-  const parentMap: Record<string, string[]> = {};
-  const childMap: Record<string, string[]> = {};
-  for (const id of project.nodes.keys()) {
-    parentMap[id] = parentsIn(project.graph, id).sort();
-    childMap[id] = childrenIn(project.graph, id).sort();
-  }
+  const all = project.nodes as Map<string, ProjectNode>;
+  const nodeIds: string[] = [];
+  const sourceIds: string[] = [];
+  for (const node of all.values()) (node.resourceType === 'source' ? sourceIds : nodeIds).push(node.uniqueId);
+  const nodes = new EntryMap(nodeIds, (id) => {
+    const node = all.get(id)!;
+    return node.resourceType === 'model' ? modelEntry(project, node as ModelNode, createdAt) : otherNodeEntry(project, node, createdAt);
+  });
+  const sources = new EntryMap(sourceIds, (id) => sourceEntry(all.get(id) as SourceNode, createdAt));
+  const ids = [...all.keys()];
+  const parentMap = new EntryMap(ids, (id) => parentsIn(project.graph, id).sort());
+  const childMap = new EntryMap(ids, (id) => childrenIn(project.graph, id).sort());
   const projectName = project.config.name;
-  return {
-    metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
-      dbt_version: TSDBT_VERSION,
-      tsdbt_version: TSDBT_VERSION,
-      generated_at: generatedAt.toISOString(),
-      invocation_id: project.invocationId,
-      env: {},
-      project_name: projectName,
-      project_id: createHash('md5').update(projectName).digest('hex'),
-      user_id: null,
-      send_anonymous_usage_stats: false,
-      adapter_type: 'clickhouse',
-    },
-    nodes,
-    sources,
-    macros: macroEntries(project, createdAt),
-    docs: Object.fromEntries(
-      [...project.docs].map(([name, text]) => [`doc.${projectName}.${name}`, { unique_id: `doc.${projectName}.${name}`, name, resource_type: 'doc', package_name: projectName, block_contents: text }]),
-    ),
-    exposures: {},
-    metrics: {},
-    groups: {},
-    selectors: {},
-    disabled: {},
-    parent_map: parentMap,
-    child_map: childMap,
-    group_map: {},
-    semantic_models: {},
-    unit_tests: {},
-    saved_queries: {},
-  };
+  return [
+    [
+      'metadata',
+      {
+        dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
+        dbt_version: TSDBT_VERSION,
+        tsdbt_version: TSDBT_VERSION,
+        generated_at: generatedAt.toISOString(),
+        invocation_id: project.invocationId,
+        env: {},
+        project_name: projectName,
+        project_id: createHash('md5').update(projectName).digest('hex'),
+        user_id: null,
+        send_anonymous_usage_stats: false,
+        adapter_type: 'clickhouse',
+      },
+    ],
+    ['nodes', nodes],
+    ['sources', sources],
+    ['macros', macroEntries(project, createdAt)],
+    [
+      'docs',
+      Object.fromEntries(
+        [...project.docs].map(([name, text]) => [`doc.${projectName}.${name}`, { unique_id: `doc.${projectName}.${name}`, name, resource_type: 'doc', package_name: projectName, block_contents: text }]),
+      ),
+    ],
+    ['exposures', {}],
+    ['metrics', {}],
+    ['groups', {}],
+    ['selectors', {}],
+    ['disabled', {}],
+    ['parent_map', parentMap],
+    ['child_map', childMap],
+    ['group_map', {}],
+    ['semantic_models', {}],
+    ['unit_tests', {}],
+    ['saved_queries', {}],
+  ];
 }
 
 /** Internal macro ids are `macro.<name>`; dbt's are `macro.<package>.<name>`. */
 export function macroUniqueId(projectName: string, internalId: string): string {
-  return internalId.startsWith('macro.') && internalId.split('.').length === 2 ? `macro.${projectName}.${internalId.slice('macro.'.length)}` : internalId;
+  // (indexOf, not split: this runs for every macro every node depends on)
+  return internalId.startsWith('macro.') && internalId.indexOf('.', 6) === -1 ? `macro.${projectName}.${internalId.slice('macro.'.length)}` : internalId;
 }
 
 function macroEntries(project: Project, createdAt: number): Record<string, unknown> {
@@ -108,7 +139,7 @@ function modelEntry(project: Project, node: ModelNode, createdAt: number): Recor
     name: node.name,
     resource_type: 'model',
     package_name: node.packageName,
-    path: node.originalFilePath.split('/').slice(1).join('/'),
+    path: withoutFirstFolder(node.originalFilePath),
     original_file_path: node.originalFilePath,
     unique_id: node.uniqueId,
     fqn: node.fqn,
@@ -216,6 +247,12 @@ function sourceEntry(source: SourceNode, createdAt: number): Record<string, unkn
     // The ingest config may hold credentials in URLs or headers; record only that it exists.
     ingest: source.ingest === undefined ? null : { configured: true },
   };
+}
+
+/** `models/staging/a.sql` → `staging/a.sql`: the path below the model path. */
+function withoutFirstFolder(file: string): string {
+  const slash = file.indexOf('/');
+  return slash === -1 ? '' : file.slice(slash + 1);
 }
 
 function relationName(relation: RelationName): string {

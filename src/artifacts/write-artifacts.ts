@@ -4,7 +4,7 @@ import type { Project } from '../compile/load-project.js';
 import type { GraphNode } from '../graph/node.js';
 import type { RunSummary } from '../runner/results.js';
 import { invocationArgs } from './invocation-args.js';
-import { buildManifest } from './manifest.js';
+import { EntryMap, manifestSections } from './manifest.js';
 import { buildRunResults } from './run-results.js';
 import { writeFilesInBackground } from './write-files-in-background.js';
 
@@ -19,6 +19,30 @@ export function targetDir(project: Project): string {
  * pieces: a 50,000-model manifest is never one string.
  */
 export function writeJsonArtifact(project: Project, name: string, value: unknown): string {
+  return writeArtifactPieces(project, name, (emit) => writeJsonPieces(value, 2, emit));
+}
+
+/**
+ * manifest.json, exactly `writeJsonArtifact(project, 'manifest.json', buildManifest(project))`,
+ * but made while it is written: node entries and their parent and child lists are made a group
+ * at a time and dropped once written. At 10,000 models the whole manifest is 40,000 entries of
+ * forty-odd objects each, which the garbage collector otherwise copies and promotes.
+ */
+export function writeManifestArtifact(project: Project, generatedAt: Date = new Date()): string {
+  return writeArtifactPieces(project, 'manifest.json', (emit) => {
+    let first = true;
+    for (const [key, value] of manifestSections(project, generatedAt)) {
+      emit(`${first ? '{' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      if (value instanceof EntryMap) writeGrouped(value.keys, value.entry, emit);
+      else writeJsonPieces(value, 1, emit);
+    }
+    emit(first ? '{}' : '}');
+  });
+}
+
+/** The temp file + rename around text handed over in pieces, written a megabyte at a time. */
+function writeArtifactPieces(project: Project, name: string, write: (emit: (piece: string) => void) => void): string {
   const file = path.join(targetDir(project), name);
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
@@ -31,7 +55,7 @@ export function writeJsonArtifact(project: Project, name: string, value: unknown
       pending = [];
       size = 0;
     };
-    writeJsonPieces(value, 2, (piece) => {
+    write((piece) => {
       pending.push(piece);
       size += piece.length;
       if (size >= 1 << 20) flush();
@@ -61,35 +85,42 @@ export function writeJsonPieces(value: unknown, depth: number, emit: (piece: str
     emit(JSON.stringify(value) ?? 'null');
     return;
   }
-  let first = true;
-  const entry = (text: string) => {
-    emit(first ? `{${text}` : `,${text}`);
-    first = false;
-  };
   if (depth === 1) {
-    // A null-prototype group keeps a `__proto__` key an ordinary key, as it is in `value`; the
-    // group lists keys in `value`'s order (array-index keys, which come first there too, first).
-    let group: Record<string, unknown> = Object.create(null);
-    let count = 0;
-    const flushGroup = () => {
-      const inner = JSON.stringify(group).slice(1, -1);
-      if (inner !== '') entry(inner);
-      group = Object.create(null);
-      count = 0;
-    };
-    for (const key of Object.keys(value)) {
-      group[key] = value[key];
-      if (++count === GROUP_SIZE) flushGroup();
-    }
-    if (count > 0) flushGroup();
-  } else {
-    for (const key of Object.keys(value)) {
-      const item = value[key];
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-      entry(`${JSON.stringify(key)}:`);
-      writeJsonPieces(item, depth - 1, emit);
-    }
+    writeGrouped(Object.keys(value), (key) => value[key], emit);
+    return;
   }
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    emit(`${first ? '{' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    writeJsonPieces(item, depth - 1, emit);
+  }
+  emit(first ? '{}' : '}');
+}
+
+/** The JSON object of `keys` with their `entry` values, stringified GROUP_SIZE entries at a time. */
+function writeGrouped(keys: readonly string[], entry: (key: string) => unknown, emit: (piece: string) => void): void {
+  let first = true;
+  // A null-prototype group keeps a `__proto__` key an ordinary key. A group lists array-index
+  // keys first: callers pass an object's own key order, where they come first too, or unique ids.
+  let group: Record<string, unknown> = Object.create(null);
+  let count = 0;
+  const flushGroup = () => {
+    const inner = JSON.stringify(group).slice(1, -1);
+    if (inner !== '') {
+      emit(first ? `{${inner}` : `,${inner}`);
+      first = false;
+    }
+    group = Object.create(null);
+    count = 0;
+  };
+  for (const key of keys) {
+    group[key] = entry(key);
+    if (++count === GROUP_SIZE) flushGroup();
+  }
+  if (count > 0) flushGroup();
   emit(first ? '{}' : '}');
 }
 
@@ -129,7 +160,7 @@ function writeAtomically(file: string, text: string): void {
 
 /** After nodes ran: manifest.json, and run_results.json with each node's compiled SQL and the command's args. */
 export function writeRunArtifacts(project: Project, summary: RunSummary, which: string, options: object): void {
-  writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+  writeManifestArtifact(project);
   const compiledCode = (id: string) => (project.nodes.get(id) as { compiledSql?: string } | undefined)?.compiledSql;
   writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs(which, options), new Date(), compiledCode));
 }

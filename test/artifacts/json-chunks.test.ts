@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildManifest } from '../../src/artifacts/manifest.js';
-import { writeJsonArtifact, writeJsonPieces } from '../../src/artifacts/write-artifacts.js';
+import { writeJsonArtifact, writeJsonPieces, writeManifestArtifact } from '../../src/artifacts/write-artifacts.js';
 import { loadProject } from '../../src/compile/load-project.js';
 import { projectYml, removeProject, writeProject } from '../support/cli.js';
 
@@ -52,7 +52,7 @@ describe('writeJsonPieces', () => {
     for (const depth of [1, 2, 3]) expect(pieces(value, depth)).toBe(JSON.stringify(value));
   });
 
-  it("writeJsonArtifact writes a real project's manifest exactly as JSON.stringify does", () => {
+  it("writeJsonArtifact and writeManifestArtifact write a real project's manifest exactly as JSON.stringify does", () => {
     const dir = writeProject({
       'project.yml': projectYml('demo', 'vars:\n  x: 1\n'),
       'seeds/countries.csv': 'code,name\nNL,Netherlands\n',
@@ -85,5 +85,8 @@ models:
     expect(file).toBe(path.join(dir, 'target', 'manifest.json'));
     expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify(manifest)}\n`);
     expect(Object.keys(manifest.nodes as object).length).toBeGreaterThan(6);
+    // The manifest made while written is the same text.
+    writeManifestArtifact(project, new Date(0));
+    expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify(manifest)}\n`);
   });
 });
