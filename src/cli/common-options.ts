@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { parse as parseYamlText } from 'yaml';
+import { yamlLib } from '../config/yaml-lib.js';
 import { loadProject, type Project } from '../compile/load-project.js';
 import type { PhaseTimer } from '../compile/perf-info.js';
 import { isPlainObject } from '../config/value-checks.js';
@@ -98,7 +98,7 @@ export function parseYamlMapping(
   if (text === undefined || text.trim() === '') return {};
   let value: unknown;
   try {
-    value = parseYamlText(text);
+    value = yamlLib().parse(text);
   } catch (error) {
     throw new TsdbtError({
       code: option.code,

@@ -1,5 +1,6 @@
 import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from 'js-yaml';
-import { isCollection, isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../errors.js';
 
 /** A parsed YAML file that can say on which line any value stands. */
@@ -61,8 +62,8 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
 }
 
 function parseYamlFully(text: string, file: string, code: ErrorCode): YamlDocument {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (yamlLib().LineCounter)();
+  const doc = yamlLib().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const errors = doc.errors.map((error) => {
     const line = lineCounter.linePos(error.pos[0]).line;
     return new TsdbtError({
@@ -103,7 +104,7 @@ function parseYamlFully(text: string, file: string, code: ErrorCode): YamlDocume
 function aliasLine(doc: Document, lineCounter: LineCounter): number | undefined {
   let first: number | undefined;
   let unresolved: number | undefined;
-  visit(doc, {
+  yamlLib().visit(doc, {
     Alias(_key, node) {
       const start = node.range?.[0];
       if (start === undefined) return;
@@ -121,9 +122,9 @@ function aliasLine(doc: Document, lineCounter: LineCounter): number | undefined 
  */
 function collectionKeys(doc: Document, text: string, lineCounter: LineCounter, file: string, code: ErrorCode): TsdbtError[] {
   const errors: TsdbtError[] = [];
-  visit(doc, {
+  yamlLib().visit(doc, {
     Pair(_key, pair) {
-      if (!isCollection(pair.key)) return;
+      if (!yamlLib().isCollection(pair.key)) return;
       const start = pair.key.range?.[0];
       // `{{ x }}` parses as a flow mapping (the outer brace) whose first key is another one (the inner brace).
       const jinja = start !== undefined && text[start] === '{' && text.slice(0, start).trimEnd().endsWith('{');
@@ -152,12 +153,12 @@ function lineOfPath(doc: Document, lineCounter: LineCounter, path: readonly (str
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (depth > 0) {
       const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(path[depth - 1]));
-        if (pair && isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
+      if (yamlLib().isMap(parent)) {
+        const pair = parent.items.find((item) => yamlLib().isScalar(item.key) && String(item.key.value) === String(path[depth - 1]));
+        if (pair && yamlLib().isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
       }
     }
-    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    if (yamlLib().isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
   }
   return undefined;
 }

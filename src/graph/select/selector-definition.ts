@@ -15,7 +15,8 @@
  * plus `method: selector, value: <name>` to reuse another selector.
  */
 
-import { isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
+import type { Pair, YAMLMap } from 'yaml';
+import { yamlLib } from '../../config/yaml-lib.js';
 import { TsdbtError } from '../../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import type { IndirectSelection, SelectionCriteria, SelectionExpression } from './expression.js';
@@ -33,8 +34,8 @@ const CRITERIA_KEYS = ['method', 'value', 'children', 'parents', 'children_depth
 const INDIRECT_MODES: IndirectSelection[] = ['eager', 'cautious', 'empty'];
 
 export function definitionToExpression(node: unknown, context: DefinitionContext): SelectionExpression {
-  if (isScalar(node) && typeof node.value === 'string') return parseText(node, context.place);
-  if (!isMap(node)) {
+  if (yamlLib().isScalar(node) && typeof node.value === 'string') return parseText(node, context.place);
+  if (!yamlLib().isMap(node)) {
     throw context.place.error(node, `A selector definition must be a string or a mapping, but got ${describeYaml(node)}.`, "For example 'tag:nightly+' or { method: tag, value: nightly }.");
   }
   const keys = node.items.map(keyOf);
@@ -54,7 +55,7 @@ export function definitionToExpression(node: unknown, context: DefinitionContext
 
 /** String forms use the command-line grammar; errors point into the string and name the file. */
 function parseText(node: unknown, place: YamlPlace): SelectionExpression {
-  const text = isScalar(node) ? String(node.value) : '';
+  const text = yamlLib().isScalar(node) ? String(node.value) : '';
   try {
     return parseSelection(text, place.textOrigin(node));
   } catch (error) {
@@ -65,11 +66,11 @@ function parseText(node: unknown, place: YamlPlace): SelectionExpression {
 
 function setDefinition(kind: 'union' | 'intersection', pair: Pair, context: DefinitionContext): SelectionExpression {
   const list = pair.value;
-  if (!isSeq(list)) throw context.place.error(pair, `'${kind}' needs a list of definitions, but got ${describeYaml(list)}.`);
+  if (!yamlLib().isSeq(list)) throw context.place.error(pair, `'${kind}' needs a list of definitions, but got ${describeYaml(list)}.`);
   const members: SelectionExpression[] = [];
   let exclude: SelectionExpression | undefined;
   for (const item of list.items) {
-    if (isMap(item) && item.items.some((entry) => keyOf(entry) === 'exclude') && !item.items.some((entry) => keyOf(entry) === 'method')) {
+    if (yamlLib().isMap(item) && item.items.some((entry) => keyOf(entry) === 'exclude') && !item.items.some((entry) => keyOf(entry) === 'method')) {
       if (exclude !== undefined) throw context.place.error(item, `A '${kind}' can have only one 'exclude' item.`, 'Put everything to exclude in one list under a single exclude:.');
       if (item.items.length > 1) throw context.place.error(item, "An 'exclude' item must have no other keys.");
       exclude = exclusion(item.items[0]!, context);
@@ -84,7 +85,7 @@ function setDefinition(kind: 'union' | 'intersection', pair: Pair, context: Defi
 
 function exclusion(pair: Pair, context: DefinitionContext): SelectionExpression {
   const list = pair.value;
-  if (!isSeq(list) || list.items.length === 0) throw context.place.error(pair, `'exclude' needs a list of definitions, but got ${describeYaml(list)}.`, "For example exclude: ['tag:deprecated'].");
+  if (!yamlLib().isSeq(list) || list.items.length === 0) throw context.place.error(pair, `'exclude' needs a list of definitions, but got ${describeYaml(list)}.`, "For example exclude: ['tag:deprecated'].");
   const members = list.items.map((item) => definitionToExpression(item, context));
   return members.length === 1 ? members[0]! : { kind: 'union', raw: members.map(rawInGroup).join(' '), members };
 }
@@ -203,31 +204,31 @@ function rawInGroup(expression: SelectionExpression): string {
 }
 
 function keyOf(pair: Pair): string {
-  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+  return yamlLib().isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
 }
 
 /** Values may be written unquoted as numbers or booleans (`config.enabled: true`); they compare as text. */
 function scalarText(node: unknown, key: string, context: DefinitionContext): string {
-  if (isScalar(node) && ['string', 'number', 'boolean'].includes(typeof node.value)) return String(node.value);
+  if (yamlLib().isScalar(node) && ['string', 'number', 'boolean'].includes(typeof node.value)) return String(node.value);
   throw context.place.error(node, `'${key}' needs a single value, but got ${describeYaml(node)}.`);
 }
 
 function booleanOf(pair: Pair | undefined, context: DefinitionContext): boolean {
   if (pair === undefined) return false;
-  if (isScalar(pair.value) && typeof pair.value.value === 'boolean') return pair.value.value;
+  if (yamlLib().isScalar(pair.value) && typeof pair.value.value === 'boolean') return pair.value.value;
   throw context.place.error(pair, `'${keyOf(pair)}' must be true or false, but got ${describeYaml(pair.value)}.`);
 }
 
 function depthOf(pair: Pair | undefined, context: DefinitionContext): number | null {
   if (pair === undefined) return null;
-  const value = isScalar(pair.value) ? pair.value.value : undefined;
+  const value = yamlLib().isScalar(pair.value) ? pair.value.value : undefined;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   throw context.place.error(pair, `'${keyOf(pair)}' must be a whole number of generations (0 or more), but got ${describeYaml(pair.value)}.`);
 }
 
 function indirectOf(pair: Pair | undefined, context: DefinitionContext): IndirectSelection | undefined {
   if (pair === undefined) return undefined;
-  const value = isScalar(pair.value) ? String(pair.value.value) : '';
+  const value = yamlLib().isScalar(pair.value) ? String(pair.value.value) : '';
   if ((INDIRECT_MODES as string[]).includes(value)) return value as IndirectSelection;
   throw context.place.error(pair, `'indirect_selection' must be one of ${INDIRECT_MODES.join(', ')}, but got ${describeYaml(pair.value)}.${didYouMean(value, INDIRECT_MODES)}`);
 }

@@ -10,7 +10,8 @@
  * Every problem found is reported (one error carrying the rest), each with file:line.
  */
 
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Pair } from 'yaml';
+import type { Pair } from 'yaml';
+import { yamlLib } from '../../config/yaml-lib.js';
 import { ErrorCodes, throwCollected, TsdbtError } from '../../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import type { SelectionExpression } from './expression.js';
@@ -42,8 +43,8 @@ interface RawSelector {
 }
 
 export function parseSelectorsFile(yamlText: string, file: string): Selectors {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (yamlLib().LineCounter)();
+  const document = yamlLib().parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const place = new YamlPlace(file, lineCounter);
   if (document.errors.length > 0) {
     throwCollected(
@@ -124,9 +125,9 @@ export function parseSelectorsFile(yamlText: string, file: string): Selectors {
 }
 
 function readSelectorList(contents: unknown, place: YamlPlace): RawSelector[] {
-  const root = isMap(contents) ? contents.items.find((pair) => isScalar(pair.key) && pair.key.value === 'selectors') : undefined;
+  const root = yamlLib().isMap(contents) ? contents.items.find((pair) => yamlLib().isScalar(pair.key) && pair.key.value === 'selectors') : undefined;
   if (root === undefined) throw place.error(contents, "selectors.yml needs a top-level 'selectors:' list.", 'Start the file with `selectors:` followed by `- name: …` items.');
-  if (!isSeq(root.value)) throw place.error(root, `'selectors' must be a list, but got ${describeYaml(root.value)}.`);
+  if (!yamlLib().isSeq(root.value)) throw place.error(root, `'selectors' must be a list, but got ${describeYaml(root.value)}.`);
 
   const found: RawSelector[] = [];
   const errors: TsdbtError[] = [];
@@ -143,30 +144,30 @@ function readSelectorList(contents: unknown, place: YamlPlace): RawSelector[] {
 }
 
 function readSelector(item: unknown, place: YamlPlace): RawSelector {
-  if (!isMap(item)) throw place.error(item, `Each entry under 'selectors' must be a mapping with 'name' and 'definition', but got ${describeYaml(item)}.`);
+  if (!yamlLib().isMap(item)) throw place.error(item, `Each entry under 'selectors' must be a mapping with 'name' and 'definition', but got ${describeYaml(item)}.`);
   const pairs = new Map<string, Pair>();
   for (const pair of item.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const key = yamlLib().isScalar(pair.key) ? String(pair.key.value) : '';
     if (!SELECTOR_KEYS.includes(key)) throw place.error(pair, `'${key}' is not a valid key for a selector.${didYouMean(key, SELECTOR_KEYS)}`, `Valid keys: ${SELECTOR_KEYS.join(', ')}.`);
     pairs.set(key, pair);
   }
   const name = pairs.get('name')?.value;
-  if (!isScalar(name) || typeof name.value !== 'string' || name.value === '') throw place.error(pairs.get('name') ?? item, "A selector needs a 'name' that is a non-empty string.");
+  if (!yamlLib().isScalar(name) || typeof name.value !== 'string' || name.value === '') throw place.error(pairs.get('name') ?? item, "A selector needs a 'name' that is a non-empty string.");
   const definition = pairs.get('definition');
   if (definition === undefined) throw place.error(item, `The selector '${name.value}' has no 'definition'.`);
   const defaultNode = pairs.get('default')?.value;
-  if (defaultNode !== undefined && !(isScalar(defaultNode) && typeof defaultNode.value === 'boolean')) {
+  if (defaultNode !== undefined && !(yamlLib().isScalar(defaultNode) && typeof defaultNode.value === 'boolean')) {
     throw place.error(pairs.get('default'), `'default' must be true or false, but got ${describeYaml(defaultNode)}.`);
   }
   const descriptionNode = pairs.get('description')?.value;
   const raw: RawSelector = {
     name: name.value,
-    default: isScalar(defaultNode) && defaultNode.value === true,
+    default: yamlLib().isScalar(defaultNode) && defaultNode.value === true,
     definition: definition.value,
     line: place.at(item).line,
     node: item,
   };
-  if (isScalar(descriptionNode) && descriptionNode.value !== null) raw.description = String(descriptionNode.value);
+  if (yamlLib().isScalar(descriptionNode) && descriptionNode.value !== null) raw.description = String(descriptionNode.value);
   return raw;
 }
 

@@ -3,7 +3,8 @@
  * errors that say so: `selectors.yml:7: 'childs' is not a valid key …`.
  */
 
-import { isMap, isPair, isScalar, isSeq, type LineCounter, Scalar } from 'yaml';
+import type { LineCounter } from 'yaml';
+import { yamlLib } from '../../config/yaml-lib.js';
 import { ErrorCodes, TsdbtError } from '../../errors.js';
 import type { TextOrigin } from './parse-selection.js';
 
@@ -26,7 +27,7 @@ export class YamlPlace {
   /** Where a scalar's text begins, past an opening quote, for errors that point into it. */
   textOrigin(node: unknown): TextOrigin {
     const { line, column } = this.at(node);
-    const quoted = isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE);
+    const quoted = yamlLib().isScalar(node) && (node.type === yamlLib().Scalar.QUOTE_DOUBLE || node.type === yamlLib().Scalar.QUOTE_SINGLE);
     return { file: this.file, line, column: column + (quoted ? 1 : 0) };
   }
 
@@ -38,16 +39,16 @@ export class YamlPlace {
 }
 
 function rangeStart(node: unknown): number | undefined {
-  if (isPair(node)) return rangeStart(node.key);
-  if (isScalar(node) || isMap(node) || isSeq(node)) return node.range?.[0];
+  if (yamlLib().isPair(node)) return rangeStart(node.key);
+  if (yamlLib().isScalar(node) || yamlLib().isMap(node) || yamlLib().isSeq(node)) return node.range?.[0];
   return undefined;
 }
 
 /** What a YAML value is, in words, for "expected a list, got a string" messages. */
 export function describeYaml(node: unknown): string {
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (isScalar(node)) {
+  if (yamlLib().isMap(node)) return 'a mapping';
+  if (yamlLib().isSeq(node)) return 'a list';
+  if (yamlLib().isScalar(node)) {
     const value = node.value;
     if (value === null) return 'nothing';
     return typeof value === 'string' ? `the string '${value}'` : `${typeof value} ${String(value)}`;
