@@ -7,64 +7,60 @@ import type { GraphNode } from './node.js';
  * Neighbours are listed in the order their edges were added.
  */
 export class ProjectGraph {
-  private readonly labels = new Map<string, GraphNode>();
-  private readonly parents = new Map<string, string[]>();
-  private readonly children = new Map<string, string[]>();
-  /**
-   * Parents as a set, only for nodes with many: a repeated edge is found by scanning the
-   * parent list, which for the usual handful is cheaper than a set of `parent + child` keys
-   * (a 100-character string built and hashed per edge).
-   */
-  private readonly parentSets = new Map<string, Set<string>>();
+  /** One entry per node, so an edge costs one lookup per end rather than one per map. */
+  private readonly entries = new Map<string, NodeEntry>();
   private edgeTotal = 0;
 
   setNode(id: string, label: GraphNode): this {
-    if (!this.labels.has(id)) {
-      this.parents.set(id, []);
-      this.children.set(id, []);
-    }
-    this.labels.set(id, label);
+    const entry = this.entries.get(id);
+    if (entry === undefined) this.entries.set(id, { label, parents: [], children: [], parentSet: undefined });
+    else entry.label = label;
     return this;
   }
 
   hasNode(id: string): boolean {
-    return this.labels.has(id);
+    return this.entries.has(id);
   }
 
   node(id: string): GraphNode | undefined {
-    return this.labels.get(id);
+    return this.entries.get(id)?.label;
   }
 
   nodes(): string[] {
-    return [...this.labels.keys()];
+    return [...this.entries.keys()];
   }
 
   nodeCount(): number {
-    return this.labels.size;
+    return this.entries.size;
   }
 
   /** Adds the edge parent → child (once); both nodes must exist. */
   setEdge(parent: string, child: string): this {
-    const parents = this.parents.get(child)!;
-    const children = this.children.get(parent)!;
-    if (this.listsParent(child, parents, parent)) return this;
-    children.push(child);
-    parents.push(parent);
-    this.parentSets.get(child)?.add(parent);
-    this.edgeTotal += 1;
+    this.link(this.entries.get(parent)!, parent, this.entries.get(child)!, child);
     return this;
   }
 
-  hasEdge(parent: string, child: string): boolean {
-    const parents = this.parents.get(child);
-    return parents !== undefined && this.listsParent(child, parents, parent);
+  /** Adds an edge from each of `parents` that is in the graph to `child`, an existing node. */
+  setParents(child: string, parents: readonly string[]): this {
+    const childEntry = this.entries.get(child)!;
+    for (const parent of parents) {
+      const parentEntry = this.entries.get(parent);
+      if (parentEntry !== undefined) this.link(parentEntry, parent, childEntry, child);
+    }
+    return this;
   }
 
-  private listsParent(child: string, parents: string[], parent: string): boolean {
-    if (parents.length < MANY_PARENTS) return parents.includes(parent);
-    let set = this.parentSets.get(child);
-    if (set === undefined) this.parentSets.set(child, (set = new Set(parents)));
-    return set.has(parent);
+  private link(parentEntry: NodeEntry, parent: string, childEntry: NodeEntry, child: string): void {
+    if (listsParent(childEntry, parent)) return;
+    parentEntry.children.push(child);
+    childEntry.parents.push(parent);
+    childEntry.parentSet?.add(parent);
+    this.edgeTotal += 1;
+  }
+
+  hasEdge(parent: string, child: string): boolean {
+    const entry = this.entries.get(child);
+    return entry !== undefined && listsParent(entry, parent);
   }
 
   edgeCount(): number {
@@ -73,44 +69,58 @@ export class ProjectGraph {
 
   edges(): { v: string; w: string }[] {
     const out: { v: string; w: string }[] = [];
-    for (const [parent, list] of this.children) for (const child of list) out.push({ v: parent, w: child });
+    for (const [parent, entry] of this.entries) for (const child of entry.children) out.push({ v: parent, w: child });
     return out;
   }
 
   /** Parents of `id` (a copy), or undefined for an unknown node, as graphlib answers. */
   predecessors(id: string): string[] | undefined {
-    return this.parents.get(id)?.slice();
+    return this.entries.get(id)?.parents.slice();
   }
 
   /** Children of `id` (a copy), or undefined for an unknown node. */
   successors(id: string): string[] | undefined {
-    return this.children.get(id)?.slice();
+    return this.entries.get(id)?.children.slice();
   }
 
   /** Children of `id` without the copy, for walks over the whole graph; empty for an unknown node. */
   childList(id: string): readonly string[] {
-    return this.children.get(id) ?? NONE;
+    return this.entries.get(id)?.children ?? NONE;
   }
 
   /** Parents of `id` without the copy; empty for an unknown node. */
   parentList(id: string): readonly string[] {
-    return this.parents.get(id) ?? NONE;
+    return this.entries.get(id)?.parents ?? NONE;
   }
+}
+
+interface NodeEntry {
+  label: GraphNode;
+  parents: string[];
+  children: string[];
+  /**
+   * The parents as a set, only for nodes with many: a repeated edge is found by scanning the
+   * parent list, which for the usual handful is cheaper than a set of `parent + child` keys
+   * (a 100-character string built and hashed per edge).
+   */
+  parentSet: Set<string> | undefined;
 }
 
 /** From this many parents on, a node's parents are also kept in a set. */
 const MANY_PARENTS = 16;
 const NONE: readonly string[] = Object.freeze([]);
 
+function listsParent(entry: NodeEntry, parent: string): boolean {
+  if (entry.parents.length < MANY_PARENTS) return entry.parents.includes(parent);
+  entry.parentSet ??= new Set(entry.parents);
+  return entry.parentSet.has(parent);
+}
+
 export function buildGraph(nodes: Iterable<GraphNode>, parentsOf: (node: GraphNode) => readonly string[]): ProjectGraph {
   const graph = new ProjectGraph();
   const all = [...nodes];
   for (const node of all) graph.setNode(node.uniqueId, node);
-  for (const node of all) {
-    for (const parent of parentsOf(node)) {
-      if (graph.hasNode(parent)) graph.setEdge(parent, node.uniqueId);
-    }
-  }
+  for (const node of all) graph.setParents(node.uniqueId, parentsOf(node));
   return graph;
 }
 
