@@ -200,31 +200,10 @@ function genericTest(parse: TestParse, target: TestTarget, declaration: unknown,
   const name = match[2]!;
 
   if ('model' in rawArgs) return fail(`'${testName}' passes \`model\`, which tsdbt sets itself.`, 'Remove the `model:` argument.');
-  // The arguments are sorted out in a Map, made an object once at the end: deleting keys (fourteen
-  // config keys per test) turned the object into a slow dictionary, paid for by every later reader.
-  const entries = new Map<string, unknown>();
-  for (const key of Object.keys(rawArgs)) entries.set(key, copyData(rawArgs[key]));
-  const nested = entries.get('arguments');
-  if (isPlainObject(nested)) {
-    for (const key of Object.keys(nested)) entries.set(key, nested[key]);
-    entries.delete('arguments');
-  }
-  if (column) entries.set('column_name', column.quote === true ? quoteIdentifier(column.name) : column.name);
-  const builderConfig: Plain = {};
-  for (const key of TEST_CONFIG_KEYS) {
-    const value = entries.get(key);
-    if (value !== undefined && value !== null) builderConfig[key] = value;
-    entries.delete(key);
-  }
-  const configArgument = entries.get('config');
-  if (configArgument !== undefined) {
-    if (!isPlainObject(configArgument)) return fail(`'${testName}' has a \`config\` that is not a mapping.`, 'For example: config: {severity: warn}');
-    for (const [key, value] of Object.entries(configArgument)) if (value !== null && value !== undefined) builderConfig[key] = value;
-    entries.delete('config');
-  }
-  const describedAs = entries.get('description');
-  const description = typeof describedAs === 'string' ? describedAs : '';
-  entries.delete('description');
+  const columnName = column === undefined ? undefined : column.quote === true ? quoteIdentifier(column.name) : column.name;
+  const sorted = sortArguments(rawArgs, columnName, `{{ get_where_subquery(${target.call}) }}`);
+  if (sorted === CONFIG_NOT_A_MAPPING) return fail(`'${testName}' has a \`config\` that is not a mapping.`, 'For example: config: {severity: warn}');
+  const { args, builderConfig, description, givenName } = sorted;
   for (const [key, value] of Object.entries(builderConfig)) {
     if (typeof value === 'string' && /\{[{%]/.test(value)) {
       try {
@@ -234,10 +213,6 @@ function genericTest(parse: TestParse, target: TestTarget, declaration: unknown,
       }
     }
   }
-  const givenName = entries.get('name');
-  entries.delete('name');
-  entries.set('model', `{{ get_where_subquery(${target.call}) }}`);
-  const args: Plain = Object.fromEntries(entries);
 
   const isSource = target.node.resourceType === 'source';
   const testType = `${namespace === null ? '' : `${namespace}_`}${isSource ? 'source_' : ''}${name}`;
@@ -373,6 +348,52 @@ function singularTest(parse: TestParse, file: ProjectFile): { node?: TestNode; e
   return finish(parse, node, isEmpty(inFile) ? parseTimeConfig : resolveTestConfig([...layers, inFile], where), []);
 }
 
+const CONFIG_NOT_A_MAPPING = Symbol('config is not a mapping');
+
+/** A generic test's YAML arguments sorted out: the macro's kwargs (`model` last), its configs, description and `name:`. */
+interface SortedArguments {
+  args: Plain;
+  builderConfig: Plain;
+  description: string;
+  givenName: unknown;
+}
+
+function sortArguments(rawArgs: Plain, columnName: string | undefined, model: string): SortedArguments | typeof CONFIG_NOT_A_MAPPING {
+  // `- unique`, the most common test, has nothing to sort out.
+  if (isEmpty(rawArgs)) {
+    const args: Plain = columnName === undefined ? { model } : { column_name: columnName, model };
+    return { args, builderConfig: {}, description: '', givenName: undefined };
+  }
+  // Sorted out in a Map, made an object once at the end: deleting keys (fourteen config keys per
+  // test) turned the object into a slow dictionary, paid for by every later reader.
+  const entries = new Map<string, unknown>();
+  for (const key of Object.keys(rawArgs)) entries.set(key, copyData(rawArgs[key]));
+  const nested = entries.get('arguments');
+  if (isPlainObject(nested)) {
+    for (const key of Object.keys(nested)) entries.set(key, nested[key]);
+    entries.delete('arguments');
+  }
+  if (columnName !== undefined) entries.set('column_name', columnName);
+  const builderConfig: Plain = {};
+  for (const key of TEST_CONFIG_KEYS) {
+    const value = entries.get(key);
+    if (value !== undefined && value !== null) builderConfig[key] = value;
+    entries.delete(key);
+  }
+  const configArgument = entries.get('config');
+  if (configArgument !== undefined) {
+    if (!isPlainObject(configArgument)) return CONFIG_NOT_A_MAPPING;
+    for (const [key, value] of Object.entries(configArgument)) if (value !== null && value !== undefined) builderConfig[key] = value;
+    entries.delete('config');
+  }
+  const describedAs = entries.get('description');
+  entries.delete('description');
+  const givenName = entries.get('name');
+  entries.delete('name');
+  entries.set('model', model);
+  return { args: Object.fromEntries(entries), builderConfig, description: typeof describedAs === 'string' ? describedAs : '', givenName };
+}
+
 /** A copy of YAML data (mappings, lists, scalars), as structuredClone made it but without its serializer. */
 function copyData(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copyData);
@@ -399,7 +420,8 @@ function finish(parse: TestParse, node: TestNode, resolved: { config: Plain; err
   node.config = resolved.config;
   if (resolved.errors.length > 0) return { errors: resolved.errors };
   if (node.config.enabled === false) return { errors: [] };
-  node.tags = [...new Set([...(node.config.tags as string[]), ...extraTags])].sort();
+  const tags = node.config.tags as string[];
+  node.tags = tags.length === 0 && extraTags.length === 0 ? [] : [...new Set([...tags, ...extraTags])].sort();
   node.config.tags = node.tags;
   node.meta = node.config.meta as Record<string, unknown>;
   const errors: TsdbtError[] = [];

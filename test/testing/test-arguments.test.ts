@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadProject } from '../../src/compile/load-project.js';
+import { TsdbtError } from '../../src/errors.js';
 import { projectYml, removeProject, writeProject } from '../support/cli.js';
 
 const dirs: string[] = [];
@@ -118,5 +119,39 @@ models:
       accepted_values_people_id___1_2_: [['people', undefined, 3]],
     });
     expect(project.tests.get([...project.tests.keys()].find((id) => id.includes('relationships'))!)!.dependsOn.nodes).toEqual(['model.demo.countries', 'model.demo.people']);
+  });
+
+  test('arguments that cannot be sorted out are reported at the YAML entry, each one', () => {
+    const dir = writeProject({
+      'project.yml': projectYml('demo'),
+      'models/people.sql': 'select 1 as id',
+      'models/schema.yml': `version: 2
+models:
+  - name: people
+    columns:
+      - name: id
+        tests:
+          - unique: {config: [severity, warn]}
+          - not_null: [a, b]
+          - {a: 1, b: 2}
+          - accepted_values: {quote: false}
+          - accepted_values: {values: 3}
+`,
+    });
+    dirs.push(dir);
+    let errors: TsdbtError[] = [];
+    try {
+      loadProject({ projectDir: dir });
+    } catch (error) {
+      errors = (error as TsdbtError).all();
+    }
+    const on = "The test on column 'id' of 'people'";
+    expect(errors.map((error) => [error.code, error.location, error.message])).toEqual([
+      ['TSDBT2009', 'models/schema.yml:3', `${on} 'unique' has a \`config\` that is not a mapping.`],
+      ['TSDBT2009', 'models/schema.yml:3', `${on} 'not_null' needs its arguments as a mapping, but they are ["a","b"].`],
+      ['TSDBT2009', 'models/schema.yml:3', `${on} is not a test: {"a":1,"b":2}.`],
+      ['TSDBT2009', 'models/schema.yml:3', `${on} 'accepted_values' needs the argument \`values\`, which is not given.`],
+      ['TSDBT2009', 'models/schema.yml:3', `${on} 'accepted_values' needs \`values\` as a list, but it is 3.`],
+    ]);
   });
 });
