@@ -38,8 +38,7 @@ describe('compile --write-perf-info', () => {
       'partial_parse.json',
       'selection',
       'render',
-      'manifest (build)',
-      'manifest.json (write)',
+      'manifest.json (build and write)',
       'target/compiled (rest of the writes)',
     ]);
     for (const phase of info.phases) expect(phase.elapsed).toBeGreaterThanOrEqual(0);

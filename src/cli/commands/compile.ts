@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { buildManifest } from '../../artifacts/manifest.js';
-import { writeCompiledSqlFiles, writeJsonArtifact } from '../../artifacts/write-artifacts.js';
+import { writeCompiledSqlFiles, writeJsonArtifact, writeManifestArtifact } from '../../artifacts/write-artifacts.js';
 import { PhaseTimer } from '../../compile/perf-info.js';
 import { compileModels } from '../../compile/render-model.js';
 import { throwCollected } from '../../errors.js';
@@ -39,10 +38,9 @@ export function registerCompile(program: Command, terminal: Terminal): void {
         const node = project.models.get(id)!;
         return { node, sql: node.compiledSql ?? '' };
       }));
-      const manifest = buildManifest(project);
-      timer?.mark('manifest (build)');
-      writeJsonArtifact(project, 'manifest.json', manifest);
-      timer?.mark('manifest.json (write)');
+      // Made while written, a group of entries at a time: never the whole manifest in memory.
+      writeManifestArtifact(project);
+      timer?.mark('manifest.json (build and write)');
       await writing;
       if (timer !== undefined) {
         timer.mark('target/compiled (rest of the writes)');
