@@ -8,6 +8,18 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) removeProject(dir);
 });
 
+/** A project with model `people`, and `files` on top. */
+function projectWith(files: Record<string, string>): string {
+  const dir = writeProject({ 'project.yml': projectYml('demo'), 'models/people.sql': 'select 1 as id', ...files });
+  dirs.push(dir);
+  return dir;
+}
+
+/** models/schema.yml declaring `tests` on column `id` of `people` (the entry is on line 3). */
+function idTests(...tests: string[]): string {
+  return `version: 2\nmodels:\n  - name: people\n    columns:\n      - name: id\n        tests:\n${tests.map((test) => `          - ${test}\n`).join('')}`;
+}
+
 describe('the arguments of generic tests', () => {
   test("relationships to: source('shop', 'customers') depends on that source, from a model's test and from a source's test", () => {
     const dir = writeProject({
@@ -46,21 +58,12 @@ models:
   });
 
   test('arguments: merge in place, config keys, config:, description: and name: come out; kwargs keep their order', () => {
-    const dir = writeProject({
-      'project.yml': projectYml('demo'),
-      'models/people.sql': 'select 1 as id',
-      'models/schema.yml': `
-version: 2
-models:
-  - name: people
-    columns:
-      - name: id
-        tests:
-          - accepted_values: {name: keep_name, values: [1, 2], arguments: {quote: false, values: [1, 2, 3]}, severity: warn, config: {tags: [t]}, description: d}
-          - not_null: {arguments: {mapping: {"10": ten, "9": nine, b: bee}}, enabled: true}
-`,
+    const dir = projectWith({
+      'models/schema.yml': idTests(
+        'accepted_values: {name: keep_name, values: [1, 2], arguments: {quote: false, values: [1, 2, 3]}, severity: warn, config: {tags: [t]}, description: d}',
+        'not_null: {arguments: {mapping: {"10": ten, "9": nine, b: bee}}, enabled: true}',
+      ),
     });
-    dirs.push(dir);
     const project = loadProject({ projectDir: dir });
     const byName = new Map([...project.tests.values()].map((node) => [node.name, node]));
     const kept = byName.get('keep_name')!;
@@ -93,23 +96,10 @@ models:
   });
 
   test('the refs a test records: its model, then refs in its arguments, rendered or not', () => {
-    const dir = writeProject({
-      'project.yml': projectYml('demo'),
-      'models/people.sql': 'select 1 as id',
+    const dir = projectWith({
       'models/countries.sql': "select 'NL' as code",
-      'models/schema.yml': `version: 2
-models:
-  - name: people
-    columns:
-      - name: id
-        tests:
-          - unique
-          - accepted_values: {values: [1, 2]}
-          - relationships: {to: "ref('countries')", field: code}
-          - accepted_values: {values: "{{ [1, 2] }}"}
-`,
+      'models/schema.yml': idTests('unique', 'accepted_values: {values: [1, 2]}', `relationships: {to: "ref('countries')", field: code}`, 'accepted_values: {values: "{{ [1, 2] }}"}'),
     });
-    dirs.push(dir);
     const project = loadProject({ projectDir: dir });
     const refs = Object.fromEntries([...project.tests.values()].map((node) => [node.name, node.refs.map((ref) => [ref.name, ref.packageName, ref.line])]));
     expect(refs).toEqual({
@@ -122,23 +112,9 @@ models:
   });
 
   test('arguments that cannot be sorted out are reported at the YAML entry, each one', () => {
-    const dir = writeProject({
-      'project.yml': projectYml('demo'),
-      'models/people.sql': 'select 1 as id',
-      'models/schema.yml': `version: 2
-models:
-  - name: people
-    columns:
-      - name: id
-        tests:
-          - unique: {config: [severity, warn]}
-          - not_null: [a, b]
-          - {a: 1, b: 2}
-          - accepted_values: {quote: false}
-          - accepted_values: {values: 3}
-`,
+    const dir = projectWith({
+      'models/schema.yml': idTests('unique: {config: [severity, warn]}', 'not_null: [a, b]', '{a: 1, b: 2}', 'accepted_values: {quote: false}', 'accepted_values: {values: 3}'),
     });
-    dirs.push(dir);
     let errors: TsdbtError[] = [];
     try {
       loadProject({ projectDir: dir });
