@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { ClickHouseClient } from '@clickhouse/client';
 
 /**
@@ -7,9 +6,13 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * chDB runs the statements of one connection one after another, so `--threads 8` on a single
  * connection built one model at a time. Connections opened on the same path in the same process
  * share the engine (and its lock) and do run at the same time: the pool lends each call an idle
- * connection, opening one more (about 10 ms, no extra memory) while it has fewer than `size`,
- * and otherwise queues the call on the least busy one. Nothing tsdbt sends depends on which
- * connection runs it: settings go with each statement and no temporary tables are used.
+ * connection, and opens one more (about 10 ms, no extra memory) when none is idle. So it holds
+ * as many connections as statements ever ran at once (the runner's threads), not one per core:
+ * a statement queued on a busy connection would wait for whatever runs there, however long (a
+ * model's quick EXCHANGE behind another model's minute-long INSERT). Past `size` (a guard, far
+ * above any thread count in use) calls queue on the least busy connection. Nothing tsdbt sends
+ * depends on which connection runs it: settings go with each statement and no temporary tables
+ * are used.
  */
 export class ChdbPool {
   private readonly members: { client: ClickHouseClient; busy: number }[] = [];
@@ -17,7 +20,7 @@ export class ChdbPool {
   constructor(
     first: ClickHouseClient,
     private readonly open: () => ClickHouseClient,
-    private readonly size = defaultPoolSize(),
+    private readonly size = MAX_CONNECTIONS,
   ) {
     this.members.push({ client: first, busy: 0 });
   }
@@ -77,7 +80,5 @@ export class ChdbPool {
   }
 }
 
-/** One connection per core, at most eight: statements are CPU-bound in an embedded engine. */
-export function defaultPoolSize(): number {
-  return Math.max(1, Math.min(8, availableParallelism()));
-}
+/** At most this many connections; the pool opens only as many as statements run at once. */
+export const MAX_CONNECTIONS = 64;

@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultPoolSize } from '../../src/adapter/chdb-pool.js';
+import { createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { ChdbPool } from '../../src/adapter/chdb-pool.js';
 import { connect } from '../../src/adapter/connect.js';
 import type { ChdbTarget } from '../../src/config/target.js';
 
@@ -15,6 +17,10 @@ function chdbTarget(): ChdbTarget {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-chdb-pool-'));
   dirs.push(dir);
   return { type: 'chdb', name: 'dev', schema: 'default', threads: 4, settings: {}, path: path.join(dir, 'chdb') };
+}
+/** A client on one new chDB connection, as connect() makes them. */
+function openClient(dataPath: string) {
+  return createClient({ connection: createChdbConnection({ path: dataPath }) as unknown as Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never });
 }
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -59,7 +65,27 @@ describe('chDB connection pool', () => {
     await second.close();
   });
 
-  it('opens at most one connection per core, and at most eight', () => {
-    expect(defaultPoolSize()).toBe(Math.max(1, Math.min(8, os.availableParallelism())));
+  it('opens a connection only when every open one is busy, and none while statements come one at a time', async () => {
+    const target = chdbTarget();
+    const first = await connect(target);
+    // Statements one after another: the pool never needs a second connection.
+    for (let i = 0; i < 5; i += 1) await first.query('SELECT 1');
+    await first.close();
+    const pool = new ChdbPool(openClient(target.path), () => openClient(target.path));
+    const client = pool.asClient();
+    try {
+      for (let i = 0; i < 5; i += 1) await client.command({ query: 'SELECT 1' });
+      expect(pool.connections).toBe(1);
+      // A quick statement sent while a slow one runs gets a connection of its own, not a place in the slow one's queue.
+      const slow = client.command({ query: 'SELECT sleep(1)' });
+      await client.command({ query: 'SELECT 2' });
+      expect(pool.connections).toBe(2);
+      await slow;
+      // Three at once: a third connection.
+      await Promise.all([client.command({ query: 'SELECT sleep(0.3)' }), client.command({ query: 'SELECT sleep(0.3)' }), client.command({ query: 'SELECT sleep(0.3)' })]);
+      expect(pool.connections).toBe(3);
+    } finally {
+      await pool.close();
+    }
   });
 });
