@@ -20,6 +20,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { seededRandom } from './seeded-random.js';
 
 export interface GenerateOptions {
   /** Number of models (at least 10). */
@@ -69,18 +70,6 @@ export const CATEGORIES = ['books', 'games', 'music', 'garden', 'tools', 'sports
 const MODELS_PER_FOLDER = 100;
 const SOURCE_NAME = 'raw';
 
-/** mulberry32: small, fast, and the same on every platform. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function modelName(index: number): string {
   return `m_${String(index).padStart(5, '0')}`;
 }
@@ -88,7 +77,7 @@ export function modelName(index: number): string {
 /** The graph and per-model choices, shared by the tsdbt and the Dataform flavours. */
 export function planModels(options: GenerateOptions): { models: ModelSpec[]; sources: [string, string][] } {
   const count = Math.max(10, Math.floor(options.models));
-  const random = prng(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const stagingCount = Math.max(8, Math.round(count * 0.1));
   const martStart = Math.round(count * 0.7);

@@ -1,11 +1,2 @@
-/** mulberry32: a small, fast, seedable PRNG, the same on every platform. `seededRandom(42)()` → a number in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One generator for the benchmarks and the tests (bench/ cannot import test code, so it lives there).
+export { seededRandom } from '../../bench/seeded-random.js';
