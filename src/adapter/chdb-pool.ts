@@ -1,5 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 
+/** At most this many connections; the pool opens only as many as statements run at once. */
+const MAX_CONNECTIONS = 64;
+
 /**
  * Several connections to one embedded database, used as one client.
  *
@@ -9,7 +12,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * connection, and opens one more (about 10 ms, no extra memory) when none is idle. So it holds
  * as many connections as statements ever ran at once (the runner's threads), not one per core:
  * a statement queued on a busy connection would wait for whatever runs there, however long (a
- * model's quick EXCHANGE behind another model's minute-long INSERT). Past `size` (a guard, far
+ * model's quick EXCHANGE behind another model's minute-long INSERT). Past MAX_CONNECTIONS (a guard, far
  * above any thread count in use) calls queue on the least busy connection. Nothing tsdbt sends
  * depends on which connection runs it: settings go with each statement and no temporary tables
  * are used.
@@ -20,7 +23,6 @@ export class ChdbPool {
   constructor(
     first: ClickHouseClient,
     private readonly open: () => ClickHouseClient,
-    private readonly size = MAX_CONNECTIONS,
   ) {
     this.members.push({ client: first, busy: 0 });
   }
@@ -67,7 +69,7 @@ export class ChdbPool {
       if (member.busy === 0) return member;
       if (member.busy < least.busy) least = member;
     }
-    if (this.members.length < this.size) {
+    if (this.members.length < MAX_CONNECTIONS) {
       try {
         const member = { client: this.open(), busy: 0 };
         this.members.push(member);
@@ -79,6 +81,3 @@ export class ChdbPool {
     return least;
   }
 }
-
-/** At most this many connections; the pool opens only as many as statements run at once. */
-export const MAX_CONNECTIONS = 64;

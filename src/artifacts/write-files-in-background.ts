@@ -34,27 +34,16 @@ for (const [file, text] of workerData) {
  *
  * Settles when every file is written; rejects with the first failure (as writeFileSync throws it).
  */
-export function writeFilesInBackground(files: readonly (readonly [file: string, text: string])[]): Promise<void> {
+export async function writeFilesInBackground(files: readonly (readonly [file: string, text: string])[]): Promise<void> {
   if (files.length < THREAD_FROM) {
-    try {
-      writeFilesHere(files);
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    writeFilesHere(files);
+    return;
   }
-  return new Promise((resolve, reject) => {
-    let failed = false;
+  await new Promise<void>((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: files });
-    worker.once('error', (error) => {
-      failed = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (failed) return;
-      if (code === 0) resolve();
-      else reject(new Error(`The thread writing ${files.length} files stopped with exit code ${code}.`));
-    });
+    // A failure in the thread ends it with code 1 after 'error': the promise keeps the error.
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`The thread writing ${files.length} files stopped with exit code ${code}.`))));
   });
 }
 
