@@ -24,6 +24,8 @@ export const ErrorCodes = {
   DOCS_NOT_GENERATED: 'TSDBT1012',
   /** `tsdbt docs serve --port N`: the port is taken, not allowed, or not a port number. */
   DOCS_PORT_UNAVAILABLE: 'TSDBT1013',
+  /** A file or folder tsdbt reads or writes cannot be used: permissions, a file where a folder must be, a full disk. */
+  FILE_ACCESS: 'TSDBT1014',
   // 2xxx: compiling models and macros
   TEMPLATE_SYNTAX: 'TSDBT2001',
   TEMPLATE_RENDER: 'TSDBT2002',

@@ -5,6 +5,7 @@ import { LogEvent } from '../report/log-record.js';
 import { TSDBT_VERSION, versionReport } from '../version.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { outputSettingsFromArgv, Terminal } from './terminal.js';
+import { fileSystemError } from './file-system-error.js';
 
 export type RegisterCommand = (program: Command, terminal: Terminal) => void;
 
@@ -128,6 +129,11 @@ function handleError(error: unknown, terminal: Terminal): number {
   if (isTsdbtError(error)) {
     terminal.error(error);
     return exitCodeFor(error);
+  }
+  const fileError = fileSystemError(error);
+  if (fileError !== undefined) {
+    terminal.error(fileError);
+    return exitCodeFor(fileError);
   }
   terminal.error(
     new TsdbtError({

@@ -2,6 +2,7 @@
  * Errors through the CLI: code, message, file:line and hint on stderr, the documented exit code,
  * nothing on stdout, and no stack trace unless --debug.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +48,23 @@ describe('configuration and project errors: exit 2', () => {
     expect(where).toMatch(/^ {2}--> project\.yml:\d$/);
     expect(hint).toBe('  hint: Check indentation and quoting near that line; values with `{{ }}` or `:` must be quoted.');
     expect(result.stderr).not.toMatch(STACK);
+  });
+
+  it('a target/ that cannot be written: which path and why, no stack trace', async () => {
+    const dir = project({ 'models/staging/people.sql': 'select 1 as id' });
+    // A file where compile must make the folder target/compiled/demo.
+    mkdirSync(path.join(dir, 'target', 'compiled'), { recursive: true });
+    writeFileSync(path.join(dir, 'target', 'compiled', 'demo'), 'not a folder');
+    const result = await cli(dir, ['compile']);
+    expect(result.code).toBe(2);
+    const folder = path.join(dir, 'target', 'compiled', 'demo', 'models', 'staging');
+    expect(result.stderr).toBe(
+      [
+        `Error TSDBT1014: tsdbt could not create the folder ${folder}: a part of the path is a file, not a folder (ENOTDIR).`,
+        "  hint: Check that this user can write the project's target-path and logs, that no file stands where a folder should be, and that the disk has room; `tsdbt clean` removes target/.",
+        '',
+      ].join('\n'),
+    );
   });
 
   it('an unknown ref, with did-you-mean, for run and compile alike', async () => {
