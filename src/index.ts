@@ -3,14 +3,14 @@ export { loadProject, type LoadProjectOptions, type Project } from './compile/lo
 export { compileModels, renderModel } from './compile/render-model.js';
 export type { ModelNode, SourceNode, ProjectNode } from './compile/nodes.js';
 export { connect } from './adapter/connect.js';
-export type { Adapter, Capabilities } from './adapter/types.js';
+export type { Adapter, Capabilities } from './core/adapter-types.js';
 export { runModels, type RunModelsOptions } from './runner/run-nodes.js';
 export type { NodeResult, RunSummary } from './runner/results.js';
 export { planModel } from './materialize/plan-model.js';
 export type { Plan, Statement } from './materialize/plan.js';
 export { selectNodes } from './graph/select/select-nodes.js';
 export { buildManifest } from './artifacts/manifest.js';
-export { TsdbtError, ErrorCodes, type ErrorCode } from './errors.js';
+export { TsdbtError, ErrorCodes, type ErrorCode } from './core/errors.js';
 export type { Target, ChdbTarget, ClickhouseTarget } from './config/target.js';
 export { ingestAll, ingestSource } from './ingest/index.js';
 export { TSDBT_VERSION } from './version.js';

@@ -1,4 +1,4 @@
-import type { Capabilities } from './types.js';
+import type { Capabilities } from '../core/adapter-types.js';
 
 /** What a current ClickHouse (and chDB, which embeds one) supports. */
 export const modernCapabilities: Capabilities = {

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Readable } from 'node:stream';
-import { inlineParams, qualifiedName, quoteIdentifier, quoteString } from './sql-literals.js';
+import { inlineParams, qualifiedName, quoteIdentifier, quoteString } from '../core/sql-literals.js';
 import type { TranslateContext } from './translate-error.js';
 import { networkCode, redact, translateError } from './translate-error.js';
 import type {
@@ -11,8 +11,8 @@ import type {
   ExecuteOptions,
   InsertRows,
   RelationInfo,
-} from './types.js';
-import { isEncodedRows } from './types.js';
+} from '../core/adapter-types.js';
+import { isEncodedRows } from '../core/adapter-types.js';
 
 export interface ClickhouseAdapterOptions {
   type: Adapter['type'];

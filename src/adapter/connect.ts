@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ChdbTarget, ClickhouseTarget, Target } from '../config/target.js';
 import { withStatementLog } from '../report/logged-adapter.js';
-import type { Logger } from '../report/logger.js';
+import type { Logger } from '../core/logger.js';
 import { secretsOf } from '../config/target.js';
 import type { ServerProbe } from './capabilities.js';
 import { capabilitiesForVersion, capabilitiesFromProbe, modernCapabilities, SERVER_PROBE_SQL } from './capabilities.js';
@@ -12,7 +12,7 @@ import { acquireEngineLock, releasingOnClose } from './engine-lock.js';
 import { withFailpoint } from './failpoint.js';
 import { createServerAgent } from './server-agent.js';
 import { translateError } from './translate-error.js';
-import type { Adapter } from './types.js';
+import type { Adapter } from '../core/adapter-types.js';
 
 /**
  * Opens an adapter for a target. The client libraries (and chDB's ~250 MB engine) are

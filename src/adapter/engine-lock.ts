@@ -14,8 +14,8 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ErrorCodes, TsdbtError } from '../errors.js';
-import type { Adapter } from './types.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import type { Adapter } from '../core/adapter-types.js';
 
 export const LOCK_FILE_NAME = 'tsdbt.lock';
 

@@ -10,7 +10,7 @@
  * A SIGKILL cannot be caught: nothing of tsdbt runs after it, as when a machine loses power.
  * Unset (always, outside those tests), the adapter is returned untouched.
  */
-import type { Adapter } from './types.js';
+import type { Adapter } from '../core/adapter-types.js';
 
 export interface Failpoint {
   when: 'before' | 'after';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 
 interface ErrorLike {
   message?: unknown;

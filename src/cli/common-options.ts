@@ -4,7 +4,7 @@ import { loadProject, type Project } from '../compile/load-project.js';
 import type { PhaseTimer } from '../compile/perf-info.js';
 import { isPlainObject } from '../config/value-checks.js';
 import { secretsOf } from '../config/target.js';
-import { ErrorCodes, TsdbtError, type ErrorCode } from '../errors.js';
+import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
 import type { Terminal } from './terminal.js';
 
 export interface ProjectOptions {

@@ -1,4 +1,4 @@
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 
 /** Why a file system call failed, said for a person (Node's error codes). */
 const REASONS: Record<string, string> = {

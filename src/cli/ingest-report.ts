@@ -1,5 +1,5 @@
 import type { IngestResult } from '../ingest/ingest-source.js';
-import type { Logger } from '../report/logger.js';
+import type { Logger } from '../core/logger.js';
 import type { Terminal } from './terminal.js';
 
 /**

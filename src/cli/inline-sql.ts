@@ -1,7 +1,7 @@
 import { renderModel } from '../compile/render-model.js';
 import type { Project } from '../compile/load-project.js';
 import type { ModelNode } from '../compile/nodes.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 
 /** Renders `--inline` SQL as if it were a model of the project, then checks its refs exist. */
 export function renderInline(project: Project, sql: string): string {

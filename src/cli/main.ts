@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { setLockOwnerCommand } from '../adapter/engine-lock.js';
-import { ErrorCodes, isTsdbtError, TsdbtError } from '../errors.js';
+import { ErrorCodes, isTsdbtError, TsdbtError } from '../core/errors.js';
 import { LogEvent } from '../report/log-record.js';
 import { TSDBT_VERSION, versionReport } from '../version.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';

@@ -1,6 +1,6 @@
-import type { Adapter } from '../adapter/types.js';
+import type { Adapter } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
-import { isTsdbtError, ErrorCodes, TsdbtError } from '../errors.js';
+import { isTsdbtError, ErrorCodes, TsdbtError } from '../core/errors.js';
 import { runProjectHooks } from '../runner/hooks.js';
 import type { NodeResult } from '../runner/results.js';
 import { planContext } from '../runner/run-nodes.js';

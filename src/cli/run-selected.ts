@@ -2,7 +2,7 @@ import { connect } from '../adapter/connect.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import { writeCompiledSql, writeJsonArtifact, writeRunArtifacts } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
-import type { TsdbtError } from '../errors.js';
+import type { TsdbtError } from '../core/errors.js';
 import type { ResourceType } from '../graph/node.js';
 import { modelExecutor } from '../runner/build-model.js';
 import { runNodes } from '../runner/run-nodes.js';

@@ -1,5 +1,5 @@
 import type { GraphNode } from '../graph/node.js';
-import type { LogLevel } from '../report/logger.js';
+import type { LogLevel } from '../core/logger.js';
 import { LogEvent } from '../report/log-record.js';
 import type { RunEvents } from '../report/run-events.js';
 import type { NodeResult, RunSummary } from '../runner/results.js';

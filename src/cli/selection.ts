@@ -1,7 +1,7 @@
-import type { Adapter } from '../adapter/types.js';
+import type { Adapter } from '../core/adapter-types.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import type { Project } from '../compile/load-project.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { parentsIn } from '../graph/build-graph.js';
 import type { ResourceType } from '../graph/node.js';
 import { selectNodes } from '../graph/select/select-nodes.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { TsdbtError } from '../errors.js';
-import type { LogFields, Logger, LogLevel } from '../report/logger.js';
+import type { TsdbtError } from '../core/errors.js';
+import type { LogFields, Logger, LogLevel } from '../core/logger.js';
 import { isLogLevel, LogEvent } from '../report/log-record.js';
 import { LIVE_PROGRESS_MIN_ITEMS, LiveProgress, noProgress, type Progress } from '../report/progress.js';
 import { Reporter } from '../report/reporter.js';

@@ -1,4 +1,4 @@
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { ProjectFile } from '../project/project-files.js';
 
 /** Extracts `{% docs name %}…{% enddocs %}` blocks from a Markdown file. */

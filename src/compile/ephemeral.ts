@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '../adapter/sql-literals.js';
+import { quoteIdentifier } from '../core/sql-literals.js';
 import { Relation } from '../template/relation.js';
 import type { ModelNode } from './nodes.js';
 

@@ -6,13 +6,13 @@ import { treeConfigLine, validateProjectConfig, type ProjectConfig } from '../co
 import type { Target } from '../config/target.js';
 import { didYouMean } from '../config/value-checks.js';
 import { parseYaml } from '../config/yaml-document.js';
-import { ErrorCodes, throwCollected, TsdbtError } from '../errors.js';
+import { ErrorCodes, throwCollected, TsdbtError } from '../core/errors.js';
 import { buildGraph, type ProjectGraph } from '../graph/build-graph.js';
 import { findCyclePaths } from '../graph/cycles.js';
 import { parseIngestConfig } from '../ingest/ingest-config.js';
 import { findProject } from '../project/find-project.js';
 import { readProjectFiles, type ProjectFile } from '../project/project-files.js';
-import { silentLogger, type Logger } from '../report/logger.js';
+import { silentLogger, type Logger } from '../core/logger.js';
 import { baseGlobals } from '../template/base-globals.js';
 import { TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';

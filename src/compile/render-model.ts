@@ -1,4 +1,4 @@
-import { TsdbtError } from '../errors.js';
+import { TsdbtError } from '../core/errors.js';
 import type { Scope } from '../template/template-engine.js';
 import type { Project } from './load-project.js';
 import type { ModelNode, SeedNode } from './nodes.js';

@@ -1,5 +1,5 @@
-import { ErrorCodes, TsdbtError } from '../errors.js';
-import { silentLogger, type Logger } from '../report/logger.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
 import type { QueryTable } from './query-results.js';
 
 /**

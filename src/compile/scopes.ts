@@ -1,4 +1,4 @@
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { mergeConfig } from '../config/config-tree.js';
 import { splitArgs } from '../template/call-args.js';
 import { Relation } from '../template/relation.js';

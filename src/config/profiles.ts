@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { ChdbTarget, ClickhouseTarget, Target } from './target.js';
 import { Problems, parseYaml, type YamlDocument } from './yaml-document.js';
 import { describeType, didYouMean, isPlainObject, type Plain } from './value-checks.js';

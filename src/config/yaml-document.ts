@@ -1,7 +1,7 @@
 import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
-import { ErrorCodes, TsdbtError, type ErrorCode } from '../errors.js';
+import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
 
 /** A parsed YAML file that can say on which line any value stands. */
 export interface YamlDocument {

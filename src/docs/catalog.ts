@@ -1,6 +1,6 @@
-import type { Adapter } from '../adapter/types.js';
+import type { Adapter } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
-import { TsdbtError } from '../errors.js';
+import { TsdbtError } from '../core/errors.js';
 import { TSDBT_VERSION } from '../version.js';
 
 /** A relation as the database describes it. */

@@ -1,9 +1,9 @@
-import type { Adapter } from '../adapter/types.js';
+import type { Adapter } from '../core/adapter-types.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import { targetDir, writeJsonArtifact } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
 import { compileModels } from '../compile/render-model.js';
-import { TsdbtError } from '../errors.js';
+import { TsdbtError } from '../core/errors.js';
 import { renderTest } from '../testing/render-test.js';
 import { buildCatalogJson, emptyCatalog, projectDatabases, readCatalog, type Catalog } from './catalog.js';
 import { readLastRunResults } from './run-results-file.js';

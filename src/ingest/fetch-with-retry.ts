@@ -6,9 +6,9 @@
  * whole body: a server that sends headers and then stalls is a timeout like any other.
  */
 import { STATUS_CODES } from 'node:http';
-import { ErrorCodes, TsdbtError } from '../errors.js';
-import type { Logger } from '../report/logger.js';
-import { silentLogger } from '../report/logger.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { silentLogger } from '../core/logger.js';
 import { firstBackoff } from './backoff.js';
 import type { Now, Sleep } from './clock.js';
 import { realSleep, systemNow } from './clock.js';

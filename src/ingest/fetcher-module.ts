@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ErrorCodes, TsdbtError } from '../errors.js';
-import type { Logger } from '../report/logger.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { IngestConfig } from './ingest-config.js';
 
 export interface FetcherRequest {

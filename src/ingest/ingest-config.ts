@@ -5,7 +5,7 @@
  * may come back as strings (`"5"`, `"true"`): those are accepted. Every problem is
  * collected, not thrown, so a user fixes a config in one pass.
  */
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { parseDuration } from './duration.js';
 
 export type IngestFormat = 'json' | 'json_each';

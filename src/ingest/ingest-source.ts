@@ -3,10 +3,10 @@
  * land. Never throws: the outcome, failure included, is a result, so one bad source never stops
  * the others (`ingestAll`, the watch loop).
  */
-import type { Adapter } from '../adapter/types.js';
-import { ErrorCodes, TsdbtError, isTsdbtError } from '../errors.js';
-import type { Logger } from '../report/logger.js';
-import { silentLogger } from '../report/logger.js';
+import type { Adapter } from '../core/adapter-types.js';
+import { ErrorCodes, TsdbtError, isTsdbtError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { silentLogger } from '../core/logger.js';
 import type { Now, Sleep } from './clock.js';
 import { systemNow } from './clock.js';
 import type { FetchLike } from './fetch-with-retry.js';

@@ -19,8 +19,8 @@
  * seconds, so batches still never share a stamp).
  */
 import { hash } from 'node:crypto';
-import { qualifiedName, quoteIdentifier } from '../adapter/sql-literals.js';
-import type { Capabilities, EncodedRows } from '../adapter/types.js';
+import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
+import type { Capabilities, EncodedRows } from '../core/adapter-types.js';
 
 /** How `_inserted_at` is stored: milliseconds (`DateTime64(3)`) or, on servers before 20.1, seconds (`DateTime`). */
 export type StampPrecision = 'ms' | 's';

@@ -2,8 +2,8 @@
  * Writes planned rows to ClickHouse. Each batch is one INSERT (one block), which ClickHouse
  * applies whole or not at all, so a process killed mid-insert never leaves half a reply.
  */
-import type { Adapter } from '../adapter/types.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import type { Adapter } from '../core/adapter-types.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { RejectedRow } from './landing-plan.js';
 import {
   encodeLandingRows,

@@ -6,9 +6,9 @@
  * be opened (with chDB: another tsdbt process holds the engine) counts as failed polls, and the
  * watch goes on.
  */
-import type { Adapter } from '../adapter/types.js';
-import { ErrorCodes, TsdbtError, isTsdbtError } from '../errors.js';
-import { silentLogger } from '../report/logger.js';
+import type { Adapter } from '../core/adapter-types.js';
+import { ErrorCodes, TsdbtError, isTsdbtError } from '../core/errors.js';
+import { silentLogger } from '../core/logger.js';
 import { realSleep, systemNow } from './clock.js';
 import { formatDuration } from './duration.js';
 import type { IngestDeps, IngestResult, IngestSource } from './ingest-source.js';

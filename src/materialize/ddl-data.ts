@@ -1,4 +1,4 @@
-import { qualifiedName, quoteIdentifier, quoteString } from '../adapter/sql-literals.js';
+import { qualifiedName, quoteIdentifier, quoteString } from '../core/sql-literals.js';
 import { onCluster } from './ddl.js';
 import type { PlanContext, Statement } from './plan.js';
 

@@ -1,4 +1,4 @@
-import { qualifiedName, quoteIdentifier, quoteString } from '../adapter/sql-literals.js';
+import { qualifiedName, quoteIdentifier, quoteString } from '../core/sql-literals.js';
 import { createDatabase, onCluster } from './ddl.js';
 import { dropDictionary } from './ddl-data.js';
 import { dictionarySettings } from './model-settings.js';

@@ -1,5 +1,5 @@
-import { qualifiedName, quoteIdentifier, quoteString } from '../adapter/sql-literals.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { qualifiedName, quoteIdentifier, quoteString } from '../core/sql-literals.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { createDatabase, dropTable, engineClause, onCluster, swapIntoPlace, type TableEngineConfig } from './ddl.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type Statement } from './plan.js';
 import { querySettings } from './plan-table.js';

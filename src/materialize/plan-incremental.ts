@@ -1,4 +1,4 @@
-import { qualifiedName } from '../adapter/sql-literals.js';
+import { qualifiedName } from '../core/sql-literals.js';
 import { dropTable, swapIntoPlace } from './ddl.js';
 import { createTableLike, deleteWhere, insertFromTable, insertSelect, partitionsQuery, replacePartitions } from './ddl-data.js';
 import { incrementalSettings, type IncrementalSettings } from './model-settings.js';

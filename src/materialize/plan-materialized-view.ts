@@ -1,4 +1,4 @@
-import { qualifiedName } from '../adapter/sql-literals.js';
+import { qualifiedName } from '../core/sql-literals.js';
 import { createDatabase, dropTable, engineClause, onCluster, swapIntoPlace } from './ddl.js';
 import { createMaterializedView, dropDictionary, modifyQuery } from './ddl-data.js';
 import { materializedViewSettings } from './model-settings.js';

@@ -1,4 +1,4 @@
-import { qualifiedName } from '../adapter/sql-literals.js';
+import { qualifiedName } from '../core/sql-literals.js';
 import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, isReplicatedEngine, onCluster, renameTables, type TableEngineConfig } from './ddl.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type Statement } from './plan.js';
 

@@ -1,5 +1,5 @@
-import { qualifiedName, quoteIdentifier } from '../adapter/sql-literals.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { onCluster } from './ddl.js';
 import type { PlanContext, Statement } from './plan.js';
 

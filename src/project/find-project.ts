@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { PROJECT_FILE_NAMES } from '../config/project-config.js';
 import type { ProjectFile } from './project-files.js';
 

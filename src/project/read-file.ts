@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 
 /** Reads one file of the project by its relative path, with a clear error when it is missing. */
 export function readProjectFile(projectDir: string, relative: string): string {

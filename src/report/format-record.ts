@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { ChalkInstance } from 'chalk';
-import type { TsdbtError } from '../errors.js';
+import type { TsdbtError } from '../core/errors.js';
 import type { LogRecord } from './log-record.js';
 import { snakeCase } from './log-record.js';
 

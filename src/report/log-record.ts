@@ -1,5 +1,5 @@
-import type { TsdbtError } from '../errors.js';
-import type { LogFields, LogLevel } from './logger.js';
+import type { TsdbtError } from '../core/errors.js';
+import type { LogFields, LogLevel } from '../core/logger.js';
 
 /** One thing that happened, before any sink decides how to show it. */
 export interface LogRecord {

@@ -1,7 +1,7 @@
-import type { Adapter, AdapterResponse, InsertRows } from '../adapter/types.js';
-import { isEncodedRows } from '../adapter/types.js';
-import { isTsdbtError } from '../errors.js';
-import type { LogFields, Logger } from './logger.js';
+import type { Adapter, AdapterResponse, InsertRows } from '../core/adapter-types.js';
+import { isEncodedRows } from '../core/adapter-types.js';
+import { isTsdbtError } from '../core/errors.js';
+import type { LogFields, Logger } from '../core/logger.js';
 import { LogEvent } from './log-record.js';
 
 /**

@@ -1,6 +1,6 @@
 import { redact } from '../adapter/translate-error.js';
-import type { TsdbtError } from '../errors.js';
-import type { LogFields, Logger, LogLevel } from './logger.js';
+import type { TsdbtError } from '../core/errors.js';
+import type { LogFields, Logger, LogLevel } from '../core/logger.js';
 import type { LogRecord } from './log-record.js';
 import type { LogSink, SinkContext } from './sinks.js';
 

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { LogLevel } from './logger.js';
+import type { LogLevel } from '../core/logger.js';
 import { atLeast, LogEvent, type LogRecord } from './log-record.js';
 import { clock, fileLines, formatError, jsonLine, type Redact } from './format-record.js';
 import { RotatingFile } from './rotating-file.js';

@@ -1,5 +1,5 @@
-import { qualifiedName } from '../adapter/sql-literals.js';
-import type { Adapter, ExecuteOptions } from '../adapter/types.js';
+import { qualifiedName } from '../core/sql-literals.js';
+import type { Adapter, ExecuteOptions } from '../core/adapter-types.js';
 import type { ModelNode, ProjectNode } from '../compile/nodes.js';
 import { renderModel, runtimeScope, type RuntimeFlags } from '../compile/render-model.js';
 import { describeSelect } from '../materialize/ddl-data.js';

@@ -1,8 +1,8 @@
-import type { Adapter } from '../adapter/types.js';
+import type { Adapter } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
 import type { QueryTable } from '../compile/query-results.js';
 import { statementFunctions } from '../compile/query-results.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { isPlainObject } from '../config/value-checks.js';
 import type { Scope } from '../template/template-engine.js';
 import type { NodeResult } from './results.js';

@@ -1,4 +1,4 @@
-import type { Adapter } from '../adapter/types.js';
+import type { Adapter } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
 import type { ProjectNode } from '../compile/nodes.js';
 import type { PlanContext } from '../materialize/plan.js';

@@ -1,5 +1,5 @@
 import type { GraphNode } from '../graph/node.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { NodeResult, TimingInfo } from './results.js';
 
 export function errorResult(

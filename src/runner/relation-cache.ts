@@ -1,4 +1,4 @@
-import type { Adapter, RelationInfo } from '../adapter/types.js';
+import type { Adapter, RelationInfo } from '../core/adapter-types.js';
 import type { ExistingRelation } from '../materialize/plan.js';
 
 /**

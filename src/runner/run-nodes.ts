@@ -1,5 +1,5 @@
-import { qualifiedName } from '../adapter/sql-literals.js';
-import type { Adapter } from '../adapter/types.js';
+import { qualifiedName } from '../core/sql-literals.js';
+import type { Adapter } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
 import type { ProjectNode } from '../compile/nodes.js';
 import { parentsIn } from '../graph/build-graph.js';

@@ -1,4 +1,4 @@
-import { qualifiedName } from '../adapter/sql-literals.js';
+import { qualifiedName } from '../core/sql-literals.js';
 import type { SeedNode } from '../compile/nodes.js';
 import type { Statement } from '../materialize/plan.js';
 import { readProjectFile } from '../project/read-file.js';

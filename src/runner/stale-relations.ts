@@ -1,4 +1,4 @@
-import type { Adapter, RelationInfo } from '../adapter/types.js';
+import type { Adapter, RelationInfo } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type PlanContext, type Statement } from '../materialize/plan.js';
 import { contextForDatabase } from '../materialize/ddl.js';

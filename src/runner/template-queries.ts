@@ -1,7 +1,7 @@
-import type { Adapter } from '../adapter/types.js';
+import type { Adapter } from '../core/adapter-types.js';
 import { queryTable, type QueryTable } from '../compile/query-results.js';
 import { renderWithQueries } from '../compile/replay-render.js';
-import type { Logger } from '../report/logger.js';
+import type { Logger } from '../core/logger.js';
 
 /** Statements whose first keyword says they return rows; everything else (DDL, INSERT, DELETE…) is executed. */
 const RETURNS_ROWS = /^(select|with|show|describe|desc|exists|explain|check)\b/i;

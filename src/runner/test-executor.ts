@@ -1,4 +1,4 @@
-import { qualifiedName } from '../adapter/sql-literals.js';
+import { qualifiedName } from '../core/sql-literals.js';
 import type { TestNode } from '../compile/nodes.js';
 import { planTable } from '../materialize/plan-table.js';
 import { renderTest } from '../testing/render-test.js';

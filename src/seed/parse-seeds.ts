@@ -3,7 +3,7 @@ import { configFromTree, mergeConfig } from '../config/config-tree.js';
 import { treeConfigLine, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { isPlainObject } from '../config/value-checks.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { SeedNode } from '../compile/nodes.js';
 import type { NodePatch } from '../compile/properties.js';
 import { fqnOfFile } from '../compile/fqn.js';

@@ -1,5 +1,5 @@
-import { qualifiedName, quoteIdentifier } from '../adapter/sql-literals.js';
-import type { ColumnInfo } from '../adapter/types.js';
+import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
+import type { ColumnInfo } from '../core/adapter-types.js';
 import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, onCluster, renameTables, type TableEngineConfig } from '../materialize/ddl.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type PlanContext, type Statement } from '../materialize/plan.js';
 import type { SeedColumn } from './seed-table.js';

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { convertCell, inferColumnType, isNullCell, type SeedKind } from './infer-types.js';
 
 export interface SeedColumn {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isPlainObject as isRecord } from '../config/value-checks.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { PreviousResults } from '../graph/select/state.js';
 import type { ManifestLike } from './manifest-types.js';
 

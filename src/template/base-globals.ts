@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { modernCapabilities } from '../adapter/capabilities.js';
-import { quoteIdentifier, quoteString } from '../adapter/sql-literals.js';
-import type { Capabilities } from '../adapter/types.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
-import type { Logger } from '../report/logger.js';
+import { quoteIdentifier, quoteString } from '../core/sql-literals.js';
+import type { Capabilities } from '../core/adapter-types.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { splitArgs } from './call-args.js';
 
 export interface BaseGlobalsOptions {

@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '../adapter/sql-literals.js';
+import { quoteIdentifier } from '../core/sql-literals.js';
 
 /**
  * A database relation as models see it (`{{ ref('x') }}`, `{{ this }}`). In ClickHouse a dbt

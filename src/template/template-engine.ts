@@ -1,5 +1,5 @@
 import type nunjucks from 'nunjucks';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { splitArgs } from './call-args.js';
 import { fastTemplateRoot } from './fast-closures.js';
 import { fastTemplateSource } from './fast-compile.js';

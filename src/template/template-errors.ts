@@ -1,4 +1,4 @@
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 
 interface NunjucksError {
   message?: string;

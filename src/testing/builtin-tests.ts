@@ -1,4 +1,4 @@
-import type { TsdbtError } from '../errors.js';
+import type { TsdbtError } from '../core/errors.js';
 import type { TemplateEngine } from '../template/template-engine.js';
 
 /**

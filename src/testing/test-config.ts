@@ -1,6 +1,6 @@
 import { mergeConfig } from '../config/config-tree.js';
 import { isPlainObject, type Plain } from '../config/value-checks.js';
-import { ErrorCodes, TsdbtError } from '../errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 
 /** What every test starts from (dbt's defaults). */
 export const TEST_DEFAULTS: Plain = {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
 import type { ChdbTarget } from '../../src/config/target.js';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/chdb-session.mjs', import.meta.url));
 

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import { qualifiedName, quoteIdentifier } from '../../src/adapter/sql-literals.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import { qualifiedName, quoteIdentifier } from '../../src/core/sql-literals.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import type { Plan, PlanContext } from '../../src/materialize/plan.js';
 import { localTableName, planDistributedTable, type DistributedTableModel } from '../../src/materialize/plan-distributed-table.js';
 import { planTable } from '../../src/materialize/plan-table.js';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { acquireEngineLock, LOCK_FILE_NAME, parseHolder } from '../../src/adapter/engine-lock.js';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import { removeProject } from '../support/cli.js';
 
 function dataPath(): string {

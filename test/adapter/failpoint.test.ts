@@ -1,7 +1,7 @@
 /** TSDBT_FAILPOINT (src/adapter/failpoint.ts): which statement the crash-safety tests stop at, counted as the log counts them. */
 import { describe, expect, it } from 'vitest';
 import { parseFailpoint, withFailpoint } from '../../src/adapter/failpoint.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 
 function recordingAdapter(log: string[]): Adapter {
   return {

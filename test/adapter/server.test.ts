@@ -6,9 +6,9 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilitiesForVersion } from '../../src/adapter/capabilities.js';
 import { connect } from '../../src/adapter/connect.js';
-import { qualifiedName, quoteIdentifier } from '../../src/adapter/sql-literals.js';
-import type { Adapter } from '../../src/adapter/types.js';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { qualifiedName, quoteIdentifier } from '../../src/core/sql-literals.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import {
   CLOSED_PORT,
   SERVER_SKIP_REASON,

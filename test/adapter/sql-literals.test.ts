@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickhouseAdapter } from '../../src/adapter/clickhouse-adapter.js';
 import { connect } from '../../src/adapter/connect.js';
-import { inlineParams, literal, qualifiedName, quoteIdentifier, quoteString } from '../../src/adapter/sql-literals.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import { inlineParams, literal, qualifiedName, quoteIdentifier, quoteString } from '../../src/core/sql-literals.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 
 /** Names and values that break naive quoting. */
 const AWKWARD = ['my table', 'back`tick', 'double "quote"', "single 'quote'", 'back\\slash', 'ünï 数据 🚀', 'semi;colon -- not a comment'];

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import { serverTarget } from '../support/clickhouse-server.js';
 
 describe('TLS handshake timeout', () => {

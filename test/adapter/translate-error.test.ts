@@ -4,7 +4,7 @@ import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { armConnectTimeout, createServerAgent } from '../../src/adapter/server-agent.js';
 import { parseServerError, redact, translateError } from '../../src/adapter/translate-error.js';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 
 const server = { where: 'http://db.example:8123 as etl', secrets: ['s3cret'], user: 'etl', server: 'db.example:8123', timeoutMs: 1000 };
 

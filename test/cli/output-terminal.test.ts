@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outputSettingsFromArgv, Terminal, type TerminalOptions } from '../../src/cli/terminal.js';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import { FakeStream } from '../report/fake-stream.js';
 import { parseLogLines } from '../report/log-schema-validator.js';
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Project } from '../../src/compile/load-project.js';
 import type { ModelNode } from '../../src/compile/nodes.js';
 import { compileModels, renderModel } from '../../src/compile/render-model.js';
-import { ErrorCodes } from '../../src/errors.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { ErrorCodes } from '../../src/core/errors.js';
+import { MemoryLogger } from '../../src/core/logger.js';
 import { load, loadErrors, summary } from '../support/project.js';
 
 const PROJECT_YML = 'name: shop\nprofile: shop\n';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject, type Project } from '../../src/compile/load-project.js';
 import { compileModels } from '../../src/compile/render-model.js';
-import { isTsdbtError } from '../../src/errors.js';
+import { isTsdbtError } from '../../src/core/errors.js';
 import { tempHome, tempProject } from '../support/project.js';
 
 const FILES = {

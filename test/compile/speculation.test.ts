@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadProject, type Project } from '../../src/compile/load-project.js';
 import { renderModel } from '../../src/compile/render-model.js';
 import { forgetRender, reusableRender } from '../../src/compile/speculation.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/core/logger.js';
 import { modernCapabilities } from '../../src/adapter/capabilities.js';
 import { bindAdapterCapabilities } from '../../src/template/base-globals.js';
 import { REPO_ROOT } from '../support/cli.js';

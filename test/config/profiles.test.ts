@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClickhouseTarget } from '../../src/config/target.js';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/core/errors.js';
 import { load, loadErrors, summary, tempHome, tempProject } from '../support/project.js';
 
 const PROJECT = { 'project.yml': 'name: demo\nprofile: demo\n', 'models/a.sql': 'select 1 as a\n' };

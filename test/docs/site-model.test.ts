@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutLineage, nodeWidth } from '../../src/docs/client/layout.js';
 import { HIDDEN_BY_DEFAULT, SiteModel } from '../../src/docs/client/site-model.js';
 import type { SiteGraph, SiteNode } from '../../src/docs/site-types.js';
-import { TsdbtError } from '../../src/errors.js';
+import { TsdbtError } from '../../src/core/errors.js';
 
 function node(name: string, parents: number[], extra: Partial<SiteNode> = {}): SiteNode {
   const resourceType = extra.resourceType ?? 'model';

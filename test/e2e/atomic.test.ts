@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Adapter } from '../../src/adapter/types.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import { REPO_ROOT, removeProject, writeProject } from '../support/cli.js';
 import { tempHomeDir } from '../support/home.js';
 import { isLeftover, logLines, relationsOf, tsdbt, withChdb } from './example-project.js';

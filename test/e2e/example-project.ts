@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connect } from '../../src/adapter/connect.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import { formatDateTime64, hashPayload, type LandingRow } from '../../src/ingest/landing-plan.js';
 import { REPO_ROOT, removeProject, runCli, type CliResult } from '../support/cli.js';
 

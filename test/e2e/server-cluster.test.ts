@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import { qualifiedName, quoteIdentifier } from '../../src/adapter/sql-literals.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import { qualifiedName, quoteIdentifier } from '../../src/core/sql-literals.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { removeProject, runCli, writeProject } from '../support/cli.js';

@@ -8,7 +8,7 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/core/errors.js';
 import { removeProject, runCli, writeProject } from '../support/cli.js';
 import { failure, serverTarget } from '../support/clickhouse-server.js';
 

@@ -9,8 +9,8 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import { quoteIdentifier } from '../../src/adapter/sql-literals.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import { quoteIdentifier } from '../../src/core/sql-literals.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import type { Target } from '../../src/config/target.js';
 import { REPO_ROOT, removeProject, runCli, writeProject, type CliResult } from '../support/cli.js';
 import { SERVER_SKIP_REASON, serverTarget, serverUrl, skipServerTests, testDatabase } from '../support/clickhouse-server.js';

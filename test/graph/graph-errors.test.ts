@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/core/errors.js';
 import { load, loadErrors, summary } from '../support/project.js';
 
 const PROJECT_YML = 'name: g\nprofile: g\n';

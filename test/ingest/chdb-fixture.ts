@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import type { IngestConfig } from '../../src/ingest/ingest-config.js';
 import { parseIngestConfig } from '../../src/ingest/ingest-config.js';
 import type { IngestSource } from '../../src/ingest/ingest-source.js';

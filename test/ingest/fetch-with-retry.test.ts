@@ -3,14 +3,14 @@
  * delay is asserted exactly and no test waits for a backoff.
  */
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import { capFor, firstBackoff } from '../../src/ingest/backoff.js';
 import type { FetchLike } from '../../src/ingest/fetch-with-retry.js';
 import { fetchWithRetry } from '../../src/ingest/fetch-with-retry.js';
 import type { RetryPolicy } from '../../src/ingest/ingest-config.js';
 import { redactUrl } from '../../src/ingest/redact-url.js';
 import { decideRetry, parseRetryAfter } from '../../src/ingest/retry-decision.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/core/logger.js';
 
 const policy: RetryPolicy = { maxAttempts: 5, initialDelayMs: 1_000, maxDelayMs: 30_000, multiplier: 2, jitter: 'none' };
 

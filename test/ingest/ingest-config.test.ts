@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/core/errors.js';
 import { formatDuration, parseDuration } from '../../src/ingest/duration.js';
 import { DEFAULT_RETRIES, parseIngestConfig } from '../../src/ingest/ingest-config.js';
 

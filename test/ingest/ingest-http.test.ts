@@ -5,12 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/core/errors.js';
 import { ingestAll } from '../../src/ingest/ingest-all.js';
 import type { IngestResult } from '../../src/ingest/ingest-source.js';
 import { ingestSource } from '../../src/ingest/ingest-source.js';
 import { createIngestMetrics, startMetricsServer } from '../../src/ingest/metrics.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/core/logger.js';
 import { ASTROS, replies } from '../support/fake-api.js';
 import { recordingSleep, sourceFor, useChdbAndFakeApi } from './chdb-fixture.js';
 

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import { qualifiedName, quoteIdentifier } from '../../src/adapter/sql-literals.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import { qualifiedName, quoteIdentifier } from '../../src/core/sql-literals.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import { ingestSource } from '../../src/ingest/ingest-source.js';
 import { ASTROS, replies, startFakeApi, type FakeApi } from '../support/fake-api.js';
 import { SERVER_SKIP_REASON, serverTarget, skipServerTests, testDatabase } from '../support/clickhouse-server.js';

@@ -1,6 +1,6 @@
 /** Strings that TabSeparated must escape (or must not mistake for something else), landed and read back on any adapter. */
-import { qualifiedName } from '../../src/adapter/sql-literals.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import { qualifiedName } from '../../src/core/sql-literals.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import { ensureLandingTables } from '../../src/ingest/landing.js';
 import { encodeLandingRows, formatStamp, stampPrecision, type LandingRow } from '../../src/ingest/landing-plan.js';
 

@@ -5,7 +5,7 @@
  * letting ClickHouse hash the stored payload itself.
  */
 import { describe, expect, it } from 'vitest';
-import { qualifiedName } from '../../src/adapter/sql-literals.js';
+import { qualifiedName } from '../../src/core/sql-literals.js';
 import { ensureLandingTables, landPayloads } from '../../src/ingest/landing.js';
 import { encodeLandingRows, hashPayload, LANDING_COLUMNS, tsvField, type LandingRow } from '../../src/ingest/landing-plan.js';
 import { payloadsFromReply } from '../../src/ingest/payload.js';

@@ -2,11 +2,11 @@
  * The watch loop on a fake clock (sleep advances it), landing into real chDB through the fake API.
  */
 import { describe, expect, it } from 'vitest';
-import type { Adapter } from '../../src/adapter/types.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import type { IngestResult } from '../../src/ingest/ingest-source.js';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import { watch } from '../../src/ingest/watch.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/core/logger.js';
 import { ASTROS, replies } from '../support/fake-api.js';
 import { sourceFor, useChdbAndFakeApi } from './chdb-fixture.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MATERIALIZATIONS } from '../../src/compile/model-config.js';
-import { TsdbtError } from '../../src/errors.js';
+import { TsdbtError } from '../../src/core/errors.js';
 import type { ModelNode } from '../../src/compile/nodes.js';
 import { createDatabase, dropDatabase } from '../../src/materialize/ddl.js';
 import type { ExistingRelation, Plan, PlanContext, Statement } from '../../src/materialize/plan.js';

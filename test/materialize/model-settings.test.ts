@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Project } from '../../src/compile/load-project.js';
 import type { ModelNode } from '../../src/compile/nodes.js';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/core/errors.js';
 import { planModel } from '../../src/materialize/plan-model.js';
 import type { PlanContext } from '../../src/materialize/plan.js';
 import { load, loadErrors, summary } from '../support/project.js';

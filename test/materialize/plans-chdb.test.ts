@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import type { ExistingRelation, Plan, PlanContext } from '../../src/materialize/plan.js';
 import { planTable } from '../../src/materialize/plan-table.js';
 import { planView } from '../../src/materialize/plan-view.js';

@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Adapter } from '../../src/adapter/types.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import { run } from '../../src/cli/commands/run.js';
 import { Terminal } from '../../src/cli/terminal.js';
 import { FakeStream } from '../report/fake-stream.js';

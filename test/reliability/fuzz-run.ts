@@ -9,7 +9,7 @@ import { Terminal } from '../../src/cli/terminal.js';
 import { resolveSelection } from '../../src/cli/selection.js';
 import { loadProject } from '../../src/compile/load-project.js';
 import { compileModels } from '../../src/compile/render-model.js';
-import { ErrorCodes, isTsdbtError, throwCollected, type TsdbtError } from '../../src/errors.js';
+import { ErrorCodes, isTsdbtError, throwCollected, type TsdbtError } from '../../src/core/errors.js';
 import { readSeedTable } from '../../src/seed/seed-table.js';
 import { FakeStream } from '../report/fake-stream.js';
 import { writeProject } from '../support/cli.js';

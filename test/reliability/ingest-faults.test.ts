@@ -9,7 +9,7 @@
  *   - every rejected reply is in the quarantine table, with its exact body and a reason.
  */
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/core/errors.js';
 import type { FetchLike } from '../../src/ingest/fetch-with-retry.js';
 import { ingestSource, type IngestResult } from '../../src/ingest/ingest-source.js';
 import { recordingSleep, sourceFor, useChdbAndFakeApi } from '../ingest/chdb-fixture.js';

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { qualifiedName } from '../../src/adapter/sql-literals.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import { qualifiedName } from '../../src/core/sql-literals.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import { tsdbt, withChdb } from '../e2e/example-project.js';
 import { removeProject, writeProject, type CliResult } from '../support/cli.js';
 import { tempHomeDir } from '../support/home.js';

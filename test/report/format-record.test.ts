@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/adapter/translate-error.js';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import { fileLines, formatError, jsonLine } from '../../src/report/format-record.js';
 import type { LogRecord } from '../../src/report/log-record.js';
 import { schemaProblems } from './log-schema-validator.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Adapter } from '../../src/adapter/types.js';
-import { ErrorCodes, TsdbtError } from '../../src/errors.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import { withStatementLog } from '../../src/report/logged-adapter.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { MemoryLogger } from '../../src/core/logger.js';
 import { LiveProgress } from '../../src/report/progress.js';
 
 /** Only what the wrapper passes through matters here: no SQL is run (chDB-backed runs are covered by test/cli/output.test.ts). */

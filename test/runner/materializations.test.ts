@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import { loadProject, type Project } from '../../src/compile/load-project.js';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/core/errors.js';
 import { runProjectHooks } from '../../src/runner/hooks.js';
 import { planContext, runNodes } from '../../src/runner/run-nodes.js';
 import type { RunSummary } from '../../src/runner/results.js';

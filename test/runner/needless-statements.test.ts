@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import { loadProject } from '../../src/compile/load-project.js';
 import { runNodes } from '../../src/runner/run-nodes.js';
 import { removeProject, writeProject } from '../support/cli.js';

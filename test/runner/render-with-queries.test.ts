@@ -5,14 +5,14 @@
  * materializations.test.ts and test/e2e/materializations*.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { RelationInfo } from '../../src/adapter/types.js';
+import type { RelationInfo } from '../../src/core/adapter-types.js';
 import type { Project } from '../../src/compile/load-project.js';
 import type { ModelNode } from '../../src/compile/nodes.js';
 import { queryTable, type QueryTable } from '../../src/compile/query-results.js';
 import { renderModel, runtimeScope } from '../../src/compile/render-model.js';
 import { renderWithQueries } from '../../src/compile/replay-render.js';
-import { ErrorCodes } from '../../src/errors.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { ErrorCodes } from '../../src/core/errors.js';
+import { MemoryLogger } from '../../src/core/logger.js';
 import { shouldFullRefresh } from '../../src/runner/build-model.js';
 import { hookTexts } from '../../src/runner/hooks.js';
 import { leftoverDrops } from '../../src/runner/stale-relations.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { TsdbtError } from '../../src/errors.js';
+import { TsdbtError } from '../../src/core/errors.js';
 import { inferColumnType } from '../../src/seed/infer-types.js';
 import { readSeedTable } from '../../src/seed/seed-table.js';
 

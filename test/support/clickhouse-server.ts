@@ -6,7 +6,7 @@
  */
 import { expect } from 'vitest';
 import type { ClickhouseTarget } from '../../src/config/target.js';
-import { TsdbtError } from '../../src/errors.js';
+import { TsdbtError } from '../../src/core/errors.js';
 
 /** Why real-server tests are skipped, shown in the test name when they are. */
 export const SERVER_SKIP_REASON =

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { loadProject, type LoadProjectOptions, type Project } from '../../src/compile/load-project.js';
-import { isTsdbtError, type TsdbtError } from '../../src/errors.js';
+import { isTsdbtError, type TsdbtError } from '../../src/core/errors.js';
 import { removeProject, writeProject } from './cli.js';
 
 /** A temp project for the current test only. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
-import { MemoryLogger } from '../../src/report/logger.js';
+import { ErrorCodes } from '../../src/core/errors.js';
+import { MemoryLogger } from '../../src/core/logger.js';
 import { baseGlobals } from '../../src/template/base-globals.js';
 import { TemplateEngine, type Scope } from '../../src/template/template-engine.js';
 import { catchError } from '../graph/select/catch-error.js';

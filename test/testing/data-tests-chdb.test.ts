@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
-import type { Adapter } from '../../src/adapter/types.js';
+import type { Adapter } from '../../src/core/adapter-types.js';
 import { loadProject, type Project } from '../../src/compile/load-project.js';
 import { runNodes } from '../../src/runner/run-nodes.js';
 import type { NodeResult } from '../../src/runner/results.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { validateProjectConfig, type ProjectConfig } from '../../config/project-config.js';
 import { parseYaml } from '../../config/yaml-document.js';
-import { ErrorCodes, throwCollected, TsdbtError } from '../../errors.js';
+import { ErrorCodes, throwCollected, TsdbtError } from '../../core/errors.js';
 import { findProject } from '../../project/find-project.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';

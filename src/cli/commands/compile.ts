@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { writeCompiledSqlFiles, writeJsonArtifact, writeManifestArtifact } from '../../artifacts/write-artifacts.js';
 import { PhaseTimer } from '../../compile/perf-info.js';
 import { compileModels } from '../../compile/render-model.js';
-import { throwCollected } from '../../errors.js';
+import { throwCollected } from '../../core/errors.js';
 import { deferOptions, openProject, projectOptions, selectOptions, type DeferOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { applyDefer, resolveSelection } from '../selection.js';

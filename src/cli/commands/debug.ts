@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { runConnectionChecks } from '../../adapter/connection-checks.js';
 import { loadProject } from '../../compile/load-project.js';
 import { secretsOf } from '../../config/target.js';
-import { isTsdbtError } from '../../errors.js';
+import { isTsdbtError } from '../../core/errors.js';
 import { packageVersions, TSDBT_VERSION } from '../../version.js';
 import { parseVars, projectOptions, type ProjectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { connect } from '../../adapter/connect.js';
 import { validateProjectConfig } from '../../config/project-config.js';
 import { parseYaml } from '../../config/yaml-document.js';
-import { throwCollected } from '../../errors.js';
+import { throwCollected } from '../../core/errors.js';
 import { findProject } from '../../project/find-project.js';
 import { openProject, projectOptions, type ProjectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,4 +1,4 @@
-import type { Adapter } from '../../adapter/types.js';
+import type { Adapter } from '../../core/adapter-types.js';
 import type { Project } from '../../compile/load-project.js';
 import { parentsIn } from '../../graph/build-graph.js';
 import { ensureLandingTables } from '../../ingest/landing.js';

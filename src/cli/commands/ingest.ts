@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { connect } from '../../adapter/connect.js';
-import type { Adapter } from '../../adapter/types.js';
+import type { Adapter } from '../../core/adapter-types.js';
 import type { Project } from '../../compile/load-project.js';
-import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import { formatDuration } from '../../ingest/duration.js';
 import { ingestAll } from '../../ingest/ingest-all.js';
 import type { IngestObserver } from '../../ingest/ingest-observer.js';

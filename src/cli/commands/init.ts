@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { buildManifest } from '../../artifacts/manifest.js';
 import type { GraphNode, ResourceType } from '../../graph/node.js';
-import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import { openProject, projectOptions, selectOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { selectIds } from '../selection.js';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { optionsFromArgs } from '../../artifacts/invocation-args.js';
 import { validateProjectConfig } from '../../config/project-config.js';
 import { parseYaml } from '../../config/yaml-document.js';
-import { ErrorCodes, throwCollected, TsdbtError } from '../../errors.js';
+import { ErrorCodes, throwCollected, TsdbtError } from '../../core/errors.js';
 import { findProject } from '../../project/find-project.js';
 import { readRunResults } from '../../state/read-state.js';
 import { projectOptions, type ProjectOptions } from '../common-options.js';

@@ -4,7 +4,7 @@ import type { Project } from '../../compile/load-project.js';
 import type { QueryTable } from '../../compile/query-results.js';
 import { runtimeScope } from '../../compile/render-model.js';
 import { didYouMean } from '../../config/value-checks.js';
-import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import type { Scope } from '../../template/template-engine.js';
 import { bindAdapterCapabilities } from '../../template/base-globals.js';
 import { renderWithAdapter } from '../../runner/template-queries.js';

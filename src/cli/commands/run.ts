@@ -12,7 +12,7 @@ import type { Terminal } from '../terminal.js';
 import { interruptSignal } from '../interrupt.js';
 import { ensureSourcesLanded } from './ingest-before-run.js';
 import { afterNodes, beforeNodes } from '../project-hooks.js';
-import type { TsdbtError } from '../../errors.js';
+import type { TsdbtError } from '../../core/errors.js';
 
 interface RunOptions extends ProjectOptions, SelectOptions, DeferOptions, ExecutionOptions {
   threads?: string;

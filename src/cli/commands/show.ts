@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { connect } from '../../adapter/connect.js';
-import type { Adapter } from '../../adapter/types.js';
+import type { Adapter } from '../../core/adapter-types.js';
 import type { Project } from '../../compile/load-project.js';
 import { bindAdapterCapabilities } from '../../template/base-globals.js';
 import { renderModel } from '../../compile/render-model.js';
-import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import { deferOptions, openProject, projectOptions, type DeferOptions, type ProjectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { renderInline } from '../inline-sql.js';

@@ -4,7 +4,7 @@
  * looked at.
  */
 
-import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import type { GraphNode } from '../node.js';
 import { configMatches } from './config-match.js';
 import type { SelectionCriteria } from './expression.js';

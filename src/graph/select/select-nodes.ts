@@ -3,7 +3,7 @@
  * and `--indirect-selection` in, the unique ids to act on out.
  */
 
-import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import type { ResourceType } from '../node.js';
 import { evaluate, type EvaluationContext } from './evaluate.js';
 import type { IndirectSelection, SelectionExpression } from './expression.js';

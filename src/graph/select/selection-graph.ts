@@ -3,7 +3,7 @@
  * with any label generics fits; labels are checked to be GraphNodes when read.
  */
 
-import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import type { GraphNode } from '../node.js';
 
 export interface SelectionGraph {

@@ -17,7 +17,7 @@
 
 import type { Pair, YAMLMap } from 'yaml';
 import { yamlLib } from '../../config/yaml-lib.js';
-import { TsdbtError } from '../../errors.js';
+import { TsdbtError } from '../../core/errors.js';
 import { didYouMean } from './did-you-mean.js';
 import type { IndirectSelection, SelectionCriteria, SelectionExpression } from './expression.js';
 import { checkMethod, checkValue, type MethodName } from './method-names.js';

@@ -4,7 +4,7 @@
  * (the way vscode's context-key scanner reports "unexpected token at offset N").
  */
 
-import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 
 export interface SelectorErrorPlace {
   /** The whole selection text the offset counts into. */

@@ -12,7 +12,7 @@
 
 import type { Pair } from 'yaml';
 import { yamlLib } from '../../config/yaml-lib.js';
-import { ErrorCodes, throwCollected, TsdbtError } from '../../errors.js';
+import { ErrorCodes, throwCollected, TsdbtError } from '../../core/errors.js';
 import { didYouMean } from './did-you-mean.js';
 import type { SelectionExpression } from './expression.js';
 import { definitionToExpression } from './selector-definition.js';

@@ -5,7 +5,7 @@
 
 import type { LineCounter } from 'yaml';
 import { yamlLib } from '../../config/yaml-lib.js';
-import { ErrorCodes, TsdbtError } from '../../errors.js';
+import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import type { TextOrigin } from './parse-selection.js';
 
 const SELECTORS_FORMAT = "selectors.yml takes dbt's format: `selectors:`, then `- name: …` items, each with a `definition:` (a selector string such as 'tag:nightly+', or a mapping such as {method: tag, value: nightly}).";

@@ -1,4 +1,4 @@
-import { TsdbtError } from '../../../src/errors.js';
+import { TsdbtError } from '../../../src/core/errors.js';
 
 /** Runs `run` and returns the TsdbtError it throws; fails the test if it throws nothing or something else. */
 export function catchError(run: () => unknown): TsdbtError {

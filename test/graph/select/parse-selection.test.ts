@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../../src/errors.js';
+import { ErrorCodes } from '../../../src/core/errors.js';
 import type { SelectionExpression } from '../../../src/graph/select/expression.js';
 import { parseSelection } from '../../../src/graph/select/parse-selection.js';
 import { catchError } from './catch-error.js';

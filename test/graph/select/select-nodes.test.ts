@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, type TsdbtError } from '../../../src/errors.js';
+import { ErrorCodes, type TsdbtError } from '../../../src/core/errors.js';
 import { catchError } from './catch-error.js';
 import type { ResourceType } from '../../../src/graph/node.js';
 import type { IndirectSelection } from '../../../src/graph/select/expression.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../../src/errors.js';
+import { ErrorCodes } from '../../../src/core/errors.js';
 import { selectNodes } from '../../../src/graph/select/select-nodes.js';
 import { defaultSelector, findSelector, parseSelectorsFile } from '../../../src/graph/select/selectors-file.js';
 import { catchError } from './catch-error.js';
