@@ -16,9 +16,10 @@ const LOADERS: Record<string, () => Promise<RetryableCommand>> = {
   build: () => selected('build'),
   seed: () => selected('seed'),
   test: () => selected('test'),
+  snapshot: () => selected('snapshot'),
 };
 
-async function selected(which: 'build' | 'seed' | 'test'): Promise<RetryableCommand> {
+async function selected(which: 'build' | 'seed' | 'test' | 'snapshot'): Promise<RetryableCommand> {
   const { runSelected } = await import('./run-selected.js');
   return (options, terminal) => runSelected(which, options as Parameters<typeof runSelected>[1], terminal);
 }

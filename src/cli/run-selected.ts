@@ -8,6 +8,7 @@ import { modelExecutor } from '../runner/build-model.js';
 import { runNodes } from '../runner/run-nodes.js';
 import type { RunSummary } from '../runner/results.js';
 import { seedExecutor } from '../runner/seed-executor.js';
+import { snapshotExecutor } from '../runner/snapshot-executor.js';
 import { testExecutor } from '../runner/test-executor.js';
 import { testBlockers } from '../testing/test-edges.js';
 import { ensureSourcesLanded } from './commands/ingest-before-run.js';
@@ -31,11 +32,12 @@ export interface RunSelectedOptions extends ProjectOptions, SelectOptions, Defer
 const COMMANDS = {
   seed: { types: ['seed'], noun: 'seeds' },
   test: { types: ['test'], noun: 'tests' },
-  build: { types: ['seed', 'model', 'test'], noun: 'seeds, models or tests' },
+  snapshot: { types: ['snapshot'], noun: 'snapshots' },
+  build: { types: ['seed', 'model', 'snapshot', 'test'], noun: 'seeds, models, snapshots or tests' },
 } as const satisfies Record<string, { types: readonly ResourceType[]; noun: string }>;
 
 /**
- * The body of `tsdbt seed`, `tsdbt test` and `tsdbt build`: select, run through the DAG
+ * The body of `tsdbt seed`, `tsdbt test`, `tsdbt snapshot` and `tsdbt build`: select, run through the DAG
  * scheduler with the executors for seeds, models and tests, write artifacts, report like dbt.
  * Exit code 1 when anything errored or a test failed (warnings do not count).
  */
@@ -71,7 +73,7 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
       fullRefresh: options.fullRefresh,
       failFast: options.failFast,
       signal: interrupt.signal,
-      executors: { seed: seedExecutor, model: modelExecutor, test: testExecutor({ storeFailures: options.storeFailures }) },
+      executors: { seed: seedExecutor, model: modelExecutor, snapshot: snapshotExecutor, test: testExecutor({ storeFailures: options.storeFailures }) },
       extraParents: blockers === undefined ? undefined : (id) => blockers.get(id) ?? [],
       onCompiled: (node, sql) => writeCompiledSql(project, compiledPathOf(node), sql),
       events: { ...progress, statement: ({ node, purpose }) => terminal.detail(`${node.name}: ${purpose}`) },
@@ -95,6 +97,7 @@ function inventory(project: Project): string {
   return [
     count(project.models.size, 'model'),
     count(project.seeds.size, 'seed'),
+    ...(project.snapshots.size > 0 ? [count(project.snapshots.size, 'snapshot')] : []),
     count(project.tests.size, 'data test'),
     count(project.sources.size, 'source'),
     count(project.engine.macroNames().length, 'macro'),

@@ -112,7 +112,41 @@ export interface TestNode extends GraphNode {
   line: number | undefined;
 }
 
-export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode;
+/**
+ * A dbt snapshot: a `{% snapshot name %}` block under snapshot-paths, or a `snapshots:` YAML entry
+ * with `relation:` (dbt 1.9). Its query is rendered like a model's; `spec` is its validated config.
+ */
+export interface SnapshotNode extends Omit<ModelNode, 'resourceType'> {
+  resourceType: 'snapshot';
+  /** Line of the `{% snapshot %}` tag or of the YAML entry. */
+  line: number | undefined;
+  spec: SnapshotSpec;
+}
+
+/** A snapshot's config, checked and normalized (see snapshot-config.ts). */
+export interface SnapshotSpec {
+  strategy: 'timestamp' | 'check';
+  /** SQL expressions, one per key part (a single `unique_key` is a list of one). */
+  uniqueKey: string[];
+  /** SQL expression; required for `timestamp`, optional for `check` (else the snapshot time). */
+  updatedAt: string | undefined;
+  /** Column names, or 'all' (every column of the query). */
+  checkCols: string[] | 'all';
+  hardDeletes: 'ignore' | 'invalidate' | 'new_record';
+  /** SQL expression written into `dbt_valid_to` of current rows instead of NULL. */
+  validToCurrent: string | undefined;
+  columnNames: SnapshotColumnNames;
+}
+
+export interface SnapshotColumnNames {
+  dbt_scd_id: string;
+  dbt_updated_at: string;
+  dbt_valid_from: string;
+  dbt_valid_to: string;
+  dbt_is_deleted: string;
+}
+
+export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | SnapshotNode;
 
 export function isModel(node: GraphNode): node is ModelNode {
   return node.resourceType === 'model';
@@ -124,6 +158,10 @@ export function isSource(node: GraphNode): node is SourceNode {
 
 export function isSeed(node: GraphNode): node is SeedNode {
   return node.resourceType === 'seed';
+}
+
+export function isSnapshot(node: GraphNode): node is SnapshotNode {
+  return node.resourceType === 'snapshot';
 }
 
 export function isTest(node: GraphNode): node is TestNode {
