@@ -78,7 +78,8 @@ export function isCurrent(shape: Pick<SnapshotShape, 'spec'>, alias: string | un
 /** A current row that new_record wrote to mark its key as deleted from the source. */
 function deletedRecord(shape: SnapshotShape, alias: string): string | undefined {
   const name = shape.spec.columnNames.dbt_is_deleted;
-  return hasColumn(shape.tableColumns, name) ? `${col(alias, name)} = 'True'` : undefined;
+  // A column added by a later switch to new_record is NULL on older rows: NULL is "not deleted".
+  return hasColumn(shape.tableColumns, name) ? `ifNull(${col(alias, name)}, '') = 'True'` : undefined;
 }
 
 /** Null-safe "differs", as dbt's check strategy writes it. */
@@ -95,7 +96,8 @@ export function rowChanged(shape: SnapshotShape, c: string, s: string): string {
   } else {
     const columns = spec.checkCols === 'all' ? shape.sourceColumns.map((column) => column.name) : spec.checkCols;
     // As in dbt: a checked column the table does not have yet makes every row a new version.
-    changed = columns.some((name) => !hasColumn(shape.tableColumns, name)) ? '1' : columns.map((name) => differs(col(c, name), col(s, name))).join(' OR ');
+    // ifNull: two NULLs compare as NULL, which must read as "not changed" in multiIf as in WHERE.
+    changed = columns.some((name) => !hasColumn(shape.tableColumns, name)) ? '1' : `ifNull(${columns.map((name) => differs(col(c, name), col(s, name))).join(' OR ')}, 0)`;
   }
   const deleted = spec.hardDeletes === 'new_record' ? deletedRecord(shape, c) : undefined;
   return deleted === undefined ? `(${changed})` : `(${changed} OR ${deleted})`;
