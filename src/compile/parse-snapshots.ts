@@ -60,7 +60,7 @@ export function snapshotBlocks(file: ProjectFile): { blocks: SnapshotBlock[]; er
   const unclosed = OPENING.test(outside);
   if (unclosed) {
     errors.push(new TsdbtError({ code: ErrorCodes.SNAPSHOT_INVALID, message: 'A {% snapshot %} block is not closed (or its name is not a plain name).', file: file.path, line: lineAt(Math.max(0, file.text.slice(end).search(OPENING) + end)), hint: 'Write {% snapshot my_name %} select … {% endsnapshot %}.' }));
-  } else if (outside.replace(JINJA_COMMENT, '').replace(/--[^\n]*/g, '').trim() !== '') {
+  } else if (blocks.length > 0 && outside.replace(JINJA_COMMENT, '').replace(/--[^\n]*/g, '').trim() !== '') {
     warnings.push(`${file.path}: text outside {% snapshot %} … {% endsnapshot %} blocks is ignored.`);
   }
   if (blocks.length === 0 && !unclosed) warnings.push(`${file.path}: no {% snapshot %} block in this file under snapshot-paths; it is ignored.`);
@@ -163,7 +163,7 @@ function parseOne(source: SnapshotSource, context: ParseSnapshotsContext, out: P
     if (key in inFile) return { file, line: configLine };
     if (patch !== undefined && key in patch.config) return { file: patch.file, line: patch.line };
     const line = treeConfigLine(config, 'snapshots', fqn, key);
-    return line === undefined ? { file, line: source.line } : { file: config.file, line };
+    return line === undefined ? { file, line: configLine } : { file: config.file, line };
   };
   const checked = checkSnapshotConfig(name, node.config, origin);
   out.errors.push(...checked.errors);
