@@ -95,15 +95,15 @@ function refableByName(project: Project): Map<string, ModelNode | SeedNode | Sna
   return byName;
 }
 
-/** Compiles every model (or those in `ids`), storing `compiledSql` on each node. Errors are collected. */
+/** Compiles every model (or the models and snapshots in `ids`), storing `compiledSql` on each node. Errors are collected. */
 export function compileModels(project: Project, ids?: Iterable<string>): TsdbtError[] {
   const errors: TsdbtError[] = [];
   const wanted = ids === undefined ? [...project.models.keys()] : [...ids];
   for (const id of wanted) {
-    const node = project.models.get(id);
+    const node = project.models.get(id) ?? project.snapshots?.get(id);
     if (node === undefined) continue;
     try {
-      node.compiledSql = renderModel(project, node);
+      node.compiledSql = node.resourceType === 'snapshot' ? renderSnapshot(project, node) : renderModel(project, node);
     } catch (error) {
       if (error instanceof TsdbtError) errors.push(...error.all());
       else throw error;

@@ -89,7 +89,8 @@ async function buildSnapshot(node: SnapshotNode, context: ExecutionContext): Pro
     return {
       uniqueId: node.uniqueId,
       status: 'success',
-      message: changes.written ? `SNAPSHOT ${changes.newVersions} new, ${changes.deletions} deleted` : 'SNAPSHOT no changes',
+      // As in dbt, --full-refresh never drops a snapshot's history; the result says so rather than pass in silence.
+      message: `${changes.written ? `SNAPSHOT ${changes.newVersions} new, ${changes.deletions} deleted` : 'SNAPSHOT no changes'}${context.fullRefresh ? ' (--full-refresh does not rebuild snapshots)' : ''}`,
       timing,
       executionTime: seconds(compileStart, now()),
       threadId: `Thread-${context.slot + 1}`,

@@ -27,7 +27,7 @@ export function registerCompile(program: Command, terminal: Terminal): void {
         process.exitCode = ExitCode.OK;
         return;
       }
-      const selection = resolveSelection(project, options, ['model'], terminal);
+      const selection = resolveSelection(project, options, ['model', 'snapshot'], terminal);
       const ids = selection.ids;
       await applyDefer(project, selection, options, terminal);
       timer?.mark('selection');
@@ -35,7 +35,7 @@ export function registerCompile(program: Command, terminal: Terminal): void {
       timer?.mark('render');
       // The compiled files are written on another thread while this one writes the manifest.
       const writing = writeCompiledSqlFiles(project, ids.map((id) => {
-        const node = project.models.get(id)!;
+        const node = project.models.get(id) ?? project.snapshots.get(id)!;
         return { node, sql: node.compiledSql ?? '' };
       }));
       // Made while written, a group of entries at a time: never the whole manifest in memory.
@@ -47,7 +47,7 @@ export function registerCompile(program: Command, terminal: Terminal): void {
         writeJsonArtifact(project, 'perf_info.json', timer.info());
       }
       if (options.select !== undefined || options.selector !== undefined) {
-        const shown = ids.map((id) => project.models.get(id)!);
+        const shown = ids.map((id) => project.models.get(id) ?? project.snapshots.get(id)!);
         for (const node of shown) {
           if (shown.length > 1) terminal.data(`-- ${node.originalFilePath}`);
           terminal.data(node.compiledSql ?? '');
