@@ -49,17 +49,8 @@ async function buildSnapshot(node: SnapshotNode, context: ExecutionContext): Pro
     statements += 1;
   };
   const hooks = (kind: 'pre_hook' | 'post_hook') =>
-    runHooks(hookTexts(node.config[kind]), {
-      kind,
-      owner: `snapshot '${node.name}'`,
-      file: node.originalFilePath,
-      adapter,
-      project,
-      scope: (runQuery) => runtimeScope(project, node, { runQuery }),
-      onStatement: (hookSql, purpose) => {
-        current = hookSql;
-        context.events?.statement?.({ node, sql: hookSql, purpose });
-      },
+    runSnapshotHooks(kind, node, context, (hookSql) => {
+      current = hookSql;
     });
   try {
     statements += await hooks('pre_hook');
@@ -103,6 +94,22 @@ async function buildSnapshot(node: SnapshotNode, context: ExecutionContext): Pro
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
     return { ...errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: current, compiledPath };
   }
+}
+
+/** The snapshot's pre_hook or post_hook statements, rendered with its run-time context (as a model's). */
+function runSnapshotHooks(kind: 'pre_hook' | 'post_hook', node: SnapshotNode, context: ExecutionContext, onSql: (sql: string) => void): Promise<number> {
+  return runHooks(hookTexts(node.config[kind]), {
+    kind,
+    owner: `snapshot '${node.name}'`,
+    file: node.originalFilePath,
+    adapter: context.adapter,
+    project: context.project,
+    scope: (runQuery) => runtimeScope(context.project, node, { runQuery }),
+    onStatement: (hookSql, purpose) => {
+      onSql(hookSql);
+      context.events?.statement?.({ node, sql: hookSql, purpose });
+    },
+  });
 }
 
 /** The plan, noting what its read of the changes found (for the result's message). */

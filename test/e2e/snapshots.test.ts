@@ -19,7 +19,9 @@ const PROJECT: Record<string, string> = {
   // timestamp strategy, deletes invalidate the current row
   'snapshots/sql/people_ts.sql': [
     '{% snapshot people_ts %}',
-    "{{ config(unique_key='id', strategy='timestamp', updated_at='updated_at', invalidate_hard_deletes=True) }}",
+    "{{ config(unique_key='id', strategy='timestamp', updated_at='updated_at', invalidate_hard_deletes=True,",
+    "   pre_hook='create table if not exists {{ this.schema }}.hook_log (n UInt32) engine = MergeTree order by tuple()',",
+    "   post_hook='insert into {{ this.schema }}.hook_log select toUInt32(count()) from {{ this }}') }}",
     "select id, name, city, updated_at from {{ source('raw', 'people') }}",
     '{% endsnapshot %}',
     '',
@@ -105,6 +107,8 @@ describe('tsdbt snapshot over a changing source', () => {
     expect(await snapshot()).toMatch(/OK snapshotted history\.people_ts .*SNAPSHOT no changes/);
     await withChdb(dir, async (adapter) => {
       expect(await adapter.query('SELECT * FROM history.people_check ORDER BY id')).toEqual(before);
+      // pre_hook and post_hook ran on both runs, the post_hook after the snapshot was written
+      expect(await adapter.query('SELECT n FROM history.hook_log')).toEqual([{ n: 3 }, { n: 3 }]);
       expect(await rows(adapter, 'history.people_ts', TS)).toEqual([
         { id: 1, name: 'Ann', from: '2024-01-01 00:00:00', to: null },
         { id: 2, name: 'Bob', from: '2024-01-01 00:00:00', to: null },
