@@ -1,3 +1,4 @@
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { qualifiedName } from '../core/sql-literals.js';
 import type { SnapshotNode } from '../compile/nodes.js';
 import { renderSnapshot, runtimeScope } from '../compile/render-model.js';
@@ -32,6 +33,10 @@ async function buildSnapshot(node: SnapshotNode, context: ExecutionContext): Pro
   let sql: string;
   let compiledPath: string | undefined;
   try {
+    if (!adapter.capabilities.dateTime64) {
+      // The snapshot time is a DateTime64 and the plan's joins are `LEFT ANY JOIN`: said before any statement, not as a SQL error halfway.
+      throw new TsdbtError({ code: ErrorCodes.SNAPSHOT_UNSUPPORTED, message: `Snapshot '${node.name}' cannot be built on this server (${adapter.description}): snapshots need ClickHouse 20.1 or later, or chDB.`, file: node.originalFilePath, line: node.line, hint: 'Upgrade the server, or deselect the snapshot (--exclude resource_type:snapshot).' });
+    }
     sql = await renderWithAdapter(adapter, (runQuery) => renderSnapshot(project, node, { runQuery }), { logger: project.logger, file: node.originalFilePath });
     node.compiledSql = sql;
     compiledPath = context.onCompiled?.(node, sql);
