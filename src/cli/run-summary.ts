@@ -92,6 +92,8 @@ function finishedLine(terminal: Terminal, node: GraphNode, description: string, 
     case 'fail':
       return ['error', `FAIL ${failures} ${node.name}`, `[${color.red(`FAIL ${failures}`)} ${time}]`];
     case 'skipped':
+      // A snapshot skipped on its own (not after a failure) says why: `--empty` must not pass in silence.
+      if (node.resourceType === 'snapshot' && !/^Skipped (because|: the run|: --fail-fast)/.test(result.message)) return ['warn', `SKIP snapshot ${description.replace(/^snapshot /, '')}: ${result.message.replace(/^Skipped: /, '')}`, `[${color.yellow('SKIP')}]`];
       return ['info', isTest ? `SKIP test ${node.name}` : `SKIP relation ${result.relationName?.replace(/`/g, '') ?? node.name}`, `[${color.yellow('SKIP')}]`];
     default:
       return ['error', `ERROR ${isTest ? node.name : `creating ${description}`}`, `[${color.red('ERROR')} ${time}]`];

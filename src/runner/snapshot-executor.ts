@@ -9,7 +9,7 @@ import type { Plan, Statement } from '../materialize/plan.js';
 import { runPlan } from './build-model.js';
 import { hookTexts, runHooks } from './hooks.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
-import { errorResult, seconds } from './node-results.js';
+import { errorResult, seconds, skippedResult } from './node-results.js';
 import type { NodeResult, TimingInfo } from './results.js';
 import { renderWithAdapter } from './template-queries.js';
 
@@ -30,6 +30,10 @@ async function buildSnapshot(node: SnapshotNode, context: ExecutionContext): Pro
   const relationName = qualifiedName(schema, identifier);
   const timing: TimingInfo[] = [];
   const compileStart = now();
+  if (project.emptyRefs === true) {
+    // --empty makes every ref() and source() read no rows: a snapshot of that would close every current row.
+    return skippedResult(node, `Skipped: --empty does not run snapshots (an empty query would close every current row of ${relationName}).`, relationName);
+  }
   let sql: string;
   let compiledPath: string | undefined;
   try {

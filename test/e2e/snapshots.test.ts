@@ -223,6 +223,12 @@ describe('snapshots with the rest of the project', () => {
     expect(manifest.nodes['model.snap.current_people']).toMatchObject({ depends_on: { nodes: ['snapshot.snap.people_ts'] } });
     const results = JSON.parse(readFileSync(path.join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
     expect(results.results.filter((r) => r.unique_id.startsWith('snapshot.')).map((r) => r.status)).toEqual(['success', 'success', 'success', 'success']);
+    // --empty reads no rows: snapshots are skipped (with a reason), never closed all at once
+    const before = await withChdb(dir, (adapter) => adapter.query('SELECT * FROM history.people_ts ORDER BY tuple(*)'));
+    const empty = await cli(['build', '--empty']);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stderr).toMatch(/--empty does not run snapshots/);
+    expect(await withChdb(dir, (adapter) => adapter.query('SELECT * FROM history.people_ts ORDER BY tuple(*)'))).toEqual(before);
     const ls = await cli(['ls', '--resource-type', 'snapshot']);
     expect(ls.stdout.trim().split('\n')).toEqual(['snap.sql.people_check', 'snap.sql.people_keys', 'snap.sql.people_ts', 'snap.people_yaml']);
     const selected = await cli(['ls', '--select', 'resource_type:snapshot', '--output', 'name']);
