@@ -42,7 +42,7 @@ export interface ExecutionOptions {
 export function projectOptions(command: Command): Command {
   return command
     .option('--project-dir <dir>', 'folder of the project (default: the current folder or the nearest parent with a project.yml)')
-    .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: $TSDBT_PROFILES_DIR, the project, ~/.tsdbt)')
+    .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: $TSDBT_PROFILES_DIR, $DBT_PROFILES_DIR, the project, ~/.tsdbt, ~/.dbt)')
     .option('-t, --target <name>', 'target in the profile to use (default: the profile\'s `target:`)')
     .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{start_date: 2024-01-01}'");
 }
