@@ -16,6 +16,10 @@ export interface ProjectOptions {
 
 export interface SelectOptions {
   select?: string[];
+  /** `-m/--models`: dbt's older name for --select, merged into it. */
+  models?: string[];
+  /** Exit non-zero when a --select criterion matches nothing (a warning otherwise, as in dbt). */
+  failOnEmptySelection?: boolean;
   exclude?: string[];
   selector?: string;
   /** --state: the target/ folder of an earlier run, for `state:` and `result:` selectors and --defer. */
@@ -50,6 +54,8 @@ export function projectOptions(command: Command): Command {
 export function selectOptions(command: Command): Command {
   return command
     .addOption(new Option('-s, --select <selector...>', 'nodes to include (names, +parents, children+, tag:x, path:…)'))
+    .addOption(new Option('-m, --models <selector...>', 'the same as --select (the older dbt name)'))
+    .option('--fail-on-empty-selection', 'fail (exit 2) when a --select criterion matches nothing, instead of warning')
     .addOption(new Option('--exclude <selector...>', 'nodes to leave out'))
     .option('--selector <name>', 'a named selector from selectors.yml (one marked `default: true` applies when no selection is given)')
     .addOption(new Option('--state <dir>', 'artifacts (manifest.json, run_results.json) of an earlier run, for state:modified, result:error and --defer').env('TSDBT_STATE'));
