@@ -1,3 +1,4 @@
+import { embeddedFallbackNotice } from '../config/profiles.js';
 import { connect } from '../adapter/connect.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import { writeCompiledSql, writeJsonArtifact, writeRunArtifacts } from '../artifacts/write-artifacts.js';
@@ -59,6 +60,7 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
   let endHookError: TsdbtError | undefined;
   try {
     terminal.info(`Concurrency: ${threads} threads (target='${project.target.name}', ${adapter.description})`);
+    if (project.profilesFile === undefined) terminal.info(embeddedFallbackNotice(project.dir, project.target, process.env));
     // Models and source tests read landing tables, which must exist even before any ingest.
     if (which !== 'seed') await ensureSourcesLanded(project, adapter, terminal, interrupt.signal, which === 'build' && !options.skipIngest ? ids : []);
     terminal.info('');

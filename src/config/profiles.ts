@@ -98,6 +98,18 @@ export function resolveProfile(lookup: ProfileLookup): ResolvedProfile {
   return { ...targetFromProfiles(doc, lookup, explicit === undefined ? searched : [explicit.dir]), profilesFile: file };
 }
 
+/**
+ * Said by `debug` and at the start of a run when no profiles.yml was found, so nobody believes they
+ * built production when they built a local embedded database.
+ */
+export function embeddedFallbackNotice(projectDir: string, target: Target, env: NodeJS.ProcessEnv): string {
+  const where = target.type === 'chdb' ? displayPath(target.path, projectDir) : target.name;
+  return (
+    `No profiles.yml found (looked in ${profileSearchPath({ projectDir, env }).join(', ')}), so tsdbt builds into the embedded engine: ` +
+    `database '${target.schema}' in ${where}. To build on a server, add a profiles.yml with a \`type: clickhouse\` target (\`tsdbt debug\` checks it).`
+  );
+}
+
 /** What `tsdbt run` uses when there is no profiles.yml: chDB under .tsdbt/ in the project. */
 export function defaultEmbeddedTarget(projectDir: string, schema: string): ChdbTarget {
   return { type: 'chdb', name: 'dev', path: path.join(projectDir, '.tsdbt', 'chdb'), schema, threads: 4, settings: {} };

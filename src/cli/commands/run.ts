@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { embeddedFallbackNotice } from '../../config/profiles.js';
 import { buildManifest } from '../../artifacts/manifest.js';
 import { writeCompiledSql, writeJsonArtifact, writeRunArtifacts } from '../../artifacts/write-artifacts.js';
 import { connect } from '../../adapter/connect.js';
@@ -53,6 +54,7 @@ export async function run(options: RunOptions, terminal: Terminal): Promise<numb
   let endHookError: TsdbtError | undefined;
   try {
     terminal.info(`Concurrency: ${threads} threads (target='${project.target.name}', ${adapter.description})`);
+    if (project.profilesFile === undefined) terminal.info(embeddedFallbackNotice(project.dir, project.target, process.env));
     // Landing tables are made either way (models read them); --skip-ingest only skips the fetching.
     ingestFailed = !(await ensureSourcesLanded(project, adapter, terminal, interrupt.signal, options.skipIngest ? [] : ids));
     terminal.info('');
