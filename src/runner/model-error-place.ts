@@ -117,8 +117,14 @@ function namedIdentifier(message: string): string | undefined {
 /** The first place `word` stands as a whole word (outside `{{ }}` noise is fine: ref names count). */
 function findWord(text: string, word: string): Place | undefined {
   const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`(?<![\\w.])${escaped}(?!\\w)`).exec(text) ?? new RegExp(`(?<!\\w)${escaped}(?!\\w)`).exec(text);
+  const code = blankComments(text);
+  const match = new RegExp(`(?<![\\w.])${escaped}(?!\\w)`).exec(code) ?? new RegExp(`(?<!\\w)${escaped}(?!\\w)`).exec(code);
   return match === null ? undefined : placeOf(text, match.index);
+}
+
+/** SQL and Jinja comments turned into spaces, keeping every offset and line break where it was. */
+function blankComments(text: string): string {
+  return text.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|\{#[\s\S]*?#\}/g, (comment) => comment.replace(/[^\n]/g, ' '));
 }
 
 function placeOf(text: string, offset: number): Place {
