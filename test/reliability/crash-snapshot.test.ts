@@ -10,7 +10,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../src/core/adapter-types.js';
-import { runSelected } from '../../src/cli/run-selected.js';
+import { exitCodeOf } from '../../src/cli/exit-codes.js';
+import { runNodesCommand } from '../../src/cli/nodes-command.js';
 import { Terminal } from '../../src/cli/terminal.js';
 import { FakeStream } from '../report/fake-stream.js';
 import { isLeftover, relationsOf, tsdbt, withChdb } from '../e2e/example-project.js';
@@ -83,7 +84,7 @@ function expectHistoryKept(before: readonly SnapshotRow[], after: readonly Snaps
 async function recover(): Promise<void> {
   const stderr = new FakeStream();
   const terminal = new Terminal({ stderr, stdout: new FakeStream(), format: 'json', level: 'debug' });
-  const code = await runSelected('snapshot', { projectDir: dir, threads: '1' }, terminal);
+  const code = exitCodeOf(await runNodesCommand('snapshot', { projectDir: dir, threads: '1' }, terminal));
   terminal.close(code);
   expect(code, stderr.text).toBe(0);
 }
