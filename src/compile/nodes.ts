@@ -1,5 +1,8 @@
 import type { IngestConfig } from '../ingest/ingest-config.js';
 import type { GraphNode } from '../graph/node.js';
+import type { SnapshotSpec } from '../materialize/snapshot-spec.js';
+
+export type { SnapshotColumnNames, SnapshotSpec } from '../materialize/snapshot-spec.js';
 
 export interface ColumnProperties {
   name: string;
@@ -121,29 +124,6 @@ export interface SnapshotNode extends Omit<ModelNode, 'resourceType'> {
   /** Line of the `{% snapshot %}` tag or of the YAML entry. */
   line: number | undefined;
   spec: SnapshotSpec;
-}
-
-/** A snapshot's config, checked and normalized (see snapshot-config.ts). */
-export interface SnapshotSpec {
-  strategy: 'timestamp' | 'check';
-  /** SQL expressions, one per key part (a single `unique_key` is a list of one). */
-  uniqueKey: string[];
-  /** SQL expression; required for `timestamp`, optional for `check` (else the snapshot time). */
-  updatedAt: string | undefined;
-  /** Column names, or 'all' (every column of the query). */
-  checkCols: string[] | 'all';
-  hardDeletes: 'ignore' | 'invalidate' | 'new_record';
-  /** SQL expression written into `dbt_valid_to` of current rows instead of NULL. */
-  validToCurrent: string | undefined;
-  columnNames: SnapshotColumnNames;
-}
-
-export interface SnapshotColumnNames {
-  dbt_scd_id: string;
-  dbt_updated_at: string;
-  dbt_valid_from: string;
-  dbt_valid_to: string;
-  dbt_is_deleted: string;
 }
 
 export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | SnapshotNode;

@@ -1,4 +1,4 @@
-import type { SnapshotSpec } from '../compile/nodes.js';
+import type { SnapshotSpec } from './snapshot-spec.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
 import { createDatabase, dropTable, engineClause, onCluster, swapIntoPlace, type TableEngineConfig } from './ddl.js';

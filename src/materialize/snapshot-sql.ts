@@ -1,4 +1,4 @@
-import type { SnapshotColumnNames, SnapshotSpec } from '../compile/nodes.js';
+import type { SnapshotColumnNames, SnapshotSpec } from './snapshot-spec.js';
 import { qualifiedName, quoteIdentifier, quoteString } from '../core/sql-literals.js';
 import type { Column } from './schema-change.js';
 
