@@ -4,6 +4,7 @@
  * both strategies and each hard_deletes mode; a run with nothing changed adds no version.
  */
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../src/core/adapter-types.js';
@@ -234,4 +235,24 @@ describe('snapshots with the rest of the project', () => {
     const selected = await cli(['ls', '--select', 'resource_type:snapshot', '--output', 'name']);
     expect(selected.stdout.trim().split('\n').sort()).toEqual(['people_check', 'people_keys', 'people_ts', 'people_yaml']);
   }, 180_000);
+
+  it('a column added to the source is added to the snapshot (NULL in older rows); with check_cols all it makes new versions, as in dbt', async () => {
+    await withChdb(dir, (adapter) => adapter.execute('ALTER TABLE raw.people ADD COLUMN age UInt8 DEFAULT 40'));
+    await writeFile(path.join(dir, 'snapshots', 'sql', 'checks.sql'), PROJECT['snapshots/sql/checks.sql']!.replaceAll('select id, name, city from', 'select id, name, city, age from'));
+    const before = await withChdb(dir, (adapter) => Promise.all(['history.people_check', 'history.people_keys'].map((table) => adapter.query<{ n: number }>(`SELECT toUInt32(count()) AS n FROM ${table}`))));
+    expect(await snapshot()).toMatch(/OK snapshotted history\.people_check .*SNAPSHOT no changes/);
+    await withChdb(dir, async (adapter) => {
+      const columns = await adapter.query<{ name: string; type: string }>("SELECT name, type FROM system.columns WHERE database = 'history' AND table = 'people_keys' AND name = 'age'");
+      expect(columns).toEqual([{ name: 'age', type: 'Nullable(UInt8)' }]);
+      // people_check checks name and city only: unchanged. people_keys checks all columns: each current row gets a version with its age.
+      expect(await adapter.query('SELECT toUInt32(count()) AS n FROM history.people_check')).toEqual(before[0]);
+      expect(await adapter.query('SELECT toUInt32(count()) AS n FROM history.people_keys')).toEqual([{ n: before[1]![0]!.n + 3 }]);
+      expect(await adapter.query('SELECT id, name, age FROM history.people_keys WHERE dbt_valid_to = toDateTime64(\'2100-01-01 00:00:00\', 6, \'UTC\') ORDER BY id, name')).toEqual([
+        { id: 1, name: 'Ann', age: 40 },
+        { id: 2, name: 'Bob', age: null },
+        { id: 2, name: 'Bobby', age: 40 },
+        { id: 3, name: 'Cy', age: 40 },
+      ]);
+    });
+  }, 120_000);
 });
