@@ -1,3 +1,4 @@
+import { freshnessJson } from '../compile/freshness.js';
 import { createHash } from 'node:crypto';
 import type { Project } from '../compile/load-project.js';
 import { usedMacros } from '../compile/load-project.js';
@@ -233,7 +234,8 @@ function sourceEntry(source: SourceNode, createdAt: number): Record<string, unkn
     identifier: source.relation.identifier,
     quoting: { database: null, schema: null, identifier: null, column: null },
     loaded_at_field: source.loadedAtField ?? null,
-    freshness: null,
+    freshness: freshnessJson(source.freshness),
+    loaded_at_query: source.loadedAtQuery ?? null,
     external: null,
     description: source.description,
     columns: columnsEntry(source.columns),

@@ -3,6 +3,7 @@ import { Problems, parseYaml, type YamlDocument } from '../config/yaml-document.
 import { describeType, isPlainObject, stringList, type Plain } from '../config/value-checks.js';
 import type { ProjectFile } from '../project/project-files.js';
 import type { ColumnProperties, SourceNode } from './nodes.js';
+import { freshnessOf } from './freshness.js';
 import { checksumOf, type ParseCache } from './parse-cache.js';
 
 /** What a YAML property file says about one model (or seed). */
@@ -145,13 +146,24 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
         sourceDescription: description(source.description, render, [...at, 'description']),
         columns: readColumns(table.columns, [...tableAt, 'columns'], problems, render),
         meta: isPlainObject(table.meta) ? table.meta : {},
-        loadedAtField: typeof table.loaded_at_field === 'string' ? table.loaded_at_field : undefined,
+        loadedAtField: loadedAtField(source, table, ingest),
+        loadedAtQuery: stringOf(table.loaded_at_query) ?? stringOf(source.loaded_at_query),
+        freshness: freshnessOf(source, table, { source: at, table: tableAt }, (path, message, hint) => problems.add(path, message, hint)),
         ingest: isPlainObject(ingest) ? ingest : undefined,
         line: doc.lineOf(tableAt),
         tests: testsOf(table, tableAt, problems),
       });
     });
   });
+}
+
+/** dbt's `loaded_at_field`, the table's over the source's; a source tsdbt ingests is measured by its landing time. */
+function loadedAtField(source: Plain, table: Plain, ingest: unknown): string | undefined {
+  return stringOf(table.loaded_at_field) ?? stringOf(source.loaded_at_field) ?? (isPlainObject(ingest) ? '_inserted_at' : undefined);
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 function readPatches(
