@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { configFromTree, mergeConfig } from '../config/config-tree.js';
 import { resolveProfile } from '../config/profiles.js';
-import { treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { projectConfigLine, treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { didYouMean } from '../config/value-checks.js';
 import { parseYaml } from '../config/yaml-document.js';
@@ -22,6 +22,7 @@ import type { ModelNode, ProjectNode, SeedNode, SourceNode, TestNode } from './n
 import { parseSeeds } from '../seed/parse-seeds.js';
 import { addTestMacros, isGenericTestFile, parseTests } from '../testing/parse-tests.js';
 import { parseProperties, type NodePatch } from './properties.js';
+import { unusedConfigPaths } from './unused-config-paths.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
@@ -166,11 +167,13 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const seeds = new Map(parsedSeeds.seeds.map((seed) => [seed.uniqueId, seed]));
   for (const seed of seeds.values()) byName.set(seed.name, seed);
   const disabled = new Set<string>(parsedSeeds.disabled);
+  const modelFqns: string[][] = [];
   for (const file of files.models) {
     const parsed = parseModel(file, config, target, engine, properties.models, sourceLookup, cache);
     errors.push(...parsed.errors);
     const node = parsed.node;
     if (node === undefined) continue;
+    modelFqns.push(node.fqn);
     if (node.config.enabled === false) {
       disabled.add(node.name);
       continue;
@@ -190,6 +193,14 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     }
   }
 
+  warnings.push(...properties.warnings);
+  warnings.push(
+    ...unusedConfigPaths(config.file, { models: config.models, seeds: config.seeds, sources: config.sources }, {
+      models: modelFqns,
+      seeds: [...seeds.values()].map((seed) => seed.fqn),
+      sources: [...sources.values()].map((source) => source.fqn),
+    }, (at) => projectConfigLine(config, at)),
+  );
   timer?.mark('sources, seeds and models (parse-time render)');
   for (const node of models.values()) errors.push(...resolveDependencies(node, byName, disabled, sources, config.name));
   timer?.mark('ref() and source() resolution');

@@ -4,6 +4,7 @@ import { describeType, isPlainObject, stringList, type Plain } from '../config/v
 import type { ProjectFile } from '../project/project-files.js';
 import type { ColumnProperties, SourceNode } from './nodes.js';
 import { freshnessOf } from './freshness.js';
+import { columnKeyWarnings, entryKeyWarnings, sectionWarnings } from './property-keys.js';
 import { checksumOf, type ParseCache } from './parse-cache.js';
 
 /** What a YAML property file says about one model (or seed). */
@@ -23,6 +24,8 @@ export interface ParsedProperties {
   models: Map<string, NodePatch>;
   seeds: Map<string, NodePatch>;
   errors: TsdbtError[];
+  /** Keys and sections read past without acting on them, each with file:line. */
+  warnings: string[];
 }
 
 export interface PropertiesContext {
@@ -33,11 +36,14 @@ export interface PropertiesContext {
   render: (text: string, file: string, line: number | undefined) => string;
 }
 
+/** Sections read here or by the other parsers (snapshots, unit tests); the rest are warned about. */
+const HANDLED_SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'unit_tests'];
+
 const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros', 'analyses', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'groups', 'data_tests'];
 
 /** Parses every YAML property file. One broken file never hides problems in the others. */
 export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
-  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), errors: [] };
+  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), errors: [], warnings: [] };
   for (const file of files) {
     let doc: YamlDocument;
     try {
@@ -56,8 +62,9 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
       if (Object.keys(doc.value).some((key) => SECTIONS.includes(key))) {
         const root = doc.value;
         readSources(root.sources, doc, problems, context, out);
-        readPatches(root.models, 'models', doc, problems, context, out.models);
-        readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds);
+        readPatches(root.models, 'models', doc, problems, context, out.models, out.warnings);
+        readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds, out.warnings);
+        out.warnings.push(...sectionWarnings(root, HANDLED_SECTIONS, doc));
       }
     }
     out.errors.push(...problems.errors);
@@ -117,6 +124,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
       problems.add([...at, 'tables'], 'must be a list of tables (`- name: raw_astros`).');
       return;
     }
+    out.warnings.push(...entryKeyWarnings(source, 'source', at, doc));
     const sourceConfig = isPlainObject(source.config) ? source.config : {};
     tables.forEach((table, tableIndex) => {
       const tableAt = [...at, 'tables', tableIndex];
@@ -124,6 +132,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
         problems.add(tableAt, 'must have a `name`.');
         return;
       }
+      out.warnings.push(...entryKeyWarnings(table, 'source table', tableAt, doc), ...columnKeyWarnings(table.columns, [...tableAt, 'columns'], doc));
       const identifier = String(render(table.identifier ?? table.name, [...tableAt, 'identifier']));
       const ingest = table.ingest === undefined ? undefined : render(table.ingest, [...tableAt, 'ingest']);
       if (ingest !== undefined && !isPlainObject(ingest)) {
@@ -173,6 +182,7 @@ function readPatches(
   problems: Problems,
   context: PropertiesContext,
   out: Map<string, NodePatch>,
+  warnings: string[],
 ): void {
   if (raw === undefined || raw === null) return;
   if (!Array.isArray(raw)) {
@@ -190,6 +200,7 @@ function readPatches(
       problems.add(at, `describes '${entry.name}' again; it is already described in ${previous.file}${previous.line ? `:${previous.line}` : ''}.`, 'Keep one entry per model.');
       return;
     }
+    warnings.push(...entryKeyWarnings(entry, section === 'models' ? 'model' : 'seed', at, doc), ...columnKeyWarnings(entry.columns, [...at, 'columns'], doc));
     const render = (value: unknown, path: (string | number)[]): unknown => renderDeep(value, (text) => context.render(text, doc.file, doc.lineOf(path)));
     if (entry.config !== undefined && !isPlainObject(entry.config)) {
       problems.add([...at, 'config'], `must be a mapping of configs, but it is ${describeType(entry.config)}.`);
