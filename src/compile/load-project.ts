@@ -23,6 +23,7 @@ import { parseSeeds } from '../seed/parse-seeds.js';
 import { addTestMacros, isGenericTestFile, parseTests } from '../testing/parse-tests.js';
 import { parseProperties, type NodePatch } from './properties.js';
 import { unusedConfigPaths } from './unused-config-paths.js';
+import { resolveExposures } from './resolve-exposures.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
@@ -212,7 +213,15 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
 
   timer?.mark('data tests');
-  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...tests]);
+  const exposures = properties.exposures.filter((exposure) => exposure.config.enabled !== false);
+  errors.push(
+    ...resolveExposures(exposures, {
+      refable: byName,
+      sources: new Map([...sources.values()].map((source) => [`${source.sourceName}.${source.name}`, source])),
+      disabled,
+    }),
+  );
+  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...tests, ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const)]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   timer?.mark('graph');

@@ -1,3 +1,4 @@
+import type { ExposureNode } from './exposures.js';
 import type { FreshnessRule } from './freshness.js';
 import type { IngestConfig } from '../ingest/ingest-config.js';
 import type { GraphNode } from '../graph/node.js';
@@ -118,7 +119,7 @@ export interface TestNode extends GraphNode {
   line: number | undefined;
 }
 
-export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode;
+export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | ExposureNode;
 
 export function isModel(node: GraphNode): node is ModelNode {
   return node.resourceType === 'model';

@@ -3,6 +3,7 @@ import { Problems, parseYaml, type YamlDocument } from '../config/yaml-document.
 import { describeType, isPlainObject, stringList, type Plain } from '../config/value-checks.js';
 import type { ProjectFile } from '../project/project-files.js';
 import type { ColumnProperties, SourceNode } from './nodes.js';
+import { parseExposures, type ExposureNode } from './exposures.js';
 import { freshnessOf } from './freshness.js';
 import { columnKeyWarnings, entryKeyWarnings, sectionWarnings } from './property-keys.js';
 import { checksumOf, type ParseCache } from './parse-cache.js';
@@ -26,6 +27,7 @@ export interface ParsedProperties {
   errors: TsdbtError[];
   /** Keys and sections read past without acting on them, each with file:line. */
   warnings: string[];
+  exposures: ExposureNode[];
 }
 
 export interface PropertiesContext {
@@ -37,13 +39,13 @@ export interface PropertiesContext {
 }
 
 /** Sections read here or by the other parsers (snapshots, unit tests); the rest are warned about. */
-const HANDLED_SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'unit_tests'];
+const HANDLED_SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'unit_tests', 'exposures'];
 
 const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros', 'analyses', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'groups', 'data_tests'];
 
 /** Parses every YAML property file. One broken file never hides problems in the others. */
 export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
-  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), errors: [], warnings: [] };
+  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), errors: [], warnings: [], exposures: [] };
   for (const file of files) {
     let doc: YamlDocument;
     try {
@@ -64,6 +66,7 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
         readSources(root.sources, doc, problems, context, out);
         readPatches(root.models, 'models', doc, problems, context, out.models, out.warnings);
         readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds, out.warnings);
+        out.exposures.push(...parseExposures(root.exposures, doc, problems, context.projectName));
         out.warnings.push(...sectionWarnings(root, HANDLED_SECTIONS, doc));
       }
     }

@@ -35,7 +35,6 @@ const UNBUILT_SECTIONS: Record<string, string> = {
   macros: 'macro properties (descriptions, arguments) are not shown anywhere yet',
   analyses: 'analysis properties are not shown anywhere yet',
   data_tests: 'properties of singular tests are not read yet; configure them with config() in the test file',
-  exposures: 'exposures are not read yet',
 };
 
 export type EntryKind = 'model' | 'seed' | 'source' | 'source table' | 'column';

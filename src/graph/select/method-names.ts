@@ -21,12 +21,13 @@ export const METHOD_NAMES = [
   'state',
   'result',
   'source_status',
+  'exposure',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** dbt methods for resources tsdbt does not have (yet); named so the error says so instead of guessing. */
-const DBT_ONLY_METHODS = ['exposure', 'metric', 'group', 'access', 'version', 'semantic_model', 'saved_query', 'unit_test'];
+const DBT_ONLY_METHODS = ['metric', 'group', 'access', 'version', 'semantic_model', 'saved_query', 'unit_test'];
 
 export const STATE_VALUES = [
   'new',
@@ -44,7 +45,7 @@ export type StateValue = (typeof STATE_VALUES)[number];
 export const RESULT_STATUSES = ['error', 'fail', 'success', 'skipped', 'warn', 'pass'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
-export const RESOURCE_TYPES = ['model', 'seed', 'test', 'source', 'snapshot', 'analysis', 'operation'] as const satisfies readonly ResourceType[];
+export const RESOURCE_TYPES = ['model', 'seed', 'test', 'source', 'snapshot', 'analysis', 'operation', 'exposure'] as const satisfies readonly ResourceType[];
 
 /** `source_status:fresher`: sources loaded since the --state run's `tsdbt source freshness`. */
 export const SOURCE_STATUSES = ['fresher'] as const;

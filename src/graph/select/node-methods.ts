@@ -41,6 +41,8 @@ export function nodeTestFor(criteria: SelectionCriteria, context: MethodContext)
       return (node) => node.resourceType === value;
     case 'package':
       return (node) => wildcardMatch(node.packageName, value);
+    case 'exposure':
+      return (node) => node.resourceType === 'exposure' && wildcardMatch(node.name, value);
     case 'test_type': {
       const generic = value === 'generic' || value === 'schema';
       return (node) => node.resourceType === 'test' && isGenericTest(node) === generic;

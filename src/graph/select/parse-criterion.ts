@@ -128,4 +128,5 @@ const EXAMPLES: Record<MethodName, string> = {
   state: 'state:modified',
   result: 'result:error',
   source_status: 'source_status:fresher+',
+  exposure: '+exposure:weekly_kpis',
 };
