@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ChdbTarget, ClickhouseTarget, Target } from '../config/target.js';
-import { withStatementLog } from '../report/logged-adapter.js';
+import { withStatementLog } from './logged-adapter.js';
 import type { Logger } from '../core/logger.js';
 import { secretsOf } from '../config/target.js';
 import type { ServerProbe } from './capabilities.js';

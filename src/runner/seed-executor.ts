@@ -3,7 +3,7 @@ import type { SeedNode } from '../compile/nodes.js';
 import type { Statement } from '../materialize/plan.js';
 import { readProjectFile } from '../project/read-file.js';
 import { contextForDatabase } from '../materialize/ddl.js';
-import { planSeed } from '../seed/plan-seed.js';
+import { planSeed } from '../materialize/plan-seed.js';
 import { readSeedTable } from '../seed/seed-table.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';

@@ -1,7 +1,7 @@
 import { qualifiedName } from '../core/sql-literals.js';
 import type { TestNode } from '../compile/nodes.js';
 import { planTable } from '../materialize/plan-table.js';
-import { renderTest } from '../testing/render-test.js';
+import { renderTest } from '../compile/render-test.js';
 import { testQuery, testVerdict } from '../testing/test-query.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';

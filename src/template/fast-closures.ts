@@ -84,7 +84,6 @@ const PRECEDENCE: Record<BinaryOp, number> = {
 
 const OPERATOR_OF: Record<string, BinaryOp> = { Or: '||', And: '&&', Add: '+', Sub: '-', Mul: '*', Div: '/', Mod: '%' };
 
-/* eslint-disable eqeqeq */
 function apply(op: BinaryOp, left: Value, right: Value): Value {
   switch (op) {
     case '||':
@@ -92,8 +91,10 @@ function apply(op: BinaryOp, left: Value, right: Value): Value {
     case '&&':
       return (s) => (left(s) as never) && right(s);
     case '==':
+      // biome-ignore lint/suspicious/noDoubleEquals: Jinja's == is JavaScript's loose equality in nunjucks, and the fast path must match it
       return (s) => left(s) == right(s);
     case '!=':
+      // biome-ignore lint/suspicious/noDoubleEquals: as above, nunjucks compiles != to loose inequality
       return (s) => left(s) != right(s);
     case '===':
       return (s) => left(s) === right(s);
@@ -119,7 +120,6 @@ function apply(op: BinaryOp, left: Value, right: Value): Value {
       return (s) => (left(s) as number) % (right(s) as number);
   }
 }
-/* eslint-enable eqeqeq */
 
 /** Parses the laid-out items as JavaScript would parse the printed code. */
 function parseItems(items: readonly Item[]): Value {
@@ -281,7 +281,7 @@ class ClosureCompiler {
       case 'Pow': {
         const base = this.value(node.left, scope);
         const exponent = this.value(node.right, scope);
-        value((s) => Math.pow(base(s) as number, exponent(s) as number));
+        value((s) => (base(s) as number) ** (exponent(s) as number));
         return;
       }
       case 'Compare':

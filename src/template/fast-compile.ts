@@ -303,7 +303,7 @@ class Parser {
   private parseStatement(): Stmt | null {
     const token = this.peek();
     if (token === undefined || token.type !== 'symbol') return giveUp();
-    if (this.breakOnBlocks !== null && this.breakOnBlocks.includes(token.value)) return null;
+    if (this.breakOnBlocks?.includes(token.value)) return null;
     switch (token.value) {
       case 'if':
         return this.parseIf();

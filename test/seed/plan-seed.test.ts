@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { planSeed, type SeedTarget } from '../../src/seed/plan-seed.js';
+import { planSeed, type SeedTarget } from '../../src/materialize/plan-seed.js';
 import type { PlanContext } from '../../src/materialize/plan.js';
 
 const context: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: true, createOrReplaceView: true };

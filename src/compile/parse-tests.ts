@@ -6,18 +6,18 @@ import type { Target } from '../config/target.js';
 import { didYouMean, isPlainObject, type Plain } from '../config/value-checks.js';
 import { quoteIdentifier } from '../core/sql-literals.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
-import type { ColumnProperties, ModelNode, SeedNode, SourceNode, TestNode } from '../compile/nodes.js';
-import type { NodePatch } from '../compile/properties.js';
-import { fqnOfFile, stripSlash } from '../compile/fqn.js';
-import { inFileConfigOf, parseScope } from '../compile/scopes.js';
-import { schemaAndAlias } from '../compile/schema-names.js';
+import type { ColumnProperties, ModelNode, SeedNode, SourceNode, TestNode } from './nodes.js';
+import type { NodePatch } from './properties.js';
+import { fqnOfFile, stripSlash } from './fqn.js';
+import { inFileConfigOf, parseScope } from './scopes.js';
+import { schemaAndAlias } from './schema-names.js';
 import type { ProjectFile } from '../project/project-files.js';
 import { Relation } from '../template/relation.js';
 import type { Scope, TemplateEngine } from '../template/template-engine.js';
-import { addBuiltinTestMacros, BUILTIN_MACRO_DIR, BUILTIN_TESTS } from './builtin-tests.js';
-import { kwargsNeedRendering, renderTestKwargs } from './test-kwargs.js';
-import { resolveTestConfig, TEST_CONFIG_KEYS } from './test-config.js';
-import { synthesizeTestNames, testHash } from './test-names.js';
+import { addBuiltinTestMacros, BUILTIN_MACRO_DIR, BUILTIN_TESTS } from '../testing/builtin-tests.js';
+import { kwargsNeedRendering, renderTestKwargs } from '../testing/test-kwargs.js';
+import { resolveTestConfig, TEST_CONFIG_KEYS } from '../testing/test-config.js';
+import { synthesizeTestNames, testHash } from '../testing/test-names.js';
 
 export interface ParseTestsContext {
   config: ProjectConfig;

@@ -1,8 +1,8 @@
 import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
 import type { ColumnInfo } from '../core/adapter-types.js';
-import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, onCluster, renameTables, type TableEngineConfig } from '../materialize/ddl.js';
-import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type PlanContext, type Statement } from '../materialize/plan.js';
-import type { SeedColumn } from './seed-table.js';
+import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, onCluster, renameTables, type TableEngineConfig } from './ddl.js';
+import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type PlanContext, type Statement } from './plan.js';
+import type { SeedColumn } from '../seed/seed-table.js';
 
 export interface SeedTarget {
   name: string;

@@ -2,7 +2,7 @@ import type { Target } from '../config/target.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { canExchange, contextForDatabase, createDatabase, dropDatabase, dropTable, onCluster } from '../materialize/ddl.js';
 import type { PlanContext } from '../materialize/plan.js';
-import { connect, pingServer } from './connect.js';
+import { connect, pingServer } from '../adapter/connect.js';
 import { qualifiedName } from '../core/sql-literals.js';
 import type { Adapter, Capabilities } from '../core/adapter-types.js';
 
