@@ -49,7 +49,7 @@ async function loadSeed(node: SeedNode, context: ExecutionContext): Promise<Node
       current = statement.sql;
       await run(statement);
     }
-    current = `INSERT INTO ${qualifiedName(plan.load.schema, plan.load.table)} FORMAT JSONEachRow`;
+    current = plan.load.sql;
     for (let start = 0; start < table.rows.length; start += BATCH_ROWS) {
       await adapter.insert(plan.load.schema, plan.load.table, table.rows.slice(start, start + BATCH_ROWS), { signal: context.signal });
     }
