@@ -15,7 +15,7 @@ import { translateError } from './translate-error.js';
 import type { Adapter } from '../core/adapter-types.js';
 
 /**
- * Opens an adapter for a target. The client libraries (and chDB's ~250 MB engine) are
+ * Opens an adapter for a target. The client libraries (and chDB's large native engine) are
  * imported here, lazily, so commands that need no database never pay for them.
  */
 export async function connect(target: Target, options: { projectDir?: string; logger?: Logger } = {}): Promise<Adapter> {

@@ -60,7 +60,7 @@ export interface LandingPlan {
   insertedAtMs: number;
 }
 
-/** sha256 of the payload's UTF-8 bytes, in hex. The one-shot `crypto.hash` hashes 100,000 small payloads in about half the time of a `createHash` object each. */
+/** sha256 of the payload's UTF-8 bytes, in hex. The one-shot `crypto.hash` is cheaper than a `createHash` object per payload. */
 export function hashPayload(payload: string): string {
   return hash('sha256', payload, 'hex');
 }
@@ -71,8 +71,8 @@ export const LANDING_COLUMNS = ['payload', '_hash', '_source_url', '_inserted_at
 /**
  * The rows as TabSeparated text for one INSERT. Written here rather than handed to the client as
  * objects: the client JSON-encodes each row, escaping every quote of the payload (which is JSON,
- * so full of them) — about 250 ms for 100,000 rows, against ~10 ms for this text, which also is a
- * quarter smaller for the engine to parse. Columns are named, so they match by name as JSON does.
+ * so full of them), which costs far more than this text (BENCHMARKS.md), and this text is also
+ * smaller for the engine to parse. Columns are named, so they match by name as JSON does.
  */
 export function encodeLandingRows(rows: readonly LandingRow[]): EncodedRows {
   let text = '';
