@@ -14,7 +14,7 @@ import { findProject } from '../project/find-project.js';
 import { readProjectFiles, type ProjectFile } from '../project/project-files.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { baseGlobals } from '../template/base-globals.js';
-import { TemplateEngine } from '../template/template-engine.js';
+import { templateBackendFromEnv, TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { fqnOfFile } from './fqn.js';
 import { checkModelConfig, type ConfigOrigin } from './model-config.js';
@@ -95,6 +95,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       macro: (name) => engine?.macro(name)?.fn,
       doc: (name) => docs.get(name),
     }),
+    // TSDBT_FAST_TEMPLATES in the command's environment picks another template back end (README).
+    { backend: templateBackendFromEnv(env) },
   );
 
   const profile = resolveProfile({
