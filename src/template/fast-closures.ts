@@ -19,7 +19,9 @@
  * or the error, exactly. Anything odd (`- -x`, which the code would print as `--x`) gives up,
  * and the generated code (or nunjucks) takes over.
  */
-import { calledName, giveUp, GiveUp, parseTemplate, Scope, testOf, type Expr, type Stmt } from './fast-compile.js';
+import { giveUp, GiveUp } from './fast-lexer.js';
+import { parseTemplate } from './fast-parser.js';
+import { calledName, Scope, testOf, type Expr, type Pair, type Stmt } from './fast-tree.js';
 
 /** What nunjucks passes a template's root function, and the function's own variables. */
 interface State {
@@ -170,88 +172,13 @@ class ClosureCompiler {
     return items.length === 1 && items[0]!.kind === 'value' ? items[0]!.value : parseItems(items);
   }
 
-  /** What the generated code prints for `node`, as values and operators (see expr() in fast-compile.ts). */
+  /**
+   * What the generated code prints for `node`, as values and operators (see expr() in fast-codegen.ts):
+   * operators stay flat here so parseItems can apply JavaScript's precedence as the printed code would.
+   */
   private layout(node: Expr, scope: Slots, out: Item[]): void {
     const value = (v: Value) => out.push({ kind: 'value', value: v });
     switch (node.kind) {
-      case 'Literal': {
-        const literal = node.value;
-        value(() => literal);
-        return;
-      }
-      case 'Symbol': {
-        const slot = scope.lookup(node.value);
-        const name = node.value;
-        value(slot === undefined ? (s) => s.runtime.contextOrFrameLookup(s.context, s.frame, name) : (s) => s.slots[slot]);
-        return;
-      }
-      case 'Group': {
-        if (node.children.length === 0) giveUp(); // `()` does not compile
-        const children = node.children.map((child) => this.value(child, scope));
-        value((s) => {
-          let last: unknown;
-          for (const child of children) last = child(s);
-          return last;
-        });
-        return;
-      }
-      case 'Array': {
-        const children = node.children.map((child) => this.value(child, scope));
-        value((s) => children.map((child) => child(s)));
-        return;
-      }
-      case 'Dict':
-      case 'KeywordArgs': {
-        const pairs = node.children.map((pair) => {
-          const key = pair.key;
-          if (key.kind !== 'Symbol' && !(key.kind === 'Literal' && typeof key.value === 'string')) return giveUp();
-          return [String(key.value), this.value(pair.value, scope)] as const;
-        });
-        const keywords = node.kind === 'KeywordArgs';
-        value((s) => {
-          const dict: Record<string, unknown> = {};
-          for (const [key, item] of pairs) dict[key] = item(s);
-          return keywords ? s.runtime.makeKeywordArgs(dict) : dict;
-        });
-        return;
-      }
-      case 'LookupVal': {
-        const target = this.value(node.target, scope);
-        const key = this.value(node.val, scope);
-        value((s) => s.runtime.memberLookup(target(s), key(s)));
-        return;
-      }
-      case 'FunCall': {
-        const { lineno, colno } = node;
-        const name = calledName(node.name).replace(/\\"/g, '"');
-        const callee = this.value(node.name, scope);
-        const args = node.args.map((arg) => this.value(arg, scope));
-        value((s) => {
-          s.lineno = lineno;
-          s.colno = colno;
-          return s.runtime.callWrap(callee(s), name, s.context, args.map((arg) => arg(s)));
-        });
-        return;
-      }
-      case 'Filter': {
-        const name = node.name;
-        const args = node.args.map((arg) => this.value(arg, scope));
-        value((s) => s.env.getFilter(name).call(s.context, ...args.map((arg) => arg(s))));
-        return;
-      }
-      case 'InlineIf': {
-        const cond = this.value(node.cond, scope);
-        const body = this.value(node.body, scope);
-        const otherwise = node.else_ === null ? () => '' : this.value(node.else_, scope);
-        value((s) => (cond(s) ? body(s) : otherwise(s)));
-        return;
-      }
-      case 'In': {
-        const left = this.value(node.left, scope);
-        const right = this.value(node.right, scope);
-        value((s) => s.runtime.inOperator(left(s), right(s)));
-        return;
-      }
       case 'Is': {
         const { test, args } = testOf(node.right);
         const left = this.value(node.left, scope);
@@ -278,12 +205,6 @@ class ClosureCompiler {
         value((s) => Math.floor(quotient(s) as number));
         return;
       }
-      case 'Pow': {
-        const base = this.value(node.left, scope);
-        const exponent = this.value(node.right, scope);
-        value((s) => (base(s) as number) ** (exponent(s) as number));
-        return;
-      }
       case 'Compare':
         this.layout(node.expr, scope, out);
         for (const op of node.ops) {
@@ -299,11 +220,104 @@ class ClosureCompiler {
         out.push({ kind: 'binary', op: '+' });
         this.layout(node.right, scope, out);
         return;
-      default:
+      case 'Or':
+      case 'And':
+      case 'Add':
+      case 'Sub':
+      case 'Mul':
+      case 'Div':
+      case 'Mod':
         this.layout(node.left, scope, out);
         out.push({ kind: 'binary', op: OPERATOR_OF[node.kind]! });
         this.layout(node.right, scope, out);
+        return;
+      default:
+        value(this.operand(node, scope));
     }
+  }
+
+  /** A node the generated code prints as one operand: a literal, a name, a call, a lookup, a filter… */
+  private operand(node: Expr, scope: Slots): Value {
+    switch (node.kind) {
+      case 'Literal': {
+        const literal = node.value;
+        return () => literal;
+      }
+      case 'Symbol': {
+        const slot = scope.lookup(node.value);
+        const name = node.value;
+        return slot === undefined ? (s) => s.runtime.contextOrFrameLookup(s.context, s.frame, name) : (s) => s.slots[slot];
+      }
+      case 'Group': {
+        if (node.children.length === 0) giveUp(); // `()` does not compile
+        const children = node.children.map((child) => this.value(child, scope));
+        return (s) => {
+          let last: unknown;
+          for (const child of children) last = child(s);
+          return last;
+        };
+      }
+      case 'Array': {
+        const children = node.children.map((child) => this.value(child, scope));
+        return (s) => children.map((child) => child(s));
+      }
+      case 'Dict':
+      case 'KeywordArgs':
+        return this.dict(node.children, node.kind === 'KeywordArgs', scope);
+      case 'LookupVal': {
+        const target = this.value(node.target, scope);
+        const key = this.value(node.val, scope);
+        return (s) => s.runtime.memberLookup(target(s), key(s));
+      }
+      case 'FunCall': {
+        const { lineno, colno } = node;
+        const name = calledName(node.name).replace(/\\"/g, '"');
+        const callee = this.value(node.name, scope);
+        const args = node.args.map((arg) => this.value(arg, scope));
+        return (s) => {
+          s.lineno = lineno;
+          s.colno = colno;
+          return s.runtime.callWrap(callee(s), name, s.context, args.map((arg) => arg(s)));
+        };
+      }
+      case 'Filter': {
+        const name = node.name;
+        const args = node.args.map((arg) => this.value(arg, scope));
+        return (s) => s.env.getFilter(name).call(s.context, ...args.map((arg) => arg(s)));
+      }
+      case 'InlineIf': {
+        const cond = this.value(node.cond, scope);
+        const body = this.value(node.body, scope);
+        const otherwise = node.else_ === null ? () => '' : this.value(node.else_, scope);
+        return (s) => (cond(s) ? body(s) : otherwise(s));
+      }
+      case 'In': {
+        const left = this.value(node.left, scope);
+        const right = this.value(node.right, scope);
+        return (s) => s.runtime.inOperator(left(s), right(s));
+      }
+      case 'Pow': {
+        const base = this.value(node.left, scope);
+        const exponent = this.value(node.right, scope);
+        return (s) => (base(s) as number) ** (exponent(s) as number);
+      }
+      default:
+        return giveUp();
+    }
+  }
+
+  /** A dict literal, or the keyword arguments of a call (`makeKeywordArgs`); keys are names or strings. */
+  private dict(children: readonly Pair[], keywords: boolean, scope: Slots): Value {
+    const pairs = children.map((pair) => {
+      const key = pair.key;
+      if (key.kind !== 'Symbol' && !(key.kind === 'Literal' && typeof key.value === 'string')) return giveUp();
+      return [String(key.value), this.value(pair.value, scope)] as const;
+    });
+    return (s) => {
+      const dict: Record<string, unknown> = {};
+      for (const [key, item] of pairs) dict[key] = item(s);
+      return keywords ? s.runtime.makeKeywordArgs(dict) : dict;
+    };
   }
 
   statements(list: readonly Stmt[], scope: Slots): Run {
