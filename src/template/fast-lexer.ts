@@ -32,110 +32,138 @@ const DELIMITER_TYPES: Record<string, TokenType> = {
 
 /** nunjucks' lexer (whitespace tokens dropped: the parser skips them everywhere it is used here). */
 export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  const length = text.length;
-  let index = 0;
-  let inCode = false;
-  // Line and column of `index`, advanced lazily.
-  let lineno = 0;
-  let colno = 0;
-  let counted = 0;
-  const position = (at: number): void => {
-    for (let i = counted; i < at; i += 1) {
+  return new Lexer(text).tokens;
+}
+
+class Lexer {
+  readonly tokens: Token[] = [];
+  private index = 0;
+  private inCode = false;
+  // Line and column of `counted`, advanced lazily.
+  private lineno = 0;
+  private colno = 0;
+  private counted = 0;
+
+  constructor(private readonly text: string) {
+    while (this.index < text.length) {
+      if (this.inCode) this.code();
+      else this.data();
+    }
+  }
+
+  private push(type: TokenType, value: string, start: number): void {
+    const text = this.text;
+    for (let i = this.counted; i < start; i += 1) {
       if (text.charCodeAt(i) === 10) {
-        lineno += 1;
-        colno = 0;
-      } else colno += 1;
+        this.lineno += 1;
+        this.colno = 0;
+      } else this.colno += 1;
     }
-    counted = at;
-  };
-  const push = (type: TokenType, value: string, start: number) => {
-    position(start);
-    tokens.push({ type, value, lineno, colno });
-  };
-  while (index < length) {
-    const start = index;
-    if (!inCode) {
-      if (text.startsWith('{%', index)) {
-        const value = text.startsWith('{%-', index) ? '{%-' : '{%';
-        push('block-start', value, start);
-        index += value.length;
-        inCode = true;
-      } else if (text.startsWith('{{', index)) {
-        const value = text.startsWith('{{-', index) ? '{{-' : '{{';
-        push('variable-start', value, start);
-        index += value.length;
-        inCode = true;
-      } else if (text.startsWith('{#', index)) {
-        const end = text.indexOf('#}', index + 2);
-        if (end === -1) giveUp();
-        push('comment', text.slice(index, end + 2), start);
-        index = end + 2;
-      } else {
-        // Data runs to the next tag start; a `#}` outside a comment is an error nunjucks reports.
-        let end = length;
-        for (const marker of ['{%', '{{', '{#', '#}']) {
-          const at = text.indexOf(marker, index);
-          if (at !== -1 && at < end) end = at;
-        }
-        if (end < length && text.startsWith('#}', end)) giveUp();
-        push('data', text.slice(index, end), start);
-        index = end;
+    this.counted = start;
+    this.tokens.push({ type, value, lineno: this.lineno, colno: this.colno });
+  }
+
+  /** Outside a tag: a tag start, a comment, or text up to the next tag. */
+  private data(): void {
+    const { text } = this;
+    const start = this.index;
+    if (text.startsWith('{%', start)) {
+      const value = text.startsWith('{%-', start) ? '{%-' : '{%';
+      this.push('block-start', value, start);
+      this.index += value.length;
+      this.inCode = true;
+    } else if (text.startsWith('{{', start)) {
+      const value = text.startsWith('{{-', start) ? '{{-' : '{{';
+      this.push('variable-start', value, start);
+      this.index += value.length;
+      this.inCode = true;
+    } else if (text.startsWith('{#', start)) {
+      const end = text.indexOf('#}', start + 2);
+      if (end === -1) giveUp();
+      this.push('comment', text.slice(start, end + 2), start);
+      this.index = end + 2;
+    } else {
+      // Data runs to the next tag start; a `#}` outside a comment is an error nunjucks reports.
+      let end = text.length;
+      for (const marker of ['{%', '{{', '{#', '#}']) {
+        const at = text.indexOf(marker, start);
+        if (at !== -1 && at < end) end = at;
       }
-      continue;
+      if (end < text.length && text.startsWith('#}', end)) giveUp();
+      this.push('data', text.slice(start, end), start);
+      this.index = end;
     }
-    const current = text[index]!;
+  }
+
+  /** Inside `{{ }}` or `{% %}`: one token (or a run of whitespace, dropped). */
+  private code(): void {
+    const { text } = this;
+    const start = this.index;
+    const current = text[start]!;
     if (current === '"' || current === "'") {
-      let value = '';
-      index += 1;
-      while (index < length && text[index] !== current) {
-        if (text[index] === '\\') {
-          index += 1;
-          const escaped = text[index] ?? '';
-          value += escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped === 'r' ? '\r' : escaped;
-        } else value += text[index];
-        index += 1;
-      }
-      index += 1;
-      push('string', value, start);
+      this.string(current);
     } else if (WHITESPACE.includes(current)) {
-      while (index < length && WHITESPACE.includes(text[index]!)) index += 1;
-    } else if (text.startsWith('%}', index) || text.startsWith('-%}', index)) {
+      while (this.index < text.length && WHITESPACE.includes(text[this.index]!)) this.index += 1;
+    } else if (text.startsWith('%}', start) || text.startsWith('-%}', start)) {
       const value = current === '-' ? '-%}' : '%}';
-      push('block-end', value, start);
-      index += value.length;
-      inCode = false;
-    } else if (text.startsWith('}}', index) || text.startsWith('-}}', index)) {
+      this.push('block-end', value, start);
+      this.index += value.length;
+      this.inCode = false;
+    } else if (text.startsWith('}}', start) || text.startsWith('-}}', start)) {
       const value = current === '-' ? '-}}' : '}}';
-      push('variable-end', value, start);
-      index += value.length;
-      inCode = false;
-    } else if (current === 'r' && text[index + 1] === '/') {
+      this.push('variable-end', value, start);
+      this.index += value.length;
+      this.inCode = false;
+    } else if (current === 'r' && text[start + 1] === '/') {
       giveUp(); // a regex literal
     } else if (DELIMITERS.includes(current)) {
       let value = current;
-      const two = text.slice(index, index + 2);
+      const two = text.slice(start, start + 2);
       if (COMPLEX_OPERATORS.includes(two)) {
         value = two;
-        const three = text.slice(index, index + 3);
+        const three = text.slice(start, start + 3);
         if (COMPLEX_OPERATORS.includes(three)) value = three;
       }
-      index += value.length;
-      push(DELIMITER_TYPES[value] ?? 'operator', value, start);
+      this.index += value.length;
+      this.push(DELIMITER_TYPES[value] ?? 'operator', value, start);
     } else {
-      while (index < length && !WHITESPACE.includes(text[index]!) && !DELIMITERS.includes(text[index]!)) index += 1;
-      const word = text.slice(start, index);
-      if (/^[-+]?[0-9]+$/.test(word)) {
-        if (text[index] === '.') {
-          index += 1;
-          const decimals = index;
-          while (index < length && text.charCodeAt(index) >= 48 && text.charCodeAt(index) <= 57) index += 1;
-          push('float', `${word}.${text.slice(decimals, index)}`, start);
-        } else push('int', word, start);
-      } else if (word === 'true' || word === 'false') push('boolean', word, start);
-      else if (word === 'none' || word === 'null') push('none', word, start);
-      else push('symbol', word, start);
+      this.word();
     }
   }
-  return tokens;
+
+  /** A quoted string, with nunjucks' escapes (`\n`, `\t`, `\r`, anything else as itself). */
+  private string(quote: string): void {
+    const { text } = this;
+    const start = this.index;
+    let value = '';
+    this.index += 1;
+    while (this.index < text.length && text[this.index] !== quote) {
+      if (text[this.index] === '\\') {
+        this.index += 1;
+        const escaped = text[this.index] ?? '';
+        value += escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped === 'r' ? '\r' : escaped;
+      } else value += text[this.index];
+      this.index += 1;
+    }
+    this.index += 1;
+    this.push('string', value, start);
+  }
+
+  /** A number, a boolean, none, or a name: everything up to whitespace or a delimiter. */
+  private word(): void {
+    const { text } = this;
+    const start = this.index;
+    while (this.index < text.length && !WHITESPACE.includes(text[this.index]!) && !DELIMITERS.includes(text[this.index]!)) this.index += 1;
+    const word = text.slice(start, this.index);
+    if (/^[-+]?[0-9]+$/.test(word)) {
+      if (text[this.index] === '.') {
+        this.index += 1;
+        const decimals = this.index;
+        while (this.index < text.length && text.charCodeAt(this.index) >= 48 && text.charCodeAt(this.index) <= 57) this.index += 1;
+        this.push('float', `${word}.${text.slice(decimals, this.index)}`, start);
+      } else this.push('int', word, start);
+    } else if (word === 'true' || word === 'false') this.push('boolean', word, start);
+    else if (word === 'none' || word === 'null') this.push('none', word, start);
+    else this.push('symbol', word, start);
+  }
 }
