@@ -53,13 +53,12 @@ export function jinjaRuntime(): { runtime: RuntimeModule; Frame: FrameClass } {
   // nunjucks' compat layer patches the shared runtime; take its lookups and put the originals back.
   const compat = withJinjaParser(() => ({ memberLookup: base.memberLookup, contextOrFrameLookup: base.contextOrFrameLookup }));
   class TsdbtFrame extends base.Frame {
-    override set(name: string, value: unknown, resolveUp?: boolean): void {
-      fastFrameSet.call(this, name, value, resolveUp);
-    }
     override push(isolateWrites?: boolean): FrameLike {
       return new TsdbtFrame(this, isolateWrites);
     }
   }
+  // On tsdbt's own Frame class only; nunjucks' Frame.prototype keeps its own `set`.
+  TsdbtFrame.prototype.set = fastFrameSet;
   const memberLookup: Lookup = function memberLookup(obj, key, ...rest) {
     // dbt projects also call Python string methods, and list methods nunjucks' compat layer lacks.
     if (rest.length < 2 && (typeof obj === 'string' || obj instanceof String) && typeof key === 'string' && Object.hasOwn(STRING_METHODS, key)) {
@@ -81,7 +80,9 @@ export function jinjaRuntime(): { runtime: RuntimeModule; Frame: FrameClass } {
  */
 export function jinjaTemplate(source: string | { type: 'code'; obj: unknown }, env: nunjucks.Environment, file: string): nunjucks.Template {
   const lib = nunjucksLib();
-  const template = withJinjaParser(() => new lib.Template(source as string, env, file, true));
+  // Code from the fast path is not parsed again; only text goes through nunjucks' (Jinja) parser.
+  const make = () => new lib.Template(source as string, env, file, true);
+  const template = typeof source === 'string' ? withJinjaParser(make) : make();
   const compiled = template as unknown as { rootRenderFunc: RootRenderFunc };
   const root = compiled.rootRenderFunc;
   const { runtime, Frame } = jinjaRuntime();
