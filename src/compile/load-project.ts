@@ -14,14 +14,14 @@ import { findProject } from '../project/find-project.js';
 import { readProjectFiles, type ProjectFile } from '../project/project-files.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { baseGlobals } from '../template/base-globals.js';
-import { TemplateEngine } from '../template/template-engine.js';
+import { templateBackendFromEnv, TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { fqnOfFile } from './fqn.js';
 import { checkModelConfig, type ConfigOrigin } from './model-config.js';
 import type { AnalysisNode, ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode } from './nodes.js';
 import { parseSnapshots } from './parse-snapshots.js';
-import { parseSeeds } from '../seed/parse-seeds.js';
-import { addTestMacros, isGenericTestFile, parseTests } from '../testing/parse-tests.js';
+import { parseSeeds } from './parse-seeds.js';
+import { addTestMacros, isGenericTestFile, parseTests } from './parse-tests.js';
 import { parseProperties, type NodePatch } from './properties.js';
 import { unusedConfigPaths } from './unused-config-paths.js';
 import { resolveExposures } from './resolve-exposures.js';
@@ -102,6 +102,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       macro: (name) => engine?.macro(name)?.fn,
       doc: (name) => docs.get(name),
     }),
+    // TSDBT_FAST_TEMPLATES in the command's environment picks another template back end (README).
+    { backend: templateBackendFromEnv(env) },
   );
 
   const profile = resolveProfile({
