@@ -4,6 +4,7 @@ import { quoteIdentifier, quoteString } from '../core/sql-literals.js';
 import type { Capabilities } from '../core/adapter-types.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { apiGlobal } from './api-global.js';
 import { splitArgs } from './call-args.js';
 
 export interface BaseGlobalsOptions {
@@ -62,7 +63,6 @@ export function adapterGlobal(macro: BaseGlobalsOptions['macro'], capabilities: 
     },
     quote: (identifier: string) => quoteIdentifier(identifier),
     quote_as_configured: (identifier: string) => quoteIdentifier(identifier),
-    get_columns_in_relation: () => [],
     type: () => 'clickhouse',
   };
 }
@@ -120,6 +120,7 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
       },
     },
     adapter: adapterGlobal(options.macro),
+    api: apiGlobal(),
     doc: (name: string) => {
       const text = options.doc(name);
       if (text === undefined) {

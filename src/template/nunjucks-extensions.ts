@@ -1,4 +1,5 @@
 import type nunjucks from 'nunjucks';
+import { installMacroFrameRestore } from './macro-frames.js';
 import { nunjucksLib } from './nunjucks-lib.js';
 
 /** Minimal shape of nunjucks' parser API used by tag extensions (it ships no types for it). */
@@ -84,6 +85,7 @@ function trimChars(text: string, chars: string | undefined, left: boolean, right
 export function installJinjaCompat(): void {
   if (compatInstalled) return;
   nunjucksLib().installJinjaCompat();
+  installMacroFrameRestore();
   // nunjucks' compat layer covers lists and dicts; dbt projects also call Python string methods.
   const runtime = (nunjucksLib() as unknown as { runtime: { memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown } }).runtime;
   const lookup = runtime.memberLookup;
@@ -93,6 +95,12 @@ export function installJinjaCompat(): void {
     }
     if (rest.length < 2 && Array.isArray(obj) && typeof key === 'string' && Object.hasOwn(LIST_METHODS, key)) {
       return LIST_METHODS[key]!.bind(null, obj);
+    }
+    // A function carrying its own members (`api.Column`, callable with `.translate_type`) stays itself:
+    // nunjucks would hand out a bare wrapper without them.
+    if (rest.length < 2 && obj !== null && obj !== undefined && typeof key === 'string') {
+      const value = (obj as Record<string, unknown>)[key];
+      if (typeof value === 'function' && Object.keys(value).length > 0) return value;
     }
     return lookup.call(this, obj, key, ...rest);
   };
