@@ -1,6 +1,7 @@
 import type nunjucks from 'nunjucks';
 import { installMacroFrameRestore } from './macro-frames.js';
 import { nunjucksLib } from './nunjucks-lib.js';
+import { pyStr } from './python-values.js';
 
 /** Minimal shape of nunjucks' parser API used by tag extensions (it ships no types for it). */
 interface Parser {
@@ -104,6 +105,9 @@ export function installJinjaCompat(): void {
     }
     return lookup.call(this, obj, key, ...rest);
   };
+  // `{{ value }}` prints as Jinja2 prints it (Python's str): None, True, ['a', 1]. Undefined prints nothing.
+  const output = runtime as unknown as { suppressValue: (value: unknown, autoescape: boolean) => unknown; SafeString: new () => unknown };
+  output.suppressValue = (value: unknown) => (value === undefined ? '' : typeof value === 'string' || value instanceof output.SafeString ? value : pyStr(value));
   const frame = (runtime as unknown as { Frame: { prototype: FrameLike } }).Frame.prototype;
   frame.set = fastFrameSet;
   compatInstalled = true;
