@@ -35,3 +35,40 @@ export function installMacroFrameRestore(): void {
     return id;
   };
 }
+
+/** The extra arguments of the macros being called, innermost last (Jinja2's `varargs` and `kwargs`). */
+const extras: { varargs: unknown[]; kwargs: Record<string, unknown> }[] = [];
+
+/**
+ * Jinja2 gives a macro the positional arguments beyond its parameters as `varargs`, and the
+ * unknown keyword arguments as `kwargs`; nunjucks drops them. This keeps them for the macro's
+ * body, which reads them through the `varargs`/`kwargs` globals (see addMacroArgumentGlobals).
+ */
+export function installMacroVarargs(): void {
+  const runtime = (nunjucksLib() as unknown as { runtime: { makeMacro: (names: string[], kwNames: string[], fn: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown } }).runtime;
+  if ((runtime.makeMacro as { tsdbtVarargs?: boolean }).tsdbtVarargs) return;
+  const makeMacro = runtime.makeMacro;
+  const wrapped = (argNames: string[], kwargNames: string[], fn: (...args: unknown[]) => unknown) => {
+    const macro = makeMacro(argNames, kwargNames, fn);
+    return function call(this: unknown, ...args: unknown[]): unknown {
+      const last = args[args.length - 1] as Record<string, unknown> | undefined;
+      const keywords = typeof last === 'object' && last !== null && Object.hasOwn(last, '__keywords') ? last : undefined;
+      const positional = keywords === undefined ? args : args.slice(0, -1);
+      const known = new Set([...argNames, ...kwargNames, '__keywords', 'caller']);
+      const kwargs = Object.fromEntries(Object.entries(keywords ?? {}).filter(([name]) => !known.has(name)));
+      extras.push({ varargs: positional.slice(argNames.length + kwargNames.length), kwargs });
+      try {
+        return macro.apply(this, args);
+      } finally {
+        extras.pop();
+      }
+    };
+  };
+  runtime.makeMacro = Object.assign(wrapped, { tsdbtVarargs: true });
+}
+
+/** `varargs` and `kwargs` as globals answering for the innermost macro being called. */
+export function addMacroArgumentGlobals(globals: Record<string, unknown>): void {
+  Object.defineProperty(globals, 'varargs', { get: () => extras[extras.length - 1]?.varargs ?? [], enumerable: true, configurable: true });
+  Object.defineProperty(globals, 'kwargs', { get: () => extras[extras.length - 1]?.kwargs ?? {}, enumerable: true, configurable: true });
+}

@@ -1,5 +1,5 @@
 import type nunjucks from 'nunjucks';
-import { installMacroFrameRestore } from './macro-frames.js';
+import { addMacroArgumentGlobals, installMacroFrameRestore, installMacroVarargs } from './macro-frames.js';
 import { nunjucksLib } from './nunjucks-lib.js';
 import { pyStr } from './python-values.js';
 
@@ -87,6 +87,7 @@ export function installJinjaCompat(): void {
   if (compatInstalled) return;
   nunjucksLib().installJinjaCompat();
   installMacroFrameRestore();
+  installMacroVarargs();
   // nunjucks' compat layer covers lists and dicts; dbt projects also call Python string methods.
   const runtime = (nunjucksLib() as unknown as { runtime: { memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown } }).runtime;
   const lookup = runtime.memberLookup;
@@ -146,6 +147,7 @@ export function fastFrameSet(this: FrameLike, name: string, value: unknown, reso
 
 /** Tests and filters dbt projects expect from Jinja2 that nunjucks lacks. */
 export function addJinjaBuiltins(env: nunjucks.Environment): void {
+  addMacroArgumentGlobals((env as unknown as { globals: Record<string, unknown> }).globals);
   const tests = env as unknown as { addTest(name: string, test: (...args: never[]) => boolean): void };
   tests.addTest('none', (value: unknown) => value === null || value === undefined);
   tests.addTest('boolean', (value: unknown) => typeof value === 'boolean');

@@ -8,6 +8,7 @@ import { addJinjaBuiltins, DoExtension, installJinjaCompat } from './nunjucks-ex
 import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
 import { withEngineAdapter } from './engine-adapter.js';
+import { toNunjucksDialect } from './jinja-dialect.js';
 import { BUILTIN_DISPATCHERS, BUILTIN_HELPERS, BUILTIN_MACRO_FILES, BUILTIN_MACRO_NAMES } from './builtin-macros/registry.js';
 
 /** Globals with side effects, a clock, or a value per command: see `watchVolatile` and compile/speculation.ts. */
@@ -144,7 +145,7 @@ export class TemplateEngine {
   /** Runs a macro file's top level once, defining its macros; throws on a syntax error. */
   private exportedMacros(file: string, source: string): Record<string, unknown> {
     let exported: Record<string, unknown> = {};
-    const template = new (nunjucksLib().Template)(source, this.env, file, true);
+    const template = new (nunjucksLib().Template)(toNunjucksDialect(source), this.env, file, true);
     (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
       {},
       null,
@@ -212,7 +213,8 @@ export class TemplateEngine {
   compile(file: string, text: string): CompiledTemplate {
     let template: nunjucks.Template;
     try {
-      template = this.fastTemplate(file, text) ?? new (nunjucksLib().Template)(text, this.env, file, true);
+      const source = toNunjucksDialect(text);
+      template = this.fastTemplate(file, source) ?? new (nunjucksLib().Template)(source, this.env, file, true);
     } catch (error) {
       throw templateError(error, file, 0, lineCount(text));
     }

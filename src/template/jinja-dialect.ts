@@ -1,0 +1,139 @@
+/**
+ * Jinja2 syntax nunjucks does not read, rewritten into nunjucks' own before either front end
+ * (fast-compile.ts or nunjucks) sees the template. Only the inside of `{{ }}` and `{% %}` tags
+ * changes, and never its line breaks, so errors keep their lines:
+ *
+ * - trailing commas: `config(a=1, )`, `[1, 2, ]`, `{'a': 1, }`, `macro m(a, b, )` → comma dropped;
+ * - tuples: `('id', 'Int32')`, `(x,)`, `()` in expression position → lists `['id', 'Int32']`
+ *   (Jinja2 tuples and lists behave the same in templates, except for printing: see docs/jinja.md);
+ * - `{% for (k, v) in … %}` → `{% for k, v in … %}`;
+ * - `{% set ns.attr = value %}` (namespace assignment) → `{% do ns.update({'attr': (value)}) %}`.
+ */
+
+/** Words after which `(` opens a group, not a call. */
+const KEYWORDS = new Set(['in', 'and', 'or', 'not', 'if', 'else', 'elif', 'is', 'return', 'for', 'set', 'do', 'with']);
+const NAMESPACE_SET = /^(\s*-?\s*)set\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)([\s\S]*?)(\s*-?\s*)$/;
+
+export function toNunjucksDialect(text: string): string {
+  if (!text.includes('{{') && !text.includes('{%')) return text;
+  let out = '';
+  let index = 0;
+  let raw = false;
+  while (index < text.length) {
+    const open = nextTag(text, index);
+    if (open === -1) break;
+    const kind = text[open + 1]!;
+    if (kind === '#') {
+      const end = text.indexOf('#}', open + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      out += text.slice(index, stop);
+      index = stop;
+      continue;
+    }
+    const body = open + 2;
+    const end = tagEnd(text, body, kind === '{' ? '}}' : '%}');
+    if (end === -1) break; // unterminated: left to the parser to report
+    out += text.slice(index, body);
+    const inside = text.slice(body, end);
+    if (kind === '%' && /^\s*-?\s*endraw\b/.test(inside)) raw = false;
+    out += raw ? inside : rewriteTag(inside, kind === '%');
+    if (kind === '%' && /^\s*-?\s*(raw|verbatim)\b/.test(inside)) raw = true;
+    index = end;
+  }
+  return out + text.slice(index);
+}
+
+function nextTag(text: string, from: number): number {
+  for (let i = text.indexOf('{', from); i !== -1 && i < text.length - 1; i = text.indexOf('{', i + 1)) {
+    const next = text[i + 1];
+    if (next === '{' || next === '%' || next === '#') return i;
+  }
+  return -1;
+}
+
+/** Where the tag's closing delimiter starts, skipping strings. */
+function tagEnd(text: string, from: number, close: string): number {
+  for (let i = from; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (char === '"' || char === "'") i = stringEnd(text, i);
+    else if (char === close[0] && text[i + 1] === close[1]) return i;
+  }
+  return -1;
+}
+
+function stringEnd(text: string, start: number): number {
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i += 1) {
+    if (text[i] === '\\') i += 1;
+    else if (text[i] === quote) return i;
+  }
+  return text.length - 1;
+}
+
+interface Open {
+  at: number;
+  char: string;
+  group: boolean;
+  commas: number;
+  forTarget: boolean;
+}
+
+function rewriteTag(inside: string, statement: boolean): string {
+  if (statement) {
+    const namespaceSet = NAMESPACE_SET.exec(inside);
+    if (namespaceSet !== null) {
+      const [, lead, name, attribute, value, trail] = namespaceSet;
+      return `${lead}do ${name}.update({'${attribute}': (${rewriteExpression(value!)})})${trail}`;
+    }
+  }
+  return rewriteExpression(inside, statement);
+}
+
+function rewriteExpression(source: string, statement = false): string {
+  const chars = source.split(''); // UTF-16 units, as the string indexes below
+  const stack: Open[] = [];
+  let previous = ''; // the last significant token: a word, a closer, a string, or punctuation
+  let lastComma = -1;
+  let words = 0;
+  for (let i = 0; i < chars.length; i += 1) {
+    const char = chars[i]!;
+    if (char === '"' || char === "'") {
+      i = stringEnd(source, i);
+      previous = 'string';
+      continue;
+    }
+    if (/\s/.test(char)) continue;
+    if (/[A-Za-z_]/.test(char)) {
+      let j = i;
+      while (j + 1 < chars.length && /[A-Za-z0-9_]/.test(chars[j + 1]!)) j += 1;
+      previous = source.slice(i, j + 1);
+      words += 1;
+      i = j;
+      continue;
+    }
+    if (char === '(' || char === '[' || char === '{') {
+      const call = char === '(' && previous !== '' && (/^[A-Za-z_]/.test(previous) ? !KEYWORDS.has(previous) : previous === ')' || previous === ']' || previous === 'string');
+      stack.push({ at: i, char, group: char === '(' && !call, commas: 0, forTarget: statement && char === '(' && previous === 'for' && words === 1 });
+      previous = char;
+      continue;
+    }
+    if (char === ')' || char === ']' || char === '}') {
+      if (previous === ',' && lastComma !== -1) chars[lastComma] = ' ';
+      const open = stack.pop();
+      if (open?.group === true && (open.commas > 0 || previous === '(')) {
+        const [left, right] = open.forTarget ? [' ', ' '] : ['[', ']'];
+        chars[open.at] = left;
+        chars[i] = right;
+      }
+      previous = char === ')' ? ')' : char === ']' ? ']' : '}';
+      continue;
+    }
+    if (char === ',') {
+      const top = stack[stack.length - 1];
+      if (top !== undefined) top.commas += 1;
+      lastComma = i;
+    }
+    previous = char;
+  }
+  return chars.join('');
+}
