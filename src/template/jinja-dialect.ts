@@ -53,10 +53,13 @@ function nextTag(text: string, from: number): number {
 
 /** Where the tag's closing delimiter starts, skipping strings. */
 function tagEnd(text: string, from: number, close: string): number {
+  let braces = 0; // Jinja2's lexer balances braces: `{{ {'a': {'b': 1}} }}` ends at the last `}}`
   for (let i = from; i < text.length; i += 1) {
     const char = text[i]!;
     if (char === '"' || char === "'") i = stringEnd(text, i);
-    else if (char === close[0] && text[i + 1] === close[1]) return i;
+    else if (char === close[0] && text[i + 1] === close[1] && braces === 0) return i;
+    else if (char === '{') braces += 1;
+    else if (char === '}') braces = Math.max(0, braces - 1);
   }
   return -1;
 }
@@ -78,7 +81,11 @@ interface Open {
   forTarget: boolean;
 }
 
+/** Tests that take an argument, which Jinja2 accepts without parentheses: `x is divisibleby 3`. */
+const TEST_WITH_ARGUMENT = /(\bis\s+(?:not\s+)?)(divisibleby|sameas|equalto|eq|ne|lt|gt|le|ge|lessthan|greaterthan|in)\s+(-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![A-Za-z0-9_.]|\s*[.([])/g;
+
 function rewriteTag(inside: string, statement: boolean): string {
+  if (inside.includes(' is ')) inside = outsideStrings(inside, (code) => code.replace(TEST_WITH_ARGUMENT, (_match, is: string, test: string, argument: string) => `${is}${test}(${argument})`));
   if (statement) {
     const namespaceSet = NAMESPACE_SET.exec(inside);
     if (namespaceSet !== null) {
@@ -125,6 +132,8 @@ function rewriteExpression(source: string, statement = false): string {
         chars[open.at] = left;
         chars[i] = right;
       }
+      // `}}` closing two dicts would end the tag for nunjucks: `} }`.
+      if (char === '}' && chars[i + 1] === '}') chars[i] = '} ';
       previous = char === ')' ? ')' : char === ']' ? ']' : '}';
       continue;
     }
@@ -136,4 +145,12 @@ function rewriteExpression(source: string, statement = false): string {
     previous = char;
   }
   return chars.join('');
+}
+
+/** Applies `rewrite` to the parts of a tag outside string literals. */
+function outsideStrings(inside: string, rewrite: (code: string) => string): string {
+  return inside
+    .split(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/)
+    .map((part, index) => (index % 2 === 1 ? part : rewrite(part)))
+    .join('');
 }

@@ -1,4 +1,5 @@
 import { nunjucksLib } from './nunjucks-lib.js';
+import { MacroReturn } from './template-errors.js';
 
 interface CompilerLike {
   codebuf: string[];
@@ -45,7 +46,11 @@ const extras: { varargs: unknown[]; kwargs: Record<string, unknown> }[] = [];
  * body, which reads them through the `varargs`/`kwargs` globals (see addMacroArgumentGlobals).
  */
 export function installMacroVarargs(): void {
-  const runtime = (nunjucksLib() as unknown as { runtime: { makeMacro: (names: string[], kwNames: string[], fn: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown } }).runtime;
+  const runtime = (
+    nunjucksLib() as unknown as {
+      runtime: { makeMacro: (names: string[], kwNames: string[], fn: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown; SafeString: new () => object };
+    }
+  ).runtime;
   if ((runtime.makeMacro as { tsdbtVarargs?: boolean }).tsdbtVarargs) return;
   const makeMacro = runtime.makeMacro;
   const wrapped = (argNames: string[], kwargNames: string[], fn: (...args: unknown[]) => unknown) => {
@@ -58,7 +63,15 @@ export function installMacroVarargs(): void {
       const kwargs = Object.fromEntries(Object.entries(keywords ?? {}).filter(([name]) => !known.has(name)));
       extras.push({ varargs: positional.slice(argNames.length + kwargNames.length), kwargs });
       try {
-        return macro.apply(this, args);
+        const result = macro.apply(this, args);
+        // A macro's text is a plain string, as Jinja2's Markup is a str: `m() == m()`, `m() is string`.
+        // (nunjucks' SafeString only matters with autoescape, which tsdbt never turns on.)
+        return result instanceof runtime.SafeString ? String(result) : result;
+      } catch (error) {
+        // `{{ return(x) }}`: the call gives x, also when the caller is a macro of the same file
+        // (which calls this function directly, not through TemplateEngine's wrapper).
+        if (error instanceof MacroReturn) return error.value;
+        throw error;
       } finally {
         extras.pop();
       }

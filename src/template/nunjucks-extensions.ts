@@ -1,6 +1,7 @@
 import type nunjucks from 'nunjucks';
 import { addMacroArgumentGlobals, installMacroFrameRestore, installMacroVarargs } from './macro-frames.js';
 import { nunjucksLib } from './nunjucks-lib.js';
+import { addJinjaFilters } from './jinja-filters.js';
 import { pyStr } from './python-values.js';
 
 /** Minimal shape of nunjucks' parser API used by tag extensions (it ships no types for it). */
@@ -92,6 +93,8 @@ export function installJinjaCompat(): void {
   const runtime = (nunjucksLib() as unknown as { runtime: { memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown } }).runtime;
   const lookup = runtime.memberLookup;
   runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...rest: unknown[]) {
+    // A slice of a string is a string (`s[1:]`), not jinja-compat's list of characters.
+    if (rest.length === 2 && typeof obj === 'string') return (lookup.call(this, obj, key, ...rest) as string[]).join('');
     if (rest.length < 2 && (typeof obj === 'string' || obj instanceof String) && typeof key === 'string' && Object.hasOwn(STRING_METHODS, key)) {
       return STRING_METHODS[key]!.bind(null, String(obj));
     }
@@ -109,9 +112,41 @@ export function installJinjaCompat(): void {
   // `{{ value }}` prints as Jinja2 prints it (Python's str): None, True, ['a', 1]. Undefined prints nothing.
   const output = runtime as unknown as { suppressValue: (value: unknown, autoescape: boolean) => unknown; SafeString: new () => unknown };
   output.suppressValue = (value: unknown) => (value === undefined ? '' : typeof value === 'string' || value instanceof output.SafeString ? value : pyStr(value));
+  installDictIteration(runtime as unknown as LoopRuntime);
   const frame = (runtime as unknown as { Frame: { prototype: FrameLike } }).Frame.prototype;
   frame.set = fastFrameSet;
   compatInstalled = true;
+}
+
+interface LoopRuntime {
+  fromIterator(value: unknown): unknown;
+  isArray(value: unknown): boolean;
+}
+
+const DICT_KEYS = Symbol('dict keys');
+
+/**
+ * `{% for key in dict %}` iterates the keys, as in Python; nunjucks iterated nothing. Loops get the
+ * dict's keys as an array (for one loop variable), which also carries the dict's entries as its
+ * enumerable properties and answers false to runtime.isArray, so `{% for k, v in dict %}` (nunjucks'
+ * spelling of `.items()`) still walks the entries, with the same loop.length.
+ */
+function installDictIteration(runtime: LoopRuntime): void {
+  const fromIterator = runtime.fromIterator.bind(runtime);
+  const isArray = runtime.isArray.bind(runtime);
+  runtime.fromIterator = (value: unknown) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return fromIterator(value);
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto !== Object.prototype && proto !== null) return fromIterator(value);
+    const keys = Object.keys(value).filter((key) => key !== '__keywords');
+    if (keys.some((key) => /^(0|[1-9]\d*)$/.test(key) || key === 'length')) return fromIterator(value);
+    const view: unknown[] = [];
+    keys.forEach((key, index) => Object.defineProperty(view, index, { value: key, enumerable: false, writable: true, configurable: true }));
+    for (const key of keys) Object.defineProperty(view, key, { value: (value as Record<string, unknown>)[key], enumerable: true });
+    Object.defineProperty(view, DICT_KEYS, { value: true });
+    return view;
+  };
+  runtime.isArray = (value: unknown) => isArray(value) && (value as { [DICT_KEYS]?: boolean })[DICT_KEYS] !== true;
 }
 
 interface FrameLike {
@@ -154,26 +189,22 @@ export function addJinjaBuiltins(env: nunjucks.Environment): void {
   tests.addTest('integer', (value: unknown) => Number.isInteger(value));
   tests.addTest('float', (value: unknown) => typeof value === 'number' && !Number.isInteger(value));
   tests.addTest('sequence', (value: unknown) => Array.isArray(value) || typeof value === 'string');
-  tests.addTest('in', (value: unknown, container: unknown) =>
-    Array.isArray(container) ? container.includes(value) : typeof container === 'string' && container.includes(String(value)),
-  );
-  env.addFilter('tojson', (value: unknown) => JSON.stringify(value));
+  tests.addTest('in', (value: unknown, container: unknown) => {
+    if (Array.isArray(container)) return container.includes(value);
+    if (typeof container === 'string') return container.includes(String(value));
+    return typeof container === 'object' && container !== null && Object.hasOwn(container, String(value));
+  });
+  tests.addTest('true', (value: unknown) => value === true);
+  tests.addTest('false', (value: unknown) => value === false);
+  tests.addTest('filter', (value: unknown) => typeof value === 'string' && (env as unknown as { filters: Record<string, unknown> }).filters[value] !== undefined);
+  tests.addTest('test', (value: unknown) => typeof value === 'string' && (env as unknown as { tests: Record<string, unknown> }).tests[value] !== undefined);
   env.addFilter('fromjson', (value: string) => JSON.parse(value) as unknown);
   env.addFilter('as_text', (value: unknown) => (value === null || value === undefined ? '' : String(value)));
   env.addFilter('as_bool', (value: unknown) => value === true || value === 'true' || value === 'True');
   env.addFilter('as_number', (value: unknown) => Number(value));
   env.addFilter('as_native', (value: unknown) => value);
-  env.addFilter('unique', (value: unknown[]) => [...new Set(value)]);
   env.addFilter('format', (format: string, ...args: unknown[]) => printf(String(format), args));
-  env.addFilter('map', (value: unknown[], attribute?: unknown) => {
-    // `map('upper')` applies a filter; `map(attribute='name')` picks a field.
-    if (typeof attribute === 'string') {
-      const filter = env.getFilter(attribute) as (item: unknown) => unknown;
-      return value.map((item) => filter(item));
-    }
-    const key = (attribute as { attribute?: string } | undefined)?.attribute;
-    return key === undefined ? value : value.map((item) => (item as Record<string, unknown>)[key]);
-  });
+  addJinjaFilters(env);
 }
 
 /** Python's `'%s: %05.2f' % (a, b)`, as Jinja's `format` filter applies it: %s %r %d %i %f %x %%, flags, width, precision. */
