@@ -84,7 +84,11 @@ interface Open {
 /** Tests that take an argument, which Jinja2 accepts without parentheses: `x is divisibleby 3`. */
 const TEST_WITH_ARGUMENT = /(\bis\s+(?:not\s+)?)(divisibleby|sameas|equalto|eq|ne|lt|gt|le|ge|lessthan|greaterthan|in)\s+(-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![A-Za-z0-9_.]|\s*[.([])/g;
 
+/** Whether a tag may hold anything rewritten below (most tags do not: they are left as they are). */
+const MAY_REWRITE = /[,(]|\}\s*\}| is |^\s*-?\s*set\s+\w+\./;
+
 function rewriteTag(inside: string, statement: boolean): string {
+  if (!MAY_REWRITE.test(inside)) return inside;
   if (inside.includes(' is ')) inside = outsideStrings(inside, (code) => code.replace(TEST_WITH_ARGUMENT, (_match, is: string, test: string, argument: string) => `${is}${test}(${argument})`));
   if (statement) {
     const namespaceSet = NAMESPACE_SET.exec(inside);

@@ -37,6 +37,9 @@ export function installMacroFrameRestore(): void {
   };
 }
 
+const NONE: unknown[] = [];
+const EMPTY: Record<string, unknown> = {};
+
 /** The extra arguments of the macros being called, innermost last (Jinja2's `varargs` and `kwargs`). */
 const extras: { varargs: unknown[]; kwargs: Record<string, unknown> }[] = [];
 
@@ -55,13 +58,22 @@ export function installMacroVarargs(): void {
   const makeMacro = runtime.makeMacro;
   const wrapped = (argNames: string[], kwargNames: string[], fn: (...args: unknown[]) => unknown) => {
     const macro = makeMacro(argNames, kwargNames, fn);
+    const known = new Set([...argNames, ...kwargNames, '__keywords', 'caller']);
+    const declared = argNames.length + kwargNames.length;
     return function call(this: unknown, ...args: unknown[]): unknown {
       const last = args[args.length - 1] as Record<string, unknown> | undefined;
       const keywords = typeof last === 'object' && last !== null && Object.hasOwn(last, '__keywords') ? last : undefined;
-      const positional = keywords === undefined ? args : args.slice(0, -1);
-      const known = new Set([...argNames, ...kwargNames, '__keywords', 'caller']);
-      const kwargs = Object.fromEntries(Object.entries(keywords ?? {}).filter(([name]) => !known.has(name)));
-      extras.push({ varargs: positional.slice(argNames.length + kwargNames.length), kwargs });
+      const positionalCount = keywords === undefined ? args.length : args.length - 1;
+      const varargs = positionalCount > declared ? args.slice(declared, positionalCount) : NONE;
+      let kwargs: Record<string, unknown> = EMPTY;
+      if (keywords !== undefined) {
+        for (const name in keywords) {
+          if (known.has(name)) continue;
+          if (kwargs === EMPTY) kwargs = {};
+          kwargs[name] = keywords[name];
+        }
+      }
+      extras.push({ varargs, kwargs });
       try {
         const result = macro.apply(this, args);
         // A macro's text is a plain string, as Jinja2's Markup is a str: `m() == m()`, `m() is string`.
@@ -82,6 +94,7 @@ export function installMacroVarargs(): void {
 
 /** `varargs` and `kwargs` as globals answering for the innermost macro being called. */
 export function addMacroArgumentGlobals(globals: Record<string, unknown>): void {
-  Object.defineProperty(globals, 'varargs', { get: () => extras[extras.length - 1]?.varargs ?? [], enumerable: true, configurable: true });
-  Object.defineProperty(globals, 'kwargs', { get: () => extras[extras.length - 1]?.kwargs ?? {}, enumerable: true, configurable: true });
+  // Copies, so a template changing them changes nothing shared.
+  Object.defineProperty(globals, 'varargs', { get: () => [...(extras[extras.length - 1]?.varargs ?? [])], enumerable: true, configurable: true });
+  Object.defineProperty(globals, 'kwargs', { get: () => ({ ...(extras[extras.length - 1]?.kwargs ?? {}) }), enumerable: true, configurable: true });
 }

@@ -105,7 +105,7 @@ export function installJinjaCompat(): void {
     // nunjucks would hand out a bare wrapper without them.
     if (rest.length < 2 && obj !== null && obj !== undefined && typeof key === 'string') {
       const value = (obj as Record<string, unknown>)[key];
-      if (typeof value === 'function' && Object.keys(value).length > 0) return value;
+      if (typeof value === 'function' && hasOwnMembers(value)) return value;
     }
     return lookup.call(this, obj, key, ...rest);
   };
@@ -116,6 +116,11 @@ export function installJinjaCompat(): void {
   const frame = (runtime as unknown as { Frame: { prototype: FrameLike } }).Frame.prototype;
   frame.set = fastFrameSet;
   compatInstalled = true;
+}
+
+function hasOwnMembers(fn: object): boolean {
+  for (const _member in fn) return true;
+  return false;
 }
 
 interface LoopRuntime {
