@@ -7,7 +7,9 @@
  * - tuples: `('id', 'Int32')`, `(x,)`, `()` in expression position → lists `['id', 'Int32']`
  *   (Jinja2 tuples and lists behave the same in templates, except for printing: see docs/jinja.md);
  * - `{% for (k, v) in … %}` → `{% for k, v in … %}`;
- * - `{% set ns.attr = value %}` (namespace assignment) → `{% do ns.update({'attr': (value)}) %}`.
+ * - `{% set ns.attr = value %}` (namespace assignment) → `{% do ns.update({'attr': (value)}) %}`;
+ * - loop filters, `{% for x in xs if cond %}`: the items are filtered first into a list the loop
+ *   then walks, so `loop.index`, `loop.last` and `{% else %}` count the kept items, as in Jinja2.
  */
 
 /** Words after which `(` opens a group, not a call. */
@@ -85,10 +87,14 @@ interface Open {
 const TEST_WITH_ARGUMENT = /(\bis\s+(?:not\s+)?)(divisibleby|sameas|equalto|eq|ne|lt|gt|le|ge|lessthan|greaterthan|in)\s+(-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![A-Za-z0-9_.]|\s*[.([])/g;
 
 /** Whether a tag may hold anything rewritten below (most tags do not: they are left as they are). */
-const MAY_REWRITE = /[,(]|\}\s*\}| is |^\s*-?\s*set\s+\w+\./;
+const MAY_REWRITE = /[,(]|\}\s*\}| is |^\s*-?\s*set\s+\w+\.|^\s*-?\s*for\b[\s\S]*\bif\b/;
 
 function rewriteTag(inside: string, statement: boolean): string {
   if (!MAY_REWRITE.test(inside)) return inside;
+  if (statement) {
+    const filtered = loopFilter(inside);
+    if (filtered !== undefined) return filtered;
+  }
   if (inside.includes(' is ')) inside = outsideStrings(inside, (code) => code.replace(TEST_WITH_ARGUMENT, (_match, is: string, test: string, argument: string) => `${is}${test}(${argument})`));
   if (statement) {
     const namespaceSet = NAMESPACE_SET.exec(inside);
@@ -157,4 +163,45 @@ function outsideStrings(inside: string, rewrite: (code: string) => string): stri
     .split(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/)
     .map((part, index) => (index % 2 === 1 ? part : rewrite(part)))
     .join('');
+}
+
+let filteredLoops = 0;
+
+/**
+ * `for TARGET in ITEMS if COND` → `set L = []`, a loop appending the items COND keeps, and
+ * `for TARGET in L`: one tag becomes several, all on the same line.
+ */
+function loopFilter(inside: string): string | undefined {
+  const head = /^(\s*-?\s*)for\s+/.exec(inside);
+  if (head === null || !/\bif\b/.test(inside)) return undefined;
+  const rest = inside.slice(head[0].length);
+  const inAt = topLevelWord(rest, 'in');
+  if (inAt === -1) return undefined;
+  const target = rest.slice(0, inAt).trim();
+  const afterIn = rest.slice(inAt + 2);
+  const ifAt = topLevelWord(afterIn, 'if');
+  if (ifAt === -1) return undefined;
+  const trail = /\s*-?\s*$/.exec(afterIn)![0];
+  const items = afterIn.slice(0, ifAt);
+  const condition = afterIn.slice(ifAt + 2, afterIn.length - trail.length);
+  const list = `__tsdbt_loop_items_${(filteredLoops += 1)}`;
+  const names = target.replace(/^\(|\)$/g, '').trim();
+  const item = names.includes(',') ? `[${names}]` : names;
+  return (
+    `${head[1]}set ${list} = [] %}{% for ${target} in ${rewriteExpression(items)} %}{% if ${rewriteExpression(condition)} %}` +
+    `{% do ${list}.append(${item}) %}{% endif %}{% endfor %}{% for ${target} in ${list}${trail}`
+  );
+}
+
+/** Where `word` stands alone outside strings and brackets, or -1. */
+function topLevelWord(text: string, word: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (char === '"' || char === "'") i = stringEnd(text, i);
+    else if ('([{'.includes(char)) depth += 1;
+    else if (')]}'.includes(char)) depth -= 1;
+    else if (depth === 0 && text.startsWith(word, i) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? ' ') && !/[A-Za-z0-9_]/.test(text[i + word.length] ?? ' ')) return i;
+  }
+  return -1;
 }

@@ -72,6 +72,7 @@ export const EDGE_CASES: Record<string, string> = {
   'filters: center/indent/truncate': "[{{ 'ab' | center(6) }}]|{{ 'a\\nb' | indent(2) }}|{{ 'hello world foo' | truncate(9, true, '...', 0) }}",
   'loop variables': "{% for x in names %}{{ loop.index }}{{ loop.index0 }}{{ loop.revindex }}{{ loop.revindex0 }}{{ loop.first }}{{ loop.last }}{{ loop.length }};{% endfor %}",
   'loop over dict and else': "{% for k in d %}{{ k }}{% endfor %}|{% for x in [] %}{{ x }}{% else %}empty{% endfor %}",
+  'loop filters': "{% for x in xs if x > 1 %}{{ x }}{{ loop.index }}{{ ',' if not loop.last }}{% endfor %}|{%- for k, v in d.items() if k != 'k' -%} {{ k }}={{ v }} {%- endfor %}|{% for p in people if p.age > 99 %}x{% else %}none{% endfor %}|{% for x in [1, 2] %}{% for y in xs if y > x %}{{ y }}{% endfor %};{% endfor %}",
   'nested loops': '{% for a in [1, 2] %}{% for b in [3, 4] %}{{ a * b }}{{ "," if not loop.last }}{% endfor %};{% endfor %}',
   'whitespace control': 'select\n  {%- for c in names %}\n  {{ c }}{{ "," if not loop.last }}\n  {%- endfor %}\nfrom t\n  {{- " x" -}}  \n y',
   'whitespace around if and set': 'a\n{% if t %}\n  b\n{% endif %}\n{%- set q = 1 -%}\n  c {{ q }}\n',

@@ -21,6 +21,7 @@ describe('Jinja2 syntax rewritten for nunjucks', () => {
   it('renders what Jinja2 renders for them', () => {
     const { render } = templateEngine({ 'macros/m.sql': '{% macro cols(fields, ) %}{% for name, type in fields %}{{ name }} {{ type }}{{ ", " if not loop.last }}{% endfor %}{% endmacro %}' });
     expect(render("{{ cols([('id', 'Int32'), ('n', 'String'), ], ) }}")).toBe('id Int32, n String');
+    expect(render("{% for x in [1, 2, 3] if x != 2 %}{{ x }}{{ ',' if not loop.last }}{% endfor %}")).toBe('1,3');
     expect(render('{% set ns = namespace(n=0) %}{% for i in range(4) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}')).toBe('6');
   });
 });
