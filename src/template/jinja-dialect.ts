@@ -8,6 +8,8 @@
  *   (Jinja2 tuples and lists behave the same in templates, except for printing: see docs/jinja.md);
  * - `{% for (k, v) in … %}` → `{% for k, v in … %}`;
  * - `{% set ns.attr = value %}` (namespace assignment) → `{% do ns.update({'attr': (value)}) %}`;
+ * - conditions of `{% if %}`/`{% elif %}` and loop filters test truth as Python does (an empty list or
+ *   dict is false): each operand of their top-level `and`/`or`/`not` goes through `tsdbt_truth`;
  * - loop filters, `{% for x in xs if cond %}`: the items are filtered first into a list the loop
  *   then walks, so `loop.index`, `loop.last` and `{% else %}` count the kept items, as in Jinja2.
  */
@@ -87,13 +89,15 @@ interface Open {
 const TEST_WITH_ARGUMENT = /(\bis\s+(?:not\s+)?)(divisibleby|sameas|equalto|eq|ne|lt|gt|le|ge|lessthan|greaterthan|in)\s+(-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![A-Za-z0-9_.]|\s*[.([])/g;
 
 /** Whether a tag may hold anything rewritten below (most tags do not: they are left as they are). */
-const MAY_REWRITE = /[,(]|\}\s*\}| is |^\s*-?\s*set\s+\w+\.|^\s*-?\s*for\b[\s\S]*\bif\b/;
+const MAY_REWRITE = /[,(]|^\s*-?\s*(if|elif)\b|\}\s*\}| is |^\s*-?\s*set\s+\w+\.|^\s*-?\s*for\b[\s\S]*\bif\b/;
 
 function rewriteTag(inside: string, statement: boolean): string {
   if (!MAY_REWRITE.test(inside)) return inside;
   if (statement) {
     const filtered = loopFilter(inside);
     if (filtered !== undefined) return filtered;
+    const condition = /^(\s*-?\s*)(if|elif)\s+([\s\S]*?)(\s*-?\s*)$/.exec(inside);
+    if (condition !== null) return `${condition[1]}${condition[2]} ${pythonTruth(rewriteExpression(condition[3]!))}${condition[4]}`;
   }
   if (inside.includes(' is ')) inside = outsideStrings(inside, (code) => code.replace(TEST_WITH_ARGUMENT, (_match, is: string, test: string, argument: string) => `${is}${test}(${argument})`));
   if (statement) {
@@ -188,7 +192,7 @@ function loopFilter(inside: string): string | undefined {
   const names = target.replace(/^\(|\)$/g, '').trim();
   const item = names.includes(',') ? `[${names}]` : names;
   return (
-    `${head[1]}set ${list} = [] %}{% for ${target} in ${rewriteExpression(items)} %}{% if ${rewriteExpression(condition)} %}` +
+    `${head[1]}set ${list} = [] %}{% for ${target} in ${rewriteExpression(items)} %}{% if ${pythonTruth(rewriteExpression(condition))} %}` +
     `{% do ${list}.append(${item}) %}{% endif %}{% endfor %}{% for ${target} in ${list}${trail}`
   );
 }
@@ -204,4 +208,26 @@ function topLevelWord(text: string, word: string): number {
     else if (depth === 0 && text.startsWith(word, i) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? ' ') && !/[A-Za-z0-9_]/.test(text[i + word.length] ?? ' ')) return i;
   }
   return -1;
+}
+
+/** `a and not b or c` → `(a) | tsdbt_truth and not (b) | tsdbt_truth or (c) | tsdbt_truth`, split where Jinja2's precedence splits. */
+function pythonTruth(condition: string): string {
+  const split = (text: string, word: string): string[] => {
+    const parts: string[] = [];
+    let rest = text;
+    for (let at = topLevelWord(rest, word); at !== -1; at = topLevelWord(rest, word)) {
+      parts.push(rest.slice(0, at));
+      rest = rest.slice(at + word.length);
+    }
+    parts.push(rest);
+    return parts;
+  };
+  const atom = (text: string): string => {
+    const negated = /^\s*not\b/.exec(text);
+    if (negated !== null) return `not ${atom(text.slice(negated[0].length))}`;
+    return text.trim() === '' ? text : `(${text.trim()}) | tsdbt_truth`;
+  };
+  return split(condition, 'or')
+    .map((either) => split(either, 'and').map(atom).join(' and '))
+    .join(' or ');
 }

@@ -203,6 +203,12 @@ export function addJinjaBuiltins(env: nunjucks.Environment): void {
   tests.addTest('false', (value: unknown) => value === false);
   tests.addTest('filter', (value: unknown) => typeof value === 'string' && (env as unknown as { filters: Record<string, unknown> }).filters[value] !== undefined);
   tests.addTest('test', (value: unknown) => typeof value === 'string' && (env as unknown as { tests: Record<string, unknown> }).tests[value] !== undefined);
+  // Python's truth: empty lists and dicts are false (see jinja-dialect.ts, which puts it in conditions).
+  env.addFilter('tsdbt_truth', (value: unknown) => {
+    if (Array.isArray(value)) return value.length > 0;
+    if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) return Object.keys(value).some((key) => key !== '__keywords');
+    return Boolean(value instanceof String ? String(value) : value);
+  });
   env.addFilter('fromjson', (value: string) => JSON.parse(value) as unknown);
   env.addFilter('as_text', (value: unknown) => (value === null || value === undefined ? '' : String(value)));
   env.addFilter('as_bool', (value: unknown) => value === true || value === 'true' || value === 'True');
