@@ -46,6 +46,16 @@ export class Relation {
     return new Relation(path.schema ?? path.database ?? this.schema, path.identifier ?? this.identifier, options.type ?? this.type);
   }
 
+  /** dbt's relations are mappings carrying their class name: dbt-utils' `_is_relation` checks `obj.get('metadata', {}).get('type')`. */
+  get metadata(): { type: string } {
+    return { type: 'ClickHouseRelation' };
+  }
+
+  get(key: string, fallback: unknown = null): unknown {
+    const value = (this as unknown as Record<string, unknown>)[key];
+    return value === undefined || typeof value === 'function' ? fallback : value;
+  }
+
   /** dbt's include(database=…, schema=…, identifier=…) selects the parts rendered; a ClickHouse name is always database.table. */
   include(): Relation {
     return this;

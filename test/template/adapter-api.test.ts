@@ -101,6 +101,11 @@ describe('relations and columns', () => {
     expect(out).toBe('s.s.t True False True view `s`.`t__tmp`');
   });
 
+  it("passes dbt-utils' relation check (a mapping whose metadata type ends in Relation)", async () => {
+    const out = await render("{% set r = api.Relation.create(schema='s', identifier='t') %}{{ r is mapping and r.get('metadata', {}).get('type', '').endswith('Relation') }} {{ r.get('identifier') }} {{ r.get('nope', 'd') }}");
+    expect(out).toBe('True t d');
+  });
+
   it('api.Column(...) and its class methods', async () => {
     const out = await render("{% set c = api.Column('amount', 'Nullable(Decimal(10, 2))') %}{{ c.name }} {{ c.is_numeric() }} {{ c.is_number() }} {{ api.Column.translate_type('string') }} {{ api.Column.numeric_type('numeric', 12, 3) }}");
     expect(out).toBe('amount True True String Decimal(12, 3)');
