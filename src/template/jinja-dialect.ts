@@ -8,7 +8,7 @@
  *   (Jinja2 tuples and lists behave the same in templates, except for printing: see docs/jinja.md);
  * - `{% for (k, v) in … %}` → `{% for k, v in … %}`;
  * - `{% set ns.attr = value %}` (namespace assignment) → `{% do ns.update({'attr': (value)}) %}`;
- * - conditions of `{% if %}`/`{% elif %}` and loop filters test truth as Python does (an empty list or
+ * - conditions of `{% if %}`/`{% elif %}`, loop filters and top-level inline ifs test truth as Python does (an empty list or
  *   dict is false): each operand of their top-level `and`/`or`/`not` goes through `tsdbt_truth`;
  * - loop filters, `{% for x in xs if cond %}`: the items are filtered first into a list the loop
  *   then walks, so `loop.index`, `loop.last` and `{% else %}` count the kept items, as in Jinja2.
@@ -89,7 +89,7 @@ interface Open {
 const TEST_WITH_ARGUMENT = /(\bis\s+(?:not\s+)?)(divisibleby|sameas|equalto|eq|ne|lt|gt|le|ge|lessthan|greaterthan|in)\s+(-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![A-Za-z0-9_.]|\s*[.([])/g;
 
 /** Whether a tag may hold anything rewritten below (most tags do not: they are left as they are). */
-const MAY_REWRITE = /[,(]|^\s*-?\s*(if|elif)\b|\}\s*\}| is |^\s*-?\s*set\s+\w+\.|^\s*-?\s*for\b[\s\S]*\bif\b/;
+const MAY_REWRITE = /[,(]|\b(el)?if\b|\}\s*\}| is |^\s*-?\s*set\s+\w+\.|^\s*-?\s*for\b[\s\S]*\bif\b/;
 
 function rewriteTag(inside: string, statement: boolean): string {
   if (!MAY_REWRITE.test(inside)) return inside;
@@ -107,7 +107,23 @@ function rewriteTag(inside: string, statement: boolean): string {
       return `${lead}do ${name}.update({'${attribute}': (${rewriteExpression(value!)})})${trail}`;
     }
   }
-  return rewriteExpression(inside, statement);
+  if (statement) {
+    const assignment = /^(\s*-?\s*set\s+[A-Za-z_][A-Za-z0-9_, ]*=)([\s\S]*)$/.exec(inside);
+    if (assignment !== null && !assignment[2]!.startsWith('=')) return assignment[1] + inlineIfTruth(rewriteExpression(assignment[2]!));
+    return rewriteExpression(inside, statement);
+  }
+  return inlineIfTruth(rewriteExpression(inside));
+}
+
+/** `a if cond else b` at the top of an expression: `cond` tests truth as Python does. */
+function inlineIfTruth(expression: string): string {
+  const ifAt = topLevelWord(expression, 'if');
+  if (ifAt === -1) return expression;
+  const rest = expression.slice(ifAt + 2);
+  const elseAt = topLevelWord(rest, 'else');
+  const condition = elseAt === -1 ? rest.replace(/\s*-?\s*$/, '') : rest.slice(0, elseAt);
+  const after = elseAt === -1 ? rest.slice(condition.length) : ` ${rest.slice(elseAt)}`;
+  return `${expression.slice(0, ifAt)}if ${pythonTruth(condition)}${after}`;
 }
 
 function rewriteExpression(source: string, statement = false): string {

@@ -95,6 +95,7 @@ export const EDGE_CASES: Record<string, string> = {
   'dict literal iteration order': "{% for k, v in {'z': 1, 'a': 2}.items() %}{{ k }}{{ v }}{% endfor %}",
   'escapes in strings': "{{ 'a\\tb' }}|{{ \"q'q\" }}|{{ 'x\\'y' }}",
   'truth of empty lists and dicts in if': "{% if [] %}a{% elif {} %}b{% elif not [] and (xs or []) %}c{% endif %}|{% if nothing or [] %}x{% else %}y{% endif %}|{% for x in xs if [] %}z{% endfor %}",
+  'truth of empty lists in inline ifs': "{{ 'y' if [] else 'n' }}|{{ 'y' if {} }}|{% set v = 'a' if not [] and xs else 'b' %}{{ v }}|{{ 'y' if ({'k': [1]} | length) else 'n' }}",
   'if elif else': '{% if n == 1 %}one{% elif n == 3 %}three{% else %}other{% endif %}',
   'inline if chains': "{{ 'a' if n > 5 else ('b' if n > 2 else 'c') }}",
   'attribute and item access': "{{ d.k }} {{ d['n'] }} {{ people[0].name }} {{ people[1]['age'] }} {{ d.missing }}",

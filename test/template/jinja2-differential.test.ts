@@ -70,7 +70,7 @@ function asJinja2(text: string): string {
  */
 export const KNOWN_DIFFERENCES: Record<string, { text: string; jinja2: string; tsdbt: string }> = {
   'a float with no fraction prints as an integer': { text: '{{ 4 / 2 }} {{ 1.0 }}', jinja2: '2.0 1.0', tsdbt: '2 1' },
-  'an empty list or dict is true in an inline if or an and/or value (not in {% if %})': { text: "{{ 'yes' if [] else 'no' }} {{ [] or 'x' }}", jinja2: 'no x', tsdbt: 'yes []' },
+  'an empty list or dict is true as an and/or value, and in a nested inline if': { text: "{{ [] or 'x' }} {{ ('y' if [] else 'n') ~ '' }}", jinja2: 'x n', tsdbt: '[] y' },
   '~ joins values the JavaScript way': { text: "{{ 'x' ~ none ~ true ~ [1] }}", jinja2: 'xNoneTrue[1]', tsdbt: 'xnulltrue1' },
   '% formatting of strings is not Python\'s': { text: "{{ '%s!' % 'a' }}", jinja2: 'a!', tsdbt: 'nan' },
   'a string times a number': { text: "{{ 'ab' * 2 }}", jinja2: 'abab', tsdbt: 'nan' },
