@@ -93,13 +93,13 @@ const MAY_REWRITE = /[,(]|\b(el)?if\b|\}\s*\}| is |^\s*-?\s*set\s+\w+\.|^\s*-?\s
 
 function rewriteTag(inside: string, statement: boolean): string {
   if (!MAY_REWRITE.test(inside)) return inside;
+  if (inside.includes(' is ')) inside = outsideStrings(inside, (code) => code.replace(TEST_WITH_ARGUMENT, (_match, is: string, test: string, argument: string) => `${is}${test}(${argument})`));
   if (statement) {
     const filtered = loopFilter(inside);
     if (filtered !== undefined) return filtered;
     const condition = /^(\s*-?\s*)(if|elif)\s+([\s\S]*?)(\s*-?\s*)$/.exec(inside);
     if (condition !== null) return `${condition[1]}${condition[2]} ${pythonTruth(rewriteExpression(condition[3]!))}${condition[4]}`;
   }
-  if (inside.includes(' is ')) inside = outsideStrings(inside, (code) => code.replace(TEST_WITH_ARGUMENT, (_match, is: string, test: string, argument: string) => `${is}${test}(${argument})`));
   if (statement) {
     const namespaceSet = NAMESPACE_SET.exec(inside);
     if (namespaceSet !== null) {

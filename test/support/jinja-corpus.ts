@@ -59,6 +59,7 @@ export const EDGE_CASES: Record<string, string> = {
   'for with tuple target': "{% for (k, v) in d.items() %}{{ k }}={{ v }};{% endfor %}",
   'is tests': '{{ nothing is none }} {{ 1 is number }} {{ s is string }} {{ xs is iterable }} {{ missing is defined }} {{ 3 is odd }} {{ 4 is even }} {{ 9 is divisibleby 3 }} {{ d is mapping }} {{ t is boolean }} {{ n is integer }} {{ xs is sequence }} {{ 2 is in xs }} {{ s is lower }} {{ t is true }} {{ f is false }}',
   'is not': '{{ nothing is not none }} {{ s is not string }}',
+  'is tests in statements': "{% if 9 is divisibleby 3 %}a{% endif %}{% for x in xs if x is odd %}{{ x }}{% endfor %}{% set q = 'y' if 2 is in xs else 'n' %}{{ q }}",
   'filters: list/join/map/select/reject': "{{ s | list }}|{{ xs | map('string') | join('-') }}|{{ xs | select('odd') | list }}|{{ xs | reject('odd') | list }}|{{ names | map('upper') | list }}",
   'filters: selectattr/rejectattr/map attribute': "{{ people | selectattr('age', 'gt', 30) | map(attribute='name') | join(',') }}|{{ people | rejectattr('age', 'gt', 30) | map(attribute='name') | list }}|{{ people | selectattr('name') | list | length }}|{{ people | selectattr('age', 'equalto', 25) | map(attribute='name') | first }}",
   'filters: default': "{{ missing | default('x') }}|{{ nothing | default('x') }}|{{ '' | default('x') }}|{{ '' | default('x', true) }}|{{ missing | d('y') }}",
