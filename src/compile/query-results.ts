@@ -1,56 +1,8 @@
 import { splitArgs } from '../template/call-args.js';
+import type { QueryTable } from '../template/query-table.js';
 
-/**
- * What `run_query()` returns in templates, shaped like dbt's agate table where templates touch it:
- * iterable rows (`{% for row in table %}`), `table.rows`, `table[0][0]`, `row['craft']`,
- * `table.columns[0].values()`, `table.column_names`.
- */
-export type QueryRow = unknown[] & Record<string, unknown>;
-
-/** One column: `name`, `values()`. Tagged so the Jinja compat layer does not read `.values()` as a dict's. */
-export class QueryColumn {
-  constructor(
-    readonly name: string,
-    private readonly read: () => unknown[],
-  ) {}
-  values(): unknown[] {
-    return this.read();
-  }
-  get [Symbol.toStringTag](): string {
-    return 'QueryColumn';
-  }
-}
-
-export type QueryTable = QueryRow[] & {
-  rows: QueryRow[];
-  columns: QueryColumn[] & Record<string, QueryColumn>;
-  column_names: string[];
-};
-
-/** Builds a table from rows keyed by column name (JSONEachRow). A statement that returns nothing gives an empty table. */
-export function queryTable(records: readonly Record<string, unknown>[], columnNames: readonly string[] = Object.keys(records[0] ?? {})): QueryTable {
-  const rows = records.map((record) => named(columnNames.map((name) => record[name]), columnNames));
-  const columns = named(
-    columnNames.map((name) => new QueryColumn(name, () => rows.map((row) => row[name]))),
-    columnNames,
-  ) as QueryColumn[] & Record<string, QueryColumn>;
-  const table = [...rows] as QueryTable;
-  Object.defineProperties(table, {
-    rows: { value: rows, enumerable: false },
-    columns: { value: columns, enumerable: false },
-    column_names: { value: [...columnNames], enumerable: false },
-  });
-  return table;
-}
-
-/** An array whose items can also be read by name (`row['craft']`); names that clash with array members are left out. */
-function named<T>(items: T[], names: readonly string[]): T[] & Record<string, T> {
-  const out = [...items] as T[] & Record<string, T>;
-  names.forEach((name, index) => {
-    if (!(name in out)) Object.defineProperty(out, name, { value: items[index], enumerable: false });
-  });
-  return out;
-}
+// The table templates see lives in the template layer (templates print and read it); re-exported for compile's users.
+export { QueryColumn, queryTable, tablePrinter, type QueryRow, type QueryTable } from '../template/query-table.js';
 
 /**
  * dbt's `statement` call block and `load_result`, on top of a `run_query` function:

@@ -8,6 +8,7 @@ import { runtimeRelation } from './runtime-relation.js';
 import { EphemeralCtes } from './ephemeral.js';
 import { statementFunctions, type QueryTable } from './query-results.js';
 import { reusableRender } from './speculation.js';
+import { graphContext } from './graph-context.js';
 
 export interface RuntimeFlags {
   /** The model's relation already exists as a table and --full-refresh was not given. */
@@ -76,7 +77,7 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
     run_query: (sql: unknown) => (flags.runQuery ? flags.runQuery(String(sql)) : null),
     statement: statements.statement,
     load_result: statements.load_result,
-    graph: { nodes: {}, sources: {} },
+    graph: graphContext(project),
   };
 }
 

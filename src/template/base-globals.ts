@@ -4,6 +4,11 @@ import { quoteIdentifier, quoteString } from '../core/sql-literals.js';
 import type { Capabilities } from '../core/adapter-types.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { parse as parseYamlValue, stringify as stringifyYaml } from 'yaml';
+import { apiGlobal } from './api-global.js';
+import { tablePrinter } from './query-table.js';
+import { pythonModules } from './py-modules.js';
+import { jsonDumps } from './python-values.js';
 import { splitArgs } from './call-args.js';
 
 export interface BaseGlobalsOptions {
@@ -62,7 +67,6 @@ export function adapterGlobal(macro: BaseGlobalsOptions['macro'], capabilities: 
     },
     quote: (identifier: string) => quoteIdentifier(identifier),
     quote_as_configured: (identifier: string) => quoteIdentifier(identifier),
-    get_columns_in_relation: () => [],
     type: () => 'clickhouse',
   };
 }
@@ -75,6 +79,7 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
   const { vars, env, logger } = options;
   const invocationId = options.invocationId ?? randomUUID();
   const scopedVars = (vars[options.projectName] ?? {}) as Record<string, unknown>;
+  tablePrinter.print = (text) => logger.log('info', 'template_print', text);
   return {
     var: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
@@ -120,6 +125,7 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
       },
     },
     adapter: adapterGlobal(options.macro),
+    api: apiGlobal(),
     doc: (name: string) => {
       const text = options.doc(name);
       if (text === undefined) {
@@ -132,15 +138,24 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
       return Array.from({ length }, (_, i) => lists.map((list) => list[i]));
     },
     set: (items: unknown[] = []) => [...new Set(items)],
-    tojson: (value: unknown) => JSON.stringify(value),
+    tojson: (value: unknown, ...rest: unknown[]) => {
+      const { positional, keywords } = splitArgs(rest);
+      return jsonDumps(value, (keywords.sort_keys ?? positional[1]) === true);
+    },
     fromjson: (value: string) => JSON.parse(value) as unknown,
+    fromyaml: (value: string) => parseYamlValue(String(value)) as unknown,
+    toyaml: (value: unknown) => stringifyYaml(value),
+    namespace: (...args: unknown[]) => {
+      const { positional, keywords } = splitArgs(args);
+      return { ...((positional[0] ?? {}) as Record<string, unknown>), ...keywords };
+    },
     local_md5: (value: string) => createHash('md5').update(value).digest('hex'),
     string_literal: (value: string) => quoteString(value),
     invocation_id: invocationId,
     run_started_at: new Date().toISOString(),
     project_name: options.projectName,
     flags: {},
-    modules: { datetime: { datetime: { now: () => new Date() } } },
+    modules: pythonModules(),
     True: true,
     False: false,
     None: null,

@@ -1,12 +1,16 @@
 /**
  * The runtime tsdbt's templates run with: nunjucks' Jinja compatibility (Python methods on lists and
- * dicts, `True`/`False`/`None`, tuples), Python string methods, and a Frame whose `set` skips
- * `name.split('.')`. All of it lives on a runtime object and a Frame class of tsdbt's own, handed to
- * tsdbt's templates only (see `jinjaTemplate`): nunjucks' module-level runtime, its Frame prototype
- * and its parser stay as shipped, so other nunjucks users in the same process see plain nunjucks.
+ * dicts, `True`/`False`/`None`, tuples), Python string methods, string slices as strings, Jinja2's
+ * printing and dict iteration (jinja-runtime-python.ts), macros with varargs/kwargs that survive
+ * `return()` (macro-frames.ts), and a Frame whose `set` skips `name.split('.')`. All of it lives on
+ * a runtime object and a Frame class of tsdbt's own, handed to tsdbt's templates only (see
+ * `jinjaTemplate`): nunjucks' module-level runtime, its Frame prototype, its parser and its compiler
+ * stay as shipped, so other nunjucks users in the same process see plain nunjucks.
  */
 import type nunjucks from 'nunjucks';
 import { nunjucksLib } from './nunjucks-lib.js';
+import { installMacroFrameRestore, macroVarargs } from './macro-frames.js';
+import { dictIteration, hasOwnMembers, pythonSuppressValue } from './jinja-runtime-python.js';
 
 type Lookup = (this: unknown, obj: unknown, key: unknown, ...rest: unknown[]) => unknown;
 
@@ -27,6 +31,11 @@ interface RuntimeModule {
   memberLookup: Lookup;
   contextOrFrameLookup: (...args: unknown[]) => unknown;
   Frame: FrameClass;
+  suppressValue: (value: unknown, autoescape: boolean) => unknown;
+  SafeString: new () => object;
+  fromIterator(value: unknown): unknown;
+  isArray(value: unknown): boolean;
+  makeMacro: (names: string[], kwNames: string[], fn: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown;
 }
 
 type RootRenderFunc = (env: unknown, context: unknown, frame: FrameLike, runtime: unknown, cb: unknown) => void;
@@ -35,13 +44,16 @@ let scoped: { runtime: RuntimeModule; Frame: FrameClass } | undefined;
 
 /**
  * Runs `compile` with nunjucks' Jinja-compatible parser and compiler installed (tuples, slices), and
- * removes them again before returning. Compiling is synchronous, so nothing else runs meanwhile.
+ * macros compiled to restore their caller's frame (macro-frames.ts), and removes both again before
+ * returning. Compiling is synchronous, so nothing else runs meanwhile.
  */
 export function withJinjaParser<T>(compile: () => T): T {
   const uninstall = (nunjucksLib() as unknown as { installJinjaCompat(): () => void }).installJinjaCompat();
+  const uninstallFrameRestore = installMacroFrameRestore();
   try {
     return compile();
   } finally {
+    uninstallFrameRestore();
     uninstall();
   }
 }
@@ -60,6 +72,8 @@ export function jinjaRuntime(): { runtime: RuntimeModule; Frame: FrameClass } {
   // On tsdbt's own Frame class only; nunjucks' Frame.prototype keeps its own `set`.
   TsdbtFrame.prototype.set = fastFrameSet;
   const memberLookup: Lookup = function memberLookup(obj, key, ...rest) {
+    // A slice of a string is a string (`s[1:]`), not jinja-compat's list of characters.
+    if (rest.length === 2 && typeof obj === 'string') return (compat.memberLookup.call(this, obj, key, ...rest) as string[]).join('');
     // dbt projects also call Python string methods, and list methods nunjucks' compat layer lacks.
     if (rest.length < 2 && (typeof obj === 'string' || obj instanceof String) && typeof key === 'string' && Object.hasOwn(STRING_METHODS, key)) {
       return STRING_METHODS[key]!.bind(null, String(obj));
@@ -67,9 +81,23 @@ export function jinjaRuntime(): { runtime: RuntimeModule; Frame: FrameClass } {
     if (rest.length < 2 && Array.isArray(obj) && typeof key === 'string' && Object.hasOwn(LIST_METHODS, key)) {
       return LIST_METHODS[key]!.bind(null, obj);
     }
+    // A function carrying its own members (`api.Column`, callable with `.translate_type`) stays itself:
+    // nunjucks would hand out a bare wrapper without them.
+    if (rest.length < 2 && obj !== null && obj !== undefined && typeof key === 'string') {
+      const value = (obj as Record<string, unknown>)[key];
+      if (typeof value === 'function' && hasOwnMembers(value)) return value;
+    }
     return compat.memberLookup.call(this, obj, key, ...rest);
   };
-  const runtime: RuntimeModule = { ...base, memberLookup, contextOrFrameLookup: compat.contextOrFrameLookup, Frame: TsdbtFrame };
+  const runtime: RuntimeModule = {
+    ...base,
+    memberLookup,
+    contextOrFrameLookup: compat.contextOrFrameLookup,
+    Frame: TsdbtFrame,
+    suppressValue: pythonSuppressValue(base.SafeString),
+    ...dictIteration(base),
+    makeMacro: macroVarargs(base.makeMacro, base.SafeString),
+  };
   scoped = { runtime, Frame: TsdbtFrame };
   return scoped;
 }

@@ -1,4 +1,6 @@
 import type nunjucks from 'nunjucks';
+import { addMacroArgumentGlobals } from './macro-frames.js';
+import { addJinjaFilters } from './jinja-filters.js';
 
 /** Minimal shape of nunjucks' parser API used by tag extensions (it ships no types for it). */
 interface Parser {
@@ -27,32 +29,35 @@ export class DoExtension {
 
 /** Tests and filters dbt projects expect from Jinja2 that nunjucks lacks. */
 export function addJinjaBuiltins(env: nunjucks.Environment): void {
+  addMacroArgumentGlobals((env as unknown as { globals: Record<string, unknown> }).globals);
   const tests = env as unknown as { addTest(name: string, test: (...args: never[]) => boolean): void };
   tests.addTest('none', (value: unknown) => value === null || value === undefined);
   tests.addTest('boolean', (value: unknown) => typeof value === 'boolean');
   tests.addTest('integer', (value: unknown) => Number.isInteger(value));
   tests.addTest('float', (value: unknown) => typeof value === 'number' && !Number.isInteger(value));
   tests.addTest('sequence', (value: unknown) => Array.isArray(value) || typeof value === 'string');
-  tests.addTest('in', (value: unknown, container: unknown) =>
-    Array.isArray(container) ? container.includes(value) : typeof container === 'string' && container.includes(String(value)),
-  );
-  env.addFilter('tojson', (value: unknown) => JSON.stringify(value));
+  tests.addTest('in', (value: unknown, container: unknown) => {
+    if (Array.isArray(container)) return container.includes(value);
+    if (typeof container === 'string') return container.includes(String(value));
+    return typeof container === 'object' && container !== null && Object.hasOwn(container, String(value));
+  });
+  tests.addTest('true', (value: unknown) => value === true);
+  tests.addTest('false', (value: unknown) => value === false);
+  tests.addTest('filter', (value: unknown) => typeof value === 'string' && (env as unknown as { filters: Record<string, unknown> }).filters[value] !== undefined);
+  tests.addTest('test', (value: unknown) => typeof value === 'string' && (env as unknown as { tests: Record<string, unknown> }).tests[value] !== undefined);
+  // Python's truth: empty lists and dicts are false (see jinja-dialect.ts, which puts it in conditions).
+  env.addFilter('tsdbt_truth', (value: unknown) => {
+    if (Array.isArray(value)) return value.length > 0;
+    if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) return Object.keys(value).some((key) => key !== '__keywords');
+    return Boolean(value instanceof String ? String(value) : value);
+  });
   env.addFilter('fromjson', (value: string) => JSON.parse(value) as unknown);
   env.addFilter('as_text', (value: unknown) => (value === null || value === undefined ? '' : String(value)));
   env.addFilter('as_bool', (value: unknown) => value === true || value === 'true' || value === 'True');
   env.addFilter('as_number', (value: unknown) => Number(value));
   env.addFilter('as_native', (value: unknown) => value);
-  env.addFilter('unique', (value: unknown[]) => [...new Set(value)]);
   env.addFilter('format', (format: string, ...args: unknown[]) => printf(String(format), args));
-  env.addFilter('map', (value: unknown[], attribute?: unknown) => {
-    // `map('upper')` applies a filter; `map(attribute='name')` picks a field.
-    if (typeof attribute === 'string') {
-      const filter = env.getFilter(attribute) as (item: unknown) => unknown;
-      return value.map((item) => filter(item));
-    }
-    const key = (attribute as { attribute?: string } | undefined)?.attribute;
-    return key === undefined ? value : value.map((item) => (item as Record<string, unknown>)[key]);
-  });
+  addJinjaFilters(env);
 }
 
 /** Python's `'%s: %05.2f' % (a, b)`, as Jinja's `format` filter applies it: %s %r %d %i %f %x %%, flags, width, precision. */

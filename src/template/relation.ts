@@ -24,10 +24,46 @@ export class Relation {
   get table(): string {
     return this.identifier;
   }
+  get is_table(): boolean {
+    return this.type === 'table' || this.type === 'incremental';
+  }
+  get is_view(): boolean {
+    return this.type === 'view';
+  }
+  get is_materialized_view(): boolean {
+    return this.type === 'materialized_view';
+  }
+  get is_cte(): boolean {
+    return this.type === 'cte' || this.type === 'ephemeral';
+  }
 
-  /** A relation next to this one with a suffix, e.g. `people__tsdbt_tmp`. */
-  incorporate(options: { path?: { identifier?: string; schema?: string } } = {}): Relation {
-    return new Relation(options.path?.schema ?? this.schema, options.path?.identifier ?? this.identifier, this.type);
+  /**
+   * A relation like this one with some parts changed: `incorporate(path={'identifier': 'x__tmp'})`,
+   * `incorporate(type='view')` (Jinja keyword arguments arrive as one object).
+   */
+  incorporate(options: { path?: { identifier?: string; schema?: string; database?: string }; type?: string } = {}): Relation {
+    const path = options.path ?? {};
+    return new Relation(path.schema ?? path.database ?? this.schema, path.identifier ?? this.identifier, options.type ?? this.type);
+  }
+
+  /** dbt's relations are mappings carrying their class name: dbt-utils' `_is_relation` checks `obj.get('metadata', {}).get('type')`. */
+  get metadata(): { type: string } {
+    return { type: 'ClickHouseRelation' };
+  }
+
+  get(key: string, fallback: unknown = null): unknown {
+    const value = (this as unknown as Record<string, unknown>)[key];
+    return value === undefined || typeof value === 'function' ? fallback : value;
+  }
+
+  /** dbt's include(database=…, schema=…, identifier=…) selects the parts rendered; a ClickHouse name is always database.table. */
+  include(): Relation {
+    return this;
+  }
+
+  /** dbt's quote(…) sets quoting policy; tsdbt always quotes. */
+  quote(): Relation {
+    return this;
   }
 
   render(): string {

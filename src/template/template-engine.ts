@@ -1,4 +1,5 @@
 import type nunjucks from 'nunjucks';
+import type { QueryTable } from './query-table.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { splitArgs } from './call-args.js';
 import { fastTemplateRoot } from './fast-closures.js';
@@ -7,6 +8,9 @@ import { jinjaTemplate } from './jinja-runtime.js';
 import { addJinjaBuiltins, DoExtension } from './nunjucks-extensions.js';
 import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
+import { withEngineAdapter } from './engine-adapter.js';
+import { toNunjucksDialect } from './jinja-dialect.js';
+import { BUILTIN_DISPATCHERS, BUILTIN_HELPERS, BUILTIN_MACRO_FILES, BUILTIN_MACRO_NAMES } from './builtin-macros/registry.js';
 
 /** Globals with side effects, a clock, or a value per command: see `watchVolatile` and compile/speculation.ts. */
 const WATCHED_GLOBALS = ['log', 'print', 'exceptions', 'modules', 'env_var', 'invocation_id', 'run_started_at', 'adapter'];
@@ -73,6 +77,8 @@ export class TemplateEngine {
   private readonly macros = new Map<string, MacroDefinition>();
   private readonly compiledFor = new WeakMap<object, { text: string; template: CompiledTemplate }>();
   private volatileHook: ((name: string) => void) | undefined;
+  /** tsdbt's own macros (builtin-macros/registry.ts), compiled on first use. */
+  private builtins: Map<string, MacroFunction> | undefined;
   /** False once `adapter` answers for a server lacking features (bindAdapterCapabilities): parse-time renders assumed them. */
   adapterModern = true;
   readonly backend: TemplateBackend;
@@ -82,11 +88,12 @@ export class TemplateEngine {
     this.env = new (nunjucksLib().Environment)([], { autoescape: false, dev: true, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
     this.env.addExtension('DoExtension', new DoExtension());
     addJinjaBuiltins(this.env);
-    for (const [name, value] of Object.entries(globals)) this.env.addGlobal(name, value);
+    for (const [name, value] of Object.entries(globals)) this.addGlobalValue(name, value);
     const envGlobals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
     for (const name of SCOPED_NAMES) {
       Object.defineProperty(envGlobals, name, { get: () => this.scope[name], enumerable: true, configurable: true });
     }
+    this.addBuiltinGlobals(envGlobals);
     this.env.addGlobal('return', (value: unknown) => {
       throw new MacroReturn(value);
     });
@@ -122,21 +129,62 @@ export class TemplateEngine {
     }
   }
 
+  /**
+   * The built-in `dbt` namespace: `dbt.x` is always the built-in dispatcher `x`; a bare `x()` is
+   * too, until a project macro named `x` replaces the global (addMacroFile).
+   */
+  private addBuiltinGlobals(envGlobals: Record<string, unknown>): void {
+    const namespace: Record<string, unknown> = {};
+    for (const name of BUILTIN_MACRO_NAMES) {
+      Object.defineProperty(namespace, name, { get: () => this.builtinMacro(name), enumerable: true });
+    }
+    envGlobals.dbt = namespace;
+    for (const [name, value] of Object.entries(BUILTIN_HELPERS)) envGlobals[name] = value;
+    for (const name of BUILTIN_DISPATCHERS) {
+      if (name in envGlobals) continue; // a global tsdbt defines itself (e.g. string_literal) keeps its meaning
+      Object.defineProperty(envGlobals, name, {
+        get: () => this.builtinMacro(name),
+        set: (value: unknown) => Object.defineProperty(envGlobals, name, { value, writable: true, enumerable: true, configurable: true }),
+        enumerable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  /** A built-in macro (`default__dateadd`, `type_string`…): the last place adapter.dispatch looks. */
+  builtinMacro(name: string): MacroFunction | undefined {
+    if (this.builtins === undefined) {
+      this.builtins = new Map();
+      for (const { file, text } of BUILTIN_MACRO_FILES) {
+        for (const [macro, fn] of Object.entries(this.exportedMacros(file, text))) {
+          if (typeof fn === 'function') this.builtins.set(macro, wrapMacro(fn as MacroFunction));
+        }
+      }
+    }
+    return this.builtins.get(name);
+  }
+
+  /** Runs a macro file's top level once, defining its macros; throws on a syntax error. */
+  private exportedMacros(file: string, source: string): Record<string, unknown> {
+    let exported: Record<string, unknown> = {};
+    const template = jinjaTemplate(toNunjucksDialect(source), this.env, file);
+    (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
+      {},
+      null,
+      (err, out) => {
+        if (err) throw err;
+        exported = out;
+      },
+    );
+    return exported;
+  }
+
   /** Registers the macros of one file. Returns errors instead of throwing, so all files are checked. */
   addMacroFile(file: string, text: string): TsdbtError[] {
     const source = rewriteTestBlocks(text);
     let exported: Record<string, unknown> = {};
     try {
-      const template = jinjaTemplate(source, this.env, file);
-      // getExported runs the file's top level once, defining its macros.
-      (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
-        {},
-        null,
-        (err, out) => {
-          if (err) throw err;
-          exported = out;
-        },
-      );
+      exported = this.exportedMacros(file, source);
     } catch (error) {
       return [templateError(error, file, 0, lineCount(text))];
     }
@@ -165,7 +213,14 @@ export class TemplateEngine {
 
   /** Adds or replaces a global seen by every template (e.g. `target`, once the profile is known). */
   addGlobalValue(name: string, value: unknown): void {
-    this.env.addGlobal(name, value);
+    this.env.addGlobal(name, name === 'adapter' ? this.engineAdapter(value) : value);
+  }
+
+  private engineAdapter(adapter: unknown): unknown {
+    return withEngineAdapter(adapter, {
+      builtinMacro: (name) => this.builtinMacro(name),
+      currentRunQuery: () => this.scope.run_query as ((sql: string) => QueryTable | null) | undefined,
+    });
   }
 
   macro(name: string): MacroDefinition | undefined {
@@ -180,7 +235,8 @@ export class TemplateEngine {
   compile(file: string, text: string): CompiledTemplate {
     let compiled: { template: nunjucks.Template; backend: TemplateBackend };
     try {
-      compiled = this.fastTemplate(file, text) ?? { template: jinjaTemplate(text, this.env, file), backend: 'nunjucks' };
+      const source = toNunjucksDialect(text);
+      compiled = this.fastTemplate(file, source) ?? { template: jinjaTemplate(source, this.env, file), backend: 'nunjucks' };
     } catch (error) {
       throw templateError(error, file, 0, lineCount(text));
     }

@@ -99,7 +99,7 @@ describe('materializations on chDB', () => {
 
   it('project and model hooks ran, in order, with run_query-free SQL and results in on-run-end', async () => {
     const log = (await rows("SELECT event FROM raw.run_log WHERE event != 'start' ORDER BY at, event")).map((row) => row.event);
-    expect(log).toContain('pre craft_list false');
+    expect(log).toContain('pre craft_list False');
     expect(log).toContain('post 2');
     expect(log.find((event) => String(event).startsWith('end '))).toBe(`end 11 ${Array(11).fill('success').join(',')}`);
   });

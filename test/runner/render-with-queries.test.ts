@@ -85,7 +85,7 @@ describe('run_query and statement, by replaying the render', () => {
       'project.yml': PROJECT_YML,
       'models/m.sql': "{% call statement('s', fetch_result=True) %}select 1{% endcall %}select {{ run_query('select 1') is none }}, {{ load_result('s') is none }}",
     });
-    expect(renderModel(project, model(project, 'm'))).toBe('select true, true');
+    expect(renderModel(project, model(project, 'm'))).toBe('select True, True');
   });
 
   it('a template that asks for different queries when rendered again is an error, not a wrong result', async () => {

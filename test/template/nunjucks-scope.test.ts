@@ -10,14 +10,23 @@ import { describe, expect, it } from 'vitest';
 import { TEMPLATE_BACKENDS, TemplateEngine } from '../../src/template/template-engine.js';
 import { REPO_ROOT } from '../support/cli.js';
 
-type Shared = { runtime: { memberLookup: unknown; contextOrFrameLookup: unknown; Frame: { prototype: { set: unknown } } }; parser: { Parser: { prototype: { parseAggregate: unknown } } } };
+type Shared = {
+  runtime: { memberLookup: unknown; contextOrFrameLookup: unknown; suppressValue: unknown; fromIterator: unknown; isArray: unknown; makeMacro: unknown; Frame: { prototype: { set: unknown } } };
+  parser: { Parser: { prototype: { parseAggregate: unknown } } };
+  compiler: { Compiler: { prototype: { _compileMacro: unknown } } };
+};
 
 function sharedFunctions() {
   const shared = nunjucks as unknown as Shared;
   return {
     memberLookup: shared.runtime.memberLookup,
     contextOrFrameLookup: shared.runtime.contextOrFrameLookup,
+    suppressValue: shared.runtime.suppressValue,
+    fromIterator: shared.runtime.fromIterator,
+    isArray: shared.runtime.isArray,
+    makeMacro: shared.runtime.makeMacro,
     frameSet: shared.runtime.Frame.prototype.set,
+    compileMacro: shared.compiler.Compiler.prototype._compileMacro,
     parseAggregate: shared.parser.Parser.prototype.parseAggregate,
   };
 }
@@ -28,12 +37,14 @@ describe("nunjucks' shared state", () => {
     const engine = new TemplateEngine({}, { backend });
     expect(engine.addMacroFile('macros/m.sql', "{% macro shout(x) %}{{ x.upper() }}{% endmacro %}")).toEqual([]);
     const text = "{% set xs = [] %}{% do xs.append('a') %}{% for x in xs %}{{ loop.index }}{{ shout(x) }}{{ ' b '.strip() }}{% endfor %}{{ None is none }}";
-    expect(engine.compile('models/m.sql', text).render({})).toBe('1Abtrue');
+    expect(engine.compile('models/m.sql', text).render({})).toBe('1AbTrue');
     expect(sharedFunctions()).toEqual(before);
     // Jinja's Python string methods and `None` belong to tsdbt's templates only.
     const plain = new nunjucks.Environment([], { autoescape: false });
     expect(() => plain.renderString("{{ 'a'.upper() }}", {})).toThrow();
     expect(plain.renderString('{{ None }}', {})).toBe('');
+    expect(plain.renderString('{{ x }}', { x: true })).toBe('true');
+    expect(plain.renderString('{% for k in d %}{{ k }}{% endfor %}', { d: { a: 1 } })).toBe('');
   });
 });
 

@@ -37,6 +37,17 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
     expect(engine.compile('models/b.sql', '{% macro m() %}x{% endmacro %}{{ m() }}').backend).toBe('nunjucks');
   });
 
+  it("has Jinja2's runtime behaviours (printing, slices, dict loops, varargs, return) on tsdbt's scoped runtime", () => {
+    const { engine, render } = engineOn({
+      'macros/m.sql': "{% macro twice(x) %}{{ return(x * 2) }}{% endmacro %}{% macro m(a) %}{{ a }}|{{ varargs }}|{{ kwargs }}|{{ twice(a) }}{% endmacro %}",
+    });
+    const text = "{{ None }} {{ [True, 'a', 1] }} {% for k in {'x': 1, 'y': 2} %}{{ k }}{% endfor %} {{ m(1, 2, z=3) }}";
+    expect(engine.compile('models/m.sql', text).backend).toBe(backend);
+    expect(render(text)).toBe("None [True, 'a', 1] xy 1|[2]|{'z': 3}|2");
+    // Slices are left to nunjucks on every back end.
+    expect(render("{{ 'abc'[1:] }}")).toBe('bc');
+  });
+
   describe('Jinja statements and expressions', () => {
     const { render } = engineOn();
 
@@ -52,13 +63,13 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
       { name: 'comments', text: 'a{# a comment with {{ ref("x") }} inside #}b', out: 'ab' },
       { name: 'whitespace control', text: 'select\n    {%- for c in ["a", "b"] %}\n    {{ c }}{{ "," if not loop.last }}\n    {%- endfor %}\nfrom t', out: 'select\n    a,\n    b\nfrom t' },
       { name: 'do append', text: '{% set xs = [] %}{% do xs.append(1) %}{% do xs.append(2) %}{{ xs | length }}:{{ xs | join("-") }}', out: '2:1-2' },
-      { name: 'do dict update', text: "{% set d = {'a': 1} %}{% do d.update({'b': 2}) %}{{ d | tojson }}", out: '{"a":1,"b":2}' },
-      { name: 'string methods', text: "{{ ' Ab '.strip().upper() }} {{ 'a,b'.split(',') | length }} {{ 'abc'.replace('b', 'X') }} {{ 'abc'.startswith('ab') }} {{ '-'.join(['x', 'y']) }} {{ '{}_{}'.format('a', 1) }} {{ 'A'.lower() }}", out: 'AB 2 aXc true x-y a_1 a' },
-      { name: 'dict methods', text: "{% set d = {'a': 1, 'b': 2} %}{{ d.keys() | list | join(',') }} {{ d.values() | sum }} {{ d.get('c', 'none') }} {{ d.get('a') }} {{ 'a' in d }}", out: 'a,b 3 none 1 true' },
+      { name: 'do dict update', text: "{% set d = {'a': 1} %}{% do d.update({'b': 2}) %}{{ d | tojson }}", out: '{"a": 1, "b": 2}' },
+      { name: 'string methods', text: "{{ ' Ab '.strip().upper() }} {{ 'a,b'.split(',') | length }} {{ 'abc'.replace('b', 'X') }} {{ 'abc'.startswith('ab') }} {{ '-'.join(['x', 'y']) }} {{ '{}_{}'.format('a', 1) }} {{ 'A'.lower() }}", out: 'AB 2 aXc True x-y a_1 a' },
+      { name: 'dict methods', text: "{% set d = {'a': 1, 'b': 2} %}{{ d.keys() | list | join(',') }} {{ d.values() | sum }} {{ d.get('c', 'none') }} {{ d.get('a') }} {{ 'a' in d }}", out: 'a,b 3 none 1 True' },
       { name: 'list methods', text: "{% set xs = [3, 1] %}{% do xs.extend([2]) %}{{ xs | sort | join(',') }} {{ xs.pop() }} {{ xs | length }}", out: '1,2,3 2 2' },
       { name: 'filters', text: "{{ undefined_name | default('d') }} {{ 'x' | upper }} {{ [1, 2] | length }} {{ ['b', 'a'] | sort | first }} {{ '%05d' | format(42) }}", out: 'd X 2 a 00042' },
-      { name: 'is tests', text: '{{ none is none }} {{ 1 is number }} {{ "s" is string }} {{ [1] is iterable }} {{ x is defined }}', out: 'true true true true false' },
-      { name: 'Python booleans and None', text: '{{ True and not False }} {{ None is none }}', out: 'true true' },
+      { name: 'is tests', text: '{{ none is none }} {{ 1 is number }} {{ "s" is string }} {{ [1] is iterable }} {{ x is defined }}', out: 'True True True True False' },
+      { name: 'Python booleans and None', text: '{{ True and not False }} {{ None is none }}', out: 'True True' },
       { name: 'namespace-free counters via dict', text: "{% set state = {'n': 0} %}{% for i in range(3) %}{% do state.update({'n': state.n + i}) %}{% endfor %}{{ state.n }}", out: '3' },
     ])('$name', ({ text, out }) => {
       expect(render(text)).toBe(out);
@@ -178,7 +189,7 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
     it('adapter.quote and other helpers', () => {
       const { render } = engineOn();
       expect(render("{{ adapter.quote('my col') }} {{ string_literal(\"it's\") }} {{ local_md5('a') }} {{ invocation_id }} {{ tojson({'a': [1]}) }} {{ fromjson('[1,2]') | length }}")).toBe(
-        "`my col` 'it\\'s' 0cc175b9c0f1b6a831c399e269772661 inv-1 {\"a\":[1]} 2",
+        "`my col` 'it\\'s' 0cc175b9c0f1b6a831c399e269772661 inv-1 {\"a\": [1]} 2",
       );
     });
   });

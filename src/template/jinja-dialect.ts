@@ -1,0 +1,249 @@
+/**
+ * Jinja2 syntax nunjucks does not read, rewritten into nunjucks' own before either front end
+ * (fast-compile.ts or nunjucks) sees the template. Only the inside of `{{ }}` and `{% %}` tags
+ * changes, and never its line breaks, so errors keep their lines:
+ *
+ * - trailing commas: `config(a=1, )`, `[1, 2, ]`, `{'a': 1, }`, `macro m(a, b, )` → comma dropped;
+ * - tuples: `('id', 'Int32')`, `(x,)`, `()` in expression position → lists `['id', 'Int32']`
+ *   (Jinja2 tuples and lists behave the same in templates, except for printing: see docs/jinja.md);
+ * - `{% for (k, v) in … %}` → `{% for k, v in … %}`;
+ * - `{% set ns.attr = value %}` (namespace assignment) → `{% do ns.update({'attr': (value)}) %}`;
+ * - conditions of `{% if %}`/`{% elif %}`, loop filters and top-level inline ifs test truth as Python does (an empty list or
+ *   dict is false): each operand of their top-level `and`/`or`/`not` goes through `tsdbt_truth`;
+ * - loop filters, `{% for x in xs if cond %}`: the items are filtered first into a list the loop
+ *   then walks, so `loop.index`, `loop.last` and `{% else %}` count the kept items, as in Jinja2.
+ */
+
+/** Words after which `(` opens a group, not a call. */
+const KEYWORDS = new Set(['in', 'and', 'or', 'not', 'if', 'else', 'elif', 'is', 'return', 'for', 'set', 'do', 'with']);
+const NAMESPACE_SET = /^(\s*-?\s*)set\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)([\s\S]*?)(\s*-?\s*)$/;
+
+export function toNunjucksDialect(text: string): string {
+  if (!text.includes('{{') && !text.includes('{%')) return text;
+  let out = '';
+  let index = 0;
+  let raw = false;
+  while (index < text.length) {
+    const open = nextTag(text, index);
+    if (open === -1) break;
+    const kind = text[open + 1]!;
+    if (kind === '#') {
+      const end = text.indexOf('#}', open + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      out += text.slice(index, stop);
+      index = stop;
+      continue;
+    }
+    const body = open + 2;
+    const end = tagEnd(text, body, kind === '{' ? '}}' : '%}');
+    if (end === -1) break; // unterminated: left to the parser to report
+    out += text.slice(index, body);
+    const inside = text.slice(body, end);
+    if (kind === '%' && /^\s*-?\s*endraw\b/.test(inside)) raw = false;
+    out += raw ? inside : rewriteTag(inside, kind === '%');
+    if (kind === '%' && /^\s*-?\s*(raw|verbatim)\b/.test(inside)) raw = true;
+    index = end;
+  }
+  return out + text.slice(index);
+}
+
+function nextTag(text: string, from: number): number {
+  for (let i = text.indexOf('{', from); i !== -1 && i < text.length - 1; i = text.indexOf('{', i + 1)) {
+    const next = text[i + 1];
+    if (next === '{' || next === '%' || next === '#') return i;
+  }
+  return -1;
+}
+
+/** Where the tag's closing delimiter starts, skipping strings. */
+function tagEnd(text: string, from: number, close: string): number {
+  let braces = 0; // Jinja2's lexer balances braces: `{{ {'a': {'b': 1}} }}` ends at the last `}}`
+  for (let i = from; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (char === '"' || char === "'") i = stringEnd(text, i);
+    else if (char === close[0] && text[i + 1] === close[1] && braces === 0) return i;
+    else if (char === '{') braces += 1;
+    else if (char === '}') braces = Math.max(0, braces - 1);
+  }
+  return -1;
+}
+
+function stringEnd(text: string, start: number): number {
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i += 1) {
+    if (text[i] === '\\') i += 1;
+    else if (text[i] === quote) return i;
+  }
+  return text.length - 1;
+}
+
+interface Open {
+  at: number;
+  char: string;
+  group: boolean;
+  commas: number;
+  forTarget: boolean;
+}
+
+/** Tests that take an argument, which Jinja2 accepts without parentheses: `x is divisibleby 3`. */
+const TEST_WITH_ARGUMENT = /(\bis\s+(?:not\s+)?)(divisibleby|sameas|equalto|eq|ne|lt|gt|le|ge|lessthan|greaterthan|in)\s+(-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![A-Za-z0-9_.]|\s*[.([])/g;
+
+/** Whether a tag may hold anything rewritten below (most tags do not: they are left as they are). */
+const MAY_REWRITE = /[,(]|\b(el)?if\b|\}\s*\}| is |^\s*-?\s*set\s+\w+\.|^\s*-?\s*for\b[\s\S]*\bif\b/;
+
+function rewriteTag(inside: string, statement: boolean): string {
+  if (!MAY_REWRITE.test(inside)) return inside;
+  if (inside.includes(' is ')) inside = outsideStrings(inside, (code) => code.replace(TEST_WITH_ARGUMENT, (_match, is: string, test: string, argument: string) => `${is}${test}(${argument})`));
+  if (statement) {
+    const filtered = loopFilter(inside);
+    if (filtered !== undefined) return filtered;
+    const condition = /^(\s*-?\s*)(if|elif)\s+([\s\S]*?)(\s*-?\s*)$/.exec(inside);
+    if (condition !== null) return `${condition[1]}${condition[2]} ${pythonTruth(rewriteExpression(condition[3]!))}${condition[4]}`;
+  }
+  if (statement) {
+    const namespaceSet = NAMESPACE_SET.exec(inside);
+    if (namespaceSet !== null) {
+      const [, lead, name, attribute, value, trail] = namespaceSet;
+      return `${lead}do ${name}.update({'${attribute}': (${rewriteExpression(value!)})})${trail}`;
+    }
+  }
+  if (statement) {
+    const assignment = /^(\s*-?\s*set\s+[A-Za-z_][A-Za-z0-9_, ]*=)([\s\S]*)$/.exec(inside);
+    if (assignment !== null && !assignment[2]!.startsWith('=')) return assignment[1] + inlineIfTruth(rewriteExpression(assignment[2]!));
+    return rewriteExpression(inside, statement);
+  }
+  return inlineIfTruth(rewriteExpression(inside));
+}
+
+/** `a if cond else b` at the top of an expression: `cond` tests truth as Python does. */
+function inlineIfTruth(expression: string): string {
+  const ifAt = topLevelWord(expression, 'if');
+  if (ifAt === -1) return expression;
+  const rest = expression.slice(ifAt + 2);
+  const elseAt = topLevelWord(rest, 'else');
+  const condition = elseAt === -1 ? rest.replace(/\s*-?\s*$/, '') : rest.slice(0, elseAt);
+  const after = elseAt === -1 ? rest.slice(condition.length) : ` ${rest.slice(elseAt)}`;
+  return `${expression.slice(0, ifAt)}if ${pythonTruth(condition)}${after}`;
+}
+
+function rewriteExpression(source: string, statement = false): string {
+  const chars = source.split(''); // UTF-16 units, as the string indexes below
+  const stack: Open[] = [];
+  let previous = ''; // the last significant token: a word, a closer, a string, or punctuation
+  let lastComma = -1;
+  let words = 0;
+  for (let i = 0; i < chars.length; i += 1) {
+    const char = chars[i]!;
+    if (char === '"' || char === "'") {
+      i = stringEnd(source, i);
+      previous = 'string';
+      continue;
+    }
+    if (/\s/.test(char)) continue;
+    if (/[A-Za-z_]/.test(char)) {
+      let j = i;
+      while (j + 1 < chars.length && /[A-Za-z0-9_]/.test(chars[j + 1]!)) j += 1;
+      previous = source.slice(i, j + 1);
+      words += 1;
+      i = j;
+      continue;
+    }
+    if (char === '(' || char === '[' || char === '{') {
+      const call = char === '(' && previous !== '' && (/^[A-Za-z_]/.test(previous) ? !KEYWORDS.has(previous) : previous === ')' || previous === ']' || previous === 'string');
+      stack.push({ at: i, char, group: char === '(' && !call, commas: 0, forTarget: statement && char === '(' && previous === 'for' && words === 1 });
+      previous = char;
+      continue;
+    }
+    if (char === ')' || char === ']' || char === '}') {
+      if (previous === ',' && lastComma !== -1) chars[lastComma] = ' ';
+      const open = stack.pop();
+      if (open?.group === true && (open.commas > 0 || previous === '(')) {
+        const [left, right] = open.forTarget ? [' ', ' '] : ['[', ']'];
+        chars[open.at] = left;
+        chars[i] = right;
+      }
+      // `}}` closing two dicts would end the tag for nunjucks: `} }`.
+      if (char === '}' && chars[i + 1] === '}') chars[i] = '} ';
+      previous = char === ')' ? ')' : char === ']' ? ']' : '}';
+      continue;
+    }
+    if (char === ',') {
+      const top = stack[stack.length - 1];
+      if (top !== undefined) top.commas += 1;
+      lastComma = i;
+    }
+    previous = char;
+  }
+  return chars.join('');
+}
+
+/** Applies `rewrite` to the parts of a tag outside string literals. */
+function outsideStrings(inside: string, rewrite: (code: string) => string): string {
+  return inside
+    .split(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/)
+    .map((part, index) => (index % 2 === 1 ? part : rewrite(part)))
+    .join('');
+}
+
+let filteredLoops = 0;
+
+/**
+ * `for TARGET in ITEMS if COND` → `set L = []`, a loop appending the items COND keeps, and
+ * `for TARGET in L`: one tag becomes several, all on the same line.
+ */
+function loopFilter(inside: string): string | undefined {
+  const head = /^(\s*-?\s*)for\s+/.exec(inside);
+  if (head === null || !/\bif\b/.test(inside)) return undefined;
+  const rest = inside.slice(head[0].length);
+  const inAt = topLevelWord(rest, 'in');
+  if (inAt === -1) return undefined;
+  const target = rest.slice(0, inAt).trim();
+  const afterIn = rest.slice(inAt + 2);
+  const ifAt = topLevelWord(afterIn, 'if');
+  if (ifAt === -1) return undefined;
+  const trail = /\s*-?\s*$/.exec(afterIn)![0];
+  const items = afterIn.slice(0, ifAt);
+  const condition = afterIn.slice(ifAt + 2, afterIn.length - trail.length);
+  const list = `__tsdbt_loop_items_${(filteredLoops += 1)}`;
+  const names = target.replace(/^\(|\)$/g, '').trim();
+  const item = names.includes(',') ? `[${names}]` : names;
+  return (
+    `${head[1]}set ${list} = [] %}{% for ${target} in ${rewriteExpression(items)} %}{% if ${pythonTruth(rewriteExpression(condition))} %}` +
+    `{% do ${list}.append(${item}) %}{% endif %}{% endfor %}{% for ${target} in ${list}${trail}`
+  );
+}
+
+/** Where `word` stands alone outside strings and brackets, or -1. */
+function topLevelWord(text: string, word: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (char === '"' || char === "'") i = stringEnd(text, i);
+    else if ('([{'.includes(char)) depth += 1;
+    else if (')]}'.includes(char)) depth -= 1;
+    else if (depth === 0 && text.startsWith(word, i) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? ' ') && !/[A-Za-z0-9_]/.test(text[i + word.length] ?? ' ')) return i;
+  }
+  return -1;
+}
+
+/** `a and not b or c` → `(a) | tsdbt_truth and not (b) | tsdbt_truth or (c) | tsdbt_truth`, split where Jinja2's precedence splits. */
+function pythonTruth(condition: string): string {
+  const split = (text: string, word: string): string[] => {
+    const parts: string[] = [];
+    let rest = text;
+    for (let at = topLevelWord(rest, word); at !== -1; at = topLevelWord(rest, word)) {
+      parts.push(rest.slice(0, at));
+      rest = rest.slice(at + word.length);
+    }
+    parts.push(rest);
+    return parts;
+  };
+  const atom = (text: string): string => {
+    const negated = /^\s*not\b/.exec(text);
+    if (negated !== null) return `not ${atom(text.slice(negated[0].length))}`;
+    return text.trim() === '' ? text : `(${text.trim()}) | tsdbt_truth`;
+  };
+  return split(condition, 'or')
+    .map((either) => split(either, 'and').map(atom).join(' and '))
+    .join(' or ');
+}
