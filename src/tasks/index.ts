@@ -8,4 +8,5 @@ export { createInvocation, logTo, type Invocation, type InvocationEvents, type T
 export type { DeferOptions, ExecutionOptions, ProjectOptions, SelectOptions } from './options.js';
 export { build, run, runSelectedNodes, seed, test, type NodesCommand, type RunNodesOptions, type RunNodesResult } from './run-nodes.js';
 export { compile, type CompileOptions, type CompileResult } from './compile.js';
+export { check, type CheckOptions, type CheckResult, type ModelCheck } from './check.js';
 export { retry, type RetryOptions, type RetryResult } from './retry.js';
