@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
+import { LogEvent } from '../../report/log-record.js';
 import { check, type CheckOptions, type CheckResult, type ModelCheck } from '../../tasks/check.js';
 import { projectOptions, selectOptions } from '../common-options.js';
 import { commandAction } from '../exit-codes.js';
@@ -36,7 +37,8 @@ function renderJson(terminal: Terminal, result: CheckResult): void {
 function renderText(terminal: Terminal, result: CheckResult): void {
   for (const model of result.models) {
     const line = describe(model);
-    if (model.status === 'error') terminal.warn(line);
+    // At error level, so `--quiet` still shows it; the line itself says ERROR.
+    if (model.status === 'error') terminal.event('error', LogEvent.LOG, line, { model: model.model, file: model.file, line: model.line });
     else terminal.info(line);
   }
   const count = (status: ModelCheck['status']) => result.models.filter((model) => model.status === status).length;
