@@ -1,5 +1,10 @@
+import type { ExposureNode } from './exposures.js';
+import type { FreshnessRule } from './freshness.js';
 import type { IngestConfig } from '../ingest/ingest-config.js';
 import type { GraphNode } from '../graph/node.js';
+import type { SnapshotSpec } from '../materialize/snapshot-spec.js';
+
+export type { SnapshotColumnNames, SnapshotSpec } from '../materialize/snapshot-spec.js';
 
 export interface ColumnProperties {
   name: string;
@@ -57,7 +62,12 @@ export interface SourceNode extends GraphNode {
   sourceDescription: string;
   columns: Record<string, ColumnProperties>;
   meta: Record<string, unknown>;
+  /** What freshness measures: dbt's `loaded_at_field` (a source with `ingest:` defaults to `_inserted_at`). */
   loadedAtField: string | undefined;
+  /** dbt 1.10's `loaded_at_query`: a query returning the last load time, instead of a field. */
+  loadedAtQuery?: string | undefined;
+  /** The `freshness:` rule in force for this table, if any. */
+  freshness?: FreshnessRule | undefined;
   /** The raw `ingest:` mapping (Jinja rendered). */
   ingest: Record<string, unknown> | undefined;
   /** The same, validated (set by loadProject). */
@@ -112,7 +122,18 @@ export interface TestNode extends GraphNode {
   line: number | undefined;
 }
 
-export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode;
+/**
+ * A dbt snapshot: a `{% snapshot name %}` block under snapshot-paths, or a `snapshots:` YAML entry
+ * with `relation:` (dbt 1.9). Its query is rendered like a model's; `spec` is its validated config.
+ */
+export interface SnapshotNode extends Omit<ModelNode, 'resourceType'> {
+  resourceType: 'snapshot';
+  /** Line of the `{% snapshot %}` tag or of the YAML entry. */
+  line: number | undefined;
+  spec: SnapshotSpec;
+}
+
+export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | SnapshotNode | ExposureNode;
 
 export function isModel(node: GraphNode): node is ModelNode {
   return node.resourceType === 'model';
@@ -124,6 +145,10 @@ export function isSource(node: GraphNode): node is SourceNode {
 
 export function isSeed(node: GraphNode): node is SeedNode {
   return node.resourceType === 'seed';
+}
+
+export function isSnapshot(node: GraphNode): node is SnapshotNode {
+  return node.resourceType === 'snapshot';
 }
 
 export function isTest(node: GraphNode): node is TestNode {

@@ -3,6 +3,9 @@ import { Problems, parseYaml, type YamlDocument } from '../config/yaml-document.
 import { describeType, isPlainObject, stringList, type Plain } from '../config/value-checks.js';
 import type { ProjectFile } from '../project/project-files.js';
 import type { ColumnProperties, SourceNode } from './nodes.js';
+import { parseExposures, type ExposureNode } from './exposures.js';
+import { freshnessOf } from './freshness.js';
+import { columnKeyWarnings, entryKeyWarnings, sectionWarnings } from './property-keys.js';
 import { checksumOf, type ParseCache } from './parse-cache.js';
 
 /** What a YAML property file says about one model (or seed). */
@@ -15,13 +18,19 @@ export interface NodePatch {
   columns: Record<string, ColumnProperties>;
   meta: Record<string, unknown>;
   tests: unknown[];
+  /** Snapshots only: dbt 1.9's `relation: ref('x')` / `source('a', 'b')`, which defines the snapshot in YAML. */
+  relation?: string;
 }
 
 export interface ParsedProperties {
   sources: SourceNode[];
   models: Map<string, NodePatch>;
   seeds: Map<string, NodePatch>;
+  snapshots: Map<string, NodePatch>;
   errors: TsdbtError[];
+  /** Keys and sections read past without acting on them, each with file:line. */
+  warnings: string[];
+  exposures: ExposureNode[];
 }
 
 export interface PropertiesContext {
@@ -32,11 +41,14 @@ export interface PropertiesContext {
   render: (text: string, file: string, line: number | undefined) => string;
 }
 
+/** Sections read here or by the other parsers (snapshots, unit tests); the rest are warned about. */
+const HANDLED_SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'unit_tests', 'exposures'];
+
 const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros', 'analyses', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'groups', 'data_tests'];
 
 /** Parses every YAML property file. One broken file never hides problems in the others. */
 export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
-  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), errors: [] };
+  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), snapshots: new Map(), errors: [], warnings: [], exposures: [] };
   for (const file of files) {
     let doc: YamlDocument;
     try {
@@ -55,8 +67,11 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
       if (Object.keys(doc.value).some((key) => SECTIONS.includes(key))) {
         const root = doc.value;
         readSources(root.sources, doc, problems, context, out);
-        readPatches(root.models, 'models', doc, problems, context, out.models);
-        readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds);
+        readPatches(root.models, 'models', doc, problems, context, out.models, out.warnings);
+        readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds, out.warnings);
+        readPatches(root.snapshots, 'snapshots', doc, problems, context, out.snapshots, out.warnings);
+        out.exposures.push(...parseExposures(root.exposures, doc, problems, context.projectName));
+        out.warnings.push(...sectionWarnings(root, HANDLED_SECTIONS, doc));
       }
     }
     out.errors.push(...problems.errors);
@@ -116,6 +131,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
       problems.add([...at, 'tables'], 'must be a list of tables (`- name: raw_astros`).');
       return;
     }
+    out.warnings.push(...entryKeyWarnings(source, 'source', at, doc));
     const sourceConfig = isPlainObject(source.config) ? source.config : {};
     tables.forEach((table, tableIndex) => {
       const tableAt = [...at, 'tables', tableIndex];
@@ -123,6 +139,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
         problems.add(tableAt, 'must have a `name`.');
         return;
       }
+      out.warnings.push(...entryKeyWarnings(table, 'source table', tableAt, doc), ...columnKeyWarnings(table.columns, [...tableAt, 'columns'], doc));
       const identifier = String(render(table.identifier ?? table.name, [...tableAt, 'identifier']));
       const ingest = table.ingest === undefined ? undefined : render(table.ingest, [...tableAt, 'ingest']);
       if (ingest !== undefined && !isPlainObject(ingest)) {
@@ -145,7 +162,9 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
         sourceDescription: description(source.description, render, [...at, 'description']),
         columns: readColumns(table.columns, [...tableAt, 'columns'], problems, render),
         meta: isPlainObject(table.meta) ? table.meta : {},
-        loadedAtField: typeof table.loaded_at_field === 'string' ? table.loaded_at_field : undefined,
+        loadedAtField: loadedAtField(source, table, ingest),
+        loadedAtQuery: stringOf(table.loaded_at_query) ?? stringOf(source.loaded_at_query),
+        freshness: freshnessOf(source, table, { source: at, table: tableAt }, (path, message, hint) => problems.add(path, message, hint)),
         ingest: isPlainObject(ingest) ? ingest : undefined,
         line: doc.lineOf(tableAt),
         tests: testsOf(table, tableAt, problems),
@@ -154,13 +173,23 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
   });
 }
 
+/** dbt's `loaded_at_field`, the table's over the source's; a source tsdbt ingests is measured by its landing time. */
+function loadedAtField(source: Plain, table: Plain, ingest: unknown): string | undefined {
+  return stringOf(table.loaded_at_field) ?? stringOf(source.loaded_at_field) ?? (isPlainObject(ingest) ? '_inserted_at' : undefined);
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
 function readPatches(
   raw: unknown,
-  section: 'models' | 'seeds',
+  section: 'models' | 'seeds' | 'snapshots',
   doc: YamlDocument,
   problems: Problems,
   context: PropertiesContext,
   out: Map<string, NodePatch>,
+  warnings: string[],
 ): void {
   if (raw === undefined || raw === null) return;
   if (!Array.isArray(raw)) {
@@ -178,6 +207,7 @@ function readPatches(
       problems.add(at, `describes '${entry.name}' again; it is already described in ${previous.file}${previous.line ? `:${previous.line}` : ''}.`, 'Keep one entry per model.');
       return;
     }
+    warnings.push(...entryKeyWarnings(entry, section === 'models' ? 'model' : section === 'seeds' ? 'seed' : 'snapshot', at, doc), ...columnKeyWarnings(entry.columns, [...at, 'columns'], doc));
     const render = (value: unknown, path: (string | number)[]): unknown => renderDeep(value, (text) => context.render(text, doc.file, doc.lineOf(path)));
     if (entry.config !== undefined && !isPlainObject(entry.config)) {
       problems.add([...at, 'config'], `must be a mapping of configs, but it is ${describeType(entry.config)}.`);
@@ -191,8 +221,21 @@ function readPatches(
       columns: readColumns(entry.columns, [...at, 'columns'], problems, render),
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       tests: testsOf(entry, at, problems),
+      ...(section === 'snapshots' ? snapshotRelation(entry, at, problems) : {}),
     });
   });
+}
+
+/** A YAML-defined snapshot's `relation:`, which must be one ref() or source() call. */
+function snapshotRelation(entry: Plain, at: (string | number)[], problems: Problems): { relation?: string } {
+  const relation = entry.relation;
+  if (relation === undefined || relation === null) return {};
+  const text = typeof relation === 'string' ? relation.trim().replace(/^\{\{\s*|\s*\}\}$/g, '') : '';
+  if (!/^(ref|source)\s*\([^()]*\)$/.test(text)) {
+    problems.add([...at, 'relation'], `must be a ref() or source() call, but it is ${describeType(relation)}.`, "For example: relation: ref('orders'), or relation: source('shop', 'orders').");
+    return {};
+  }
+  return { relation: text };
 }
 
 type Render = (value: unknown, path: (string | number)[]) => unknown;

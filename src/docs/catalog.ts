@@ -85,7 +85,7 @@ export async function readCatalog(adapter: Adapter, databases: Iterable<string>)
 
 /** The databases a project's models, seeds and sources live in (tests' audit tables are left out). */
 export function projectDatabases(project: Project): string[] {
-  return [...new Set([...project.nodes.values()].filter((node) => node.resourceType !== 'test').map((node) => node.relation.schema))].sort();
+  return [...new Set([...project.nodes.values()].flatMap((node) => (node.resourceType === 'test' || node.resourceType === 'exposure' ? [] : [node.relation.schema])))].sort();
 }
 
 const VIEW_ENGINES = new Set(['View', 'MaterializedView']);
@@ -106,7 +106,7 @@ export function buildCatalogJson(project: Project, catalog: Catalog, generatedAt
       },
     ];
   };
-  const nodes = [...project.models.values(), ...project.seeds.values()].map((node) => entry(node.uniqueId, node.relation.schema, node.relation.identifier)).filter((one) => one !== undefined);
+  const nodes = [...project.models.values(), ...project.seeds.values(), ...(project.snapshots?.values() ?? [])].map((node) => entry(node.uniqueId, node.relation.schema, node.relation.identifier)).filter((one) => one !== undefined);
   const sources = [...project.sources.values()].map((node) => entry(node.uniqueId, node.relation.schema, node.relation.identifier)).filter((one) => one !== undefined);
   return {
     metadata: {
