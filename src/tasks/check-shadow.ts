@@ -28,6 +28,10 @@ export async function createShadowInputs(adapter: Adapter, project: Project, ids
         if (reason !== undefined) missing.set(id, reason);
       } else if (seed !== undefined) {
         await shadowSeed(adapter, project, seed);
+      } else {
+        // A snapshot, say: its columns are not known here, and guessing would check against the wrong thing.
+        const node = project.nodes.get(id);
+        missing.set(id, `${node?.resourceType ?? 'node'} '${node?.name ?? id}' has no shadow in check yet`);
       }
     } catch (error) {
       if (!(error instanceof TsdbtError)) throw error;
