@@ -157,3 +157,32 @@ describe('tsdbt check on the example project', () => {
     expect(await catalog()).toEqual(before);
   });
 });
+
+describe('tsdbt check: what it cannot check, and bad usage', () => {
+  let dir: string;
+  let home: string;
+  beforeAll(() => {
+    dir = writeProject({
+      'project.yml': 'name: snap\nprofile: snap\n',
+      'snapshots/s.sql': "{% snapshot s %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id\n{% endsnapshot %}\n",
+      'models/from_snapshot.sql': "select id from {{ ref('s') }}\n",
+    });
+    home = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-home-'));
+  });
+  afterAll(() => {
+    removeProject(dir);
+    removeProject(home);
+  });
+
+  it('a model reading a snapshot is reported as not checked, saying why (never failed on a missing table)', async () => {
+    const result = await tsdbt(dir, home, ['check', '--output', 'json']);
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({ model: 'from_snapshot', status: 'skipped', message: "not checked: snapshot 's' has no shadow in check yet" });
+    expect(result.code).toBe(0);
+  });
+
+  it('an unknown --output is a usage error (exit 2)', async () => {
+    const result = await tsdbt(dir, home, ['check', '--output', 'yaml']);
+    expect(result.stderr).toContain("--output must be text or json, but it is 'yaml'.");
+    expect(result.code).toBe(2);
+  });
+});
