@@ -7,7 +7,7 @@ import type { ColumnProperties, ModelNode, ProjectNode, RelationName, SourceNode
 import { childrenIn, parentsIn } from '../graph/build-graph.js';
 import type { GraphNode } from '../graph/node.js';
 import { TSDBT_VERSION } from '../version.js';
-import { testManifestFields } from '../testing/manifest-fields.js';
+import { testManifestFields } from './test-manifest-fields.js';
 
 /**
  * manifest.json, in dbt's v12 shape for the fields tools commonly read (nodes, sources,

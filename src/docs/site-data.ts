@@ -84,7 +84,7 @@ export function buildSiteData(input: SiteDataInput): SiteData {
   };
 }
 
-const TYPE_ORDER: Record<string, number> = { source: 0, seed: 1, model: 2, snapshot: 3, test: 4 };
+const TYPE_ORDER: Record<string, number> = { source: 0, seed: 1, model: 2, snapshot: 3, test: 4, analysis: 5 };
 
 function typeOrder(node: ProjectNode): number {
   return TYPE_ORDER[node.resourceType] ?? 5;
@@ -102,6 +102,7 @@ function detailsOf(node: ProjectNode, relation: CatalogRelation | undefined, com
   switch (node.resourceType) {
     case 'model':
     case 'snapshot':
+    case 'analysis':
       return { ...common, rawSql: node.rawSql, ...optional({ compiledSql: node.compiledSql, patchPath: node.patchPath }) };
     case 'test':
       return {
