@@ -1,6 +1,5 @@
 import { connect } from '../adapter/connect.js';
-import { buildManifest } from '../artifacts/manifest.js';
-import { writeCompiledSql, writeJsonArtifact, writeRunArtifacts } from '../artifacts/write-artifacts.js';
+import { writeCompiledSql, writeRunArtifacts } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
 import type { TsdbtError } from '../core/errors.js';
 import type { ResourceType } from '../graph/node.js';
@@ -49,7 +48,8 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
   terminal.info(`Found ${inventory(project)}`);
   if (ids.length === 0) {
     terminal.warn(`Nothing to do: the selection matched no ${COMMANDS[which].noun}.`);
-    writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+    // dbt writes run_results.json with no results too, so a later `retry` or tool reads this run, not an older one.
+    writeRunArtifacts(project, { results: [], elapsedSeconds: (Date.now() - started) / 1000, interrupted: false }, which, options);
     return ExitCode.OK;
   }
   const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });

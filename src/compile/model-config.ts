@@ -24,6 +24,15 @@ export type ConfigOrigin = (key: string) => { file: string; line: number | undef
  * `file:line` (the model's `config(` call), or where `origin` says the key at fault was set.
  */
 export function checkModelConfig(config: Record<string, unknown>, modelFile: string, modelLine: number | undefined, origin?: ConfigOrigin): TsdbtError[] {
+  return [...generalConfigErrors(config, modelFile, modelLine, origin), ...materializationProblems(config, modelFile, modelLine, origin)];
+}
+
+/**
+ * The problems of a model's materialization and its own configs (an unknown or unsupported
+ * materialization, a bad incremental_strategy…). The project loads with them as warnings, since a
+ * model the command does not run must not stop the others; the model fails with them when it runs.
+ */
+export function materializationProblems(config: Record<string, unknown>, modelFile: string, modelLine: number | undefined, origin?: ConfigOrigin): TsdbtError[] {
   const errors: TsdbtError[] = [];
   const at = (key: string | undefined) => (key === undefined ? undefined : origin?.(key)) ?? { file: modelFile, line: modelLine };
   const invalid = (key: string | undefined, message: string, hint: string | undefined) =>
@@ -37,11 +46,22 @@ export function checkModelConfig(config: Record<string, unknown>, modelFile: str
       later
         ? `Materialization ${shown} is not supported by this version of tsdbt.`
         : `Unknown materialization ${shown}.${typeof materialized === 'string' ? didYouMean(materialized, MATERIALIZATIONS) : ''}`,
-      `Use one of: ${MATERIALIZATIONS.join(', ')}.`,
+      later && materialized === 'distributed_incremental'
+        ? "Use materialized='incremental' on a ReplicatedMergeTree engine, or materialized='distributed_table' (rebuilt on each run)."
+        : `Use one of: ${MATERIALIZATIONS.join(', ')}.`,
     );
   }
   const check = MATERIALIZATION_CHECKS[materialized as Materialization];
   for (const problem of check?.(config).problems ?? []) invalid(problem.key, problem.message, problem.hint);
+  return errors;
+}
+
+/** Checks of the configs every model has; these stop the project from loading. */
+export function generalConfigErrors(config: Record<string, unknown>, modelFile: string, modelLine: number | undefined, origin?: ConfigOrigin): TsdbtError[] {
+  const errors: TsdbtError[] = [];
+  const at = (key: string | undefined) => (key === undefined ? undefined : origin?.(key)) ?? { file: modelFile, line: modelLine };
+  const invalid = (key: string | undefined, message: string, hint: string | undefined) =>
+    errors.push(new TsdbtError({ code: ErrorCodes.MODEL_CONFIG_INVALID, message, ...at(key), hint }));
   if (config.database !== undefined && config.database !== null && config.database !== '') {
     // dbt-clickhouse refuses it too: a dbt schema is a ClickHouse database, there is no level above.
     invalid(

@@ -28,7 +28,8 @@ export interface Problem {
 
 export function incrementalSettings(config: Record<string, unknown>): { settings: IncrementalSettings; problems: Problem[] } {
   const problems: Problem[] = [];
-  const uniqueKey = stringList(config.unique_key, 'unique_key', problems, "For example: unique_key='id' or unique_key=['craft', 'name']");
+  // dbt-clickhouse takes `unique_key='a, b'` as the key (a, b): split at the top-level commas.
+  const uniqueKey = stringList(config.unique_key, 'unique_key', problems, "For example: unique_key='id' or unique_key=['craft', 'name']").flatMap(splitTopLevelCommas);
   const incrementalPredicates = stringList(config.incremental_predicates ?? config.predicates, 'incremental_predicates', problems, "For example: incremental_predicates=[\"snapshot_at > now() - INTERVAL 7 DAY\"]");
   const onSchemaChange = oneOf(config.on_schema_change, 'on_schema_change', ON_SCHEMA_CHANGE, 'ignore', problems);
   const raw = config.incremental_strategy;
@@ -125,6 +126,29 @@ function fieldList(value: unknown, problems: Problem[]): { name: string; type: s
     return undefined;
   }
   return pairs.map(([name, type]) => ({ name: name as string, type: type as string }));
+}
+
+/** `a, f(b, c)` → `['a', 'f(b, c)']`: commas inside brackets or quotes do not split. */
+export function splitTopLevelCommas(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (quote !== undefined) {
+      if (char === '\\') i += 1;
+      else if (char === quote) quote = undefined;
+    } else if (char === "'" || char === '"' || char === '`') quote = char;
+    else if (char === '(' || char === '[') depth += 1;
+    else if (char === ')' || char === ']') depth -= 1;
+    else if (char === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((part) => part.trim()).filter((part) => part !== '');
 }
 
 function stringList(value: unknown, key: string, problems: Problem[], hint: string): string[] {

@@ -1,4 +1,6 @@
 import { qualifiedName } from '../core/sql-literals.js';
+import { throwCollected } from '../core/errors.js';
+import { materializationProblems } from '../compile/model-config.js';
 import type { Adapter, ExecuteOptions } from '../core/adapter-types.js';
 import type { ModelNode, ProjectNode } from '../compile/nodes.js';
 import { renderModel, runtimeScope, type RuntimeFlags } from '../compile/render-model.js';
@@ -6,8 +8,10 @@ import { describeSelect } from '../materialize/ddl-data.js';
 import type { ExistingRelation, Plan, Statement } from '../materialize/plan.js';
 import { isIncrementalRun } from '../materialize/plan-incremental.js';
 import { MV_SUFFIX } from '../materialize/plan-materialized-view.js';
+import { checkDistributedTarget } from '../materialize/plan-distributed-table.js';
 import { planModel, stateNeeds, type ModelState } from '../materialize/plan-model.js';
 import { querySettings } from '../materialize/plan-table.js';
+import { mayHaveQualifiedNames, renameOutput, standardNames } from '../materialize/standard-names.js';
 import type { Column } from '../materialize/schema-change.js';
 import { hookTexts, runHooks } from './hooks.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
@@ -48,12 +52,16 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   let existing: ExistingRelation;
   let flags: RuntimeFlags;
   try {
+    // Config errors before any SQL: a distributed_table with no cluster must not first fail on a missing source.
+    checkBeforeBuilding(node, context);
     existing = node.config.materialized === 'ephemeral' ? undefined : await cache.existing(schema, identifier);
     flags = { fullRefresh, isIncremental: node.config.materialized === 'incremental' && isIncrementalRun(existing, fullRefresh) };
     const runtime = flags;
     sql = await renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...runtime, runQuery }), { logger: project.logger, file: node.originalFilePath });
     node.compiledSql = sql;
     compiledPath = context.onCompiled?.(node as ProjectNode, sql);
+    // After the compiled SQL is kept: target/compiled shows the model as written, the relation gets standard names.
+    sql = await withStandardNames(node, sql, context);
   } catch (error) {
     return errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName });
   }
@@ -126,6 +134,12 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   }
 }
 
+/** The model's materialization-specific problems (warnings at load), and what the target lacks for it. */
+function checkBeforeBuilding(node: ModelNode, context: ExecutionContext): void {
+  throwCollected(materializationProblems(node.config, node.originalFilePath, undefined));
+  if (node.config.materialized === 'distributed_table') checkDistributedTarget(node.name, context.planContext);
+}
+
 /**
  * Runs a plan and its continuations (a plan may read what it built, then plan on). On failure the
  * cleanup statements of every part that started run, best effort, and the error goes on.
@@ -187,6 +201,20 @@ async function readState(node: ModelNode, existing: ExistingRelation, fullRefres
 async function selectColumns(adapter: Adapter, sql: string, settings: ExecuteOptions['settings']): Promise<Column[]> {
   const rows = await adapter.query<{ name: string; type: string }>(describeSelect(sql), settings === undefined ? {} : { settings });
   return rows.map((row) => ({ name: row.name, type: row.type }));
+}
+
+/**
+ * The model's SELECT with ClickHouse's qualified output names (`customers.customer_id`) given their
+ * standard SQL names, read with one DESCRIBE for the models that join; see standard-names.ts.
+ */
+async function withStandardNames(node: ModelNode, sql: string, context: ExecutionContext): Promise<string> {
+  if (!mayHaveQualifiedNames(node.config, sql)) return sql;
+  const names = (await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings)).map((column) => column.name);
+  const renames = standardNames(names);
+  if (renames.size === 0) return sql;
+  const list = [...renames].map(([from, to]) => `${from} -> ${to}`).join(', ');
+  context.project.logger.log('debug', 'log', `${node.name}: renamed ClickHouse's qualified output columns to their standard names (${list}); keep_qualified_names=true keeps them.`, { renamed: Object.fromEntries(renames) });
+  return renameOutput(sql, names, renames);
 }
 
 /** Keeps the run's relation cache true to what the model now is. */

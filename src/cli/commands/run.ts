@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { buildManifest } from '../../artifacts/manifest.js';
-import { writeCompiledSql, writeJsonArtifact, writeRunArtifacts } from '../../artifacts/write-artifacts.js';
+import { writeCompiledSql, writeRunArtifacts } from '../../artifacts/write-artifacts.js';
 import { connect } from '../../adapter/connect.js';
 import { runModels } from '../../runner/run-nodes.js';
 import type { RunSummary } from '../../runner/results.js';
@@ -42,7 +41,8 @@ export async function run(options: RunOptions, terminal: Terminal): Promise<numb
   terminal.info(`Found ${project.models.size} models, ${project.sources.size} sources, ${project.engine.macroNames().length} macros`);
   if (ids.length === 0) {
     terminal.warn('Nothing to do: the selection matched no models.');
-    writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+    // dbt writes run_results.json with no results too, so a later `retry` or tool reads this run, not an older one.
+    writeRunArtifacts(project, { results: [], elapsedSeconds: (Date.now() - started) / 1000, interrupted: false }, 'run', options);
     return ExitCode.OK;
   }
   const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
