@@ -119,7 +119,8 @@ async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise
   // not set, see translate-error.ts). What 18.16 lacks: query parameters (`param_x` is "Unknown setting",
   // so the adapter inlines literals), the X-ClickHouse-Summary header (no written_rows), and the modern
   // error format (parsed in translate-error.ts).
-  const client = createClient({
+  const clientFor = (database: string | undefined) => createClient({
+    ...(database === undefined ? {} : { database }),
     url: target.url,
     username: target.user,
     password: target.password,
@@ -131,6 +132,7 @@ async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise
     // Failures reach the user once, translated; the client's own logger would print them again, raw.
     log: { level: ClickHouseLogLevel.OFF },
   });
+  const client = clientFor(undefined);
   const server = `${target.host}:${target.port}`;
   return new ClickhouseAdapter({
     type: 'clickhouse',
@@ -140,6 +142,7 @@ async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise
     description: `${target.url} as ${target.user}`,
     secrets: secretsOf(target),
     settings: target.settings,
+    clientForDatabase: (database) => clientFor(database),
     retries: target.retries,
     onRetry: logger === undefined ? undefined : ({ attempt, retries, delayMs, reason }) =>
       logger.log('warn', 'retry', `${server} did not take the request (${reason}); retry ${attempt} of ${retries} in ${delayMs} ms.`, { attempt, retries, delay_ms: delayMs, reason }),

@@ -27,6 +27,11 @@ export interface ExecuteOptions {
   params?: QueryParams;
   /** Abort the statement (client side) when this signal fires. */
   signal?: AbortSignal;
+  /**
+   * The session's default database for this statement, for the names it does not qualify (dbt-clickhouse
+   * makes the target schema the connection's database). The database must exist.
+   */
+  database?: string;
 }
 
 export interface RelationInfo {

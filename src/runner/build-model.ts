@@ -5,6 +5,7 @@ import type { Adapter, ExecuteOptions } from '../core/adapter-types.js';
 import type { ModelNode, ProjectNode } from '../compile/nodes.js';
 import { renderModel, runtimeScope, type RuntimeFlags } from '../compile/render-model.js';
 import { describeSelect } from '../materialize/ddl-data.js';
+import { contextForDatabase, createDatabase } from '../materialize/ddl.js';
 import type { ExistingRelation, Plan, Statement } from '../materialize/plan.js';
 import { isIncrementalRun } from '../materialize/plan-incremental.js';
 import { MV_SUFFIX } from '../materialize/plan-materialized-view.js';
@@ -68,6 +69,8 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   timing.push({ name: 'compile', started_at: compileStart.toISOString(), completed_at: now().toISOString() });
 
   const executeStart = now();
+  // dbt-clickhouse's connection has the target schema as its database: a model may read `from other_table`.
+  const defaultDatabase = project.target.schema;
   let current: string | undefined;
   let statements = 0;
   let rows: number | undefined;
@@ -77,7 +80,8 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
     current = statement.sql;
     context.events?.statement?.({ node, sql: statement.sql, purpose: statement.purpose });
     // No abort signal: a statement in flight finishes when the run is interrupted.
-    const response = await adapter.execute(statement.sql, statement.settings === undefined ? {} : { settings: statement.settings });
+    const database = statement.purpose === CREATE_DATABASE ? {} : { database: defaultDatabase };
+    const response = await adapter.execute(statement.sql, { ...database, ...(statement.settings === undefined ? {} : { settings: statement.settings }) });
     statements += 1;
     if (statement.purpose === CREATE_DATABASE) cache.markDatabaseCreated(statement.sql);
     if (response.rowsWritten !== undefined) rows = response.rowsWritten;
@@ -99,6 +103,7 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   try {
     statements += await hooks('pre_hook');
     if (node.config.materialized !== 'ephemeral') {
+      await run(createDatabase(defaultDatabase, contextForDatabase(defaultDatabase, context.planContext)));
       const state = await readState(node, existing, fullRefresh, sql, context);
       await runPlan(planModel(node, sql, state, context.planContext), run, {
         read: async (read) => {
@@ -193,13 +198,13 @@ async function readState(node: ModelNode, existing: ExistingRelation, fullRefres
     fullRefresh,
     ...(needs.view ? { existingView: await context.cache.existing(schema, `${identifier}${MV_SUFFIX}`) } : {}),
     ...(needs.tableColumns ? { tableColumns: await context.adapter.listColumns(schema, identifier) } : {}),
-    ...(needs.queryColumns ? { queryColumns: await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings) } : {}),
+    ...(needs.queryColumns ? { queryColumns: await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings, await ensureDefaultDatabase(context)) } : {}),
   };
 }
 
 /** The columns a SELECT returns, without running it (`DESCRIBE TABLE (…)`, which 18.16 has too). */
-async function selectColumns(adapter: Adapter, sql: string, settings: ExecuteOptions['settings']): Promise<Column[]> {
-  const rows = await adapter.query<{ name: string; type: string }>(describeSelect(sql), settings === undefined ? {} : { settings });
+async function selectColumns(adapter: Adapter, sql: string, settings: ExecuteOptions['settings'], database: string | undefined): Promise<Column[]> {
+  const rows = await adapter.query<{ name: string; type: string }>(describeSelect(sql), { ...(settings === undefined ? {} : { settings }), ...(database === undefined ? {} : { database }) });
   return rows.map((row) => ({ name: row.name, type: row.type }));
 }
 
@@ -209,12 +214,24 @@ async function selectColumns(adapter: Adapter, sql: string, settings: ExecuteOpt
  */
 async function withStandardNames(node: ModelNode, sql: string, context: ExecutionContext): Promise<string> {
   if (!mayHaveQualifiedNames(node.config, sql)) return sql;
-  const names = (await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings)).map((column) => column.name);
+  const database = await ensureDefaultDatabase(context);
+  const names = (await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings, database)).map((column) => column.name);
   const renames = standardNames(names);
   if (renames.size === 0) return sql;
   const list = [...renames].map(([from, to]) => `${from} -> ${to}`).join(', ');
   context.project.logger.log('debug', 'log', `${node.name}: renamed ClickHouse's qualified output columns to their standard names (${list}); keep_qualified_names=true keeps them.`, { renamed: Object.fromEntries(renames) });
   return renameOutput(sql, names, renames);
+}
+
+/** The target schema, created if it does not exist yet (once per run), to be the statements' default database. */
+async function ensureDefaultDatabase(context: ExecutionContext): Promise<string> {
+  const database = context.project.target.schema;
+  const statement = createDatabase(database, contextForDatabase(database, context.planContext));
+  if (!context.cache.databaseCreated(statement.sql)) {
+    await context.adapter.execute(statement.sql);
+    context.cache.markDatabaseCreated(statement.sql);
+  }
+  return database;
 }
 
 /** Keeps the run's relation cache true to what the model now is. */
