@@ -306,8 +306,9 @@ function parseModel(
   };
   const errors = generalConfigErrors(node.config, file.path, configLine(file.text), origin);
   // Reported now as warnings; the model fails with them when a command runs it (see materializationProblems).
+  const fatal = new Set(materializationProblems(node.config, file.path, configLine(file.text), origin, { errorsOnly: true }).map((problem) => problem.message));
   const warnings = materializationProblems(node.config, file.path, configLine(file.text), origin).map(
-    (problem) => `${problem.location ?? file.path}: ${problem.message} Model '${name}' fails with this error when it runs.${problem.hint === undefined ? '' : ` ${problem.hint}`}`,
+    (problem) => `${problem.location ?? file.path}: ${problem.message}${fatal.has(problem.message) ? ` Model '${name}' fails with this error when it runs.` : ''}${problem.hint === undefined ? '' : ` ${problem.hint}`}`,
   );
   node.relation = schemaAndAlias(node, target, engine);
   node.dependsOn.macros = usedMacros(file.text, engine);

@@ -1,10 +1,14 @@
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { didYouMean } from '../config/value-checks.js';
+import { tableFeatures } from '../materialize/table-features.js';
 import { dictionarySettings, incrementalSettings, materializedViewSettings, type Problem } from '../materialize/model-settings.js';
 
 /** Materializations tsdbt can build. Adding one means adding a plan in src/materialize. */
 export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'materialized_view', 'ephemeral', 'dictionary', 'distributed_table'] as const;
 export type Materialization = (typeof MATERIALIZATIONS)[number];
+
+/** Materializations that build a MergeTree table of their own, so take projections and indexes. */
+const TABLE_MATERIALIZATIONS = new Set(['table', 'incremental', 'distributed_table']);
 
 /** Materializations dbt projects use that tsdbt doesn't build yet; named so the error can say so. */
 const KNOWN_ELSEWHERE = ['distributed_incremental', 'snapshot', 'seed', 'test'];
@@ -32,7 +36,7 @@ export function checkModelConfig(config: Record<string, unknown>, modelFile: str
  * materialization, a bad incremental_strategy…). The project loads with them as warnings, since a
  * model the command does not run must not stop the others; the model fails with them when it runs.
  */
-export function materializationProblems(config: Record<string, unknown>, modelFile: string, modelLine: number | undefined, origin?: ConfigOrigin): TsdbtError[] {
+export function materializationProblems(config: Record<string, unknown>, modelFile: string, modelLine: number | undefined, origin?: ConfigOrigin, options: { errorsOnly?: boolean } = {}): TsdbtError[] {
   const errors: TsdbtError[] = [];
   const at = (key: string | undefined) => (key === undefined ? undefined : origin?.(key)) ?? { file: modelFile, line: modelLine };
   const invalid = (key: string | undefined, message: string, hint: string | undefined) =>
@@ -52,7 +56,10 @@ export function materializationProblems(config: Record<string, unknown>, modelFi
     );
   }
   const check = MATERIALIZATION_CHECKS[materialized as Materialization];
-  for (const problem of check?.(config).problems ?? []) invalid(problem.key, problem.message, problem.hint);
+  for (const problem of check?.(config).problems ?? []) if (!(options.errorsOnly === true && problem.warn === true)) invalid(problem.key, problem.message, problem.hint);
+  if (TABLE_MATERIALIZATIONS.has(String(materialized))) {
+    for (const problem of tableFeatures(config, undefined).problems) invalid(problem.key, problem.message, problem.hint);
+  }
   return errors;
 }
 

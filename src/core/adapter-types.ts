@@ -17,6 +17,8 @@ export interface Capabilities {
   readonly alterViewQuery: boolean;
   /** The `mutations_sync` setting (20.1+), to wait for an `ALTER TABLE … DELETE`. Otherwise the mutation finishes in the background. */
   readonly mutationsSync: boolean;
+  /** The server's version (`18.16.1`), when known; features newer than it are refused with the version they need. */
+  readonly version?: string;
 }
 
 export type QueryParams = Record<string, unknown>;

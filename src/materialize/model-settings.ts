@@ -24,6 +24,8 @@ export interface Problem {
   hint?: string;
   /** The config key at fault, so the error can point where that key is set. */
   key?: string;
+  /** Only a warning: the model still runs (e.g. project-wide incremental_predicates reaching an append model). */
+  warn?: boolean;
 }
 
 export function incrementalSettings(config: Record<string, unknown>): { settings: IncrementalSettings; problems: Problem[] } {
@@ -55,6 +57,7 @@ export function incrementalSettings(config: Record<string, unknown>): { settings
     problems.push({
       message: `incremental_predicates do nothing with incremental_strategy '${strategy}'; they narrow which existing rows 'delete+insert' and 'default' may replace.`,
       hint: 'Remove incremental_predicates, or filter the new rows in the model with {% if is_incremental() %}.',
+      warn: true,
     });
   }
   return { settings: { strategy, uniqueKey, incrementalPredicates, onSchemaChange }, problems };
@@ -86,6 +89,8 @@ export interface DictionarySettings {
   source: string | undefined;
   /** Attribute names and types; those of the SELECT when not set. */
   fields: { name: string; type: string }[] | undefined;
+  /** `RANGE(...)` contents for range_hashed layouts (`MIN start MAX stop`). */
+  range: string | undefined;
 }
 
 export function dictionarySettings(config: Record<string, unknown>): { settings: DictionarySettings; problems: Problem[] } {
@@ -99,14 +104,17 @@ export function dictionarySettings(config: Record<string, unknown>): { settings:
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value === 'number') return String(value);
     if (typeof value !== 'string') {
-      problems.push({ message: `Config '${key}' must be a string, but it is ${JSON.stringify(value)}.`, hint: `Write the ${key.toUpperCase()}(…) contents as text, e.g. ${key}='${key === 'layout' ? 'HASHED()' : key === 'lifetime' ? 'MIN 0 MAX 300' : "CLICKHOUSE(TABLE 't')"}'.`, key });
+      problems.push({ message: `Config '${key}' must be a string, but it is ${JSON.stringify(value)}.`, hint: `Write the ${key.toUpperCase()}(…) contents as text, e.g. ${key}='${EXAMPLES[key] ?? "CLICKHOUSE(TABLE 't')"}'.`, key });
       return undefined;
     }
     return stripCall(value.trim(), key.toUpperCase());
   };
   const fields = fieldList(config.fields, problems);
-  return { settings: { primaryKey, layout: text('layout'), lifetime: text('lifetime') ?? 'MIN 0 MAX 300', source: text('source'), fields }, problems };
+  const range = text('range');
+  return { settings: { primaryKey, layout: text('layout'), lifetime: text('lifetime') ?? 'MIN 0 MAX 300', source: text('source'), fields, range }, problems };
 }
+
+const EXAMPLES: Record<string, string> = { layout: 'HASHED()', lifetime: 'MIN 0 MAX 300', range: 'MIN valid_from MAX valid_to' };
 
 /** `LAYOUT(HASHED())` and `HASHED()` both mean the inside. */
 function stripCall(value: string, keyword: string): string {
@@ -122,7 +130,7 @@ function fieldList(value: unknown, problems: Problem[]): { name: string; type: s
       ? Object.entries(value as Record<string, unknown>)
       : [];
   if (pairs.length === 0 || pairs.some(([name, type]) => typeof name !== 'string' || typeof type !== 'string')) {
-    problems.push({ message: `Config 'fields' must map attribute names to ClickHouse types, but it is ${JSON.stringify(value)}.`, hint: "For example: fields={'craft': 'String', 'people': 'UInt32'}" });
+    problems.push({ message: `Config 'fields' must map attribute names to ClickHouse types, but it is ${JSON.stringify(value)}.`, hint: "For example: fields=[('craft', 'String'), ('people', 'UInt32')], or a mapping {'craft': 'String'}" });
     return undefined;
   }
   return pairs.map(([name, type]) => ({ name: name as string, type: type as string }));

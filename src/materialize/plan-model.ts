@@ -1,6 +1,7 @@
 import type { ModelNode } from '../compile/nodes.js';
 import { contextForDatabase } from './ddl.js';
-import type { ExistingRelation, Plan, PlanContext } from './plan.js';
+import type { ExistingRelation, Plan, PlanContext, Statement } from './plan.js';
+import { querySettings } from './plan-table.js';
 import { planDictionary } from './plan-dictionary.js';
 import { planDistributedTable } from './plan-distributed-table.js';
 import { planIncremental } from './plan-incremental.js';
@@ -43,10 +44,30 @@ export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefr
   }
 }
 
-/** The plan for one compiled model, chosen by its materialization. */
+/** The plan for one compiled model, chosen by its materialization; the model's query_settings go on every statement. */
 export function planModel(node: ModelNode, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
+  return withQuerySettings(planByMaterialization(node, sql, state, databaseContext), querySettings(node.config.query_settings).settings);
+}
+
+/**
+ * dbt-clickhouse sends query_settings with its INSERTs and DELETEs; tsdbt sends them with every statement of
+ * the model (a setting such as max_memory_usage matters as much to a CREATE … AS SELECT or a DESCRIBE).
+ * A statement's own settings win over them.
+ */
+function withQuerySettings(plan: Plan, settings: Statement['settings']): Plan {
+  if (settings === undefined) return plan;
+  const add = (statement: Statement): Statement => ({ ...statement, settings: { ...settings, ...statement.settings } });
+  const next = plan.next;
+  return {
+    statements: plan.statements.map(add),
+    cleanup: plan.cleanup.map(add),
+    ...(next === undefined ? {} : { next: { read: { ...next.read }, plan: (rows) => withQuerySettings(next.plan(rows), settings) } }),
+  };
+}
+
+function planByMaterialization(node: ModelNode, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
   const context = contextForDatabase(node.relation.schema, databaseContext);
-  const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name };
+  const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name, columns: node.columns };
   const full = { existing: state.existing, fullRefresh: state.fullRefresh, tableColumns: state.tableColumns ?? [], queryColumns: state.queryColumns ?? [] };
   switch (node.config.materialized) {
     case 'table':

@@ -141,7 +141,7 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
 
 /** The model's materialization-specific problems (warnings at load), and what the target lacks for it. */
 function checkBeforeBuilding(node: ModelNode, context: ExecutionContext): void {
-  throwCollected(materializationProblems(node.config, node.originalFilePath, undefined));
+  throwCollected(materializationProblems(node.config, node.originalFilePath, undefined, undefined, { errorsOnly: true }));
   if (node.config.materialized === 'distributed_table') checkDistributedTarget(node.name, context.planContext);
 }
 

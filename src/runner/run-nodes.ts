@@ -121,5 +121,6 @@ export function planContext(project: Project, adapter: Adapter): PlanContext {
     lightweightDelete: adapter.capabilities.lightweightDelete,
     alterViewQuery: adapter.capabilities.alterViewQuery,
     mutationsSync: adapter.capabilities.mutationsSync,
+    ...(adapter.capabilities.version === undefined ? {} : { serverVersion: adapter.capabilities.version }),
   };
 }
