@@ -1,0 +1,92 @@
+/** Golden SQL of the dbt-clickhouse parity configs: projections, indexes, codecs, TTLs, tuple keys, dictionary ranges, query_settings. */
+import { describe, expect, it } from 'vitest';
+import type { ModelNode } from '../../src/compile/nodes.js';
+import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
+import type { PlanContext } from '../../src/materialize/plan.js';
+import { planDictionary } from '../../src/materialize/plan-dictionary.js';
+import { planIncremental } from '../../src/materialize/plan-incremental.js';
+import { planModel } from '../../src/materialize/plan-model.js';
+import { planTable } from '../../src/materialize/plan-table.js';
+import { renameOutput, standardNames } from '../../src/materialize/standard-names.js';
+import { splitTopLevelCommas } from '../../src/materialize/model-settings.js';
+import { expectGolden } from './golden-plan.js';
+
+const MODERN: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: true, createOrReplaceView: true };
+const OLD_SERVER: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: false, createOrReplaceView: false, lightweightDelete: false, serverVersion: '18.16.1' };
+const SELECT = 'select id, craft, seen_at\nfrom `astro`.`crew_events`';
+
+const FEATURES = {
+  order_by: 'id',
+  projections: [{ name: 'by_craft', query: 'select craft, count() group by craft' }],
+  indexes: [{ name: 'idx_craft', definition: 'craft TYPE bloom_filter GRANULARITY 1' }],
+};
+const COLUMNS = { craft: { codec: 'ZSTD(3)' }, seen_at: { codec: 'CODEC(Delta, LZ4)', ttl: 'seen_at + INTERVAL 1 YEAR' } };
+
+describe('table extras', () => {
+  it('projections, indexes, column codecs and TTLs go on the empty table before it is filled', () => {
+    expectGolden('table-projections-indexes-codecs', planTable({ schema: 'astro', identifier: 'crew', sql: SELECT, config: FEATURES, columns: COLUMNS }, 'table', MODERN));
+  });
+
+  it('a server older than a feature gets a coded error naming the version it needs, before any SQL', () => {
+    const plan = () => planTable({ schema: 'astro', identifier: 'crew', sql: SELECT, config: FEATURES }, undefined, OLD_SERVER);
+    expect(plan).toThrow(TsdbtError);
+    expect(plan).toThrow('Projections (config projections) need ClickHouse 21.6 or newer, but the server is 18.16.1.');
+    try {
+      plan();
+    } catch (error) {
+      expect((error as TsdbtError).code).toBe(ErrorCodes.SERVER_TOO_OLD);
+    }
+  });
+
+  it('codecs alone on an old server without EXCHANGE: empty table, ALTER, then the fill', () => {
+    expectGolden('table-codec-old-server', planTable({ schema: 'astro', identifier: 'crew', sql: SELECT, config: {}, columns: { craft: { codec: 'LZ4' } } }, undefined, { ...OLD_SERVER, serverVersion: '20.3.1' }));
+  });
+});
+
+describe('incremental unique_key as dbt-clickhouse writes it', () => {
+  it("unique_key='id, craft' is the tuple (id, craft)", () => {
+    expect(splitTopLevelCommas('id, craft')).toEqual(['id', 'craft']);
+    expect(splitTopLevelCommas("toDate(seen_at), concat(a, ','), b")).toEqual(['toDate(seen_at)', "concat(a, ',')", 'b']);
+    const columns = [{ name: 'id', type: 'UInt64' }, { name: 'craft', type: 'String' }, { name: 'seen_at', type: 'DateTime' }];
+    expectGolden(
+      'incremental-delete-insert-comma-key',
+      planIncremental(
+        { name: 'crew', schema: 'astro', identifier: 'crew', sql: SELECT, config: { incremental_strategy: 'delete+insert', unique_key: 'id, craft', incremental_predicates: ['seen_at > now() - INTERVAL 7 DAY'] } },
+        { existing: 'table', fullRefresh: false, tableColumns: columns, queryColumns: columns },
+        MODERN,
+      ),
+    );
+  });
+});
+
+describe('dictionaries as dbt-clickhouse documents them', () => {
+  it("fields as ('name', 'Type') pairs, a range_hashed layout and its RANGE", () => {
+    const config = {
+      primary_key: 'id',
+      layout: 'RANGE_HASHED()',
+      range: 'min valid_from max valid_to',
+      fields: [['id', 'UInt64'], ['valid_from', 'Date'], ['valid_to', 'Date'], ['price', 'Decimal(10, 2)']],
+    };
+    expectGolden('dictionary-range-hashed-fields', planDictionary({ schema: 'astro', identifier: 'prices', sql: 'select * from `astro`.`price_history`', config }, { existing: undefined, queryColumns: [] }, MODERN));
+  });
+});
+
+describe('query_settings', () => {
+  it('go on every statement of the model, a statement keeping its own settings', () => {
+    const node = { name: 'crew', relation: { schema: 'astro', identifier: 'crew' }, columns: {}, config: { materialized: 'incremental', incremental_strategy: 'delete+insert', unique_key: 'id', query_settings: { max_threads: 2 } } } as unknown as ModelNode;
+    const columns = [{ name: 'id', type: 'UInt64' }];
+    const plan = planModel(node, SELECT, { existing: 'table', fullRefresh: false, tableColumns: columns, queryColumns: columns }, { ...MODERN, lightweightDelete: false });
+    expectGolden('incremental-query-settings-every-statement', plan);
+    expect(plan.statements.every((statement) => statement.settings?.max_threads === 2)).toBe(true);
+  });
+});
+
+describe('standard output names', () => {
+  it('customers.customer_id → customer_id unless another column has that name', () => {
+    const names = ['customers.customer_id', 'customers.name', 'orders.name', 'payments.amount', 'amount', 'n'];
+    expect([...standardNames(names)]).toEqual([['customers.customer_id', 'customer_id']]);
+    expect(renameOutput('select 1;', ['customers.customer_id', 'n'], standardNames(['customers.customer_id', 'n']))).toBe(
+      'SELECT `customers.customer_id` AS `customer_id`, `n`\nFROM (\nselect 1\n)',
+    );
+  });
+});
