@@ -6,6 +6,8 @@ import { isPlainObject } from '../config/value-checks.js';
 import { secretsOf } from '../config/target.js';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
 import type { Terminal } from './terminal.js';
+import { parseTime } from '../materialize/microbatch.js';
+import type { MicrobatchRun } from '../runner/microbatch-batches.js';
 
 export interface ProjectOptions {
   projectDir?: string;
@@ -36,6 +38,10 @@ export interface ExecutionOptions {
   fullRefresh?: boolean;
   failFast?: boolean;
   empty?: boolean;
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
+  /** Set by `tsdbt retry`: the failed batches of microbatch models, by unique id. */
+  retryBatches?: Record<string, [string, string][]>;
 }
 
 /** --project-dir, --profiles-dir, --target, --vars: every command that reads the project takes these. */
@@ -68,7 +74,26 @@ export function executionOptions(command: Command): Command {
     command
       .option('--threads <n>', "nodes built at the same time (default: the target's threads)")
       .option('--full-refresh', 'rebuild incremental models from scratch'),
-  ).option('--empty', 'build with zero rows: every ref() and source() reads as an empty relation (checks SQL and types cheaply)');
+  )
+    .option('--empty', 'build with zero rows: every ref() and source() reads as an empty relation (checks SQL and types cheaply)')
+    .option('--event-time-start <time>', 'microbatch models: build the batches from this time (e.g. 2024-01-03)')
+    .option('--event-time-end <time>', 'microbatch models: build the batches before this time');
+}
+
+/** --event-time-start/--event-time-end (and retry's failed batches) for the runner, the times checked. */
+export function microbatchOptions(options: ExecutionOptions): MicrobatchRun {
+  const time = (flag: string, value: string | undefined): Date | undefined => {
+    if (value === undefined) return undefined;
+    const parsed = parseTime(value);
+    if (parsed === undefined) throw new TsdbtError({ code: ErrorCodes.USAGE, message: `${flag} must be a date or time, but it is '${value}'.`, hint: `For example: ${flag} 2024-01-03 or ${flag} 2024-01-03T06:00:00Z.` });
+    return parsed;
+  };
+  const start = time('--event-time-start', options.eventTimeStart);
+  const end = time('--event-time-end', options.eventTimeEnd);
+  if (start !== undefined && end !== undefined && start >= end) {
+    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--event-time-start (${options.eventTimeStart}) must be before --event-time-end (${options.eventTimeEnd}).` });
+  }
+  return { eventTimeStart: start, eventTimeEnd: end, retryBatches: options.retryBatches };
 }
 
 /** -x, --fail-fast: for every command that runs nodes. */

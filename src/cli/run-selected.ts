@@ -10,7 +10,7 @@ import { seedExecutor } from '../runner/seed-executor.js';
 import { testExecutor } from '../runner/test-executor.js';
 import { testBlockers } from '../testing/test-edges.js';
 import { ensureSourcesLanded } from './commands/ingest-before-run.js';
-import { openProject, parseThreads, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from './common-options.js';
+import { microbatchOptions, openProject, parseThreads, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from './common-options.js';
 import { ExitCode } from './exit-codes.js';
 import { interruptSignal } from './interrupt.js';
 import { compiledPathOf } from './node-report.js';
@@ -70,6 +70,7 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
       threads,
       fullRefresh: options.fullRefresh,
       failFast: options.failFast,
+      microbatch: microbatchOptions(options),
       signal: interrupt.signal,
       executors: { seed: seedExecutor, model: modelExecutor, test: testExecutor({ storeFailures: options.storeFailures }) },
       extraParents: blockers === undefined ? undefined : (id) => blockers.get(id) ?? [],

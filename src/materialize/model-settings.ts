@@ -1,3 +1,4 @@
+import { microbatchSettings } from './microbatch.js';
 import { ON_SCHEMA_CHANGE, type OnSchemaChange } from './schema-change.js';
 
 /**
@@ -5,7 +6,7 @@ import { ON_SCHEMA_CHANGE, type OnSchemaChange } from './schema-change.js';
  * One reader for both parse-time checks (which report the problems with file:line) and planning.
  */
 
-export const INCREMENTAL_STRATEGIES = ['append', 'delete+insert', 'insert_overwrite', 'default'] as const;
+export const INCREMENTAL_STRATEGIES = ['append', 'delete+insert', 'insert_overwrite', 'default', 'microbatch'] as const;
 export type IncrementalStrategy = (typeof INCREMENTAL_STRATEGIES)[number];
 
 /** Other spellings accepted for a strategy (dbt-clickhouse's names). */
@@ -53,7 +54,8 @@ export function incrementalSettings(config: Record<string, unknown>): { settings
       hint: "Set partition_by, e.g. partition_by='toYYYYMM(snapshot_at)'.",
     });
   }
-  if (incrementalPredicates.length > 0 && (strategy === 'append' || strategy === 'insert_overwrite')) {
+  if (strategy === 'microbatch') problems.push(...microbatchSettings(config).problems);
+  if (incrementalPredicates.length > 0 && (strategy === 'append' || strategy === 'insert_overwrite' || strategy === 'microbatch')) {
     problems.push({
       message: `incremental_predicates do nothing with incremental_strategy '${strategy}'; they narrow which existing rows 'delete+insert' and 'default' may replace.`,
       hint: 'Remove incremental_predicates, or filter the new rows in the model with {% if is_incremental() %}.',

@@ -54,6 +54,11 @@ export function planModel(node: ModelNode, sql: string, state: ModelState, datab
  * the model (a setting such as max_memory_usage matters as much to a CREATE … AS SELECT or a DESCRIBE).
  * A statement's own settings win over them.
  */
+/** A plan built outside planModel (a microbatch batch) with the model's query_settings on every statement. */
+export function withModelQuerySettings(node: ModelNode, plan: Plan): Plan {
+  return withQuerySettings(plan, querySettings(node.config.query_settings).settings);
+}
+
 function withQuerySettings(plan: Plan, settings: Statement['settings']): Plan {
   if (settings === undefined) return plan;
   const add = (statement: Statement): Statement => ({ ...statement, settings: { ...settings, ...statement.settings } });

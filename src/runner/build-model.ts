@@ -10,7 +10,8 @@ import type { ExistingRelation, Plan, Statement } from '../materialize/plan.js';
 import { isIncrementalRun } from '../materialize/plan-incremental.js';
 import { MV_SUFFIX } from '../materialize/plan-materialized-view.js';
 import { checkDistributedTarget } from '../materialize/plan-distributed-table.js';
-import { planModel, stateNeeds, type ModelState } from '../materialize/plan-model.js';
+import { planModel, stateNeeds, withModelQuerySettings, type ModelState } from '../materialize/plan-model.js';
+import { batchFailure, runMicrobatch, type BatchResults } from './microbatch-batches.js';
 import { querySettings } from '../materialize/plan-table.js';
 import { mayHaveQualifiedNames, renameOutput, standardNames } from '../materialize/standard-names.js';
 import type { Column } from '../materialize/schema-change.js';
@@ -75,6 +76,7 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   let statements = 0;
   let rows: number | undefined;
   let queryId: string | undefined;
+  let batches: BatchResults | undefined;
   const run = async (statement: Statement): Promise<void> => {
     if (await needless(statement, cache)) return;
     current = statement.sql;
@@ -104,22 +106,33 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
     statements += await hooks('pre_hook');
     if (node.config.materialized !== 'ephemeral') {
       await run(createDatabase(defaultDatabase, contextForDatabase(defaultDatabase, context.planContext)));
-      const state = await readState(node, existing, fullRefresh, sql, context);
-      await runPlan(planModel(node, sql, state, context.planContext), run, {
-        read: async (read) => {
+      const planIo = {
+        read: async (read: NonNullable<Plan['next']>['read']) => {
           current = read.sql;
           context.events?.statement?.({ node, sql: read.sql, purpose: read.purpose });
           return adapter.query(read.sql, read.params === undefined ? {} : { params: read.params });
         },
-        cleanup: async (statement) => {
+        cleanup: async (statement: Statement) => {
           context.events?.statement?.({ node, sql: statement.sql, purpose: statement.purpose });
           await adapter.execute(statement.sql).catch(() => undefined);
           cache.invalidate(schema);
         },
-      });
+      };
+      if (isMicrobatch(node)) {
+        batches = await runMicrobatch(node, context, { existing, fullRefresh }, {
+          run,
+          runPlan: (plan) => runPlan(withModelQuerySettings(node, plan), run, planIo),
+          render: (batch) => renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...flags, batch, runQuery }), { logger: project.logger, file: node.originalFilePath }),
+          tableColumns: async () => (await adapter.listColumns(schema, identifier)).map((column) => column.name),
+        });
+      } else {
+        const state = await readState(node, existing, fullRefresh, sql, context);
+        await runPlan(planModel(node, sql, state, context.planContext), run, planIo);
+      }
       await recordBuilt(cache, node);
     }
     statements += await hooks('post_hook');
+    if (batches !== undefined && batches.failed.length > 0) throw batchFailure(batches);
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
     return {
       uniqueId: node.uniqueId,
@@ -132,11 +145,17 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
       relationName,
       failures: undefined,
       compiledPath,
+      ...(batches === undefined ? {} : { batchResults: { successful: batches.successful, failed: batches.failed } }),
     };
   } catch (error) {
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
-    return { ...errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: current, compiledPath };
+    const batchResults = batches === undefined ? {} : { batchResults: { successful: batches.successful, failed: batches.failed } };
+    return { ...errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: batches?.failed.length ? undefined : current, compiledPath, ...batchResults };
   }
+}
+
+function isMicrobatch(node: ModelNode): boolean {
+  return node.config.materialized === 'incremental' && node.config.incremental_strategy === 'microbatch';
 }
 
 /** The model's materialization-specific problems (warnings at load), and what the target lacks for it. */

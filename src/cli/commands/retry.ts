@@ -59,5 +59,7 @@ async function retry(options: RetryOptions, terminal: Terminal): Promise<number>
   }
   terminal.info(`Retrying ${ids.length} node${ids.length === 1 ? '' : 's'} that failed or were skipped in the last 'tsdbt ${which}'.`);
   const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && key !== 'debug' && key !== 'color'));
-  return handler({ ...optionsFromArgs(previous.args), ...given, projectDir, ids }, terminal);
+  // Microbatch models re-run only the batches that failed (dbt's retry does the same).
+  const retryBatches = Object.fromEntries([...previous.failedBatches].filter(([id]) => ids.includes(id)));
+  return handler({ ...optionsFromArgs(previous.args), ...given, projectDir, ids, ...(Object.keys(retryBatches).length === 0 ? {} : { retryBatches }) }, terminal);
 }

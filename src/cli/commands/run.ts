@@ -3,7 +3,7 @@ import { writeCompiledSql, writeRunArtifacts } from '../../artifacts/write-artif
 import { connect } from '../../adapter/connect.js';
 import { runModels } from '../../runner/run-nodes.js';
 import type { RunSummary } from '../../runner/results.js';
-import { deferOptions, executionOptions, openProject, parseThreads, projectOptions, selectOptions, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
+import { deferOptions, executionOptions, microbatchOptions, openProject, parseThreads, projectOptions, selectOptions, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { applyDefer, resolveSelection } from '../selection.js';
 import { exitCodeForRun, nodeProgressEvents, reportRunSummary } from '../run-summary.js';
@@ -63,6 +63,7 @@ export async function run(options: RunOptions, terminal: Terminal): Promise<numb
       threads,
       fullRefresh: options.fullRefresh,
       failFast: options.failFast,
+      microbatch: microbatchOptions(options),
       signal: interrupt.signal,
       onCompiled: (node, sql) => writeCompiledSql(project, node, sql),
       events: {
