@@ -9,6 +9,7 @@ import { planModel } from '../../src/materialize/plan-model.js';
 import { planTable } from '../../src/materialize/plan-table.js';
 import { renameOutput, standardNames } from '../../src/materialize/standard-names.js';
 import { splitTopLevelCommas } from '../../src/materialize/model-settings.js';
+import { batchWindows, planBatch, planMicrobatchTable } from '../../src/materialize/microbatch.js';
 import { expectGolden } from './golden-plan.js';
 
 const MODERN: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: true, createOrReplaceView: true };
@@ -88,5 +89,35 @@ describe('standard output names', () => {
     expect(renameOutput('select 1;', ['customers.customer_id', 'n'], standardNames(['customers.customer_id', 'n']))).toBe(
       'SELECT `customers.customer_id` AS `customer_id`, `n`\nFROM (\nselect 1\n)',
     );
+  });
+});
+
+describe('microbatch', () => {
+  const settings = { eventTime: 'event_at', batchSize: 'day' as const, begin: new Date('2026-01-01T00:00:00Z'), lookback: 1 };
+  const model = { schema: 'shop', identifier: 'daily', sql: '', config: { order_by: 'id' } };
+  const window = { start: new Date('2026-01-03T00:00:00Z'), end: new Date('2026-01-04T00:00:00Z') };
+  const sql = 'select id, event_at from (select * from `shop`.`events` where event_at >= toDateTime(\'2026-01-03 00:00:00\', \'UTC\') and event_at < toDateTime(\'2026-01-04 00:00:00\', \'UTC\'))';
+
+  it('windows: from begin on a first run, the current batch and lookback after, or the --event-time-* range', () => {
+    const days = (windows: { start: Date }[]) => windows.map((w) => w.start.toISOString().slice(0, 10));
+    const now = new Date('2026-01-05T13:00:00Z');
+    expect(days(batchWindows(settings, { now, firstRun: true }))).toEqual(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05']);
+    expect(days(batchWindows(settings, { now, firstRun: false }))).toEqual(['2026-01-04', '2026-01-05']);
+    expect(days(batchWindows(settings, { now, firstRun: false, start: new Date('2026-01-02T05:00:00Z'), end: new Date('2026-01-04T00:00:00Z') }))).toEqual(['2026-01-02', '2026-01-03']);
+    expect(batchWindows({ ...settings, batchSize: 'month' }, { now, firstRun: false, start: new Date('2025-11-20T00:00:00Z') }).map((w) => w.start.toISOString().slice(0, 7))).toEqual(['2025-11', '2025-12', '2026-01']);
+  });
+
+  it('a first run creates the table partitioned by batch', () => {
+    expectGolden('microbatch-first-run', planMicrobatchTable(model, settings, false, sql, MODERN));
+  });
+
+  it('a batch is staged and swapped in as its partition; an empty batch drops it', () => {
+    const plan = planBatch(model, settings, window, ['id', 'event_at'], sql, MODERN);
+    expectGolden('microbatch-batch', plan, [{ partition_id: '20260103' }]);
+    expect(plan.next!.plan([]).statements[0]!.sql).toBe("ALTER TABLE `shop`.`daily`\nDROP PARTITION ID '20260103'");
+  });
+
+  it('with a partition_by that is not the batch: delete the window, insert the batch', () => {
+    expectGolden('microbatch-batch-other-partitions', planBatch({ ...model, config: { order_by: 'id', partition_by: 'toYYYYMM(event_at)' } }, settings, window, ['id', 'event_at'], sql, { ...MODERN, lightweightDelete: true }));
   });
 });
