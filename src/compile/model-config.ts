@@ -1,6 +1,7 @@
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { didYouMean } from '../config/value-checks.js';
 import { tableFeatures } from '../materialize/table-features.js';
+import { grantsConfig } from '../materialize/grants.js';
 import { dictionarySettings, incrementalSettings, materializedViewSettings, type Problem } from '../materialize/model-settings.js';
 
 /** Materializations tsdbt can build. Adding one means adding a plan in src/materialize. */
@@ -57,6 +58,7 @@ export function materializationProblems(config: Record<string, unknown>, modelFi
   }
   const check = MATERIALIZATION_CHECKS[materialized as Materialization];
   for (const problem of check?.(config).problems ?? []) if (!(options.errorsOnly === true && problem.warn === true)) invalid(problem.key, problem.message, problem.hint);
+  for (const problem of grantsConfig(config.grants).problems) invalid(problem.key, problem.message, problem.hint);
   if (TABLE_MATERIALIZATIONS.has(String(materialized))) {
     for (const problem of tableFeatures(config, undefined).problems) invalid(problem.key, problem.message, problem.hint);
   }

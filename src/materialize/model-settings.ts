@@ -69,6 +69,8 @@ export interface MaterializedViewSettings {
   /** Fill the target table from the source's existing rows when it is (re)built. dbt-clickhouse calls it `catchup`. */
   backfill: boolean;
   onSchemaChange: OnSchemaChange;
+  /** A refreshable view (`REFRESH EVERY … [RANDOMIZE FOR …] [DEPENDS ON …] [APPEND]`) instead of an insert trigger. */
+  refreshable: { interval: string; randomize?: string; dependsOn: string[]; append: boolean } | undefined;
 }
 
 export function materializedViewSettings(config: Record<string, unknown>): { settings: MaterializedViewSettings; problems: Problem[] } {
@@ -78,7 +80,28 @@ export function materializedViewSettings(config: Record<string, unknown>): { set
     problems.push({ message: `Config 'backfill' must be true or false, but it is ${JSON.stringify(raw)}.`, hint: 'For example: backfill=false (create the table empty).', key: config.backfill === undefined ? 'catchup' : 'backfill' });
   }
   const onSchemaChange = oneOf(config.on_schema_change, 'on_schema_change', ON_SCHEMA_CHANGE, 'ignore', problems);
-  return { settings: { backfill: raw !== false, onSchemaChange }, problems };
+  return { settings: { backfill: raw !== false, onSchemaChange, refreshable: refreshableSettings(config.refreshable, problems) }, problems };
+}
+
+/** dbt-clickhouse's `refreshable: {interval, randomize, depends_on, append}` (`refresh_interval` read as `interval`). */
+function refreshableSettings(value: unknown, problems: Problem[]): MaterializedViewSettings['refreshable'] {
+  if (value === undefined || value === null || value === false) return undefined;
+  const hint = "For example: refreshable={'interval': 'EVERY 1 HOUR', 'depends_on': ['shop.orders_mv'], 'append': false}.";
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push({ message: `Config 'refreshable' must be a mapping, but it is ${JSON.stringify(value)}.`, hint, key: 'refreshable' });
+    return undefined;
+  }
+  const config = value as Record<string, unknown>;
+  const interval = config.interval ?? config.refresh_interval;
+  if (typeof interval !== 'string' || interval.trim() === '') {
+    problems.push({ message: "Config 'refreshable' needs an interval (e.g. 'EVERY 1 HOUR' or 'AFTER 10 MINUTE').", hint, key: 'refreshable' });
+    return undefined;
+  }
+  const dependsOn = config.depends_on === undefined || config.depends_on === null ? [] : Array.isArray(config.depends_on) ? config.depends_on : [config.depends_on];
+  if (!dependsOn.every((item) => typeof item === 'string')) problems.push({ message: "refreshable's depends_on must be a view name or a list of them.", hint, key: 'refreshable' });
+  if (config.append !== undefined && typeof config.append !== 'boolean') problems.push({ message: "refreshable's append must be true or false.", hint, key: 'refreshable' });
+  const randomize = typeof config.randomize === 'string' && config.randomize.trim() !== '' ? config.randomize.trim() : undefined;
+  return { interval: interval.trim().replace(/^REFRESH\s+/i, ''), ...(randomize === undefined ? {} : { randomize }), dependsOn: dependsOn.filter((item): item is string => typeof item === 'string'), append: config.append === true };
 }
 
 export interface DictionarySettings {

@@ -5,7 +5,7 @@ import { querySettings } from './plan-table.js';
 import { planDictionary } from './plan-dictionary.js';
 import { planDistributedTable } from './plan-distributed-table.js';
 import { planIncremental } from './plan-incremental.js';
-import { planMaterializedView } from './plan-materialized-view.js';
+import { externalTarget, planMaterializedView } from './plan-materialized-view.js';
 import { planTable } from './plan-table.js';
 import { planView } from './plan-view.js';
 import type { Column } from './schema-change.js';
@@ -27,8 +27,10 @@ export interface ModelState {
 }
 
 /** Which reads `ModelState` needs beyond `existing`, so the runner asks the database only for those. */
-export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
+export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql = ''): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
   const onTable = existing === 'table' && !fullRefresh;
+  // A view into another model's table: its catch-up INSERT names the SELECT's columns.
+  if (node.config.materialized === 'materialized_view' && externalTarget(sql) !== undefined) return { view: false, tableColumns: false, queryColumns: true };
   switch (node.config.materialized) {
     case 'incremental':
       return { view: false, tableColumns: onTable, queryColumns: onTable };

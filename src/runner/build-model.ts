@@ -8,13 +8,14 @@ import { describeSelect } from '../materialize/ddl-data.js';
 import { contextForDatabase, createDatabase } from '../materialize/ddl.js';
 import type { ExistingRelation, Plan, Statement } from '../materialize/plan.js';
 import { isIncrementalRun } from '../materialize/plan-incremental.js';
-import { MV_SUFFIX } from '../materialize/plan-materialized-view.js';
+import { externalTarget, MV_SUFFIX } from '../materialize/plan-materialized-view.js';
 import { checkDistributedTarget } from '../materialize/plan-distributed-table.js';
 import { planModel, stateNeeds, withModelQuerySettings, type ModelState } from '../materialize/plan-model.js';
 import { batchFailure, runMicrobatch, type BatchResults } from './microbatch-batches.js';
 import { querySettings } from '../materialize/plan-table.js';
 import { mayHaveQualifiedNames, renameOutput, standardNames } from '../materialize/standard-names.js';
 import type { Column } from '../materialize/schema-change.js';
+import { applyGrants } from './apply-grants.js';
 import { hookTexts, runHooks } from './hooks.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
@@ -130,6 +131,7 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
         await runPlan(planModel(node, sql, state, context.planContext), run, planIo);
       }
       await recordBuilt(cache, node);
+      await applyGrants(node, context, run);
     }
     statements += await hooks('post_hook');
     if (batches !== undefined && batches.failed.length > 0) throw batchFailure(batches);
@@ -210,7 +212,7 @@ async function needless(statement: Statement, cache: RelationCache): Promise<boo
 
 /** Reads what the plan depends on beyond the relation's kind: columns, the materialized view's kind. */
 async function readState(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql: string, context: ExecutionContext): Promise<ModelState> {
-  const needs = stateNeeds(node, existing, fullRefresh);
+  const needs = stateNeeds(node, existing, fullRefresh, sql);
   const { schema, identifier } = node.relation;
   return {
     existing,
@@ -262,6 +264,7 @@ async function recordBuilt(cache: RelationCache, node: ModelNode): Promise<void>
     case 'dictionary':
       return cache.set(schema, identifier, 'dictionary');
     case 'materialized_view':
+      if (node.compiledSql !== undefined && externalTarget(node.compiledSql) !== undefined) return cache.set(schema, identifier, 'materialized_view');
       await cache.set(schema, `${identifier}${MV_SUFFIX}`, 'materialized_view');
       return cache.set(schema, identifier, 'table');
     default:

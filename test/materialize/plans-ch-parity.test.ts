@@ -10,6 +10,8 @@ import { planTable } from '../../src/materialize/plan-table.js';
 import { renameOutput, standardNames } from '../../src/materialize/standard-names.js';
 import { splitTopLevelCommas } from '../../src/materialize/model-settings.js';
 import { batchWindows, planBatch, planMicrobatchTable } from '../../src/materialize/microbatch.js';
+import { planMaterializedView } from '../../src/materialize/plan-materialized-view.js';
+import { grantsConfig, planGrants } from '../../src/materialize/grants.js';
 import { expectGolden } from './golden-plan.js';
 
 const MODERN: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: true, createOrReplaceView: true };
@@ -119,5 +121,39 @@ describe('microbatch', () => {
 
   it('with a partition_by that is not the batch: delete the window, insert the batch', () => {
     expectGolden('microbatch-batch-other-partitions', planBatch({ ...model, config: { order_by: 'id', partition_by: 'toYYYYMM(event_at)' } }, settings, window, ['id', 'event_at'], sql, { ...MODERN, lightweightDelete: true }));
+  });
+});
+
+describe('materialized views as dbt-clickhouse documents them', () => {
+  const columns = [{ name: 'n', type: 'UInt64' }];
+  const state = { existing: undefined, existingView: undefined, fullRefresh: false, tableColumns: [], queryColumns: columns };
+  it('refreshable: REFRESH … DEPENDS ON … APPEND between the name and TO; the table starts empty (the refresh fills it)', () => {
+    const config = { order_by: 'tuple()', refreshable: { interval: 'EVERY 1 HOUR', randomize: '10 MINUTE', depends_on: ['shop.daily_mv'], append: true } };
+    expectGolden('materialized-view-refreshable', planMaterializedView({ name: 'totals', schema: 'shop', identifier: 'totals', sql: 'select count() as n from `shop`.`events`', config }, state, MODERN));
+  });
+
+  it('refreshable on a server before 24.10 is a coded error naming the version', () => {
+    const plan = () => planMaterializedView({ name: 'totals', schema: 'shop', identifier: 'totals', sql: 'select 1', config: { refreshable: { interval: 'EVERY 1 HOUR' } } }, state, OLD_SERVER);
+    expect(plan).toThrow('Refreshable materialized views (config refreshable) need ClickHouse 24.10 or newer, but the server is 18.16.1.');
+  });
+
+  it('materialization_target_table: the model is the view, writing into the other model\'s table, with the catch-up insert', () => {
+    const sql = '-- materialization_target_table: `shop`.`sink`\nselect n from `shop`.`events`';
+    expectGolden('materialized-view-external-target', planMaterializedView({ name: 'into_sink', schema: 'shop', identifier: 'into_sink', sql, config: {} }, state, MODERN));
+    const again = planMaterializedView({ name: 'into_sink', schema: 'shop', identifier: 'into_sink', sql, config: {} }, { ...state, existing: 'materialized_view' }, MODERN);
+    expect(again.statements.map((statement) => statement.purpose)).toEqual(['create database', "update the materialized view's SELECT in place"]);
+  });
+});
+
+describe('grants', () => {
+  it('GRANT what is configured and missing, REVOKE what is granted beyond it', () => {
+    const { grants, problems } = grantsConfig({ select: ['analyst', 'bi_role'], insert: 'loader' });
+    expect(problems).toEqual([]);
+    const current = [
+      { privilege: 'SELECT', grantee: 'analyst' },
+      { privilege: 'SELECT', grantee: 'intern' },
+      { privilege: 'ALTER UPDATE', grantee: 'ops' },
+    ];
+    expectGolden('grants-to-exactly-the-config', { statements: planGrants('shop', 'orders', grants, current, MODERN), cleanup: [] });
   });
 });
