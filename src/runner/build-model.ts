@@ -15,7 +15,7 @@ import { batchFailure, runMicrobatch, type BatchResults } from './microbatch-bat
 import { querySettings } from '../materialize/plan-table.js';
 import { mayHaveQualifiedNames, renameOutput, standardNames } from '../materialize/standard-names.js';
 import type { Column } from '../materialize/schema-change.js';
-import { applyGrants } from './apply-grants.js';
+import { applyGrants, checkGrantsTarget } from './apply-grants.js';
 import { hookTexts, runHooks } from './hooks.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
@@ -164,6 +164,7 @@ function isMicrobatch(node: ModelNode): boolean {
 function checkBeforeBuilding(node: ModelNode, context: ExecutionContext): void {
   throwCollected(materializationProblems(node.config, node.originalFilePath, undefined, undefined, { errorsOnly: true }));
   if (node.config.materialized === 'distributed_table') checkDistributedTarget(node.name, context.planContext);
+  checkGrantsTarget(node, context);
 }
 
 /**

@@ -88,9 +88,14 @@ export function convertCell(kind: SeedKind, cell: string): unknown {
   const value = cell.trim();
   switch (kind) {
     case 'integer':
-    case 'decimal':
-      // As text: JSON numbers lose precision past 2^53 (and decimals in binary), ClickHouse parses quoted numbers.
+      // As text: JSON numbers lose precision past 2^53, and ClickHouse parses quoted integers.
       return normalizeNumber(value);
+    case 'decimal': {
+      // A JSON number where it is exact (up to 15 significant digits JavaScript prints the same digits back),
+      // since servers before 19.x do not parse a quoted Decimal; as text beyond that.
+      const text = normalizeNumber(value);
+      return text.replace(/^-|\./g, '').replace(/^0+/, '').length <= 15 ? Number(text) : text;
+    }
     case 'float':
       return Number(normalizeNumber(value));
     case 'boolean':

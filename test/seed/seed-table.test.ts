@@ -53,7 +53,7 @@ describe('readSeedTable', () => {
       ['score', 'Nullable(Decimal(2, 1))'],
     ]);
     expect(table.rows).toEqual([
-      { id: '1', name: 'Lee, Ann', joined: '2024-01-02', at: '2024-01-02 01:04:05', active: true, score: '1.5' },
+      { id: '1', name: 'Lee, Ann', joined: '2024-01-02', at: '2024-01-02 01:04:05', active: true, score: 1.5 },
       { id: '2', name: null, joined: '2024-01-03', at: '2024-01-03 00:00:00', active: false, score: null },
     ]);
   });
