@@ -106,11 +106,13 @@ export async function pingServer(target: ClickhouseTarget): Promise<void> {
 /** The server connection before the server has been asked anything (least capabilities assumed). */
 async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise<ClickhouseAdapter> {
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
-  const http_agent = createServerAgent({
+  const ca = target.caCert === undefined ? undefined : await readCa(target.caCert);
+  // One agent per client: a client tracks how long its own sockets have idled, and would reuse another's stale one.
+  const newAgent = () => createServerAgent({
     secure: target.secure,
     connectTimeoutMs: target.connectTimeoutMs,
     verify: target.verify,
-    ca: target.caCert === undefined ? undefined : await readCa(target.caCert),
+    ca,
     maxSockets: Math.max(target.threads, 1) + 1,
   });
   // Checked against Debian's clickhouse-server 18.16.1 with @clickhouse/client 1.23.1: SELECT, command,
@@ -127,7 +129,7 @@ async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise
     application: 'tsdbt',
     request_timeout: target.requestTimeoutMs,
     compression: { request: target.compression, response: target.compression },
-    http_agent,
+    http_agent: newAgent(),
     keep_alive: { enabled: true },
     // Failures reach the user once, translated; the client's own logger would print them again, raw.
     log: { level: ClickHouseLogLevel.OFF },
