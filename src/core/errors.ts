@@ -42,6 +42,8 @@ export const ErrorCodes = {
   MACRO_NOT_FOUND: 'TSDBT2010',
   /** A template ran different queries (run_query/statement) when rendered again with the same results. */
   RENDER_NOT_REPEATABLE: 'TSDBT2011',
+  /** A model file that is empty, or renders to nothing but comments. */
+  EMPTY_MODEL: 'TSDBT2012',
   // 3xxx: graph and selection
   CYCLE: 'TSDBT3001',
   SELECTOR_INVALID: 'TSDBT3002',

@@ -1,5 +1,4 @@
 import { qualifiedName } from '../core/sql-literals.js';
-import { throwCollected } from '../core/errors.js';
 import { materializationProblems } from '../compile/model-config.js';
 import type { Adapter, ExecuteOptions } from '../core/adapter-types.js';
 import type { ModelNode, ProjectNode } from '../compile/nodes.js';
@@ -16,7 +15,9 @@ import { querySettings } from '../materialize/plan-table.js';
 import { mayHaveQualifiedNames, renameOutput, standardNames } from '../materialize/standard-names.js';
 import type { Column } from '../materialize/schema-change.js';
 import { applyGrants, checkGrantsTarget } from './apply-grants.js';
+import { throwCollected, TsdbtError } from '../core/errors.js';
 import { hookTexts, runHooks } from './hooks.js';
+import { placeInModel, withTypeChangeHint } from './model-error-place.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
 import type { RelationCache } from './relation-cache.js';
@@ -152,8 +153,17 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   } catch (error) {
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
     const batchResults = batches === undefined ? {} : { batchResults: { successful: batches.successful, failed: batches.failed } };
-    return { ...errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: batches?.failed.length ? undefined : current, compiledPath, ...batchResults };
+    // Placed in the model as written (the compiled SQL, before any renaming of qualified output names).
+    const placed = inUserTerms(error, node, { statement: current, sql: node.compiledSql ?? sql, compiledPath, isIncremental: flags.isIncremental === true });
+    return { ...errorResult(node, placed, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: batches?.failed.length ? undefined : current, compiledPath, ...batchResults };
   }
+}
+
+/** A database error placed in the model file, with the schema-change hint for incremental inserts. */
+function inUserTerms(error: unknown, node: ModelNode, info: { statement: string | undefined; sql: string; compiledPath: string | undefined; isIncremental: boolean }): unknown {
+  if (!(error instanceof TsdbtError)) return error;
+  const placed = placeInModel(error, info.statement, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql: info.sql, compiledPath: info.compiledPath });
+  return info.isIncremental ? withTypeChangeHint(placed, { name: node.name, onSchemaChange: node.config.on_schema_change }) : placed;
 }
 
 function isMicrobatch(node: ModelNode): boolean {
