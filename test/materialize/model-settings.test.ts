@@ -20,7 +20,7 @@ describe('parse-time checks of materialization configs', () => {
     {
       config: "materialized='incremental', incremental_strategy='merge'",
       message: 'Unknown incremental_strategy "merge".',
-      hint: 'Use one of: append, delete+insert, insert_overwrite, default.',
+      hint: 'Use one of: append, delete+insert, insert_overwrite, default, microbatch.',
     },
     {
       config: "materialized='incremental', incremental_strategy='delete+insert'",
