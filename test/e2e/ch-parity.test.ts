@@ -33,6 +33,11 @@ const FILES: Record<string, string> = {
     'left join payments on payments.order_id = orders.order_id',
     'group by customers.customer_id, customers.name',
   ].join('\n'),
+  'models/customer_orders_view.sql': [
+    "{{ config(materialized='view') }}",
+    "with customers as (select * from {{ ref('customers') }}), orders as (select * from {{ ref('orders') }}), payments as (select * from {{ ref('payments') }})",
+    'select customers.customer_id, count(payments.paid) as paid_count from customers left join orders on orders.customer_id = customers.customer_id left join payments on payments.order_id = orders.order_id group by customers.customer_id',
+  ].join('\n'),
   'models/kept_names.sql': [
     "{{ config(materialized='view', keep_qualified_names=true) }}",
     "with customers as (select * from {{ ref('customers') }}), orders as (select * from {{ ref('orders') }}), payments as (select * from {{ ref('payments') }})",
@@ -107,6 +112,8 @@ describe('a dbt-clickhouse project on tsdbt (chDB, through the CLI)', () => {
     // Root-level configs: the incremental model is delete+insert with the project's predicates (on its next run).
     const columns = await read<{ name: string }>("SELECT name FROM system.columns WHERE database = 'shop' AND table = 'customer_orders' ORDER BY position");
     expect(columns.map((column) => column.name)).toEqual(['customer_id', 'name', 'order_count', 'paid']);
+    const view = await read<{ name: string }>("SELECT name FROM system.columns WHERE database = 'shop' AND table = 'customer_orders_view' ORDER BY position");
+    expect(view.map((column) => column.name)).toEqual(['customer_id', 'paid_count']);
     const kept = await read<{ name: string }>("SELECT name FROM system.columns WHERE database = 'shop' AND table = 'kept_names'");
     expect(kept.map((column) => column.name)).toEqual(['customers.customer_id']);
   });
