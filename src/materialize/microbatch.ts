@@ -140,7 +140,8 @@ export function partitionsAreBatches(config: Record<string, unknown>, settings: 
 
 /**
  * Creates the (empty) table a first run or --full-refresh fills batch by batch, partitioned by batch
- * unless partition_by says otherwise. A full refresh swaps the empty table in first.
+ * unless partition_by says otherwise. A full refresh builds it under the temporary name; the batches
+ * fill it there, and `publishRebuilt` swaps it in only once every batch is built.
  */
 export function planMicrobatchTable(model: TableModel, settings: MicrobatchSettings, replacing: boolean, sql: string, context: PlanContext): Plan {
   const { schema, identifier } = model;
@@ -149,10 +150,18 @@ export function planMicrobatchTable(model: TableModel, settings: MicrobatchSetti
   const select = `SELECT * FROM (\n${sql.trim().replace(/(\s*;)+$/, '')}\n)`;
   const create = (name: string): Statement => ({ sql: `CREATE TABLE ${qualifiedName(schema, name)}${onCluster(context)}\n${engineClause(config)}\nAS\n${select} LIMIT 0`, purpose: 'create the table the batches fill', ...querySettings(model.config.query_settings) });
   if (!replacing) return { statements: [createDatabase(schema, context), create(identifier)], cleanup: [] };
-  return {
-    statements: [createDatabase(schema, context), dropTable(schema, temp, context, 'drop a temporary table left by an earlier run'), create(temp), ...swapIntoPlace(schema, { temp, name: identifier, backup: `${identifier}${BACKUP_SUFFIX}` }, 'table', context)],
-    cleanup: [dropTable(schema, temp, context, 'remove the temporary table after a failure')],
-  };
+  return { statements: [createDatabase(schema, context), dropTable(schema, temp, context, 'drop a temporary table left by an earlier run'), create(temp)], cleanup: [] };
+}
+
+/** After a full refresh whose batches all built: the new table in place of the old one (readers never see a gap). */
+export function publishRebuilt(model: Pick<TableModel, 'schema' | 'identifier'>, existing: 'table' | 'view' | 'other', context: PlanContext): Plan {
+  const { schema, identifier } = model;
+  return { statements: swapIntoPlace(schema, { temp: `${identifier}${TEMP_SUFFIX}`, name: identifier, backup: `${identifier}${BACKUP_SUFFIX}` }, existing, context), cleanup: [] };
+}
+
+/** A full refresh with a failed batch: its table is dropped, the previous one keeps serving. */
+export function discardRebuilt(model: Pick<TableModel, 'schema' | 'identifier'>, context: PlanContext): Plan {
+  return { statements: [dropTable(model.schema, `${model.identifier}${TEMP_SUFFIX}`, context, 'drop the unfinished full refresh (the previous table keeps serving)')], cleanup: [] };
 }
 
 /**

@@ -125,7 +125,7 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
           run,
           runPlan: (plan) => runPlan(withModelQuerySettings(node, plan), run, planIo),
           render: (batch) => renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...flags, batch, runQuery }), { logger: project.logger, file: node.originalFilePath }),
-          tableColumns: async () => (await adapter.listColumns(schema, identifier)).map((column) => column.name),
+          tableColumns: async (table) => (await adapter.listColumns(schema, table)).map((column) => column.name),
         });
       } else {
         const state = await readState(node, existing, fullRefresh, sql, context);

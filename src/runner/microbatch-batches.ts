@@ -1,7 +1,7 @@
 import type { ModelNode } from '../compile/nodes.js';
 import { TsdbtError } from '../core/errors.js';
-import { batchWindows, formatTime, microbatchSettings, parseTime, planBatch, planMicrobatchTable, type BatchWindow } from '../materialize/microbatch.js';
-import type { ExistingRelation, Plan, PlanContext, Statement } from '../materialize/plan.js';
+import { batchWindows, discardRebuilt, formatTime, microbatchSettings, parseTime, planBatch, planMicrobatchTable, publishRebuilt, type BatchWindow } from '../materialize/microbatch.js';
+import { TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type Statement } from '../materialize/plan.js';
 import type { ExecutionContext } from './node-executor.js';
 
 /** How a command asks for batches: --event-time-start/--event-time-end, or the batches `retry` re-runs. */
@@ -18,6 +18,8 @@ export interface BatchResults {
   failed: [string, string][];
   /** The first failure's error, for the node's message. */
   errors: { window: [string, string]; error: unknown }[];
+  /** A full refresh with a failed batch was not swapped in (the previous table still serves). */
+  discarded?: boolean;
 }
 
 export interface MicrobatchIo {
@@ -27,8 +29,8 @@ export interface MicrobatchIo {
   runPlan(plan: Plan): Promise<void>;
   /** The model rendered for one batch. */
   render(window: { start: string; end: string }): Promise<string>;
-  /** Columns of the model's table. */
-  tableColumns(): Promise<string[]>;
+  /** Columns of the table the batches fill (the model's, or the full refresh's new one). */
+  tableColumns(identifier: string): Promise<string[]>;
 }
 
 /**
@@ -41,26 +43,37 @@ export async function runMicrobatch(node: ModelNode, context: ExecutionContext &
   const planContext: PlanContext = context.planContext;
   const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql: '', config: node.config, columns: node.columns };
   const firstRun = state.existing !== 'table' || state.fullRefresh;
+  // A full refresh over an existing relation fills a new table under the temporary name, swapped in at the end.
+  const replacing = firstRun && state.existing !== undefined;
+  const built = replacing ? { ...model, identifier: `${model.identifier}${TEMP_SUFFIX}` } : model;
   const windows = windowsToRun(node, settings, context.microbatch, firstRun, context.now());
   const text = (window: BatchWindow) => ({ start: formatTime(window.start), end: formatTime(window.end) });
   if (firstRun) {
     const sql = await io.render(text(windows[0] ?? { start: settings.begin ?? context.now(), end: settings.begin ?? context.now() }));
-    await io.runPlan(planMicrobatchTable(model, settings, state.existing !== undefined, sql, planContext));
-    await context.cache.set(model.schema, model.identifier, 'table');
+    await io.runPlan(planMicrobatchTable(model, settings, replacing, sql, planContext));
+    if (!replacing) await context.cache.set(model.schema, model.identifier, 'table');
   }
-  const columns = await io.tableColumns();
+  const columns = await io.tableColumns(built.identifier);
   const results: BatchResults = { successful: [], failed: [], errors: [] };
   for (const window of windows) {
     const pair: [string, string] = [formatTime(window.start), formatTime(window.end)];
     try {
       const sql = await io.render(text(window));
-      await io.runPlan(planBatch(model, settings, window, columns, sql, planContext));
+      await io.runPlan(planBatch(built, settings, window, columns, sql, planContext));
       results.successful.push(pair);
     } catch (error) {
       if (context.signal?.aborted === true) throw error;
       results.failed.push(pair);
       results.errors.push({ window: pair, error });
     }
+  }
+  if (replacing && results.failed.length === 0) await io.runPlan(publishRebuilt(model, state.existing === 'table' || state.existing === 'view' ? state.existing : 'other', planContext));
+  if (replacing && results.failed.length > 0) {
+    // Nothing is lost: the old table keeps serving, and retry rebuilds every batch of the full refresh.
+    await io.runPlan(discardRebuilt(model, planContext));
+    results.failed = [...results.successful, ...results.failed].sort((a, b) => a[0].localeCompare(b[0]));
+    results.successful = [];
+    results.discarded = true;
   }
   return results;
 }
@@ -79,9 +92,11 @@ export function batchFailure(results: BatchResults): TsdbtError {
   const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
   const lines = results.errors.map(({ window, error }) => `batch ${window[0]} to ${window[1]}: ${reason(error)}`);
   const base = first?.error instanceof TsdbtError ? first.error : undefined;
+  const failed = results.discarded === true ? results.errors.length : results.failed.length;
+  const outcome = results.discarded === true ? 'the full refresh was not swapped in, the previous table still serves' : 'the others were built';
   return new TsdbtError({
     code: base?.code ?? 'TSDBT4002',
-    message: `${results.failed.length} of ${results.failed.length + results.successful.length} batches failed (the others were built): ${lines.join('; ')}`,
+    message: `${failed} of ${results.failed.length + results.successful.length} batches failed (${outcome}): ${lines.join('; ')}`,
     hint: '`tsdbt retry` runs only the batches that failed.',
   });
 }

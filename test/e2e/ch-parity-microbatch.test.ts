@@ -78,4 +78,21 @@ describe('microbatch on chDB', () => {
     expect(logLines(retried.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toEqual(['daily: stage the batch from 2026-01-03 00:00:00']);
     expect(await partitions()).toEqual(['20260101:1:10', '20260102:2:10020', '20260103:3:10070', '20260104:2:1050', '20260105:1:60']);
   });
+
+  it('a --full-refresh with a failing batch is not swapped in: the previous table keeps serving, retry rebuilds it', async () => {
+    const before = await partitions();
+    await sql('CREATE TABLE mb.fail_switch (x UInt8) ENGINE = Memory');
+    const failed = await cli(['run', '--full-refresh', '--event-time-end', '2026-01-06']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('1 of 5 batches failed (the full refresh was not swapped in, the previous table still serves)');
+    expect(await partitions()).toEqual(before);
+    const tables = await withChdb(dir, (adapter) => adapter.query<{ name: string }>("SELECT name FROM system.tables WHERE database = 'mb' AND name LIKE 'daily%' ORDER BY name"));
+    expect(tables.map((row) => row.name)).toEqual(['daily']);
+    await sql('DROP TABLE mb.fail_switch');
+    const retried = await cli(['retry', '--debug']);
+    expect(retried.code).toBe(0);
+    expect(logLines(retried.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toHaveLength(5);
+    // Rebuilt from all the source rows: day 1 now has the row the ranged re-run above left out.
+    expect(await partitions()).toEqual(['20260101:2:1010', ...before.slice(1)]);
+  });
 });
