@@ -14,6 +14,9 @@ export const KNOWN_CONFIG_KEYS = new Set([
   'group', 'quoting', 'sql_security', 'definer', 'backfill', 'layout', 'lifetime', 'source', 'sharding_key',
   'projections', 'indexes', 'fields', 'range', 'event_time', 'batch_size', 'begin', 'lookback', 'refreshable',
   'materialization_target_table', 'keep_qualified_names', 'codec', 'catchup', 'local_suffix',
+  // snapshots
+  'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'invalidate_hard_deletes', 'dbt_valid_to_current',
+  'snapshot_meta_column_names', 'target_schema', 'target_database',
 ]);
 
 /** `pre-hook` → `pre_hook`: dbt accepts both spellings. */
