@@ -1,7 +1,7 @@
-import type { ModelNode } from '../compile/nodes.js';
 import { contextForDatabase } from './ddl.js';
 import type { ExistingRelation, Plan, PlanContext, Statement } from './plan.js';
 import { querySettings } from './plan-table.js';
+import type { ColumnExtras } from './table-features.js';
 import { planDictionary } from './plan-dictionary.js';
 import { planDistributedTable } from './plan-distributed-table.js';
 import { planIncremental } from './plan-incremental.js';
@@ -9,6 +9,18 @@ import { externalTarget, planMaterializedView } from './plan-materialized-view.j
 import { planTable } from './plan-table.js';
 import { planView } from './plan-view.js';
 import type { Column } from './schema-change.js';
+
+/**
+ * The parts of a parsed model that planning reads. compile's ModelNode satisfies it; it is stated here
+ * so materialize (below compile) does not import compile.
+ */
+export interface PlannableModel {
+  name: string;
+  relation: { schema: string; identifier: string };
+  config: Record<string, unknown>;
+  /** The YAML columns' codec and ttl (table extras). */
+  columns?: ColumnExtras;
+}
 
 /**
  * What the database holds for a model, read before planning. Only `existing` is needed for views
@@ -27,7 +39,7 @@ export interface ModelState {
 }
 
 /** Which reads `ModelState` needs beyond `existing`, so the runner asks the database only for those. */
-export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql = ''): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
+export function stateNeeds(node: PlannableModel, existing: ExistingRelation, fullRefresh: boolean, sql = ''): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
   const onTable = existing === 'table' && !fullRefresh;
   // A view into another model's table: its catch-up INSERT names the SELECT's columns.
   if (node.config.materialized === 'materialized_view' && externalTarget(sql) !== undefined) return { view: false, tableColumns: false, queryColumns: true };
@@ -47,7 +59,7 @@ export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefr
 }
 
 /** The plan for one compiled model, chosen by its materialization; the model's query_settings go on every statement. */
-export function planModel(node: ModelNode, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
+export function planModel(node: PlannableModel, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
   return withQuerySettings(planByMaterialization(node, sql, state, databaseContext), querySettings(node.config.query_settings).settings);
 }
 
@@ -57,7 +69,7 @@ export function planModel(node: ModelNode, sql: string, state: ModelState, datab
  * A statement's own settings win over them.
  */
 /** A plan built outside planModel (a microbatch batch) with the model's query_settings on every statement. */
-export function withModelQuerySettings(node: ModelNode, plan: Plan): Plan {
+export function withModelQuerySettings(node: PlannableModel, plan: Plan): Plan {
   return withQuerySettings(plan, querySettings(node.config.query_settings).settings);
 }
 
@@ -72,7 +84,7 @@ function withQuerySettings(plan: Plan, settings: Statement['settings']): Plan {
   };
 }
 
-function planByMaterialization(node: ModelNode, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
+function planByMaterialization(node: PlannableModel, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
   const context = contextForDatabase(node.relation.schema, databaseContext);
   const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name, columns: node.columns };
   const full = { existing: state.existing, fullRefresh: state.fullRefresh, tableColumns: state.tableColumns ?? [], queryColumns: state.queryColumns ?? [] };
