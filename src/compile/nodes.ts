@@ -16,6 +16,10 @@ export interface ColumnProperties {
   tests: unknown[];
   /** dbt's `quote: true`: the column's tests get its name quoted (a name with spaces or odd characters). */
   quote?: boolean;
+  /** ClickHouse column codec (`ZSTD(3)`, `Delta, LZ4`), from the YAML column. */
+  codec?: string;
+  /** ClickHouse column TTL expression, from the YAML column. */
+  ttl?: string;
 }
 
 /** Where a node's relation lives: a dbt "schema" is a ClickHouse database. */
