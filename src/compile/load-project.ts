@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { configFromTree, mergeConfig } from '../config/config-tree.js';
 import { resolveProfile } from '../config/profiles.js';
-import { treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { projectKeyLine, treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { didYouMean } from '../config/value-checks.js';
 import { parseYaml } from '../config/yaml-document.js';
@@ -25,6 +25,8 @@ import { parseProperties, type NodePatch } from './properties.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
+import { checkTargetPath } from '../project/target-path.js';
+import { reservedNameErrors } from './reserved-names.js';
 import { checksumOf, ParseCache } from './parse-cache.js';
 import type { PhaseTimer } from './perf-info.js';
 import { renderAtParse, restoreRender, type Speculation } from './speculation.js';
@@ -79,6 +81,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const validated = validateProjectConfig(parseYaml(projectFile.text, projectFile.path));
   if (validated.config === undefined) throwCollected(validated.errors);
   const config = validated.config!;
+  checkTargetPath(projectDir, config, projectKeyLine(config, 'target-path'));
   const warnings = [...validated.warnings];
   const vars = { ...config.vars, ...(options.vars ?? {}) };
   const invocationId = randomUUID();
@@ -304,6 +307,7 @@ function parseModel(
   };
   const errors = checkModelConfig(node.config, file.path, configLine(file.text), origin);
   node.relation = schemaAndAlias(node, target, engine);
+  errors.push(...reservedNameErrors('Model', node.name, node.relation.identifier, { file: file.path, nameLine: 1, aliasLine: () => origin('alias') ?? { file: file.path, line: configLine(file.text) } }));
   node.dependsOn.macros = usedMacros(file.text, engine);
   return { node, errors };
 }

@@ -1,4 +1,4 @@
-import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from 'js-yaml';
+import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, mergeTag, parseEvents, SCALAR_STYLE } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
@@ -24,13 +24,19 @@ export function parseYaml(text: string, file: string, code: ErrorCode = ErrorCod
  * from its events when asked. Anything js-yaml refuses (a syntax error, duplicate keys, a
  * mapping used as a key, several documents, an empty file) is read again by `parseYamlFully`,
  * which reports it as before.
+ *
+ * Both readers give merge keys (`<<: *anchor`) YAML 1.1's meaning, as dbt's loader does. A file with
+ * aliases is left to the full reader, whose alias limit (MAX_ALIAS_COUNT) also bounds how far
+ * aliases expand: js-yaml shares aliased values, and a "billion laughs" file would blow up later,
+ * wherever the config is copied or serialized.
  */
 export function parseYamlFast(text: string, file: string): YamlDocument | undefined {
   let events: YamlEvent[];
   let value: unknown;
   try {
     events = parseEvents(text, { filename: file });
-    const documents = constructFromEvents(events, { source: text, schema: CORE_SCHEMA });
+    if (events.some((event) => event.type === EVENT_ID.ALIAS)) return undefined;
+    const documents = constructFromEvents(events, { source: text, schema: MERGE_SCHEMA });
     if (documents.length !== 1) return undefined;
     value = documents[0];
   } catch {
@@ -61,9 +67,29 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
   };
 }
 
+/** The YAML 1.2 core schema plus YAML 1.1 merge keys. */
+const MERGE_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+
+/**
+ * How many alias nodes a document may expand (counting those inside aliased values again): enough
+ * for any config reusing anchors, far too few for an alias bomb.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The value of one YAML document as js-yaml's event reader builds it (for the differential test of the two readers). */
+export function readWithEventReader(text: string): unknown {
+  const documents = constructFromEvents(parseEvents(text, {}), { source: text, schema: MERGE_SCHEMA });
+  return documents[0];
+}
+
+/** The value of one YAML document as the `yaml` library builds it (for the differential test of the two readers). */
+export function readWithDocumentReader(text: string): unknown {
+  return yamlLib().parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true }).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+}
+
 function parseYamlFully(text: string, file: string, code: ErrorCode): YamlDocument {
   const lineCounter = new (yamlLib().LineCounter)();
-  const doc = yamlLib().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = yamlLib().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const errors = doc.errors.map((error) => {
     const line = lineCounter.linePos(error.pos[0]).line;
     return new TsdbtError({
@@ -81,7 +107,7 @@ function parseYamlFully(text: string, file: string, code: ErrorCode): YamlDocume
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     // An alias (`*name`) with no anchor before it, or aliases expanding too far (a "billion laughs" file).
     throw new TsdbtError({

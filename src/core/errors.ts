@@ -26,6 +26,10 @@ export const ErrorCodes = {
   DOCS_PORT_UNAVAILABLE: 'TSDBT1013',
   /** A file or folder tsdbt reads or writes cannot be used: permissions, a file where a folder must be, a full disk. */
   FILE_ACCESS: 'TSDBT1014',
+  /** `target-path` is the project folder, holds it, or overlaps one of its source folders. */
+  TARGET_PATH_UNSAFE: 'TSDBT1800',
+  /** A project file that is not a regular file (a FIFO, a device) or is larger than tsdbt reads. */
+  PROJECT_FILE_UNREADABLE: 'TSDBT1801',
   // 2xxx: compiling models and macros
   TEMPLATE_SYNTAX: 'TSDBT2001',
   TEMPLATE_RENDER: 'TSDBT2002',
@@ -42,6 +46,12 @@ export const ErrorCodes = {
   MACRO_NOT_FOUND: 'TSDBT2010',
   /** A template ran different queries (run_query/statement) when rendered again with the same results. */
   RENDER_NOT_REPEATABLE: 'TSDBT2011',
+  /** A model or seed name (or alias) ending in tsdbt's own `__tsdbt_tmp` / `__tsdbt_backup` suffixes. */
+  RESERVED_NAME: 'TSDBT2800',
+  /** A model, macro or test reads a `DBT_ENV_SECRET_` / `TSDBT_ENV_SECRET_` variable, which only profiles, packages.yml and ingest blocks may. */
+  SECRET_IN_MODEL: 'TSDBT2801',
+  /** A template nests blocks or expressions deeper than tsdbt renders. */
+  TEMPLATE_TOO_DEEP: 'TSDBT2802',
   // 3xxx: graph and selection
   CYCLE: 'TSDBT3001',
   SELECTOR_INVALID: 'TSDBT3002',
@@ -61,11 +71,17 @@ export const ErrorCodes = {
   SCHEMA_CHANGED: 'TSDBT4007',
   /** A pre_hook/post_hook or on-run-start/on-run-end statement failed. */
   HOOK_FAILED: 'TSDBT4008',
+  /** The target's host answered over HTTP, but it is not a ClickHouse server. */
+  NOT_CLICKHOUSE: 'TSDBT4800',
   // 5xxx: ingestion
   INGEST_FETCH_FAILED: 'TSDBT5001',
   INGEST_INVALID_PAYLOAD: 'TSDBT5002',
   INGEST_CONFIG_INVALID: 'TSDBT5003',
   INGEST_LANDING_FAILED: 'TSDBT5004',
+  /** A reply was larger than the source's `max_reply_bytes` (not retried). */
+  INGEST_REPLY_TOO_LARGE: 'TSDBT5800',
+  /** A redirect tsdbt will not follow: another scheme, a loop, too many, or another origin with `cross_origin_redirects: refuse`. */
+  INGEST_REDIRECT_REFUSED: 'TSDBT5801',
   // 9xxx: internal
   INTERNAL: 'TSDBT9001',
 } as const;

@@ -1,6 +1,7 @@
 import type { Project } from '../compile/load-project.js';
 import type { ModelNode } from '../compile/nodes.js';
 import { incrementalSettings } from '../materialize/model-settings.js';
+import { parentsThroughEphemerals } from './ephemeral-parents.js';
 
 /**
  * The first node a materialized view reads that tsdbt rebuilds by swapping in a new table (a
@@ -10,7 +11,7 @@ import { incrementalSettings } from '../materialize/model-settings.js';
  * sources keep working by inserts. Returns the node's name, or undefined.
  */
 export function sourceRebuiltBySwap(node: ModelNode, project: Project): string | undefined {
-  for (const id of node.dependsOn.nodes) {
+  for (const id of parentsThroughEphemerals(project, node.uniqueId)) {
     const seed = project.seeds.get(id);
     if (seed !== undefined) return seed.name;
     const parent = project.models.get(id);
