@@ -25,9 +25,9 @@ export function parseYaml(text: string, file: string, code: ErrorCode = ErrorCod
  * mapping used as a key, several documents, an empty file) is read again by `parseYamlFully`,
  * which reports it as before.
  *
- * Both readers give merge keys (`<<: *anchor`) YAML 1.1's meaning, as dbt's loader does. A file with
- * aliases is left to the full reader, whose alias limit (MAX_ALIAS_COUNT) also bounds how far
- * aliases expand: js-yaml shares aliased values, and a "billion laughs" file would blow up later,
+ * Both readers give merge keys (`<<: *anchor`) YAML 1.1's meaning, as dbt's loader does. A file
+ * whose aliases expand to more than MAX_ALIAS_COUNT aliases is left to the full reader, which
+ * refuses it: js-yaml shares aliased values, so a "billion laughs" file would only blow up later,
  * wherever the config is copied or serialized.
  */
 export function parseYamlFast(text: string, file: string): YamlDocument | undefined {
@@ -35,7 +35,7 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
   let value: unknown;
   try {
     events = parseEvents(text, { filename: file });
-    if (events.some((event) => event.type === EVENT_ID.ALIAS)) return undefined;
+    if (aliasExpansion(events, text) > MAX_ALIAS_COUNT) return undefined;
     const documents = constructFromEvents(events, { source: text, schema: MERGE_SCHEMA });
     if (documents.length !== 1) return undefined;
     value = documents[0];
@@ -75,6 +75,29 @@ const MERGE_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
  * for any config reusing anchors, far too few for an alias bomb.
  */
 export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * How many aliases a document expands to: each alias counts once plus the aliases inside the value
+ * it names (themselves expanded), so nested aliases count as often as they would be copied.
+ */
+function aliasExpansion(events: readonly YamlEvent[], text: string): number {
+  const named = new Map<string, number>();
+  const open: { anchor: string | undefined; count: number }[] = [{ anchor: undefined, count: 0 }];
+  const anchorOf = (event: { anchorStart: number; anchorEnd: number }) => (event.anchorStart < 0 ? undefined : text.slice(event.anchorStart, event.anchorEnd).replace(/^[&*]/, ''));
+  for (const event of events) {
+    if (event.type === EVENT_ID.ALIAS) {
+      open[open.length - 1]!.count += 1 + (named.get(anchorOf(event) ?? '') ?? 0);
+      if (open.reduce((sum, level) => sum + level.count, 0) > MAX_ALIAS_COUNT) return Infinity;
+    } else if (event.type === EVENT_ID.SEQUENCE || event.type === EVENT_ID.MAPPING) {
+      open.push({ anchor: anchorOf(event), count: 0 });
+    } else if (event.type === EVENT_ID.POP && open.length > 1) {
+      const closed = open.pop()!;
+      if (closed.anchor !== undefined) named.set(closed.anchor, closed.count);
+      open[open.length - 1]!.count += closed.count;
+    }
+  }
+  return open.reduce((sum, level) => sum + level.count, 0);
+}
 
 /** The value of one YAML document as js-yaml's event reader builds it (for the differential test of the two readers). */
 export function readWithEventReader(text: string): unknown {
