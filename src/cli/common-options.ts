@@ -3,6 +3,7 @@ import { yamlLib } from '../config/yaml-lib.js';
 import { loadProject, type Project } from '../compile/load-project.js';
 import type { PhaseTimer } from '../compile/perf-info.js';
 import { isPlainObject } from '../config/value-checks.js';
+import { secretEnvValues } from '../template/secret-env.js';
 import { secretsOf } from '../config/target.js';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
 import type { Terminal } from './terminal.js';
@@ -122,7 +123,7 @@ export function openProject(options: ProjectOptions, terminal: Terminal, timer?:
     logger: terminal.logger,
   });
   // Redacts the profile's secrets, tags log lines with the invocation id, opens logs/tsdbt.log.
-  terminal.useProject(project, secretsOf(project.target));
+  terminal.useProject(project, [...secretsOf(project.target), ...secretEnvValues(process.env)]);
   for (const warning of project.warnings) terminal.warn(warning);
   return project;
 }

@@ -25,6 +25,7 @@ import { parseProperties, type NodePatch } from './properties.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
+import { allowingSecretEnv } from '../template/secret-env.js';
 import { checkTargetPath } from '../project/target-path.js';
 import { reservedNameErrors } from './reserved-names.js';
 import { checksumOf, ParseCache } from './parse-cache.js';
@@ -109,7 +110,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     env,
     renderValue: (text, where) => {
       try {
-        return engine!.renderString(text, {}, where.file);
+        return allowingSecretEnv(() => engine!.renderString(text, {}, where.file));
       } catch (error) {
         // Point at the profile line, not the line inside the one-line template.
         if (error instanceof TsdbtError) throw new TsdbtError({ code: error.code, message: error.message, file: where.file, line: where.line, hint: error.hint, cause: error.cause });
@@ -142,6 +143,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const properties = parseProperties(files.properties, {
     projectName: config.name,
     render: (text, file) => engine!.renderString(text, {}, file),
+    renderIngest: (text, file) => allowingSecretEnv(() => engine!.renderString(text, {}, file)),
     cache,
   });
   errors.push(...properties.errors);

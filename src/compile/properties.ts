@@ -30,6 +30,8 @@ export interface PropertiesContext {
   cache?: ParseCache;
   /** Renders Jinja in a YAML string value (env_var, var, doc). */
   render: (text: string, file: string, line: number | undefined) => string;
+  /** Renders an `ingest:` block, where secret environment variables may be read (default: render). */
+  renderIngest?: (text: string, file: string, line: number | undefined) => string;
 }
 
 const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros', 'analyses', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'groups', 'data_tests'];
@@ -124,7 +126,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
         return;
       }
       const identifier = String(render(table.identifier ?? table.name, [...tableAt, 'identifier']));
-      const ingest = table.ingest === undefined ? undefined : render(table.ingest, [...tableAt, 'ingest']);
+      const ingest = table.ingest === undefined ? undefined : renderDeep(table.ingest, (text) => (context.renderIngest ?? context.render)(text, doc.file, doc.lineOf([...tableAt, 'ingest'])));
       if (ingest !== undefined && !isPlainObject(ingest)) {
         problems.add([...tableAt, 'ingest'], `must be a mapping (url, format, retries, …), but it is ${describeType(ingest)}.`);
       }

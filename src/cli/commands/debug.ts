@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runConnectionChecks } from '../../adapter/connection-checks.js';
 import { loadProject } from '../../compile/load-project.js';
+import { secretEnvValues } from '../../template/secret-env.js';
 import { secretsOf } from '../../config/target.js';
 import { isTsdbtError } from '../../core/errors.js';
 import { packageVersions, TSDBT_VERSION } from '../../version.js';
@@ -36,7 +37,7 @@ async function debug(options: ProjectOptions, terminal: Terminal): Promise<numbe
   let project;
   try {
     project = loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: parseVars(options.vars), logger: terminal.logger });
-    terminal.useProject(project, secretsOf(project.target));
+    terminal.useProject(project, [...secretsOf(project.target), ...secretEnvValues(process.env)]);
     ok('project file', `${project.dir}/${project.config.file}`);
     ok('profiles.yml', project.profilesFile ?? 'none found: using the built-in embedded target');
     ok('target', `'${project.target.name}' (${project.target.type}), schema '${project.target.schema}'`);
