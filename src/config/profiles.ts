@@ -5,6 +5,7 @@ import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { ChdbTarget, ClickhouseTarget, Target } from './target.js';
 import { Problems, parseYaml, type YamlDocument } from './yaml-document.js';
 import { describeType, didYouMean, isPlainObject, type Plain } from './value-checks.js';
+import { readRegularFile } from '../project/read-file.js';
 
 export interface ProfileLookup {
   projectDir: string;
@@ -69,7 +70,7 @@ export function resolveProfile(lookup: ProfileLookup): ResolvedProfile {
     return { target: defaultEmbeddedTarget(lookup.projectDir, lookup.projectName ?? lookup.profileName), profilesFile: undefined, warnings: [] };
   }
   const shown = displayPath(file, lookup.projectDir);
-  const doc = parseYaml(readFileSync(file, 'utf8'), shown);
+  const doc = parseYaml(readRegularFile(file, shown), shown);
   return { ...targetFromProfiles(doc, lookup), profilesFile: file };
 }
 

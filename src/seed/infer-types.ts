@@ -26,6 +26,13 @@ const DATETIME = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+/** Integers wider than Int64 keep every digit: UInt64, Int128, then Int256; wider still are text. */
+const WIDER_INTEGERS: { type: string; min: bigint; max: bigint }[] = [
+  { type: 'UInt64', min: 0n, max: 2n ** 64n - 1n },
+  { type: 'Int128', min: -(2n ** 127n), max: 2n ** 127n - 1n },
+  { type: 'Int256', min: -(2n ** 255n), max: 2n ** 255n - 1n },
+];
+const INT256 = WIDER_INTEGERS[WIDER_INTEGERS.length - 1]!;
 
 /** Infers one column's type from its cells (all rows, as text). */
 export function inferColumnType(cells: readonly string[]): InferredType {
@@ -39,7 +46,9 @@ export function inferColumnType(cells: readonly string[]): InferredType {
 function inferKind(values: readonly string[]): SeedKind {
   // Like agate, a column of only NULLs (or no rows) counts as a number.
   if (values.every((value) => parseNumber(value) !== undefined)) {
-    return values.every((value) => isInteger(value)) ? 'integer' : 'float';
+    if (values.every((value) => isInteger(value))) return 'integer';
+    // An integer too wide for any integer type would lose digits as a Float64: keep it as text.
+    return values.some((value) => integerText(value) !== undefined) ? 'string' : 'float';
   }
   if (values.every((value) => parseDate(value) !== undefined)) return 'date';
   if (values.every((value) => parseDateTime(value) !== undefined)) return 'datetime';
@@ -50,7 +59,7 @@ function inferKind(values: readonly string[]): SeedKind {
 function clickhouseType(kind: SeedKind, values: readonly string[]): string {
   switch (kind) {
     case 'integer':
-      return 'Int64';
+      return integerType(values);
     case 'float':
       return 'Float64';
     case 'boolean':
@@ -102,11 +111,21 @@ function parseNumber(value: string): number | undefined {
   return Number.isFinite(number) ? number : undefined;
 }
 
-function isInteger(value: string): boolean {
+function integerText(value: string): bigint | undefined {
   const text = normalizeNumber(value);
-  if (!/^-?\d+$/.test(text)) return false;
-  const big = BigInt(text);
-  return big >= INT64_MIN && big <= INT64_MAX;
+  return /^-?\d+$/.test(text) ? BigInt(text) : undefined;
+}
+
+function isInteger(value: string): boolean {
+  const big = integerText(value);
+  return big !== undefined && big >= INT256.min && big <= INT256.max;
+}
+
+/** Int64 when every value fits, else the narrowest wider type that holds them all. */
+function integerType(values: readonly string[]): string {
+  const numbers = values.map((value) => integerText(value)!);
+  if (numbers.every((big) => big >= INT64_MIN && big <= INT64_MAX)) return 'Int64';
+  return WIDER_INTEGERS.find(({ min, max }) => numbers.every((big) => big >= min && big <= max))!.type;
 }
 
 /** `2024-1-5` → `2024-01-05`, or undefined when it is not a real calendar date. */
