@@ -46,6 +46,8 @@ export const ErrorCodes = {
   MACRO_NOT_FOUND: 'TSDBT2010',
   /** A template ran different queries (run_query/statement) when rendered again with the same results. */
   RENDER_NOT_REPEATABLE: 'TSDBT2011',
+  /** A model file that is empty, or renders to nothing but comments. */
+  EMPTY_MODEL: 'TSDBT2012',
   /** A model or seed name (or alias) ending in tsdbt's own `__tsdbt_tmp` / `__tsdbt_backup` suffixes. */
   RESERVED_NAME: 'TSDBT2800',
   /** A model, macro or test reads a `DBT_ENV_SECRET_` / `TSDBT_ENV_SECRET_` variable, which only profiles, packages.yml and ingest blocks may. */

@@ -45,6 +45,8 @@ export interface IngestConfig {
   quarantine: boolean;
   /** Module (relative to the project directory) exporting a custom fetcher. */
   fetcher: string | undefined;
+  /** A captured reply (a file relative to the project) that `tsdbt ingest --sample` lands instead of fetching. */
+  sample: string | undefined;
   /** A larger reply fails at once, not retried (INGEST_REPLY_TOO_LARGE). */
   maxReplyBytes: number;
   /** A redirect to another origin: `strip` the configured headers and credentials (default), or `refuse` it. */
@@ -71,7 +73,7 @@ export const DEFAULT_RETRIES: RetryPolicy = {
 };
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-const KEYS = ['url', 'method', 'headers', 'body', 'format', 'path', 'timeout', 'retries', 'validate', 'schedule', 'before_run', 'quarantine', 'fetcher', 'max_reply_bytes', 'cross_origin_redirects', 'redact_query'];
+const KEYS = ['url', 'method', 'headers', 'body', 'format', 'path', 'timeout', 'retries', 'validate', 'schedule', 'before_run', 'quarantine', 'fetcher', 'max_reply_bytes', 'cross_origin_redirects', 'redact_query', 'sample'];
 const RETRY_KEYS = ['max_attempts', 'initial_delay', 'max_delay', 'multiplier', 'jitter'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH'];
 const FORMATS: IngestFormat[] = ['json', 'json_each'];
@@ -120,6 +122,7 @@ export function parseIngestConfig(
     beforeRun: r.boolean(raw, 'before_run', '') ?? false,
     quarantine: r.boolean(raw, 'quarantine', '') ?? true,
     fetcher,
+    sample: r.optionalString(raw, 'sample'),
     maxReplyBytes: r.integer(raw, 'max_reply_bytes', '', 1) ?? DEFAULT_MAX_REPLY_BYTES,
     crossOriginRedirects: readCrossOrigin(r, raw.cross_origin_redirects),
     redactQuery: r.boolean(raw, 'redact_query', '') ?? true,
@@ -141,6 +144,8 @@ export function splitPath(text: string): string[] {
 }
 
 function checkUrl(r: Reader, url: string): void {
+  // `file:` reads a reply exported to disk: `file:relative/to/project.json` or `file:///absolute.json`.
+  if (/^file:/i.test(url)) return;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -149,7 +154,7 @@ function checkUrl(r: Reader, url: string): void {
     return;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    r.fail('url', `uses ${parsed.protocol.replace(/:$/, '')}, but only http and https are fetched; use a \`fetcher\` module for anything else`);
+    r.fail('url', `uses ${parsed.protocol.replace(/:$/, '')}, but only http, https and file are read; use a \`fetcher\` module for anything else`);
   }
 }
 

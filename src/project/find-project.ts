@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { PROJECT_FILE_NAMES } from '../config/project-config.js';
 import type { ProjectFile } from './project-files.js';
-import { readRegularFile } from './read-file.js';
+import { readRegularProjectFile } from './read-file.js';
 
 /** Finds the project file in `dir` or its parents: `project.yml`, else `dbt_project.yml`. */
 export function findProject(startDir: string): { projectDir: string; projectFile: ProjectFile } {
@@ -11,7 +11,7 @@ export function findProject(startDir: string): { projectDir: string; projectFile
   for (;;) {
     for (const name of PROJECT_FILE_NAMES) {
       const candidate = path.join(dir, name);
-      if (existsSync(candidate)) return { projectDir: dir, projectFile: { path: name, text: readRegularFile(candidate, name) } };
+      if (existsSync(candidate)) return { projectDir: dir, projectFile: { path: name, text: readRegularProjectFile(candidate, name) } };
     }
     const parent = path.dirname(dir);
     if (parent === dir) break;

@@ -14,7 +14,7 @@ export function readProjectFile(projectDir: string, relative: string): string {
   if (!existsSync(file)) {
     throw new TsdbtError({ code: ErrorCodes.CONFIG_FILE_MISSING, message: `${relative} was not found in ${projectDir}.`, file: relative, hint: `Create ${relative}, or drop the option that needs it.` });
   }
-  return readRegularFile(file, relative);
+  return readRegularProjectFile(file, relative);
 }
 
 /**
@@ -22,7 +22,7 @@ export function readProjectFile(projectDir: string, relative: string): string {
  * following links) no larger than MAX_PROJECT_FILE_BYTES. A folder, a FIFO (which would block
  * forever) or a device such as /dev/zero (which never ends) is refused with PROJECT_FILE_UNREADABLE.
  */
-export function readRegularFile(file: string, shown: string): string {
+export function readRegularProjectFile(file: string, shown: string): string {
   const stats = statSync(file);
   if (!stats.isFile()) {
     const what = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : stats.isSocket() ? 'a socket' : 'not a regular file';
@@ -30,6 +30,32 @@ export function readRegularFile(file: string, shown: string): string {
   }
   if (stats.size > MAX_PROJECT_FILE_BYTES) {
     throw new TsdbtError({ code: ErrorCodes.PROJECT_FILE_UNREADABLE, message: `${shown} is ${stats.size.toLocaleString('en-US')} bytes, more than the ${MAX_PROJECT_FILE_BYTES.toLocaleString('en-US')} bytes tsdbt reads from one project file.`, file: shown, hint: 'Split it, or load large data with ingestion or a ClickHouse table function instead of a project file.' });
+  }
+  return readFileSync(file, 'utf8');
+}
+
+/** Files larger than this are refused rather than read into memory (a reply exported to disk, a sample). */
+export const MAX_LOCAL_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads a regular file named by the user (an ingest `file:` URL), refusing devices, FIFOs and
+ * folders (which would block or never end) and files over MAX_LOCAL_FILE_BYTES.
+ */
+export function readRegularFile(file: string): string {
+  const stats = statSync(file);
+  if (!stats.isFile()) {
+    throw new TsdbtError({
+      code: ErrorCodes.FILE_ACCESS,
+      message: `${file} is not a regular file (it is ${stats.isDirectory() ? 'a folder' : 'a device, a pipe or a socket'}), so tsdbt does not read it.`,
+      hint: 'Point at a file of data exported to disk.',
+    });
+  }
+  if (stats.size > MAX_LOCAL_FILE_BYTES) {
+    throw new TsdbtError({
+      code: ErrorCodes.FILE_ACCESS,
+      message: `${file} is ${stats.size} bytes, more than the ${MAX_LOCAL_FILE_BYTES} tsdbt reads at once.`,
+      hint: 'Split the file, or land it with clickhouse-client / INSERT … FROM INFILE.',
+    });
   }
   return readFileSync(file, 'utf8');
 }
