@@ -48,7 +48,7 @@ function inferKind(values: readonly string[]): SeedKind {
   if (values.every((value) => parseNumber(value) !== undefined)) {
     if (values.every((value) => isInteger(value))) return 'integer';
     // An integer too wide for any integer type would lose digits as a Float64: keep it as text.
-    return values.some((value) => integerText(value) !== undefined) ? 'string' : 'float';
+    return values.some((value) => integerText(value) !== undefined && !isInteger(value)) ? 'string' : 'float';
   }
   if (values.every((value) => parseDate(value) !== undefined)) return 'date';
   if (values.every((value) => parseDateTime(value) !== undefined)) return 'datetime';

@@ -39,12 +39,12 @@ describe('ephemeral models order the run (item 3)', () => {
     await withChdb(dir, async (adapter) => {
       expect(await adapter.query('SELECT count() AS n FROM edges.reader', { settings: { output_format_json_quote_64bit_integers: 0 } })).toEqual([{ n: 4 }]);
     });
-    recordFigure(task, { section: 'crash', subject: 'a model over an ephemeral chain over a slow table, 4 threads, fresh database', count: 1, unit: 'run', outcome: 'the model waited for the table the ephemeral models read' });
+    recordFigure(task, { section: 'data', subject: 'a model over an ephemeral chain over a slow table, 4 threads, fresh database', count: 1, unit: 'run', outcome: 'the model waited for the table the ephemeral models read' });
   }, 120_000);
 });
 
 describe("tsdbt's temporary names (item 4)", () => {
-  it('refuses a model whose name or alias ends in __tsdbt_tmp or __tsdbt_backup, with file:line', async () => {
+  it('refuses a model whose name or alias ends in __tsdbt_tmp or __tsdbt_backup, with file:line', async ({ task }) => {
     const { cli } = project({
       'models/orders__tsdbt_tmp.sql': 'select 1 as id\n',
       'models/fine.sql': "{{ config(alias='fine__tsdbt_backup') }}\nselect 1 as id\n",
@@ -55,9 +55,10 @@ describe("tsdbt's temporary names (item 4)", () => {
     expect(result.stderr).toContain('models/orders__tsdbt_tmp.sql');
     expect(result.stderr).toMatch(/models\/fine\.sql:1/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    recordFigure(task, { section: 'fuzz', subject: "models named or aliased with tsdbt's `__tsdbt_tmp`/`__tsdbt_backup` suffixes", count: 2, unit: 'inputs tried', outcome: 'each refused at parse with TSDBT2800 and its file:line' });
   }, 60_000);
 
-  it('never drops a user table that merely ends in __tsdbt_tmp; only what tsdbt recorded making', async () => {
+  it('never drops a user table that merely ends in __tsdbt_tmp; only what tsdbt recorded making', async ({ task }) => {
     const { dir, cli } = project({ 'models/people.sql': "{{ config(materialized='table') }}\nselect 1 as id\n" });
     expect((await cli(['run'])).code).toBe(0);
     await withChdb(dir, async (adapter) => {
@@ -73,11 +74,12 @@ describe("tsdbt's temporary names (item 4)", () => {
       expect(relations).toContain('other__tsdbt_backup:table');
       expect(await adapter.query('SELECT id FROM edges.archive__tsdbt_tmp')).toEqual([{ id: 7 }]);
     });
+    recordFigure(task, { section: 'data', subject: 'user tables ending in `__tsdbt_tmp`/`__tsdbt_backup` in a project database, then `run`', count: 2, unit: 'tables', outcome: 'both kept with their rows: the sweep drops only what tsdbt recorded creating' });
   }, 120_000);
 });
 
 describe('YAML merge keys (item 5)', () => {
-  it('project.yml: `<<: *anchor` configs apply (an incremental stays incremental)', async () => {
+  it('project.yml: `<<: *anchor` configs apply (an incremental stays incremental)', async ({ task }) => {
     const { dir, cli } = project({
       'project.yml': [
         'name: demo',
@@ -101,9 +103,10 @@ describe('YAML merge keys (item 5)', () => {
       expect(await relationsOf(adapter, 'edges')).toEqual(['history:table']);
       expect(await adapter.query('SELECT id FROM edges.history ORDER BY id')).toEqual([{ id: 0 }, { id: 1 }]);
     });
+    recordFigure(task, { section: 'data', subject: 'an incremental configured through a YAML merge key (`<<: *anchor`) in project.yml, run twice', count: 1, unit: 'project', outcome: 'stayed incremental and kept its history' });
   }, 120_000);
 
-  it('profiles.yml: an output merged from an anchor has its `type`', async () => {
+  it('profiles.yml: an output merged from an anchor has its `type`', async ({ task }) => {
     const { dir, cli } = project({
       'profiles.yml': ['demo:', '  target: dev', '  outputs:', '    base: &base', '      type: chdb', '      threads: 1', '    dev:', '      <<: *base', '      schema: merged', ''].join('\n'),
       'models/people.sql': "{{ config(materialized='table') }}\nselect 1 as id\n",
@@ -111,12 +114,13 @@ describe('YAML merge keys (item 5)', () => {
     const result = await cli(['run']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     await withChdb(dir, async (adapter) => expect(await relationsOf(adapter, 'merged')).toEqual(['people:table']));
+    recordFigure(task, { section: 'fuzz', subject: 'a profiles.yml output merged from an anchor', count: 1, unit: 'input tried', outcome: 'read with its merged `type`' });
   }, 120_000);
 });
 
 describe('target-path overlapping the project (item 6)', () => {
   for (const targetPath of ['.', 'models', 'docs/site/..']) {
-    it(`target-path: "${targetPath}" is refused before anything is written or deleted`, async () => {
+    it(`target-path: "${targetPath}" is refused before anything is written or deleted`, async ({ task }) => {
       const { dir, cli } = project({
         'project.yml': `name: demo\nprofile: demo\ntarget-path: "${targetPath}"\ndocs-paths: ["docs"]\n`,
         'docs/overview.md': '{% docs __overview__ %}Mine{% enddocs %}\n',
@@ -131,6 +135,7 @@ describe('target-path overlapping the project (item 6)', () => {
       expect(readFileSync(path.join(dir, 'docs', 'overview.md'), 'utf8')).toContain('Mine');
       expect(existsSync(path.join(dir, 'models', 'people.sql'))).toBe(true);
       expect(existsSync(path.join(dir, 'index.html'))).toBe(false);
+      recordFigure(task, { section: 'data', subject: `target-path: "${targetPath}" (overlapping the project) with docs generate, compile, docs serve`, count: 3, unit: 'commands', outcome: 'each refused with TSDBT1800 at project.yml:3; the project\'s files untouched' });
     }, 120_000);
   }
 });

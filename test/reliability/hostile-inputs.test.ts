@@ -40,7 +40,7 @@ function expectCoded(result: CliResult, code: string, exit: number): void {
 }
 
 describe('hostile servers and replies', () => {
-  it('a clickhouse target pointing at another HTTP server that answers /ping: TSDBT4800, exit 3 (item 11)', async () => {
+  it('a clickhouse target pointing at another HTTP server that answers /ping: TSDBT4800, exit 3 (item 11)', async ({ task }) => {
     const other = await startFakeApi();
     apis.push(other);
     other.fallback('/ping', replies.ok('Ok.\n'));
@@ -53,9 +53,10 @@ describe('hostile servers and replies', () => {
     const result = await cli(['run']);
     expectCoded(result, 'TSDBT4800', 3);
     expect(result.stderr).toContain('not a ClickHouse server');
+    recordFigure(task, { section: 'fuzz', subject: 'a `clickhouse` target pointing at another HTTP server that answers /ping', count: 1, unit: 'input tried', outcome: 'TSDBT4800 naming what answered, exit 3' });
   }, 60_000);
 
-  it('a reply larger than max_reply_bytes: TSDBT5800, one request, not retried (item 14)', async () => {
+  it('a reply larger than max_reply_bytes: TSDBT5800, one request, not retried (item 14)', async ({ task }) => {
     const big = await startFakeApi();
     apis.push(big);
     big.fallback('/big.json', replies.ok({ data: 'x'.repeat(5_000) }));
@@ -65,11 +66,12 @@ describe('hostile servers and replies', () => {
     const result = await cli(['ingest']);
     expectCoded(result, 'TSDBT5800', 1);
     expect(big.requests).toHaveLength(1);
+    recordFigure(task, { section: 'ingest', subject: 'a reply larger than `max_reply_bytes`', count: 1, unit: 'fault', outcome: 'TSDBT5800 after one request, not retried' });
   }, 60_000);
 });
 
 describe('hostile project files', () => {
-  it('a YAML alias bomb in project.yml is refused at once (item 12)', async () => {
+  it('a YAML alias bomb in project.yml is refused at once (item 12)', async ({ task }) => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (let i = 1; i < 9; i += 1) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     const { cli } = project({ 'project.yml': `name: demo\nprofile: demo\nvars:\n${levels.map((line) => `  ${line}`).join('\n')}\n`, 'models/m.sql': 'select 1\n' });
@@ -77,9 +79,10 @@ describe('hostile project files', () => {
     const result = await cli(['compile'], 30_000);
     expectCoded(result, 'TSDBT1002', 2);
     expect(Date.now() - started).toBeLessThan(20_000);
+    recordFigure(task, { section: 'fuzz', subject: 'a YAML alias bomb in project.yml', count: 1, unit: 'input tried', outcome: 'TSDBT1002 within seconds' });
   }, 60_000);
 
-  it('durations past the timer limit are refused with the maximum (item 13)', async () => {
+  it('durations past the timer limit are refused with the maximum (item 13)', async ({ task }) => {
     const { cli } = project({
       'models/sources.yml': ['sources:', '  - name: api', '    tables:', '      - name: slow', '        ingest:', '          url: "http://127.0.0.1:9/x.json"', '          schedule: 25d', '          timeout: 30d', ''].join('\n'),
     });
@@ -89,6 +92,7 @@ describe('hostile project files', () => {
     expect(result.stderr).toContain('longer than the longest duration');
     expect(result.stderr).toContain('schedule');
     expect(result.stderr).toContain('timeout');
+    recordFigure(task, { section: 'fuzz', subject: '`schedule: 25d` and `timeout: 30d`', count: 2, unit: 'inputs tried', outcome: 'each refused with TSDBT5003 naming the maximum' });
   }, 60_000);
 
   it('profiles.yml that is a folder, a model linked to /dev/zero, a FIFO model: TSDBT1801 (item 15)', async ({ task }) => {
@@ -107,22 +111,24 @@ describe('hostile project files', () => {
     recordFigure(task, { section: 'fuzz', subject: 'project files that are a folder, a link to /dev/zero, a FIFO', count: 3, unit: 'inputs tried', outcome: 'each refused with TSDBT1801 at once (only regular files up to 256 MiB are read)' });
   }, 120_000);
 
-  it('Jinja nested 5,000 deep: TSDBT2802 (item 15)', async () => {
+  it('Jinja nested 5,000 deep: TSDBT2802 (item 15)', async ({ task }) => {
     const { cli } = project({ 'models/deep.sql': `select ${'{% if true %}'.repeat(5_000)}1${'{% endif %}'.repeat(5_000)}\n` });
     const result = await cli(['compile']);
     expectCoded(result, 'TSDBT2802', 2);
     expect(result.stderr).toContain('models/deep.sql');
+    recordFigure(task, { section: 'fuzz', subject: 'Jinja nested 5,000 deep', count: 1, unit: 'input tried', outcome: 'TSDBT2802 naming the file' });
   }, 60_000);
 
-  it('show --limit 1e99 is refused before anything is sent (item 15)', async () => {
+  it('show --limit 1e99 is refused before anything is sent (item 15)', async ({ task }) => {
     const { cli } = project({ 'models/m.sql': 'select 1 as x\n' });
     for (const limit of ['1e99', '0x10', '1.0', '99999999999999999999']) {
       const result = await cli(['show', '--select', 'm', '--limit', limit]);
       expectCoded(result, 'TSDBT1008', 2);
     }
+    recordFigure(task, { section: 'fuzz', subject: '`show --limit` 1e99, 0x10, 1.0, 20 digits', count: 4, unit: 'inputs tried', outcome: 'each refused with TSDBT1008 before a query is sent' });
   }, 60_000);
 
-  it('seed integers above Int64 keep every digit (item 15)', async () => {
+  it('seed integers above Int64 keep every digit (item 15)', async ({ task }) => {
     const { dir, cli } = project({ 'seeds/big.csv': 'u,i,w\n9223372036854775808,-170141183460469231731687303715884105728,123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890\n1,2,3\n' });
     const result = await cli(['seed']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -138,6 +144,7 @@ describe('hostile project files', () => {
         ws: '123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890',
       },
     ]);
+    recordFigure(task, { section: 'fuzz', subject: 'seed integers above Int64 (UInt64, Int128, 90 digits)', count: 3, unit: 'columns', outcome: 'every digit kept (UInt64, Int128, text)' });
   }, 60_000);
 });
 

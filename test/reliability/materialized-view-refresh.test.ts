@@ -69,7 +69,7 @@ async function landRow(adapter: Adapter): Promise<void> {
 }
 
 describe('materialized view: a full refresh that fails or is killed loses no rows', () => {
-  it('a failed --full-refresh (the backfill throws) leaves the old view capturing inserts', async () => {
+  it('a failed --full-refresh (the backfill throws) leaves the old view capturing inserts', async ({ task }) => {
     const failed = await cli(['run', '--select', 'mv_target', '--full-refresh', '--vars', '{fail: true}']);
     expect(failed.code, failed.stdout + failed.stderr).not.toBe(0);
     await withChdb(dir, async (adapter) => {
@@ -77,6 +77,7 @@ describe('materialized view: a full refresh that fails or is killed loses no row
       await landRow(adapter);
       await expectComplete(adapter, 'the old view still captured the row inserted after the failed refresh');
     });
+    recordFigure(task, { section: 'data', subject: '`materialized_view` `run --full-refresh` whose backfill fails', count: 1, unit: 'failed refresh', outcome: 'the old view stayed and captured the rows inserted afterwards' });
   }, 120_000);
 
   it('SIGKILL after every statement of run --full-refresh, rows landed, then a plain run: complete target', async ({ task }) => {
@@ -114,15 +115,16 @@ describe('materialized view: a full refresh that fails or is killed loses no row
 });
 
 describe('materialized view over a source rebuilt by swap', () => {
-  it('a view over a table model is rebuilt from the new rows in the same run', async () => {
+  it('a view over a table model is rebuilt from the new rows in the same run', async ({ task }) => {
     const second = await cli(['run', '--vars', '{step: 1}']);
     expect(second.code, second.stdout + second.stderr).toBe(0);
     await withChdb(dir, async (adapter) => {
       expect(await numbers(adapter, 'SELECT id, step FROM mvr.mv_over_table ORDER BY id')).toEqual([0, 1, 2].map((id) => ({ id, step: 1 })));
     });
+    recordFigure(task, { section: 'data', subject: '`materialized_view` over a `table` model rebuilt by swap', count: 1, unit: 'run', outcome: 'the view was rebuilt after its source in the same run and held the new rows' });
   }, 120_000);
 
-  it('a view over a seed is rebuilt from the new seed rows in the same build', async () => {
+  it('a view over a seed is rebuilt from the new seed rows in the same build', async ({ task }) => {
     await import('node:fs').then(({ writeFileSync }) => writeFileSync(`${dir}/seeds/letters.csv`, 'id,letter\n1,x\n2,y\n3,z\n'));
     const again = await cli(['build']);
     expect(again.code, again.stdout + again.stderr).toBe(0);
@@ -133,5 +135,6 @@ describe('materialized view over a source rebuilt by swap', () => {
         { id: 3, letter: 'z' },
       ]);
     });
+    recordFigure(task, { section: 'data', subject: '`materialized_view` over a seed reloaded by swap', count: 1, unit: 'build', outcome: 'the view was rebuilt after the seed and held the new rows' });
   }, 120_000);
 });

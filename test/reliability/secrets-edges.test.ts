@@ -68,7 +68,7 @@ function allFiles(root: string): string[] {
 }
 
 describe('docs serve and the metrics endpoint (item 7)', () => {
-  it('serves only the generated site, never other files of the target folder, and only to a loopback Host', async () => {
+  it('serves only the generated site, never other files of the target folder, and only to a loopback Host', async ({ task }) => {
     const { dir, home, cli } = project({ 'models/people.sql': 'select 1 as id\n' });
     expect((await cli(['docs', 'generate'])).code).toBe(0);
     const target = path.join(dir, 'target');
@@ -93,6 +93,7 @@ describe('docs serve and the metrics endpoint (item 7)', () => {
     } finally {
       await server.stop();
     }
+    recordFigure(task, { section: 'security', subject: '`docs serve` asked for dotfiles, stray files, a link to profiles.yml, artifacts, and with foreign Host headers', count: 10, unit: 'requests', outcome: "stray files 404, foreign Hosts 403; only the site's own files served" });
   }, 120_000);
 
   it('the metrics endpoint answers only to a loopback Host', async () => {
@@ -115,7 +116,7 @@ function ingestProject(table: string, ingest: string[], extraFiles: Record<strin
 }
 
 describe('ingest redirects (item 8)', () => {
-  it('configured headers and URL credentials are not sent to another origin', async () => {
+  it('configured headers and URL credentials are not sent to another origin', async ({ task }) => {
     const [first, other] = [await api(), await api()];
     first.fallback('/data.json', replies.status(302, '', { location: other.url('/moved.json') }));
     other.fallback('/moved.json', replies.ok(ASTROS));
@@ -126,9 +127,10 @@ describe('ingest redirects (item 8)', () => {
     const sent = other.requests[0]!;
     expect(sent.headers['x-api-key']).toBeUndefined();
     expect(sent.headers.authorization).toBeUndefined();
+    recordFigure(task, { section: 'security', subject: 'an ingest source with an API-key header and URL credentials redirected to another origin', count: 1, unit: 'redirect', outcome: 'neither the header nor the credentials reached the other origin' });
   }, 120_000);
 
-  it('cross_origin_redirects: refuse fails at once with a coded error; a file: redirect is never followed', async () => {
+  it('cross_origin_redirects: refuse fails at once with a coded error; a file: redirect is never followed', async ({ task }) => {
     const [first, other] = [await api(), await api()];
     first.fallback('/cross.json', replies.status(302, '', { location: other.url('/x.json') }));
     first.fallback('/file.json', replies.status(302, '', { location: 'file:///etc/passwd' }));
@@ -149,11 +151,12 @@ describe('ingest redirects (item 8)', () => {
       expect(first.requests.length - before, name).toBe(name === 'loop' ? 1 : 1);
     }
     expect(other.requests).toEqual([]);
+    recordFigure(task, { section: 'security', subject: 'redirects to another origin (refuse), to file:, and in a loop', count: 3, unit: 'redirects', outcome: 'each refused with TSDBT5801 after one request, never retried' });
   }, 120_000);
 });
 
 describe('query parameters (item 9)', () => {
-  it('every query value is masked in the console, the log and _source_url; names kept; redact_query: false opts out', async () => {
+  it('every query value is masked in the console, the log and _source_url; names kept; redact_query: false opts out', async ({ task }) => {
     const server = await api();
     server.fallback('/q.json', replies.ok(ASTROS));
     const url = server.url('/q.json?appid=appid-canary&private_token=token-canary&city=Paris');
@@ -172,13 +175,14 @@ describe('query parameters (item 9)', () => {
     expect((await optOut.cli(['ingest'])).code).toBe(0);
     const kept = await withChdb(optOut.dir, (adapter) => adapter.query<{ _source_url: string }>('SELECT _source_url FROM api.q'));
     expect(kept.map((row) => row._source_url)).toEqual([server.url('/q.json?city=Paris&api_key=***')]);
+    recordFigure(task, { section: 'security', subject: 'query parameters with unlisted secret names (`appid`, `private_token`)', count: 3, unit: 'outputs searched (console, log, `_source_url`)', outcome: 'every value masked, names kept; `redact_query: false` opted out' });
   }, 120_000);
 });
 
 describe('DBT_ENV_SECRET_ variables (item 10)', () => {
   const SECRET = 'env-secret-canary-93ab';
 
-  it('a model reading one is refused with a coded error naming the file; nothing written holds the value', async () => {
+  it('a model reading one is refused with a coded error naming the file; nothing written holds the value', async ({ task }) => {
     const { dir, cli } = project({ 'models/leaky.sql': "select '{{ env_var('DBT_ENV_SECRET_TOKEN') }}' as t\n" });
     const result = await cli(['run'], { DBT_ENV_SECRET_TOKEN: SECRET });
     expect(result.code).toBe(2);
@@ -186,6 +190,7 @@ describe('DBT_ENV_SECRET_ variables (item 10)', () => {
     expect(result.stderr).toContain('models/leaky.sql');
     const outputs = [result.stdout, result.stderr, ...['logs', 'target'].flatMap((folder) => allFiles(path.join(dir, folder)).map((file) => readFileSync(file, 'utf8')))];
     for (const text of outputs) expect(text).not.toContain(SECRET);
+    recordFigure(task, { section: 'security', subject: 'a model reading `DBT_ENV_SECRET_TOKEN`', count: 1, unit: 'model', outcome: 'refused with TSDBT2801; the value in no output or file' });
   }, 120_000);
 
   it('profiles and ingest blocks may read them, and their values are scrubbed from every output', async ({ task }) => {

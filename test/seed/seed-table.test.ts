@@ -10,7 +10,11 @@ describe('seed column types (dbt: number, date, datetime, boolean, else text; em
     [['1.0'], 'Float64'],
     [['1,234', '5'], 'Int64'],
     [['007'], 'Int64'],
-    [['9223372036854775808'], 'Float64'],
+    // Above Int64: the narrowest wider integer type, never a Float64 that loses digits; wider than Int256: text.
+    [['9223372036854775808'], 'UInt64'],
+    [['-9223372036854775809', '1'], 'Int128'],
+    [[`1${'0'.repeat(40)}`], 'Int256'],
+    [[`1${'0'.repeat(80)}`], 'String'],
     [['2024-01-05', '2024-2-3'], 'Date'],
     [['1969-12-31'], 'Date32'],
     [['2024-02-30'], 'String'],
