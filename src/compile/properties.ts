@@ -15,12 +15,15 @@ export interface NodePatch {
   columns: Record<string, ColumnProperties>;
   meta: Record<string, unknown>;
   tests: unknown[];
+  /** Snapshots only: dbt 1.9's `relation: ref('x')` / `source('a', 'b')`, which defines the snapshot in YAML. */
+  relation?: string;
 }
 
 export interface ParsedProperties {
   sources: SourceNode[];
   models: Map<string, NodePatch>;
   seeds: Map<string, NodePatch>;
+  snapshots: Map<string, NodePatch>;
   errors: TsdbtError[];
 }
 
@@ -38,7 +41,7 @@ const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros'
 
 /** Parses every YAML property file. One broken file never hides problems in the others. */
 export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
-  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), errors: [] };
+  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), snapshots: new Map(), errors: [] };
   for (const file of files) {
     let doc: YamlDocument;
     try {
@@ -59,6 +62,7 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
         readSources(root.sources, doc, problems, context, out);
         readPatches(root.models, 'models', doc, problems, context, out.models);
         readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds);
+        readPatches(root.snapshots, 'snapshots', doc, problems, context, out.snapshots);
       }
     }
     out.errors.push(...problems.errors);
@@ -158,7 +162,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
 
 function readPatches(
   raw: unknown,
-  section: 'models' | 'seeds',
+  section: 'models' | 'seeds' | 'snapshots',
   doc: YamlDocument,
   problems: Problems,
   context: PropertiesContext,
@@ -193,8 +197,21 @@ function readPatches(
       columns: readColumns(entry.columns, [...at, 'columns'], problems, render),
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       tests: testsOf(entry, at, problems),
+      ...(section === 'snapshots' ? snapshotRelation(entry, at, problems) : {}),
     });
   });
+}
+
+/** A YAML-defined snapshot's `relation:`, which must be one ref() or source() call. */
+function snapshotRelation(entry: Plain, at: (string | number)[], problems: Problems): { relation?: string } {
+  const relation = entry.relation;
+  if (relation === undefined || relation === null) return {};
+  const text = typeof relation === 'string' ? relation.trim().replace(/^\{\{\s*|\s*\}\}$/g, '') : '';
+  if (!/^(ref|source)\s*\([^()]*\)$/.test(text)) {
+    problems.add([...at, 'relation'], `must be a ref() or source() call, but it is ${describeType(relation)}.`, "For example: relation: ref('orders'), or relation: source('shop', 'orders').");
+    return {};
+  }
+  return { relation: text };
 }
 
 type Render = (value: unknown, path: (string | number)[]) => unknown;

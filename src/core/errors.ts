@@ -48,6 +48,8 @@ export const ErrorCodes = {
   RENDER_NOT_REPEATABLE: 'TSDBT2011',
   /** A model file that is empty, or renders to nothing but comments. */
   EMPTY_MODEL: 'TSDBT2012',
+  /** A snapshot is declared wrongly: no strategy/unique_key, a bad hard_deletes, a block that does not close. */
+  SNAPSHOT_INVALID: 'TSDBT2300',
   /** A model or seed name (or alias) ending in tsdbt's own `__tsdbt_tmp` / `__tsdbt_backup` suffixes. */
   RESERVED_NAME: 'TSDBT2800',
   /** A model, macro or test reads a `DBT_ENV_SECRET_` / `TSDBT_ENV_SECRET_` variable, which only profiles, packages.yml and ingest blocks may. */
@@ -73,6 +75,12 @@ export const ErrorCodes = {
   SCHEMA_CHANGED: 'TSDBT4007',
   /** A pre_hook/post_hook or on-run-start/on-run-end statement failed. */
   HOOK_FAILED: 'TSDBT4008',
+  /** A snapshot's query returns a unique_key twice or NULL: tracking history by it would make duplicate current rows. */
+  SNAPSHOT_KEY_NOT_UNIQUE: 'TSDBT4300',
+  /** A snapshot's relation exists but is not a snapshot table tsdbt can extend (a view, or the dbt_* columns are missing). */
+  SNAPSHOT_TARGET_INVALID: 'TSDBT4301',
+  /** Snapshots cannot be built on this target (a cluster). */
+  SNAPSHOT_UNSUPPORTED: 'TSDBT4302',
   /** The target's host answered over HTTP, but it is not a ClickHouse server. */
   NOT_CLICKHOUSE: 'TSDBT4800',
   // 5xxx: ingestion

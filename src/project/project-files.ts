@@ -16,6 +16,8 @@ export interface ProjectFiles {
   properties: ProjectFile[];
   /** Seed CSV paths (read when seeding, not when compiling). */
   seeds: string[];
+  /** SQL files under snapshot-paths (their `{% snapshot %}` blocks). */
+  snapshots: ProjectFile[];
   /** Singular data tests (`tests/**\/*.sql`). */
   tests: ProjectFile[];
   /** Markdown files that may hold `{% docs %}` blocks. */
@@ -55,6 +57,7 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
     macros: list(paths.macroPaths, ['.sql', '.jinja', '.j2']).map(read),
     properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
     seeds: list(paths.seedPaths, ['.csv']),
+    snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
     tests: list(paths.testPaths, ['.sql']).map(read),
     docs: list(docsDirs, ['.md']).map(read),
     selectorsFile: existsSync(selectors) ? read('selectors.yml') : undefined,
