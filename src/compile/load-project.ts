@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { configFromTree, mergeConfig } from '../config/config-tree.js';
 import { resolveProfile } from '../config/profiles.js';
-import { projectKeyLine, treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { projectConfigLine, projectKeyLine, treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { didYouMean } from '../config/value-checks.js';
 import { parseYaml } from '../config/yaml-document.js';
@@ -14,15 +14,17 @@ import { findProject } from '../project/find-project.js';
 import { readProjectFiles, type ProjectFile } from '../project/project-files.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { baseGlobals } from '../template/base-globals.js';
-import { TemplateEngine } from '../template/template-engine.js';
+import { templateBackendFromEnv, TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { fqnOfFile } from './fqn.js';
 import { checkModelConfig, type ConfigOrigin } from './model-config.js';
-import type { ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode } from './nodes.js';
+import type { AnalysisNode, ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode } from './nodes.js';
 import { parseSnapshots } from './parse-snapshots.js';
-import { parseSeeds } from '../seed/parse-seeds.js';
-import { addTestMacros, isGenericTestFile, parseTests } from '../testing/parse-tests.js';
+import { parseSeeds } from './parse-seeds.js';
+import { addTestMacros, isGenericTestFile, parseTests } from './parse-tests.js';
 import { parseProperties, type NodePatch } from './properties.js';
+import { unusedConfigPaths } from './unused-config-paths.js';
+import { resolveExposures } from './resolve-exposures.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
@@ -62,6 +64,8 @@ export interface Project {
   tests: Map<string, TestNode>;
   /** Snapshots (`{% snapshot %}` blocks under snapshot-paths, `snapshots:` with `relation:` in YAML); `ref()` resolves to them. */
   snapshots: Map<string, SnapshotNode>;
+  /** Analyses (`.sql` under analysis-paths): compiled by `tsdbt compile`, never run, never ref'd. */
+  analyses: Map<string, AnalysisNode>;
   nodes: Map<string, ProjectNode>;
   graph: ProjectGraph;
   docs: Map<string, string>;
@@ -102,6 +106,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       macro: (name) => engine?.macro(name)?.fn,
       doc: (name) => docs.get(name),
     }),
+    // TSDBT_FAST_TEMPLATES in the command's environment picks another template back end (README).
+    { backend: templateBackendFromEnv(env) },
   );
 
   const profile = resolveProfile({
@@ -174,11 +180,13 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const seeds = new Map(parsedSeeds.seeds.map((seed) => [seed.uniqueId, seed]));
   for (const seed of seeds.values()) byName.set(seed.name, seed);
   const disabled = new Set<string>(parsedSeeds.disabled);
+  const modelFqns: string[][] = [];
   for (const file of files.models) {
     const parsed = parseModel(file, config, target, engine, properties.models, sourceLookup, cache);
     errors.push(...parsed.errors);
     const node = parsed.node;
     if (node === undefined) continue;
+    modelFqns.push(node.fqn);
     if (node.config.enabled === false) {
       disabled.add(node.name);
       continue;
@@ -215,8 +223,25 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     snapshots.set(node.uniqueId, node);
   }
 
+  const analyses = new Map<string, AnalysisNode>();
+  for (const file of files.analyses) {
+    const parsed = parseModel(file, config, target, engine, new Map(), sourceLookup, cache);
+    errors.push(...parsed.errors);
+    if (parsed.node === undefined || parsed.node.config.enabled === false) continue;
+    const analysis: AnalysisNode = { ...parsed.node, resourceType: 'analysis', uniqueId: `analysis.${config.name}.${parsed.node.name}`, fqn: [config.name, 'analysis', ...fqnOfFile(config.name, config.analysisPaths, file.path, parsed.node.name).slice(1)] };
+    analyses.set(analysis.uniqueId, analysis);
+  }
+  warnings.push(...properties.warnings);
+  warnings.push(
+    ...unusedConfigPaths(config.file, { models: config.models, seeds: config.seeds, sources: config.sources, snapshots: config.snapshots }, {
+      models: modelFqns,
+      snapshots: [...snapshots.values()].map((snapshot) => snapshot.fqn),
+      seeds: [...seeds.values()].map((seed) => seed.fqn),
+      sources: [...sources.values()].map((source) => source.fqn),
+    }, (at) => projectConfigLine(config, at)),
+  );
   timer?.mark('sources, seeds and models (parse-time render)');
-  for (const node of [...models.values(), ...snapshots.values()]) errors.push(...resolveDependencies(node, byName, disabled, sources, config.name));
+  for (const node of [...models.values(), ...snapshots.values(), ...analyses.values()]) errors.push(...resolveDependencies(node as ModelNode, byName, disabled, sources, config.name));
   timer?.mark('ref() and source() resolution');
   const parsedTests = parseTests({
     config, target, engine, models: models.values(), seeds: seeds.values(), sources: sources.values(),
@@ -226,7 +251,15 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
 
   timer?.mark('data tests');
-  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...tests]);
+  const exposures = properties.exposures.filter((exposure) => exposure.config.enabled !== false);
+  errors.push(
+    ...resolveExposures(exposures, {
+      refable: byName,
+      sources: new Map([...sources.values()].map((source) => [`${source.sourceName}.${source.name}`, source])),
+      disabled,
+    }),
+  );
+  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...analyses, ...tests, ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const)]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   timer?.mark('graph');
@@ -255,7 +288,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     timer.partialParse = cache.enabled;
   }
 
-  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, snapshots, nodes, graph, docs, vars, invocationId, logger };
+  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, snapshots, analyses, nodes, graph, docs, vars, invocationId, logger };
 }
 
 function parseModel(

@@ -1,6 +1,7 @@
 import type { Adapter } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
 import { TsdbtError } from '../core/errors.js';
+import { CATALOG_SQL } from '../materialize/read-queries.js';
 import { TSDBT_VERSION } from '../version.js';
 
 /** A relation as the database describes it. */
@@ -33,15 +34,7 @@ export function relationKey(schema: string, name: string): string {
   return `${schema}.${name}`;
 }
 
-/**
- * Every column of every relation of one database, with its table's engine: ONE statement per
- * database, whatever the number of models. Reads on old servers (18.x) too: `ANY LEFT JOIN …
- * USING`, and no `position` column (rows come in column order; no ORDER BY, which could reorder them).
- */
-export const CATALOG_SQL = `SELECT table, name, type, comment, engine
-FROM system.columns
-ANY LEFT JOIN (SELECT name AS table, engine FROM system.tables WHERE database = {database:String}) AS tables USING (table)
-WHERE database = {database:String}`;
+export { CATALOG_SQL };
 
 interface CatalogRow {
   table: string;
@@ -85,7 +78,7 @@ export async function readCatalog(adapter: Adapter, databases: Iterable<string>)
 
 /** The databases a project's models, seeds and sources live in (tests' audit tables are left out). */
 export function projectDatabases(project: Project): string[] {
-  return [...new Set([...project.nodes.values()].filter((node) => node.resourceType !== 'test').map((node) => node.relation.schema))].sort();
+  return [...new Set([...project.nodes.values()].flatMap((node) => (node.resourceType === 'test' || node.resourceType === 'exposure' ? [] : [node.relation.schema])))].sort();
 }
 
 const VIEW_ENGINES = new Set(['View', 'MaterializedView']);

@@ -35,7 +35,9 @@ export function buildSiteData(input: SiteDataInput): SiteData {
   const chunks: SiteNodeDetails[][] = [];
   ordered.forEach((node, index) => {
     const chunk = Math.floor(index / CHUNK_SIZE);
-    const relation = catalog.relations.get(relationKey(node.relation.schema, node.relation.identifier));
+    // An exposure (a dashboard, a notebook…) is no relation of the database.
+    const named = node.resourceType === 'exposure' ? { schema: '', identifier: node.name } : node.relation;
+    const relation = node.resourceType === 'exposure' ? undefined : catalog.relations.get(relationKey(named.schema, named.identifier));
     const run = input.lastRun?.byId.get(node.uniqueId);
     nodes.push({
       uniqueId: node.uniqueId,
@@ -48,8 +50,8 @@ export function buildSiteData(input: SiteDataInput): SiteData {
       config: node.config,
       ...(node.resourceType === 'source' ? { sourceName: node.sourceName } : {}),
       kind: isModel(node) ? String(node.config.materialized ?? 'view') : node.resourceType,
-      schema: node.relation.schema,
-      identifier: node.relation.identifier,
+      schema: named.schema,
+      identifier: named.identifier,
       parents: parentsIn(project.graph, node.uniqueId)
         .map((id) => indexOf.get(id))
         .filter((parent): parent is number => parent !== undefined)
@@ -82,7 +84,7 @@ export function buildSiteData(input: SiteDataInput): SiteData {
   };
 }
 
-const TYPE_ORDER: Record<string, number> = { source: 0, seed: 1, model: 2, snapshot: 3, test: 4 };
+const TYPE_ORDER: Record<string, number> = { source: 0, seed: 1, model: 2, snapshot: 3, test: 4, analysis: 5 };
 
 function typeOrder(node: ProjectNode): number {
   return TYPE_ORDER[node.resourceType] ?? 5;
@@ -100,6 +102,7 @@ function detailsOf(node: ProjectNode, relation: CatalogRelation | undefined, com
   switch (node.resourceType) {
     case 'model':
     case 'snapshot':
+    case 'analysis':
       return { ...common, rawSql: node.rawSql, ...optional({ compiledSql: node.compiledSql, patchPath: node.patchPath }) };
     case 'test':
       return {
@@ -112,6 +115,8 @@ function detailsOf(node: ProjectNode, relation: CatalogRelation | undefined, com
       return { ...common, ...optional({ patchPath: node.patchPath }) };
     case 'source':
       return { ...common, sourceDescription: node.sourceDescription, ...optional({ loadedAtField: node.loadedAtField }), ingest: node.ingest !== undefined };
+    case 'exposure':
+      return { ...common, ...optional({ url: node.url, maturity: node.maturity, owner: node.owner.name ?? node.owner.email }) };
   }
 }
 

@@ -1,4 +1,3 @@
-import type { ModelNode } from '../compile/nodes.js';
 import { contextForDatabase } from './ddl.js';
 import type { ExistingRelation, Plan, PlanContext } from './plan.js';
 import { planDictionary } from './plan-dictionary.js';
@@ -8,6 +7,16 @@ import { planMaterializedView } from './plan-materialized-view.js';
 import { planTable } from './plan-table.js';
 import { planView } from './plan-view.js';
 import type { Column } from './schema-change.js';
+
+/**
+ * The parts of a parsed model that planning reads. compile's ModelNode satisfies it; it is stated here
+ * so materialize (below compile) does not import compile.
+ */
+export interface PlannableModel {
+  name: string;
+  relation: { schema: string; identifier: string };
+  config: Record<string, unknown>;
+}
 
 /**
  * What the database holds for a model, read before planning. Only `existing` is needed for views
@@ -28,7 +37,7 @@ export interface ModelState {
 }
 
 /** Which reads `ModelState` needs beyond `existing`, so the runner asks the database only for those. */
-export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
+export function stateNeeds(node: PlannableModel, existing: ExistingRelation, fullRefresh: boolean): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
   const onTable = existing === 'table' && !fullRefresh;
   switch (node.config.materialized) {
     case 'incremental':
@@ -46,7 +55,7 @@ export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefr
 }
 
 /** The plan for one compiled model, chosen by its materialization. */
-export function planModel(node: ModelNode, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
+export function planModel(node: PlannableModel, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
   const context = contextForDatabase(node.relation.schema, databaseContext);
   const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name };
   const full = { existing: state.existing, fullRefresh: state.fullRefresh, tableColumns: state.tableColumns ?? [], queryColumns: state.queryColumns ?? [] };

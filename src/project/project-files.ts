@@ -18,6 +18,8 @@ export interface ProjectFiles {
   seeds: string[];
   /** SQL files under snapshot-paths (their `{% snapshot %}` blocks). */
   snapshots: ProjectFile[];
+  /** `.sql` files under analysis-paths: compiled, never run. */
+  analyses: ProjectFile[];
   /** Singular data tests (`tests/**\/*.sql`). */
   tests: ProjectFile[];
   /** Markdown files that may hold `{% docs %}` blocks. */
@@ -58,6 +60,7 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
     properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
     seeds: list(paths.seedPaths, ['.csv']),
     snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
+    analyses: list(paths.analysisPaths, ['.sql']).map(read),
     tests: list(paths.testPaths, ['.sql']).map(read),
     docs: list(docsDirs, ['.md']).map(read),
     selectorsFile: existsSync(selectors) ? read('selectors.yml') : undefined,

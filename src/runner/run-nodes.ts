@@ -4,7 +4,7 @@ import type { Project } from '../compile/load-project.js';
 import type { ProjectNode } from '../compile/nodes.js';
 import type { ResourceType } from '../graph/node.js';
 import type { PlanContext } from '../materialize/plan.js';
-import type { RunEvents } from '../report/run-events.js';
+import type { RunEvents } from './run-events.js';
 import { bindAdapterCapabilities } from '../template/base-globals.js';
 import { modelExecutor } from './build-model.js';
 import { parentsThroughEphemerals } from './ephemeral-parents.js';

@@ -20,12 +20,14 @@ export const METHOD_NAMES = [
   'test_name',
   'state',
   'result',
+  'source_status',
+  'exposure',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** dbt methods for resources tsdbt does not have (yet); named so the error says so instead of guessing. */
-const DBT_ONLY_METHODS = ['exposure', 'metric', 'group', 'access', 'version', 'source_status', 'semantic_model', 'saved_query', 'unit_test'];
+const DBT_ONLY_METHODS = ['metric', 'group', 'access', 'version', 'semantic_model', 'saved_query', 'unit_test'];
 
 export const STATE_VALUES = [
   'new',
@@ -43,7 +45,10 @@ export type StateValue = (typeof STATE_VALUES)[number];
 export const RESULT_STATUSES = ['error', 'fail', 'success', 'skipped', 'warn', 'pass'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
-export const RESOURCE_TYPES = ['model', 'seed', 'test', 'source', 'snapshot', 'analysis', 'operation'] as const satisfies readonly ResourceType[];
+export const RESOURCE_TYPES = ['model', 'seed', 'test', 'source', 'snapshot', 'analysis', 'operation', 'exposure'] as const satisfies readonly ResourceType[];
+
+/** `source_status:fresher`: sources loaded since the --state run's `tsdbt source freshness`. */
+export const SOURCE_STATUSES = ['fresher'] as const;
 
 /** `schema` and `data` are dbt's old names for generic and singular tests; still accepted there. */
 export const TEST_TYPES = ['generic', 'singular', 'schema', 'data'] as const;
@@ -124,6 +129,8 @@ export function checkValue(method: MethodName, value: string): CriterionProblem 
       return oneOf('state', value, STATE_VALUES);
     case 'result':
       return oneOf('result', value, RESULT_STATUSES);
+    case 'source_status':
+      return oneOf('source status', value, SOURCE_STATUSES);
     case 'resource_type':
       return oneOf('resource type', value, RESOURCE_TYPES);
     case 'test_type':

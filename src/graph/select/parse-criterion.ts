@@ -127,4 +127,6 @@ const EXAMPLES: Record<MethodName, string> = {
   test_name: 'test_name:not_null',
   state: 'state:modified',
   result: 'result:error',
+  source_status: 'source_status:fresher+',
+  exposure: '+exposure:weekly_kpis',
 };
