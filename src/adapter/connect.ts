@@ -13,6 +13,7 @@ import { withFailpoint } from './failpoint.js';
 import { createServerAgent } from './server-agent.js';
 import { translateError } from './translate-error.js';
 import type { Adapter } from '../core/adapter-types.js';
+import { ErrorCodes, isTsdbtError, TsdbtError } from '../core/errors.js';
 
 /**
  * Opens an adapter for a target. The client libraries (and chDB's large native engine) are
@@ -82,12 +83,40 @@ async function openChdb(target: ChdbTarget, shown: string): Promise<Adapter> {
 async function connectServer(target: ClickhouseTarget, logger?: Logger): Promise<Adapter> {
   const base = await serverAdapter(target, logger);
   try {
-    const [probe = { version: '0.0', json_extract: 0, columns_position: 0 }] = await base.query<ServerProbe>(SERVER_PROBE_SQL);
+    const probe = await probeServer(base, target);
     return base.withCapabilities(capabilitiesFromProbe(probe), { columnsHavePosition: Number(probe.columns_position) > 0 });
   } catch (error) {
     await base.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The server's version and features, checked to come from ClickHouse: any HTTP server answers
+ * `/ping`, and one that is not ClickHouse replies to the probe with something else (a web page,
+ * another API's JSON), which is said plainly rather than failing later on a missing field.
+ */
+async function probeServer(base: ClickhouseAdapter, target: ClickhouseTarget): Promise<ServerProbe> {
+  let rows: unknown;
+  try {
+    rows = await base.query<ServerProbe>(SERVER_PROBE_SQL);
+  } catch (error) {
+    if (isTsdbtError(error)) throw error;
+    throw notClickhouse(target, error instanceof Error ? error.message : String(error));
+  }
+  const probe = Array.isArray(rows) ? (rows[0] as Partial<ServerProbe> | undefined) : undefined;
+  if (probe === undefined || typeof probe !== 'object' || typeof probe.version !== 'string' || !/^\d+\.\d+/.test(probe.version)) {
+    throw notClickhouse(target, `it replied ${JSON.stringify(rows)?.slice(0, 120) ?? String(rows)}`);
+  }
+  return probe as ServerProbe;
+}
+
+function notClickhouse(target: ClickhouseTarget, what: string): TsdbtError {
+  return new TsdbtError({
+    code: ErrorCodes.NOT_CLICKHOUSE,
+    message: `The server at ${target.url} answered over HTTP, but it is not a ClickHouse server: asked for its version, ${what}.`,
+    hint: 'Check `host` and `port` (or `url`) of this target in profiles.yml: ClickHouse serves HTTP on 8123 (8443 with TLS) by default.',
+  });
 }
 
 /**

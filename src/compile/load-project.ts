@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { configFromTree, mergeConfig } from '../config/config-tree.js';
 import { resolveProfile } from '../config/profiles.js';
-import { projectConfigLine, treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { projectConfigLine, projectKeyLine, treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { didYouMean } from '../config/value-checks.js';
 import { parseYaml } from '../config/yaml-document.js';
@@ -28,6 +28,9 @@ import { resolveExposures } from './resolve-exposures.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
+import { allowingSecretEnv } from '../template/secret-env.js';
+import { checkTargetPath } from '../project/target-path.js';
+import { reservedNameErrors } from './reserved-names.js';
 import { checksumOf, ParseCache } from './parse-cache.js';
 import type { PhaseTimer } from './perf-info.js';
 import { renderAtParse, restoreRender, type Speculation } from './speculation.js';
@@ -86,6 +89,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const validated = validateProjectConfig(parseYaml(projectFile.text, projectFile.path));
   if (validated.config === undefined) throwCollected(validated.errors);
   const config = validated.config!;
+  checkTargetPath(projectDir, config, projectKeyLine(config, 'target-path'));
   const warnings = [...validated.warnings];
   const vars = { ...config.vars, ...(options.vars ?? {}) };
   const invocationId = randomUUID();
@@ -115,7 +119,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     env,
     renderValue: (text, where) => {
       try {
-        return engine!.renderString(text, {}, where.file);
+        return allowingSecretEnv(() => engine!.renderString(text, {}, where.file));
       } catch (error) {
         // Point at the profile line, not the line inside the one-line template.
         if (error instanceof TsdbtError) throw new TsdbtError({ code: error.code, message: error.message, file: where.file, line: where.line, hint: error.hint, cause: error.cause });
@@ -148,6 +152,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const properties = parseProperties(files.properties, {
     projectName: config.name,
     render: (text, file) => engine!.renderString(text, {}, file),
+    renderIngest: (text, file) => allowingSecretEnv(() => engine!.renderString(text, {}, file)),
     cache,
   });
   errors.push(...properties.errors);
@@ -365,6 +370,7 @@ function parseModel(
     (problem) => `${problem.location ?? file.path}: ${problem.message}${fatal.has(problem.message) ? ` Model '${name}' fails with this error when it runs.` : ''}${problem.hint === undefined ? '' : ` ${problem.hint}`}`,
   );
   node.relation = schemaAndAlias(node, target, engine);
+  errors.push(...reservedNameErrors('Model', node.name, node.relation.identifier, { file: file.path, nameLine: 1, aliasLine: () => origin('alias') ?? { file: file.path, line: configLine(file.text) } }));
   node.dependsOn.macros = usedMacros(file.text, engine);
   return { node, errors, warnings };
 }

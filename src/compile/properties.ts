@@ -39,6 +39,8 @@ export interface PropertiesContext {
   cache?: ParseCache;
   /** Renders Jinja in a YAML string value (env_var, var, doc). */
   render: (text: string, file: string, line: number | undefined) => string;
+  /** Renders an `ingest:` block, where secret environment variables may be read (default: render). */
+  renderIngest?: (text: string, file: string, line: number | undefined) => string;
 }
 
 /** Sections read here or by the other parsers (snapshots, unit tests); the rest are warned about. */
@@ -141,7 +143,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
       }
       out.warnings.push(...entryKeyWarnings(table, 'source table', tableAt, doc), ...columnKeyWarnings(table.columns, [...tableAt, 'columns'], doc));
       const identifier = String(render(table.identifier ?? table.name, [...tableAt, 'identifier']));
-      const ingest = table.ingest === undefined ? undefined : render(table.ingest, [...tableAt, 'ingest']);
+      const ingest = table.ingest === undefined ? undefined : renderDeep(table.ingest, (text) => (context.renderIngest ?? context.render)(text, doc.file, doc.lineOf([...tableAt, 'ingest'])));
       if (ingest !== undefined && !isPlainObject(ingest)) {
         problems.add([...tableAt, 'ingest'], `must be a mapping (url, format, retries, …), but it is ${describeType(ingest)}.`);
       }

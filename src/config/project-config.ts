@@ -159,6 +159,11 @@ export function validateProjectConfig(doc: YamlDocument) {
   return { config: problems.errors.length === 0 ? config : undefined, errors: problems.errors, warnings };
 }
 
+/** The line of a top-level key of the project file (e.g. `target-path`), if the file sets it. */
+export function projectKeyLine(config: ProjectConfig, key: string): number | undefined {
+  return documents.get(config)?.lineOf([key]);
+}
+
 /** The YAML each validated config was read from, for treeConfigLine. */
 const documents = new WeakMap<ProjectConfig, YamlDocument>();
 

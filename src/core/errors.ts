@@ -26,6 +26,10 @@ export const ErrorCodes = {
   DOCS_PORT_UNAVAILABLE: 'TSDBT1013',
   /** A file or folder tsdbt reads or writes cannot be used: permissions, a file where a folder must be, a full disk. */
   FILE_ACCESS: 'TSDBT1014',
+  /** `target-path` is the project folder, holds it, or overlaps one of its source folders. */
+  TARGET_PATH_UNSAFE: 'TSDBT1800',
+  /** A project file that is not a regular file (a FIFO, a device) or is larger than tsdbt reads. */
+  PROJECT_FILE_UNREADABLE: 'TSDBT1801',
   // 2xxx: compiling models and macros
   TEMPLATE_SYNTAX: 'TSDBT2001',
   TEMPLATE_RENDER: 'TSDBT2002',
@@ -46,6 +50,12 @@ export const ErrorCodes = {
   EMPTY_MODEL: 'TSDBT2012',
   /** A snapshot is declared wrongly: no strategy/unique_key, a bad hard_deletes, a block that does not close. */
   SNAPSHOT_INVALID: 'TSDBT2300',
+  /** A model or seed name (or alias) ending in tsdbt's own `__tsdbt_tmp` / `__tsdbt_backup` suffixes. */
+  RESERVED_NAME: 'TSDBT2800',
+  /** A model, macro or test reads a `DBT_ENV_SECRET_` / `TSDBT_ENV_SECRET_` variable, which only profiles, packages.yml and ingest blocks may. */
+  SECRET_IN_MODEL: 'TSDBT2801',
+  /** A template nests blocks or expressions deeper than tsdbt renders. */
+  TEMPLATE_TOO_DEEP: 'TSDBT2802',
   // 3xxx: graph and selection
   CYCLE: 'TSDBT3001',
   SELECTOR_INVALID: 'TSDBT3002',
@@ -75,11 +85,17 @@ export const ErrorCodes = {
   SERVER_TOO_OLD: 'TSDBT4700',
   /** `grants` on a target that has no SQL access control (chDB, or a server before 20.4). */
   GRANTS_UNSUPPORTED: 'TSDBT4701',
+  /** The target's host answered over HTTP, but it is not a ClickHouse server. */
+  NOT_CLICKHOUSE: 'TSDBT4800',
   // 5xxx: ingestion
   INGEST_FETCH_FAILED: 'TSDBT5001',
   INGEST_INVALID_PAYLOAD: 'TSDBT5002',
   INGEST_CONFIG_INVALID: 'TSDBT5003',
   INGEST_LANDING_FAILED: 'TSDBT5004',
+  /** A reply was larger than the source's `max_reply_bytes` (not retried). */
+  INGEST_REPLY_TOO_LARGE: 'TSDBT5800',
+  /** A redirect tsdbt will not follow: another scheme, a loop, too many, or another origin with `cross_origin_redirects: refuse`. */
+  INGEST_REDIRECT_REFUSED: 'TSDBT5801',
   // 9xxx: internal
   INTERNAL: 'TSDBT9001',
 } as const;

@@ -21,6 +21,12 @@ export interface MaterializedViewState {
   tableColumns: readonly Column[];
   /** Columns the SELECT returns. */
   queryColumns: readonly Column[];
+  /**
+   * Set when the view's source is a relation tsdbt rebuilds by swap (a `table` model, a seed, a
+   * staged incremental): no INSERT went through the view, so the target is rebuilt from the new
+   * source. Names that source, for the log.
+   */
+  sourceRebuiltBySwap?: string | undefined;
 }
 
 /**
@@ -32,8 +38,9 @@ export interface MaterializedViewState {
  * - Later runs keep the table and its rows. Its columns follow `on_schema_change`; the view's
  *   SELECT is changed in place with `ALTER TABLE … MODIFY QUERY` where the server can, else the
  *   view is dropped and created again (rows inserted in between are not captured).
- * - --full-refresh (or a view in the way): the view is dropped, a new table is built under a
- *   temporary name (with backfill) and swapped in, and the view is created again.
+ * - --full-refresh (or a view in the way, a missing view, a source rebuilt by swap): a new table is
+ *   built under a temporary name (with backfill), then the old view is dropped, the new table
+ *   swapped in and the view created again.
  *
  * Rows inserted into the source while the table is backfilled and before the view exists are
  * not captured; run builds while the source is quiet (dbt-clickhouse has the same window).
@@ -49,7 +56,7 @@ export function planMaterializedView(model: IncrementalModel, state: Materialize
   // A view can only be replaced when nothing else holds its name.
   const clearView = (state.existingView === undefined ? [] : [dropRelation(schema, view, state.existingView, context, `drop the old materialized view ${view}`)]);
 
-  if (state.existing === 'table' && !state.fullRefresh) {
+  if (state.existing === 'table' && !state.fullRefresh && !needsRebuild(state, settings.backfill)) {
     const schemaChange = planSchemaChange({ schema, identifier, model: model.name }, settings.onSchemaChange, state.tableColumns, state.queryColumns, context);
     const statements: Statement[] = [...schemaChange.statements];
     // A refreshable view is created again (its schedule may have changed too); the table keeps its rows.
@@ -59,13 +66,15 @@ export function planMaterializedView(model: IncrementalModel, state: Materialize
   }
 
   const temp = `${identifier}${TEMP_SUFFIX}`;
+  // The old view keeps capturing into the old table until the new table is complete: a run that
+  // fails or is killed while filling leaves the previous view and table serving.
   const statements: Statement[] = [
     createDatabase(schema, context),
     dropTable(schema, temp, context, 'drop a temporary table left by an earlier run'),
-    ...clearView,
-    // Filled under the temporary name first: a run killed while filling leaves only the temporary table.
+    // Filled under the temporary name while the old view still captures; only then is the old view dropped.
     // A refreshable view fills the table itself when it is created.
     ...fillStatements(model, temp, settings.backfill && refresh === undefined, context),
+    ...clearView,
     ...swapIntoPlace(schema, { temp, name: identifier, backup: `${identifier}${BACKUP_SUFFIX}` }, existingKind(state.existing), context),
   ];
   statements.push(create);
@@ -107,6 +116,16 @@ function planViewIntoTable(model: IncrementalModel, state: MaterializedViewState
   statements.push(createMaterializedView(schema, identifier, target, model.sql, context, refresh));
   if (backfill && refresh === undefined) statements.push(insertSelect(target, state.queryColumns.map((column) => column.name), model.sql, 'catch up: insert the rows the source already has'));
   return { statements, cleanup: [] };
+}
+
+/**
+ * Whether a plain run must rebuild the target with a backfill: its view is missing (a refresh was
+ * killed between dropping the old view and creating the new one, so rows landed meanwhile are only
+ * in the source), or its source was rebuilt by swap. Without backfill nothing could be restored.
+ */
+function needsRebuild(state: MaterializedViewState, backfill: boolean): boolean {
+  if (!backfill) return false;
+  return state.existingView !== 'materialized_view' || state.sourceRebuiltBySwap !== undefined;
 }
 
 /** DROP of the right kind. DROP TABLE drops views and materialized views on every server (18.16 has no DROP VIEW). */

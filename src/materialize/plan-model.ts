@@ -32,6 +32,8 @@ export interface ModelState {
   fullRefresh: boolean;
   /** materialized_view: what holds `<name>_mv`. */
   existingView?: ExistingRelation;
+  /** materialized_view: the source it reads that tsdbt rebuilds by swap, if any (see sourceRebuiltBySwap). */
+  sourceRebuiltBySwap?: string | undefined;
   /** incremental and materialized_view runs on an existing table: its columns. */
   tableColumns?: readonly Column[];
   /** Columns the model's SELECT returns (incremental runs, materialized views, dictionaries). */
@@ -96,7 +98,7 @@ function planByMaterialization(node: PlannableModel, sql: string, state: ModelSt
     case 'incremental':
       return planIncremental(model, full, context);
     case 'materialized_view':
-      return planMaterializedView(model, { ...full, existingView: state.existingView }, context);
+      return planMaterializedView(model, { ...full, existingView: state.existingView, sourceRebuiltBySwap: state.sourceRebuiltBySwap }, context);
     case 'dictionary':
       return planDictionary(model, full, context);
     case 'distributed_table':

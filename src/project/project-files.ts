@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { readRegularProjectFile } from './read-file.js';
 
 /** A text file of the project, with its path relative to the project root (forward slashes). */
 export interface ProjectFile {
@@ -46,7 +47,7 @@ const IGNORED_DIRS = new Set(['node_modules', '.git', 'target', 'dbt_packages', 
  * that walks the project tree, so caching and watching can hook in here.
  */
 export function readProjectFiles(projectDir: string, paths: ProjectPaths): ProjectFiles {
-  const read = (file: string): ProjectFile => ({ path: file, text: readFileSync(path.join(projectDir, file), 'utf8') });
+  const read = (file: string): ProjectFile => ({ path: file, text: readRegularProjectFile(path.join(projectDir, file), file) });
   const list = (dirs: string[], extensions: string[]): string[] => {
     const out = new Set<string>();
     for (const dir of dirs) for (const file of walk(projectDir, dir, extensions)) out.add(file);

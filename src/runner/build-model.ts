@@ -23,6 +23,7 @@ import { errorResult, seconds } from './node-results.js';
 import type { RelationCache } from './relation-cache.js';
 import type { NodeResult, TimingInfo } from './results.js';
 import { isLeftover } from './stale-relations.js';
+import { sourceRebuiltBySwap } from './swapped-sources.js';
 import { renderWithAdapter } from './template-queries.js';
 
 /**
@@ -228,7 +229,7 @@ async function readState(node: ModelNode, existing: ExistingRelation, fullRefres
   return {
     existing,
     fullRefresh,
-    ...(needs.view ? { existingView: await context.cache.existing(schema, `${identifier}${MV_SUFFIX}`) } : {}),
+    ...(needs.view ? { existingView: await context.cache.existing(schema, `${identifier}${MV_SUFFIX}`), sourceRebuiltBySwap: sourceRebuiltBySwap(node, context.project) } : {}),
     ...(needs.tableColumns ? { tableColumns: await context.adapter.listColumns(schema, identifier) } : {}),
     ...(needs.queryColumns ? { queryColumns: await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings, await ensureDefaultDatabase(context)) } : {}),
   };

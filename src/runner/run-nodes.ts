@@ -2,12 +2,13 @@ import { qualifiedName } from '../core/sql-literals.js';
 import type { Adapter } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
 import type { ProjectNode } from '../compile/nodes.js';
-import { parentsIn } from '../graph/build-graph.js';
 import type { ResourceType } from '../graph/node.js';
 import type { PlanContext } from '../materialize/plan.js';
 import type { RunEvents } from './run-events.js';
 import { bindAdapterCapabilities } from '../template/base-globals.js';
 import { modelExecutor } from './build-model.js';
+import { parentsThroughEphemerals } from './ephemeral-parents.js';
+import { madeRelationsFile, recordingAdapter } from './made-relations.js';
 import { runDag } from './dag-scheduler.js';
 import type { MicrobatchRun } from './microbatch-batches.js';
 import type { NodeExecutor } from './node-executor.js';
@@ -42,7 +43,9 @@ export type RunModelsOptions = RunNodesOptions;
  * Runs the selected nodes in dependency order, in parallel, skipping everything downstream
  * of a failure. Which work a node means is up to the executor of its resource type.
  */
-export async function runNodes(project: Project, adapter: Adapter, options: RunNodesOptions): Promise<RunSummary> {
+export async function runNodes(project: Project, databaseAdapter: Adapter, options: RunNodesOptions): Promise<RunSummary> {
+  // Every temporary or backup relation is recorded before it is created, for the sweep of the next run.
+  const adapter = recordingAdapter(databaseAdapter, madeRelationsFile(project.dir, project.target));
   const now = options.now ?? (() => new Date());
   const started = now();
   const executors: Partial<Record<ResourceType, NodeExecutor>> = { model: modelExecutor, ...options.executors };
@@ -64,7 +67,7 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
   const stop = failFast === undefined ? options.signal : options.signal === undefined ? failFast.signal : AbortSignal.any([options.signal, failFast.signal]);
 
   await runDag(
-    [...selected].map((id) => ({ id, parents: [...new Set([...parentsIn(project.graph, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)) })),
+    [...selected].map((id) => ({ id, parents: [...new Set([...parentsThroughEphemerals(project, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)) })),
     Math.max(1, options.threads),
     {
       run: async (id, slot) => {

@@ -42,7 +42,9 @@ function inferKind(values: readonly string[]): SeedKind {
   // Like agate, a column of only NULLs (or no rows) counts as a number.
   if (values.every((value) => parseNumber(value) !== undefined)) {
     if (values.every((value) => isInteger(value))) return 'integer';
-    return decimalShape(values) === undefined ? 'float' : 'decimal';
+    if (decimalShape(values) !== undefined) return 'decimal';
+    // Plain digits too many for Decimal256 would lose some as a Float64: keep them as text.
+    return values.some((value) => /^-?\d*(\.\d*)?$/.test(normalizeNumber(value))) && values.every((value) => !/e/i.test(value)) ? 'string' : 'float';
   }
   if (values.every((value) => parseDate(value) !== undefined)) return 'date';
   if (values.every((value) => parseDateTime(value) !== undefined)) return 'datetime';

@@ -5,6 +5,7 @@ import type { Capabilities } from '../core/adapter-types.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { splitArgs } from './call-args.js';
+import { checkSecretEnvRead } from './secret-env.js';
 
 export interface BaseGlobalsOptions {
   projectName: string;
@@ -91,6 +92,7 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
     env_var: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
       const name = String(positional[0]);
+      checkSecretEnvRead(name);
       const value = env[name];
       if (value !== undefined) return value;
       if (positional.length > 1) return positional[1];
