@@ -18,7 +18,9 @@ import { TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { fqnOfFile } from './fqn.js';
 import { checkModelConfig, type ConfigOrigin } from './model-config.js';
-import type { ModelNode, ProjectNode, SeedNode, SourceNode, TestNode } from './nodes.js';
+import type { ModelNode, ProjectNode, SeedNode, SourceNode, TestNode, UnitTestNode } from './nodes.js';
+import { parseUnitTests } from '../testing/unit-tests/parse-unit-tests.js';
+import { checkContracts } from './contracts.js';
 import { parseSeeds } from '../seed/parse-seeds.js';
 import { addTestMacros, isGenericTestFile, parseTests } from '../testing/parse-tests.js';
 import { parseProperties, type NodePatch } from './properties.js';
@@ -56,6 +58,8 @@ export interface Project {
   seeds: Map<string, SeedNode>;
   /** Data tests: generic (YAML) and singular (test-paths). */
   tests: Map<string, TestNode>;
+  /** dbt 1.8 unit tests (`unit_tests:` in YAML), by unique id. */
+  unitTests: Map<string, UnitTestNode>;
   nodes: Map<string, ProjectNode>;
   graph: ProjectGraph;
   docs: Map<string, string>;
@@ -199,9 +203,16 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   });
   errors.push(...parsedTests.errors);
   const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
+  const parsedUnitTests = parseUnitTests(properties.unitTests, { projectName: config.name, models, refable: byName, sources, disabled, fixtures: files.fixtures });
+  errors.push(...parsedUnitTests.errors);
+  warnings.push(...parsedUnitTests.warnings);
+  const unitTests = new Map(parsedUnitTests.unitTests.map((test) => [test.uniqueId, test]));
+  const contracts = checkContracts(models.values());
+  errors.push(...contracts.errors);
+  warnings.push(...contracts.warnings);
 
   timer?.mark('data tests');
-  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...tests]);
+  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...tests, ...unitTests]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   timer?.mark('graph');
@@ -230,7 +241,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     timer.partialParse = cache.enabled;
   }
 
-  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, nodes, graph, docs, vars, invocationId, logger };
+  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, unitTests, nodes, graph, docs, vars, invocationId, logger };
 }
 
 function parseModel(
@@ -268,6 +279,7 @@ function parseModel(
     meta: patch?.meta ?? {},
     patchPath: patch?.file,
     tests: patch?.tests ?? [],
+    constraints: patch?.constraints ?? [],
   };
   let inFile: Record<string, unknown>;
   const cached = cache.model(file.path, checksum);

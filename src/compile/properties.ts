@@ -2,7 +2,8 @@ import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { Problems, parseYaml, type YamlDocument } from '../config/yaml-document.js';
 import { describeType, isPlainObject, stringList, type Plain } from '../config/value-checks.js';
 import type { ProjectFile } from '../project/project-files.js';
-import type { ColumnProperties, SourceNode } from './nodes.js';
+import { readConstraints } from './constraints.js';
+import type { ColumnProperties, ConstraintProperties, SourceNode } from './nodes.js';
 import { checksumOf, type ParseCache } from './parse-cache.js';
 
 /** What a YAML property file says about one model (or seed). */
@@ -15,12 +16,22 @@ export interface NodePatch {
   columns: Record<string, ColumnProperties>;
   meta: Record<string, unknown>;
   tests: unknown[];
+  /** Model-level `constraints:`. */
+  constraints: ConstraintProperties[];
+}
+
+/** A `unit_tests:` entry as written, with its file's line lookup; checked in testing/unit-tests. */
+export interface RawUnitTest {
+  entry: Record<string, unknown>;
+  index: number;
+  doc: YamlDocument;
 }
 
 export interface ParsedProperties {
   sources: SourceNode[];
   models: Map<string, NodePatch>;
   seeds: Map<string, NodePatch>;
+  unitTests: RawUnitTest[];
   errors: TsdbtError[];
 }
 
@@ -36,7 +47,7 @@ const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros'
 
 /** Parses every YAML property file. One broken file never hides problems in the others. */
 export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
-  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), errors: [] };
+  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), unitTests: [], errors: [] };
   for (const file of files) {
     let doc: YamlDocument;
     try {
@@ -57,6 +68,7 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
         readSources(root.sources, doc, problems, context, out);
         readPatches(root.models, 'models', doc, problems, context, out.models);
         readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds);
+        readUnitTestEntries(root.unit_tests, doc, problems, out.unitTests);
       }
     }
     out.errors.push(...problems.errors);
@@ -143,7 +155,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
         relation: { schema, identifier },
         description: description(table.description, render, [...tableAt, 'description']),
         sourceDescription: description(source.description, render, [...at, 'description']),
-        columns: readColumns(table.columns, [...tableAt, 'columns'], problems, render),
+        columns: readColumns(table.columns, [...tableAt, 'columns'], problems, render, doc),
         meta: isPlainObject(table.meta) ? table.meta : {},
         loadedAtField: typeof table.loaded_at_field === 'string' ? table.loaded_at_field : undefined,
         ingest: isPlainObject(ingest) ? ingest : undefined,
@@ -188,16 +200,33 @@ function readPatches(
       line: doc.lineOf(at),
       description: description(entry.description, render, [...at, 'description']),
       config: isPlainObject(entry.config) ? entry.config : {},
-      columns: readColumns(entry.columns, [...at, 'columns'], problems, render),
+      columns: readColumns(entry.columns, [...at, 'columns'], problems, render, doc),
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       tests: testsOf(entry, at, problems),
+      constraints: readConstraints(entry.constraints, [...at, 'constraints'], doc, problems, true),
     });
   });
 }
 
 type Render = (value: unknown, path: (string | number)[]) => unknown;
 
-function readColumns(raw: unknown, at: (string | number)[], problems: Problems, render: Render): Record<string, ColumnProperties> {
+/** Keeps each `unit_tests:` entry with its document; the entries are checked once models are known. */
+function readUnitTestEntries(raw: unknown, doc: YamlDocument, problems: Problems, out: RawUnitTest[]): void {
+  if (raw === undefined || raw === null) return;
+  if (!Array.isArray(raw)) {
+    problems.add(['unit_tests'], `must be a list of unit tests (\`- name: …\`), but it is ${describeType(raw)}.`);
+    return;
+  }
+  raw.forEach((entry, index) => {
+    if (!isPlainObject(entry) || typeof entry.name !== 'string') {
+      problems.add(['unit_tests', index], 'must have a `name`.', 'Each unit test looks like `- name: test_x` with `model:`, `given:` and `expect:`.');
+      return;
+    }
+    out.push({ entry, index, doc });
+  });
+}
+
+function readColumns(raw: unknown, at: (string | number)[], problems: Problems, render: Render, doc: YamlDocument): Record<string, ColumnProperties> {
   const out: Record<string, ColumnProperties> = {};
   if (raw === undefined || raw === null) return out;
   if (!Array.isArray(raw)) {
@@ -218,6 +247,7 @@ function readColumns(raw: unknown, at: (string | number)[], problems: Problems, 
       tags: stringList(column.tags) ?? [],
       tests: testsOf(column, [...at, index], problems),
       ...(column.quote === true ? { quote: true } : {}),
+      ...(column.constraints === undefined ? {} : { constraints: readConstraints(column.constraints, [...at, index, 'constraints'], doc, problems, false) }),
     };
   });
   return out;

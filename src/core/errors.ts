@@ -26,6 +26,8 @@ export const ErrorCodes = {
   DOCS_PORT_UNAVAILABLE: 'TSDBT1013',
   /** A file or folder tsdbt reads or writes cannot be used: permissions, a file where a folder must be, a full disk. */
   FILE_ACCESS: 'TSDBT1014',
+  /** A unit test fixture file (tests/fixtures/<name>.csv|.sql) named by `fixture:` does not exist. */
+  UNIT_TEST_FIXTURE_MISSING: 'TSDBT1400',
   // 2xxx: compiling models and macros
   TEMPLATE_SYNTAX: 'TSDBT2001',
   TEMPLATE_RENDER: 'TSDBT2002',
@@ -42,6 +44,10 @@ export const ErrorCodes = {
   MACRO_NOT_FOUND: 'TSDBT2010',
   /** A template ran different queries (run_query/statement) when rendered again with the same results. */
   RENDER_NOT_REPEATABLE: 'TSDBT2011',
+  /** A `unit_tests:` entry is declared wrongly: unknown model, missing `given` input for a ref/source, bad rows. */
+  UNIT_TEST_INVALID: 'TSDBT2400',
+  /** A model contract is declared wrongly: enforced without column data types, a bad constraint. */
+  CONTRACT_INVALID: 'TSDBT2401',
   // 3xxx: graph and selection
   CYCLE: 'TSDBT3001',
   SELECTOR_INVALID: 'TSDBT3002',
@@ -50,6 +56,8 @@ export const ErrorCodes = {
   STATE_NOT_FOUND: 'TSDBT3004',
   /** A state or results file is not JSON, or not a manifest / run_results. */
   STATE_INVALID: 'TSDBT3005',
+  /** A contracted model lost a column, changed a column's type, or dropped its contract, compared with --state. */
+  CONTRACT_BREAKING_CHANGE: 'TSDBT3400',
   // 4xxx: database
   CONNECTION_FAILED: 'TSDBT4001',
   SQL_ERROR: 'TSDBT4002',
@@ -61,6 +69,8 @@ export const ErrorCodes = {
   SCHEMA_CHANGED: 'TSDBT4007',
   /** A pre_hook/post_hook or on-run-start/on-run-end statement failed. */
   HOOK_FAILED: 'TSDBT4008',
+  /** A model's query does not return the columns and types its enforced contract declares (checked before any DDL). */
+  CONTRACT_MISMATCH: 'TSDBT4400',
   // 5xxx: ingestion
   INGEST_FETCH_FAILED: 'TSDBT5001',
   INGEST_INVALID_PAYLOAD: 'TSDBT5002',

@@ -1,5 +1,6 @@
 import type { Adapter } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
+import type { ProjectNode, UnitTestNode } from '../compile/nodes.js';
 import { TsdbtError } from '../core/errors.js';
 import { TSDBT_VERSION } from '../version.js';
 
@@ -85,7 +86,8 @@ export async function readCatalog(adapter: Adapter, databases: Iterable<string>)
 
 /** The databases a project's models, seeds and sources live in (tests' audit tables are left out). */
 export function projectDatabases(project: Project): string[] {
-  return [...new Set([...project.nodes.values()].filter((node) => node.resourceType !== 'test').map((node) => node.relation.schema))].sort();
+  const located = [...project.nodes.values()].filter((node) => node.resourceType !== 'test' && node.resourceType !== 'unit_test') as Exclude<ProjectNode, UnitTestNode>[];
+  return [...new Set(located.map((node) => node.relation.schema))].sort();
 }
 
 const VIEW_ENGINES = new Set(['View', 'MaterializedView']);

@@ -8,6 +8,7 @@ import { planMaterializedView } from './plan-materialized-view.js';
 import { planTable } from './plan-table.js';
 import { planView } from './plan-view.js';
 import type { Column } from './schema-change.js';
+import type { Contract } from './contract.js';
 
 /**
  * What the database holds for a model, read before planning. Only `existing` is needed for views
@@ -21,8 +22,10 @@ export interface ModelState {
   existingView?: ExistingRelation;
   /** incremental and materialized_view runs on an existing table: its columns. */
   tableColumns?: readonly Column[];
-  /** Columns the model's SELECT returns (incremental runs, materialized views, dictionaries). */
+  /** Columns the model's SELECT returns (incremental runs, materialized views, dictionaries, enforced contracts). */
   queryColumns?: readonly Column[];
+  /** The enforced contract, already checked against `queryColumns`: tables are created from it. */
+  contract?: Contract;
 }
 
 /** Which reads `ModelState` needs beyond `existing`, so the runner asks the database only for those. */
@@ -46,7 +49,8 @@ export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefr
 /** The plan for one compiled model, chosen by its materialization. */
 export function planModel(node: ModelNode, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
   const context = contextForDatabase(node.relation.schema, databaseContext);
-  const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name };
+  const contract = state.contract === undefined ? undefined : { contract: state.contract, queryColumns: state.queryColumns ?? [] };
+  const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name, contract };
   const full = { existing: state.existing, fullRefresh: state.fullRefresh, tableColumns: state.tableColumns ?? [], queryColumns: state.queryColumns ?? [] };
   switch (node.config.materialized) {
     case 'table':

@@ -1,12 +1,16 @@
-import { qualifiedName } from '../core/sql-literals.js';
+import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
 import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, isReplicatedEngine, onCluster, renameTables, type TableEngineConfig } from './ddl.js';
+import { columnDefinitions, contractSelectList, type Contract } from './contract.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type Statement } from './plan.js';
+import type { Column } from './schema-change.js';
 
 export interface TableModel {
   schema: string;
   identifier: string;
   sql: string;
   config: TableEngineConfig & { query_settings?: unknown };
+  /** An enforced contract (already checked against `queryColumns`): the table gets the declared columns. */
+  contract?: { contract: Contract; queryColumns: readonly Column[] } | undefined;
 }
 
 /**
@@ -56,6 +60,7 @@ export function buildStatements(model: TableModel, temp: string, context: PlanCo
   // On a cluster, a Replicated engine is filled once (replication copies the rows): ON CLUSTER … AS SELECT
   // would make every replica insert the same rows again.
   const fillOnce = context.cluster !== undefined ? isReplicatedEngine(model.config.engine) : context.exchangeTables;
+  if (model.contract !== undefined) return contractStatements(model, name, fillOnce, context);
   if (!fillOnce) {
     return [{ sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${model.sql}`, purpose: 'build the new table under a temporary name', ...settings }];
   }
@@ -64,6 +69,24 @@ export function buildStatements(model: TableModel, temp: string, context: PlanCo
   return [
     { sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${select} LIMIT 0`, purpose: 'create the new table, empty, under a temporary name', ...settings },
     { sql: `INSERT INTO ${name}\n${select}`, purpose: 'fill the new table', ...settings },
+  ];
+}
+
+/**
+ * With an enforced contract the contract defines the schema: the table is created with the
+ * declared columns (types, non-Nullable for not_null, CHECK constraints), then filled by name,
+ * casting where the query's type differs (Nullable → non-Nullable fails on a NULL, as not_null must).
+ */
+function contractStatements(model: TableModel, name: string, fillOnce: boolean, context: PlanContext): Statement[] {
+  const { contract, queryColumns } = model.contract!;
+  const settings = querySettings(model.config.query_settings);
+  const columns = contract.columns.map((column) => quoteIdentifier(column.name)).join(', ');
+  const select = `SELECT ${contractSelectList(contract, queryColumns)}\nFROM (\n${model.sql.trim().replace(/(\s*;)+$/, '')}\n)`;
+  const create = `CREATE TABLE ${name}${onCluster(context)} ${columnDefinitions(contract, queryColumns)}\n${engineClause(model.config)}`;
+  if (!fillOnce) return [{ sql: `${create}\nAS\n${select}`, purpose: 'build the new table under a temporary name, with the contract\'s columns', ...settings }];
+  return [
+    { sql: create, purpose: "create the new table, empty, with the contract's columns, under a temporary name" },
+    { sql: `INSERT INTO ${name} (${columns})\n${select}`, purpose: 'fill the new table', ...settings },
   ];
 }
 

@@ -15,8 +15,10 @@ export interface ProjectFiles {
   properties: ProjectFile[];
   /** Seed CSV paths (read when seeding, not when compiling). */
   seeds: string[];
-  /** Singular data tests (`tests/**\/*.sql`). */
+  /** Singular data tests (`tests/**\/*.sql`, not under `tests/fixtures/`). */
   tests: ProjectFile[];
+  /** Unit test fixtures: `.csv` and `.sql` files under `<test-path>/fixtures/` (dbt's place for them). */
+  fixtures: ProjectFile[];
   /** Markdown files that may hold `{% docs %}` blocks. */
   docs: ProjectFile[];
   selectorsFile: ProjectFile | undefined;
@@ -30,6 +32,11 @@ export interface ProjectPaths {
   snapshotPaths: string[];
   analysisPaths: string[];
   docsPaths: string[];
+}
+
+/** `tests/fixtures/…`: unit test fixtures, never singular tests (as in dbt). */
+function isFixture(file: string, testPaths: string[]): boolean {
+  return testPaths.some((dir) => file.startsWith(`${dir.replace(/\/+$/, '')}/fixtures/`));
 }
 
 /** Skipped while walking: never project sources. */
@@ -54,7 +61,8 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
     macros: list(paths.macroPaths, ['.sql', '.jinja', '.j2']).map(read),
     properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
     seeds: list(paths.seedPaths, ['.csv']),
-    tests: list(paths.testPaths, ['.sql']).map(read),
+    tests: list(paths.testPaths, ['.sql']).filter((file) => !isFixture(file, paths.testPaths)).map(read),
+    fixtures: list(paths.testPaths, ['.csv', '.sql']).filter((file) => isFixture(file, paths.testPaths)).map(read),
     docs: list(docsDirs, ['.md']).map(read),
     selectorsFile: existsSync(selectors) ? read('selectors.yml') : undefined,
   };

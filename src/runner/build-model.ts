@@ -9,6 +9,9 @@ import { MV_SUFFIX } from '../materialize/plan-materialized-view.js';
 import { planModel, stateNeeds, type ModelState } from '../materialize/plan-model.js';
 import { querySettings } from '../materialize/plan-table.js';
 import type { Column } from '../materialize/schema-change.js';
+import { modelContract } from '../compile/contracts.js';
+import type { Contract } from '../materialize/contract.js';
+import { checkContract } from './contract-check.js';
 import { hookTexts, runHooks } from './hooks.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
@@ -47,6 +50,8 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   let compiledPath: string | undefined;
   let existing: ExistingRelation;
   let flags: RuntimeFlags;
+  const contract = modelContract(node);
+  let contractColumns: Column[] | undefined;
   try {
     existing = node.config.materialized === 'ephemeral' ? undefined : await cache.existing(schema, identifier);
     flags = { fullRefresh, isIncremental: node.config.materialized === 'incremental' && isIncrementalRun(existing, fullRefresh) };
@@ -54,6 +59,11 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
     sql = await renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...runtime, runQuery }), { logger: project.logger, file: node.originalFilePath });
     node.compiledSql = sql;
     compiledPath = context.onCompiled?.(node as ProjectNode, sql);
+    // An enforced contract is checked before the hooks and the plan change anything.
+    if (contract !== undefined && node.config.materialized !== 'ephemeral') {
+      context.events?.statement?.({ node, sql: `DESCRIBE TABLE (${sql})`, purpose: 'check the contract' });
+      contractColumns = await checkContract(adapter, node, contract, sql, querySettings(node.config.query_settings).settings);
+    }
   } catch (error) {
     return errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName });
   }
@@ -91,7 +101,7 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   try {
     statements += await hooks('pre_hook');
     if (node.config.materialized !== 'ephemeral') {
-      const state = await readState(node, existing, fullRefresh, sql, context);
+      const state = await readState(node, existing, fullRefresh, sql, context, contract === undefined ? undefined : { contract, queryColumns: contractColumns ?? [] });
       await runPlan(planModel(node, sql, state, context.planContext), run, {
         read: async (read) => {
           current = read.sql;
@@ -171,12 +181,15 @@ async function needless(statement: Statement, cache: RelationCache): Promise<boo
 }
 
 /** Reads what the plan depends on beyond the relation's kind: columns, the materialized view's kind. */
-async function readState(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql: string, context: ExecutionContext): Promise<ModelState> {
+async function readState(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql: string, context: ExecutionContext, contract?: { contract: Contract; queryColumns: Column[] }): Promise<ModelState> {
   const needs = stateNeeds(node, existing, fullRefresh);
   const { schema, identifier } = node.relation;
+  // The contract check already read the query's columns.
+  if (contract !== undefined && needs.queryColumns) needs.queryColumns = false;
   return {
     existing,
     fullRefresh,
+    ...(contract === undefined ? {} : { contract: contract.contract, queryColumns: contract.queryColumns }),
     ...(needs.view ? { existingView: await context.cache.existing(schema, `${identifier}${MV_SUFFIX}`) } : {}),
     ...(needs.tableColumns ? { tableColumns: await context.adapter.listColumns(schema, identifier) } : {}),
     ...(needs.queryColumns ? { queryColumns: await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings) } : {}),

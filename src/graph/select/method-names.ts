@@ -36,6 +36,7 @@ export const STATE_VALUES = [
   'modified.configs',
   'modified.relation',
   'modified.macros',
+  'modified.contract',
 ] as const;
 export type StateValue = (typeof STATE_VALUES)[number];
 
@@ -43,10 +44,10 @@ export type StateValue = (typeof STATE_VALUES)[number];
 export const RESULT_STATUSES = ['error', 'fail', 'success', 'skipped', 'warn', 'pass'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
-export const RESOURCE_TYPES = ['model', 'seed', 'test', 'source', 'snapshot', 'analysis', 'operation'] as const satisfies readonly ResourceType[];
+export const RESOURCE_TYPES = ['model', 'seed', 'test', 'unit_test', 'source', 'snapshot', 'analysis', 'operation'] as const satisfies readonly ResourceType[];
 
-/** `schema` and `data` are dbt's old names for generic and singular tests; still accepted there. */
-export const TEST_TYPES = ['generic', 'singular', 'schema', 'data'] as const;
+/** `unit` and `data` split unit tests from data tests (dbt 1.8); `schema` is dbt's old name for generic. */
+export const TEST_TYPES = ['generic', 'singular', 'unit', 'data', 'schema'] as const;
 
 /** Which part of a criterion a problem is about, so the caller can point at it. */
 export type CriterionPart = 'method' | 'args' | 'value';

@@ -41,6 +41,9 @@ export function nodeTestFor(criteria: SelectionCriteria, context: MethodContext)
     case 'package':
       return (node) => wildcardMatch(node.packageName, value);
     case 'test_type': {
+      // dbt 1.8: `unit` is unit tests, `data` every data test (generic and singular).
+      if (value === 'unit') return (node) => node.resourceType === 'unit_test';
+      if (value === 'data') return (node) => node.resourceType === 'test';
       const generic = value === 'generic' || value === 'schema';
       return (node) => node.resourceType === 'test' && isGenericTest(node) === generic;
     }
