@@ -6,6 +6,9 @@ import { childrenIn, parentsIn } from '../graph/build-graph.js';
 import type { GraphNode } from '../graph/node.js';
 import { TSDBT_VERSION } from '../version.js';
 import { testManifestFields } from '../testing/manifest-fields.js';
+import { contractChecksum, contractConfig } from '../compile/contracts.js';
+import type { UnitTestNode } from '../compile/nodes.js';
+import { constraintEntry, unitTestEntry } from './unit-test-entry.js';
 
 /**
  * manifest.json, in dbt's v12 shape for the fields tools commonly read (nodes, sources,
@@ -43,7 +46,8 @@ export function manifestSections(project: Project, generatedAt: Date): [string, 
   const all = project.nodes as Map<string, ProjectNode>;
   const nodeIds: string[] = [];
   const sourceIds: string[] = [];
-  for (const node of all.values()) (node.resourceType === 'source' ? sourceIds : nodeIds).push(node.uniqueId);
+  const unitTestIds: string[] = [];
+  for (const node of all.values()) (node.resourceType === 'source' ? sourceIds : node.resourceType === 'unit_test' ? unitTestIds : nodeIds).push(node.uniqueId);
   const nodes = new EntryMap(nodeIds, (id) => {
     const node = all.get(id)!;
     return node.resourceType === 'model' ? modelEntry(project, node as ModelNode, createdAt) : otherNodeEntry(project, node, createdAt);
@@ -88,7 +92,7 @@ export function manifestSections(project: Project, generatedAt: Date): [string, 
     ['child_map', childMap],
     ['group_map', {}],
     ['semantic_models', {}],
-    ['unit_tests', {}],
+    ['unit_tests', new EntryMap(unitTestIds, (id) => unitTestEntry(all.get(id) as UnitTestNode, project.target.schema, createdAt))],
     ['saved_queries', {}],
   ];
 }
@@ -167,9 +171,9 @@ function modelEntry(project: Project, node: ModelNode, createdAt: number): Recor
     compiled_code: node.compiledSql ?? null,
     extra_ctes_injected: node.compiledSql !== undefined,
     extra_ctes: [],
-    contract: { enforced: false, alias_types: true, checksum: null },
+    contract: { enforced: contractConfig(node.config).enforced, alias_types: contractConfig(node.config).aliasTypes, checksum: contractChecksum(node) },
     access: 'protected',
-    constraints: [],
+    constraints: (node.constraints ?? []).map((constraint) => constraintEntry(constraint, true)),
     version: null,
     latest_version: null,
     deprecation_date: null,
@@ -265,7 +269,7 @@ function compiledPath(project: Project, node: GraphNode): string {
 
 function columnsEntry(columns: Record<string, ColumnProperties>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.values(columns).map((column) => [column.name, { name: column.name, description: column.description, meta: column.meta, data_type: column.dataType ?? null, constraints: [], quote: null, tags: column.tags }]),
+    Object.values(columns).map((column) => [column.name, { name: column.name, description: column.description, meta: column.meta, data_type: column.dataType ?? null, constraints: (column.constraints ?? []).map((constraint) => constraintEntry(constraint, false)), quote: null, tags: column.tags }]),
   );
 }
 

@@ -9,7 +9,8 @@ import { runNodes } from '../runner/run-nodes.js';
 import type { RunSummary } from '../runner/results.js';
 import { seedExecutor } from '../runner/seed-executor.js';
 import { testExecutor } from '../runner/test-executor.js';
-import { testBlockers } from '../testing/test-edges.js';
+import { testBlockers, unitTestBlockers } from '../testing/test-edges.js';
+import { unitTestExecutor } from '../runner/unit-test-executor.js';
 import { ensureSourcesLanded } from './commands/ingest-before-run.js';
 import { openProject, parseThreads, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from './common-options.js';
 import { ExitCode } from './exit-codes.js';
@@ -30,8 +31,8 @@ export interface RunSelectedOptions extends ProjectOptions, SelectOptions, Defer
 /** What each of `seed`, `test` and `build` runs. */
 const COMMANDS = {
   seed: { types: ['seed'], noun: 'seeds' },
-  test: { types: ['test'], noun: 'tests' },
-  build: { types: ['seed', 'model', 'test'], noun: 'seeds, models or tests' },
+  test: { types: ['test', 'unit_test'], noun: 'tests' },
+  build: { types: ['seed', 'model', 'test', 'unit_test'], noun: 'seeds, models or tests' },
 } as const satisfies Record<string, { types: readonly ResourceType[]; noun: string }>;
 
 /**
@@ -64,6 +65,7 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
     terminal.info('');
     await applyDefer(project, selection, options, terminal, adapter);
     const blockers = which === 'build' ? testBlockers(project.graph, new Set(ids)) : undefined;
+    const unitBlockers = which === 'build' ? unitTestBlockers(project.graph, new Set(ids)) : undefined;
     await beforeNodes(project, adapter, terminal);
     summary = await runNodes(project, adapter, {
       ids,
@@ -71,8 +73,8 @@ export async function runSelected(which: keyof typeof COMMANDS, options: RunSele
       fullRefresh: options.fullRefresh,
       failFast: options.failFast,
       signal: interrupt.signal,
-      executors: { seed: seedExecutor, model: modelExecutor, test: testExecutor({ storeFailures: options.storeFailures }) },
-      extraParents: blockers === undefined ? undefined : (id) => blockers.get(id) ?? [],
+      executors: { seed: seedExecutor, model: modelExecutor, test: testExecutor({ storeFailures: options.storeFailures }), unit_test: unitTestExecutor },
+      extraParents: blockers === undefined ? undefined : (id) => [...(blockers.get(id) ?? []), ...(unitBlockers?.get(id) ?? [])],
       onCompiled: (node, sql) => writeCompiledSql(project, compiledPathOf(node), sql),
       events: { ...progress, statement: ({ node, purpose }) => terminal.detail(`${node.name}: ${purpose}`) },
     });
@@ -96,6 +98,7 @@ function inventory(project: Project): string {
     count(project.models.size, 'model'),
     count(project.seeds.size, 'seed'),
     count(project.tests.size, 'data test'),
+    count(project.unitTests.size, 'unit test'),
     count(project.sources.size, 'source'),
     count(project.engine.macroNames().length, 'macro'),
   ].join(', ');

@@ -61,7 +61,7 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
   const stop = failFast === undefined ? options.signal : options.signal === undefined ? failFast.signal : AbortSignal.any([options.signal, failFast.signal]);
 
   await runDag(
-    [...selected].map((id) => ({ id, parents: [...new Set([...parentsIn(project.graph, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)) })),
+    [...selected].map((id) => ({ id, parents: [...new Set([...runParents(project, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)) })),
     Math.max(1, options.threads),
     {
       run: async (id, slot) => {
@@ -106,6 +106,15 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
   );
 
   return { results: [...results.values()], elapsedSeconds: (now().getTime() - started.getTime()) / 1000, interrupted: options.signal?.aborted === true };
+}
+
+/**
+ * What a node waits for: its graph parents. A unit test instead waits for what its model reads
+ * (it runs before the model is built, on the types of the model's inputs).
+ */
+function runParents(project: Project, id: string): string[] {
+  const node = project.nodes.get(id);
+  return node?.resourceType === 'unit_test' ? parentsIn(project.graph, node.modelId) : parentsIn(project.graph, id);
 }
 
 /** Builds models only (the executors default). */
