@@ -57,7 +57,7 @@ export function checkContracts(models: Iterable<ModelNode>): { errors: TsdbtErro
   const warnings: string[] = [];
   for (const node of models) {
     const raw = node.config.contract;
-    const where = { file: node.patchPath ?? node.originalFilePath, line: undefined };
+    const where = { file: node.patchPath ?? node.originalFilePath, line: node.patchPath === undefined ? undefined : node.patchLine };
     if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw) || ('enforced' in raw && typeof (raw as { enforced: unknown }).enforced !== 'boolean'))) {
       errors.push(new TsdbtError({ code: ErrorCodes.CONTRACT_INVALID, message: `Model '${node.name}': config 'contract' must be a mapping like {enforced: true}, but it is ${JSON.stringify(raw)}.`, ...where, hint: 'Write `contract: {enforced: true}` under the model\'s `config:`.' }));
       continue;

@@ -278,6 +278,7 @@ function parseModel(
     columns: patch?.columns ?? {},
     meta: patch?.meta ?? {},
     patchPath: patch?.file,
+    patchLine: patch?.line,
     tests: patch?.tests ?? [],
     constraints: patch?.constraints ?? [],
   };

@@ -62,6 +62,8 @@ export interface ModelNode extends GraphNode {
   meta: Record<string, unknown>;
   /** The YAML file describing this model, if any. */
   patchPath: string | undefined;
+  /** Line of the model's entry in that file (for errors about what the entry declares). */
+  patchLine?: number | undefined;
   /** Tests declared on the model (not on a column). */
   tests: unknown[];
   /** Model-level constraints (`constraints:` beside `columns:` in YAML). */

@@ -19,6 +19,7 @@ export async function checkContract(adapter: Adapter, node: ModelNode, contract:
     code: ErrorCodes.CONTRACT_MISMATCH,
     message: `Model '${node.name}' has an enforced contract that its query does not meet (nothing was built):\n${mismatchTable(mismatches).replace(/^/gm, '  ')}`,
     file: node.patchPath ?? node.originalFilePath,
+    line: node.patchPath === undefined ? undefined : node.patchLine,
     hint: "Make the query return exactly the declared columns with the declared types (cast in the SELECT, e.g. toInt32(x) AS x), or change the contract's columns and data_type in YAML.",
   });
 }

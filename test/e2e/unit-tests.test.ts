@@ -35,7 +35,7 @@ const PASSING = `unit_tests:
     overrides:
       vars: {factor: 3}
       env_vars: {SHOP_STATUS: open}
-      macros: {is_incremental: true}
+      macros: {is_incremental: true, bonus: 5}
     given:
       - input: ref('orders')
         format: csv
@@ -47,7 +47,7 @@ const PASSING = `unit_tests:
       format: csv
       rows: |
         id,amount
-        2,60
+        2,65
   - name: full_refresh_mode
     model: paid
     overrides:
@@ -84,11 +84,12 @@ const FILES: Record<string, string> = {
   // is_incremental() reads the model's own rows (`this`); the status filter comes from an env var with a default.
   'models/paid.sql': [
     "{{ config(materialized='incremental') }}",
-    "select id, amount * {{ var('factor', 1) }} as amount from {{ ref('orders') }}",
+    "select id, amount * {{ var('factor', 1) }} + {{ bonus() }} as amount from {{ ref('orders') }}",
     "where status = '{{ env_var('SHOP_STATUS', 'paid') }}'",
     '{% if is_incremental() %} and id > (select max(id) from {{ this }}) {% endif %}',
     '',
   ].join('\n'),
+  'macros/bonus.sql': '{% macro bonus() %}0{% endmacro %}\n',
   'models/paid_total.sql': "{{ config(materialized='table') }}\nselect sum(amount) as total from {{ ref('paid') }}\n",
   'models/orders.yml': 'models:\n  - name: orders\n    columns:\n      - name: id\n        tests: [not_null]\n',
   'tests/fixtures/orders_fixture.csv': 'id,amount,status\n1,10,paid\n2,20,open\n',
@@ -107,7 +108,7 @@ beforeAll(() => {
 afterAll(() => removeProject(dir));
 
 describe('unit tests on chDB', () => {
-  it('build: unit tests run before their model, typed like the built inputs, and pass', async () => {
+  it('build: unit tests run before their model, typed like the built inputs, and pass (overrides of vars, env_vars, macros, is_incremental)', async () => {
     const result = await cli('build');
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(statuses()).toEqual({
