@@ -1,42 +1,8 @@
 import { Option, type Command } from 'commander';
-import { yamlLib } from '../config/yaml-lib.js';
-import { loadProject, type Project } from '../compile/load-project.js';
-import type { PhaseTimer } from '../compile/perf-info.js';
-import { isPlainObject } from '../config/value-checks.js';
-import { secretsOf } from '../config/target.js';
-import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
-import type { Terminal } from './terminal.js';
 
-export interface ProjectOptions {
-  projectDir?: string;
-  profilesDir?: string;
-  target?: string;
-  vars?: string;
-}
-
-export interface SelectOptions {
-  select?: string[];
-  exclude?: string[];
-  selector?: string;
-  /** --state: the target/ folder of an earlier run, for `state:` and `result:` selectors and --defer. */
-  state?: string;
-  /** Unique ids chosen beforehand (`tsdbt retry`); replaces --select, --exclude and --selector. */
-  ids?: readonly string[];
-}
-
-/** --defer and --favor-state (they need --state). */
-export interface DeferOptions {
-  defer?: boolean;
-  favorState?: boolean;
-}
-
-/** How a command that builds things runs them. */
-export interface ExecutionOptions {
-  threads?: string;
-  fullRefresh?: boolean;
-  failFast?: boolean;
-  empty?: boolean;
-}
+// The option types and parsers belong to the tasks; re-exported for the command files.
+export { parseThreads, parseVars, parseYamlMapping, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from '../tasks/options.js';
+export { openProject } from '../tasks/open-project.js';
 
 /** --project-dir, --profiles-dir, --target, --vars: every command that reads the project takes these. */
 export function projectOptions(command: Command): Command {
@@ -74,55 +40,4 @@ export function executionOptions(command: Command): Command {
 /** -x, --fail-fast: for every command that runs nodes. */
 export function failFastOption(command: Command): Command {
   return command.option('-x, --fail-fast', 'stop starting nodes after the first failure (the rest are skipped)');
-}
-
-/** --threads as a number, or the target's default. */
-export function parseThreads(text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 256) {
-    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--threads must be a whole number from 1 to 256, but it is '${text}'.`, hint: 'For example: --threads 4.' });
-  }
-  return value;
-}
-
-export function parseVars(text: string | undefined): Record<string, unknown> {
-  return parseYamlMapping(text, { flag: '--vars', code: ErrorCodes.VARS_INVALID, of: '', example: '{my_var: 1, other: "text"}', shortExample: '{my_var: 1}' });
-}
-
-/** A YAML mapping given on the command line (`--vars`, `run-operation --args`); errors name the flag and show an example. */
-export function parseYamlMapping(
-  text: string | undefined,
-  option: { flag: string; code: ErrorCode; of: string; example: string; shortExample: string },
-): Record<string, unknown> {
-  if (text === undefined || text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = yamlLib().parse(text);
-  } catch (error) {
-    throw new TsdbtError({
-      code: option.code,
-      message: `${option.flag} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
-      hint: `Pass a mapping${option.of}, e.g. ${option.flag} '${option.example}'.`,
-    });
-  }
-  if (!isPlainObject(value)) {
-    throw new TsdbtError({ code: option.code, message: `${option.flag} must be a YAML mapping${option.of}, but it is ${JSON.stringify(value)}.`, hint: `For example: ${option.flag} '${option.shortExample}'.` });
-  }
-  return value;
-}
-
-export function openProject(options: ProjectOptions, terminal: Terminal, timer?: PhaseTimer): Project {
-  const project = loadProject({
-    timer,
-    projectDir: options.projectDir,
-    profilesDir: options.profilesDir,
-    target: options.target,
-    vars: parseVars(options.vars),
-    logger: terminal.logger,
-  });
-  // Redacts the profile's secrets, tags log lines with the invocation id, opens logs/tsdbt.log.
-  terminal.useProject(project, secretsOf(project.target));
-  for (const warning of project.warnings) terminal.warn(warning);
-  return project;
 }

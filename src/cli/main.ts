@@ -3,7 +3,7 @@ import { setLockOwnerCommand } from '../adapter/engine-lock.js';
 import { ErrorCodes, isTsdbtError, TsdbtError } from '../core/errors.js';
 import { LogEvent } from '../report/log-record.js';
 import { TSDBT_VERSION, versionReport } from '../version.js';
-import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { ExitCode, exitCodeFor, exitCodeOf, takeCommandStatus } from './exit-codes.js';
 import { outputSettingsFromArgv, Terminal } from './terminal.js';
 import { fileSystemError } from './file-system-error.js';
 
@@ -98,6 +98,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     }
     for (const command of program.commands) command.exitOverride();
     await program.parseAsync(argv as string[]);
+    // The one place a command's result becomes the exit code (errors: handleError below).
+    const status = takeCommandStatus();
+    process.exitCode = status === undefined ? ExitCode.OK : exitCodeOf(status);
   } catch (error) {
     process.exitCode = handleError(error, terminal);
   } finally {

@@ -14,7 +14,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../src/core/adapter-types.js';
-import { run } from '../../src/cli/commands/run.js';
+import { exitCodeOf } from '../../src/cli/exit-codes.js';
+import { runNodesCommand } from '../../src/cli/nodes-command.js';
 import { Terminal } from '../../src/cli/terminal.js';
 import { FakeStream } from '../report/fake-stream.js';
 import { isLeftover, relationsOf, tsdbt, withChdb } from '../e2e/example-project.js';
@@ -80,7 +81,7 @@ async function recover(scenario: CrashScenario, step: number): Promise<void> {
   } else {
     const stderr = new FakeStream();
     const terminal = new Terminal({ stderr, stdout: new FakeStream(), format: 'json', level: 'debug' });
-    const code = await run({ projectDir: dir, select: [scenario.model], vars: JSON.stringify({ step }), threads: '1', fullRefresh: scenario.args.includes('--full-refresh') }, terminal);
+    const code = exitCodeOf(await runNodesCommand('run', { projectDir: dir, select: [scenario.model], vars: JSON.stringify({ step }), threads: '1', fullRefresh: scenario.args.includes('--full-refresh') }, terminal));
     terminal.close(code);
     expect(code, stderr.text).toBe(0);
   }

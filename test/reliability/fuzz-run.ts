@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Terminal } from '../../src/cli/terminal.js';
-import { resolveSelection } from '../../src/cli/selection.js';
+import { resolveSelection } from '../../src/tasks/selection.js';
 import { loadProject } from '../../src/compile/load-project.js';
 import { compileModels } from '../../src/compile/render-model.js';
 import { ErrorCodes, isTsdbtError, throwCollected, type TsdbtError } from '../../src/core/errors.js';

@@ -5,7 +5,8 @@ import { validateProjectConfig, type ProjectConfig } from '../../config/project-
 import { parseYaml } from '../../config/yaml-document.js';
 import { ErrorCodes, throwCollected, TsdbtError } from '../../core/errors.js';
 import { findProject } from '../../project/find-project.js';
-import { ExitCode } from '../exit-codes.js';
+import { commandAction } from '../exit-codes.js';
+import type { TaskStatus } from '../../tasks/invocation.js';
 import type { Terminal } from '../terminal.js';
 
 interface CleanOptions {
@@ -17,12 +18,10 @@ export function registerClean(program: Command, terminal: Terminal): void {
     .command('clean')
     .description('delete the folders listed in clean-targets of project.yml (default: target/ and logs/); never anything outside the project')
     .option('--project-dir <dir>', 'folder of the project (default: the current folder or the nearest parent with a project.yml)')
-    .action((options: CleanOptions) => {
-      process.exitCode = clean(options, terminal);
-    });
+    .action(commandAction((options: CleanOptions) => clean(options, terminal)));
 }
 
-function clean(options: CleanOptions, terminal: Terminal): number {
+function clean(options: CleanOptions, terminal: Terminal): TaskStatus {
   // Only project.yml is read: clean works even when a model or the profile is broken.
   const { projectDir, projectFile } = findProject(options.projectDir ?? process.cwd());
   const doc = parseYaml(projectFile.text, projectFile.path);
@@ -41,7 +40,7 @@ function clean(options: CleanOptions, terminal: Terminal): number {
     terminal.info(`Deleted ${shown}`);
   }
   terminal.info(`Finished cleaning ${doomed.length} path${doomed.length === 1 ? '' : 's'}.`);
-  return ExitCode.OK;
+  return 'ok';
 }
 
 /**

@@ -1,17 +1,20 @@
 import { Argument, Command } from 'commander';
-import { ExitCode } from '../exit-codes.js';
+import { commandAction } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
+import type { TaskStatus } from '../../tasks/invocation.js';
 
 export function registerCompletion(program: Command, terminal: Terminal): void {
   program
     .command('completion')
     .description('print a shell completion script: `source <(tsdbt completion bash)` in ~/.bashrc, `source <(tsdbt completion zsh)` in ~/.zshrc')
     .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
-    .action(async (shell: 'bash' | 'zsh') => {
-      const spec = await completionSpec(terminal);
-      terminal.data(shell === 'bash' ? bashScript(spec) : zshScript(spec));
-      process.exitCode = ExitCode.OK;
-    });
+    .action(
+      commandAction(async (shell: 'bash' | 'zsh'): Promise<TaskStatus> => {
+        const spec = await completionSpec(terminal);
+        terminal.data(shell === 'bash' ? bashScript(spec) : zshScript(spec));
+        return 'ok';
+      }),
+    );
 }
 
 export interface OptionSpec {

@@ -5,19 +5,18 @@ import { secretsOf } from '../../config/target.js';
 import { isTsdbtError } from '../../core/errors.js';
 import { packageVersions, TSDBT_VERSION } from '../../version.js';
 import { parseVars, projectOptions, type ProjectOptions } from '../common-options.js';
-import { ExitCode } from '../exit-codes.js';
+import { commandAction } from '../exit-codes.js';
+import type { TaskStatus } from '../../tasks/invocation.js';
 import type { Terminal } from '../terminal.js';
 
 /** `tsdbt debug`: each check on its own line, with what to fix when it fails. */
 export function registerDebug(program: Command, terminal: Terminal): void {
   projectOptions(program.command('debug'))
     .description('check versions, project and profile configuration, and the database connection')
-    .action(async (options: ProjectOptions) => {
-      process.exitCode = await debug(options, terminal);
-    });
+    .action(commandAction((options: ProjectOptions) => debug(options, terminal)));
 }
 
-async function debug(options: ProjectOptions, terminal: Terminal): Promise<number> {
+async function debug(options: ProjectOptions, terminal: Terminal): Promise<TaskStatus> {
   let failed = 0;
   const ok = (label: string, detail = '') => terminal.info(`  ${label}: ${detail ? `${detail} ` : ''}[${terminal.color.green('OK')}]`);
   const fail = (label: string, error: unknown) => {
@@ -44,7 +43,7 @@ async function debug(options: ProjectOptions, terminal: Terminal): Promise<numbe
     for (const warning of project.warnings) terminal.warn(warning);
   } catch (error) {
     fail('project and profile', error);
-    return ExitCode.USAGE;
+    return 'invalid';
   }
 
   terminal.info('Connection:');
@@ -55,5 +54,5 @@ async function debug(options: ProjectOptions, terminal: Terminal): Promise<numbe
     for (const warning of check.warnings) terminal.warn(warning);
   }
   terminal.info(failed === 0 ? terminal.color.green('All checks passed!') : terminal.color.red(`${failed} check${failed === 1 ? '' : 's'} failed.`));
-  return failed === 0 ? ExitCode.OK : ExitCode.UNREACHABLE;
+  return failed === 0 ? 'ok' : 'unreachable';
 }

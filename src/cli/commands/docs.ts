@@ -6,8 +6,10 @@ import { parseYaml } from '../../config/yaml-document.js';
 import { throwCollected } from '../../core/errors.js';
 import { findProject } from '../../project/find-project.js';
 import { openProject, projectOptions, type ProjectOptions } from '../common-options.js';
-import { ExitCode } from '../exit-codes.js';
+import { commandAction } from '../exit-codes.js';
+import type { TaskStatus } from '../../tasks/invocation.js';
 import type { Terminal } from '../terminal.js';
+import { cliInvocation } from '../invocation.js';
 
 interface GenerateOptions extends ProjectOptions {
   emptyCatalog?: boolean;
@@ -23,23 +25,19 @@ export function registerDocs(program: Command, terminal: Terminal): void {
   projectOptions(docs.command('generate'))
     .description('write target/index.html (a static site that works offline), manifest.json and catalog.json')
     .option('--empty-catalog', 'do not query the database for column types (the site shows declared types only)')
-    .action(async (options: GenerateOptions) => {
-      process.exitCode = await generate(options, terminal);
-    });
+    .action(commandAction((options: GenerateOptions) => generate(options, terminal)));
   docs
     .command('serve')
     .description('serve the generated site on 127.0.0.1 (run `tsdbt docs generate` first)')
     .option('--project-dir <dir>', 'folder of the project (default: the current folder or the nearest parent with a project.yml)')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '8080')
-    .action(async (options: ServeOptions) => {
-      process.exitCode = await serve(options, terminal);
-    });
+    .action(commandAction((options: ServeOptions) => serve(options, terminal)));
   for (const command of [docs, ...docs.commands]) command.exitOverride();
 }
 
-async function generate(options: GenerateOptions, terminal: Terminal): Promise<number> {
+async function generate(options: GenerateOptions, terminal: Terminal): Promise<TaskStatus> {
   const started = Date.now();
-  const project = openProject(options, terminal);
+  const project = openProject(options, cliInvocation(terminal));
   const { generateDocs } = await import('../../docs/generate-docs.js');
   const adapter = options.emptyCatalog ? undefined : await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   let result;
@@ -60,10 +58,10 @@ async function generate(options: GenerateOptions, terminal: Terminal): Promise<n
     terminal.warn(`${result.compileErrors.length} node${result.compileErrors.length === 1 ? '' : 's'} did not compile; their pages show the error instead of compiled SQL.`);
     throwCollected(result.compileErrors);
   }
-  return ExitCode.OK;
+  return 'ok';
 }
 
-async function serve(options: ServeOptions, terminal: Terminal): Promise<number> {
+async function serve(options: ServeOptions, terminal: Terminal): Promise<TaskStatus> {
   const { parsePort, serveDocs } = await import('../../docs/serve-docs.js');
   const port = parsePort(options.port);
   // Only project.yml is read (for target-path): serving works even while a model is broken.
@@ -84,5 +82,5 @@ async function serve(options: ServeOptions, terminal: Terminal): Promise<number>
   });
   await server.close();
   terminal.info('Stopped serving the docs.');
-  return ExitCode.OK;
+  return 'ok';
 }

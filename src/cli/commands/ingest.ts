@@ -11,10 +11,12 @@ import { ensureLandingTables } from '../../ingest/landing.js';
 import { installShutdownHandlers } from '../../ingest/shutdown-signals.js';
 import { watch, type AdapterProvider } from '../../ingest/watch.js';
 import { openProject, projectOptions, selectOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
-import { ExitCode } from '../exit-codes.js';
-import { ingestCounts, reportIngest, terminalLogger } from '../ingest-report.js';
-import { ingestSources } from '../ingest-sources.js';
-import { selectIds } from '../selection.js';
+import { commandAction } from '../exit-codes.js';
+import type { TaskStatus } from '../../tasks/invocation.js';
+import { ingestCounts, reportIngest, ingestLogger } from '../../tasks/ingest-report.js';
+import { ingestSources } from '../../tasks/ingest-sources.js';
+import { selectIds } from '../../tasks/selection.js';
+import { cliInvocation } from '../invocation.js';
 import type { Terminal } from '../terminal.js';
 import { observeProgress } from '../../report/ingest-progress.js';
 
@@ -28,18 +30,16 @@ export function registerIngest(program: Command, terminal: Terminal): void {
     .description('fetch the selected sources that have an `ingest:` block and land their replies')
     .option('--watch', 'keep polling each source on its `schedule` until SIGINT/SIGTERM')
     .option('--metrics-port <port>', 'serve Prometheus metrics at http://127.0.0.1:<port>/metrics (0 picks a free port)')
-    .action(async (options: IngestOptions) => {
-      process.exitCode = await ingest(options, terminal);
-    });
+    .action(commandAction((options: IngestOptions) => ingest(options, terminal)));
 }
 
-async function ingest(options: IngestOptions, terminal: Terminal): Promise<number> {
+async function ingest(options: IngestOptions, terminal: Terminal): Promise<TaskStatus> {
   const metricsPort = options.metricsPort === undefined ? undefined : parsePort(options.metricsPort);
-  const project = openProject(options, terminal);
+  const project = openProject(options, cliInvocation(terminal));
   const sources = selectedSources(project, options, terminal);
   if (sources.length === 0) {
     terminal.warn('Nothing to ingest: no selected source has an `ingest:` block.');
-    return ExitCode.OK;
+    return 'ok';
   }
 
   // First signal: stop fetching and waiting, finish an insert under way. Second: exit at once.
@@ -61,7 +61,7 @@ async function ingest(options: IngestOptions, terminal: Terminal): Promise<numbe
     }
     const names = sources.map((source) => source.name).join(', ');
     terminal.info(`Ingesting ${sources.length} source${sources.length === 1 ? '' : 's'}: ${names}${options.watch ? ' (watching; Ctrl-C to stop)' : ''}`);
-    const deps = { signal: shutdown.signal, logger: terminalLogger(terminal), metrics };
+    const deps = { signal: shutdown.signal, logger: ingestLogger(terminal), metrics };
     return options.watch
       ? await watchSources(project, sources, deps, terminal)
       : await ingestOnce(project, sources, deps, terminal);
@@ -71,9 +71,9 @@ async function ingest(options: IngestOptions, terminal: Terminal): Promise<numbe
   }
 }
 
-type Deps = { signal: AbortSignal; logger: ReturnType<typeof terminalLogger>; metrics: IngestObserver | undefined };
+type Deps = { signal: AbortSignal; logger: ReturnType<typeof ingestLogger>; metrics: IngestObserver | undefined };
 
-async function ingestOnce(project: Project, sources: IngestSource[], deps: Deps, terminal: Terminal): Promise<number> {
+async function ingestOnce(project: Project, sources: IngestSource[], deps: Deps, terminal: Terminal): Promise<TaskStatus> {
   const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   let results: IngestResult[];
   // On a terminal, with many sources, a live line shows which one is being fetched.
@@ -86,11 +86,11 @@ async function ingestOnce(project: Project, sources: IngestSource[], deps: Deps,
   }
   for (const result of results) reportIngest(result, terminal, { as: 'error' });
   terminal.info(`Done. ${ingestCounts(results)}`);
-  if (results.some((result) => result.status === 'error')) return ExitCode.FAILURE;
-  return deps.signal.aborted ? ExitCode.INTERRUPTED : ExitCode.OK;
+  if (results.some((result) => result.status === 'error')) return 'failed';
+  return deps.signal.aborted ? 'interrupted' : 'ok';
 }
 
-async function watchSources(project: Project, sources: IngestSource[], deps: Deps, terminal: Terminal): Promise<number> {
+async function watchSources(project: Project, sources: IngestSource[], deps: Deps, terminal: Terminal): Promise<TaskStatus> {
   // Connect once up front, so a wrong profile or a busy engine is reported now rather than at the first poll.
   const first = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   let adapter: Adapter | AdapterProvider = first;
@@ -119,7 +119,7 @@ async function watchSources(project: Project, sources: IngestSource[], deps: Dep
       },
     });
     // Stopped by a signal: a clean, asked-for shutdown. Ended on its own (no source has a schedule): like one run.
-    return deps.signal.aborted || summary.failures === 0 ? ExitCode.OK : ExitCode.FAILURE;
+    return deps.signal.aborted || summary.failures === 0 ? 'ok' : 'failed';
   } finally {
     if (typeof adapter !== 'function') await adapter.close();
   }

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
-import { ExitCode } from '../exit-codes.js';
+import { commandAction } from '../exit-codes.js';
+import type { TaskStatus } from '../../tasks/invocation.js';
 import type { Terminal } from '../terminal.js';
 
 interface InitOptions {
@@ -18,12 +19,10 @@ export function registerInit(program: Command, terminal: Terminal): void {
     .argument('[name]', 'folder to create; its last part names the project (letters, digits, underscores)')
     .description('create a new project: project.yml, profiles.yml for the embedded engine, two example models and their properties, .gitignore')
     .option('-y, --yes', 'ask nothing: use the defaults (also the case when stdin is not a terminal)')
-    .action(async (name: string | undefined, options: InitOptions) => {
-      process.exitCode = await init(name, options, terminal);
-    });
+    .action(commandAction((name: string | undefined, options: InitOptions) => init(name, options, terminal)));
 }
 
-async function init(given: string | undefined, options: InitOptions, terminal: Terminal): Promise<number> {
+async function init(given: string | undefined, options: InitOptions, terminal: Terminal): Promise<TaskStatus> {
   const interactive = options.yes !== true && process.stdin.isTTY === true;
   const answer = given ?? (interactive ? await ask(`Name of the new project (letters, digits, underscores) [${DEFAULT_NAME}]: `) : '');
   const folderArg = answer.trim() === '' ? DEFAULT_NAME : answer.trim();
@@ -51,7 +50,7 @@ async function init(given: string | undefined, options: InitOptions, terminal: T
   const build = await buildCommand();
   terminal.info(`${'  npx tsdbt debug'.padEnd(20)}# checks the configuration and the connection`);
   terminal.info(`${`  npx tsdbt ${build}`.padEnd(20)}# builds the example models${build === 'build' ? ' and runs their tests' : ''}`);
-  return ExitCode.OK;
+  return 'ok';
 }
 
 /** `build` (models and their tests) once that command exists, else `run`. */

@@ -3,9 +3,11 @@ import { buildManifest } from '../../artifacts/manifest.js';
 import type { GraphNode, ResourceType } from '../../graph/node.js';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import { openProject, projectOptions, selectOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
-import { ExitCode } from '../exit-codes.js';
-import { selectIds } from '../selection.js';
+import { commandAction } from '../exit-codes.js';
+import { selectIds } from '../../tasks/selection.js';
 import type { Terminal } from '../terminal.js';
+import type { TaskStatus } from '../../tasks/invocation.js';
+import { cliInvocation } from '../invocation.js';
 
 interface LsOptions extends ProjectOptions, SelectOptions {
   output: string;
@@ -24,7 +26,7 @@ export function registerLs(program: Command, terminal: Terminal): void {
     .option('--output <format>', 'selector, name, path or json', 'selector')
     .option('--output-keys <key...>', `with --output json: the manifest fields to print (default: ${JSON_KEYS.join(', ')})`)
     .option('--resource-type <type...>', `only these kinds: ${RESOURCE_TYPES.join(', ')}, or all`)
-    .action(async (options: LsOptions) => {
+    .action(commandAction(async (options: LsOptions): Promise<TaskStatus> => {
       if (!OUTPUTS.includes(options.output)) {
         throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--output must be selector, name, path or json, but it is '${options.output}'.`, hint: 'For example: tsdbt ls --output json' });
       }
@@ -32,7 +34,7 @@ export function registerLs(program: Command, terminal: Terminal): void {
         throw new TsdbtError({ code: ErrorCodes.USAGE, message: '--output-keys only applies to --output json.', hint: 'For example: tsdbt ls --output json --output-keys name unique_id' });
       }
       const types = resourceTypes(options.resourceType);
-      const project = openProject(options, terminal);
+      const project = openProject(options, cliInvocation(terminal));
       const ids = selectIds(project, options, types, terminal);
       const manifest = options.output === 'json' ? buildManifest(project) : undefined;
       for (const id of ids) {
@@ -42,8 +44,8 @@ export function registerLs(program: Command, terminal: Terminal): void {
         else if (options.output === 'json') terminal.data(JSON.stringify(pick(manifestEntry(manifest!, id), options.outputKeys ?? JSON_KEYS)));
         else terminal.data(node.resourceType === 'source' || node.resourceType === 'unit_test' ? `${node.resourceType}:${node.fqn.join('.')}` : node.fqn.join('.'));
       }
-      process.exitCode = ExitCode.OK;
-    });
+      return 'ok';
+    }));
 }
 
 function resourceTypes(given: string[] | undefined): ResourceType[] {

@@ -9,8 +9,10 @@ import type { Scope } from '../../template/template-engine.js';
 import { bindAdapterCapabilities } from '../../template/base-globals.js';
 import { renderWithAdapter } from '../../runner/template-queries.js';
 import { openProject, parseYamlMapping, projectOptions, type ProjectOptions } from '../common-options.js';
-import { ExitCode } from '../exit-codes.js';
+import { commandAction } from '../exit-codes.js';
+import type { TaskStatus } from '../../tasks/invocation.js';
 import type { Terminal } from '../terminal.js';
+import { cliInvocation } from '../invocation.js';
 
 interface RunOperationOptions extends ProjectOptions {
   args?: string;
@@ -20,9 +22,7 @@ export function registerRunOperation(program: Command, terminal: Terminal): void
   projectOptions(program.command('run-operation').argument('<macro>', 'the macro to run (from macros/)'))
     .description("run a macro against the target: its run_query() and statement blocks run there, log() prints")
     .option('--args <yaml>', "the macro's arguments as a YAML mapping, e.g. '{model: people, days: 30}'")
-    .action(async (macro: string, options: RunOperationOptions) => {
-      process.exitCode = await runOperation(macro, options, terminal);
-    });
+    .action(commandAction((macro: string, options: RunOperationOptions) => runOperation(macro, options, terminal)));
 }
 
 /**
@@ -30,9 +30,9 @@ export function registerRunOperation(program: Command, terminal: Terminal): void
  * arguments. Queries it runs go to the target as they come (see replay-render.ts for how a
  * synchronous template gets their results); what it logs is printed when it has finished.
  */
-async function runOperation(macro: string, options: RunOperationOptions, terminal: Terminal): Promise<number> {
+async function runOperation(macro: string, options: RunOperationOptions, terminal: Terminal): Promise<TaskStatus> {
   const args = parseArgs(options.args);
-  const project = openProject(options, terminal);
+  const project = openProject(options, cliInvocation(terminal));
   const definition = project.engine.macro(macro);
   if (definition === undefined) {
     throw new TsdbtError({
@@ -55,7 +55,7 @@ async function runOperation(macro: string, options: RunOperationOptions, termina
     await adapter.close();
   }
   terminal.info(`Finished operation ${macro} in ${((Date.now() - started) / 1000).toFixed(2)}s`);
-  return ExitCode.OK;
+  return 'ok';
 }
 
 /**

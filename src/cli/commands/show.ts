@@ -6,10 +6,12 @@ import { bindAdapterCapabilities } from '../../template/base-globals.js';
 import { renderModel } from '../../compile/render-model.js';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import { deferOptions, openProject, projectOptions, type DeferOptions, type ProjectOptions } from '../common-options.js';
-import { ExitCode } from '../exit-codes.js';
-import { renderInline } from '../inline-sql.js';
-import { applyDefer, resolveSelection } from '../selection.js';
+import { commandAction } from '../exit-codes.js';
+import type { TaskStatus } from '../../tasks/invocation.js';
+import { renderInline } from '../../tasks/inline-sql.js';
+import { applyDefer, resolveSelection } from '../../tasks/selection.js';
 import type { Terminal } from '../terminal.js';
+import { cliInvocation } from '../invocation.js';
 import { formatTable } from '../format-table.js';
 
 interface ShowOptions extends ProjectOptions, DeferOptions {
@@ -28,12 +30,10 @@ export function registerShow(program: Command, terminal: Terminal): void {
     .option('--limit <n>', 'rows to show (-1 for all)', '5')
     .option('--state <dir>', 'artifacts of an earlier run, for --defer')
     .option('--output <format>', 'text or json (json prints {"show": [rows]} on stdout)', 'text')
-    .action(async (options: ShowOptions) => {
-      process.exitCode = await show(options, terminal);
-    });
+    .action(commandAction((options: ShowOptions) => show(options, terminal)));
 }
 
-async function show(options: ShowOptions, terminal: Terminal): Promise<number> {
+async function show(options: ShowOptions, terminal: Terminal): Promise<TaskStatus> {
   if (options.output !== 'text' && options.output !== 'json') {
     throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--output must be 'text' or 'json', but it is '${options.output}'.`, hint: 'For example: tsdbt show --select people --output json' });
   }
@@ -44,7 +44,7 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<number> {
   if ((options.inline === undefined) === (options.select === undefined)) {
     throw new TsdbtError({ code: ErrorCodes.USAGE, message: 'tsdbt show needs exactly one of --select or --inline.', hint: "For example: tsdbt show --select people, or tsdbt show --inline \"select 1\"" });
   }
-  const project = openProject(options, terminal);
+  const project = openProject(options, cliInvocation(terminal));
   const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
   // Macros render for the connected server (adapter.supports), as in `run`.
   bindAdapterCapabilities(project.engine, adapter.capabilities);
@@ -59,7 +59,7 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<number> {
   }
   if (options.output === 'json') terminal.data(JSON.stringify({ show: rows }));
   else terminal.data(formatTable(rows));
-  return ExitCode.OK;
+  return 'ok';
 }
 
 async function showSql(project: Project, options: ShowOptions, terminal: Terminal, adapter: Adapter): Promise<string> {

@@ -1,11 +1,11 @@
-import type { Adapter } from '../../core/adapter-types.js';
-import type { Project } from '../../compile/load-project.js';
-import { parentsIn } from '../../graph/build-graph.js';
-import { ensureLandingTables } from '../../ingest/landing.js';
-import { ingestAll } from '../../ingest/ingest-all.js';
-import { ingestSources } from '../ingest-sources.js';
-import type { Terminal } from '../terminal.js';
-import { reportIngest, terminalLogger } from '../ingest-report.js';
+import type { Adapter } from '../core/adapter-types.js';
+import type { Project } from '../compile/load-project.js';
+import { parentsIn } from '../graph/build-graph.js';
+import { ensureLandingTables } from '../ingest/landing.js';
+import { ingestAll } from '../ingest/ingest-all.js';
+import { ingestSources } from './ingest-sources.js';
+import type { TaskLog } from './invocation.js';
+import { reportIngest, ingestLogger } from './ingest-report.js';
 
 /**
  * Before models run: every landing table exists (so a project builds offline on an empty
@@ -16,7 +16,7 @@ import { reportIngest, terminalLogger } from '../ingest-report.js';
 export async function ensureSourcesLanded(
   project: Project,
   adapter: Adapter,
-  terminal: Terminal,
+  log: TaskLog,
   signal: AbortSignal,
   selectedIds: readonly string[],
 ): Promise<boolean> {
@@ -27,11 +27,11 @@ export async function ensureSourcesLanded(
   const upstream = ancestorsOf(project, selectedIds);
   const due = ingestSources(project, upstream).filter((source) => source.config.beforeRun);
   if (due.length === 0) return true;
-  terminal.info(`Ingesting ${due.length} before_run source${due.length === 1 ? '' : 's'}`);
-  const results = await ingestAll(due, { adapter, signal, logger: terminalLogger(terminal) });
+  log.info(`Ingesting ${due.length} before_run source${due.length === 1 ? '' : 's'}`);
+  const results = await ingestAll(due, { adapter, signal, logger: ingestLogger(log) });
   let ok = true;
   for (const result of results) {
-    reportIngest(result, terminal, { as: 'warning', then: 'building from the data already landed' });
+    reportIngest(result, log, { as: 'warning', then: 'building from the data already landed' });
     if (result.status === 'error') ok = false;
   }
   return ok;

@@ -11,8 +11,8 @@ import { compareManifests, type StateComparison } from '../state/compare.js';
 import { deferredRelations, type DeferCandidate } from '../state/defer.js';
 import type { ManifestLike } from '../state/manifest-types.js';
 import { readState, type PreviousState } from '../state/read-state.js';
-import type { DeferOptions, SelectOptions } from './common-options.js';
-import type { Terminal } from './terminal.js';
+import type { TaskLog } from './invocation.js';
+import type { DeferOptions, SelectOptions } from './options.js';
 
 export interface Selection {
   /** Unique ids to act on, sorted. */
@@ -24,11 +24,11 @@ export interface Selection {
 }
 
 /** Resolves --select/--exclude/--selector (or the default selector) against the project graph, keeping `resourceTypes`. */
-export function selectIds(project: Project, options: SelectOptions, resourceTypes: ResourceType[], terminal: Terminal): string[] {
-  return resolveSelection(project, options, resourceTypes, terminal).ids;
+export function selectIds(project: Project, options: SelectOptions, resourceTypes: ResourceType[], log: TaskLog): string[] {
+  return resolveSelection(project, options, resourceTypes, log).ids;
 }
 
-export function resolveSelection(project: Project, options: SelectOptions & DeferOptions, resourceTypes: ResourceType[], terminal: Terminal): Selection {
+export function resolveSelection(project: Project, options: SelectOptions & DeferOptions, resourceTypes: ResourceType[], log: TaskLog): Selection {
   // Checked before anything connects or builds.
   if (options.defer === true && options.state === undefined) throw deferNeedsState();
   const state = options.state === undefined ? undefined : readState(options.state);
@@ -43,7 +43,7 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
   let selector = options.selector === undefined || selectors === undefined ? undefined : findSelector(selectors, options.selector);
   if (!given && selectors !== undefined) {
     const fallback = defaultSelector(selectors);
-    if (fallback !== undefined) terminal.info(`Using the default selector '${fallback.name}' from selectors.yml.`);
+    if (fallback !== undefined) log.info(`Using the default selector '${fallback.name}' from selectors.yml.`);
     selector = fallback?.expression;
   }
   const ids = selectNodes({
@@ -57,8 +57,8 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
     onNoMatch: (warning) => {
       // In CI, "nothing changed" is a normal answer, not a typo.
       const criterion = /'([^']*)'/.exec(warning.message)?.[1] ?? '';
-      if (state !== undefined && /^(\d*\+|@)?(state|result):/.test(criterion)) terminal.info(`Nothing matches '${criterion}' compared with the state in ${state.dir}.`);
-      else terminal.warn(`${warning.message} (${warning.code})`);
+      if (state !== undefined && /^(\d*\+|@)?(state|result):/.test(criterion)) log.info(`Nothing matches '${criterion}' compared with the state in ${state.dir}.`);
+      else log.warn(`${warning.message} (${warning.code})`);
     },
   });
   return { ids: [...ids].sort(), state, comparison };
@@ -82,9 +82,9 @@ function readSelectors(project: Project, required: boolean): Selectors | undefin
  * adapter (compile), existence cannot be checked and every unselected parent is deferred.
  * Sets `project.deferTo`; returns how many parents were deferred.
  */
-export async function applyDefer(project: Project, selection: Selection, options: DeferOptions, terminal: Terminal, adapter?: Adapter): Promise<number> {
+export async function applyDefer(project: Project, selection: Selection, options: DeferOptions, log: TaskLog, adapter?: Adapter): Promise<number> {
   if (options.defer !== true) {
-    if (options.favorState === true) terminal.warn('--favor-state has no effect without --defer.');
+    if (options.favorState === true) log.warn('--favor-state has no effect without --defer.');
     return 0;
   }
   if (selection.state === undefined) throw deferNeedsState();
@@ -110,8 +110,8 @@ export async function applyDefer(project: Project, selection: Selection, options
     existsHere: (relation) => existing.get(relation.schema)?.has(relation.identifier) === true,
   });
   project.deferTo = deferTo;
-  if (deferTo.size > 0) terminal.info(`Deferring ${deferTo.size} unselected parent${deferTo.size === 1 ? '' : 's'} to the relations in ${selection.state.dir}/manifest.json.`);
-  for (const [id, relation] of deferTo) terminal.detail(`defer ${id} -> ${relation.schema}.${relation.identifier}`);
+  if (deferTo.size > 0) log.info(`Deferring ${deferTo.size} unselected parent${deferTo.size === 1 ? '' : 's'} to the relations in ${selection.state.dir}/manifest.json.`);
+  for (const [id, relation] of deferTo) log.detail(`defer ${id} -> ${relation.schema}.${relation.identifier}`);
   return deferTo.size;
 }
 

@@ -1,6 +1,6 @@
 import type { IngestResult } from '../ingest/ingest-source.js';
 import type { Logger } from '../core/logger.js';
-import type { Terminal } from './terminal.js';
+import type { TaskLog } from './invocation.js';
 
 /**
  * Events the per-source result line (reportIngest) already says, shown only with --debug:
@@ -8,13 +8,13 @@ import type { Terminal } from './terminal.js';
  */
 const SAID_BY_RESULT = new Set(['ingest.failed', 'ingest.fetched', 'ingest.landed', 'watch.connect_failed']);
 
-/** Ingest log events on the terminal: each attempt, retry and delay at info/warn, the rest with --debug. */
-export function terminalLogger(terminal: Terminal): Logger {
+/** Ingest log events as a task says them: each attempt, retry and delay at info/warn, the rest with --debug. */
+export function ingestLogger(log: TaskLog): Logger {
   return {
     // The event name and fields go along, for --log-format json and the log file.
     log: (level, event, message, fields) => {
-      if (level === 'debug' || SAID_BY_RESULT.has(event)) terminal.event('debug', event, message, fields);
-      else terminal.event(level === 'error' ? 'warn' : level, event, message, fields);
+      if (level === 'debug' || SAID_BY_RESULT.has(event)) log.event('debug', event, message, fields);
+      else log.event(level === 'error' ? 'warn' : level, event, message, fields);
     },
   };
 }
@@ -25,19 +25,19 @@ export function terminalLogger(terminal: Terminal): Logger {
  */
 export type IngestFailureReport = { as: 'error' } | { as: 'warning'; then: string };
 
-export function reportIngest(result: IngestResult, terminal: Terminal, failure: IngestFailureReport): void {
+export function reportIngest(result: IngestResult, log: TaskLog, failure: IngestFailureReport): void {
   const seconds = (result.durationMs / 1000).toFixed(2);
   if (result.status === 'success') {
     const extra = [result.duplicates > 0 ? `${result.duplicates} already landed, skipped` : '', result.rejected > 0 ? `${result.rejected} rejected` : '']
       .filter(Boolean)
       .join(', ');
-    terminal.info(`OK ingested ${result.source}: ${result.rowsLanded} row${result.rowsLanded === 1 ? '' : 's'} landed${extra ? ` (${extra})` : ''} in ${seconds}s`);
+    log.info(`OK ingested ${result.source}: ${result.rowsLanded} row${result.rowsLanded === 1 ? '' : 's'} landed${extra ? ` (${extra})` : ''} in ${seconds}s`);
   } else if (result.status === 'skipped') {
-    terminal.info(`SKIP ingest ${result.source}: stopped by a shutdown before anything was landed`);
+    log.info(`SKIP ingest ${result.source}: stopped by a shutdown before anything was landed`);
   } else if (failure.as === 'warning') {
-    terminal.warn(`Could not ingest ${result.source}; ${failure.then}. ${result.error?.message ?? ''}`.trimEnd());
+    log.warn(`Could not ingest ${result.source}; ${failure.then}. ${result.error?.message ?? ''}`.trimEnd());
   } else if (result.error) {
-    terminal.error(result.error);
+    log.error(result.error);
   }
 }
 

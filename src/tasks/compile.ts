@@ -1,0 +1,57 @@
+import { writeCompiledSqlFiles, writeJsonArtifact, writeManifestArtifact } from '../artifacts/write-artifacts.js';
+import type { Project } from '../compile/load-project.js';
+import type { ModelNode } from '../compile/nodes.js';
+import { PhaseTimer } from '../compile/perf-info.js';
+import { compileModels } from '../compile/render-model.js';
+import { throwCollected } from '../core/errors.js';
+import { renderInline } from './inline-sql.js';
+import type { Invocation, TaskResult } from './invocation.js';
+import { openProject } from './open-project.js';
+import type { DeferOptions, ProjectOptions, SelectOptions } from './options.js';
+import { applyDefer, resolveSelection } from './selection.js';
+
+export interface CompileOptions extends ProjectOptions, SelectOptions, DeferOptions {
+  /** Compile this SQL (Jinja, ref, source) instead of the project's models; nothing is written. */
+  inline?: string;
+  /** Write the time of each phase to target/perf_info.json. */
+  writePerfInfo?: boolean;
+}
+
+export interface CompileResult extends TaskResult {
+  project: Project;
+  /** With `inline`: the rendered SQL. */
+  inlineSql?: string;
+  /** The selected models with their compiled SQL, in selection order (empty with `inline`). */
+  compiled: { node: ModelNode; sql: string }[];
+}
+
+/**
+ * `tsdbt compile`: render the selected models, write target/compiled/… and manifest.json
+ * (and perf_info.json with `writePerfInfo`). Rendering errors are collected and thrown together.
+ */
+export async function compile(invocation: Invocation, options: CompileOptions = {}): Promise<CompileResult> {
+  const timer = options.writePerfInfo === true ? new PhaseTimer() : undefined;
+  const project = openProject(options, invocation, timer);
+  if (options.inline !== undefined) return { status: 'ok', project, inlineSql: renderInline(project, options.inline), compiled: [] };
+  const selection = resolveSelection(project, options, ['model'], invocation.log);
+  const ids = selection.ids;
+  await applyDefer(project, selection, options, invocation.log);
+  timer?.mark('selection');
+  throwCollected(compileModels(project, ids));
+  timer?.mark('render');
+  const compiled = ids.map((id) => {
+    const node = project.models.get(id)!;
+    return { node, sql: node.compiledSql ?? '' };
+  });
+  // The compiled files are written on another thread while this one writes the manifest.
+  const writing = writeCompiledSqlFiles(project, compiled);
+  // Made while written, a group of entries at a time: never the whole manifest in memory.
+  writeManifestArtifact(project);
+  timer?.mark('manifest.json (build and write)');
+  await writing;
+  if (timer !== undefined) {
+    timer.mark('target/compiled (rest of the writes)');
+    writeJsonArtifact(project, 'perf_info.json', timer.info());
+  }
+  return { status: 'ok', project, compiled };
+}

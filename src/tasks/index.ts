@@ -1,0 +1,11 @@
+/**
+ * The tasks: one function per command, `(invocation, options) => Promise<result>`. The CLI
+ * (src/cli) and the programmatic API (src/index.ts) call these same functions, so a program
+ * calling `build` gets what `tsdbt build` does: hooks, ingestion of before_run sources,
+ * target/ artifacts. How to add a command: see the comment at the top of invocation.ts.
+ */
+export { createInvocation, logTo, type Invocation, type InvocationEvents, type TaskLog, type TaskResult, type TaskStatus } from './invocation.js';
+export type { DeferOptions, ExecutionOptions, ProjectOptions, SelectOptions } from './options.js';
+export { build, run, runSelectedNodes, seed, test, type NodesCommand, type RunNodesOptions, type RunNodesResult } from './run-nodes.js';
+export { compile, type CompileOptions, type CompileResult } from './compile.js';
+export { retry, type RetryOptions, type RetryResult } from './retry.js';

@@ -1,0 +1,75 @@
+import { yamlLib } from '../config/yaml-lib.js';
+import { isPlainObject } from '../config/value-checks.js';
+import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
+
+/** The options every task that reads the project takes (the CLI's --project-dir, --profiles-dir, --target, --vars). */
+export interface ProjectOptions {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  /** --vars: YAML text, or the mapping itself. */
+  vars?: string | Record<string, unknown>;
+}
+
+export interface SelectOptions {
+  select?: string[];
+  exclude?: string[];
+  selector?: string;
+  /** --state: the target/ folder of an earlier run, for `state:` and `result:` selectors and --defer. */
+  state?: string;
+  /** Unique ids chosen beforehand (`tsdbt retry`); replaces --select, --exclude and --selector. */
+  ids?: readonly string[];
+}
+
+/** --defer and --favor-state (they need --state). */
+export interface DeferOptions {
+  defer?: boolean;
+  favorState?: boolean;
+}
+
+/** How a command that builds things runs them. */
+export interface ExecutionOptions {
+  /** --threads (text from the command line, or a number). */
+  threads?: string | number;
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  empty?: boolean;
+}
+
+/** --threads as a number, or the target's default. */
+export function parseThreads(given: string | number | undefined, fallback: number): number {
+  if (given === undefined) return fallback;
+  const text = String(given);
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--threads must be a whole number from 1 to 256, but it is '${text}'.`, hint: 'For example: --threads 4.' });
+  }
+  return value;
+}
+
+export function parseVars(text: string | Record<string, unknown> | undefined): Record<string, unknown> {
+  if (typeof text === 'object') return text;
+  return parseYamlMapping(text, { flag: '--vars', code: ErrorCodes.VARS_INVALID, of: '', example: '{my_var: 1, other: "text"}', shortExample: '{my_var: 1}' });
+}
+
+/** A YAML mapping given on the command line (`--vars`, `run-operation --args`); errors name the flag and show an example. */
+export function parseYamlMapping(
+  text: string | undefined,
+  option: { flag: string; code: ErrorCode; of: string; example: string; shortExample: string },
+): Record<string, unknown> {
+  if (text === undefined || text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = yamlLib().parse(text);
+  } catch (error) {
+    throw new TsdbtError({
+      code: option.code,
+      message: `${option.flag} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+      hint: `Pass a mapping${option.of}, e.g. ${option.flag} '${option.example}'.`,
+    });
+  }
+  if (!isPlainObject(value)) {
+    throw new TsdbtError({ code: option.code, message: `${option.flag} must be a YAML mapping${option.of}, but it is ${JSON.stringify(value)}.`, hint: `For example: ${option.flag} '${option.shortExample}'.` });
+  }
+  return value;
+}
