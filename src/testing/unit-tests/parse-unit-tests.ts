@@ -103,6 +103,8 @@ function readGiven(item: RawUnitTest, model: ModelNode, context: UnitTestParseCo
     return undefined;
   }
   const inputs: UnitTestInput[] = [];
+  // Inputs named by an entry, even one whose rows are wrong (that entry has its own error).
+  const named = new Set<string | undefined>();
   raw.forEach((entry, index) => {
     const path = ['given', index];
     if (!isPlainObject(entry) || typeof entry.input !== 'string') {
@@ -121,11 +123,11 @@ function readGiven(item: RawUnitTest, model: ModelNode, context: UnitTestParseCo
       out.errors.push(invalid(item, [...path, 'input'], `Unit test '${name}': input ${entry.input} is not something model '${model.name}' reads.`, `Model '${model.name}' reads: ${readsOf(model, context) || 'nothing'}.`));
       return;
     }
+    named.add(uniqueId);
     const rows = readRows(item, path, entry, context, out, false);
     if (rows !== undefined) inputs.push({ input: entry.input, uniqueId, format: rows.format, rows: rows.rows, line: rows.line });
   });
-  const given = new Set(inputs.map((input) => input.uniqueId));
-  const missing = model.dependsOn.nodes.filter((id) => !given.has(id));
+  const missing = model.dependsOn.nodes.filter((id) => !named.has(id));
   if (missing.length > 0) {
     out.errors.push(invalid(item, ['given'], `Unit test '${name}' gives no rows for ${missing.map((id) => inputName(id, context)).join(', ')}, which model '${model.name}' reads.`, 'Add a `given` entry for each ref() and source() of the model (`rows: []` for an empty input).'));
     return undefined;
