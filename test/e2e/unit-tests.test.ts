@@ -150,7 +150,7 @@ describe('unit tests on chDB', () => {
     for (const test of ['keeps_paid', 'with_overrides', 'full_refresh_mode']) expect(order.indexOf(`unit_test.shop.paid.${test}`)).toBeLessThan(order.indexOf('model.shop.paid'));
     // dbt's ids and the manifest's unit_tests section
     const manifest = JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')) as { unit_tests: Record<string, Record<string, unknown>>; nodes: Record<string, unknown> };
-    expect(Object.keys(manifest.unit_tests).sort()).toEqual(['unit_test.shop.paid.full_refresh_mode', 'unit_test.shop.paid.keeps_paid', 'unit_test.shop.paid.with_overrides']);
+    expect(Object.keys(manifest.unit_tests).sort()).toEqual(['unit_test.shop.events_per_day.counts_per_day', 'unit_test.shop.paid.full_refresh_mode', 'unit_test.shop.paid.keeps_paid', 'unit_test.shop.paid.with_overrides']);
     expect(manifest.unit_tests['unit_test.shop.paid.keeps_paid']).toMatchObject({ model: 'paid', resource_type: 'unit_test', depends_on: { nodes: ['model.shop.paid'] }, fqn: ['shop', 'paid', 'keeps_paid'] });
     expect(manifest.nodes['unit_test.shop.paid.keeps_paid']).toBeUndefined();
   }, 180_000);
