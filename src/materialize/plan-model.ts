@@ -49,7 +49,9 @@ export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefr
 /** The plan for one compiled model, chosen by its materialization. */
 export function planModel(node: ModelNode, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
   const context = contextForDatabase(node.relation.schema, databaseContext);
-  const contract = state.contract === undefined ? undefined : { contract: state.contract, queryColumns: state.queryColumns ?? [] };
+  // Only tables and incremental models are created from their contract; the others are only checked.
+  const fromContract = state.contract !== undefined && (node.config.materialized === 'table' || node.config.materialized === 'incremental');
+  const contract = fromContract ? { contract: state.contract!, queryColumns: state.queryColumns ?? [] } : undefined;
   const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name, contract };
   const full = { existing: state.existing, fullRefresh: state.fullRefresh, tableColumns: state.tableColumns ?? [], queryColumns: state.queryColumns ?? [] };
   switch (node.config.materialized) {

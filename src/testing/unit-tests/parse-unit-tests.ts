@@ -61,10 +61,11 @@ function parseOne(item: RawUnitTest, context: UnitTestParseContext, out: ParsedU
     out.errors.push(invalid(item, [], `Unit test '${name}' has no \`model\`: the model it tests.`, 'Add `model: <model name>`.'));
     return undefined;
   }
-  const model = [...context.models.values()].find((candidate) => candidate.name === entry.model);
+  const found = context.refable.get(entry.model);
+  const model = found?.resourceType === 'model' ? context.models.get(found.uniqueId) : undefined;
   if (model === undefined) {
     const why = context.disabled.has(entry.model) ? 'which is disabled (enabled: false)' : context.refable.has(entry.model) ? 'which is a seed, not a model' : 'but no model has that name';
-    out.errors.push(invalid(item, ['model'], `Unit test '${name}' tests model '${entry.model}', ${why}.${didYouMean(entry.model, context.models.size > 0 ? [...context.models.values()].map((m) => m.name) : [])}`, 'Unit tests test SQL models of this project: check the spelling of `model:`.'));
+    out.errors.push(invalid(item, ['model'], `Unit test '${name}' tests model '${entry.model}', ${why}.${model === undefined && found === undefined ? didYouMean(entry.model, [...context.models.values()].map((m) => m.name)) : ''}`, 'Unit tests test SQL models of this project: check the spelling of `model:`.'));
     return undefined;
   }
   if (entry.versions !== undefined) warn(['versions'], `unit test '${name}': \`versions\` is ignored, because tsdbt models have no versions; the test runs on '${model.name}'.`);
