@@ -8,7 +8,7 @@ export { openProject } from '../tasks/open-project.js';
 export function projectOptions(command: Command): Command {
   return command
     .option('--project-dir <dir>', 'folder of the project (default: the current folder or the nearest parent with a project.yml)')
-    .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: $TSDBT_PROFILES_DIR, the project, ~/.tsdbt)')
+    .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: $TSDBT_PROFILES_DIR, $DBT_PROFILES_DIR, the project, ~/.tsdbt, ~/.dbt)')
     .option('-t, --target <name>', 'target in the profile to use (default: the profile\'s `target:`)')
     .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{start_date: 2024-01-01}'");
 }
@@ -16,6 +16,8 @@ export function projectOptions(command: Command): Command {
 export function selectOptions(command: Command): Command {
   return command
     .addOption(new Option('-s, --select <selector...>', 'nodes to include (names, +parents, children+, tag:x, path:…)'))
+    .addOption(new Option('-m, --models <selector...>', 'the same as --select (the older dbt name)'))
+    .option('--fail-on-empty-selection', 'fail (exit 2) when a --select criterion matches nothing, instead of warning')
     .addOption(new Option('--exclude <selector...>', 'nodes to leave out'))
     .option('--selector <name>', 'a named selector from selectors.yml (one marked `default: true` applies when no selection is given)')
     .addOption(new Option('--state <dir>', 'artifacts (manifest.json, run_results.json) of an earlier run, for state:modified, result:error and --defer').env('TSDBT_STATE'));

@@ -1,4 +1,4 @@
-import { TsdbtError } from '../core/errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Scope } from '../template/template-engine.js';
 import type { Project } from './load-project.js';
 import type { ModelNode, SeedNode } from './nodes.js';
@@ -34,16 +34,16 @@ export const THIS_INPUT = 'this';
  */
 export function renderModel(project: Project, node: ModelNode, flags: RuntimeFlags = {}): string {
   const reused = flags.inputs === undefined ? reusableRender(project, node) : undefined;
-  if (reused !== undefined) return reused;
+  if (reused !== undefined) return refuseEmpty(node, reused);
   const template = project.engine.compileFor(node, node.originalFilePath, node.rawSql);
   const ctes: EphemeralCtes = new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, ctes));
-  return ctes.inject(template.render(runtimeScope(project, node, flags, ctes)).trim());
+  return ctes.inject(refuseEmpty(node, template.render(runtimeScope(project, node, flags, ctes)).trim()));
 }
 
 function renderEphemeral(project: Project, node: ModelNode, flags: RuntimeFlags, ctes: EphemeralCtes): string {
   // Its own is_incremental() is false: an ephemeral model has no table of its own.
   const own = { ...flags, isIncremental: false };
-  return project.engine.compileFor(node, node.originalFilePath, node.rawSql).render(runtimeScope(project, node, own, ctes)).trim();
+  return refuseEmpty(node, project.engine.compileFor(node, node.originalFilePath, node.rawSql).render(runtimeScope(project, node, own, ctes)).trim());
 }
 
 /**
@@ -113,4 +113,17 @@ export function compileModels(project: Project, ids?: Iterable<string>): TsdbtEr
     }
   }
   return errors;
+}
+
+/** SQL with nothing but comments and white space in it: the database would answer with a bare syntax error. */
+function refuseEmpty(node: ModelNode, sql: string): string {
+  const code = sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim();
+  if (code !== '') return sql;
+  throw new TsdbtError({
+    code: ErrorCodes.EMPTY_MODEL,
+    message: `The model '${node.name}' has no SQL: ${node.originalFilePath} ${node.rawSql.trim() === '' ? 'is empty' : 'renders to nothing but comments and white space'}.`,
+    file: node.originalFilePath,
+    line: 1,
+    hint: 'Write the SELECT the model stands for, delete the file, or disable the model with {{ config(enabled=false) }}.',
+  });
 }

@@ -28,49 +28,86 @@ export interface ResolvedProfile {
   warnings: string[];
 }
 
-/** The directories searched for profiles.yml, in order. */
+/**
+ * The directories searched for profiles.yml, in order: `--profiles-dir`, `$TSDBT_PROFILES_DIR`,
+ * `$DBT_PROFILES_DIR`, the project folder, `~/.tsdbt/`, `~/.dbt/` (where dbt users keep theirs).
+ */
 export function profileSearchPath(lookup: Pick<ProfileLookup, 'projectDir' | 'profilesDir' | 'env'>): string[] {
   const dirs: string[] = [];
   if (lookup.profilesDir) dirs.push(path.resolve(lookup.profilesDir));
   if (lookup.env.TSDBT_PROFILES_DIR) dirs.push(path.resolve(lookup.env.TSDBT_PROFILES_DIR));
+  if (lookup.env.DBT_PROFILES_DIR) dirs.push(path.resolve(lookup.env.DBT_PROFILES_DIR));
   dirs.push(lookup.projectDir);
   // HOME from the env given (process.env by default), so the lookup is testable without touching the real home.
-  dirs.push(path.join(lookup.env.HOME || os.homedir(), '.tsdbt'));
-  return dirs;
+  const home = lookup.env.HOME || os.homedir();
+  dirs.push(path.join(home, '.tsdbt'), path.join(home, '.dbt'));
+  return [...new Set(dirs)];
+}
+
+/** The folder named by `--profiles-dir` or an environment variable, with what named it. */
+function explicitProfilesDir(lookup: ProfileLookup): { dir: string; namedBy: string } | undefined {
+  if (lookup.profilesDir) return { dir: path.resolve(lookup.profilesDir), namedBy: '--profiles-dir' };
+  if (lookup.env.TSDBT_PROFILES_DIR) return { dir: path.resolve(lookup.env.TSDBT_PROFILES_DIR), namedBy: 'TSDBT_PROFILES_DIR' };
+  if (lookup.env.DBT_PROFILES_DIR) return { dir: path.resolve(lookup.env.DBT_PROFILES_DIR), namedBy: 'DBT_PROFILES_DIR' };
+  return undefined;
+}
+
+/** A profiles.yml a user can copy: shown in hints instead of pointing at files they may not have. */
+export function profileExample(profileName: string): string {
+  return [
+    `A profiles.yml for this project looks like this (\`tsdbt init\` writes one too):`,
+    `  ${profileName}:`,
+    '    target: dev',
+    '    outputs:',
+    '      dev: {type: chdb}              # embedded ClickHouse under .tsdbt/',
+    "      prod: {type: clickhouse, host: db.example.com, port: 8443, secure: true, user: tsdbt, password: \"{{ env_var('CLICKHOUSE_PASSWORD') }}\"}",
+  ].join('\n');
 }
 
 export function resolveProfile(lookup: ProfileLookup): ResolvedProfile {
   const searched = profileSearchPath(lookup);
-  const explicit = lookup.profilesDir ?? lookup.env.TSDBT_PROFILES_DIR;
+  const explicit = explicitProfilesDir(lookup);
   // A folder that is not there is a typo, not a reason to fall back to the next place in the search path.
-  if (lookup.profilesDir && !existsSync(path.resolve(lookup.profilesDir))) {
+  if (explicit !== undefined && !existsSync(explicit.dir)) {
     throw new TsdbtError({
       code: ErrorCodes.PROFILE_NOT_FOUND,
-      message: `The folder ${path.resolve(lookup.profilesDir)}, given by --profiles-dir, does not exist.`,
-      hint: 'Check the path (it is relative to the current folder), or drop --profiles-dir to look in the project folder and ~/.tsdbt/.',
+      message: `The folder ${explicit.dir}, given by ${explicit.namedBy}, does not exist.`,
+      hint: `Check the path${explicit.namedBy === '--profiles-dir' ? ' (it is relative to the current folder)' : ''}, or unset it to look in the project folder, ~/.tsdbt/ and ~/.dbt/.`,
     });
   }
-  const file = searched.map((dir) => path.join(dir, 'profiles.yml')).find((candidate) => existsSync(candidate));
+  const file = (explicit === undefined ? searched : [explicit.dir]).map((dir) => path.join(dir, 'profiles.yml')).find((candidate) => existsSync(candidate));
   if (file === undefined) {
-    if (explicit) {
+    if (explicit !== undefined) {
       throw new TsdbtError({
         code: ErrorCodes.PROFILE_NOT_FOUND,
-        message: `No profiles.yml in ${path.resolve(explicit)}, which --profiles-dir or TSDBT_PROFILES_DIR points to.`,
-        hint: 'Create profiles.yml there (see profiles.example.yml), or drop the option to use the embedded chDB target.',
+        message: `No profiles.yml in ${explicit.dir}, which ${explicit.namedBy} points to.`,
+        hint: `Create profiles.yml there, or unset ${explicit.namedBy} to use the embedded engine. ${profileExample(lookup.profileName)}`,
       });
     }
-    if (lookup.targetName !== undefined && lookup.targetName !== 'dev') {
+    if (lookup.targetName !== undefined) {
       throw new TsdbtError({
         code: ErrorCodes.TARGET_NOT_FOUND,
         message: `Target '${lookup.targetName}' was asked for, but there is no profiles.yml (searched ${searched.join(', ')}).`,
-        hint: 'Copy profiles.example.yml to profiles.yml and define that target.',
+        hint: `Without --target, tsdbt builds into the embedded engine under .tsdbt/. To define '${lookup.targetName}', create profiles.yml in one of those folders. ${profileExample(lookup.profileName)}`,
       });
     }
     return { target: defaultEmbeddedTarget(lookup.projectDir, lookup.projectName ?? lookup.profileName), profilesFile: undefined, warnings: [] };
   }
   const shown = displayPath(file, lookup.projectDir);
   const doc = parseYaml(readFileSync(file, 'utf8'), shown);
-  return { ...targetFromProfiles(doc, lookup), profilesFile: file };
+  return { ...targetFromProfiles(doc, lookup, explicit === undefined ? searched : [explicit.dir]), profilesFile: file };
+}
+
+/**
+ * Said by `debug` and at the start of a run when no profiles.yml was found, so nobody believes they
+ * built production when they built a local embedded database.
+ */
+export function embeddedFallbackNotice(projectDir: string, target: Target, env: NodeJS.ProcessEnv): string {
+  const where = target.type === 'chdb' ? displayPath(target.path, projectDir) : target.name;
+  return (
+    `No profiles.yml found (looked in ${profileSearchPath({ projectDir, env }).join(', ')}), so tsdbt builds into the embedded engine: ` +
+    `database '${target.schema}' in ${where}. To build on a server, add a profiles.yml with a \`type: clickhouse\` target (\`tsdbt debug\` checks it).`
+  );
 }
 
 /** What `tsdbt run` uses when there is no profiles.yml: chDB under .tsdbt/ in the project. */
@@ -78,9 +115,9 @@ export function defaultEmbeddedTarget(projectDir: string, schema: string): ChdbT
   return { type: 'chdb', name: 'dev', path: path.join(projectDir, '.tsdbt', 'chdb'), schema, threads: 4, settings: {} };
 }
 
-function targetFromProfiles(doc: YamlDocument, lookup: ProfileLookup): { target: Target; warnings: string[] } {
+function targetFromProfiles(doc: YamlDocument, lookup: ProfileLookup, searched: string[]): { target: Target; warnings: string[] } {
   const root = doc.value;
-  const problems = new Problems(doc, ErrorCodes.CONFIG_INVALID, 'profiles.example.yml shows every target key with a valid value (and README.md, "Profiles", what each means).');
+  const problems = new Problems(doc, ErrorCodes.CONFIG_INVALID, profileExample(lookup.profileName));
   if (!isPlainObject(root)) {
     problems.add([], `must map profile names to profiles, but it is ${describeType(root)}.`);
     throwIfAny(problems);
@@ -91,10 +128,10 @@ function targetFromProfiles(doc: YamlDocument, lookup: ProfileLookup): { target:
     const names = Object.keys(profiles).filter((key) => key !== 'config');
     throw new TsdbtError({
       code: ErrorCodes.PROFILE_NOT_FOUND,
-      message: `Profile '${lookup.profileName}' (named by \`profile:\` in the project file) is not in ${doc.file}.${didYouMean(lookup.profileName, names)}`,
+      message: `Profile '${lookup.profileName}' (named by \`profile:\` in the project file) is not in ${doc.file}.${didYouMean(lookup.profileName, names)} tsdbt reads the first profiles.yml found, looking in order at ${searched.map((dir) => path.join(dir, 'profiles.yml')).join(', ')}.`,
       file: doc.file,
       line: 1,
-      hint: names.length > 0 ? `Profiles found: ${names.join(', ')}. Rename one, or change \`profile:\` in the project file.` : 'Add a profile with that name (see profiles.example.yml).',
+      hint: names.length > 0 ? `Profiles found: ${names.join(', ')}. Rename one, or change \`profile:\` in the project file.` : `Add a profile with that name. ${profileExample(lookup.profileName)}`,
     });
   }
   const outputs = profile.outputs;

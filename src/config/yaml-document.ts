@@ -2,6 +2,7 @@ import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, parseEvents
 import type { Document, LineCounter } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
+import { plainYamlError } from './yaml-errors.js';
 
 /** A parsed YAML file that can say on which line any value stands. */
 export interface YamlDocument {
@@ -64,16 +65,9 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
 function parseYamlFully(text: string, file: string, code: ErrorCode): YamlDocument {
   const lineCounter = new (yamlLib().LineCounter)();
   const doc = yamlLib().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const errors = doc.errors.map((error) => {
-    const line = lineCounter.linePos(error.pos[0]).line;
-    return new TsdbtError({
-      code,
-      message: `${file} is not valid YAML: ${error.message.split('\n')[0]}`,
-      file,
-      line,
-      hint: 'Check indentation and quoting near that line; values with `{{ }}` or `:` must be quoted.',
-    });
-  });
+  const problems = doc.errors.map((error) => ({ code: error.code, message: error.message.split('\n')[0]!, line: lineCounter.linePos(error.pos[0]).line }));
+  const plain = plainYamlError(problems, text);
+  const errors = plain === undefined ? [] : [new TsdbtError({ code, message: `${file} is not valid YAML: ${plain.message}`, file, line: plain.line, hint: plain.hint })];
   if (errors.length === 0) errors.push(...collectionKeys(doc, text, lineCounter, file, code));
   if (errors.length > 0) {
     const [first, ...rest] = errors;

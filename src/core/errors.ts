@@ -44,6 +44,8 @@ export const ErrorCodes = {
   MACRO_NOT_FOUND: 'TSDBT2010',
   /** A template ran different queries (run_query/statement) when rendered again with the same results. */
   RENDER_NOT_REPEATABLE: 'TSDBT2011',
+  /** A model file that is empty, or renders to nothing but comments. */
+  EMPTY_MODEL: 'TSDBT2012',
   /** A `unit_tests:` entry is declared wrongly: unknown model, missing `given` input for a ref/source, bad rows. */
   UNIT_TEST_INVALID: 'TSDBT2400',
   /** A model contract is declared wrongly: enforced without column data types, a bad constraint. */

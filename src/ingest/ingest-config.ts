@@ -44,6 +44,8 @@ export interface IngestConfig {
   quarantine: boolean;
   /** Module (relative to the project directory) exporting a custom fetcher. */
   fetcher: string | undefined;
+  /** A captured reply (a file relative to the project) that `tsdbt ingest --sample` lands instead of fetching. */
+  sample: string | undefined;
 }
 
 export interface IngestConfigLocation {
@@ -64,7 +66,7 @@ export const DEFAULT_RETRIES: RetryPolicy = {
 };
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-const KEYS = ['url', 'method', 'headers', 'body', 'format', 'path', 'timeout', 'retries', 'validate', 'schedule', 'before_run', 'quarantine', 'fetcher'];
+const KEYS = ['url', 'method', 'headers', 'body', 'format', 'path', 'timeout', 'retries', 'validate', 'schedule', 'before_run', 'quarantine', 'fetcher', 'sample'];
 const RETRY_KEYS = ['max_attempts', 'initial_delay', 'max_delay', 'multiplier', 'jitter'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH'];
 const FORMATS: IngestFormat[] = ['json', 'json_each'];
@@ -113,6 +115,7 @@ export function parseIngestConfig(
     beforeRun: r.boolean(raw, 'before_run', '') ?? false,
     quarantine: r.boolean(raw, 'quarantine', '') ?? true,
     fetcher,
+    sample: r.optionalString(raw, 'sample'),
   };
   return r.errors.length > 0 ? { errors: r.errors } : { config, errors: [] };
 }
@@ -124,6 +127,8 @@ export function splitPath(text: string): string[] {
 }
 
 function checkUrl(r: Reader, url: string): void {
+  // `file:` reads a reply exported to disk: `file:relative/to/project.json` or `file:///absolute.json`.
+  if (/^file:/i.test(url)) return;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -132,7 +137,7 @@ function checkUrl(r: Reader, url: string): void {
     return;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    r.fail('url', `uses ${parsed.protocol.replace(/:$/, '')}, but only http and https are fetched; use a \`fetcher\` module for anything else`);
+    r.fail('url', `uses ${parsed.protocol.replace(/:$/, '')}, but only http, https and file are read; use a \`fetcher\` module for anything else`);
   }
 }
 

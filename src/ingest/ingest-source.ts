@@ -3,6 +3,8 @@
  * land. Never throws: the outcome, failure included, is a result, so one bad source never stops
  * the others (`ingestAll`, the watch loop).
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Adapter } from '../core/adapter-types.js';
 import { ErrorCodes, TsdbtError, isTsdbtError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -34,6 +36,10 @@ export interface IngestSource {
   projectDir: string;
   /** The target's cluster, if any: landing DDL runs ON CLUSTER. */
   cluster?: string | undefined;
+  /** Reads a `file:` reply (an absolute path); given by the caller, since reading files is the project layer's job. */
+  readLocal?: ((file: string) => string) | undefined;
+  /** `tsdbt ingest --sample`: land the source's captured `sample` instead of fetching. */
+  useSample?: boolean | undefined;
 }
 
 export interface IngestDeps {
@@ -82,7 +88,7 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
     if (attempt > 1) metrics.retry(source.name);
   };
   const target: LandingTarget = { database: source.database, table: source.table, quarantine: source.config.quarantine, cluster: source.cluster };
-  const sourceUrl = source.config.url === undefined ? `fetcher:${source.config.fetcher ?? ''}` : redactUrl(source.config.url);
+  const sourceUrl = source.useSample === true ? `file:${source.config.sample ?? ''}` : source.config.url === undefined ? `fetcher:${source.config.fetcher ?? ''}` : redactUrl(source.config.url);
 
   try {
     deps.signal?.throwIfAborted();
@@ -121,7 +127,7 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
       logger.log('info', 'ingest.stopped', `Stopped ingesting ${source.name}: shutting down.`, { source: source.name });
     } else {
       result.status = 'error';
-      result.error = asTsdbtError(error, source);
+      result.error = withSampleHint(asTsdbtError(error, source), source);
       metrics.failure(source.name);
       logger.log('error', 'ingest.failed', result.error.message, { source: source.name, code: result.error.code, attempts: result.attemptsMade });
     }
@@ -132,6 +138,10 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
 
 async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: (attempt: number) => void): Promise<Fetched> {
   const { config } = source;
+  if (source.useSample === true) {
+    const body = readLocalReply(source, `file:${config.sample ?? ''}`, deps, onAttempt);
+    return { check: payloadsFromReply(body, config), raw: body };
+  }
   const fetchText = async (url = config.url, init: FetcherRequest = {}): Promise<string> => {
     if (url === undefined) {
       throw new TsdbtError({
@@ -140,6 +150,7 @@ async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: 
         hint: 'Pass a URL to ctx.fetchText(url), or set `url:` in the source\'s `ingest:` config.',
       });
     }
+    if (/^file:/i.test(url)) return readLocalReply(source, url, deps, onAttempt);
     const reply = await fetchWithRetry({
       url,
       method: init.method ?? config.method,
@@ -187,6 +198,44 @@ async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: 
     });
   }
   return { check: payloadsFromFetcher(returned, config.required), raw: rawText(returned) };
+}
+
+/** A reply exported to disk: `file:relative/to/project` or `file:///absolute/path`. Not retried: a file is there or not. */
+function readLocalReply(source: IngestSource, url: string, deps: IngestDeps, onAttempt: (attempt: number) => void): string {
+  onAttempt(1);
+  const file = /^file:\/\//i.test(url) ? fileURLToPath(url) : path.resolve(source.projectDir, url.slice('file:'.length));
+  if (source.readLocal === undefined) {
+    throw new TsdbtError({ code: ErrorCodes.INTERNAL, message: `Source ${source.name} reads ${url}, but no file reader was given to ingestion.` });
+  }
+  let body: string;
+  try {
+    body = source.readLocal(file);
+  } catch (error) {
+    if (isTsdbtError(error)) throw error;
+    throw new TsdbtError({
+      code: ErrorCodes.INGEST_FETCH_FAILED,
+      message: `Source ${source.name} could not read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      hint: 'A `file:` URL is relative to the project folder (`file:samples/reply.json`) or absolute (`file:///data/reply.json`).',
+      cause: error,
+    });
+  }
+  (deps.logger ?? silentLogger).log('info', 'ingest.fetched', `Read ${body.length} bytes from ${file}.`, { source: source.name, url, attempt: 1, bytes: body.length });
+  return body;
+}
+
+/** When the API cannot be reached and the source ships a captured reply, say the one command that lands it. */
+function withSampleHint(error: TsdbtError, source: IngestSource): TsdbtError {
+  const { sample } = source.config;
+  if (sample === undefined || source.useSample === true || error.code !== ErrorCodes.INGEST_FETCH_FAILED) return error;
+  const command = `tsdbt ingest --sample --select source:${source.name}`;
+  return new TsdbtError({
+    code: error.code,
+    message: `${error.message} To land the captured reply ${sample} instead, so the models have rows offline: ${command}`,
+    file: error.file,
+    line: error.line,
+    hint: error.hint,
+    cause: error.cause,
+  });
 }
 
 function invalidPayload(source: IngestSource, sourceUrl: string, reason: string): TsdbtError {

@@ -12,7 +12,9 @@ import type { Column } from '../materialize/schema-change.js';
 import { modelContract } from '../compile/contracts.js';
 import type { Contract } from '../materialize/contract.js';
 import { checkContract } from './contract-check.js';
+import { TsdbtError } from '../core/errors.js';
 import { hookTexts, runHooks } from './hooks.js';
+import { placeInModel, withTypeChangeHint } from './model-error-place.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
 import type { RelationCache } from './relation-cache.js';
@@ -132,8 +134,16 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
     };
   } catch (error) {
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
-    return { ...errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: current, compiledPath };
+    const placed = inUserTerms(error, node, { statement: current, sql, compiledPath, isIncremental: flags.isIncremental === true });
+    return { ...errorResult(node, placed, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: current, compiledPath };
   }
+}
+
+/** A database error placed in the model file, with the schema-change hint for incremental inserts. */
+function inUserTerms(error: unknown, node: ModelNode, info: { statement: string | undefined; sql: string; compiledPath: string | undefined; isIncremental: boolean }): unknown {
+  if (!(error instanceof TsdbtError)) return error;
+  const placed = placeInModel(error, info.statement, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql: info.sql, compiledPath: info.compiledPath });
+  return info.isIncremental ? withTypeChangeHint(placed, { name: node.name, onSchemaChange: node.config.on_schema_change }) : placed;
 }
 
 /**

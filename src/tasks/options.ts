@@ -13,6 +13,10 @@ export interface ProjectOptions {
 
 export interface SelectOptions {
   select?: string[];
+  /** `-m/--models`: dbt's older name for --select, merged into it. */
+  models?: string[];
+  /** Exit non-zero when a --select criterion matches nothing (a warning otherwise, as in dbt). */
+  failOnEmptySelection?: boolean;
   exclude?: string[];
   selector?: string;
   /** --state: the target/ folder of an earlier run, for `state:` and `result:` selectors and --defer. */

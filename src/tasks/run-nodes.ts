@@ -2,6 +2,7 @@ import { connect } from '../adapter/connect.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import { writeCompiledSql, writeJsonArtifact, writeRunArtifacts } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
+import { embeddedFallbackNotice } from '../config/profiles.js';
 import type { TsdbtError } from '../core/errors.js';
 import type { ResourceType } from '../graph/node.js';
 import { modelExecutor } from '../runner/build-model.js';
@@ -127,6 +128,7 @@ export async function runSelectedNodes(command: NodesCommand, invocation: Invoca
   let endHookError: TsdbtError | undefined;
   try {
     log.info(`Concurrency: ${threads} threads (target='${project.target.name}', ${adapter.description})`);
+    if (project.profilesFile === undefined) log.info(embeddedFallbackNotice(project.dir, project.target, invocation.env));
     // Models and source tests read landing tables, which must exist even before any ingest;
     // --skip-ingest only skips the fetching.
     if (shape.landSources) {

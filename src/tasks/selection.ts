@@ -1,7 +1,7 @@
 import type { Adapter } from '../core/adapter-types.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import type { Project } from '../compile/load-project.js';
-import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { ErrorCodes, TsdbtError, throwCollected } from '../core/errors.js';
 import { parentsIn } from '../graph/build-graph.js';
 import type { ResourceType } from '../graph/node.js';
 import { selectNodes } from '../graph/select/select-nodes.js';
@@ -38,7 +38,9 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
     const ids = options.ids.filter((id) => project.graph.hasNode(id) && kinds.has(project.nodes.get(id)?.resourceType ?? ('' as ResourceType)));
     return { ids: [...ids].sort(), state, comparison };
   }
-  const given = (options.select?.length ?? 0) > 0 || (options.exclude?.length ?? 0) > 0 || options.selector !== undefined;
+  const select = [...(options.select ?? []), ...(options.models ?? [])];
+  const unmatched: TsdbtError[] = [];
+  const given = select.length > 0 || (options.exclude?.length ?? 0) > 0 || options.selector !== undefined;
   const selectors = options.selector !== undefined || !given ? readSelectors(project, options.selector !== undefined) : undefined;
   let selector = options.selector === undefined || selectors === undefined ? undefined : findSelector(selectors, options.selector);
   if (!given && selectors !== undefined) {
@@ -48,7 +50,7 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
   }
   const ids = selectNodes({
     graph: project.graph,
-    select: options.select,
+    select,
     exclude: options.exclude,
     selector,
     state: comparison,
@@ -58,9 +60,11 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
       // In CI, "nothing changed" is a normal answer, not a typo.
       const criterion = /'([^']*)'/.exec(warning.message)?.[1] ?? '';
       if (state !== undefined && /^(\d*\+|@)?(state|result):/.test(criterion)) log.info(`Nothing matches '${criterion}' compared with the state in ${state.dir}.`);
+      else if (options.failOnEmptySelection === true) unmatched.push(warning);
       else log.warn(`${warning.message} (${warning.code})`);
     },
   });
+  throwCollected(unmatched.map((error) => new TsdbtError({ code: error.code, message: error.message, hint: 'Check the spelling; `tsdbt ls --select <criterion>` shows what a criterion matches. Without --fail-on-empty-selection this is a warning.' })));
   return { ids: [...ids].sort(), state, comparison };
 }
 

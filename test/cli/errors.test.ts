@@ -46,7 +46,7 @@ describe('configuration and project errors: exit 2', () => {
     const [first, where, hint] = result.stderr.split('\n');
     expect(first).toMatch(/^Error TSDBT1002: project\.yml is not valid YAML: /);
     expect(where).toMatch(/^ {2}--> project\.yml:\d$/);
-    expect(hint).toBe('  hint: Check indentation and quoting near that line; values with `{{ }}` or `:` must be quoted.');
+    expect(hint).toMatch(/^ {2}hint: Add the closing \]/);
     expect(result.stderr).not.toMatch(STACK);
   });
 
@@ -143,7 +143,7 @@ describe('database errors', () => {
     const result = await cli(dir, ['run']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/Failure in model bad \(models\/bad\.sql\)\n.*TSDBT4002:? ClickHouse rejected the statement .*SYNTAX_ERROR/);
+    expect(result.stderr).toMatch(/Failure in model bad \(models\/bad\.sql\)\n.*TSDBT4002:? ClickHouse rejected the model at models\/bad\.sql:2:\d+, line 2 of target\/compiled\/demo\/models\/bad\.sql .*SYNTAX_ERROR/);
     expect(result.stderr).toMatch(/compiled (SQL|code) at target\/compiled\/demo\/models\/bad\.sql/);
     expect(result.stderr).not.toMatch(STACK);
   });

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClickhouseTarget } from '../../src/config/target.js';
@@ -17,38 +17,55 @@ function dirWith(files: Record<string, string>): string {
 }
 
 describe('where profiles.yml is looked up', () => {
-  it('uses --profiles-dir, then TSDBT_PROFILES_DIR, then the project folder, then ~/.tsdbt', () => {
+  it('uses --profiles-dir, then TSDBT_PROFILES_DIR, then DBT_PROFILES_DIR, then the project folder, then ~/.tsdbt, then ~/.dbt', () => {
     const flagDir = dirWith({ 'profiles.yml': profiles('from_flag') });
     const envDir = dirWith({ 'profiles.yml': profiles('from_env') });
+    const dbtEnvDir = dirWith({ 'profiles.yml': profiles('from_dbt_env') });
     const home = tempHome();
+    mkdirSync(path.join(home, '.dbt'));
     writeFileSync(path.join(home, '.tsdbt', 'profiles.yml'), profiles('from_home'));
+    writeFileSync(path.join(home, '.dbt', 'profiles.yml'), profiles('from_dbt_home'));
     const files = { ...PROJECT, 'profiles.yml': profiles('from_project') };
     const schemaWith = (files: Record<string, string>, options: { profilesDir?: string; env: Record<string, string> }) => {
       const project = load(files, options);
       return { schema: project.target.schema, file: project.profilesFile };
     };
+    const env = { TSDBT_PROFILES_DIR: envDir, DBT_PROFILES_DIR: dbtEnvDir, HOME: home };
 
-    expect(schemaWith(files, { profilesDir: flagDir, env: { TSDBT_PROFILES_DIR: envDir, HOME: home } })).toEqual({
-      schema: 'from_flag',
-      file: path.join(flagDir, 'profiles.yml'),
-    });
-    expect(schemaWith(files, { env: { TSDBT_PROFILES_DIR: envDir, HOME: home } })).toEqual({ schema: 'from_env', file: path.join(envDir, 'profiles.yml') });
+    expect(schemaWith(files, { profilesDir: flagDir, env })).toEqual({ schema: 'from_flag', file: path.join(flagDir, 'profiles.yml') });
+    expect(schemaWith(files, { env })).toEqual({ schema: 'from_env', file: path.join(envDir, 'profiles.yml') });
+    expect(schemaWith(files, { env: { DBT_PROFILES_DIR: dbtEnvDir, HOME: home } })).toEqual({ schema: 'from_dbt_env', file: path.join(dbtEnvDir, 'profiles.yml') });
     expect(schemaWith(files, { env: { HOME: home } }).schema).toBe('from_project');
     expect(schemaWith(PROJECT, { env: { HOME: home } })).toEqual({ schema: 'from_home', file: path.join(home, '.tsdbt', 'profiles.yml') });
+    rmSync(path.join(home, '.tsdbt', 'profiles.yml'));
+    expect(schemaWith(PROJECT, { env: { HOME: home } })).toEqual({ schema: 'from_dbt_home', file: path.join(home, '.dbt', 'profiles.yml') });
   });
 
-  it('fails when --profiles-dir or TSDBT_PROFILES_DIR points to a folder without profiles.yml', () => {
+  it('fails when --profiles-dir, TSDBT_PROFILES_DIR or DBT_PROFILES_DIR points to a folder without profiles.yml', () => {
     const empty = dirWith({ 'README.md': 'nothing here' });
-    for (const options of [{ profilesDir: empty }, { env: { TSDBT_PROFILES_DIR: empty } }]) {
+    const cases = [
+      { options: { profilesDir: empty }, namedBy: '--profiles-dir' },
+      { options: { env: { TSDBT_PROFILES_DIR: empty } }, namedBy: 'TSDBT_PROFILES_DIR' },
+      { options: { env: { DBT_PROFILES_DIR: empty } }, namedBy: 'DBT_PROFILES_DIR' },
+    ];
+    for (const { options, namedBy } of cases) {
       const [error, ...rest] = loadErrors(PROJECT, options);
       expect(rest).toEqual([]);
-      expect(summary(error!)).toEqual({
-        code: ErrorCodes.PROFILE_NOT_FOUND,
-        message: `No profiles.yml in ${empty}, which --profiles-dir or TSDBT_PROFILES_DIR points to.`,
-        location: undefined,
-        hint: 'Create profiles.yml there (see profiles.example.yml), or drop the option to use the embedded chDB target.',
-      });
+      expect(error!.code).toBe(ErrorCodes.PROFILE_NOT_FOUND);
+      expect(error!.message).toBe(`No profiles.yml in ${empty}, which ${namedBy} points to.`);
+      expect(error!.hint).toMatch(new RegExp(`^Create profiles.yml there, or unset ${namedBy} to use the embedded engine\\. A profiles.yml for this project looks like this`));
+      expect(error!.hint).not.toMatch(/profiles\.example\.yml|README/);
     }
+  });
+
+  it('does not fall back to a later folder when the first profiles.yml lacks the profile, and names every file searched', () => {
+    const home = tempHome();
+    writeFileSync(path.join(home, '.tsdbt', 'profiles.yml'), profiles('from_home'));
+    const [error] = loadErrors({ ...PROJECT, 'profiles.yml': profiles('x', 'someone_else') }, { env: { HOME: home } });
+    expect(error!.code).toBe(ErrorCodes.PROFILE_NOT_FOUND);
+    expect(error!.message).toContain('tsdbt reads the first profiles.yml found, looking in order at ');
+    expect(error!.message).toContain(path.join(home, '.tsdbt', 'profiles.yml'));
+    expect(error!.message).toContain(path.join(home, '.dbt', 'profiles.yml'));
   });
 });
 
@@ -59,12 +76,14 @@ describe('without any profiles.yml', () => {
     expect(project.target).toEqual({ type: 'chdb', name: 'dev', path: path.join(project.dir, '.tsdbt', 'chdb'), schema: 'demo', threads: 4, settings: {} });
   });
 
-  it('accepts --target dev, and says there is no profiles.yml for any other target', () => {
-    expect(load(PROJECT, { target: 'dev' }).target.type).toBe('chdb');
-    const [error] = loadErrors(PROJECT, { target: 'prod' });
-    expect(error!.code).toBe(ErrorCodes.TARGET_NOT_FOUND);
-    expect(error!.message).toMatch(/^Target 'prod' was asked for, but there is no profiles\.yml \(searched .*\)\.$/);
-    expect(error!.hint).toBe('Copy profiles.example.yml to profiles.yml and define that target.');
+  it('refuses any --target, even dev: a named target must be defined, never quietly the embedded engine', () => {
+    for (const target of ['dev', 'prod']) {
+      const [error] = loadErrors(PROJECT, { target });
+      expect(error!.code).toBe(ErrorCodes.TARGET_NOT_FOUND);
+      expect(error!.message).toMatch(new RegExp(`^Target '${target}' was asked for, but there is no profiles\\.yml \\(searched .*\\.dbt\\)\\.$`));
+      expect(error!.hint).toMatch(/^Without --target, tsdbt builds into the embedded engine under \.tsdbt\/\./);
+      expect(error!.hint).toContain('  demo:\n    target: dev\n    outputs:');
+    }
   });
 });
 
@@ -98,7 +117,9 @@ describe('choosing the profile and target', () => {
     const [error] = loadErrors({ ...PROJECT, 'profiles.yml': `${profiles('x', 'dmeo')}${profiles('y', 'other')}` });
     expect(summary(error!)).toEqual({
       code: ErrorCodes.PROFILE_NOT_FOUND,
-      message: "Profile 'demo' (named by `profile:` in the project file) is not in profiles.yml. Did you mean 'dmeo'?",
+      message: expect.stringMatching(
+        /^Profile 'demo' \(named by `profile:` in the project file\) is not in profiles\.yml\. Did you mean 'dmeo'\? tsdbt reads the first profiles\.yml found, looking in order at \/.*\/profiles\.yml, \/.*\/\.tsdbt\/profiles\.yml, \/.*\/\.dbt\/profiles\.yml\.$/,
+      ),
       location: 'profiles.yml:1',
       hint: 'Profiles found: dmeo, other. Rename one, or change `profile:` in the project file.',
     });
@@ -194,14 +215,5 @@ describe("{{ env_var() }} in profiles.yml", () => {
       { env: { CLICKHOUSE_PASSWORD: 's3cret' } },
     );
     expect(project.engine.renderString("{{ target.password }}|{{ target.name }}|{{ target.type }}|{{ target.schema }}", {}, 'x')).toBe('|dev|clickhouse|demo');
-  });
-});
-
-describe('profiles.yml in a sub-folder of HOME', () => {
-  it('is not looked up anywhere else (only ~/.tsdbt)', () => {
-    const home = tempHome();
-    mkdirSync(path.join(home, '.dbt'));
-    writeFileSync(path.join(home, '.dbt', 'profiles.yml'), profiles('from_dbt_home'));
-    expect(load(PROJECT, { env: { HOME: home } }).target.schema).toBe('demo');
   });
 });

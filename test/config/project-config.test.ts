@@ -24,27 +24,28 @@ describe('project.yml: YAML syntax errors carry file:line', () => {
     {
       name: 'an unclosed flow sequence',
       text: 'name: demo\nmodel-paths: [models\nmacro-paths: [macros]\n',
-      line: 3,
-      message: /^project\.yml is not valid YAML: /,
+      line: 2,
+      message: /^project\.yml is not valid YAML: the list opened with `\[` on line 2 is never closed with `\]`\.$/,
     },
     {
       name: 'a bad indentation',
       text: 'name: demo\nmodels:\n  demo:\n    +materialized: view\n   +tags: x\n',
       line: 5,
-      message: /^project\.yml is not valid YAML: /,
+      message: /^project\.yml is not valid YAML: line 5 is indented by 3 spaces, out of step with the lines around it \(the line before is indented by 4\)\.$/,
     },
     {
       name: 'a duplicated key',
       text: 'name: demo\nprofile: demo\nname: other\n',
       line: 3,
-      message: /^project\.yml is not valid YAML: Map keys must be unique/,
+      message: /^project\.yml is not valid YAML: line 3 repeats the key `name`, which this mapping already has\.$/,
     },
   ])('$name', ({ text, line, message }) => {
     const error = yamlError(text);
     expect(error.code).toBe(ErrorCodes.CONFIG_YAML_INVALID);
     expect(error.message).toMatch(message);
     expect(error.location).toBe(`project.yml:${line}`);
-    expect(error.hint).toBe('Check indentation and quoting near that line; values with `{{ }}` or `:` must be quoted.');
+    // One mistake, one error: the parser's follow-on complaints are not passed on.
+    expect(error.related).toEqual([]);
   });
 
   it('says that an unquoted {{ }} value must be quoted (YAML would read it as a mapping)', () => {

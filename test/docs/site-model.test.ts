@@ -64,7 +64,7 @@ describe('SiteModel.select: the CLI selector grammar in the page', () => {
   });
 
   it('reports criteria that match nothing, and throws the CLI error for a bad selector', () => {
-    expect(model.select('peple').warnings).toEqual(["The selection criterion 'peple' does not match any enabled nodes."]);
+    expect(model.select('peple').warnings).toEqual(["The selection criterion 'peple' does not match any enabled nodes. Did you mean 'people'?"]);
     expect(() => model.select('nonsense:x')).toThrow(TsdbtError);
     expect(() => model.select('nonsense:x')).toThrow(/nonsense/);
   });

@@ -12,7 +12,7 @@ export const PAYLOAD = readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'as
 /** A temp copy of the repo's example project (project.yml, models/, macros/) and an empty HOME. */
 export function copyExample(): { dir: string; home: string; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-example-'));
-  for (const entry of ['project.yml', 'models', 'macros']) cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of ['project.yml', 'models', 'macros', 'samples']) cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
   const home = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-home-'));
   mkdirSync(path.join(home, '.tsdbt'));
   return {

@@ -23,7 +23,7 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, TSDBT_PROFILES_DIR: undefined, ...options.env },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, TSDBT_PROFILES_DIR: undefined, DBT_PROFILES_DIR: undefined, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runConnectionChecks } from '../../adapter/connection-checks.js';
 import { loadProject } from '../../compile/load-project.js';
+import { embeddedFallbackNotice } from '../../config/profiles.js';
 import { secretsOf } from '../../config/target.js';
 import { isTsdbtError } from '../../core/errors.js';
 import { packageVersions, TSDBT_VERSION } from '../../version.js';
@@ -37,7 +38,8 @@ async function debug(options: ProjectOptions, terminal: Terminal): Promise<TaskS
     project = loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: parseVars(options.vars), logger: terminal.logger });
     terminal.useProject(project, secretsOf(project.target));
     ok('project file', `${project.dir}/${project.config.file}`);
-    ok('profiles.yml', project.profilesFile ?? 'none found: using the built-in embedded target');
+    if (project.profilesFile !== undefined) ok('profiles.yml', project.profilesFile);
+    else terminal.info(`  profiles.yml: none found [${terminal.color.yellow('NOTE')}]\n    ${embeddedFallbackNotice(project.dir, project.target, process.env)}`);
     ok('target', `'${project.target.name}' (${project.target.type}), schema '${project.target.schema}'`);
     ok('models, sources, macros', `${project.models.size}, ${project.sources.size}, ${project.engine.macroNames().length}`);
     for (const warning of project.warnings) terminal.warn(warning);

@@ -22,6 +22,7 @@ import { observeProgress } from '../../report/ingest-progress.js';
 
 interface IngestOptions extends ProjectOptions, SelectOptions {
   watch?: boolean;
+  sample?: boolean;
   metricsPort?: string;
 }
 
@@ -29,6 +30,7 @@ export function registerIngest(program: Command, terminal: Terminal): void {
   selectOptions(projectOptions(program.command('ingest')))
     .description('fetch the selected sources that have an `ingest:` block and land their replies')
     .option('--watch', 'keep polling each source on its `schedule` until SIGINT/SIGTERM')
+    .option('--sample', "land each source's captured `sample` reply instead of fetching (offline demos and tests)")
     .option('--metrics-port <port>', 'serve Prometheus metrics at http://127.0.0.1:<port>/metrics (0 picks a free port)')
     .action(commandAction((options: IngestOptions) => ingest(options, terminal)));
 }
@@ -37,6 +39,18 @@ async function ingest(options: IngestOptions, terminal: Terminal): Promise<TaskS
   const metricsPort = options.metricsPort === undefined ? undefined : parsePort(options.metricsPort);
   const project = openProject(options, cliInvocation(terminal));
   const sources = selectedSources(project, options, terminal);
+  if (options.sample === true) {
+    if (options.watch === true) throw new TsdbtError({ code: ErrorCodes.USAGE, message: '--sample lands a captured reply once; it cannot be combined with --watch.' });
+    const without = sources.filter((source) => source.config.sample === undefined).map((source) => source.name);
+    if (without.length > 0) {
+      throw new TsdbtError({
+        code: ErrorCodes.USAGE,
+        message: `--sample was given, but ${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} no \`sample:\` in ${without.length === 1 ? 'its' : 'their'} \`ingest:\` block.`,
+        hint: 'Select only sources with a sample (--select source:<name>), or add `sample: <file>` (a captured reply, relative to the project) to the source.',
+      });
+    }
+    for (const source of sources) source.useSample = true;
+  }
   if (sources.length === 0) {
     terminal.warn('Nothing to ingest: no selected source has an `ingest:` block.');
     return 'ok';

@@ -119,7 +119,7 @@ models:
       +materialized: view
 `,
     'profiles.yml': `# Where ${name} builds. tsdbt looks for profiles.yml in --profiles-dir, $TSDBT_PROFILES_DIR,
-# the project folder, then ~/.tsdbt/. Keep passwords out of this file: use env_var().
+# $DBT_PROFILES_DIR, the project folder, ~/.tsdbt/, then ~/.dbt/. Keep passwords out of this file: use env_var().
 ${name}:
   target: dev
   outputs:

@@ -4,10 +4,11 @@
  */
 
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
-import type { ResourceType } from '../node.js';
+import type { GraphNode, ResourceType } from '../node.js';
 import { evaluate, type EvaluationContext } from './evaluate.js';
 import type { IndirectSelection, SelectionExpression } from './expression.js';
 import { parseSelection } from './parse-selection.js';
+import { noMatchGuess } from './no-match-guess.js';
 import { graphNode, type SelectionGraph } from './selection-graph.js';
 import { differenceOf } from './set-ops.js';
 import type { PreviousResults, StateComparator } from './state.js';
@@ -62,7 +63,7 @@ export function selectNodes(options: SelectNodesOptions): Set<string> {
   const included =
     include === undefined
       ? new Set(members.map((node) => node.uniqueId))
-      : evaluate(include, { ...context, onEvaluated: (expression, selected) => warnIfEmpty(expression, selected, watched, options) }).direct;
+      : evaluate(include, { ...context, onEvaluated: (expression, selected) => warnIfEmpty(expression, selected, watched, members, options) }).direct;
   // Excluding a model takes its tests with it whatever the mode, as in dbt.
   const excluded = exclude === undefined ? new Set<string>() : evaluate(unionOfTexts(exclude), { ...context, indirectSelection: 'eager' }).direct;
 
@@ -88,12 +89,19 @@ function topLevelMembers(expression: SelectionExpression): SelectionExpression[]
   return expression.kind === 'union' ? expression.members.flatMap(topLevelMembers) : [expression];
 }
 
-function warnIfEmpty(expression: SelectionExpression, selected: ReadonlySet<string>, watched: ReadonlySet<SelectionExpression>, options: SelectNodesOptions): void {
+function warnIfEmpty(
+  expression: SelectionExpression,
+  selected: ReadonlySet<string>,
+  watched: ReadonlySet<SelectionExpression>,
+  members: readonly GraphNode[],
+  options: SelectNodesOptions,
+): void {
   if (options.onNoMatch === undefined || selected.size > 0 || !watched.has(expression)) return;
+  const guess = expression.kind === 'criteria' ? noMatchGuess(expression, members) : '';
   options.onNoMatch(
     new TsdbtError({
       code: ErrorCodes.NOTHING_SELECTED,
-      message: `The selection criterion '${expression.raw}' does not match any enabled nodes.`,
+      message: `The selection criterion '${expression.raw}' does not match any enabled nodes.${guess}`,
       hint: 'Check the spelling; `tsdbt ls --select <criterion>` shows what a criterion matches.',
     }),
   );

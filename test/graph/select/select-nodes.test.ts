@@ -215,6 +215,18 @@ describe('selectNodes: errors and warnings', () => {
     ]);
   });
 
+  it('guesses what a criterion that matched nothing meant, from the values the project has for its method', () => {
+    const warnings: string[] = [];
+    const onNoMatch = (warning: TsdbtError) => warnings.push(warning.message);
+    selectNodes({ graph, select: ['peple', 'source:astroo', 'path:models/marts/core/peple.sql', 'zzzzzzzz'], onNoMatch });
+    expect(warnings).toEqual([
+      "The selection criterion 'peple' does not match any enabled nodes. Did you mean 'people'?",
+      "The selection criterion 'source:astroo' does not match any enabled nodes. Did you mean 'source:astro'?",
+      "The selection criterion 'path:models/marts/core/peple.sql' does not match any enabled nodes. Did you mean 'path:models/marts/core/people.sql'?",
+      "The selection criterion 'zzzzzzzz' does not match any enabled nodes.",
+    ]);
+  });
+
   it('passes parser errors through', () => {
     const error = catchError(() => selectNodes({ graph, select: ['people'], exclude: ['colour:red'] }));
     expect(error.message.split('\n')[0]).toBe("'colour' is not a valid selector method. Did you mean 'config'?");
