@@ -83,7 +83,9 @@ function contractStatements(model: TableModel, name: string, fillOnce: boolean, 
   const columns = contract.columns.map((column) => quoteIdentifier(column.name)).join(', ');
   const select = `SELECT ${contractSelectList(contract, queryColumns)}\nFROM (\n${model.sql.trim().replace(/(\s*;)+$/, '')}\n)`;
   const create = `CREATE TABLE ${name}${onCluster(context)} ${columnDefinitions(contract, queryColumns)}\n${engineClause(model.config)}`;
-  if (!fillOnce) return [{ sql: `${create}\nAS\n${select}`, purpose: 'build the new table under a temporary name, with the contract\'s columns', ...settings }];
+  // On a cluster (not Replicated) every node fills its own table: one CREATE … (columns) AS SELECT,
+  // which servers old enough to lack it (18.16) are not run as clusters with. Elsewhere: create, then insert.
+  if (!fillOnce && context.cluster !== undefined) return [{ sql: `${create}\nAS\n${select}`, purpose: "build the new table under a temporary name, with the contract's columns", ...settings }];
   return [
     { sql: create, purpose: "create the new table, empty, with the contract's columns, under a temporary name" },
     { sql: `INSERT INTO ${name} (${columns})\n${select}`, purpose: 'fill the new table', ...settings },

@@ -65,6 +65,11 @@ function valueOf(row: Record<string, unknown>, column: Column): string {
   return `CAST(${text} AS ${column.type})`;
 }
 
+/** Types that cannot sit inside Nullable(…): their default comes from defaultValueOfTypeName (servers since 19.x). */
+const NOT_NULLABLE_INSIDE = /^\s*(Array|Map|Tuple|Nested|LowCardinality|Object|JSON|Variant|Dynamic)\b/;
+
+/** NULL for a Nullable column, else the type's default; `assumeNotNull(NULL)` gives it on every server, 18.16 included. */
 function missingValue(type: string): string {
-  return isNullable(type) ? `CAST(NULL AS ${type})` : `defaultValueOfTypeName(${quoteString(type)})`;
+  if (isNullable(type)) return `CAST(NULL AS ${type})`;
+  return NOT_NULLABLE_INSIDE.test(type) ? `defaultValueOfTypeName(${quoteString(type)})` : `assumeNotNull(CAST(NULL AS Nullable(${type})))`;
 }

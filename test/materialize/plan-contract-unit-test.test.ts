@@ -37,8 +37,11 @@ describe('contract table plans', () => {
   it('new table: CREATE with the declared columns and CHECK, then INSERT by name with casts', () => {
     expectGolden('table-contract-new', planTable(contracted(), undefined, MODERN));
   });
-  it('old server: one CREATE … AS SELECT with the declared columns', () => {
+  it('old server: CREATE with the declared columns, then INSERT (18.16 has no columns with AS SELECT)', () => {
     expectGolden('table-contract-old-server', planTable(contracted(), 'table', OLD_SERVER));
+  });
+  it('cluster, not Replicated: one CREATE … ON CLUSTER (columns) AS SELECT, so every node fills its table', () => {
+    expectGolden('table-contract-on-cluster', planTable(contracted(), undefined, { ...MODERN, cluster: 'main' }));
   });
 });
 

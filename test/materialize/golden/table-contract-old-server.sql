@@ -7,24 +7,26 @@ DROP TABLE IF EXISTS `shop`.`orders__tsdbt_tmp`;
 -- 3. drop a backup table left by an earlier run
 DROP TABLE IF EXISTS `shop`.`orders__tsdbt_backup`;
 
--- 4. build the new table under a temporary name, with the contract's columns
+-- 4. create the new table, empty, with the contract's columns, under a temporary name
 CREATE TABLE `shop`.`orders__tsdbt_tmp` (
   `id` Int32,
   `amount` Int64,
   `status` Nullable(String),
   CONSTRAINT `amount_check_1` CHECK amount >= 0
 )
-ENGINE = MergeTree() ORDER BY id
-AS
+ENGINE = MergeTree() ORDER BY id;
+
+-- 5. fill the new table
+INSERT INTO `shop`.`orders__tsdbt_tmp` (`id`, `amount`, `status`)
 SELECT CAST(`id` AS Int32) AS `id`, `amount`, `status`
 FROM (
 select id, amount, status from `shop`.`raw`
 );
 
--- 5. swap in the new table
+-- 6. swap in the new table
 RENAME TABLE `shop`.`orders` TO `shop`.`orders__tsdbt_backup`, `shop`.`orders__tsdbt_tmp` TO `shop`.`orders`;
 
--- 6. drop the previous relation
+-- 7. drop the previous relation
 DROP TABLE IF EXISTS `shop`.`orders__tsdbt_backup`;
 
 -- on failure: remove the temporary table after a failure
