@@ -63,6 +63,17 @@ describe('unit_tests: parsing', () => {
     ]);
   });
 
+  it('a misspelt rows key, or no rows at all, is an error rather than an empty input', () => {
+    const errors = loadErrors({
+      ...BASE,
+      'models/unit.yml': "unit_tests:\n  - name: t\n    model: paid\n    given:\n      - input: ref('orders')\n        row: [{id: 1}]\n    expect: {}\n",
+    }).map(summary);
+    expect(errors.map((error) => `${error.location} ${error.message}`)).toEqual([
+      "models/unit.yml:6 Unit test 't': input ref('orders') has `row`, which is not known. Did you mean 'rows'?",
+      "models/unit.yml:7 Unit test 't': `expect` has neither `rows` nor `fixture`.",
+    ]);
+  });
+
   it('warns about versions and unknown keys instead of ignoring them', () => {
     const project = load({
       ...BASE,

@@ -143,6 +143,17 @@ function readRows(item: RawUnitTest, path: (string | number)[], raw: unknown, co
     out.errors.push(invalid(item, path, `Unit test '${name}': ${where} must be a mapping with \`rows\` (or \`fixture\`).`, 'For example: `expect: {rows: [{id: 1}]}`.'));
     return undefined;
   }
+  // A misspelt `rows` would otherwise be an empty input in silence, and a test passing for nothing.
+  const allowed = isExpect ? ['rows', 'format', 'fixture'] : ['input', 'rows', 'format', 'fixture'];
+  const unknown = Object.keys(raw).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    out.errors.push(invalid(item, [...path, unknown[0]!], `Unit test '${name}': ${where} has ${unknown.map((key) => `\`${key}\``).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not known.${didYouMean(unknown[0]!, allowed)}`, `${isExpect ? '`expect`' : 'A `given` entry'} takes ${allowed.join(', ')}.`));
+    return undefined;
+  }
+  if (raw.rows === undefined && raw.fixture === undefined) {
+    out.errors.push(invalid(item, path, `Unit test '${name}': ${where} has neither \`rows\` nor \`fixture\`.`, 'Give the rows (`rows: []` for none), or a fixture file name.'));
+    return undefined;
+  }
   const format = raw.format ?? 'dict';
   if (typeof format !== 'string' || !(FORMATS as readonly string[]).includes(format)) {
     out.errors.push(invalid(item, [...path, 'format'], `Unit test '${name}': format ${JSON.stringify(format)} of ${where} is not dict, csv or sql.`));
