@@ -183,6 +183,8 @@ describe('unit tests on chDB', () => {
     expect(Object.keys(statuses())).toEqual(['test.shop.not_null_orders_id.84ef11d8fe']);
     const listed = await cli('ls', '--select', 'paid,test_type:unit', '--resource-type', 'unit_test');
     expect(listed.stdout.trim().split('\n')).toEqual(['unit_test:shop.paid.full_refresh_mode', 'unit_test:shop.paid.keeps_paid', 'unit_test:shop.paid.with_overrides', 'unit_test:shop.paid.wrong_expectation']);
+    const byName = await cli('ls', '--select', 'unit_test:keeps_paid', 'unit_test:events_per_day.*');
+    expect(byName.stdout.trim().split('\n')).toEqual(['unit_test:shop.events_per_day.counts_per_day', 'unit_test:shop.paid.keeps_paid']);
   }, 180_000);
 
   it('a unit test on an unknown model, or with an input left out, is an error with file:line', async () => {

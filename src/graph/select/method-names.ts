@@ -20,12 +20,13 @@ export const METHOD_NAMES = [
   'test_name',
   'state',
   'result',
+  'unit_test',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** dbt methods for resources tsdbt does not have (yet); named so the error says so instead of guessing. */
-const DBT_ONLY_METHODS = ['exposure', 'metric', 'group', 'access', 'version', 'source_status', 'semantic_model', 'saved_query', 'unit_test'];
+const DBT_ONLY_METHODS = ['exposure', 'metric', 'group', 'access', 'version', 'source_status', 'semantic_model', 'saved_query'];
 
 export const STATE_VALUES = [
   'new',

@@ -52,6 +52,9 @@ export function nodeTestFor(criteria: SelectionCriteria, context: MethodContext)
         const name = genericTestName(node);
         return name !== undefined && wildcardMatch(name, value);
       };
+    case 'unit_test':
+      // dbt's unit_test:<name>, or <model>.<name> (wildcards allowed).
+      return (node) => node.resourceType === 'unit_test' && (wildcardMatch(node.name, value) || wildcardMatch(node.fqn.slice(-2).join('.'), value));
     case 'state':
       return stateTest(criteria, context.state);
     case 'result': {

@@ -127,4 +127,5 @@ const EXAMPLES: Record<MethodName, string> = {
   test_name: 'test_name:not_null',
   state: 'state:modified',
   result: 'result:error',
+  unit_test: 'unit_test:keeps_paid_orders',
 };

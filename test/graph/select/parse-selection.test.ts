@@ -84,13 +84,13 @@ describe('parseSelection', () => {
 
 /** Message (with its caret lines) and hint, exactly. */
 const errorCases: Array<[string, string, string]> = [
-  ['colour:red', "'colour' is not a valid selector method. Did you mean 'config'?\n  colour:red\n  ^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result.'],
-  ['tga:x', "'tga' is not a valid selector method. Did you mean 'tag'?\n  tga:x\n  ^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result.'],
-  ['people resource-type:model', "'resource-type' is not a valid selector method. Did you mean 'resource_type'?\n  people resource-type:model\n         ^^^^^^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result.'],
-  ['materialized:table', "'materialized' is not a valid selector method. Did you mean 'config.materialized'?\n  materialized:table\n  ^^^^^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result.'],
-  ['exposure:weekly', "'exposure' is a dbt selector method that tsdbt does not support.\n  exposure:weekly\n  ^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result.'],
+  ['colour:red', "'colour' is not a valid selector method. Did you mean 'config'?\n  colour:red\n  ^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
+  ['tga:x', "'tga' is not a valid selector method. Did you mean 'tag'?\n  tga:x\n  ^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
+  ['people resource-type:model', "'resource-type' is not a valid selector method. Did you mean 'resource_type'?\n  people resource-type:model\n         ^^^^^^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
+  ['materialized:table', "'materialized' is not a valid selector method. Did you mean 'config.materialized'?\n  materialized:table\n  ^^^^^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
+  ['exposure:weekly', "'exposure' is a dbt selector method that tsdbt does not support.\n  exposure:weekly\n  ^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
   ['selector:nightly', "'selector' can only be used inside selectors.yml.\n  selector:nightly\n  ^^^^^^^^", 'On the command line, pass the selector by name with --selector <name>.'],
-  [':people', "A method name is missing before ':'.\n  :people\n  ^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result.'],
+  [':people', "A method name is missing before ':'.\n  :people\n  ^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
   ['+ people', "`+` needs a model name: '+ people' has a space at offset 1.\n  + people\n   ^", "Write it without the space: '+people'."],
   ['a @  people', "`@` needs a model name: '@  people' has a space at offset 3.\n  a @  people\n     ^^", "Write it without the space: '@people'."],
   ['2+ people', "`2+` needs a model name: '2+ people' has a space at offset 2.\n  2+ people\n    ^", "Write it without the space: '2+people'."],
