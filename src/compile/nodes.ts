@@ -142,6 +142,8 @@ export interface UnitTestInput {
   format: 'dict' | 'csv' | 'sql';
   /** dict: a list of mappings; csv/sql: the text (from `rows` or the fixture file). */
   rows: Record<string, unknown>[] | string;
+  /** A seed given without rows: its CSV file (project-relative), read when the test runs. */
+  seedFile?: string;
   line: number | undefined;
 }
 

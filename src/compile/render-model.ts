@@ -23,6 +23,11 @@ export interface RuntimeFlags {
    * under the key THIS_INPUT). Each ref()/source() they cover renders as `(<select>)`.
    */
   inputs?: ReadonlyMap<string, string>;
+  /**
+   * How the inputs are put in: CTEs named like the relations (default; ClickHouse 20.10+), or
+   * subqueries for servers without `WITH name AS (SELECT …)`.
+   */
+  inputsAs?: 'cte' | 'subquery';
 }
 
 /** The key of `flags.inputs` for the model's own relation (`input: this` in a unit test). */
@@ -54,13 +59,15 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
   const inline: EphemeralCtes = ctes ?? new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, inline), true);
   const statements = statementFunctions(flags.runQuery);
   const byName = refableByName(project);
+  const inputRelation = (schema: string, identifier: string, sql: string) =>
+    flags.inputsAs === 'subquery' ? new InputRelation(schema, identifier, 'table', sql) : inline.input(schema, identifier, sql);
   return {
     ref: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
       const name = String(positional[1] ?? positional[0]);
       const parent = byName.get(name);
       const given = parent === undefined ? undefined : flags.inputs?.get(parent.uniqueId);
-      if (given !== undefined) return new InputRelation(parent!.relation.schema, parent!.relation.identifier, 'table', given);
+      if (given !== undefined) return inputRelation(parent!.relation.schema, parent!.relation.identifier, given);
       if (parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral') return inline.ref(parent);
       // Parsing already proved every ref resolves; a miss here means a ref computed differently at run time.
       return parent ? runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, parent.resourceType === 'seed' ? 'table' : String(parent.config.materialized))) : relationOf({ schema: project.target.schema, identifier: name });
@@ -69,11 +76,11 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
       const { positional } = splitArgs(args);
       const source = project.sources.get(`source.${project.config.name}.${String(positional[0])}.${String(positional[1])}`);
       const given = source === undefined ? undefined : flags.inputs?.get(source.uniqueId);
-      if (given !== undefined) return new InputRelation(source!.relation.schema, source!.relation.identifier, 'table', given);
+      if (given !== undefined) return inputRelation(source!.relation.schema, source!.relation.identifier, given);
       return runtimeRelation(project, undefined, relationOf(source ? source.relation : { schema: String(positional[0]), identifier: String(positional[1]) }, 'table'));
     },
     config: configFunction(() => node.config),
-    this: flags.inputs?.has(THIS_INPUT) === true ? new InputRelation(node.relation.schema, node.relation.identifier, 'table', flags.inputs.get(THIS_INPUT)!) : relationOf(node.relation, String(node.config.materialized)),
+    this: flags.inputs?.has(THIS_INPUT) === true ? inputRelation(node.relation.schema, node.relation.identifier, flags.inputs.get(THIS_INPUT)!) : relationOf(node.relation, String(node.config.materialized)),
     is_incremental: () => flags.isIncremental === true,
     should_full_refresh: () => flags.fullRefresh === true,
     execute: true,

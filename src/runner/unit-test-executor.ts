@@ -13,6 +13,7 @@ import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
 import type { NodeResult, TimingInfo } from './results.js';
 import { renderWithAdapter } from './template-queries.js';
+import { readProjectFile } from '../project/read-file.js';
 
 /** Runs unit tests: the model rendered over the given rows, its output compared with `expect` as multisets. */
 export const unitTestExecutor: NodeExecutor = {
@@ -31,13 +32,16 @@ async function runUnitTest(node: UnitTestNode, context: ExecutionContext): Promi
     const model = project.models.get(node.modelId)!;
     const settings = querySettings(model.config.query_settings).settings;
     const inputs = new Map<string, string>();
+    // Servers before 20.1 (no DateTime64) have no `WITH name AS (SELECT …)`: inputs go in as subqueries there.
+    const inputsAs = adapter.capabilities.dateTime64 ? 'cte' : 'subquery';
     const render = (flags: RuntimeFlags) =>
-      renderWithAdapter(adapter, (runQuery) => withOverrides(project.engine, node.overrides, () => renderModel(project, model, { ...flags, runQuery, inputs })), { logger: project.logger, file: model.originalFilePath });
+      renderWithAdapter(adapter, (runQuery) => withOverrides(project.engine, node.overrides, () => renderModel(project, model, { ...flags, runQuery, inputs, inputsAs })), { logger: project.logger, file: model.originalFilePath });
     // `this` last: without a built table or declared columns its types come from the model over the other inputs.
     const ordered = [...node.given.filter((given) => given.uniqueId !== undefined), ...node.given.filter((given) => given.uniqueId === undefined)];
     for (const given of ordered) {
       const columns = await inputColumns(given, node, model, context, () => render({ isIncremental: false, fullRefresh: true }));
-      inputs.set(given.uniqueId ?? THIS_INPUT, givenSelect(given, columns, node));
+      const rowsOf = given.seedFile === undefined ? given : { ...given, rows: readProjectFile(project.dir, given.seedFile) };
+      inputs.set(given.uniqueId ?? THIS_INPUT, givenSelect(rowsOf, columns, node));
     }
     const isIncremental = node.overrides.macros.is_incremental === true;
     const sql = await render({ isIncremental, fullRefresh: !isIncremental });

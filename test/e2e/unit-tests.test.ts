@@ -115,6 +115,10 @@ unit_tests:
         - {day: '2024-01-02', n: 1}
         - {day: '2024-01-01', n: 2}
 `,
+  // A seed given without rows stands for its CSV file (dbt's rule).
+  'seeds/rates.csv': 'rate\n2\n',
+  'models/converted.sql': "select id, amount * rate as amount from {{ ref('orders') }} cross join {{ ref('rates') }}\n",
+  'models/converted.yml': "unit_tests:\n  - name: doubles\n    model: converted\n    given:\n      - input: ref('orders')\n        rows: [{id: 1, amount: 5}]\n      - input: ref('rates')\n    expect:\n      rows: [{id: 1, amount: 10}]\n",
   'models/events_per_day.sql': "select day, count() as n from {{ source('raw', 'events') }} group by day\n",
   'tests/fixtures/orders_fixture.csv': 'id,amount,status\n1,10,paid\n2,20,open\n',
   'models/unit.yml': PASSING,
@@ -133,9 +137,10 @@ afterAll(() => removeProject(dir));
 
 describe('unit tests on chDB', () => {
   it('build: unit tests run before their model, typed like the built inputs, and pass (overrides of vars, env_vars, macros, is_incremental)', async () => {
-    const result = await cli('build', '--exclude', 'events_per_day');
+    const result = await cli('build', '--exclude', 'events_per_day', 'converted');
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(statuses()).toEqual({
+      'seed.shop.rates': 'success',
       'model.shop.orders': 'success',
       'test.shop.not_null_orders_id.84ef11d8fe': expect.any(String),
       'unit_test.shop.paid.keeps_paid': 'pass',
@@ -150,14 +155,14 @@ describe('unit tests on chDB', () => {
     for (const test of ['keeps_paid', 'with_overrides', 'full_refresh_mode']) expect(order.indexOf(`unit_test.shop.paid.${test}`)).toBeLessThan(order.indexOf('model.shop.paid'));
     // dbt's ids and the manifest's unit_tests section
     const manifest = JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')) as { unit_tests: Record<string, Record<string, unknown>>; nodes: Record<string, unknown> };
-    expect(Object.keys(manifest.unit_tests).sort()).toEqual(['unit_test.shop.events_per_day.counts_per_day', 'unit_test.shop.paid.full_refresh_mode', 'unit_test.shop.paid.keeps_paid', 'unit_test.shop.paid.with_overrides']);
+    expect(Object.keys(manifest.unit_tests).sort()).toEqual(['unit_test.shop.converted.doubles', 'unit_test.shop.events_per_day.counts_per_day', 'unit_test.shop.paid.full_refresh_mode', 'unit_test.shop.paid.keeps_paid', 'unit_test.shop.paid.with_overrides']);
     expect(manifest.unit_tests['unit_test.shop.paid.keeps_paid']).toMatchObject({ model: 'paid', resource_type: 'unit_test', depends_on: { nodes: ['model.shop.paid'] }, fqn: ['shop', 'paid', 'keeps_paid'] });
     expect(manifest.nodes['unit_test.shop.paid.keeps_paid']).toBeUndefined();
   }, 180_000);
 
   it('a failing unit test shows the differing rows, exits 1, and build skips the model and its children', async () => {
     write('models/unit.yml', PASSING + FAILING);
-    const result = await cli('build', '--exclude', 'events_per_day');
+    const result = await cli('build', '--exclude', 'events_per_day', 'converted');
     expect(result.code).toBe(1);
     const output = result.stdout + result.stderr;
     expect(output).toContain("Unit test 'wrong_expectation' on model 'paid' failed: 1 expected row not returned, 1 row returned but not expected");
@@ -171,6 +176,7 @@ describe('unit tests on chDB', () => {
     const unit = await cli('test', '--select', 'test_type:unit');
     expect(unit.code).toBe(1);
     expect(Object.keys(statuses()).sort()).toEqual([
+      'unit_test.shop.converted.doubles',
       'unit_test.shop.events_per_day.counts_per_day',
       'unit_test.shop.paid.full_refresh_mode',
       'unit_test.shop.paid.keeps_paid',
@@ -178,6 +184,7 @@ describe('unit tests on chDB', () => {
       'unit_test.shop.paid.wrong_expectation',
     ]);
     expect(statuses()['unit_test.shop.events_per_day.counts_per_day']).toBe('pass');
+    expect(statuses()['unit_test.shop.converted.doubles']).toBe('pass');
     const data = await cli('test', '--select', 'test_type:data');
     expect(data.code, data.stdout + data.stderr).toBe(0);
     expect(Object.keys(statuses())).toEqual(['test.shop.not_null_orders_id.84ef11d8fe']);

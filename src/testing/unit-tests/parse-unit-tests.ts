@@ -125,6 +125,12 @@ function readGiven(item: RawUnitTest, model: ModelNode, context: UnitTestParseCo
       return;
     }
     named.add(uniqueId);
+    const seed = call.kind === 'ref' ? context.refable.get(call.name) : undefined;
+    if (seed?.resourceType === 'seed' && entry.rows === undefined && entry.fixture === undefined) {
+      // As in dbt, a seed given without rows stands for its own CSV file.
+      inputs.push({ input: entry.input, uniqueId, format: 'csv', rows: '', seedFile: seed.originalFilePath, line: item.doc.lineOf(at(item, path)) });
+      return;
+    }
     const rows = readRows(item, path, entry, context, out, false);
     if (rows !== undefined) inputs.push({ input: entry.input, uniqueId, format: rows.format, rows: rows.rows, line: rows.line });
   });
@@ -151,7 +157,7 @@ function readRows(item: RawUnitTest, path: (string | number)[], raw: unknown, co
     return undefined;
   }
   if (raw.rows === undefined && raw.fixture === undefined) {
-    out.errors.push(invalid(item, path, `Unit test '${name}': ${where} has neither \`rows\` nor \`fixture\`.`, 'Give the rows (`rows: []` for none), or a fixture file name.'));
+    out.errors.push(invalid(item, path, `Unit test '${name}': ${where} has neither \`rows\` nor \`fixture\`.`, 'Give the rows (`rows: []` for none), or a fixture file name (a seed given without either stands for its CSV file).'));
     return undefined;
   }
   const format = raw.format ?? 'dict';
