@@ -83,6 +83,7 @@ function finishedLine(terminal: Terminal, node: GraphNode, description: string, 
   switch (result.status) {
     case 'success':
       if (node.resourceType === 'seed') return ['info', `OK loaded ${description}`, `[${color.green(result.message)} ${time}]`];
+      if (node.resourceType === 'snapshot') return ['info', `OK snapshotted ${description.replace(/^snapshot /, '')}`, `[${color.green(result.message)} ${time}]`];
       return ['info', `OK created ${description}`, `[${color.green('OK')} ${time}]`];
     case 'pass':
       return ['info', `PASS ${node.name}`, `[${color.green('PASS')} ${time}]`];
@@ -91,6 +92,8 @@ function finishedLine(terminal: Terminal, node: GraphNode, description: string, 
     case 'fail':
       return ['error', `FAIL ${failures} ${node.name}`, `[${color.red(`FAIL ${failures}`)} ${time}]`];
     case 'skipped':
+      // A snapshot skipped on its own (not after a failure) says why: `--empty` must not pass in silence.
+      if (node.resourceType === 'snapshot' && !/^Skipped (because|: the run|: --fail-fast)/.test(result.message)) return ['warn', `SKIP snapshot ${description.replace(/^snapshot /, '')}: ${result.message.replace(/^Skipped: /, '')}`, `[${color.yellow('SKIP')}]`];
       return ['info', isTest ? `SKIP test ${node.name}` : `SKIP relation ${result.relationName?.replace(/`/g, '') ?? node.name}`, `[${color.yellow('SKIP')}]`];
     default:
       return ['error', `ERROR ${isTest ? node.name : `creating ${description}`}`, `[${color.red('ERROR')} ${time}]`];
@@ -183,7 +186,7 @@ function describeKinds(nodes: readonly (GraphNode | undefined)[]): string {
               : node.resourceType;
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
-  const order = ['seed', 'view model', 'table model', 'data test'];
+  const order = ['seed', 'view model', 'table model', 'snapshot', 'data test'];
   const rank = (kind: string) => (order.includes(kind) ? order.indexOf(kind) : order.length);
   const kinds = [...counts.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return kinds.map((kind) => plural(counts.get(kind)!, kind)).join(', ') || 'nothing';

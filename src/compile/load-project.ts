@@ -18,7 +18,8 @@ import { TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { fqnOfFile } from './fqn.js';
 import { checkModelConfig, type ConfigOrigin } from './model-config.js';
-import type { ModelNode, ProjectNode, SeedNode, SourceNode, TestNode, UnitTestNode } from './nodes.js';
+import type { ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode } from './nodes.js';
+import { parseSnapshots } from './parse-snapshots.js';
 import { parseUnitTests } from '../testing/unit-tests/parse-unit-tests.js';
 import { checkContracts } from './contracts.js';
 import { parseSeeds } from '../seed/parse-seeds.js';
@@ -58,6 +59,8 @@ export interface Project {
   seeds: Map<string, SeedNode>;
   /** Data tests: generic (YAML) and singular (test-paths). */
   tests: Map<string, TestNode>;
+  /** Snapshots (`{% snapshot %}` blocks under snapshot-paths, `snapshots:` with `relation:` in YAML); `ref()` resolves to them. */
+  snapshots: Map<string, SnapshotNode>;
   /** dbt 1.8 unit tests (`unit_tests:` in YAML), by unique id. */
   unitTests: Map<string, UnitTestNode>;
   nodes: Map<string, ProjectNode>;
@@ -164,7 +167,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const sourceLookup = (source: string, table: string) => sources.get(`source.${config.name}.${source}.${table}`);
 
   const models = new Map<string, ModelNode>();
-  const byName = new Map<string, ModelNode | SeedNode>();
+  const byName = new Map<string, ModelNode | SeedNode | SnapshotNode>();
   const parsedSeeds = parseSeeds(files.seeds, { config, target, engine, patches: properties.seeds, projectDir });
   errors.push(...parsedSeeds.errors);
   const seeds = new Map(parsedSeeds.seeds.map((seed) => [seed.uniqueId, seed]));
@@ -194,8 +197,25 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     }
   }
 
+  const parsedSnapshots = parseSnapshots(files.snapshots, {
+    config, target, engine, patches: properties.snapshots, sources: sourceLookup, lineOf: callLines, usedMacros: (text) => usedMacros(text, engine!),
+  });
+  errors.push(...parsedSnapshots.errors);
+  warnings.push(...parsedSnapshots.warnings);
+  for (const name of parsedSnapshots.disabled) disabled.add(name);
+  const snapshots = new Map<string, SnapshotNode>();
+  for (const node of parsedSnapshots.snapshots) {
+    const previous = byName.get(node.name);
+    if (previous) {
+      errors.push(duplicate(`The name '${node.name}'`, node.originalFilePath, node.line, previous.originalFilePath));
+      continue;
+    }
+    byName.set(node.name, node);
+    snapshots.set(node.uniqueId, node);
+  }
+
   timer?.mark('sources, seeds and models (parse-time render)');
-  for (const node of models.values()) errors.push(...resolveDependencies(node, byName, disabled, sources, config.name));
+  for (const node of [...models.values(), ...snapshots.values()]) errors.push(...resolveDependencies(node, byName, disabled, sources, config.name));
   timer?.mark('ref() and source() resolution');
   const parsedTests = parseTests({
     config, target, engine, models: models.values(), seeds: seeds.values(), sources: sources.values(),
@@ -212,7 +232,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   warnings.push(...contracts.warnings);
 
   timer?.mark('data tests');
-  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...tests, ...unitTests]);
+  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...tests, ...unitTests]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   timer?.mark('graph');
@@ -241,7 +261,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     timer.partialParse = cache.enabled;
   }
 
-  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, unitTests, nodes, graph, docs, vars, invocationId, logger };
+  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, snapshots, unitTests, nodes, graph, docs, vars, invocationId, logger };
 }
 
 function parseModel(
@@ -322,20 +342,21 @@ function parseModel(
 }
 
 function resolveDependencies(
-  node: ModelNode,
-  byName: Map<string, ModelNode | SeedNode>,
+  node: ModelNode | SnapshotNode,
+  byName: Map<string, ModelNode | SeedNode | SnapshotNode>,
   disabled: Set<string>,
   sources: Map<string, SourceNode>,
   projectName: string,
 ): TsdbtError[] {
   const errors: TsdbtError[] = [];
+  const kind = node.resourceType === 'snapshot' ? 'Snapshot' : 'Model';
   const parents = new Set<string>();
   for (const ref of node.refs) {
     if (ref.packageName !== undefined && ref.packageName !== projectName) {
       errors.push(
         new TsdbtError({
           code: ErrorCodes.UNKNOWN_REF,
-          message: `Model '${node.name}' refers to '${ref.name}' in package '${ref.packageName}', but tsdbt has no packages: only this project ('${projectName}') can be referred to.`,
+          message: `${kind} '${node.name}' refers to '${ref.name}' in package '${ref.packageName}', but tsdbt has no packages: only this project ('${projectName}') can be referred to.`,
           file: node.originalFilePath,
           line: ref.line,
           hint: `Use ref('${ref.name}'), or ref('${projectName}', '${ref.name}').`,
@@ -352,8 +373,8 @@ function resolveDependencies(
       new TsdbtError({
         code: ErrorCodes.UNKNOWN_REF,
         message: disabled.has(ref.name)
-          ? `Model '${node.name}' refers to '${ref.name}', which is disabled (enabled: false).`
-          : `Model '${node.name}' refers to '${ref.name}', but no model or seed has that name.${didYouMean(ref.name, byName.keys())}`,
+          ? `${kind} '${node.name}' refers to '${ref.name}', which is disabled (enabled: false).`
+          : `${kind} '${node.name}' refers to '${ref.name}', but no model or seed has that name.${didYouMean(ref.name, byName.keys())}`,
         file: node.originalFilePath,
         line: ref.line,
         hint: disabled.has(ref.name) ? `Enable '${ref.name}' or remove the ref().` : `Check the spelling, or create models/${ref.name}.sql.`,
@@ -370,7 +391,7 @@ function resolveDependencies(
     errors.push(
       new TsdbtError({
         code: ErrorCodes.UNKNOWN_SOURCE,
-        message: `Model '${node.name}' uses source('${call.source}', '${call.table}'), which is not declared.${didYouMean(`${call.source}.${call.table}`, known)}`,
+        message: `${kind} '${node.name}' uses source('${call.source}', '${call.table}'), which is not declared.${didYouMean(`${call.source}.${call.table}`, known)}`,
         file: node.originalFilePath,
         line: call.line,
         hint: 'Declare it under `sources:` in a .yml file in models/ (name, then tables).',

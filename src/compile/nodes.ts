@@ -1,5 +1,8 @@
 import type { IngestConfig } from '../ingest/ingest-config.js';
 import type { GraphNode } from '../graph/node.js';
+import type { SnapshotSpec } from '../materialize/snapshot-spec.js';
+
+export type { SnapshotColumnNames, SnapshotSpec } from '../materialize/snapshot-spec.js';
 
 export interface ColumnProperties {
   name: string;
@@ -164,7 +167,19 @@ export interface UnitTestNode extends GraphNode {
   line: number | undefined;
 }
 
-export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | UnitTestNode;
+
+/**
+ * A dbt snapshot: a `{% snapshot name %}` block under snapshot-paths, or a `snapshots:` YAML entry
+ * with `relation:` (dbt 1.9). Its query is rendered like a model's; `spec` is its validated config.
+ */
+export interface SnapshotNode extends Omit<ModelNode, 'resourceType'> {
+  resourceType: 'snapshot';
+  /** Line of the `{% snapshot %}` tag or of the YAML entry. */
+  line: number | undefined;
+  spec: SnapshotSpec;
+}
+
+export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | SnapshotNode | UnitTestNode;
 
 export function isModel(node: GraphNode): node is ModelNode {
   return node.resourceType === 'model';
@@ -176,6 +191,10 @@ export function isSource(node: GraphNode): node is SourceNode {
 
 export function isSeed(node: GraphNode): node is SeedNode {
   return node.resourceType === 'seed';
+}
+
+export function isSnapshot(node: GraphNode): node is SnapshotNode {
+  return node.resourceType === 'snapshot';
 }
 
 export function isTest(node: GraphNode): node is TestNode {

@@ -18,6 +18,8 @@ export interface NodePatch {
   tests: unknown[];
   /** Model-level `constraints:`. */
   constraints: ConstraintProperties[];
+  /** Snapshots only: dbt 1.9's `relation: ref('x')` / `source('a', 'b')`, which defines the snapshot in YAML. */
+  relation?: string;
 }
 
 /** A `unit_tests:` entry as written, with its file's line lookup; checked in testing/unit-tests. */
@@ -31,6 +33,7 @@ export interface ParsedProperties {
   sources: SourceNode[];
   models: Map<string, NodePatch>;
   seeds: Map<string, NodePatch>;
+  snapshots: Map<string, NodePatch>;
   unitTests: RawUnitTest[];
   errors: TsdbtError[];
 }
@@ -47,7 +50,7 @@ const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros'
 
 /** Parses every YAML property file. One broken file never hides problems in the others. */
 export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
-  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), unitTests: [], errors: [] };
+  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), snapshots: new Map(), unitTests: [], errors: [] };
   for (const file of files) {
     let doc: YamlDocument;
     try {
@@ -68,6 +71,7 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
         readSources(root.sources, doc, problems, context, out);
         readPatches(root.models, 'models', doc, problems, context, out.models);
         readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds);
+        readPatches(root.snapshots, 'snapshots', doc, problems, context, out.snapshots);
         readUnitTestEntries(root.unit_tests, doc, problems, out.unitTests);
       }
     }
@@ -168,7 +172,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
 
 function readPatches(
   raw: unknown,
-  section: 'models' | 'seeds',
+  section: 'models' | 'seeds' | 'snapshots',
   doc: YamlDocument,
   problems: Problems,
   context: PropertiesContext,
@@ -204,8 +208,21 @@ function readPatches(
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       tests: testsOf(entry, at, problems),
       constraints: readConstraints(entry.constraints, [...at, 'constraints'], doc, problems, true),
+      ...(section === 'snapshots' ? snapshotRelation(entry, at, problems) : {}),
     });
   });
+}
+
+/** A YAML-defined snapshot's `relation:`, which must be one ref() or source() call. */
+function snapshotRelation(entry: Plain, at: (string | number)[], problems: Problems): { relation?: string } {
+  const relation = entry.relation;
+  if (relation === undefined || relation === null) return {};
+  const text = typeof relation === 'string' ? relation.trim().replace(/^\{\{\s*|\s*\}\}$/g, '') : '';
+  if (!/^(ref|source)\s*\([^()]*\)$/.test(text)) {
+    problems.add([...at, 'relation'], `must be a ref() or source() call, but it is ${describeType(relation)}.`, "For example: relation: ref('orders'), or relation: source('shop', 'orders').");
+    return {};
+  }
+  return { relation: text };
 }
 
 type Render = (value: unknown, path: (string | number)[]) => unknown;

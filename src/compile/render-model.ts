@@ -1,7 +1,7 @@
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Scope } from '../template/template-engine.js';
 import type { Project } from './load-project.js';
-import type { ModelNode, SeedNode } from './nodes.js';
+import type { ModelNode, SeedNode, SnapshotNode } from './nodes.js';
 import { configFunction, nodeContext, relationOf, type ContextNode } from './scopes.js';
 import { splitArgs } from '../template/call-args.js';
 import { InputRelation, runtimeRelation } from './runtime-relation.js';
@@ -45,6 +45,13 @@ export function renderModel(project: Project, node: ModelNode, flags: RuntimeFla
   return ctes.inject(refuseEmpty(node, template.render(runtimeScope(project, node, flags, ctes)).trim()));
 }
 
+/** Renders a snapshot's query at run time (ephemeral models it refs become CTEs, as for a model). */
+export function renderSnapshot(project: Project, node: SnapshotNode, flags: RuntimeFlags = {}): string {
+  const template = project.engine.compileFor(node, node.originalFilePath, node.rawSql);
+  const ctes: EphemeralCtes = new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, ctes));
+  return ctes.inject(template.render(runtimeScope(project, node, flags, ctes)).trim());
+}
+
 function renderEphemeral(project: Project, node: ModelNode, flags: RuntimeFlags, ctes: EphemeralCtes): string {
   // Its own is_incremental() is false: an ephemeral model has no table of its own.
   const own = { ...flags, isIncremental: false };
@@ -70,7 +77,7 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
       if (given !== undefined) return inputRelation(parent!.relation.schema, parent!.relation.identifier, given);
       if (parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral') return inline.ref(parent);
       // Parsing already proved every ref resolves; a miss here means a ref computed differently at run time.
-      return parent ? runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, parent.resourceType === 'seed' ? 'table' : String(parent.config.materialized))) : relationOf({ schema: project.target.schema, identifier: name });
+      return parent ? runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, parent.resourceType === 'model' ? String(parent.config.materialized) : 'table')) : relationOf({ schema: project.target.schema, identifier: name });
     },
     source: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
@@ -92,28 +99,30 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
   };
 }
 
-const refable = new WeakMap<Project, { models: number; seeds: number; byName: Map<string, ModelNode | SeedNode> }>();
+const refable = new WeakMap<Project, { models: number; seeds: number; snapshots: number; byName: Map<string, ModelNode | SeedNode | SnapshotNode> }>();
 
-/** Models and seeds by name (what `ref()` finds), built once per project rather than once per render. */
-function refableByName(project: Project): Map<string, ModelNode | SeedNode> {
+/** Models, seeds and snapshots by name (what `ref()` finds), built once per project rather than once per render. */
+function refableByName(project: Project): Map<string, ModelNode | SeedNode | SnapshotNode> {
+  const snapshots = project.snapshots?.size ?? 0;
   const known = refable.get(project);
-  if (known !== undefined && known.models === project.models.size && known.seeds === project.seeds.size) return known.byName;
-  const byName = new Map<string, ModelNode | SeedNode>();
+  if (known !== undefined && known.models === project.models.size && known.seeds === project.seeds.size && known.snapshots === snapshots) return known.byName;
+  const byName = new Map<string, ModelNode | SeedNode | SnapshotNode>();
   for (const seed of project.seeds.values()) byName.set(seed.name, seed);
+  for (const snapshot of project.snapshots?.values() ?? []) byName.set(snapshot.name, snapshot);
   for (const model of project.models.values()) byName.set(model.name, model);
-  refable.set(project, { models: project.models.size, seeds: project.seeds.size, byName });
+  refable.set(project, { models: project.models.size, seeds: project.seeds.size, snapshots, byName });
   return byName;
 }
 
-/** Compiles every model (or those in `ids`), storing `compiledSql` on each node. Errors are collected. */
+/** Compiles every model (or the models and snapshots in `ids`), storing `compiledSql` on each node. Errors are collected. */
 export function compileModels(project: Project, ids?: Iterable<string>): TsdbtError[] {
   const errors: TsdbtError[] = [];
   const wanted = ids === undefined ? [...project.models.keys()] : [...ids];
   for (const id of wanted) {
-    const node = project.models.get(id);
+    const node = project.models.get(id) ?? project.snapshots?.get(id);
     if (node === undefined) continue;
     try {
-      node.compiledSql = renderModel(project, node);
+      node.compiledSql = node.resourceType === 'snapshot' ? renderSnapshot(project, node) : renderModel(project, node);
     } catch (error) {
       if (error instanceof TsdbtError) errors.push(...error.all());
       else throw error;

@@ -12,6 +12,9 @@ export const KNOWN_CONFIG_KEYS = new Set([
   'docs', 'persist_docs', 'full_refresh', 'column_types', 'quote_columns', 'delimiter', 'severity',
   'store_failures', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'grants', 'contract', 'access',
   'group', 'quoting', 'sql_security', 'definer', 'backfill', 'layout', 'lifetime', 'source', 'sharding_key',
+  // snapshots
+  'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'invalidate_hard_deletes', 'dbt_valid_to_current',
+  'snapshot_meta_column_names', 'target_schema', 'target_database',
 ]);
 
 /** `pre-hook` → `pre_hook`: dbt accepts both spellings. */

@@ -21,6 +21,8 @@ export interface ProjectConfig {
   /** The `models:` config tree (folder → `+config` keys), as written. */
   models: Plain;
   seeds: Plain;
+  /** The `snapshots:` config tree. */
+  snapshots: Plain;
   tests: Plain;
   sources: Plain;
   onRunStart: string[];
@@ -131,6 +133,7 @@ export function validateProjectConfig(doc: YamlDocument) {
     vars: isPlainObject(vars) ? vars : {},
     models: tree('models'),
     seeds: tree('seeds'),
+    snapshots: tree('snapshots'),
     tests: { ...tree('tests'), ...tree('data_tests') },
     sources: tree('sources'),
     onRunStart: hooks('on-run-start'),
@@ -149,7 +152,7 @@ const documents = new WeakMap<ProjectConfig, YamlDocument>();
  * (`models:`, `seeds:`…): the deepest folder that sets `+key` (or `key`). Undefined when the tree
  * does not set it.
  */
-export function treeConfigLine(config: ProjectConfig, section: 'models' | 'seeds' | 'tests' | 'sources', fqn: readonly string[], key: string): number | undefined {
+export function treeConfigLine(config: ProjectConfig, section: 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources', fqn: readonly string[], key: string): number | undefined {
   const doc = documents.get(config);
   if (doc === undefined) return undefined;
   for (let depth = fqn.length; depth >= 1; depth -= 1) {

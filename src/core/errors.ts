@@ -46,6 +46,8 @@ export const ErrorCodes = {
   RENDER_NOT_REPEATABLE: 'TSDBT2011',
   /** A model file that is empty, or renders to nothing but comments. */
   EMPTY_MODEL: 'TSDBT2012',
+  /** A snapshot is declared wrongly: no strategy/unique_key, a bad hard_deletes, a block that does not close. */
+  SNAPSHOT_INVALID: 'TSDBT2300',
   /** A `unit_tests:` entry is declared wrongly: unknown model, missing `given` input for a ref/source, bad rows. */
   UNIT_TEST_INVALID: 'TSDBT2400',
   /** A model contract is declared wrongly: enforced without column data types, a bad constraint. */
@@ -71,6 +73,12 @@ export const ErrorCodes = {
   SCHEMA_CHANGED: 'TSDBT4007',
   /** A pre_hook/post_hook or on-run-start/on-run-end statement failed. */
   HOOK_FAILED: 'TSDBT4008',
+  /** A snapshot's query returns a unique_key twice or NULL: tracking history by it would make duplicate current rows. */
+  SNAPSHOT_KEY_NOT_UNIQUE: 'TSDBT4300',
+  /** A snapshot's relation exists but is not a snapshot table tsdbt can extend (a view, or the dbt_* columns are missing). */
+  SNAPSHOT_TARGET_INVALID: 'TSDBT4301',
+  /** Snapshots cannot be built on this target (a cluster). */
+  SNAPSHOT_UNSUPPORTED: 'TSDBT4302',
   /** A model's query does not return the columns and types its enforced contract declares (checked before any DDL). */
   CONTRACT_MISMATCH: 'TSDBT4400',
   // 5xxx: ingestion

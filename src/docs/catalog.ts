@@ -108,7 +108,7 @@ export function buildCatalogJson(project: Project, catalog: Catalog, generatedAt
       },
     ];
   };
-  const nodes = [...project.models.values(), ...project.seeds.values()].map((node) => entry(node.uniqueId, node.relation.schema, node.relation.identifier)).filter((one) => one !== undefined);
+  const nodes = [...project.models.values(), ...project.seeds.values(), ...(project.snapshots?.values() ?? [])].map((node) => entry(node.uniqueId, node.relation.schema, node.relation.identifier)).filter((one) => one !== undefined);
   const sources = [...project.sources.values()].map((node) => entry(node.uniqueId, node.relation.schema, node.relation.identifier)).filter((one) => one !== undefined);
   return {
     metadata: {

@@ -83,12 +83,12 @@ export function buildSiteData(input: SiteDataInput): SiteData {
   };
 }
 
-const TYPE_ORDER: Record<string, number> = { source: 0, seed: 1, model: 2, test: 3 };
+const TYPE_ORDER: Record<string, number> = { source: 0, seed: 1, model: 2, snapshot: 3, test: 4 };
 
 type SiteProjectNode = Exclude<ProjectNode, UnitTestNode>;
 
 function typeOrder(node: ProjectNode): number {
-  return TYPE_ORDER[node.resourceType] ?? 4;
+  return TYPE_ORDER[node.resourceType] ?? 5;
 }
 
 function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined, compileError: string | undefined): SiteNodeDetails {
@@ -102,6 +102,7 @@ function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined,
   };
   switch (node.resourceType) {
     case 'model':
+    case 'snapshot':
       return { ...common, rawSql: node.rawSql, ...optional({ compiledSql: node.compiledSql, patchPath: node.patchPath }) };
     case 'test':
       return {

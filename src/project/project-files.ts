@@ -15,6 +15,8 @@ export interface ProjectFiles {
   properties: ProjectFile[];
   /** Seed CSV paths (read when seeding, not when compiling). */
   seeds: string[];
+  /** SQL files under snapshot-paths (their `{% snapshot %}` blocks). */
+  snapshots: ProjectFile[];
   /** Singular data tests (`tests/**\/*.sql`, not under `tests/fixtures/`). */
   tests: ProjectFile[];
   /** Unit test fixtures: `.csv` and `.sql` files under `<test-path>/fixtures/` (dbt's place for them). */
@@ -61,6 +63,7 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
     macros: list(paths.macroPaths, ['.sql', '.jinja', '.j2']).map(read),
     properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
     seeds: list(paths.seedPaths, ['.csv']),
+    snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
     tests: list(paths.testPaths, ['.sql']).filter((file) => !isFixture(file, paths.testPaths)).map(read),
     fixtures: list(paths.testPaths, ['.csv', '.sql']).filter((file) => isFixture(file, paths.testPaths)).map(read),
     docs: list(docsDirs, ['.md']).map(read),

@@ -17,10 +17,10 @@ export function leftoverDrops(relations: readonly RelationInfo[], context: PlanC
     .map((relation) => ({ relation, drop: dropRelation(relation.database, relation.name, relation.kind, contextForDatabase(relation.database, context), `drop ${relation.name}, left by an interrupted run`) }));
 }
 
-/** The databases a project builds into: those of its models and seeds (enabled ones; all of them, not only the selected). */
+/** The databases a project builds into: those of its models, seeds and snapshots (enabled ones; all of them, not only the selected). */
 export function projectDatabases(project: Project): string[] {
   const built = [...project.models.values()].filter((model) => model.config.materialized !== 'ephemeral');
-  return [...new Set([...built, ...project.seeds.values()].map((node) => node.relation.schema))].sort();
+  return [...new Set([...built, ...project.seeds.values(), ...(project.snapshots?.values() ?? [])].map((node) => node.relation.schema))].sort();
 }
 
 /**

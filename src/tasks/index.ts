@@ -7,5 +7,6 @@
 export { createInvocation, logTo, type Invocation, type InvocationEvents, type TaskLog, type TaskResult, type TaskStatus } from './invocation.js';
 export type { DeferOptions, ExecutionOptions, ProjectOptions, SelectOptions } from './options.js';
 export { build, run, runSelectedNodes, seed, test, type NodesCommand, type RunNodesOptions, type RunNodesResult } from './run-nodes.js';
+export { snapshot } from './snapshot.js';
 export { compile, type CompileOptions, type CompileResult } from './compile.js';
 export { retry, type RetryOptions, type RetryResult } from './retry.js';

@@ -14,7 +14,7 @@ import { runSelectedNodes, type NodesCommand, type RunNodesResult } from './run-
 export const RETRY_STATUSES = new Set(['error', 'fail', 'skipped', 'runtime error']);
 
 /** Commands `retry` can re-run, by the `which` they record in run_results.json (any task built on runSelectedNodes). */
-const RETRYABLE: readonly NodesCommand[] = ['build', 'run', 'seed', 'test'];
+const RETRYABLE: readonly NodesCommand[] = ['build', 'run', 'seed', 'test', 'snapshot'];
 
 export interface RetryOptions extends ProjectOptions {
   /** Overrides the recorded --threads. */

@@ -10,6 +10,7 @@ import type { NodeExecutor } from '../runner/node-executor.js';
 import { runNodes } from '../runner/run-nodes.js';
 import type { RunSummary } from '../runner/results.js';
 import { seedExecutor } from '../runner/seed-executor.js';
+import { snapshotExecutor } from '../runner/snapshot-executor.js';
 import { testExecutor } from '../runner/test-executor.js';
 import { testBlockers, unitTestBlockers } from '../testing/test-edges.js';
 import { unitTestExecutor } from '../runner/unit-test-executor.js';
@@ -21,7 +22,7 @@ import { parseThreads, type DeferOptions, type ExecutionOptions, type ProjectOpt
 import { afterNodes, beforeNodes } from './project-hooks.js';
 import { applyDefer, resolveSelection } from './selection.js';
 
-/** The options of `run`, `build`, `seed` and `test` (each command's CLI offers the ones that apply to it). */
+/** The options of `run`, `build`, `seed`, `test` and `snapshot` (each command's CLI offers the ones that apply to it). */
 export interface RunNodesOptions extends ProjectOptions, SelectOptions, DeferOptions, ExecutionOptions {
   /** `test`, `build`: keep every test's failing rows in a table. */
   storeFailures?: boolean;
@@ -31,7 +32,7 @@ export interface RunNodesOptions extends ProjectOptions, SelectOptions, DeferOpt
   failOnIngestError?: boolean;
 }
 
-export type NodesCommand = 'run' | 'build' | 'seed' | 'test';
+export type NodesCommand = 'run' | 'build' | 'seed' | 'test' | 'snapshot';
 
 export interface RunNodesResult extends TaskResult {
   command: NodesCommand;
@@ -62,13 +63,14 @@ interface CommandShape {
   executors(options: RunNodesOptions): Partial<Record<ResourceType, NodeExecutor>>;
 }
 
-const allKinds = (options: RunNodesOptions) => ({ seed: seedExecutor, model: modelExecutor, test: testExecutor({ storeFailures: options.storeFailures }), unit_test: unitTestExecutor });
+const allKinds = (options: RunNodesOptions) => ({ seed: seedExecutor, model: modelExecutor, snapshot: snapshotExecutor, test: testExecutor({ storeFailures: options.storeFailures }), unit_test: unitTestExecutor });
 
 const COMMANDS: Record<NodesCommand, CommandShape> = {
   run: { types: ['model'], noun: 'models', inventory: modelInventory, landSources: true, fetchBeforeRun: true, executors: () => ({ model: modelExecutor }) },
   seed: { types: ['seed'], noun: 'seeds', inventory, landSources: false, fetchBeforeRun: false, executors: allKinds },
   test: { types: ['test', 'unit_test'], noun: 'tests', inventory, landSources: true, fetchBeforeRun: false, executors: allKinds },
-  build: { types: ['seed', 'model', 'test', 'unit_test'], noun: 'seeds, models or tests', inventory, landSources: true, fetchBeforeRun: true, executors: allKinds },
+  snapshot: { types: ['snapshot'], noun: 'snapshots', inventory, landSources: true, fetchBeforeRun: false, executors: allKinds },
+  build: { types: ['seed', 'model', 'snapshot', 'test', 'unit_test'], noun: 'seeds, models, snapshots or tests', inventory, landSources: true, fetchBeforeRun: true, executors: allKinds },
 };
 
 /** `tsdbt run`: build the selected models in dependency order. */
@@ -188,6 +190,7 @@ function inventory(project: Project): string {
   const counts = [
     count(project.models.size, 'model'),
     count(project.seeds.size, 'seed'),
+    ...(project.snapshots.size > 0 ? [count(project.snapshots.size, 'snapshot')] : []),
     count(project.tests.size, 'data test'),
     count(project.unitTests.size, 'unit test'),
     count(project.sources.size, 'source'),

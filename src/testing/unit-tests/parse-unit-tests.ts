@@ -1,7 +1,7 @@
 import { isPlainObject, stringList } from '../../config/value-checks.js';
 import { didYouMean } from '../../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
-import type { ModelNode, SeedNode, SourceNode, UnitTestInput, UnitTestNode } from '../../compile/nodes.js';
+import type { ModelNode, SeedNode, SnapshotNode, SourceNode, UnitTestInput, UnitTestNode } from '../../compile/nodes.js';
 import type { RawUnitTest } from '../../compile/properties.js';
 import type { ProjectFile } from '../../project/project-files.js';
 import { parseInputCall } from './input-call.js';
@@ -9,8 +9,8 @@ import { parseInputCall } from './input-call.js';
 export interface UnitTestParseContext {
   projectName: string;
   models: ReadonlyMap<string, ModelNode>;
-  /** Models and seeds by name (what `ref()` finds). */
-  refable: ReadonlyMap<string, ModelNode | SeedNode>;
+  /** Models, seeds and snapshots by name (what `ref()` finds). */
+  refable: ReadonlyMap<string, ModelNode | SeedNode | SnapshotNode>;
   sources: ReadonlyMap<string, SourceNode>;
   /** Names of disabled models. */
   disabled: ReadonlySet<string>;
@@ -64,7 +64,7 @@ function parseOne(item: RawUnitTest, context: UnitTestParseContext, out: ParsedU
   const found = context.refable.get(entry.model);
   const model = found?.resourceType === 'model' ? context.models.get(found.uniqueId) : undefined;
   if (model === undefined) {
-    const why = context.disabled.has(entry.model) ? 'which is disabled (enabled: false)' : context.refable.has(entry.model) ? 'which is a seed, not a model' : 'but no model has that name';
+    const why = context.disabled.has(entry.model) ? 'which is disabled (enabled: false)' : context.refable.has(entry.model) ? `which is a ${context.refable.get(entry.model)!.resourceType}, not a model` : 'but no model has that name';
     out.errors.push(invalid(item, ['model'], `Unit test '${name}' tests model '${entry.model}', ${why}.${model === undefined && found === undefined ? didYouMean(entry.model, [...context.models.values()].map((m) => m.name)) : ''}`, 'Unit tests test SQL models of this project: check the spelling of `model:`.'));
     return undefined;
   }
