@@ -1,3 +1,5 @@
+import { freshnessJson } from '../compile/freshness.js';
+import type { ExposureNode } from '../compile/exposures.js';
 import { createHash } from 'node:crypto';
 import type { Project } from '../compile/load-project.js';
 import { usedMacros } from '../compile/load-project.js';
@@ -47,7 +49,11 @@ export function manifestSections(project: Project, generatedAt: Date): [string, 
   const nodeIds: string[] = [];
   const sourceIds: string[] = [];
   const unitTestIds: string[] = [];
-  for (const node of all.values()) (node.resourceType === 'source' ? sourceIds : node.resourceType === 'unit_test' ? unitTestIds : nodeIds).push(node.uniqueId);
+  const exposures: Record<string, unknown> = {};
+  for (const node of all.values()) {
+    if (node.resourceType === 'exposure') exposures[node.uniqueId] = exposureEntry(node, createdAt);
+    else (node.resourceType === 'source' ? sourceIds : node.resourceType === 'unit_test' ? unitTestIds : nodeIds).push(node.uniqueId);
+  }
   const nodes = new EntryMap(nodeIds, (id) => {
     const node = all.get(id)!;
     return node.resourceType === 'model' ? modelEntry(project, node as ModelNode, createdAt) : otherNodeEntry(project, node, createdAt);
@@ -83,7 +89,7 @@ export function manifestSections(project: Project, generatedAt: Date): [string, 
         [...project.docs].map(([name, text]) => [`doc.${projectName}.${name}`, { unique_id: `doc.${projectName}.${name}`, name, resource_type: 'doc', package_name: projectName, block_contents: text }]),
       ),
     ],
-    ['exposures', {}],
+    ['exposures', exposures],
     ['metrics', {}],
     ['groups', {}],
     ['selectors', {}],
@@ -220,6 +226,33 @@ function otherNodeEntry(project: Project, node: GraphNode, createdAt: number): R
   return entry;
 }
 
+function exposureEntry(exposure: ExposureNode, createdAt: number): Record<string, unknown> {
+  return {
+    name: exposure.name,
+    resource_type: 'exposure',
+    package_name: exposure.packageName,
+    path: withoutFirstFolder(exposure.originalFilePath),
+    original_file_path: exposure.originalFilePath,
+    unique_id: exposure.uniqueId,
+    fqn: exposure.fqn,
+    type: exposure.type,
+    owner: { email: exposure.owner.email ?? null, name: exposure.owner.name ?? null },
+    description: exposure.description,
+    label: exposure.label ?? null,
+    maturity: exposure.maturity ?? null,
+    meta: exposure.meta,
+    tags: exposure.tags,
+    config: exposure.config,
+    unrendered_config: {},
+    url: exposure.url ?? null,
+    depends_on: { macros: [], nodes: exposure.dependsOn.nodes },
+    refs: exposure.dependencies.filter((item) => item.kind === 'ref').map((item) => ({ name: item.args[item.args.length - 1], package: item.args.length > 1 ? item.args[0] : null, version: null })),
+    sources: exposure.dependencies.filter((item) => item.kind === 'source').map((item) => item.args),
+    metrics: [],
+    created_at: createdAt,
+  };
+}
+
 function sourceEntry(source: SourceNode, createdAt: number): Record<string, unknown> {
   return {
     database: null,
@@ -237,7 +270,8 @@ function sourceEntry(source: SourceNode, createdAt: number): Record<string, unkn
     identifier: source.relation.identifier,
     quoting: { database: null, schema: null, identifier: null, column: null },
     loaded_at_field: source.loadedAtField ?? null,
-    freshness: null,
+    freshness: freshnessJson(source.freshness),
+    loaded_at_query: source.loadedAtQuery ?? null,
     external: null,
     description: source.description,
     columns: columnsEntry(source.columns),

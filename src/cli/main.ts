@@ -31,6 +31,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'test', summary: 'run data tests: PASS, WARN or FAIL with the number of failing rows', load: async () => (await import('./commands/test.js')).registerTest },
   { name: 'snapshot', summary: 'record changes of snapshots as SCD type 2 history', load: async () => (await import('./commands/snapshot.js')).registerSnapshot },
   { name: 'build', summary: 'seed, run and test in one pass, in graph order', load: async () => (await import('./commands/build.js')).registerBuild },
+  { name: 'source', summary: 'source freshness: how recently each source was loaded (target/sources.json)', load: async () => (await import('./commands/source.js')).registerSource },
   { name: 'ingest', summary: 'fetch sources that have an `ingest:` block and land their replies', load: async () => (await import('./commands/ingest.js')).registerIngest },
   { name: 'show', summary: "preview a model's or an inline query's rows without building anything", load: async () => (await import('./commands/show.js')).registerShow },
   { name: 'ls', aliases: ['list'], summary: 'list the nodes of the project that a selection matches', load: async () => (await import('./commands/ls.js')).registerLs },

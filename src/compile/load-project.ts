@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { configFromTree, mergeConfig } from '../config/config-tree.js';
 import { resolveProfile } from '../config/profiles.js';
-import { treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { projectConfigLine, treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { didYouMean } from '../config/value-checks.js';
 import { parseYaml } from '../config/yaml-document.js';
@@ -25,6 +25,8 @@ import { checkContracts } from './contracts.js';
 import { parseSeeds } from '../seed/parse-seeds.js';
 import { addTestMacros, isGenericTestFile, parseTests } from '../testing/parse-tests.js';
 import { parseProperties, type NodePatch } from './properties.js';
+import { unusedConfigPaths } from './unused-config-paths.js';
+import { resolveExposures } from './resolve-exposures.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
@@ -173,11 +175,13 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const seeds = new Map(parsedSeeds.seeds.map((seed) => [seed.uniqueId, seed]));
   for (const seed of seeds.values()) byName.set(seed.name, seed);
   const disabled = new Set<string>(parsedSeeds.disabled);
+  const modelFqns: string[][] = [];
   for (const file of files.models) {
     const parsed = parseModel(file, config, target, engine, properties.models, sourceLookup, cache);
     errors.push(...parsed.errors);
     const node = parsed.node;
     if (node === undefined) continue;
+    modelFqns.push(node.fqn);
     if (node.config.enabled === false) {
       disabled.add(node.name);
       continue;
@@ -214,6 +218,15 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     snapshots.set(node.uniqueId, node);
   }
 
+  warnings.push(...properties.warnings);
+  warnings.push(
+    ...unusedConfigPaths(config.file, { models: config.models, seeds: config.seeds, sources: config.sources, snapshots: config.snapshots }, {
+      models: modelFqns,
+      snapshots: [...snapshots.values()].map((snapshot) => snapshot.fqn),
+      seeds: [...seeds.values()].map((seed) => seed.fqn),
+      sources: [...sources.values()].map((source) => source.fqn),
+    }, (at) => projectConfigLine(config, at)),
+  );
   timer?.mark('sources, seeds and models (parse-time render)');
   for (const node of [...models.values(), ...snapshots.values()]) errors.push(...resolveDependencies(node, byName, disabled, sources, config.name));
   timer?.mark('ref() and source() resolution');
@@ -232,7 +245,15 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   warnings.push(...contracts.warnings);
 
   timer?.mark('data tests');
-  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...tests, ...unitTests]);
+  const exposures = properties.exposures.filter((exposure) => exposure.config.enabled !== false);
+  errors.push(
+    ...resolveExposures(exposures, {
+      refable: byName,
+      sources: new Map([...sources.values()].map((source) => [`${source.sourceName}.${source.name}`, source])),
+      disabled,
+    }),
+  );
+  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...tests, ...unitTests, ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const)]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   timer?.mark('graph');

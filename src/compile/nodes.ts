@@ -1,3 +1,5 @@
+import type { ExposureNode } from './exposures.js';
+import type { FreshnessRule } from './freshness.js';
 import type { IngestConfig } from '../ingest/ingest-config.js';
 import type { GraphNode } from '../graph/node.js';
 import type { SnapshotSpec } from '../materialize/snapshot-spec.js';
@@ -81,7 +83,12 @@ export interface SourceNode extends GraphNode {
   sourceDescription: string;
   columns: Record<string, ColumnProperties>;
   meta: Record<string, unknown>;
+  /** What freshness measures: dbt's `loaded_at_field` (a source with `ingest:` defaults to `_inserted_at`). */
   loadedAtField: string | undefined;
+  /** dbt 1.10's `loaded_at_query`: a query returning the last load time, instead of a field. */
+  loadedAtQuery?: string | undefined;
+  /** The `freshness:` rule in force for this table, if any. */
+  freshness?: FreshnessRule | undefined;
   /** The raw `ingest:` mapping (Jinja rendered). */
   ingest: Record<string, unknown> | undefined;
   /** The same, validated (set by loadProject). */
@@ -179,7 +186,7 @@ export interface SnapshotNode extends Omit<ModelNode, 'resourceType'> {
   spec: SnapshotSpec;
 }
 
-export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | SnapshotNode | UnitTestNode;
+export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | SnapshotNode | ExposureNode | UnitTestNode;
 
 export function isModel(node: GraphNode): node is ModelNode {
   return node.resourceType === 'model';

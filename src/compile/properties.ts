@@ -4,6 +4,9 @@ import { describeType, isPlainObject, stringList, type Plain } from '../config/v
 import type { ProjectFile } from '../project/project-files.js';
 import { readConstraints } from './constraints.js';
 import type { ColumnProperties, ConstraintProperties, SourceNode } from './nodes.js';
+import { parseExposures, type ExposureNode } from './exposures.js';
+import { freshnessOf } from './freshness.js';
+import { columnKeyWarnings, entryKeyWarnings, sectionWarnings } from './property-keys.js';
 import { checksumOf, type ParseCache } from './parse-cache.js';
 
 /** What a YAML property file says about one model (or seed). */
@@ -36,6 +39,9 @@ export interface ParsedProperties {
   snapshots: Map<string, NodePatch>;
   unitTests: RawUnitTest[];
   errors: TsdbtError[];
+  /** Keys and sections read past without acting on them, each with file:line. */
+  warnings: string[];
+  exposures: ExposureNode[];
 }
 
 export interface PropertiesContext {
@@ -46,11 +52,14 @@ export interface PropertiesContext {
   render: (text: string, file: string, line: number | undefined) => string;
 }
 
+/** Sections read here or by the other parsers (snapshots, unit tests); the rest are warned about. */
+const HANDLED_SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'unit_tests', 'exposures'];
+
 const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros', 'analyses', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'groups', 'data_tests'];
 
 /** Parses every YAML property file. One broken file never hides problems in the others. */
 export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
-  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), snapshots: new Map(), unitTests: [], errors: [] };
+  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), snapshots: new Map(), unitTests: [], errors: [], warnings: [], exposures: [] };
   for (const file of files) {
     let doc: YamlDocument;
     try {
@@ -69,9 +78,11 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
       if (Object.keys(doc.value).some((key) => SECTIONS.includes(key))) {
         const root = doc.value;
         readSources(root.sources, doc, problems, context, out);
-        readPatches(root.models, 'models', doc, problems, context, out.models);
-        readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds);
-        readPatches(root.snapshots, 'snapshots', doc, problems, context, out.snapshots);
+        readPatches(root.models, 'models', doc, problems, context, out.models, out.warnings);
+        readPatches(root.seeds, 'seeds', doc, problems, context, out.seeds, out.warnings);
+        readPatches(root.snapshots, 'snapshots', doc, problems, context, out.snapshots, out.warnings);
+        out.exposures.push(...parseExposures(root.exposures, doc, problems, context.projectName));
+        out.warnings.push(...sectionWarnings(root, HANDLED_SECTIONS, doc));
         readUnitTestEntries(root.unit_tests, doc, problems, out.unitTests);
       }
     }
@@ -132,6 +143,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
       problems.add([...at, 'tables'], 'must be a list of tables (`- name: raw_astros`).');
       return;
     }
+    out.warnings.push(...entryKeyWarnings(source, 'source', at, doc));
     const sourceConfig = isPlainObject(source.config) ? source.config : {};
     tables.forEach((table, tableIndex) => {
       const tableAt = [...at, 'tables', tableIndex];
@@ -139,6 +151,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
         problems.add(tableAt, 'must have a `name`.');
         return;
       }
+      out.warnings.push(...entryKeyWarnings(table, 'source table', tableAt, doc), ...columnKeyWarnings(table.columns, [...tableAt, 'columns'], doc));
       const identifier = String(render(table.identifier ?? table.name, [...tableAt, 'identifier']));
       const ingest = table.ingest === undefined ? undefined : render(table.ingest, [...tableAt, 'ingest']);
       if (ingest !== undefined && !isPlainObject(ingest)) {
@@ -161,13 +174,24 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
         sourceDescription: description(source.description, render, [...at, 'description']),
         columns: readColumns(table.columns, [...tableAt, 'columns'], problems, render, doc),
         meta: isPlainObject(table.meta) ? table.meta : {},
-        loadedAtField: typeof table.loaded_at_field === 'string' ? table.loaded_at_field : undefined,
+        loadedAtField: loadedAtField(source, table, ingest),
+        loadedAtQuery: stringOf(table.loaded_at_query) ?? stringOf(source.loaded_at_query),
+        freshness: freshnessOf(source, table, { source: at, table: tableAt }, (path, message, hint) => problems.add(path, message, hint)),
         ingest: isPlainObject(ingest) ? ingest : undefined,
         line: doc.lineOf(tableAt),
         tests: testsOf(table, tableAt, problems),
       });
     });
   });
+}
+
+/** dbt's `loaded_at_field`, the table's over the source's; a source tsdbt ingests is measured by its landing time. */
+function loadedAtField(source: Plain, table: Plain, ingest: unknown): string | undefined {
+  return stringOf(table.loaded_at_field) ?? stringOf(source.loaded_at_field) ?? (isPlainObject(ingest) ? '_inserted_at' : undefined);
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 function readPatches(
@@ -177,6 +201,7 @@ function readPatches(
   problems: Problems,
   context: PropertiesContext,
   out: Map<string, NodePatch>,
+  warnings: string[],
 ): void {
   if (raw === undefined || raw === null) return;
   if (!Array.isArray(raw)) {
@@ -194,6 +219,7 @@ function readPatches(
       problems.add(at, `describes '${entry.name}' again; it is already described in ${previous.file}${previous.line ? `:${previous.line}` : ''}.`, 'Keep one entry per model.');
       return;
     }
+    warnings.push(...entryKeyWarnings(entry, section === 'models' ? 'model' : section === 'seeds' ? 'seed' : 'snapshot', at, doc), ...columnKeyWarnings(entry.columns, [...at, 'columns'], doc));
     const render = (value: unknown, path: (string | number)[]): unknown => renderDeep(value, (text) => context.render(text, doc.file, doc.lineOf(path)));
     if (entry.config !== undefined && !isPlainObject(entry.config)) {
       problems.add([...at, 'config'], `must be a mapping of configs, but it is ${describeType(entry.config)}.`);

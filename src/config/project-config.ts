@@ -39,6 +39,18 @@ const KNOWN_KEYS = [
   'restrict-access', 'metrics', 'semantic-models', 'saved-queries', 'exposures', 'unit_tests', 'source-paths', 'data-paths',
 ];
 
+/** dbt_project.yml keys tsdbt reads past without acting on them: each gets a warning, never silence. */
+const NOT_ACTED_ON: Record<string, string> = {
+  quoting: 'tsdbt always quotes identifiers with backticks',
+  'query-comment': 'tsdbt adds no comment to the queries it sends',
+  flags: 'set the behaviour with command-line flags instead',
+  'restrict-access': 'model access and groups are not enforced',
+  metrics: 'the semantic layer is not part of tsdbt',
+  'semantic-models': 'the semantic layer is not part of tsdbt',
+  'saved-queries': 'the semantic layer is not part of tsdbt',
+  'asset-paths': 'the docs site does not copy assets',
+};
+
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Validates a parsed project file. Returns every problem at once rather than the first. */
@@ -55,6 +67,9 @@ export function validateProjectConfig(doc: YamlDocument) {
     if (!KNOWN_KEYS.includes(key)) {
       const line = doc.lineOf([key]);
       warnings.push(`${doc.file}${line === undefined ? '' : `:${line}`}: unknown setting \`${key}\` is ignored.${didYouMean(key, KNOWN_KEYS)}`);
+    } else if (NOT_ACTED_ON[key] !== undefined) {
+      const line = doc.lineOf([key]);
+      warnings.push(`${doc.file}${line === undefined ? '' : `:${line}`}: \`${key}\` is accepted for dbt compatibility but tsdbt does not act on it (${NOT_ACTED_ON[key]}).`);
     }
   }
 
@@ -146,6 +161,11 @@ export function validateProjectConfig(doc: YamlDocument) {
 
 /** The YAML each validated config was read from, for treeConfigLine. */
 const documents = new WeakMap<ProjectConfig, YamlDocument>();
+
+/** The line of the project file at `path` (`['models', 'demo', 'staging']`), when known. */
+export function projectConfigLine(config: ProjectConfig, path: readonly (string | number)[]): number | undefined {
+  return documents.get(config)?.lineOf(path);
+}
 
 /**
  * The line of the project file that sets config `key` for the node at `fqn` in a config tree

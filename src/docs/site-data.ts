@@ -36,7 +36,9 @@ export function buildSiteData(input: SiteDataInput): SiteData {
   const chunks: SiteNodeDetails[][] = [];
   ordered.forEach((node, index) => {
     const chunk = Math.floor(index / CHUNK_SIZE);
-    const relation = catalog.relations.get(relationKey(node.relation.schema, node.relation.identifier));
+    // An exposure (a dashboard, a notebook…) is no relation of the database.
+    const named = node.resourceType === 'exposure' ? { schema: '', identifier: node.name } : node.relation;
+    const relation = node.resourceType === 'exposure' ? undefined : catalog.relations.get(relationKey(named.schema, named.identifier));
     const run = input.lastRun?.byId.get(node.uniqueId);
     nodes.push({
       uniqueId: node.uniqueId,
@@ -49,8 +51,8 @@ export function buildSiteData(input: SiteDataInput): SiteData {
       config: node.config,
       ...(node.resourceType === 'source' ? { sourceName: node.sourceName } : {}),
       kind: isModel(node) ? String(node.config.materialized ?? 'view') : node.resourceType,
-      schema: node.relation.schema,
-      identifier: node.relation.identifier,
+      schema: named.schema,
+      identifier: named.identifier,
       parents: parentsIn(project.graph, node.uniqueId)
         .map((id) => indexOf.get(id))
         .filter((parent): parent is number => parent !== undefined)
@@ -115,6 +117,8 @@ function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined,
       return { ...common, ...optional({ patchPath: node.patchPath }) };
     case 'source':
       return { ...common, sourceDescription: node.sourceDescription, ...optional({ loadedAtField: node.loadedAtField }), ingest: node.ingest !== undefined };
+    case 'exposure':
+      return { ...common, ...optional({ url: node.url, maturity: node.maturity, owner: node.owner.name ?? node.owner.email }) };
   }
 }
 

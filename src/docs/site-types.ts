@@ -107,4 +107,8 @@ export interface SiteNodeDetails {
   relation?: { engine: string; exists: boolean };
   loadedAtField?: string;
   ingest?: boolean;
+  /** Exposures: where the dashboard or application is, how mature, who owns it. */
+  url?: string;
+  maturity?: string;
+  owner?: string;
 }

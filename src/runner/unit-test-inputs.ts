@@ -17,7 +17,7 @@ import { renderWithAdapter } from './template-queries.js';
 export async function inputColumns(given: UnitTestInput, node: UnitTestNode, model: ModelNode, context: ExecutionContext, describeThis: () => Promise<string>): Promise<Column[]> {
   const { project, adapter, cache } = context;
   const parent = given.uniqueId === undefined ? model : project.nodes.get(given.uniqueId);
-  if (parent === undefined || parent.resourceType === 'test' || parent.resourceType === 'unit_test') throw cannotType(node, given, 'it is not a model, seed or source of this project');
+  if (parent === undefined || parent.resourceType === 'test' || parent.resourceType === 'unit_test' || parent.resourceType === 'exposure') throw cannotType(node, given, 'it is not a model, seed or source of this project');
   const { schema, identifier } = parent.relation;
   const materialized = parent.resourceType === 'model' ? String(parent.config.materialized) : 'table';
   if (materialized !== 'ephemeral' && (await cache.existing(schema, identifier)) !== undefined) {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isPlainObject as isRecord } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
-import type { PreviousResults } from '../graph/select/state.js';
+import type { PreviousResults, SourceLoadTimes } from '../graph/select/state.js';
 import type { ManifestLike } from './manifest-types.js';
 
 /** What `--state DIR` holds: the manifest of an earlier run and, when present, its results. */
@@ -12,6 +12,8 @@ export interface PreviousState {
   manifest: ManifestLike;
   /** From run_results.json next to the manifest; undefined when there is none. */
   results: PreviousResults | undefined;
+  /** From sources.json next to the manifest (`tsdbt source freshness`); undefined when there is none. */
+  sourceLoadTimes: SourceLoadTimes | undefined;
 }
 
 /** One run_results.json: statuses by node and the arguments of the command that wrote it. */
@@ -65,7 +67,23 @@ export function readState(dir: string, cwd: string = process.cwd()): PreviousSta
       macros: isRecord(manifest['macros']) ? (manifest['macros'] as ManifestLike['macros']) : {},
     },
     results,
+    sourceLoadTimes: readSourceLoadTimes(path.join(full, 'sources.json'), path.join(dir, 'sources.json')),
   };
+}
+
+/** The `max_loaded_at` of each source in a sources.json; undefined when the file is absent. */
+export function readSourceLoadTimes(file: string, label: string): SourceLoadTimes | undefined {
+  if (!existsSync(file)) return undefined;
+  const value = readJson(file, label);
+  const results = isRecord(value) && Array.isArray(value['results']) ? (value['results'] as unknown[]) : undefined;
+  if (results === undefined) {
+    throw new TsdbtError({ code: ErrorCodes.STATE_INVALID, message: `${label} is not a sources.json: it has no "results" list.`, file: label, hint: 'It is written by `tsdbt source freshness` (or `dbt source freshness`).' });
+  }
+  const times = new Map<string, string>();
+  for (const entry of results) {
+    if (isRecord(entry) && typeof entry['unique_id'] === 'string' && typeof entry['max_loaded_at'] === 'string') times.set(entry['unique_id'], entry['max_loaded_at']);
+  }
+  return times;
 }
 
 /** Reads a run_results.json; `label` is how messages name it (a path relative to the user). */

@@ -10,7 +10,9 @@ import { readProjectFile } from '../project/read-file.js';
 import { compareManifests, type StateComparison } from '../state/compare.js';
 import { deferredRelations, type DeferCandidate } from '../state/defer.js';
 import type { ManifestLike } from '../state/manifest-types.js';
-import { readState, type PreviousState } from '../state/read-state.js';
+import { readSourceLoadTimes, readState, type PreviousState } from '../state/read-state.js';
+import type { SourceStatus } from '../graph/select/state.js';
+import path from 'node:path';
 import type { TaskLog } from './invocation.js';
 import type { DeferOptions, SelectOptions } from './options.js';
 
@@ -55,6 +57,7 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
     selector,
     state: comparison,
     previousResults: state?.results,
+    sourceStatus: sourceStatusOf(project, state),
     resourceTypes,
     onNoMatch: (warning) => {
       // In CI, "nothing changed" is a normal answer, not a typo.
@@ -66,6 +69,14 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
   });
   throwCollected(unmatched.map((error) => new TsdbtError({ code: error.code, message: error.message, hint: 'Check the spelling; `tsdbt ls --select <criterion>` shows what a criterion matches. Without --fail-on-empty-selection this is a warning.' })));
   return { ids: [...ids].sort(), state, comparison };
+}
+
+/** This run's target/sources.json against the state's, for `source_status:fresher`; both must exist. */
+function sourceStatusOf(project: Project, state: PreviousState | undefined): SourceStatus | undefined {
+  if (state?.sourceLoadTimes === undefined) return undefined;
+  const label = path.join(project.config.targetPath, 'sources.json');
+  const current = readSourceLoadTimes(path.join(project.dir, label), label);
+  return current === undefined ? undefined : { current, previous: state.sourceLoadTimes };
 }
 
 /** selectors.yml, parsed; undefined when the file is absent and not required. */

@@ -135,7 +135,7 @@ describe('errors are collected across files', () => {
     });
     expect(errors.map((error) => [error.code, error.location])).toEqual([
       [ErrorCodes.TEMPLATE_SYNTAX, 'macros/broken.sql:1'],
-      [ErrorCodes.PROPERTIES_INVALID, 'models/broken.yml:3'],
+      [ErrorCodes.PROPERTIES_INVALID, 'models/broken.yml:2'],
       [ErrorCodes.PROPERTIES_INVALID, 'models/props.yml:4'],
       [ErrorCodes.MODEL_CONFIG_INVALID, 'models/bad_config.sql:1'],
       [ErrorCodes.TEMPLATE_SYNTAX, 'models/bad_jinja.sql:2'],

@@ -107,15 +107,20 @@ export function nodePage(context: PageContext, node: SiteNode): HTMLElement {
 
 function detailSections(context: PageContext, node: SiteNode, details: SiteNodeDetails): HTMLElement {
   const relation = `${node.schema}.${node.identifier}`;
+  const exposure = node.resourceType === 'exposure';
   const rows: Array<[string, Node | string]> = [
-    [node.resourceType === 'test' ? 'failures stored in' : 'relation', h('code', {}, relation)],
+    ...(exposure ? [] : [[node.resourceType === 'test' ? 'failures stored in' : 'relation', h('code', {}, relation)] as [string, Node]]),
     [node.resourceType === 'model' ? 'materialized' : 'type', node.resourceType === 'model' ? node.kind : node.resourceType],
-    ...(node.resourceType === 'test' ? [] : [['in the database', details.relation ? `yes (${details.relation.engine || 'engine unknown'})` : 'not found (not built yet, or the catalog was skipped)'] as [string, string]]),
+    ...(node.resourceType === 'test' || exposure ? [] : [['in the database', details.relation ? `yes (${details.relation.engine || 'engine unknown'})` : 'not found (not built yet, or the catalog was skipped)'] as [string, string]]),
     ['tags', node.tags.length ? h('span', {}, node.tags.map((tag) => badge(tag, 'tag'))) : '—'],
     ['file', h('code', {}, node.originalFilePath)],
   ];
   if (details.patchPath) rows.push(['described in', h('code', {}, details.patchPath)]);
   if (details.loadedAtField) rows.push(['loaded_at_field', h('code', {}, details.loadedAtField)]);
+  if (details.owner) rows.push(['owner', details.owner]);
+  if (details.maturity) rows.push(['maturity', details.maturity]);
+  // Only web addresses become links: a `javascript:` URL in a YAML file must not run in the page.
+  if (details.url) rows.push(['url', /^https?:\/\//i.test(details.url) ? h('a', { href: details.url, rel: 'noopener noreferrer' }, details.url) : h('code', {}, details.url)]);
   if (details.ingest !== undefined) rows.push(['ingestion', details.ingest ? 'configured (tsdbt ingest)' : 'none']);
   if (node.lastRun) {
     rows.push(['last run', `${node.lastRun.status} in ${node.lastRun.executionTime.toFixed(2)}s, ${formatTime(node.lastRun.at)}`]);

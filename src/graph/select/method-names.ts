@@ -20,13 +20,15 @@ export const METHOD_NAMES = [
   'test_name',
   'state',
   'result',
+  'source_status',
+  'exposure',
   'unit_test',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** dbt methods for resources tsdbt does not have (yet); named so the error says so instead of guessing. */
-const DBT_ONLY_METHODS = ['exposure', 'metric', 'group', 'access', 'version', 'source_status', 'semantic_model', 'saved_query'];
+const DBT_ONLY_METHODS = ['metric', 'group', 'access', 'version', 'semantic_model', 'saved_query'];
 
 export const STATE_VALUES = [
   'new',
@@ -45,7 +47,10 @@ export type StateValue = (typeof STATE_VALUES)[number];
 export const RESULT_STATUSES = ['error', 'fail', 'success', 'skipped', 'warn', 'pass'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
-export const RESOURCE_TYPES = ['model', 'seed', 'test', 'unit_test', 'source', 'snapshot', 'analysis', 'operation'] as const satisfies readonly ResourceType[];
+export const RESOURCE_TYPES = ['model', 'seed', 'test', 'unit_test', 'source', 'snapshot', 'analysis', 'operation', 'exposure'] as const satisfies readonly ResourceType[];
+
+/** `source_status:fresher`: sources loaded since the --state run's `tsdbt source freshness`. */
+export const SOURCE_STATUSES = ['fresher'] as const;
 
 /** `unit` and `data` split unit tests from data tests (dbt 1.8); `schema` is dbt's old name for generic. */
 export const TEST_TYPES = ['generic', 'singular', 'unit', 'data', 'schema'] as const;
@@ -126,6 +131,8 @@ export function checkValue(method: MethodName, value: string): CriterionProblem 
       return oneOf('state', value, STATE_VALUES);
     case 'result':
       return oneOf('result', value, RESULT_STATUSES);
+    case 'source_status':
+      return oneOf('source status', value, SOURCE_STATUSES);
     case 'resource_type':
       return oneOf('resource type', value, RESOURCE_TYPES);
     case 'test_type':

@@ -31,6 +31,8 @@ function candidateValues(criteria: SelectionCriteria, members: readonly GraphNod
       return new Set(members.map((node) => node.originalFilePath));
     case 'package':
       return new Set(members.map((node) => node.packageName));
+    case 'exposure':
+      return new Set(members.filter((node) => node.resourceType === 'exposure').map((node) => node.name));
     case 'test_name':
       return new Set(members.filter((node) => node.resourceType === 'test').map((node) => node.name));
     default:

@@ -12,11 +12,12 @@ import { fqnMatches } from './fqn-match.js';
 import { wildcardMatch } from './glob.js';
 import type { StateValue } from './method-names.js';
 import { pathMatches } from './path-match.js';
-import type { ModifiedAspect, PreviousResults, StateComparator } from './state.js';
+import type { ModifiedAspect, PreviousResults, SourceStatus, StateComparator } from './state.js';
 
 export interface MethodContext {
   state?: StateComparator | undefined;
   previousResults?: PreviousResults | undefined;
+  sourceStatus?: SourceStatus | undefined;
 }
 
 export type NodeTest = (node: GraphNode) => boolean;
@@ -40,6 +41,8 @@ export function nodeTestFor(criteria: SelectionCriteria, context: MethodContext)
       return (node) => node.resourceType === value;
     case 'package':
       return (node) => wildcardMatch(node.packageName, value);
+    case 'exposure':
+      return (node) => node.resourceType === 'exposure' && wildcardMatch(node.name, value);
     case 'test_type': {
       // dbt 1.8: `unit` is unit tests, `data` every data test (generic and singular).
       if (value === 'unit') return (node) => node.resourceType === 'unit_test';
@@ -61,6 +64,16 @@ export function nodeTestFor(criteria: SelectionCriteria, context: MethodContext)
       const results = context.previousResults;
       if (results === undefined) throw needsState(criteria, 'the previous run_results.json');
       return (node) => results.get(node.uniqueId) === value;
+    }
+    case 'source_status': {
+      const status = context.sourceStatus;
+      if (status === undefined) throw needsState(criteria, "the sources.json of the state's `tsdbt source freshness` and of this one");
+      // dbt's rule: newer than in the state, or measured now and not then.
+      return (node) => {
+        const now = status.current.get(node.uniqueId);
+        const before = status.previous.get(node.uniqueId);
+        return node.resourceType === 'source' && now !== undefined && (before === undefined || Date.parse(now) > Date.parse(before));
+      };
     }
   }
 }

@@ -127,5 +127,7 @@ const EXAMPLES: Record<MethodName, string> = {
   test_name: 'test_name:not_null',
   state: 'state:modified',
   result: 'result:error',
+  source_status: 'source_status:fresher+',
+  exposure: '+exposure:weekly_kpis',
   unit_test: 'unit_test:keeps_paid_orders',
 };

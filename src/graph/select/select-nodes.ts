@@ -11,7 +11,7 @@ import { parseSelection } from './parse-selection.js';
 import { noMatchGuess } from './no-match-guess.js';
 import { graphNode, type SelectionGraph } from './selection-graph.js';
 import { differenceOf } from './set-ops.js';
-import type { PreviousResults, StateComparator } from './state.js';
+import type { PreviousResults, SourceStatus, StateComparator } from './state.js';
 
 export interface SelectNodesOptions {
   /** The project graph: node ids are unique ids, labels GraphNodes, edges parent → child. */
@@ -26,6 +26,8 @@ export interface SelectNodesOptions {
   state?: StateComparator | undefined;
   /** Answers `result:` criteria; without it they are an error. */
   previousResults?: PreviousResults | undefined;
+  /** Answers `source_status:` criteria; without it they are an error. */
+  sourceStatus?: SourceStatus | undefined;
   /** `--resource-type`: keep only these kinds of node in the end. */
   resourceTypes?: readonly ResourceType[] | undefined;
   /** How tests attached to selected nodes come along; dbt's default, 'eager', when unset. */
@@ -55,6 +57,7 @@ export function selectNodes(options: SelectNodesOptions): Set<string> {
     members,
     state: options.state,
     previousResults: options.previousResults,
+    sourceStatus: options.sourceStatus,
     indirectSelection: options.indirectSelection ?? 'eager',
   };
 

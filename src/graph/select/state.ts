@@ -21,3 +21,12 @@ export interface StateComparator {
 
 /** Status of each node in the previous run_results.json, by unique id. */
 export type PreviousResults = ReadonlyMap<string, ResultStatus | string>;
+
+/** The newest load time of each source in a sources.json (target/sources.json, and the one in --state). */
+export type SourceLoadTimes = ReadonlyMap<string, string>;
+
+/** What `source_status:fresher` compares: this run's `source freshness` results against the state's. */
+export interface SourceStatus {
+  current: SourceLoadTimes;
+  previous: SourceLoadTimes;
+}

@@ -84,13 +84,13 @@ describe('parseSelection', () => {
 
 /** Message (with its caret lines) and hint, exactly. */
 const errorCases: Array<[string, string, string]> = [
-  ['colour:red', "'colour' is not a valid selector method. Did you mean 'config'?\n  colour:red\n  ^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
-  ['tga:x', "'tga' is not a valid selector method. Did you mean 'tag'?\n  tga:x\n  ^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
-  ['people resource-type:model', "'resource-type' is not a valid selector method. Did you mean 'resource_type'?\n  people resource-type:model\n         ^^^^^^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
-  ['materialized:table', "'materialized' is not a valid selector method. Did you mean 'config.materialized'?\n  materialized:table\n  ^^^^^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
-  ['exposure:weekly', "'exposure' is a dbt selector method that tsdbt does not support.\n  exposure:weekly\n  ^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
+  ['colour:red', "'colour' is not a valid selector method. Did you mean 'config'?\n  colour:red\n  ^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.'],
+  ['tga:x', "'tga' is not a valid selector method. Did you mean 'tag'?\n  tga:x\n  ^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.'],
+  ['people resource-type:model', "'resource-type' is not a valid selector method. Did you mean 'resource_type'?\n  people resource-type:model\n         ^^^^^^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.'],
+  ['materialized:table', "'materialized' is not a valid selector method. Did you mean 'config.materialized'?\n  materialized:table\n  ^^^^^^^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.'],
+  ['metric:revenue', "'metric' is a dbt selector method that tsdbt does not support.\n  metric:revenue\n  ^^^^^^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.'],
   ['selector:nightly', "'selector' can only be used inside selectors.yml.\n  selector:nightly\n  ^^^^^^^^", 'On the command line, pass the selector by name with --selector <name>.'],
-  [':people', "A method name is missing before ':'.\n  :people\n  ^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, unit_test.'],
+  [':people', "A method name is missing before ':'.\n  :people\n  ^", 'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.'],
   ['+ people', "`+` needs a model name: '+ people' has a space at offset 1.\n  + people\n   ^", "Write it without the space: '+people'."],
   ['a @  people', "`@` needs a model name: '@  people' has a space at offset 3.\n  a @  people\n     ^^", "Write it without the space: '@people'."],
   ['2+ people', "`2+` needs a model name: '2+ people' has a space at offset 2.\n  2+ people\n    ^", "Write it without the space: '2+people'."],
@@ -109,7 +109,7 @@ const errorCases: Array<[string, string, string]> = [
   ['state.modified:body', "'state' takes no argument after a dot, but got 'state.modified'.\n  state.modified:body\n        ^^^^^^^^", "Sub-selectors go in the value: 'state:modified.body'."],
   ['state:modifed+', "'modifed' is not a valid state. Did you mean 'modified'?\n  state:modifed+\n        ^^^^^^^", 'Valid values: new, old, modified, unmodified, modified.body, modified.configs, modified.relation, modified.macros, modified.contract.'],
   ['result:failed', "'failed' is not a valid result. Did you mean 'fail'?\n  result:failed\n         ^^^^^^", 'Valid values: error, fail, success, skipped, warn, pass.'],
-  ['resource_type:models', "'models' is not a valid resource type. Did you mean 'model'?\n  resource_type:models\n                ^^^^^^", 'Valid values: model, seed, test, unit_test, source, snapshot, analysis, operation.'],
+  ['resource_type:models', "'models' is not a valid resource type. Did you mean 'model'?\n  resource_type:models\n                ^^^^^^", 'Valid values: model, seed, test, unit_test, source, snapshot, analysis, operation, exposure.'],
   ['test_type:units', "'units' is not a valid test type. Did you mean 'unit'?\n  test_type:units\n            ^^^^^", 'Valid values: generic, singular, unit, data, schema.'],
   ['source:a.b.c.d', "'a.b.c.d' is not a valid source selector: it has more than three dotted parts.\n  source:a.b.c.d\n         ^^^^^^^", "Write 'source:<source>', 'source:<source>.<table>' or 'source:<package>.<source>.<table>'."],
   ['a,', "There is no selector after the ',' at offset 1.\n  a,\n   ^", "A comma means 'and': 'tag:nightly,config.materialized:table' selects nodes matching both. Leave no spaces around the comma."],
