@@ -13,7 +13,7 @@ export const TSDBT_VERSION: string = (() => {
 
 /**
  * Versions of the engine packages, read from their package.json files: nothing is loaded, so
- * `tsdbt --version` stays instant (chDB alone is a 500 MB native library).
+ * `tsdbt --version` stays instant (chDB alone is a large native library).
  */
 export function packageVersions(): { client: string; chdb: string } {
   const require = createRequire(import.meta.url);

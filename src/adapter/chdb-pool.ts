@@ -9,7 +9,7 @@ const MAX_CONNECTIONS = 64;
  * chDB runs the statements of one connection one after another, so `--threads 8` on a single
  * connection built one model at a time. Connections opened on the same path in the same process
  * share the engine (and its lock) and do run at the same time: the pool lends each call an idle
- * connection, and opens one more (about 10 ms, no extra memory) when none is idle. So it holds
+ * connection, and opens one more (cheap, and no extra memory) when none is idle. So it holds
  * as many connections as statements ever ran at once (the runner's threads), not one per core:
  * a statement queued on a busy connection would wait for whatever runs there, however long (a
  * model's quick EXCHANGE behind another model's minute-long INSERT). Past MAX_CONNECTIONS (a guard, far

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ChdbTarget, ClickhouseTarget, Target } from '../config/target.js';
-import { withStatementLog } from '../report/logged-adapter.js';
+import { withStatementLog } from './logged-adapter.js';
 import type { Logger } from '../core/logger.js';
 import { secretsOf } from '../config/target.js';
 import type { ServerProbe } from './capabilities.js';
@@ -15,7 +15,7 @@ import { translateError } from './translate-error.js';
 import type { Adapter } from '../core/adapter-types.js';
 
 /**
- * Opens an adapter for a target. The client libraries (and chDB's ~250 MB engine) are
+ * Opens an adapter for a target. The client libraries (and chDB's large native engine) are
  * imported here, lazily, so commands that need no database never pay for them.
  */
 export async function connect(target: Target, options: { projectDir?: string; logger?: Logger } = {}): Promise<Adapter> {

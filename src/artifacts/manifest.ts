@@ -7,7 +7,7 @@ import type { ColumnProperties, ModelNode, ProjectNode, RelationName, SourceNode
 import { childrenIn, parentsIn } from '../graph/build-graph.js';
 import type { GraphNode } from '../graph/node.js';
 import { TSDBT_VERSION } from '../version.js';
-import { testManifestFields } from '../testing/manifest-fields.js';
+import { testManifestFields } from './test-manifest-fields.js';
 import { contractChecksum, contractConfig } from '../compile/contracts.js';
 import type { UnitTestNode } from '../compile/nodes.js';
 import { constraintEntry, unitTestEntry } from './unit-test-entry.js';

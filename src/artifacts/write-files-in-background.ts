@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
- * Below this many files, a thread costs more to start (~30 ms) than the writes it would hide.
+ * Below this many files, a thread costs more to start than the writes it would hide.
  */
 const THREAD_FROM = 500;
 
@@ -29,8 +29,8 @@ for (const [file, text] of workerData) {
 /**
  * Writes whole files (each to its final name, folders made as needed) on another thread, so
  * this one can go on: `tsdbt compile` builds and writes manifest.json meanwhile. Creating 10,000
- * small files takes the kernel from 0.2 s to several seconds, depending on how busy the disk is;
- * on the main thread all of it would add to the command's time.
+ * small files takes the kernel a long time when the disk is busy; on the main thread all of it would
+ * add to the command's time.
  *
  * Settles when every file is written; rejects with the first failure (as writeFileSync throws it).
  */

@@ -1,4 +1,4 @@
-import { TsdbtError } from '../core/errors.js';
+import type { TsdbtError } from '../core/errors.js';
 import type { TaskStatus } from '../tasks/invocation.js';
 
 /** Documented exit codes. */

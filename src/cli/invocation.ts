@@ -1,4 +1,4 @@
-import type { RunEvents } from '../report/run-events.js';
+import type { RunEvents } from '../runner/run-events.js';
 import type { Invocation } from '../tasks/invocation.js';
 import type { Terminal } from './terminal.js';
 

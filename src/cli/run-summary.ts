@@ -1,7 +1,7 @@
 import type { GraphNode } from '../graph/node.js';
 import type { LogLevel } from '../core/logger.js';
 import { LogEvent } from '../report/log-record.js';
-import type { RunEvents } from '../report/run-events.js';
+import type { RunEvents } from '../runner/run-events.js';
 import type { NodeResult, RunSummary } from '../runner/results.js';
 import { ExitCode } from './exit-codes.js';
 import type { Terminal } from './terminal.js';

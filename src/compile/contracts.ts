@@ -43,7 +43,10 @@ export function modelContract(node: ModelNode): Contract | undefined {
 /** dbt's `contract.checksum`: a sha256 of the declared column names and types, when the contract is enforced. */
 export function contractChecksum(node: ModelNode): string | null {
   if (!contractConfig(node.config).enforced) return null;
-  const text = Object.values(node.columns).map((column) => `${column.name}${column.dataType ?? ''}`).sort().join('');
+  const text = Object.values(node.columns)
+    .map((column) => `${column.name}${column.dataType ?? ''}`)
+    .sort()
+    .join('');
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -58,39 +61,80 @@ export function checkContracts(models: Iterable<ModelNode>): { errors: TsdbtErro
   for (const node of models) {
     const raw = node.config.contract;
     const where = { file: node.patchPath ?? node.originalFilePath, line: node.patchPath === undefined ? undefined : node.patchLine };
-    if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw) || ('enforced' in raw && typeof (raw as { enforced: unknown }).enforced !== 'boolean'))) {
-      errors.push(new TsdbtError({ code: ErrorCodes.CONTRACT_INVALID, message: `Model '${node.name}': config 'contract' must be a mapping like {enforced: true}, but it is ${JSON.stringify(raw)}.`, ...where, hint: 'Write `contract: {enforced: true}` under the model\'s `config:`.' }));
+    if (
+      raw !== undefined &&
+      raw !== null &&
+      (typeof raw !== 'object' || Array.isArray(raw) || ('enforced' in raw && typeof (raw as { enforced: unknown }).enforced !== 'boolean'))
+    ) {
+      errors.push(
+        new TsdbtError({
+          code: ErrorCodes.CONTRACT_INVALID,
+          message: `Model '${node.name}': config 'contract' must be a mapping like {enforced: true}, but it is ${JSON.stringify(raw)}.`,
+          ...where,
+          hint: "Write `contract: {enforced: true}` under the model's `config:`.",
+        }),
+      );
       continue;
     }
     const { enforced } = contractConfig(node.config);
-    const constraints = [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((column) => (column.constraints ?? []).map((constraint) => ({ ...constraint, columns: [column.name] })))];
+    const constraints = [
+      ...(node.constraints ?? []),
+      ...Object.values(node.columns).flatMap((column) => (column.constraints ?? []).map((constraint) => ({ ...constraint, columns: [column.name] }))),
+    ];
     if (!enforced) {
-      for (const constraint of constraints) warnings.push(`${at(constraint)}: model '${node.name}': the ${constraint.type} constraint is not applied, because the model's contract is not enforced (dbt applies constraints only with contract: {enforced: true}).`);
+      for (const constraint of constraints)
+        warnings.push(
+          `${at(constraint)}: model '${node.name}': the ${constraint.type} constraint is not applied, because the model's contract is not enforced (dbt applies constraints only with contract: {enforced: true}).`,
+        );
       continue;
     }
     const columns = Object.values(node.columns);
     const untyped = columns.filter((column) => column.dataType === undefined || column.dataType.trim() === '');
     if (columns.length === 0 || untyped.length > 0) {
-      errors.push(new TsdbtError({
-        code: ErrorCodes.CONTRACT_INVALID,
-        message: columns.length === 0 ? `Model '${node.name}' has an enforced contract but declares no columns.` : `Model '${node.name}' has an enforced contract, but ${untyped.map((column) => `'${column.name}'`).join(', ')} ${untyped.length === 1 ? 'has' : 'have'} no data_type.`,
-        ...where,
-        hint: 'Under the model in YAML, list every column the query returns, each with `data_type:` (a ClickHouse type, or int/string/bigint/… which map to one).',
-      }));
+      errors.push(
+        new TsdbtError({
+          code: ErrorCodes.CONTRACT_INVALID,
+          message:
+            columns.length === 0
+              ? `Model '${node.name}' has an enforced contract but declares no columns.`
+              : `Model '${node.name}' has an enforced contract, but ${untyped.map((column) => `'${column.name}'`).join(', ')} ${untyped.length === 1 ? 'has' : 'have'} no data_type.`,
+          ...where,
+          hint: 'Under the model in YAML, list every column the query returns, each with `data_type:` (a ClickHouse type, or int/string/bigint/… which map to one).',
+        }),
+      );
     }
     if (node.config.materialized === 'ephemeral') {
-      errors.push(new TsdbtError({ code: ErrorCodes.CONTRACT_INVALID, message: `Model '${node.name}' is ephemeral and has an enforced contract; an ephemeral model has no relation to hold a contract (dbt refuses this too).`, ...where, hint: 'Materialize it as a view or table, or remove the contract.' }));
+      errors.push(
+        new TsdbtError({
+          code: ErrorCodes.CONTRACT_INVALID,
+          message: `Model '${node.name}' is ephemeral and has an enforced contract; an ephemeral model has no relation to hold a contract (dbt refuses this too).`,
+          ...where,
+          hint: 'Materialize it as a view or table, or remove the contract.',
+        }),
+      );
       continue;
     }
     const known = new Set(columns.map((column) => column.name));
     for (const constraint of constraints) {
       const unknown = (constraint.columns ?? []).filter((column) => !known.has(column));
-      if (unknown.length > 0) errors.push(new TsdbtError({ code: ErrorCodes.CONTRACT_INVALID, message: `Model '${node.name}': the ${constraint.type} constraint names ${unknown.map((c) => `'${c}'`).join(', ')}, which the contract does not declare.`, file: constraint.file, line: constraint.line }));
+      if (unknown.length > 0)
+        errors.push(
+          new TsdbtError({
+            code: ErrorCodes.CONTRACT_INVALID,
+            message: `Model '${node.name}': the ${constraint.type} constraint names ${unknown.map((c) => `'${c}'`).join(', ')}, which the contract does not declare.`,
+            file: constraint.file,
+            line: constraint.line,
+          }),
+        );
       if (!constraint.warnUnsupported) continue;
       if (!ENFORCED.has(constraint.type)) {
-        warnings.push(`${at(constraint)}: model '${node.name}': the ${constraint.type} constraint is not enforced: ClickHouse has no ${constraint.type.replace('_', ' ')} constraints (set warn_unsupported: false to silence this).`);
+        warnings.push(
+          `${at(constraint)}: model '${node.name}': the ${constraint.type} constraint is not enforced: ClickHouse has no ${constraint.type.replace('_', ' ')} constraints (set warn_unsupported: false to silence this).`,
+        );
       } else if (!SCHEMA_FROM_CONTRACT.has(String(node.config.materialized))) {
-        warnings.push(`${at(constraint)}: model '${node.name}': the ${constraint.type} constraint is not enforced on a ${String(node.config.materialized)} model; only table and incremental models are created from their contract.`);
+        warnings.push(
+          `${at(constraint)}: model '${node.name}': the ${constraint.type} constraint is not enforced on a ${String(node.config.materialized)} model; only table and incremental models are created from their contract.`,
+        );
       }
     }
   }

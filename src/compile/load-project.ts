@@ -14,16 +14,16 @@ import { findProject } from '../project/find-project.js';
 import { readProjectFiles, type ProjectFile } from '../project/project-files.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { baseGlobals } from '../template/base-globals.js';
-import { TemplateEngine } from '../template/template-engine.js';
+import { templateBackendFromEnv, TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { fqnOfFile } from './fqn.js';
 import { checkModelConfig, type ConfigOrigin } from './model-config.js';
-import type { ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode } from './nodes.js';
+import type { AnalysisNode, ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode } from './nodes.js';
 import { parseSnapshots } from './parse-snapshots.js';
-import { parseUnitTests } from '../testing/unit-tests/parse-unit-tests.js';
+import { parseSeeds } from './parse-seeds.js';
+import { addTestMacros, isGenericTestFile, parseTests } from './parse-tests.js';
+import { parseUnitTests } from './parse-unit-tests.js';
 import { checkContracts } from './contracts.js';
-import { parseSeeds } from '../seed/parse-seeds.js';
-import { addTestMacros, isGenericTestFile, parseTests } from '../testing/parse-tests.js';
 import { parseProperties, type NodePatch } from './properties.js';
 import { unusedConfigPaths } from './unused-config-paths.js';
 import { resolveExposures } from './resolve-exposures.js';
@@ -65,6 +65,8 @@ export interface Project {
   snapshots: Map<string, SnapshotNode>;
   /** dbt 1.8 unit tests (`unit_tests:` in YAML), by unique id. */
   unitTests: Map<string, UnitTestNode>;
+  /** Analyses (`.sql` under analysis-paths): compiled by `tsdbt compile`, never run, never ref'd. */
+  analyses: Map<string, AnalysisNode>;
   nodes: Map<string, ProjectNode>;
   graph: ProjectGraph;
   docs: Map<string, string>;
@@ -104,6 +106,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       macro: (name) => engine?.macro(name)?.fn,
       doc: (name) => docs.get(name),
     }),
+    // TSDBT_FAST_TEMPLATES in the command's environment picks another template back end (README).
+    { backend: templateBackendFromEnv(env) },
   );
 
   const profile = resolveProfile({
@@ -218,6 +222,14 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     snapshots.set(node.uniqueId, node);
   }
 
+  const analyses = new Map<string, AnalysisNode>();
+  for (const file of files.analyses) {
+    const parsed = parseModel(file, config, target, engine, new Map(), sourceLookup, cache);
+    errors.push(...parsed.errors);
+    if (parsed.node === undefined || parsed.node.config.enabled === false) continue;
+    const analysis: AnalysisNode = { ...parsed.node, resourceType: 'analysis', uniqueId: `analysis.${config.name}.${parsed.node.name}`, fqn: [config.name, 'analysis', ...fqnOfFile(config.name, config.analysisPaths, file.path, parsed.node.name).slice(1)] };
+    analyses.set(analysis.uniqueId, analysis);
+  }
   warnings.push(...properties.warnings);
   warnings.push(
     ...unusedConfigPaths(config.file, { models: config.models, seeds: config.seeds, sources: config.sources, snapshots: config.snapshots }, {
@@ -228,7 +240,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     }, (at) => projectConfigLine(config, at)),
   );
   timer?.mark('sources, seeds and models (parse-time render)');
-  for (const node of [...models.values(), ...snapshots.values()]) errors.push(...resolveDependencies(node, byName, disabled, sources, config.name));
+  for (const node of [...models.values(), ...snapshots.values(), ...analyses.values()]) errors.push(...resolveDependencies(node as ModelNode, byName, disabled, sources, config.name));
   timer?.mark('ref() and source() resolution');
   const parsedTests = parseTests({
     config, target, engine, models: models.values(), seeds: seeds.values(), sources: sources.values(),
@@ -253,7 +265,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       disabled,
     }),
   );
-  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...tests, ...unitTests, ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const)]);
+  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...analyses, ...tests, ...unitTests, ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const)]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   timer?.mark('graph');
@@ -282,7 +294,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     timer.partialParse = cache.enabled;
   }
 
-  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, snapshots, unitTests, nodes, graph, docs, vars, invocationId, logger };
+  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, snapshots, analyses, unitTests, nodes, graph, docs, vars, invocationId, logger };
 }
 
 function parseModel(

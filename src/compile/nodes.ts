@@ -186,7 +186,12 @@ export interface SnapshotNode extends Omit<ModelNode, 'resourceType'> {
   spec: SnapshotSpec;
 }
 
-export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | SnapshotNode | ExposureNode | UnitTestNode;
+/** A `.sql` file under analysis-paths: compiled into target/compiled like a model, never run (dbt's analyses). */
+export interface AnalysisNode extends Omit<ModelNode, 'resourceType'> {
+  resourceType: 'analysis';
+}
+
+export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | SnapshotNode | ExposureNode | AnalysisNode | UnitTestNode;
 
 export function isModel(node: GraphNode): node is ModelNode {
   return node.resourceType === 'model';

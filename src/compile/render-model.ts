@@ -119,10 +119,11 @@ export function compileModels(project: Project, ids?: Iterable<string>): TsdbtEr
   const errors: TsdbtError[] = [];
   const wanted = ids === undefined ? [...project.models.keys()] : [...ids];
   for (const id of wanted) {
-    const node = project.models.get(id) ?? project.snapshots?.get(id);
+    const node = project.models.get(id) ?? project.snapshots?.get(id) ?? project.analyses?.get(id);
     if (node === undefined) continue;
     try {
-      node.compiledSql = node.resourceType === 'snapshot' ? renderSnapshot(project, node) : renderModel(project, node);
+      // An analysis renders exactly as a model would; it is only never run.
+      node.compiledSql = node.resourceType === 'snapshot' ? renderSnapshot(project, node) : renderModel(project, node as ModelNode);
     } catch (error) {
       if (error instanceof TsdbtError) errors.push(...error.all());
       else throw error;

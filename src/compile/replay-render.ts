@@ -84,7 +84,7 @@ export async function renderWithQueries<T>(
 function holdLogs(logger: Logger): { release(print: boolean): void } {
   if (logger === silentLogger) return { release: () => undefined };
   const held: Parameters<Logger['log']>[] = [];
-  const own = Object.prototype.hasOwnProperty.call(logger, 'log');
+  const own = Object.hasOwn(logger, 'log');
   const original = logger.log;
   logger.log = (...args) => {
     held.push(args);

@@ -19,9 +19,9 @@ export function parseYaml(text: string, file: string, code: ErrorCode = ErrorCod
 }
 
 /**
- * The `yaml` library's document model gives every problem and every line, but reads about
- * 1 MB/s; a 10,000-model project has megabytes of property files. So a file is read first with
- * js-yaml's event parser (YAML 1.2 core schema, as here), ten times faster, and lines are found
+ * The `yaml` library's document model gives every problem and every line, but is slow to read;
+ * a 10,000-model project has megabytes of property files. So a file is read first with
+ * js-yaml's event parser (YAML 1.2 core schema, as here), much faster (BENCHMARKS.md), and lines are found
  * from its events when asked. Anything js-yaml refuses (a syntax error, duplicate keys, a
  * mapping used as a key, several documents, an empty file) is read again by `parseYamlFully`,
  * which reports it as before.

@@ -85,7 +85,7 @@ export function inlineParams(sql: string, params: Record<string, unknown>): stri
     }
     if (ch === '{') {
       const match = /^\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^}]+)\}/.exec(sql.slice(i));
-      if (match && Object.prototype.hasOwnProperty.call(params, match[1]!)) {
+      if (match && Object.hasOwn(params, match[1]!)) {
         const type = match[2]!.trim();
         const value = params[match[1]!];
         out += type === 'Identifier' ? quoteIdentifier(String(value)) : literal(value, type);

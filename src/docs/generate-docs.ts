@@ -4,7 +4,7 @@ import { targetDir, writeJsonArtifact } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
 import { compileModels } from '../compile/render-model.js';
 import { TsdbtError } from '../core/errors.js';
-import { renderTest } from '../testing/render-test.js';
+import { renderTest } from '../compile/render-test.js';
 import { buildCatalogJson, emptyCatalog, projectDatabases, readCatalog, type Catalog } from './catalog.js';
 import { readLastRunResults } from './run-results-file.js';
 import { buildSiteData } from './site-data.js';

@@ -85,7 +85,7 @@ export function buildSiteData(input: SiteDataInput): SiteData {
   };
 }
 
-const TYPE_ORDER: Record<string, number> = { source: 0, seed: 1, model: 2, snapshot: 3, test: 4 };
+const TYPE_ORDER: Record<string, number> = { source: 0, seed: 1, model: 2, snapshot: 3, test: 4, analysis: 5 };
 
 type SiteProjectNode = Exclude<ProjectNode, UnitTestNode>;
 
@@ -105,6 +105,7 @@ function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined,
   switch (node.resourceType) {
     case 'model':
     case 'snapshot':
+    case 'analysis':
       return { ...common, rawSql: node.rawSql, ...optional({ compiledSql: node.compiledSql, patchPath: node.patchPath }) };
     case 'test':
       return {

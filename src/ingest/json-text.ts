@@ -46,9 +46,9 @@ export function rawArrayElements(text: string, path: readonly string[]): string[
 /**
  * `rawArrayElements`, each minified. Finding an element's end already visits every character
  * outside its strings, so the same pass notes whether it saw whitespace, and only an element that
- * has some is minified (a compact reply is scanned once). This scan was measured 2–3× faster than
- * checking `JSON.stringify` of each parsed element against the text in place (which allocates a
- * string per element): ~90 ms against ~250 ms for 100,000 elements.
+ * has some is minified (a compact reply is scanned once). This scan is faster than checking
+ * `JSON.stringify` of each parsed element against the text in place, which allocates a string per
+ * element (BENCHMARKS.md).
  */
 export function minifiedArrayElements(text: string, path: readonly string[]): string[] | undefined {
   return elementsAt(text, path, true);

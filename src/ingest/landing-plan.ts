@@ -19,17 +19,16 @@
  * seconds, so batches still never share a stamp).
  */
 import { hash } from 'node:crypto';
-import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
 import type { Capabilities, EncodedRows } from '../core/adapter-types.js';
+import type { StampPrecision } from '../materialize/plan-landing.js';
 
-/** How `_inserted_at` is stored: milliseconds (`DateTime64(3)`) or, on servers before 20.1, seconds (`DateTime`). */
-export type StampPrecision = 'ms' | 's';
+// The landing tables' DDL and reads are SQL text, built in materialize/plan-landing.ts; re-exported for callers of this module.
+export { landingDatabaseDdl, landingTableDdl, latestBatchSql, planLandingTables, rejectedTableDdl, rejectedTableName, type StampPrecision } from '../materialize/plan-landing.js';
 
 export function stampPrecision(capabilities: Pick<Capabilities, 'dateTime64'>): StampPrecision {
   return capabilities.dateTime64 ? 'ms' : 's';
 }
 
-const STAMP_TYPE: Record<StampPrecision, string> = { ms: "DateTime64(3, 'UTC')", s: "DateTime('UTC')" };
 const STAMP_STEP_MS: Record<StampPrecision, number> = { ms: 1, s: 1_000 };
 
 /** A type alias, not an interface, so it fits the adapter's `Record<string, unknown>` rows. */
@@ -61,57 +60,7 @@ export interface LandingPlan {
   insertedAtMs: number;
 }
 
-export function rejectedTableName(table: string): string {
-  return `${table}__rejected`;
-}
-
-/** ` ON CLUSTER `name`` when the target is a cluster, so the landing tables exist on every server the models read from. */
-function onClusterOf(cluster: string | undefined): string {
-  return cluster === undefined ? '' : ` ON CLUSTER ${quoteIdentifier(cluster)}`;
-}
-
-export function landingDatabaseDdl(database: string, cluster?: string): string {
-  return `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}${onClusterOf(cluster)}`;
-}
-
-export function landingTableDdl(database: string, table: string, precision: StampPrecision = 'ms', cluster?: string): string {
-  return [
-    `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, table)}${onClusterOf(cluster)} (`,
-    '  payload String,',
-    "  _hash String COMMENT 'sha256 (hex) of payload',",
-    "  _source_url String COMMENT 'where the payload came from, credentials redacted',",
-    `  _inserted_at ${STAMP_TYPE[precision]}`,
-    ')',
-    'ENGINE = ReplacingMergeTree(_inserted_at)',
-    'ORDER BY _hash',
-  ].join('\n');
-}
-
-export function rejectedTableDdl(database: string, table: string, precision: StampPrecision = 'ms', cluster?: string): string {
-  return [
-    `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, rejectedTableName(table))}${onClusterOf(cluster)} (`,
-    '  payload String,',
-    '  reason String,',
-    '  _source_url String,',
-    `  _inserted_at ${STAMP_TYPE[precision]}`,
-    ')',
-    'ENGINE = MergeTree',
-    'ORDER BY _inserted_at',
-  ].join('\n');
-}
-
-/** The hashes and stamp of the latest batch in `database.table` (empty when the table is). */
-export function latestBatchSql(database: string, table: string, precision: StampPrecision = 'ms'): string {
-  const name = qualifiedName(database, table);
-  // toUnixTimestamp64Milli came with DateTime64; a DateTime is whole seconds since the epoch.
-  const ms = precision === 'ms' ? 'toUnixTimestamp64Milli(_inserted_at)' : 'toUInt64(toUInt32(_inserted_at)) * 1000';
-  return (
-    `SELECT _hash, toString(${ms}) AS inserted_at_ms FROM ${name} ` +
-    `WHERE _inserted_at = (SELECT max(_inserted_at) FROM ${name})`
-  );
-}
-
-/** sha256 of the payload's UTF-8 bytes, in hex. The one-shot `crypto.hash` hashes 100,000 small payloads in about half the time of a `createHash` object each. */
+/** sha256 of the payload's UTF-8 bytes, in hex. The one-shot `crypto.hash` is cheaper than a `createHash` object per payload. */
 export function hashPayload(payload: string): string {
   return hash('sha256', payload, 'hex');
 }
@@ -122,8 +71,8 @@ export const LANDING_COLUMNS = ['payload', '_hash', '_source_url', '_inserted_at
 /**
  * The rows as TabSeparated text for one INSERT. Written here rather than handed to the client as
  * objects: the client JSON-encodes each row, escaping every quote of the payload (which is JSON,
- * so full of them) — about 250 ms for 100,000 rows, against ~10 ms for this text, which also is a
- * quarter smaller for the engine to parse. Columns are named, so they match by name as JSON does.
+ * so full of them), which costs far more than this text (BENCHMARKS.md), and this text is also
+ * smaller for the engine to parse. Columns are named, so they match by name as JSON does.
  */
 export function encodeLandingRows(rows: readonly LandingRow[]): EncodedRows {
   let text = '';

@@ -5,26 +5,11 @@
 import type { Adapter } from '../core/adapter-types.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { RejectedRow } from './landing-plan.js';
-import {
-  encodeLandingRows,
-  formatStamp,
-  landingDatabaseDdl,
-  landingTableDdl,
-  latestBatchSql,
-  planBatch,
-  rejectedTableDdl,
-  rejectedTableName,
-  stampPrecision,
-} from './landing-plan.js';
+import { type LandingTables, latestBatchSql, planLandingTables, rejectedTableName } from '../materialize/plan-landing.js';
+import { encodeLandingRows, formatStamp, planBatch, stampPrecision } from './landing-plan.js';
 
-export interface LandingTarget {
-  database: string;
-  table: string;
-  /** Also create `<table>__rejected`. */
-  quarantine: boolean;
-  /** The target's cluster: the tables are created ON CLUSTER. */
-  cluster?: string | undefined;
-}
+/** Where one source lands (database, table, quarantine, cluster). */
+export type LandingTarget = LandingTables;
 
 export interface LandResult {
   landed: number;
@@ -35,9 +20,7 @@ export interface LandResult {
 export async function ensureLandingTables(adapter: Adapter, target: LandingTarget): Promise<void> {
   const precision = stampPrecision(adapter.capabilities);
   await guarded(target, 'create the landing table for', async () => {
-    await adapter.execute(landingDatabaseDdl(target.database, target.cluster));
-    await adapter.execute(landingTableDdl(target.database, target.table, precision, target.cluster));
-    if (target.quarantine) await adapter.execute(rejectedTableDdl(target.database, target.table, precision, target.cluster));
+    for (const statement of planLandingTables(target, precision).statements) await adapter.execute(statement.sql);
   });
 }
 

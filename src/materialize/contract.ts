@@ -28,15 +28,34 @@ export interface Contract {
 
 /** dbt's usual type names (lowercase) and the ClickHouse type each means. */
 const ALIASES: Record<string, string> = {
-  int: 'Int32', integer: 'Int32', int4: 'Int32',
-  bigint: 'Int64', int8: 'Int64', long: 'Int64',
-  smallint: 'Int16', int2: 'Int16', tinyint: 'Int8',
-  string: 'String', text: 'String', varchar: 'String', char: 'String', 'character varying': 'String', nvarchar: 'String',
-  float: 'Float32', float4: 'Float32', real: 'Float32',
-  double: 'Float64', float8: 'Float64', float64: 'Float64', 'double precision': 'Float64',
-  boolean: 'Bool', bool: 'Bool',
-  timestamp: 'DateTime', datetime: 'DateTime',
-  date: 'Date', uuid: 'UUID',
+  int: 'Int32',
+  integer: 'Int32',
+  int4: 'Int32',
+  bigint: 'Int64',
+  int8: 'Int64',
+  long: 'Int64',
+  smallint: 'Int16',
+  int2: 'Int16',
+  tinyint: 'Int8',
+  string: 'String',
+  text: 'String',
+  varchar: 'String',
+  char: 'String',
+  'character varying': 'String',
+  nvarchar: 'String',
+  float: 'Float32',
+  float4: 'Float32',
+  real: 'Float32',
+  double: 'Float64',
+  float8: 'Float64',
+  float64: 'Float64',
+  'double precision': 'Float64',
+  boolean: 'Bool',
+  bool: 'Bool',
+  timestamp: 'DateTime',
+  datetime: 'DateTime',
+  date: 'Date',
+  uuid: 'UUID',
 };
 
 /**
@@ -81,7 +100,11 @@ export function columnType(column: ContractColumn, queryType: string | undefined
 }
 
 function stripNullable(type: string): string {
-  return type.trim().replace(/^(LowCardinality\()?Nullable\((.*)\)(\)?)$/s, (_all, low: string | undefined, inner: string, close: string) => (low === undefined ? inner : `${low}${inner}${close}`));
+  return type
+    .trim()
+    .replace(/^(LowCardinality\()?Nullable\((.*)\)(\)?)$/s, (_all, low: string | undefined, inner: string, close: string) =>
+      low === undefined ? inner : `${low}${inner}${close}`,
+    );
 }
 
 export type MismatchReason = 'missing in definition' | 'missing in contract' | 'data type mismatch';
@@ -103,7 +126,8 @@ export function contractMismatches(contract: Contract, queryColumns: readonly Co
   for (const column of contract.columns) {
     const type = query.get(column.name);
     if (type === undefined) out.push({ column: column.name, definitionType: undefined, contractType: column.type, reason: 'missing in definition' });
-    else if (baseType(type) !== baseType(column.type)) out.push({ column: column.name, definitionType: type, contractType: column.type, reason: 'data type mismatch' });
+    else if (baseType(type) !== baseType(column.type))
+      out.push({ column: column.name, definitionType: type, contractType: column.type, reason: 'data type mismatch' });
   }
   for (const column of queryColumns) {
     if (!declared.has(column.name)) out.push({ column: column.name, definitionType: column.type, contractType: undefined, reason: 'missing in contract' });
@@ -113,7 +137,10 @@ export function contractMismatches(contract: Contract, queryColumns: readonly Co
 
 /** The mismatches as an aligned text table (column, definition type, contract type, mismatch). */
 export function mismatchTable(mismatches: readonly ContractMismatch[]): string {
-  const rows = [['column', 'definition type', 'contract type', 'mismatch'], ...mismatches.map((m) => [m.column, m.definitionType ?? '', m.contractType ?? '', m.reason])];
+  const rows = [
+    ['column', 'definition type', 'contract type', 'mismatch'],
+    ...mismatches.map((m) => [m.column, m.definitionType ?? '', m.contractType ?? '', m.reason]),
+  ];
   const widths = rows[0]!.map((_, index) => Math.max(...rows.map((row) => row[index]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, index) => cell.padEnd(widths[index]!)).join(' | ')} |`;
   return [line(rows[0]!), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');

@@ -3,7 +3,7 @@ import type { PlanContext, Statement } from './plan.js';
 
 /** Small clause builders; each returns SQL text, never runs it. */
 
-export function onCluster(context: PlanContext): string {
+export function onCluster(context: Pick<PlanContext, 'cluster'>): string {
   return context.cluster === undefined ? '' : ` ON CLUSTER ${quoteIdentifier(context.cluster)}`;
 }
 

@@ -1,4 +1,3 @@
-import type { ModelNode } from '../compile/nodes.js';
 import { contextForDatabase } from './ddl.js';
 import type { ExistingRelation, Plan, PlanContext } from './plan.js';
 import { planDictionary } from './plan-dictionary.js';
@@ -9,6 +8,16 @@ import { planTable } from './plan-table.js';
 import { planView } from './plan-view.js';
 import type { Column } from './schema-change.js';
 import type { Contract } from './contract.js';
+
+/**
+ * The parts of a parsed model that planning reads. compile's ModelNode satisfies it; it is stated here
+ * so materialize (below compile) does not import compile.
+ */
+export interface PlannableModel {
+  name: string;
+  relation: { schema: string; identifier: string };
+  config: Record<string, unknown>;
+}
 
 /**
  * What the database holds for a model, read before planning. Only `existing` is needed for views
@@ -29,7 +38,7 @@ export interface ModelState {
 }
 
 /** Which reads `ModelState` needs beyond `existing`, so the runner asks the database only for those. */
-export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
+export function stateNeeds(node: PlannableModel, existing: ExistingRelation, fullRefresh: boolean): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
   const onTable = existing === 'table' && !fullRefresh;
   switch (node.config.materialized) {
     case 'incremental':
@@ -47,7 +56,7 @@ export function stateNeeds(node: ModelNode, existing: ExistingRelation, fullRefr
 }
 
 /** The plan for one compiled model, chosen by its materialization. */
-export function planModel(node: ModelNode, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
+export function planModel(node: PlannableModel, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
   const context = contextForDatabase(node.relation.schema, databaseContext);
   // Only tables and incremental models are created from their contract; the others are only checked.
   const fromContract = state.contract !== undefined && (node.config.materialized === 'table' || node.config.materialized === 'incremental');

@@ -20,7 +20,7 @@ export const DIFF_COLUMN = '__tsdbt_diff';
 export function rowsSelect(columns: readonly Column[], rows: readonly Record<string, unknown>[]): string {
   if (rows.length === 0) return `SELECT ${columns.map((column) => `${missingValue(column.type)} AS ${quoteIdentifier(column.name)}`).join(', ')} LIMIT 0`;
   return rows
-    .map((row) => `SELECT ${columns.map((column) => `${valueOf(row, column)} AS ${quoteIdentifier(column.name)}`).join(', ')}`)
+    .map((row) => `SELECT ${columns.map((column) => `${cellValue(row, column)} AS ${quoteIdentifier(column.name)}`).join(', ')}`)
     .join('\nUNION ALL\n');
 }
 
@@ -57,11 +57,13 @@ export function unitTestDiffQuery(columns: readonly string[], expectedSql: strin
   ].join('\n');
 }
 
-function valueOf(row: Record<string, unknown>, column: Column): string {
+function cellValue(row: Record<string, unknown>, column: Column): string {
   if (!Object.hasOwn(row, column.name)) return missingValue(column.type);
   const value = row[column.name];
-  if (value === null || value === undefined) return isNullable(column.type) ? `CAST(NULL AS ${column.type})` : `CAST(NULL AS Nullable(${baseType(column.type)}))`;
-  const text = typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value) ? quoteString(JSON.stringify(value)) : literal(value, column.type);
+  if (value === null || value === undefined)
+    return isNullable(column.type) ? `CAST(NULL AS ${column.type})` : `CAST(NULL AS Nullable(${baseType(column.type)}))`;
+  const text =
+    typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value) ? quoteString(JSON.stringify(value)) : literal(value, column.type);
   return `CAST(${text} AS ${column.type})`;
 }
 

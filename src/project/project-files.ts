@@ -17,6 +17,8 @@ export interface ProjectFiles {
   seeds: string[];
   /** SQL files under snapshot-paths (their `{% snapshot %}` blocks). */
   snapshots: ProjectFile[];
+  /** `.sql` files under analysis-paths: compiled, never run. */
+  analyses: ProjectFile[];
   /** Singular data tests (`tests/**\/*.sql`, not under `tests/fixtures/`). */
   tests: ProjectFile[];
   /** Unit test fixtures: `.csv` and `.sql` files under `<test-path>/fixtures/` (dbt's place for them). */
@@ -64,6 +66,7 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
     properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
     seeds: list(paths.seedPaths, ['.csv']),
     snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
+    analyses: list(paths.analysisPaths, ['.sql']).map(read),
     tests: list(paths.testPaths, ['.sql']).filter((file) => !isFixture(file, paths.testPaths)).map(read),
     fixtures: list(paths.testPaths, ['.csv', '.sql']).filter((file) => isFixture(file, paths.testPaths)).map(read),
     docs: list(docsDirs, ['.md']).map(read),

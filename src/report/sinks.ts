@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { LogLevel } from '../core/logger.js';
 import { atLeast, LogEvent, type LogRecord } from './log-record.js';
 import { clock, fileLines, formatError, jsonLine, type Redact } from './format-record.js';
-import { RotatingFile } from './rotating-file.js';
+import type { RotatingFile } from './rotating-file.js';
 
 /** What a console sink writes to: process.stderr, or anything with `write` (tests). */
 export interface OutputStream {

@@ -184,8 +184,8 @@ async function needless(statement: Statement, cache: RelationCache): Promise<boo
   if (!statement.purpose.endsWith('left by an earlier run')) return false;
   const match = LEFTOVER_DROP.exec(statement.sql);
   if (match === null) return false;
-  const unescape = (text: string) => text.replace(/\\(.)/g, '$1');
-  const [database, name] = [unescape(match[1]!), unescape(match[2]!)];
+  const unescapeBackslashes = (text: string) => text.replace(/\\(.)/g, '$1');
+  const [database, name] = [unescapeBackslashes(match[1]!), unescapeBackslashes(match[2]!)];
   if (!isLeftover(name)) return false;
   return (await cache.existing(database, name)) === undefined;
 }

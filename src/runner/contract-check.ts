@@ -10,7 +10,13 @@ import type { Column } from '../materialize/schema-change.js';
  * written) and compares them with the enforced contract. A mismatch is an error naming every
  * column, raised before the model's hooks or DDL touch the database. Returns the query's columns.
  */
-export async function checkContract(adapter: Adapter, node: ModelNode, contract: Contract, sql: string, settings: ExecuteOptions['settings']): Promise<Column[]> {
+export async function checkContract(
+  adapter: Adapter,
+  node: ModelNode,
+  contract: Contract,
+  sql: string,
+  settings: ExecuteOptions['settings'],
+): Promise<Column[]> {
   const rows = await adapter.query<{ name: string; type: string }>(describeSelect(sql), settings === undefined ? {} : { settings });
   const columns = rows.map((row) => ({ name: row.name, type: row.type }));
   const mismatches = contractMismatches(contract, columns);

@@ -2,7 +2,7 @@ import type { Adapter } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
 import type { ProjectNode } from '../compile/nodes.js';
 import type { PlanContext } from '../materialize/plan.js';
-import type { RunEvents } from '../report/run-events.js';
+import type { RunEvents } from './run-events.js';
 import type { RelationCache } from './relation-cache.js';
 import type { NodeResult } from './results.js';
 

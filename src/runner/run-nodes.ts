@@ -5,7 +5,7 @@ import type { ProjectNode } from '../compile/nodes.js';
 import { parentsIn } from '../graph/build-graph.js';
 import type { ResourceType } from '../graph/node.js';
 import type { PlanContext } from '../materialize/plan.js';
-import type { RunEvents } from '../report/run-events.js';
+import type { RunEvents } from './run-events.js';
 import { bindAdapterCapabilities } from '../template/base-globals.js';
 import { modelExecutor } from './build-model.js';
 import { runDag } from './dag-scheduler.js';

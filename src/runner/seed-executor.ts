@@ -3,7 +3,7 @@ import type { SeedNode } from '../compile/nodes.js';
 import type { Statement } from '../materialize/plan.js';
 import { readProjectFile } from '../project/read-file.js';
 import { contextForDatabase } from '../materialize/ddl.js';
-import { planSeed } from '../seed/plan-seed.js';
+import { planSeed } from '../materialize/plan-seed.js';
 import { readSeedTable } from '../seed/seed-table.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
@@ -49,7 +49,7 @@ async function loadSeed(node: SeedNode, context: ExecutionContext): Promise<Node
       current = statement.sql;
       await run(statement);
     }
-    current = `INSERT INTO ${qualifiedName(plan.load.schema, plan.load.table)} FORMAT JSONEachRow`;
+    current = plan.load.sql;
     for (let start = 0; start < table.rows.length; start += BATCH_ROWS) {
       await adapter.insert(plan.load.schema, plan.load.table, table.rows.slice(start, start + BATCH_ROWS), { signal: context.signal });
     }

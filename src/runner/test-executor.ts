@@ -1,8 +1,9 @@
 import { qualifiedName } from '../core/sql-literals.js';
 import type { TestNode } from '../compile/nodes.js';
 import { planTable } from '../materialize/plan-table.js';
-import { renderTest } from '../testing/render-test.js';
-import { testQuery, testVerdict } from '../testing/test-query.js';
+import { renderTest } from '../compile/render-test.js';
+import { storedFailuresQuery, testQuery } from '../materialize/test-query.js';
+import { testVerdict } from '../testing/test-query.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
 import type { NodeResult, TimingInfo } from './results.js';
@@ -62,7 +63,7 @@ async function runTest(node: TestNode, context: ExecutionContext, options: TestE
         throw error;
       }
       await cache.set(node.relation.schema, node.relation.identifier, 'table');
-      main = `select * from ${relationName}`;
+      main = storedFailuresQuery(relationName!);
     }
     current = testQuery(main, node.config);
     context.events?.statement?.({ node, sql: current, purpose: 'count failing rows' });

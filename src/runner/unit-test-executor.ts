@@ -8,7 +8,7 @@ import type { Column } from '../materialize/schema-change.js';
 import { csvRows } from '../testing/unit-tests/fixture-rows.js';
 import { unitTestFailure } from '../testing/unit-tests/unit-test-diff.js';
 import { inputColumns } from './unit-test-inputs.js';
-import { withOverrides } from '../testing/unit-tests/overrides.js';
+import { withOverrides } from './unit-test-overrides.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
 import { errorResult, seconds } from './node-results.js';
 import type { NodeResult, TimingInfo } from './results.js';
@@ -35,7 +35,11 @@ async function runUnitTest(node: UnitTestNode, context: ExecutionContext): Promi
     // Servers before 20.1 (no DateTime64) have no `WITH name AS (SELECT …)`: inputs go in as subqueries there.
     const inputsAs = adapter.capabilities.dateTime64 ? 'cte' : 'subquery';
     const render = (flags: RuntimeFlags) =>
-      renderWithAdapter(adapter, (runQuery) => withOverrides(project.engine, node.overrides, () => renderModel(project, model, { ...flags, runQuery, inputs, inputsAs })), { logger: project.logger, file: model.originalFilePath });
+      renderWithAdapter(
+        adapter,
+        (runQuery) => withOverrides(project.engine, node.overrides, () => renderModel(project, model, { ...flags, runQuery, inputs, inputsAs })),
+        { logger: project.logger, file: model.originalFilePath },
+      );
     // `this` last: without a built table or declared columns its types come from the model over the other inputs.
     const ordered = [...node.given.filter((given) => given.uniqueId !== undefined), ...node.given.filter((given) => given.uniqueId === undefined)];
     for (const given of ordered) {
@@ -53,7 +57,10 @@ async function runUnitTest(node: UnitTestNode, context: ExecutionContext): Promi
     const expected = expectedSelect(node, actual);
     current = unitTestDiffQuery(expected.columns, expected.sql, sql);
     context.events?.statement?.({ node, sql: current, purpose: 'compare the model output with the expected rows' });
-    const diff = await adapter.query<Record<string, unknown>>(current, { settings: { ...settings, output_format_json_quote_64bit_integers: 0 }, signal: context.signal });
+    const diff = await adapter.query<Record<string, unknown>>(current, {
+      settings: { ...settings, output_format_json_quote_64bit_integers: 0 },
+      signal: context.signal,
+    });
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
     const failure = unitTestFailure(diff, expected.columns);
     return {
@@ -69,14 +76,21 @@ async function runUnitTest(node: UnitTestNode, context: ExecutionContext): Promi
       compiledPath,
     };
   } catch (error) {
-    return { ...errorResult(node, error, { timing, compileStart: started, now, slot: context.slot, relationName: undefined }), failedSql: current, compiledPath };
+    return {
+      ...errorResult(node, error, { timing, compileStart: started, now, slot: context.slot, relationName: undefined }),
+      failedSql: current,
+      compiledPath,
+    };
   }
 }
 
 /** The SELECT standing in for one input, typed like the relation it replaces. */
 function givenSelect(given: UnitTestInput, columns: Column[], node: UnitTestNode): string {
   if (given.format === 'sql') return sqlRowsSelect(columns, given.rows as string);
-  const rows = given.format === 'csv' ? csvRows(given.rows as string, { file: node.originalFilePath, line: given.line, what: `input ${given.input}` }) : (given.rows as Record<string, unknown>[]);
+  const rows =
+    given.format === 'csv'
+      ? csvRows(given.rows as string, { file: node.originalFilePath, line: given.line, what: `input ${given.input}` })
+      : (given.rows as Record<string, unknown>[]);
   const unknown = unknownColumns(columns, rows);
   if (unknown.length > 0) {
     throw new TsdbtError({
@@ -94,7 +108,10 @@ function givenSelect(given: UnitTestInput, columns: Column[], node: UnitTestNode
 function expectedSelect(node: UnitTestNode, actual: Column[]): { sql: string; columns: string[] } {
   const { expect } = node;
   if (expect.format === 'sql') return { sql: sqlRowsSelect(actual, expect.rows as string), columns: actual.map((column) => column.name) };
-  const rows = expect.format === 'csv' ? csvRows(expect.rows as string, { file: node.originalFilePath, line: expect.line, what: 'expect' }) : (expect.rows as Record<string, unknown>[]);
+  const rows =
+    expect.format === 'csv'
+      ? csvRows(expect.rows as string, { file: node.originalFilePath, line: expect.line, what: 'expect' })
+      : (expect.rows as Record<string, unknown>[]);
   const unknown = unknownColumns(actual, rows);
   if (unknown.length > 0) {
     throw new TsdbtError({
@@ -109,4 +126,3 @@ function expectedSelect(node: UnitTestNode, actual: Column[]): { sql: string; co
   const columns = rows.length === 0 ? actual : actual.filter((column) => named.has(column.name));
   return { sql: rowsSelect(columns, rows), columns: columns.map((column) => column.name) };
 }
-

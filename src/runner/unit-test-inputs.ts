@@ -14,10 +14,17 @@ import { renderWithAdapter } from './template-queries.js';
  * model, what its SQL returns (`DESCRIBE (query)`, nothing is created). `this` without a table
  * or declared columns is typed by the model's own output over the other inputs (`describeThis`).
  */
-export async function inputColumns(given: UnitTestInput, node: UnitTestNode, model: ModelNode, context: ExecutionContext, describeThis: () => Promise<string>): Promise<Column[]> {
+export async function inputColumns(
+  given: UnitTestInput,
+  node: UnitTestNode,
+  model: ModelNode,
+  context: ExecutionContext,
+  describeThis: () => Promise<string>,
+): Promise<Column[]> {
   const { project, adapter, cache } = context;
   const parent = given.uniqueId === undefined ? model : project.nodes.get(given.uniqueId);
-  if (parent === undefined || parent.resourceType === 'test' || parent.resourceType === 'unit_test' || parent.resourceType === 'exposure') throw cannotType(node, given, 'it is not a model, seed or source of this project');
+  if (parent === undefined || parent.resourceType === 'test' || parent.resourceType === 'unit_test' || parent.resourceType === 'exposure')
+    throw cannotType(node, given, 'it is not a model, seed or source of this project');
   const { schema, identifier } = parent.relation;
   const materialized = parent.resourceType === 'model' ? String(parent.config.materialized) : 'table';
   if (materialized !== 'ephemeral' && (await cache.existing(schema, identifier)) !== undefined) {
@@ -33,7 +40,10 @@ export async function inputColumns(given: UnitTestInput, node: UnitTestNode, mod
     why = 'the model is not built and declares no data_type for its columns';
   } else if (parent.resourceType === 'model') {
     const parentModel = parent as ModelNode;
-    sql = await renderWithAdapter(adapter, (runQuery) => renderModel(project, parentModel, { runQuery }), { logger: project.logger, file: parentModel.originalFilePath });
+    sql = await renderWithAdapter(adapter, (runQuery) => renderModel(project, parentModel, { runQuery }), {
+      logger: project.logger,
+      file: parentModel.originalFilePath,
+    });
     why = `${given.input} is not built and declares no data_type for its columns`;
   } else {
     throw cannotType(node, given, `${given.input} does not exist in the database yet and declares no data_type for its columns`);

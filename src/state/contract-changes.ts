@@ -32,11 +32,14 @@ export function contractBreakingChanges(now: ManifestNodeEntry, before: Manifest
   if (retyped.length > 0) changes.push(`Columns changed data_type: ${retyped.join(', ')}.`);
   const lostConstraints = Object.keys(beforeColumns).flatMap((name) => {
     const kept = new Set((nowColumns[name]?.constraints ?? []).map((constraint) => constraint.type));
-    return (beforeColumns[name]!.constraints ?? []).filter((constraint) => ENFORCED.has(String(constraint.type)) && !kept.has(constraint.type)).map((constraint) => `${String(constraint.type)} on ${name}`);
+    return (beforeColumns[name]!.constraints ?? [])
+      .filter((constraint) => ENFORCED.has(String(constraint.type)) && !kept.has(constraint.type))
+      .map((constraint) => `${String(constraint.type)} on ${name}`);
   });
   const keptModel = new Set((now.constraints ?? []).map((constraint) => `${String(constraint.type)}:${String(constraint.expression ?? '')}`));
   for (const constraint of before.constraints ?? []) {
-    if (ENFORCED.has(String(constraint.type)) && !keptModel.has(`${String(constraint.type)}:${String(constraint.expression ?? '')}`)) lostConstraints.push(`model-level ${String(constraint.type)}`);
+    if (ENFORCED.has(String(constraint.type)) && !keptModel.has(`${String(constraint.type)}:${String(constraint.expression ?? '')}`))
+      lostConstraints.push(`model-level ${String(constraint.type)}`);
   }
   if (lostConstraints.length > 0) changes.push(`Enforced constraints were removed: ${lostConstraints.join(', ')}.`);
   return changes;
@@ -47,6 +50,6 @@ export function breakingChangeError(now: ManifestNodeEntry, changes: string[]): 
     code: ErrorCodes.CONTRACT_BREAKING_CHANGE,
     message: `Breaking change to the contract of model '${now.name ?? now.unique_id ?? '?'}', compared with the --state manifest:\n  - ${changes.join('\n  - ')}`,
     file: now.original_file_path,
-    hint: 'Consumers rely on a contracted model\'s columns and types. Restore them, or add the new shape beside the old one (a new model), move consumers, then remove the old one.',
+    hint: "Consumers rely on a contracted model's columns and types. Restore them, or add the new shape beside the old one (a new model), move consumers, then remove the old one.",
   });
 }

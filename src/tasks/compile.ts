@@ -1,6 +1,6 @@
 import { writeCompiledSqlFiles, writeJsonArtifact, writeManifestArtifact } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
-import type { ModelNode, SnapshotNode } from '../compile/nodes.js';
+import type { AnalysisNode, ModelNode, SnapshotNode } from '../compile/nodes.js';
 import { PhaseTimer } from '../compile/perf-info.js';
 import { compileModels } from '../compile/render-model.js';
 import { throwCollected } from '../core/errors.js';
@@ -22,7 +22,7 @@ export interface CompileResult extends TaskResult {
   /** With `inline`: the rendered SQL. */
   inlineSql?: string;
   /** The selected models and snapshots with their compiled SQL, in selection order (empty with `inline`). */
-  compiled: { node: ModelNode | SnapshotNode; sql: string }[];
+  compiled: { node: ModelNode | SnapshotNode | AnalysisNode; sql: string }[];
 }
 
 /**
@@ -33,14 +33,14 @@ export async function compile(invocation: Invocation, options: CompileOptions = 
   const timer = options.writePerfInfo === true ? new PhaseTimer() : undefined;
   const project = openProject(options, invocation, timer);
   if (options.inline !== undefined) return { status: 'ok', project, inlineSql: renderInline(project, options.inline), compiled: [] };
-  const selection = resolveSelection(project, options, ['model', 'snapshot'], invocation.log);
+  const selection = resolveSelection(project, options, ['model', 'snapshot', 'analysis'], invocation.log);
   const ids = selection.ids;
   await applyDefer(project, selection, options, invocation.log);
   timer?.mark('selection');
   throwCollected(compileModels(project, ids));
   timer?.mark('render');
   const compiled = ids.map((id) => {
-    const node = project.models.get(id) ?? project.snapshots.get(id)!;
+    const node = project.models.get(id) ?? project.snapshots.get(id) ?? project.analyses.get(id)!;
     return { node, sql: node.compiledSql ?? '' };
   });
   // The compiled files are written on another thread while this one writes the manifest.

@@ -20,7 +20,7 @@ import type { TsdbtError } from '../core/errors.js';
 import { silentLogger, type LogFields, type Logger, type LogLevel } from '../core/logger.js';
 import type { Project } from '../compile/load-project.js';
 import { LogEvent } from '../report/log-record.js';
-import type { RunEvents } from '../report/run-events.js';
+import type { RunEvents } from '../runner/run-events.js';
 
 /**
  * The lines a task has to say while it works (`Found 5 models…`, `Concurrency: 4 threads…`).

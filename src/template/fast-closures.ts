@@ -19,138 +19,24 @@
  * or the error, exactly. Anything odd (`- -x`, which the code would print as `--x`) gives up,
  * and the generated code (or nunjucks) takes over.
  */
-import { calledName, giveUp, GiveUp, parseTemplate, Scope, testOf, type Expr, type Stmt } from './fast-compile.js';
-
-/** What nunjucks passes a template's root function, and the function's own variables. */
-interface State {
-  env: NunjucksEnv;
-  context: unknown;
-  frame: NunjucksFrame;
-  runtime: NunjucksRuntime;
-  lineno: number;
-  colno: number;
-  output: string;
-  /** The `t_N` variables of the generated code. */
-  slots: unknown[];
-}
-
-interface NunjucksFrame {
-  set(name: string, value: unknown, resolveUp?: boolean): void;
-  push(): NunjucksFrame;
-  pop(): NunjucksFrame;
-  topLevel: boolean;
-}
-
-interface NunjucksEnv {
-  opts: { autoescape: boolean };
-  getFilter(name: string): { call(context: unknown, ...args: unknown[]): unknown };
-  getTest(name: string): { call(context: unknown, ...args: unknown[]): unknown };
-  getExtension(name: string): Record<string, (...args: unknown[]) => unknown>;
-}
-
-interface NunjucksRuntime {
-  suppressValue(value: unknown, autoescape: boolean): unknown;
-  contextOrFrameLookup(context: unknown, frame: NunjucksFrame, name: string): unknown;
-  memberLookup(target: unknown, key: unknown): unknown;
-  callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown;
-  makeKeywordArgs(values: Record<string, unknown>): unknown;
-  inOperator(key: unknown, container: unknown): unknown;
-  fromIterator(value: unknown): unknown;
-  isArray(value: unknown): boolean;
-  keys(value: unknown): unknown[];
-  handleError(error: unknown, lineno: number, colno: number): unknown;
-}
-
-interface Context {
-  setVariable(name: string, value: unknown): void;
-  addExport(name: string, value: unknown): void;
-}
-
-type Run = (state: State) => void;
-type Value = (state: State) => unknown;
-
-/** Names → slots, as the generated code's compile-time frame maps names → `t_N`. */
-type Slots = Scope<number>;
-
-// ---------------------------------------------------------------------------------------------
-// Expressions: the operator layout of the generated code, parsed with JavaScript's precedence.
-
-type Item = { kind: 'value'; value: Value } | { kind: 'prefix'; op: '!' | '-' | '+' } | { kind: 'binary'; op: BinaryOp };
-type BinaryOp = '||' | '&&' | '==' | '!=' | '===' | '!==' | '<' | '>' | '<=' | '>=' | '+' | '-' | '*' | '/' | '%';
-
-const PRECEDENCE: Record<BinaryOp, number> = {
-  '||': 1, '&&': 2, '==': 3, '!=': 3, '===': 3, '!==': 3, '<': 4, '>': 4, '<=': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6,
-};
-
-const OPERATOR_OF: Record<string, BinaryOp> = { Or: '||', And: '&&', Add: '+', Sub: '-', Mul: '*', Div: '/', Mod: '%' };
-
-/* eslint-disable eqeqeq */
-function apply(op: BinaryOp, left: Value, right: Value): Value {
-  switch (op) {
-    case '||':
-      return (s) => (left(s) as never) || right(s);
-    case '&&':
-      return (s) => (left(s) as never) && right(s);
-    case '==':
-      return (s) => left(s) == right(s);
-    case '!=':
-      return (s) => left(s) != right(s);
-    case '===':
-      return (s) => left(s) === right(s);
-    case '!==':
-      return (s) => left(s) !== right(s);
-    case '<':
-      return (s) => (left(s) as number) < (right(s) as number);
-    case '>':
-      return (s) => (left(s) as number) > (right(s) as number);
-    case '<=':
-      return (s) => (left(s) as number) <= (right(s) as number);
-    case '>=':
-      return (s) => (left(s) as number) >= (right(s) as number);
-    case '+':
-      return (s) => (left(s) as number) + (right(s) as number);
-    case '-':
-      return (s) => (left(s) as number) - (right(s) as number);
-    case '*':
-      return (s) => (left(s) as number) * (right(s) as number);
-    case '/':
-      return (s) => (left(s) as number) / (right(s) as number);
-    case '%':
-      return (s) => (left(s) as number) % (right(s) as number);
-  }
-}
-/* eslint-enable eqeqeq */
-
-/** Parses the laid-out items as JavaScript would parse the printed code. */
-function parseItems(items: readonly Item[]): Value {
-  let at = 0;
-  const unary = (): Value => {
-    const item = items[at++];
-    if (item === undefined) return giveUp();
-    if (item.kind === 'value') return item.value;
-    if (item.kind === 'binary') return giveUp();
-    // `--x` and `++x` are what the code would print for nested signs: not what they mean here.
-    const next = items[at];
-    if (next?.kind === 'prefix' && next.op === item.op && item.op !== '!') return giveUp();
-    const operand = unary();
-    if (item.op === '!') return (s) => !operand(s);
-    if (item.op === '-') return (s) => -(operand(s) as number);
-    return (s) => +(operand(s) as number);
-  };
-  const binary = (minimum: number): Value => {
-    let left = unary();
-    for (;;) {
-      const item = items[at];
-      if (item === undefined || item.kind !== 'binary' || PRECEDENCE[item.op] < minimum) return left;
-      at += 1;
-      const right = binary(PRECEDENCE[item.op] + 1);
-      left = apply(item.op, left, right);
-    }
-  };
-  const value = binary(0);
-  if (at !== items.length) giveUp();
-  return value;
-}
+import {
+  type BinaryOp,
+  type Context,
+  type Item,
+  type NunjucksEnv,
+  type NunjucksFrame,
+  type NunjucksRuntime,
+  OPERATOR_OF,
+  PRECEDENCE,
+  parseItems,
+  type Run,
+  type Slots,
+  type State,
+  type Value,
+} from './fast-closure-operators.js';
+import { giveUp, GiveUp } from './fast-lexer.js';
+import { parseTemplate } from './fast-parser.js';
+import { calledName, Scope, testOf, type Expr, type Pair, type Stmt } from './fast-tree.js';
 
 class ClosureCompiler {
   private slotCount = 0;
@@ -170,88 +56,13 @@ class ClosureCompiler {
     return items.length === 1 && items[0]!.kind === 'value' ? items[0]!.value : parseItems(items);
   }
 
-  /** What the generated code prints for `node`, as values and operators (see expr() in fast-compile.ts). */
+  /**
+   * What the generated code prints for `node`, as values and operators (see expr() in fast-codegen.ts):
+   * operators stay flat here so parseItems can apply JavaScript's precedence as the printed code would.
+   */
   private layout(node: Expr, scope: Slots, out: Item[]): void {
     const value = (v: Value) => out.push({ kind: 'value', value: v });
     switch (node.kind) {
-      case 'Literal': {
-        const literal = node.value;
-        value(() => literal);
-        return;
-      }
-      case 'Symbol': {
-        const slot = scope.lookup(node.value);
-        const name = node.value;
-        value(slot === undefined ? (s) => s.runtime.contextOrFrameLookup(s.context, s.frame, name) : (s) => s.slots[slot]);
-        return;
-      }
-      case 'Group': {
-        if (node.children.length === 0) giveUp(); // `()` does not compile
-        const children = node.children.map((child) => this.value(child, scope));
-        value((s) => {
-          let last: unknown;
-          for (const child of children) last = child(s);
-          return last;
-        });
-        return;
-      }
-      case 'Array': {
-        const children = node.children.map((child) => this.value(child, scope));
-        value((s) => children.map((child) => child(s)));
-        return;
-      }
-      case 'Dict':
-      case 'KeywordArgs': {
-        const pairs = node.children.map((pair) => {
-          const key = pair.key;
-          if (key.kind !== 'Symbol' && !(key.kind === 'Literal' && typeof key.value === 'string')) return giveUp();
-          return [String(key.value), this.value(pair.value, scope)] as const;
-        });
-        const keywords = node.kind === 'KeywordArgs';
-        value((s) => {
-          const dict: Record<string, unknown> = {};
-          for (const [key, item] of pairs) dict[key] = item(s);
-          return keywords ? s.runtime.makeKeywordArgs(dict) : dict;
-        });
-        return;
-      }
-      case 'LookupVal': {
-        const target = this.value(node.target, scope);
-        const key = this.value(node.val, scope);
-        value((s) => s.runtime.memberLookup(target(s), key(s)));
-        return;
-      }
-      case 'FunCall': {
-        const { lineno, colno } = node;
-        const name = calledName(node.name).replace(/\\"/g, '"');
-        const callee = this.value(node.name, scope);
-        const args = node.args.map((arg) => this.value(arg, scope));
-        value((s) => {
-          s.lineno = lineno;
-          s.colno = colno;
-          return s.runtime.callWrap(callee(s), name, s.context, args.map((arg) => arg(s)));
-        });
-        return;
-      }
-      case 'Filter': {
-        const name = node.name;
-        const args = node.args.map((arg) => this.value(arg, scope));
-        value((s) => s.env.getFilter(name).call(s.context, ...args.map((arg) => arg(s))));
-        return;
-      }
-      case 'InlineIf': {
-        const cond = this.value(node.cond, scope);
-        const body = this.value(node.body, scope);
-        const otherwise = node.else_ === null ? () => '' : this.value(node.else_, scope);
-        value((s) => (cond(s) ? body(s) : otherwise(s)));
-        return;
-      }
-      case 'In': {
-        const left = this.value(node.left, scope);
-        const right = this.value(node.right, scope);
-        value((s) => s.runtime.inOperator(left(s), right(s)));
-        return;
-      }
       case 'Is': {
         const { test, args } = testOf(node.right);
         const left = this.value(node.left, scope);
@@ -278,12 +89,6 @@ class ClosureCompiler {
         value((s) => Math.floor(quotient(s) as number));
         return;
       }
-      case 'Pow': {
-        const base = this.value(node.left, scope);
-        const exponent = this.value(node.right, scope);
-        value((s) => Math.pow(base(s) as number, exponent(s) as number));
-        return;
-      }
       case 'Compare':
         this.layout(node.expr, scope, out);
         for (const op of node.ops) {
@@ -299,11 +104,104 @@ class ClosureCompiler {
         out.push({ kind: 'binary', op: '+' });
         this.layout(node.right, scope, out);
         return;
-      default:
+      case 'Or':
+      case 'And':
+      case 'Add':
+      case 'Sub':
+      case 'Mul':
+      case 'Div':
+      case 'Mod':
         this.layout(node.left, scope, out);
         out.push({ kind: 'binary', op: OPERATOR_OF[node.kind]! });
         this.layout(node.right, scope, out);
+        return;
+      default:
+        value(this.operand(node, scope));
     }
+  }
+
+  /** A node the generated code prints as one operand: a literal, a name, a call, a lookup, a filter… */
+  private operand(node: Expr, scope: Slots): Value {
+    switch (node.kind) {
+      case 'Literal': {
+        const literal = node.value;
+        return () => literal;
+      }
+      case 'Symbol': {
+        const slot = scope.lookup(node.value);
+        const name = node.value;
+        return slot === undefined ? (s) => s.runtime.contextOrFrameLookup(s.context, s.frame, name) : (s) => s.slots[slot];
+      }
+      case 'Group': {
+        if (node.children.length === 0) giveUp(); // `()` does not compile
+        const children = node.children.map((child) => this.value(child, scope));
+        return (s) => {
+          let last: unknown;
+          for (const child of children) last = child(s);
+          return last;
+        };
+      }
+      case 'Array': {
+        const children = node.children.map((child) => this.value(child, scope));
+        return (s) => children.map((child) => child(s));
+      }
+      case 'Dict':
+      case 'KeywordArgs':
+        return this.dict(node.children, node.kind === 'KeywordArgs', scope);
+      case 'LookupVal': {
+        const target = this.value(node.target, scope);
+        const key = this.value(node.val, scope);
+        return (s) => s.runtime.memberLookup(target(s), key(s));
+      }
+      case 'FunCall': {
+        const { lineno, colno } = node;
+        const name = calledName(node.name).replace(/\\"/g, '"');
+        const callee = this.value(node.name, scope);
+        const args = node.args.map((arg) => this.value(arg, scope));
+        return (s) => {
+          s.lineno = lineno;
+          s.colno = colno;
+          return s.runtime.callWrap(callee(s), name, s.context, args.map((arg) => arg(s)));
+        };
+      }
+      case 'Filter': {
+        const name = node.name;
+        const args = node.args.map((arg) => this.value(arg, scope));
+        return (s) => s.env.getFilter(name).call(s.context, ...args.map((arg) => arg(s)));
+      }
+      case 'InlineIf': {
+        const cond = this.value(node.cond, scope);
+        const body = this.value(node.body, scope);
+        const otherwise = node.else_ === null ? () => '' : this.value(node.else_, scope);
+        return (s) => (cond(s) ? body(s) : otherwise(s));
+      }
+      case 'In': {
+        const left = this.value(node.left, scope);
+        const right = this.value(node.right, scope);
+        return (s) => s.runtime.inOperator(left(s), right(s));
+      }
+      case 'Pow': {
+        const base = this.value(node.left, scope);
+        const exponent = this.value(node.right, scope);
+        return (s) => (base(s) as number) ** (exponent(s) as number);
+      }
+      default:
+        return giveUp();
+    }
+  }
+
+  /** A dict literal, or the keyword arguments of a call (`makeKeywordArgs`); keys are names or strings. */
+  private dict(children: readonly Pair[], keywords: boolean, scope: Slots): Value {
+    const pairs = children.map((pair) => {
+      const key = pair.key;
+      if (key.kind !== 'Symbol' && !(key.kind === 'Literal' && typeof key.value === 'string')) return giveUp();
+      return [String(key.value), this.value(pair.value, scope)] as const;
+    });
+    return (s) => {
+      const dict: Record<string, unknown> = {};
+      for (const [key, item] of pairs) dict[key] = item(s);
+      return keywords ? s.runtime.makeKeywordArgs(dict) : dict;
+    };
   }
 
   statements(list: readonly Stmt[], scope: Slots): Run {
@@ -375,79 +273,7 @@ class ClosureCompiler {
     // The length outlives the loop (a `var` in the code): an `else` after a later, empty pass reads the last one.
     const lenSlot = this.slot();
     const arr = this.value(node.arr, scope);
-    const bindings = (s: State, i: number, length: number) => {
-      s.frame.set('loop.index', i + 1);
-      s.frame.set('loop.index0', i);
-      s.frame.set('loop.revindex', length - i);
-      s.frame.set('loop.revindex0', length - i - 1);
-      s.frame.set('loop.first', i === 0);
-      s.frame.set('loop.last', i === length - 1);
-      s.frame.set('loop.length', length);
-    };
-    let run: (s: State, list: unknown, lenSlot: number) => void;
-    if (node.pair) {
-      const [key, value] = node.names as [string, string];
-      const elementSlots = node.names.map((name) => {
-        const slot = this.slot();
-        scope.set(name, slot);
-        return slot;
-      });
-      const arrayBody = this.statements(node.body, scope);
-      const keySlot = this.slot();
-      const valueSlot = this.slot();
-      scope.set(key, keySlot);
-      scope.set(value, valueSlot);
-      const objectBody = this.statements(node.body, scope);
-      run = (s, list, lenSlot) => {
-        if (s.runtime.isArray(list)) {
-          const items = list as unknown[][];
-          const length = items.length;
-          s.slots[lenSlot] = length;
-          for (let i = 0; i < items.length; i += 1) {
-            s.slots[iSlot] = i;
-            elementSlots.forEach((slot, u) => {
-              s.slots[slot] = items[i]![u];
-              s.frame.set('[object Object]', items[i]![u]);
-            });
-            bindings(s, i, length);
-            arrayBody(s);
-          }
-          return;
-        }
-        let i = -1;
-        const length = s.runtime.keys(list).length;
-        s.slots[lenSlot] = length;
-        for (const k in list as Record<string, unknown>) {
-          i += 1;
-          s.slots[iSlot] = i;
-          const v = (list as Record<string, unknown>)[k];
-          s.slots[keySlot] = k;
-          s.slots[valueSlot] = v;
-          s.frame.set(key, k);
-          s.frame.set(value, v);
-          bindings(s, i, length);
-          objectBody(s);
-        }
-      };
-    } else {
-      const slot = this.slot();
-      const name = node.names[0]!;
-      scope.set(name, slot);
-      const body = this.statements(node.body, scope);
-      run = (s, list, lenSlot) => {
-        const items = list as unknown[];
-        const length = items.length;
-        s.slots[lenSlot] = length;
-        for (let i = 0; i < items.length; i += 1) {
-          s.slots[iSlot] = i;
-          const v = items[i];
-          s.slots[slot] = v;
-          s.frame.set(name, v);
-          bindings(s, i, length);
-          body(s);
-        }
-      };
-    }
+    const run = node.pair ? this.pairLoop(node, scope, iSlot) : this.singleLoop(node, scope, iSlot);
     const otherwise = node.else_ === null ? undefined : this.statements(node.else_, scope);
     return (s) => {
       s.frame = s.frame.push();
@@ -460,6 +286,88 @@ class ClosureCompiler {
       s.frame = s.frame.pop();
     };
   }
+
+  /** `{% for x in list %}`: one name per element. */
+  private singleLoop(node: Extract<Stmt, { kind: 'For' }>, scope: Slots, iSlot: number): LoopRun {
+    const slot = this.slot();
+    const name = node.names[0]!;
+    scope.set(name, slot);
+    const body = this.statements(node.body, scope);
+    return (s, list, lenSlot) => {
+      const items = list as unknown[];
+      const length = items.length;
+      s.slots[lenSlot] = length;
+      for (let i = 0; i < items.length; i += 1) {
+        s.slots[iSlot] = i;
+        const v = items[i];
+        s.slots[slot] = v;
+        s.frame.set(name, v);
+        setLoopVariables(s, i, length);
+        body(s);
+      }
+    };
+  }
+
+  /** `{% for k, v in pairs %}`: over a list of pairs, or over an object's keys and values (two bodies, as the code has). */
+  private pairLoop(node: Extract<Stmt, { kind: 'For' }>, scope: Slots, iSlot: number): LoopRun {
+    const [key, value] = node.names as [string, string];
+    const elementSlots = node.names.map((name) => {
+      const slot = this.slot();
+      scope.set(name, slot);
+      return slot;
+    });
+    const arrayBody = this.statements(node.body, scope);
+    const keySlot = this.slot();
+    const valueSlot = this.slot();
+    scope.set(key, keySlot);
+    scope.set(value, valueSlot);
+    const objectBody = this.statements(node.body, scope);
+    return (s, list, lenSlot) => {
+      if (s.runtime.isArray(list)) {
+        const items = list as unknown[][];
+        const length = items.length;
+        s.slots[lenSlot] = length;
+        for (let i = 0; i < items.length; i += 1) {
+          s.slots[iSlot] = i;
+          elementSlots.forEach((slot, u) => {
+            s.slots[slot] = items[i]![u];
+            s.frame.set('[object Object]', items[i]![u]);
+          });
+          setLoopVariables(s, i, length);
+          arrayBody(s);
+        }
+        return;
+      }
+      let i = -1;
+      const length = s.runtime.keys(list).length;
+      s.slots[lenSlot] = length;
+      for (const k in list as Record<string, unknown>) {
+        i += 1;
+        s.slots[iSlot] = i;
+        const v = (list as Record<string, unknown>)[k];
+        s.slots[keySlot] = k;
+        s.slots[valueSlot] = v;
+        s.frame.set(key, k);
+        s.frame.set(value, v);
+        setLoopVariables(s, i, length);
+        objectBody(s);
+      }
+    };
+  }
+}
+
+/** One pass of a loop over `list`, the length kept in `lenSlot`. */
+type LoopRun = (s: State, list: unknown, lenSlot: number) => void;
+
+/** `loop.index`, `loop.first`… set for each pass, in the order the generated code sets them. */
+function setLoopVariables(s: State, i: number, length: number): void {
+  s.frame.set('loop.index', i + 1);
+  s.frame.set('loop.index0', i);
+  s.frame.set('loop.revindex', length - i);
+  s.frame.set('loop.revindex0', length - i - 1);
+  s.frame.set('loop.first', i === 0);
+  s.frame.set('loop.last', i === length - 1);
+  s.frame.set('loop.length', length);
 }
 
 /**

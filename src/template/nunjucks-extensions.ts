@@ -1,5 +1,4 @@
 import type nunjucks from 'nunjucks';
-import { nunjucksLib } from './nunjucks-lib.js';
 
 /** Minimal shape of nunjucks' parser API used by tag extensions (it ships no types for it). */
 interface Parser {
@@ -24,112 +23,6 @@ export class DoExtension {
   run(): string {
     return '';
   }
-}
-
-let compatInstalled = false;
-
-const STRING_METHODS: Record<string, (self: string, ...args: never[]) => unknown> = {
-  upper: (self) => self.toUpperCase(),
-  lower: (self) => self.toLowerCase(),
-  strip: (self, chars?: string) => trimChars(self, chars, true, true),
-  lstrip: (self, chars?: string) => trimChars(self, chars, true, false),
-  rstrip: (self, chars?: string) => trimChars(self, chars, false, true),
-  startswith: (self, prefix: string) => self.startsWith(prefix),
-  endswith: (self, suffix: string) => self.endsWith(suffix),
-  split: (self, separator?: string, max?: number) => {
-    const parts = separator === undefined || separator === null ? self.trim().split(/\s+/).filter(Boolean) : self.split(separator);
-    if (max === undefined || max < 0 || parts.length <= max + 1) return parts;
-    return [...parts.slice(0, max), parts.slice(max).join(separator ?? ' ')];
-  },
-  replace: (self, from: string, to: string) => self.split(from).join(to),
-  join: (self, items: unknown[]) => items.map(String).join(self),
-  title: (self) => self.replace(/\w\S*/g, (word) => word[0]!.toUpperCase() + word.slice(1).toLowerCase()),
-  capitalize: (self) => (self === '' ? self : self[0]!.toUpperCase() + self.slice(1).toLowerCase()),
-  find: (self, needle: string) => self.indexOf(needle),
-  count: (self, needle: string) => (needle === '' ? self.length + 1 : self.split(needle).length - 1),
-  isdigit: (self) => /^\d+$/.test(self),
-  isalpha: (self) => /^[A-Za-z]+$/.test(self),
-  format: (self, ...args: unknown[]) => {
-    let index = 0;
-    return self.replace(/\{(\d*)\}/g, (_match, position: string) => String(args[position === '' ? index++ : Number(position)]));
-  },
-};
-
-/** Python list methods nunjucks' compat layer lacks or gets wrong (its `pop(i)` returns a list). */
-const LIST_METHODS: Record<string, (self: unknown[], ...args: never[]) => unknown> = {
-  extend: (self, items: unknown[]) => {
-    self.push(...items);
-    return null;
-  },
-  pop: (self, index?: number) => {
-    if (self.length === 0) throw new Error('pop from empty list');
-    if (index === undefined || index === null) return self.pop();
-    const at = index < 0 ? self.length + index : index;
-    if (at < 0 || at >= self.length) throw new Error(`pop index ${index} out of range`);
-    return self.splice(at, 1)[0];
-  },
-  copy: (self) => [...self],
-};
-
-function trimChars(text: string, chars: string | undefined, left: boolean, right: boolean): string {
-  if (chars === undefined || chars === null) return left && right ? text.trim() : left ? text.trimStart() : text.trimEnd();
-  let start = 0;
-  let end = text.length;
-  while (left && start < end && chars.includes(text[start]!)) start += 1;
-  while (right && end > start && chars.includes(text[end - 1]!)) end -= 1;
-  return text.slice(start, end);
-}
-
-/** Python-style methods on lists, dicts and strings (`.append`, `.items()`, `.upper()`…), as dbt projects use them. */
-export function installJinjaCompat(): void {
-  if (compatInstalled) return;
-  nunjucksLib().installJinjaCompat();
-  // nunjucks' compat layer covers lists and dicts; dbt projects also call Python string methods.
-  const runtime = (nunjucksLib() as unknown as { runtime: { memberLookup: (obj: unknown, key: unknown, ...rest: unknown[]) => unknown } }).runtime;
-  const lookup = runtime.memberLookup;
-  runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...rest: unknown[]) {
-    if (rest.length < 2 && (typeof obj === 'string' || obj instanceof String) && typeof key === 'string' && Object.hasOwn(STRING_METHODS, key)) {
-      return STRING_METHODS[key]!.bind(null, String(obj));
-    }
-    if (rest.length < 2 && Array.isArray(obj) && typeof key === 'string' && Object.hasOwn(LIST_METHODS, key)) {
-      return LIST_METHODS[key]!.bind(null, obj);
-    }
-    return lookup.call(this, obj, key, ...rest);
-  };
-  const frame = (runtime as unknown as { Frame: { prototype: FrameLike } }).Frame.prototype;
-  frame.set = fastFrameSet;
-  compatInstalled = true;
-}
-
-interface FrameLike {
-  variables: Record<string, unknown>;
-  set(name: string, value: unknown, resolveUp?: boolean): void;
-  resolve(name: string, forWrite: boolean): FrameLike | undefined;
-}
-
-/**
- * nunjucks' `Frame.prototype.set`, without `name.split('.')`: every loop iteration sets eight
- * names (`loop.index`…), in every macro and template. Same semantics: dotted names build nested
- * objects, `resolveUp` writes where the first part is already defined.
- */
-export function fastFrameSet(this: FrameLike, name: string, value: unknown, resolveUp?: boolean): void {
-  if (resolveUp) {
-    const dot = name.indexOf('.');
-    const owner = this.resolve(dot === -1 ? name : name.slice(0, dot), true);
-    if (owner) {
-      owner.set(name, value);
-      return;
-    }
-  }
-  let target = this.variables;
-  let from = 0;
-  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', from)) {
-    const id = name.slice(from, dot);
-    if (!target[id]) target[id] = {};
-    target = target[id] as Record<string, unknown>;
-    from = dot + 1;
-  }
-  target[name.slice(from)] = value;
 }
 
 /** Tests and filters dbt projects expect from Jinja2 that nunjucks lacks. */

@@ -3,7 +3,8 @@ import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { splitArgs } from './call-args.js';
 import { fastTemplateRoot } from './fast-closures.js';
 import { fastTemplateSource } from './fast-compile.js';
-import { addJinjaBuiltins, DoExtension, installJinjaCompat } from './nunjucks-extensions.js';
+import { jinjaTemplate } from './jinja-runtime.js';
+import { addJinjaBuiltins, DoExtension } from './nunjucks-extensions.js';
 import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
 
@@ -12,9 +13,27 @@ const WATCHED_GLOBALS = ['log', 'print', 'exceptions', 'modules', 'env_var', 'in
 
 /** Extensions whose tags fast-compile.ts parses as nunjucks does: `{% do %}`. */
 const FAST_EXTENSION_TAGS: ReadonlyMap<string, string> = new Map([['do', 'DoExtension']]);
-/** `TSDBT_FAST_TEMPLATES=0`: nunjucks compiles every template; `=code`: generated code, no closures. */
-const fastTemplates = process.env.TSDBT_FAST_TEMPLATES !== '0';
-const fastClosures = process.env.TSDBT_FAST_TEMPLATES !== 'code';
+
+/**
+ * How templates are compiled. `closures` (the default): the fast path's parse tree becomes closures,
+ * nothing for V8 to compile per template; `code`: the fast path generates nunjucks' code as text;
+ * `nunjucks`: nunjucks compiles every template. The fast path leaves to nunjucks whatever it does not
+ * handle (`macro`, `call`, blocks…), so every back end renders every template.
+ */
+export type TemplateBackend = 'closures' | 'code' | 'nunjucks';
+
+export const TEMPLATE_BACKENDS: readonly TemplateBackend[] = ['closures', 'code', 'nunjucks'];
+
+/** The `TSDBT_FAST_TEMPLATES` override of an environment: `0` is nunjucks, `code` is generated code, otherwise closures. */
+export function templateBackendFromEnv(env: Record<string, string | undefined>): TemplateBackend {
+  const value = env.TSDBT_FAST_TEMPLATES;
+  return value === '0' ? 'nunjucks' : value === 'code' ? 'code' : 'closures';
+}
+
+export interface TemplateEngineOptions {
+  /** Default `closures`. */
+  backend?: TemplateBackend;
+}
 
 /** Names whose value depends on what is being rendered (which model, parse or run time). */
 export const SCOPED_NAMES = [
@@ -38,6 +57,8 @@ export interface MacroDefinition {
 /** A template compiled once and rendered as often as needed. */
 export interface CompiledTemplate {
   file: string;
+  /** Which back end compiled it (the fast path hands what it does not handle to nunjucks). */
+  backend: TemplateBackend;
   render(scope: Scope, locals?: Record<string, unknown>): string;
 }
 
@@ -54,9 +75,10 @@ export class TemplateEngine {
   private volatileHook: ((name: string) => void) | undefined;
   /** False once `adapter` answers for a server lacking features (bindAdapterCapabilities): parse-time renders assumed them. */
   adapterModern = true;
+  readonly backend: TemplateBackend;
 
-  constructor(globals: Record<string, unknown>) {
-    installJinjaCompat();
+  constructor(globals: Record<string, unknown>, options: TemplateEngineOptions = {}) {
+    this.backend = options.backend ?? 'closures';
     this.env = new (nunjucksLib().Environment)([], { autoescape: false, dev: true, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
     this.env.addExtension('DoExtension', new DoExtension());
     addJinjaBuiltins(this.env);
@@ -105,7 +127,7 @@ export class TemplateEngine {
     const source = rewriteTestBlocks(text);
     let exported: Record<string, unknown> = {};
     try {
-      const template = new (nunjucksLib().Template)(source, this.env, file, true);
+      const template = jinjaTemplate(source, this.env, file);
       // getExported runs the file's top level once, defining its macros.
       (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
         {},
@@ -179,14 +201,16 @@ export class TemplateEngine {
 
   /** Compiles a model/test/hook template. Syntax errors surface here, with file:line. */
   compile(file: string, text: string): CompiledTemplate {
-    let template: nunjucks.Template;
+    let compiled: { template: nunjucks.Template; backend: TemplateBackend };
     try {
-      template = this.fastTemplate(file, text) ?? new (nunjucksLib().Template)(text, this.env, file, true);
+      compiled = this.fastTemplate(file, text) ?? { template: jinjaTemplate(text, this.env, file), backend: 'nunjucks' };
     } catch (error) {
       throw templateError(error, file, 0, lineCount(text));
     }
+    const { template, backend } = compiled;
     return {
       file,
+      backend,
       render: (scope, locals = {}) => this.renderWith(scope, () => template.render(locals), file),
     };
   }
@@ -212,10 +236,11 @@ export class TemplateEngine {
    * The template compiled by fast-closures.ts or fast-compile.ts (nunjucks' own code, generated
    * in one quick pass), or undefined when they leave the template to nunjucks.
    */
-  private fastTemplate(file: string, text: string): nunjucks.Template | undefined {
-    if (!fastTemplates) return undefined;
+  private fastTemplate(file: string, text: string): { template: nunjucks.Template; backend: TemplateBackend } | undefined {
+    if (this.backend === 'nunjucks') return undefined;
     // Closures first (nothing for V8 to compile per template), then the generated code.
-    let props: unknown = fastClosures ? fastTemplateRoot(text, FAST_EXTENSION_TAGS) : undefined;
+    let props: unknown = this.backend === 'closures' ? fastTemplateRoot(text, FAST_EXTENSION_TAGS) : undefined;
+    let backend: TemplateBackend = 'closures';
     if (props === undefined) {
       const source = fastTemplateSource(text, FAST_EXTENSION_TAGS);
       if (source === undefined) return undefined;
@@ -224,8 +249,9 @@ export class TemplateEngine {
       } catch {
         return undefined; // what nunjucks would generate does not compile either: let it say why
       }
+      backend = 'code';
     }
-    return new (nunjucksLib().Template)({ type: 'code', obj: props } as unknown as string, this.env, file, true);
+    return { template: jinjaTemplate({ type: 'code', obj: props }, this.env, file), backend };
   }
 
   /** Renders a one-off string (profiles values, YAML descriptions, hooks). */

@@ -86,6 +86,7 @@ export function pythonRepr(value: unknown): string {
 }
 
 /** Characters Python's repr escapes whatever the quote. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters repr escapes
 const ESCAPED = /[\\\x00-\x1f\x7f]/;
 
 function reprString(text: string): string {

@@ -3,29 +3,10 @@
  * compare with `warn_if`/`error_if`, and let `severity` decide between fail and warn.
  */
 
-export interface TestOutcomeConfig {
-  severity?: unknown;
-  warn_if?: unknown;
-  error_if?: unknown;
-  fail_calc?: unknown;
-  limit?: unknown;
-}
+// The SQL that counts failing rows is built in materialize/test-query.ts; the verdict is read here.
+import type { TestOutcomeConfig } from '../materialize/test-query.js';
 
-/** dbt's `get_test_sql`: one row with failures, should_warn, should_error. */
-export function testQuery(mainSql: string, config: TestOutcomeConfig): string {
-  const failCalc = String(config.fail_calc ?? 'count(*)');
-  const limit = typeof config.limit === 'number' ? `\nlimit ${config.limit}` : '';
-  // The newlines keep a trailing `-- comment` in the test from swallowing the closing parenthesis.
-  return [
-    'select',
-    `    ${failCalc} as failures,`,
-    `    (${failCalc}) ${String(config.warn_if ?? '!= 0')} as should_warn,`,
-    `    (${failCalc}) ${String(config.error_if ?? '!= 0')} as should_error`,
-    'from (',
-    `${stripTrailingSemicolons(mainSql)}${limit}`,
-    ') as dbt_internal_test',
-  ].join('\n');
-}
+export { testQuery, type TestOutcomeConfig } from '../materialize/test-query.js';
 
 export interface TestVerdict {
   status: 'pass' | 'fail' | 'warn';
@@ -48,8 +29,4 @@ export function testVerdict(row: Record<string, unknown> | undefined, config: Te
 
 function truthy(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 'true';
-}
-
-function stripTrailingSemicolons(sql: string): string {
-  return sql.trim().replace(/(;\s*)+$/, '').trimEnd();
 }

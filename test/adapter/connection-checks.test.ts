@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { capabilitiesForVersion, modernCapabilities } from '../../src/adapter/capabilities.js';
 import { connect } from '../../src/adapter/connect.js';
-import { missingFeatureWarnings, oldVersionWarning, runConnectionChecks } from '../../src/adapter/connection-checks.js';
+import { missingFeatureWarnings, oldVersionWarning, runConnectionChecks } from '../../src/tasks/debug-checks.js';
 
 describe('version warnings', () => {
   it('names every missing feature of an old server and what tsdbt does instead', () => {

@@ -8,7 +8,7 @@ import { capabilitiesForVersion } from '../../src/adapter/capabilities.js';
 import { connect } from '../../src/adapter/connect.js';
 import { qualifiedName, quoteIdentifier } from '../../src/core/sql-literals.js';
 import type { Adapter } from '../../src/core/adapter-types.js';
-import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
+import { ErrorCodes, type TsdbtError } from '../../src/core/errors.js';
 import {
   CLOSED_PORT,
   SERVER_SKIP_REASON,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateProjectConfig } from '../../src/config/project-config.js';
 import { parseYaml } from '../../src/config/yaml-document.js';
-import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
+import { ErrorCodes, type TsdbtError } from '../../src/core/errors.js';
 import { findProject } from '../../src/project/find-project.js';
 import { catchError } from '../graph/select/catch-error.js';
 import { load, loadErrors, summary, tempProject } from '../support/project.js';

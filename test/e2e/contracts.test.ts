@@ -37,8 +37,10 @@ const CONTRACT = `models:
 `;
 
 // A pre_hook that leaves a mark: it must not run when the contract check fails.
-const MATCHING = "{{ config(materialized='table', pre_hook='create table if not exists shop_marks.hook_ran (x UInt8) engine = Memory') }}\nselect toInt32(number) as id, toInt64(number * {{ var('sign', 1) }}) as amount, if(number = 0, NULL, 'n') as note from numbers(3)\n";
-const MISMATCHED = "{{ config(materialized='table', pre_hook='create table if not exists shop_marks.hook_ran (x UInt8) engine = Memory') }}\nselect number as id, 'x' as extra, toInt64(1) as amount from numbers(3)\n";
+const MATCHING =
+  "{{ config(materialized='table', pre_hook='create table if not exists shop_marks.hook_ran (x UInt8) engine = Memory') }}\nselect toInt32(number) as id, toInt64(number * {{ var('sign', 1) }}) as amount, if(number = 0, NULL, 'n') as note from numbers(3)\n";
+const MISMATCHED =
+  "{{ config(materialized='table', pre_hook='create table if not exists shop_marks.hook_ran (x UInt8) engine = Memory') }}\nselect number as id, 'x' as extra, toInt64(1) as amount from numbers(3)\n";
 
 let dir: string;
 const cli = (...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir, timeoutMs: 120_000 });
@@ -105,7 +107,9 @@ describe('model contracts on chDB', () => {
     const orders = manifest.nodes['model.shop.orders']!;
     expect(orders.config.contract).toEqual({ enforced: true });
     expect(orders.contract).toMatchObject({ enforced: true, alias_types: true, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(orders.columns.amount.constraints).toEqual([{ type: 'check', name: null, expression: 'amount >= 0', warn_unenforced: true, warn_unsupported: true, to: null, to_columns: [] }]);
+    expect(orders.columns.amount.constraints).toEqual([
+      { type: 'check', name: null, expression: 'amount >= 0', warn_unenforced: true, warn_unsupported: true, to: null, to_columns: [] },
+    ]);
   }, 60_000);
 
   it('state:modified.contract selects a changed contract; removing or retyping a column is a breaking change', async () => {
@@ -119,7 +123,7 @@ describe('model contracts on chDB', () => {
     expect(retyped.code).not.toBe(0);
     expect(retyped.stderr).toContain("TSDBT3400: Breaking change to the contract of model 'orders'");
     expect(retyped.stderr).toContain('Columns changed data_type: amount (bigint -> int).');
-    write('models/orders.yml', CONTRACT.replace(/      - name: note\n        data_type: string\n/, ''));
+    write('models/orders.yml', CONTRACT.replace(/ {6}- name: note\n {8}data_type: string\n/, ''));
     const removed = await cli('ls', '--select', 'state:modified', '--state', 'prod');
     expect(removed.stderr).toContain('Columns were removed: note.');
     write('models/orders.yml', CONTRACT);

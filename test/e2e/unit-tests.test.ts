@@ -80,7 +80,8 @@ const FAILING = `
 const FILES: Record<string, string> = {
   'project.yml': projectYml('shop'),
   'profiles.yml': PROFILES,
-  'models/orders.sql': "{{ config(materialized='table') }}\nselect toUInt32(number) as id, toInt64(number * 10) as amount, if(number % 2 = 0, 'paid', 'open') as status from numbers(5)\n",
+  'models/orders.sql':
+    "{{ config(materialized='table') }}\nselect toUInt32(number) as id, toInt64(number * 10) as amount, if(number % 2 = 0, 'paid', 'open') as status from numbers(5)\n",
   // is_incremental() reads the model's own rows (`this`); the status filter comes from an env var with a default.
   'models/paid.sql': [
     "{{ config(materialized='incremental') }}",
@@ -118,7 +119,8 @@ unit_tests:
   // A seed given without rows stands for its CSV file (dbt's rule).
   'seeds/rates.csv': 'rate\n2\n',
   'models/converted.sql': "select id, amount * rate as amount from {{ ref('orders') }} cross join {{ ref('rates') }}\n",
-  'models/converted.yml': "unit_tests:\n  - name: doubles\n    model: converted\n    given:\n      - input: ref('orders')\n        rows: [{id: 1, amount: 5}]\n      - input: ref('rates')\n    expect:\n      rows: [{id: 1, amount: 10}]\n",
+  'models/converted.yml':
+    "unit_tests:\n  - name: doubles\n    model: converted\n    given:\n      - input: ref('orders')\n        rows: [{id: 1, amount: 5}]\n      - input: ref('rates')\n    expect:\n      rows: [{id: 1, amount: 10}]\n",
   'models/events_per_day.sql': "select day, count() as n from {{ source('raw', 'events') }} group by day\n",
   'tests/fixtures/orders_fixture.csv': 'id,amount,status\n1,10,paid\n2,20,open\n',
   'models/unit.yml': PASSING,
@@ -127,7 +129,8 @@ unit_tests:
 let dir: string;
 const cli = (...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir, timeoutMs: 120_000 });
 const write = (file: string, text: string) => writeFileSync(path.join(dir, file), text);
-const runResults = () => JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; failures: number | null }[] };
+const runResults = () =>
+  JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; failures: number | null }[] };
 const statuses = () => Object.fromEntries(runResults().results.map((result) => [result.unique_id, result.status]));
 
 beforeAll(() => {
@@ -152,11 +155,26 @@ describe('unit tests on chDB', () => {
     expect(result.stdout + result.stderr).toMatch(/PASS keeps_paid/);
     // Each unit test finished before its model was built (results are in completion order).
     const order = runResults().results.map((r) => r.unique_id);
-    for (const test of ['keeps_paid', 'with_overrides', 'full_refresh_mode']) expect(order.indexOf(`unit_test.shop.paid.${test}`)).toBeLessThan(order.indexOf('model.shop.paid'));
+    for (const test of ['keeps_paid', 'with_overrides', 'full_refresh_mode'])
+      expect(order.indexOf(`unit_test.shop.paid.${test}`)).toBeLessThan(order.indexOf('model.shop.paid'));
     // dbt's ids and the manifest's unit_tests section
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')) as { unit_tests: Record<string, Record<string, unknown>>; nodes: Record<string, unknown> };
-    expect(Object.keys(manifest.unit_tests).sort()).toEqual(['unit_test.shop.converted.doubles', 'unit_test.shop.events_per_day.counts_per_day', 'unit_test.shop.paid.full_refresh_mode', 'unit_test.shop.paid.keeps_paid', 'unit_test.shop.paid.with_overrides']);
-    expect(manifest.unit_tests['unit_test.shop.paid.keeps_paid']).toMatchObject({ model: 'paid', resource_type: 'unit_test', depends_on: { nodes: ['model.shop.paid'] }, fqn: ['shop', 'paid', 'keeps_paid'] });
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')) as {
+      unit_tests: Record<string, Record<string, unknown>>;
+      nodes: Record<string, unknown>;
+    };
+    expect(Object.keys(manifest.unit_tests).sort()).toEqual([
+      'unit_test.shop.converted.doubles',
+      'unit_test.shop.events_per_day.counts_per_day',
+      'unit_test.shop.paid.full_refresh_mode',
+      'unit_test.shop.paid.keeps_paid',
+      'unit_test.shop.paid.with_overrides',
+    ]);
+    expect(manifest.unit_tests['unit_test.shop.paid.keeps_paid']).toMatchObject({
+      model: 'paid',
+      resource_type: 'unit_test',
+      depends_on: { nodes: ['model.shop.paid'] },
+      fqn: ['shop', 'paid', 'keeps_paid'],
+    });
     expect(manifest.nodes['unit_test.shop.paid.keeps_paid']).toBeUndefined();
   }, 180_000);
 
@@ -168,7 +186,13 @@ describe('unit tests on chDB', () => {
     expect(output).toContain("Unit test 'wrong_expectation' on model 'paid' failed: 1 expected row not returned, 1 row returned but not expected");
     expect(output).toMatch(/\| - expected \| 3 +\| 31 +\|/);
     expect(output).toMatch(/\| \+ actual +\| 3 +\| 30 +\|/);
-    expect(statuses()).toMatchObject({ 'unit_test.shop.paid.wrong_expectation': 'fail', 'unit_test.shop.paid.keeps_paid': 'pass', 'model.shop.paid': 'skipped', 'model.shop.paid_total': 'skipped', 'model.shop.orders': 'success' });
+    expect(statuses()).toMatchObject({
+      'unit_test.shop.paid.wrong_expectation': 'fail',
+      'unit_test.shop.paid.keeps_paid': 'pass',
+      'model.shop.paid': 'skipped',
+      'model.shop.paid_total': 'skipped',
+      'model.shop.orders': 'success',
+    });
     expect(runResults().results.find((r) => r.unique_id === 'unit_test.shop.paid.wrong_expectation')?.failures).toBe(2);
   }, 180_000);
 
@@ -189,7 +213,12 @@ describe('unit tests on chDB', () => {
     expect(data.code, data.stdout + data.stderr).toBe(0);
     expect(Object.keys(statuses())).toEqual(['test.shop.not_null_orders_id.84ef11d8fe']);
     const listed = await cli('ls', '--select', 'paid,test_type:unit', '--resource-type', 'unit_test');
-    expect(listed.stdout.trim().split('\n')).toEqual(['unit_test:shop.paid.full_refresh_mode', 'unit_test:shop.paid.keeps_paid', 'unit_test:shop.paid.with_overrides', 'unit_test:shop.paid.wrong_expectation']);
+    expect(listed.stdout.trim().split('\n')).toEqual([
+      'unit_test:shop.paid.full_refresh_mode',
+      'unit_test:shop.paid.keeps_paid',
+      'unit_test:shop.paid.with_overrides',
+      'unit_test:shop.paid.wrong_expectation',
+    ]);
     const byName = await cli('ls', '--select', 'unit_test:keeps_paid', 'unit_test:events_per_day.*');
     expect(byName.stdout.trim().split('\n')).toEqual(['unit_test:shop.events_per_day.counts_per_day', 'unit_test:shop.paid.keeps_paid']);
   }, 180_000);
@@ -206,7 +235,10 @@ describe('unit tests on chDB', () => {
   }, 60_000);
 
   it('rows naming a column the input does not have are an error', async () => {
-    write('models/unit.yml', "unit_tests:\n  - name: typo\n    model: paid\n    given:\n      - input: ref('orders')\n        rows: [{id: 1, amuont: 3}]\n    expect: {rows: []}\n");
+    write(
+      'models/unit.yml',
+      "unit_tests:\n  - name: typo\n    model: paid\n    given:\n      - input: ref('orders')\n        rows: [{id: 1, amuont: 3}]\n    expect: {rows: []}\n",
+    );
     const result = await cli('test', '--select', 'test_type:unit');
     expect(result.code).toBe(1);
     expect(result.stdout + result.stderr).toContain("Unit test 'typo': the rows of input ref('orders') name 'amuont', which ref('orders') does not have.");

@@ -30,7 +30,13 @@ const QUERY_COLUMNS = [
 ];
 
 function contracted(): TableModel {
-  return { schema: 'shop', identifier: 'orders', sql: 'select id, amount, status from `shop`.`raw`', config: { order_by: 'id' }, contract: { contract: CONTRACT, queryColumns: QUERY_COLUMNS } };
+  return {
+    schema: 'shop',
+    identifier: 'orders',
+    sql: 'select id, amount, status from `shop`.`raw`',
+    config: { order_by: 'id' },
+    contract: { contract: CONTRACT, queryColumns: QUERY_COLUMNS },
+  };
 }
 
 describe('contract table plans', () => {
@@ -47,8 +53,38 @@ describe('contract table plans', () => {
 
 describe('contract comparison', () => {
   it('maps dbt type aliases to ClickHouse types', () => {
-    expect(['int', 'INTEGER', 'bigint', 'string', 'text', 'varchar(20)', 'float', 'double', 'float64', 'boolean', 'timestamp', 'date', 'numeric(10,2)', 'LowCardinality(String)'].map((type) => clickhouseType(type))).toEqual([
-      'Int32', 'Int32', 'Int64', 'String', 'String', 'String', 'Float32', 'Float64', 'Float64', 'Bool', 'DateTime', 'Date', 'Decimal(10, 2)', 'LowCardinality(String)',
+    expect(
+      [
+        'int',
+        'INTEGER',
+        'bigint',
+        'string',
+        'text',
+        'varchar(20)',
+        'float',
+        'double',
+        'float64',
+        'boolean',
+        'timestamp',
+        'date',
+        'numeric(10,2)',
+        'LowCardinality(String)',
+      ].map((type) => clickhouseType(type)),
+    ).toEqual([
+      'Int32',
+      'Int32',
+      'Int64',
+      'String',
+      'String',
+      'String',
+      'Float32',
+      'Float64',
+      'Float64',
+      'Bool',
+      'DateTime',
+      'Date',
+      'Decimal(10, 2)',
+      'LowCardinality(String)',
     ]);
     expect(clickhouseType('int', false)).toBe('int');
   });
@@ -82,7 +118,14 @@ describe('unit test SQL', () => {
   it('input rows: typed literals, NULL or the default for what a row leaves out', () => {
     expectGolden('unit-test-input-rows', {
       statements: [
-        { sql: rowsSelect(columns, [{ id: 1, amount: 10, day: '2024-01-02' }, { id: 2, amount: null }, { id: 3, day: new Date('2024-03-04T00:00:00Z') }]), purpose: 'dict rows' },
+        {
+          sql: rowsSelect(columns, [
+            { id: 1, amount: 10, day: '2024-01-02' },
+            { id: 2, amount: null },
+            { id: 3, day: new Date('2024-03-04T00:00:00Z') },
+          ]),
+          purpose: 'dict rows',
+        },
         { sql: rowsSelect(columns, []), purpose: 'no rows' },
         { sql: sqlRowsSelect(columns, 'select 1 as id, 2 as amount, today() as day;'), purpose: 'format: sql' },
       ],
@@ -92,7 +135,10 @@ describe('unit test SQL', () => {
   });
 
   it('comparison: a multiset difference on the expected columns', () => {
-    expectGolden('unit-test-diff', { statements: [{ sql: unitTestDiffQuery(['id', 'amount'], 'SELECT 1 AS `id`, 10 AS `amount`', 'select id, amount from x'), purpose: 'compare' }], cleanup: [] });
+    expectGolden('unit-test-diff', {
+      statements: [{ sql: unitTestDiffQuery(['id', 'amount'], 'SELECT 1 AS `id`, 10 AS `amount`', 'select id, amount from x'), purpose: 'compare' }],
+      cleanup: [],
+    });
   });
 
   it('failure report: expected-only and actual-only rows, repeats counted', () => {

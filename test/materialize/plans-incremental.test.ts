@@ -1,6 +1,6 @@
 /** Golden SQL of the incremental, materialized_view and dictionary plans, one file per branch. */
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
+import { ErrorCodes, type TsdbtError } from '../../src/core/errors.js';
 import type { PlanContext } from '../../src/materialize/plan.js';
 import { planDictionary } from '../../src/materialize/plan-dictionary.js';
 import { planIncremental, type IncrementalModel, type IncrementalState } from '../../src/materialize/plan-incremental.js';

@@ -1,34 +1,12 @@
 /**
- * Materialization plans compared, statement for statement, with golden files in ./golden.
- * After an intended change, regenerate them with `UPDATE_GOLDEN=1 npx vitest run test/materialize`
- * and review the diff like code.
+ * Materialization plans compared, statement for statement, with golden files in ./golden (see golden-plan.ts).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { ExistingRelation, Plan, PlanContext } from '../../src/materialize/plan.js';
+import type { ExistingRelation, PlanContext } from '../../src/materialize/plan.js';
 import { planTable, type TableModel } from '../../src/materialize/plan-table.js';
 import { planView } from '../../src/materialize/plan-view.js';
+import { expectGolden } from './golden-plan.js';
 
-const GOLDEN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden');
-
-/** A plan as readable SQL: each statement with its purpose (and settings) as a comment, then the cleanup. */
-export function renderPlan(plan: Plan): string {
-  const statement = (prefix: string) => (s: Plan['statements'][number]) =>
-    `-- ${prefix}${s.purpose}${s.settings === undefined ? '' : ` (settings: ${Object.entries(s.settings).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`}\n${s.sql};\n`;
-  const parts = plan.statements.map((s, i) => statement(`${i + 1}. `)(s));
-  parts.push(...plan.cleanup.map(statement('on failure: ')));
-  return parts.join('\n');
-}
-
-function expectGolden(name: string, plan: Plan): void {
-  const file = path.join(GOLDEN, `${name}.sql`);
-  const actual = renderPlan(plan);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
-  if (!existsSync(file)) throw new Error(`No golden file ${file}: run with UPDATE_GOLDEN=1 to create it, then review it.`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
 
 const MODERN: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: true, createOrReplaceView: true };
 const OLD_SERVER: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: false, createOrReplaceView: false };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../../src/core/adapter-types.js';
 import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
-import { withStatementLog } from '../../src/report/logged-adapter.js';
+import { withStatementLog } from '../../src/adapter/logged-adapter.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import { LiveProgress } from '../../src/report/progress.js';
 

@@ -25,7 +25,11 @@ function compare(now: ManifestNodeEntry) {
 
 describe('contract changes against --state', () => {
   it('an added column changes the contract without breaking it', () => {
-    const state = compare({ ...BEFORE, contract: { ...BEFORE.contract, checksum: 'c2' }, columns: { ...BEFORE.columns, note: { name: 'note', data_type: 'string' } } });
+    const state = compare({
+      ...BEFORE,
+      contract: { ...BEFORE.contract, checksum: 'c2' },
+      columns: { ...BEFORE.columns, note: { name: 'note', data_type: 'string' } },
+    });
     expect(state.isModified('model.shop.orders', 'contract')).toBe(true);
     expect(state.isModified('model.shop.orders', 'body')).toBe(false);
   });
@@ -36,9 +40,15 @@ describe('contract changes against --state', () => {
 
   it.each([
     ['disabling the contract', { ...BEFORE, contract: { enforced: false, alias_types: true, checksum: null } }, 'The contract was disabled'],
-    ['dropping not_null from a column', { ...BEFORE, columns: { ...BEFORE.columns, id: { name: 'id', data_type: 'int', constraints: [] } } }, 'Enforced constraints were removed: not_null on id.'],
+    [
+      'dropping not_null from a column',
+      { ...BEFORE, columns: { ...BEFORE.columns, id: { name: 'id', data_type: 'int', constraints: [] } } },
+      'Enforced constraints were removed: not_null on id.',
+    ],
     ['dropping the model-level check', { ...BEFORE, constraints: [] }, 'Enforced constraints were removed: model-level check.'],
   ])('%s is a breaking change (TSDBT3400)', (_name, now, reason) => {
-    expect(() => compare(now).isModified('model.shop.orders')).toThrow(expect.objectContaining({ code: 'TSDBT3400', message: expect.stringContaining(reason) }));
+    expect(() => compare(now).isModified('model.shop.orders')).toThrow(
+      expect.objectContaining({ code: 'TSDBT3400', message: expect.stringContaining(reason) }),
+    );
   });
 });

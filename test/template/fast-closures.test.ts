@@ -8,12 +8,12 @@ import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { fastTemplateRoot } from '../../src/template/fast-closures.js';
 import { fastTemplateSource } from '../../src/template/fast-compile.js';
-import { addJinjaBuiltins, DoExtension, installJinjaCompat } from '../../src/template/nunjucks-extensions.js';
+import { jinjaTemplate } from '../../src/template/jinja-runtime.js';
+import { addJinjaBuiltins, DoExtension } from '../../src/template/nunjucks-extensions.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { repoTemplates } from '../support/repo-templates.js';
 import { seededRandom } from '../support/seeded-random.js';
 
-installJinjaCompat();
 const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
 env.addExtension('DoExtension', new DoExtension());
 addJinjaBuiltins(env);
@@ -23,7 +23,7 @@ type Outcome = { output: string } | { error: string };
 
 function render(props: unknown, context: Record<string, unknown>): Outcome {
   try {
-    return { output: new nunjucks.Template({ type: 'code', obj: props } as unknown as string, env, 'x.sql', true).render(context) };
+    return { output: jinjaTemplate({ type: 'code', obj: props }, env, 'x.sql').render(context) };
   } catch (error) {
     return { error: String((error as Error).message) };
   }

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { fastTemplateSource } from '../../src/template/fast-compile.js';
-import { addJinjaBuiltins, DoExtension, installJinjaCompat } from '../../src/template/nunjucks-extensions.js';
+import { jinjaTemplate, withJinjaParser } from '../../src/template/jinja-runtime.js';
+import { addJinjaBuiltins, DoExtension } from '../../src/template/nunjucks-extensions.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { repoTemplates } from '../support/repo-templates.js';
 import { seededRandom } from '../support/seeded-random.js';
 
-installJinjaCompat();
 const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
 env.addExtension('DoExtension', new DoExtension());
 addJinjaBuiltins(env);
@@ -17,7 +17,7 @@ const compiler = (nunjucks as unknown as { compiler: { compile(src: string, asyn
 /** nunjucks' own generated code for `text`. */
 function nunjucksSource(text: string): string {
   const e = env as unknown as { asyncFilters: unknown[]; extensionsList: unknown[]; opts: object };
-  return compiler.compile(text, e.asyncFilters, e.extensionsList, 'x.sql', e.opts);
+  return withJinjaParser(() => compiler.compile(text, e.asyncFilters, e.extensionsList, 'x.sql', e.opts));
 }
 
 /** Whitespace outside string literals removed: the two generators lay out lines differently. */
@@ -41,7 +41,7 @@ function normalize(code: string): string {
 
 function render(source: { type: 'code'; obj: unknown } | string, context: Record<string, unknown>): { output?: string; error?: string } {
   try {
-    const template = new nunjucks.Template(source as string, env, 'x.sql', true);
+    const template = jinjaTemplate(source, env, 'x.sql');
     return { output: template.render(context) };
   } catch (error) {
     return { error: String((error as Error).message) };

@@ -1,6 +1,6 @@
-/** fastFrameSet does what nunjucks' own Frame.prototype.set does (the one installJinjaCompat replaces). */
+/** fastFrameSet does what nunjucks' own Frame.prototype.set does (tsdbt's frames use it instead). */
 import { describe, expect, it } from 'vitest';
-import { fastFrameSet } from '../../src/template/nunjucks-extensions.js';
+import { fastFrameSet } from '../../src/template/jinja-runtime.js';
 
 /** nunjucks 3.2.4 runtime.js Frame, as shipped (set with split). */
 class Frame {

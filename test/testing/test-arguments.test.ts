@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadProject } from '../../src/compile/load-project.js';
-import { TsdbtError } from '../../src/core/errors.js';
+import type { TsdbtError } from '../../src/core/errors.js';
 import { projectYml, removeProject, writeProject } from '../support/cli.js';
 
 const dirs: string[] = [];

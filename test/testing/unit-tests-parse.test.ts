@@ -15,7 +15,8 @@ describe('unit_tests: parsing', () => {
     const project = load({
       ...BASE,
       'tests/fixtures/some_orders.csv': 'id,amount\n1,2\n',
-      'models/unit.yml': "unit_tests:\n  - name: t1\n    model: paid\n    config: {tags: [fast]}\n    given:\n      - input: ref('orders')\n        format: csv\n        fixture: some_orders\n    expect: {rows: [{id: 1}]}\n",
+      'models/unit.yml':
+        "unit_tests:\n  - name: t1\n    model: paid\n    config: {tags: [fast]}\n    given:\n      - input: ref('orders')\n        format: csv\n        fixture: some_orders\n    expect: {rows: [{id: 1}]}\n",
     });
     const node = project.unitTests.get('unit_test.shop.paid.t1')!;
     expect(node).toMatchObject({ model: 'paid', fqn: ['shop', 'paid', 't1'], tags: ['fast'], dependsOn: { nodes: ['model.shop.paid'] } });
@@ -77,7 +78,8 @@ describe('unit_tests: parsing', () => {
   it('warns about versions and unknown keys instead of ignoring them', () => {
     const project = load({
       ...BASE,
-      'models/unit.yml': "unit_tests:\n  - name: t\n    model: paid\n    versions: {include: [2]}\n    colour: blue\n    given: [{input: ref('orders'), rows: []}]\n    expect: {rows: []}\n",
+      'models/unit.yml':
+        "unit_tests:\n  - name: t\n    model: paid\n    versions: {include: [2]}\n    colour: blue\n    given: [{input: ref('orders'), rows: []}]\n    expect: {rows: []}\n",
     });
     expect(project.warnings).toEqual(
       expect.arrayContaining([
@@ -111,11 +113,15 @@ describe('contracts and constraints: parsing', () => {
         { name: 'check_2', expression: 'amount < 100' },
       ],
     });
-    expect(project.warnings).toContain("models/orders.yml:8: model 'orders': the unique constraint is not enforced: ClickHouse has no unique constraints (set warn_unsupported: false to silence this).");
+    expect(project.warnings).toContain(
+      "models/orders.yml:8: model 'orders': the unique constraint is not enforced: ClickHouse has no unique constraints (set warn_unsupported: false to silence this).",
+    );
   });
 
   it('an enforced contract needs data types; constraints need a known type and a check its expression', () => {
-    const errors = loadErrors(contracted('      - name: id\n        constraints: [{type: chek}, {type: check}]\n      - name: amount\n        data_type: int\n')).map(summary);
+    const errors = loadErrors(
+      contracted('      - name: id\n        constraints: [{type: chek}, {type: check}]\n      - name: amount\n        data_type: int\n'),
+    ).map(summary);
     expect(errors.map((error) => `${error.location} ${error.code} ${error.message}`)).toEqual([
       "models/orders.yml:7 TSDBT1009 models/orders.yml: `models.0.columns.0.constraints.0.type` is 'chek', which is not a dbt constraint type.",
       'models/orders.yml:7 TSDBT1009 models/orders.yml: `models.0.columns.0.constraints.1` is a `check` constraint without an `expression`.',
@@ -124,7 +130,12 @@ describe('contracts and constraints: parsing', () => {
   });
 
   it('constraints without an enforced contract are warned about', () => {
-    const project = load({ ...BASE, 'models/orders.yml': 'models:\n  - name: orders\n    columns:\n      - name: id\n        constraints: [{type: not_null}]\n' });
-    expect(project.warnings).toContain("models/orders.yml:5: model 'orders': the not_null constraint is not applied, because the model's contract is not enforced (dbt applies constraints only with contract: {enforced: true}).");
+    const project = load({
+      ...BASE,
+      'models/orders.yml': 'models:\n  - name: orders\n    columns:\n      - name: id\n        constraints: [{type: not_null}]\n',
+    });
+    expect(project.warnings).toContain(
+      "models/orders.yml:5: model 'orders': the not_null constraint is not applied, because the model's contract is not enforced (dbt applies constraints only with contract: {enforced: true}).",
+    );
   });
 });

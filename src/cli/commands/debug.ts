@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runConnectionChecks } from '../../adapter/connection-checks.js';
+import { runConnectionChecks } from '../../tasks/debug-checks.js';
 import { loadProject } from '../../compile/load-project.js';
 import { embeddedFallbackNotice } from '../../config/profiles.js';
 import { secretsOf } from '../../config/target.js';

@@ -13,6 +13,7 @@ import { applyDefer, resolveSelection } from '../../tasks/selection.js';
 import type { Terminal } from '../terminal.js';
 import { cliInvocation } from '../invocation.js';
 import { formatTable } from '../format-table.js';
+import { previewQuery } from '../../materialize/read-queries.js';
 
 interface ShowOptions extends ProjectOptions, DeferOptions {
   select?: string[];
@@ -51,7 +52,7 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<TaskStatu
   let rows: Record<string, unknown>[];
   try {
     const sql = await showSql(project, options, terminal, adapter);
-    const query = limit === -1 ? sql : `SELECT * FROM (\n${stripTrailingSemicolon(sql)}\n) LIMIT ${limit}`;
+    const query = previewQuery(sql, limit);
     // Numbers as JSON numbers, not strings, so `--output json` is what a reader expects.
     rows = await adapter.query(query, { settings: { output_format_json_quote_64bit_integers: 0 } });
   } finally {
@@ -75,8 +76,4 @@ async function showSql(project: Project, options: ShowOptions, terminal: Termina
   }
   await applyDefer(project, selection, options, terminal, adapter);
   return renderModel(project, project.models.get(ids[0]!)!);
-}
-
-function stripTrailingSemicolon(sql: string): string {
-  return sql.trim().replace(/;+\s*$/, '');
 }

@@ -220,7 +220,7 @@ function countLeaves(folder: Folder): number {
   return total;
 }
 
-function notFound(context: PageContext, what: string): HTMLElement {
+function notFound(_context: PageContext, what: string): HTMLElement {
   return h('article', { class: 'page' }, h('h1', {}, 'Not found'), h('p', {}, `There is no node '${what}' in this project. `, h('a', { href: '#/overview' }, 'Back to the overview'), '.'));
 }
 

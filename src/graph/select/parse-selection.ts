@@ -29,7 +29,7 @@ export function parseSelection(text: string, origin?: TextOrigin): SelectionExpr
   if (words.length === 0) {
     throw report(0, 0, 'The selection is empty.', "Give a model name or a method:value, for example 'people' or 'tag:nightly'.");
   }
-  words.forEach((word, index) => checkDangling(text, words, index, report));
+  words.forEach((_word, index) => checkDangling(text, words, index, report));
 
   const members = words.map((word): SelectionExpression => {
     const atoms = word.atoms.map((atom, index) => {

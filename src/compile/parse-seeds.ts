@@ -4,10 +4,10 @@ import { treeConfigLine, type ProjectConfig } from '../config/project-config.js'
 import type { Target } from '../config/target.js';
 import { isPlainObject } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
-import type { SeedNode } from '../compile/nodes.js';
-import type { NodePatch } from '../compile/properties.js';
-import { fqnOfFile } from '../compile/fqn.js';
-import { schemaAndAlias } from '../compile/schema-names.js';
+import type { SeedNode } from './nodes.js';
+import type { NodePatch } from './properties.js';
+import { fqnOfFile } from './fqn.js';
+import { schemaAndAlias } from './schema-names.js';
 import { fileChecksum } from '../project/file-checksum.js';
 import type { TemplateEngine } from '../template/template-engine.js';
 

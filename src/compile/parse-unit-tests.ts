@@ -1,10 +1,10 @@
-import { isPlainObject, stringList } from '../../config/value-checks.js';
-import { didYouMean } from '../../config/value-checks.js';
-import { ErrorCodes, TsdbtError } from '../../core/errors.js';
-import type { ModelNode, SeedNode, SnapshotNode, SourceNode, UnitTestInput, UnitTestNode } from '../../compile/nodes.js';
-import type { RawUnitTest } from '../../compile/properties.js';
-import type { ProjectFile } from '../../project/project-files.js';
-import { parseInputCall } from './input-call.js';
+import { isPlainObject, stringList } from '../config/value-checks.js';
+import { didYouMean } from '../config/value-checks.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import type { ModelNode, SeedNode, SnapshotNode, SourceNode, UnitTestInput, UnitTestNode } from './nodes.js';
+import type { RawUnitTest } from './properties.js';
+import type { ProjectFile } from '../project/project-files.js';
+import { parseInputCall } from '../testing/unit-tests/input-call.js';
 
 export interface UnitTestParseContext {
   projectName: string;
@@ -38,7 +38,14 @@ export function parseUnitTests(raw: readonly RawUnitTest[], context: UnitTestPar
     if (node === undefined) continue;
     const previous = seen.get(node.uniqueId);
     if (previous !== undefined) {
-      out.errors.push(invalid(item, [], `Unit test '${node.name}' on model '${node.model}' is defined twice: in ${previous} and in ${node.originalFilePath}.`, 'Unit test names must be unique per model; rename one.'));
+      out.errors.push(
+        invalid(
+          item,
+          [],
+          `Unit test '${node.name}' on model '${node.model}' is defined twice: in ${previous} and in ${node.originalFilePath}.`,
+          'Unit test names must be unique per model; rename one.',
+        ),
+      );
       continue;
     }
     seen.set(node.uniqueId, node.originalFilePath);
@@ -54,8 +61,10 @@ function parseOne(item: RawUnitTest, context: UnitTestParseContext, out: ParsedU
   const warn = (path: (string | number)[], message: string) => out.warnings.push(`${doc.file}:${doc.lineOf(at(item, path)) ?? '?'}: ${message}`);
   for (const key of Object.keys(entry)) if (!KNOWN_KEYS.has(key)) warn([key], `unit test '${name}': key '${key}' is not a unit test property; it is ignored.`);
   const config = isPlainObject(entry.config) ? entry.config : {};
-  if (entry.config !== undefined && !isPlainObject(entry.config)) out.errors.push(invalid(item, ['config'], `Unit test '${name}': \`config\` must be a mapping (tags, meta, enabled).`));
-  for (const key of Object.keys(config)) if (!['tags', 'meta', 'enabled'].includes(key)) warn(['config', key], `unit test '${name}': config '${key}' is not a unit test config; it is ignored.`);
+  if (entry.config !== undefined && !isPlainObject(entry.config))
+    out.errors.push(invalid(item, ['config'], `Unit test '${name}': \`config\` must be a mapping (tags, meta, enabled).`));
+  for (const key of Object.keys(config))
+    if (!['tags', 'meta', 'enabled'].includes(key)) warn(['config', key], `unit test '${name}': config '${key}' is not a unit test config; it is ignored.`);
   if (config.enabled === false) return undefined;
   if (typeof entry.model !== 'string' || entry.model === '') {
     out.errors.push(invalid(item, [], `Unit test '${name}' has no \`model\`: the model it tests.`, 'Add `model: <model name>`.'));
@@ -64,12 +73,39 @@ function parseOne(item: RawUnitTest, context: UnitTestParseContext, out: ParsedU
   const found = context.refable.get(entry.model);
   const model = found?.resourceType === 'model' ? context.models.get(found.uniqueId) : undefined;
   if (model === undefined) {
-    const why = context.disabled.has(entry.model) ? 'which is disabled (enabled: false)' : context.refable.has(entry.model) ? `which is a ${context.refable.get(entry.model)!.resourceType}, not a model` : 'but no model has that name';
-    out.errors.push(invalid(item, ['model'], `Unit test '${name}' tests model '${entry.model}', ${why}.${model === undefined && found === undefined ? didYouMean(entry.model, [...context.models.values()].map((m) => m.name)) : ''}`, 'Unit tests test SQL models of this project: check the spelling of `model:`.'));
+    const why = context.disabled.has(entry.model)
+      ? 'which is disabled (enabled: false)'
+      : context.refable.has(entry.model)
+        ? `which is a ${context.refable.get(entry.model)!.resourceType}, not a model`
+        : 'but no model has that name';
+    out.errors.push(
+      invalid(
+        item,
+        ['model'],
+        `Unit test '${name}' tests model '${entry.model}', ${why}.${
+          model === undefined && found === undefined
+            ? didYouMean(
+                entry.model,
+                [...context.models.values()].map((m) => m.name),
+              )
+            : ''
+        }`,
+        'Unit tests test SQL models of this project: check the spelling of `model:`.',
+      ),
+    );
     return undefined;
   }
-  if (entry.versions !== undefined) warn(['versions'], `unit test '${name}': \`versions\` is ignored, because tsdbt models have no versions; the test runs on '${model.name}'.`);
-  if (model.config.materialized === 'ephemeral') out.errors.push(invalid(item, ['model'], `Unit test '${name}' tests '${model.name}', an ephemeral model; dbt cannot unit test those either.`, 'Test the model that refs it, giving its input with `format: sql`.'));
+  if (entry.versions !== undefined)
+    warn(['versions'], `unit test '${name}': \`versions\` is ignored, because tsdbt models have no versions; the test runs on '${model.name}'.`);
+  if (model.config.materialized === 'ephemeral')
+    out.errors.push(
+      invalid(
+        item,
+        ['model'],
+        `Unit test '${name}' tests '${model.name}', an ephemeral model; dbt cannot unit test those either.`,
+        'Test the model that refs it, giving its input with `format: sql`.',
+      ),
+    );
   const given = readGiven(item, model, context, out);
   const expect = readRows(item, ['expect'], entry.expect, context, out, true);
   const overrides = readOverrides(item, out);
@@ -114,14 +150,23 @@ function readGiven(item: RawUnitTest, model: ModelNode, context: UnitTestParseCo
     }
     const call = parseInputCall(entry.input);
     if (call === undefined) {
-      out.errors.push(invalid(item, [...path, 'input'], `Unit test '${name}': input ${JSON.stringify(entry.input)} is not ref('…'), source('…', '…') or this.`));
+      out.errors.push(
+        invalid(item, [...path, 'input'], `Unit test '${name}': input ${JSON.stringify(entry.input)} is not ref('…'), source('…', '…') or this.`),
+      );
       return;
     }
     let uniqueId: string | undefined;
     if (call.kind === 'ref') uniqueId = context.refable.get(call.name)?.uniqueId;
     if (call.kind === 'source') uniqueId = context.sources.get(`source.${context.projectName}.${call.source}.${call.table}`)?.uniqueId;
     if (call.kind !== 'this' && (uniqueId === undefined || !model.dependsOn.nodes.includes(uniqueId))) {
-      out.errors.push(invalid(item, [...path, 'input'], `Unit test '${name}': input ${entry.input} is not something model '${model.name}' reads.`, `Model '${model.name}' reads: ${readsOf(model, context) || 'nothing'}.`));
+      out.errors.push(
+        invalid(
+          item,
+          [...path, 'input'],
+          `Unit test '${name}': input ${entry.input} is not something model '${model.name}' reads.`,
+          `Model '${model.name}' reads: ${readsOf(model, context) || 'nothing'}.`,
+        ),
+      );
       return;
     }
     named.add(uniqueId);
@@ -136,28 +181,58 @@ function readGiven(item: RawUnitTest, model: ModelNode, context: UnitTestParseCo
   });
   const missing = model.dependsOn.nodes.filter((id) => !named.has(id));
   if (missing.length > 0) {
-    out.errors.push(invalid(item, ['given'], `Unit test '${name}' gives no rows for ${missing.map((id) => inputName(id, context)).join(', ')}, which model '${model.name}' reads.`, 'Add a `given` entry for each ref() and source() of the model (`rows: []` for an empty input).'));
+    out.errors.push(
+      invalid(
+        item,
+        ['given'],
+        `Unit test '${name}' gives no rows for ${missing.map((id) => inputName(id, context)).join(', ')}, which model '${model.name}' reads.`,
+        'Add a `given` entry for each ref() and source() of the model (`rows: []` for an empty input).',
+      ),
+    );
     return undefined;
   }
   return inputs;
 }
 
-function readRows(item: RawUnitTest, path: (string | number)[], raw: unknown, context: UnitTestParseContext, out: ParsedUnitTests, isExpect: boolean): { format: Format; rows: Record<string, unknown>[] | string; line: number | undefined } | undefined {
+function readRows(
+  item: RawUnitTest,
+  path: (string | number)[],
+  raw: unknown,
+  context: UnitTestParseContext,
+  out: ParsedUnitTests,
+  isExpect: boolean,
+): { format: Format; rows: Record<string, unknown>[] | string; line: number | undefined } | undefined {
   const name = item.entry.name as string;
   const where = isExpect ? '`expect`' : `input ${String((raw as { input?: unknown })?.input)}`;
   if (!isPlainObject(raw)) {
-    out.errors.push(invalid(item, path, `Unit test '${name}': ${where} must be a mapping with \`rows\` (or \`fixture\`).`, 'For example: `expect: {rows: [{id: 1}]}`.'));
+    out.errors.push(
+      invalid(item, path, `Unit test '${name}': ${where} must be a mapping with \`rows\` (or \`fixture\`).`, 'For example: `expect: {rows: [{id: 1}]}`.'),
+    );
     return undefined;
   }
   // A misspelt `rows` would otherwise be an empty input in silence, and a test passing for nothing.
   const allowed = isExpect ? ['rows', 'format', 'fixture'] : ['input', 'rows', 'format', 'fixture'];
   const unknown = Object.keys(raw).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
-    out.errors.push(invalid(item, [...path, unknown[0]!], `Unit test '${name}': ${where} has ${unknown.map((key) => `\`${key}\``).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not known.${didYouMean(unknown[0]!, allowed)}`, `${isExpect ? '`expect`' : 'A `given` entry'} takes ${allowed.join(', ')}.`));
+    out.errors.push(
+      invalid(
+        item,
+        [...path, unknown[0]!],
+        `Unit test '${name}': ${where} has ${unknown.map((key) => `\`${key}\``).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not known.${didYouMean(unknown[0]!, allowed)}`,
+        `${isExpect ? '`expect`' : 'A `given` entry'} takes ${allowed.join(', ')}.`,
+      ),
+    );
     return undefined;
   }
   if (raw.rows === undefined && raw.fixture === undefined) {
-    out.errors.push(invalid(item, path, `Unit test '${name}': ${where} has neither \`rows\` nor \`fixture\`.`, 'Give the rows (`rows: []` for none), or a fixture file name (a seed given without either stands for its CSV file).'));
+    out.errors.push(
+      invalid(
+        item,
+        path,
+        `Unit test '${name}': ${where} has neither \`rows\` nor \`fixture\`.`,
+        'Give the rows (`rows: []` for none), or a fixture file name (a seed given without either stands for its CSV file).',
+      ),
+    );
     return undefined;
   }
   const format = raw.format ?? 'dict';
@@ -170,9 +245,19 @@ function readRows(item: RawUnitTest, path: (string | number)[], raw: unknown, co
   if (raw.fixture !== undefined) {
     if (rows !== undefined) out.errors.push(invalid(item, path, `Unit test '${name}': ${where} has both \`rows\` and \`fixture\`; give one.`));
     if (format === 'dict') out.errors.push(invalid(item, [...path, 'fixture'], `Unit test '${name}': a fixture needs \`format: csv\` or \`format: sql\`.`));
-    const file = context.fixtures.find((fixture) => fixture.path.endsWith(`/fixtures/${String(raw.fixture)}.${format}`) || fixture.path.endsWith(`/${String(raw.fixture)}.${format}`));
+    const file = context.fixtures.find(
+      (fixture) => fixture.path.endsWith(`/fixtures/${String(raw.fixture)}.${format}`) || fixture.path.endsWith(`/${String(raw.fixture)}.${format}`),
+    );
     if (file === undefined) {
-      out.errors.push(new TsdbtError({ code: ErrorCodes.UNIT_TEST_FIXTURE_MISSING, message: `Unit test '${name}': fixture '${String(raw.fixture)}' not found (looked for tests/fixtures/${String(raw.fixture)}.${format}).`, file: item.doc.file, line: item.doc.lineOf(at(item, [...path, 'fixture'])), hint: 'Fixtures live under <test-path>/fixtures/, named <fixture>.csv or <fixture>.sql.' }));
+      out.errors.push(
+        new TsdbtError({
+          code: ErrorCodes.UNIT_TEST_FIXTURE_MISSING,
+          message: `Unit test '${name}': fixture '${String(raw.fixture)}' not found (looked for tests/fixtures/${String(raw.fixture)}.${format}).`,
+          file: item.doc.file,
+          line: item.doc.lineOf(at(item, [...path, 'fixture'])),
+          hint: 'Fixtures live under <test-path>/fixtures/, named <fixture>.csv or <fixture>.sql.',
+        }),
+      );
       return undefined;
     }
     rows = file.text;
@@ -180,7 +265,14 @@ function readRows(item: RawUnitTest, path: (string | number)[], raw: unknown, co
   if (format === 'dict') {
     if (rows === undefined || rows === null) rows = [];
     if (!Array.isArray(rows) || !rows.every(isPlainObject)) {
-      out.errors.push(invalid(item, [...path, 'rows'], `Unit test '${name}': \`rows\` of ${where} must be a list of mappings (\`- {id: 1, name: a}\`) in dict format.`, 'Or set `format: csv` / `format: sql` and give the rows as text.'));
+      out.errors.push(
+        invalid(
+          item,
+          [...path, 'rows'],
+          `Unit test '${name}': \`rows\` of ${where} must be a list of mappings (\`- {id: 1, name: a}\`) in dict format.`,
+          'Or set `format: csv` / `format: sql` and give the rows as text.',
+        ),
+      );
       return undefined;
     }
     return { format, rows: rows as Record<string, unknown>[], line };

@@ -1,9 +1,9 @@
 import type { Target } from '../config/target.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
-import { canExchange, contextForDatabase, createDatabase, dropDatabase, dropTable, onCluster } from '../materialize/ddl.js';
+import { canExchange, contextForDatabase, createDatabase, dropDatabase } from '../materialize/ddl.js';
 import type { PlanContext } from '../materialize/plan.js';
-import { connect, pingServer } from './connect.js';
-import { qualifiedName } from '../core/sql-literals.js';
+import { CLUSTERS_SQL, planScratchTable } from '../materialize/plan-connection-check.js';
+import { connect, pingServer } from '../adapter/connect.js';
 import type { Adapter, Capabilities } from '../core/adapter-types.js';
 
 /** One line of `tsdbt debug`'s connection section. */
@@ -115,9 +115,7 @@ function checkContext(target: Target, adapter: Adapter): PlanContext {
 }
 
 async function checkCluster(adapter: Adapter, cluster: string): Promise<CheckResult> {
-  const rows = await adapter.query<{ cluster: string; hosts: number | string }>(
-    'SELECT cluster, count() AS hosts FROM system.clusters GROUP BY cluster ORDER BY cluster',
-  );
+  const rows = await adapter.query<{ cluster: string; hosts: number | string }>(CLUSTERS_SQL);
   const found = rows.find((row) => row.cluster === cluster);
   if (found !== undefined) return { label: 'cluster', status: 'ok', detail: `'${cluster}' with ${Number(found.hosts)} host(s)`, warnings: [] };
   const names = rows.map((row) => row.cluster);
@@ -152,8 +150,7 @@ async function checkCanCreate(adapter: Adapter, target: Target, context: PlanCon
   }
   try {
     const inDatabase = contextForDatabase(schema, { ...context, databaseEngines: new Map([[schema, engine]]) });
-    await adapter.execute(`CREATE TABLE ${qualifiedName(schema, scratch)}${onCluster(inDatabase)} (x UInt8) ENGINE = Memory`);
-    await adapter.execute(dropTable(schema, scratch, inDatabase, 'drop the scratch table').sql);
+    for (const statement of planScratchTable(schema, scratch, inDatabase).statements) await adapter.execute(statement.sql);
     return { label: 'can create', status: 'ok', detail: `tables in database '${schema}' (${engine})`, warnings };
   } catch (error) {
     return failed('can create', cannotCreate(error, `Cannot create tables in the target database '${schema}'`, `Let the user create and drop tables in '${schema}', or point \`schema\` in profiles.yml at a database it may write.`));

@@ -1,9 +1,9 @@
-import type { Project } from '../compile/load-project.js';
-import type { TestNode } from '../compile/nodes.js';
-import { runtimeScope } from '../compile/render-model.js';
+import type { Project } from './load-project.js';
+import type { TestNode } from './nodes.js';
+import { runtimeScope } from './render-model.js';
 import { Relation } from '../template/relation.js';
 import type { Scope } from '../template/template-engine.js';
-import { renderTestKwargs } from './test-kwargs.js';
+import { renderTestKwargs } from '../testing/test-kwargs.js';
 
 /**
  * The SELECT returning a test's failing rows, with real relation names. Singular tests

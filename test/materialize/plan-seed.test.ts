@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { planSeed, type SeedTarget } from '../../src/seed/plan-seed.js';
+import { planSeed, type SeedTarget } from '../../src/materialize/plan-seed.js';
 import type { PlanContext } from '../../src/materialize/plan.js';
 
 const context: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: true, createOrReplaceView: true };
@@ -24,7 +24,7 @@ describe('planSeed', () => {
       'DROP TABLE IF EXISTS `shop`.`raw_orders__tsdbt_backup`',
       'CREATE TABLE `shop`.`raw_orders__tsdbt_tmp`\n(\n    `id` Int64,\n    `status` Nullable(String)\n)\nENGINE = MergeTree() ORDER BY tuple()',
     ]);
-    expect(plan.load).toEqual({ schema: 'shop', table: 'raw_orders__tsdbt_tmp' });
+    expect(plan.load).toEqual({ schema: 'shop', table: 'raw_orders__tsdbt_tmp', sql: 'INSERT INTO `shop`.`raw_orders__tsdbt_tmp` FORMAT JSONEachRow' });
     expect(sql(plan.publish)).toEqual(['RENAME TABLE `shop`.`raw_orders__tsdbt_tmp` TO `shop`.`raw_orders`']);
     expect(sql(plan.cleanup)).toEqual(['DROP TABLE IF EXISTS `shop`.`raw_orders__tsdbt_tmp`']);
   });

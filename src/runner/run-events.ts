@@ -1,5 +1,5 @@
 import type { GraphNode } from '../graph/node.js';
-import type { NodeResult } from '../runner/results.js';
+import type { NodeResult } from './results.js';
 
 /** What the runner tells whoever is watching. The runner never prints; src/cli decides how to show these. */
 export interface RunEvents {

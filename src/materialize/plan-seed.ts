@@ -1,8 +1,8 @@
 import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
 import type { ColumnInfo } from '../core/adapter-types.js';
-import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, onCluster, renameTables, type TableEngineConfig } from '../materialize/ddl.js';
-import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type PlanContext, type Statement } from '../materialize/plan.js';
-import type { SeedColumn } from './seed-table.js';
+import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, onCluster, renameTables, type TableEngineConfig } from './ddl.js';
+import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type PlanContext, type Statement } from './plan.js';
+import type { SeedColumn } from '../seed/seed-table.js';
 
 export interface SeedTarget {
   name: string;
@@ -21,8 +21,11 @@ export interface ExistingSeed {
 /** A seed load: statements before the rows go in, the table they go into, statements after. */
 export interface SeedPlan {
   prepare: Statement[];
-  /** Where the rows are inserted: a temporary table, swapped in by `publish`. */
-  load: { schema: string; table: string };
+  /**
+   * Where the rows are inserted: a temporary table, swapped in by `publish`. The adapter inserts the rows;
+   * `sql` is the statement that insert amounts to, for logs and for the error that names the failed statement.
+   */
+  load: { schema: string; table: string; sql: string };
   publish: Statement[];
   /** Run (best effort) when something fails, so no temporary table is left behind. */
   cleanup: Statement[];
@@ -63,7 +66,8 @@ export function planSeed(seed: SeedTarget, existing: ExistingSeed, context: Plan
       dropTable(schema, backup, context, 'drop the previous relation'),
     ];
   }
-  return { prepare, load: { schema, table: temp }, publish, cleanup: [dropTable(schema, temp, context, 'remove the temporary table after a failure')] };
+  const load = { schema, table: temp, sql: `INSERT INTO ${qualifiedName(schema, temp)} FORMAT JSONEachRow` };
+  return { prepare, load, publish, cleanup: [dropTable(schema, temp, context, 'remove the temporary table after a failure')] };
 }
 
 /** Same column names in the same order, and the same types (column_types are not compared: ClickHouse may spell an alias its own way). */

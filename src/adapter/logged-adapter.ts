@@ -1,8 +1,7 @@
 import type { Adapter, AdapterResponse, InsertRows } from '../core/adapter-types.js';
 import { isEncodedRows } from '../core/adapter-types.js';
 import { isTsdbtError } from '../core/errors.js';
-import type { LogFields, Logger } from '../core/logger.js';
-import { LogEvent } from './log-record.js';
+import { LogEvent, type LogFields, type Logger } from '../core/logger.js';
 
 /**
  * The same adapter, logging (at debug level) every statement before it is sent (`sql`) and how

@@ -1,5 +1,5 @@
-import type { UnitTestNode } from '../../compile/nodes.js';
-import { splitArgs, type TemplateEngine } from '../../template/template-engine.js';
+import type { UnitTestNode } from '../compile/nodes.js';
+import { splitArgs, type TemplateEngine } from '../template/template-engine.js';
 
 /**
  * Renders with a unit test's `overrides`: `vars` and `env_vars` answer first (the rest falls

@@ -1,0 +1,179 @@
+/**
+ * The runtime tsdbt's templates run with: nunjucks' Jinja compatibility (Python methods on lists and
+ * dicts, `True`/`False`/`None`, tuples), Python string methods, and a Frame whose `set` skips
+ * `name.split('.')`. All of it lives on a runtime object and a Frame class of tsdbt's own, handed to
+ * tsdbt's templates only (see `jinjaTemplate`): nunjucks' module-level runtime, its Frame prototype
+ * and its parser stay as shipped, so other nunjucks users in the same process see plain nunjucks.
+ */
+import type nunjucks from 'nunjucks';
+import { nunjucksLib } from './nunjucks-lib.js';
+
+type Lookup = (this: unknown, obj: unknown, key: unknown, ...rest: unknown[]) => unknown;
+
+export interface FrameLike {
+  variables: Record<string, unknown>;
+  parent: FrameLike | undefined;
+  topLevel: boolean;
+  isolateWrites: boolean | undefined;
+  set(name: string, value: unknown, resolveUp?: boolean): void;
+  resolve(name: string, forWrite: boolean): FrameLike | undefined;
+  push(isolateWrites?: boolean): FrameLike;
+}
+
+type FrameClass = new (parent?: FrameLike, isolateWrites?: boolean) => FrameLike;
+
+/** The parts of nunjucks' runtime module tsdbt replaces; the rest is copied as is. */
+interface RuntimeModule {
+  memberLookup: Lookup;
+  contextOrFrameLookup: (...args: unknown[]) => unknown;
+  Frame: FrameClass;
+}
+
+type RootRenderFunc = (env: unknown, context: unknown, frame: FrameLike, runtime: unknown, cb: unknown) => void;
+
+let scoped: { runtime: RuntimeModule; Frame: FrameClass } | undefined;
+
+/**
+ * Runs `compile` with nunjucks' Jinja-compatible parser and compiler installed (tuples, slices), and
+ * removes them again before returning. Compiling is synchronous, so nothing else runs meanwhile.
+ */
+export function withJinjaParser<T>(compile: () => T): T {
+  const uninstall = (nunjucksLib() as unknown as { installJinjaCompat(): () => void }).installJinjaCompat();
+  try {
+    return compile();
+  } finally {
+    uninstall();
+  }
+}
+
+/** tsdbt's runtime object and Frame class, built once from nunjucks' own. */
+export function jinjaRuntime(): { runtime: RuntimeModule; Frame: FrameClass } {
+  if (scoped !== undefined) return scoped;
+  const base = (nunjucksLib() as unknown as { runtime: RuntimeModule }).runtime;
+  // nunjucks' compat layer patches the shared runtime; take its lookups and put the originals back.
+  const compat = withJinjaParser(() => ({ memberLookup: base.memberLookup, contextOrFrameLookup: base.contextOrFrameLookup }));
+  class TsdbtFrame extends base.Frame {
+    override push(isolateWrites?: boolean): FrameLike {
+      return new TsdbtFrame(this, isolateWrites);
+    }
+  }
+  // On tsdbt's own Frame class only; nunjucks' Frame.prototype keeps its own `set`.
+  TsdbtFrame.prototype.set = fastFrameSet;
+  const memberLookup: Lookup = function memberLookup(obj, key, ...rest) {
+    // dbt projects also call Python string methods, and list methods nunjucks' compat layer lacks.
+    if (rest.length < 2 && (typeof obj === 'string' || obj instanceof String) && typeof key === 'string' && Object.hasOwn(STRING_METHODS, key)) {
+      return STRING_METHODS[key]!.bind(null, String(obj));
+    }
+    if (rest.length < 2 && Array.isArray(obj) && typeof key === 'string' && Object.hasOwn(LIST_METHODS, key)) {
+      return LIST_METHODS[key]!.bind(null, obj);
+    }
+    return compat.memberLookup.call(this, obj, key, ...rest);
+  };
+  const runtime: RuntimeModule = { ...base, memberLookup, contextOrFrameLookup: compat.contextOrFrameLookup, Frame: TsdbtFrame };
+  scoped = { runtime, Frame: TsdbtFrame };
+  return scoped;
+}
+
+/**
+ * A nunjucks Template in tsdbt's environment: compiled with the Jinja parser, and rendered with
+ * tsdbt's runtime and frames whatever nunjucks' `render` passes (its own shared runtime).
+ */
+export function jinjaTemplate(source: string | { type: 'code'; obj: unknown }, env: nunjucks.Environment, file: string): nunjucks.Template {
+  const lib = nunjucksLib();
+  // Code from the fast path is not parsed again; only text goes through nunjucks' (Jinja) parser.
+  const make = () => new lib.Template(source as string, env, file, true);
+  const template = typeof source === 'string' ? withJinjaParser(make) : make();
+  const compiled = template as unknown as { rootRenderFunc: RootRenderFunc };
+  const root = compiled.rootRenderFunc;
+  const { runtime, Frame } = jinjaRuntime();
+  compiled.rootRenderFunc = (renderEnv, context, frame, _shared, cb) => root(renderEnv, context, adopt(frame, Frame), runtime, cb);
+  return template;
+}
+
+/** The frame nunjucks made for a render, as one of tsdbt's frames (same variables, parent and flags). */
+function adopt(frame: FrameLike, Frame: FrameClass): FrameLike {
+  const made: object = frame;
+  if (made instanceof Frame) return frame;
+  const ours = new Frame(frame.parent, frame.isolateWrites);
+  ours.variables = frame.variables;
+  ours.topLevel = frame.topLevel;
+  return ours;
+}
+
+const STRING_METHODS: Record<string, (self: string, ...args: never[]) => unknown> = {
+  upper: (self) => self.toUpperCase(),
+  lower: (self) => self.toLowerCase(),
+  strip: (self, chars?: string) => trimChars(self, chars, true, true),
+  lstrip: (self, chars?: string) => trimChars(self, chars, true, false),
+  rstrip: (self, chars?: string) => trimChars(self, chars, false, true),
+  startswith: (self, prefix: string) => self.startsWith(prefix),
+  endswith: (self, suffix: string) => self.endsWith(suffix),
+  split: (self, separator?: string, max?: number) => {
+    const parts = separator === undefined || separator === null ? self.trim().split(/\s+/).filter(Boolean) : self.split(separator);
+    if (max === undefined || max < 0 || parts.length <= max + 1) return parts;
+    return [...parts.slice(0, max), parts.slice(max).join(separator ?? ' ')];
+  },
+  replace: (self, from: string, to: string) => self.split(from).join(to),
+  join: (self, items: unknown[]) => items.map(String).join(self),
+  title: (self) => self.replace(/\w\S*/g, (word) => word[0]!.toUpperCase() + word.slice(1).toLowerCase()),
+  capitalize: (self) => (self === '' ? self : self[0]!.toUpperCase() + self.slice(1).toLowerCase()),
+  find: (self, needle: string) => self.indexOf(needle),
+  count: (self, needle: string) => (needle === '' ? self.length + 1 : self.split(needle).length - 1),
+  isdigit: (self) => /^\d+$/.test(self),
+  isalpha: (self) => /^[A-Za-z]+$/.test(self),
+  format: (self, ...args: unknown[]) => {
+    let index = 0;
+    return self.replace(/\{(\d*)\}/g, (_match, position: string) => String(args[position === '' ? index++ : Number(position)]));
+  },
+};
+
+/** Python list methods nunjucks' compat layer lacks or gets wrong (its `pop(i)` returns a list). */
+const LIST_METHODS: Record<string, (self: unknown[], ...args: never[]) => unknown> = {
+  extend: (self, items: unknown[]) => {
+    self.push(...items);
+    return null;
+  },
+  pop: (self, index?: number) => {
+    if (self.length === 0) throw new Error('pop from empty list');
+    if (index === undefined || index === null) return self.pop();
+    const at = index < 0 ? self.length + index : index;
+    if (at < 0 || at >= self.length) throw new Error(`pop index ${index} out of range`);
+    return self.splice(at, 1)[0];
+  },
+  copy: (self) => [...self],
+};
+
+function trimChars(text: string, chars: string | undefined, left: boolean, right: boolean): string {
+  if (chars === undefined || chars === null) return left && right ? text.trim() : left ? text.trimStart() : text.trimEnd();
+  let start = 0;
+  let end = text.length;
+  while (left && start < end && chars.includes(text[start]!)) start += 1;
+  while (right && end > start && chars.includes(text[end - 1]!)) end -= 1;
+  return text.slice(start, end);
+}
+
+/**
+ * nunjucks' `Frame.prototype.set`, without `name.split('.')`: every loop iteration sets eight
+ * names (`loop.index`…), in every macro and template. Same semantics: dotted names build nested
+ * objects, `resolveUp` writes where the first part is already defined.
+ */
+export function fastFrameSet(this: FrameLike, name: string, value: unknown, resolveUp?: boolean): void {
+  if (resolveUp) {
+    const dot = name.indexOf('.');
+    const owner = this.resolve(dot === -1 ? name : name.slice(0, dot), true);
+    if (owner) {
+      owner.set(name, value);
+      return;
+    }
+  }
+  let target = this.variables;
+  let from = 0;
+  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', from)) {
+    const id = name.slice(from, dot);
+    if (!target[id]) target[id] = {};
+    target = target[id] as Record<string, unknown>;
+    from = dot + 1;
+  }
+  target[name.slice(from)] = value;
+}
+

@@ -1,0 +1,4 @@
+-- 1. preview
+SELECT * FROM (
+select * from `shop`.`orders`
+) LIMIT 5;
