@@ -106,11 +106,13 @@ export async function pingServer(target: ClickhouseTarget): Promise<void> {
 /** The server connection before the server has been asked anything (least capabilities assumed). */
 async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise<ClickhouseAdapter> {
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
-  const http_agent = createServerAgent({
+  const ca = target.caCert === undefined ? undefined : await readCa(target.caCert);
+  // One agent per client: a client tracks how long its own sockets have idled, and would reuse another's stale one.
+  const newAgent = () => createServerAgent({
     secure: target.secure,
     connectTimeoutMs: target.connectTimeoutMs,
     verify: target.verify,
-    ca: target.caCert === undefined ? undefined : await readCa(target.caCert),
+    ca,
     maxSockets: Math.max(target.threads, 1) + 1,
   });
   // Checked against Debian's clickhouse-server 18.16.1 with @clickhouse/client 1.23.1: SELECT, command,
@@ -119,18 +121,20 @@ async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise
   // not set, see translate-error.ts). What 18.16 lacks: query parameters (`param_x` is "Unknown setting",
   // so the adapter inlines literals), the X-ClickHouse-Summary header (no written_rows), and the modern
   // error format (parsed in translate-error.ts).
-  const client = createClient({
+  const clientFor = (database: string | undefined) => createClient({
+    ...(database === undefined ? {} : { database }),
     url: target.url,
     username: target.user,
     password: target.password,
     application: 'tsdbt',
     request_timeout: target.requestTimeoutMs,
     compression: { request: target.compression, response: target.compression },
-    http_agent,
+    http_agent: newAgent(),
     keep_alive: { enabled: true },
     // Failures reach the user once, translated; the client's own logger would print them again, raw.
     log: { level: ClickHouseLogLevel.OFF },
   });
+  const client = clientFor(undefined);
   const server = `${target.host}:${target.port}`;
   return new ClickhouseAdapter({
     type: 'clickhouse',
@@ -140,6 +144,7 @@ async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise
     description: `${target.url} as ${target.user}`,
     secrets: secretsOf(target),
     settings: target.settings,
+    clientForDatabase: (database) => clientFor(database),
     retries: target.retries,
     onRetry: logger === undefined ? undefined : ({ attempt, retries, delayMs, reason }) =>
       logger.log('warn', 'retry', `${server} did not take the request (${reason}); retry ${attempt} of ${retries} in ${delayMs} ms.`, { attempt, retries, delay_ms: delayMs, reason }),

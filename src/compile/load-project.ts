@@ -17,7 +17,7 @@ import { baseGlobals } from '../template/base-globals.js';
 import { templateBackendFromEnv, TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { fqnOfFile } from './fqn.js';
-import { checkModelConfig, type ConfigOrigin } from './model-config.js';
+import { generalConfigErrors, materializationProblems, type ConfigOrigin } from './model-config.js';
 import type { AnalysisNode, ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode } from './nodes.js';
 import { parseSnapshots } from './parse-snapshots.js';
 import { parseSeeds } from './parse-seeds.js';
@@ -174,6 +174,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
 
   const models = new Map<string, ModelNode>();
   const byName = new Map<string, ModelNode | SeedNode | SnapshotNode>();
+  movePatchesOfSeeds(properties, files.models.map((file) => path.posix.basename(file.path, '.sql')), files.seeds.map((file) => path.posix.basename(file, '.csv')));
   const parsedSeeds = parseSeeds(files.seeds, { config, target, engine, patches: properties.seeds, projectDir });
   errors.push(...parsedSeeds.errors);
   const seeds = new Map(parsedSeeds.seeds.map((seed) => [seed.uniqueId, seed]));
@@ -183,6 +184,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   for (const file of files.models) {
     const parsed = parseModel(file, config, target, engine, properties.models, sourceLookup, cache);
     errors.push(...parsed.errors);
+    warnings.push(...(parsed.warnings ?? []));
     const node = parsed.node;
     if (node === undefined) continue;
     modelFqns.push(node.fqn);
@@ -230,6 +232,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     const analysis: AnalysisNode = { ...parsed.node, resourceType: 'analysis', uniqueId: `analysis.${config.name}.${parsed.node.name}`, fqn: [config.name, 'analysis', ...fqnOfFile(config.name, config.analysisPaths, file.path, parsed.node.name).slice(1)] };
     analyses.set(analysis.uniqueId, analysis);
   }
+  for (const file of files.pythonModels) warnings.push(`${file}: Python models are not supported by tsdbt; this file is not built (write the model in SQL).`);
   warnings.push(...properties.warnings);
   warnings.push(
     ...unusedConfigPaths(config.file, { models: config.models, seeds: config.seeds, sources: config.sources, snapshots: config.snapshots }, {
@@ -305,7 +308,7 @@ function parseModel(
   patches: Map<string, NodePatch>,
   sources: (source: string, table: string) => SourceNode | undefined,
   cache: ParseCache,
-): { node?: ModelNode; errors: TsdbtError[] } {
+): { node?: ModelNode; errors: TsdbtError[]; warnings?: string[] } {
   const name = path.posix.basename(file.path, '.sql');
   const fqn = fqnOfFile(config.name, config.modelPaths, file.path, name);
   const patch = patches.get(name);
@@ -368,10 +371,29 @@ function parseModel(
     const line = treeConfigLine(config, 'models', fqn, key);
     return line === undefined ? undefined : { file: config.file, line };
   };
-  const errors = checkModelConfig(node.config, file.path, configLine(file.text), origin);
+  const errors = generalConfigErrors(node.config, file.path, configLine(file.text), origin);
+  // Reported now as warnings; the model fails with them when a command runs it (see materializationProblems).
+  const fatal = new Set(materializationProblems(node.config, file.path, configLine(file.text), origin, { errorsOnly: true }).map((problem) => problem.message));
+  const warnings = materializationProblems(node.config, file.path, configLine(file.text), origin).map(
+    (problem) => `${problem.location ?? file.path}: ${problem.message}${fatal.has(problem.message) ? ` Model '${name}' fails with this error when it runs.` : ''}${problem.hint === undefined ? '' : ` ${problem.hint}`}`,
+  );
   node.relation = schemaAndAlias(node, target, engine);
   node.dependsOn.macros = usedMacros(file.text, engine);
-  return { node, errors };
+  return { node, errors, warnings };
+}
+
+/**
+ * An entry under `models:` whose name is a seed (and no model) describes that seed, as dbt reads it:
+ * its columns, config and tests go to the seed rather than being dropped with a warning.
+ */
+function movePatchesOfSeeds(properties: { models: Map<string, NodePatch>; seeds: Map<string, NodePatch> }, modelNames: string[], seedNames: string[]): void {
+  const models = new Set(modelNames);
+  for (const seed of seedNames) {
+    const patch = properties.models.get(seed);
+    if (patch === undefined || models.has(seed) || properties.seeds.has(seed)) continue;
+    properties.seeds.set(seed, patch);
+    properties.models.delete(seed);
+  }
 }
 
 function resolveDependencies(

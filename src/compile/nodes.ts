@@ -16,6 +16,10 @@ export interface ColumnProperties {
   tests: unknown[];
   /** dbt's `quote: true`: the column's tests get its name quoted (a name with spaces or odd characters). */
   quote?: boolean;
+  /** ClickHouse column codec (`ZSTD(3)`, `Delta, LZ4`), from the YAML column. */
+  codec?: string;
+  /** ClickHouse column TTL expression, from the YAML column. */
+  ttl?: string;
   /** dbt constraints declared on the column (`not_null`, `check`, …); acted on when the model's contract is enforced. */
   constraints?: ConstraintProperties[];
 }

@@ -290,6 +290,9 @@ function readColumns(raw: unknown, at: (string | number)[], problems: Problems, 
       tags: stringList(column.tags) ?? [],
       tests: testsOf(column, [...at, index], problems),
       ...(column.quote === true ? { quote: true } : {}),
+      // dbt-clickhouse's per-column compression and TTL, applied to the table the model builds.
+      ...(typeof column.codec === 'string' && column.codec.trim() !== '' ? { codec: column.codec.trim() } : {}),
+      ...(typeof column.ttl === 'string' && column.ttl.trim() !== '' ? { ttl: column.ttl.trim() } : {}),
       ...(column.constraints === undefined ? {} : { constraints: readConstraints(column.constraints, [...at, index, 'constraints'], doc, problems, false) }),
     };
   });

@@ -1,5 +1,6 @@
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Scope } from '../template/template-engine.js';
+import { Relation } from '../template/relation.js';
 import type { Project } from './load-project.js';
 import type { ModelNode, SeedNode, SnapshotNode } from './nodes.js';
 import { configFunction, nodeContext, relationOf, type ContextNode } from './scopes.js';
@@ -18,6 +19,11 @@ export interface RuntimeFlags {
    * connection. Synchronous: see replay-render.ts for how the runner provides one.
    */
   runQuery?: (sql: string) => QueryTable;
+  /**
+   * A microbatch model's batch (`[start, end)`, UTC `YYYY-MM-DD hh:mm:ss`): `model.batch` tells the
+   * template, and refs to models and seeds with an `event_time` read only that window, as in dbt 1.9.
+   */
+  batch?: { start: string; end: string };
   /**
    * Unit tests: SELECTs standing in for parents (by unique id) and for the model itself (`this`
    * under the key THIS_INPUT). Each ref()/source() they cover renders as `(<select>)`.
@@ -38,7 +44,7 @@ export const THIS_INPUT = 'this';
  * it refs are rendered too and put in front as CTEs (`WITH __tsdbt__cte__name AS (…)`).
  */
 export function renderModel(project: Project, node: ModelNode, flags: RuntimeFlags = {}): string {
-  const reused = flags.inputs === undefined ? reusableRender(project, node) : undefined;
+  const reused = flags.batch === undefined && flags.inputs === undefined ? reusableRender(project, node) : undefined;
   if (reused !== undefined) return refuseEmpty(node, reused);
   const template = project.engine.compileFor(node, node.originalFilePath, node.rawSql);
   const ctes: EphemeralCtes = new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, ctes));
@@ -77,7 +83,10 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
       if (given !== undefined) return inputRelation(parent!.relation.schema, parent!.relation.identifier, given);
       if (parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral') return inline.ref(parent);
       // Parsing already proved every ref resolves; a miss here means a ref computed differently at run time.
-      return parent ? runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, parent.resourceType === 'model' ? String(parent.config.materialized) : 'table')) : relationOf({ schema: project.target.schema, identifier: name });
+      if (parent === undefined) return relationOf({ schema: project.target.schema, identifier: name });
+      const relation = runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, parent.resourceType === 'model' ? String(parent.config.materialized) : 'table'));
+      const eventTime = parent.config.event_time;
+      return flags.batch !== undefined && typeof eventTime === 'string' && eventTime !== '' ? new BatchRelation(relation, eventTime, flags.batch) : relation;
     },
     source: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
@@ -91,12 +100,28 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
     is_incremental: () => flags.isIncremental === true,
     should_full_refresh: () => flags.fullRefresh === true,
     execute: true,
-    model: nodeContext(node),
+    model: flags.batch === undefined ? nodeContext(node) : { ...nodeContext(node), batch: { event_time_start: flags.batch.start, event_time_end: flags.batch.end, id: flags.batch.start.replace(/\D/g, '') } },
     run_query: (sql: unknown) => (flags.runQuery ? flags.runQuery(String(sql)) : null),
     statement: statements.statement,
     load_result: statements.load_result,
     graph: { nodes: {}, sources: {} },
   };
+}
+
+/** A parent read for one batch: `(select * from db.t where event_time >= … and event_time < …)`, like dbt's event-time filter. */
+class BatchRelation extends Relation {
+  constructor(
+    private readonly inner: Relation,
+    private readonly eventTime: string,
+    private readonly window: { start: string; end: string },
+  ) {
+    super(inner.schema, inner.identifier, inner.type);
+  }
+
+  override render(): string {
+    const { start, end } = this.window;
+    return `(select * from ${this.inner.render()} where ${this.eventTime} >= toDateTime('${start}', 'UTC') and ${this.eventTime} < toDateTime('${end}', 'UTC'))`;
+  }
 }
 
 const refable = new WeakMap<Project, { models: number; seeds: number; snapshots: number; byName: Map<string, ModelNode | SeedNode | SnapshotNode> }>();

@@ -175,7 +175,7 @@ export function projectConfigLine(config: ProjectConfig, path: readonly (string 
 export function treeConfigLine(config: ProjectConfig, section: 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources', fqn: readonly string[], key: string): number | undefined {
   const doc = documents.get(config);
   if (doc === undefined) return undefined;
-  for (let depth = fqn.length; depth >= 1; depth -= 1) {
+  for (let depth = fqn.length; depth >= 0; depth -= 1) {
     let level: unknown = config[section];
     for (const part of fqn.slice(0, depth)) level = isPlainObject(level) ? level[part] : undefined;
     if (!isPlainObject(level)) continue;

@@ -79,6 +79,10 @@ export const ErrorCodes = {
   SNAPSHOT_TARGET_INVALID: 'TSDBT4301',
   /** Snapshots cannot be built on this target (a cluster). */
   SNAPSHOT_UNSUPPORTED: 'TSDBT4302',
+  /** A model's config needs a newer ClickHouse than the target's server (projections, refreshable views…); the message names the version. */
+  SERVER_TOO_OLD: 'TSDBT4700',
+  /** `grants` on a target that has no SQL access control (chDB, or a server before 20.4). */
+  GRANTS_UNSUPPORTED: 'TSDBT4701',
   /** A model's query does not return the columns and types its enforced contract declares (checked before any DDL). */
   CONTRACT_MISMATCH: 'TSDBT4400',
   // 5xxx: ingestion

@@ -1,6 +1,7 @@
 import { qualifiedName } from '../core/sql-literals.js';
 import { createDatabase, dropTable, engineClause, onCluster, swapIntoPlace } from './ddl.js';
-import { createMaterializedView, dropDictionary, modifyQuery } from './ddl-data.js';
+import { createMaterializedView, dropDictionary, insertSelect, modifyQuery } from './ddl-data.js';
+import { requireVersion } from './table-features.js';
 import { materializedViewSettings } from './model-settings.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type Statement } from './plan.js';
 import { buildStatements } from './plan-table.js';
@@ -39,16 +40,20 @@ export interface MaterializedViewState {
  */
 export function planMaterializedView(model: IncrementalModel, state: MaterializedViewState, context: PlanContext): Plan {
   const { settings } = materializedViewSettings(model.config);
+  const refresh = refreshClause(settings, context);
+  const external = externalTarget(model.sql);
+  if (external !== undefined) return planViewIntoTable(model, state, external, settings.backfill, refresh, context);
   const { schema, identifier } = model;
   const view = `${identifier}${MV_SUFFIX}`;
-  const create = createMaterializedView(schema, view, identifier, model.sql, context);
+  const create = createMaterializedView(schema, view, identifier, model.sql, context, refresh);
   // A view can only be replaced when nothing else holds its name.
   const clearView = (state.existingView === undefined ? [] : [dropRelation(schema, view, state.existingView, context, `drop the old materialized view ${view}`)]);
 
   if (state.existing === 'table' && !state.fullRefresh) {
     const schemaChange = planSchemaChange({ schema, identifier, model: model.name }, settings.onSchemaChange, state.tableColumns, state.queryColumns, context);
     const statements: Statement[] = [...schemaChange.statements];
-    if (state.existingView === 'materialized_view' && context.alterViewQuery !== false) statements.push(modifyQuery(schema, view, model.sql, context));
+    // A refreshable view is created again (its schedule may have changed too); the table keeps its rows.
+    if (state.existingView === 'materialized_view' && context.alterViewQuery !== false && refresh === undefined) statements.push(modifyQuery(schema, view, model.sql, context));
     else statements.push(...clearView, create);
     return { statements, cleanup: [] };
   }
@@ -59,11 +64,49 @@ export function planMaterializedView(model: IncrementalModel, state: Materialize
     dropTable(schema, temp, context, 'drop a temporary table left by an earlier run'),
     ...clearView,
     // Filled under the temporary name first: a run killed while filling leaves only the temporary table.
-    ...fillStatements(model, temp, settings.backfill, context),
+    // A refreshable view fills the table itself when it is created.
+    ...fillStatements(model, temp, settings.backfill && refresh === undefined, context),
     ...swapIntoPlace(schema, { temp, name: identifier, backup: `${identifier}${BACKUP_SUFFIX}` }, existingKind(state.existing), context),
   ];
   statements.push(create);
   return { statements, cleanup: [dropTable(schema, temp, context, 'remove the temporary table after a failure')] };
+}
+
+/** `REFRESH EVERY 1 HOUR [RANDOMIZE FOR …] [DEPENDS ON …] [APPEND]`, or undefined for an insert-triggered view. */
+function refreshClause(settings: ReturnType<typeof materializedViewSettings>['settings'], context: PlanContext): string | undefined {
+  const refreshable = settings.refreshable;
+  if (refreshable === undefined) return undefined;
+  requireVersion(context, [24, 10], 'Refreshable materialized views (config refreshable)');
+  return [
+    `REFRESH ${refreshable.interval}`,
+    ...(refreshable.randomize === undefined ? [] : [`RANDOMIZE FOR ${refreshable.randomize}`]),
+    ...(refreshable.dependsOn.length === 0 ? [] : [`DEPENDS ON ${refreshable.dependsOn.join(', ')}`]),
+    ...(refreshable.append ? ['APPEND'] : []),
+  ].join(' ');
+}
+
+/** The table named by `{{ materialization_target_table(ref('t')) }}` in the model's SQL: `` `db`.`t` ``. */
+export function externalTarget(sql: string): [string, string] | undefined {
+  const match = /--\s*materialization_target_table:\s*`((?:[^`\\]|\\.)*)`\.`((?:[^`\\]|\\.)*)`\s*$/m.exec(sql);
+  return match === null ? undefined : [match[1]!.replace(/\\(.)/g, '$1'), match[2]!.replace(/\\(.)/g, '$1')];
+}
+
+/**
+ * dbt-clickhouse's external target: the model is the materialized view itself, writing into a table
+ * another model builds. Created (with the catch-up INSERT of the source's existing rows, unless
+ * `catchup: false`) when missing or on --full-refresh; otherwise its SELECT is changed in place.
+ */
+function planViewIntoTable(model: IncrementalModel, state: MaterializedViewState, target: [string, string], backfill: boolean, refresh: string | undefined, context: PlanContext): Plan {
+  const { schema, identifier } = model;
+  const statements: Statement[] = [createDatabase(schema, context)];
+  if (state.existing === 'materialized_view' && !state.fullRefresh && refresh === undefined && context.alterViewQuery !== false) {
+    statements.push(modifyQuery(schema, identifier, model.sql, context));
+    return { statements, cleanup: [] };
+  }
+  if (state.existing !== undefined) statements.push(dropRelation(schema, identifier, state.existing, context, `drop the previous ${state.existing.replace('_', ' ')}`));
+  statements.push(createMaterializedView(schema, identifier, target, model.sql, context, refresh));
+  if (backfill && refresh === undefined) statements.push(insertSelect(target, state.queryColumns.map((column) => column.name), model.sql, 'catch up: insert the rows the source already has'));
+  return { statements, cleanup: [] };
 }
 
 /** DROP of the right kind. DROP TABLE drops views and materialized views on every server (18.16 has no DROP VIEW). */

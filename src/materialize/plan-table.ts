@@ -3,12 +3,15 @@ import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, i
 import { columnDefinitions, contractSelectList, type Contract } from './contract.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type Statement } from './plan.js';
 import type { Column } from './schema-change.js';
+import { addTableFeatures, hasTableFeatures, tableFeatures, type ColumnExtras } from './table-features.js';
 
 export interface TableModel {
   schema: string;
   identifier: string;
   sql: string;
-  config: TableEngineConfig & { query_settings?: unknown };
+  config: TableEngineConfig & { query_settings?: unknown; projections?: unknown; indexes?: unknown };
+  /** The model's YAML columns (their codec and ttl). */
+  columns?: ColumnExtras;
   /** An enforced contract (already checked against `queryColumns`): the table gets the declared columns. */
   contract?: { contract: Contract; queryColumns: readonly Column[] } | undefined;
 }
@@ -59,15 +62,21 @@ export function buildStatements(model: TableModel, temp: string, context: PlanCo
   const engine = engineClause(model.config);
   // On a cluster, a Replicated engine is filled once (replication copies the rows): ON CLUSTER … AS SELECT
   // would make every replica insert the same rows again.
-  const fillOnce = context.cluster !== undefined ? isReplicatedEngine(model.config.engine) : context.exchangeTables;
+  const { features } = tableFeatures(model.config as Record<string, unknown>, model.columns);
+  const alter = addTableFeatures(model.schema, temp, features, context);
+  // Projections, indexes and codecs go on the empty table, so the fill covers every row: fill once wherever rows need not reach every host.
+  const fillOnce = context.cluster !== undefined ? isReplicatedEngine(model.config.engine) : context.exchangeTables || hasTableFeatures(features);
+  // With a contract the contract's columns define the table (its codecs, indexes and projections are not added).
   if (model.contract !== undefined) return contractStatements(model, name, fillOnce, context);
   if (!fillOnce) {
-    return [{ sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${model.sql}`, purpose: 'build the new table under a temporary name', ...settings }];
+    const create = { sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${model.sql}`, purpose: 'build the new table under a temporary name', ...settings };
+    return [create, ...alter, ...materializeFeatures(name, features, context)];
   }
   // The model's SQL as a subquery: a trailing `;` would end the statement early; a trailing `-- comment` ends at the newline.
   const select = `SELECT * FROM (\n${model.sql.trim().replace(/(\s*;)+$/, '')}\n)`;
   return [
     { sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${select} LIMIT 0`, purpose: 'create the new table, empty, under a temporary name', ...settings },
+    ...alter,
     { sql: `INSERT INTO ${name}\n${select}`, purpose: 'fill the new table', ...settings },
   ];
 }
@@ -90,6 +99,16 @@ function contractStatements(model: TableModel, name: string, fillOnce: boolean, 
     { sql: create, purpose: "create the new table, empty, with the contract's columns, under a temporary name" },
     { sql: `INSERT INTO ${name} (${columns})\n${select}`, purpose: 'fill the new table', ...settings },
   ];
+}
+
+/** On a cluster filled by CREATE … AS SELECT on every host, indexes and projections added afterwards are built by a mutation. */
+function materializeFeatures(name: string, features: ReturnType<typeof tableFeatures>['features'], context: PlanContext): Statement[] {
+  const clauses = [
+    ...features.indexes.map((index) => `MATERIALIZE INDEX ${quoteIdentifier(index.name)}`),
+    ...features.projections.map((projection) => `MATERIALIZE PROJECTION ${quoteIdentifier(projection.name)}`),
+  ];
+  if (clauses.length === 0) return [];
+  return [{ sql: `ALTER TABLE ${name}${onCluster(context)}\n${clauses.join(',\n')}`, purpose: 'build the indexes and projections for the rows already there', settings: { mutations_sync: 2 } }];
 }
 
 export function querySettings(value: unknown): { settings?: Record<string, string | number | boolean> } {

@@ -17,6 +17,8 @@ export interface ProjectFiles {
   seeds: string[];
   /** SQL files under snapshot-paths (their `{% snapshot %}` blocks). */
   snapshots: ProjectFile[];
+  /** `.py` files under model-paths: dbt Python models, which tsdbt does not build (said in a warning). */
+  pythonModels: string[];
   /** `.sql` files under analysis-paths: compiled, never run. */
   analyses: ProjectFile[];
   /** Singular data tests (`tests/**\/*.sql`, not under `tests/fixtures/`). */
@@ -60,8 +62,10 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
   const yamlDirs = [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.snapshotPaths, ...paths.analysisPaths, ...paths.testPaths];
   const docsDirs = paths.docsPaths.length > 0 ? paths.docsPaths : [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.testPaths];
   const selectors = path.join(projectDir, 'selectors.yml');
+  const modelFiles = list(paths.modelPaths, ['.sql', '.py']);
   return {
-    models: list(paths.modelPaths, ['.sql']).map(read),
+    models: modelFiles.filter((file) => file.endsWith('.sql')).map(read),
+    pythonModels: modelFiles.filter((file) => file.endsWith('.py')),
     macros: list(paths.macroPaths, ['.sql', '.jinja', '.j2']).map(read),
     properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
     seeds: list(paths.seedPaths, ['.csv']),

@@ -9,6 +9,7 @@ import type { RunEvents } from './run-events.js';
 import { bindAdapterCapabilities } from '../template/base-globals.js';
 import { modelExecutor } from './build-model.js';
 import { runDag } from './dag-scheduler.js';
+import type { MicrobatchRun } from './microbatch-batches.js';
 import type { NodeExecutor } from './node-executor.js';
 import { skippedResult } from './node-results.js';
 import { RelationCache } from './relation-cache.js';
@@ -30,6 +31,8 @@ export interface RunNodesOptions {
   failFast?: boolean;
   /** Extra nodes a node must wait for besides its graph parents (`build`: the tests of what it reads). */
   extraParents?: (id: string) => readonly string[];
+  /** Which batches microbatch models run (--event-time-start/--event-time-end, or retry's failed batches). */
+  microbatch?: MicrobatchRun;
 }
 
 /** Kept for callers that build only models. */
@@ -81,6 +84,7 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
           events: options.events,
           signal: options.signal,
           onCompiled: options.onCompiled,
+          microbatch: options.microbatch,
         });
         results.set(id, result);
         options.events?.nodeEnd?.({ node, index: position, total, description, result });
@@ -130,5 +134,6 @@ export function planContext(project: Project, adapter: Adapter): PlanContext {
     lightweightDelete: adapter.capabilities.lightweightDelete,
     alterViewQuery: adapter.capabilities.alterViewQuery,
     mutationsSync: adapter.capabilities.mutationsSync,
+    ...(adapter.capabilities.version === undefined ? {} : { serverVersion: adapter.capabilities.version }),
   };
 }

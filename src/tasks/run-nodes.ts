@@ -1,6 +1,5 @@
 import { connect } from '../adapter/connect.js';
-import { buildManifest } from '../artifacts/manifest.js';
-import { writeCompiledSql, writeJsonArtifact, writeRunArtifacts } from '../artifacts/write-artifacts.js';
+import { writeCompiledSql, writeRunArtifacts } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
 import { embeddedFallbackNotice } from '../config/profiles.js';
 import type { TsdbtError } from '../core/errors.js';
@@ -18,7 +17,7 @@ import { compiledPathOf } from './compiled-path.js';
 import type { Invocation, TaskResult, TaskStatus } from './invocation.js';
 import { ensureSourcesLanded } from './land-sources.js';
 import { openProject } from './open-project.js';
-import { parseThreads, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from './options.js';
+import { microbatchOptions, parseThreads, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from './options.js';
 import { afterNodes, beforeNodes } from './project-hooks.js';
 import { applyDefer, resolveSelection } from './selection.js';
 
@@ -121,7 +120,8 @@ export async function runSelectedNodes(command: NodesCommand, invocation: Invoca
   });
   if (ids.length === 0) {
     log.warn(`Nothing to do: the selection matched no ${shape.noun}.`);
-    writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+    // dbt writes run_results.json with no results too, so a later `retry` or tool reads this run, not an older one.
+    writeRunArtifacts(project, { results: [], elapsedSeconds: (invocation.now().getTime() - started) / 1000, interrupted: false }, command, options);
     return result(undefined);
   }
   const adapter = await connect(project.target, { projectDir: project.dir, logger: invocation.logger });
@@ -148,6 +148,7 @@ export async function runSelectedNodes(command: NodesCommand, invocation: Invoca
       threads,
       fullRefresh: options.fullRefresh,
       failFast: options.failFast,
+      microbatch: microbatchOptions(options),
       signal: invocation.signal,
       now: invocation.now,
       executors: shape.executors(options),

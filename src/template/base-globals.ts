@@ -100,6 +100,8 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
         hint: `Export ${name} before running tsdbt, or write env_var('${name}', 'default').`,
       });
     },
+    // dbt-clickhouse's macro: a materialized view writing into an existing table (the ref also makes it a parent).
+    materialization_target_table: (relation: unknown) => `-- materialization_target_table: ${String(relation)}\n`,
     log: (message: unknown, ...rest: unknown[]) => {
       const { keywords, positional } = splitArgs(rest);
       const info = keywords.info ?? positional[0];
