@@ -18,10 +18,12 @@ import { templateBackendFromEnv, TemplateEngine } from '../template/template-eng
 import { parseDocBlocks } from './doc-blocks.js';
 import { fqnOfFile } from './fqn.js';
 import { generalConfigErrors, materializationProblems, type ConfigOrigin } from './model-config.js';
-import type { AnalysisNode, ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode } from './nodes.js';
+import type { AnalysisNode, ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode } from './nodes.js';
 import { parseSnapshots } from './parse-snapshots.js';
 import { parseSeeds } from './parse-seeds.js';
 import { addTestMacros, isGenericTestFile, parseTests } from './parse-tests.js';
+import { parseUnitTests } from './parse-unit-tests.js';
+import { checkContracts } from './contracts.js';
 import { parseProperties, type NodePatch } from './properties.js';
 import { unusedConfigPaths } from './unused-config-paths.js';
 import { resolveExposures } from './resolve-exposures.js';
@@ -64,6 +66,8 @@ export interface Project {
   tests: Map<string, TestNode>;
   /** Snapshots (`{% snapshot %}` blocks under snapshot-paths, `snapshots:` with `relation:` in YAML); `ref()` resolves to them. */
   snapshots: Map<string, SnapshotNode>;
+  /** dbt 1.8 unit tests (`unit_tests:` in YAML), by unique id. */
+  unitTests: Map<string, UnitTestNode>;
   /** Analyses (`.sql` under analysis-paths): compiled by `tsdbt compile`, never run, never ref'd. */
   analyses: Map<string, AnalysisNode>;
   nodes: Map<string, ProjectNode>;
@@ -252,6 +256,13 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   });
   errors.push(...parsedTests.errors);
   const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
+  const parsedUnitTests = parseUnitTests(properties.unitTests, { projectName: config.name, models, refable: byName, sources, disabled, fixtures: files.fixtures });
+  errors.push(...parsedUnitTests.errors);
+  warnings.push(...parsedUnitTests.warnings);
+  const unitTests = new Map(parsedUnitTests.unitTests.map((test) => [test.uniqueId, test]));
+  const contracts = checkContracts(models.values());
+  errors.push(...contracts.errors);
+  warnings.push(...contracts.warnings);
 
   timer?.mark('data tests');
   const exposures = properties.exposures.filter((exposure) => exposure.config.enabled !== false);
@@ -262,7 +273,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       disabled,
     }),
   );
-  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...analyses, ...tests, ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const)]);
+  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...analyses, ...tests, ...unitTests, ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const)]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   timer?.mark('graph');
@@ -291,7 +302,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     timer.partialParse = cache.enabled;
   }
 
-  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, snapshots, analyses, nodes, graph, docs, vars, invocationId, logger };
+  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, snapshots, analyses, unitTests, nodes, graph, docs, vars, invocationId, logger };
 }
 
 function parseModel(
@@ -328,7 +339,9 @@ function parseModel(
     columns: patch?.columns ?? {},
     meta: patch?.meta ?? {},
     patchPath: patch?.file,
+    patchLine: patch?.line,
     tests: patch?.tests ?? [],
+    constraints: patch?.constraints ?? [],
   };
   let inFile: Record<string, unknown>;
   const cached = cache.model(file.path, checksum);

@@ -30,6 +30,8 @@ export const ErrorCodes = {
   TARGET_PATH_UNSAFE: 'TSDBT1800',
   /** A project file that is not a regular file (a FIFO, a device) or is larger than tsdbt reads. */
   PROJECT_FILE_UNREADABLE: 'TSDBT1801',
+  /** A unit test fixture file (tests/fixtures/<name>.csv|.sql) named by `fixture:` does not exist. */
+  UNIT_TEST_FIXTURE_MISSING: 'TSDBT1400',
   // 2xxx: compiling models and macros
   TEMPLATE_SYNTAX: 'TSDBT2001',
   TEMPLATE_RENDER: 'TSDBT2002',
@@ -56,6 +58,10 @@ export const ErrorCodes = {
   SECRET_IN_MODEL: 'TSDBT2801',
   /** A template nests blocks or expressions deeper than tsdbt renders. */
   TEMPLATE_TOO_DEEP: 'TSDBT2802',
+  /** A `unit_tests:` entry is declared wrongly: unknown model, missing `given` input for a ref/source, bad rows. */
+  UNIT_TEST_INVALID: 'TSDBT2400',
+  /** A model contract is declared wrongly: enforced without column data types, a bad constraint. */
+  CONTRACT_INVALID: 'TSDBT2401',
   // 3xxx: graph and selection
   CYCLE: 'TSDBT3001',
   SELECTOR_INVALID: 'TSDBT3002',
@@ -64,6 +70,8 @@ export const ErrorCodes = {
   STATE_NOT_FOUND: 'TSDBT3004',
   /** A state or results file is not JSON, or not a manifest / run_results. */
   STATE_INVALID: 'TSDBT3005',
+  /** A contracted model lost a column, changed a column's type, or dropped its contract, compared with --state. */
+  CONTRACT_BREAKING_CHANGE: 'TSDBT3400',
   // 4xxx: database
   CONNECTION_FAILED: 'TSDBT4001',
   SQL_ERROR: 'TSDBT4002',
@@ -87,6 +95,8 @@ export const ErrorCodes = {
   GRANTS_UNSUPPORTED: 'TSDBT4701',
   /** The target's host answered over HTTP, but it is not a ClickHouse server. */
   NOT_CLICKHOUSE: 'TSDBT4800',
+  /** A model's query does not return the columns and types its enforced contract declares (checked before any DDL). */
+  CONTRACT_MISMATCH: 'TSDBT4400',
   // 5xxx: ingestion
   INGEST_FETCH_FAILED: 'TSDBT5001',
   INGEST_INVALID_PAYLOAD: 'TSDBT5002',

@@ -9,6 +9,7 @@ import { externalTarget, planMaterializedView } from './plan-materialized-view.j
 import { planTable } from './plan-table.js';
 import { planView } from './plan-view.js';
 import type { Column } from './schema-change.js';
+import type { Contract } from './contract.js';
 
 /**
  * The parts of a parsed model that planning reads. compile's ModelNode satisfies it; it is stated here
@@ -36,8 +37,10 @@ export interface ModelState {
   sourceRebuiltBySwap?: string | undefined;
   /** incremental and materialized_view runs on an existing table: its columns. */
   tableColumns?: readonly Column[];
-  /** Columns the model's SELECT returns (incremental runs, materialized views, dictionaries). */
+  /** Columns the model's SELECT returns (incremental runs, materialized views, dictionaries, enforced contracts). */
   queryColumns?: readonly Column[];
+  /** The enforced contract, already checked against `queryColumns`: tables are created from it. */
+  contract?: Contract;
 }
 
 /** Which reads `ModelState` needs beyond `existing`, so the runner asks the database only for those. */
@@ -88,7 +91,10 @@ function withQuerySettings(plan: Plan, settings: Statement['settings']): Plan {
 
 function planByMaterialization(node: PlannableModel, sql: string, state: ModelState, databaseContext: PlanContext): Plan {
   const context = contextForDatabase(node.relation.schema, databaseContext);
-  const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name, columns: node.columns };
+  // Only tables and incremental models are created from their contract; the others are only checked.
+  const fromContract = state.contract !== undefined && (node.config.materialized === 'table' || node.config.materialized === 'incremental');
+  const contract = fromContract ? { contract: state.contract!, queryColumns: state.queryColumns ?? [] } : undefined;
+  const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name, columns: node.columns, contract };
   const full = { existing: state.existing, fullRefresh: state.fullRefresh, tableColumns: state.tableColumns ?? [], queryColumns: state.queryColumns ?? [] };
   switch (node.config.materialized) {
     case 'table':

@@ -22,8 +22,10 @@ export interface ProjectFiles {
   pythonModels: string[];
   /** `.sql` files under analysis-paths: compiled, never run. */
   analyses: ProjectFile[];
-  /** Singular data tests (`tests/**\/*.sql`). */
+  /** Singular data tests (`tests/**\/*.sql`, not under `tests/fixtures/`). */
   tests: ProjectFile[];
+  /** Unit test fixtures: `.csv` and `.sql` files under `<test-path>/fixtures/` (dbt's place for them). */
+  fixtures: ProjectFile[];
   /** Markdown files that may hold `{% docs %}` blocks. */
   docs: ProjectFile[];
   selectorsFile: ProjectFile | undefined;
@@ -37,6 +39,11 @@ export interface ProjectPaths {
   snapshotPaths: string[];
   analysisPaths: string[];
   docsPaths: string[];
+}
+
+/** `tests/fixtures/…`: unit test fixtures, never singular tests (as in dbt). */
+function isFixture(file: string, testPaths: string[]): boolean {
+  return testPaths.some((dir) => file.startsWith(`${dir.replace(/\/+$/, '')}/fixtures/`));
 }
 
 /** Skipped while walking: never project sources. */
@@ -65,7 +72,8 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
     seeds: list(paths.seedPaths, ['.csv']),
     snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
     analyses: list(paths.analysisPaths, ['.sql']).map(read),
-    tests: list(paths.testPaths, ['.sql']).map(read),
+    tests: list(paths.testPaths, ['.sql']).filter((file) => !isFixture(file, paths.testPaths)).map(read),
+    fixtures: list(paths.testPaths, ['.csv', '.sql']).filter((file) => isFixture(file, paths.testPaths)).map(read),
     docs: list(docsDirs, ['.md']).map(read),
     selectorsFile: existsSync(selectors) ? read('selectors.yml') : undefined,
   };

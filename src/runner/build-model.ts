@@ -14,6 +14,9 @@ import { batchFailure, runMicrobatch, type BatchResults } from './microbatch-bat
 import { querySettings } from '../materialize/plan-table.js';
 import { mayHaveQualifiedNames, renameOutput, standardNames } from '../materialize/standard-names.js';
 import type { Column } from '../materialize/schema-change.js';
+import { modelContract } from '../compile/contracts.js';
+import type { Contract } from '../materialize/contract.js';
+import { checkContract } from './contract-check.js';
 import { applyGrants, checkGrantsTarget } from './apply-grants.js';
 import { throwCollected, TsdbtError } from '../core/errors.js';
 import { hookTexts, runHooks } from './hooks.js';
@@ -56,6 +59,8 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   let compiledPath: string | undefined;
   let existing: ExistingRelation;
   let flags: RuntimeFlags;
+  const contract = modelContract(node);
+  let contractColumns: Column[] | undefined;
   try {
     // Config errors before any SQL: a distributed_table with no cluster must not first fail on a missing source.
     checkBeforeBuilding(node, context);
@@ -67,6 +72,11 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
     compiledPath = context.onCompiled?.(node as ProjectNode, sql);
     // After the compiled SQL is kept: target/compiled shows the model as written, the relation gets standard names.
     sql = await withStandardNames(node, sql, context);
+    // An enforced contract is checked before the hooks and the plan change anything.
+    if (contract !== undefined && node.config.materialized !== 'ephemeral') {
+      context.events?.statement?.({ node, sql: `DESCRIBE TABLE (${sql})`, purpose: 'check the contract' });
+      contractColumns = await checkContract(adapter, node, contract, sql, querySettings(node.config.query_settings).settings);
+    }
   } catch (error) {
     return errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName });
   }
@@ -129,7 +139,7 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
           tableColumns: async (table) => (await adapter.listColumns(schema, table)).map((column) => column.name),
         });
       } else {
-        const state = await readState(node, existing, fullRefresh, sql, context);
+        const state = await readState(node, existing, fullRefresh, sql, context, contract === undefined ? undefined : { contract, queryColumns: contractColumns ?? [] });
         await runPlan(planModel(node, sql, state, context.planContext), run, planIo);
       }
       await recordBuilt(cache, node);
@@ -223,12 +233,15 @@ async function needless(statement: Statement, cache: RelationCache): Promise<boo
 }
 
 /** Reads what the plan depends on beyond the relation's kind: columns, the materialized view's kind. */
-async function readState(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql: string, context: ExecutionContext): Promise<ModelState> {
+async function readState(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql: string, context: ExecutionContext, contract?: { contract: Contract; queryColumns: Column[] }): Promise<ModelState> {
   const needs = stateNeeds(node, existing, fullRefresh, sql);
   const { schema, identifier } = node.relation;
+  // The contract check already read the query's columns.
+  if (contract !== undefined && needs.queryColumns) needs.queryColumns = false;
   return {
     existing,
     fullRefresh,
+    ...(contract === undefined ? {} : { contract: contract.contract, queryColumns: contract.queryColumns }),
     ...(needs.view ? { existingView: await context.cache.existing(schema, `${identifier}${MV_SUFFIX}`), sourceRebuiltBySwap: sourceRebuiltBySwap(node, context.project) } : {}),
     ...(needs.tableColumns ? { tableColumns: await context.adapter.listColumns(schema, identifier) } : {}),
     ...(needs.queryColumns ? { queryColumns: await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings, await ensureDefaultDatabase(context)) } : {}),

@@ -56,8 +56,8 @@ const CREATES = /^\s*(CREATE|RENAME|EXCHANGE)\b/i;
 /** The temporary or backup relations a statement may bring into being (CREATE, RENAME … TO, EXCHANGE). */
 export function relationsCreatedBy(sql: string): MadeRelation[] {
   if (!CREATES.test(sql)) return [];
-  const unescape = (text: string) => text.replace(/\\(.)/g, '$1');
-  return [...sql.matchAll(QUALIFIED)].map((match) => ({ database: unescape(match[1]!), name: unescape(match[2]!) }));
+  const unescaped = (text: string) => text.replace(/\\(.)/g, '$1');
+  return [...sql.matchAll(QUALIFIED)].map((match) => ({ database: unescaped(match[1]!), name: unescaped(match[2]!) }));
 }
 
 /** The same adapter, recording every temporary or backup relation in `file` before the statement that makes it is sent. */

@@ -67,7 +67,7 @@ export async function runNodes(project: Project, databaseAdapter: Adapter, optio
   const stop = failFast === undefined ? options.signal : options.signal === undefined ? failFast.signal : AbortSignal.any([options.signal, failFast.signal]);
 
   await runDag(
-    [...selected].map((id) => ({ id, parents: [...new Set([...parentsThroughEphemerals(project, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)) })),
+    [...selected].map((id) => ({ id, parents: [...new Set([...runParents(project, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)) })),
     Math.max(1, options.threads),
     {
       run: async (id, slot) => {
@@ -113,6 +113,16 @@ export async function runNodes(project: Project, databaseAdapter: Adapter, optio
   );
 
   return { results: [...results.values()], elapsedSeconds: (now().getTime() - started.getTime()) / 1000, interrupted: options.signal?.aborted === true };
+}
+
+/**
+ * What a node waits for: its graph parents. A unit test instead waits for what its model reads
+ * (it runs before the model is built, on the types of the model's inputs).
+ */
+/** What a node waits for: a unit test, what its model reads; anything else, its parents seen through ephemeral models. */
+function runParents(project: Project, id: string): string[] {
+  const node = project.nodes.get(id);
+  return node?.resourceType === 'unit_test' ? parentsThroughEphemerals(project, node.modelId) : parentsThroughEphemerals(project, id);
 }
 
 /** Builds models only (the executors default). */
