@@ -55,5 +55,5 @@ export interface ServerProbe {
 }
 
 export function capabilitiesFromProbe(probe: ServerProbe): Capabilities {
-  return { ...capabilitiesForVersion(probe.version), jsonExtract: Number(probe.json_extract) > 0 };
+  return { ...capabilitiesForVersion(probe.version), jsonExtract: Number(probe.json_extract) > 0, version: probe.version };
 }

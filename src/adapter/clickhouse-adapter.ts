@@ -32,6 +32,11 @@ export interface ClickhouseAdapterOptions {
   columnsHavePosition?: boolean;
   /** Who and where, for error messages (never the password). */
   errorContext?: Pick<TranslateContext, 'user' | 'server' | 'timeoutMs'>;
+  /**
+   * A client whose requests name `database` as the default (HTTP's `database` parameter), for statements
+   * given `ExecuteOptions.database`. Without it (chDB), such a statement is sent after `USE <database>`.
+   */
+  clientForDatabase?: (database: string) => ClickHouseClient;
 }
 
 /**
@@ -47,6 +52,8 @@ export class ClickhouseAdapter implements Adapter {
   private readonly settings: Record<string, string | number | boolean>;
   private readonly options: ClickhouseAdapterOptions;
   private closed = false;
+  /** Clients made by `clientForDatabase`, one per database, closed with the adapter. */
+  private readonly databaseClients = new Map<string, ClickHouseClient>();
 
   constructor(options: ClickhouseAdapterOptions) {
     this.options = options;
@@ -66,7 +73,7 @@ export class ClickhouseAdapter implements Adapter {
   async execute(sql: string, options: ExecuteOptions = {}): Promise<AdapterResponse> {
     const request = this.request(sql, options);
     return this.attempt(sql, options, false, async () => {
-      const result = await this.client.command({
+      const result = await this.clientOf(options).command({
         query: request.query,
         query_params: request.params,
         clickhouse_settings: request.settings,
@@ -83,7 +90,7 @@ export class ClickhouseAdapter implements Adapter {
   async query<T = Record<string, unknown>>(sql: string, options: ExecuteOptions = {}): Promise<T[]> {
     const request = this.request(sql, options);
     return this.attempt(sql, options, true, async () => {
-      const result = await this.client.query({
+      const result = await this.clientOf(options).query({
         query: request.query,
         query_params: request.params,
         clickhouse_settings: request.settings,
@@ -158,6 +165,7 @@ export class ClickhouseAdapter implements Adapter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const client of this.databaseClients.values()) await client.close().catch(() => undefined);
     await this.client.close();
   }
 
@@ -187,8 +195,21 @@ export class ClickhouseAdapter implements Adapter {
     }
   }
 
+  private clientOf(options: ExecuteOptions): ClickHouseClient {
+    const factory = this.options.clientForDatabase;
+    if (options.database === undefined || factory === undefined) return this.client;
+    let client = this.databaseClients.get(options.database);
+    if (client === undefined) {
+      client = factory(options.database);
+      this.databaseClients.set(options.database, client);
+    }
+    return client;
+  }
+
   private request(sql: string, options: ExecuteOptions) {
     const settings = { ...this.settings, ...options.settings };
+    // chDB has no per-request database: `USE` it first (the session keeps it; tsdbt's own statements qualify every name).
+    if (options.database !== undefined && this.options.clientForDatabase === undefined) sql = `USE ${quoteIdentifier(options.database)};\n${sql}`;
     if (options.params === undefined) return { query: sql, params: undefined, settings };
     if (this.capabilities.queryParameters) return { query: sql, params: options.params, settings };
     return { query: inlineParams(sql, options.params), params: undefined, settings };

@@ -13,6 +13,7 @@ import { withFailpoint } from './failpoint.js';
 import { createServerAgent } from './server-agent.js';
 import { translateError } from './translate-error.js';
 import type { Adapter } from '../core/adapter-types.js';
+import { ErrorCodes, isTsdbtError, TsdbtError } from '../core/errors.js';
 
 /**
  * Opens an adapter for a target. The client libraries (and chDB's large native engine) are
@@ -82,12 +83,40 @@ async function openChdb(target: ChdbTarget, shown: string): Promise<Adapter> {
 async function connectServer(target: ClickhouseTarget, logger?: Logger): Promise<Adapter> {
   const base = await serverAdapter(target, logger);
   try {
-    const [probe = { version: '0.0', json_extract: 0, columns_position: 0 }] = await base.query<ServerProbe>(SERVER_PROBE_SQL);
+    const probe = await probeServer(base, target);
     return base.withCapabilities(capabilitiesFromProbe(probe), { columnsHavePosition: Number(probe.columns_position) > 0 });
   } catch (error) {
     await base.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The server's version and features, checked to come from ClickHouse: any HTTP server answers
+ * `/ping`, and one that is not ClickHouse replies to the probe with something else (a web page,
+ * another API's JSON), which is said plainly rather than failing later on a missing field.
+ */
+async function probeServer(base: ClickhouseAdapter, target: ClickhouseTarget): Promise<ServerProbe> {
+  let rows: unknown;
+  try {
+    rows = await base.query<ServerProbe>(SERVER_PROBE_SQL);
+  } catch (error) {
+    if (isTsdbtError(error)) throw error;
+    throw notClickhouse(target, error instanceof Error ? error.message : String(error));
+  }
+  const probe = Array.isArray(rows) ? (rows[0] as Partial<ServerProbe> | undefined) : undefined;
+  if (probe === undefined || typeof probe !== 'object' || typeof probe.version !== 'string' || !/^\d+\.\d+/.test(probe.version)) {
+    throw notClickhouse(target, `it replied ${JSON.stringify(rows)?.slice(0, 120) ?? String(rows)}`);
+  }
+  return probe as ServerProbe;
+}
+
+function notClickhouse(target: ClickhouseTarget, what: string): TsdbtError {
+  return new TsdbtError({
+    code: ErrorCodes.NOT_CLICKHOUSE,
+    message: `The server at ${target.url} answered over HTTP, but it is not a ClickHouse server: asked for its version, ${what}.`,
+    hint: 'Check `host` and `port` (or `url`) of this target in profiles.yml: ClickHouse serves HTTP on 8123 (8443 with TLS) by default.',
+  });
 }
 
 /**
@@ -106,11 +135,13 @@ export async function pingServer(target: ClickhouseTarget): Promise<void> {
 /** The server connection before the server has been asked anything (least capabilities assumed). */
 async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise<ClickhouseAdapter> {
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
-  const http_agent = createServerAgent({
+  const ca = target.caCert === undefined ? undefined : await readCa(target.caCert);
+  // One agent per client: a client tracks how long its own sockets have idled, and would reuse another's stale one.
+  const newAgent = () => createServerAgent({
     secure: target.secure,
     connectTimeoutMs: target.connectTimeoutMs,
     verify: target.verify,
-    ca: target.caCert === undefined ? undefined : await readCa(target.caCert),
+    ca,
     maxSockets: Math.max(target.threads, 1) + 1,
   });
   // Checked against Debian's clickhouse-server 18.16.1 with @clickhouse/client 1.23.1: SELECT, command,
@@ -119,18 +150,20 @@ async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise
   // not set, see translate-error.ts). What 18.16 lacks: query parameters (`param_x` is "Unknown setting",
   // so the adapter inlines literals), the X-ClickHouse-Summary header (no written_rows), and the modern
   // error format (parsed in translate-error.ts).
-  const client = createClient({
+  const clientFor = (database: string | undefined) => createClient({
+    ...(database === undefined ? {} : { database }),
     url: target.url,
     username: target.user,
     password: target.password,
     application: 'tsdbt',
     request_timeout: target.requestTimeoutMs,
     compression: { request: target.compression, response: target.compression },
-    http_agent,
+    http_agent: newAgent(),
     keep_alive: { enabled: true },
     // Failures reach the user once, translated; the client's own logger would print them again, raw.
     log: { level: ClickHouseLogLevel.OFF },
   });
+  const client = clientFor(undefined);
   const server = `${target.host}:${target.port}`;
   return new ClickhouseAdapter({
     type: 'clickhouse',
@@ -140,6 +173,7 @@ async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise
     description: `${target.url} as ${target.user}`,
     secrets: secretsOf(target),
     settings: target.settings,
+    clientForDatabase: (database) => clientFor(database),
     retries: target.retries,
     onRetry: logger === undefined ? undefined : ({ attempt, retries, delayMs, reason }) =>
       logger.log('warn', 'retry', `${server} did not take the request (${reason}); retry ${attempt} of ${retries} in ${delayMs} ms.`, { attempt, retries, delay_ms: delayMs, reason }),

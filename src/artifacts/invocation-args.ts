@@ -5,7 +5,7 @@
  */
 
 /** Options that describe where output goes or how it looks, not what runs. */
-const NOT_RECORDED = new Set(['debug', 'color', 'ids']);
+const NOT_RECORDED = new Set(['debug', 'color', 'ids', 'retryBatches']);
 
 export function invocationArgs(which: string, options: object): Record<string, unknown> {
   const args: Record<string, unknown> = { which };

@@ -8,6 +8,9 @@ import { childrenIn, parentsIn } from '../graph/build-graph.js';
 import type { GraphNode } from '../graph/node.js';
 import { TSDBT_VERSION } from '../version.js';
 import { testManifestFields } from './test-manifest-fields.js';
+import { contractChecksum, contractConfig } from '../compile/contracts.js';
+import type { UnitTestNode } from '../compile/nodes.js';
+import { constraintEntry, unitTestEntry } from './unit-test-entry.js';
 
 /**
  * manifest.json, in dbt's v12 shape for the fields tools commonly read (nodes, sources,
@@ -45,10 +48,11 @@ export function manifestSections(project: Project, generatedAt: Date): [string, 
   const all = project.nodes as Map<string, ProjectNode>;
   const nodeIds: string[] = [];
   const sourceIds: string[] = [];
+  const unitTestIds: string[] = [];
   const exposures: Record<string, unknown> = {};
   for (const node of all.values()) {
     if (node.resourceType === 'exposure') exposures[node.uniqueId] = exposureEntry(node, createdAt);
-    else (node.resourceType === 'source' ? sourceIds : nodeIds).push(node.uniqueId);
+    else (node.resourceType === 'source' ? sourceIds : node.resourceType === 'unit_test' ? unitTestIds : nodeIds).push(node.uniqueId);
   }
   const nodes = new EntryMap(nodeIds, (id) => {
     const node = all.get(id)!;
@@ -94,7 +98,7 @@ export function manifestSections(project: Project, generatedAt: Date): [string, 
     ['child_map', childMap],
     ['group_map', {}],
     ['semantic_models', {}],
-    ['unit_tests', {}],
+    ['unit_tests', new EntryMap(unitTestIds, (id) => unitTestEntry(all.get(id) as UnitTestNode, project.target.schema, createdAt))],
     ['saved_queries', {}],
   ];
 }
@@ -173,9 +177,9 @@ function modelEntry(project: Project, node: ModelNode, createdAt: number): Recor
     compiled_code: node.compiledSql ?? null,
     extra_ctes_injected: node.compiledSql !== undefined,
     extra_ctes: [],
-    contract: { enforced: false, alias_types: true, checksum: null },
+    contract: { enforced: contractConfig(node.config).enforced, alias_types: contractConfig(node.config).aliasTypes, checksum: contractChecksum(node) },
     access: 'protected',
-    constraints: [],
+    constraints: (node.constraints ?? []).map((constraint) => constraintEntry(constraint, true)),
     version: null,
     latest_version: null,
     deprecation_date: null,
@@ -299,7 +303,7 @@ function compiledPath(project: Project, node: GraphNode): string {
 
 function columnsEntry(columns: Record<string, ColumnProperties>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.values(columns).map((column) => [column.name, { name: column.name, description: column.description, meta: column.meta, data_type: column.dataType ?? null, constraints: [], quote: null, tags: column.tags }]),
+    Object.values(columns).map((column) => [column.name, { name: column.name, description: column.description, meta: column.meta, data_type: column.dataType ?? null, constraints: (column.constraints ?? []).map((constraint) => constraintEntry(constraint, false)), quote: null, tags: column.tags }]),
   );
 }
 

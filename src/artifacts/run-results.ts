@@ -35,7 +35,7 @@ export function buildRunResults(
         relation_name: result.relationName ?? null,
         compiled: code !== undefined,
         compiled_code: code ?? null,
-        batch_results: null,
+        batch_results: result.batchResults ?? null,
         error_code: result.errorCode ?? null,
       };
     }),

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 
 // The option types and parsers belong to the tasks; re-exported for the command files.
-export { parseThreads, parseVars, parseYamlMapping, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from '../tasks/options.js';
+export { microbatchOptions, parseThreads, parseVars, parseYamlMapping, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from '../tasks/options.js';
 export { openProject } from '../tasks/open-project.js';
 
 /** --project-dir, --profiles-dir, --target, --vars: every command that reads the project takes these. */
@@ -36,8 +36,12 @@ export function executionOptions(command: Command): Command {
     command
       .option('--threads <n>', "nodes built at the same time (default: the target's threads)")
       .option('--full-refresh', 'rebuild incremental models from scratch'),
-  ).option('--empty', 'build with zero rows: every ref() and source() reads as an empty relation (checks SQL and types cheaply)');
+  )
+    .option('--empty', 'build with zero rows: every ref() and source() reads as an empty relation (checks SQL and types cheaply)')
+    .option('--event-time-start <time>', 'microbatch models: build the batches from this time (e.g. 2024-01-03)')
+    .option('--event-time-end <time>', 'microbatch models: build the batches before this time');
 }
+
 
 /** -x, --fail-fast: for every command that runs nodes. */
 export function failFastOption(command: Command): Command {

@@ -16,7 +16,7 @@ export const ExitCode = {
 export function exitCodeFor(error: TsdbtError): number {
   const family = error.code.slice(5, 6);
   if (family === '1' || family === '2' || family === '3') return ExitCode.USAGE;
-  if (['TSDBT4001', 'TSDBT4003', 'TSDBT4004', 'TSDBT4005'].includes(error.code)) return ExitCode.UNREACHABLE;
+  if (['TSDBT4001', 'TSDBT4003', 'TSDBT4004', 'TSDBT4005', 'TSDBT4800'].includes(error.code)) return ExitCode.UNREACHABLE;
   return ExitCode.FAILURE;
 }
 

@@ -26,6 +26,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   { name: 'init', summary: 'create a new project: project.yml, profiles.yml, example models', load: async () => (await import('./commands/init.js')).registerInit },
   { name: 'debug', summary: 'check versions, project and profile configuration, and the database connection', load: async () => (await import('./commands/debug.js')).registerDebug },
   { name: 'compile', summary: 'render models to SQL in target/compiled', load: async () => (await import('./commands/compile.js')).registerCompile },
+  { name: 'check', summary: 'check models against the real ClickHouse analyzer without building anything', load: async () => (await import('./commands/check.js')).registerCheck },
   { name: 'run', summary: 'build the selected models in the database, in dependency order', load: async () => (await import('./commands/run.js')).registerRun },
   { name: 'seed', summary: 'load the CSV files under seed-paths into tables', load: async () => (await import('./commands/seed.js')).registerSeed },
   { name: 'test', summary: 'run data tests: PASS, WARN or FAIL with the number of failing rows', load: async () => (await import('./commands/test.js')).registerTest },

@@ -79,7 +79,7 @@ function finishedLine(terminal: Terminal, node: GraphNode, description: string, 
   const color = terminal.color;
   const time = `in ${result.executionTime.toFixed(2)}s`;
   const failures = result.failures ?? 0;
-  const isTest = node.resourceType === 'test';
+  const isTest = node.resourceType === 'test' || node.resourceType === 'unit_test';
   switch (result.status) {
     case 'success':
       if (node.resourceType === 'seed') return ['info', `OK loaded ${description}`, `[${color.green(result.message)} ${time}]`];
@@ -181,7 +181,9 @@ function describeKinds(nodes: readonly (GraphNode | undefined)[]): string {
           ? `${String(node.config.materialized ?? 'view')} model`
           : node.resourceType === 'test'
             ? 'data test'
-            : node.resourceType;
+            : node.resourceType === 'unit_test'
+              ? 'unit test'
+              : node.resourceType;
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
   const order = ['seed', 'view model', 'table model', 'snapshot', 'data test'];
@@ -192,7 +194,7 @@ function describeKinds(nodes: readonly (GraphNode | undefined)[]): string {
 
 /** `models/orders.sql`, or for a test declared in YAML, `models/schema.yml:12`. */
 function locationOf(node: GraphNode): string {
-  const line = node.resourceType === 'test' ? (node as GraphNode & { line?: number }).line : undefined;
+  const line = node.resourceType === 'test' || node.resourceType === 'unit_test' ? (node as GraphNode & { line?: number }).line : undefined;
   return line === undefined ? node.originalFilePath : `${node.originalFilePath}:${line}`;
 }
 

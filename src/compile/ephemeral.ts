@@ -41,6 +41,19 @@ export class EphemeralCtes {
     return new CteRelation(node.relation.schema, name, 'ephemeral');
   }
 
+  /**
+   * A unit test's given rows for a relation: a CTE named like the relation's table, so the model's
+   * joins, aliases and `table.column` qualifiers read as they do on the real relation (another
+   * name when two inputs share a table name). As a subquery where there is no CTE list.
+   */
+  input(schema: string, identifier: string, sql: string): Relation {
+    if (this.asSubquery) return new SubqueryRelation(schema, identifier, stripSemicolons(sql));
+    let name = identifier;
+    for (let n = 2; this.ctes.has(name) && this.ctes.get(name) !== stripSemicolons(sql); n += 1) name = `${identifier}__${n}`;
+    this.ctes.set(name, stripSemicolons(sql));
+    return new CteRelation(schema, name, 'table');
+  }
+
   /** Puts the CTEs in front of `sql`, joining the model's own `WITH` list if it starts with one. */
   inject(sql: string): string {
     if (this.ctes.size === 0) return sql;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { configFromTree, mergeConfig } from '../config/config-tree.js';
 import { resolveProfile } from '../config/profiles.js';
-import { projectConfigLine, treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { projectConfigLine, projectKeyLine, treeConfigLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { didYouMean } from '../config/value-checks.js';
 import { parseYaml } from '../config/yaml-document.js';
@@ -17,17 +17,22 @@ import { baseGlobals } from '../template/base-globals.js';
 import { templateBackendFromEnv, TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { fqnOfFile } from './fqn.js';
-import { checkModelConfig, type ConfigOrigin } from './model-config.js';
-import type { AnalysisNode, ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode } from './nodes.js';
+import { generalConfigErrors, materializationProblems, type ConfigOrigin } from './model-config.js';
+import type { AnalysisNode, ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode } from './nodes.js';
 import { parseSnapshots } from './parse-snapshots.js';
 import { parseSeeds } from './parse-seeds.js';
 import { addTestMacros, isGenericTestFile, parseTests } from './parse-tests.js';
+import { parseUnitTests } from './parse-unit-tests.js';
+import { checkContracts } from './contracts.js';
 import { parseProperties, type NodePatch } from './properties.js';
 import { unusedConfigPaths } from './unused-config-paths.js';
 import { resolveExposures } from './resolve-exposures.js';
 import type { RuntimeRelations } from './runtime-relation.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
+import { allowingSecretEnv } from '../template/secret-env.js';
+import { checkTargetPath } from '../project/target-path.js';
+import { reservedNameErrors } from './reserved-names.js';
 import { checksumOf, ParseCache } from './parse-cache.js';
 import type { PhaseTimer } from './perf-info.js';
 import { renderAtParse, restoreRender, type Speculation } from './speculation.js';
@@ -61,6 +66,8 @@ export interface Project {
   tests: Map<string, TestNode>;
   /** Snapshots (`{% snapshot %}` blocks under snapshot-paths, `snapshots:` with `relation:` in YAML); `ref()` resolves to them. */
   snapshots: Map<string, SnapshotNode>;
+  /** dbt 1.8 unit tests (`unit_tests:` in YAML), by unique id. */
+  unitTests: Map<string, UnitTestNode>;
   /** Analyses (`.sql` under analysis-paths): compiled by `tsdbt compile`, never run, never ref'd. */
   analyses: Map<string, AnalysisNode>;
   nodes: Map<string, ProjectNode>;
@@ -86,6 +93,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const validated = validateProjectConfig(parseYaml(projectFile.text, projectFile.path));
   if (validated.config === undefined) throwCollected(validated.errors);
   const config = validated.config!;
+  checkTargetPath(projectDir, config, projectKeyLine(config, 'target-path'));
   const warnings = [...validated.warnings];
   const vars = { ...config.vars, ...(options.vars ?? {}) };
   const invocationId = randomUUID();
@@ -115,7 +123,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     env,
     renderValue: (text, where) => {
       try {
-        return engine!.renderString(text, {}, where.file);
+        return allowingSecretEnv(() => engine!.renderString(text, {}, where.file));
       } catch (error) {
         // Point at the profile line, not the line inside the one-line template.
         if (error instanceof TsdbtError) throw new TsdbtError({ code: error.code, message: error.message, file: where.file, line: where.line, hint: error.hint, cause: error.cause });
@@ -148,6 +156,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const properties = parseProperties(files.properties, {
     projectName: config.name,
     render: (text, file) => engine!.renderString(text, {}, file),
+    renderIngest: (text, file) => allowingSecretEnv(() => engine!.renderString(text, {}, file)),
     cache,
   });
   errors.push(...properties.errors);
@@ -170,6 +179,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
 
   const models = new Map<string, ModelNode>();
   const byName = new Map<string, ModelNode | SeedNode | SnapshotNode>();
+  movePatchesOfSeeds(properties, files.models.map((file) => path.posix.basename(file.path, '.sql')), files.seeds.map((file) => path.posix.basename(file, '.csv')));
   const parsedSeeds = parseSeeds(files.seeds, { config, target, engine, patches: properties.seeds, projectDir });
   errors.push(...parsedSeeds.errors);
   const seeds = new Map(parsedSeeds.seeds.map((seed) => [seed.uniqueId, seed]));
@@ -179,6 +189,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   for (const file of files.models) {
     const parsed = parseModel(file, config, target, engine, properties.models, sourceLookup, cache);
     errors.push(...parsed.errors);
+    warnings.push(...(parsed.warnings ?? []));
     const node = parsed.node;
     if (node === undefined) continue;
     modelFqns.push(node.fqn);
@@ -226,6 +237,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     const analysis: AnalysisNode = { ...parsed.node, resourceType: 'analysis', uniqueId: `analysis.${config.name}.${parsed.node.name}`, fqn: [config.name, 'analysis', ...fqnOfFile(config.name, config.analysisPaths, file.path, parsed.node.name).slice(1)] };
     analyses.set(analysis.uniqueId, analysis);
   }
+  for (const file of files.pythonModels) warnings.push(`${file}: Python models are not supported by tsdbt; this file is not built (write the model in SQL).`);
   warnings.push(...properties.warnings);
   warnings.push(
     ...unusedConfigPaths(config.file, { models: config.models, seeds: config.seeds, sources: config.sources, snapshots: config.snapshots }, {
@@ -244,6 +256,13 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   });
   errors.push(...parsedTests.errors);
   const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
+  const parsedUnitTests = parseUnitTests(properties.unitTests, { projectName: config.name, models, refable: byName, sources, disabled, fixtures: files.fixtures });
+  errors.push(...parsedUnitTests.errors);
+  warnings.push(...parsedUnitTests.warnings);
+  const unitTests = new Map(parsedUnitTests.unitTests.map((test) => [test.uniqueId, test]));
+  const contracts = checkContracts(models.values());
+  errors.push(...contracts.errors);
+  warnings.push(...contracts.warnings);
 
   timer?.mark('data tests');
   const exposures = properties.exposures.filter((exposure) => exposure.config.enabled !== false);
@@ -254,7 +273,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       disabled,
     }),
   );
-  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...analyses, ...tests, ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const)]);
+  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...analyses, ...tests, ...unitTests, ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const)]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   timer?.mark('graph');
@@ -283,7 +302,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     timer.partialParse = cache.enabled;
   }
 
-  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, snapshots, analyses, nodes, graph, docs, vars, invocationId, logger };
+  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, snapshots, analyses, unitTests, nodes, graph, docs, vars, invocationId, logger };
 }
 
 function parseModel(
@@ -294,7 +313,7 @@ function parseModel(
   patches: Map<string, NodePatch>,
   sources: (source: string, table: string) => SourceNode | undefined,
   cache: ParseCache,
-): { node?: ModelNode; errors: TsdbtError[] } {
+): { node?: ModelNode; errors: TsdbtError[]; warnings?: string[] } {
   const name = path.posix.basename(file.path, '.sql');
   const fqn = fqnOfFile(config.name, config.modelPaths, file.path, name);
   const patch = patches.get(name);
@@ -320,7 +339,9 @@ function parseModel(
     columns: patch?.columns ?? {},
     meta: patch?.meta ?? {},
     patchPath: patch?.file,
+    patchLine: patch?.line,
     tests: patch?.tests ?? [],
+    constraints: patch?.constraints ?? [],
   };
   let inFile: Record<string, unknown>;
   const cached = cache.model(file.path, checksum);
@@ -355,10 +376,30 @@ function parseModel(
     const line = treeConfigLine(config, 'models', fqn, key);
     return line === undefined ? undefined : { file: config.file, line };
   };
-  const errors = checkModelConfig(node.config, file.path, configLine(file.text), origin);
+  const errors = generalConfigErrors(node.config, file.path, configLine(file.text), origin);
+  // Reported now as warnings; the model fails with them when a command runs it (see materializationProblems).
+  const fatal = new Set(materializationProblems(node.config, file.path, configLine(file.text), origin, { errorsOnly: true }).map((problem) => problem.message));
+  const warnings = materializationProblems(node.config, file.path, configLine(file.text), origin).map(
+    (problem) => `${problem.location ?? file.path}: ${problem.message}${fatal.has(problem.message) ? ` Model '${name}' fails with this error when it runs.` : ''}${problem.hint === undefined ? '' : ` ${problem.hint}`}`,
+  );
   node.relation = schemaAndAlias(node, target, engine);
+  errors.push(...reservedNameErrors('Model', node.name, node.relation.identifier, { file: file.path, nameLine: 1, aliasLine: () => origin('alias') ?? { file: file.path, line: configLine(file.text) } }));
   node.dependsOn.macros = usedMacros(file.text, engine);
-  return { node, errors };
+  return { node, errors, warnings };
+}
+
+/**
+ * An entry under `models:` whose name is a seed (and no model) describes that seed, as dbt reads it:
+ * its columns, config and tests go to the seed rather than being dropped with a warning.
+ */
+function movePatchesOfSeeds(properties: { models: Map<string, NodePatch>; seeds: Map<string, NodePatch> }, modelNames: string[], seedNames: string[]): void {
+  const models = new Set(modelNames);
+  for (const seed of seedNames) {
+    const patch = properties.models.get(seed);
+    if (patch === undefined || models.has(seed) || properties.seeds.has(seed)) continue;
+    properties.seeds.set(seed, patch);
+    properties.models.delete(seed);
+  }
 }
 
 function resolveDependencies(

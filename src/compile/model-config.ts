@@ -1,10 +1,15 @@
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { didYouMean } from '../config/value-checks.js';
+import { tableFeatures } from '../materialize/table-features.js';
+import { grantsConfig } from '../materialize/grants.js';
 import { dictionarySettings, incrementalSettings, materializedViewSettings, type Problem } from '../materialize/model-settings.js';
 
 /** Materializations tsdbt can build. Adding one means adding a plan in src/materialize. */
 export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'materialized_view', 'ephemeral', 'dictionary', 'distributed_table'] as const;
 export type Materialization = (typeof MATERIALIZATIONS)[number];
+
+/** Materializations that build a MergeTree table of their own, so take projections and indexes. */
+const TABLE_MATERIALIZATIONS = new Set(['table', 'incremental', 'distributed_table']);
 
 /** Materializations dbt projects use that tsdbt doesn't build yet; named so the error can say so. */
 const KNOWN_ELSEWHERE = ['distributed_incremental', 'snapshot', 'seed', 'test'];
@@ -24,6 +29,15 @@ export type ConfigOrigin = (key: string) => { file: string; line: number | undef
  * `file:line` (the model's `config(` call), or where `origin` says the key at fault was set.
  */
 export function checkModelConfig(config: Record<string, unknown>, modelFile: string, modelLine: number | undefined, origin?: ConfigOrigin): TsdbtError[] {
+  return [...generalConfigErrors(config, modelFile, modelLine, origin), ...materializationProblems(config, modelFile, modelLine, origin)];
+}
+
+/**
+ * The problems of a model's materialization and its own configs (an unknown or unsupported
+ * materialization, a bad incremental_strategy…). The project loads with them as warnings, since a
+ * model the command does not run must not stop the others; the model fails with them when it runs.
+ */
+export function materializationProblems(config: Record<string, unknown>, modelFile: string, modelLine: number | undefined, origin?: ConfigOrigin, options: { errorsOnly?: boolean } = {}): TsdbtError[] {
   const errors: TsdbtError[] = [];
   const at = (key: string | undefined) => (key === undefined ? undefined : origin?.(key)) ?? { file: modelFile, line: modelLine };
   const invalid = (key: string | undefined, message: string, hint: string | undefined) =>
@@ -37,11 +51,26 @@ export function checkModelConfig(config: Record<string, unknown>, modelFile: str
       later
         ? `Materialization ${shown} is not supported by this version of tsdbt.`
         : `Unknown materialization ${shown}.${typeof materialized === 'string' ? didYouMean(materialized, MATERIALIZATIONS) : ''}`,
-      `Use one of: ${MATERIALIZATIONS.join(', ')}.`,
+      later && materialized === 'distributed_incremental'
+        ? "Use materialized='incremental' on a ReplicatedMergeTree engine, or materialized='distributed_table' (rebuilt on each run)."
+        : `Use one of: ${MATERIALIZATIONS.join(', ')}.`,
     );
   }
   const check = MATERIALIZATION_CHECKS[materialized as Materialization];
-  for (const problem of check?.(config).problems ?? []) invalid(problem.key, problem.message, problem.hint);
+  for (const problem of check?.(config).problems ?? []) if (!(options.errorsOnly === true && problem.warn === true)) invalid(problem.key, problem.message, problem.hint);
+  for (const problem of grantsConfig(config.grants).problems) invalid(problem.key, problem.message, problem.hint);
+  if (TABLE_MATERIALIZATIONS.has(String(materialized))) {
+    for (const problem of tableFeatures(config, undefined).problems) invalid(problem.key, problem.message, problem.hint);
+  }
+  return errors;
+}
+
+/** Checks of the configs every model has; these stop the project from loading. */
+export function generalConfigErrors(config: Record<string, unknown>, modelFile: string, modelLine: number | undefined, origin?: ConfigOrigin): TsdbtError[] {
+  const errors: TsdbtError[] = [];
+  const at = (key: string | undefined) => (key === undefined ? undefined : origin?.(key)) ?? { file: modelFile, line: modelLine };
+  const invalid = (key: string | undefined, message: string, hint: string | undefined) =>
+    errors.push(new TsdbtError({ code: ErrorCodes.MODEL_CONFIG_INVALID, message, ...at(key), hint }));
   if (config.database !== undefined && config.database !== null && config.database !== '') {
     // dbt-clickhouse refuses it too: a dbt schema is a ClickHouse database, there is no level above.
     invalid(

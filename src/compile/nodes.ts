@@ -16,6 +16,27 @@ export interface ColumnProperties {
   tests: unknown[];
   /** dbt's `quote: true`: the column's tests get its name quoted (a name with spaces or odd characters). */
   quote?: boolean;
+  /** ClickHouse column codec (`ZSTD(3)`, `Delta, LZ4`), from the YAML column. */
+  codec?: string;
+  /** ClickHouse column TTL expression, from the YAML column. */
+  ttl?: string;
+  /** dbt constraints declared on the column (`not_null`, `check`, …); acted on when the model's contract is enforced. */
+  constraints?: ConstraintProperties[];
+}
+
+/** A dbt constraint, on a column or (with `columns`) on the model. */
+export interface ConstraintProperties {
+  /** `not_null`, `check`, `unique`, `primary_key`, `foreign_key`, `custom`. */
+  type: string;
+  expression: string | undefined;
+  name: string | undefined;
+  /** Model-level constraints: the columns they are about. */
+  columns: string[] | undefined;
+  /** dbt's `warn_unsupported` (default true). */
+  warnUnsupported: boolean;
+  /** Where it is written. */
+  file: string;
+  line: number | undefined;
 }
 
 /** Where a node's relation lives: a dbt "schema" is a ClickHouse database. */
@@ -50,8 +71,12 @@ export interface ModelNode extends GraphNode {
   meta: Record<string, unknown>;
   /** The YAML file describing this model, if any. */
   patchPath: string | undefined;
+  /** Line of the model's entry in that file (for errors about what the entry declares). */
+  patchLine?: number | undefined;
   /** Tests declared on the model (not on a column). */
   tests: unknown[];
+  /** Model-level constraints (`constraints:` beside `columns:` in YAML). */
+  constraints?: ConstraintProperties[];
 }
 
 export interface SourceNode extends GraphNode {
@@ -122,6 +147,38 @@ export interface TestNode extends GraphNode {
   line: number | undefined;
 }
 
+/** One `given:` entry of a unit test: the rows standing in for a ref, a source or (incremental) `this`. */
+export interface UnitTestInput {
+  /** As written: `ref('orders')`, `source('shop', 'raw')`, `this`. */
+  input: string;
+  /** The node it stands for; undefined for `this`. */
+  uniqueId: string | undefined;
+  format: 'dict' | 'csv' | 'sql';
+  /** dict: a list of mappings; csv/sql: the text (from `rows` or the fixture file). */
+  rows: Record<string, unknown>[] | string;
+  /** A seed given without rows: its CSV file (project-relative), read when the test runs. */
+  seedFile?: string;
+  line: number | undefined;
+}
+
+/** dbt 1.8's unit test: a model rendered over literal input rows, its output compared with `expect`. */
+export interface UnitTestNode extends GraphNode {
+  resourceType: 'unit_test';
+  /** The model under test (name and unique id). */
+  model: string;
+  modelId: string;
+  given: UnitTestInput[];
+  expect: { format: 'dict' | 'csv' | 'sql'; rows: Record<string, unknown>[] | string; line: number | undefined };
+  overrides: { macros: Record<string, unknown>; vars: Record<string, unknown>; envVars: Record<string, string> };
+  /** The tested model (dbt's depends_on for unit tests). */
+  dependsOn: { nodes: string[]; macros: string[] };
+  description: string;
+  meta: Record<string, unknown>;
+  /** Line of the `- name:` entry. */
+  line: number | undefined;
+}
+
+
 /**
  * A dbt snapshot: a `{% snapshot name %}` block under snapshot-paths, or a `snapshots:` YAML entry
  * with `relation:` (dbt 1.9). Its query is rendered like a model's; `spec` is its validated config.
@@ -138,7 +195,7 @@ export interface AnalysisNode extends Omit<ModelNode, 'resourceType'> {
   resourceType: 'analysis';
 }
 
-export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | SnapshotNode | ExposureNode | AnalysisNode;
+export type ProjectNode = ModelNode | SourceNode | SeedNode | TestNode | SnapshotNode | ExposureNode | AnalysisNode | UnitTestNode;
 
 export function isModel(node: GraphNode): node is ModelNode {
   return node.resourceType === 'model';
@@ -158,4 +215,8 @@ export function isSnapshot(node: GraphNode): node is SnapshotNode {
 
 export function isTest(node: GraphNode): node is TestNode {
   return node.resourceType === 'test';
+}
+
+export function isUnitTest(node: GraphNode): node is UnitTestNode {
+  return node.resourceType === 'unit_test';
 }

@@ -8,6 +8,7 @@ import type { SeedNode } from './nodes.js';
 import type { NodePatch } from './properties.js';
 import { fqnOfFile } from './fqn.js';
 import { schemaAndAlias } from './schema-names.js';
+import { reservedNameErrors } from './reserved-names.js';
 import { fileChecksum } from '../project/file-checksum.js';
 import type { TemplateEngine } from '../template/template-engine.js';
 
@@ -74,6 +75,7 @@ export function parseSeeds(paths: readonly string[], context: ParseSeedsContext)
       else throw error;
       continue;
     }
+    out.errors.push(...reservedNameErrors('Seed', name, node.relation.identifier, { file, nameLine: undefined, aliasLine: () => (patch === undefined ? undefined : { file: patch.file, line: patch.line }) }));
     out.seeds.push(node);
   }
   return out;

@@ -2,7 +2,8 @@ import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { Problems, parseYaml, type YamlDocument } from '../config/yaml-document.js';
 import { describeType, isPlainObject, stringList, type Plain } from '../config/value-checks.js';
 import type { ProjectFile } from '../project/project-files.js';
-import type { ColumnProperties, SourceNode } from './nodes.js';
+import { readConstraints } from './constraints.js';
+import type { ColumnProperties, ConstraintProperties, SourceNode } from './nodes.js';
 import { parseExposures, type ExposureNode } from './exposures.js';
 import { freshnessOf } from './freshness.js';
 import { columnKeyWarnings, entryKeyWarnings, sectionWarnings } from './property-keys.js';
@@ -18,8 +19,17 @@ export interface NodePatch {
   columns: Record<string, ColumnProperties>;
   meta: Record<string, unknown>;
   tests: unknown[];
+  /** Model-level `constraints:`. */
+  constraints: ConstraintProperties[];
   /** Snapshots only: dbt 1.9's `relation: ref('x')` / `source('a', 'b')`, which defines the snapshot in YAML. */
   relation?: string;
+}
+
+/** A `unit_tests:` entry as written, with its file's line lookup; checked in testing/unit-tests. */
+export interface RawUnitTest {
+  entry: Record<string, unknown>;
+  index: number;
+  doc: YamlDocument;
 }
 
 export interface ParsedProperties {
@@ -27,6 +37,7 @@ export interface ParsedProperties {
   models: Map<string, NodePatch>;
   seeds: Map<string, NodePatch>;
   snapshots: Map<string, NodePatch>;
+  unitTests: RawUnitTest[];
   errors: TsdbtError[];
   /** Keys and sections read past without acting on them, each with file:line. */
   warnings: string[];
@@ -39,6 +50,8 @@ export interface PropertiesContext {
   cache?: ParseCache;
   /** Renders Jinja in a YAML string value (env_var, var, doc). */
   render: (text: string, file: string, line: number | undefined) => string;
+  /** Renders an `ingest:` block, where secret environment variables may be read (default: render). */
+  renderIngest?: (text: string, file: string, line: number | undefined) => string;
 }
 
 /** Sections read here or by the other parsers (snapshots, unit tests); the rest are warned about. */
@@ -48,7 +61,7 @@ const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros'
 
 /** Parses every YAML property file. One broken file never hides problems in the others. */
 export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
-  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), snapshots: new Map(), errors: [], warnings: [], exposures: [] };
+  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), snapshots: new Map(), unitTests: [], errors: [], warnings: [], exposures: [] };
   for (const file of files) {
     let doc: YamlDocument;
     try {
@@ -72,6 +85,7 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
         readPatches(root.snapshots, 'snapshots', doc, problems, context, out.snapshots, out.warnings);
         out.exposures.push(...parseExposures(root.exposures, doc, problems, context.projectName));
         out.warnings.push(...sectionWarnings(root, HANDLED_SECTIONS, doc));
+        readUnitTestEntries(root.unit_tests, doc, problems, out.unitTests);
       }
     }
     out.errors.push(...problems.errors);
@@ -141,7 +155,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
       }
       out.warnings.push(...entryKeyWarnings(table, 'source table', tableAt, doc), ...columnKeyWarnings(table.columns, [...tableAt, 'columns'], doc));
       const identifier = String(render(table.identifier ?? table.name, [...tableAt, 'identifier']));
-      const ingest = table.ingest === undefined ? undefined : render(table.ingest, [...tableAt, 'ingest']);
+      const ingest = table.ingest === undefined ? undefined : renderDeep(table.ingest, (text) => (context.renderIngest ?? context.render)(text, doc.file, doc.lineOf([...tableAt, 'ingest'])));
       if (ingest !== undefined && !isPlainObject(ingest)) {
         problems.add([...tableAt, 'ingest'], `must be a mapping (url, format, retries, …), but it is ${describeType(ingest)}.`);
       }
@@ -160,7 +174,7 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
         relation: { schema, identifier },
         description: description(table.description, render, [...tableAt, 'description']),
         sourceDescription: description(source.description, render, [...at, 'description']),
-        columns: readColumns(table.columns, [...tableAt, 'columns'], problems, render),
+        columns: readColumns(table.columns, [...tableAt, 'columns'], problems, render, doc),
         meta: isPlainObject(table.meta) ? table.meta : {},
         loadedAtField: loadedAtField(source, table, ingest),
         loadedAtQuery: stringOf(table.loaded_at_query) ?? stringOf(source.loaded_at_query),
@@ -218,9 +232,10 @@ function readPatches(
       line: doc.lineOf(at),
       description: description(entry.description, render, [...at, 'description']),
       config: isPlainObject(entry.config) ? entry.config : {},
-      columns: readColumns(entry.columns, [...at, 'columns'], problems, render),
+      columns: readColumns(entry.columns, [...at, 'columns'], problems, render, doc),
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       tests: testsOf(entry, at, problems),
+      constraints: readConstraints(entry.constraints, [...at, 'constraints'], doc, problems, true),
       ...(section === 'snapshots' ? snapshotRelation(entry, at, problems) : {}),
     });
   });
@@ -240,7 +255,23 @@ function snapshotRelation(entry: Plain, at: (string | number)[], problems: Probl
 
 type Render = (value: unknown, path: (string | number)[]) => unknown;
 
-function readColumns(raw: unknown, at: (string | number)[], problems: Problems, render: Render): Record<string, ColumnProperties> {
+/** Keeps each `unit_tests:` entry with its document; the entries are checked once models are known. */
+function readUnitTestEntries(raw: unknown, doc: YamlDocument, problems: Problems, out: RawUnitTest[]): void {
+  if (raw === undefined || raw === null) return;
+  if (!Array.isArray(raw)) {
+    problems.add(['unit_tests'], `must be a list of unit tests (\`- name: …\`), but it is ${describeType(raw)}.`);
+    return;
+  }
+  raw.forEach((entry, index) => {
+    if (!isPlainObject(entry) || typeof entry.name !== 'string') {
+      problems.add(['unit_tests', index], 'must have a `name`.', 'Each unit test looks like `- name: test_x` with `model:`, `given:` and `expect:`.');
+      return;
+    }
+    out.push({ entry, index, doc });
+  });
+}
+
+function readColumns(raw: unknown, at: (string | number)[], problems: Problems, render: Render, doc: YamlDocument): Record<string, ColumnProperties> {
   const out: Record<string, ColumnProperties> = {};
   if (raw === undefined || raw === null) return out;
   if (!Array.isArray(raw)) {
@@ -261,6 +292,10 @@ function readColumns(raw: unknown, at: (string | number)[], problems: Problems, 
       tags: stringList(column.tags) ?? [],
       tests: testsOf(column, [...at, index], problems),
       ...(column.quote === true ? { quote: true } : {}),
+      // dbt-clickhouse's per-column compression and TTL, applied to the table the model builds.
+      ...(typeof column.codec === 'string' && column.codec.trim() !== '' ? { codec: column.codec.trim() } : {}),
+      ...(typeof column.ttl === 'string' && column.ttl.trim() !== '' ? { ttl: column.ttl.trim() } : {}),
+      ...(column.constraints === undefined ? {} : { constraints: readConstraints(column.constraints, [...at, index, 'constraints'], doc, problems, false) }),
     };
   });
   return out;

@@ -1,10 +1,11 @@
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Scope } from '../template/template-engine.js';
+import { Relation } from '../template/relation.js';
 import type { Project } from './load-project.js';
 import type { ModelNode, SeedNode, SnapshotNode } from './nodes.js';
 import { configFunction, nodeContext, relationOf, type ContextNode } from './scopes.js';
 import { splitArgs } from '../template/call-args.js';
-import { runtimeRelation } from './runtime-relation.js';
+import { InputRelation, runtimeRelation } from './runtime-relation.js';
 import { EphemeralCtes } from './ephemeral.js';
 import { statementFunctions, type QueryTable } from './query-results.js';
 import { reusableRender } from './speculation.js';
@@ -19,14 +20,32 @@ export interface RuntimeFlags {
    * connection. Synchronous: see replay-render.ts for how the runner provides one.
    */
   runQuery?: (sql: string) => QueryTable;
+  /**
+   * A microbatch model's batch (`[start, end)`, UTC `YYYY-MM-DD hh:mm:ss`): `model.batch` tells the
+   * template, and refs to models and seeds with an `event_time` read only that window, as in dbt 1.9.
+   */
+  batch?: { start: string; end: string };
+  /**
+   * Unit tests: SELECTs standing in for parents (by unique id) and for the model itself (`this`
+   * under the key THIS_INPUT). Each ref()/source() they cover renders as `(<select>)`.
+   */
+  inputs?: ReadonlyMap<string, string>;
+  /**
+   * How the inputs are put in: CTEs named like the relations (default; ClickHouse 20.10+), or
+   * subqueries for servers without `WITH name AS (SELECT …)`.
+   */
+  inputsAs?: 'cte' | 'subquery';
 }
+
+/** The key of `flags.inputs` for the model's own relation (`input: this` in a unit test). */
+export const THIS_INPUT = 'this';
 
 /**
  * Renders a model's SQL with real relation names (dbt's compile/execute phase). Ephemeral models
  * it refs are rendered too and put in front as CTEs (`WITH __tsdbt__cte__name AS (…)`).
  */
 export function renderModel(project: Project, node: ModelNode, flags: RuntimeFlags = {}): string {
-  const reused = reusableRender(project, node);
+  const reused = flags.batch === undefined && flags.inputs === undefined ? reusableRender(project, node) : undefined;
   if (reused !== undefined) return refuseEmpty(node, reused);
   const template = project.engine.compileFor(node, node.originalFilePath, node.rawSql);
   const ctes: EphemeralCtes = new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, ctes));
@@ -54,31 +73,56 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
   const inline: EphemeralCtes = ctes ?? new EphemeralCtes((parent): string => renderEphemeral(project, parent, flags, inline), true);
   const statements = statementFunctions(flags.runQuery);
   const byName = refableByName(project);
+  const inputRelation = (schema: string, identifier: string, sql: string) =>
+    flags.inputsAs === 'subquery' ? new InputRelation(schema, identifier, 'table', sql) : inline.input(schema, identifier, sql);
   return {
     ref: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
       const name = String(positional[1] ?? positional[0]);
       const parent = byName.get(name);
+      const given = parent === undefined ? undefined : flags.inputs?.get(parent.uniqueId);
+      if (given !== undefined) return inputRelation(parent!.relation.schema, parent!.relation.identifier, given);
       if (parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral') return inline.ref(parent);
       // Parsing already proved every ref resolves; a miss here means a ref computed differently at run time.
-      return parent ? runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, parent.resourceType === 'model' ? String(parent.config.materialized) : 'table')) : relationOf({ schema: project.target.schema, identifier: name });
+      if (parent === undefined) return relationOf({ schema: project.target.schema, identifier: name });
+      const relation = runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, parent.resourceType === 'model' ? String(parent.config.materialized) : 'table'));
+      const eventTime = parent.config.event_time;
+      return flags.batch !== undefined && typeof eventTime === 'string' && eventTime !== '' ? new BatchRelation(relation, eventTime, flags.batch) : relation;
     },
     source: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
       const source = project.sources.get(`source.${project.config.name}.${String(positional[0])}.${String(positional[1])}`);
+      const given = source === undefined ? undefined : flags.inputs?.get(source.uniqueId);
+      if (given !== undefined) return inputRelation(source!.relation.schema, source!.relation.identifier, given);
       return runtimeRelation(project, undefined, relationOf(source ? source.relation : { schema: String(positional[0]), identifier: String(positional[1]) }, 'table'));
     },
     config: configFunction(() => node.config),
-    this: relationOf(node.relation, String(node.config.materialized)),
+    this: flags.inputs?.has(THIS_INPUT) === true ? inputRelation(node.relation.schema, node.relation.identifier, flags.inputs.get(THIS_INPUT)!) : relationOf(node.relation, String(node.config.materialized)),
     is_incremental: () => flags.isIncremental === true,
     should_full_refresh: () => flags.fullRefresh === true,
     execute: true,
-    model: nodeContext(node),
+    model: flags.batch === undefined ? nodeContext(node) : { ...nodeContext(node), batch: { event_time_start: flags.batch.start, event_time_end: flags.batch.end, id: flags.batch.start.replace(/\D/g, '') } },
     run_query: (sql: unknown) => (flags.runQuery ? flags.runQuery(String(sql)) : null),
     statement: statements.statement,
     load_result: statements.load_result,
     graph: graphContext(project),
   };
+}
+
+/** A parent read for one batch: `(select * from db.t where event_time >= … and event_time < …)`, like dbt's event-time filter. */
+class BatchRelation extends Relation {
+  constructor(
+    private readonly inner: Relation,
+    private readonly eventTime: string,
+    private readonly window: { start: string; end: string },
+  ) {
+    super(inner.schema, inner.identifier, inner.type);
+  }
+
+  override render(): string {
+    const { start, end } = this.window;
+    return `(select * from ${this.inner.render()} where ${this.eventTime} >= toDateTime('${start}', 'UTC') and ${this.eventTime} < toDateTime('${end}', 'UTC'))`;
+  }
 }
 
 const refable = new WeakMap<Project, { models: number; seeds: number; snapshots: number; byName: Map<string, ModelNode | SeedNode | SnapshotNode> }>();

@@ -30,3 +30,19 @@ export class EmptyRelation extends Relation {
     return `(select * from ${super.render()} limit 0)`;
   }
 }
+
+/** A unit test's given rows standing in for a relation: prints as `(<select>)`, keeps the relation's names for macros. */
+export class InputRelation extends Relation {
+  constructor(
+    schema: string,
+    identifier: string,
+    type: string,
+    private readonly select: string,
+  ) {
+    super(schema, identifier, type);
+  }
+
+  override render(): string {
+    return `(${this.select})`;
+  }
+}

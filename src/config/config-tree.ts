@@ -12,6 +12,8 @@ export const KNOWN_CONFIG_KEYS = new Set([
   'docs', 'persist_docs', 'full_refresh', 'column_types', 'quote_columns', 'delimiter', 'severity',
   'store_failures', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'grants', 'contract', 'access',
   'group', 'quoting', 'sql_security', 'definer', 'backfill', 'layout', 'lifetime', 'source', 'sharding_key',
+  'projections', 'indexes', 'fields', 'range', 'event_time', 'batch_size', 'begin', 'lookback', 'refreshable',
+  'materialization_target_table', 'keep_qualified_names', 'codec', 'catchup', 'local_suffix',
   // snapshots
   'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'invalidate_hard_deletes', 'dbt_valid_to_current',
   'snapshot_meta_column_names', 'target_schema', 'target_database',
@@ -49,10 +51,11 @@ function toList(value: unknown): unknown[] {
 
 /**
  * The configs that a project config tree (`models:` in project.yml) gives a node at `fqn`
- * (`['astro', 'marts', 'people_per_craft']`): each level's `+key` values, deeper levels winning.
+ * (`['astro', 'marts', 'people_per_craft']`): the section's own `+key` values, then each level's, deeper levels winning.
  */
 export function configFromTree(tree: Plain, fqn: readonly string[]): Plain {
-  let config: Plain = {};
+  // `models: {+materialized: table}`: configs right under the section apply to every node (dbt does so too).
+  let config: Plain = configsAt(tree);
   let level: unknown = tree;
   for (const part of fqn) {
     if (!isPlainObject(level)) break;

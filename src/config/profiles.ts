@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { ChdbTarget, ClickhouseTarget, Target } from './target.js';
 import { Problems, parseYaml, type YamlDocument } from './yaml-document.js';
 import { describeType, didYouMean, isPlainObject, type Plain } from './value-checks.js';
+import { readRegularProjectFile } from '../core/regular-file.js';
 
 export interface ProfileLookup {
   projectDir: string;
@@ -94,7 +95,7 @@ export function resolveProfile(lookup: ProfileLookup): ResolvedProfile {
     return { target: defaultEmbeddedTarget(lookup.projectDir, lookup.projectName ?? lookup.profileName), profilesFile: undefined, warnings: [] };
   }
   const shown = displayPath(file, lookup.projectDir);
-  const doc = parseYaml(readFileSync(file, 'utf8'), shown);
+  const doc = parseYaml(readRegularProjectFile(file, shown), shown);
   return { ...targetFromProfiles(doc, lookup, explicit === undefined ? searched : [explicit.dir]), profilesFile: file };
 }
 

@@ -159,6 +159,11 @@ export function validateProjectConfig(doc: YamlDocument) {
   return { config: problems.errors.length === 0 ? config : undefined, errors: problems.errors, warnings };
 }
 
+/** The line of a top-level key of the project file (e.g. `target-path`), if the file sets it. */
+export function projectKeyLine(config: ProjectConfig, key: string): number | undefined {
+  return documents.get(config)?.lineOf([key]);
+}
+
 /** The YAML each validated config was read from, for treeConfigLine. */
 const documents = new WeakMap<ProjectConfig, YamlDocument>();
 
@@ -175,7 +180,7 @@ export function projectConfigLine(config: ProjectConfig, path: readonly (string 
 export function treeConfigLine(config: ProjectConfig, section: 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources', fqn: readonly string[], key: string): number | undefined {
   const doc = documents.get(config);
   if (doc === undefined) return undefined;
-  for (let depth = fqn.length; depth >= 1; depth -= 1) {
+  for (let depth = fqn.length; depth >= 0; depth -= 1) {
     let level: unknown = config[section];
     for (const part of fqn.slice(0, depth)) level = isPlainObject(level) ? level[part] : undefined;
     if (!isPlainObject(level)) continue;

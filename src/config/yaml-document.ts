@@ -1,4 +1,4 @@
-import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from 'js-yaml';
+import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, mergeTag, parseEvents, SCALAR_STYLE } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
@@ -25,13 +25,19 @@ export function parseYaml(text: string, file: string, code: ErrorCode = ErrorCod
  * from its events when asked. Anything js-yaml refuses (a syntax error, duplicate keys, a
  * mapping used as a key, several documents, an empty file) is read again by `parseYamlFully`,
  * which reports it as before.
+ *
+ * Both readers give merge keys (`<<: *anchor`) YAML 1.1's meaning, as dbt's loader does. A file
+ * whose aliases expand to more than MAX_ALIAS_COUNT aliases is left to the full reader, which
+ * refuses it: js-yaml shares aliased values, so a "billion laughs" file would only blow up later,
+ * wherever the config is copied or serialized.
  */
 export function parseYamlFast(text: string, file: string): YamlDocument | undefined {
   let events: YamlEvent[];
   let value: unknown;
   try {
     events = parseEvents(text, { filename: file });
-    const documents = constructFromEvents(events, { source: text, schema: CORE_SCHEMA });
+    if (aliasExpansion(events, text) > MAX_ALIAS_COUNT) return undefined;
+    const documents = constructFromEvents(events, { source: text, schema: MERGE_SCHEMA });
     if (documents.length !== 1) return undefined;
     value = documents[0];
   } catch {
@@ -62,9 +68,52 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
   };
 }
 
+/** The YAML 1.2 core schema plus YAML 1.1 merge keys. */
+const MERGE_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+
+/**
+ * How many alias nodes a document may expand (counting those inside aliased values again): enough
+ * for any config reusing anchors, far too few for an alias bomb.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * How many aliases a document expands to: each alias counts once plus the aliases inside the value
+ * it names (themselves expanded), so nested aliases count as often as they would be copied.
+ */
+function aliasExpansion(events: readonly YamlEvent[], text: string): number {
+  const named = new Map<string, number>();
+  const open: { anchor: string | undefined; count: number }[] = [{ anchor: undefined, count: 0 }];
+  const anchorOf = (event: { anchorStart: number; anchorEnd: number }) => (event.anchorStart < 0 ? undefined : text.slice(event.anchorStart, event.anchorEnd).replace(/^[&*]/, ''));
+  for (const event of events) {
+    if (event.type === EVENT_ID.ALIAS) {
+      open[open.length - 1]!.count += 1 + (named.get(anchorOf(event) ?? '') ?? 0);
+      if (open.reduce((sum, level) => sum + level.count, 0) > MAX_ALIAS_COUNT) return Infinity;
+    } else if (event.type === EVENT_ID.SEQUENCE || event.type === EVENT_ID.MAPPING) {
+      open.push({ anchor: anchorOf(event), count: 0 });
+    } else if (event.type === EVENT_ID.POP && open.length > 1) {
+      const closed = open.pop()!;
+      if (closed.anchor !== undefined) named.set(closed.anchor, closed.count);
+      open[open.length - 1]!.count += closed.count;
+    }
+  }
+  return open.reduce((sum, level) => sum + level.count, 0);
+}
+
+/** The value of one YAML document as js-yaml's event reader builds it (for the differential test of the two readers). */
+export function readWithEventReader(text: string): unknown {
+  const documents = constructFromEvents(parseEvents(text, {}), { source: text, schema: MERGE_SCHEMA });
+  return documents[0];
+}
+
+/** The value of one YAML document as the `yaml` library builds it (for the differential test of the two readers). */
+export function readWithDocumentReader(text: string): unknown {
+  return yamlLib().parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true }).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+}
+
 function parseYamlFully(text: string, file: string, code: ErrorCode): YamlDocument {
   const lineCounter = new (yamlLib().LineCounter)();
-  const doc = yamlLib().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = yamlLib().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const problems = doc.errors.map((error) => ({ code: error.code, message: error.message.split('\n')[0]!, line: lineCounter.linePos(error.pos[0]).line }));
   const plain = plainYamlError(problems, text);
   const errors = plain === undefined ? [] : [new TsdbtError({ code, message: `${file} is not valid YAML: ${plain.message}`, file, line: plain.line, hint: plain.hint })];
@@ -75,7 +124,7 @@ function parseYamlFully(text: string, file: string, code: ErrorCode): YamlDocume
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     // An alias (`*name`) with no anchor before it, or aliases expanding too far (a "billion laughs" file).
     throw new TsdbtError({

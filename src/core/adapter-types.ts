@@ -17,6 +17,8 @@ export interface Capabilities {
   readonly alterViewQuery: boolean;
   /** The `mutations_sync` setting (20.1+), to wait for an `ALTER TABLE … DELETE`. Otherwise the mutation finishes in the background. */
   readonly mutationsSync: boolean;
+  /** The server's version (`18.16.1`), when known; features newer than it are refused with the version they need. */
+  readonly version?: string;
 }
 
 export type QueryParams = Record<string, unknown>;
@@ -27,6 +29,11 @@ export interface ExecuteOptions {
   params?: QueryParams;
   /** Abort the statement (client side) when this signal fires. */
   signal?: AbortSignal;
+  /**
+   * The session's default database for this statement, for the names it does not qualify (dbt-clickhouse
+   * makes the target schema the connection's database). The database must exist.
+   */
+  database?: string;
 }
 
 export interface RelationInfo {

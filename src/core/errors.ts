@@ -26,6 +26,12 @@ export const ErrorCodes = {
   DOCS_PORT_UNAVAILABLE: 'TSDBT1013',
   /** A file or folder tsdbt reads or writes cannot be used: permissions, a file where a folder must be, a full disk. */
   FILE_ACCESS: 'TSDBT1014',
+  /** `target-path` is the project folder, holds it, or overlaps one of its source folders. */
+  TARGET_PATH_UNSAFE: 'TSDBT1800',
+  /** A project file that is not a regular file (a FIFO, a device) or is larger than tsdbt reads. */
+  PROJECT_FILE_UNREADABLE: 'TSDBT1801',
+  /** A unit test fixture file (tests/fixtures/<name>.csv|.sql) named by `fixture:` does not exist. */
+  UNIT_TEST_FIXTURE_MISSING: 'TSDBT1400',
   // 2xxx: compiling models and macros
   TEMPLATE_SYNTAX: 'TSDBT2001',
   TEMPLATE_RENDER: 'TSDBT2002',
@@ -46,6 +52,16 @@ export const ErrorCodes = {
   EMPTY_MODEL: 'TSDBT2012',
   /** A snapshot is declared wrongly: no strategy/unique_key, a bad hard_deletes, a block that does not close. */
   SNAPSHOT_INVALID: 'TSDBT2300',
+  /** A model or seed name (or alias) ending in tsdbt's own `__tsdbt_tmp` / `__tsdbt_backup` suffixes. */
+  RESERVED_NAME: 'TSDBT2800',
+  /** A model, macro or test reads a `DBT_ENV_SECRET_` / `TSDBT_ENV_SECRET_` variable, which only profiles, packages.yml and ingest blocks may. */
+  SECRET_IN_MODEL: 'TSDBT2801',
+  /** A template nests blocks or expressions deeper than tsdbt renders. */
+  TEMPLATE_TOO_DEEP: 'TSDBT2802',
+  /** A `unit_tests:` entry is declared wrongly: unknown model, missing `given` input for a ref/source, bad rows. */
+  UNIT_TEST_INVALID: 'TSDBT2400',
+  /** A model contract is declared wrongly: enforced without column data types, a bad constraint. */
+  CONTRACT_INVALID: 'TSDBT2401',
   // 3xxx: graph and selection
   CYCLE: 'TSDBT3001',
   SELECTOR_INVALID: 'TSDBT3002',
@@ -54,6 +70,8 @@ export const ErrorCodes = {
   STATE_NOT_FOUND: 'TSDBT3004',
   /** A state or results file is not JSON, or not a manifest / run_results. */
   STATE_INVALID: 'TSDBT3005',
+  /** A contracted model lost a column, changed a column's type, or dropped its contract, compared with --state. */
+  CONTRACT_BREAKING_CHANGE: 'TSDBT3400',
   // 4xxx: database
   CONNECTION_FAILED: 'TSDBT4001',
   SQL_ERROR: 'TSDBT4002',
@@ -71,11 +89,23 @@ export const ErrorCodes = {
   SNAPSHOT_TARGET_INVALID: 'TSDBT4301',
   /** Snapshots cannot be built on this target (a cluster). */
   SNAPSHOT_UNSUPPORTED: 'TSDBT4302',
+  /** A model's config needs a newer ClickHouse than the target's server (projections, refreshable views…); the message names the version. */
+  SERVER_TOO_OLD: 'TSDBT4700',
+  /** `grants` on a target that has no SQL access control (chDB, or a server before 20.4). */
+  GRANTS_UNSUPPORTED: 'TSDBT4701',
+  /** The target's host answered over HTTP, but it is not a ClickHouse server. */
+  NOT_CLICKHOUSE: 'TSDBT4800',
+  /** A model's query does not return the columns and types its enforced contract declares (checked before any DDL). */
+  CONTRACT_MISMATCH: 'TSDBT4400',
   // 5xxx: ingestion
   INGEST_FETCH_FAILED: 'TSDBT5001',
   INGEST_INVALID_PAYLOAD: 'TSDBT5002',
   INGEST_CONFIG_INVALID: 'TSDBT5003',
   INGEST_LANDING_FAILED: 'TSDBT5004',
+  /** A reply was larger than the source's `max_reply_bytes` (not retried). */
+  INGEST_REPLY_TOO_LARGE: 'TSDBT5800',
+  /** A redirect tsdbt will not follow: another scheme, a loop, too many, or another origin with `cross_origin_redirects: refuse`. */
+  INGEST_REDIRECT_REFUSED: 'TSDBT5801',
   // 9xxx: internal
   INTERNAL: 'TSDBT9001',
 } as const;

@@ -78,7 +78,7 @@ export async function readCatalog(adapter: Adapter, databases: Iterable<string>)
 
 /** The databases a project's models, seeds and sources live in (tests' audit tables are left out). */
 export function projectDatabases(project: Project): string[] {
-  return [...new Set([...project.nodes.values()].flatMap((node) => (node.resourceType === 'test' || node.resourceType === 'exposure' ? [] : [node.relation.schema])))].sort();
+  return [...new Set([...project.nodes.values()].flatMap((node) => (node.resourceType === 'test' || node.resourceType === 'unit_test' || node.resourceType === 'exposure' ? [] : [node.relation.schema])))].sort();
 }
 
 const VIEW_ENGINES = new Set(['View', 'MaterializedView']);

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import sirv from 'sirv';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { isLoopbackHost } from '../core/loopback-host.js';
 import { SITE_PATHS } from './site-types.js';
 
 export interface DocsServer {
@@ -29,13 +30,19 @@ export async function serveDocs(siteDir: string, port: number, host = '127.0.0.1
     dotfiles: false,
     setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff'),
   });
-  const server = createServer((req, res) =>
-    files(req, res, () => {
-      res.statusCode = 404;
-      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      res.end('Not found\n');
-    }),
-  );
+  const notFound = (res: ServerResponse) => {
+    res.statusCode = 404;
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.end('Not found\n');
+  };
+  const server = createServer((req, res) => {
+    if (!isLoopbackHost(req.headers.host)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Forbidden: open the docs at http://127.0.0.1 or http://localhost\n');
+      return;
+    }
+    if (!isSiteFile(req.url ?? '/')) return notFound(res);
+    files(req, res, () => notFound(res));
+  });
   await listen(server, port, host);
   const address = server.address();
   const actual = typeof address === 'object' && address !== null ? address.port : port;
@@ -47,6 +54,19 @@ export async function serveDocs(siteDir: string, port: number, host = '127.0.0.1
       server.close(() => resolve());
     }),
   };
+}
+
+/** The files `docs generate` writes, and nothing else of the target folder (which also holds run artifacts, and whatever else lands there). */
+const SITE_FILE = /^\/(?:index\.html|manifest\.json|catalog\.json|docs\/tsdbt-docs\.(?:js|css)|docs\/data\/(?:graph|nodes-\d{4,})\.js)?$/;
+
+export function isSiteFile(url: string): boolean {
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(url, 'http://127.0.0.1').pathname);
+  } catch {
+    return false;
+  }
+  return SITE_FILE.test(pathname);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

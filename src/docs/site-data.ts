@@ -1,5 +1,5 @@
 import type { Project } from '../compile/load-project.js';
-import type { ColumnProperties, ProjectNode } from '../compile/nodes.js';
+import type { ColumnProperties, ProjectNode, UnitTestNode } from '../compile/nodes.js';
 import { isModel } from '../compile/nodes.js';
 import { parentsIn } from '../graph/build-graph.js';
 import { TSDBT_VERSION } from '../version.js';
@@ -29,7 +29,8 @@ export interface SiteData {
 /** Everything the site shows, from the parsed project, the catalog and the last run. Pure. */
 export function buildSiteData(input: SiteDataInput): SiteData {
   const { project, catalog } = input;
-  const ordered = [...project.nodes.values()].sort((a, b) => typeOrder(a) - typeOrder(b) || a.uniqueId.localeCompare(b.uniqueId));
+  // Unit tests have no relation and no place in the lineage graph (dbt's docs site leaves them out too).
+  const ordered = ([...project.nodes.values()].filter((node) => node.resourceType !== 'unit_test') as SiteProjectNode[]).sort((a, b) => typeOrder(a) - typeOrder(b) || a.uniqueId.localeCompare(b.uniqueId));
   const indexOf = new Map(ordered.map((node, index) => [node.uniqueId, index]));
   const nodes: SiteNode[] = [];
   const chunks: SiteNodeDetails[][] = [];
@@ -86,11 +87,13 @@ export function buildSiteData(input: SiteDataInput): SiteData {
 
 const TYPE_ORDER: Record<string, number> = { source: 0, seed: 1, model: 2, snapshot: 3, test: 4, analysis: 5 };
 
+type SiteProjectNode = Exclude<ProjectNode, UnitTestNode>;
+
 function typeOrder(node: ProjectNode): number {
   return TYPE_ORDER[node.resourceType] ?? 5;
 }
 
-function detailsOf(node: ProjectNode, relation: CatalogRelation | undefined, compileError: string | undefined): SiteNodeDetails {
+function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined, compileError: string | undefined): SiteNodeDetails {
   const common: SiteNodeDetails = {
     uniqueId: node.uniqueId,
     description: node.description,

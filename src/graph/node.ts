@@ -1,6 +1,6 @@
 /** The fields every node in the project graph carries; selectors and the runner read only these. */
 
-export type ResourceType = 'model' | 'seed' | 'test' | 'source' | 'snapshot' | 'analysis' | 'operation' | 'exposure';
+export type ResourceType = 'model' | 'seed' | 'test' | 'unit_test' | 'source' | 'snapshot' | 'analysis' | 'operation' | 'exposure';
 
 export interface GraphNode {
   /** `model.astro.people`, `source.astro.astro.raw_astros`, `seed.astro.countries`, `test.astro.not_null_people_name.1a2b3c`. */

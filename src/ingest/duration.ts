@@ -7,6 +7,13 @@
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
 
+/**
+ * The longest duration tsdbt accepts: Node's timers hold at most 2^31-1 ms (about 24.8 days) and
+ * fire at once for anything longer, which turned `schedule: 25d` into a busy loop.
+ */
+export const MAX_DURATION_MS = 2_147_483_647;
+export const MAX_DURATION_TEXT = 'about 24.8 days (2,147,483,647 ms)';
+
 /** Milliseconds for `text`, or undefined when it is not a duration. */
 export function parseDuration(text: string): number | undefined {
   const input = text.trim();

@@ -15,6 +15,7 @@ import { realSleep, systemNow } from './clock.js';
 import { formatDuration } from './duration.js';
 import type { RetryPolicy } from './ingest-config.js';
 import { redactUrl, redactUrlIn } from './redact-url.js';
+import { DEFAULT_MAX_REPLY_BYTES, exchange, FatalFetchError, type CrossOriginRedirects } from './http-reply.js';
 import type { AttemptFailure } from './retry-decision.js';
 import { decideRetry, describeFailure, isDnsFailure } from './retry-decision.js';
 
@@ -39,6 +40,12 @@ export interface FetchWithRetryOptions {
   source?: string;
   /** Called as each attempt starts (metrics count requests here). */
   onAttempt?: (attempt: number) => void;
+  /** A larger reply fails at once (INGEST_REPLY_TOO_LARGE); default DEFAULT_MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
+  /** What a redirect to another origin does with the configured headers: drop them (default), or refuse. */
+  crossOriginRedirects?: CrossOriginRedirects;
+  /** Mask every query value in logs and errors (default), or only secret-looking ones. */
+  redactQuery?: boolean;
 }
 
 export interface FetchReply {
@@ -48,14 +55,14 @@ export interface FetchReply {
   attempts: number;
 }
 
-type AttemptResult = { ok: true; status: number; body: string } | { ok: false; failure: AttemptFailure };
+type AttemptResult = { ok: true; status: number; body: string } | { ok: false; failure: AttemptFailure } | { ok: false; fatal: FatalFetchError };
 
 export async function fetchWithRetry(options: FetchWithRetryOptions): Promise<FetchReply> {
   const { retries, signal } = options;
   const now = options.now ?? systemNow;
   const sleep = options.sleep ?? realSleep;
   const logger = options.logger ?? silentLogger;
-  const safeUrl = redactUrl(options.url);
+  const safeUrl = redactUrl(options.url, { query: options.redactQuery ?? true });
   const fields = { source: options.source, url: safeUrl, maxAttempts: retries.maxAttempts };
   let backoff = firstBackoff(retries, options.random);
 
@@ -75,6 +82,10 @@ export async function fetchWithRetry(options: FetchWithRetryOptions): Promise<Fe
         bytes: result.body.length,
       });
       return { status: result.status, body: result.body, attempts: attempt };
+    }
+    if ('fatal' in result) {
+      logger.log('warn', 'ingest.attempt_failed', `Attempt ${attempt} of ${retries.maxAttempts} failed: ${result.fatal.message} Not retried.`, { ...fields, attempt, cause: result.fatal.message, retryable: false });
+      throw result.fatal;
     }
 
     const cause = describeFailure(result.failure, formatDuration);
@@ -114,13 +125,17 @@ async function attemptOnce(options: FetchWithRetryOptions): Promise<AttemptResul
   outer?.addEventListener('abort', forwardAbort, { once: true });
   try {
     const { url, headers } = credentialsAsHeader(options.url, options.headers);
-    const response = await fetchImpl(url, {
+    const { response, body } = await exchange({
+      url,
       method: options.method ?? 'GET',
       headers,
       body: options.body,
       signal: controller.signal,
+      maxReplyBytes: options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
+      crossOriginRedirects: options.crossOriginRedirects ?? 'strip',
+      redactQuery: options.redactQuery ?? true,
+      fetch: fetchImpl,
     });
-    const body = await response.text();
     if (response.ok) return { ok: true, status: response.status, body };
     return {
       ok: false,
@@ -134,8 +149,9 @@ async function attemptOnce(options: FetchWithRetryOptions): Promise<AttemptResul
     };
   } catch (error) {
     outer?.throwIfAborted();
+    if (error instanceof FatalFetchError) return { ok: false, fatal: error };
     if (timedOut) return { ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } };
-    return { ok: false, failure: { kind: 'network', detail: redactUrlIn(networkDetail(error), options.url), code: networkCode(error) } };
+    return { ok: false, failure: { kind: 'network', detail: redactUrlIn(networkDetail(error), options.url, { query: options.redactQuery ?? true }), code: networkCode(error) } };
   } finally {
     clearTimeout(timer);
     outer?.removeEventListener('abort', forwardAbort);

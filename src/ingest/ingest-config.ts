@@ -6,7 +6,8 @@
  * collected, not thrown, so a user fixes a config in one pass.
  */
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
-import { parseDuration } from './duration.js';
+import { MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration } from './duration.js';
+import { DEFAULT_MAX_REPLY_BYTES, type CrossOriginRedirects } from './http-reply.js';
 
 export type IngestFormat = 'json' | 'json_each';
 export type Jitter = 'none' | 'full' | 'equal';
@@ -46,6 +47,12 @@ export interface IngestConfig {
   fetcher: string | undefined;
   /** A captured reply (a file relative to the project) that `tsdbt ingest --sample` lands instead of fetching. */
   sample: string | undefined;
+  /** A larger reply fails at once, not retried (INGEST_REPLY_TOO_LARGE). */
+  maxReplyBytes: number;
+  /** A redirect to another origin: `strip` the configured headers and credentials (default), or `refuse` it. */
+  crossOriginRedirects: CrossOriginRedirects;
+  /** Mask every query value in logs, errors and `_source_url` (default true); false masks only secret-looking names. */
+  redactQuery: boolean;
 }
 
 export interface IngestConfigLocation {
@@ -66,7 +73,7 @@ export const DEFAULT_RETRIES: RetryPolicy = {
 };
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-const KEYS = ['url', 'method', 'headers', 'body', 'format', 'path', 'timeout', 'retries', 'validate', 'schedule', 'before_run', 'quarantine', 'fetcher', 'sample'];
+const KEYS = ['url', 'method', 'headers', 'body', 'format', 'path', 'timeout', 'retries', 'validate', 'schedule', 'before_run', 'quarantine', 'fetcher', 'max_reply_bytes', 'cross_origin_redirects', 'redact_query', 'sample'];
 const RETRY_KEYS = ['max_attempts', 'initial_delay', 'max_delay', 'multiplier', 'jitter'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH'];
 const FORMATS: IngestFormat[] = ['json', 'json_each'];
@@ -116,8 +123,18 @@ export function parseIngestConfig(
     quarantine: r.boolean(raw, 'quarantine', '') ?? true,
     fetcher,
     sample: r.optionalString(raw, 'sample'),
+    maxReplyBytes: r.integer(raw, 'max_reply_bytes', '', 1) ?? DEFAULT_MAX_REPLY_BYTES,
+    crossOriginRedirects: readCrossOrigin(r, raw.cross_origin_redirects),
+    redactQuery: r.boolean(raw, 'redact_query', '') ?? true,
   };
   return r.errors.length > 0 ? { errors: r.errors } : { config, errors: [] };
+}
+
+function readCrossOrigin(r: Reader, value: unknown): CrossOriginRedirects {
+  if (value === undefined || value === null) return 'strip';
+  if (value === 'strip' || value === 'refuse') return value;
+  r.fail('cross_origin_redirects', `must be strip (send no configured headers or credentials to the other origin) or refuse, not ${describe(value)}`);
+  return 'strip';
 }
 
 /** `people.0.name` → `['people', '0', 'name']`. */
@@ -239,6 +256,10 @@ class Reader {
     if (ms === undefined || ms <= 0) {
       const shown = typeof v === 'string' ? `'${v}'` : String(v);
       this.fail(`${prefix}${key}`, `${shown} is not a duration; ${DURATION_EXAMPLE}`);
+      return undefined;
+    }
+    if (ms > MAX_DURATION_MS) {
+      this.fail(`${prefix}${key}`, `'${String(v)}' is longer than the longest duration tsdbt waits, ${MAX_DURATION_TEXT}; use a shorter one (an external scheduler for longer intervals)`);
       return undefined;
     }
     return ms;

@@ -88,7 +88,7 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
     if (attempt > 1) metrics.retry(source.name);
   };
   const target: LandingTarget = { database: source.database, table: source.table, quarantine: source.config.quarantine, cluster: source.cluster };
-  const sourceUrl = source.useSample === true ? `file:${source.config.sample ?? ''}` : source.config.url === undefined ? `fetcher:${source.config.fetcher ?? ''}` : redactUrl(source.config.url);
+  const sourceUrl = source.useSample === true ? `file:${source.config.sample ?? ''}` : source.config.url === undefined ? `fetcher:${source.config.fetcher ?? ''}` : redactUrl(source.config.url, { query: source.config.redactQuery });
 
   try {
     deps.signal?.throwIfAborted();
@@ -166,6 +166,9 @@ async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: 
       logger: deps.logger,
       source: source.name,
       onAttempt,
+      maxReplyBytes: config.maxReplyBytes,
+      crossOriginRedirects: config.crossOriginRedirects,
+      redactQuery: config.redactQuery,
     });
     return reply.body;
   };

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { isLoopbackHost } from '../core/loopback-host.js';
 import type { IngestObserver } from './ingest-observer.js';
 
 export interface IngestMetrics {
@@ -50,6 +51,10 @@ export interface MetricsServer {
 /** Serves `registry` at http://127.0.0.1:<port>/metrics (port 0 picks a free one). Loopback only. */
 export async function startMetricsServer(port: number, registry: Registry): Promise<MetricsServer> {
   const server = http.createServer((request, response) => {
+    if (!isLoopbackHost(request.headers.host)) {
+      response.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: metrics are served to 127.0.0.1 and localhost only\n');
+      return;
+    }
     if (request.method !== 'GET' || (request.url ?? '/').split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found; metrics are at /metrics\n');
       return;

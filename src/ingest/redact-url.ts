@@ -8,8 +8,13 @@
 const SECRET_PARAMS = /^(api[-_]?key|key|token|access[-_]?token|auth|password|passwd|secret|client[-_]?secret|signature|sig)$/i;
 const MASK = '***';
 
-/** The URL with credentials and secret-looking query values replaced by `***`. */
-export function redactUrl(url: string): string {
+/**
+ * The URL with credentials and query values replaced by `***` (names kept). Every value is masked by
+ * default: a secret's parameter name (`appid`, `private_token`, `access_key`…) cannot be guessed.
+ * `query: false` (a source's `redact_query: false`) masks only the names that look secret.
+ */
+export function redactUrl(url: string, options: { query?: boolean } = {}): string {
+  const all = options.query ?? true;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -22,14 +27,14 @@ export function redactUrl(url: string): string {
     parsed.password = '';
   }
   for (const name of [...parsed.searchParams.keys()]) {
-    if (SECRET_PARAMS.test(name)) parsed.searchParams.set(name, MASK);
+    if (all || SECRET_PARAMS.test(name)) parsed.searchParams.set(name, MASK);
   }
   // URLSearchParams percent-encodes the mask; show it plainly.
   return parsed.toString().replaceAll('%2A%2A%2A', MASK);
 }
 
 /** Replaces every occurrence of `url` inside `text` (an error message) by its redacted form. */
-export function redactUrlIn(text: string, url: string): string {
-  const safe = redactUrl(url);
+export function redactUrlIn(text: string, url: string, options: { query?: boolean } = {}): string {
+  const safe = redactUrl(url, options);
   return text.split(url).join(safe).replace(/\/\/[^/@\s]*:[^/@\s]*@/g, `//${MASK}@`);
 }

@@ -67,7 +67,11 @@ export async function watch(sources: readonly IngestSource[], options: WatchOpti
         logger.log('error', 'watch.connect_failed', `Could not open the database for this round of polls; trying again at the next one. ${error.message}`, {
           code: error.code,
         });
-        for (const source of round) record(source, roundStarted, connectFailed(source, error));
+        for (const source of round) {
+          // Counted like any failed poll, so a source starved by the database lock shows on the dashboard.
+          options.metrics?.failure(source.name);
+          record(source, roundStarted, connectFailed(source, error));
+        }
       } else {
         try {
           for (const source of round) {

@@ -67,10 +67,11 @@ export function partitionsQuery(database: string, table: string): { sql: string;
   };
 }
 
-export function createMaterializedView(database: string, name: string, target: string, select: string, context: PlanContext): Statement {
+export function createMaterializedView(database: string, name: string, target: string | [string, string], select: string, context: PlanContext, refresh?: string): Statement {
+  const to = typeof target === 'string' ? qualifiedName(database, target) : qualifiedName(...target);
   return {
-    sql: `CREATE MATERIALIZED VIEW ${qualifiedName(database, name)}${onCluster(context)}\nTO ${qualifiedName(database, target)}\nAS\n${select}`,
-    purpose: 'create the materialized view (new rows of its source flow into the table from now on)',
+    sql: `CREATE MATERIALIZED VIEW ${qualifiedName(database, name)}${onCluster(context)}${refresh === undefined ? '' : `\n${refresh}`}\nTO ${to}\nAS\n${select}`,
+    purpose: refresh === undefined ? 'create the materialized view (new rows of its source flow into the table from now on)' : 'create the refreshable materialized view (it runs its SELECT into the table on its schedule)',
   };
 }
 

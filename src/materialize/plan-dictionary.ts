@@ -51,6 +51,7 @@ export function planDictionary(model: DictionaryModel, state: DictionaryState, c
       `SOURCE(${source})`,
       `LAYOUT(${layout})`,
       `LIFETIME(${settings.lifetime})`,
+      ...(settings.range === undefined ? [] : [`RANGE(${settings.range})`]),
     ].join('\n'),
     purpose: orReplace ? 'create or replace the dictionary' : 'create the dictionary',
   });

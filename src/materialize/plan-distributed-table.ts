@@ -38,16 +38,22 @@ export function localTableName(model: Pick<DistributedTableModel, 'identifier' |
  * RENAME per host) and the Distributed table is rebuilt over them and swapped the same way.
  * Readers of `<name>` see the old rows until the local swap and the new ones after it.
  */
-export function planDistributedTable(model: DistributedTableModel, state: DistributedTableState, context: PlanContext): Plan {
+/** Throws when the target has no cluster for a distributed_table; checked before any SQL of the model runs. */
+export function checkDistributedTarget(name: string, context: PlanContext): string {
   // In a Replicated database the statements carry no ON CLUSTER, but the Distributed engine still names the cluster.
   const cluster = context.cluster ?? context.databaseCluster;
   if (cluster === undefined) {
     throw new TsdbtError({
       code: ErrorCodes.MODEL_CONFIG_INVALID,
-      message: `Model '${model.name ?? model.identifier}' is a distributed_table, but the target has no \`cluster\`.`,
+      message: `Model '${name}' is a distributed_table, but the target has no \`cluster\`.`,
       hint: "Set `cluster:` in this target in profiles.yml (a cluster from the server's <remote_servers>), or use materialized='table' for a single server.",
     });
   }
+  return cluster;
+}
+
+export function planDistributedTable(model: DistributedTableModel, state: DistributedTableState, context: PlanContext): Plan {
+  const cluster = checkDistributedTarget(model.name ?? model.identifier, context);
   const { schema, identifier } = model;
   const local = localTableName(model);
   const newLocal = `${local}${TEMP_SUFFIX}`;

@@ -84,6 +84,9 @@ export function planIncremental(model: IncrementalModel, state: IncrementalState
           },
         },
       };
+    case 'microbatch':
+      // Planned batch by batch by the runner (see microbatch.ts), each batch rendered with its own window.
+      throw new Error('microbatch models are planned per batch (planBatch)');
     case 'default': {
       const keep = `NOT (${replacedRows(settings, schema, temp)})`;
       statements.push(

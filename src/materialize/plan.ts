@@ -51,6 +51,8 @@ export interface PlanContext {
   alterViewQuery?: boolean;
   /** The `mutations_sync` setting (20.1+), to wait for an `ALTER TABLE … DELETE`. Default true. */
   mutationsSync?: boolean;
+  /** The server's version; undefined means a current one (chDB). Features it predates are refused (see requireVersion). */
+  serverVersion?: string;
 }
 
 /** Suffixes of the relations tsdbt builds beside a model; anything carrying one is tsdbt's to drop. */

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { PROJECT_FILE_NAMES } from '../config/project-config.js';
 import type { ProjectFile } from './project-files.js';
+import { readRegularProjectFile } from './read-file.js';
 
 /** Finds the project file in `dir` or its parents: `project.yml`, else `dbt_project.yml`. */
 export function findProject(startDir: string): { projectDir: string; projectFile: ProjectFile } {
@@ -10,7 +11,7 @@ export function findProject(startDir: string): { projectDir: string; projectFile
   for (;;) {
     for (const name of PROJECT_FILE_NAMES) {
       const candidate = path.join(dir, name);
-      if (existsSync(candidate)) return { projectDir: dir, projectFile: { path: name, text: readFileSync(candidate, 'utf8') } };
+      if (existsSync(candidate)) return { projectDir: dir, projectFile: { path: name, text: readRegularProjectFile(candidate, name) } };
     }
     const parent = path.dirname(dir);
     if (parent === dir) break;

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { readRegularProjectFile } from './read-file.js';
 
 /** A text file of the project, with its path relative to the project root (forward slashes). */
 export interface ProjectFile {
@@ -17,10 +18,14 @@ export interface ProjectFiles {
   seeds: string[];
   /** SQL files under snapshot-paths (their `{% snapshot %}` blocks). */
   snapshots: ProjectFile[];
+  /** `.py` files under model-paths: dbt Python models, which tsdbt does not build (said in a warning). */
+  pythonModels: string[];
   /** `.sql` files under analysis-paths: compiled, never run. */
   analyses: ProjectFile[];
-  /** Singular data tests (`tests/**\/*.sql`). */
+  /** Singular data tests (`tests/**\/*.sql`, not under `tests/fixtures/`). */
   tests: ProjectFile[];
+  /** Unit test fixtures: `.csv` and `.sql` files under `<test-path>/fixtures/` (dbt's place for them). */
+  fixtures: ProjectFile[];
   /** Markdown files that may hold `{% docs %}` blocks. */
   docs: ProjectFile[];
   selectorsFile: ProjectFile | undefined;
@@ -36,6 +41,11 @@ export interface ProjectPaths {
   docsPaths: string[];
 }
 
+/** `tests/fixtures/…`: unit test fixtures, never singular tests (as in dbt). */
+function isFixture(file: string, testPaths: string[]): boolean {
+  return testPaths.some((dir) => file.startsWith(`${dir.replace(/\/+$/, '')}/fixtures/`));
+}
+
 /** Skipped while walking: never project sources. */
 const IGNORED_DIRS = new Set(['node_modules', '.git', 'target', 'dbt_packages', 'logs', '.tsdbt']);
 
@@ -44,7 +54,7 @@ const IGNORED_DIRS = new Set(['node_modules', '.git', 'target', 'dbt_packages', 
  * that walks the project tree, so caching and watching can hook in here.
  */
 export function readProjectFiles(projectDir: string, paths: ProjectPaths): ProjectFiles {
-  const read = (file: string): ProjectFile => ({ path: file, text: readFileSync(path.join(projectDir, file), 'utf8') });
+  const read = (file: string): ProjectFile => ({ path: file, text: readRegularProjectFile(path.join(projectDir, file), file) });
   const list = (dirs: string[], extensions: string[]): string[] => {
     const out = new Set<string>();
     for (const dir of dirs) for (const file of walk(projectDir, dir, extensions)) out.add(file);
@@ -53,14 +63,17 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
   const yamlDirs = [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.snapshotPaths, ...paths.analysisPaths, ...paths.testPaths];
   const docsDirs = paths.docsPaths.length > 0 ? paths.docsPaths : [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.testPaths];
   const selectors = path.join(projectDir, 'selectors.yml');
+  const modelFiles = list(paths.modelPaths, ['.sql', '.py']);
   return {
-    models: list(paths.modelPaths, ['.sql']).map(read),
+    models: modelFiles.filter((file) => file.endsWith('.sql')).map(read),
+    pythonModels: modelFiles.filter((file) => file.endsWith('.py')),
     macros: list(paths.macroPaths, ['.sql', '.jinja', '.j2']).map(read),
     properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
     seeds: list(paths.seedPaths, ['.csv']),
     snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
     analyses: list(paths.analysisPaths, ['.sql']).map(read),
-    tests: list(paths.testPaths, ['.sql']).map(read),
+    tests: list(paths.testPaths, ['.sql']).filter((file) => !isFixture(file, paths.testPaths)).map(read),
+    fixtures: list(paths.testPaths, ['.csv', '.sql']).filter((file) => isFixture(file, paths.testPaths)).map(read),
     docs: list(docsDirs, ['.md']).map(read),
     selectorsFile: existsSync(selectors) ? read('selectors.yml') : undefined,
   };

@@ -1,6 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { readRegularProjectFile } from '../core/regular-file.js';
+
+export { MAX_PROJECT_FILE_BYTES, readRegularProjectFile } from '../core/regular-file.js';
 
 /** Reads one file of the project by its relative path, with a clear error when it is missing. */
 export function readProjectFile(projectDir: string, relative: string): string {
@@ -8,31 +11,10 @@ export function readProjectFile(projectDir: string, relative: string): string {
   if (!existsSync(file)) {
     throw new TsdbtError({ code: ErrorCodes.CONFIG_FILE_MISSING, message: `${relative} was not found in ${projectDir}.`, file: relative, hint: `Create ${relative}, or drop the option that needs it.` });
   }
-  return readFileSync(file, 'utf8');
+  return readRegularProjectFile(file, relative);
 }
 
-/** Files larger than this are refused rather than read into memory (a reply exported to disk, a sample). */
-export const MAX_LOCAL_FILE_BYTES = 256 * 1024 * 1024;
-
-/**
- * Reads a regular file named by the user (an ingest `file:` URL), refusing devices, FIFOs and
- * folders (which would block or never end) and files over MAX_LOCAL_FILE_BYTES.
- */
+/** Reads a file the user names (an ingest `file:` URL): a regular file only, with the project-file size limit. */
 export function readRegularFile(file: string): string {
-  const stats = statSync(file);
-  if (!stats.isFile()) {
-    throw new TsdbtError({
-      code: ErrorCodes.FILE_ACCESS,
-      message: `${file} is not a regular file (it is ${stats.isDirectory() ? 'a folder' : 'a device, a pipe or a socket'}), so tsdbt does not read it.`,
-      hint: 'Point at a file of data exported to disk.',
-    });
-  }
-  if (stats.size > MAX_LOCAL_FILE_BYTES) {
-    throw new TsdbtError({
-      code: ErrorCodes.FILE_ACCESS,
-      message: `${file} is ${stats.size} bytes, more than the ${MAX_LOCAL_FILE_BYTES} tsdbt reads at once.`,
-      hint: 'Split the file, or land it with clickhouse-client / INSERT … FROM INFILE.',
-    });
-  }
-  return readFileSync(file, 'utf8');
+  return readRegularProjectFile(file, file);
 }

@@ -1,15 +1,24 @@
 import { qualifiedName } from '../core/sql-literals.js';
+import { materializationProblems } from '../compile/model-config.js';
 import type { Adapter, ExecuteOptions } from '../core/adapter-types.js';
 import type { ModelNode, ProjectNode } from '../compile/nodes.js';
 import { renderModel, runtimeScope, type RuntimeFlags } from '../compile/render-model.js';
 import { describeSelect } from '../materialize/ddl-data.js';
+import { contextForDatabase, createDatabase } from '../materialize/ddl.js';
 import type { ExistingRelation, Plan, Statement } from '../materialize/plan.js';
 import { isIncrementalRun } from '../materialize/plan-incremental.js';
-import { MV_SUFFIX } from '../materialize/plan-materialized-view.js';
-import { planModel, stateNeeds, type ModelState } from '../materialize/plan-model.js';
+import { externalTarget, MV_SUFFIX } from '../materialize/plan-materialized-view.js';
+import { checkDistributedTarget } from '../materialize/plan-distributed-table.js';
+import { planModel, stateNeeds, withModelQuerySettings, type ModelState } from '../materialize/plan-model.js';
+import { batchFailure, runMicrobatch, type BatchResults } from './microbatch-batches.js';
 import { querySettings } from '../materialize/plan-table.js';
+import { mayHaveQualifiedNames, renameOutput, standardNames } from '../materialize/standard-names.js';
 import type { Column } from '../materialize/schema-change.js';
-import { TsdbtError } from '../core/errors.js';
+import { modelContract } from '../compile/contracts.js';
+import type { Contract } from '../materialize/contract.js';
+import { checkContract } from './contract-check.js';
+import { applyGrants, checkGrantsTarget } from './apply-grants.js';
+import { throwCollected, TsdbtError } from '../core/errors.js';
 import { hookTexts, runHooks } from './hooks.js';
 import { placeInModel, withTypeChangeHint } from './model-error-place.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
@@ -17,6 +26,7 @@ import { errorResult, seconds } from './node-results.js';
 import type { RelationCache } from './relation-cache.js';
 import type { NodeResult, TimingInfo } from './results.js';
 import { isLeftover } from './stale-relations.js';
+import { sourceRebuiltBySwap } from './swapped-sources.js';
 import { renderWithAdapter } from './template-queries.js';
 
 /**
@@ -49,29 +59,44 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   let compiledPath: string | undefined;
   let existing: ExistingRelation;
   let flags: RuntimeFlags;
+  const contract = modelContract(node);
+  let contractColumns: Column[] | undefined;
   try {
+    // Config errors before any SQL: a distributed_table with no cluster must not first fail on a missing source.
+    checkBeforeBuilding(node, context);
     existing = node.config.materialized === 'ephemeral' ? undefined : await cache.existing(schema, identifier);
     flags = { fullRefresh, isIncremental: node.config.materialized === 'incremental' && isIncrementalRun(existing, fullRefresh) };
     const runtime = flags;
     sql = await renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...runtime, runQuery }), { logger: project.logger, file: node.originalFilePath });
     node.compiledSql = sql;
     compiledPath = context.onCompiled?.(node as ProjectNode, sql);
+    // After the compiled SQL is kept: target/compiled shows the model as written, the relation gets standard names.
+    sql = await withStandardNames(node, sql, context);
+    // An enforced contract is checked before the hooks and the plan change anything.
+    if (contract !== undefined && node.config.materialized !== 'ephemeral') {
+      context.events?.statement?.({ node, sql: `DESCRIBE TABLE (${sql})`, purpose: 'check the contract' });
+      contractColumns = await checkContract(adapter, node, contract, sql, querySettings(node.config.query_settings).settings);
+    }
   } catch (error) {
     return errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName });
   }
   timing.push({ name: 'compile', started_at: compileStart.toISOString(), completed_at: now().toISOString() });
 
   const executeStart = now();
+  // dbt-clickhouse's connection has the target schema as its database: a model may read `from other_table`.
+  const defaultDatabase = project.target.schema;
   let current: string | undefined;
   let statements = 0;
   let rows: number | undefined;
   let queryId: string | undefined;
+  let batches: BatchResults | undefined;
   const run = async (statement: Statement): Promise<void> => {
     if (await needless(statement, cache)) return;
     current = statement.sql;
     context.events?.statement?.({ node, sql: statement.sql, purpose: statement.purpose });
     // No abort signal: a statement in flight finishes when the run is interrupted.
-    const response = await adapter.execute(statement.sql, statement.settings === undefined ? {} : { settings: statement.settings });
+    const database = statement.purpose === CREATE_DATABASE ? {} : { database: defaultDatabase };
+    const response = await adapter.execute(statement.sql, { ...database, ...(statement.settings === undefined ? {} : { settings: statement.settings }) });
     statements += 1;
     if (statement.purpose === CREATE_DATABASE) cache.markDatabaseCreated(statement.sql);
     if (response.rowsWritten !== undefined) rows = response.rowsWritten;
@@ -93,22 +118,35 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
   try {
     statements += await hooks('pre_hook');
     if (node.config.materialized !== 'ephemeral') {
-      const state = await readState(node, existing, fullRefresh, sql, context);
-      await runPlan(planModel(node, sql, state, context.planContext), run, {
-        read: async (read) => {
+      await run(createDatabase(defaultDatabase, contextForDatabase(defaultDatabase, context.planContext)));
+      const planIo = {
+        read: async (read: NonNullable<Plan['next']>['read']) => {
           current = read.sql;
           context.events?.statement?.({ node, sql: read.sql, purpose: read.purpose });
           return adapter.query(read.sql, read.params === undefined ? {} : { params: read.params });
         },
-        cleanup: async (statement) => {
+        cleanup: async (statement: Statement) => {
           context.events?.statement?.({ node, sql: statement.sql, purpose: statement.purpose });
           await adapter.execute(statement.sql).catch(() => undefined);
           cache.invalidate(schema);
         },
-      });
+      };
+      if (isMicrobatch(node)) {
+        batches = await runMicrobatch(node, context, { existing, fullRefresh }, {
+          run,
+          runPlan: (plan) => runPlan(withModelQuerySettings(node, plan), run, planIo),
+          render: (batch) => renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...flags, batch, runQuery }), { logger: project.logger, file: node.originalFilePath }),
+          tableColumns: async (table) => (await adapter.listColumns(schema, table)).map((column) => column.name),
+        });
+      } else {
+        const state = await readState(node, existing, fullRefresh, sql, context, contract === undefined ? undefined : { contract, queryColumns: contractColumns ?? [] });
+        await runPlan(planModel(node, sql, state, context.planContext), run, planIo);
+      }
       await recordBuilt(cache, node);
+      await applyGrants(node, context, run);
     }
     statements += await hooks('post_hook');
+    if (batches !== undefined && batches.failed.length > 0) throw batchFailure(batches);
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
     return {
       uniqueId: node.uniqueId,
@@ -121,11 +159,14 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
       relationName,
       failures: undefined,
       compiledPath,
+      ...(batches === undefined ? {} : { batchResults: { successful: batches.successful, failed: batches.failed } }),
     };
   } catch (error) {
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
-    const placed = inUserTerms(error, node, { statement: current, sql, compiledPath, isIncremental: flags.isIncremental === true });
-    return { ...errorResult(node, placed, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: current, compiledPath };
+    const batchResults = batches === undefined ? {} : { batchResults: { successful: batches.successful, failed: batches.failed } };
+    // Placed in the model as written (the compiled SQL, before any renaming of qualified output names).
+    const placed = inUserTerms(error, node, { statement: current, sql: node.compiledSql ?? sql, compiledPath, isIncremental: flags.isIncremental === true });
+    return { ...errorResult(node, placed, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: batches?.failed.length ? undefined : current, compiledPath, ...batchResults };
   }
 }
 
@@ -134,6 +175,17 @@ function inUserTerms(error: unknown, node: ModelNode, info: { statement: string 
   if (!(error instanceof TsdbtError)) return error;
   const placed = placeInModel(error, info.statement, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql: info.sql, compiledPath: info.compiledPath });
   return info.isIncremental ? withTypeChangeHint(placed, { name: node.name, onSchemaChange: node.config.on_schema_change }) : placed;
+}
+
+function isMicrobatch(node: ModelNode): boolean {
+  return node.config.materialized === 'incremental' && node.config.incremental_strategy === 'microbatch';
+}
+
+/** The model's materialization-specific problems (warnings at load), and what the target lacks for it. */
+function checkBeforeBuilding(node: ModelNode, context: ExecutionContext): void {
+  throwCollected(materializationProblems(node.config, node.originalFilePath, undefined, undefined, { errorsOnly: true }));
+  if (node.config.materialized === 'distributed_table') checkDistributedTarget(node.name, context.planContext);
+  checkGrantsTarget(node, context);
 }
 
 /**
@@ -181,22 +233,51 @@ async function needless(statement: Statement, cache: RelationCache): Promise<boo
 }
 
 /** Reads what the plan depends on beyond the relation's kind: columns, the materialized view's kind. */
-async function readState(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql: string, context: ExecutionContext): Promise<ModelState> {
-  const needs = stateNeeds(node, existing, fullRefresh);
+async function readState(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql: string, context: ExecutionContext, contract?: { contract: Contract; queryColumns: Column[] }): Promise<ModelState> {
+  const needs = stateNeeds(node, existing, fullRefresh, sql);
   const { schema, identifier } = node.relation;
+  // The contract check already read the query's columns.
+  if (contract !== undefined && needs.queryColumns) needs.queryColumns = false;
   return {
     existing,
     fullRefresh,
-    ...(needs.view ? { existingView: await context.cache.existing(schema, `${identifier}${MV_SUFFIX}`) } : {}),
+    ...(contract === undefined ? {} : { contract: contract.contract, queryColumns: contract.queryColumns }),
+    ...(needs.view ? { existingView: await context.cache.existing(schema, `${identifier}${MV_SUFFIX}`), sourceRebuiltBySwap: sourceRebuiltBySwap(node, context.project) } : {}),
     ...(needs.tableColumns ? { tableColumns: await context.adapter.listColumns(schema, identifier) } : {}),
-    ...(needs.queryColumns ? { queryColumns: await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings) } : {}),
+    ...(needs.queryColumns ? { queryColumns: await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings, await ensureDefaultDatabase(context)) } : {}),
   };
 }
 
 /** The columns a SELECT returns, without running it (`DESCRIBE TABLE (…)`, which 18.16 has too). */
-async function selectColumns(adapter: Adapter, sql: string, settings: ExecuteOptions['settings']): Promise<Column[]> {
-  const rows = await adapter.query<{ name: string; type: string }>(describeSelect(sql), settings === undefined ? {} : { settings });
+async function selectColumns(adapter: Adapter, sql: string, settings: ExecuteOptions['settings'], database: string | undefined): Promise<Column[]> {
+  const rows = await adapter.query<{ name: string; type: string }>(describeSelect(sql), { ...(settings === undefined ? {} : { settings }), ...(database === undefined ? {} : { database }) });
   return rows.map((row) => ({ name: row.name, type: row.type }));
+}
+
+/**
+ * The model's SELECT with ClickHouse's qualified output names (`customers.customer_id`) given their
+ * standard SQL names, read with one DESCRIBE for the models that join; see standard-names.ts.
+ */
+async function withStandardNames(node: ModelNode, sql: string, context: ExecutionContext): Promise<string> {
+  if (!mayHaveQualifiedNames(node.config, sql)) return sql;
+  const database = await ensureDefaultDatabase(context);
+  const names = (await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings, database)).map((column) => column.name);
+  const renames = standardNames(names);
+  if (renames.size === 0) return sql;
+  const list = [...renames].map(([from, to]) => `${from} -> ${to}`).join(', ');
+  context.project.logger.log('debug', 'log', `${node.name}: renamed ClickHouse's qualified output columns to their standard names (${list}); keep_qualified_names=true keeps them.`, { renamed: Object.fromEntries(renames) });
+  return renameOutput(sql, names, renames);
+}
+
+/** The target schema, created if it does not exist yet (once per run), to be the statements' default database. */
+async function ensureDefaultDatabase(context: ExecutionContext): Promise<string> {
+  const database = context.project.target.schema;
+  const statement = createDatabase(database, contextForDatabase(database, context.planContext));
+  if (!context.cache.databaseCreated(statement.sql)) {
+    await context.adapter.execute(statement.sql);
+    context.cache.markDatabaseCreated(statement.sql);
+  }
+  return database;
 }
 
 /** Keeps the run's relation cache true to what the model now is. */
@@ -208,6 +289,7 @@ async function recordBuilt(cache: RelationCache, node: ModelNode): Promise<void>
     case 'dictionary':
       return cache.set(schema, identifier, 'dictionary');
     case 'materialized_view':
+      if (node.compiledSql !== undefined && externalTarget(node.compiledSql) !== undefined) return cache.set(schema, identifier, 'materialized_view');
       await cache.set(schema, `${identifier}${MV_SUFFIX}`, 'materialized_view');
       return cache.set(schema, identifier, 'table');
     default:

@@ -100,7 +100,7 @@ function sourceLineOf(model: ModelText, compiled: Place): Place {
 /** The identifier ClickHouse says it does not know, without quotes and database prefix. */
 function namedIdentifier(message: string): string | undefined {
   const patterns = [
-    /Unknown (?:expression |table expression )?identifier [`'"]([^`'"]+)[`'"]/,
+    /Unknown (?:expression or function |expression |table expression )?identifier [`'"]([^`'"]+)[`'"]/,
     /Missing columns: '([^']+)'/,
     /There's no column '([^']+)'/,
     /Unknown function ([\w.]+)/,

@@ -5,6 +5,7 @@ import type { PlanContext } from '../materialize/plan.js';
 import type { RunEvents } from './run-events.js';
 import type { RelationCache } from './relation-cache.js';
 import type { NodeResult } from './results.js';
+import type { MicrobatchRun } from './microbatch-batches.js';
 
 /** Everything an executor may use while running one node. */
 export interface ExecutionContext {
@@ -18,6 +19,8 @@ export interface ExecutionContext {
   fullRefresh: boolean;
   events: RunEvents | undefined;
   signal: AbortSignal | undefined;
+  /** --event-time-start/--event-time-end, and the batches `retry` re-runs, for microbatch models. */
+  microbatch?: MicrobatchRun | undefined;
   /** Writes compiled SQL under target/; returns the path shown to users. */
   onCompiled: ((node: ProjectNode, sql: string) => string | undefined) | undefined;
 }

@@ -26,6 +26,8 @@ export interface NodeResult {
   errorCode?: string | undefined;
   failedSql?: string | undefined;
   compiledPath?: string | undefined;
+  /** Microbatch models: the windows (`[start, end]`) built and those that failed (run_results' `batch_results`). */
+  batchResults?: { successful: [string, string][]; failed: [string, string][] } | undefined;
 }
 
 export interface RunSummary {

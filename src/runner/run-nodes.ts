@@ -2,13 +2,15 @@ import { qualifiedName } from '../core/sql-literals.js';
 import type { Adapter } from '../core/adapter-types.js';
 import type { Project } from '../compile/load-project.js';
 import type { ProjectNode } from '../compile/nodes.js';
-import { parentsIn } from '../graph/build-graph.js';
 import type { ResourceType } from '../graph/node.js';
 import type { PlanContext } from '../materialize/plan.js';
 import type { RunEvents } from './run-events.js';
 import { bindAdapterCapabilities } from '../template/base-globals.js';
 import { modelExecutor } from './build-model.js';
+import { parentsThroughEphemerals } from './ephemeral-parents.js';
+import { madeRelationsFile, recordingAdapter } from './made-relations.js';
 import { runDag } from './dag-scheduler.js';
+import type { MicrobatchRun } from './microbatch-batches.js';
 import type { NodeExecutor } from './node-executor.js';
 import { skippedResult } from './node-results.js';
 import { RelationCache } from './relation-cache.js';
@@ -30,6 +32,8 @@ export interface RunNodesOptions {
   failFast?: boolean;
   /** Extra nodes a node must wait for besides its graph parents (`build`: the tests of what it reads). */
   extraParents?: (id: string) => readonly string[];
+  /** Which batches microbatch models run (--event-time-start/--event-time-end, or retry's failed batches). */
+  microbatch?: MicrobatchRun;
 }
 
 /** Kept for callers that build only models. */
@@ -39,7 +43,9 @@ export type RunModelsOptions = RunNodesOptions;
  * Runs the selected nodes in dependency order, in parallel, skipping everything downstream
  * of a failure. Which work a node means is up to the executor of its resource type.
  */
-export async function runNodes(project: Project, adapter: Adapter, options: RunNodesOptions): Promise<RunSummary> {
+export async function runNodes(project: Project, databaseAdapter: Adapter, options: RunNodesOptions): Promise<RunSummary> {
+  // Every temporary or backup relation is recorded before it is created, for the sweep of the next run.
+  const adapter = recordingAdapter(databaseAdapter, madeRelationsFile(project.dir, project.target));
   const now = options.now ?? (() => new Date());
   const started = now();
   const executors: Partial<Record<ResourceType, NodeExecutor>> = { model: modelExecutor, ...options.executors };
@@ -61,7 +67,7 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
   const stop = failFast === undefined ? options.signal : options.signal === undefined ? failFast.signal : AbortSignal.any([options.signal, failFast.signal]);
 
   await runDag(
-    [...selected].map((id) => ({ id, parents: [...new Set([...parentsIn(project.graph, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)) })),
+    [...selected].map((id) => ({ id, parents: [...new Set([...runParents(project, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)) })),
     Math.max(1, options.threads),
     {
       run: async (id, slot) => {
@@ -81,6 +87,7 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
           events: options.events,
           signal: options.signal,
           onCompiled: options.onCompiled,
+          microbatch: options.microbatch,
         });
         results.set(id, result);
         options.events?.nodeEnd?.({ node, index: position, total, description, result });
@@ -108,6 +115,16 @@ export async function runNodes(project: Project, adapter: Adapter, options: RunN
   return { results: [...results.values()], elapsedSeconds: (now().getTime() - started.getTime()) / 1000, interrupted: options.signal?.aborted === true };
 }
 
+/**
+ * What a node waits for: its graph parents. A unit test instead waits for what its model reads
+ * (it runs before the model is built, on the types of the model's inputs).
+ */
+/** What a node waits for: a unit test, what its model reads; anything else, its parents seen through ephemeral models. */
+function runParents(project: Project, id: string): string[] {
+  const node = project.nodes.get(id);
+  return node?.resourceType === 'unit_test' ? parentsThroughEphemerals(project, node.modelId) : parentsThroughEphemerals(project, id);
+}
+
 /** Builds models only (the executors default). */
 export const runModels = runNodes;
 
@@ -121,5 +138,6 @@ export function planContext(project: Project, adapter: Adapter): PlanContext {
     lightweightDelete: adapter.capabilities.lightweightDelete,
     alterViewQuery: adapter.capabilities.alterViewQuery,
     mutationsSync: adapter.capabilities.mutationsSync,
+    ...(adapter.capabilities.version === undefined ? {} : { serverVersion: adapter.capabilities.version }),
   };
 }

@@ -3,6 +3,7 @@ import type { Project } from '../compile/load-project.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type PlanContext, type Statement } from '../materialize/plan.js';
 import { contextForDatabase } from '../materialize/ddl.js';
 import { dropRelation } from '../materialize/plan-materialized-view.js';
+import { madeRelationsFile, readMadeRelations, writeMadeRelations } from './made-relations.js';
 
 /** Whether a relation is a temporary or backup relation tsdbt made beside a model. */
 export function isLeftover(name: string): boolean {
@@ -24,21 +25,26 @@ export function projectDatabases(project: Project): string[] {
 }
 
 /**
- * Drops every `…__tsdbt_tmp` and `…__tsdbt_backup` relation in the project's databases: what a run
- * killed mid-build (or a failed cleanup) left behind. Run at the start of a run, before anything
- * is built. Names are fixed per model (no run id in them), so a leftover is also replaced by the
- * model's own next build; this sweep catches those of models not selected this time.
- * Two runs building into the same databases at the same time are not supported (as in dbt).
+ * Drops the `…__tsdbt_tmp` and `…__tsdbt_backup` relations tsdbt's own record says it created
+ * (see made-relations.ts) and that still exist: what a run killed mid-build (or a failed cleanup)
+ * left behind. A relation carrying such a suffix that tsdbt did not record making is never
+ * touched. Run at the start of a run, before anything is built; the record is then emptied (what
+ * it named is gone). Two runs building into the same databases at once are not supported (as in dbt).
  * Returns the `db.name` of each relation dropped.
  */
-export async function dropLeftoverRelations(project: Project, adapter: Adapter, context: PlanContext, databases: readonly string[] = projectDatabases(project)): Promise<string[]> {
+export async function dropLeftoverRelations(project: Project, adapter: Adapter, context: PlanContext): Promise<string[]> {
+  const file = madeRelationsFile(project.dir, project.target);
+  const recorded = readMadeRelations(file);
+  if (recorded.length === 0) return [];
   const dropped: string[] = [];
-  for (const database of databases) {
-    const relations = await adapter.listRelations(database);
+  for (const database of [...new Set(recorded.map((entry) => entry.database))].sort()) {
+    const names = new Set(recorded.filter((entry) => entry.database === database).map((entry) => entry.name));
+    const relations = (await adapter.listRelations(database)).filter((relation) => names.has(relation.name));
     for (const { relation, drop } of leftoverDrops(relations, context)) {
       await adapter.execute(drop.sql);
       dropped.push(`${database}.${relation.name}`);
     }
   }
+  writeMadeRelations(file, []);
   return dropped;
 }

@@ -4,7 +4,7 @@
  * column with any NULL cell becomes Nullable, so `not_null` fails on it as it does in dbt.
  */
 
-export type SeedKind = 'integer' | 'float' | 'date' | 'datetime' | 'boolean' | 'string';
+export type SeedKind = 'integer' | 'decimal' | 'float' | 'date' | 'datetime' | 'boolean' | 'string';
 
 export interface InferredType {
   kind: SeedKind;
@@ -24,8 +24,10 @@ const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 const DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 const DATETIME = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+/** Signed integer types, narrowest first: a column gets the first that holds every value. */
+const INTEGER_TYPES = [32, 64, 128, 256].map((bits) => ({ type: `Int${bits}`, min: -(2n ** BigInt(bits - 1)), max: 2n ** BigInt(bits - 1) - 1n }));
+/** Decimal256's precision; a wider number is a Float64. */
+const MAX_DECIMAL_PRECISION = 76;
 
 /** Infers one column's type from its cells (all rows, as text). */
 export function inferColumnType(cells: readonly string[]): InferredType {
@@ -39,7 +41,10 @@ export function inferColumnType(cells: readonly string[]): InferredType {
 function inferKind(values: readonly string[]): SeedKind {
   // Like agate, a column of only NULLs (or no rows) counts as a number.
   if (values.every((value) => parseNumber(value) !== undefined)) {
-    return values.every((value) => isInteger(value)) ? 'integer' : 'float';
+    if (values.every((value) => isInteger(value))) return 'integer';
+    if (decimalShape(values) !== undefined) return 'decimal';
+    // Plain digits too many for Decimal256 would lose some as a Float64: keep them as text.
+    return values.some((value) => /^-?\d*(\.\d*)?$/.test(normalizeNumber(value))) && values.every((value) => !/e/i.test(value)) ? 'string' : 'float';
   }
   if (values.every((value) => parseDate(value) !== undefined)) return 'date';
   if (values.every((value) => parseDateTime(value) !== undefined)) return 'datetime';
@@ -49,8 +54,16 @@ function inferKind(values: readonly string[]): SeedKind {
 
 function clickhouseType(kind: SeedKind, values: readonly string[]): string {
   switch (kind) {
-    case 'integer':
-      return 'Int64';
+    case 'integer': {
+      // Int32 like dbt-clickhouse where every value fits; wider only where values need it (never overflow).
+      const numbers = values.map((value) => BigInt(normalizeNumber(value)));
+      return INTEGER_TYPES.find(({ min, max }) => numbers.every((n) => n >= min && n <= max))!.type;
+    }
+    case 'decimal': {
+      // Lossless, unlike dbt-clickhouse's Float32: as many digits as the data has, on both sides of the point.
+      const { precision, scale } = decimalShape(values)!;
+      return `Decimal(${precision}, ${scale})`;
+    }
     case 'float':
       return 'Float64';
     case 'boolean':
@@ -79,6 +92,12 @@ export function convertCell(kind: SeedKind, cell: string): unknown {
     case 'integer':
       // As text: JSON numbers lose precision past 2^53, and ClickHouse parses quoted integers.
       return normalizeNumber(value);
+    case 'decimal': {
+      // A JSON number where it is exact (up to 15 significant digits JavaScript prints the same digits back),
+      // since servers before 19.x do not parse a quoted Decimal; as text beyond that.
+      const text = normalizeNumber(value);
+      return text.replace(/^-|\./g, '').replace(/^0+/, '').length <= 15 ? Number(text) : text;
+    }
     case 'float':
       return Number(normalizeNumber(value));
     case 'boolean':
@@ -106,7 +125,25 @@ function isInteger(value: string): boolean {
   const text = normalizeNumber(value);
   if (!/^-?\d+$/.test(text)) return false;
   const big = BigInt(text);
-  return big >= INT64_MIN && big <= INT64_MAX;
+  const widest = INTEGER_TYPES[INTEGER_TYPES.length - 1]!;
+  return big >= widest.min && big <= widest.max;
+}
+
+/**
+ * Precision and scale holding every value exactly, when all are written in plain decimal notation
+ * (no exponent) and fit Decimal256; undefined otherwise (the column is then a Float64).
+ */
+function decimalShape(values: readonly string[]): { precision: number; scale: number } | undefined {
+  let whole = 1;
+  let scale = 0;
+  for (const value of values) {
+    const match = /^-?(\d*)(?:\.(\d*))?$/.exec(normalizeNumber(value));
+    if (match === null) return undefined;
+    whole = Math.max(whole, match[1]!.replace(/^0+(?=\d)/, '').length);
+    scale = Math.max(scale, (match[2] ?? '').length);
+  }
+  const precision = whole + scale;
+  return precision > MAX_DECIMAL_PRECISION ? undefined : { precision, scale };
 }
 
 /** `2024-1-5` → `2024-01-05`, or undefined when it is not a real calendar date. */

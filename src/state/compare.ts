@@ -1,7 +1,8 @@
 import type { ModifiedAspect, StateComparator } from '../graph/select/state.js';
+import { breakingChangeError, contractBreakingChanges, contractChanged } from './contract-changes.js';
 import type { ManifestLike, ManifestMacroEntry, ManifestNodeEntry } from './manifest-types.js';
 
-export const MODIFIED_ASPECTS: readonly ModifiedAspect[] = ['body', 'configs', 'relation', 'macros'];
+export const MODIFIED_ASPECTS: readonly ModifiedAspect[] = ['body', 'configs', 'relation', 'macros', 'contract'];
 
 /** Why a node is selected by `state:modified`: it is new, or these aspects differ. */
 export type ModifiedReason = 'new' | ModifiedAspect | 'fqn' | 'source';
@@ -46,7 +47,12 @@ export function compareManifests(current: ManifestLike, previous: ManifestLike):
     let found: ModifiedReason[];
     if (now === undefined) found = [];
     else if (before === undefined) found = ['new'];
-    else found = differences(now, before, (ids) => usesChangedMacro(ids));
+    else {
+      // As in dbt, comparing a contracted model with its previous state fails on a breaking change.
+      const breaking = contractBreakingChanges(now, before);
+      if (breaking.length > 0) throw breakingChangeError(now, breaking);
+      found = differences(now, before, (ids) => usesChangedMacro(ids));
+    }
     cache.set(uniqueId, found);
     return found;
   };
@@ -70,6 +76,7 @@ function differences(now: ManifestNodeEntry, before: ManifestNodeEntry, usesChan
   const relationKeys = isSource ? sourceRelation : modelRelation;
   if (canonical(relationKeys(now)) !== canonical(relationKeys(before))) found.push('relation');
   if (usesChangedMacro(now.depends_on?.macros)) found.push('macros');
+  if (contractChanged(now, before)) found.push('contract');
   if (canonical(now.fqn ?? []) !== canonical(before.fqn ?? [])) found.push('fqn');
   if (isSource && (now.loaded_at_field ?? null) !== (before.loaded_at_field ?? null)) found.push('source');
   return found;

@@ -18,6 +18,17 @@ export interface ManifestNodeEntry {
   identifier?: string;
   relation_name?: string | null;
   loaded_at_field?: string | null;
+  original_file_path?: string;
+  /** Models: dbt's contract block, and the columns and constraints it is about. */
+  contract?: { enforced?: boolean; alias_types?: boolean; checksum?: string | null };
+  columns?: Record<string, { name?: string; data_type?: string | null; constraints?: ManifestConstraint[] }>;
+  constraints?: ManifestConstraint[];
+}
+
+export interface ManifestConstraint {
+  type?: string;
+  expression?: string | null;
+  columns?: string[];
 }
 
 export interface ManifestMacroEntry {

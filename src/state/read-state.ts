@@ -20,6 +20,8 @@ export interface PreviousState {
 export interface PreviousRunResults {
   file: string;
   statuses: Map<string, string>;
+  /** Microbatch models' failed batches (`batch_results.failed`), by unique id. */
+  failedBatches: Map<string, [string, string][]>;
   /** The `args` block: `which` (run, build…) and the options the command was given. */
   args: Record<string, unknown>;
   generatedAt: string | undefined;
@@ -99,14 +101,21 @@ export function readRunResults(file: string, label: string = file): PreviousRunR
     });
   }
   const statuses = new Map<string, string>();
+  const failedBatches = new Map<string, [string, string][]>();
   for (const result of results) {
     if (isRecord(result) && typeof result['unique_id'] === 'string' && typeof result['status'] === 'string') statuses.set(result['unique_id'], result['status']);
+    const batches = isRecord(result) && isRecord(result['batch_results']) ? result['batch_results']['failed'] : undefined;
+    if (Array.isArray(batches) && batches.length > 0) {
+      const windows = batches.filter((pair): pair is [string, string] => Array.isArray(pair) && pair.length === 2 && pair.every((time) => typeof time === 'string'));
+      failedBatches.set(String(result['unique_id']), windows);
+    }
   }
   const record = value as Record<string, unknown>;
   const metadata = isRecord(record['metadata']) ? record['metadata'] : {};
   return {
     file,
     statuses,
+    failedBatches,
     args: isRecord(record['args']) ? record['args'] : {},
     generatedAt: typeof metadata['generated_at'] === 'string' ? metadata['generated_at'] : undefined,
   };

@@ -6,5 +6,7 @@ export function compiledPathOf(node: ProjectNode): { originalFilePath: string } 
     const alias = typeof node.config.alias === 'string' ? node.config.alias : node.name;
     return { originalFilePath: `${node.originalFilePath}/${alias}.sql` };
   }
+  // Unit tests: one file per test under its YAML file's name and the model's, as dbt writes them.
+  if (node.resourceType === 'unit_test') return { originalFilePath: `${node.originalFilePath}/${node.model}/${node.name}.sql` };
   return node;
 }

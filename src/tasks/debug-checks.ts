@@ -17,7 +17,7 @@ export interface CheckResult {
 }
 
 /** What each capability is, since when servers have it, and what tsdbt does without it. */
-export const FEATURES: Record<keyof Capabilities, { name: string; since: string; without: string }> = {
+export const FEATURES: Record<Exclude<keyof Capabilities, 'version'>, { name: string; since: string; without: string }> = {
   exchangeTables: { name: 'EXCHANGE TABLES', since: '20.10', without: 'tables are swapped in with one double RENAME instead' },
   createOrReplaceView: { name: 'CREATE OR REPLACE VIEW', since: '20.3', without: 'views are built under a temporary name and swapped in with one RENAME' },
   queryParameters: { name: 'query parameters', since: '19.11', without: 'tsdbt inlines escaped literals instead' },
@@ -41,7 +41,7 @@ export function oldVersionWarning(version: string): string | undefined {
 
 /** One warning line per feature the server lacks, naming it and what happens instead. */
 export function missingFeatureWarnings(capabilities: Capabilities): string[] {
-  return (Object.keys(FEATURES) as (keyof Capabilities)[])
+  return (Object.keys(FEATURES) as (keyof typeof FEATURES)[])
     .filter((key) => !capabilities[key])
     .map((key) => {
       const feature = FEATURES[key];

@@ -9,4 +9,5 @@ export type { DeferOptions, ExecutionOptions, ProjectOptions, SelectOptions } fr
 export { build, run, runSelectedNodes, seed, test, type NodesCommand, type RunNodesOptions, type RunNodesResult } from './run-nodes.js';
 export { snapshot } from './snapshot.js';
 export { compile, type CompileOptions, type CompileResult } from './compile.js';
+export { check, type CheckOptions, type CheckResult, type ModelCheck } from './check.js';
 export { retry, type RetryOptions, type RetryResult } from './retry.js';

@@ -3,6 +3,7 @@ import type { PhaseTimer } from '../compile/perf-info.js';
 import { secretsOf } from '../config/target.js';
 import type { Invocation } from './invocation.js';
 import { parseVars, type ProjectOptions } from './options.js';
+import { secretEnvValues } from '../template/secret-env.js';
 
 /**
  * Parses the project for a task: the invocation hears about it first (the CLI redacts the
@@ -18,7 +19,7 @@ export function openProject(options: ProjectOptions, invocation: Invocation, tim
     logger: invocation.logger,
     env: invocation.env,
   });
-  invocation.events.projectOpened?.(project, secretsOf(project.target));
+  invocation.events.projectOpened?.(project, [...secretsOf(project.target), ...secretEnvValues(process.env)]);
   for (const warning of project.warnings) invocation.log.warn(warning);
   return project;
 }

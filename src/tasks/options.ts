@@ -1,6 +1,8 @@
 import { yamlLib } from '../config/yaml-lib.js';
 import { isPlainObject } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
+import { parseTime } from '../materialize/microbatch.js';
+import type { MicrobatchRun } from '../runner/microbatch-batches.js';
 
 /** The options every task that reads the project takes (the CLI's --project-dir, --profiles-dir, --target, --vars). */
 export interface ProjectOptions {
@@ -38,7 +40,29 @@ export interface ExecutionOptions {
   fullRefresh?: boolean;
   failFast?: boolean;
   empty?: boolean;
+  /** --event-time-start/--event-time-end: the batches microbatch models build. */
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
+  /** Set by `tsdbt retry`: the failed batches of microbatch models, by unique id. */
+  retryBatches?: Record<string, [string, string][]>;
 }
+
+/** --event-time-start/--event-time-end (and retry's failed batches) for the runner, the times checked. */
+export function microbatchOptions(options: ExecutionOptions): MicrobatchRun {
+  const time = (flag: string, value: string | undefined): Date | undefined => {
+    if (value === undefined) return undefined;
+    const parsed = parseTime(value);
+    if (parsed === undefined) throw new TsdbtError({ code: ErrorCodes.USAGE, message: `${flag} must be a date or time, but it is '${value}'.`, hint: `For example: ${flag} 2024-01-03 or ${flag} 2024-01-03T06:00:00Z.` });
+    return parsed;
+  };
+  const start = time('--event-time-start', options.eventTimeStart);
+  const end = time('--event-time-end', options.eventTimeEnd);
+  if (start !== undefined && end !== undefined && start >= end) {
+    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--event-time-start (${options.eventTimeStart}) must be before --event-time-end (${options.eventTimeEnd}).` });
+  }
+  return { eventTimeStart: start, eventTimeEnd: end, retryBatches: options.retryBatches };
+}
+
 
 /** --threads as a number, or the target's default. */
 export function parseThreads(given: string | number | undefined, fallback: number): number {

@@ -65,6 +65,9 @@ export async function retry(invocation: Invocation, options: RetryOptions = {}):
   }
   invocation.log.info(`Retrying ${ids.length} node${ids.length === 1 ? '' : 's'} that failed or were skipped in the last 'tsdbt ${which}'.`);
   const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && key !== 'debug' && key !== 'color'));
-  const run = await runSelectedNodes(which, invocation, { ...optionsFromArgs(previous.args), ...given, projectDir, ids });
+  // Microbatch models re-run only the batches that failed (dbt's retry does the same).
+  const retryBatches = Object.fromEntries([...previous.failedBatches].filter(([id]) => ids.includes(id)));
+  const batches = Object.keys(retryBatches).length === 0 ? {} : { retryBatches };
+  const run = await runSelectedNodes(which, invocation, { ...optionsFromArgs(previous.args), ...given, projectDir, ids, ...batches });
   return { status: run.status, which, ids, run };
 }

@@ -1,6 +1,5 @@
 import { connect } from '../adapter/connect.js';
-import { buildManifest } from '../artifacts/manifest.js';
-import { writeCompiledSql, writeJsonArtifact, writeRunArtifacts } from '../artifacts/write-artifacts.js';
+import { writeCompiledSql, writeRunArtifacts } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
 import { embeddedFallbackNotice } from '../config/profiles.js';
 import type { TsdbtError } from '../core/errors.js';
@@ -12,12 +11,13 @@ import type { RunSummary } from '../runner/results.js';
 import { seedExecutor } from '../runner/seed-executor.js';
 import { snapshotExecutor } from '../runner/snapshot-executor.js';
 import { testExecutor } from '../runner/test-executor.js';
-import { testBlockers } from '../testing/test-edges.js';
+import { testBlockers, unitTestBlockers } from '../testing/test-edges.js';
+import { unitTestExecutor } from '../runner/unit-test-executor.js';
 import { compiledPathOf } from './compiled-path.js';
 import type { Invocation, TaskResult, TaskStatus } from './invocation.js';
 import { ensureSourcesLanded } from './land-sources.js';
 import { openProject } from './open-project.js';
-import { parseThreads, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from './options.js';
+import { microbatchOptions, parseThreads, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from './options.js';
 import { afterNodes, beforeNodes } from './project-hooks.js';
 import { applyDefer, resolveSelection } from './selection.js';
 
@@ -62,14 +62,14 @@ interface CommandShape {
   executors(options: RunNodesOptions): Partial<Record<ResourceType, NodeExecutor>>;
 }
 
-const allKinds = (options: RunNodesOptions) => ({ seed: seedExecutor, model: modelExecutor, snapshot: snapshotExecutor, test: testExecutor({ storeFailures: options.storeFailures }) });
+const allKinds = (options: RunNodesOptions) => ({ seed: seedExecutor, model: modelExecutor, snapshot: snapshotExecutor, test: testExecutor({ storeFailures: options.storeFailures }), unit_test: unitTestExecutor });
 
 const COMMANDS: Record<NodesCommand, CommandShape> = {
   run: { types: ['model'], noun: 'models', inventory: modelInventory, landSources: true, fetchBeforeRun: true, executors: () => ({ model: modelExecutor }) },
   seed: { types: ['seed'], noun: 'seeds', inventory, landSources: false, fetchBeforeRun: false, executors: allKinds },
-  test: { types: ['test'], noun: 'tests', inventory, landSources: true, fetchBeforeRun: false, executors: allKinds },
+  test: { types: ['test', 'unit_test'], noun: 'tests', inventory, landSources: true, fetchBeforeRun: false, executors: allKinds },
   snapshot: { types: ['snapshot'], noun: 'snapshots', inventory, landSources: true, fetchBeforeRun: false, executors: allKinds },
-  build: { types: ['seed', 'model', 'snapshot', 'test'], noun: 'seeds, models, snapshots or tests', inventory, landSources: true, fetchBeforeRun: true, executors: allKinds },
+  build: { types: ['seed', 'model', 'snapshot', 'test', 'unit_test'], noun: 'seeds, models, snapshots or tests', inventory, landSources: true, fetchBeforeRun: true, executors: allKinds },
 };
 
 /** `tsdbt run`: build the selected models in dependency order. */
@@ -120,7 +120,8 @@ export async function runSelectedNodes(command: NodesCommand, invocation: Invoca
   });
   if (ids.length === 0) {
     log.warn(`Nothing to do: the selection matched no ${shape.noun}.`);
-    writeJsonArtifact(project, 'manifest.json', buildManifest(project));
+    // dbt writes run_results.json with no results too, so a later `retry` or tool reads this run, not an older one.
+    writeRunArtifacts(project, { results: [], elapsedSeconds: (invocation.now().getTime() - started) / 1000, interrupted: false }, command, options);
     return result(undefined);
   }
   const adapter = await connect(project.target, { projectDir: project.dir, logger: invocation.logger });
@@ -139,16 +140,19 @@ export async function runSelectedNodes(command: NodesCommand, invocation: Invoca
     log.info('');
     await applyDefer(project, selection, options, log, adapter);
     const blockers = command === 'build' ? testBlockers(project.graph, new Set(ids)) : undefined;
+    // build: a model waits for its unit tests, so a failing one skips the model and what reads it.
+    const unitBlockers = command === 'build' ? unitTestBlockers(project.graph, new Set(ids)) : undefined;
     await beforeNodes(project, adapter, log);
     summary = await runNodes(project, adapter, {
       ids,
       threads,
       fullRefresh: options.fullRefresh,
       failFast: options.failFast,
+      microbatch: microbatchOptions(options),
       signal: invocation.signal,
       now: invocation.now,
       executors: shape.executors(options),
-      extraParents: blockers === undefined ? undefined : (id) => blockers.get(id) ?? [],
+      extraParents: blockers === undefined ? undefined : (id) => [...(blockers.get(id) ?? []), ...(unitBlockers?.get(id) ?? [])],
       onCompiled: (node, sql) => writeCompiledSql(project, compiledPathOf(node), sql),
       events: {
         nodeStart: invocation.events.nodeStart,
@@ -189,6 +193,7 @@ function inventory(project: Project): string {
     count(project.seeds.size, 'seed'),
     ...(project.snapshots.size > 0 ? [count(project.snapshots.size, 'snapshot')] : []),
     count(project.tests.size, 'data test'),
+    count(project.unitTests.size, 'unit test'),
     count(project.sources.size, 'source'),
     count(project.engine.macroNames().length, 'macro'),
   ];

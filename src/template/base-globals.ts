@@ -10,6 +10,7 @@ import { tablePrinter } from './query-table.js';
 import { pythonModules } from './py-modules.js';
 import { jsonDumps } from './python-values.js';
 import { splitArgs } from './call-args.js';
+import { checkSecretEnvRead } from './secret-env.js';
 
 export interface BaseGlobalsOptions {
   projectName: string;
@@ -96,6 +97,7 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
     env_var: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
       const name = String(positional[0]);
+      checkSecretEnvRead(name);
       const value = env[name];
       if (value !== undefined) return value;
       if (positional.length > 1) return positional[1];
@@ -105,6 +107,8 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
         hint: `Export ${name} before running tsdbt, or write env_var('${name}', 'default').`,
       });
     },
+    // dbt-clickhouse's macro: a materialized view writing into an existing table (the ref also makes it a parent).
+    materialization_target_table: (relation: unknown) => `-- materialization_target_table: ${String(relation)}\n`,
     log: (message: unknown, ...rest: unknown[]) => {
       const { keywords, positional } = splitArgs(rest);
       const info = keywords.info ?? positional[0];

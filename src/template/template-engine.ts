@@ -223,6 +223,29 @@ export class TemplateEngine {
     });
   }
 
+  /**
+   * Runs `work` with some globals replaced (a unit test's `overrides` of macros, var, env_var),
+   * putting the originals back after. `work` must be synchronous, so no other render sees them.
+   */
+  withGlobals<T>(replacements: Record<string, unknown>, work: () => T): T {
+    const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
+    const saved = Object.keys(replacements).map((name) => [name, Object.getOwnPropertyDescriptor(globals, name)] as const);
+    try {
+      for (const [name, value] of Object.entries(replacements)) Object.defineProperty(globals, name, { value, writable: true, configurable: true, enumerable: true });
+      return work();
+    } finally {
+      for (const [name, descriptor] of saved) {
+        if (descriptor === undefined) delete globals[name];
+        else Object.defineProperty(globals, name, descriptor);
+      }
+    }
+  }
+
+  /** The current value of a global (`var`, `env_var`, a macro). */
+  globalValue(name: string): unknown {
+    return (this.env as unknown as { globals: Record<string, unknown> }).globals[name];
+  }
+
   macro(name: string): MacroDefinition | undefined {
     return this.macros.get(name);
   }

@@ -33,6 +33,16 @@ export function templateError(error: unknown, file: string, lineOffset = 0, last
     });
   }
   const raw = String(inner instanceof Error ? inner.message : e.message ?? error);
+  if (/Maximum call stack size exceeded/.test(raw) || /Maximum call stack size exceeded/.test(String(e.message ?? ''))) {
+    return new TsdbtError({
+      code: ErrorCodes.TEMPLATE_TOO_DEEP,
+      message: `${file} nests Jinja blocks, expressions or macro calls deeper than tsdbt can render${line === undefined ? '' : ` (near line ${line})`}.`,
+      file,
+      line,
+      hint: 'Flatten the nesting: a few hundred levels render; thousands (often generated text, or a macro calling itself without end) do not.',
+      cause: error,
+    });
+  }
   // nunjucks prefixes "(path) [Line n, Column m]\n  "; keep only what went wrong.
   const detail = raw.replace(/^\([^)]*\)(?: \[Line \d+(?:, Column \d+)?\])?\s*/s, '').replace(/^(Template render error|Error): /, '').trim();
   const syntax = /^(unexpected|expected|parse|unknown block tag|invalid|cannot parse|unclosed|Template render error: \(unknown path\))/i.test(detail) || /parseSignature|unknown block tag/i.test(raw);

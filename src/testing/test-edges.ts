@@ -15,7 +15,9 @@ export function testBlockers(graph: ProjectGraph, selected: ReadonlySet<string>)
   const blockers = new Map<string, string[]>();
   if (testsOf.size === 0) return blockers;
   for (const id of selected) {
-    if (graph.node(id)?.resourceType === 'test') continue;
+    // Unit tests run before their model (see unitTestBlockers), never after its data tests.
+    const kind = graph.node(id)?.resourceType;
+    if (kind === 'test' || kind === 'unit_test') continue;
     const upstream = ancestors(graph, id);
     const tests = new Set<string>();
     for (const node of upstream) {
@@ -38,4 +40,14 @@ function ancestors(graph: ProjectGraph, id: string): Set<string> {
     stack.push(...parentsIn(graph, next));
   }
   return seen;
+}
+
+/** `build`: each selected model waits for its selected unit tests, so a failing unit test skips the model and what reads it. */
+export function unitTestBlockers(graph: ProjectGraph, selected: ReadonlySet<string>): Map<string, string[]> {
+  const blockers = new Map<string, string[]>();
+  for (const id of selected) {
+    if (graph.node(id)?.resourceType !== 'unit_test') continue;
+    for (const model of parentsIn(graph, id)) if (selected.has(model)) blockers.set(model, [...(blockers.get(model) ?? []), id].sort());
+  }
+  return blockers;
 }

@@ -60,6 +60,8 @@ describe.skipIf(skipServerTests)(suite('server adapter: transport, DDL and intro
         dateTime64: false,
         alterViewQuery: false,
         mutationsSync: false,
+        // Kept so configs newer than the server (projections, grants…) are refused with the version they need.
+        version,
       });
     }
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Project } from '../../src/compile/load-project.js';
 import type { ModelNode } from '../../src/compile/nodes.js';
 import { compileModels, renderModel } from '../../src/compile/render-model.js';
+import { materializationProblems } from '../../src/compile/model-config.js';
 import { ErrorCodes } from '../../src/core/errors.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import { load, loadErrors, summary } from '../support/project.js';
@@ -247,9 +248,11 @@ describe('config precedence: project tree < YAML properties < config() in the fi
     expect(model(project, 'a').relation).toEqual({ schema: 'shop', identifier: 'v_a' });
   });
 
-  it('rejects an unknown materialization with a did-you-mean, at the config() line', () => {
-    const errors = loadErrors({ 'project.yml': PROJECT_YML, 'models/a.sql': "-- header\n{{ config(materialized='tabel') }}\nselect 1" });
-    expect(errors.map(summary)).toEqual([
+  it('warns of an unknown materialization with a did-you-mean, at the config() line; the model fails only when it runs', () => {
+    const project = load({ 'project.yml': PROJECT_YML, 'models/a.sql': "-- header\n{{ config(materialized='tabel') }}\nselect 1" });
+    expect(project.warnings).toEqual([expect.stringMatching(/^models\/a\.sql:2: Unknown materialization 'tabel'\. Did you mean 'table'\? Model 'a' fails with this error when it runs\. Use one of: view, table/)]);
+    const node = project.models.get('model.demo.a') ?? [...project.models.values()][0]!;
+    expect(materializationProblems(node.config, node.originalFilePath, 2).map(summary)).toEqual([
       { code: ErrorCodes.MODEL_CONFIG_INVALID, message: "Unknown materialization 'tabel'. Did you mean 'table'?", location: 'models/a.sql:2', hint: expect.stringMatching(/^Use one of: view, table/) },
     ]);
   });

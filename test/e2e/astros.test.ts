@@ -25,7 +25,8 @@ describe('the example project, end to end on chDB', () => {
     expect(result.stdout).toBe('');
     const lines = logLines(result.stderr);
     for (const check of [
-      /^ {2}profiles\.yml: none found: using the built-in embedded target \[OK\]$/,
+      /^ {2}profiles\.yml: none found \[NOTE\]$/,
+      /^ {4}No profiles\.yml found \(looked in .*\), so tsdbt builds into the embedded engine: database 'astro' in \.tsdbt\/chdb\./,
       /^ {2}target: 'dev' \(chdb\), schema 'astro' \[OK\]$/,
       /^ {2}models, sources, macros: \d+, 1, \d+ \[OK\]$/,
       /^ {2}connection: chdb at \.tsdbt\/chdb, .*\[OK\]$/,

@@ -232,7 +232,8 @@ describe('fetchWithRetry', () => {
 
 describe('redactUrl', () => {
   it('hides credentials and secret-looking query values', () => {
-    expect(redactUrl('https://alice:pw@h.test/p?token=abc&city=Paris')).toBe('https://***@h.test/p?token=***&city=Paris');
+    expect(redactUrl('https://alice:pw@h.test/p?token=abc&city=Paris')).toBe('https://***@h.test/p?token=***&city=***');
+    expect(redactUrl('https://alice:pw@h.test/p?token=abc&city=Paris', { query: false })).toBe('https://***@h.test/p?token=***&city=Paris');
     expect(redactUrl('http://api.open-notify.org/astros.json')).toBe('http://api.open-notify.org/astros.json');
     expect(redactUrl('not a url //bob:pw@x')).toBe('not a url //***@x');
   });

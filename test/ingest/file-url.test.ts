@@ -41,7 +41,7 @@ describe('ingest from file: URLs', () => {
     execFileSync('mkfifo', [path.join(dir, 'data', 'pipe')]);
     const fifo = await runCli(['ingest'], { cwd: dir, timeoutMs: 30_000 });
     expect(fifo.code).toBe(1);
-    expect(fifo.stderr).toMatch(/TSDBT1014: .*data\/pipe is not a regular file \(it is a device, a pipe or a socket\)/);
+    expect(fifo.stderr).toMatch(/TSDBT1801: .*data\/pipe is a named pipe \(FIFO\); tsdbt reads only regular files\./);
     mkdirSync(path.join(dir, 'data', 'folder'));
     writeFileSync(path.join(dir, 'models', 'sources.yml'), 'version: 2\nsources:\n  - name: api\n    tables:\n      - name: raw\n        ingest: {url: "file:data/missing.json"}\n');
     const missing = await runCli(['ingest'], { cwd: dir });

@@ -56,6 +56,9 @@ describe('parseIngestConfig', () => {
       beforeRun: true,
       quarantine: true,
       fetcher: undefined,
+      maxReplyBytes: 64 * 1024 * 1024,
+      crossOriginRedirects: 'strip',
+      redactQuery: true,
     });
   });
 
@@ -94,8 +97,8 @@ describe('parseIngestConfig', () => {
     expect(config).toBeUndefined();
     expect(errors.every((e) => e.code === ErrorCodes.INGEST_CONFIG_INVALID && e.file === where.file && e.line === 7 && e.hint)).toBe(true);
     expect(errors.map((e) => e.message)).toEqual([
-      'sources.astro.raw_astros.ingest.schedul: is not a known key; the keys here are url, method, headers, body, format, path, timeout, retries, validate, schedule, before_run, quarantine, fetcher.',
-      'sources.astro.raw_astros.ingest.url: uses ftp, but only http and https are fetched; use a `fetcher` module for anything else.',
+      'sources.astro.raw_astros.ingest.schedul: is not a known key; the keys here are url, method, headers, body, format, path, timeout, retries, validate, schedule, before_run, quarantine, fetcher, max_reply_bytes, cross_origin_redirects, redact_query, sample.',
+      'sources.astro.raw_astros.ingest.url: uses ftp, but only http, https and file are read; use a `fetcher` module for anything else.',
       "sources.astro.raw_astros.ingest.method: 'FETCH' is not an HTTP method tsdbt sends; use one of GET, POST, PUT, PATCH.",
       "sources.astro.raw_astros.ingest.format: 'xml' is not a format; use json (the whole reply is one row) or json_each (one row per array element).",
       "sources.astro.raw_astros.ingest.timeout: '10x' is not a duration; use e.g. 10s, 500ms, 2m.",

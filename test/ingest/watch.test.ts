@@ -6,6 +6,7 @@ import type { Adapter } from '../../src/core/adapter-types.js';
 import type { IngestResult } from '../../src/ingest/ingest-source.js';
 import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import { watch } from '../../src/ingest/watch.js';
+import { noObserver } from '../../src/ingest/ingest-observer.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import { ASTROS, replies } from '../support/fake-api.js';
 import { sourceFor, useChdbAndFakeApi } from './chdb-fixture.js';
@@ -135,7 +136,11 @@ describe('watch', () => {
     const logger = new MemoryLogger();
     const results: IngestResult[] = [];
     let opens = 0;
+    // The failures counter (tsdbt_ingest_failures_total) counts the round the lock turned away too.
+    const counted: string[] = [];
+    const metrics = { ...noObserver, failure: (name: string) => counted.push(`failure ${name}`), success: (name: string) => counted.push(`success ${name}`) };
     const summary = await watch([source('w_busy', '10s')], {
+      metrics,
       adapter: async () => {
         opens += 1;
         if (opens === 1) throw new TsdbtError({ code: ErrorCodes.ENGINE_LOCKED, message: 'The embedded engine is in use.' });
@@ -151,6 +156,7 @@ describe('watch', () => {
       ['success', undefined, 1],
     ]);
     expect(summary).toEqual({ polls: 2, failures: 1 });
+    expect(counted).toEqual(['failure astro.w_busy', 'success astro.w_busy']);
     expect(logger.events.find((e) => e.event === 'watch.connect_failed')?.message).toBe(
       'Could not open the database for this round of polls; trying again at the next one. The embedded engine is in use.',
     );

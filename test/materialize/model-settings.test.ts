@@ -4,6 +4,7 @@ import type { Project } from '../../src/compile/load-project.js';
 import type { ModelNode } from '../../src/compile/nodes.js';
 import { ErrorCodes } from '../../src/core/errors.js';
 import { planModel } from '../../src/materialize/plan-model.js';
+import { materializationProblems } from '../../src/compile/model-config.js';
 import type { PlanContext } from '../../src/materialize/plan.js';
 import { load, loadErrors, summary } from '../support/project.js';
 
@@ -19,7 +20,7 @@ describe('parse-time checks of materialization configs', () => {
     {
       config: "materialized='incremental', incremental_strategy='merge'",
       message: 'Unknown incremental_strategy "merge".',
-      hint: 'Use one of: append, delete+insert, insert_overwrite, default.',
+      hint: 'Use one of: append, delete+insert, insert_overwrite, default, microbatch.',
     },
     {
       config: "materialized='incremental', incremental_strategy='delete+insert'",
@@ -56,13 +57,24 @@ describe('parse-time checks of materialization configs', () => {
       message: 'A dictionary needs a primary_key: the column(s) it is looked up by.',
       hint: "For example: config(materialized='dictionary', primary_key='craft')",
     },
-    {
-      config: "materialized='table', database='analytics'",
-      message: 'Config \'database\' ("analytics") has no meaning for ClickHouse: a dbt schema is a ClickHouse database, and there is no level above it.',
-      hint: "Use schema='…' (the model goes to <target schema>_<schema>, or where a generate_schema_name macro says).",
-    },
-  ])('$config', ({ config, message, hint }) => {
-    expect(errorsOf(`{{ config(${config}) }}`)).toEqual([{ code: ErrorCodes.MODEL_CONFIG_INVALID, message, location: 'models/m.sql:2', hint }]);
+  ])('$config: a warning at load (a model the command does not run must not stop the project), an error when the model runs', ({ config, message, hint }) => {
+    const project = load({ 'project.yml': PROJECT_YML, 'models/m.sql': `-- m\n{{ config(${config}) }}\nselect 1 as id` });
+    const onlyWarns = message.startsWith('incremental_predicates do nothing');
+    expect(project.warnings).toContain(`models/m.sql:2: ${message}${onlyWarns ? '' : " Model 'm' fails with this error when it runs."} ${hint}`);
+    const node = project.models.get('model.shop.m')!;
+    const atRun = materializationProblems(node.config, node.originalFilePath, 2, undefined, { errorsOnly: true }).map(summary);
+    expect(atRun).toEqual(onlyWarns ? [] : [{ code: ErrorCodes.MODEL_CONFIG_INVALID, message, location: 'models/m.sql:2', hint }]);
+  });
+
+  it("a config every model has is still an error at load (database='analytics')", () => {
+    expect(errorsOf("{{ config(materialized='table', database='analytics') }}")).toEqual([
+      {
+        code: ErrorCodes.MODEL_CONFIG_INVALID,
+        message: 'Config \'database\' ("analytics") has no meaning for ClickHouse: a dbt schema is a ClickHouse database, and there is no level above it.',
+        location: 'models/m.sql:2',
+        hint: "Use schema='…' (the model goes to <target schema>_<schema>, or where a generate_schema_name macro says).",
+      },
+    ]);
   });
 
   it('accepts every new materialization with valid configs, and dbt-clickhouse spellings of strategies', () => {
@@ -142,9 +154,7 @@ describe('precedence: project.yml < YAML properties < config(), down to the SQL'
     const create = plan.statements.find((statement) => statement.sql.startsWith('CREATE TABLE'))!;
     expect(create.sql).toContain('ENGINE = MergeTree() ORDER BY tuple() TTL day + INTERVAL 30 DAY SETTINGS index_granularity = 4096');
     expect(create.sql).toContain('`shop_raw`.`click_events__tsdbt_tmp`');
-    expect(plan.statements.filter((statement) => statement.settings !== undefined).map((statement) => statement.settings)).toEqual([
-      { max_threads: 1, max_memory_usage: 1000000 },
-      { max_threads: 1, max_memory_usage: 1000000 },
-    ]);
+    // query_settings go on every statement of the model.
+    expect(plan.statements.map((statement) => statement.settings)).toEqual(plan.statements.map(() => ({ max_threads: 1, max_memory_usage: 1000000 })));
   });
 });

@@ -124,7 +124,10 @@ describe('materialized view plans', () => {
     { golden: 'mv-first-build-no-backfill', config: { backfill: false }, state: mvState({ existing: undefined, existingView: undefined }) },
     { golden: 'mv-rerun-modify-query', config: {}, state: mvState() },
     { golden: 'mv-rerun-old-server', config: {}, state: mvState(), context: OLD_SERVER },
+    // A missing view (a refresh killed between dropping and creating it): rebuilt with a backfill.
     { golden: 'mv-rerun-view-missing', config: {}, state: mvState({ existingView: undefined }) },
+    { golden: 'mv-rerun-view-missing-no-backfill', config: { backfill: false }, state: mvState({ existingView: undefined }) },
+    { golden: 'mv-rerun-source-swapped', config: {}, state: mvState({ sourceRebuiltBySwap: 'base' }) },
     {
       golden: 'mv-rerun-append-new-columns',
       config: { on_schema_change: 'append_new_columns' },

@@ -126,7 +126,7 @@ export const SCENARIOS: CrashScenario[] = [
     inDefault: false,
   },
   {
-    subject: '`materialized_view` with `--full-refresh` (view dropped, table rebuilt and swapped, view created)',
+    subject: '`materialized_view` with `--full-refresh` (table rebuilt under a temporary name, then the old view dropped, the table swapped, the view created)',
     model: 'mv_target',
     args: ['--full-refresh'],
     rows: (step) => [

@@ -29,6 +29,11 @@ describe('placeInModel', () => {
     expect(placed.message).toMatch(/^ClickHouse rejected the model at models\/x\.sql:7:5, line 5 of target\/compiled\/astro\/models\/x\.sql \(ClickHouse error 47/);
   });
 
+  it('finds an identifier used in an expression (ClickHouse says "expression or function identifier")', () => {
+    const error = sqlError('ClickHouse rejected the statement (ClickHouse error 47 UNKNOWN_IDENTIFIER): Unknown expression or function identifier `nme_typo` in scope SELECT nme_typo * 2 AS x FROM astro.people.');
+    expect(placeInModel(error, STATEMENT, MODEL).line).toBe(7);
+  });
+
   it('finds an unknown table by the name the model refs it with', () => {
     const error = sqlError("ClickHouse rejected the statement (ClickHouse error 60 UNKNOWN_TABLE): Unknown table expression identifier 'astro.people' in scope SELECT 1.");
     expect(placeInModel(error, STATEMENT, MODEL).line).toBe(8);

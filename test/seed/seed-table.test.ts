@@ -5,12 +5,21 @@ import { readSeedTable } from '../../src/seed/seed-table.js';
 
 describe('seed column types (dbt: number, date, datetime, boolean, else text; empty cells are NULL)', () => {
   test.each([
-    [['1', '-2', '+3'], 'Int64'],
-    [['1', '2.5'], 'Float64'],
-    [['1.0'], 'Float64'],
-    [['1,234', '5'], 'Int64'],
-    [['007'], 'Int64'],
-    [['9223372036854775808'], 'Float64'],
+    [['1', '-2', '+3'], 'Int32'],
+    [['2147483647', '-2147483648'], 'Int32'],
+    [['2147483648'], 'Int64'],
+    [['-2147483649', '1'], 'Int64'],
+    [['9223372036854775808'], 'Int128'],
+    [['1'.padEnd(60, '0')], 'Int256'],
+    [['1'.padEnd(80, '0')], 'Float64'],
+    [['1', '2.5'], 'Decimal(2, 1)'],
+    [['1.0'], 'Decimal(2, 1)'],
+    [['10.50', '3000000000.25', '0.01'], 'Decimal(12, 2)'],
+    [['-0.125', '.5'], 'Decimal(4, 3)'],
+    [['1.5e3', '2'], 'Float64'],
+    [['1,234.5', '5'], 'Decimal(5, 1)'],
+    [['1,234', '5'], 'Int32'],
+    [['007'], 'Int32'],
     [['2024-01-05', '2024-2-3'], 'Date'],
     [['1969-12-31'], 'Date32'],
     [['2024-02-30'], 'String'],
@@ -21,10 +30,10 @@ describe('seed column types (dbt: number, date, datetime, boolean, else text; em
     [['true', 'False', 'TRUE'], 'Bool'],
     [['yes', 'no'], 'String'],
     [['a', '1'], 'String'],
-    [['1', ''], 'Nullable(Int64)'],
+    [['1', ''], 'Nullable(Int32)'],
     [['x', 'null'], 'Nullable(String)'],
-    [['', 'NULL'], 'Nullable(Int64)'],
-    [[], 'Int64'],
+    [['', 'NULL'], 'Nullable(Int32)'],
+    [[], 'Int32'],
   ])('%j → %s', (cells, type) => {
     expect(inferColumnType(cells).type).toBe(type);
   });
@@ -36,12 +45,12 @@ describe('readSeedTable', () => {
   test('types the columns and converts the cells for a JSONEachRow insert', () => {
     const table = read('\ufeffid,name,joined,at,active,score\n1,"Lee, Ann",2024-01-02,2024-01-02T03:04:05+02:00,true,1.5\n2,,2024-01-03,2024-01-03T00:00:00Z,false,\n');
     expect(table.columns.map((column) => [column.name, column.type])).toEqual([
-      ['id', 'Int64'],
+      ['id', 'Int32'],
       ['name', 'Nullable(String)'],
       ['joined', 'Date'],
       ['at', "DateTime('UTC')"],
       ['active', 'Bool'],
-      ['score', 'Nullable(Float64)'],
+      ['score', 'Nullable(Decimal(2, 1))'],
     ]);
     expect(table.rows).toEqual([
       { id: '1', name: 'Lee, Ann', joined: '2024-01-02', at: '2024-01-02 01:04:05', active: true, score: 1.5 },

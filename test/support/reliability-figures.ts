@@ -7,7 +7,7 @@
  */
 import type { RunnerTestCase } from 'vitest';
 
-export type ReliabilitySection = 'crash' | 'concurrency' | 'ingest' | 'fuzz' | 'security';
+export type ReliabilitySection = 'crash' | 'data' | 'concurrency' | 'ingest' | 'fuzz' | 'security';
 
 export interface ReliabilityFigure {
   section: ReliabilitySection;

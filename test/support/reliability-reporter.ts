@@ -18,6 +18,7 @@ const SECTIONS: Record<ReliabilitySection, { title: string; what: string }> = {
     title: 'Crash safety: `tsdbt run` killed with SIGKILL mid-build',
     what: 'After every kill the model\'s relation served complete rows (the previous build\'s until the new table was swapped in, then the new build\'s), and the next `tsdbt run` took over the dead run\'s lock, completed, and left no `__tsdbt_tmp`/`__tsdbt_backup` relation.',
   },
+  data: { title: 'Data kept', what: 'Builds that must not lose or stale rows, and files and tables tsdbt must never delete: each through the built CLI on real chDB.' },
   concurrency: { title: 'Concurrency', what: 'One embedded database, several tsdbt processes; one run, several threads.' },
   ingest: { title: 'Ingestion under faults', what: 'The ingest library against a fake API replaying seeded replies, real HTTP on loopback, real chDB.' },
   fuzz: { title: 'Fuzzed inputs', what: 'Broken projects and command lines; each must give one error with a stable code, where (file:line) when it applies, and a hint; never an internal error or a stack trace.' },
@@ -33,8 +34,18 @@ const TOTALS: { section: ReliabilitySection; label: string }[] = [
 const KNOWN_LIMITS = [
   '`incremental_strategy: delete+insert` deletes the old versions of the staged keys, then inserts the new ones: a run killed between the two leaves those keys missing until the next run puts them back (the heavy sweep checks exactly this). `default` (staged and swapped) has no such window.',
   '`append` and `delete+insert` insert into the live table; ClickHouse applies an INSERT of more than about a million rows as several parts, so a kill during such an insert can leave part of it (these tests insert one block).',
-  'A `materialized_view` rebuilt with `--full-refresh` has no view between the drop and the create: rows inserted into its source meanwhile are not captured (as in dbt-clickhouse).',
-  'The lock is for the embedded database. Against a ClickHouse server nothing stops two runs building into the same databases at once, and the start-of-run sweep of one can drop a `__tsdbt_tmp` table the other is filling (that build then fails; no published table loses rows). Run one build per target at a time (one CI job, or a lock in the scheduler).',
+  'A `materialized_view` rebuilt (`--full-refresh`, a missing view, or a source rebuilt by swap) keeps its old view until the new table is complete, then drops it, swaps the table in and creates the view: rows inserted into the source in that short window, or while the new table is being filled, are not captured (as in dbt-clickhouse). A run killed inside the window leaves no view; the next run sees that and rebuilds the table with a backfill.',
+  'The lock is for the embedded database. Against a ClickHouse server nothing stops two runs building into the same databases at once, and the start-of-run sweep of one can drop a `__tsdbt_tmp` table the other is filling (that build then fails; no published table loses rows). Run one build per target at a time (one CI job, or a lock in the scheduler). The sweep drops only relations tsdbt recorded creating (`tsdbt-made-relations.json` beside the embedded database, `.tsdbt/made-relations/` for a server), never a table that merely carries the suffix.',
+  'Ingest holds one reply in memory at a time, up to `max_reply_bytes`; larger replies are refused, not streamed.',
+];
+
+/** The limits tsdbt enforces on what it reads and waits for (each refused with a coded error past it). */
+const RESOURCE_LIMITS = [
+  'Ingest reply size: `max_reply_bytes` per source, default 64 MiB (67,108,864 bytes); a larger reply is TSDBT5800 and is not retried. Redirects: at most 10 hops, http(s) only, no loops (TSDBT5801).',
+  'YAML aliases: at most 100 alias expansions per file (counting aliases inside aliased values again), in project.yml, profiles.yml, property files, selectors and `--vars`; an alias bomb is TSDBT1002.',
+  'Durations (`timeout`, `schedule`, retry delays): at most 2,147,483,647 ms (about 24.8 days, the longest timer Node keeps); longer is TSDBT5003.',
+  'Project files (models, macros, YAML, seeds, profiles.yml, project.yml): regular files only (not folders, FIFOs or devices), at most 256 MiB each (TSDBT1801).',
+  'Templates: nesting deep enough to exhaust the stack is TSDBT2802, not a crash.',
 ];
 
 export default class ReliabilityReporter implements Reporter {
@@ -50,7 +61,8 @@ export default class ReliabilityReporter implements Reporter {
     const figures: ReliabilityFigure[] = [];
     for (const module of ran) {
       for (const test of module.children.allTests()) {
-        if (test.result().state === 'passed') figures.push(...(test.meta().reliability ?? []));
+        const provedBy = `\`test/reliability/${path.basename(module.moduleId)}\` › ${test.name}`;
+        if (test.result().state === 'passed') figures.push(...(test.meta().reliability ?? []).map((figure) => ({ ...figure, provedBy })));
       }
     }
     const text = render(figures, process.env['TSDBT_HEAVY_TESTS'] === '1');
@@ -64,7 +76,7 @@ export default class ReliabilityReporter implements Reporter {
   }
 }
 
-function render(figures: readonly ReliabilityFigure[], heavy: boolean): string {
+function render(figures: readonly (ReliabilityFigure & { provedBy?: string })[], heavy: boolean): string {
   const sum = (section: ReliabilitySection) => figures.filter((figure) => figure.section === section).reduce((total, figure) => total + figure.count, 0);
   const lines = [
     '# Reliability',
@@ -83,10 +95,11 @@ function render(figures: readonly ReliabilityFigure[], heavy: boolean): string {
   for (const [section, { title, what }] of Object.entries(SECTIONS) as [ReliabilitySection, (typeof SECTIONS)[ReliabilitySection]][]) {
     const rows = figures.filter((figure) => figure.section === section);
     if (rows.length === 0) continue;
-    lines.push(`## ${title}`, '', what, '', '| what was tried | count | what held |', '|---|---|---|');
-    for (const figure of rows) lines.push(`| ${cell(figure.subject)} | ${figure.count.toLocaleString('en-US')} ${cell(figure.unit)} | ${cell(figure.outcome)} |`);
+    lines.push(`## ${title}`, '', what, '', '| what was tried | count | what held | proved by |', '|---|---|---|---|');
+    for (const figure of rows) lines.push(`| ${cell(figure.subject)} | ${figure.count.toLocaleString('en-US')} ${cell(figure.unit)} | ${cell(figure.outcome)} | ${cell(figure.provedBy ?? '')} |`);
     lines.push('');
   }
+  lines.push('## Resource limits', '', ...RESOURCE_LIMITS.map((limit) => `- ${limit}`), '');
   lines.push('## Known limits', '', ...KNOWN_LIMITS.map((limit) => `- ${limit}`), '');
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runConnectionChecks } from '../../tasks/debug-checks.js';
 import { loadProject } from '../../compile/load-project.js';
+import { secretEnvValues } from '../../template/secret-env.js';
 import { embeddedFallbackNotice } from '../../config/profiles.js';
 import { secretsOf } from '../../config/target.js';
 import { isTsdbtError } from '../../core/errors.js';
@@ -36,7 +37,7 @@ async function debug(options: ProjectOptions, terminal: Terminal): Promise<TaskS
   let project;
   try {
     project = loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: parseVars(options.vars), logger: terminal.logger });
-    terminal.useProject(project, secretsOf(project.target));
+    terminal.useProject(project, [...secretsOf(project.target), ...secretEnvValues(process.env)]);
     ok('project file', `${project.dir}/${project.config.file}`);
     if (project.profilesFile !== undefined) ok('profiles.yml', project.profilesFile);
     else terminal.info(`  profiles.yml: none found [${terminal.color.yellow('NOTE')}]\n    ${embeddedFallbackNotice(project.dir, project.target, process.env)}`);

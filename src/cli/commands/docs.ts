@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { connect } from '../../adapter/connect.js';
-import { validateProjectConfig } from '../../config/project-config.js';
+import { projectKeyLine, validateProjectConfig } from '../../config/project-config.js';
+import { checkTargetPath } from '../../project/target-path.js';
 import { parseYaml } from '../../config/yaml-document.js';
 import { throwCollected } from '../../core/errors.js';
 import { findProject } from '../../project/find-project.js';
@@ -69,6 +70,7 @@ async function serve(options: ServeOptions, terminal: Terminal): Promise<TaskSta
   const validated = validateProjectConfig(parseYaml(projectFile.text, projectFile.path));
   if (validated.config === undefined) throwCollected(validated.errors);
   const config = validated.config!;
+  checkTargetPath(projectDir, config, projectKeyLine(config, 'target-path'));
   const server = await serveDocs(path.resolve(projectDir, config.targetPath), port);
   terminal.info(`Serving the docs of ${config.name} at ${server.url} (127.0.0.1 only). Press Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {

@@ -15,7 +15,7 @@ interface LsOptions extends ProjectOptions, SelectOptions {
   resourceType?: string[];
 }
 
-const RESOURCE_TYPES: ResourceType[] = ['model', 'source', 'seed', 'test', 'snapshot', 'analysis', 'exposure'];
+const RESOURCE_TYPES: ResourceType[] = ['model', 'source', 'seed', 'test', 'unit_test', 'snapshot', 'analysis', 'exposure'];
 const OUTPUTS = ['selector', 'name', 'path', 'json'];
 /** dbt's keys for `ls --output json` (when --output-keys is not given). */
 const JSON_KEYS = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'source_name', 'config', 'tags', 'depends_on'];
@@ -43,7 +43,7 @@ export function registerLs(program: Command, terminal: Terminal): void {
         else if (options.output === 'path') terminal.data(node.originalFilePath);
         else if (options.output === 'json') terminal.data(JSON.stringify(pick(manifestEntry(manifest!, id), options.outputKeys ?? JSON_KEYS)));
         else if (node.resourceType === 'exposure') terminal.data(`exposure:${node.fqn.join('.')}`);
-        else terminal.data(node.resourceType === 'source' ? `source:${node.fqn.join('.')}` : node.fqn.join('.'));
+        else terminal.data(node.resourceType === 'source' || node.resourceType === 'unit_test' ? `${node.resourceType}:${node.fqn.join('.')}` : node.fqn.join('.'));
       }
       return 'ok';
     }));
@@ -68,7 +68,8 @@ function manifestEntry(manifest: Record<string, unknown>, id: string): Record<st
   const nodes = manifest['nodes'] as Record<string, Record<string, unknown>>;
   const sources = manifest['sources'] as Record<string, Record<string, unknown>>;
   const exposures = manifest['exposures'] as Record<string, Record<string, unknown>>;
-  return nodes[id] ?? sources[id] ?? exposures[id] ?? {};
+  const unitTests = manifest['unit_tests'] as Record<string, Record<string, unknown>>;
+  return nodes[id] ?? sources[id] ?? exposures[id] ?? unitTests[id] ?? {};
 }
 
 /** The chosen keys in the order asked, skipping keys the entry lacks (dbt does the same). */

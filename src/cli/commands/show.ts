@@ -39,7 +39,8 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<TaskStatu
     throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--output must be 'text' or 'json', but it is '${options.output}'.`, hint: 'For example: tsdbt show --select people --output json' });
   }
   const limit = Number(options.limit);
-  if (!Number.isInteger(limit) || limit < -1) {
+  // Digits only (no 1e99, 0x10, 1.0): a number ClickHouse's LIMIT takes as written.
+  if (!/^\s*(-1|\d{1,15})\s*$/.test(options.limit) || !Number.isSafeInteger(limit) || limit < -1) {
     throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--limit must be a whole number (or -1 for no limit), but it is '${options.limit}'.`, hint: 'For example: --limit 100 (the default is 5).' });
   }
   if ((options.inline === undefined) === (options.select === undefined)) {

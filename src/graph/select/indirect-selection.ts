@@ -24,7 +24,9 @@ export function withAttachedTests(graph: SelectionGraph, selected: Set<string>, 
   if (mode === 'empty') return { direct, pending };
   for (const id of selected) {
     for (const child of childrenOf(graph, id)) {
-      if (graphNode(graph, child).resourceType !== 'test') continue;
+      const kind = graphNode(graph, child).resourceType;
+      // Unit tests come along with the model they test, as data tests do.
+      if (kind !== 'test' && kind !== 'unit_test') continue;
       if (mode === 'eager' || allParentsIn(graph, child, selected)) direct.add(child);
       else pending.add(child);
     }

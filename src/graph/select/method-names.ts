@@ -22,12 +22,13 @@ export const METHOD_NAMES = [
   'result',
   'source_status',
   'exposure',
+  'unit_test',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** dbt methods for resources tsdbt does not have (yet); named so the error says so instead of guessing. */
-const DBT_ONLY_METHODS = ['metric', 'group', 'access', 'version', 'semantic_model', 'saved_query', 'unit_test'];
+const DBT_ONLY_METHODS = ['metric', 'group', 'access', 'version', 'semantic_model', 'saved_query'];
 
 export const STATE_VALUES = [
   'new',
@@ -38,6 +39,7 @@ export const STATE_VALUES = [
   'modified.configs',
   'modified.relation',
   'modified.macros',
+  'modified.contract',
 ] as const;
 export type StateValue = (typeof STATE_VALUES)[number];
 
@@ -45,13 +47,13 @@ export type StateValue = (typeof STATE_VALUES)[number];
 export const RESULT_STATUSES = ['error', 'fail', 'success', 'skipped', 'warn', 'pass'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
-export const RESOURCE_TYPES = ['model', 'seed', 'test', 'source', 'snapshot', 'analysis', 'operation', 'exposure'] as const satisfies readonly ResourceType[];
+export const RESOURCE_TYPES = ['model', 'seed', 'test', 'unit_test', 'source', 'snapshot', 'analysis', 'operation', 'exposure'] as const satisfies readonly ResourceType[];
 
 /** `source_status:fresher`: sources loaded since the --state run's `tsdbt source freshness`. */
 export const SOURCE_STATUSES = ['fresher'] as const;
 
-/** `schema` and `data` are dbt's old names for generic and singular tests; still accepted there. */
-export const TEST_TYPES = ['generic', 'singular', 'schema', 'data'] as const;
+/** `unit` and `data` split unit tests from data tests (dbt 1.8); `schema` is dbt's old name for generic. */
+export const TEST_TYPES = ['generic', 'singular', 'unit', 'data', 'schema'] as const;
 
 /** Which part of a criterion a problem is about, so the caller can point at it. */
 export type CriterionPart = 'method' | 'args' | 'value';

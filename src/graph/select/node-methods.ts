@@ -44,6 +44,9 @@ export function nodeTestFor(criteria: SelectionCriteria, context: MethodContext)
     case 'exposure':
       return (node) => node.resourceType === 'exposure' && wildcardMatch(node.name, value);
     case 'test_type': {
+      // dbt 1.8: `unit` is unit tests, `data` every data test (generic and singular).
+      if (value === 'unit') return (node) => node.resourceType === 'unit_test';
+      if (value === 'data') return (node) => node.resourceType === 'test';
       const generic = value === 'generic' || value === 'schema';
       return (node) => node.resourceType === 'test' && isGenericTest(node) === generic;
     }
@@ -52,6 +55,9 @@ export function nodeTestFor(criteria: SelectionCriteria, context: MethodContext)
         const name = genericTestName(node);
         return name !== undefined && wildcardMatch(name, value);
       };
+    case 'unit_test':
+      // dbt's unit_test:<name>, or <model>.<name> (wildcards allowed).
+      return (node) => node.resourceType === 'unit_test' && (wildcardMatch(node.name, value) || wildcardMatch(node.fqn.slice(-2).join('.'), value));
     case 'state':
       return stateTest(criteria, context.state);
     case 'result': {

@@ -129,4 +129,5 @@ const EXAMPLES: Record<MethodName, string> = {
   result: 'result:error',
   source_status: 'source_status:fresher+',
   exposure: '+exposure:weekly_kpis',
+  unit_test: 'unit_test:keeps_paid_orders',
 };

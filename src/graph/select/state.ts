@@ -6,7 +6,7 @@
 import type { ResultStatus } from './method-names.js';
 
 /** The sub-selectors of `state:modified`. */
-export type ModifiedAspect = 'body' | 'configs' | 'relation' | 'macros';
+export type ModifiedAspect = 'body' | 'configs' | 'relation' | 'macros' | 'contract';
 
 export interface StateComparator {
   /** The node has no counterpart in the previous manifest. */

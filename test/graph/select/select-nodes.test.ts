@@ -109,7 +109,7 @@ describe('selectNodes: methods', () => {
     ['package: wildcard', { select: ['package:ast*'], resourceTypes: ['source'], expected: 'raw_astros raw_crafts raw_invoices' }],
     ['test_type:generic', { select: ['test_type:generic'], expected: 'not_null_people_name relationships_people_craft unique_stg_people_id' }],
     ['test_type:singular', { select: ['test_type:singular'], expected: 'assert_positive_counts' }],
-    ['test_type:data (old name)', { select: ['test_type:data'], expected: 'assert_positive_counts' }],
+    ['test_type:data (every data test, dbt 1.8)', { select: ['test_type:data'], expected: 'not_null_people_name relationships_people_craft unique_stg_people_id assert_positive_counts' }],
     ['test_name:', { select: ['test_name:not_null'], expected: 'not_null_people_name' }],
     ['test_name: wildcard', { select: ['test_name:rel*'], expected: 'relationships_people_craft' }],
   ]);

@@ -4,15 +4,15 @@ CREATE DATABASE IF NOT EXISTS `astro`;
 -- 2. drop a temporary table left by an earlier run
 DROP TABLE IF EXISTS `astro`.`crew__tsdbt_tmp`;
 
--- 3. drop the old materialized view crew_mv
-DROP TABLE IF EXISTS `astro`.`crew_mv`;
-
--- 4. build the new table under a temporary name
+-- 3. build the new table under a temporary name
 CREATE TABLE `astro`.`crew__tsdbt_tmp`
 ENGINE = MergeTree() ORDER BY id
 AS
 select id, craft, name, seen_at
 from `astro`.`crew_events`;
+
+-- 4. drop the old materialized view crew_mv
+DROP TABLE IF EXISTS `astro`.`crew_mv`;
 
 -- 5. drop a backup left by an earlier run
 DROP TABLE IF EXISTS `astro`.`crew__tsdbt_backup`;

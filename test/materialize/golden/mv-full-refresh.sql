@@ -4,10 +4,7 @@ CREATE DATABASE IF NOT EXISTS `astro`;
 -- 2. drop a temporary table left by an earlier run
 DROP TABLE IF EXISTS `astro`.`crew__tsdbt_tmp`;
 
--- 3. drop the old materialized view crew_mv
-DROP TABLE IF EXISTS `astro`.`crew_mv`;
-
--- 4. create the new table, empty, under a temporary name
+-- 3. create the new table, empty, under a temporary name
 CREATE TABLE `astro`.`crew__tsdbt_tmp`
 ENGINE = MergeTree() ORDER BY id
 AS
@@ -16,12 +13,15 @@ select id, craft, name, seen_at
 from `astro`.`crew_events`
 ) LIMIT 0;
 
--- 5. fill the new table
+-- 4. fill the new table
 INSERT INTO `astro`.`crew__tsdbt_tmp`
 SELECT * FROM (
 select id, craft, name, seen_at
 from `astro`.`crew_events`
 );
+
+-- 5. drop the old materialized view crew_mv
+DROP TABLE IF EXISTS `astro`.`crew_mv`;
 
 -- 6. swap in the new table
 EXCHANGE TABLES `astro`.`crew__tsdbt_tmp` AND `astro`.`crew`;

@@ -1,0 +1,37 @@
+/**
+ * The statements of `tsdbt check`, run in a scratch embedded session (never the target): an empty
+ * shadow of each source and seed, then each model as a view of its compiled SQL. Creating a view
+ * makes ClickHouse analyze the query (names, types, functions) without reading a row, and the
+ * view's columns are the model's real output types for the models downstream.
+ */
+import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
+import type { Statement } from './plan.js';
+
+export interface CheckColumn {
+  name: string;
+  /** A ClickHouse type (`String`, `Nullable(Int64)`). */
+  type: string;
+}
+
+export function checkDatabase(database: string): Statement {
+  return { sql: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}`, purpose: 'create the database of the shadow project' };
+}
+
+/** An empty table with the declared columns: the shadow of a source or a seed. Memory: nothing reaches the disk. */
+export function checkTable(database: string, table: string, columns: readonly CheckColumn[], purpose: string): Statement {
+  const list = columns.map((column) => `    ${quoteIdentifier(column.name)} ${column.type}`).join(',\n');
+  return { sql: `CREATE TABLE ${qualifiedName(database, table)}\n(\n${list}\n)\nENGINE = Memory`, purpose };
+}
+
+/**
+ * The model's compiled SQL as a view. The SQL goes in verbatim (on its own lines, so a trailing
+ * `--` comment stays a comment) so that an error position can be mapped back to the model's line.
+ */
+export function checkModelView(database: string, name: string, compiledSql: string): Statement {
+  return { sql: `CREATE VIEW ${qualifiedName(database, name)} AS\n${compiledSql}\n`, purpose: 'analyze the model: names, types and functions, reading no rows' };
+}
+
+/** The output columns of a checked model. */
+export function checkColumns(database: string, name: string): Statement {
+  return { sql: `DESCRIBE TABLE ${qualifiedName(database, name)}`, purpose: "read the model's output columns" };
+}

@@ -1,0 +1,165 @@
+/**
+ * `tsdbt check`: every selected model compiled and analyzed by the real ClickHouse analyzer in a
+ * scratch embedded session, against an empty shadow of its sources, seeds and parent models,
+ * without building anything. The target is never connected to: the session lives in a fresh
+ * temporary folder, deleted at the end.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connect } from '../adapter/connect.js';
+import type { Project } from '../compile/load-project.js';
+import type { ModelNode } from '../compile/nodes.js';
+import { compileModels } from '../compile/render-model.js';
+import type { Adapter } from '../core/adapter-types.js';
+import { TsdbtError } from '../core/errors.js';
+import { checkColumns, checkDatabase, checkModelView, type CheckColumn } from '../materialize/plan-check.js';
+import { placeInModel } from '../runner/model-error-place.js';
+import { createShadowInputs, type Unshadowed } from './check-shadow.js';
+import type { Invocation, TaskResult } from './invocation.js';
+import { openProject } from './open-project.js';
+import type { ProjectOptions, SelectOptions } from './options.js';
+import { resolveSelection } from './selection.js';
+
+export type CheckOptions = ProjectOptions & SelectOptions;
+
+/** One model's answer: `skipped` means not checked (a parent failed, or a source's columns are unknown). */
+export interface ModelCheck {
+  model: string;
+  uniqueId: string;
+  status: 'ok' | 'error' | 'skipped';
+  /** The model file, relative to the project. */
+  file: string;
+  /** The line of the model file the error points at, when it could be traced. */
+  line?: number | undefined;
+  /** The ClickHouse (or rendering) message on one line, or why the model was not checked. */
+  message?: string | undefined;
+  /** The model's output columns (checked models only). */
+  columns: CheckColumn[];
+  /** False for an unselected parent, reported because it failed. */
+  selected: boolean;
+}
+
+export interface CheckResult extends TaskResult {
+  project: Project;
+  /** In graph order: the selected models, and any unselected parent model that failed. */
+  models: ModelCheck[];
+}
+
+export async function check(invocation: Invocation, options: CheckOptions = {}): Promise<CheckResult> {
+  const project = openProject(options, invocation);
+  const selected = new Set(resolveSelection(project, options, ['model'], invocation.log).ids);
+  const order = graphOrder(project, upstreamOf(project, selected));
+  const modelIds = order.filter((id) => project.models.has(id));
+  const renderErrors = compileEach(project, modelIds);
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-check-'));
+  const outcomes = new Map<string, ModelCheck>();
+  let interrupted = false;
+  try {
+    const adapter = await connect({ type: 'chdb', name: 'check', schema: project.target.schema, threads: 1, settings: {}, path: scratch });
+    try {
+      const unshadowed = await createShadowInputs(adapter, project, order.filter((id) => !project.models.has(id)));
+      for (const schema of new Set(modelIds.map((id) => project.models.get(id)!.relation.schema))) await adapter.execute(checkDatabase(schema).sql);
+      for (const id of modelIds) {
+        if (invocation.signal.aborted) {
+          interrupted = true;
+          break;
+        }
+        const node = project.models.get(id)!;
+        outcomes.set(id, await checkModel(adapter, project, node, { renderError: renderErrors.get(id), unshadowed, outcomes, selected: selected.has(id) }));
+      }
+    } finally {
+      await adapter.close();
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const models = modelIds.map((id) => outcomes.get(id)).filter((outcome): outcome is ModelCheck => outcome !== undefined && (outcome.selected || outcome.status === 'error'));
+  const status = interrupted ? 'interrupted' : models.some((model) => model.status === 'error') ? 'failed' : 'ok';
+  return { status, project, models };
+}
+
+interface ModelContext {
+  renderError: TsdbtError | undefined;
+  unshadowed: Unshadowed;
+  outcomes: Map<string, ModelCheck>;
+  selected: boolean;
+}
+
+async function checkModel(adapter: Adapter, project: Project, node: ModelNode, context: ModelContext): Promise<ModelCheck> {
+  const base = { model: node.name, uniqueId: node.uniqueId, file: node.originalFilePath, columns: [], selected: context.selected };
+  if (context.renderError !== undefined) return { ...base, status: 'error', line: context.renderError.line, message: oneLine(context.renderError.message) };
+  const blocked = blockedBy(project, node, context);
+  if (blocked !== undefined) return { ...base, status: 'skipped', message: blocked };
+  const { schema, identifier } = node.relation;
+  const statement = checkModelView(schema, identifier, node.compiledSql ?? '');
+  try {
+    await adapter.execute(statement.sql);
+    const rows = await adapter.query<{ name: string; type: string }>(checkColumns(schema, identifier).sql);
+    return { ...base, status: 'ok', columns: rows.map((row) => ({ name: row.name, type: row.type })) };
+  } catch (error) {
+    if (!(error instanceof TsdbtError)) throw error;
+    const placed = placeInModel(error, statement.sql, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql: node.compiledSql ?? '' });
+    return { ...base, status: 'error', line: placed.line, message: oneLine(placed.message) };
+  }
+}
+
+/** Why the model cannot be checked: a parent failed or was not checked, or a source's columns are unknown. */
+function blockedBy(project: Project, node: ModelNode, context: ModelContext): string | undefined {
+  for (const parent of project.graph.parentList(node.uniqueId)) {
+    const reason = context.unshadowed.get(parent);
+    if (reason !== undefined) return `not checked: ${reason}`;
+    const outcome = context.outcomes.get(parent);
+    if (outcome === undefined || outcome.status === 'ok') continue;
+    return outcome.status === 'error' ? `not checked: parent ${outcome.model} failed` : `not checked: parent ${outcome.model} was not checked`;
+  }
+  return undefined;
+}
+
+/** Renders each model on its own, so one model's Jinja error is that model's failure, not the whole check's. */
+function compileEach(project: Project, ids: readonly string[]): Map<string, TsdbtError> {
+  const errors = new Map<string, TsdbtError>();
+  for (const id of ids) {
+    const [first] = compileModels(project, [id]);
+    if (first !== undefined) errors.set(id, first);
+  }
+  return errors;
+}
+
+/** The selected models and everything they read from (models, seeds, sources). */
+function upstreamOf(project: Project, selected: ReadonlySet<string>): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...selected];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...project.graph.parentList(id));
+  }
+  return seen;
+}
+
+/** `ids` with every parent before its children (Kahn's order; ties by id, so the order is stable). */
+function graphOrder(project: Project, ids: ReadonlySet<string>): string[] {
+  const waiting = new Map<string, number>();
+  for (const id of ids) waiting.set(id, project.graph.parentList(id).filter((parent) => ids.has(parent)).length);
+  const ready = [...ids].filter((id) => waiting.get(id) === 0).sort();
+  const order: string[] = [];
+  while (ready.length > 0) {
+    const id = ready.shift()!;
+    order.push(id);
+    for (const child of project.graph.childList(id)) {
+      if (!ids.has(child)) continue;
+      const left = waiting.get(child)! - 1;
+      waiting.set(child, left);
+      if (left === 0) ready.push(child);
+    }
+    ready.sort();
+  }
+  return order;
+}
+
+/** A message on one line: ClickHouse quotes the query back over several. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

@@ -1,0 +1,19 @@
+/**
+ * The statements of `tsdbt check`, compared with a golden file. After an intended change,
+ * regenerate with `UPDATE_GOLDEN=1 npx vitest run test/materialize/plan-check.test.ts` and review the diff.
+ */
+import { describe, it } from 'vitest';
+import { checkColumns, checkDatabase, checkModelView, checkTable } from '../../src/materialize/plan-check.js';
+import { expectGolden } from './golden-plan.js';
+
+describe('check statements', () => {
+  it('shadow tables, the model as a view (its SQL verbatim, a trailing comment kept a comment), its columns', () => {
+    const statements = [
+      checkDatabase('shop'),
+      checkTable('shop', 'orders', [{ name: 'id', type: 'UInt64' }, { name: 'amount', type: 'Nullable(Float64)' }, { name: 'odd name', type: 'String' }], 'shadow of a source'),
+      checkModelView('analytics', 'stg_orders', 'select id, amount\nfrom `shop`.`orders` -- the raw orders'),
+      checkColumns('analytics', 'stg_orders'),
+    ];
+    expectGolden('check-shadow-and-model', { statements, cleanup: [] });
+  });
+});
