@@ -31,7 +31,12 @@ export type QueryTable = QueryRow[] & {
 
 /** Builds a table from rows keyed by column name (JSONEachRow). A statement that returns nothing gives an empty table. */
 export function queryTable(records: readonly Record<string, unknown>[], columnNames: readonly string[] = Object.keys(records[0] ?? {})): QueryTable {
-  const rows = records.map((record) => named(columnNames.map((name) => record[name]), columnNames));
+  const rows = records.map((record) =>
+    named(
+      columnNames.map((name) => record[name]),
+      columnNames,
+    ),
+  );
   const columns = named(
     columnNames.map((name) => new QueryColumn(name, () => rows.map((row) => row[name]))),
     columnNames,
