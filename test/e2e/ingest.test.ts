@@ -98,7 +98,8 @@ describe('tsdbt ingest, then tsdbt run, on the example project', () => {
     expect(ingest.stderr).toContain('Attempt 3 of 3 failed: network error: ECONNREFUSED');
     const block = errorBlock(ingest.stderr, 'TSDBT5001');
     expect(block[0]).toBe(
-      `Error TSDBT5001: Could not fetch ${url} for source astro.raw_astros after 3 attempts; the last attempt failed: network error: ECONNREFUSED.`,
+      `Error TSDBT5001: Could not fetch ${url} for source astro.raw_astros after 3 attempts; the last attempt failed: network error: ECONNREFUSED.` +
+        ' To land the captured reply samples/astros.json instead, so the models have rows offline: tsdbt ingest --sample --select source:astro.raw_astros',
     );
     expect(block.slice(1).map((line) => line.trim().split(':')[0])).toEqual(['hint']);
     expect(ingest.stderr).toContain('Done. OK=0 ERROR=1 SKIP=0 TOTAL=1');

@@ -12,6 +12,7 @@ import { runProjectHooks } from '../../src/runner/hooks.js';
 import { planContext, runNodes } from '../../src/runner/run-nodes.js';
 import type { RunSummary } from '../../src/runner/results.js';
 import { dropLeftoverRelations } from '../../src/runner/stale-relations.js';
+import { madeRelationsFile, recordMadeRelations } from '../../src/runner/made-relations.js';
 import { BATCH_1, BATCH_2, copyFixture } from './materialization-fixture.js';
 
 let fixture: ReturnType<typeof copyFixture>;
@@ -208,8 +209,17 @@ describe('materializations on chDB', () => {
     await adapter.execute('CREATE TABLE mats.events_append__tsdbt_tmp (id UInt64) ENGINE = MergeTree ORDER BY id');
     await adapter.execute('CREATE TABLE mats.craft_latest__tsdbt_backup (craft String) ENGINE = MergeTree ORDER BY craft');
     await adapter.execute('CREATE VIEW mats.craft_list__tsdbt_tmp AS SELECT 1');
+    // tsdbt's own record of what it made: only what it names is swept; a user's table with such a name stays.
+    const project = load();
+    recordMadeRelations(madeRelationsFile(project.dir, project.target), [
+      { database: 'mats', name: 'events_append__tsdbt_tmp' },
+      { database: 'mats', name: 'craft_latest__tsdbt_backup' },
+      { database: 'mats', name: 'craft_list__tsdbt_tmp' },
+    ]);
+    await adapter.execute('CREATE TABLE mats.not_ours__tsdbt_tmp (id UInt64) ENGINE = MergeTree ORDER BY id');
     const summary = await run({ select: ['craft_list'] });
     expect(statuses(summary)).toEqual({ craft_list: 'success' });
-    expect((await adapter.listRelations('mats')).map((relation) => relation.name).filter((name) => name.includes('__tsdbt_'))).toEqual([]);
+    expect((await adapter.listRelations('mats')).map((relation) => relation.name).filter((name) => name.includes('__tsdbt_'))).toEqual(['not_ours__tsdbt_tmp']);
+    await adapter.execute('DROP TABLE mats.not_ours__tsdbt_tmp');
   });
 });
