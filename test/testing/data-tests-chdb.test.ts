@@ -103,8 +103,8 @@ const verdict = (name: string) => {
 describe('data tests on chDB', () => {
   test('a CSV column with an empty cell is Nullable, so not_null sees the NULL', async () => {
     expect(await adapter.listColumns(project.target.schema, 'children')).toEqual([
-      { name: 'id', type: 'Int64' },
-      { name: 'parent_id', type: 'Nullable(Int64)' },
+      { name: 'id', type: 'Int32' },
+      { name: 'parent_id', type: 'Nullable(Int32)' },
       { name: 'status', type: 'Nullable(String)' },
     ]);
     expect(verdict('not_null_children_parent_id')).toBe('fail 1');
