@@ -237,6 +237,9 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     const analysis: AnalysisNode = { ...parsed.node, resourceType: 'analysis', uniqueId: `analysis.${config.name}.${parsed.node.name}`, fqn: [config.name, 'analysis', ...fqnOfFile(config.name, config.analysisPaths, file.path, parsed.node.name).slice(1)] };
     analyses.set(analysis.uniqueId, analysis);
   }
+  for (const file of files.packageFiles) {
+    warnings.push(`${file}: packages are not supported by tsdbt yet: nothing is installed, and their macros (dbt_utils.…) and models are not defined.`);
+  }
   for (const file of files.pythonModels) warnings.push(`${file}: Python models are not supported by tsdbt; this file is not built (write the model in SQL).`);
   warnings.push(...properties.warnings);
   warnings.push(
