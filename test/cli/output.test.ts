@@ -23,7 +23,8 @@ function masked(text: string): string {
     .replace(/^\d\d:\d\d:\d\d {2}/gm, 'HH:MM:SS  ')
     .replace(/\d+ macros/, 'N macros')
     .replace(/\d+\.\d\ds/g, 'N.NNs')
-    .replace(/Slowest: .*/, 'Slowest: …');
+    .replace(/Slowest: .*/, 'Slowest: …')
+    .replace(/\(looked in [^)]*\)/, '(looked in …)');
 }
 
 let dir: string;
@@ -46,6 +47,7 @@ describe('tsdbt run, text', () => {
     expect(masked(text.stderr)).toMatchInlineSnapshot(`
       "HH:MM:SS  Found 4 models, 0 sources, N macros
       HH:MM:SS  Concurrency: 1 threads (target='dev', chdb at .tsdbt/chdb)
+      HH:MM:SS  No profiles.yml found (looked in …), so tsdbt builds into the embedded engine: database 'shop' in .tsdbt/chdb. To build on a server, add a profiles.yml with a \`type: clickhouse\` target (\`tsdbt debug\` checks it).
 
       HH:MM:SS  1 of 4 START sql view model shop.base .......................................... [RUN]
       HH:MM:SS  1 of 4 OK created sql view model shop.base ..................................... [OK in N.NNs]
