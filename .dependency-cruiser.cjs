@@ -69,7 +69,8 @@ module.exports = {
     },
     {
       name: 'no-folder-cycles',
-      comment: 'No two folders (src/graph and src/graph/select count as two) import each other, directly or around a loop: the layer rules imply it for top-level folders, this states it for every folder.',
+      comment:
+        'No two folders (src/graph and src/graph/select count as two) import each other, directly or around a loop: the layer rules imply it for top-level folders, this states it for every folder.',
       severity: 'error',
       scope: 'folder',
       from: { path: '^src/' },

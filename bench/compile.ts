@@ -52,7 +52,11 @@ function sizeOf(dir: string): { files: number; bytes: number } {
 }
 
 /** One `tsdbt compile` of `dir`; cold removes target/ first. */
-export async function compileOnce(dir: string, models: number, cold: boolean): Promise<{ ms: number; rssMiB: number; phases: { name: string; elapsed: number }[] }> {
+export async function compileOnce(
+  dir: string,
+  models: number,
+  cold: boolean,
+): Promise<{ ms: number; rssMiB: number; phases: { name: string; elapsed: number }[] }> {
   if (cold) moveAside(path.join(dir, 'target'));
   const result = check(await tsdbt(['compile', '--write-perf-info'], { cwd: dir, rss: true }), `tsdbt compile (${models} models)`);
   if (!result.stderr.includes(`Compiled ${models} models`)) throw new Error(`tsdbt compile did not report ${models} models:\n${result.stderr.slice(-2000)}`);
@@ -62,7 +66,10 @@ export async function compileOnce(dir: string, models: number, cold: boolean): P
 
 /** Median seconds of each phase over runs (every run names the same phases in the same order). */
 function medianPhases(runs: { name: string; elapsed: number }[][]): { name: string; seconds: number }[] {
-  return (runs[0] ?? []).map((phase, i) => ({ name: phase.name, seconds: Number(stats(runs.map((run) => (run[i]?.elapsed ?? 0) * 1000)).median.toFixed(0)) / 1000 }));
+  return (runs[0] ?? []).map((phase, i) => ({
+    name: phase.name,
+    seconds: Number(stats(runs.map((run) => (run[i]?.elapsed ?? 0) * 1000)).median.toFixed(0)) / 1000,
+  }));
 }
 
 export async function benchCompile(): Promise<{ sizes: CompileSize[] }> {

@@ -51,7 +51,11 @@ async function dataformCompile(dir: string, models: number): Promise<{ ms: numbe
 
 export async function benchDataform(): Promise<DataformResult> {
   if (!existsSync(CLI) || !existsSync(CORE)) {
-    return { available: false, reason: `@dataform/cli is not installed in bench/ (run \`npm ci --prefix bench\`); looked for ${path.relative(process.cwd(), CLI)}`, sizes: [] };
+    return {
+      available: false,
+      reason: `@dataform/cli is not installed in bench/ (run \`npm ci --prefix bench\`); looked for ${path.relative(process.cwd(), CLI)}`,
+      sizes: [],
+    };
   }
   const sizes: DataformSize[] = [];
   for (const models of SIZES) {

@@ -87,7 +87,16 @@ export function planModels(options: GenerateOptions): { models: ModelSpec[]; sou
     const name = modelName(index);
     const layer: Layer = index < stagingCount ? 'staging' : index < martStart ? 'intermediate' : 'marts';
     const folder = `models/${layer}/group_${String(Math.floor(index / MODELS_PER_FOLDER)).padStart(3, '0')}`;
-    const spec: ModelSpec = { name, layer, folder, refs: [], materialized: layer === 'marts' ? 'table' : 'view', dynamicRefs: false, inFileConfig: false, tests: [] };
+    const spec: ModelSpec = {
+      name,
+      layer,
+      folder,
+      refs: [],
+      materialized: layer === 'marts' ? 'table' : 'view',
+      dynamicRefs: false,
+      inFileConfig: false,
+      tests: [],
+    };
     if (layer === 'staging') {
       const table = `events_${String(index).padStart(5, '0')}`;
       spec.source = [SOURCE_NAME, table];
@@ -206,7 +215,10 @@ p{{ loop.index0 }} as (
 
 /** What both flavours write alike: the parents as CTEs, joined on id, amounts added up, rounded and pivoted. */
 function joinedBody(spec: ModelSpec, dialect: { parents: string; addAmounts: string; money: string; pivot: string; incremental: string }): string {
-  const joins = spec.refs.slice(1).map((_, i) => `    left join p${i + 1} on p${i + 1}.id = p0.id`).join('\n');
+  const joins = spec.refs
+    .slice(1)
+    .map((_, i) => `    left join p${i + 1} on p${i + 1}.id = p0.id`)
+    .join('\n');
   return `-- ${spec.name}: ${spec.refs.length} parents joined on id
 with
 ${dialect.parents}
@@ -289,7 +301,10 @@ models:
       +tags: ["mart"]
 `,
   );
-  files.set('profiles.yml', `${name}:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      schema: ${name}\n      path: .tsdbt/chdb\n      threads: 4\n`);
+  files.set(
+    'profiles.yml',
+    `${name}:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      schema: ${name}\n      path: .tsdbt/chdb\n      threads: 4\n`,
+  );
   files.set('macros/amounts.sql', MACROS);
   files.set(
     'models/sources.yml',
@@ -419,10 +434,7 @@ export function generateDataformProject(options: GenerateOptions & { coreVersion
   files.set('workflow_settings.yaml', 'defaultProject: bench-project\ndefaultLocation: US\ndefaultDataset: bench\ndefaultAssertionDataset: bench_assertions\n');
   files.set('package.json', `${JSON.stringify({ name: 'bench-dataform', private: true, dependencies: { '@dataform/core': options.coreVersion } }, null, 2)}\n`);
   files.set('includes/amounts.js', DATAFORM_INCLUDES);
-  files.set(
-    'definitions/sources.js',
-    sources.map(([, table]) => `declare({ schema: "bench_raw", name: "${table}" });`).join('\n') + '\n',
-  );
+  files.set('definitions/sources.js', sources.map(([, table]) => `declare({ schema: "bench_raw", name: "${table}" });`).join('\n') + '\n');
   for (const spec of models) {
     const folder = spec.folder.replace(/^models\//, 'definitions/');
     files.set(`${folder}/${spec.name}.sqlx`, spec.layer === 'staging' ? dataformStaging(spec) : dataformDerived(spec));

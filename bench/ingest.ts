@@ -58,7 +58,10 @@ export async function benchIngest(): Promise<IngestResult> {
       new Map([
         ['project.yml', 'name: land\nprofile: land\n'],
         ['profiles.yml', 'land:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      schema: land\n      path: .tsdbt/chdb\n'],
-        ['models/sources.yml', `version: 2\nsources:\n  - name: shop\n    schema: raw\n    tables:\n      - name: items\n        ingest:\n          url: "${url}"\n          format: json_each\n          path: items\n          timeout: 60s\n          retries: {max_attempts: 1}\n`],
+        [
+          'models/sources.yml',
+          `version: 2\nsources:\n  - name: shop\n    schema: raw\n    tables:\n      - name: items\n        ingest:\n          url: "${url}"\n          format: json_each\n          path: items\n          timeout: 60s\n          retries: {max_attempts: 1}\n`,
+        ],
       ]),
     );
     const rawDir = tempDir('ingest-raw');
@@ -78,7 +81,7 @@ export async function benchIngest(): Promise<IngestResult> {
         const summary = 'SELECT count() AS rows, groupBitXor(cityHash64(_hash)) AS hashes FROM raw.items';
         const viaTsdbt = check(await runNode([QUERY, path.join(dir, '.tsdbt', 'chdb'), summary]), 'checking tsdbt rows').stdout;
         const viaRaw = check(await runNode([QUERY, path.join(rawDir, 'chdb'), summary]), 'checking raw rows').stdout;
-        if (viaTsdbt !== viaRaw || !viaTsdbt.includes(`"rows":${PAYLOADS}`) && !viaTsdbt.includes(`"rows":"${PAYLOADS}"`)) {
+        if (viaTsdbt !== viaRaw || (!viaTsdbt.includes(`"rows":${PAYLOADS}`) && !viaTsdbt.includes(`"rows":"${PAYLOADS}"`))) {
           throw new Error(`tsdbt and the raw insert landed different rows: ${viaTsdbt} vs ${viaRaw}`);
         }
       }

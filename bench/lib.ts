@@ -180,7 +180,7 @@ export function script(name: string, main: () => Promise<unknown>): void {
       log(`${name}: results in ${path.relative(REPO, file)}`);
     })
     .catch((error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;
     })
     .finally(cleanup);

@@ -52,12 +52,12 @@ export function renderReport(): string {
     '',
     '<!-- Written by `npm run bench` (bench/all.ts → bench/report.ts) from bench/results/*.json and bench/notes.md. Do not edit by hand: edit bench/notes.md. -->',
     '',
-    'What tsdbt costs, measured on this repository\'s machine in one run of `npm run bench`. Each figure is',
+    "What tsdbt costs, measured on this repository's machine in one run of `npm run bench`. Each figure is",
     '**min / median / max** over repeated runs; a ratio compares medians with a baseline measured in the same run.',
-    'Every process is timed from spawn to exit (Node\'s start included), from the command line, as a user runs it.',
+    "Every process is timed from spawn to exit (Node's start included), from the command line, as a user runs it.",
     '',
     '```sh',
-    'npm ci && npm ci --prefix bench   # the second installs Dataform\'s CLI, for the side-by-side compile only',
+    "npm ci && npm ci --prefix bench   # the second installs Dataform's CLI, for the side-by-side compile only",
     'npm run bench                     # all of them (about an hour); BENCHMARKS.md is rewritten',
     'npm run bench -- --quick          # small sizes: checks that the scripts work, writes no BENCHMARKS.md',
     'npm run bench -- --only compile   # some of them (startup, compile, dataform, run-overhead, threads, ingest)',
@@ -82,7 +82,9 @@ export function renderReport(): string {
     `| Dataform | ${dataform?.available ? `@dataform/cli ${dataform.cliVersion}, @dataform/core ${dataform.coreVersion}` : 'not measured'} |`,
     `| ClickHouse server | ${server?.version === undefined ? 'not measured' : `Debian clickhouse-server ${server.version}`} |`,
     `| run | ${run?.startedAt ?? '?'} to ${run?.finishedAt ?? '?'} |`,
-    `| load average (1 min) at the start of each benchmark | ${Object.entries(run?.loadsAtStart ?? {}).map(([name, load]) => `${name} ${load}`).join(', ')} |`,
+    `| load average (1 min) at the start of each benchmark | ${Object.entries(run?.loadsAtStart ?? {})
+      .map(([name, load]) => `${name} ${load}`)
+      .join(', ')} |`,
     '',
     'The machine is shared with other work (its load average is shown above and with each benchmark): timings',
     'on a quiet machine would be lower; the ratios, taken between alternating runs, move less.',
@@ -92,18 +94,30 @@ export function renderReport(): string {
     '| target | goal | measured (median) | |',
     '|---|---|---|---|',
   );
-  if (tenK) out(`| compile 10,000 models, cold, from the CLI | < 2 s (≥ 5,000 models/s) | ${ms(tenK.cold.median)} (${thousands(tenK.modelsPerSecondCold)} models/s) | ${verdict(tenK.cold.median < 2000)} |`);
-  if (dataformAt) out(`| compile vs Dataform's CLI (${thousands(dataformAt.models)} models) | ≥ 10× faster | ${dataformAt.ratio}× | ${verdict(dataformAt.ratio >= 10)} |`);
+  if (tenK)
+    out(
+      `| compile 10,000 models, cold, from the CLI | < 2 s (≥ 5,000 models/s) | ${ms(tenK.cold.median)} (${thousands(tenK.modelsPerSecondCold)} models/s) | ${verdict(tenK.cold.median < 2000)} |`,
+    );
+  if (dataformAt)
+    out(`| compile vs Dataform's CLI (${thousands(dataformAt.models)} models) | ≥ 10× faster | ${dataformAt.ratio}× | ${verdict(dataformAt.ratio >= 10)} |`);
   else out(`| compile vs Dataform's CLI | ≥ 10× faster | ${dataform?.reason ?? 'not measured'} | not measured |`);
   if (overhead) {
     const warm = Number((overhead.tsdbtThreads1Warm.median / overhead.baseline.median).toFixed(2));
-    out(`| \`tsdbt run\` vs the same statements sent directly (${overhead.models} models) | ≤ 1.2× | ${overhead.ratio}× from a fresh copy, ${warm}× with target/ kept | ${verdict(overhead.ratio <= 1.2)} |`);
+    out(
+      `| \`tsdbt run\` vs the same statements sent directly (${overhead.models} models) | ≤ 1.2× | ${overhead.ratio}× from a fresh copy, ${warm}× with target/ kept | ${verdict(overhead.ratio <= 1.2)} |`,
+    );
   }
   if (server) out(`| \`--threads 8\` vs the critical path, ClickHouse server | ≤ 1.1× | ${server.ratio}× | ${verdict(server.ratio <= 1.1)} |`);
   if (chdb) out(`| \`--threads 8\` vs the critical path, chDB | ≤ 1.1× | ${chdb.ratio}× | ${verdict(chdb.ratio <= 1.1)} |`);
-  if (ingest) out(`| \`tsdbt ingest\` vs a raw client insert (${thousands(ingest.payloads)} payloads) | ≥ 0.9× the throughput | ${ingest.ratio}× | ${verdict(ingest.ratio >= 0.9)} |`);
+  if (ingest)
+    out(
+      `| \`tsdbt ingest\` vs a raw client insert (${thousands(ingest.payloads)} payloads) | ≥ 0.9× the throughput | ${ingest.ratio}× | ${verdict(ingest.ratio >= 0.9)} |`,
+    );
   if (startup) out(`| \`tsdbt --version\` | < 150 ms | ${ms(startup.version.median)} | ${verdict(startup.version.median < 150)} |`);
-  if (tenK || fiftyK) out(`| peak RSS of the 10k and 50k compile | reported | ${tenK ? `${tenK.coldRssMiB.median.toFixed(0)} MiB` : '?'} / ${fiftyK ? `${fiftyK.coldRssMiB.median.toFixed(0)} MiB` : 'not measured'} | |`);
+  if (tenK || fiftyK)
+    out(
+      `| peak RSS of the 10k and 50k compile | reported | ${tenK ? `${tenK.coldRssMiB.median.toFixed(0)} MiB` : '?'} / ${fiftyK ? `${fiftyK.coldRssMiB.median.toFixed(0)} MiB` : 'not measured'} | |`,
+    );
   out('');
 
   if (compile) {
@@ -126,21 +140,25 @@ export function renderReport(): string {
     const phased = compile.sizes.filter((entry) => entry.coldPhases !== undefined && entry.coldPhases.length > 0);
     if (phased.length > 0) {
       out(
-        '### Where a cold compile\'s time goes',
+        "### Where a cold compile's time goes",
         '',
         'Median seconds of each phase of the cold compiles above, from the `target/perf_info.json` that',
-        '`tsdbt compile --write-perf-info` writes (the first phase runs from the process\'s start to the command\'s',
-        'first step: Node\'s start and loading tsdbt\'s modules). The rest of the wall time is the process\'s exit.',
+        "`tsdbt compile --write-perf-info` writes (the first phase runs from the process's start to the command's",
+        "first step: Node's start and loading tsdbt's modules). The rest of the wall time is the process's exit.",
         '',
         `| phase | ${phased.map((entry) => `${thousands(entry.models)} models`).join(' | ')} | µs per model at ${thousands(phased.at(-1)!.models)} |`,
         `|---|${phased.map(() => '---:').join('|')}|---:|`,
       );
       const last = phased.at(-1)!;
       for (const [i, phase] of phased[0]!.coldPhases!.entries()) {
-        out(`| ${phase.name} | ${phased.map((entry) => (entry.coldPhases![i]?.seconds ?? 0).toFixed(3)).join(' | ')} | ${thousands(Math.round(((last.coldPhases![i]?.seconds ?? 0) * 1e6) / last.models))} |`);
+        out(
+          `| ${phase.name} | ${phased.map((entry) => (entry.coldPhases![i]?.seconds ?? 0).toFixed(3)).join(' | ')} | ${thousands(Math.round(((last.coldPhases![i]?.seconds ?? 0) * 1e6) / last.models))} |`,
+        );
       }
       const total = (entry: CompileSize) => entry.coldPhases!.reduce((sum, phase) => sum + phase.seconds, 0);
-      out(`| **sum of the medians** | ${phased.map((entry) => `**${total(entry).toFixed(3)}**`).join(' | ')} | **${thousands(Math.round((total(last) * 1e6) / last.models))}** |`);
+      out(
+        `| **sum of the medians** | ${phased.map((entry) => `**${total(entry).toFixed(3)}**`).join(' | ')} | **${thousands(Math.round((total(last) * 1e6) / last.models))}** |`,
+      );
       out('');
     }
   }
@@ -155,7 +173,9 @@ export function renderReport(): string {
       '|---:|---:|---|---|---:|---|',
     );
     for (const entry of dataform.sizes) {
-      out(`| ${thousands(entry.models)} | ${thousands(entry.actions)} | ${triple(entry.dataform, ms)} | ${triple(entry.tsdbt, ms)} | ${entry.ratio}× | ${entry.load.join(' → ')} |`);
+      out(
+        `| ${thousands(entry.models)} | ${thousands(entry.actions)} | ${triple(entry.dataform, ms)} | ${triple(entry.tsdbt, ms)} | ${entry.ratio}× | ${entry.load.join(' → ')} |`,
+      );
     }
   } else {
     out(`Not measured: ${dataform?.reason ?? 'the benchmark did not run'}.`);

@@ -84,7 +84,9 @@ export async function benchRunOverhead(): Promise<RunOverheadResult> {
     threads4.push(check(await tsdbt(['run', '--threads', '4'], { cwd: work }), 'tsdbt run --threads 4').wallMs);
     copyDir(pristine, work);
     baseline.push(check(await runNode([EXEC, path.join(work, '.tsdbt', 'chdb'), statementsFile]), 'baseline').wallMs);
-    log(`  run ${run + 1}: tsdbt ${threads1[run]!.toFixed(0)} ms (warm ${threads1Warm[run]!.toFixed(0)} ms, threads 4: ${threads4[run]!.toFixed(0)} ms), baseline ${baseline[run]!.toFixed(0)} ms`);
+    log(
+      `  run ${run + 1}: tsdbt ${threads1[run]!.toFixed(0)} ms (warm ${threads1Warm[run]!.toFixed(0)} ms, threads 4: ${threads4[run]!.toFixed(0)} ms), baseline ${baseline[run]!.toFixed(0)} ms`,
+    );
   }
   load.push(load1());
   const tsdbtStats = stats(threads1);

@@ -27,7 +27,9 @@ export async function benchStartup(): Promise<StartupResult> {
   }
   load.push(load1());
   const result = { version: stats(version), help: stats(help), node: stats(node), load };
-  log(`startup: --version median ${result.version.median.toFixed(0)} ms, --help ${result.help.median.toFixed(0)} ms, node -e 0 ${result.node.median.toFixed(0)} ms`);
+  log(
+    `startup: --version median ${result.version.median.toFixed(0)} ms, --help ${result.help.median.toFixed(0)} ms, node -e 0 ${result.node.median.toFixed(0)} ms`,
+  );
   return result;
 }
 

@@ -130,7 +130,9 @@ async function benchEngine(engine: Engine): Promise<ThreadsEngineResult> {
     const parallel = await runOnce(dir, 8);
     elapsed.push(parallel.results.elapsed_time);
     processMs.push(parallel.processMs / 1000);
-    log(`  ${engine.name} run ${run + 1}: --threads 8 ${parallel.results.elapsed_time.toFixed(2)} s (critical path ${path_.toFixed(2)} s, all work ${total.toFixed(2)} s)`);
+    log(
+      `  ${engine.name} run ${run + 1}: --threads 8 ${parallel.results.elapsed_time.toFixed(2)} s (critical path ${path_.toFixed(2)} s, all work ${total.toFixed(2)} s)`,
+    );
   }
   const threads8 = stats(elapsed);
   return {

@@ -18,8 +18,7 @@ export const modernCapabilities: Capabilities = {
  */
 export function capabilitiesForVersion(version: string): Capabilities {
   const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10) || 0);
-  const atLeast = (wantMajor: number, wantMinor: number): boolean =>
-    major > wantMajor || (major === wantMajor && minor >= wantMinor);
+  const atLeast = (wantMajor: number, wantMinor: number): boolean => major > wantMajor || (major === wantMajor && minor >= wantMinor);
   return {
     // EXCHANGE TABLES arrived with the Atomic database engine (20.4, default from 20.10).
     exchangeTables: atLeast(20, 10),

@@ -3,15 +3,7 @@ import { Readable } from 'node:stream';
 import { inlineParams, qualifiedName, quoteIdentifier, quoteString } from '../core/sql-literals.js';
 import type { TranslateContext } from './translate-error.js';
 import { networkCode, redact, translateError } from './translate-error.js';
-import type {
-  Adapter,
-  AdapterResponse,
-  Capabilities,
-  ColumnInfo,
-  ExecuteOptions,
-  InsertRows,
-  RelationInfo,
-} from '../core/adapter-types.js';
+import type { Adapter, AdapterResponse, Capabilities, ColumnInfo, ExecuteOptions, InsertRows, RelationInfo } from '../core/adapter-types.js';
 import { isEncodedRows } from '../core/adapter-types.js';
 
 export interface ClickhouseAdapterOptions {
@@ -134,19 +126,17 @@ export class ClickhouseAdapter implements Adapter {
   }
 
   async listRelations(database: string): Promise<RelationInfo[]> {
-    const rows = await this.query<{ name: string; engine: string }>(
-      'SELECT name, engine FROM system.tables WHERE database = {database:String}',
-      { params: { database } },
-    );
+    const rows = await this.query<{ name: string; engine: string }>('SELECT name, engine FROM system.tables WHERE database = {database:String}', {
+      params: { database },
+    });
     return rows.map((row) => ({ database, name: row.name, engine: row.engine, kind: kindOfEngine(row.engine) }));
   }
 
   async listColumns(database: string, table: string): Promise<ColumnInfo[]> {
     const order = this.options.columnsHavePosition === false ? '' : ' ORDER BY position';
-    return this.query<ColumnInfo>(
-      `SELECT name, type FROM system.columns WHERE database = {database:String} AND table = {table:String}${order}`,
-      { params: { database, table } },
-    );
+    return this.query<ColumnInfo>(`SELECT name, type FROM system.columns WHERE database = {database:String} AND table = {table:String}${order}`, {
+      params: { database, table },
+    });
   }
 
   /** The engine of a database (`Atomic`, `Ordinary`, `Replicated`, …), or undefined when it does not exist. */
@@ -189,7 +179,12 @@ export class ClickhouseAdapter implements Adapter {
           });
         }
         const delayMs = Math.min(baseDelay * 2 ** attempt, 2_000);
-        this.options.onRetry?.({ attempt: attempt + 1, retries, delayMs, reason: redact(networkCode((error ?? {}) as object) ?? String((error as Error | undefined)?.message ?? error).split('\n')[0]!, this.secrets) });
+        this.options.onRetry?.({
+          attempt: attempt + 1,
+          retries,
+          delayMs,
+          reason: redact(networkCode((error ?? {}) as object) ?? String((error as Error | undefined)?.message ?? error).split('\n')[0]!, this.secrets),
+        });
         await sleep(delayMs);
       }
     }

@@ -45,10 +45,7 @@ async function connectChdb(target: ChdbTarget, projectDir: string | undefined, l
 }
 
 async function openChdb(target: ChdbTarget, shown: string): Promise<Adapter> {
-  const [{ createClient }, { createChdbConnection }] = await Promise.all([
-    import('@clickhouse/client'),
-    import('chdb/connection'),
-  ]);
+  const [{ createClient }, { createChdbConnection }] = await Promise.all([import('@clickhouse/client'), import('chdb/connection')]);
   // chdb/connection is typed against an older copy of the client's Connection interface; the shapes match at run time.
   type Connection = Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never;
   const openClient = () => createClient({ connection: createChdbConnection({ path: target.path }) as unknown as Connection });
@@ -137,32 +134,34 @@ async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
   const ca = target.caCert === undefined ? undefined : await readCa(target.caCert);
   // One agent per client: a client tracks how long its own sockets have idled, and would reuse another's stale one.
-  const newAgent = () => createServerAgent({
-    secure: target.secure,
-    connectTimeoutMs: target.connectTimeoutMs,
-    verify: target.verify,
-    ca,
-    maxSockets: Math.max(target.threads, 1) + 1,
-  });
+  const newAgent = () =>
+    createServerAgent({
+      secure: target.secure,
+      connectTimeoutMs: target.connectTimeoutMs,
+      verify: target.verify,
+      ca,
+      maxSockets: Math.max(target.threads, 1) + 1,
+    });
   // Checked against Debian's clickhouse-server 18.16.1 with @clickhouse/client 1.23.1: SELECT, command,
   // insert and query in JSONEachRow, and gzip both ways work as they are; the client sends no settings of
   // its own except `enable_http_compression` for compressed responses (which a `readonly = 1` user may
   // not set, see translate-error.ts). What 18.16 lacks: query parameters (`param_x` is "Unknown setting",
   // so the adapter inlines literals), the X-ClickHouse-Summary header (no written_rows), and the modern
   // error format (parsed in translate-error.ts).
-  const clientFor = (database: string | undefined) => createClient({
-    ...(database === undefined ? {} : { database }),
-    url: target.url,
-    username: target.user,
-    password: target.password,
-    application: 'tsdbt',
-    request_timeout: target.requestTimeoutMs,
-    compression: { request: target.compression, response: target.compression },
-    http_agent: newAgent(),
-    keep_alive: { enabled: true },
-    // Failures reach the user once, translated; the client's own logger would print them again, raw.
-    log: { level: ClickHouseLogLevel.OFF },
-  });
+  const clientFor = (database: string | undefined) =>
+    createClient({
+      ...(database === undefined ? {} : { database }),
+      url: target.url,
+      username: target.user,
+      password: target.password,
+      application: 'tsdbt',
+      request_timeout: target.requestTimeoutMs,
+      compression: { request: target.compression, response: target.compression },
+      http_agent: newAgent(),
+      keep_alive: { enabled: true },
+      // Failures reach the user once, translated; the client's own logger would print them again, raw.
+      log: { level: ClickHouseLogLevel.OFF },
+    });
   const client = clientFor(undefined);
   const server = `${target.host}:${target.port}`;
   return new ClickhouseAdapter({
@@ -175,8 +174,16 @@ async function serverAdapter(target: ClickhouseTarget, logger?: Logger): Promise
     settings: target.settings,
     clientForDatabase: (database) => clientFor(database),
     retries: target.retries,
-    onRetry: logger === undefined ? undefined : ({ attempt, retries, delayMs, reason }) =>
-      logger.log('warn', 'retry', `${server} did not take the request (${reason}); retry ${attempt} of ${retries} in ${delayMs} ms.`, { attempt, retries, delay_ms: delayMs, reason }),
+    onRetry:
+      logger === undefined
+        ? undefined
+        : ({ attempt, retries, delayMs, reason }) =>
+            logger.log('warn', 'retry', `${server} did not take the request (${reason}); retry ${attempt} of ${retries} in ${delayMs} ms.`, {
+              attempt,
+              retries,
+              delay_ms: delayMs,
+              reason,
+            }),
     errorContext: { user: target.user, server, timeoutMs: target.requestTimeoutMs },
   });
 }

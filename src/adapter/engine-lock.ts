@@ -59,7 +59,14 @@ export function acquireEngineLock(dataPath: string, shown: string, now: () => Da
   const file = path.join(dataPath, LOCK_FILE_NAME);
   let tookOver: LockHolder | undefined;
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const holder: LockHolder = { pid: process.pid, host: os.hostname(), command: ownerCommand, since: now().toISOString(), start: processStart(process.pid), token: randomUUID() };
+    const holder: LockHolder = {
+      pid: process.pid,
+      host: os.hostname(),
+      command: ownerCommand,
+      since: now().toISOString(),
+      start: processStart(process.pid),
+      token: randomUUID(),
+    };
     if (createExclusive(file, `${JSON.stringify(holder)}\n`)) return heldLock(file, holder, tookOver);
     const text = readText(file);
     if (text === undefined) continue; // removed meanwhile: try again
@@ -194,7 +201,10 @@ function processStart(pid: number): string | undefined {
 
 function locked(shown: string, holder: LockHolder | undefined): TsdbtError {
   const file = path.join(shown, LOCK_FILE_NAME);
-  const who = holder === undefined ? 'Another tsdbt process' : `Another tsdbt process (pid ${holder.pid}${holder.host === os.hostname() ? '' : ` on ${holder.host}`}, \`${holder.command}\`${sinceText(holder.since)})`;
+  const who =
+    holder === undefined
+      ? 'Another tsdbt process'
+      : `Another tsdbt process (pid ${holder.pid}${holder.host === os.hostname() ? '' : ` on ${holder.host}`}, \`${holder.command}\`${sinceText(holder.since)})`;
   return new TsdbtError({
     code: ErrorCodes.ENGINE_LOCKED,
     message: `${who} holds the embedded database at ${shown}, so this command did not open it.`,
@@ -208,5 +218,8 @@ function locked(shown: string, holder: LockHolder | undefined): TsdbtError {
 function sinceText(since: string): string {
   const time = Date.parse(since);
   if (Number.isNaN(time)) return '';
-  return `, since ${new Date(time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
+  return `, since ${new Date(time)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC')}`;
 }

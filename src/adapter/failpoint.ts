@@ -27,7 +27,8 @@ export function withFailpoint(adapter: Adapter, spec: string | undefined = proce
   const failpoint = parseFailpoint(spec);
   if (failpoint === undefined) return adapter;
   let sent = 0;
-  const counted = <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+  const counted =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       sent += 1;
       const hit = sent === failpoint.statement;
@@ -39,7 +40,9 @@ export function withFailpoint(adapter: Adapter, spec: string | undefined = proce
   const wrapped: Pick<Adapter, 'execute' | 'query' | 'insert'> = {
     execute: counted((sql: string, options?: Parameters<Adapter['execute']>[1]) => adapter.execute(sql, options)),
     query: counted((sql: string, options?: Parameters<Adapter['query']>[1]) => adapter.query(sql, options)) as Adapter['query'],
-    insert: counted((database: string, table: string, rows: Parameters<Adapter['insert']>[2], options?: Parameters<Adapter['insert']>[3]) => adapter.insert(database, table, rows, options)),
+    insert: counted((database: string, table: string, rows: Parameters<Adapter['insert']>[2], options?: Parameters<Adapter['insert']>[3]) =>
+      adapter.insert(database, table, rows, options),
+    ),
   };
   return new Proxy(adapter, {
     get(target, property) {

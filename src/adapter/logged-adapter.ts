@@ -33,9 +33,20 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
 
   const logged: Pick<Adapter, 'execute' | 'query' | 'insert'> = {
     execute: (sql, options) => timed(sql, 'statement', () => adapter.execute(sql, options), responseFields),
-    query: <T>(sql: string, options?: Parameters<Adapter['query']>[1]) => timed(sql, 'query', () => adapter.query<T>(sql, options), (rows) => ({ rows: rows.length })),
+    query: <T>(sql: string, options?: Parameters<Adapter['query']>[1]) =>
+      timed(
+        sql,
+        'query',
+        () => adapter.query<T>(sql, options),
+        (rows) => ({ rows: rows.length }),
+      ),
     insert: (database, table, rows, options) =>
-      timed(`INSERT INTO ${database}.${table}${insertTail(rows)} -- ${rows.length} rows`, 'insert', () => adapter.insert(database, table, rows, options), responseFields),
+      timed(
+        `INSERT INTO ${database}.${table}${insertTail(rows)} -- ${rows.length} rows`,
+        'insert',
+        () => adapter.insert(database, table, rows, options),
+        responseFields,
+      ),
   };
   return new Proxy(adapter, {
     get(target, property) {

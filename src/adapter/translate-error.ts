@@ -127,7 +127,7 @@ export function translateError(error: unknown, context: TranslateContext): Tsdbt
     return new TsdbtError({
       code: ErrorCodes.CONNECTION_FAILED,
       message: `The server at ${context.server} answered, but not like ClickHouse${body === '' ? ' (an error with an empty body)' : `: ${body}`}.`,
-      hint: 'Check `host`, `port` and `secure` in profiles.yml: the port must be ClickHouse\'s HTTP(S) port (8123 or 8443 by default), not the native one (9000) or a proxy.',
+      hint: "Check `host`, `port` and `secure` in profiles.yml: the port must be ClickHouse's HTTP(S) port (8123 or 8443 by default), not the native one (9000) or a proxy.",
       cause: error,
     });
   }
@@ -231,7 +231,7 @@ function translateServerError(outer: ServerError, error: unknown, context: Trans
     return new TsdbtError({
       code: ErrorCodes.TIMEOUT,
       message: `ClickHouse at ${serverName(context)} stopped the statement at its time limit (${label}): ${text}`,
-      hint: 'Raise `max_execution_time` in this target\'s `settings`, or make the statement cheaper.',
+      hint: "Raise `max_execution_time` in this target's `settings`, or make the statement cheaper.",
       cause: error,
     });
   }

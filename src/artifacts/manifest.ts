@@ -86,7 +86,10 @@ export function manifestSections(project: Project, generatedAt: Date): [string, 
     [
       'docs',
       Object.fromEntries(
-        [...project.docs].map(([name, text]) => [`doc.${projectName}.${name}`, { unique_id: `doc.${projectName}.${name}`, name, resource_type: 'doc', package_name: projectName, block_contents: text }]),
+        [...project.docs].map(([name, text]) => [
+          `doc.${projectName}.${name}`,
+          { unique_id: `doc.${projectName}.${name}`, name, resource_type: 'doc', package_name: projectName, block_contents: text },
+        ]),
       ),
     ],
     ['exposures', exposures],
@@ -125,7 +128,11 @@ function macroEntries(project: Project, createdAt: number): Record<string, unkno
       macro_sql: macro.sql,
       checksum: sha256(macro.sql),
       // Macros a macro calls, so a change deep in a chain still marks the models at its top.
-      depends_on: { macros: usedMacros(macro.sql, project.engine).filter((id) => id !== `macro.${name}`).map((id) => macroUniqueId(projectName, id)) },
+      depends_on: {
+        macros: usedMacros(macro.sql, project.engine)
+          .filter((id) => id !== `macro.${name}`)
+          .map((id) => macroUniqueId(projectName, id)),
+      },
       description: '',
       meta: {},
       docs: { show: true, node_color: null },
@@ -246,7 +253,9 @@ function exposureEntry(exposure: ExposureNode, createdAt: number): Record<string
     unrendered_config: {},
     url: exposure.url ?? null,
     depends_on: { macros: [], nodes: exposure.dependsOn.nodes },
-    refs: exposure.dependencies.filter((item) => item.kind === 'ref').map((item) => ({ name: item.args[item.args.length - 1], package: item.args.length > 1 ? item.args[0] : null, version: null })),
+    refs: exposure.dependencies
+      .filter((item) => item.kind === 'ref')
+      .map((item) => ({ name: item.args[item.args.length - 1], package: item.args.length > 1 ? item.args[0] : null, version: null })),
     sources: exposure.dependencies.filter((item) => item.kind === 'source').map((item) => item.args),
     metrics: [],
     created_at: createdAt,
@@ -303,7 +312,18 @@ function compiledPath(project: Project, node: GraphNode): string {
 
 function columnsEntry(columns: Record<string, ColumnProperties>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.values(columns).map((column) => [column.name, { name: column.name, description: column.description, meta: column.meta, data_type: column.dataType ?? null, constraints: (column.constraints ?? []).map((constraint) => constraintEntry(constraint, false)), quote: null, tags: column.tags }]),
+    Object.values(columns).map((column) => [
+      column.name,
+      {
+        name: column.name,
+        description: column.description,
+        meta: column.meta,
+        data_type: column.dataType ?? null,
+        constraints: (column.constraints ?? []).map((constraint) => constraintEntry(constraint, false)),
+        quote: null,
+        tags: column.tags,
+      },
+    ]),
   );
 }
 

@@ -1,7 +1,16 @@
 import { Option, type Command } from 'commander';
 
 // The option types and parsers belong to the tasks; re-exported for the command files.
-export { microbatchOptions, parseThreads, parseVars, parseYamlMapping, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from '../tasks/options.js';
+export {
+  microbatchOptions,
+  parseThreads,
+  parseVars,
+  parseYamlMapping,
+  type DeferOptions,
+  type ExecutionOptions,
+  type ProjectOptions,
+  type SelectOptions,
+} from '../tasks/options.js';
 export { openProject } from '../tasks/open-project.js';
 
 /** --project-dir, --profiles-dir, --target, --vars: every command that reads the project takes these. */
@@ -9,7 +18,7 @@ export function projectOptions(command: Command): Command {
   return command
     .option('--project-dir <dir>', 'folder of the project (default: the current folder or the nearest parent with a project.yml)')
     .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: $TSDBT_PROFILES_DIR, $DBT_PROFILES_DIR, the project, ~/.tsdbt, ~/.dbt)')
-    .option('-t, --target <name>', 'target in the profile to use (default: the profile\'s `target:`)')
+    .option('-t, --target <name>', "target in the profile to use (default: the profile's `target:`)")
     .option('--vars <yaml>', "variables as a YAML mapping, e.g. '{start_date: 2024-01-01}'");
 }
 
@@ -20,7 +29,11 @@ export function selectOptions(command: Command): Command {
     .option('--fail-on-empty-selection', 'fail (exit 2) when a --select criterion matches nothing, instead of warning')
     .addOption(new Option('--exclude <selector...>', 'nodes to leave out'))
     .option('--selector <name>', 'a named selector from selectors.yml (one marked `default: true` applies when no selection is given)')
-    .addOption(new Option('--state <dir>', 'artifacts (manifest.json, run_results.json) of an earlier run, for state:modified, result:error and --defer').env('TSDBT_STATE'));
+    .addOption(
+      new Option('--state <dir>', 'artifacts (manifest.json, run_results.json) of an earlier run, for state:modified, result:error and --defer').env(
+        'TSDBT_STATE',
+      ),
+    );
 }
 
 /** For commands that render models: resolve refs to unselected parents in the --state environment. */
@@ -41,7 +54,6 @@ export function executionOptions(command: Command): Command {
     .option('--event-time-start <time>', 'microbatch models: build the batches from this time (e.g. 2024-01-03)')
     .option('--event-time-end <time>', 'microbatch models: build the batches before this time');
 }
-
 
 /** -x, --fail-fast: for every command that runs nodes. */
 export function failFastOption(command: Command): Command {

@@ -42,7 +42,7 @@ export function fileSystemError(error: unknown): TsdbtError | undefined {
   return new TsdbtError({
     code: ErrorCodes.FILE_ACCESS,
     message: `tsdbt could not ${action} ${path}: ${REASONS[code]} (${code}).`,
-    hint: 'Check that this user can write the project\'s target-path and logs, that no file stands where a folder should be, and that the disk has room; `tsdbt clean` removes target/.',
+    hint: "Check that this user can write the project's target-path and logs, that no file stands where a folder should be, and that the disk has room; `tsdbt clean` removes target/.",
     cause: error,
   });
 }

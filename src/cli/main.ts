@@ -23,24 +23,81 @@ export interface LazyCommand {
  * nunjucks or the compiler. To add a command: one entry here (keep the static imports out).
  */
 export const COMMANDS: readonly LazyCommand[] = [
-  { name: 'init', summary: 'create a new project: project.yml, profiles.yml, example models', load: async () => (await import('./commands/init.js')).registerInit },
-  { name: 'debug', summary: 'check versions, project and profile configuration, and the database connection', load: async () => (await import('./commands/debug.js')).registerDebug },
+  {
+    name: 'init',
+    summary: 'create a new project: project.yml, profiles.yml, example models',
+    load: async () => (await import('./commands/init.js')).registerInit,
+  },
+  {
+    name: 'debug',
+    summary: 'check versions, project and profile configuration, and the database connection',
+    load: async () => (await import('./commands/debug.js')).registerDebug,
+  },
   { name: 'compile', summary: 'render models to SQL in target/compiled', load: async () => (await import('./commands/compile.js')).registerCompile },
-  { name: 'check', summary: 'check models against the real ClickHouse analyzer without building anything', load: async () => (await import('./commands/check.js')).registerCheck },
+  {
+    name: 'check',
+    summary: 'check models against the real ClickHouse analyzer without building anything',
+    load: async () => (await import('./commands/check.js')).registerCheck,
+  },
   { name: 'run', summary: 'build the selected models in the database, in dependency order', load: async () => (await import('./commands/run.js')).registerRun },
   { name: 'seed', summary: 'load the CSV files under seed-paths into tables', load: async () => (await import('./commands/seed.js')).registerSeed },
-  { name: 'test', summary: 'run data tests: PASS, WARN or FAIL with the number of failing rows', load: async () => (await import('./commands/test.js')).registerTest },
-  { name: 'snapshot', summary: 'record changes of snapshots as SCD type 2 history', load: async () => (await import('./commands/snapshot.js')).registerSnapshot },
+  {
+    name: 'test',
+    summary: 'run data tests: PASS, WARN or FAIL with the number of failing rows',
+    load: async () => (await import('./commands/test.js')).registerTest,
+  },
+  {
+    name: 'snapshot',
+    summary: 'record changes of snapshots as SCD type 2 history',
+    load: async () => (await import('./commands/snapshot.js')).registerSnapshot,
+  },
   { name: 'build', summary: 'seed, run and test in one pass, in graph order', load: async () => (await import('./commands/build.js')).registerBuild },
-  { name: 'source', summary: 'source freshness: how recently each source was loaded (target/sources.json)', load: async () => (await import('./commands/source.js')).registerSource },
-  { name: 'ingest', summary: 'fetch sources that have an `ingest:` block and land their replies', load: async () => (await import('./commands/ingest.js')).registerIngest },
-  { name: 'show', summary: "preview a model's or an inline query's rows without building anything", load: async () => (await import('./commands/show.js')).registerShow },
-  { name: 'ls', aliases: ['list'], summary: 'list the nodes of the project that a selection matches', load: async () => (await import('./commands/ls.js')).registerLs },
-  { name: 'run-operation', summary: 'run a macro against the target (backups, purges, grants…) with --args', load: async () => (await import('./commands/run-operation.js')).registerRunOperation },
-  { name: 'retry', summary: 'run again what failed or was skipped last time (target/run_results.json)', load: async () => (await import('./commands/retry.js')).registerRetry },
-  { name: 'docs', summary: 'generate a documentation site with a lineage graph (docs generate), and serve it (docs serve)', load: async () => (await import('./commands/docs.js')).registerDocs },
-  { name: 'clean', summary: 'delete the folders listed in clean-targets (target/, logs/)', load: async () => (await import('./commands/clean.js')).registerClean },
-  { name: 'completion', summary: 'print a shell completion script (bash or zsh)', load: async () => (await import('./commands/completion.js')).registerCompletion },
+  {
+    name: 'source',
+    summary: 'source freshness: how recently each source was loaded (target/sources.json)',
+    load: async () => (await import('./commands/source.js')).registerSource,
+  },
+  {
+    name: 'ingest',
+    summary: 'fetch sources that have an `ingest:` block and land their replies',
+    load: async () => (await import('./commands/ingest.js')).registerIngest,
+  },
+  {
+    name: 'show',
+    summary: "preview a model's or an inline query's rows without building anything",
+    load: async () => (await import('./commands/show.js')).registerShow,
+  },
+  {
+    name: 'ls',
+    aliases: ['list'],
+    summary: 'list the nodes of the project that a selection matches',
+    load: async () => (await import('./commands/ls.js')).registerLs,
+  },
+  {
+    name: 'run-operation',
+    summary: 'run a macro against the target (backups, purges, grants…) with --args',
+    load: async () => (await import('./commands/run-operation.js')).registerRunOperation,
+  },
+  {
+    name: 'retry',
+    summary: 'run again what failed or was skipped last time (target/run_results.json)',
+    load: async () => (await import('./commands/retry.js')).registerRetry,
+  },
+  {
+    name: 'docs',
+    summary: 'generate a documentation site with a lineage graph (docs generate), and serve it (docs serve)',
+    load: async () => (await import('./commands/docs.js')).registerDocs,
+  },
+  {
+    name: 'clean',
+    summary: 'delete the folders listed in clean-targets (target/, logs/)',
+    load: async () => (await import('./commands/clean.js')).registerClean,
+  },
+  {
+    name: 'completion',
+    summary: 'print a shell completion script (bash or zsh)',
+    load: async () => (await import('./commands/completion.js')).registerCompletion,
+  },
 ];
 
 /** Global options: accepted before or after the command name. */
@@ -49,7 +106,9 @@ export function globalOptions(program: Command): Command {
     .option('-d, --debug', 'show debug logs, SQL statements and stack traces')
     .option('--no-color', 'plain output (NO_COLOR is respected too)')
     .option('-q, --quiet', 'show only errors on the console (the log file still gets everything)')
-    .addOption(new Option('--log-format <format>', 'console log format: text, or json lines for CI and log shippers').choices(['text', 'json']).env('TSDBT_LOG_FORMAT'))
+    .addOption(
+      new Option('--log-format <format>', 'console log format: text, or json lines for CI and log shippers').choices(['text', 'json']).env('TSDBT_LOG_FORMAT'),
+    )
     .addOption(new Option('--log-level <level>', 'smallest level shown on the console').choices(['debug', 'info', 'warn', 'error']).env('TSDBT_LOG_LEVEL'))
     .option('--log-path <dir>', "folder for tsdbt.log (default: the project's log-path, logs/)")
     .option('--log-file-max-bytes <n>', 'size at which tsdbt.log rolls over to tsdbt.log.1 (0: never)', wholeBytes);
@@ -58,7 +117,8 @@ export function globalOptions(program: Command): Command {
 /** --log-file-max-bytes: a wrong value is a usage error, not silently the default. */
 function wholeBytes(value: string): number {
   const bytes = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(bytes)) throw new InvalidArgumentError('It must be a whole number of bytes, e.g. 10485760 (0: never roll over).');
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(bytes))
+    throw new InvalidArgumentError('It must be a whole number of bytes, e.g. 10485760 (0: never roll over).');
   return bytes;
 }
 
@@ -96,7 +156,10 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
         (await entry.load())(program, terminal);
       } else {
         // Only a name and a line for `tsdbt --help`; never run.
-        program.command(entry.name).aliases(entry.aliases ?? []).description(entry.summary);
+        program
+          .command(entry.name)
+          .aliases(entry.aliases ?? [])
+          .description(entry.summary);
       }
     }
     for (const command of program.commands) command.exitOverride();
@@ -113,7 +176,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
 
 /** The command named on the command line (skipping global options and their values), or for `help <name>`, that name. */
 export function commandWord(args: readonly string[], program: Command): string | undefined {
-  const takesValue = new Set(program.options.filter((option) => option.required || option.optional).flatMap((option) => [option.long, option.short].filter(Boolean) as string[]));
+  const takesValue = new Set(
+    program.options.filter((option) => option.required || option.optional).flatMap((option) => [option.long, option.short].filter(Boolean) as string[]),
+  );
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index]!;
     if (arg === '--') return undefined;

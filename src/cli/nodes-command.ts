@@ -30,6 +30,11 @@ export async function withRunTerminal<T>(terminal: Terminal, label: string, task
 /** The summary of a run that ran something (the "Nothing to do" warning was said by the task), then a failed on-run-end hook. */
 export function renderRunNodes(terminal: Terminal, result: RunNodesResult): void {
   if (result.summary === undefined) return;
-  reportRunSummary(terminal, { results: result.summary.results, interrupted: result.summary.interrupted, nodes: result.project.nodes, seconds: result.seconds });
+  reportRunSummary(terminal, {
+    results: result.summary.results,
+    interrupted: result.summary.interrupted,
+    nodes: result.project.nodes,
+    seconds: result.seconds,
+  });
   if (result.endHookError !== undefined) terminal.error(result.endHookError);
 }

@@ -83,7 +83,8 @@ function finishedLine(terminal: Terminal, node: GraphNode, description: string, 
   switch (result.status) {
     case 'success':
       if (node.resourceType === 'seed') return ['info', `OK loaded ${description}`, `[${color.green(result.message)} ${time}]`];
-      if (node.resourceType === 'snapshot') return ['info', `OK snapshotted ${description.replace(/^snapshot /, '')}`, `[${color.green(result.message)} ${time}]`];
+      if (node.resourceType === 'snapshot')
+        return ['info', `OK snapshotted ${description.replace(/^snapshot /, '')}`, `[${color.green(result.message)} ${time}]`];
       return ['info', `OK created ${description}`, `[${color.green('OK')} ${time}]`];
     case 'pass':
       return ['info', `PASS ${node.name}`, `[${color.green('PASS')} ${time}]`];
@@ -93,7 +94,8 @@ function finishedLine(terminal: Terminal, node: GraphNode, description: string, 
       return ['error', `FAIL ${failures} ${node.name}`, `[${color.red(`FAIL ${failures}`)} ${time}]`];
     case 'skipped':
       // A snapshot skipped on its own (not after a failure) says why: `--empty` must not pass in silence.
-      if (node.resourceType === 'snapshot' && !/^Skipped (because|: the run|: --fail-fast)/.test(result.message)) return ['warn', `SKIP snapshot ${description.replace(/^snapshot /, '')}: ${result.message.replace(/^Skipped: /, '')}`, `[${color.yellow('SKIP')}]`];
+      if (node.resourceType === 'snapshot' && !/^Skipped (because|: the run|: --fail-fast)/.test(result.message))
+        return ['warn', `SKIP snapshot ${description.replace(/^snapshot /, '')}: ${result.message.replace(/^Skipped: /, '')}`, `[${color.yellow('SKIP')}]`];
       return ['info', isTest ? `SKIP test ${node.name}` : `SKIP relation ${result.relationName?.replace(/`/g, '') ?? node.name}`, `[${color.yellow('SKIP')}]`];
     default:
       return ['error', `ERROR ${isTest ? node.name : `creating ${description}`}`, `[${color.red('ERROR')} ${time}]`];
@@ -133,7 +135,10 @@ export function reportRunSummary(terminal: Terminal, input: RunSummaryInput): vo
     const kind = node?.resourceType ?? 'node';
     const isWarning = result.status === 'warn';
     const heading = `${isWarning ? 'Warning' : 'Failure'} in ${kind} ${node?.name ?? result.uniqueId} (${node === undefined ? '?' : locationOf(node)})`;
-    const lines = [isWarning ? color.yellow(heading) : color.red(heading), `  ${result.errorCode === undefined ? '' : `${result.errorCode}: `}${result.message}`];
+    const lines = [
+      isWarning ? color.yellow(heading) : color.red(heading),
+      `  ${result.errorCode === undefined ? '' : `${result.errorCode}: `}${result.message}`,
+    ];
     if (kind === 'test' && result.status !== 'error' && result.relationName !== undefined) lines.push(`  failing rows are stored in ${result.relationName}`);
     if (result.compiledPath !== undefined) lines.push(`  compiled code at ${result.compiledPath}`);
     terminal.info('');

@@ -82,11 +82,13 @@ export class Terminal {
     this.color = new Chalk({ level: useColor ? 1 : 0 });
     this.debugOn = this.settings.debug;
     this.quietOn = this.settings.quiet;
-    this.console =
-      this.format === 'json'
-        ? new JsonLinesSink(stderr, 'info')
-        : new TextConsoleSink(stderr, 'info', this.color, () => this.debugOn);
-    this.file = new FileLogSink((message) => this.console.write({ level: 'warn', ts: new Date(), event: LogEvent.WARNING, msg: message, fields: {} }, { redact: (text) => this.redact(text), invocationId: undefined }));
+    this.console = this.format === 'json' ? new JsonLinesSink(stderr, 'info') : new TextConsoleSink(stderr, 'info', this.color, () => this.debugOn);
+    this.file = new FileLogSink((message) =>
+      this.console.write(
+        { level: 'warn', ts: new Date(), event: LogEvent.WARNING, msg: message, fields: {} },
+        { redact: (text) => this.redact(text), invocationId: undefined },
+      ),
+    );
     this.reporter = new Reporter([this.console, this.file], options.now);
     this.logger = this.reporter;
     this.startedAt = Date.now();

@@ -14,7 +14,11 @@ class CteRelation extends Relation {
 
 /** The same, where there is no CTE list to add to: prints the model's SELECT as a subquery. */
 class SubqueryRelation extends Relation {
-  constructor(schema: string, identifier: string, private readonly sql: string) {
+  constructor(
+    schema: string,
+    identifier: string,
+    private readonly sql: string,
+  ) {
     super(schema, identifier, 'ephemeral');
   }
   override render(): string {

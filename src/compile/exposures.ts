@@ -53,7 +53,11 @@ export function parseExposures(raw: unknown, doc: YamlDocument, problems: Proble
       problems.add([...at, 'type'], `must be one of ${EXPOSURE_TYPES.join(', ')}, but it is ${describeType(entry.type)}.`);
     }
     if (!isPlainObject(entry.owner) || (typeof entry.owner.name !== 'string' && typeof entry.owner.email !== 'string')) {
-      problems.add([...at, 'owner'], 'must have a `name` or an `email` (dbt requires an owner).', 'For example: `owner: {name: Data team, email: data@example.com}`.');
+      problems.add(
+        [...at, 'owner'],
+        'must have a `name` or an `email` (dbt requires an owner).',
+        'For example: `owner: {name: Data team, email: data@example.com}`.',
+      );
     }
     if (entry.maturity !== undefined && !(EXPOSURE_MATURITIES as readonly string[]).includes(String(entry.maturity))) {
       problems.add([...at, 'maturity'], `must be one of ${EXPOSURE_MATURITIES.join(', ')}, but it is ${describeType(entry.maturity)}.`);

@@ -29,7 +29,12 @@ export type ReportProblem = (path: (string | number)[], message: string, hint?: 
  * The rule in force for a table: the table's own `freshness` (or its `config.freshness`) when it has
  * one, `null` meaning none, else the source's. Undefined when there is none.
  */
-export function freshnessOf(source: Plain, table: Plain, at: { source: (string | number)[]; table: (string | number)[] }, report: ReportProblem): FreshnessRule | undefined {
+export function freshnessOf(
+  source: Plain,
+  table: Plain,
+  at: { source: (string | number)[]; table: (string | number)[] },
+  report: ReportProblem,
+): FreshnessRule | undefined {
   const own = pick(table);
   if (own.given) return own.value === null ? undefined : readRule(own.value, [...at.table, own.key], report);
   const inherited = pick(source);
@@ -45,7 +50,8 @@ export function thresholdSeconds(threshold: FreshnessThreshold): number {
 /** The rule as dbt writes it into manifest.json and sources.json. */
 export function freshnessJson(rule: FreshnessRule | undefined): Record<string, unknown> | null {
   if (rule === undefined) return null;
-  const threshold = (value: FreshnessThreshold | undefined) => (value === undefined ? { count: null, period: null } : { count: value.count, period: value.period });
+  const threshold = (value: FreshnessThreshold | undefined) =>
+    value === undefined ? { count: null, period: null } : { count: value.count, period: value.period };
   return { warn_after: threshold(rule.warnAfter), error_after: threshold(rule.errorAfter), filter: rule.filter ?? null };
 }
 
@@ -58,7 +64,11 @@ function pick(entry: Plain): { given: boolean; key: string; value: unknown } {
 
 function readRule(raw: unknown, at: (string | number)[], report: ReportProblem): FreshnessRule | undefined {
   if (!isPlainObject(raw)) {
-    report(at, `must be a mapping with \`warn_after\` and/or \`error_after\`, but it is ${describeType(raw)}.`, 'For example: `freshness: {warn_after: {count: 12, period: hour}, error_after: {count: 24, period: hour}}`.');
+    report(
+      at,
+      `must be a mapping with \`warn_after\` and/or \`error_after\`, but it is ${describeType(raw)}.`,
+      'For example: `freshness: {warn_after: {count: 12, period: hour}, error_after: {count: 24, period: hour}}`.',
+    );
     return undefined;
   }
   for (const key of Object.keys(raw)) {
@@ -69,7 +79,8 @@ function readRule(raw: unknown, at: (string | number)[], report: ReportProblem):
     errorAfter: readThreshold(raw.error_after, [...at, 'error_after'], report),
     filter: typeof raw.filter === 'string' && raw.filter.trim() !== '' ? raw.filter : undefined,
   };
-  if (raw.filter !== undefined && raw.filter !== null && typeof raw.filter !== 'string') report([...at, 'filter'], `must be a SQL condition (a string), but it is ${describeType(raw.filter)}.`);
+  if (raw.filter !== undefined && raw.filter !== null && typeof raw.filter !== 'string')
+    report([...at, 'filter'], `must be a SQL condition (a string), but it is ${describeType(raw.filter)}.`);
   return rule.warnAfter === undefined && rule.errorAfter === undefined ? undefined : rule;
 }
 

@@ -15,11 +15,18 @@ import { findSource, finish, isBuiltinTest, isEmpty, located, type TestParse, ty
 const TEST_NAME = /^(?:([A-Za-z_][0-9A-Za-z_]*)\.)?([A-Za-z_][0-9A-Za-z_]*)$/;
 
 /** A generic test declared in YAML (`- unique`, `- accepted_values: {values: [...]}`) on a model, seed, source or column. */
-export function genericTest(parse: TestParse, target: TestTarget, declaration: unknown, column: ColumnProperties | undefined): { node?: TestNode; errors: TsdbtError[] } {
+export function genericTest(
+  parse: TestParse,
+  target: TestTarget,
+  declaration: unknown,
+  column: ColumnProperties | undefined,
+): { node?: TestNode; errors: TsdbtError[] } {
   const { engine } = parse.context;
   const fail = (message: string, hint: string): { errors: TsdbtError[] } => {
     const where = `${column ? `column '${column.name}' of ` : ''}'${target.node.name}'`;
-    return { errors: [new TsdbtError({ code: ErrorCodes.TEST_INVALID, message: `The test on ${where} ${message}`, file: target.file, line: target.line, hint })] };
+    return {
+      errors: [new TsdbtError({ code: ErrorCodes.TEST_INVALID, message: `The test on ${where} ${message}`, file: target.file, line: target.line, hint })],
+    };
   };
   const declared = readDeclaration(declaration);
   if ('problem' in declared) return fail(declared.problem, declared.hint);
@@ -62,9 +69,17 @@ function readDeclaration(declaration: unknown): Declared | { problem: string; hi
   } else {
     return { problem: `is not a test: ${JSON.stringify(declaration)}.`, hint: 'Write a test as `- not_null`, or `- accepted_values: {values: [a, b]}`.' };
   }
-  if (!isPlainObject(rawArgs)) return { problem: `'${testName}' needs its arguments as a mapping, but they are ${JSON.stringify(rawArgs)}.`, hint: `For example: - ${testName}: {arg: value}` };
+  if (!isPlainObject(rawArgs))
+    return {
+      problem: `'${testName}' needs its arguments as a mapping, but they are ${JSON.stringify(rawArgs)}.`,
+      hint: `For example: - ${testName}: {arg: value}`,
+    };
   const match = TEST_NAME.exec(testName);
-  if (!match) return { problem: `has an invalid test name '${testName}'.`, hint: 'Test names are identifiers, optionally with a package: `unique`, `dbt_utils.expression_is_true`.' };
+  if (!match)
+    return {
+      problem: `has an invalid test name '${testName}'.`,
+      hint: 'Test names are identifiers, optionally with a package: `unique`, `dbt_utils.expression_is_true`.',
+    };
   return { testName, namespace: match[1] ?? null, name: match[2]!, rawArgs };
 }
 
@@ -75,7 +90,10 @@ function checkTestMacro(parse: TestParse, declared: Declared, args: Plain): { me
   const macroName = `test_${name}`;
   const macro = engine.macro(macroName);
   if (macro === undefined) {
-    const known = engine.macroNames().filter((candidate) => candidate.startsWith('test_')).map((candidate) => candidate.slice(5));
+    const known = engine
+      .macroNames()
+      .filter((candidate) => candidate.startsWith('test_'))
+      .map((candidate) => candidate.slice(5));
     return {
       message: `uses the generic test '${testName}', which is not defined.${didYouMean(name, known)}`,
       hint: `Define it in macros/ or tests/generic/ as {% test ${name}(model, column_name) %} … {% endtest %}.`,
@@ -85,15 +103,22 @@ function checkTestMacro(parse: TestParse, declared: Declared, args: Plain): { me
   if (required === undefined) parse.requiredParameters.set(macroName, (required = requiredParameters(macro.sql)));
   const missing = required.filter((parameter) => !(parameter in args));
   if (missing.length > 0) {
-    const example = Object.fromEntries(missing.map((parameter) => [parameter, parameter === 'values' ? '[a, b]' : parameter === 'to' ? "ref('other_model')" : '…']));
+    const example = Object.fromEntries(
+      missing.map((parameter) => [parameter, parameter === 'values' ? '[a, b]' : parameter === 'to' ? "ref('other_model')" : '…']),
+    );
     return {
       message: `'${testName}' needs the argument${missing.length === 1 ? '' : 's'} ${missing.map((parameter) => `\`${parameter}\``).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not given.`,
-      hint: `For example: - ${testName}: {${Object.entries(example).map(([key, value]) => `${key}: ${value}`).join(', ')}}`,
+      hint: `For example: - ${testName}: {${Object.entries(example)
+        .map(([key, value]) => `${key}: ${value}`)
+        .join(', ')}}`,
     };
   }
   // (A Jinja string, `"{{ var('methods') }}"`, is rendered into a list later.)
   if (namespace === null && name === 'accepted_values' && !Array.isArray(args.values) && !(typeof args.values === 'string' && /\{[{%]/.test(args.values))) {
-    return { message: `'accepted_values' needs \`values\` as a list, but it is ${JSON.stringify(args.values)}.`, hint: 'For example: - accepted_values: {values: [ISS, Tiangong]}' };
+    return {
+      message: `'accepted_values' needs \`values\` as a list, but it is ${JSON.stringify(args.values)}.`,
+      hint: 'For example: - accepted_values: {values: [ISS, Tiangong]}',
+    };
   }
   return undefined;
 }
@@ -105,7 +130,8 @@ function genericTestNode(parse: TestParse, target: TestTarget, declared: Declare
   const { args, builderConfig, description, givenName } = sorted;
   const isSource = target.node.resourceType === 'source';
   const testType = `${namespace === null ? '' : `${namespace}_`}${isSource ? 'source_' : ''}${name}`;
-  const { fullName, shortName } = givenName !== undefined ? { fullName: String(givenName), shortName: String(givenName) } : synthesizeTestNames(testType, target.name, args);
+  const { fullName, shortName } =
+    givenName !== undefined ? { fullName: String(givenName), shortName: String(givenName) } : synthesizeTestNames(testType, target.name, args);
   if (shortName !== fullName && builderConfig.alias === undefined) builderConfig.alias = shortName;
   const macroName = `test_${name}`;
   const metadata = { name, namespace, kwargs: args };
@@ -154,7 +180,12 @@ function renderAtParse(
     if (target.node.resourceType !== 'source') node.refs.push({ name: target.node.name, packageName: undefined, line: target.line });
     return finish(parse, node, parseTimeConfig, test.tags);
   }
-  const scope = parseScope(node, context.target.schema, (source, table) => findSource(parse, source, table), () => target.line);
+  const scope = parseScope(
+    node,
+    context.target.schema,
+    (source, table) => findSource(parse, source, table),
+    () => target.line,
+  );
   try {
     const kwargs = renderTestKwargs(engine, scope, test.args, target.file);
     const model = targetRelation(target, scope);

@@ -19,7 +19,10 @@ const built = new WeakMap<GraphSource, { size: number; graph: GraphContext }>();
 
 function columns(columns: Record<string, ColumnProperties> | undefined): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(columns ?? {}).map(([name, column]) => [name, { name: column.name, description: column.description, data_type: column.dataType ?? null, meta: column.meta, tags: column.tags }]),
+    Object.entries(columns ?? {}).map(([name, column]) => [
+      name,
+      { name: column.name, description: column.description, data_type: column.dataType ?? null, meta: column.meta, tags: column.tags },
+    ]),
   );
 }
 
@@ -61,12 +64,19 @@ export function graphContext(project: GraphSource): GraphContext {
       depends_on: node.dependsOn,
       raw_code: (node as { rawSql?: string }).rawSql ?? null,
       raw_sql: (node as { rawSql?: string }).rawSql ?? null,
-      ...(node.resourceType === 'test' ? { test_metadata: node.testMetadata ?? null, column_name: node.columnName ?? null, attached_node: node.attachedNode ?? null } : {}),
+      ...(node.resourceType === 'test'
+        ? { test_metadata: node.testMetadata ?? null, column_name: node.columnName ?? null, attached_node: node.attachedNode ?? null }
+        : {}),
     };
   }
   const sources: Record<string, Record<string, unknown>> = {};
   for (const source of project.sources.values()) {
-    sources[source.uniqueId] = { ...common(source), source_name: source.sourceName, columns: columns(source.columns), loaded_at_field: source.loadedAtField ?? null };
+    sources[source.uniqueId] = {
+      ...common(source),
+      source_name: source.sourceName,
+      columns: columns(source.columns),
+      loaded_at_field: source.loadedAtField ?? null,
+    };
   }
   const graph = { nodes, sources, exposures: {}, metrics: {} };
   built.set(project, { size, graph });

@@ -126,7 +126,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
         return allowingSecretEnv(() => engine!.renderString(text, {}, where.file));
       } catch (error) {
         // Point at the profile line, not the line inside the one-line template.
-        if (error instanceof TsdbtError) throw new TsdbtError({ code: error.code, message: error.message, file: where.file, line: where.line, hint: error.hint, cause: error.cause });
+        if (error instanceof TsdbtError)
+          throw new TsdbtError({ code: error.code, message: error.message, file: where.file, line: where.line, hint: error.hint, cause: error.cause });
         throw error;
       }
     },
@@ -165,7 +166,9 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const sources = new Map<string, SourceNode>();
   for (const source of properties.sources) {
     if (sources.has(source.uniqueId)) {
-      errors.push(duplicate(`Source '${source.sourceName}.${source.name}'`, source.originalFilePath, source.line, sources.get(source.uniqueId)!.originalFilePath));
+      errors.push(
+        duplicate(`Source '${source.sourceName}.${source.name}'`, source.originalFilePath, source.line, sources.get(source.uniqueId)!.originalFilePath),
+      );
       continue;
     }
     sources.set(source.uniqueId, source);
@@ -179,7 +182,11 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
 
   const models = new Map<string, ModelNode>();
   const byName = new Map<string, ModelNode | SeedNode | SnapshotNode>();
-  movePatchesOfSeeds(properties, files.models.map((file) => path.posix.basename(file.path, '.sql')), files.seeds.map((file) => path.posix.basename(file, '.csv')));
+  movePatchesOfSeeds(
+    properties,
+    files.models.map((file) => path.posix.basename(file.path, '.sql')),
+    files.seeds.map((file) => path.posix.basename(file, '.csv')),
+  );
   const parsedSeeds = parseSeeds(files.seeds, { config, target, engine, patches: properties.seeds, projectDir });
   errors.push(...parsedSeeds.errors);
   const seeds = new Map(parsedSeeds.seeds.map((seed) => [seed.uniqueId, seed]));
@@ -213,7 +220,13 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   }
 
   const parsedSnapshots = parseSnapshots(files.snapshots, {
-    config, target, engine, patches: properties.snapshots, sources: sourceLookup, lineOf: callLines, usedMacros: (text) => usedMacros(text, engine!),
+    config,
+    target,
+    engine,
+    patches: properties.snapshots,
+    sources: sourceLookup,
+    lineOf: callLines,
+    usedMacros: (text) => usedMacros(text, engine!),
   });
   errors.push(...parsedSnapshots.errors);
   warnings.push(...parsedSnapshots.warnings);
@@ -234,7 +247,12 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     const parsed = parseModel(file, config, target, engine, new Map(), sourceLookup, cache);
     errors.push(...parsed.errors);
     if (parsed.node === undefined || parsed.node.config.enabled === false) continue;
-    const analysis: AnalysisNode = { ...parsed.node, resourceType: 'analysis', uniqueId: `analysis.${config.name}.${parsed.node.name}`, fqn: [config.name, 'analysis', ...fqnOfFile(config.name, config.analysisPaths, file.path, parsed.node.name).slice(1)] };
+    const analysis: AnalysisNode = {
+      ...parsed.node,
+      resourceType: 'analysis',
+      uniqueId: `analysis.${config.name}.${parsed.node.name}`,
+      fqn: [config.name, 'analysis', ...fqnOfFile(config.name, config.analysisPaths, file.path, parsed.node.name).slice(1)],
+    };
     analyses.set(analysis.uniqueId, analysis);
   }
   for (const file of files.packageFiles) {
@@ -243,23 +261,45 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   for (const file of files.pythonModels) warnings.push(`${file}: Python models are not supported by tsdbt; this file is not built (write the model in SQL).`);
   warnings.push(...properties.warnings);
   warnings.push(
-    ...unusedConfigPaths(config.file, { models: config.models, seeds: config.seeds, sources: config.sources, snapshots: config.snapshots }, {
-      models: modelFqns,
-      snapshots: [...snapshots.values()].map((snapshot) => snapshot.fqn),
-      seeds: [...seeds.values()].map((seed) => seed.fqn),
-      sources: [...sources.values()].map((source) => source.fqn),
-    }, (at) => projectConfigLine(config, at)),
+    ...unusedConfigPaths(
+      config.file,
+      { models: config.models, seeds: config.seeds, sources: config.sources, snapshots: config.snapshots },
+      {
+        models: modelFqns,
+        snapshots: [...snapshots.values()].map((snapshot) => snapshot.fqn),
+        seeds: [...seeds.values()].map((seed) => seed.fqn),
+        sources: [...sources.values()].map((source) => source.fqn),
+      },
+      (at) => projectConfigLine(config, at),
+    ),
   );
   timer?.mark('sources, seeds and models (parse-time render)');
-  for (const node of [...models.values(), ...snapshots.values(), ...analyses.values()]) errors.push(...resolveDependencies(node as ModelNode, byName, disabled, sources, config.name));
+  for (const node of [...models.values(), ...snapshots.values(), ...analyses.values()])
+    errors.push(...resolveDependencies(node as ModelNode, byName, disabled, sources, config.name));
   timer?.mark('ref() and source() resolution');
   const parsedTests = parseTests({
-    config, target, engine, models: models.values(), seeds: seeds.values(), sources: sources.values(),
-    modelPatches: properties.models, seedPatches: properties.seeds, refable: byName, disabled, testFiles: files.tests,
+    config,
+    target,
+    engine,
+    models: models.values(),
+    seeds: seeds.values(),
+    sources: sources.values(),
+    modelPatches: properties.models,
+    seedPatches: properties.seeds,
+    refable: byName,
+    disabled,
+    testFiles: files.tests,
   });
   errors.push(...parsedTests.errors);
   const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
-  const parsedUnitTests = parseUnitTests(properties.unitTests, { projectName: config.name, models, refable: byName, sources, disabled, fixtures: files.fixtures });
+  const parsedUnitTests = parseUnitTests(properties.unitTests, {
+    projectName: config.name,
+    models,
+    refable: byName,
+    sources,
+    disabled,
+    fixtures: files.fixtures,
+  });
   errors.push(...parsedUnitTests.errors);
   warnings.push(...parsedUnitTests.warnings);
   const unitTests = new Map(parsedUnitTests.unitTests.map((test) => [test.uniqueId, test]));
@@ -276,7 +316,16 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       disabled,
     }),
   );
-  const nodes = new Map<string, ProjectNode>([...sources, ...seeds, ...models, ...snapshots, ...analyses, ...tests, ...unitTests, ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const)]);
+  const nodes = new Map<string, ProjectNode>([
+    ...sources,
+    ...seeds,
+    ...models,
+    ...snapshots,
+    ...analyses,
+    ...tests,
+    ...unitTests,
+    ...exposures.map((exposure) => [exposure.uniqueId, exposure] as const),
+  ]);
   // Every node kind that depends on others carries `dependsOn.nodes` (models, seeds' tests, tests…).
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   timer?.mark('graph');
@@ -305,7 +354,27 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     timer.partialParse = cache.enabled;
   }
 
-  return { dir: projectDir, config, target, profilesFile: profile.profilesFile, warnings: [...warnings, ...profile.warnings], engine, models, sources, seeds, tests, snapshots, analyses, unitTests, nodes, graph, docs, vars, invocationId, logger };
+  return {
+    dir: projectDir,
+    config,
+    target,
+    profilesFile: profile.profilesFile,
+    warnings: [...warnings, ...profile.warnings],
+    engine,
+    models,
+    sources,
+    seeds,
+    tests,
+    snapshots,
+    analyses,
+    unitTests,
+    nodes,
+    graph,
+    docs,
+    vars,
+    invocationId,
+    logger,
+  };
 }
 
 function parseModel(
@@ -366,7 +435,12 @@ function parseModel(
     inFile = inFileConfigOf(scope);
     if (render.cacheable) {
       const { output, refs, sources: printedSources, printedThis, usesAdapter } = render;
-      cache.setModel(file.path, checksum, { refs: node.refs, sourceCalls: node.sourceCalls, inFileConfig: inFile, render: { output, refs, sources: printedSources, printedThis, usesAdapter } });
+      cache.setModel(file.path, checksum, {
+        refs: node.refs,
+        sourceCalls: node.sourceCalls,
+        inFileConfig: inFile,
+        render: { output, refs, sources: printedSources, printedThis, usesAdapter },
+      });
     }
   }
   node.config = mergeConfig(node.config, inFile);
@@ -383,10 +457,17 @@ function parseModel(
   // Reported now as warnings; the model fails with them when a command runs it (see materializationProblems).
   const fatal = new Set(materializationProblems(node.config, file.path, configLine(file.text), origin, { errorsOnly: true }).map((problem) => problem.message));
   const warnings = materializationProblems(node.config, file.path, configLine(file.text), origin).map(
-    (problem) => `${problem.location ?? file.path}: ${problem.message}${fatal.has(problem.message) ? ` Model '${name}' fails with this error when it runs.` : ''}${problem.hint === undefined ? '' : ` ${problem.hint}`}`,
+    (problem) =>
+      `${problem.location ?? file.path}: ${problem.message}${fatal.has(problem.message) ? ` Model '${name}' fails with this error when it runs.` : ''}${problem.hint === undefined ? '' : ` ${problem.hint}`}`,
   );
   node.relation = schemaAndAlias(node, target, engine);
-  errors.push(...reservedNameErrors('Model', node.name, node.relation.identifier, { file: file.path, nameLine: 1, aliasLine: () => origin('alias') ?? { file: file.path, line: configLine(file.text) } }));
+  errors.push(
+    ...reservedNameErrors('Model', node.name, node.relation.identifier, {
+      file: file.path,
+      nameLine: 1,
+      aliasLine: () => origin('alias') ?? { file: file.path, line: configLine(file.text) },
+    }),
+  );
   node.dependsOn.macros = usedMacros(file.text, engine);
   return { node, errors, warnings };
 }
@@ -533,7 +614,6 @@ export function usedMacros(text: string, engine: TemplateEngine): string[] {
   }
   return [...used].sort();
 }
-
 
 /** What templates see as `target`. Never includes the password. */
 function targetContext(target: Target, profileName: string): Record<string, unknown> {

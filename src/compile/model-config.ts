@@ -37,7 +37,13 @@ export function checkModelConfig(config: Record<string, unknown>, modelFile: str
  * materialization, a bad incremental_strategy…). The project loads with them as warnings, since a
  * model the command does not run must not stop the others; the model fails with them when it runs.
  */
-export function materializationProblems(config: Record<string, unknown>, modelFile: string, modelLine: number | undefined, origin?: ConfigOrigin, options: { errorsOnly?: boolean } = {}): TsdbtError[] {
+export function materializationProblems(
+  config: Record<string, unknown>,
+  modelFile: string,
+  modelLine: number | undefined,
+  origin?: ConfigOrigin,
+  options: { errorsOnly?: boolean } = {},
+): TsdbtError[] {
   const errors: TsdbtError[] = [];
   const at = (key: string | undefined) => (key === undefined ? undefined : origin?.(key)) ?? { file: modelFile, line: modelLine };
   const invalid = (key: string | undefined, message: string, hint: string | undefined) =>
@@ -57,7 +63,8 @@ export function materializationProblems(config: Record<string, unknown>, modelFi
     );
   }
   const check = MATERIALIZATION_CHECKS[materialized as Materialization];
-  for (const problem of check?.(config).problems ?? []) if (!(options.errorsOnly === true && problem.warn === true)) invalid(problem.key, problem.message, problem.hint);
+  for (const problem of check?.(config).problems ?? [])
+    if (!(options.errorsOnly === true && problem.warn === true)) invalid(problem.key, problem.message, problem.hint);
   for (const problem of grantsConfig(config.grants).problems) invalid(problem.key, problem.message, problem.hint);
   if (TABLE_MATERIALIZATIONS.has(String(materialized))) {
     for (const problem of tableFeatures(config, undefined).problems) invalid(problem.key, problem.message, problem.hint);
@@ -90,24 +97,34 @@ export function generalConfigErrors(config: Record<string, unknown>, modelFile: 
     const value = config[key];
     const bad = typeof value === 'object' && value !== null ? Object.keys(value).find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) : undefined;
     if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value) || bad !== undefined)) {
-      invalid(key, `Config '${key}' must map ClickHouse setting names to values, but ${bad === undefined ? `it is ${JSON.stringify(value)}` : `'${bad}' is not a setting name`}.`, `For example: ${key}={'max_threads': 4}.`);
+      invalid(
+        key,
+        `Config '${key}' must map ClickHouse setting names to values, but ${bad === undefined ? `it is ${JSON.stringify(value)}` : `'${bad}' is not a setting name`}.`,
+        `For example: ${key}={'max_threads': 4}.`,
+      );
     }
   }
   // Configs every model has: a wrong type would otherwise be read as something else in silence.
   for (const key of ['enabled', 'full_refresh']) {
     const value = config[key];
-    if (value !== undefined && value !== null && typeof value !== 'boolean') invalid(key, `Config '${key}' must be true or false, but it is ${JSON.stringify(value)}.`, `For example: ${key}=false.`);
+    if (value !== undefined && value !== null && typeof value !== 'boolean')
+      invalid(key, `Config '${key}' must be true or false, but it is ${JSON.stringify(value)}.`, `For example: ${key}=false.`);
   }
   for (const key of ['schema', 'alias']) {
     const value = config[key];
-    if (value !== undefined && value !== null && typeof value !== 'string') invalid(key, `Config '${key}' must be a name, but it is ${JSON.stringify(value)}.`, `For example: ${key}='marts'.`);
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      invalid(key, `Config '${key}' must be a name, but it is ${JSON.stringify(value)}.`, `For example: ${key}='marts'.`);
   }
   for (const key of ['tags', 'pre_hook', 'post_hook']) {
     const value = config[key];
     // A hook may also be dbt's `{sql: …, transaction: …}`.
     const fits = (item: unknown) => typeof item === 'string' || (key !== 'tags' && typeof (item as { sql?: unknown } | null)?.sql === 'string');
     if (value !== undefined && value !== null && !fits(value) && !(Array.isArray(value) && value.every(fits))) {
-      invalid(key, `Config '${key}' must be a string or a list of strings, but it is ${JSON.stringify(value)}.`, key === 'tags' ? "For example: tags=['nightly', 'finance']." : `For example: ${key}="OPTIMIZE TABLE {{ this }} FINAL".`);
+      invalid(
+        key,
+        `Config '${key}' must be a string or a list of strings, but it is ${JSON.stringify(value)}.`,
+        key === 'tags' ? "For example: tags=['nightly', 'finance']." : `For example: ${key}="OPTIMIZE TABLE {{ this }} FINAL".`,
+      );
     }
   }
   return errors;

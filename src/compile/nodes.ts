@@ -178,7 +178,6 @@ export interface UnitTestNode extends GraphNode {
   line: number | undefined;
 }
 
-
 /**
  * A dbt snapshot: a `{% snapshot name %}` block under snapshot-paths, or a `snapshots:` YAML entry
  * with `relation:` (dbt 1.9). Its query is rendered like a model's; `spec` is its validated config.

@@ -75,7 +75,13 @@ export function parseSeeds(paths: readonly string[], context: ParseSeedsContext)
       else throw error;
       continue;
     }
-    out.errors.push(...reservedNameErrors('Seed', name, node.relation.identifier, { file, nameLine: undefined, aliasLine: () => (patch === undefined ? undefined : { file: patch.file, line: patch.line }) }));
+    out.errors.push(
+      ...reservedNameErrors('Seed', name, node.relation.identifier, {
+        file,
+        nameLine: undefined,
+        aliasLine: () => (patch === undefined ? undefined : { file: patch.file, line: patch.line }),
+      }),
+    );
     out.seeds.push(node);
   }
   return out;

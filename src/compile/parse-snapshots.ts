@@ -59,8 +59,22 @@ export function snapshotBlocks(file: ProjectFile): { blocks: SnapshotBlock[]; er
   outside += file.text.slice(end);
   const unclosed = OPENING.test(outside);
   if (unclosed) {
-    errors.push(new TsdbtError({ code: ErrorCodes.SNAPSHOT_INVALID, message: 'A {% snapshot %} block is not closed (or its name is not a plain name).', file: file.path, line: lineAt(Math.max(0, file.text.slice(end).search(OPENING) + end)), hint: 'Write {% snapshot my_name %} select … {% endsnapshot %}.' }));
-  } else if (blocks.length > 0 && outside.replace(JINJA_COMMENT, '').replace(/--[^\n]*/g, '').trim() !== '') {
+    errors.push(
+      new TsdbtError({
+        code: ErrorCodes.SNAPSHOT_INVALID,
+        message: 'A {% snapshot %} block is not closed (or its name is not a plain name).',
+        file: file.path,
+        line: lineAt(Math.max(0, file.text.slice(end).search(OPENING) + end)),
+        hint: 'Write {% snapshot my_name %} select … {% endsnapshot %}.',
+      }),
+    );
+  } else if (
+    blocks.length > 0 &&
+    outside
+      .replace(JINJA_COMMENT, '')
+      .replace(/--[^\n]*/g, '')
+      .trim() !== ''
+  ) {
     warnings.push(`${file.path}: text outside {% snapshot %} … {% endsnapshot %} blocks is ignored.`);
   }
   if (blocks.length === 0 && !unclosed) warnings.push(`${file.path}: no {% snapshot %} block in this file under snapshot-paths; it is ignored.`);
@@ -78,7 +92,15 @@ export function parseSnapshots(files: readonly ProjectFile[], context: ParseSnap
   const add = (name: string, file: string, line: number | undefined, body: string, patch: NodePatch | undefined) => {
     const previous = seen.get(name);
     if (previous !== undefined) {
-      out.errors.push(new TsdbtError({ code: ErrorCodes.DUPLICATE_NODE, message: `Snapshot '${name}' is defined twice: in ${previous} and in ${file}.`, file, line, hint: 'Snapshot names must be unique; rename one of them.' }));
+      out.errors.push(
+        new TsdbtError({
+          code: ErrorCodes.DUPLICATE_NODE,
+          message: `Snapshot '${name}' is defined twice: in ${previous} and in ${file}.`,
+          file,
+          line,
+          hint: 'Snapshot names must be unique; rename one of them.',
+        }),
+      );
       return;
     }
     seen.set(name, file);
@@ -93,12 +115,22 @@ export function parseSnapshots(files: readonly ProjectFile[], context: ParseSnap
   for (const patch of context.patches.values()) {
     if (patch.relation !== undefined) {
       if (seen.has(patch.name)) {
-        out.errors.push(new TsdbtError({ code: ErrorCodes.DUPLICATE_NODE, message: `Snapshot '${patch.name}' has a relation: in YAML and a {% snapshot %} block in ${seen.get(patch.name)}.`, file: patch.file, line: patch.line, hint: 'Define it once: either the YAML relation: or the SQL block.' }));
+        out.errors.push(
+          new TsdbtError({
+            code: ErrorCodes.DUPLICATE_NODE,
+            message: `Snapshot '${patch.name}' has a relation: in YAML and a {% snapshot %} block in ${seen.get(patch.name)}.`,
+            file: patch.file,
+            line: patch.line,
+            hint: 'Define it once: either the YAML relation: or the SQL block.',
+          }),
+        );
         continue;
       }
       add(patch.name, patch.file, patch.line, `select * from {{ ${patch.relation} }}`, patch);
     } else if (!seen.has(patch.name)) {
-      out.warnings.push(`${patch.file}${patch.line === undefined ? '' : `:${patch.line}`}: snapshot '${patch.name}' is described but has neither a relation: nor a {% snapshot ${patch.name} %} block; it is ignored.`);
+      out.warnings.push(
+        `${patch.file}${patch.line === undefined ? '' : `:${patch.line}`}: snapshot '${patch.name}' is described but has neither a relation: nor a {% snapshot ${patch.name} %} block; it is ignored.`,
+      );
     }
   }
   return out;
@@ -169,7 +201,9 @@ function parseOne(source: SnapshotSource, context: ParseSnapshotsContext, out: P
   out.errors.push(...checked.errors);
   out.warnings.push(...checked.warnings);
   if ((patch?.tests.length ?? 0) > 0 || Object.values(node.columns).some((column) => column.tests.length > 0)) {
-    out.warnings.push(`${patch!.file}${patch!.line === undefined ? '' : `:${patch!.line}`}: tests declared on snapshot '${name}' are not run: tsdbt runs data tests on models, seeds and sources.`);
+    out.warnings.push(
+      `${patch!.file}${patch!.line === undefined ? '' : `:${patch!.line}`}: tests declared on snapshot '${name}' are not run: tsdbt runs data tests on models, seeds and sources.`,
+    );
   }
   if (checked.spec === undefined) return;
   node.spec = checked.spec;

@@ -70,7 +70,8 @@ function testTargets(context: ParseTestsContext, sources: Iterable<SourceNode>):
   const foldersOf = (file: string) => path.posix.dirname(file).split('/').slice(1);
   for (const model of context.models) {
     const patch = context.modelPatches.get(model.name);
-    if (patch) targets.push({ node: model, name: model.name, call: `ref('${model.name}')`, file: patch.file, line: patch.line, folders: foldersOf(patch.file) });
+    if (patch)
+      targets.push({ node: model, name: model.name, call: `ref('${model.name}')`, file: patch.file, line: patch.line, folders: foldersOf(patch.file) });
   }
   for (const seed of context.seeds) {
     const patch = context.seedPatches.get(seed.name);

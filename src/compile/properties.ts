@@ -57,11 +57,35 @@ export interface PropertiesContext {
 /** Sections read here or by the other parsers (snapshots, unit tests); the rest are warned about. */
 const HANDLED_SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'unit_tests', 'exposures'];
 
-const SECTIONS = ['version', 'sources', 'models', 'seeds', 'snapshots', 'macros', 'analyses', 'exposures', 'metrics', 'semantic_models', 'saved_queries', 'unit_tests', 'groups', 'data_tests'];
+const SECTIONS = [
+  'version',
+  'sources',
+  'models',
+  'seeds',
+  'snapshots',
+  'macros',
+  'analyses',
+  'exposures',
+  'metrics',
+  'semantic_models',
+  'saved_queries',
+  'unit_tests',
+  'groups',
+  'data_tests',
+];
 
 /** Parses every YAML property file. One broken file never hides problems in the others. */
 export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
-  const out: ParsedProperties = { sources: [], models: new Map(), seeds: new Map(), snapshots: new Map(), unitTests: [], errors: [], warnings: [], exposures: [] };
+  const out: ParsedProperties = {
+    sources: [],
+    models: new Map(),
+    seeds: new Map(),
+    snapshots: new Map(),
+    unitTests: [],
+    errors: [],
+    warnings: [],
+    exposures: [],
+  };
   for (const file of files) {
     let doc: YamlDocument;
     try {
@@ -72,7 +96,11 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
       continue;
     }
     if (doc.value === null || doc.value === undefined) continue;
-    const problems = new Problems(doc, ErrorCodes.PROPERTIES_INVALID, "Property files take dbt's format: `models:`, `seeds:` and `sources:`, each a list of `- name: …` entries with `description`, `columns`, `config`, `tests`.");
+    const problems = new Problems(
+      doc,
+      ErrorCodes.PROPERTIES_INVALID,
+      "Property files take dbt's format: `models:`, `seeds:` and `sources:`, each a list of `- name: …` entries with `description`, `columns`, `config`, `tests`.",
+    );
     if (!isPlainObject(doc.value)) {
       problems.add([], `must be a mapping with \`sources:\` and/or \`models:\`, but it is ${describeType(doc.value)}.`);
     } else {
@@ -155,7 +183,10 @@ function readSources(raw: unknown, doc: YamlDocument, problems: Problems, contex
       }
       out.warnings.push(...entryKeyWarnings(table, 'source table', tableAt, doc), ...columnKeyWarnings(table.columns, [...tableAt, 'columns'], doc));
       const identifier = String(render(table.identifier ?? table.name, [...tableAt, 'identifier']));
-      const ingest = table.ingest === undefined ? undefined : renderDeep(table.ingest, (text) => (context.renderIngest ?? context.render)(text, doc.file, doc.lineOf([...tableAt, 'ingest'])));
+      const ingest =
+        table.ingest === undefined
+          ? undefined
+          : renderDeep(table.ingest, (text) => (context.renderIngest ?? context.render)(text, doc.file, doc.lineOf([...tableAt, 'ingest'])));
       if (ingest !== undefined && !isPlainObject(ingest)) {
         problems.add([...tableAt, 'ingest'], `must be a mapping (url, format, retries, …), but it is ${describeType(ingest)}.`);
       }
@@ -218,10 +249,17 @@ function readPatches(
     }
     const previous = out.get(entry.name);
     if (previous) {
-      problems.add(at, `describes '${entry.name}' again; it is already described in ${previous.file}${previous.line ? `:${previous.line}` : ''}.`, 'Keep one entry per model.');
+      problems.add(
+        at,
+        `describes '${entry.name}' again; it is already described in ${previous.file}${previous.line ? `:${previous.line}` : ''}.`,
+        'Keep one entry per model.',
+      );
       return;
     }
-    warnings.push(...entryKeyWarnings(entry, section === 'models' ? 'model' : section === 'seeds' ? 'seed' : 'snapshot', at, doc), ...columnKeyWarnings(entry.columns, [...at, 'columns'], doc));
+    warnings.push(
+      ...entryKeyWarnings(entry, section === 'models' ? 'model' : section === 'seeds' ? 'seed' : 'snapshot', at, doc),
+      ...columnKeyWarnings(entry.columns, [...at, 'columns'], doc),
+    );
     const render = (value: unknown, path: (string | number)[]): unknown => renderDeep(value, (text) => context.render(text, doc.file, doc.lineOf(path)));
     if (entry.config !== undefined && !isPlainObject(entry.config)) {
       problems.add([...at, 'config'], `must be a mapping of configs, but it is ${describeType(entry.config)}.`);
@@ -247,7 +285,11 @@ function snapshotRelation(entry: Plain, at: (string | number)[], problems: Probl
   if (relation === undefined || relation === null) return {};
   const text = typeof relation === 'string' ? relation.trim().replace(/^\{\{\s*|\s*\}\}$/g, '') : '';
   if (!/^(ref|source)\s*\([^()]*\)$/.test(text)) {
-    problems.add([...at, 'relation'], `must be a ref() or source() call, but it is ${describeType(relation)}.`, "For example: relation: ref('orders'), or relation: source('shop', 'orders').");
+    problems.add(
+      [...at, 'relation'],
+      `must be a ref() or source() call, but it is ${describeType(relation)}.`,
+      "For example: relation: ref('orders'), or relation: source('shop', 'orders').",
+    );
     return {};
   }
   return { relation: text };
@@ -306,7 +348,11 @@ function testsOf(entry: Plain, at: (string | number)[], problems: Problems): unk
     const value = entry[key];
     // `tests: unique` would otherwise declare no test at all, in silence.
     if (value !== undefined && value !== null && !Array.isArray(value)) {
-      problems.add([...at, key], `must be a list of tests, but it is ${describeType(value)}.`, `Write each test as a list item: \`${key}: [${typeof value === 'string' ? value : 'unique'}]\`, or \`- ${typeof value === 'string' ? value : 'unique'}\` on the next line.`);
+      problems.add(
+        [...at, key],
+        `must be a list of tests, but it is ${describeType(value)}.`,
+        `Write each test as a list item: \`${key}: [${typeof value === 'string' ? value : 'unique'}]\`, or \`- ${typeof value === 'string' ? value : 'unique'}\` on the next line.`,
+      );
     }
   }
   const tests = [...(Array.isArray(entry.tests) ? entry.tests : []), ...(Array.isArray(entry.data_tests) ? entry.data_tests : [])];

@@ -6,12 +6,75 @@
 import type { YamlDocument } from '../config/yaml-document.js';
 import { didYouMean, isPlainObject } from '../config/value-checks.js';
 
-const MODEL_KEYS = ['name', 'description', 'docs', 'config', 'constraints', 'columns', 'data_tests', 'tests', 'meta', 'tags', 'access', 'group', 'latest_version', 'versions', 'deprecation_date', 'time_spine'];
+const MODEL_KEYS = [
+  'name',
+  'description',
+  'docs',
+  'config',
+  'constraints',
+  'columns',
+  'data_tests',
+  'tests',
+  'meta',
+  'tags',
+  'access',
+  'group',
+  'latest_version',
+  'versions',
+  'deprecation_date',
+  'time_spine',
+];
 const SEED_KEYS = ['name', 'description', 'docs', 'config', 'columns', 'data_tests', 'tests', 'meta', 'tags'];
 const SNAPSHOT_KEYS = ['name', 'description', 'docs', 'config', 'columns', 'data_tests', 'tests', 'meta', 'tags', 'relation'];
-const SOURCE_KEYS = ['name', 'description', 'database', 'schema', 'loader', 'loaded_at_field', 'loaded_at_query', 'meta', 'tags', 'config', 'overrides', 'freshness', 'quoting', 'tables'];
-const TABLE_KEYS = ['name', 'description', 'identifier', 'loaded_at_field', 'loaded_at_query', 'meta', 'tags', 'config', 'freshness', 'quoting', 'external', 'columns', 'data_tests', 'tests', 'ingest'];
-const COLUMN_KEYS = ['name', 'description', 'data_type', 'meta', 'tags', 'quote', 'constraints', 'data_tests', 'tests', 'docs', 'granularity', 'codec', 'ttl', 'policy_tags'];
+const SOURCE_KEYS = [
+  'name',
+  'description',
+  'database',
+  'schema',
+  'loader',
+  'loaded_at_field',
+  'loaded_at_query',
+  'meta',
+  'tags',
+  'config',
+  'overrides',
+  'freshness',
+  'quoting',
+  'tables',
+];
+const TABLE_KEYS = [
+  'name',
+  'description',
+  'identifier',
+  'loaded_at_field',
+  'loaded_at_query',
+  'meta',
+  'tags',
+  'config',
+  'freshness',
+  'quoting',
+  'external',
+  'columns',
+  'data_tests',
+  'tests',
+  'ingest',
+];
+const COLUMN_KEYS = [
+  'name',
+  'description',
+  'data_type',
+  'meta',
+  'tags',
+  'quote',
+  'constraints',
+  'data_tests',
+  'tests',
+  'docs',
+  'granularity',
+  'codec',
+  'ttl',
+  'policy_tags',
+];
 
 /** Keys dbt knows that tsdbt reads past: said once each, with why. */
 const NOT_ACTED_ON: Record<string, string> = {
@@ -40,7 +103,14 @@ const UNBUILT_SECTIONS: Record<string, string> = {
 
 export type EntryKind = 'model' | 'seed' | 'snapshot' | 'source' | 'source table' | 'column';
 
-const KEYS: Record<EntryKind, readonly string[]> = { model: MODEL_KEYS, seed: SEED_KEYS, snapshot: SNAPSHOT_KEYS, source: SOURCE_KEYS, 'source table': TABLE_KEYS, column: COLUMN_KEYS };
+const KEYS: Record<EntryKind, readonly string[]> = {
+  model: MODEL_KEYS,
+  seed: SEED_KEYS,
+  snapshot: SNAPSHOT_KEYS,
+  source: SOURCE_KEYS,
+  'source table': TABLE_KEYS,
+  column: COLUMN_KEYS,
+};
 
 /** A warning per key of `entry` that tsdbt does not know or does not act on. */
 export function entryKeyWarnings(entry: unknown, kind: EntryKind, at: (string | number)[], doc: YamlDocument): string[] {

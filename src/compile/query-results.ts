@@ -9,7 +9,10 @@ export { QueryColumn, queryTable, tablePrinter, type QueryRow, type QueryTable }
  * `{% call statement('n', fetch_result=True) %}select …{% endcall %}` then `load_result('n')`.
  * Results live as long as one render.
  */
-export function statementFunctions(runQuery: ((sql: string) => QueryTable) | undefined): { statement: (...args: unknown[]) => string; load_result: (name: unknown) => unknown } {
+export function statementFunctions(runQuery: ((sql: string) => QueryTable) | undefined): {
+  statement: (...args: unknown[]) => string;
+  load_result: (name: unknown) => unknown;
+} {
   const results = new Map<string, { response: { rows_affected: number }; data: unknown[][]; table: QueryTable | null }>();
   return {
     statement: (...args: unknown[]) => {

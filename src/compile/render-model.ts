@@ -62,7 +62,13 @@ export function renderSnapshot(project: Project, node: SnapshotNode, flags: Runt
 function renderEphemeral(project: Project, node: ModelNode, flags: RuntimeFlags, ctes: EphemeralCtes): string {
   // Its own is_incremental() is false: an ephemeral model has no table of its own.
   const own = { ...flags, isIncremental: false };
-  return refuseEmpty(node, project.engine.compileFor(node, node.originalFilePath, node.rawSql).render(runtimeScope(project, node, own, ctes)).trim());
+  return refuseEmpty(
+    node,
+    project.engine
+      .compileFor(node, node.originalFilePath, node.rawSql)
+      .render(runtimeScope(project, node, own, ctes))
+      .trim(),
+  );
 }
 
 /**
@@ -85,7 +91,11 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
       if (parent?.resourceType === 'model' && parent.config.materialized === 'ephemeral') return inline.ref(parent);
       // Parsing already proved every ref resolves; a miss here means a ref computed differently at run time.
       if (parent === undefined) return relationOf({ schema: project.target.schema, identifier: name });
-      const relation = runtimeRelation(project, parent.uniqueId, relationOf(parent.relation, parent.resourceType === 'model' ? String(parent.config.materialized) : 'table'));
+      const relation = runtimeRelation(
+        project,
+        parent.uniqueId,
+        relationOf(parent.relation, parent.resourceType === 'model' ? String(parent.config.materialized) : 'table'),
+      );
       const eventTime = parent.config.event_time;
       return flags.batch !== undefined && typeof eventTime === 'string' && eventTime !== '' ? new BatchRelation(relation, eventTime, flags.batch) : relation;
     },
@@ -94,14 +104,24 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
       const source = project.sources.get(`source.${project.config.name}.${String(positional[0])}.${String(positional[1])}`);
       const given = source === undefined ? undefined : flags.inputs?.get(source.uniqueId);
       if (given !== undefined) return inputRelation(source!.relation.schema, source!.relation.identifier, given);
-      return runtimeRelation(project, undefined, relationOf(source ? source.relation : { schema: String(positional[0]), identifier: String(positional[1]) }, 'table'));
+      return runtimeRelation(
+        project,
+        undefined,
+        relationOf(source ? source.relation : { schema: String(positional[0]), identifier: String(positional[1]) }, 'table'),
+      );
     },
     config: configFunction(() => node.config),
-    this: flags.inputs?.has(THIS_INPUT) === true ? inputRelation(node.relation.schema, node.relation.identifier, flags.inputs.get(THIS_INPUT)!) : relationOf(node.relation, String(node.config.materialized)),
+    this:
+      flags.inputs?.has(THIS_INPUT) === true
+        ? inputRelation(node.relation.schema, node.relation.identifier, flags.inputs.get(THIS_INPUT)!)
+        : relationOf(node.relation, String(node.config.materialized)),
     is_incremental: () => flags.isIncremental === true,
     should_full_refresh: () => flags.fullRefresh === true,
     execute: true,
-    model: flags.batch === undefined ? nodeContext(node) : { ...nodeContext(node), batch: { event_time_start: flags.batch.start, event_time_end: flags.batch.end, id: flags.batch.start.replace(/\D/g, '') } },
+    model:
+      flags.batch === undefined
+        ? nodeContext(node)
+        : { ...nodeContext(node), batch: { event_time_start: flags.batch.start, event_time_end: flags.batch.end, id: flags.batch.start.replace(/\D/g, '') } },
     run_query: (sql: unknown) => (flags.runQuery ? flags.runQuery(String(sql)) : null),
     statement: statements.statement,
     load_result: statements.load_result,
@@ -160,7 +180,10 @@ export function compileModels(project: Project, ids?: Iterable<string>): TsdbtEr
 
 /** SQL with nothing but comments and white space in it: the database would answer with a bare syntax error. */
 function refuseEmpty(node: ModelNode, sql: string): string {
-  const code = sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim();
+  const code = sql
+    .replace(/--[^\n]*/g, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .trim();
   if (code !== '') return sql;
   throw new TsdbtError({
     code: ErrorCodes.EMPTY_MODEL,

@@ -66,7 +66,12 @@ export async function renderWithQueries<T>(
       held.release(false);
       if (needed === undefined) throw error;
       if (done.length >= maxQueries) {
-        throw new TsdbtError({ code: ErrorCodes.TEMPLATE_RENDER, message: `A template ran more than ${maxQueries} queries while rendering.`, file: options.file, hint: 'Look for a run_query() inside a loop.' });
+        throw new TsdbtError({
+          code: ErrorCodes.TEMPLATE_RENDER,
+          message: `A template ran more than ${maxQueries} queries while rendering.`,
+          file: options.file,
+          hint: 'Look for a run_query() inside a loop.',
+        });
       }
       done.push({ sql: needed, result: await execute(needed) });
       continue;

@@ -19,6 +19,6 @@ export function schemaAndAlias(node: ContextNode, target: Target, engine: Templa
       : `${target.schema}_${custom}`;
   const identifier = engine.macro('generate_alias_name')
     ? String(engine.callMacro('generate_alias_name', scope, [alias, nodeContext(node)])).trim()
-    : alias ?? node.name;
+    : (alias ?? node.name);
   return { schema, identifier };
 }

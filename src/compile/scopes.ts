@@ -29,7 +29,11 @@ export function configFunction(read: () => Record<string, unknown>, write?: (val
   fn.require = (key: string) => {
     const value = read()[key];
     if (value === undefined) {
-      throw new TsdbtError({ code: ErrorCodes.MODEL_CONFIG_INVALID, message: `Config '${key}' is required here but not set.`, hint: `Set it with {{ config(${key}=…) }} or in the project file.` });
+      throw new TsdbtError({
+        code: ErrorCodes.MODEL_CONFIG_INVALID,
+        message: `Config '${key}' is required here but not set.`,
+        hint: `Set it with {{ config(${key}=…) }} or in the project file.`,
+      });
     }
     return value;
   };
@@ -75,13 +79,18 @@ function checkNameArguments(fn: string, positional: readonly unknown[], counts: 
     message:
       bad === undefined
         ? `${fn}() takes ${counts.map(String).join(' or ')} name${counts.at(-1) === 1 ? '' : 's'}, but it was given ${positional.length}.`
-        : `${fn}() takes names (strings), but it was given ${bad === '' ? 'an empty string' : JSON.stringify(bad) ?? String(bad)}.`,
+        : `${fn}() takes names (strings), but it was given ${bad === '' ? 'an empty string' : (JSON.stringify(bad) ?? String(bad))}.`,
     hint: `For example: ${example}.`,
   });
 }
 
 /** Parse time: record refs, sources and config() calls; relations are placeholders. */
-export function parseScope(node: ContextNode & Pick<ModelNode, 'refs' | 'sourceCalls'>, defaultSchema: string, sources: (source: string, table: string) => SourceNode | undefined, lineOf: (fn: string, arg: string) => number | undefined): Scope {
+export function parseScope(
+  node: ContextNode & Pick<ModelNode, 'refs' | 'sourceCalls'>,
+  defaultSchema: string,
+  sources: (source: string, table: string) => SourceNode | undefined,
+  lineOf: (fn: string, arg: string) => number | undefined,
+): Scope {
   let inFileConfig: Record<string, unknown> = {};
   const scope: Scope = {
     ref: (...args: unknown[]) => {

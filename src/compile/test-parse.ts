@@ -64,7 +64,12 @@ export function isEmpty(object: object): boolean {
  * resolved before rendering when the test called no config(): the same layers give the same
  * result, and a second merge of every test's config was a tenth of the parse.
  */
-export function finish(parse: TestParse, node: TestNode, resolved: { config: Plain; errors: TsdbtError[] }, extraTags: string[]): { node?: TestNode; errors: TsdbtError[] } {
+export function finish(
+  parse: TestParse,
+  node: TestNode,
+  resolved: { config: Plain; errors: TsdbtError[] },
+  extraTags: string[],
+): { node?: TestNode; errors: TsdbtError[] } {
   const { context } = parse;
   node.config = resolved.config;
   if (resolved.errors.length > 0) return { errors: resolved.errors };
@@ -142,5 +147,11 @@ export function sourceKey(source: string, table: string): string {
 
 export function located(error: unknown, file: string, line: number | undefined): TsdbtError[] {
   if (!(error instanceof TsdbtError)) throw error;
-  return error.all().map((one) => (one.file === undefined || one.file.startsWith('<') ? new TsdbtError({ code: one.code, message: one.message, file, line, hint: one.hint, cause: one.cause }) : one));
+  return error
+    .all()
+    .map((one) =>
+      one.file === undefined || one.file.startsWith('<')
+        ? new TsdbtError({ code: one.code, message: one.message, file, line, hint: one.hint, cause: one.cause })
+        : one,
+    );
 }

@@ -29,7 +29,14 @@ export function unusedConfigPaths(
     const names = fqns[section] ?? [];
     walk(tree, [], (folders) => {
       if (names.some((fqn) => startsWith(fqn, folders))) return true;
-      const siblings = [...new Set(names.filter((fqn) => startsWith(fqn, folders.slice(0, -1))).map((fqn) => fqn[folders.length - 1]).filter((name): name is string => name !== undefined))];
+      const siblings = [
+        ...new Set(
+          names
+            .filter((fqn) => startsWith(fqn, folders.slice(0, -1)))
+            .map((fqn) => fqn[folders.length - 1])
+            .filter((name): name is string => name !== undefined),
+        ),
+      ];
       const line = lineOf([section, ...folders]);
       warnings.push(
         `${file}${line === undefined ? '' : `:${line}`}: the config path \`${[section, ...folders].join('.')}\` matches no ${noun(section)}, so its configs apply to nothing.${didYouMean(folders[folders.length - 1]!, siblings)}`,

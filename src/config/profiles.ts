@@ -61,7 +61,7 @@ export function profileExample(profileName: string): string {
     '    target: dev',
     '    outputs:',
     '      dev: {type: chdb}              # embedded ClickHouse under .tsdbt/',
-    "      prod: {type: clickhouse, host: db.example.com, port: 8443, secure: true, user: tsdbt, password: \"{{ env_var('CLICKHOUSE_PASSWORD') }}\"}",
+    '      prod: {type: clickhouse, host: db.example.com, port: 8443, secure: true, user: tsdbt, password: "{{ env_var(\'CLICKHOUSE_PASSWORD\') }}"}',
   ].join('\n');
 }
 
@@ -132,7 +132,10 @@ function targetFromProfiles(doc: YamlDocument, lookup: ProfileLookup, searched: 
       message: `Profile '${lookup.profileName}' (named by \`profile:\` in the project file) is not in ${doc.file}.${didYouMean(lookup.profileName, names)} tsdbt reads the first profiles.yml found, looking in order at ${searched.map((dir) => path.join(dir, 'profiles.yml')).join(', ')}.`,
       file: doc.file,
       line: 1,
-      hint: names.length > 0 ? `Profiles found: ${names.join(', ')}. Rename one, or change \`profile:\` in the project file.` : `Add a profile with that name. ${profileExample(lookup.profileName)}`,
+      hint:
+        names.length > 0
+          ? `Profiles found: ${names.join(', ')}. Rename one, or change \`profile:\` in the project file.`
+          : `Add a profile with that name. ${profileExample(lookup.profileName)}`,
     });
   }
   const outputs = profile.outputs;
@@ -143,7 +146,11 @@ function targetFromProfiles(doc: YamlDocument, lookup: ProfileLookup, searched: 
   const outputMap = outputs as Plain;
   const named = typeof profile.target === 'number' ? String(profile.target) : profile.target;
   if (named !== undefined && named !== null && typeof named !== 'string') {
-    problems.add([lookup.profileName, 'target'], `must name one of the targets under \`outputs\` (${Object.keys(outputMap).join(', ')}), but it is ${describeType(profile.target)}.`, `For example: \`target: ${Object.keys(outputMap)[0]}\`.`);
+    problems.add(
+      [lookup.profileName, 'target'],
+      `must name one of the targets under \`outputs\` (${Object.keys(outputMap).join(', ')}), but it is ${describeType(profile.target)}.`,
+      `For example: \`target: ${Object.keys(outputMap)[0]}\`.`,
+    );
     throwIfAny(problems);
   }
   const defaultTarget = typeof named === 'string' ? named : Object.keys(outputMap)[0]!;
@@ -159,9 +166,7 @@ function targetFromProfiles(doc: YamlDocument, lookup: ProfileLookup, searched: 
     });
   }
   const base = [lookup.profileName, 'outputs', targetName];
-  const rendered = renderStrings(raw, (text, key) =>
-    lookup.renderValue(text, { file: doc.file, line: doc.lineOf([...base, key]) }),
-  );
+  const rendered = renderStrings(raw, (text, key) => lookup.renderValue(text, { file: doc.file, line: doc.lineOf([...base, key]) }));
   const target = validateTarget(rendered, targetName, lookup.projectDir, lookup.profileName, (key, message, hint) =>
     problems.add([...base, ...key], message, hint),
   );
@@ -174,15 +179,38 @@ const TARGET_KEYS: Record<Target['type'], string[]> = {
   chdb: [...COMMON_KEYS, 'path'],
   clickhouse: [
     ...COMMON_KEYS,
-    'url', 'host', 'port', 'secure', 'verify', 'ca_cert', 'user', 'password', 'connect_timeout',
-    'send_receive_timeout', 'retries', 'compression', 'cluster', 'database_engine',
+    'url',
+    'host',
+    'port',
+    'secure',
+    'verify',
+    'ca_cert',
+    'user',
+    'password',
+    'connect_timeout',
+    'send_receive_timeout',
+    'retries',
+    'compression',
+    'cluster',
+    'database_engine',
   ],
 };
 /** dbt-clickhouse target keys tsdbt has no use for: accepted without a word, so a dbt profile works as it is. */
 const DBT_CLICKHOUSE_KEYS = [
-  'driver', 'cluster_mode', 'use_lw_deletes', 'check_exchange', 'local_suffix', 'local_db_prefix',
-  'allow_automatic_deduplication', 'tcp_keepalive', 'sync_request_timeout', 'compress_block_size',
-  'client_name', 'http_headers', 'use_default_schema', 'connect_retries',
+  'driver',
+  'cluster_mode',
+  'use_lw_deletes',
+  'check_exchange',
+  'local_suffix',
+  'local_db_prefix',
+  'allow_automatic_deduplication',
+  'tcp_keepalive',
+  'sync_request_timeout',
+  'compress_block_size',
+  'client_name',
+  'http_headers',
+  'use_default_schema',
+  'connect_retries',
 ];
 
 /** A typo (`clustr:`) would otherwise be ignored in silence: say so, with the likely key. */
@@ -210,7 +238,10 @@ function validateTarget(raw: Plain, name: string, projectDir: string, profileNam
     report(['type'], "is required: 'chdb' (embedded) or 'clickhouse' (a server).", 'For example: `type: chdb`.');
     return undefined;
   }
-  report(['type'], `must be 'chdb' (embedded) or 'clickhouse' (a server), but it is ${describeType(type)}.${typeof type === 'string' ? didYouMean(type, ['chdb', 'clickhouse']) : ''}`);
+  report(
+    ['type'],
+    `must be 'chdb' (embedded) or 'clickhouse' (a server), but it is ${describeType(type)}.${typeof type === 'string' ? didYouMean(type, ['chdb', 'clickhouse']) : ''}`,
+  );
   return undefined;
 }
 

@@ -1,4 +1,3 @@
-
 import { Problems, type YamlDocument } from './yaml-document.js';
 import { describeType, didYouMean, isPlainObject, stringList, type Plain } from './value-checks.js';
 
@@ -32,11 +31,45 @@ export interface ProjectConfig {
 }
 
 const KNOWN_KEYS = [
-  'name', 'version', 'config-version', 'profile', 'model-paths', 'macro-paths', 'seed-paths', 'test-paths',
-  'snapshot-paths', 'analysis-paths', 'docs-paths', 'asset-paths', 'target-path', 'log-path', 'clean-targets',
-  'packages-install-path', 'vars', 'models', 'seeds', 'tests', 'data_tests', 'sources', 'snapshots', 'analyses',
-  'on-run-start', 'on-run-end', 'require-dbt-version', 'quoting', 'query-comment', 'dispatch', 'flags',
-  'restrict-access', 'metrics', 'semantic-models', 'saved-queries', 'exposures', 'unit_tests', 'source-paths', 'data-paths',
+  'name',
+  'version',
+  'config-version',
+  'profile',
+  'model-paths',
+  'macro-paths',
+  'seed-paths',
+  'test-paths',
+  'snapshot-paths',
+  'analysis-paths',
+  'docs-paths',
+  'asset-paths',
+  'target-path',
+  'log-path',
+  'clean-targets',
+  'packages-install-path',
+  'vars',
+  'models',
+  'seeds',
+  'tests',
+  'data_tests',
+  'sources',
+  'snapshots',
+  'analyses',
+  'on-run-start',
+  'on-run-end',
+  'require-dbt-version',
+  'quoting',
+  'query-comment',
+  'dispatch',
+  'flags',
+  'restrict-access',
+  'metrics',
+  'semantic-models',
+  'saved-queries',
+  'exposures',
+  'unit_tests',
+  'source-paths',
+  'data-paths',
 ];
 
 /** dbt_project.yml keys tsdbt reads past without acting on them: each gets a warning, never silence. */
@@ -69,7 +102,9 @@ export function validateProjectConfig(doc: YamlDocument) {
       warnings.push(`${doc.file}${line === undefined ? '' : `:${line}`}: unknown setting \`${key}\` is ignored.${didYouMean(key, KNOWN_KEYS)}`);
     } else if (NOT_ACTED_ON[key] !== undefined) {
       const line = doc.lineOf([key]);
-      warnings.push(`${doc.file}${line === undefined ? '' : `:${line}`}: \`${key}\` is accepted for dbt compatibility but tsdbt does not act on it (${NOT_ACTED_ON[key]}).`);
+      warnings.push(
+        `${doc.file}${line === undefined ? '' : `:${line}`}: \`${key}\` is accepted for dbt compatibility but tsdbt does not act on it (${NOT_ACTED_ON[key]}).`,
+      );
     }
   }
 
@@ -79,7 +114,11 @@ export function validateProjectConfig(doc: YamlDocument) {
   } else if (typeof name !== 'string') {
     problems.add(['name'], `must be a string, but it is ${describeType(name)}.`, 'For example: `name: my_project`.');
   } else if (!NAME_PATTERN.test(name)) {
-    problems.add(['name'], `must contain only letters, digits and underscores, and not start with a digit; got '${name}'.`, `For example: \`name: ${name.replace(/^(?=\d)/, '_').replace(/[^A-Za-z0-9_]/g, '_')}\`.`);
+    problems.add(
+      ['name'],
+      `must contain only letters, digits and underscores, and not start with a digit; got '${name}'.`,
+      `For example: \`name: ${name.replace(/^(?=\d)/, '_').replace(/[^A-Za-z0-9_]/g, '_')}\`.`,
+    );
   }
 
   const paths = (key: string, fallback: string[]): string[] => {
@@ -105,7 +144,10 @@ export function validateProjectConfig(doc: YamlDocument) {
     const value = raw[key];
     if (value === undefined || value === null) return {};
     if (!isPlainObject(value)) {
-      problems.add([key], `must be a mapping of folders to configs (e.g. \`${key}: {${String(name)}: {+materialized: table}}\`), but it is ${describeType(value)}.`);
+      problems.add(
+        [key],
+        `must be a mapping of folders to configs (e.g. \`${key}: {${String(name)}: {+materialized: table}}\`), but it is ${describeType(value)}.`,
+      );
       return {};
     }
     return value;
@@ -115,7 +157,11 @@ export function validateProjectConfig(doc: YamlDocument) {
     if (value === undefined || value === null) return [];
     const list = stringList(value);
     if (list === undefined) {
-      problems.add([key], `must be a SQL statement or a list of them, but it is ${describeType(value)}.`, `For example: \`${key}: ["OPTIMIZE TABLE {{ target.schema }}.events FINAL"]\`.`);
+      problems.add(
+        [key],
+        `must be a SQL statement or a list of them, but it is ${describeType(value)}.`,
+        `For example: \`${key}: ["OPTIMIZE TABLE {{ target.schema }}.events FINAL"]\`.`,
+      );
       return [];
     }
     return list;
@@ -177,7 +223,12 @@ export function projectConfigLine(config: ProjectConfig, path: readonly (string 
  * (`models:`, `seeds:`…): the deepest folder that sets `+key` (or `key`). Undefined when the tree
  * does not set it.
  */
-export function treeConfigLine(config: ProjectConfig, section: 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources', fqn: readonly string[], key: string): number | undefined {
+export function treeConfigLine(
+  config: ProjectConfig,
+  section: 'models' | 'seeds' | 'snapshots' | 'tests' | 'sources',
+  fqn: readonly string[],
+  key: string,
+): number | undefined {
   const doc = documents.get(config);
   if (doc === undefined) return undefined;
   for (let depth = fqn.length; depth >= 0; depth -= 1) {

@@ -84,7 +84,8 @@ export const MAX_ALIAS_COUNT = 100;
 function aliasExpansion(events: readonly YamlEvent[], text: string): number {
   const named = new Map<string, number>();
   const open: { anchor: string | undefined; count: number }[] = [{ anchor: undefined, count: 0 }];
-  const anchorOf = (event: { anchorStart: number; anchorEnd: number }) => (event.anchorStart < 0 ? undefined : text.slice(event.anchorStart, event.anchorEnd).replace(/^[&*]/, ''));
+  const anchorOf = (event: { anchorStart: number; anchorEnd: number }) =>
+    event.anchorStart < 0 ? undefined : text.slice(event.anchorStart, event.anchorEnd).replace(/^[&*]/, '');
   for (const event of events) {
     if (event.type === EVENT_ID.ALIAS) {
       open[open.length - 1]!.count += 1 + (named.get(anchorOf(event) ?? '') ?? 0);
@@ -116,7 +117,8 @@ function parseYamlFully(text: string, file: string, code: ErrorCode): YamlDocume
   const doc = yamlLib().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const problems = doc.errors.map((error) => ({ code: error.code, message: error.message.split('\n')[0]!, line: lineCounter.linePos(error.pos[0]).line }));
   const plain = plainYamlError(problems, text);
-  const errors = plain === undefined ? [] : [new TsdbtError({ code, message: `${file} is not valid YAML: ${plain.message}`, file, line: plain.line, hint: plain.hint })];
+  const errors =
+    plain === undefined ? [] : [new TsdbtError({ code, message: `${file} is not valid YAML: ${plain.message}`, file, line: plain.line, hint: plain.hint })];
   if (errors.length === 0) errors.push(...collectionKeys(doc, text, lineCounter, file, code));
   if (errors.length > 0) {
     const [first, ...rest] = errors;
@@ -226,7 +228,15 @@ interface EventIndex {
 
 function indexEvents(events: readonly YamlEvent[], text: string): EventIndex {
   const count = events.length;
-  const index: EventIndex = { text, kind: new Uint8Array(count), start: new Int32Array(count), end: new Int32Array(count), next: new Int32Array(count), root: -1, special: new Map() };
+  const index: EventIndex = {
+    text,
+    kind: new Uint8Array(count),
+    start: new Int32Array(count),
+    end: new Int32Array(count),
+    next: new Int32Array(count),
+    root: -1,
+    special: new Map(),
+  };
   const open: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const event = events[i]!;
@@ -235,7 +245,8 @@ function indexEvents(events: readonly YamlEvent[], text: string): EventIndex {
     if (event.type === EVENT_ID.SCALAR) {
       index.start[i] = event.valueStart;
       index.end[i] = event.valueEnd;
-      if (event.style !== SCALAR_STYLE.PLAIN || (event.valueStart >= 0 && text.slice(event.valueStart, event.valueEnd).includes('\n'))) index.special.set(i, event);
+      if (event.style !== SCALAR_STYLE.PLAIN || (event.valueStart >= 0 && text.slice(event.valueStart, event.valueEnd).includes('\n')))
+        index.special.set(i, event);
     } else if (event.type === EVENT_ID.ALIAS) {
       index.start[i] = event.anchorStart;
       index.end[i] = event.anchorEnd;
@@ -327,6 +338,9 @@ export class Problems {
 
   /** The problems in file order (the order of the checks is not the order a reader fixes them in). */
   get errors(): TsdbtError[] {
-    return this.list.map((error, index) => ({ error, index })).sort((a, b) => (a.error.line ?? 0) - (b.error.line ?? 0) || a.index - b.index).map(({ error }) => error);
+    return this.list
+      .map((error, index) => ({ error, index }))
+      .sort((a, b) => (a.error.line ?? 0) - (b.error.line ?? 0) || a.index - b.index)
+      .map(({ error }) => error);
   }
 }

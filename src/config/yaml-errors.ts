@@ -46,8 +46,7 @@ export function plainYamlError(problems: readonly YamlSyntaxProblem[], text: str
   switch (first.code) {
     case 'TAB_AS_INDENT':
       return { line: first.line, message: `line ${first.line} is indented with a tab; YAML indents with spaces only.`, hint: 'Replace the tab with spaces.' };
-    case 'DUPLICATE_KEY':
-    {
+    case 'DUPLICATE_KEY': {
       const key = /^\s*(?:-\s+)?([^:#]+?)\s*:/.exec(lines[first.line - 1] ?? '')?.[1];
       return {
         line: first.line,
@@ -62,7 +61,11 @@ export function plainYamlError(problems: readonly YamlSyntaxProblem[], text: str
     case 'UNEXPECTED_TOKEN':
       return shapeError(lines, first.line);
     default:
-      return { line: first.line, message: `line ${first.line} cannot be read: ${first.message}`, hint: 'Check indentation and quoting on that line; values with `{{ }}` or `: ` in them must be quoted.' };
+      return {
+        line: first.line,
+        message: `line ${first.line} cannot be read: ${first.message}`,
+        hint: 'Check indentation and quoting on that line; values with `{{ }}` or `: ` in them must be quoted.',
+      };
   }
 }
 
@@ -98,7 +101,8 @@ function firstSuspectLine(lines: readonly string[], reported: number): number {
     const content = (lines[line - 1] ?? '').trim();
     if (content === '' || content.startsWith('#') || content.startsWith('-') || content.startsWith('|') || content.startsWith('>')) continue;
     const previous = previousContentLine(lines, line);
-    const continuation = previous !== undefined && !/:\s*(#.*)?$/.test(lines[previous - 1]!.trim()) && indentOf(lines[line - 1]!) > indentOf(lines[previous - 1]!);
+    const continuation =
+      previous !== undefined && !/:\s*(#.*)?$/.test(lines[previous - 1]!.trim()) && indentOf(lines[line - 1]!) > indentOf(lines[previous - 1]!);
     if (!/^[^#]*?:(\s|$)/.test(content) && !continuation) return line;
   }
   return reported;

@@ -15,11 +15,29 @@ export const MAX_PROJECT_FILE_BYTES = 256 * 1024 * 1024;
 export function readRegularProjectFile(file: string, shown: string): string {
   const stats = statSync(file);
   if (!stats.isFile()) {
-    const what = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : stats.isSocket() ? 'a socket' : 'not a regular file';
-    throw new TsdbtError({ code: ErrorCodes.PROJECT_FILE_UNREADABLE, message: `${shown} is ${what}; tsdbt reads only regular files.`, file: shown, hint: `Replace ${shown} with a regular file (or remove it); a link must point at a regular file.` });
+    const what = stats.isDirectory()
+      ? 'a folder'
+      : stats.isFIFO()
+        ? 'a named pipe (FIFO)'
+        : stats.isCharacterDevice() || stats.isBlockDevice()
+          ? 'a device'
+          : stats.isSocket()
+            ? 'a socket'
+            : 'not a regular file';
+    throw new TsdbtError({
+      code: ErrorCodes.PROJECT_FILE_UNREADABLE,
+      message: `${shown} is ${what}; tsdbt reads only regular files.`,
+      file: shown,
+      hint: `Replace ${shown} with a regular file (or remove it); a link must point at a regular file.`,
+    });
   }
   if (stats.size > MAX_PROJECT_FILE_BYTES) {
-    throw new TsdbtError({ code: ErrorCodes.PROJECT_FILE_UNREADABLE, message: `${shown} is ${stats.size.toLocaleString('en-US')} bytes, more than the ${MAX_PROJECT_FILE_BYTES.toLocaleString('en-US')} bytes tsdbt reads from one project file.`, file: shown, hint: 'Split it, or load large data with ingestion or a ClickHouse table function instead of a project file.' });
+    throw new TsdbtError({
+      code: ErrorCodes.PROJECT_FILE_UNREADABLE,
+      message: `${shown} is ${stats.size.toLocaleString('en-US')} bytes, more than the ${MAX_PROJECT_FILE_BYTES.toLocaleString('en-US')} bytes tsdbt reads from one project file.`,
+      file: shown,
+      hint: 'Split it, or load large data with ingestion or a ClickHouse table function instead of a project file.',
+    });
   }
   return readFileSync(file, 'utf8');
 }

@@ -39,7 +39,8 @@ export function literal(value: unknown, type?: string): string {
 /** `Nullable(LowCardinality(DateTime))` → `DateTime`. */
 function unwrapType(type: string): string {
   let inner = type.trim();
-  for (let match = /^(?:Nullable|LowCardinality)\((.*)\)$/.exec(inner); match; match = /^(?:Nullable|LowCardinality)\((.*)\)$/.exec(inner)) inner = match[1]!.trim();
+  for (let match = /^(?:Nullable|LowCardinality)\((.*)\)$/.exec(inner); match; match = /^(?:Nullable|LowCardinality)\((.*)\)$/.exec(inner))
+    inner = match[1]!.trim();
   return inner;
 }
 

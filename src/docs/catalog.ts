@@ -78,7 +78,13 @@ export async function readCatalog(adapter: Adapter, databases: Iterable<string>)
 
 /** The databases a project's models, seeds and sources live in (tests' audit tables are left out). */
 export function projectDatabases(project: Project): string[] {
-  return [...new Set([...project.nodes.values()].flatMap((node) => (node.resourceType === 'test' || node.resourceType === 'unit_test' || node.resourceType === 'exposure' ? [] : [node.relation.schema])))].sort();
+  return [
+    ...new Set(
+      [...project.nodes.values()].flatMap((node) =>
+        node.resourceType === 'test' || node.resourceType === 'unit_test' || node.resourceType === 'exposure' ? [] : [node.relation.schema],
+      ),
+    ),
+  ].sort();
 }
 
 const VIEW_ENGINES = new Set(['View', 'MaterializedView']);
@@ -93,14 +99,39 @@ export function buildCatalogJson(project: Project, catalog: Catalog, generatedAt
       {
         unique_id: uniqueId,
         // Like dbt-clickhouse: views and materialized views are 'view', everything else 'table'.
-        metadata: { type: VIEW_ENGINES.has(relation.engine) ? 'view' : 'table', schema, name, database: null, comment: null, owner: null, engine: relation.engine },
-        columns: Object.fromEntries(relation.columns.map((column) => [column.name, { type: column.type, index: column.index, name: column.name, comment: column.comment === '' ? null : column.comment }])),
-        stats: { has_stats: { id: 'has_stats', label: 'Has Stats?', value: false, include: false, description: 'Indicates whether there are statistics for this table' } },
+        metadata: {
+          type: VIEW_ENGINES.has(relation.engine) ? 'view' : 'table',
+          schema,
+          name,
+          database: null,
+          comment: null,
+          owner: null,
+          engine: relation.engine,
+        },
+        columns: Object.fromEntries(
+          relation.columns.map((column) => [
+            column.name,
+            { type: column.type, index: column.index, name: column.name, comment: column.comment === '' ? null : column.comment },
+          ]),
+        ),
+        stats: {
+          has_stats: {
+            id: 'has_stats',
+            label: 'Has Stats?',
+            value: false,
+            include: false,
+            description: 'Indicates whether there are statistics for this table',
+          },
+        },
       },
     ];
   };
-  const nodes = [...project.models.values(), ...project.seeds.values(), ...(project.snapshots?.values() ?? [])].map((node) => entry(node.uniqueId, node.relation.schema, node.relation.identifier)).filter((one) => one !== undefined);
-  const sources = [...project.sources.values()].map((node) => entry(node.uniqueId, node.relation.schema, node.relation.identifier)).filter((one) => one !== undefined);
+  const nodes = [...project.models.values(), ...project.seeds.values(), ...(project.snapshots?.values() ?? [])]
+    .map((node) => entry(node.uniqueId, node.relation.schema, node.relation.identifier))
+    .filter((one) => one !== undefined);
+  const sources = [...project.sources.values()]
+    .map((node) => entry(node.uniqueId, node.relation.schema, node.relation.identifier))
+    .filter((one) => one !== undefined);
   return {
     metadata: {
       dbt_schema_version: 'https://schemas.getdbt.com/dbt/catalog/v1.json',

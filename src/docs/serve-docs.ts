@@ -49,10 +49,11 @@ export async function serveDocs(siteDir: string, port: number, host = '127.0.0.1
   return {
     url: `http://${host}:${actual}/`,
     port: actual,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

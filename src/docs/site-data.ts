@@ -30,7 +30,9 @@ export interface SiteData {
 export function buildSiteData(input: SiteDataInput): SiteData {
   const { project, catalog } = input;
   // Unit tests have no relation and no place in the lineage graph (dbt's docs site leaves them out too).
-  const ordered = ([...project.nodes.values()].filter((node) => node.resourceType !== 'unit_test') as SiteProjectNode[]).sort((a, b) => typeOrder(a) - typeOrder(b) || a.uniqueId.localeCompare(b.uniqueId));
+  const ordered = ([...project.nodes.values()].filter((node) => node.resourceType !== 'unit_test') as SiteProjectNode[]).sort(
+    (a, b) => typeOrder(a) - typeOrder(b) || a.uniqueId.localeCompare(b.uniqueId),
+  );
   const indexOf = new Map(ordered.map((node, index) => [node.uniqueId, index]));
   const nodes: SiteNode[] = [];
   const chunks: SiteNodeDetails[][] = [];
@@ -112,7 +114,9 @@ function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined,
         ...common,
         rawSql: node.rawSql,
         ...optional({ compiledSql: node.compiledSql, columnName: node.columnName, attachedNode: node.attachedNode }),
-        ...(node.testMetadata === undefined ? {} : { testMetadata: { name: node.testMetadata.name, namespace: node.testMetadata.namespace, kwargs: node.testMetadata.kwargs } }),
+        ...(node.testMetadata === undefined
+          ? {}
+          : { testMetadata: { name: node.testMetadata.name, namespace: node.testMetadata.namespace, kwargs: node.testMetadata.kwargs } }),
       };
     case 'seed':
       return { ...common, ...optional({ patchPath: node.patchPath }) };
@@ -171,7 +175,11 @@ function testName(test: unknown): string {
 
 /** The first sentence-ish line of a Markdown description, as plain text. */
 export function summaryOf(description: string): string {
-  const line = description.split('\n').map((one) => one.trim()).find((one) => one !== '' && !one.startsWith('#')) ?? '';
+  const line =
+    description
+      .split('\n')
+      .map((one) => one.trim())
+      .find((one) => one !== '' && !one.startsWith('#')) ?? '';
   const plain = line.replace(/[*_`>]/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
   return plain.length > 160 ? `${plain.slice(0, 157)}…` : plain;
 }

@@ -84,7 +84,12 @@ export async function fetchWithRetry(options: FetchWithRetryOptions): Promise<Fe
       return { status: result.status, body: result.body, attempts: attempt };
     }
     if ('fatal' in result) {
-      logger.log('warn', 'ingest.attempt_failed', `Attempt ${attempt} of ${retries.maxAttempts} failed: ${result.fatal.message} Not retried.`, { ...fields, attempt, cause: result.fatal.message, retryable: false });
+      logger.log('warn', 'ingest.attempt_failed', `Attempt ${attempt} of ${retries.maxAttempts} failed: ${result.fatal.message} Not retried.`, {
+        ...fields,
+        attempt,
+        cause: result.fatal.message,
+        retryable: false,
+      });
       throw result.fatal;
     }
 
@@ -99,14 +104,15 @@ export async function fetchWithRetry(options: FetchWithRetryOptions): Promise<Fe
       });
       throw fetchFailed(options, safeUrl, attempt, cause, decision.retry ? 'retryable' : isDnsFailure(result.failure) ? 'dns' : 'client');
     }
-    const delayMs =
-      decision.retryAfterMs === undefined ? backoff.delayMs : Math.min(retries.maxDelayMs, decision.retryAfterMs);
-    logger.log(
-      'warn',
-      'ingest.attempt_failed',
-      `Attempt ${attempt} of ${retries.maxAttempts} failed: ${cause}; retrying in ${formatDuration(delayMs)}.`,
-      { ...fields, attempt, cause, retryable: true, delayMs, retryAfter: decision.retryAfterMs !== undefined },
-    );
+    const delayMs = decision.retryAfterMs === undefined ? backoff.delayMs : Math.min(retries.maxDelayMs, decision.retryAfterMs);
+    logger.log('warn', 'ingest.attempt_failed', `Attempt ${attempt} of ${retries.maxAttempts} failed: ${cause}; retrying in ${formatDuration(delayMs)}.`, {
+      ...fields,
+      attempt,
+      cause,
+      retryable: true,
+      delayMs,
+      retryAfter: decision.retryAfterMs !== undefined,
+    });
     backoff = backoff.next();
     await sleep(delayMs, signal);
   }
@@ -151,7 +157,10 @@ async function attemptOnce(options: FetchWithRetryOptions): Promise<AttemptResul
     outer?.throwIfAborted();
     if (error instanceof FatalFetchError) return { ok: false, fatal: error };
     if (timedOut) return { ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } };
-    return { ok: false, failure: { kind: 'network', detail: redactUrlIn(networkDetail(error), options.url, { query: options.redactQuery ?? true }), code: networkCode(error) } };
+    return {
+      ok: false,
+      failure: { kind: 'network', detail: redactUrlIn(networkDetail(error), options.url, { query: options.redactQuery ?? true }), code: networkCode(error) },
+    };
   } finally {
     clearTimeout(timer);
     outer?.removeEventListener('abort', forwardAbort);
@@ -197,13 +206,7 @@ function networkDetail(error: unknown): string {
   return typeof e?.message === 'string' ? e.message : String(error);
 }
 
-function fetchFailed(
-  options: FetchWithRetryOptions,
-  safeUrl: string,
-  attempts: number,
-  cause: string,
-  kind: 'retryable' | 'dns' | 'client',
-): TsdbtError {
+function fetchFailed(options: FetchWithRetryOptions, safeUrl: string, attempts: number, cause: string, kind: 'retryable' | 'dns' | 'client'): TsdbtError {
   const forSource = options.source === undefined ? '' : ` for source ${options.source}`;
   const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
   const notRetried = {
@@ -213,9 +216,9 @@ function fetchFailed(
   }[kind];
   const hint = {
     retryable:
-      'Check that the API is reachable from here; if it is only slow or flaky, raise `timeout` or `retries.max_attempts` in the source\'s `ingest:` config.',
-    dns: 'This machine looks offline, or the host name in the source\'s `url` is misspelled.',
-    client: 'Check the URL, method and headers (credentials) in the source\'s `ingest:` config.',
+      "Check that the API is reachable from here; if it is only slow or flaky, raise `timeout` or `retries.max_attempts` in the source's `ingest:` config.",
+    dns: "This machine looks offline, or the host name in the source's `url` is misspelled.",
+    client: "Check the URL, method and headers (credentials) in the source's `ingest:` config.",
   }[kind];
   return new TsdbtError({
     code: ErrorCodes.INGEST_FETCH_FAILED,

@@ -36,12 +36,7 @@ export type ModuleImporter = (url: string) => Promise<unknown>;
 const defaultImporter: ModuleImporter = (url) => import(url);
 
 /** Imports `modulePath` (relative to `projectDir`) and returns its `default` or `fetcher` export. */
-export async function loadFetcher(
-  modulePath: string,
-  projectDir: string,
-  source: string,
-  importModule: ModuleImporter = defaultImporter,
-): Promise<Fetcher> {
+export async function loadFetcher(modulePath: string, projectDir: string, source: string, importModule: ModuleImporter = defaultImporter): Promise<Fetcher> {
   const file = path.resolve(projectDir, modulePath);
   let loaded: unknown;
   try {

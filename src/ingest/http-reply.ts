@@ -56,11 +56,13 @@ export async function exchange(options: ExchangeOptions): Promise<Exchange> {
     await response.body?.cancel().catch(() => undefined);
     const next = new URL(location, url);
     const shown = (text: string) => redactUrl(text, { query: options.redactQuery });
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw refused(`${shown(url)} redirected to a ${next.protocol.replace(/:$/, '')}: URL, which tsdbt never follows`);
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+      throw refused(`${shown(url)} redirected to a ${next.protocol.replace(/:$/, '')}: URL, which tsdbt never follows`);
     if (seen.has(next.toString())) throw refused(`${shown(url)} redirected in a loop (back to ${shown(next.toString())})`);
     if (hop + 1 >= MAX_REDIRECTS) throw refused(`${shown(options.url)} redirected more than ${MAX_REDIRECTS} times`);
     if (next.origin !== origin && headers !== undefined) {
-      if (options.crossOriginRedirects === 'refuse') throw refused(`${shown(url)} redirected to another origin (${next.origin}) and the source sets cross_origin_redirects: refuse`);
+      if (options.crossOriginRedirects === 'refuse')
+        throw refused(`${shown(url)} redirected to another origin (${next.origin}) and the source sets cross_origin_redirects: refuse`);
       // Configured headers (API keys, Authorization from URL credentials) stay with their origin.
       headers = undefined;
     }
@@ -76,7 +78,7 @@ function refused(message: string): FatalFetchError {
   return new FatalFetchError({
     code: ErrorCodes.INGEST_REDIRECT_REFUSED,
     message: `${message}.`,
-    hint: 'Point the source\'s `url` at where the data is now; redirects to other schemes, loops and, with cross_origin_redirects: refuse, other origins are not followed.',
+    hint: "Point the source's `url` at where the data is now; redirects to other schemes, loops and, with cross_origin_redirects: refuse, other origins are not followed.",
   });
 }
 
@@ -109,6 +111,6 @@ function tooLarge(url: string, maxBytes: number, redactQuery: boolean): FatalFet
   return new FatalFetchError({
     code: ErrorCodes.INGEST_REPLY_TOO_LARGE,
     message: `The reply from ${redactUrl(url, { query: redactQuery })} is larger than max_reply_bytes (${maxBytes.toLocaleString('en-US')} bytes); it was not landed, and is not retried.`,
-    hint: 'Raise `max_reply_bytes` in the source\'s `ingest:` config if replies this large are expected (each reply is held in memory once), or ask the API for smaller pages.',
+    hint: "Raise `max_reply_bytes` in the source's `ingest:` config if replies this large are expected (each reply is held in memory once), or ask the API for smaller pages.",
   });
 }

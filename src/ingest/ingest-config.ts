@@ -73,17 +73,32 @@ export const DEFAULT_RETRIES: RetryPolicy = {
 };
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-const KEYS = ['url', 'method', 'headers', 'body', 'format', 'path', 'timeout', 'retries', 'validate', 'schedule', 'before_run', 'quarantine', 'fetcher', 'max_reply_bytes', 'cross_origin_redirects', 'redact_query', 'sample'];
+const KEYS = [
+  'url',
+  'method',
+  'headers',
+  'body',
+  'format',
+  'path',
+  'timeout',
+  'retries',
+  'validate',
+  'schedule',
+  'before_run',
+  'quarantine',
+  'fetcher',
+  'max_reply_bytes',
+  'cross_origin_redirects',
+  'redact_query',
+  'sample',
+];
 const RETRY_KEYS = ['max_attempts', 'initial_delay', 'max_delay', 'multiplier', 'jitter'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH'];
 const FORMATS: IngestFormat[] = ['json', 'json_each'];
 const DURATION_EXAMPLE = 'use e.g. 10s, 500ms, 2m';
 
 /** Validates `raw`; returns a config only when there are no errors. */
-export function parseIngestConfig(
-  raw: unknown,
-  where: IngestConfigLocation,
-): { config?: IngestConfig; errors: TsdbtError[] } {
+export function parseIngestConfig(raw: unknown, where: IngestConfigLocation): { config?: IngestConfig; errors: TsdbtError[] } {
   const r = new Reader(where);
   if (!isRecord(raw)) {
     r.fail('', `must be a mapping (url, format, retries, …), not ${describe(raw)}`);
@@ -102,7 +117,8 @@ export function parseIngestConfig(
   if (!METHODS.includes(method)) r.fail('method', `'${method}' is not an HTTP method tsdbt sends; use one of ${METHODS.join(', ')}`);
 
   const format = (r.optionalString(raw, 'format') ?? 'json') as IngestFormat;
-  if (!FORMATS.includes(format)) r.fail('format', `'${format}' is not a format; use json (the whole reply is one row) or json_each (one row per array element)`);
+  if (!FORMATS.includes(format))
+    r.fail('format', `'${format}' is not a format; use json (the whole reply is one row) or json_each (one row per array element)`);
   const pathText = r.optionalString(raw, 'path');
   if (pathText !== undefined && format !== 'json_each') {
     r.fail('path', 'is only used with format: json_each; remove it, or set format: json_each');
@@ -259,7 +275,10 @@ class Reader {
       return undefined;
     }
     if (ms > MAX_DURATION_MS) {
-      this.fail(`${prefix}${key}`, `'${String(v)}' is longer than the longest duration tsdbt waits, ${MAX_DURATION_TEXT}; use a shorter one (an external scheduler for longer intervals)`);
+      this.fail(
+        `${prefix}${key}`,
+        `'${String(v)}' is longer than the longest duration tsdbt waits, ${MAX_DURATION_TEXT}; use a shorter one (an external scheduler for longer intervals)`,
+      );
       return undefined;
     }
     return ms;

@@ -88,7 +88,12 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
     if (attempt > 1) metrics.retry(source.name);
   };
   const target: LandingTarget = { database: source.database, table: source.table, quarantine: source.config.quarantine, cluster: source.cluster };
-  const sourceUrl = source.useSample === true ? `file:${source.config.sample ?? ''}` : source.config.url === undefined ? `fetcher:${source.config.fetcher ?? ''}` : redactUrl(source.config.url, { query: source.config.redactQuery });
+  const sourceUrl =
+    source.useSample === true
+      ? `file:${source.config.sample ?? ''}`
+      : source.config.url === undefined
+        ? `fetcher:${source.config.fetcher ?? ''}`
+        : redactUrl(source.config.url, { query: source.config.redactQuery });
 
   try {
     deps.signal?.throwIfAborted();
@@ -147,7 +152,7 @@ async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: 
       throw new TsdbtError({
         code: ErrorCodes.INGEST_CONFIG_INVALID,
         message: `The fetcher of source ${source.name} called fetchText() without a URL, and the source has no \`url\`.`,
-        hint: 'Pass a URL to ctx.fetchText(url), or set `url:` in the source\'s `ingest:` config.',
+        hint: "Pass a URL to ctx.fetchText(url), or set `url:` in the source's `ingest:` config.",
       });
     }
     if (/^file:/i.test(url)) return readLocalReply(source, url, deps, onAttempt);
@@ -196,7 +201,7 @@ async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: 
     throw new TsdbtError({
       code: ErrorCodes.INGEST_FETCH_FAILED,
       message: `The fetcher ${config.fetcher} of source ${source.name} failed: ${error instanceof Error ? error.message : String(error)}`,
-      hint: 'The error comes from the project\'s fetcher module; fix it there (ctx.fetchText gives retries and timeouts for free).',
+      hint: "The error comes from the project's fetcher module; fix it there (ctx.fetchText gives retries and timeouts for free).",
       cause: error,
     });
   }
@@ -222,7 +227,12 @@ function readLocalReply(source: IngestSource, url: string, deps: IngestDeps, onA
       cause: error,
     });
   }
-  (deps.logger ?? silentLogger).log('info', 'ingest.fetched', `Read ${body.length} bytes from ${file}.`, { source: source.name, url, attempt: 1, bytes: body.length });
+  (deps.logger ?? silentLogger).log('info', 'ingest.fetched', `Read ${body.length} bytes from ${file}.`, {
+    source: source.name,
+    url,
+    attempt: 1,
+    bytes: body.length,
+  });
   return body;
 }
 

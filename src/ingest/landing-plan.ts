@@ -23,7 +23,15 @@ import type { Capabilities, EncodedRows } from '../core/adapter-types.js';
 import type { StampPrecision } from '../materialize/plan-landing.js';
 
 // The landing tables' DDL and reads are SQL text, built in materialize/plan-landing.ts; re-exported for callers of this module.
-export { landingDatabaseDdl, landingTableDdl, latestBatchSql, planLandingTables, rejectedTableDdl, rejectedTableName, type StampPrecision } from '../materialize/plan-landing.js';
+export {
+  landingDatabaseDdl,
+  landingTableDdl,
+  latestBatchSql,
+  planLandingTables,
+  rejectedTableDdl,
+  rejectedTableName,
+  type StampPrecision,
+} from '../materialize/plan-landing.js';
 
 export function stampPrecision(capabilities: Pick<Capabilities, 'dateTime64'>): StampPrecision {
   return capabilities.dateTime64 ? 'ms' : 's';
@@ -107,13 +115,7 @@ const TSV_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '
  * Rows to insert for one reply. The stamp never goes backwards (a clock stepped back must not
  * make an old batch look like the latest one).
  */
-export function planBatch(
-  payloads: readonly string[],
-  latest: LatestBatch,
-  nowMs: number,
-  sourceUrl: string,
-  precision: StampPrecision = 'ms',
-): LandingPlan {
+export function planBatch(payloads: readonly string[], latest: LatestBatch, nowMs: number, sourceUrl: string, precision: StampPrecision = 'ms'): LandingPlan {
   const step = STAMP_STEP_MS[precision];
   const now = Math.floor(nowMs / step) * step;
   const insertedAtMs = latest.insertedAtMs === undefined ? now : Math.max(now, latest.insertedAtMs + step);

@@ -37,9 +37,7 @@ export async function landPayloads(
 ): Promise<LandResult> {
   const precision = stampPrecision(adapter.capabilities);
   return guarded(target, 'land rows into', async () => {
-    const latest = await adapter.query<{ _hash: string; inserted_at_ms: string }>(
-      latestBatchSql(target.database, target.table, precision),
-    );
+    const latest = await adapter.query<{ _hash: string; inserted_at_ms: string }>(latestBatchSql(target.database, target.table, precision));
     const plan = planBatch(
       payloads,
       {
@@ -67,9 +65,7 @@ export async function quarantinePayload(
     _source_url: rejected.sourceUrl,
     _inserted_at: formatStamp(rejected.nowMs, stampPrecision(adapter.capabilities)),
   };
-  await guarded(target, 'quarantine a rejected reply for', () =>
-    adapter.insert(target.database, rejectedTableName(target.table), [row]),
-  );
+  await guarded(target, 'quarantine a rejected reply for', () => adapter.insert(target.database, rejectedTableName(target.table), [row]));
 }
 
 async function guarded<T>(target: LandingTarget, doing: string, work: () => Promise<T>): Promise<T> {

@@ -16,8 +16,7 @@ export interface IngestMetrics {
 
 export function createIngestMetrics(registry: Registry = new Registry()): IngestMetrics {
   const labelNames = ['source'] as const;
-  const counter = (name: string, help: string): Counter<'source'> =>
-    new Counter({ name, help, labelNames, registers: [registry] });
+  const counter = (name: string, help: string): Counter<'source'> => new Counter({ name, help, labelNames, registers: [registry] });
   const requests = counter('tsdbt_ingest_requests_total', 'HTTP requests made to fetch a source (every attempt counts).');
   const retries = counter('tsdbt_ingest_retries_total', 'Attempts that repeated a failed one.');
   const failures = counter('tsdbt_ingest_failures_total', 'Ingestions of a source that ended in an error.');

@@ -46,7 +46,10 @@ export function payloadsFromFetcher(result: unknown, required: readonly string[]
       values.push(item);
       payloads.push(JSON.stringify(item));
     } else {
-      return { ok: false, reason: `the fetcher returned ${item === undefined ? 'nothing' : typeof item} for item ${index}; return rows (objects) or payloads (JSON strings)` };
+      return {
+        ok: false,
+        reason: `the fetcher returned ${item === undefined ? 'nothing' : typeof item} for item ${index}; return rows (objects) or payloads (JSON strings)`,
+      };
     }
   }
   const problem = firstProblem(values, required);

@@ -36,5 +36,8 @@ export function redactUrl(url: string, options: { query?: boolean } = {}): strin
 /** Replaces every occurrence of `url` inside `text` (an error message) by its redacted form. */
 export function redactUrlIn(text: string, url: string, options: { query?: boolean } = {}): string {
   const safe = redactUrl(url, options);
-  return text.split(url).join(safe).replace(/\/\/[^/@\s]*:[^/@\s]*@/g, `//${MASK}@`);
+  return text
+    .split(url)
+    .join(safe)
+    .replace(/\/\/[^/@\s]*:[^/@\s]*@/g, `//${MASK}@`);
 }

@@ -21,7 +21,14 @@ export function insertSelect(target: [string, string], columns: readonly string[
 }
 
 /** `INSERT INTO t (a, b) SELECT a, b FROM db.other [WHERE …]`. */
-export function insertFromTable(target: [string, string], source: [string, string], columns: readonly string[], where: string | undefined, purpose: string, settings?: Settings): Statement {
+export function insertFromTable(
+  target: [string, string],
+  source: [string, string],
+  columns: readonly string[],
+  where: string | undefined,
+  purpose: string,
+  settings?: Settings,
+): Statement {
   const list = columnList(columns);
   return {
     sql: `INSERT INTO ${qualifiedName(...target)} (${list})\nSELECT ${list}\nFROM ${qualifiedName(...source)}${where === undefined ? '' : `\nWHERE ${where}`}`,
@@ -67,17 +74,30 @@ export function partitionsQuery(database: string, table: string): { sql: string;
   };
 }
 
-export function createMaterializedView(database: string, name: string, target: string | [string, string], select: string, context: PlanContext, refresh?: string): Statement {
+export function createMaterializedView(
+  database: string,
+  name: string,
+  target: string | [string, string],
+  select: string,
+  context: PlanContext,
+  refresh?: string,
+): Statement {
   const to = typeof target === 'string' ? qualifiedName(database, target) : qualifiedName(...target);
   return {
     sql: `CREATE MATERIALIZED VIEW ${qualifiedName(database, name)}${onCluster(context)}${refresh === undefined ? '' : `\n${refresh}`}\nTO ${to}\nAS\n${select}`,
-    purpose: refresh === undefined ? 'create the materialized view (new rows of its source flow into the table from now on)' : 'create the refreshable materialized view (it runs its SELECT into the table on its schedule)',
+    purpose:
+      refresh === undefined
+        ? 'create the materialized view (new rows of its source flow into the table from now on)'
+        : 'create the refreshable materialized view (it runs its SELECT into the table on its schedule)',
   };
 }
 
 /** Changes a materialized view's SELECT in place: inserts keep flowing, no window without the view. */
 export function modifyQuery(database: string, name: string, select: string, context: PlanContext): Statement {
-  return { sql: `ALTER TABLE ${qualifiedName(database, name)}${onCluster(context)}\nMODIFY QUERY\n${select}`, purpose: "update the materialized view's SELECT in place" };
+  return {
+    sql: `ALTER TABLE ${qualifiedName(database, name)}${onCluster(context)}\nMODIFY QUERY\n${select}`,
+    purpose: "update the materialized view's SELECT in place",
+  };
 }
 
 export function dropDictionary(database: string, name: string, context: PlanContext, purpose: string): Statement {

@@ -85,7 +85,15 @@ export function swapIntoPlace(
   }
   return [
     dropTable(database, backup, context, 'drop a backup left by an earlier run'),
-    renameTables(database, [[name, backup], [temp, name]], context, `swap in the new ${name}`),
+    renameTables(
+      database,
+      [
+        [name, backup],
+        [temp, name],
+      ],
+      context,
+      `swap in the new ${name}`,
+    ),
     dropTable(database, backup, context, `drop the previous ${name}`),
   ];
 }

@@ -21,13 +21,21 @@ export function grantsConfig(value: unknown): { grants: Grants; problems: Proble
   const grants = new Map<string, string[]>();
   if (value === undefined || value === null) return { grants, problems };
   if (typeof value !== 'object' || Array.isArray(value)) {
-    problems.push({ message: `Config 'grants' must map privileges to grantees, but it is ${JSON.stringify(value)}.`, hint: "For example: grants={'select': ['analyst', 'bi_role']}.", key: 'grants' });
+    problems.push({
+      message: `Config 'grants' must map privileges to grantees, but it is ${JSON.stringify(value)}.`,
+      hint: "For example: grants={'select': ['analyst', 'bi_role']}.",
+      key: 'grants',
+    });
     return { grants, problems };
   }
   for (const [privilege, raw] of Object.entries(value as Record<string, unknown>)) {
     const list = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : undefined;
     if (!/^[A-Za-z][A-Za-z ]*$/.test(privilege) || list === undefined || !list.every((item) => typeof item === 'string' && item !== '')) {
-      problems.push({ message: `Config 'grants' has ${JSON.stringify({ [privilege]: raw })}: a privilege must map to a user or role name, or a list of them.`, hint: "For example: grants={'select': ['analyst']}.", key: 'grants' });
+      problems.push({
+        message: `Config 'grants' has ${JSON.stringify({ [privilege]: raw })}: a privilege must map to a user or role name, or a list of them.`,
+        hint: "For example: grants={'select': ['analyst']}.",
+        key: 'grants',
+      });
       continue;
     }
     grants.set(privilege.trim().toUpperCase(), [...new Set(list as string[])]);
@@ -53,11 +61,18 @@ export function planGrants(database: string, table: string, wanted: Grants, curr
     const privilege = grant.privilege.toUpperCase();
     // Exactly the configured set, as dbt's apply_grants: a privilege the config does not list goes too.
     if (wants.has(`${privilege}\u0000${grant.grantee}`)) continue;
-    statements.push({ sql: `REVOKE${onCluster(context)} ${privilege} ON ${relation} FROM ${quoteIdentifier(grant.grantee)}`, purpose: `revoke ${privilege} from ${grant.grantee} (not in grants)` });
+    statements.push({
+      sql: `REVOKE${onCluster(context)} ${privilege} ON ${relation} FROM ${quoteIdentifier(grant.grantee)}`,
+      purpose: `revoke ${privilege} from ${grant.grantee} (not in grants)`,
+    });
   }
   for (const [privilege, grantees] of wanted) {
     const missing = grantees.filter((grantee) => !has.has(`${privilege}\u0000${grantee}`));
-    if (missing.length > 0) statements.push({ sql: `GRANT${onCluster(context)} ${privilege} ON ${relation} TO ${missing.map(quoteIdentifier).join(', ')}`, purpose: `grant ${privilege} to ${missing.join(', ')}` });
+    if (missing.length > 0)
+      statements.push({
+        sql: `GRANT${onCluster(context)} ${privilege} ON ${relation} TO ${missing.map(quoteIdentifier).join(', ')}`,
+        purpose: `grant ${privilege} to ${missing.join(', ')}`,
+      });
   }
   return statements;
 }

@@ -33,17 +33,36 @@ export interface BatchWindow {
 export function microbatchSettings(config: Record<string, unknown>): { settings: MicrobatchSettings; problems: Problem[] } {
   const problems: Problem[] = [];
   const eventTime = typeof config.event_time === 'string' && config.event_time.trim() !== '' ? config.event_time.trim() : '';
-  if (eventTime === '') problems.push({ message: "incremental_strategy 'microbatch' needs event_time: the column each row's batch is read from.", hint: "For example: event_time='created_at'.", key: 'event_time' });
+  if (eventTime === '')
+    problems.push({
+      message: "incremental_strategy 'microbatch' needs event_time: the column each row's batch is read from.",
+      hint: "For example: event_time='created_at'.",
+      key: 'event_time',
+    });
   const size = config.batch_size;
   const batchSize = (BATCH_SIZES as readonly unknown[]).includes(size) ? (size as BatchSize) : 'day';
   if (!(BATCH_SIZES as readonly unknown[]).includes(size)) {
-    problems.push({ message: `incremental_strategy 'microbatch' needs batch_size, one of ${BATCH_SIZES.join(', ')}, but it is ${JSON.stringify(size)}.`, hint: "For example: batch_size='day'.", key: 'batch_size' });
+    problems.push({
+      message: `incremental_strategy 'microbatch' needs batch_size, one of ${BATCH_SIZES.join(', ')}, but it is ${JSON.stringify(size)}.`,
+      hint: "For example: batch_size='day'.",
+      key: 'batch_size',
+    });
   }
   const begin = parseTime(config.begin);
-  if (begin === undefined) problems.push({ message: `incremental_strategy 'microbatch' needs begin, the time of the first batch, but it is ${JSON.stringify(config.begin)}.`, hint: "For example: begin='2024-01-01'.", key: 'begin' });
+  if (begin === undefined)
+    problems.push({
+      message: `incremental_strategy 'microbatch' needs begin, the time of the first batch, but it is ${JSON.stringify(config.begin)}.`,
+      hint: "For example: begin='2024-01-01'.",
+      key: 'begin',
+    });
   const raw = config.lookback ?? 1;
   const lookback = typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 ? raw : 1;
-  if (lookback !== raw) problems.push({ message: `Config 'lookback' must be a whole number of batches (0 or more), but it is ${JSON.stringify(raw)}.`, hint: 'For example: lookback=2.', key: 'lookback' });
+  if (lookback !== raw)
+    problems.push({
+      message: `Config 'lookback' must be a whole number of batches (0 or more), but it is ${JSON.stringify(raw)}.`,
+      hint: 'For example: lookback=2.',
+      key: 'lookback',
+    });
   return { settings: { eventTime, batchSize, begin, lookback }, problems };
 }
 
@@ -91,10 +110,16 @@ export function addBatches(time: Date, size: BatchSize, count: number): Date {
  * else from `begin` on a first run (or --full-refresh); else the current batch and `lookback`
  * batches before it. The last batch is the one holding `end` (or now).
  */
-export function batchWindows(settings: MicrobatchSettings, run: { now: Date; firstRun: boolean; start?: Date | undefined; end?: Date | undefined }): BatchWindow[] {
+export function batchWindows(
+  settings: MicrobatchSettings,
+  run: { now: Date; firstRun: boolean; start?: Date | undefined; end?: Date | undefined },
+): BatchWindow[] {
   const { batchSize } = settings;
   const end = run.end ?? addBatches(truncate(run.now, batchSize), batchSize, 1);
-  const start = truncate(run.start ?? (run.firstRun ? (settings.begin ?? run.now) : addBatches(truncate(run.now, batchSize), batchSize, -settings.lookback)), batchSize);
+  const start = truncate(
+    run.start ?? (run.firstRun ? (settings.begin ?? run.now) : addBatches(truncate(run.now, batchSize), batchSize, -settings.lookback)),
+    batchSize,
+  );
   const windows: BatchWindow[] = [];
   for (let at = start; at < end; at = addBatches(at, batchSize, 1)) windows.push({ start: at, end: addBatches(at, batchSize, 1) });
   return windows;
@@ -146,22 +171,38 @@ export function partitionsAreBatches(config: Record<string, unknown>, settings: 
 export function planMicrobatchTable(model: TableModel, settings: MicrobatchSettings, replacing: boolean, sql: string, context: PlanContext): Plan {
   const { schema, identifier } = model;
   const temp = `${identifier}${TEMP_SUFFIX}`;
-  const config = { ...model.config, partition_by: partitionsAreBatches(model.config as Record<string, unknown>, settings) ? batchPartitionBy(settings) : model.config.partition_by };
+  const config = {
+    ...model.config,
+    partition_by: partitionsAreBatches(model.config as Record<string, unknown>, settings) ? batchPartitionBy(settings) : model.config.partition_by,
+  };
   const select = `SELECT * FROM (\n${sql.trim().replace(/(\s*;)+$/, '')}\n)`;
-  const create = (name: string): Statement => ({ sql: `CREATE TABLE ${qualifiedName(schema, name)}${onCluster(context)}\n${engineClause(config)}\nAS\n${select} LIMIT 0`, purpose: 'create the table the batches fill', ...querySettings(model.config.query_settings) });
+  const create = (name: string): Statement => ({
+    sql: `CREATE TABLE ${qualifiedName(schema, name)}${onCluster(context)}\n${engineClause(config)}\nAS\n${select} LIMIT 0`,
+    purpose: 'create the table the batches fill',
+    ...querySettings(model.config.query_settings),
+  });
   if (!replacing) return { statements: [createDatabase(schema, context), create(identifier)], cleanup: [] };
-  return { statements: [createDatabase(schema, context), dropTable(schema, temp, context, 'drop a temporary table left by an earlier run'), create(temp)], cleanup: [] };
+  return {
+    statements: [createDatabase(schema, context), dropTable(schema, temp, context, 'drop a temporary table left by an earlier run'), create(temp)],
+    cleanup: [],
+  };
 }
 
 /** After a full refresh whose batches all built: the new table in place of the old one (readers never see a gap). */
 export function publishRebuilt(model: Pick<TableModel, 'schema' | 'identifier'>, existing: 'table' | 'view' | 'other', context: PlanContext): Plan {
   const { schema, identifier } = model;
-  return { statements: swapIntoPlace(schema, { temp: `${identifier}${TEMP_SUFFIX}`, name: identifier, backup: `${identifier}${BACKUP_SUFFIX}` }, existing, context), cleanup: [] };
+  return {
+    statements: swapIntoPlace(schema, { temp: `${identifier}${TEMP_SUFFIX}`, name: identifier, backup: `${identifier}${BACKUP_SUFFIX}` }, existing, context),
+    cleanup: [],
+  };
 }
 
 /** A full refresh with a failed batch: its table is dropped, the previous one keeps serving. */
 export function discardRebuilt(model: Pick<TableModel, 'schema' | 'identifier'>, context: PlanContext): Plan {
-  return { statements: [dropTable(model.schema, `${model.identifier}${TEMP_SUFFIX}`, context, 'drop the unfinished full refresh (the previous table keeps serving)')], cleanup: [] };
+  return {
+    statements: [dropTable(model.schema, `${model.identifier}${TEMP_SUFFIX}`, context, 'drop the unfinished full refresh (the previous table keeps serving)')],
+    cleanup: [],
+  };
 }
 
 /**
@@ -170,7 +211,14 @@ export function discardRebuilt(model: Pick<TableModel, 'schema' | 'identifier'>,
  * batch or the new one, never a mix. When partition_by does not follow the batches, the window's
  * rows are deleted and the staged ones inserted instead.
  */
-export function planBatch(model: TableModel, settings: MicrobatchSettings, window: BatchWindow, columns: readonly string[], sql: string, context: PlanContext): Plan {
+export function planBatch(
+  model: TableModel,
+  settings: MicrobatchSettings,
+  window: BatchWindow,
+  columns: readonly string[],
+  sql: string,
+  context: PlanContext,
+): Plan {
   const { schema, identifier } = model;
   const temp = `${identifier}${TEMP_SUFFIX}`;
   const filter = windowFilter(settings.eventTime, window);
@@ -201,8 +249,14 @@ export function planBatch(model: TableModel, settings: MicrobatchSettings, windo
       plan: (rows) => {
         const staged = rows.some((row) => String(row.partition_id) === id);
         const swap: Statement = staged
-          ? { sql: `ALTER TABLE ${target}${onCluster(context)}\nREPLACE PARTITION ID ${quoteString(id)} FROM ${qualifiedName(schema, temp)}`, purpose: `replace the batch's partition ${id}` }
-          : { sql: `ALTER TABLE ${target}${onCluster(context)}\nDROP PARTITION ID ${quoteString(id)}`, purpose: `drop the batch's partition ${id} (the batch has no rows)` };
+          ? {
+              sql: `ALTER TABLE ${target}${onCluster(context)}\nREPLACE PARTITION ID ${quoteString(id)} FROM ${qualifiedName(schema, temp)}`,
+              purpose: `replace the batch's partition ${id}`,
+            }
+          : {
+              sql: `ALTER TABLE ${target}${onCluster(context)}\nDROP PARTITION ID ${quoteString(id)}`,
+              purpose: `drop the batch's partition ${id} (the batch has no rows)`,
+            };
         return { statements: [swap, dropStaged], cleanup };
       },
     },

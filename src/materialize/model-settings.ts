@@ -32,15 +32,27 @@ export interface Problem {
 export function incrementalSettings(config: Record<string, unknown>): { settings: IncrementalSettings; problems: Problem[] } {
   const problems: Problem[] = [];
   // dbt-clickhouse takes `unique_key='a, b'` as the key (a, b): split at the top-level commas.
-  const uniqueKey = stringList(config.unique_key, 'unique_key', problems, "For example: unique_key='id' or unique_key=['craft', 'name']").flatMap(splitTopLevelCommas);
-  const incrementalPredicates = stringList(config.incremental_predicates ?? config.predicates, 'incremental_predicates', problems, "For example: incremental_predicates=[\"snapshot_at > now() - INTERVAL 7 DAY\"]");
+  const uniqueKey = stringList(config.unique_key, 'unique_key', problems, "For example: unique_key='id' or unique_key=['craft', 'name']").flatMap(
+    splitTopLevelCommas,
+  );
+  const incrementalPredicates = stringList(
+    config.incremental_predicates ?? config.predicates,
+    'incremental_predicates',
+    problems,
+    'For example: incremental_predicates=["snapshot_at > now() - INTERVAL 7 DAY"]',
+  );
   const onSchemaChange = oneOf(config.on_schema_change, 'on_schema_change', ON_SCHEMA_CHANGE, 'ignore', problems);
   const raw = config.incremental_strategy;
   let strategy: IncrementalStrategy = uniqueKey.length > 0 ? 'default' : 'append';
   if (raw !== undefined && raw !== null) {
     const named = typeof raw === 'string' ? (STRATEGY_ALIASES[raw] ?? raw) : raw;
     if (typeof named === 'string' && (INCREMENTAL_STRATEGIES as readonly string[]).includes(named)) strategy = named as IncrementalStrategy;
-    else problems.push({ message: `Unknown incremental_strategy ${JSON.stringify(raw)}.`, hint: `Use one of: ${INCREMENTAL_STRATEGIES.join(', ')}.`, key: 'incremental_strategy' });
+    else
+      problems.push({
+        message: `Unknown incremental_strategy ${JSON.stringify(raw)}.`,
+        hint: `Use one of: ${INCREMENTAL_STRATEGIES.join(', ')}.`,
+        key: 'incremental_strategy',
+      });
   }
   if ((strategy === 'delete+insert' || strategy === 'default') && uniqueKey.length === 0 && raw !== undefined && raw !== null) {
     problems.push({
@@ -77,7 +89,11 @@ export function materializedViewSettings(config: Record<string, unknown>): { set
   const problems: Problem[] = [];
   const raw = config.backfill ?? config.catchup;
   if (raw !== undefined && raw !== null && typeof raw !== 'boolean') {
-    problems.push({ message: `Config 'backfill' must be true or false, but it is ${JSON.stringify(raw)}.`, hint: 'For example: backfill=false (create the table empty).', key: config.backfill === undefined ? 'catchup' : 'backfill' });
+    problems.push({
+      message: `Config 'backfill' must be true or false, but it is ${JSON.stringify(raw)}.`,
+      hint: 'For example: backfill=false (create the table empty).',
+      key: config.backfill === undefined ? 'catchup' : 'backfill',
+    });
   }
   const onSchemaChange = oneOf(config.on_schema_change, 'on_schema_change', ON_SCHEMA_CHANGE, 'ignore', problems);
   return { settings: { backfill: raw !== false, onSchemaChange, refreshable: refreshableSettings(config.refreshable, problems) }, problems };
@@ -97,11 +113,19 @@ function refreshableSettings(value: unknown, problems: Problem[]): MaterializedV
     problems.push({ message: "Config 'refreshable' needs an interval (e.g. 'EVERY 1 HOUR' or 'AFTER 10 MINUTE').", hint, key: 'refreshable' });
     return undefined;
   }
-  const dependsOn = config.depends_on === undefined || config.depends_on === null ? [] : Array.isArray(config.depends_on) ? config.depends_on : [config.depends_on];
-  if (!dependsOn.every((item) => typeof item === 'string')) problems.push({ message: "refreshable's depends_on must be a view name or a list of them.", hint, key: 'refreshable' });
-  if (config.append !== undefined && typeof config.append !== 'boolean') problems.push({ message: "refreshable's append must be true or false.", hint, key: 'refreshable' });
+  const dependsOn =
+    config.depends_on === undefined || config.depends_on === null ? [] : Array.isArray(config.depends_on) ? config.depends_on : [config.depends_on];
+  if (!dependsOn.every((item) => typeof item === 'string'))
+    problems.push({ message: "refreshable's depends_on must be a view name or a list of them.", hint, key: 'refreshable' });
+  if (config.append !== undefined && typeof config.append !== 'boolean')
+    problems.push({ message: "refreshable's append must be true or false.", hint, key: 'refreshable' });
   const randomize = typeof config.randomize === 'string' && config.randomize.trim() !== '' ? config.randomize.trim() : undefined;
-  return { interval: interval.trim().replace(/^REFRESH\s+/i, ''), ...(randomize === undefined ? {} : { randomize }), dependsOn: dependsOn.filter((item): item is string => typeof item === 'string'), append: config.append === true };
+  return {
+    interval: interval.trim().replace(/^REFRESH\s+/i, ''),
+    ...(randomize === undefined ? {} : { randomize }),
+    dependsOn: dependsOn.filter((item): item is string => typeof item === 'string'),
+    append: config.append === true,
+  };
 }
 
 export interface DictionarySettings {
@@ -122,14 +146,21 @@ export function dictionarySettings(config: Record<string, unknown>): { settings:
   const problems: Problem[] = [];
   const primaryKey = stringList(config.primary_key, 'primary_key', problems, "For example: primary_key='id'");
   if (primaryKey.length === 0) {
-    problems.push({ message: 'A dictionary needs a primary_key: the column(s) it is looked up by.', hint: "For example: config(materialized='dictionary', primary_key='craft')" });
+    problems.push({
+      message: 'A dictionary needs a primary_key: the column(s) it is looked up by.',
+      hint: "For example: config(materialized='dictionary', primary_key='craft')",
+    });
   }
   const text = (key: string): string | undefined => {
     const value = config[key];
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value === 'number') return String(value);
     if (typeof value !== 'string') {
-      problems.push({ message: `Config '${key}' must be a string, but it is ${JSON.stringify(value)}.`, hint: `Write the ${key.toUpperCase()}(…) contents as text, e.g. ${key}='${EXAMPLES[key] ?? "CLICKHOUSE(TABLE 't')"}'.`, key });
+      problems.push({
+        message: `Config '${key}' must be a string, but it is ${JSON.stringify(value)}.`,
+        hint: `Write the ${key.toUpperCase()}(…) contents as text, e.g. ${key}='${EXAMPLES[key] ?? "CLICKHOUSE(TABLE 't')"}'.`,
+        key,
+      });
       return undefined;
     }
     return stripCall(value.trim(), key.toUpperCase());
@@ -155,7 +186,10 @@ function fieldList(value: unknown, problems: Problem[]): { name: string; type: s
       ? Object.entries(value as Record<string, unknown>)
       : [];
   if (pairs.length === 0 || pairs.some(([name, type]) => typeof name !== 'string' || typeof type !== 'string')) {
-    problems.push({ message: `Config 'fields' must map attribute names to ClickHouse types, but it is ${JSON.stringify(value)}.`, hint: "For example: fields=[('craft', 'String'), ('people', 'UInt32')], or a mapping {'craft': 'String'}" });
+    problems.push({
+      message: `Config 'fields' must map attribute names to ClickHouse types, but it is ${JSON.stringify(value)}.`,
+      hint: "For example: fields=[('craft', 'String'), ('people', 'UInt32')], or a mapping {'craft': 'String'}",
+    });
     return undefined;
   }
   return pairs.map(([name, type]) => ({ name: name as string, type: type as string }));
@@ -195,6 +229,10 @@ function stringList(value: unknown, key: string, problems: Problem[], hint: stri
 function oneOf<T extends string>(value: unknown, key: string, allowed: readonly T[], fallback: T, problems: Problem[]): T {
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  problems.push({ message: `Config '${key}' must be one of ${allowed.join(', ')}, but it is ${JSON.stringify(value)}.`, hint: `For example: ${key}='${allowed[allowed.length - 1]}'.`, key });
+  problems.push({
+    message: `Config '${key}' must be one of ${allowed.join(', ')}, but it is ${JSON.stringify(value)}.`,
+    hint: `For example: ${key}='${allowed[allowed.length - 1]}'.`,
+    key,
+  });
   return fallback;
 }

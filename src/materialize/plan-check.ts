@@ -28,7 +28,10 @@ export function checkTable(database: string, table: string, columns: readonly Ch
  * `--` comment stays a comment) so that an error position can be mapped back to the model's line.
  */
 export function checkModelView(database: string, name: string, compiledSql: string): Statement {
-  return { sql: `CREATE VIEW ${qualifiedName(database, name)} AS\n${compiledSql}\n`, purpose: 'analyze the model: names, types and functions, reading no rows' };
+  return {
+    sql: `CREATE VIEW ${qualifiedName(database, name)} AS\n${compiledSql}\n`,
+    purpose: 'analyze the model: names, types and functions, reading no rows',
+  };
 }
 
 /** The output columns of a checked model. */

@@ -84,7 +84,10 @@ export function planDistributedTable(model: DistributedTableModel, state: Distri
     },
     dropTable(schema, newDistributed, context, 'drop the loading table'),
     // A first build has no local tables yet: an empty one to swap with keeps the next step the same.
-    { sql: `CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, local)}${onCluster(context)} AS ${qualifiedName(schema, newLocal)}`, purpose: 'make sure a local table exists to swap with' },
+    {
+      sql: `CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, local)}${onCluster(context)} AS ${qualifiedName(schema, newLocal)}`,
+      purpose: 'make sure a local table exists to swap with',
+    },
     ...swapIntoPlace(schema, { temp: newLocal, name: local, backup: `${local}${BACKUP_SUFFIX}` }, 'table', context),
     distributed(newDistributed, local, 'create the new Distributed table over the local tables'),
     ...swapIntoPlace(schema, { temp: newDistributed, name: identifier, backup: `${identifier}${BACKUP_SUFFIX}` }, existingKind(state.existing), context),

@@ -91,7 +91,13 @@ export function planIncremental(model: IncrementalModel, state: IncrementalState
       const keep = `NOT (${replacedRows(settings, schema, temp)})`;
       statements.push(
         ...stage(),
-        insertFromTable(staged, target, schemaChange.columns.map((column) => column.name), keep, 'copy the old rows whose key does not come again'),
+        insertFromTable(
+          staged,
+          target,
+          schemaChange.columns.map((column) => column.name),
+          keep,
+          'copy the old rows whose key does not come again',
+        ),
         ...swapIntoPlace(schema, { temp, name: identifier, backup: `${identifier}${BACKUP_SUFFIX}` }, 'table', context),
       );
       return { statements, cleanup };
@@ -102,6 +108,9 @@ export function planIncremental(model: IncrementalModel, state: IncrementalState
 /** `(key) IN (SELECT key FROM staged)`, narrowed by incremental_predicates. */
 function replacedRows(settings: IncrementalSettings, schema: string, staged: string): string {
   const key = settings.uniqueKey.length === 1 ? settings.uniqueKey[0]! : `(${settings.uniqueKey.join(', ')})`;
-  const where = [`${key} IN (SELECT ${settings.uniqueKey.join(', ')} FROM ${qualifiedName(schema, staged)})`, ...settings.incrementalPredicates.map((predicate) => `(${predicate})`)];
+  const where = [
+    `${key} IN (SELECT ${settings.uniqueKey.join(', ')} FROM ${qualifiedName(schema, staged)})`,
+    ...settings.incrementalPredicates.map((predicate) => `(${predicate})`),
+  ];
   return where.join('\n  AND ');
 }

@@ -54,13 +54,14 @@ export function planMaterializedView(model: IncrementalModel, state: Materialize
   const view = `${identifier}${MV_SUFFIX}`;
   const create = createMaterializedView(schema, view, identifier, model.sql, context, refresh);
   // A view can only be replaced when nothing else holds its name.
-  const clearView = (state.existingView === undefined ? [] : [dropRelation(schema, view, state.existingView, context, `drop the old materialized view ${view}`)]);
+  const clearView = state.existingView === undefined ? [] : [dropRelation(schema, view, state.existingView, context, `drop the old materialized view ${view}`)];
 
   if (state.existing === 'table' && !state.fullRefresh && !needsRebuild(state, settings.backfill)) {
     const schemaChange = planSchemaChange({ schema, identifier, model: model.name }, settings.onSchemaChange, state.tableColumns, state.queryColumns, context);
     const statements: Statement[] = [...schemaChange.statements];
     // A refreshable view is created again (its schedule may have changed too); the table keeps its rows.
-    if (state.existingView === 'materialized_view' && context.alterViewQuery !== false && refresh === undefined) statements.push(modifyQuery(schema, view, model.sql, context));
+    if (state.existingView === 'materialized_view' && context.alterViewQuery !== false && refresh === undefined)
+      statements.push(modifyQuery(schema, view, model.sql, context));
     else statements.push(...clearView, create);
     return { statements, cleanup: [] };
   }
@@ -105,16 +106,32 @@ export function externalTarget(sql: string): [string, string] | undefined {
  * another model builds. Created (with the catch-up INSERT of the source's existing rows, unless
  * `catchup: false`) when missing or on --full-refresh; otherwise its SELECT is changed in place.
  */
-function planViewIntoTable(model: IncrementalModel, state: MaterializedViewState, target: [string, string], backfill: boolean, refresh: string | undefined, context: PlanContext): Plan {
+function planViewIntoTable(
+  model: IncrementalModel,
+  state: MaterializedViewState,
+  target: [string, string],
+  backfill: boolean,
+  refresh: string | undefined,
+  context: PlanContext,
+): Plan {
   const { schema, identifier } = model;
   const statements: Statement[] = [createDatabase(schema, context)];
   if (state.existing === 'materialized_view' && !state.fullRefresh && refresh === undefined && context.alterViewQuery !== false) {
     statements.push(modifyQuery(schema, identifier, model.sql, context));
     return { statements, cleanup: [] };
   }
-  if (state.existing !== undefined) statements.push(dropRelation(schema, identifier, state.existing, context, `drop the previous ${state.existing.replace('_', ' ')}`));
+  if (state.existing !== undefined)
+    statements.push(dropRelation(schema, identifier, state.existing, context, `drop the previous ${state.existing.replace('_', ' ')}`));
   statements.push(createMaterializedView(schema, identifier, target, model.sql, context, refresh));
-  if (backfill && refresh === undefined) statements.push(insertSelect(target, state.queryColumns.map((column) => column.name), model.sql, 'catch up: insert the rows the source already has'));
+  if (backfill && refresh === undefined)
+    statements.push(
+      insertSelect(
+        target,
+        state.queryColumns.map((column) => column.name),
+        model.sql,
+        'catch up: insert the rows the source already has',
+      ),
+    );
   return { statements, cleanup: [] };
 }
 
@@ -140,7 +157,12 @@ export function dropRelation(schema: string, name: string, kind: ExistingRelatio
 function fillStatements(model: IncrementalModel, name: string, backfill: boolean, context: PlanContext): Statement[] {
   if (backfill) return buildStatements(model, name, context);
   const select = `SELECT * FROM (\n${model.sql.trim().replace(/(\s*;)+$/, '')}\n)`;
-  return [{ sql: `CREATE TABLE ${qualifiedName(model.schema, name)}${onCluster(context)}\n${engineClause(model.config)}\nAS\n${select} LIMIT 0`, purpose: 'create the table, empty (backfill: false)' }];
+  return [
+    {
+      sql: `CREATE TABLE ${qualifiedName(model.schema, name)}${onCluster(context)}\n${engineClause(model.config)}\nAS\n${select} LIMIT 0`,
+      purpose: 'create the table, empty (backfill: false)',
+    },
+  ];
 }
 
 /** How swapIntoPlace treats what holds the name. */

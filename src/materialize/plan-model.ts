@@ -44,7 +44,12 @@ export interface ModelState {
 }
 
 /** Which reads `ModelState` needs beyond `existing`, so the runner asks the database only for those. */
-export function stateNeeds(node: PlannableModel, existing: ExistingRelation, fullRefresh: boolean, sql = ''): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
+export function stateNeeds(
+  node: PlannableModel,
+  existing: ExistingRelation,
+  fullRefresh: boolean,
+  sql = '',
+): { view: boolean; tableColumns: boolean; queryColumns: boolean } {
   const onTable = existing === 'table' && !fullRefresh;
   // A view into another model's table: its catch-up INSERT names the SELECT's columns.
   if (node.config.materialized === 'materialized_view' && externalTarget(sql) !== undefined) return { view: false, tableColumns: false, queryColumns: true };
@@ -94,7 +99,15 @@ function planByMaterialization(node: PlannableModel, sql: string, state: ModelSt
   // Only tables and incremental models are created from their contract; the others are only checked.
   const fromContract = state.contract !== undefined && (node.config.materialized === 'table' || node.config.materialized === 'incremental');
   const contract = fromContract ? { contract: state.contract!, queryColumns: state.queryColumns ?? [] } : undefined;
-  const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql, config: node.config, name: node.name, columns: node.columns, contract };
+  const model = {
+    schema: node.relation.schema,
+    identifier: node.relation.identifier,
+    sql,
+    config: node.config,
+    name: node.name,
+    columns: node.columns,
+    contract,
+  };
   const full = { existing: state.existing, fullRefresh: state.fullRefresh, tableColumns: state.tableColumns ?? [], queryColumns: state.queryColumns ?? [] };
   switch (node.config.materialized) {
     case 'table':

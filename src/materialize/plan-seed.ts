@@ -44,7 +44,10 @@ export function planSeed(seed: SeedTarget, existing: ExistingSeed, context: Plan
   const backup = `${identifier}${BACKUP_SUFFIX}`;
   const keep = existing.kind === 'table' && !fullRefresh && existing.columns !== undefined && sameColumns(seed, existing.columns);
   const create: Statement = keep
-    ? { sql: `CREATE TABLE ${qualifiedName(schema, temp)}${onCluster(context)} AS ${qualifiedName(schema, identifier)}`, purpose: 'create an empty copy of the seed table' }
+    ? {
+        sql: `CREATE TABLE ${qualifiedName(schema, temp)}${onCluster(context)} AS ${qualifiedName(schema, identifier)}`,
+        purpose: 'create an empty copy of the seed table',
+      }
     : {
         sql: `CREATE TABLE ${qualifiedName(schema, temp)}${onCluster(context)}\n(\n${seed.columns.map((column) => `    ${quoteIdentifier(column.name)} ${column.type}`).join(',\n')}\n)\n${engineClause(seed.config)}`,
         purpose: 'create the seed table under a temporary name',
@@ -62,7 +65,15 @@ export function planSeed(seed: SeedTarget, existing: ExistingSeed, context: Plan
     publish = [exchangeTables(schema, temp, identifier, context), dropTable(schema, temp, context, 'drop the previous seed table')];
   } else {
     publish = [
-      renameTables(schema, [[identifier, backup], [temp, identifier]], context, 'swap in the seed table'),
+      renameTables(
+        schema,
+        [
+          [identifier, backup],
+          [temp, identifier],
+        ],
+        context,
+        'swap in the seed table',
+      ),
       dropTable(schema, backup, context, 'drop the previous relation'),
     ];
   }

@@ -6,8 +6,21 @@ import { TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type S
 import { buildStatements } from './plan-table.js';
 import type { Column } from './schema-change.js';
 import {
-  changesSelect, deletionColumns, deletionRecordsSelect, historySelect, insertColumns, isMetaColumn, JOIN_SETTINGS, KEY_PREFIX, metaColumns,
-  newVersionsSelect, snapshotTimeLiteral, stagingSelect, stripNullable, UPDATED_AT, type SnapshotShape,
+  changesSelect,
+  deletionColumns,
+  deletionRecordsSelect,
+  historySelect,
+  insertColumns,
+  isMetaColumn,
+  JOIN_SETTINGS,
+  KEY_PREFIX,
+  metaColumns,
+  newVersionsSelect,
+  snapshotTimeLiteral,
+  stagingSelect,
+  stripNullable,
+  UPDATED_AT,
+  type SnapshotShape,
 } from './snapshot-sql.js';
 
 export interface SnapshotModel {
@@ -51,15 +64,27 @@ export function snapshotStagingSelect(model: Pick<SnapshotModel, 'spec' | 'sql'>
  */
 export function planSnapshot(model: SnapshotModel, state: SnapshotState, context: PlanContext): Plan {
   if (context.cluster !== undefined) {
-    throw new TsdbtError({ code: ErrorCodes.SNAPSHOT_UNSUPPORTED, message: `Snapshot '${model.name}' cannot be built on a cluster target: tsdbt builds snapshots on a single server or chDB.`, hint: 'Run snapshots against a single-server target.' });
+    throw new TsdbtError({
+      code: ErrorCodes.SNAPSHOT_UNSUPPORTED,
+      message: `Snapshot '${model.name}' cannot be built on a cluster target: tsdbt builds snapshots on a single server or chDB.`,
+      hint: 'Run snapshots against a single-server target.',
+    });
   }
   if (state.existing !== undefined && state.existing !== 'table') {
-    throw new TsdbtError({ code: ErrorCodes.SNAPSHOT_TARGET_INVALID, message: `Snapshot '${model.name}': ${qualifiedName(model.schema, model.identifier)} is a ${state.existing.replace('_', ' ')}, not a snapshot table.`, hint: 'Drop it or give the snapshot another alias or schema.' });
+    throw new TsdbtError({
+      code: ErrorCodes.SNAPSHOT_TARGET_INVALID,
+      message: `Snapshot '${model.name}': ${qualifiedName(model.schema, model.identifier)} is a ${state.existing.replace('_', ' ')}, not a snapshot table.`,
+      hint: 'Drop it or give the snapshot another alias or schema.',
+    });
   }
   const shape = shapeOf(model, state);
   const names = snapshotTempNames(model.identifier);
   const { schema } = model;
-  const staging = buildStatements({ schema, identifier: model.identifier, sql: stagingSelect(model.spec, model.sql, shape.now), config: { query_settings: model.config.query_settings } }, names.staged, context);
+  const staging = buildStatements(
+    { schema, identifier: model.identifier, sql: stagingSelect(model.spec, model.sql, shape.now), config: { query_settings: model.config.query_settings } },
+    names.staged,
+    context,
+  );
   const dropStaged = dropTable(schema, names.staged, context, 'drop the staged source rows');
   return {
     statements: [
@@ -73,8 +98,12 @@ export function planSnapshot(model: SnapshotModel, state: SnapshotState, context
       read: { sql: changesSelect(shape), purpose: 'count the changes since the last snapshot' },
       plan: (rows) => {
         const changes = readChanges(model, rows[0]);
-        if (state.existing !== undefined && changes.newVersions + changes.deletions === 0) return { statements: [{ ...dropStaged, purpose: 'drop the staged source rows (nothing changed)' }], cleanup: [] };
-        return { statements: [...writeNewState(model, shape, state, context), dropStaged], cleanup: [dropTable(schema, names.temp, context, 'remove the temporary table after a failure'), dropStaged] };
+        if (state.existing !== undefined && changes.newVersions + changes.deletions === 0)
+          return { statements: [{ ...dropStaged, purpose: 'drop the staged source rows (nothing changed)' }], cleanup: [] };
+        return {
+          statements: [...writeNewState(model, shape, state, context), dropStaged],
+          cleanup: [dropTable(schema, names.temp, context, 'remove the temporary table after a failure'), dropStaged],
+        };
       },
     },
   };
@@ -110,11 +139,20 @@ function shapeOf(model: SnapshotModel, state: SnapshotState): SnapshotShape {
   const sourceColumns = state.stagedColumns.filter((column) => !internal(column.name));
   const clash = sourceColumns.find((column) => isMetaColumn(spec.columnNames, column.name) || column.name.startsWith('__tsdbt_'));
   if (clash !== undefined) {
-    throw new TsdbtError({ code: ErrorCodes.SNAPSHOT_INVALID, message: `Snapshot '${model.name}': its query returns a column named '${clash.name}', which the snapshot adds itself.`, hint: 'Rename that column in the query, or rename the snapshot columns with snapshot_meta_column_names.' });
+    throw new TsdbtError({
+      code: ErrorCodes.SNAPSHOT_INVALID,
+      message: `Snapshot '${model.name}': its query returns a column named '${clash.name}', which the snapshot adds itself.`,
+      hint: 'Rename that column in the query, or rename the snapshot columns with snapshot_meta_column_names.',
+    });
   }
-  const missing = spec.checkCols === 'all' || spec.strategy !== 'check' ? undefined : spec.checkCols.find((name) => !sourceColumns.some((column) => column.name === name));
+  const missing =
+    spec.checkCols === 'all' || spec.strategy !== 'check' ? undefined : spec.checkCols.find((name) => !sourceColumns.some((column) => column.name === name));
   if (missing !== undefined) {
-    throw new TsdbtError({ code: ErrorCodes.SNAPSHOT_INVALID, message: `Snapshot '${model.name}': check_cols names '${missing}', which its query does not return.`, hint: `Its columns are: ${sourceColumns.map((column) => column.name).join(', ')}.` });
+    throw new TsdbtError({
+      code: ErrorCodes.SNAPSHOT_INVALID,
+      message: `Snapshot '${model.name}': check_cols names '${missing}', which its query does not return.`,
+      hint: `Its columns are: ${sourceColumns.map((column) => column.name).join(', ')}.`,
+    });
   }
   const fromType = state.existing === 'table' ? existingFromType(model, state.tableColumns) : stagedFromType(state.stagedColumns);
   return {
@@ -161,9 +199,17 @@ function writeNewState(model: SnapshotModel, shape: SnapshotShape, state: Snapsh
     purpose,
   });
   const statements = [create];
-  if (shape.tableColumns.length > 0) statements.push(insert(shape.tableColumns.map((column) => column.name), historySelect(shape), 'copy the history, closing the rows that changed'));
+  if (shape.tableColumns.length > 0)
+    statements.push(
+      insert(
+        shape.tableColumns.map((column) => column.name),
+        historySelect(shape),
+        'copy the history, closing the rows that changed',
+      ),
+    );
   statements.push(insert(insertColumns(shape), newVersionsSelect(shape), 'add the new versions'));
-  if (shape.spec.hardDeletes === 'new_record' && shape.tableColumns.length > 0) statements.push(insert(deletionColumns(shape), deletionRecordsSelect(shape), 'add a record for each deleted row'));
+  if (shape.spec.hardDeletes === 'new_record' && shape.tableColumns.length > 0)
+    statements.push(insert(deletionColumns(shape), deletionRecordsSelect(shape), 'add a record for each deleted row'));
   const existing = state.existing === 'table' ? 'table' : undefined;
   return [...statements, ...swapIntoPlace(schema, { temp: names.temp, name: model.identifier, backup: names.backup }, existing, context)];
 }
@@ -175,7 +221,9 @@ function writeNewState(model: SnapshotModel, shape: SnapshotShape, state: Snapsh
 function tableColumns(shape: SnapshotShape): Column[] {
   if (shape.tableColumns.length === 0) return [...shape.sourceColumns, ...metaColumns(shape)];
   const known = new Set(shape.tableColumns.map((column) => column.name));
-  const added = [...shape.sourceColumns, ...metaColumns(shape)].filter((column) => !known.has(column.name)).map((column) => ({ name: column.name, type: nullable(column.type) }));
+  const added = [...shape.sourceColumns, ...metaColumns(shape)]
+    .filter((column) => !known.has(column.name))
+    .map((column) => ({ name: column.name, type: nullable(column.type) }));
   return [...shape.tableColumns, ...added];
 }
 

@@ -1,5 +1,15 @@
 import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
-import { canExchange, createDatabase, dropTable, engineClause, exchangeTables, isReplicatedEngine, onCluster, renameTables, type TableEngineConfig } from './ddl.js';
+import {
+  canExchange,
+  createDatabase,
+  dropTable,
+  engineClause,
+  exchangeTables,
+  isReplicatedEngine,
+  onCluster,
+  renameTables,
+  type TableEngineConfig,
+} from './ddl.js';
 import { columnDefinitions, contractSelectList, type Contract } from './contract.js';
 import { BACKUP_SUFFIX, TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type Statement } from './plan.js';
 import type { Column } from './schema-change.js';
@@ -40,13 +50,20 @@ export function planTable(model: TableModel, existing: ExistingRelation, context
     // No EXCHANGE (old server) or the name holds a view: one RENAME statement moves both names at once.
     statements.push(
       ...build,
-      renameTables(schema, [[identifier, backup], [temp, identifier]], context, 'swap in the new table'),
+      renameTables(
+        schema,
+        [
+          [identifier, backup],
+          [temp, identifier],
+        ],
+        context,
+        'swap in the new table',
+      ),
       dropTable(schema, backup, context, 'drop the previous relation'),
     );
   }
   return { statements, cleanup: [dropTable(schema, temp, context, 'remove the temporary table after a failure')] };
 }
-
 
 /**
  * The statements that build the new table under its temporary name. Recent servers run a
@@ -69,13 +86,21 @@ export function buildStatements(model: TableModel, temp: string, context: PlanCo
   // With a contract the contract's columns define the table (its codecs, indexes and projections are not added).
   if (model.contract !== undefined) return contractStatements(model, name, fillOnce, context);
   if (!fillOnce) {
-    const create = { sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${model.sql}`, purpose: 'build the new table under a temporary name', ...settings };
+    const create = {
+      sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${model.sql}`,
+      purpose: 'build the new table under a temporary name',
+      ...settings,
+    };
     return [create, ...alter, ...materializeFeatures(name, features, context)];
   }
   // The model's SQL as a subquery: a trailing `;` would end the statement early; a trailing `-- comment` ends at the newline.
   const select = `SELECT * FROM (\n${model.sql.trim().replace(/(\s*;)+$/, '')}\n)`;
   return [
-    { sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${select} LIMIT 0`, purpose: 'create the new table, empty, under a temporary name', ...settings },
+    {
+      sql: `CREATE TABLE ${name}${onCluster(context)}\n${engine}\nAS\n${select} LIMIT 0`,
+      purpose: 'create the new table, empty, under a temporary name',
+      ...settings,
+    },
     ...alter,
     { sql: `INSERT INTO ${name}\n${select}`, purpose: 'fill the new table', ...settings },
   ];
@@ -94,7 +119,8 @@ function contractStatements(model: TableModel, name: string, fillOnce: boolean, 
   const create = `CREATE TABLE ${name}${onCluster(context)} ${columnDefinitions(contract, queryColumns)}\n${engineClause(model.config)}`;
   // On a cluster (not Replicated) every node fills its own table: one CREATE … (columns) AS SELECT,
   // which servers old enough to lack it (18.16) are not run as clusters with. Elsewhere: create, then insert.
-  if (!fillOnce && context.cluster !== undefined) return [{ sql: `${create}\nAS\n${select}`, purpose: "build the new table under a temporary name, with the contract's columns", ...settings }];
+  if (!fillOnce && context.cluster !== undefined)
+    return [{ sql: `${create}\nAS\n${select}`, purpose: "build the new table under a temporary name, with the contract's columns", ...settings }];
   return [
     { sql: create, purpose: "create the new table, empty, with the contract's columns, under a temporary name" },
     { sql: `INSERT INTO ${name} (${columns})\n${select}`, purpose: 'fill the new table', ...settings },
@@ -108,7 +134,13 @@ function materializeFeatures(name: string, features: ReturnType<typeof tableFeat
     ...features.projections.map((projection) => `MATERIALIZE PROJECTION ${quoteIdentifier(projection.name)}`),
   ];
   if (clauses.length === 0) return [];
-  return [{ sql: `ALTER TABLE ${name}${onCluster(context)}\n${clauses.join(',\n')}`, purpose: 'build the indexes and projections for the rows already there', settings: { mutations_sync: 2 } }];
+  return [
+    {
+      sql: `ALTER TABLE ${name}${onCluster(context)}\n${clauses.join(',\n')}`,
+      purpose: 'build the indexes and projections for the rows already there',
+      settings: { mutations_sync: 2 },
+    },
+  ];
 }
 
 export function querySettings(value: unknown): { settings?: Record<string, string | number | boolean> } {

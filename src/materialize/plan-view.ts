@@ -30,7 +30,15 @@ export function planView(model: ViewModel, existing: ExistingRelation, context: 
       dropTable(schema, temp, context, 'drop a temporary view left by an earlier run'),
       dropTable(schema, backup, context, 'drop a backup left by an earlier run'),
       create(temp, false),
-      renameTables(schema, [[identifier, backup], [temp, identifier]], context, 'swap in the new view'),
+      renameTables(
+        schema,
+        [
+          [identifier, backup],
+          [temp, identifier],
+        ],
+        context,
+        'swap in the new view',
+      ),
       dropTable(schema, backup, context, 'drop the previous relation'),
     ],
     cleanup: [dropTable(schema, temp, context, 'remove the temporary view after a failure')],

@@ -77,7 +77,8 @@ export function planSchemaChange(
   const statements: Statement[] = [];
   if (setting === 'append_new_columns' || setting === 'sync_all_columns') {
     if (setting === 'sync_all_columns') {
-      for (const column of diff.removed) statements.push(alter(`DROP COLUMN ${quoteIdentifier(column.name)}`, `drop column ${column.name}, no longer selected`));
+      for (const column of diff.removed)
+        statements.push(alter(`DROP COLUMN ${quoteIdentifier(column.name)}`, `drop column ${column.name}, no longer selected`));
       for (const column of diff.changed) {
         statements.push(alter(`MODIFY COLUMN ${quoteIdentifier(column.name)} ${column.type}`, `change the type of ${column.name} from ${column.was}`));
       }

@@ -59,7 +59,10 @@ export function stagingSelect(spec: SnapshotSpec, sql: string, now: string): str
 
 const col = (alias: string, name: string) => `${alias}.${quoteIdentifier(name)}`;
 const keyNames = (spec: SnapshotSpec) => spec.uniqueKey.map((_, index) => `${KEY_PREFIX}${index + 1}`);
-const joinOn = (spec: SnapshotSpec, left: string, right: string) => keyNames(spec).map((key) => `${left}.${key} = ${right}.${key}`).join(' AND ');
+const joinOn = (spec: SnapshotSpec, left: string, right: string) =>
+  keyNames(spec)
+    .map((key) => `${left}.${key} = ${right}.${key}`)
+    .join(' AND ');
 const hasColumn = (columns: readonly Column[], name: string) => columns.some((column) => column.name === name);
 
 /** The snapshot table's rows with their key parts, optionally only the current ones. */
@@ -97,7 +100,9 @@ export function rowChanged(shape: SnapshotShape, c: string, s: string): string {
     const columns = spec.checkCols === 'all' ? shape.sourceColumns.map((column) => column.name) : spec.checkCols;
     // As in dbt: a checked column the table does not have yet makes every row a new version.
     // ifNull: two NULLs compare as NULL, which must read as "not changed" in multiIf as in WHERE.
-    changed = columns.some((name) => !hasColumn(shape.tableColumns, name)) ? '1' : `ifNull(${columns.map((name) => differs(col(c, name), col(s, name))).join(' OR ')}, 0)`;
+    changed = columns.some((name) => !hasColumn(shape.tableColumns, name))
+      ? '1'
+      : `ifNull(${columns.map((name) => differs(col(c, name), col(s, name))).join(' OR ')}, 0)`;
   }
   const deleted = spec.hardDeletes === 'new_record' ? deletedRecord(shape, c) : undefined;
   return deleted === undefined ? `(${changed})` : `(${changed} OR ${deleted})`;
@@ -215,7 +220,14 @@ function dataColumns(shape: SnapshotShape): Column[] {
 
 export function deletionColumns(shape: SnapshotShape): string[] {
   const names = shape.spec.columnNames;
-  return [...dataColumns(shape).map((column) => column.name), names.dbt_scd_id, names.dbt_updated_at, names.dbt_valid_from, names.dbt_valid_to, names.dbt_is_deleted];
+  return [
+    ...dataColumns(shape).map((column) => column.name),
+    names.dbt_scd_id,
+    names.dbt_updated_at,
+    names.dbt_valid_from,
+    names.dbt_valid_to,
+    names.dbt_is_deleted,
+  ];
 }
 
 /**
@@ -227,7 +239,9 @@ export function changesSelect(shape: SnapshotShape): string {
   const staged = qualifiedName(...shape.staged);
   const tuple = shape.spec.uniqueKey.length === 1 ? `toString(${KEY_PREFIX}1)` : `toString(tuple(${keys}))`;
   const duplicates = `(SELECT ${keys} FROM ${staged} GROUP BY ${keys} HAVING count() > 1)`;
-  const anyNull = keyNames(shape.spec).map((key) => `isNull(${key})`).join(' OR ');
+  const anyNull = keyNames(shape.spec)
+    .map((key) => `isNull(${key})`)
+    .join(' OR ');
   const deletions = shape.tableColumns.length === 0 || shape.spec.hardDeletes === 'ignore' ? '0' : `(SELECT count() FROM (${closedByDeleteSelect(shape)}))`;
   return [
     'SELECT',

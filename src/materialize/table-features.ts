@@ -20,13 +20,33 @@ export type ColumnExtras = Readonly<Record<string, { codec?: string; ttl?: strin
 
 export function tableFeatures(config: Record<string, unknown>, columns: ColumnExtras | undefined): { features: TableFeatures; problems: Problem[] } {
   const problems: Problem[] = [];
-  const projections = namedList(config.projections, 'projections', 'query', problems, "For example: projections=[{'name': 'by_craft', 'query': 'select craft, count() group by craft'}]");
-  const indexes = namedList(config.indexes, 'indexes', 'definition', problems, "For example: indexes=[{'name': 'idx_craft', 'definition': 'craft TYPE bloom_filter GRANULARITY 1'}]");
+  const projections = namedList(
+    config.projections,
+    'projections',
+    'query',
+    problems,
+    "For example: projections=[{'name': 'by_craft', 'query': 'select craft, count() group by craft'}]",
+  );
+  const indexes = namedList(
+    config.indexes,
+    'indexes',
+    'definition',
+    problems,
+    "For example: indexes=[{'name': 'idx_craft', 'definition': 'craft TYPE bloom_filter GRANULARITY 1'}]",
+  );
   const extras = Object.entries(columns ?? {})
     .filter(([, column]) => column.codec !== undefined || column.ttl !== undefined)
-    .map(([name, column]) => ({ name, ...(column.codec === undefined ? {} : { codec: column.codec }), ...(column.ttl === undefined ? {} : { ttl: column.ttl }) }));
+    .map(([name, column]) => ({
+      name,
+      ...(column.codec === undefined ? {} : { codec: column.codec }),
+      ...(column.ttl === undefined ? {} : { ttl: column.ttl }),
+    }));
   return {
-    features: { projections: projections.map(({ name, value }) => ({ name, query: value })), indexes: indexes.map(({ name, value }) => ({ name, definition: value })), columns: extras },
+    features: {
+      projections: projections.map(({ name, value }) => ({ name, query: value })),
+      indexes: indexes.map(({ name, value }) => ({ name, definition: value })),
+      columns: extras,
+    },
     problems,
   };
 }
@@ -71,7 +91,12 @@ export function addTableFeatures(database: string, table: string, features: Tabl
       ...(column.ttl === undefined ? [] : [`MODIFY COLUMN ${quoteIdentifier(column.name)} TTL ${column.ttl}`]),
     ]),
   ];
-  return [{ sql: `ALTER TABLE ${qualifiedName(database, table)}${onCluster(context)}\n${clauses.join(',\n')}`, purpose: 'add projections, indexes and column codecs/TTLs to the new table' }];
+  return [
+    {
+      sql: `ALTER TABLE ${qualifiedName(database, table)}${onCluster(context)}\n${clauses.join(',\n')}`,
+      purpose: 'add projections, indexes and column codecs/TTLs to the new table',
+    },
+  ];
 }
 
 /**

@@ -33,5 +33,8 @@ export function storedFailuresQuery(relationName: string): string {
 }
 
 function stripTrailingSemicolons(sql: string): string {
-  return sql.trim().replace(/(;\s*)+$/, '').trimEnd();
+  return sql
+    .trim()
+    .replace(/(;\s*)+$/, '')
+    .trimEnd();
 }

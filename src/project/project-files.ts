@@ -75,8 +75,12 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
     seeds: list(paths.seedPaths, ['.csv']),
     snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
     analyses: list(paths.analysisPaths, ['.sql']).map(read),
-    tests: list(paths.testPaths, ['.sql']).filter((file) => !isFixture(file, paths.testPaths)).map(read),
-    fixtures: list(paths.testPaths, ['.csv', '.sql']).filter((file) => isFixture(file, paths.testPaths)).map(read),
+    tests: list(paths.testPaths, ['.sql'])
+      .filter((file) => !isFixture(file, paths.testPaths))
+      .map(read),
+    fixtures: list(paths.testPaths, ['.csv', '.sql'])
+      .filter((file) => isFixture(file, paths.testPaths))
+      .map(read),
     docs: list(docsDirs, ['.md']).map(read),
     selectorsFile: existsSync(selectors) ? read('selectors.yml') : undefined,
   };

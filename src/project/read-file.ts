@@ -9,7 +9,12 @@ export { MAX_PROJECT_FILE_BYTES, readRegularProjectFile } from '../core/regular-
 export function readProjectFile(projectDir: string, relative: string): string {
   const file = path.join(projectDir, relative);
   if (!existsSync(file)) {
-    throw new TsdbtError({ code: ErrorCodes.CONFIG_FILE_MISSING, message: `${relative} was not found in ${projectDir}.`, file: relative, hint: `Create ${relative}, or drop the option that needs it.` });
+    throw new TsdbtError({
+      code: ErrorCodes.CONFIG_FILE_MISSING,
+      message: `${relative} was not found in ${projectDir}.`,
+      file: relative,
+      hint: `Create ${relative}, or drop the option that needs it.`,
+    });
   }
   return readRegularProjectFile(file, relative);
 }

@@ -3,7 +3,10 @@ import path from 'node:path';
 import type { ProjectConfig } from '../config/project-config.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 
-type PathConfig = Pick<ProjectConfig, 'targetPath' | 'file' | 'modelPaths' | 'macroPaths' | 'seedPaths' | 'testPaths' | 'snapshotPaths' | 'analysisPaths' | 'docsPaths'>;
+type PathConfig = Pick<
+  ProjectConfig,
+  'targetPath' | 'file' | 'modelPaths' | 'macroPaths' | 'seedPaths' | 'testPaths' | 'snapshotPaths' | 'analysisPaths' | 'docsPaths'
+>;
 
 /**
  * Refuses a `target-path` that overlaps the project: the project folder itself, a folder holding
@@ -15,7 +18,18 @@ type PathConfig = Pick<ProjectConfig, 'targetPath' | 'file' | 'modelPaths' | 'ma
 export function checkTargetPath(projectDir: string, config: PathConfig, line: number | undefined): void {
   const root = realResolve(projectDir, '.');
   const target = realResolve(projectDir, config.targetPath);
-  const sources = [...config.modelPaths, ...config.macroPaths, ...config.seedPaths, ...config.testPaths, ...config.snapshotPaths, ...config.analysisPaths, ...config.docsPaths, '.tsdbt', 'profiles.yml', config.file];
+  const sources = [
+    ...config.modelPaths,
+    ...config.macroPaths,
+    ...config.seedPaths,
+    ...config.testPaths,
+    ...config.snapshotPaths,
+    ...config.analysisPaths,
+    ...config.docsPaths,
+    '.tsdbt',
+    'profiles.yml',
+    config.file,
+  ];
   let why: string | undefined;
   if (target === root) why = 'is the project folder itself';
   else if (inside(target, root)) why = 'holds the project folder';

@@ -31,5 +31,8 @@ export { LogEvent } from '../core/logger.js';
 
 /** `waitMs` → `wait_ms`: JSON lines use snake_case keys, whatever a library logged. */
 export function snakeCase(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]+/g, '_').toLowerCase();
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[-\s]+/g, '_')
+    .toLowerCase();
 }

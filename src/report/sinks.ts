@@ -71,7 +71,11 @@ export class TextConsoleSink implements LogSink, LevelFilter {
     if (record.msg === '') return '';
     const time = this.color.dim(clock(record.ts));
     // Every line of a multi-line message gets the time, as dbt prints them.
-    const lines = (text: string) => text.split('\n').map((line) => (line === '' ? '' : `${time}  ${line}`)).join('\n');
+    const lines = (text: string) =>
+      text
+        .split('\n')
+        .map((line) => (line === '' ? '' : `${time}  ${line}`))
+        .join('\n');
     // Node lines (a test's warning in the summary) carry their own words; other warnings get the prefix.
     if (record.level === 'warn' && !record.event.startsWith('node_')) return lines(`${this.color.yellow('Warning:')} ${record.msg}`);
     if (record.level === 'debug') {

@@ -12,7 +12,12 @@ export function checkGrantsTarget(node: ModelNode, context: ExecutionContext): v
     requireVersion(context.planContext, [20, 4], 'GRANT and REVOKE (SQL-driven access control)');
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
-    throw new TsdbtError({ code: ErrorCodes.GRANTS_UNSUPPORTED, message: `Model '${node.name}' has grants: ${error.message}`, file: node.originalFilePath, hint: 'Remove grants for this target, or upgrade the server to 20.4+ with access_management enabled for the user.' });
+    throw new TsdbtError({
+      code: ErrorCodes.GRANTS_UNSUPPORTED,
+      message: `Model '${node.name}' has grants: ${error.message}`,
+      file: node.originalFilePath,
+      hint: 'Remove grants for this target, or upgrade the server to 20.4+ with access_management enabled for the user.',
+    });
   }
 }
 
@@ -25,7 +30,11 @@ export async function applyGrants(node: ModelNode, context: ExecutionContext, ru
   const { grants } = grantsConfig(node.config.grants);
   if (grants.size === 0) return;
   if (context.adapter.type === 'chdb') {
-    context.project.logger.log('warn', 'grants_skipped', `${node.originalFilePath}: model '${node.name}' has grants, which chDB cannot apply (an embedded engine has no users or roles); they are applied on a ClickHouse server target (20.4 or newer).`);
+    context.project.logger.log(
+      'warn',
+      'grants_skipped',
+      `${node.originalFilePath}: model '${node.name}' has grants, which chDB cannot apply (an embedded engine has no users or roles); they are applied on a ClickHouse server target (20.4 or newer).`,
+    );
     return;
   }
   const { schema, identifier } = node.relation;

@@ -67,7 +67,10 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
     existing = node.config.materialized === 'ephemeral' ? undefined : await cache.existing(schema, identifier);
     flags = { fullRefresh, isIncremental: node.config.materialized === 'incremental' && isIncrementalRun(existing, fullRefresh) };
     const runtime = flags;
-    sql = await renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...runtime, runQuery }), { logger: project.logger, file: node.originalFilePath });
+    sql = await renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...runtime, runQuery }), {
+      logger: project.logger,
+      file: node.originalFilePath,
+    });
     node.compiledSql = sql;
     compiledPath = context.onCompiled?.(node as ProjectNode, sql);
     // After the compiled SQL is kept: target/compiled shows the model as written, the relation gets standard names.
@@ -132,14 +135,30 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
         },
       };
       if (isMicrobatch(node)) {
-        batches = await runMicrobatch(node, context, { existing, fullRefresh }, {
-          run,
-          runPlan: (plan) => runPlan(withModelQuerySettings(node, plan), run, planIo),
-          render: (batch) => renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...flags, batch, runQuery }), { logger: project.logger, file: node.originalFilePath }),
-          tableColumns: async (table) => (await adapter.listColumns(schema, table)).map((column) => column.name),
-        });
+        batches = await runMicrobatch(
+          node,
+          context,
+          { existing, fullRefresh },
+          {
+            run,
+            runPlan: (plan) => runPlan(withModelQuerySettings(node, plan), run, planIo),
+            render: (batch) =>
+              renderWithAdapter(adapter, (runQuery) => renderModel(project, node, { ...flags, batch, runQuery }), {
+                logger: project.logger,
+                file: node.originalFilePath,
+              }),
+            tableColumns: async (table) => (await adapter.listColumns(schema, table)).map((column) => column.name),
+          },
+        );
       } else {
-        const state = await readState(node, existing, fullRefresh, sql, context, contract === undefined ? undefined : { contract, queryColumns: contractColumns ?? [] });
+        const state = await readState(
+          node,
+          existing,
+          fullRefresh,
+          sql,
+          context,
+          contract === undefined ? undefined : { contract, queryColumns: contractColumns ?? [] },
+        );
         await runPlan(planModel(node, sql, state, context.planContext), run, planIo);
       }
       await recordBuilt(cache, node);
@@ -166,14 +185,28 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
     const batchResults = batches === undefined ? {} : { batchResults: { successful: batches.successful, failed: batches.failed } };
     // Placed in the model as written (the compiled SQL, before any renaming of qualified output names).
     const placed = inUserTerms(error, node, { statement: current, sql: node.compiledSql ?? sql, compiledPath, isIncremental: flags.isIncremental === true });
-    return { ...errorResult(node, placed, { timing, compileStart, now, slot: context.slot, relationName }), failedSql: batches?.failed.length ? undefined : current, compiledPath, ...batchResults };
+    return {
+      ...errorResult(node, placed, { timing, compileStart, now, slot: context.slot, relationName }),
+      failedSql: batches?.failed.length ? undefined : current,
+      compiledPath,
+      ...batchResults,
+    };
   }
 }
 
 /** A database error placed in the model file, with the schema-change hint for incremental inserts. */
-function inUserTerms(error: unknown, node: ModelNode, info: { statement: string | undefined; sql: string; compiledPath: string | undefined; isIncremental: boolean }): unknown {
+function inUserTerms(
+  error: unknown,
+  node: ModelNode,
+  info: { statement: string | undefined; sql: string; compiledPath: string | undefined; isIncremental: boolean },
+): unknown {
   if (!(error instanceof TsdbtError)) return error;
-  const placed = placeInModel(error, info.statement, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql: info.sql, compiledPath: info.compiledPath });
+  const placed = placeInModel(error, info.statement, {
+    file: node.originalFilePath,
+    rawSql: node.rawSql,
+    compiledSql: info.sql,
+    compiledPath: info.compiledPath,
+  });
   return info.isIncremental ? withTypeChangeHint(placed, { name: node.name, onSchemaChange: node.config.on_schema_change }) : placed;
 }
 
@@ -233,7 +266,14 @@ async function needless(statement: Statement, cache: RelationCache): Promise<boo
 }
 
 /** Reads what the plan depends on beyond the relation's kind: columns, the materialized view's kind. */
-async function readState(node: ModelNode, existing: ExistingRelation, fullRefresh: boolean, sql: string, context: ExecutionContext, contract?: { contract: Contract; queryColumns: Column[] }): Promise<ModelState> {
+async function readState(
+  node: ModelNode,
+  existing: ExistingRelation,
+  fullRefresh: boolean,
+  sql: string,
+  context: ExecutionContext,
+  contract?: { contract: Contract; queryColumns: Column[] },
+): Promise<ModelState> {
   const needs = stateNeeds(node, existing, fullRefresh, sql);
   const { schema, identifier } = node.relation;
   // The contract check already read the query's columns.
@@ -242,15 +282,22 @@ async function readState(node: ModelNode, existing: ExistingRelation, fullRefres
     existing,
     fullRefresh,
     ...(contract === undefined ? {} : { contract: contract.contract, queryColumns: contract.queryColumns }),
-    ...(needs.view ? { existingView: await context.cache.existing(schema, `${identifier}${MV_SUFFIX}`), sourceRebuiltBySwap: sourceRebuiltBySwap(node, context.project) } : {}),
+    ...(needs.view
+      ? { existingView: await context.cache.existing(schema, `${identifier}${MV_SUFFIX}`), sourceRebuiltBySwap: sourceRebuiltBySwap(node, context.project) }
+      : {}),
     ...(needs.tableColumns ? { tableColumns: await context.adapter.listColumns(schema, identifier) } : {}),
-    ...(needs.queryColumns ? { queryColumns: await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings, await ensureDefaultDatabase(context)) } : {}),
+    ...(needs.queryColumns
+      ? { queryColumns: await selectColumns(context.adapter, sql, querySettings(node.config.query_settings).settings, await ensureDefaultDatabase(context)) }
+      : {}),
   };
 }
 
 /** The columns a SELECT returns, without running it (`DESCRIBE TABLE (…)`, which 18.16 has too). */
 async function selectColumns(adapter: Adapter, sql: string, settings: ExecuteOptions['settings'], database: string | undefined): Promise<Column[]> {
-  const rows = await adapter.query<{ name: string; type: string }>(describeSelect(sql), { ...(settings === undefined ? {} : { settings }), ...(database === undefined ? {} : { database }) });
+  const rows = await adapter.query<{ name: string; type: string }>(describeSelect(sql), {
+    ...(settings === undefined ? {} : { settings }),
+    ...(database === undefined ? {} : { database }),
+  });
   return rows.map((row) => ({ name: row.name, type: row.type }));
 }
 
@@ -265,7 +312,12 @@ async function withStandardNames(node: ModelNode, sql: string, context: Executio
   const renames = standardNames(names);
   if (renames.size === 0) return sql;
   const list = [...renames].map(([from, to]) => `${from} -> ${to}`).join(', ');
-  context.project.logger.log('debug', 'log', `${node.name}: renamed ClickHouse's qualified output columns to their standard names (${list}); keep_qualified_names=true keeps them.`, { renamed: Object.fromEntries(renames) });
+  context.project.logger.log(
+    'debug',
+    'log',
+    `${node.name}: renamed ClickHouse's qualified output columns to their standard names (${list}); keep_qualified_names=true keeps them.`,
+    { renamed: Object.fromEntries(renames) },
+  );
   return renameOutput(sql, names, renames);
 }
 

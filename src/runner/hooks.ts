@@ -43,11 +43,11 @@ export async function runHooks(hooks: readonly string[], run: HookRun): Promise<
   for (const [index, text] of hooks.entries()) {
     const where = `${run.kind} ${hooks.length === 1 ? '' : `${index + 1} of ${hooks.length} `}of ${run.owner}`;
     try {
-      const sql = await renderWithAdapter(
-        run.adapter,
-        (runQuery) => run.project.engine.renderString(text, run.scope(runQuery), run.file, run.locals ?? {}),
-        { logger: run.project.logger, file: run.file, signal: run.signal },
-      );
+      const sql = await renderWithAdapter(run.adapter, (runQuery) => run.project.engine.renderString(text, run.scope(runQuery), run.file, run.locals ?? {}), {
+        logger: run.project.logger,
+        file: run.file,
+        signal: run.signal,
+      });
       const statement = sql.trim().replace(/;+\s*$/, '');
       if (statement === '') continue;
       run.onStatement?.(statement, where);
@@ -89,7 +89,11 @@ export function runProjectHooks(
     signal: options.signal,
     onStatement: options.onStatement,
     scope: (runQuery) => ({ run_query: runQuery, ...statementFunctions(runQuery), execute: true }),
-    locals: { results: (options.results ?? []).map((result) => resultContext(project, result)), schemas, database_schemas: schemas.map((schema) => [schema, schema]) },
+    locals: {
+      results: (options.results ?? []).map((result) => resultContext(project, result)),
+      schemas,
+      database_schemas: schemas.map((schema) => [schema, schema]),
+    },
   });
 }
 
@@ -103,15 +107,16 @@ function resultContext(project: Project, result: NodeResult): Record<string, unk
     adapter_response: result.adapterResponse,
     failures: result.failures ?? null,
     unique_id: result.uniqueId,
-    node: node === undefined
-      ? { unique_id: result.uniqueId }
-      : {
-          unique_id: node.uniqueId,
-          name: node.name,
-          resource_type: node.resourceType,
-          schema: 'relation' in node ? node.relation.schema : undefined,
-          alias: 'relation' in node ? node.relation.identifier : undefined,
-          config: node.config,
-        },
+    node:
+      node === undefined
+        ? { unique_id: result.uniqueId }
+        : {
+            unique_id: node.uniqueId,
+            name: node.name,
+            resource_type: node.resourceType,
+            schema: 'relation' in node ? node.relation.schema : undefined,
+            alias: 'relation' in node ? node.relation.identifier : undefined,
+            config: node.config,
+          },
   };
 }

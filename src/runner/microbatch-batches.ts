@@ -1,6 +1,16 @@
 import type { ModelNode } from '../compile/nodes.js';
 import { TsdbtError } from '../core/errors.js';
-import { batchWindows, discardRebuilt, formatTime, microbatchSettings, parseTime, planBatch, planMicrobatchTable, publishRebuilt, type BatchWindow } from '../materialize/microbatch.js';
+import {
+  batchWindows,
+  discardRebuilt,
+  formatTime,
+  microbatchSettings,
+  parseTime,
+  planBatch,
+  planMicrobatchTable,
+  publishRebuilt,
+  type BatchWindow,
+} from '../materialize/microbatch.js';
 import { TEMP_SUFFIX, type ExistingRelation, type Plan, type PlanContext, type Statement } from '../materialize/plan.js';
 import type { ExecutionContext } from './node-executor.js';
 
@@ -38,7 +48,12 @@ export interface MicrobatchIo {
  * batch on its own. A failed batch is recorded and the next one runs, as dbt does; the node fails
  * when any batch did, and `tsdbt retry` runs only those.
  */
-export async function runMicrobatch(node: ModelNode, context: ExecutionContext & { microbatch?: MicrobatchRun | undefined }, state: { existing: ExistingRelation; fullRefresh: boolean }, io: MicrobatchIo): Promise<BatchResults> {
+export async function runMicrobatch(
+  node: ModelNode,
+  context: ExecutionContext & { microbatch?: MicrobatchRun | undefined },
+  state: { existing: ExistingRelation; fullRefresh: boolean },
+  io: MicrobatchIo,
+): Promise<BatchResults> {
   const { settings } = microbatchSettings(node.config);
   const planContext: PlanContext = context.planContext;
   const model = { schema: node.relation.schema, identifier: node.relation.identifier, sql: '', config: node.config, columns: node.columns };
@@ -67,7 +82,8 @@ export async function runMicrobatch(node: ModelNode, context: ExecutionContext &
       results.errors.push({ window: pair, error });
     }
   }
-  if (replacing && results.failed.length === 0) await io.runPlan(publishRebuilt(model, state.existing === 'table' || state.existing === 'view' ? state.existing : 'other', planContext));
+  if (replacing && results.failed.length === 0)
+    await io.runPlan(publishRebuilt(model, state.existing === 'table' || state.existing === 'view' ? state.existing : 'other', planContext));
   if (replacing && results.failed.length > 0) {
     // Nothing is lost: the old table keeps serving, and retry rebuilds every batch of the full refresh.
     await io.runPlan(discardRebuilt(model, planContext));
@@ -78,10 +94,18 @@ export async function runMicrobatch(node: ModelNode, context: ExecutionContext &
   return results;
 }
 
-function windowsToRun(node: ModelNode, settings: ReturnType<typeof microbatchSettings>['settings'], run: MicrobatchRun | undefined, firstRun: boolean, now: Date): BatchWindow[] {
+function windowsToRun(
+  node: ModelNode,
+  settings: ReturnType<typeof microbatchSettings>['settings'],
+  run: MicrobatchRun | undefined,
+  firstRun: boolean,
+  now: Date,
+): BatchWindow[] {
   const retry = run?.retryBatches?.[node.uniqueId];
   if (retry !== undefined && retry.length > 0) {
-    return retry.map(([start, end]) => ({ start: parseTime(start)!, end: parseTime(end)! })).filter((window) => window.start !== undefined && window.end !== undefined);
+    return retry
+      .map(([start, end]) => ({ start: parseTime(start)!, end: parseTime(end)! }))
+      .filter((window) => window.start !== undefined && window.end !== undefined);
   }
   return batchWindows(settings, { now, firstRun: firstRun && run?.eventTimeStart === undefined, start: run?.eventTimeStart, end: run?.eventTimeEnd });
 }

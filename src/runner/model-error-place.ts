@@ -21,7 +21,8 @@ export interface Place {
 }
 
 /** ClickHouse error names that mean: the data no longer fits the table's column types. */
-const TYPE_CHANGE_ERRORS = /\((?:ClickHouse error \d+ )?(CANNOT_PARSE_TEXT|CANNOT_PARSE_NUMBER|CANNOT_CONVERT_TYPE|TYPE_MISMATCH|CANNOT_PARSE_DATETIME|CANNOT_PARSE_DATE|ILLEGAL_TYPE_OF_ARGUMENT|NO_COMMON_TYPE)\)/;
+const TYPE_CHANGE_ERRORS =
+  /\((?:ClickHouse error \d+ )?(CANNOT_PARSE_TEXT|CANNOT_PARSE_NUMBER|CANNOT_CONVERT_TYPE|TYPE_MISMATCH|CANNOT_PARSE_DATETIME|CANNOT_PARSE_DATE|ILLEGAL_TYPE_OF_ARGUMENT|NO_COMMON_TYPE)\)/;
 
 /**
  * The error with the model file, line and column filled in (and said in its message) when the
@@ -38,7 +39,16 @@ export function placeInModel(error: TsdbtError, statement: string | undefined, m
     .replace(/rejected the statement(?: at line \d+, column \d+)?/, `rejected the model at ${where}`)
     .replace(/ at position \d+/, '')
     .replace(/ \(line \d+, col \d+\)/, '');
-  return new TsdbtError({ code: error.code, message, file: model.file, line: place.source.line, column: place.source.column, hint: error.hint, cause: error.cause, related: error.related });
+  return new TsdbtError({
+    code: error.code,
+    message,
+    file: model.file,
+    line: place.source.line,
+    column: place.source.column,
+    hint: error.hint,
+    cause: error.cause,
+    related: error.related,
+  });
 }
 
 /**
@@ -53,7 +63,16 @@ export function withTypeChangeHint(error: TsdbtError, model: { name: string; onS
     `(on_schema_change is '${setting}'). Rebuild the table with \`tsdbt run --full-refresh --select ${model.name}\`, or set ` +
     "`on_schema_change: sync_all_columns` (or 'fail' to be told) in the model's config.";
   // Said in the message too: a node's failure is reported by its message alone in the run summary.
-  return new TsdbtError({ code: error.code, message: `${error.message} ${hint}`, file: error.file, line: error.line, column: error.column, hint, cause: error.cause, related: error.related });
+  return new TsdbtError({
+    code: error.code,
+    message: `${error.message} ${hint}`,
+    file: error.file,
+    line: error.line,
+    column: error.column,
+    hint,
+    cause: error.cause,
+    related: error.related,
+  });
 }
 
 function placeOfError(message: string, statement: string | undefined, model: ModelText): { source: Place; compiled?: Place } | undefined {

@@ -49,11 +49,13 @@ export async function runNodes(project: Project, databaseAdapter: Adapter, optio
   const now = options.now ?? (() => new Date());
   const started = now();
   const executors: Partial<Record<ResourceType, NodeExecutor>> = { model: modelExecutor, ...options.executors };
-  const selected = new Set(options.ids.filter((id) => {
-    const node = project.nodes.get(id);
-    // Ephemeral models are not built: they are inlined into the models that ref them.
-    return node !== undefined && executors[node.resourceType] !== undefined && node.config.materialized !== 'ephemeral';
-  }));
+  const selected = new Set(
+    options.ids.filter((id) => {
+      const node = project.nodes.get(id);
+      // Ephemeral models are not built: they are inlined into the models that ref them.
+      return node !== undefined && executors[node.resourceType] !== undefined && node.config.materialized !== 'ephemeral';
+    }),
+  );
   const cache = new RelationCache(adapter);
   bindAdapterCapabilities(project.engine, adapter.capabilities);
   const context: PlanContext = { ...planContext(project, adapter), databaseEngines: await adapter.databaseEngines?.() };
@@ -67,7 +69,10 @@ export async function runNodes(project: Project, databaseAdapter: Adapter, optio
   const stop = failFast === undefined ? options.signal : options.signal === undefined ? failFast.signal : AbortSignal.any([options.signal, failFast.signal]);
 
   await runDag(
-    [...selected].map((id) => ({ id, parents: [...new Set([...runParents(project, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)) })),
+    [...selected].map((id) => ({
+      id,
+      parents: [...new Set([...runParents(project, id), ...(options.extraParents?.(id) ?? [])])].filter((parent) => selected.has(parent)),
+    })),
     Math.max(1, options.threads),
     {
       run: async (id, slot) => {
@@ -103,7 +108,10 @@ export async function runNodes(project: Project, databaseAdapter: Adapter, optio
         const position = ++index;
         const failed = reason.failedParent === undefined ? undefined : project.nodes.get(reason.failedParent)?.name;
         const relation = 'relation' in node ? qualifiedName(node.relation.schema, node.relation.identifier) : undefined;
-        const stopped = options.signal?.aborted !== true && firstFailure !== undefined ? `Skipped: --fail-fast stopped the run after '${firstFailure}' failed.` : 'Skipped: the run was interrupted.';
+        const stopped =
+          options.signal?.aborted !== true && firstFailure !== undefined
+            ? `Skipped: --fail-fast stopped the run after '${firstFailure}' failed.`
+            : 'Skipped: the run was interrupted.';
         const result = skippedResult(node, reason.stopped ? stopped : `Skipped because '${failed}' failed.`, relation);
         results.set(id, result);
         options.events?.nodeEnd?.({ node, index: position, total, description: executorOf(node).describe(node), result });

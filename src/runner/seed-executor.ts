@@ -43,7 +43,12 @@ async function loadSeed(node: SeedNode, context: ExecutionContext): Promise<Node
     const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : context.fullRefresh;
     const kind = await cache.existing(schema, identifier);
     const columns = kind === 'table' && !fullRefresh ? await adapter.listColumns(schema, identifier) : undefined;
-    const plan = planSeed({ name: node.name, schema, identifier, columns: table.columns, config: node.config }, { kind, columns }, contextForDatabase(schema, context.planContext), fullRefresh);
+    const plan = planSeed(
+      { name: node.name, schema, identifier, columns: table.columns, config: node.config },
+      { kind, columns },
+      contextForDatabase(schema, context.planContext),
+      fullRefresh,
+    );
     cleanup = plan.cleanup;
     for (const statement of plan.prepare) {
       current = statement.sql;

@@ -39,7 +39,13 @@ async function buildSnapshot(node: SnapshotNode, context: ExecutionContext): Pro
   try {
     if (!adapter.capabilities.dateTime64) {
       // The snapshot time is a DateTime64 and the plan's joins are `LEFT ANY JOIN`: said before any statement, not as a SQL error halfway.
-      throw new TsdbtError({ code: ErrorCodes.SNAPSHOT_UNSUPPORTED, message: `Snapshot '${node.name}' cannot be built on this server (${adapter.description}): snapshots need ClickHouse 20.1 or later, or chDB.`, file: node.originalFilePath, line: node.line, hint: 'Upgrade the server, or deselect the snapshot (--exclude resource_type:snapshot).' });
+      throw new TsdbtError({
+        code: ErrorCodes.SNAPSHOT_UNSUPPORTED,
+        message: `Snapshot '${node.name}' cannot be built on this server (${adapter.description}): snapshots need ClickHouse 20.1 or later, or chDB.`,
+        file: node.originalFilePath,
+        line: node.line,
+        hint: 'Upgrade the server, or deselect the snapshot (--exclude resource_type:snapshot).',
+      });
     }
     sql = await renderWithAdapter(adapter, (runQuery) => renderSnapshot(project, node, { runQuery }), { logger: project.logger, file: node.originalFilePath });
     node.compiledSql = sql;

@@ -15,7 +15,16 @@ export function leftoverDrops(relations: readonly RelationInfo[], context: PlanC
   return relations
     .filter((relation) => isLeftover(relation.name))
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((relation) => ({ relation, drop: dropRelation(relation.database, relation.name, relation.kind, contextForDatabase(relation.database, context), `drop ${relation.name}, left by an interrupted run`) }));
+    .map((relation) => ({
+      relation,
+      drop: dropRelation(
+        relation.database,
+        relation.name,
+        relation.kind,
+        contextForDatabase(relation.database, context),
+        `drop ${relation.name}, left by an interrupted run`,
+      ),
+    }));
 }
 
 /** The databases a project builds into: those of its models, seeds and snapshots (enabled ones; all of them, not only the selected). */

@@ -27,6 +27,10 @@ export async function runTemplateQuery(adapter: Adapter, sql: string, signal?: A
 }
 
 /** `renderWithQueries` with the queries running on `adapter`. */
-export function renderWithAdapter<T>(adapter: Adapter, render: (runQuery: (sql: string) => QueryTable) => T, options: { logger?: Logger; file?: string; signal?: AbortSignal } = {}): Promise<T> {
+export function renderWithAdapter<T>(
+  adapter: Adapter,
+  render: (runQuery: (sql: string) => QueryTable) => T,
+  options: { logger?: Logger; file?: string; signal?: AbortSignal } = {},
+): Promise<T> {
   return renderWithQueries(render, (sql) => runTemplateQuery(adapter, sql, options.signal), { logger: options.logger, file: options.file });
 }

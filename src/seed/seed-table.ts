@@ -34,14 +34,20 @@ export function readSeedTable(text: string, options: SeedTableOptions): SeedTabl
   }
   const names = header.map((cell) => cell.trim());
   names.forEach((name, index) => {
-    if (name === '') throw seedError(options, `has an empty column name (column ${index + 1} of the header).`, 1, 'Give every column a name in the first line.');
+    if (name === '')
+      throw seedError(options, `has an empty column name (column ${index + 1} of the header).`, 1, 'Give every column a name in the first line.');
     const first = names.indexOf(name);
     if (first !== index) throw seedError(options, `has the column '${name}' twice in its header.`, 1, 'Column names must be unique.');
   });
   const overrides = options.columnTypes ?? {};
   for (const column of Object.keys(overrides)) {
     if (!names.includes(column)) {
-      throw seedError(options, `has column_types for '${column}', but the CSV has no such column (it has ${names.join(', ')}).`, undefined, 'Fix the column name under column_types.');
+      throw seedError(
+        options,
+        `has column_types for '${column}', but the CSV has no such column (it has ${names.join(', ')}).`,
+        undefined,
+        'Fix the column name under column_types.',
+      );
     }
   }
 
@@ -93,14 +99,24 @@ function parseCsv(text: string, options: SeedTableOptions): string[][] {
     const width = records[0]?.length ?? 0;
     records.forEach((record, index) => {
       if (record.length !== width) {
-        throw seedError(options, `row ${index + 1} has ${record.length} values, but the header has ${width} columns.`, index + 1, 'Every row needs one value per column; quote values that contain the delimiter.');
+        throw seedError(
+          options,
+          `row ${index + 1} has ${record.length} values, but the header has ${width} columns.`,
+          index + 1,
+          'Every row needs one value per column; quote values that contain the delimiter.',
+        );
       }
     });
     return records;
   } catch (error) {
     if (error instanceof TsdbtError) throw error;
     const e = error as { message?: string; lines?: number };
-    throw seedError(options, `is not valid CSV: ${String(e.message ?? error)}`, e.lines, 'Check quoting near that line: a value containing the delimiter or a quote must be quoted, with quotes doubled.');
+    throw seedError(
+      options,
+      `is not valid CSV: ${String(e.message ?? error)}`,
+      e.lines,
+      'Check quoting near that line: a value containing the delimiter or a quote must be quoted, with quotes doubled.',
+    );
   }
 }
 

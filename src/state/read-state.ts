@@ -37,7 +37,7 @@ export function readState(dir: string, cwd: string = process.cwd()): PreviousSta
     throw new TsdbtError({
       code: ErrorCodes.STATE_NOT_FOUND,
       message: `The state folder '${dir}' does not exist (looked for ${full}).`,
-      hint: 'Pass --state with the folder holding the manifest.json of the run to compare with, e.g. a copy of production\'s target/.',
+      hint: "Pass --state with the folder holding the manifest.json of the run to compare with, e.g. a copy of production's target/.",
     });
   }
   const manifestFile = path.join(full, 'manifest.json');
@@ -79,11 +79,17 @@ export function readSourceLoadTimes(file: string, label: string): SourceLoadTime
   const value = readJson(file, label);
   const results = isRecord(value) && Array.isArray(value['results']) ? (value['results'] as unknown[]) : undefined;
   if (results === undefined) {
-    throw new TsdbtError({ code: ErrorCodes.STATE_INVALID, message: `${label} is not a sources.json: it has no "results" list.`, file: label, hint: 'It is written by `tsdbt source freshness` (or `dbt source freshness`).' });
+    throw new TsdbtError({
+      code: ErrorCodes.STATE_INVALID,
+      message: `${label} is not a sources.json: it has no "results" list.`,
+      file: label,
+      hint: 'It is written by `tsdbt source freshness` (or `dbt source freshness`).',
+    });
   }
   const times = new Map<string, string>();
   for (const entry of results) {
-    if (isRecord(entry) && typeof entry['unique_id'] === 'string' && typeof entry['max_loaded_at'] === 'string') times.set(entry['unique_id'], entry['max_loaded_at']);
+    if (isRecord(entry) && typeof entry['unique_id'] === 'string' && typeof entry['max_loaded_at'] === 'string')
+      times.set(entry['unique_id'], entry['max_loaded_at']);
   }
   return times;
 }
@@ -103,10 +109,13 @@ export function readRunResults(file: string, label: string = file): PreviousRunR
   const statuses = new Map<string, string>();
   const failedBatches = new Map<string, [string, string][]>();
   for (const result of results) {
-    if (isRecord(result) && typeof result['unique_id'] === 'string' && typeof result['status'] === 'string') statuses.set(result['unique_id'], result['status']);
+    if (isRecord(result) && typeof result['unique_id'] === 'string' && typeof result['status'] === 'string')
+      statuses.set(result['unique_id'], result['status']);
     const batches = isRecord(result) && isRecord(result['batch_results']) ? result['batch_results']['failed'] : undefined;
     if (Array.isArray(batches) && batches.length > 0) {
-      const windows = batches.filter((pair): pair is [string, string] => Array.isArray(pair) && pair.length === 2 && pair.every((time) => typeof time === 'string'));
+      const windows = batches.filter(
+        (pair): pair is [string, string] => Array.isArray(pair) && pair.length === 2 && pair.every((time) => typeof time === 'string'),
+      );
       failedBatches.set(String(result['unique_id']), windows);
     }
   }

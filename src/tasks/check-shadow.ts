@@ -50,10 +50,19 @@ async function shadowSource(adapter: Adapter, source: SourceNode): Promise<strin
   }
   const columns = Object.values(source.columns);
   const untyped = columns.filter((column) => column.dataType === undefined || column.dataType.trim() === '');
-  if (columns.length === 0) return `source columns unknown: source '${source.sourceName}.${source.name}' declares no columns (give each a data_type in its YAML)`;
-  if (untyped.length > 0) return `source columns unknown: column${untyped.length === 1 ? '' : 's'} ${untyped.map((column) => `'${column.name}'`).join(', ')} of source '${source.sourceName}.${source.name}' ha${untyped.length === 1 ? 's' : 've'} no data_type`;
+  if (columns.length === 0)
+    return `source columns unknown: source '${source.sourceName}.${source.name}' declares no columns (give each a data_type in its YAML)`;
+  if (untyped.length > 0)
+    return `source columns unknown: column${untyped.length === 1 ? '' : 's'} ${untyped.map((column) => `'${column.name}'`).join(', ')} of source '${source.sourceName}.${source.name}' ha${untyped.length === 1 ? 's' : 've'} no data_type`;
   await adapter.execute(checkDatabase(schema).sql);
-  await adapter.execute(checkTable(schema, identifier, columns.map((column) => ({ name: column.name, type: column.dataType! })), 'shadow of a source').sql);
+  await adapter.execute(
+    checkTable(
+      schema,
+      identifier,
+      columns.map((column) => ({ name: column.name, type: column.dataType! })),
+      'shadow of a source',
+    ).sql,
+  );
   return undefined;
 }
 

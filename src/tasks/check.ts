@@ -58,7 +58,11 @@ export async function check(invocation: Invocation, options: CheckOptions = {}):
   try {
     const adapter = await connect({ type: 'chdb', name: 'check', schema: project.target.schema, threads: 1, settings: {}, path: scratch });
     try {
-      const unshadowed = await createShadowInputs(adapter, project, order.filter((id) => !project.models.has(id)));
+      const unshadowed = await createShadowInputs(
+        adapter,
+        project,
+        order.filter((id) => !project.models.has(id)),
+      );
       for (const schema of new Set(modelIds.map((id) => project.models.get(id)!.relation.schema))) await adapter.execute(checkDatabase(schema).sql);
       for (const id of modelIds) {
         if (invocation.signal.aborted) {
@@ -74,7 +78,9 @@ export async function check(invocation: Invocation, options: CheckOptions = {}):
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const models = modelIds.map((id) => outcomes.get(id)).filter((outcome): outcome is ModelCheck => outcome !== undefined && (outcome.selected || outcome.status === 'error'));
+  const models = modelIds
+    .map((id) => outcomes.get(id))
+    .filter((outcome): outcome is ModelCheck => outcome !== undefined && (outcome.selected || outcome.status === 'error'));
   const status = interrupted ? 'interrupted' : models.some((model) => model.status === 'error') ? 'failed' : 'ok';
   return { status, project, models };
 }

@@ -21,11 +21,24 @@ export const FEATURES: Record<Exclude<keyof Capabilities, 'version'>, { name: st
   exchangeTables: { name: 'EXCHANGE TABLES', since: '20.10', without: 'tables are swapped in with one double RENAME instead' },
   createOrReplaceView: { name: 'CREATE OR REPLACE VIEW', since: '20.3', without: 'views are built under a temporary name and swapped in with one RENAME' },
   queryParameters: { name: 'query parameters', since: '19.11', without: 'tsdbt inlines escaped literals instead' },
-  jsonExtract: { name: 'JSONExtract* functions', since: '19.1', without: "models must use visitParamExtract* (macros can ask adapter.supports('json_extract'))" },
+  jsonExtract: {
+    name: 'JSONExtract* functions',
+    since: '19.1',
+    without: "models must use visitParamExtract* (macros can ask adapter.supports('json_extract'))",
+  },
   lightweightDelete: { name: 'lightweight DELETE', since: '23.3', without: 'deletes run as ALTER TABLE … DELETE mutations' },
   dateTime64: { name: 'DateTime64', since: '20.1', without: 'columns of that type cannot be created; DateTime (seconds) is used where tsdbt picks the type' },
-  mutationsSync: { name: 'the mutations_sync setting', since: '20.1', without: "incremental delete+insert deletes with an ALTER TABLE … DELETE that finishes in the background (the new rows are never deleted; readers may see the old ones for a moment)" },
-  alterViewQuery: { name: 'ALTER TABLE … MODIFY QUERY', since: '23.11', without: "a materialized view's SELECT is changed by dropping and creating the view again (rows inserted in between are not captured)" },
+  mutationsSync: {
+    name: 'the mutations_sync setting',
+    since: '20.1',
+    without:
+      'incremental delete+insert deletes with an ALTER TABLE … DELETE that finishes in the background (the new rows are never deleted; readers may see the old ones for a moment)',
+  },
+  alterViewQuery: {
+    name: 'ALTER TABLE … MODIFY QUERY',
+    since: '23.11',
+    without: "a materialized view's SELECT is changed by dropping and creating the view again (rows inserted in between are not captured)",
+  },
 };
 
 /** The oldest server tsdbt is tested with (Debian's clickhouse-server in CI). */
@@ -140,20 +153,36 @@ async function checkCanCreate(adapter: Adapter, target: Target, context: PlanCon
       await adapter.execute(dropDatabase(schema, context).sql);
       return { label: 'can create', status: 'ok', detail: `database '${schema}' (created and dropped again; \`run\` creates it)`, warnings: [] };
     } catch (error) {
-      return failed('can create', cannotCreate(error, `Cannot create the target database '${schema}'`, `Create database '${schema}' beforehand and let the user create tables in it, or give the user the right to create databases${context.databaseEngine === undefined ? '' : `; check \`database_engine: ${context.databaseEngine}\` in profiles.yml`}.`));
+      return failed(
+        'can create',
+        cannotCreate(
+          error,
+          `Cannot create the target database '${schema}'`,
+          `Create database '${schema}' beforehand and let the user create tables in it, or give the user the right to create databases${context.databaseEngine === undefined ? '' : `; check \`database_engine: ${context.databaseEngine}\` in profiles.yml`}.`,
+        ),
+      );
     }
   }
   const scratch = `__tsdbt_debug_${suffix}`;
   const warnings: string[] = [];
   if (context.exchangeTables && !canExchange(schema, { ...context, databaseEngines: new Map([[schema, engine]]) })) {
-    warnings.push(`Database '${schema}' uses the ${engine} engine, which has no EXCHANGE TABLES: tables are swapped in with one double RENAME. Recreate it as Atomic for atomic swaps.`);
+    warnings.push(
+      `Database '${schema}' uses the ${engine} engine, which has no EXCHANGE TABLES: tables are swapped in with one double RENAME. Recreate it as Atomic for atomic swaps.`,
+    );
   }
   try {
     const inDatabase = contextForDatabase(schema, { ...context, databaseEngines: new Map([[schema, engine]]) });
     for (const statement of planScratchTable(schema, scratch, inDatabase).statements) await adapter.execute(statement.sql);
     return { label: 'can create', status: 'ok', detail: `tables in database '${schema}' (${engine})`, warnings };
   } catch (error) {
-    return failed('can create', cannotCreate(error, `Cannot create tables in the target database '${schema}'`, `Let the user create and drop tables in '${schema}', or point \`schema\` in profiles.yml at a database it may write.`));
+    return failed(
+      'can create',
+      cannotCreate(
+        error,
+        `Cannot create tables in the target database '${schema}'`,
+        `Let the user create and drop tables in '${schema}', or point \`schema\` in profiles.yml at a database it may write.`,
+      ),
+    );
   }
 }
 
@@ -176,8 +205,7 @@ function cannotCreate(error: unknown, what: string, hint: string): TsdbtError {
 }
 
 function failed(label: string, error: unknown): CheckResult {
-  const translated =
-    error instanceof TsdbtError ? error : new TsdbtError({ code: ErrorCodes.INTERNAL, message: String(error), cause: error });
+  const translated = error instanceof TsdbtError ? error : new TsdbtError({ code: ErrorCodes.INTERNAL, message: String(error), cause: error });
   return { label, status: 'error', warnings: [], error: translated };
 }
 

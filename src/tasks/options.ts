@@ -52,17 +52,24 @@ export function microbatchOptions(options: ExecutionOptions): MicrobatchRun {
   const time = (flag: string, value: string | undefined): Date | undefined => {
     if (value === undefined) return undefined;
     const parsed = parseTime(value);
-    if (parsed === undefined) throw new TsdbtError({ code: ErrorCodes.USAGE, message: `${flag} must be a date or time, but it is '${value}'.`, hint: `For example: ${flag} 2024-01-03 or ${flag} 2024-01-03T06:00:00Z.` });
+    if (parsed === undefined)
+      throw new TsdbtError({
+        code: ErrorCodes.USAGE,
+        message: `${flag} must be a date or time, but it is '${value}'.`,
+        hint: `For example: ${flag} 2024-01-03 or ${flag} 2024-01-03T06:00:00Z.`,
+      });
     return parsed;
   };
   const start = time('--event-time-start', options.eventTimeStart);
   const end = time('--event-time-end', options.eventTimeEnd);
   if (start !== undefined && end !== undefined && start >= end) {
-    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--event-time-start (${options.eventTimeStart}) must be before --event-time-end (${options.eventTimeEnd}).` });
+    throw new TsdbtError({
+      code: ErrorCodes.USAGE,
+      message: `--event-time-start (${options.eventTimeStart}) must be before --event-time-end (${options.eventTimeEnd}).`,
+    });
   }
   return { eventTimeStart: start, eventTimeEnd: end, retryBatches: options.retryBatches };
 }
-
 
 /** --threads as a number, or the target's default. */
 export function parseThreads(given: string | number | undefined, fallback: number): number {
@@ -70,7 +77,11 @@ export function parseThreads(given: string | number | undefined, fallback: numbe
   const text = String(given);
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > 256) {
-    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--threads must be a whole number from 1 to 256, but it is '${text}'.`, hint: 'For example: --threads 4.' });
+    throw new TsdbtError({
+      code: ErrorCodes.USAGE,
+      message: `--threads must be a whole number from 1 to 256, but it is '${text}'.`,
+      hint: 'For example: --threads 4.',
+    });
   }
   return value;
 }
@@ -97,7 +108,11 @@ export function parseYamlMapping(
     });
   }
   if (!isPlainObject(value)) {
-    throw new TsdbtError({ code: option.code, message: `${option.flag} must be a YAML mapping${option.of}, but it is ${JSON.stringify(value)}.`, hint: `For example: ${option.flag} '${option.shortExample}'.` });
+    throw new TsdbtError({
+      code: option.code,
+      message: `${option.flag} must be a YAML mapping${option.of}, but it is ${JSON.stringify(value)}.`,
+      hint: `For example: ${option.flag} '${option.shortExample}'.`,
+    });
   }
   return value;
 }

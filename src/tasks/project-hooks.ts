@@ -29,11 +29,21 @@ export async function afterNodes(project: Project, adapter: Adapter, log: TaskLo
     return undefined;
   } catch (error) {
     if (isTsdbtError(error)) return error;
-    return new TsdbtError({ code: ErrorCodes.HOOK_FAILED, message: `on-run-end failed: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+    return new TsdbtError({
+      code: ErrorCodes.HOOK_FAILED,
+      message: `on-run-end failed: ${error instanceof Error ? error.message : String(error)}`,
+      cause: error,
+    });
   }
 }
 
-async function projectHooks(project: Project, adapter: Adapter, log: TaskLog, which: 'on-run-start' | 'on-run-end', results?: readonly NodeResult[]): Promise<void> {
+async function projectHooks(
+  project: Project,
+  adapter: Adapter,
+  log: TaskLog,
+  which: 'on-run-start' | 'on-run-end',
+  results?: readonly NodeResult[],
+): Promise<void> {
   const hooks = which === 'on-run-start' ? project.config.onRunStart : project.config.onRunEnd;
   if (hooks.length === 0) return;
   const started = Date.now();

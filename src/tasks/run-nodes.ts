@@ -62,14 +62,27 @@ interface CommandShape {
   executors(options: RunNodesOptions): Partial<Record<ResourceType, NodeExecutor>>;
 }
 
-const allKinds = (options: RunNodesOptions) => ({ seed: seedExecutor, model: modelExecutor, snapshot: snapshotExecutor, test: testExecutor({ storeFailures: options.storeFailures }), unit_test: unitTestExecutor });
+const allKinds = (options: RunNodesOptions) => ({
+  seed: seedExecutor,
+  model: modelExecutor,
+  snapshot: snapshotExecutor,
+  test: testExecutor({ storeFailures: options.storeFailures }),
+  unit_test: unitTestExecutor,
+});
 
 const COMMANDS: Record<NodesCommand, CommandShape> = {
   run: { types: ['model'], noun: 'models', inventory: modelInventory, landSources: true, fetchBeforeRun: true, executors: () => ({ model: modelExecutor }) },
   seed: { types: ['seed'], noun: 'seeds', inventory, landSources: false, fetchBeforeRun: false, executors: allKinds },
   test: { types: ['test', 'unit_test'], noun: 'tests', inventory, landSources: true, fetchBeforeRun: false, executors: allKinds },
   snapshot: { types: ['snapshot'], noun: 'snapshots', inventory, landSources: true, fetchBeforeRun: false, executors: allKinds },
-  build: { types: ['seed', 'model', 'snapshot', 'test', 'unit_test'], noun: 'seeds, models, snapshots or tests', inventory, landSources: true, fetchBeforeRun: true, executors: allKinds },
+  build: {
+    types: ['seed', 'model', 'snapshot', 'test', 'unit_test'],
+    noun: 'seeds, models, snapshots or tests',
+    inventory,
+    landSources: true,
+    fetchBeforeRun: true,
+    executors: allKinds,
+  },
 };
 
 /** `tsdbt run`: build the selected models in dependency order. */

@@ -62,12 +62,22 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
     onNoMatch: (warning) => {
       // In CI, "nothing changed" is a normal answer, not a typo.
       const criterion = /'([^']*)'/.exec(warning.message)?.[1] ?? '';
-      if (state !== undefined && /^(\d*\+|@)?(state|result):/.test(criterion)) log.info(`Nothing matches '${criterion}' compared with the state in ${state.dir}.`);
+      if (state !== undefined && /^(\d*\+|@)?(state|result):/.test(criterion))
+        log.info(`Nothing matches '${criterion}' compared with the state in ${state.dir}.`);
       else if (options.failOnEmptySelection === true) unmatched.push(warning);
       else log.warn(`${warning.message} (${warning.code})`);
     },
   });
-  throwCollected(unmatched.map((error) => new TsdbtError({ code: error.code, message: error.message, hint: 'Check the spelling; `tsdbt ls --select <criterion>` shows what a criterion matches. Without --fail-on-empty-selection this is a warning.' })));
+  throwCollected(
+    unmatched.map(
+      (error) =>
+        new TsdbtError({
+          code: error.code,
+          message: error.message,
+          hint: 'Check the spelling; `tsdbt ls --select <criterion>` shows what a criterion matches. Without --fail-on-empty-selection this is a warning.',
+        }),
+    ),
+  );
   return { ids: [...ids].sort(), state, comparison };
 }
 
@@ -125,7 +135,8 @@ export async function applyDefer(project: Project, selection: Selection, options
     existsHere: (relation) => existing.get(relation.schema)?.has(relation.identifier) === true,
   });
   project.deferTo = deferTo;
-  if (deferTo.size > 0) log.info(`Deferring ${deferTo.size} unselected parent${deferTo.size === 1 ? '' : 's'} to the relations in ${selection.state.dir}/manifest.json.`);
+  if (deferTo.size > 0)
+    log.info(`Deferring ${deferTo.size} unselected parent${deferTo.size === 1 ? '' : 's'} to the relations in ${selection.state.dir}/manifest.json.`);
   for (const [id, relation] of deferTo) log.detail(`defer ${id} -> ${relation.schema}.${relation.identifier}`);
   return deferTo.size;
 }

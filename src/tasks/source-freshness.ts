@@ -50,7 +50,9 @@ export async function sourceFreshness(invocation: Invocation, options: SourceFre
   const measured = sources.filter((source) => source.freshness !== undefined && (source.loadedAtField !== undefined || source.loadedAtQuery !== undefined));
   const unmeasured = sources.filter((source) => !measured.includes(source)).map(nameOf);
   for (const source of sources.filter((source) => source.freshness !== undefined && !measured.includes(source))) {
-    invocation.log.warn(`${source.originalFilePath}:${source.line ?? 1}: source ${nameOf(source)} has a freshness rule but no \`loaded_at_field\` or \`loaded_at_query\`, so it is not checked.`);
+    invocation.log.warn(
+      `${source.originalFilePath}:${source.line ?? 1}: source ${nameOf(source)} has a freshness rule but no \`loaded_at_field\` or \`loaded_at_query\`, so it is not checked.`,
+    );
   }
   if (measured.length === 0) {
     invocation.log.warn('Nothing to check: no selected source has both a `freshness:` rule and a `loaded_at_field`.');
@@ -85,12 +87,28 @@ async function measure(adapter: Adapter, source: SourceNode, now: () => Date): P
     const [row] = await adapter.query<{ measured: string | number; max_loaded_at: string | number; snapshotted_at: string | number }>(sql);
     const snapshottedAt = new Date(Number(row?.snapshotted_at ?? 0) * 1000);
     if (row === undefined || Number(row.measured) === 0) {
-      return { ...base, status: 'error', maxLoadedAt: undefined, snapshottedAt, ageSeconds: undefined, message: 'no rows to measure (the table is empty, or the filter matches nothing)', executionSeconds: seconds() };
+      return {
+        ...base,
+        status: 'error',
+        maxLoadedAt: undefined,
+        snapshottedAt,
+        ageSeconds: undefined,
+        message: 'no rows to measure (the table is empty, or the filter matches nothing)',
+        executionSeconds: seconds(),
+      };
     }
     const maxLoadedAt = new Date(Number(row.max_loaded_at) * 1000);
     const age = Number(row.snapshotted_at) - Number(row.max_loaded_at);
     const status = verdict(rule, age);
-    return { ...base, status, maxLoadedAt, snapshottedAt, ageSeconds: age, message: `last loaded ${describeAge(age)} ago (${maxLoadedAt.toISOString()})`, executionSeconds: seconds() };
+    return {
+      ...base,
+      status,
+      maxLoadedAt,
+      snapshottedAt,
+      ageSeconds: age,
+      message: `last loaded ${describeAge(age)} ago (${maxLoadedAt.toISOString()})`,
+      executionSeconds: seconds(),
+    };
   } catch (error) {
     const message = isTsdbtError(error) ? `${error.code}: ${error.message}` : String(error);
     return { ...base, status: 'runtime error', maxLoadedAt: undefined, snapshottedAt: undefined, ageSeconds: undefined, message, executionSeconds: seconds() };

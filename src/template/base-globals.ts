@@ -121,7 +121,11 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
     },
     exceptions: {
       raise_compiler_error: (message: unknown) => {
-        throw new TsdbtError({ code: ErrorCodes.COMPILER_ERROR_RAISED, message: String(message), hint: 'This error was raised by the project itself (exceptions.raise_compiler_error).' });
+        throw new TsdbtError({
+          code: ErrorCodes.COMPILER_ERROR_RAISED,
+          message: String(message),
+          hint: 'This error was raised by the project itself (exceptions.raise_compiler_error).',
+        });
       },
       warn: (message: unknown) => {
         logger.log('warn', 'template_warning', String(message));
@@ -133,7 +137,11 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
     doc: (name: string) => {
       const text = options.doc(name);
       if (text === undefined) {
-        throw new TsdbtError({ code: ErrorCodes.TEMPLATE_RENDER, message: `Documentation block '${name}' is not defined.`, hint: `Add {% docs ${name} %}…{% enddocs %} to a .md file under models/.` });
+        throw new TsdbtError({
+          code: ErrorCodes.TEMPLATE_RENDER,
+          message: `Documentation block '${name}' is not defined.`,
+          hint: `Add {% docs ${name} %}…{% enddocs %} to a .md file under models/.`,
+        });
       }
       return text;
     },
@@ -168,9 +176,16 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
 
 /** Makes `adapter.supports(…)` answer for the connected server (called once connected, before rendering). */
 export function bindAdapterCapabilities(
-  engine: { addGlobalValue(name: string, value: unknown): void; macro(name: string): { fn: (...args: unknown[]) => unknown } | undefined; adapterModern?: boolean },
+  engine: {
+    addGlobalValue(name: string, value: unknown): void;
+    macro(name: string): { fn: (...args: unknown[]) => unknown } | undefined;
+    adapterModern?: boolean;
+  },
   capabilities: Capabilities,
 ): void {
-  engine.addGlobalValue('adapter', adapterGlobal((name) => engine.macro(name)?.fn, capabilities));
+  engine.addGlobalValue(
+    'adapter',
+    adapterGlobal((name) => engine.macro(name)?.fn, capabilities),
+  );
   if ('adapterModern' in engine) engine.adapterModern = Object.values(SUPPORTS).every((key) => capabilities[key] === modernCapabilities[key]);
 }

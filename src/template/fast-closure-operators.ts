@@ -64,7 +64,21 @@ export type Item = { kind: 'value'; value: Value } | { kind: 'prefix'; op: '!' |
 export type BinaryOp = '||' | '&&' | '==' | '!=' | '===' | '!==' | '<' | '>' | '<=' | '>=' | '+' | '-' | '*' | '/' | '%';
 
 export const PRECEDENCE: Record<BinaryOp, number> = {
-  '||': 1, '&&': 2, '==': 3, '!=': 3, '===': 3, '!==': 3, '<': 4, '>': 4, '<=': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6,
+  '||': 1,
+  '&&': 2,
+  '==': 3,
+  '!=': 3,
+  '===': 3,
+  '!==': 3,
+  '<': 4,
+  '>': 4,
+  '<=': 4,
+  '>=': 4,
+  '+': 5,
+  '-': 5,
+  '*': 6,
+  '/': 6,
+  '%': 6,
 };
 
 export const OPERATOR_OF: Record<string, BinaryOp> = { Or: '||', And: '&&', Add: '+', Sub: '-', Mul: '*', Div: '/', Mod: '%' };

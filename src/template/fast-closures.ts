@@ -161,7 +161,12 @@ class ClosureCompiler {
         return (s) => {
           s.lineno = lineno;
           s.colno = colno;
-          return s.runtime.callWrap(callee(s), name, s.context, args.map((arg) => arg(s)));
+          return s.runtime.callWrap(
+            callee(s),
+            name,
+            s.context,
+            args.map((arg) => arg(s)),
+          );
         };
       }
       case 'Filter': {

@@ -7,7 +7,13 @@ import { calledName, Scope, testOf, type Expr, type Pair, type Stmt } from './fa
 
 /** compileLiteral's string escaping. */
 function stringLiteral(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/\u2028/g, '\\u2028')}"`;
+  return `"${value
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/\u2028/g, '\\u2028')}"`;
 }
 
 /** Names that go into generated code inside double quotes as they are (nunjucks does not escape them). */
@@ -32,7 +38,9 @@ export class CodeGenerator {
   root(body: Stmt[]): string {
     this.emit('function root(env, context, frame, runtime, cb) {\nvar lineno = 0;\nvar colno = 0;\nvar output = "";\ntry {\nvar parentTemplate = null;\n');
     this.statements(body, new Scope());
-    this.emit('if(parentTemplate) {\nparentTemplate.rootRenderFunc(env, context, frame, runtime, cb);\n} else {\ncb(null, output);\n}\n;\n} catch (e) {\n  cb(runtime.handleError(e, lineno, colno));\n}\n}\nreturn {\nroot: root\n};\n');
+    this.emit(
+      'if(parentTemplate) {\nparentTemplate.rootRenderFunc(env, context, frame, runtime, cb);\n} else {\ncb(null, output);\n}\n;\n} catch (e) {\n  cb(runtime.handleError(e, lineno, colno));\n}\n}\nreturn {\nroot: root\n};\n',
+    );
     return this.out.join('');
   }
 
@@ -125,7 +133,9 @@ export class CodeGenerator {
       const v = this.id();
       scope.set(key, k);
       scope.set(value, v);
-      this.emit(`${i} = -1;\nvar ${len} = runtime.keys(${arr}).length;\nfor(var ${k} in ${arr}) {\n${i}++;\nvar ${v} = ${arr}[${k}];\nframe.set("${key}", ${k});\nframe.set("${value}", ${v});\n`);
+      this.emit(
+        `${i} = -1;\nvar ${len} = runtime.keys(${arr}).length;\nfor(var ${k} in ${arr}) {\n${i}++;\nvar ${v} = ${arr}[${k}];\nframe.set("${key}", ${k});\nframe.set("${value}", ${v});\n`,
+      );
       bindings();
       this.statements(node.body, scope);
       this.emit(';\n}\n}\n');
@@ -292,5 +302,12 @@ export class CodeGenerator {
 }
 
 const BINARY_OPERATORS: Record<'Or' | 'And' | 'Add' | 'Concat' | 'Sub' | 'Mul' | 'Div' | 'Mod', string> = {
-  Or: ' || ', And: ' && ', Add: ' + ', Concat: ' + "" + ', Sub: ' - ', Mul: ' * ', Div: ' / ', Mod: ' % ',
+  Or: ' || ',
+  And: ' && ',
+  Add: ' + ',
+  Concat: ' + "" + ',
+  Sub: ' - ',
+  Mul: ' * ',
+  Div: ' / ',
+  Mod: ' % ',
 };

@@ -11,9 +11,29 @@ export const giveUp = (): never => {
 };
 
 export type TokenType =
-  | 'string' | 'data' | 'comment' | 'block-start' | 'block-end' | 'variable-start' | 'variable-end'
-  | 'left-paren' | 'right-paren' | 'left-bracket' | 'right-bracket' | 'left-curly' | 'right-curly'
-  | 'operator' | 'comma' | 'colon' | 'tilde' | 'pipe' | 'int' | 'float' | 'boolean' | 'none' | 'symbol';
+  | 'string'
+  | 'data'
+  | 'comment'
+  | 'block-start'
+  | 'block-end'
+  | 'variable-start'
+  | 'variable-end'
+  | 'left-paren'
+  | 'right-paren'
+  | 'left-bracket'
+  | 'right-bracket'
+  | 'left-curly'
+  | 'right-curly'
+  | 'operator'
+  | 'comma'
+  | 'colon'
+  | 'tilde'
+  | 'pipe'
+  | 'int'
+  | 'float'
+  | 'boolean'
+  | 'none'
+  | 'symbol';
 
 export interface Token {
   type: TokenType;
@@ -26,8 +46,16 @@ const WHITESPACE = ' \n\t\r\xA0';
 const DELIMITERS = '()[]{}%*-+~/#,:|.<>=!';
 const COMPLEX_OPERATORS = ['==', '===', '!=', '!==', '<=', '>=', '//', '**'];
 const DELIMITER_TYPES: Record<string, TokenType> = {
-  '(': 'left-paren', ')': 'right-paren', '[': 'left-bracket', ']': 'right-bracket', '{': 'left-curly', '}': 'right-curly',
-  ',': 'comma', ':': 'colon', '~': 'tilde', '|': 'pipe',
+  '(': 'left-paren',
+  ')': 'right-paren',
+  '[': 'left-bracket',
+  ']': 'right-bracket',
+  '{': 'left-curly',
+  '}': 'right-curly',
+  ',': 'comma',
+  ':': 'colon',
+  '~': 'tilde',
+  '|': 'pipe',
 };
 
 /** nunjucks' lexer (whitespace tokens dropped: the parser skips them everywhere it is used here). */

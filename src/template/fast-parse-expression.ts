@@ -7,8 +7,13 @@ import type { Expr, Pair } from './fast-tree.js';
 
 const COMPARE_OPERATORS = ['==', '===', '!=', '!==', '<', '>', '<=', '>='];
 const BINARY_LEVELS: { kind: 'Add' | 'Sub' | 'Mul' | 'Div' | 'FloorDiv' | 'Mod' | 'Pow'; op: string }[] = [
-  { kind: 'Add', op: '+' }, { kind: 'Sub', op: '-' }, { kind: 'Mul', op: '*' }, { kind: 'Div', op: '/' },
-  { kind: 'FloorDiv', op: '//' }, { kind: 'Mod', op: '%' }, { kind: 'Pow', op: '**' },
+  { kind: 'Add', op: '+' },
+  { kind: 'Sub', op: '-' },
+  { kind: 'Mul', op: '*' },
+  { kind: 'Div', op: '/' },
+  { kind: 'FloorDiv', op: '//' },
+  { kind: 'Mod', op: '%' },
+  { kind: 'Pow', op: '**' },
 ];
 
 /** The token cursor and the expression grammar; fast-parser.ts adds the statements. */
@@ -234,7 +239,8 @@ export class ExpressionParser {
         args = this.parseSignature();
         // nunjucks parses filter arguments as a postfix chain and reads `.args` off the result.
         const after = this.peek();
-        if (after !== undefined && (after.type === 'left-paren' || after.type === 'left-bracket' || (after.type === 'operator' && after.value === '.'))) giveUp();
+        if (after !== undefined && (after.type === 'left-paren' || after.type === 'left-bracket' || (after.type === 'operator' && after.value === '.')))
+          giveUp();
       }
       node = { kind: 'Filter', name, args: [node, ...args] };
     }

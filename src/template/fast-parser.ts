@@ -7,7 +7,25 @@ import { ExpressionParser } from './fast-parse-expression.js';
 import type { Stmt } from './fast-tree.js';
 
 /** Tags nunjucks handles itself before asking extensions. */
-const BUILTIN_TAGS = new Set(['raw', 'verbatim', 'if', 'ifAsync', 'for', 'asyncEach', 'asyncAll', 'block', 'extends', 'include', 'set', 'macro', 'call', 'import', 'from', 'filter', 'switch']);
+const BUILTIN_TAGS = new Set([
+  'raw',
+  'verbatim',
+  'if',
+  'ifAsync',
+  'for',
+  'asyncEach',
+  'asyncAll',
+  'block',
+  'extends',
+  'include',
+  'set',
+  'macro',
+  'call',
+  'import',
+  'from',
+  'filter',
+  'switch',
+]);
 
 /** nunjucks' parser.js, for the supported statements (expressions: see ExpressionParser). */
 class TemplateParser extends ExpressionParser {

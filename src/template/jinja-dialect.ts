@@ -86,14 +86,18 @@ interface Open {
 }
 
 /** Tests that take an argument, which Jinja2 accepts without parentheses: `x is divisibleby 3`. */
-const TEST_WITH_ARGUMENT = /(\bis\s+(?:not\s+)?)(divisibleby|sameas|equalto|eq|ne|lt|gt|le|ge|lessthan|greaterthan|in)\s+(-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![A-Za-z0-9_.]|\s*[.([])/g;
+const TEST_WITH_ARGUMENT =
+  /(\bis\s+(?:not\s+)?)(divisibleby|sameas|equalto|eq|ne|lt|gt|le|ge|lessthan|greaterthan|in)\s+(-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![A-Za-z0-9_.]|\s*[.([])/g;
 
 /** Whether a tag may hold anything rewritten below (most tags do not: they are left as they are). */
 const MAY_REWRITE = /[,(]|\b(el)?if\b|\}\s*\}| is |^\s*-?\s*set\s+\w+\.|^\s*-?\s*for\b[\s\S]*\bif\b/;
 
 function rewriteTag(inside: string, statement: boolean): string {
   if (!MAY_REWRITE.test(inside)) return inside;
-  if (inside.includes(' is ')) inside = outsideStrings(inside, (code) => code.replace(TEST_WITH_ARGUMENT, (_match, is: string, test: string, argument: string) => `${is}${test}(${argument})`));
+  if (inside.includes(' is '))
+    inside = outsideStrings(inside, (code) =>
+      code.replace(TEST_WITH_ARGUMENT, (_match, is: string, test: string, argument: string) => `${is}${test}(${argument})`),
+    );
   if (statement) {
     const filtered = loopFilter(inside);
     if (filtered !== undefined) return filtered;
@@ -149,7 +153,10 @@ function rewriteExpression(source: string, statement = false): string {
       continue;
     }
     if (char === '(' || char === '[' || char === '{') {
-      const call = char === '(' && previous !== '' && (/^[A-Za-z_]/.test(previous) ? !KEYWORDS.has(previous) : previous === ')' || previous === ']' || previous === 'string');
+      const call =
+        char === '(' &&
+        previous !== '' &&
+        (/^[A-Za-z_]/.test(previous) ? !KEYWORDS.has(previous) : previous === ')' || previous === ']' || previous === 'string');
       stack.push({ at: i, char, group: char === '(' && !call, commas: 0, forTarget: statement && char === '(' && previous === 'for' && words === 1 });
       previous = char;
       continue;
@@ -221,7 +228,8 @@ function topLevelWord(text: string, word: string): number {
     if (char === '"' || char === "'") i = stringEnd(text, i);
     else if ('([{'.includes(char)) depth += 1;
     else if (')]}'.includes(char)) depth -= 1;
-    else if (depth === 0 && text.startsWith(word, i) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? ' ') && !/[A-Za-z0-9_]/.test(text[i + word.length] ?? ' ')) return i;
+    else if (depth === 0 && text.startsWith(word, i) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? ' ') && !/[A-Za-z0-9_]/.test(text[i + word.length] ?? ' '))
+      return i;
   }
   return -1;
 }

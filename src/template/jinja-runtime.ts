@@ -204,4 +204,3 @@ export function fastFrameSet(this: FrameLike, name: string, value: unknown, reso
   }
   target[name.slice(from)] = value;
 }
-

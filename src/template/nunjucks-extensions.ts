@@ -43,12 +43,16 @@ export function addJinjaBuiltins(env: nunjucks.Environment): void {
   });
   tests.addTest('true', (value: unknown) => value === true);
   tests.addTest('false', (value: unknown) => value === false);
-  tests.addTest('filter', (value: unknown) => typeof value === 'string' && (env as unknown as { filters: Record<string, unknown> }).filters[value] !== undefined);
+  tests.addTest(
+    'filter',
+    (value: unknown) => typeof value === 'string' && (env as unknown as { filters: Record<string, unknown> }).filters[value] !== undefined,
+  );
   tests.addTest('test', (value: unknown) => typeof value === 'string' && (env as unknown as { tests: Record<string, unknown> }).tests[value] !== undefined);
   // Python's truth: empty lists and dicts are false (see jinja-dialect.ts, which puts it in conditions).
   env.addFilter('tsdbt_truth', (value: unknown) => {
     if (Array.isArray(value)) return value.length > 0;
-    if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) return Object.keys(value).some((key) => key !== '__keywords');
+    if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype)
+      return Object.keys(value).some((key) => key !== '__keywords');
     return Boolean(value instanceof String ? String(value) : value);
   });
   env.addFilter('fromjson', (value: string) => JSON.parse(value) as unknown);
@@ -63,24 +67,27 @@ export function addJinjaBuiltins(env: nunjucks.Environment): void {
 /** Python's `'%s: %05.2f' % (a, b)`, as Jinja's `format` filter applies it: %s %r %d %i %f %x %%, flags, width, precision. */
 export function printf(format: string, args: readonly unknown[]): string {
   let next = 0;
-  return format.replace(/%([-+ 0]*)(\d+)?(?:\.(\d+))?([srdifx%])/g, (_match, flags: string, width: string | undefined, precision: string | undefined, kind: string) => {
-    if (kind === '%') return '%';
-    const value = args[next++];
-    let text: string;
-    if (kind === 's') text = value === null || value === undefined ? 'None' : String(value);
-    else if (kind === 'r') text = typeof value === 'string' ? `'${value}'` : String(value);
-    else if (kind === 'f') text = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
-    else if (kind === 'x') text = Math.trunc(Number(value)).toString(16);
-    else text = String(Math.trunc(Number(value)));
-    if (kind !== 's' && kind !== 'r' && flags.includes('+') && Number(value) >= 0) text = `+${text}`;
-    if (kind === 's' && precision !== undefined) text = text.slice(0, Number(precision));
-    const size = width === undefined ? 0 : Number(width);
-    if (text.length >= size) return text;
-    if (flags.includes('-')) return text.padEnd(size);
-    if (flags.includes('0') && kind !== 's' && kind !== 'r') {
-      const sign = /^[+-]/.test(text) ? text[0]! : '';
-      return sign + text.slice(sign.length).padStart(size - sign.length, '0');
-    }
-    return text.padStart(size);
-  });
+  return format.replace(
+    /%([-+ 0]*)(\d+)?(?:\.(\d+))?([srdifx%])/g,
+    (_match, flags: string, width: string | undefined, precision: string | undefined, kind: string) => {
+      if (kind === '%') return '%';
+      const value = args[next++];
+      let text: string;
+      if (kind === 's') text = value === null || value === undefined ? 'None' : String(value);
+      else if (kind === 'r') text = typeof value === 'string' ? `'${value}'` : String(value);
+      else if (kind === 'f') text = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
+      else if (kind === 'x') text = Math.trunc(Number(value)).toString(16);
+      else text = String(Math.trunc(Number(value)));
+      if (kind !== 's' && kind !== 'r' && flags.includes('+') && Number(value) >= 0) text = `+${text}`;
+      if (kind === 's' && precision !== undefined) text = text.slice(0, Number(precision));
+      const size = width === undefined ? 0 : Number(width);
+      if (text.length >= size) return text;
+      if (flags.includes('-')) return text.padEnd(size);
+      if (flags.includes('0') && kind !== 's' && kind !== 'r') {
+        const sign = /^[+-]/.test(text) ? text[0]! : '';
+        return sign + text.slice(sign.length).padStart(size - sign.length, '0');
+      }
+      return text.padStart(size);
+    },
+  );
 }

@@ -15,24 +15,45 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 function strftime(date: Date, format: string): string {
   return format.replace(/%([a-zA-Z%])/g, (match, code: string) => {
     switch (code) {
-      case 'Y': return pad(date.getUTCFullYear(), 4);
-      case 'y': return pad(date.getUTCFullYear() % 100);
-      case 'm': return pad(date.getUTCMonth() + 1);
-      case 'd': return pad(date.getUTCDate());
-      case 'H': return pad(date.getUTCHours());
-      case 'M': return pad(date.getUTCMinutes());
-      case 'S': return pad(date.getUTCSeconds());
-      case 'f': return pad(date.getUTCMilliseconds() * 1000, 6);
-      case 'j': return pad(Math.floor((Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3);
-      case 'A': return DAYS[date.getUTCDay()]!;
-      case 'a': return DAYS[date.getUTCDay()]!.slice(0, 3);
-      case 'B': return MONTHS[date.getUTCMonth()]!;
-      case 'b': return MONTHS[date.getUTCMonth()]!.slice(0, 3);
-      case 'w': return String(date.getUTCDay());
-      case 'z': return '+0000';
-      case 'Z': return 'UTC';
-      case '%': return '%';
-      default: return match;
+      case 'Y':
+        return pad(date.getUTCFullYear(), 4);
+      case 'y':
+        return pad(date.getUTCFullYear() % 100);
+      case 'm':
+        return pad(date.getUTCMonth() + 1);
+      case 'd':
+        return pad(date.getUTCDate());
+      case 'H':
+        return pad(date.getUTCHours());
+      case 'M':
+        return pad(date.getUTCMinutes());
+      case 'S':
+        return pad(date.getUTCSeconds());
+      case 'f':
+        return pad(date.getUTCMilliseconds() * 1000, 6);
+      case 'j':
+        return pad(
+          Math.floor((Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000) + 1,
+          3,
+        );
+      case 'A':
+        return DAYS[date.getUTCDay()]!;
+      case 'a':
+        return DAYS[date.getUTCDay()]!.slice(0, 3);
+      case 'B':
+        return MONTHS[date.getUTCMonth()]!;
+      case 'b':
+        return MONTHS[date.getUTCMonth()]!.slice(0, 3);
+      case 'w':
+        return String(date.getUTCDay());
+      case 'z':
+        return '+0000';
+      case 'Z':
+        return 'UTC';
+      case '%':
+        return '%';
+      default:
+        return match;
     }
   });
 }
@@ -40,7 +61,8 @@ function strftime(date: Date, format: string): string {
 /** A Python `date` (isDate) or `datetime`, as a Date with Python's methods and printing. */
 function pyDate(date: Date, isDate: boolean): PyDate {
   const value = new Date(date.getTime()) as PyDate;
-  const iso = () => (isDate ? strftime(value, '%Y-%m-%d') : strftime(value, '%Y-%m-%dT%H:%M:%S') + (value.getUTCMilliseconds() ? `.${strftime(value, '%f')}` : ''));
+  const iso = () =>
+    isDate ? strftime(value, '%Y-%m-%d') : strftime(value, '%Y-%m-%dT%H:%M:%S') + (value.getUTCMilliseconds() ? `.${strftime(value, '%f')}` : '');
   Object.assign(value, {
     year: value.getUTCFullYear(),
     month: value.getUTCMonth() + 1,
@@ -57,7 +79,19 @@ function pyDate(date: Date, isDate: boolean): PyDate {
     replace: (...args: unknown[]) => {
       const { keywords } = splitArgs(args);
       const k = keywords as Record<string, number | undefined>;
-      return pyDate(new Date(Date.UTC(k.year ?? value.getUTCFullYear(), (k.month ?? value.getUTCMonth() + 1) - 1, k.day ?? value.getUTCDate(), k.hour ?? value.getUTCHours(), k.minute ?? value.getUTCMinutes(), k.second ?? value.getUTCSeconds())), isDate);
+      return pyDate(
+        new Date(
+          Date.UTC(
+            k.year ?? value.getUTCFullYear(),
+            (k.month ?? value.getUTCMonth() + 1) - 1,
+            k.day ?? value.getUTCDate(),
+            k.hour ?? value.getUTCHours(),
+            k.minute ?? value.getUTCMinutes(),
+            k.second ?? value.getUTCSeconds(),
+          ),
+        ),
+        isDate,
+      );
     },
     astimezone: () => value,
     __add__: (delta: { ms: number }) => pyDate(new Date(value.getTime() + delta.ms), isDate),
@@ -71,7 +105,8 @@ function pyDate(date: Date, isDate: boolean): PyDate {
 function timedelta(...args: unknown[]): Record<string, unknown> {
   const { positional, keywords } = splitArgs(args);
   const k = { days: positional[0], seconds: positional[1], ...keywords } as Record<string, number | undefined>;
-  const ms = ((k.weeks ?? 0) * 7 * 86_400 + (k.days ?? 0) * 86_400 + (k.hours ?? 0) * 3600 + (k.minutes ?? 0) * 60 + (k.seconds ?? 0)) * 1000 + (k.milliseconds ?? 0);
+  const ms =
+    ((k.weeks ?? 0) * 7 * 86_400 + (k.days ?? 0) * 86_400 + (k.hours ?? 0) * 3600 + (k.minutes ?? 0) * 60 + (k.seconds ?? 0)) * 1000 + (k.milliseconds ?? 0);
   return { ms, days: Math.floor(ms / 86_400_000), seconds: Math.floor((ms % 86_400_000) / 1000), total_seconds: () => ms / 1000 };
 }
 
@@ -82,23 +117,29 @@ function dateParts(args: unknown[]): number[] {
 }
 
 function datetimeModule(): Record<string, unknown> {
-  const datetime = Object.assign((...args: unknown[]) => {
-    const [y, mo, d, h, mi, s] = dateParts(args);
-    return pyDate(new Date(Date.UTC(y!, mo! - 1, d!, h, mi, s)), false);
-  }, {
-    now: () => pyDate(new Date(), false),
-    utcnow: () => pyDate(new Date(), false),
-    today: () => pyDate(new Date(), false),
-    fromisoformat: (text: string) => pyDate(new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`), false),
-    strptime: (text: string, format: string) => pyDate(parseWithFormat(String(text), String(format)), false),
-  });
-  const date = Object.assign((...args: unknown[]) => {
-    const [y, mo, d] = dateParts(args);
-    return pyDate(new Date(Date.UTC(y!, mo! - 1, d!)), true);
-  }, {
-    today: () => (pyDate(new Date(), false).date as () => PyDate)(),
-    fromisoformat: (text: string) => pyDate(new Date(`${text}T00:00:00Z`), true),
-  });
+  const datetime = Object.assign(
+    (...args: unknown[]) => {
+      const [y, mo, d, h, mi, s] = dateParts(args);
+      return pyDate(new Date(Date.UTC(y!, mo! - 1, d!, h, mi, s)), false);
+    },
+    {
+      now: () => pyDate(new Date(), false),
+      utcnow: () => pyDate(new Date(), false),
+      today: () => pyDate(new Date(), false),
+      fromisoformat: (text: string) => pyDate(new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`), false),
+      strptime: (text: string, format: string) => pyDate(parseWithFormat(String(text), String(format)), false),
+    },
+  );
+  const date = Object.assign(
+    (...args: unknown[]) => {
+      const [y, mo, d] = dateParts(args);
+      return pyDate(new Date(Date.UTC(y!, mo! - 1, d!)), true);
+    },
+    {
+      today: () => (pyDate(new Date(), false).date as () => PyDate)(),
+      fromisoformat: (text: string) => pyDate(new Date(`${text}T00:00:00Z`), true),
+    },
+  );
   return { datetime, date, timedelta, timezone: { utc: UTC } };
 }
 
@@ -122,7 +163,15 @@ const UTC = { zone: 'UTC', toString: () => 'UTC', localize: (value: unknown) => 
 function reModule(): Record<string, unknown> {
   const flags = (value: unknown) => (Number(value ?? 0) & 2 ? 'i' : '') + (Number(value ?? 0) & 8 ? 'm' : '') + (Number(value ?? 0) & 16 ? 's' : '');
   const matchObject = (found: RegExpExecArray | null) =>
-    found === null ? null : { group: (index = 0) => found[index] ?? null, groups: () => found.slice(1), start: () => found.index, end: () => found.index + found[0].length, string: found.input };
+    found === null
+      ? null
+      : {
+          group: (index = 0) => found[index] ?? null,
+          groups: () => found.slice(1),
+          start: () => found.index,
+          end: () => found.index + found[0].length,
+          string: found.input,
+        };
   const compile = (pattern: string, flag?: unknown) => {
     const source = String(pattern);
     return {
@@ -144,12 +193,18 @@ function reModule(): Record<string, unknown> {
     sub: (pattern: string, replacement: string, text: string, ...rest: unknown[]) => compile(pattern, splitArgs(rest).keywords.flags).sub(replacement, text),
     split: (pattern: string, text: string) => compile(pattern).split(text),
     escape: (text: string) => String(text).replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'),
-    IGNORECASE: 2, I: 2, MULTILINE: 8, M: 8, DOTALL: 16, S: 16,
+    IGNORECASE: 2,
+    I: 2,
+    MULTILINE: 8,
+    M: 8,
+    DOTALL: 16,
+    S: 16,
   };
 }
 
 function itertoolsModule(): Record<string, unknown> {
-  const product = (...lists: unknown[][]): unknown[][] => lists.reduce<unknown[][]>((acc, list) => acc.flatMap((prefix) => [...list].map((item) => [...prefix, item])), [[]]);
+  const product = (...lists: unknown[][]): unknown[][] =>
+    lists.reduce<unknown[][]>((acc, list) => acc.flatMap((prefix) => [...list].map((item) => [...prefix, item])), [[]]);
   const combinations = (items: unknown[], size: number): unknown[][] => {
     if (size === 0) return [[]];
     return [...items].flatMap((item, index) => combinations([...items].slice(index + 1), size - 1).map((rest) => [item, ...rest]));

@@ -41,8 +41,22 @@ export interface TemplateEngineOptions {
 
 /** Names whose value depends on what is being rendered (which model, parse or run time). */
 export const SCOPED_NAMES = [
-  'ref', 'source', 'config', 'this', 'is_incremental', 'model', 'execute', 'run_query', 'statement',
-  'load_result', 'graph', 'sql', 'should_full_refresh', 'schema', 'database', 'selected_resources',
+  'ref',
+  'source',
+  'config',
+  'this',
+  'is_incremental',
+  'model',
+  'execute',
+  'run_query',
+  'statement',
+  'load_result',
+  'graph',
+  'sql',
+  'should_full_refresh',
+  'schema',
+  'database',
+  'selected_resources',
 ] as const;
 
 export type Scope = Partial<Record<(typeof SCOPED_NAMES)[number], unknown>>;
@@ -231,7 +245,8 @@ export class TemplateEngine {
     const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
     const saved = Object.keys(replacements).map((name) => [name, Object.getOwnPropertyDescriptor(globals, name)] as const);
     try {
-      for (const [name, value] of Object.entries(replacements)) Object.defineProperty(globals, name, { value, writable: true, configurable: true, enumerable: true });
+      for (const [name, value] of Object.entries(replacements))
+        Object.defineProperty(globals, name, { value, writable: true, configurable: true, enumerable: true });
       return work();
     } finally {
       for (const [name, descriptor] of saved) {
@@ -362,9 +377,7 @@ function findReturn(error: unknown): MacroReturn | undefined {
 /** dbt's `{% test name(model, column_name) %}` blocks are macros named `test_name`. */
 function rewriteTestBlocks(text: string): string {
   if (!text.includes('test')) return text;
-  return text
-    .replace(/\{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g, '{%$1 macro test_$2(')
-    .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+  return text.replace(/\{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g, '{%$1 macro test_$2(').replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
 }
 
 /** One macro's definition in its file (the whole file if it cannot be delimited). */

@@ -32,7 +32,7 @@ export function templateError(error: unknown, file: string, lineOffset = 0, last
       related: inner.related,
     });
   }
-  const raw = String(inner instanceof Error ? inner.message : e.message ?? error);
+  const raw = String(inner instanceof Error ? inner.message : (e.message ?? error));
   if (/Maximum call stack size exceeded/.test(raw) || /Maximum call stack size exceeded/.test(String(e.message ?? ''))) {
     return new TsdbtError({
       code: ErrorCodes.TEMPLATE_TOO_DEEP,
@@ -44,8 +44,13 @@ export function templateError(error: unknown, file: string, lineOffset = 0, last
     });
   }
   // nunjucks prefixes "(path) [Line n, Column m]\n  "; keep only what went wrong.
-  const detail = raw.replace(/^\([^)]*\)(?: \[Line \d+(?:, Column \d+)?\])?\s*/s, '').replace(/^(Template render error|Error): /, '').trim();
-  const syntax = /^(unexpected|expected|parse|unknown block tag|invalid|cannot parse|unclosed|Template render error: \(unknown path\))/i.test(detail) || /parseSignature|unknown block tag/i.test(raw);
+  const detail = raw
+    .replace(/^\([^)]*\)(?: \[Line \d+(?:, Column \d+)?\])?\s*/s, '')
+    .replace(/^(Template render error|Error): /, '')
+    .trim();
+  const syntax =
+    /^(unexpected|expected|parse|unknown block tag|invalid|cannot parse|unclosed|Template render error: \(unknown path\))/i.test(detail) ||
+    /parseSignature|unknown block tag/i.test(raw);
   // A syntax error nunjucks gives no position for (an unclosed string runs to the end): the end of the file is where it shows.
   if (syntax && line === undefined) line = lastLine;
   return new TsdbtError({

@@ -11,7 +11,8 @@ export function synthesizeTestNames(testType: string, targetName: string, args: 
   // one string rather than three arrays (30,000 tests at 10k models).
   let unique = '';
   let first = true;
-  for (const key of Object.keys(args).sort()) { // (Python's order: see hashableRepr)
+  for (const key of Object.keys(args).sort()) {
+    // (Python's order: see hashableRepr)
     if (key === 'model') continue;
     const value = args[key];
     const parts = Array.isArray(value) ? value : isDict(value) ? Object.values(value) : [value];
@@ -81,7 +82,10 @@ export function pythonStr(value: unknown): string {
 export function pythonRepr(value: unknown): string {
   if (typeof value === 'string') return reprString(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
-  if (isDict(value)) return `{${Object.entries(value).map(([key, item]) => `${reprString(key)}: ${pythonRepr(item)}`).join(', ')}}`;
+  if (isDict(value))
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${reprString(key)}: ${pythonRepr(item)}`)
+      .join(', ')}}`;
   return pythonStr(value);
 }
 

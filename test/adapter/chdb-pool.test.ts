@@ -20,7 +20,13 @@ function chdbTarget(): ChdbTarget {
 }
 /** A client on one new chDB connection, as connect() makes them. */
 function openClient(dataPath: string) {
-  return createClient({ connection: createChdbConnection({ path: dataPath }) as unknown as Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never });
+  return createClient({
+    connection: createChdbConnection({ path: dataPath }) as unknown as Parameters<typeof createClient>[0] extends infer O
+      ? O extends { connection?: infer C }
+        ? C
+        : never
+      : never,
+  });
 }
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -34,7 +40,9 @@ describe('chDB connection pool', () => {
       // the sleep is over and see only itself. On a second connection it sees the sleep running.
       const sleeping = adapter.query("SELECT sleep(2) AS slept, 'marker-a1' AS marker");
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const [seen] = await adapter.query<{ running: string }>("SELECT count() AS running FROM system.processes WHERE query LIKE '%marker-a1%' AND query NOT LIKE '%system.processes%'");
+      const [seen] = await adapter.query<{ running: string }>(
+        "SELECT count() AS running FROM system.processes WHERE query LIKE '%marker-a1%' AND query NOT LIKE '%system.processes%'",
+      );
       expect(Number(seen!.running)).toBe(1);
       expect(await sleeping).toEqual([{ slept: 0, marker: 'marker-a1' }]);
     } finally {
@@ -82,7 +90,11 @@ describe('chDB connection pool', () => {
       expect(pool.connections).toBe(2);
       await slow;
       // Three at once: a third connection.
-      await Promise.all([client.command({ query: 'SELECT sleep(0.3)' }), client.command({ query: 'SELECT sleep(0.3)' }), client.command({ query: 'SELECT sleep(0.3)' })]);
+      await Promise.all([
+        client.command({ query: 'SELECT sleep(0.3)' }),
+        client.command({ query: 'SELECT sleep(0.3)' }),
+        client.command({ query: 'SELECT sleep(0.3)' }),
+      ]);
       expect(pool.connections).toBe(3);
     } finally {
       await pool.close();

@@ -89,9 +89,7 @@ describe('chDB lock across processes', () => {
     expect(error).toBeInstanceOf(TsdbtError);
     const locked = error as TsdbtError;
     expect(locked.code).toBe(ErrorCodes.ENGINE_LOCKED);
-    expect(locked.message).toBe(
-      `The embedded database (chdb at ${target.path}) is in use by another process (pid ${ready.pid}), which holds its lock.`,
-    );
+    expect(locked.message).toBe(`The embedded database (chdb at ${target.path}) is in use by another process (pid ${ready.pid}), which holds its lock.`);
     expect(locked.hint).toMatch(/Wait for the other tsdbt command to finish/);
 
     holder.release();
@@ -144,9 +142,7 @@ describe('chDB lock across processes', () => {
       );
       expect(error).toBeInstanceOf(TsdbtError);
       expect((error as TsdbtError).code).toBe(ErrorCodes.CONNECTION_FAILED);
-      expect((error as TsdbtError).message).toMatch(
-        /^Could not open the embedded database \(chdb at .*\): chdb: only one active data directory per process/,
-      );
+      expect((error as TsdbtError).message).toMatch(/^Could not open the embedded database \(chdb at .*\): chdb: only one active data directory per process/);
       expect((error as TsdbtError).hint).toMatch(/one embedded database open per process: close the open one first/);
     } finally {
       await first.close();

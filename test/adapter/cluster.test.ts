@@ -96,7 +96,13 @@ describe.skipIf(skip)(skip ? `ON CLUSTER plans on a two-server cluster (skipped:
     expect(await count(node1, 'events')).toBe(100);
     expect(await count(node2, 'events')).toBe(100);
 
-    await run(planDistributedTable({ ...model, sql: 'SELECT number AS id, toString(number) AS label FROM system.numbers LIMIT 40' }, { existing: 'table' }, await context(shardsCluster!)));
+    await run(
+      planDistributedTable(
+        { ...model, sql: 'SELECT number AS id, toString(number) AS label FROM system.numbers LIMIT 40' },
+        { existing: 'table' },
+        await context(shardsCluster!),
+      ),
+    );
     for (const node of [node1, node2]) {
       expect(await count(node, 'events')).toBe(40);
       expect((await names(node)).filter((name) => name.includes('__tsdbt'))).toEqual([]);

@@ -15,7 +15,8 @@ function dataPath(): string {
 }
 
 const lockIn = (dir: string) => path.join(dir, LOCK_FILE_NAME);
-const write = (dir: string, holder: Record<string, unknown>) => writeFileSync(lockIn(dir), JSON.stringify({ host: os.hostname(), command: 'tsdbt run', since: '2026-11-23T10:00:00.000Z', token: 'theirs', ...holder }));
+const write = (dir: string, holder: Record<string, unknown>) =>
+  writeFileSync(lockIn(dir), JSON.stringify({ host: os.hostname(), command: 'tsdbt run', since: '2026-11-23T10:00:00.000Z', token: 'theirs', ...holder }));
 
 /** A pid that was alive a moment ago and is not any more. */
 function deadPid(): number {
@@ -50,7 +51,9 @@ describe('engine lock', () => {
     write(dir, { pid: process.ppid });
     const error = lockError(dir);
     expect(error.code).toBe(ErrorCodes.ENGINE_LOCKED);
-    expect(error.message).toBe(`Another tsdbt process (pid ${process.ppid}, \`tsdbt run\`, since 2026-11-23 10:00:00 UTC) holds the embedded database at .tsdbt/chdb, so this command did not open it.`);
+    expect(error.message).toBe(
+      `Another tsdbt process (pid ${process.ppid}, \`tsdbt run\`, since 2026-11-23 10:00:00 UTC) holds the embedded database at .tsdbt/chdb, so this command did not open it.`,
+    );
     expect(error.hint).toContain(`If pid ${process.ppid} is not a tsdbt process, delete .tsdbt/chdb/tsdbt.lock.`);
     expect(parseHolder(readFileSync(lockIn(dir), 'utf8'))?.token).toBe('theirs');
   });

@@ -12,7 +12,10 @@ import { load } from '../support/project.js';
 const PROJECT = { 'project.yml': 'name: demo\nprofile: demo\n', 'models/m.sql': "select '{{ target.password }}' as p, '{{ target.user }}' as u\n" };
 
 function server(lines: string[]) {
-  return { ...PROJECT, 'profiles.yml': ['demo:', '  target: dev', '  outputs:', '    dev:', '      type: clickhouse', ...lines.map((line) => `      ${line}`), ''].join('\n') };
+  return {
+    ...PROJECT,
+    'profiles.yml': ['demo:', '  target: dev', '  outputs:', '    dev:', '      type: clickhouse', ...lines.map((line) => `      ${line}`), ''].join('\n'),
+  };
 }
 
 describe('server profile keys', () => {
@@ -43,7 +46,7 @@ describe('server profile keys', () => {
   });
 
   it('keeps the password out of `target` in templates and out of the manifest', () => {
-    const project = load(server(["password: \"{{ env_var('CH_PASS') }}\"", 'user: bob', 'cluster: main']), { env: { CH_PASS: 'hunter2-canary' } });
+    const project = load(server(['password: "{{ env_var(\'CH_PASS\') }}"', 'user: bob', 'cluster: main']), { env: { CH_PASS: 'hunter2-canary' } });
     expect((project.target as ClickhouseTarget).password).toBe('hunter2-canary');
     const model = [...project.models.values()][0]!;
     const rendered = project.engine.compile(model.originalFilePath, model.rawSql).render({});

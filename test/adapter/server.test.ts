@@ -9,15 +9,7 @@ import { connect } from '../../src/adapter/connect.js';
 import { qualifiedName, quoteIdentifier } from '../../src/core/sql-literals.js';
 import type { Adapter } from '../../src/core/adapter-types.js';
 import { ErrorCodes, type TsdbtError } from '../../src/core/errors.js';
-import {
-  CLOSED_PORT,
-  SERVER_SKIP_REASON,
-  readonlyServerTarget,
-  serverTarget,
-  skipServerTests,
-  failure,
-  testDatabase,
-} from '../support/clickhouse-server.js';
+import { CLOSED_PORT, SERVER_SKIP_REASON, readonlyServerTarget, serverTarget, skipServerTests, failure, testDatabase } from '../support/clickhouse-server.js';
 import { freePort } from '../support/ports.js';
 
 const suite = (name: string): string => (skipServerTests ? `${name} (skipped: ${SERVER_SKIP_REASON})` : name);

@@ -46,9 +46,7 @@ describe('quoteString and literal', () => {
 
 describe('inlineParams', () => {
   it('replaces placeholders with literals', () => {
-    expect(inlineParams('SELECT * FROM t WHERE a = {a:String} AND b = { b : UInt8 }', { a: "o'k", b: 3 })).toBe(
-      "SELECT * FROM t WHERE a = 'o\\'k' AND b = 3",
-    );
+    expect(inlineParams('SELECT * FROM t WHERE a = {a:String} AND b = { b : UInt8 }', { a: "o'k", b: 3 })).toBe("SELECT * FROM t WHERE a = 'o\\'k' AND b = 3");
   });
 
   it('leaves placeholders inside string literals, quoted identifiers and line comments untouched', () => {
@@ -64,9 +62,7 @@ describe('inlineParams', () => {
   });
 
   it('leaves unknown placeholders and plain braces alone', () => {
-    expect(inlineParams('SELECT {b:UInt8}, {not a placeholder}, map(1, 2)', { a: 1 })).toBe(
-      'SELECT {b:UInt8}, {not a placeholder}, map(1, 2)',
-    );
+    expect(inlineParams('SELECT {b:UInt8}, {not a placeholder}, map(1, 2)', { a: 1 })).toBe('SELECT {b:UInt8}, {not a placeholder}, map(1, 2)');
   });
 
   it('replaces a placeholder after a block comment that contains a quote, and leaves placeholders inside it', () => {
@@ -146,7 +142,9 @@ describe('quoting round trip through chDB', () => {
   it('inlined Identifier and Date parameters read as the server reads them', async () => {
     const sql = `SELECT toUInt32(count()) AS n, toString({d:DateTime}) AS dt, toString({d:Date}) AS day FROM {db:Identifier}.{t:Identifier} /* it's {d:Date} */`;
     const params = { db, t: table, d: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)) };
-    expect(await inlining.query(sql, { params, settings: { session_timezone: 'UTC' } })).toEqual([{ n: AWKWARD.length, dt: '2024-01-02 03:04:05', day: '2024-01-02' }]);
+    expect(await inlining.query(sql, { params, settings: { session_timezone: 'UTC' } })).toEqual([
+      { n: AWKWARD.length, dt: '2024-01-02 03:04:05', day: '2024-01-02' },
+    ]);
     const byName = `SELECT toUInt32(count()) AS n FROM {db:Identifier}.{t:Identifier}`;
     expect(await inlining.query(byName, { params: { db, t: table } })).toEqual(await adapter.query(byName, { params: { db, t: table } }));
   });

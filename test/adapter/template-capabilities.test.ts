@@ -22,8 +22,6 @@ describe('adapter.supports in templates', () => {
 
   it('names the known features when asked about an unknown one', () => {
     const engine = new TemplateEngine({ adapter: adapterGlobal(() => undefined) });
-    expect(() => engine.compile('models/m.sql', "{{ adapter.supports('json') }}").render({})).toThrow(
-      /adapter\.supports\('json'\): unknown feature[\s\S]*/,
-    );
+    expect(() => engine.compile('models/m.sql', "{{ adapter.supports('json') }}").render({})).toThrow(/adapter\.supports\('json'\): unknown feature[\s\S]*/);
   });
 });

@@ -28,7 +28,10 @@ describe('TLS handshake timeout', () => {
   });
 
   it('fails after connect_timeout with a hint about `secure`, not after the request timeout', async () => {
-    const target = serverTarget({ host: '127.0.0.1', port, secure: true, connectTimeoutMs: 300, requestTimeoutMs: 30_000, retries: 0 }, 'https://tsdbt:pw@127.0.0.1:1');
+    const target = serverTarget(
+      { host: '127.0.0.1', port, secure: true, connectTimeoutMs: 300, requestTimeoutMs: 30_000, retries: 0 },
+      'https://tsdbt:pw@127.0.0.1:1',
+    );
     const started = Date.now();
     const error = await connect(target).then(
       () => undefined,

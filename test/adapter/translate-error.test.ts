@@ -32,9 +32,11 @@ describe('parseServerError', () => {
       message: 'Syntax error',
       type: 'SYNTAX_ERROR',
     });
-    expect(
-      parseServerError(new Error('Code: 60. DB::Exception: Unknown table expression identifier. (UNKNOWN_TABLE) (version 24.3.1.1)')),
-    ).toEqual({ code: '60', message: 'Unknown table expression identifier.', type: 'UNKNOWN_TABLE' });
+    expect(parseServerError(new Error('Code: 60. DB::Exception: Unknown table expression identifier. (UNKNOWN_TABLE) (version 24.3.1.1)'))).toEqual({
+      code: '60',
+      message: 'Unknown table expression identifier.',
+      type: 'UNKNOWN_TABLE',
+    });
   });
 
   it('ignores errors that are not from ClickHouse', () => {
@@ -103,7 +105,15 @@ describe('translateError', () => {
 
 describe('connect timeout', () => {
   it('destroys a socket that does not connect in time with ETIMEDOUT', async () => {
-    const socket = Object.assign(new Duplex({ read() {}, write(_c, _e, cb) { cb(); } }), { connecting: true });
+    const socket = Object.assign(
+      new Duplex({
+        read() {},
+        write(_c, _e, cb) {
+          cb();
+        },
+      }),
+      { connecting: true },
+    );
     const destroyed = new Promise<Error | undefined>((resolve) => socket.once('error', resolve));
     armConnectTimeout(socket, 20, 'db.example:8123');
     const error = (await destroyed) as NodeJS.ErrnoException;
@@ -130,14 +140,21 @@ describe('connect timeout', () => {
 describe('errors from another server of the cluster (ON CLUSTER)', () => {
   it('shows that server and its own error, in the 18.16 and the modern format', () => {
     const old = translateError(
-      oldServerError(81, "There was an error on [127.0.0.1:9001]: Code: 81, e.displayText() = DB::Exception: Database astro doesn't exist, e.what() = DB::Exception"),
+      oldServerError(
+        81,
+        "There was an error on [127.0.0.1:9001]: Code: 81, e.displayText() = DB::Exception: Database astro doesn't exist, e.what() = DB::Exception",
+      ),
       { ...server, sql: 'CREATE VIEW …' },
     );
     expect(old.message).toBe("ClickHouse server 127.0.0.1:9001 (of the cluster) rejected the statement (ClickHouse error 81): Database astro doesn't exist.");
     const modern = translateError(
-      new Error('Code: 81. DB::Exception: There was an error on [ch-2:9000]: Code: 81. DB::Exception: Database astro does not exist. (UNKNOWN_DATABASE) (version 24.3.1.1). (UNKNOWN_DATABASE) (version 24.3.1.1)'),
+      new Error(
+        'Code: 81. DB::Exception: There was an error on [ch-2:9000]: Code: 81. DB::Exception: Database astro does not exist. (UNKNOWN_DATABASE) (version 24.3.1.1). (UNKNOWN_DATABASE) (version 24.3.1.1)',
+      ),
       server,
     );
-    expect(modern.message).toBe('ClickHouse server ch-2:9000 (of the cluster) rejected the statement (ClickHouse error 81 UNKNOWN_DATABASE): Database astro does not exist.');
+    expect(modern.message).toBe(
+      'ClickHouse server ch-2:9000 (of the cluster) rejected the statement (ClickHouse error 81 UNKNOWN_DATABASE): Database astro does not exist.',
+    );
   });
 });

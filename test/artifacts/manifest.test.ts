@@ -24,7 +24,8 @@ beforeAll(() => {
     'macros/money.sql': MACROS,
     'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n        loaded_at_field: _at\n',
     'models/marts/orders.sql': ORDERS,
-    'models/marts/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    description: One row per order.\n    columns:\n      - name: p\n        description: Price.\n',
+    'models/marts/schema.yml':
+      'version: 2\nmodels:\n  - name: orders\n    description: One row per order.\n    columns:\n      - name: p\n        description: Price.\n',
     'models/summary.sql': "select count() from {{ ref('orders') }}\n",
   });
   project = loadProject({ projectDir: dir, env: {} });
@@ -46,7 +47,39 @@ describe('buildManifest', () => {
 
   it("gives models dbt's common fields, with a sha256 of the file and macro ids in dbt's form", () => {
     const orders = manifest.nodes['model.shop.orders'];
-    for (const key of ['database', 'schema', 'name', 'resource_type', 'package_name', 'path', 'original_file_path', 'unique_id', 'fqn', 'alias', 'checksum', 'config', 'tags', 'description', 'columns', 'meta', 'docs', 'patch_path', 'relation_name', 'raw_code', 'language', 'refs', 'sources', 'depends_on', 'compiled', 'compiled_code', 'contract', 'access', 'constraints', 'version', 'created_at']) {
+    for (const key of [
+      'database',
+      'schema',
+      'name',
+      'resource_type',
+      'package_name',
+      'path',
+      'original_file_path',
+      'unique_id',
+      'fqn',
+      'alias',
+      'checksum',
+      'config',
+      'tags',
+      'description',
+      'columns',
+      'meta',
+      'docs',
+      'patch_path',
+      'relation_name',
+      'raw_code',
+      'language',
+      'refs',
+      'sources',
+      'depends_on',
+      'compiled',
+      'compiled_code',
+      'contract',
+      'access',
+      'constraints',
+      'version',
+      'created_at',
+    ]) {
       expect(orders, key).toHaveProperty(key);
     }
     expect(orders).toMatchObject({
@@ -104,7 +137,11 @@ describe('buildManifest', () => {
     const orders = project.models.get('model.shop.orders')!;
     orders.compiledSql = 'select 1';
     const after = buildManifest(project) as Record<string, any>;
-    expect(after.nodes['model.shop.orders']).toMatchObject({ compiled: true, compiled_code: 'select 1', compiled_path: 'target/compiled/shop/models/marts/orders.sql' });
+    expect(after.nodes['model.shop.orders']).toMatchObject({
+      compiled: true,
+      compiled_code: 'select 1',
+      compiled_path: 'target/compiled/shop/models/marts/orders.sql',
+    });
     orders.compiledSql = undefined;
   });
 });

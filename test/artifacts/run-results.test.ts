@@ -18,8 +18,29 @@ const summary: RunSummary = {
       relationName: '`shop`.`a`',
       failures: undefined,
     },
-    { uniqueId: 'model.shop.b', status: 'error', message: 'boom', timing: [], executionTime: 0.1, threadId: 'Thread-2', adapterResponse: {}, relationName: '`shop`.`b`', failures: undefined, errorCode: 'TSDBT4002' },
-    { uniqueId: 'model.shop.c', status: 'skipped', message: "Skipped because 'b' failed.", timing: [], executionTime: 0, threadId: 'main', adapterResponse: {}, relationName: undefined, failures: undefined },
+    {
+      uniqueId: 'model.shop.b',
+      status: 'error',
+      message: 'boom',
+      timing: [],
+      executionTime: 0.1,
+      threadId: 'Thread-2',
+      adapterResponse: {},
+      relationName: '`shop`.`b`',
+      failures: undefined,
+      errorCode: 'TSDBT4002',
+    },
+    {
+      uniqueId: 'model.shop.c',
+      status: 'skipped',
+      message: "Skipped because 'b' failed.",
+      timing: [],
+      executionTime: 0,
+      threadId: 'main',
+      adapterResponse: {},
+      relationName: undefined,
+      failures: undefined,
+    },
   ],
 };
 
@@ -28,7 +49,11 @@ describe('buildRunResults', () => {
   const results = buildRunResults(summary, 'inv-1', { which: 'run' }, new Date('2024-05-01T00:00:02Z'), (id) => compiled[id]) as Record<string, any>;
 
   it("has dbt's v6 metadata, elapsed_time and args", () => {
-    expect(results.metadata).toMatchObject({ dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json', generated_at: '2024-05-01T00:00:02.000Z', invocation_id: 'inv-1' });
+    expect(results.metadata).toMatchObject({
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
+      generated_at: '2024-05-01T00:00:02.000Z',
+      invocation_id: 'inv-1',
+    });
     expect(results.elapsed_time).toBe(1.5);
     expect(results.args).toEqual({ which: 'run' });
   });
@@ -57,7 +82,18 @@ describe('buildRunResults', () => {
 
 describe('invocation args', () => {
   it("records a command's options in dbt's snake_case, without output-only flags, and reads them back", () => {
-    const options = { select: ['state:modified+'], state: 'prod', defer: true, favorState: undefined, fullRefresh: true, failFast: true, threads: '2', debug: true, color: false, ids: ['x'] };
+    const options = {
+      select: ['state:modified+'],
+      state: 'prod',
+      defer: true,
+      favorState: undefined,
+      fullRefresh: true,
+      failFast: true,
+      threads: '2',
+      debug: true,
+      color: false,
+      ids: ['x'],
+    };
     const args = invocationArgs('run', options);
     expect(args).toEqual({ which: 'run', select: ['state:modified+'], state: 'prod', defer: true, full_refresh: true, fail_fast: true, threads: '2' });
     expect(optionsFromArgs(args)).toEqual({ select: ['state:modified+'], state: 'prod', defer: true, fullRefresh: true, failFast: true, threads: '2' });

@@ -32,6 +32,10 @@ describe('writeFilesInBackground', () => {
     // A plain file where a folder must be: mkdir fails with ENOTDIR or EEXIST.
     writeFileSync(path.join(dir, 'group_0'), 'not a folder');
     // With Node's code, path and syscall, from the thread too: the CLI says which path and why (file-system-error.ts).
-    await expect(writeFilesInBackground(filesUnder(dir, count))).rejects.toMatchObject({ code: expect.stringMatching(/^(ENOTDIR|EEXIST)$/), path: expect.stringContaining('group_0'), syscall: 'mkdir' });
+    await expect(writeFilesInBackground(filesUnder(dir, count))).rejects.toMatchObject({
+      code: expect.stringMatching(/^(ENOTDIR|EEXIST)$/),
+      path: expect.stringContaining('group_0'),
+      syscall: 'mkdir',
+    });
   });
 });

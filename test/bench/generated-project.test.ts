@@ -37,7 +37,9 @@ const model = (name: string): ModelNode => project.models.get(`model.bench.${nam
 describe('the generated project', () => {
   it('is the same for the same seed and size, and differs for another seed', () => {
     expect([...generateProject({ models: MODELS, seed: 7 }).files]).toEqual([...generated.files]);
-    expect(generateProject({ models: MODELS, seed: 8 }).files.get('models/marts/group_000/_models.yml')).not.toEqual(generated.files.get('models/marts/group_000/_models.yml'));
+    expect(generateProject({ models: MODELS, seed: 8 }).files.get('models/marts/group_000/_models.yml')).not.toEqual(
+      generated.files.get('models/marts/group_000/_models.yml'),
+    );
   });
 
   it('has what a real project has: 3–8 refs per model, loops, macros, configs, dynamic refs, YAML tests', () => {

@@ -47,7 +47,12 @@ describe('compile', () => {
       expect(existsSync(path.join(project.dir, 'target', file)), file).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(path.join(project.dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, unknown> };
-    expect(Object.keys(manifest.nodes).sort()).toEqual(['model.astro.people', 'model.astro.people_history', 'model.astro.people_per_craft', 'model.astro.people_summary']);
+    expect(Object.keys(manifest.nodes).sort()).toEqual([
+      'model.astro.people',
+      'model.astro.people_history',
+      'model.astro.people_per_craft',
+      'model.astro.people_summary',
+    ]);
   });
 
   it('several models are printed one after the other, each under its path', async () => {
@@ -64,9 +69,27 @@ describe('compile', () => {
 
 describe('ls', () => {
   it.each([
-    { args: [], out: ['astro.staging.people', 'astro.staging.people_history', 'astro.marts.people_per_craft', 'astro.marts.people_summary', 'source:astro.astro.raw_astros'] },
+    {
+      args: [],
+      out: [
+        'astro.staging.people',
+        'astro.staging.people_history',
+        'astro.marts.people_per_craft',
+        'astro.marts.people_summary',
+        'source:astro.astro.raw_astros',
+      ],
+    },
     { args: ['--output', 'name'], out: ['people', 'people_history', 'people_per_craft', 'people_summary', 'astro.raw_astros'] },
-    { args: ['--output', 'path'], out: ['models/staging/people.sql', 'models/staging/people_history.sql', 'models/marts/people_per_craft.sql', 'models/marts/people_summary.sql', 'models/sources.yml'] },
+    {
+      args: ['--output', 'path'],
+      out: [
+        'models/staging/people.sql',
+        'models/staging/people_history.sql',
+        'models/marts/people_per_craft.sql',
+        'models/marts/people_summary.sql',
+        'models/sources.yml',
+      ],
+    },
     { args: ['--resource-type', 'source', '--output', 'name'], out: ['astro.raw_astros'] },
     { args: ['--select', '+people_per_craft', '--output', 'name'], out: ['people', 'people_per_craft', 'astro.raw_astros'] },
     { args: ['--select', 'people+', '--exclude', 'people_summary', '--output', 'name'], out: ['people', 'people_per_craft'] },
@@ -79,7 +102,10 @@ describe('ls', () => {
 
   it('--output json prints one JSON object per node', async () => {
     const result = await cli(['ls', '--select', 'people_per_craft', '--output', 'json']);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       name: 'people_per_craft',

@@ -92,7 +92,7 @@ describe('configuration and project errors: exit 2', () => {
   it('a missing environment variable in profiles.yml, at its line', async () => {
     const dir = project({
       'models/a.sql': 'select 1',
-      'profiles.yml': "demo:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      password: \"{{ env_var('CLICKHOUSE_PASSWORD') }}\"\n",
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: clickhouse\n      password: "{{ env_var(\'CLICKHOUSE_PASSWORD\') }}"\n',
     });
     const result = await cli(dir, ['run'], { CLICKHOUSE_PASSWORD: undefined });
     expect(result.code).toBe(2);
@@ -111,7 +111,9 @@ describe('configuration and project errors: exit 2', () => {
     const result = await cli(dir, ['debug']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/ {2}project and profile: \[ERROR\]\n/);
-    expect(result.stderr).toContain("Error TSDBT1003: profiles.yml: `demo.outputs.dev.type` must be 'chdb' (embedded) or 'clickhouse' (a server), but it is string \"chdbb\". Did you mean 'chdb'?\n  --> profiles.yml:3\n");
+    expect(result.stderr).toContain(
+      "Error TSDBT1003: profiles.yml: `demo.outputs.dev.type` must be 'chdb' (embedded) or 'clickhouse' (a server), but it is string \"chdbb\". Did you mean 'chdb'?\n  --> profiles.yml:3\n",
+    );
     expect(result.stderr).not.toMatch(STACK);
   });
 
@@ -143,14 +145,19 @@ describe('database errors', () => {
     const result = await cli(dir, ['run']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/Failure in model bad \(models\/bad\.sql\)\n.*TSDBT4002:? ClickHouse rejected the model at models\/bad\.sql:2:\d+, line 2 of target\/compiled\/demo\/models\/bad\.sql .*SYNTAX_ERROR/);
+    expect(result.stderr).toMatch(
+      /Failure in model bad \(models\/bad\.sql\)\n.*TSDBT4002:? ClickHouse rejected the model at models\/bad\.sql:2:\d+, line 2 of target\/compiled\/demo\/models\/bad\.sql .*SYNTAX_ERROR/,
+    );
     expect(result.stderr).toMatch(/compiled (SQL|code) at target\/compiled\/demo\/models\/bad\.sql/);
     expect(result.stderr).not.toMatch(STACK);
   });
 
   it('an unreachable server: exit 3 quickly, with the address and a hint', async () => {
     const port = await closedPort();
-    const dir = project({ 'models/a.sql': 'select 1', 'profiles.yml': `demo:\n  outputs:\n    dev:\n      type: clickhouse\n      host: 127.0.0.1\n      port: ${port}\n      connect_timeout: 2\n` });
+    const dir = project({
+      'models/a.sql': 'select 1',
+      'profiles.yml': `demo:\n  outputs:\n    dev:\n      type: clickhouse\n      host: 127.0.0.1\n      port: ${port}\n      connect_timeout: 2\n`,
+    });
     const started = Date.now();
     const result = await cli(dir, ['run']);
     expect(Date.now() - started).toBeLessThan(15_000);

@@ -8,7 +8,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectYml, removeProject, runCli, writeProject } from '../support/cli.js';
 
-const BAD_COLUMN_MODEL = ["{{ config(materialized='table') }}", '', '-- the people', 'select', '    id,', '    name,', '    nme_typo as x', "from {{ ref('base') }}", ''].join('\n');
+const BAD_COLUMN_MODEL = [
+  "{{ config(materialized='table') }}",
+  '',
+  '-- the people',
+  'select',
+  '    id,',
+  '    name,',
+  '    nme_typo as x',
+  "from {{ ref('base') }}",
+  '',
+].join('\n');
 
 let dir: string;
 let home: string;
@@ -106,7 +116,9 @@ describe('profiles where dbt users keep them', () => {
 
   it('says in words when the embedded engine is used because no profiles.yml exists', async () => {
     const debug = await cli(['debug']);
-    expect(debug.stderr).toMatch(/profiles\.yml: none found \[NOTE\]\n.*No profiles\.yml found \(looked in .*\), so tsdbt builds into the embedded engine: database 'demo' in \.tsdbt\/chdb\./);
+    expect(debug.stderr).toMatch(
+      /profiles\.yml: none found \[NOTE\]\n.*No profiles\.yml found \(looked in .*\), so tsdbt builds into the embedded engine: database 'demo' in \.tsdbt\/chdb\./,
+    );
     const run = await cli(['run', '--select', 'base']);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain("so tsdbt builds into the embedded engine: database 'demo' in .tsdbt/chdb. To build on a server, add a profiles.yml");

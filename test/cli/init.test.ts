@@ -73,9 +73,21 @@ describe('tsdbt init demo, then debug and build', () => {
     const json = await runCli(['build', '--log-format', 'json'], { cwd: path.join(cwd, 'demo') });
     expect(json.code).toBe(0);
     const finished = parseLogLines(json.stderr).filter((line) => line.event === 'node_finished');
-    expect(finished.map((line) => `${line.resource_type} ${line.status}`).sort()).toEqual(['model success', 'model success', 'test pass', 'test pass', 'test pass', 'test pass']);
+    expect(finished.map((line) => `${line.resource_type} ${line.status}`).sort()).toEqual([
+      'model success',
+      'model success',
+      'test pass',
+      'test pass',
+      'test pass',
+      'test pass',
+    ]);
     const rows = await runCli(['show', '--select', 'my_second_model', '--output', 'json'], { cwd: path.join(cwd, 'demo') });
-    expect(JSON.parse(rows.stdout)).toEqual({ show: [{ id: 2, name: 'ITEM 2' }, { id: 3, name: 'ITEM 3' }] });
+    expect(JSON.parse(rows.stdout)).toEqual({
+      show: [
+        { id: 2, name: 'ITEM 2' },
+        { id: 3, name: 'ITEM 3' },
+      ],
+    });
   });
 
   it('refuses to write into it again, changing nothing', async () => {
@@ -111,7 +123,10 @@ describe('tsdbt init names and folders', () => {
     mkdirSync(path.join(cwd, 'empty'));
     const nested = await runCli(['init', 'empty/deep/analytics'], { cwd });
     expect(nested.code).toBe(0);
-    const profiles = parse(readFileSync(path.join(cwd, 'empty', 'deep', 'analytics', 'profiles.yml'), 'utf8')) as Record<string, { outputs: Record<string, unknown> }>;
+    const profiles = parse(readFileSync(path.join(cwd, 'empty', 'deep', 'analytics', 'profiles.yml'), 'utf8')) as Record<
+      string,
+      { outputs: Record<string, unknown> }
+    >;
     expect(Object.keys(profiles)).toEqual(['analytics']);
     expect(profiles.analytics!.outputs).toEqual({ dev: { type: 'chdb', path: '.tsdbt/chdb', schema: 'analytics', threads: 4 } });
   });
@@ -125,6 +140,11 @@ describe('scaffoldFiles', () => {
     expect(validated.warnings).toEqual([]);
     expect(validated.config).toMatchObject({ name: 'shop', profile: 'shop', cleanTargets: ['target', 'logs'], logPath: 'logs' });
     const uncommented = files['profiles.yml']!.replace(/^ {4}# ?/gm, '    ');
-    expect((parse(uncommented) as Record<string, { outputs: Record<string, unknown> }>).shop!.outputs.prod).toMatchObject({ type: 'clickhouse', host: 'localhost', port: 8123, schema: 'shop' });
+    expect((parse(uncommented) as Record<string, { outputs: Record<string, unknown> }>).shop!.outputs.prod).toMatchObject({
+      type: 'clickhouse',
+      host: 'localhost',
+      port: 8123,
+      schema: 'shop',
+    });
   });
 });

@@ -43,7 +43,9 @@ describe('tsdbt clean', () => {
       expect(result.code).toBe(2);
       const errors = result.stderr.split('\n').filter((line) => line.startsWith('Error'));
       expect(errors).toEqual([
-        expect.stringMatching(/^Error TSDBT1011: clean-targets entry '\.\.\/elsewhere' points outside the project \(to .*elsewhere\), so tsdbt clean deletes nothing\.$/),
+        expect.stringMatching(
+          /^Error TSDBT1011: clean-targets entry '\.\.\/elsewhere' points outside the project \(to .*elsewhere\), so tsdbt clean deletes nothing\.$/,
+        ),
         "Error TSDBT1011: clean-targets entry '.' is the project folder itself, so tsdbt clean deletes nothing.",
         "Error TSDBT1011: clean-targets entry 'models' would delete the project's own files (models), so tsdbt clean deletes nothing.",
         "Error TSDBT1011: clean-targets entry 'models/..' is the project folder itself, so tsdbt clean deletes nothing.",
@@ -57,7 +59,16 @@ describe('tsdbt clean', () => {
 });
 
 describe('planClean', () => {
-  const config = { file: 'project.yml', modelPaths: ['models'], macroPaths: ['macros'], seedPaths: ['seeds'], testPaths: ['tests'], snapshotPaths: [], analysisPaths: [], docsPaths: [] };
+  const config = {
+    file: 'project.yml',
+    modelPaths: ['models'],
+    macroPaths: ['macros'],
+    seedPaths: ['seeds'],
+    testPaths: ['tests'],
+    snapshotPaths: [],
+    analysisPaths: [],
+    docsPaths: [],
+  };
 
   it('follows symlinks: a target that leads out of the project is refused', () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-clean-'));
@@ -78,7 +89,9 @@ describe('planClean', () => {
   it('refuses a folder that holds a source path, and the project or profiles file', () => {
     const project = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-clean-'));
     try {
-      expect(() => planClean(project, { ...config, modelPaths: ['src/models'], cleanTargets: ['src'] })).toThrow(/would delete the project's own files \(src\/models\)/);
+      expect(() => planClean(project, { ...config, modelPaths: ['src/models'], cleanTargets: ['src'] })).toThrow(
+        /would delete the project's own files \(src\/models\)/,
+      );
       expect(() => planClean(project, { ...config, cleanTargets: ['profiles.yml'] })).toThrow(/profiles\.yml/);
     } finally {
       removeProject(project);
@@ -103,7 +116,11 @@ describe('tsdbt completion', () => {
     const file = path.join(dir, 'completion.bash');
     writeFileSync(file, script.bash);
     const program = `source ${JSON.stringify(file)}; COMP_WORDS=(${words.map((word) => JSON.stringify(word)).join(' ')}); COMP_CWORD=${words.length - 1}; _tsdbt; printf '%s\\n' "\${COMPREPLY[@]}"`;
-    const result = spawnSync('bash', ['-c', program], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${path.join(REPO_ROOT, 'bin')}:${process.env.PATH}` } });
+    const result = spawnSync('bash', ['-c', program], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${path.join(REPO_ROOT, 'bin')}:${process.env.PATH}` },
+    });
     expect(result.stderr).toBe('');
     return result.stdout.split('\n').filter(Boolean);
   }
@@ -128,7 +145,15 @@ describe('tsdbt completion', () => {
     const stubs = `compdef() { :; }; compadd() { while [[ "$1" == -* ]]; do shift; done; print -l -- "$@"; }
 _describe() { local arg; for arg in "$@"; do [[ "$arg" == (commands|global|opts) ]] && print -l -- "\${(@P)arg}"; done; }`;
     const complete = (words: string[]) =>
-      spawnSync('zsh', ['-f', '-c', `${stubs}; source ${JSON.stringify(file)}; words=(${words.map((word) => JSON.stringify(word)).join(' ')}); CURRENT=${words.length}; _tsdbt`], { cwd: dir, encoding: 'utf8' });
+      spawnSync(
+        'zsh',
+        [
+          '-f',
+          '-c',
+          `${stubs}; source ${JSON.stringify(file)}; words=(${words.map((word) => JSON.stringify(word)).join(' ')}); CURRENT=${words.length}; _tsdbt`,
+        ],
+        { cwd: dir, encoding: 'utf8' },
+      );
     const commands = complete(['tsdbt', '']);
     expect(commands.stderr).toBe('');
     expect(commands.stdout).toContain('run:build the selected models in the database, in dependency order\n');

@@ -126,15 +126,20 @@ describe('tsdbt --version and --help', () => {
     const pkg = (name: string) => (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
     const own = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`tsdbt ${own}\n  chdb ${pkg('chdb')} (embedded ClickHouse)\n  @clickhouse/client ${pkg('@clickhouse/client')}\n  node ${process.versions.node}\n`);
+    expect(result.stdout).toBe(
+      `tsdbt ${own}\n  chdb ${pkg('chdb')} (embedded ClickHouse)\n  @clickhouse/client ${pkg('@clickhouse/client')}\n  node ${process.versions.node}\n`,
+    );
   });
 
-  it.each([[['--version']], [['--help']], [['run', '--help']], [['build', '--help']], [['completion', '--help']], [[]]])('tsdbt %j loads neither chDB, the ClickHouse client nor nunjucks', async (args) => {
-    const loaded = await modulesLoadedBy(args);
-    expect(loaded.filter((name) => /chdb|@clickhouse|nunjucks/.test(name))).toEqual([]);
-    // Proves the probe sees package loads at all; `--version` alone is answered by bin/tsdbt without even commander.
-    if (args.join(' ') !== '--version') expect(loaded).toContain('commander');
-  });
+  it.each([[['--version']], [['--help']], [['run', '--help']], [['build', '--help']], [['completion', '--help']], [[]]])(
+    'tsdbt %j loads neither chDB, the ClickHouse client nor nunjucks',
+    async (args) => {
+      const loaded = await modulesLoadedBy(args);
+      expect(loaded.filter((name) => /chdb|@clickhouse|nunjucks/.test(name))).toEqual([]);
+      // Proves the probe sees package loads at all; `--version` alone is answered by bin/tsdbt without even commander.
+      if (args.join(' ') !== '--version') expect(loaded).toContain('commander');
+    },
+  );
 
   it('--help lists every command with a line each; no command prints the help and exits 0', async () => {
     const help = await runCli(['--help'], { cwd: dir });
@@ -148,7 +153,7 @@ describe('tsdbt --version and --help', () => {
     expect(bare.stderr).toContain('Usage: tsdbt [options] [command]');
   });
 
-  it('a command\'s help shows its options and the global ones', async () => {
+  it("a command's help shows its options and the global ones", async () => {
     const help = await runCli(['run', '--help'], { cwd: dir });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--select <selector...>');

@@ -46,10 +46,18 @@ const nodes = new Map([countries, customers, orders, notNull, unique, accepted].
 const results = [
   result(countries, 'success', 0.2, { message: 'INSERT 3' }),
   result(customers, 'success', 0.5),
-  result(orders, 'error', 1.25, { errorCode: 'TSDBT4002', message: 'ClickHouse rejected the statement.', compiledPath: 'target/compiled/shop/models/orders.sql' }),
+  result(orders, 'error', 1.25, {
+    errorCode: 'TSDBT4002',
+    message: 'ClickHouse rejected the statement.',
+    compiledPath: 'target/compiled/shop/models/orders.sql',
+  }),
   result(notNull, 'skipped', 0),
   result(unique, 'warn', 0.05, { failures: 2, message: 'Got 2 results, configured to warn if != 0.' }),
-  result(accepted, 'fail', 0.04, { failures: 1, message: 'Got 1 result, configured to fail if != 0.', relationName: '`shop_dbt_test__audit`.`accepted_values_orders_status`' }),
+  result(accepted, 'fail', 0.04, {
+    failures: 1,
+    message: 'Got 1 result, configured to fail if != 0.',
+    relationName: '`shop_dbt_test__audit`.`accepted_values_orders_status`',
+  }),
 ];
 
 function terminal(format: 'text' | 'json' = 'text') {

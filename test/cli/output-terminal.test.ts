@@ -72,7 +72,12 @@ describe('Terminal, JSON format', () => {
     term.info(term.color.green('Completed successfully'));
     term.info('');
     term.warn('careful');
-    term.event('info', 'node_start', term.aligned('1 of 2 START sql view model a.b', '[RUN]'), { node_id: 'model.a.b', resource_type: 'model', index: 1, total: 2 });
+    term.event('info', 'node_start', term.aligned('1 of 2 START sql view model a.b', '[RUN]'), {
+      node_id: 'model.a.b',
+      resource_type: 'model',
+      index: 1,
+      total: 2,
+    });
     term.error(new TsdbtError({ code: ErrorCodes.CYCLE, message: 'A cycle.', hint: 'Break it.' }));
     term.logger.log('info', 'ingest.attempt', 'GET http://x (attempt 1 of 3)', { attemptNumber: 1 });
     const lines = parseLogLines(stderr.text);
@@ -176,7 +181,12 @@ describe('progress', () => {
 
 describe('outputSettingsFromArgv', () => {
   it('reads the global output flags wherever they stand, and the environment', () => {
-    expect(outputSettingsFromArgv(['run', '--log-format', 'json', '-q', '--debug', '--no-color', '--log-level=warn', '--log-path', 'x', '--log-file-max-bytes', '100'], {})).toMatchObject({
+    expect(
+      outputSettingsFromArgv(
+        ['run', '--log-format', 'json', '-q', '--debug', '--no-color', '--log-level=warn', '--log-path', 'x', '--log-file-max-bytes', '100'],
+        {},
+      ),
+    ).toMatchObject({
       format: 'json',
       quiet: true,
       debug: true,

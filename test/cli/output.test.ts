@@ -75,7 +75,12 @@ describe('tsdbt run, text', () => {
   it('names the slowest nodes that ran, slowest first', () => {
     const line = /Slowest: (.*)/.exec(text.stderr)?.[1] ?? '';
     const seconds = [...line.matchAll(/\((\d+\.\d\d)s\)/g)].map((match) => Number(match[1]));
-    expect(line.split(', ').map((part) => part.split(' ')[0]).sort()).toEqual(['base', 'broken', 'doubled']);
+    expect(
+      line
+        .split(', ')
+        .map((part) => part.split(' ')[0])
+        .sort(),
+    ).toEqual(['base', 'broken', 'doubled']);
     expect(seconds).toEqual([...seconds].sort((a, b) => b - a));
   });
 });
@@ -103,7 +108,13 @@ describe('tsdbt run --log-format json', () => {
     expect(of('node_finished')[1]).toMatchObject({ error_code: 'TSDBT4002', resource_type: 'model', index: 2, total: 4 });
     expect(of('node_finished')[0]!.msg).toMatch(/^1 of 4 OK created sql view model shop\.base \[OK in \d+\.\d\ds\]$/);
     expect(of('node_failure')).toEqual([
-      expect.objectContaining({ level: 'error', node_id: 'model.shop.broken', status: 'error', compiled_path: 'target/compiled/shop/models/broken.sql', error_code: 'TSDBT4002' }),
+      expect.objectContaining({
+        level: 'error',
+        node_id: 'model.shop.broken',
+        status: 'error',
+        compiled_path: 'target/compiled/shop/models/broken.sql',
+        error_code: 'TSDBT4002',
+      }),
     ]);
     expect(of('node_failure')[0]!.message).toContain('no_such_function');
     expect(of('run_summary')).toEqual([expect.objectContaining({ level: 'error', pass: 2, warn: 0, error: 1, skip: 1, total: 4, interrupted: false })]);

@@ -34,22 +34,38 @@ describe('README.md', () => {
 
   it('has shell blocks, and their npm commands are ones CI runs', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(3);
-    const npmCommands = blocks.flatMap((block) => block.split('\n')).flatMap((line) => line.split('&&')).map((part) => part.replace(/#.*$/, '').trim()).filter((part) => part.startsWith('npm '));
+    const npmCommands = blocks
+      .flatMap((block) => block.split('\n'))
+      .flatMap((line) => line.split('&&'))
+      .map((part) => part.replace(/#.*$/, '').trim())
+      .filter((part) => part.startsWith('npm '));
     for (const command of npmCommands) expect(command, command).toMatch(NPM_RUN_BY_CI);
   });
 
-  it.each(blocks.map((block, index) => [index + 1, block]))('block %i runs without an error', (_index, block) => {
-    const example = copyExample();
-    try {
-      const result = spawnSync('bash', ['-c', `${PRELUDE}\n${block}`], {
-        cwd: example.dir,
-        env: { ...process.env, HOME: example.home, TMPDIR: example.home, NO_COLOR: '1', ASTROS_URL: 'http://offline.invalid/astros.json', TSDBT_PROFILES_DIR: undefined, DBT_PROFILES_DIR: undefined },
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
-      expect(result.status, `${block}\n--- stderr ---\n${result.stderr}`).toBe(0);
-    } finally {
-      example.remove();
-    }
-  }, 180_000);
+  it.each(blocks.map((block, index) => [index + 1, block]))(
+    'block %i runs without an error',
+    (_index, block) => {
+      const example = copyExample();
+      try {
+        const result = spawnSync('bash', ['-c', `${PRELUDE}\n${block}`], {
+          cwd: example.dir,
+          env: {
+            ...process.env,
+            HOME: example.home,
+            TMPDIR: example.home,
+            NO_COLOR: '1',
+            ASTROS_URL: 'http://offline.invalid/astros.json',
+            TSDBT_PROFILES_DIR: undefined,
+            DBT_PROFILES_DIR: undefined,
+          },
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+        expect(result.status, `${block}\n--- stderr ---\n${result.stderr}`).toBe(0);
+      } finally {
+        example.remove();
+      }
+    },
+    180_000,
+  );
 });

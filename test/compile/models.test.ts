@@ -63,7 +63,7 @@ describe('ref, source, this, target', () => {
         'sources:',
         '  - name: raw',
         '    database: landing',
-        '    description: "Landed {{ var(\'system\', \'erp\') }} data"',
+        "    description: \"Landed {{ var('system', 'erp') }} data\"",
         '    tables:',
         '      - name: orders',
         '        identifier: "orders_{{ target.name }}"',
@@ -93,7 +93,8 @@ describe('ref, source, this, target', () => {
   it('models get descriptions and columns from property files', () => {
     const project = load({
       ...files,
-      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    description: One row per order.\n    columns:\n      - name: id\n        description: Key.\n',
+      'models/schema.yml':
+        'version: 2\nmodels:\n  - name: orders\n    description: One row per order.\n    columns:\n      - name: id\n        description: Key.\n',
     });
     const orders = model(project, 'orders');
     expect(orders.description).toBe('One row per order.');
@@ -106,7 +107,8 @@ describe('config, var, is_incremental and macros inside models', () => {
   it('config() sets the materialization and engine options; config.get reads them back', () => {
     const project = load({
       'project.yml': PROJECT_YML,
-      'models/t.sql': "{{ config(materialized='table', order_by=['a', 'b'], engine='ReplacingMergeTree(v)', settings={'index_granularity': 1024}) }}\nselect 1 as a -- {{ config.get('engine') }} {{ config.get('missing', 'dflt') }} {{ config.get('materialized') }}",
+      'models/t.sql':
+        "{{ config(materialized='table', order_by=['a', 'b'], engine='ReplacingMergeTree(v)', settings={'index_granularity': 1024}) }}\nselect 1 as a -- {{ config.get('engine') }} {{ config.get('missing', 'dflt') }} {{ config.get('materialized') }}",
     });
     const node = model(project, 't');
     expect(node.config).toMatchObject({ materialized: 'table', order_by: ['a', 'b'], engine: 'ReplacingMergeTree(v)', settings: { index_granularity: 1024 } });
@@ -114,14 +116,19 @@ describe('config, var, is_incremental and macros inside models', () => {
   });
 
   it('var reads project vars, overridden by --vars', () => {
-    const files = { 'project.yml': `${PROJECT_YML}vars:\n  limit_to: 10\n  region: eu\n`, 'models/v.sql': "select * from t where region = '{{ var('region') }}' limit {{ var('limit_to') }}" };
+    const files = {
+      'project.yml': `${PROJECT_YML}vars:\n  limit_to: 10\n  region: eu\n`,
+      'models/v.sql': "select * from t where region = '{{ var('region') }}' limit {{ var('limit_to') }}",
+    };
     expect(compiled(load(files), 'v')).toBe("select * from t where region = 'eu' limit 10");
     expect(compiled(load(files, { vars: { limit_to: 3 } }), 'v')).toBe("select * from t where region = 'eu' limit 3");
   });
 
   it('a missing var fails at parse time with the model file and line', () => {
     const errors = loadErrors({ 'project.yml': PROJECT_YML, 'models/v.sql': "select\n  {{ var('nope') }}" });
-    expect(errors.map(summary)).toMatchObject([{ code: ErrorCodes.TEMPLATE_RENDER, message: "Required variable 'nope' has no value.", location: 'models/v.sql:2' }]);
+    expect(errors.map(summary)).toMatchObject([
+      { code: ErrorCodes.TEMPLATE_RENDER, message: "Required variable 'nope' has no value.", location: 'models/v.sql:2' },
+    ]);
   });
 
   it('env_var with a default', () => {
@@ -131,7 +138,10 @@ describe('config, var, is_incremental and macros inside models', () => {
   });
 
   it('is_incremental() is false (no incremental runs yet)', () => {
-    const project = load({ 'project.yml': PROJECT_YML, 'models/i.sql': 'select 1{% if is_incremental() %} where x > (select max(x) from {{ this }}){% endif %}' });
+    const project = load({
+      'project.yml': PROJECT_YML,
+      'models/i.sql': 'select 1{% if is_incremental() %} where x > (select max(x) from {{ this }}){% endif %}',
+    });
     expect(compiled(project, 'i')).toBe('select 1');
   });
 
@@ -144,7 +154,8 @@ describe('config, var, is_incremental and macros inside models', () => {
   it('macros from macros/ are callable from models, and calling each other', () => {
     const project = load({
       'project.yml': PROJECT_YML,
-      'macros/money.sql': "{% macro cents_to_dollars(col, scale=2) %}round({{ col }} / 100, {{ scale }}){% endmacro %}\n{% macro money(col) %}{{ cents_to_dollars(col) }} as {{ col }}_usd{% endmacro %}",
+      'macros/money.sql':
+        '{% macro cents_to_dollars(col, scale=2) %}round({{ col }} / 100, {{ scale }}){% endmacro %}\n{% macro money(col) %}{{ cents_to_dollars(col) }} as {{ col }}_usd{% endmacro %}',
       'models/m.sql': 'select {{ money("amount") }}, {{ cents_to_dollars("tax", scale=0) }} as tax from t',
     });
     expect(compiled(project, 'm')).toBe('select round(amount / 100, 2) as amount_usd, round(tax / 100, 0) as tax from t');
@@ -152,9 +163,17 @@ describe('config, var, is_incremental and macros inside models', () => {
   });
 
   it('raise_compiler_error in a model fails the load with TSDBT2007 and the file', () => {
-    const errors = loadErrors({ 'project.yml': PROJECT_YML, 'models/x.sql': "select 1\n{% if true %}{{ exceptions.raise_compiler_error('x is not ready') }}{% endif %}" });
+    const errors = loadErrors({
+      'project.yml': PROJECT_YML,
+      'models/x.sql': "select 1\n{% if true %}{{ exceptions.raise_compiler_error('x is not ready') }}{% endif %}",
+    });
     expect(errors.map(summary)).toEqual([
-      { code: ErrorCodes.COMPILER_ERROR_RAISED, message: 'x is not ready', location: 'models/x.sql:2', hint: 'This error was raised by the project itself (exceptions.raise_compiler_error).' },
+      {
+        code: ErrorCodes.COMPILER_ERROR_RAISED,
+        message: 'x is not ready',
+        location: 'models/x.sql:2',
+        hint: 'This error was raised by the project itself (exceptions.raise_compiler_error).',
+      },
     ]);
   });
 });
@@ -218,7 +237,11 @@ describe('config precedence: project tree < YAML properties < config() in the fi
   });
 
   it('alias renames the relation; ref() follows it', () => {
-    const project = load({ 'project.yml': PROJECT_YML, 'models/a.sql': "{{ config(alias='a_v2', schema='x') }}select 1", 'models/b.sql': "select * from {{ ref('a') }}" });
+    const project = load({
+      'project.yml': PROJECT_YML,
+      'models/a.sql': "{{ config(alias='a_v2', schema='x') }}select 1",
+      'models/b.sql': "select * from {{ ref('a') }}",
+    });
     expect(model(project, 'a').relation).toEqual({ schema: 'shop_x', identifier: 'a_v2' });
     expect(compiled(project, 'b')).toBe('select * from `shop_x`.`a_v2`');
   });
@@ -229,7 +252,7 @@ describe('config precedence: project tree < YAML properties < config() in the fi
       'macros/naming.sql': [
         '{% macro generate_schema_name(custom_schema_name, node) -%}',
         '  {%- if custom_schema_name is none -%}{{ target.schema }}',
-        "  {%- else -%}{{ custom_schema_name | trim }}{%- endif -%}",
+        '  {%- else -%}{{ custom_schema_name | trim }}{%- endif -%}',
         '{%- endmacro %}',
       ].join('\n'),
       'models/marts/finance/uses.sql': "select * from {{ ref('revenue') }}",
@@ -250,29 +273,58 @@ describe('config precedence: project tree < YAML properties < config() in the fi
 
   it('warns of an unknown materialization with a did-you-mean, at the config() line; the model fails only when it runs', () => {
     const project = load({ 'project.yml': PROJECT_YML, 'models/a.sql': "-- header\n{{ config(materialized='tabel') }}\nselect 1" });
-    expect(project.warnings).toEqual([expect.stringMatching(/^models\/a\.sql:2: Unknown materialization 'tabel'\. Did you mean 'table'\? Model 'a' fails with this error when it runs\. Use one of: view, table/)]);
+    expect(project.warnings).toEqual([
+      expect.stringMatching(
+        /^models\/a\.sql:2: Unknown materialization 'tabel'\. Did you mean 'table'\? Model 'a' fails with this error when it runs\. Use one of: view, table/,
+      ),
+    ]);
     const node = project.models.get('model.demo.a') ?? [...project.models.values()][0]!;
     expect(materializationProblems(node.config, node.originalFilePath, 2).map(summary)).toEqual([
-      { code: ErrorCodes.MODEL_CONFIG_INVALID, message: "Unknown materialization 'tabel'. Did you mean 'table'?", location: 'models/a.sql:2', hint: expect.stringMatching(/^Use one of: view, table/) },
+      {
+        code: ErrorCodes.MODEL_CONFIG_INVALID,
+        message: "Unknown materialization 'tabel'. Did you mean 'table'?",
+        location: 'models/a.sql:2',
+        hint: expect.stringMatching(/^Use one of: view, table/),
+      },
     ]);
   });
 
   it('rejects an order_by that is not SQL text', () => {
     const errors = loadErrors({ 'project.yml': PROJECT_YML, 'models/a.sql': "{{ config(materialized='table', order_by={'a': 1}) }}select 1" });
-    expect(errors.map(summary)).toMatchObject([{ code: ErrorCodes.MODEL_CONFIG_INVALID, message: 'Config \'order_by\' must be a SQL expression string (or a list of column names), but it is {"a":1}.', location: 'models/a.sql:1' }]);
+    expect(errors.map(summary)).toMatchObject([
+      {
+        code: ErrorCodes.MODEL_CONFIG_INVALID,
+        message: 'Config \'order_by\' must be a SQL expression string (or a list of column names), but it is {"a":1}.',
+        location: 'models/a.sql:1',
+      },
+    ]);
   });
 });
 
 describe('property files', () => {
   it('warn about a model described in YAML that has no SQL file', () => {
-    const project = load({ 'project.yml': PROJECT_YML, 'models/a.sql': 'select 1', 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n  - name: ghost\n' });
+    const project = load({
+      'project.yml': PROJECT_YML,
+      'models/a.sql': 'select 1',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n  - name: ghost\n',
+    });
     expect(project.warnings).toEqual(["models/schema.yml:4: model 'ghost' is described but there is no models/**/ghost.sql."]);
   });
 
   it('report a model described twice, at the second entry', () => {
-    const errors = loadErrors({ 'project.yml': PROJECT_YML, 'models/a.sql': 'select 1', 'models/one.yml': 'version: 2\nmodels:\n  - name: a\n', 'models/two.yml': 'version: 2\nmodels:\n  - name: b\n  - name: a\n' });
+    const errors = loadErrors({
+      'project.yml': PROJECT_YML,
+      'models/a.sql': 'select 1',
+      'models/one.yml': 'version: 2\nmodels:\n  - name: a\n',
+      'models/two.yml': 'version: 2\nmodels:\n  - name: b\n  - name: a\n',
+    });
     expect(errors.map(summary)).toEqual([
-      { code: ErrorCodes.PROPERTIES_INVALID, message: "models/two.yml: `models.1` describes 'a' again; it is already described in models/one.yml:3.", location: 'models/two.yml:4', hint: 'Keep one entry per model.' },
+      {
+        code: ErrorCodes.PROPERTIES_INVALID,
+        message: "models/two.yml: `models.1` describes 'a' again; it is already described in models/one.yml:3.",
+        location: 'models/two.yml:4',
+        hint: 'Keep one entry per model.',
+      },
     ]);
   });
 

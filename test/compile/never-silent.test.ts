@@ -47,11 +47,19 @@ const SCHEMA_YML = [
 ].join('\n');
 
 describe('never silent', () => {
-  const warningsOf = () => load({ 'project.yml': PROJECT_YML, 'models/example/a.sql': 'select 1 as id', 'models/schema.yml': SCHEMA_YML, 'seeds/countries.csv': 'id\n1\n', 'models/example/py_model.py': 'def model(dbt, session):\n    return None\n', 'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.0\n' }).warnings;
+  const warningsOf = () =>
+    load({
+      'project.yml': PROJECT_YML,
+      'models/example/a.sql': 'select 1 as id',
+      'models/schema.yml': SCHEMA_YML,
+      'seeds/countries.csv': 'id\n1\n',
+      'models/example/py_model.py': 'def model(dbt, session):\n    return None\n',
+      'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.0\n',
+    }).warnings;
 
   it.each([
     ['project.yml:3: `query-comment` is accepted for dbt compatibility but tsdbt does not act on it'],
-    ['project.yml:7: the config path `models.demo.exampel` matches no model, so its configs apply to nothing. Did you mean \'example\'?'],
+    ["project.yml:7: the config path `models.demo.exampel` matches no model, so its configs apply to nothing. Did you mean 'example'?"],
     ['project.yml:11: the config path `models.other_project` matches no model, so its configs apply to nothing.'],
     ["project.yml:15: the config path `seeds.demo.countrys` matches no seed, so its configs apply to nothing. Did you mean 'countries'?"],
     ["models/schema.yml:4: unknown model property `descripton` is ignored. Did you mean 'description'?"],

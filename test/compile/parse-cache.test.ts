@@ -12,7 +12,7 @@ import { tempHome, tempProject } from '../support/project.js';
 
 const FILES = {
   'project.yml': 'name: shop\nprofile: shop\nvars:\n  region: eu\n',
-  'macros/m.sql': "{% macro upper_of(x) %}upper({{ x }}){% endmacro %}",
+  'macros/m.sql': '{% macro upper_of(x) %}upper({{ x }}){% endmacro %}',
   'models/base.sql': "select 1 as id, '{{ var('region') }}' as region",
   'models/orders.sql': "{{ config(materialized='table', tags=['t']) }}\nselect {{ upper_of('region') }} from {{ ref('base') }}",
   'models/envy.sql': "select '{{ env_var('SHOP_REGION', 'none') }}' as region",
@@ -73,7 +73,7 @@ describe('partial parsing', () => {
     tamper(dir, 'base', 'stale');
     expect(compiled(load(dir, { vars: { region: 'us' } })).base).toBe("select 1 as id, 'us' as region");
     tamper(dir, 'orders', 'stale');
-    writeFileSync(path.join(dir, 'macros/m.sql'), "{% macro upper_of(x) %}lower({{ x }}){% endmacro %}");
+    writeFileSync(path.join(dir, 'macros/m.sql'), '{% macro upper_of(x) %}lower({{ x }}){% endmacro %}');
     expect(compiled(load(dir)).orders).toContain('lower(region)');
     tamper(dir, 'base', 'stale');
     writeFileSync(path.join(dir, 'project.yml'), `${FILES['project.yml']}# a comment\n`);
@@ -108,7 +108,7 @@ describe('partial parsing', () => {
     load(dir);
     writeFileSync(path.join(dir, 'models/schema.yml'), FILES['models/schema.yml'].replace('Orders.', 'All orders.'));
     expect(load(dir).models.get('model.shop.orders')!.description).toBe('All orders.');
-    writeFileSync(path.join(dir, 'models/base.sql'), "select {{ nope( }}");
+    writeFileSync(path.join(dir, 'models/base.sql'), 'select {{ nope( }}');
     for (let attempt = 0; attempt < 2; attempt += 1) {
       let caught: unknown;
       try {

@@ -53,7 +53,7 @@ describe('reusing the parse-time render', () => {
     const project = load(
       {
         'project.yml': 'name: shop\nprofile: shop\nmodels:\n  shop:\n    custom:\n      +schema: other\n',
-        'macros/m.sql': "{% macro plain(x) %}{{ x }}{% endmacro %}{% macro reads(r) %}{{ r.identifier }}{% endmacro %}",
+        'macros/m.sql': '{% macro plain(x) %}{{ x }}{% endmacro %}{% macro reads(r) %}{{ r.identifier }}{% endmacro %}',
         'models/base.sql': 'select 1 as id',
         'models/custom/moved.sql': 'select 1 as id',
         'models/eph.sql': "{{ config(materialized='ephemeral') }}select 1 as id",
@@ -63,7 +63,7 @@ describe('reusing the parse-time render', () => {
         'models/to_eph.sql': "select * from {{ ref('eph') }}",
         'models/to_aliased.sql': "select * from {{ ref('aliased') }}",
         'models/reads_relation.sql': "select '{{ reads(ref('base')) }}'",
-        'models/uses_execute.sql': "select {{ 1 if execute else 0 }}",
+        'models/uses_execute.sql': 'select {{ 1 if execute else 0 }}',
         'models/uses_config_get.sql': "{{ config(tags=['x']) }}select '{{ config.get('tags') }}'",
         'models/logs.sql': "{{ log('hello') }}select 1",
         'models/this_custom.sql': "{{ config(schema='other') }}select * from {{ this }}",

@@ -34,7 +34,10 @@ describe('where profiles.yml is looked up', () => {
 
     expect(schemaWith(files, { profilesDir: flagDir, env })).toEqual({ schema: 'from_flag', file: path.join(flagDir, 'profiles.yml') });
     expect(schemaWith(files, { env })).toEqual({ schema: 'from_env', file: path.join(envDir, 'profiles.yml') });
-    expect(schemaWith(files, { env: { DBT_PROFILES_DIR: dbtEnvDir, HOME: home } })).toEqual({ schema: 'from_dbt_env', file: path.join(dbtEnvDir, 'profiles.yml') });
+    expect(schemaWith(files, { env: { DBT_PROFILES_DIR: dbtEnvDir, HOME: home } })).toEqual({
+      schema: 'from_dbt_env',
+      file: path.join(dbtEnvDir, 'profiles.yml'),
+    });
     expect(schemaWith(files, { env: { HOME: home } }).schema).toBe('from_project');
     expect(schemaWith(PROJECT, { env: { HOME: home } })).toEqual({ schema: 'from_home', file: path.join(home, '.tsdbt', 'profiles.yml') });
     rmSync(path.join(home, '.tsdbt', 'profiles.yml'));
@@ -53,7 +56,9 @@ describe('where profiles.yml is looked up', () => {
       expect(rest).toEqual([]);
       expect(error!.code).toBe(ErrorCodes.PROFILE_NOT_FOUND);
       expect(error!.message).toBe(`No profiles.yml in ${empty}, which ${namedBy} points to.`);
-      expect(error!.hint).toMatch(new RegExp(`^Create profiles.yml there, or unset ${namedBy} to use the embedded engine\\. A profiles.yml for this project looks like this`));
+      expect(error!.hint).toMatch(
+        new RegExp(`^Create profiles.yml there, or unset ${namedBy} to use the embedded engine\\. A profiles.yml for this project looks like this`),
+      );
       expect(error!.hint).not.toMatch(/profiles\.example\.yml|README/);
     }
   });
@@ -156,15 +161,43 @@ describe('validating a target', () => {
   const target = (lines: string[]) => ({ ...PROJECT, 'profiles.yml': ['demo:', '  outputs:', '    dev:', ...lines.map((line) => `      ${line}`)].join('\n') });
 
   it.each([
-    { yaml: ['type: chdbb'], message: "profiles.yml: `demo.outputs.dev.type` must be 'chdb' (embedded) or 'clickhouse' (a server), but it is string \"chdbb\". Did you mean 'chdb'?", line: 4 },
+    {
+      yaml: ['type: chdbb'],
+      message: "profiles.yml: `demo.outputs.dev.type` must be 'chdb' (embedded) or 'clickhouse' (a server), but it is string \"chdbb\". Did you mean 'chdb'?",
+      line: 4,
+    },
     { yaml: ['path: /tmp/x'], message: "profiles.yml: `demo.outputs.dev.type` is required: 'chdb' (embedded) or 'clickhouse' (a server).", line: 3 },
-    { yaml: ['type: chdb', 'threads: 0'], message: 'profiles.yml: `demo.outputs.dev.threads` must be a whole number from 1 to 256, but it is number 0.', line: 5 },
-    { yaml: ['type: chdb', 'threads: many'], message: 'profiles.yml: `demo.outputs.dev.threads` must be a whole number from 1 to 256, but it is string "many".', line: 5 },
-    { yaml: ['type: clickhouse', 'port: http'], message: 'profiles.yml: `demo.outputs.dev.port` must be a whole number from 1 to 65535, but it is string "http".', line: 5 },
-    { yaml: ['type: clickhouse', 'secure: maybe'], message: 'profiles.yml: `demo.outputs.dev.secure` must be true or false, but it is string "maybe".', line: 5 },
-    { yaml: ['type: clickhouse', 'connect_timeout: -1'], message: 'profiles.yml: `demo.outputs.dev.connect_timeout` must be a number of seconds, but it is number -1.', line: 5 },
+    {
+      yaml: ['type: chdb', 'threads: 0'],
+      message: 'profiles.yml: `demo.outputs.dev.threads` must be a whole number from 1 to 256, but it is number 0.',
+      line: 5,
+    },
+    {
+      yaml: ['type: chdb', 'threads: many'],
+      message: 'profiles.yml: `demo.outputs.dev.threads` must be a whole number from 1 to 256, but it is string "many".',
+      line: 5,
+    },
+    {
+      yaml: ['type: clickhouse', 'port: http'],
+      message: 'profiles.yml: `demo.outputs.dev.port` must be a whole number from 1 to 65535, but it is string "http".',
+      line: 5,
+    },
+    {
+      yaml: ['type: clickhouse', 'secure: maybe'],
+      message: 'profiles.yml: `demo.outputs.dev.secure` must be true or false, but it is string "maybe".',
+      line: 5,
+    },
+    {
+      yaml: ['type: clickhouse', 'connect_timeout: -1'],
+      message: 'profiles.yml: `demo.outputs.dev.connect_timeout` must be a number of seconds, but it is number -1.',
+      line: 5,
+    },
     { yaml: ['type: clickhouse', 'url: "not a url"'], message: 'profiles.yml: `demo.outputs.dev.url` is not a valid URL.', line: 5 },
-    { yaml: ['type: chdb', 'custom_settings: [a]'], message: 'profiles.yml: `demo.outputs.dev.custom_settings` must be a mapping of ClickHouse settings, but it is a list.', line: 5 },
+    {
+      yaml: ['type: chdb', 'custom_settings: [a]'],
+      message: 'profiles.yml: `demo.outputs.dev.custom_settings` must be a mapping of ClickHouse settings, but it is a list.',
+      line: 5,
+    },
   ])('$yaml', ({ yaml, message, line }) => {
     const errors = loadErrors(target(yaml));
     expect(errors.map(summary)).toMatchObject([{ code: ErrorCodes.CONFIG_INVALID, message, location: `profiles.yml:${line}` }]);
@@ -177,23 +210,58 @@ describe('validating a target', () => {
 
   it('fills in server defaults, and reads a url', () => {
     const plain = load(target(['type: clickhouse'])).target as ClickhouseTarget;
-    expect(plain).toMatchObject({ url: 'http://localhost:8123', host: 'localhost', port: 8123, secure: false, user: 'default', password: '', verify: true, connectTimeoutMs: 10_000, requestTimeoutMs: 300_000, retries: 1, compression: false, schema: 'demo' });
+    expect(plain).toMatchObject({
+      url: 'http://localhost:8123',
+      host: 'localhost',
+      port: 8123,
+      secure: false,
+      user: 'default',
+      password: '',
+      verify: true,
+      connectTimeoutMs: 10_000,
+      requestTimeoutMs: 300_000,
+      retries: 1,
+      compression: false,
+      schema: 'demo',
+    });
     expect((load(target(['type: clickhouse', 'secure: true'])).target as ClickhouseTarget).url).toBe('https://localhost:8443');
-    const fromUrl = load(target(['type: clickhouse', 'url: "https://bob:s%40cret@ch.example:9443"', 'database: analytics', 'cluster: main', 'custom_settings: {max_threads: 2}'])).target as ClickhouseTarget;
-    expect(fromUrl).toMatchObject({ url: 'https://ch.example:9443', host: 'ch.example', port: 9443, secure: true, user: 'bob', password: 's@cret', schema: 'analytics', cluster: 'main', settings: { max_threads: 2 } });
+    const fromUrl = load(
+      target(['type: clickhouse', 'url: "https://bob:s%40cret@ch.example:9443"', 'database: analytics', 'cluster: main', 'custom_settings: {max_threads: 2}']),
+    ).target as ClickhouseTarget;
+    expect(fromUrl).toMatchObject({
+      url: 'https://ch.example:9443',
+      host: 'ch.example',
+      port: 9443,
+      secure: true,
+      user: 'bob',
+      password: 's@cret',
+      schema: 'analytics',
+      cluster: 'main',
+      settings: { max_threads: 2 },
+    });
   });
 });
 
-describe("{{ env_var() }} in profiles.yml", () => {
+describe('{{ env_var() }} in profiles.yml', () => {
   const withPassword = (value: string) => ({
     ...PROJECT,
-    'profiles.yml': ['demo:', '  target: dev', '  outputs:', '    dev:', '      type: clickhouse', '      host: 127.0.0.1', `      password: "${value}"`, '      user: "{{ env_var(\'CH_USER\', \'reader\') }}"'].join('\n'),
+    'profiles.yml': [
+      'demo:',
+      '  target: dev',
+      '  outputs:',
+      '    dev:',
+      '      type: clickhouse',
+      '      host: 127.0.0.1',
+      `      password: "${value}"`,
+      "      user: \"{{ env_var('CH_USER', 'reader') }}\"",
+    ].join('\n'),
   });
 
   it('reads the password from the environment, and a default when the variable is unset', () => {
     const target = load(withPassword("{{ env_var('CLICKHOUSE_PASSWORD') }}"), { env: { CLICKHOUSE_PASSWORD: 's3cret' } }).target as ClickhouseTarget;
     expect(target).toMatchObject({ password: 's3cret', user: 'reader' });
-    const other = load(withPassword("{{ env_var('CLICKHOUSE_PASSWORD') }}"), { env: { CLICKHOUSE_PASSWORD: 'x', CH_USER: 'writer' } }).target as ClickhouseTarget;
+    const other = load(withPassword("{{ env_var('CLICKHOUSE_PASSWORD') }}"), { env: { CLICKHOUSE_PASSWORD: 'x', CH_USER: 'writer' } })
+      .target as ClickhouseTarget;
     expect(other.user).toBe('writer');
   });
 
@@ -211,9 +279,12 @@ describe("{{ env_var() }} in profiles.yml", () => {
 
   it('keeps the password out of what templates see as target', () => {
     const project = load(
-      { ...withPassword("{{ env_var('CLICKHOUSE_PASSWORD') }}"), 'models/a.sql': "select '{{ target.user }}' as u, '{{ target.password }}' as p, '{{ target.host }}' as h" },
+      {
+        ...withPassword("{{ env_var('CLICKHOUSE_PASSWORD') }}"),
+        'models/a.sql': "select '{{ target.user }}' as u, '{{ target.password }}' as p, '{{ target.host }}' as h",
+      },
       { env: { CLICKHOUSE_PASSWORD: 's3cret' } },
     );
-    expect(project.engine.renderString("{{ target.password }}|{{ target.name }}|{{ target.type }}|{{ target.schema }}", {}, 'x')).toBe('|dev|clickhouse|demo');
+    expect(project.engine.renderString('{{ target.password }}|{{ target.name }}|{{ target.type }}|{{ target.schema }}', {}, 'x')).toBe('|dev|clickhouse|demo');
   });
 });

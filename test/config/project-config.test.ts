@@ -69,12 +69,37 @@ describe('project.yml: YAML syntax errors carry file:line', () => {
 
 describe('project.yml: wrong types, each error at its key, all collected', () => {
   it.each([
-    { key: 'name', yaml: 'profile: demo', message: 'project.yml: `name` is required: the project name, used in unique ids and as the default profile name.', line: 1 },
+    {
+      key: 'name',
+      yaml: 'profile: demo',
+      message: 'project.yml: `name` is required: the project name, used in unique ids and as the default profile name.',
+      line: 1,
+    },
     { key: 'name', yaml: 'name: 3', message: 'project.yml: `name` must be a string, but it is number 3.', line: 1 },
-    { key: 'name', yaml: 'name: my-project', message: "project.yml: `name` must contain only letters, digits and underscores, and not start with a digit; got 'my-project'.", line: 1 },
-    { key: 'profile', yaml: 'name: demo\nprofile: [a, b]', message: 'project.yml: `profile` must be the name of a profile in profiles.yml, but it is a list.', line: 2 },
-    { key: 'model-paths', yaml: 'name: demo\nmodel-paths: 5', message: 'project.yml: `model-paths` must be a list of folder paths, but it is number 5.', line: 2 },
-    { key: 'macro-paths', yaml: 'name: demo\nmacro-paths: [1, 2]', message: 'project.yml: `macro-paths` must be a list of folder paths, but it is a list.', line: 2 },
+    {
+      key: 'name',
+      yaml: 'name: my-project',
+      message: "project.yml: `name` must contain only letters, digits and underscores, and not start with a digit; got 'my-project'.",
+      line: 1,
+    },
+    {
+      key: 'profile',
+      yaml: 'name: demo\nprofile: [a, b]',
+      message: 'project.yml: `profile` must be the name of a profile in profiles.yml, but it is a list.',
+      line: 2,
+    },
+    {
+      key: 'model-paths',
+      yaml: 'name: demo\nmodel-paths: 5',
+      message: 'project.yml: `model-paths` must be a list of folder paths, but it is number 5.',
+      line: 2,
+    },
+    {
+      key: 'macro-paths',
+      yaml: 'name: demo\nmacro-paths: [1, 2]',
+      message: 'project.yml: `macro-paths` must be a list of folder paths, but it is a list.',
+      line: 2,
+    },
     { key: 'target-path', yaml: 'name: demo\ntarget-path: [a]', message: 'project.yml: `target-path` must be a folder path, but it is a list.', line: 2 },
     { key: 'vars', yaml: 'name: demo\nvars: [a]', message: 'project.yml: `vars` must be a mapping of variable names to values, but it is a list.', line: 2 },
     {
@@ -83,7 +108,12 @@ describe('project.yml: wrong types, each error at its key, all collected', () =>
       message: 'project.yml: `models` must be a mapping of folders to configs (e.g. `models: {demo: {+materialized: table}}`), but it is string "table".',
       line: 2,
     },
-    { key: 'on-run-start', yaml: 'name: demo\non-run-start: {a: 1}', message: 'project.yml: `on-run-start` must be a SQL statement or a list of them, but it is a mapping.', line: 2 },
+    {
+      key: 'on-run-start',
+      yaml: 'name: demo\non-run-start: {a: 1}',
+      message: 'project.yml: `on-run-start` must be a SQL statement or a list of them, but it is a mapping.',
+      line: 2,
+    },
     { key: '(root)', yaml: '- name: demo', message: 'project.yml: must be a mapping of settings (name, profile, model-paths, …), but it is a list.', line: 1 },
   ])('$key: $yaml', ({ yaml, message, line }) => {
     const { config, errors } = validate(yaml);
@@ -196,7 +226,10 @@ describe('finding the project file', () => {
 
   it('reports errors in a dbt_project.yml under that name', () => {
     const [error] = loadErrors({ 'dbt_project.yml': 'name: demo\nmodel-paths: 5\n', ...MODEL });
-    expect(summary(error!)).toMatchObject({ message: 'dbt_project.yml: `model-paths` must be a list of folder paths, but it is number 5.', location: 'dbt_project.yml:2' });
+    expect(summary(error!)).toMatchObject({
+      message: 'dbt_project.yml: `model-paths` must be a list of folder paths, but it is number 5.',
+      location: 'dbt_project.yml:2',
+    });
   });
 
   it('walks up from a sub-folder to the project root', () => {

@@ -66,12 +66,21 @@ describe('parseYamlFast', () => {
   });
 
   it('gives up on what only the full reader reports well', () => {
-    for (const text of ['', '# only a comment\n', 'a: 1\na: 2\n', 'key: {{ env_var("X") }}\n', '[a, b]: 1\n', 'a: 1\n---\nb: 2\n', 'a: [1, 2\n', 'a: !!binary aGVsbG8=\n']) {
+    for (const text of [
+      '',
+      '# only a comment\n',
+      'a: 1\na: 2\n',
+      'key: {{ env_var("X") }}\n',
+      '[a, b]: 1\n',
+      'a: 1\n---\nb: 2\n',
+      'a: [1, 2\n',
+      'a: !!binary aGVsbG8=\n',
+    ]) {
       expect(parseYamlFast(text, 'x.yml')).toBeUndefined();
     }
   });
 
-  it('keeps the full reader\'s errors, with file:line', () => {
+  it("keeps the full reader's errors, with file:line", () => {
     expect(() => parseYaml('a: 1\na: 2\n', 'dup.yml')).toThrow(/dup\.yml is not valid YAML/);
     expect(() => parseYaml('key: {{ env_var("X") }}\n', 'jinja.yml')).toThrow(/unquoted `\{\{ … \}\}` value/);
   });
@@ -83,7 +92,9 @@ function lineOfReference(reference: Awaited<ReturnType<typeof full>>, at: (strin
   for (let depth = at.length; depth >= 0; depth -= 1) {
     const node = depth === 0 ? doc.contents : doc.getIn(at.slice(0, depth), true);
     if (depth > 0) {
-      const parent = (depth === 1 ? doc.contents : doc.getIn(at.slice(0, depth - 1), true)) as { items?: { key: { value?: unknown; range?: number[] } }[] } | undefined;
+      const parent = (depth === 1 ? doc.contents : doc.getIn(at.slice(0, depth - 1), true)) as
+        | { items?: { key: { value?: unknown; range?: number[] } }[] }
+        | undefined;
       if (parent && Array.isArray(parent.items) && parent.constructor.name === 'YAMLMap') {
         const pair = parent.items.find((item) => item.key && String(item.key.value) === String(at[depth - 1]));
         if (pair?.key.range) return lineCounter.linePos(pair.key.range[0]!).line;

@@ -19,7 +19,16 @@ const SKIP_REASON = `no Chromium at ${CHROMIUM}; install it with \`apt-get insta
 if (skip) console.warn(`test/docs/browser.test.ts: skipped, ${SKIP_REASON}.`);
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const PEOPLE = 'model.astro.people';
 const RAW = 'source.astro.astro.raw_astros';
@@ -36,7 +45,10 @@ describe.skipIf(skip)(skip ? `docs site in Chromium (skipped: ${SKIP_REASON})` :
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     example = copyExample();
-    for (const args of [['run', '--skip-ingest'], ['docs', 'generate']]) {
+    for (const args of [
+      ['run', '--skip-ingest'],
+      ['docs', 'generate'],
+    ]) {
       const result = await tsdbt(example.dir, example.home, args);
       expect(result.code, result.stderr).toBe(0);
     }
@@ -62,8 +74,13 @@ describe.skipIf(skip)(skip ? `docs site in Chromium (skipped: ${SKIP_REASON})` :
   it('draws the lineage raw_astros → people → people_per_craft / people_summary', async () => {
     const { page, errors } = await open(`${server.url}#/lineage`, { width: 1200, height: 600 });
     await page.locator(graphNode(PEOPLE)).waitFor();
-    for (const id of [RAW, PEOPLE, 'model.astro.people_per_craft', 'model.astro.people_summary']) await expect(page.locator(graphNode(id)).count()).resolves.toBe(1);
-    for (const [from, to] of [[RAW, PEOPLE], [PEOPLE, 'model.astro.people_per_craft'], [PEOPLE, 'model.astro.people_summary']] as const) {
+    for (const id of [RAW, PEOPLE, 'model.astro.people_per_craft', 'model.astro.people_summary'])
+      await expect(page.locator(graphNode(id)).count()).resolves.toBe(1);
+    for (const [from, to] of [
+      [RAW, PEOPLE],
+      [PEOPLE, 'model.astro.people_per_craft'],
+      [PEOPLE, 'model.astro.people_summary'],
+    ] as const) {
       await expect(page.locator(edge(from, to)).count(), `${from} → ${to}`).resolves.toBe(1);
     }
     // Left to right: the source, then people, then the marts.
@@ -138,9 +155,11 @@ describe.skipIf(skip)(skip ? `docs site in Chromium (skipped: ${SKIP_REASON})` :
   it('renders descriptions as Markdown and strips anything that could run', async () => {
     const dir = writeProject({
       'project.yml': projectYml('md'),
-      'models/docs.md': '{% docs orders_doc %}\n## Orders\nOne row per **order**, see [the wiki](https://example.invalid/wiki).\n\n<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onerror="window.__pwned = 1"> <script>window.__pwned = 2</script>\n[click](javascript:window.__pwned=3)\n{% enddocs %}\n',
+      'models/docs.md':
+        '{% docs orders_doc %}\n## Orders\nOne row per **order**, see [the wiki](https://example.invalid/wiki).\n\n<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onerror="window.__pwned = 1"> <script>window.__pwned = 2</script>\n[click](javascript:window.__pwned=3)\n{% enddocs %}\n',
       'models/orders.sql': 'select 1 as id',
-      'models/schema.yml': "version: 2\nmodels:\n  - name: orders\n    description: \"{{ doc('orders_doc') }}\"\n    columns:\n      - name: id\n        description: The `id`, *unique*.\n",
+      'models/schema.yml':
+        'version: 2\nmodels:\n  - name: orders\n    description: "{{ doc(\'orders_doc\') }}"\n    columns:\n      - name: id\n        description: The `id`, *unique*.\n',
     });
     try {
       const generated = await runCli(['docs', 'generate', '--empty-catalog'], { cwd: dir, env: { HOME: dir } });

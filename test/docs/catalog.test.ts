@@ -24,7 +24,9 @@ function counting(adapter: Adapter): { adapter: Adapter; queries: string[] } {
 
 async function createFixture(adapter: Adapter, db: string, other: string): Promise<void> {
   for (const name of [db, other]) await adapter.execute(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(name)}`);
-  await adapter.execute(`CREATE TABLE ${quoteIdentifier(db)}.orders (id UInt64, amount Nullable(Decimal(12, 2)), placed_at DateTime, tags Array(String)) ENGINE = MergeTree ORDER BY id`);
+  await adapter.execute(
+    `CREATE TABLE ${quoteIdentifier(db)}.orders (id UInt64, amount Nullable(Decimal(12, 2)), placed_at DateTime, tags Array(String)) ENGINE = MergeTree ORDER BY id`,
+  );
   await adapter.execute(`CREATE VIEW ${quoteIdentifier(db)}.big_orders AS SELECT id, amount FROM ${quoteIdentifier(db)}.orders WHERE amount > 100`);
   await adapter.execute(`CREATE TABLE ${quoteIdentifier(other)}.customers (name String, id UInt32) ENGINE = MergeTree ORDER BY id`);
 }
@@ -47,7 +49,13 @@ async function checkCatalog(adapter: Adapter, db: string, other: string): Promis
       { name: 'tags', type: 'Array(String)', index: 4, comment: '' },
     ],
   });
-  expect(catalog.relations.get(`${db}.big_orders`)).toMatchObject({ engine: 'View', columns: [{ name: 'id', type: 'UInt64' }, { name: 'amount', type: 'Nullable(Decimal(12, 2))' }] });
+  expect(catalog.relations.get(`${db}.big_orders`)).toMatchObject({
+    engine: 'View',
+    columns: [
+      { name: 'id', type: 'UInt64' },
+      { name: 'amount', type: 'Nullable(Decimal(12, 2))' },
+    ],
+  });
   // Column order is the table's, not alphabetical.
   expect(catalog.relations.get(`${other}.customers`)!.columns.map((column) => column.name)).toEqual(['name', 'id']);
 }
@@ -69,7 +77,7 @@ describe('readCatalog on chDB', () => {
     await checkCatalog(adapter, 'shop', 'crm');
   });
 
-  it('builds catalog.json in dbt\'s shape for the project\'s models and sources', async () => {
+  it("builds catalog.json in dbt's shape for the project's models and sources", async () => {
     const project = load({
       'project.yml': projectYml('shop'),
       'models/sources.yml': 'version: 2\nsources:\n  - name: crm\n    schema: crm\n    tables:\n      - name: customers\n',

@@ -33,7 +33,15 @@ describe('tsdbt docs generate / serve on the example project', () => {
     expect(result.stderr).toMatch(/Catalog: \d+ relations? found in 1 database \(astro\)\./);
     expect(result.stderr).toMatch(/Documentation of \d+ nodes written to target\/index\.html/);
     const target = path.join(example.dir, 'target');
-    for (const file of ['index.html', 'manifest.json', 'catalog.json', 'docs/tsdbt-docs.js', 'docs/tsdbt-docs.css', 'docs/data/graph.js', 'docs/data/nodes-0000.js']) {
+    for (const file of [
+      'index.html',
+      'manifest.json',
+      'catalog.json',
+      'docs/tsdbt-docs.js',
+      'docs/tsdbt-docs.css',
+      'docs/data/graph.js',
+      'docs/data/nodes-0000.js',
+    ]) {
       expect(existsSync(path.join(target, file)), file).toBe(true);
     }
     const html = readFileSync(path.join(target, 'index.html'), 'utf8');
@@ -61,7 +69,10 @@ describe('tsdbt docs generate / serve on the example project', () => {
       ['snapshot_at', "DateTime64(3, 'UTC')"],
     ]);
 
-    const catalog = JSON.parse(readFileSync(path.join(target, 'catalog.json'), 'utf8')) as { nodes: Record<string, { columns: Record<string, { type: string }> }>; sources: Record<string, unknown> };
+    const catalog = JSON.parse(readFileSync(path.join(target, 'catalog.json'), 'utf8')) as {
+      nodes: Record<string, { columns: Record<string, { type: string }> }>;
+      sources: Record<string, unknown>;
+    };
     expect(catalog.nodes['model.astro.people_per_craft']!.columns['craft']!.type).toBe('String');
     expect(Object.keys(catalog.sources)).toEqual(['source.astro.astro.raw_astros']);
     const manifest = JSON.parse(readFileSync(path.join(target, 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code: string | null }> };
@@ -76,7 +87,11 @@ describe('tsdbt docs generate / serve on the example project', () => {
     expect(readdirSync(path.join(example.dir, 'target', 'docs', 'data')).sort()).toEqual(['graph.js', 'nodes-0000.js']);
     const graph = readGraphFile(example.dir);
     expect(graph.project.catalogNote).toContain('--empty-catalog');
-    expect(readChunk(example.dir, 0).find((one) => one.uniqueId === 'model.astro.people')!.columns.map((column) => column.type)).toEqual([undefined, undefined, undefined]);
+    expect(
+      readChunk(example.dir, 0)
+        .find((one) => one.uniqueId === 'model.astro.people')!
+        .columns.map((column) => column.type),
+    ).toEqual([undefined, undefined, undefined]);
     // Back to the full catalog for the serve test.
     expect((await cli(['docs', 'generate'])).code).toBe(0);
   });

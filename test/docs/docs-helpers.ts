@@ -50,4 +50,3 @@ export function startServe(dir: string, home: string): Promise<{ url: string; ch
     });
   });
 }
-

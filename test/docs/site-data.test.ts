@@ -8,8 +8,10 @@ import { load } from '../support/project.js';
 
 const FILES = {
   'project.yml': projectYml('shop'),
-  'models/docs.md': '{% docs __overview__ %}\n# Shop\nThe **shop** project.\n{% enddocs %}\n{% docs orders_doc %}\nOne row per *order*.\n\nSecond paragraph.\n{% enddocs %}\n',
-  'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    description: Landed data.\n    tables:\n      - name: orders\n        description: Raw orders.\n        loaded_at_field: _loaded_at\n',
+  'models/docs.md':
+    '{% docs __overview__ %}\n# Shop\nThe **shop** project.\n{% enddocs %}\n{% docs orders_doc %}\nOne row per *order*.\n\nSecond paragraph.\n{% enddocs %}\n',
+  'models/sources.yml':
+    'version: 2\nsources:\n  - name: raw\n    description: Landed data.\n    tables:\n      - name: orders\n        description: Raw orders.\n        loaded_at_field: _loaded_at\n',
   'models/staging/orders.sql': "select id, amount from {{ source('raw', 'orders') }}",
   'models/marts/revenue.sql': "{{ config(materialized='table', tags=['finance']) }}\nselect sum(amount) as total from {{ ref('orders') }}",
   'models/schema.yml': [
@@ -65,7 +67,13 @@ describe('buildSiteData', () => {
     expect(byName('revenue')).toMatchObject({ kind: 'table', tags: ['finance'], schema: 'shop', identifier: 'revenue', fqn: ['shop', 'marts', 'revenue'] });
     expect(byName('orders')).toMatchObject({ kind: 'view', summary: 'One row per order.' });
     expect(graph.nodes[0]).toMatchObject({ kind: 'source', sourceName: 'raw', summary: 'Raw orders.' });
-    expect(graph.project).toMatchObject({ name: 'shop', generatedAt: '2026-01-02T03:04:05.000Z', overview: '# Shop\nThe **shop** project.', lastRun: null, catalogNote: null });
+    expect(graph.project).toMatchObject({
+      name: 'shop',
+      generatedAt: '2026-01-02T03:04:05.000Z',
+      overview: '# Shop\nThe **shop** project.',
+      lastRun: null,
+      catalogNote: null,
+    });
     expect(graph.chunkCount).toBe(1);
   });
 
@@ -79,7 +87,11 @@ describe('buildSiteData', () => {
       { name: 'extra', type: 'String', description: 'from the database', tags: [], tests: [] },
       { name: 'gone', description: 'Documented, but not in the table.', tags: [], tests: [], missingInDatabase: true },
     ]);
-    expect(orders).toMatchObject({ relation: { engine: 'View', exists: true }, description: 'One row per *order*.\n\nSecond paragraph.', patchPath: 'models/schema.yml' });
+    expect(orders).toMatchObject({
+      relation: { engine: 'View', exists: true },
+      description: 'One row per *order*.\n\nSecond paragraph.',
+      patchPath: 'models/schema.yml',
+    });
     expect(orders.rawSql).toContain("source('raw', 'orders')");
     // Not in the catalog: columns as documented, nothing flagged missing.
     const revenue = chunks[0]!.find((details) => details.uniqueId === 'model.shop.revenue')!;
@@ -103,7 +115,13 @@ describe('buildSiteData', () => {
         ['model.shop.revenue', { status: 'error', executionTime: 0.5, message: 'Code: 60. Table missing' }],
       ]),
     };
-    const { graph, chunks } = buildSiteData({ project, catalog: { relations: new Map(), errors: [] }, lastRun, compileErrors: new Map([['model.shop.revenue', 'boom']]), catalogNote: 'skipped' });
+    const { graph, chunks } = buildSiteData({
+      project,
+      catalog: { relations: new Map(), errors: [] },
+      lastRun,
+      compileErrors: new Map([['model.shop.revenue', 'boom']]),
+      catalogNote: 'skipped',
+    });
     const node = (name: string) => graph.nodes.find((one) => one.name === name && one.resourceType === 'model')!;
     expect(node('orders').lastRun).toEqual({ status: 'success', executionTime: 0.25, message: 'OK', at: '2026-01-01T00:00:00Z' });
     expect(node('revenue').lastRun?.status).toBe('error');
@@ -121,7 +139,8 @@ describe('buildSiteData', () => {
   it('splits details into chunks of CHUNK_SIZE nodes, and each node knows its chunk', () => {
     const files: Record<string, string> = { 'project.yml': projectYml('big') };
     const count = CHUNK_SIZE * 2 + 5;
-    for (let i = 0; i < count; i++) files[`models/m${String(i).padStart(4, '0')}.sql`] = i === 0 ? 'select 1 as x' : `select * from {{ ref('m${String(i - 1).padStart(4, '0')}') }}`;
+    for (let i = 0; i < count; i++)
+      files[`models/m${String(i).padStart(4, '0')}.sql`] = i === 0 ? 'select 1 as x' : `select * from {{ ref('m${String(i - 1).padStart(4, '0')}') }}`;
     const { graph, chunks } = buildSiteData({ project: load(files), catalog: { relations: new Map(), errors: [] } });
     expect(graph.chunkCount).toBe(3);
     expect(chunks.map((chunk) => chunk.length)).toEqual([CHUNK_SIZE, CHUNK_SIZE, 5]);

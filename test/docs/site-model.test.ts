@@ -31,12 +31,26 @@ function example(): SiteModel {
   const nodes = [
     node('raw_astros', [], { resourceType: 'source', sourceName: 'astro', kind: 'source' }),
     node('people', [0], { lastRun: { status: 'success', executionTime: 0.1, message: 'OK', at: '' } }),
-    node('people_per_craft', [1], { kind: 'table', tags: ['mart'], config: { materialized: 'table', enabled: true }, lastRun: { status: 'error', executionTime: 0.1, message: 'x', at: '' } }),
+    node('people_per_craft', [1], {
+      kind: 'table',
+      tags: ['mart'],
+      config: { materialized: 'table', enabled: true },
+      lastRun: { status: 'error', executionTime: 0.1, message: 'x', at: '' },
+    }),
     node('people_summary', [1], { kind: 'table', tags: ['mart'], config: { materialized: 'table', enabled: true } }),
     node('not_null_people_name', [1], { resourceType: 'test', kind: 'test' }),
   ];
   const graph: SiteGraph = {
-    project: { name: 'astro', tsdbtVersion: '0', generatedAt: '', invocationId: '', target: { name: 'dev', type: 'chdb', schema: 'astro' }, overview: null, lastRun: null, catalogNote: null },
+    project: {
+      name: 'astro',
+      tsdbtVersion: '0',
+      generatedAt: '',
+      invocationId: '',
+      target: { name: 'dev', type: 'chdb', schema: 'astro' },
+      overview: null,
+      lastRun: null,
+      catalogNote: null,
+    },
     nodes,
     chunkCount: 1,
   };
@@ -72,7 +86,12 @@ describe('SiteModel.select: the CLI selector grammar in the page', () => {
   it('picks a neighbourhood: everything up and down, tests left out (a test shows its parents)', () => {
     expect(model.neighbourhood(model.node('model.astro.people')!)).toEqual({ select: '+people+', exclude: HIDDEN_BY_DEFAULT });
     expect(model.neighbourhood(model.node('source.astro.astro.raw_astros')!)).toEqual({ select: '+source:astro.raw_astros+', exclude: HIDDEN_BY_DEFAULT });
-    expect(names(model, model.select('+source:astro.raw_astros+', HIDDEN_BY_DEFAULT).indexes)).toEqual(['raw_astros', 'people', 'people_per_craft', 'people_summary']);
+    expect(names(model, model.select('+source:astro.raw_astros+', HIDDEN_BY_DEFAULT).indexes)).toEqual([
+      'raw_astros',
+      'people',
+      'people_per_craft',
+      'people_summary',
+    ]);
     expect(model.neighbourhood(model.node('test.astro.not_null_people_name')!)).toEqual({ select: '+not_null_people_name', exclude: '' });
     // Past the limit: two levels each way.
     expect(model.neighbourhood(model.node('model.astro.people')!, 2).select).toBe('2+people+2');
@@ -99,7 +118,11 @@ describe('layoutLineage', () => {
     expect(x('raw_astros')).toBeLessThan(x('people'));
     expect(x('people')).toBeLessThan(x('people_per_craft'));
     expect(x('people_summary')).toBe(x('people_per_craft'));
-    expect(layout.edges.map((edge) => `${model.nodes[edge.from]!.name}>${model.nodes[edge.to]!.name}`).sort()).toEqual(['people>people_per_craft', 'people>people_summary', 'raw_astros>people']);
+    expect(layout.edges.map((edge) => `${model.nodes[edge.from]!.name}>${model.nodes[edge.to]!.name}`).sort()).toEqual([
+      'people>people_per_craft',
+      'people>people_summary',
+      'raw_astros>people',
+    ]);
     for (const edge of layout.edges) expect(edge.points.length).toBeGreaterThanOrEqual(2);
     expect(layout.nodes.find((placed) => placed.label === 'astro.raw_astros')!.width).toBe(nodeWidth('astro.raw_astros'));
     expect(layout.width).toBeGreaterThan(0);
@@ -112,7 +135,10 @@ describe('layoutLineage', () => {
       const parents = layer === 0 ? [] : [((i * 7) % 100) + (layer - 1) * 100, ((i * 13) % 100) + (layer - 1) * 100];
       nodes.push(node(`model_${i}`, [...new Set(parents)]));
     }
-    const layout = layoutLineage(nodes, nodes.map((_, index) => index));
+    const layout = layoutLineage(
+      nodes,
+      nodes.map((_, index) => index),
+    );
     expect(layout.nodes).toHaveLength(600);
     const byColumn = new Map<number, Array<{ top: number; bottom: number }>>();
     for (const placed of layout.nodes) {

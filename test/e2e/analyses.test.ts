@@ -10,7 +10,10 @@ const cli = (args: string[]) => tsdbt(example.dir, example.home, args);
 beforeAll(() => {
   example = copyExample();
   mkdirSync(path.join(example.dir, 'analyses'));
-  writeFileSync(path.join(example.dir, 'analyses', 'crew_sizes.sql'), "-- who flies where\nselect craft, count() as n from {{ ref('people') }} group by craft\n");
+  writeFileSync(
+    path.join(example.dir, 'analyses', 'crew_sizes.sql'),
+    "-- who flies where\nselect craft, count() as n from {{ ref('people') }} group by craft\n",
+  );
 });
 afterAll(() => example.remove());
 

@@ -31,7 +31,10 @@ describe('the example project, end to end on chDB', () => {
       /^ {2}models, sources, macros: \d+, 1, \d+ \[OK\]$/,
       /^ {2}connection: chdb at \.tsdbt\/chdb, .*\[OK\]$/,
     ]) {
-      expect(lines.some((line) => check.test(line)), `a line matching ${check}`).toBe(true);
+      expect(
+        lines.some((line) => check.test(line)),
+        `a line matching ${check}`,
+      ).toBe(true);
     }
     expect(lines.some((line) => /ERROR/.test(line))).toBe(false);
     expect(result.code).toBe(0);
@@ -60,7 +63,9 @@ describe('the example project, end to end on chDB', () => {
 
   it('after a captured reply is landed, a second run shows exactly the expected rows', async () => {
     await withChdb(project.dir, async (adapter) => {
-      expect(await relationsOf(adapter, 'astro')).toEqual(expect.arrayContaining(['people:view', 'people_per_craft:table', 'people_summary:table', 'raw_astros:table']));
+      expect(await relationsOf(adapter, 'astro')).toEqual(
+        expect.arrayContaining(['people:view', 'people_per_craft:table', 'people_summary:table', 'raw_astros:table']),
+      );
       await landPayload(adapter, PAYLOAD, SNAPSHOT_MS);
     });
     const run = await cli(['run', '--skip-ingest', '--debug']);
@@ -79,7 +84,15 @@ describe('the example project, end to end on chDB', () => {
     const summary = await cli(['show', '--inline', "select * from {{ ref('people_summary') }}", '--output', 'json']);
     expect(summary.stdout).toBe('{"show":[{"total_people":10,"crafts":2,"as_of":"2024-06-01 12:00:00.000"}]}\n');
 
-    const people = await cli(['show', '--inline', "select craft, name, snapshot_at from {{ ref('people') }} order by craft, name", '--output', 'json', '--limit', '-1']);
+    const people = await cli([
+      'show',
+      '--inline',
+      "select craft, name, snapshot_at from {{ ref('people') }} order by craft, name",
+      '--output',
+      'json',
+      '--limit',
+      '-1',
+    ]);
     expect(JSON.parse(people.stdout)).toEqual({
       show: [
         ['ISS', 'Alexander Grebenkin'],
@@ -118,7 +131,9 @@ describe('selection and threads', () => {
   it('--select +people_per_craft builds it and its parents only, in order', async () => {
     const result = await cli(['run', '--skip-ingest', '--select', '+people_per_craft', '--threads', '1']);
     expect(result.code).toBe(0);
-    const progress = logLines(result.stderr).filter((line) => / of \d (START|OK)/.test(line)).map((line) => line.replace(/ \.{3,}.*$/, ''));
+    const progress = logLines(result.stderr)
+      .filter((line) => / of \d (START|OK)/.test(line))
+      .map((line) => line.replace(/ \.{3,}.*$/, ''));
     expect(progress).toEqual([
       '1 of 2 START sql view model astro.people',
       '1 of 2 OK created sql view model astro.people',
@@ -131,12 +146,17 @@ describe('selection and threads', () => {
   it('--exclude leaves a model out', async () => {
     const result = await cli(['run', '--skip-ingest', '--exclude', 'people_summary', 'people', 'people_history']);
     expect(result.code).toBe(0);
-    expect(logLines(result.stderr).filter((line) => / START /.test(line))).toEqual([expect.stringMatching(/^1 of 1 START sql table model astro\.people_per_craft /)]);
+    expect(logLines(result.stderr).filter((line) => / START /.test(line))).toEqual([
+      expect.stringMatching(/^1 of 1 START sql table model astro\.people_per_craft /),
+    ]);
   });
 
   it('--threads 4 starts independent models together; --threads 1 one after the other', async () => {
     // people, then people_per_craft and people_summary, which depend on it alone.
-    const starts = (stderr: string) => logLines(stderr).filter((line) => / of 3 (START|OK)/.test(line)).map((line) => line.split(' ')[3]);
+    const starts = (stderr: string) =>
+      logLines(stderr)
+        .filter((line) => / of 3 (START|OK)/.test(line))
+        .map((line) => line.split(' ')[3]);
     const four = await cli(['run', '--skip-ingest', '--select', 'people+', '--threads', '4']);
     expect(four.code).toBe(0);
     expect(starts(four.stderr)).toEqual(['START', 'OK', 'START', 'START', 'OK', 'OK']);

@@ -14,7 +14,8 @@ import { isLeftover, logLines, relationsOf, tsdbt, withChdb } from './example-pr
 const FILES = {
   'project.yml': 'name: atom\nprofile: atom\nmodels:\n  atom:\n    +materialized: table\n',
   'models/base.sql': "select toUInt32({{ var('v', 1) }}) as v",
-  'models/mid.sql': "{% if var('break_mid', false) %}\nselect v,\n  v * 10 as w\nfrom {{ ref('base') }} where\n{% else %}\nselect v, v * 10 as w from {{ ref('base') }}\n{% endif %}",
+  'models/mid.sql':
+    "{% if var('break_mid', false) %}\nselect v,\n  v * 10 as w\nfrom {{ ref('base') }} where\n{% else %}\nselect v, v * 10 as w from {{ ref('base') }}\n{% endif %}",
   'models/leaf.sql': "select w from {{ ref('mid') }}",
   'models/side.sql': "{{ config(materialized='view') }}select v from {{ ref('base') }}",
   // Deterministic and heavy: a hundred billion hashes on one thread would take minutes.

@@ -14,14 +14,15 @@ let home: string;
 const cli = (args: string[]) => tsdbt(dir, home, args);
 const sql = (statement: string) => withChdb(dir, (adapter) => adapter.execute(statement));
 const partitions = () =>
-  withChdb(dir, (adapter) => adapter.query<{ p: string; n: string; s: string }>('SELECT _partition_id AS p, count() AS n, sum(amount) AS s FROM mb.daily GROUP BY p ORDER BY p')).then((rows) =>
-    rows.map((row) => `${row.p}:${row.n}:${row.s}`),
-  );
+  withChdb(dir, (adapter) =>
+    adapter.query<{ p: string; n: string; s: string }>('SELECT _partition_id AS p, count() AS n, sum(amount) AS s FROM mb.daily GROUP BY p ORDER BY p'),
+  ).then((rows) => rows.map((row) => `${row.p}:${row.n}:${row.s}`));
 
 beforeAll(() => {
   dir = writeProject({
     'project.yml': 'name: mb\nprofile: mb\nseeds:\n  mb:\n    events:\n      +event_time: event_at\n',
-    'seeds/events.csv': 'id,event_at,amount\n1,2026-01-01 10:00:00,1\n2,2026-01-02 10:00:00,2\n3,2026-01-03 10:00:00,3\n4,2026-01-03 11:00:00,4\n5,2026-01-04 10:00:00,5\n6,2026-01-05 10:00:00,6\n',
+    'seeds/events.csv':
+      'id,event_at,amount\n1,2026-01-01 10:00:00,1\n2,2026-01-02 10:00:00,2\n3,2026-01-03 10:00:00,3\n4,2026-01-03 11:00:00,4\n5,2026-01-04 10:00:00,5\n6,2026-01-05 10:00:00,6\n',
     'models/daily.sql': [
       "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='event_at', batch_size='day', begin='2026-01-01', order_by='id') }}",
       '-- day 3 fails while the table mb.fail_switch exists',
@@ -45,7 +46,13 @@ describe('microbatch on chDB', () => {
     expect(logLines(result.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toHaveLength(5);
     expect(await partitions()).toEqual(['20260101:1:10', '20260102:1:20', '20260103:2:70', '20260104:1:50', '20260105:1:60']);
     const starts = await withChdb(dir, (adapter) => adapter.query<{ b: string }>('SELECT DISTINCT batch_start AS b FROM mb.daily ORDER BY b'));
-    expect(starts.map((row) => row.b)).toEqual(['2026-01-01 00:00:00', '2026-01-02 00:00:00', '2026-01-03 00:00:00', '2026-01-04 00:00:00', '2026-01-05 00:00:00']);
+    expect(starts.map((row) => row.b)).toEqual([
+      '2026-01-01 00:00:00',
+      '2026-01-02 00:00:00',
+      '2026-01-03 00:00:00',
+      '2026-01-04 00:00:00',
+      '2026-01-05 00:00:00',
+    ]);
   });
 
   it('a re-run with --event-time-start replaces only those days', async () => {
@@ -53,7 +60,10 @@ describe('microbatch on chDB', () => {
     await sql("INSERT INTO mb.events VALUES (7, '2026-01-01 12:00:00', 100), (8, '2026-01-04 12:00:00', 100)");
     const result = await cli(['run', '--event-time-start', '2026-01-04', '--event-time-end', '2026-01-06', '--debug']);
     expect(result.code).toBe(0);
-    expect(logLines(result.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toEqual(['daily: stage the batch from 2026-01-04 00:00:00', 'daily: stage the batch from 2026-01-05 00:00:00']);
+    expect(logLines(result.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toEqual([
+      'daily: stage the batch from 2026-01-04 00:00:00',
+      'daily: stage the batch from 2026-01-05 00:00:00',
+    ]);
     expect(await partitions()).toEqual(['20260101:1:10', '20260102:1:20', '20260103:2:70', '20260104:2:1050', '20260105:1:60']);
   });
 
@@ -66,7 +76,10 @@ describe('microbatch on chDB', () => {
     expect(failed.stderr).toContain('day 3 is broken');
     const results = JSON.parse(readFileSync(path.join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { batch_results: unknown }[] };
     expect(results.results[0]!.batch_results).toEqual({
-      successful: [['2026-01-02 00:00:00', '2026-01-03 00:00:00'], ['2026-01-04 00:00:00', '2026-01-05 00:00:00']],
+      successful: [
+        ['2026-01-02 00:00:00', '2026-01-03 00:00:00'],
+        ['2026-01-04 00:00:00', '2026-01-05 00:00:00'],
+      ],
       failed: [['2026-01-03 00:00:00', '2026-01-04 00:00:00']],
     });
     // Day 2 was rebuilt with its new row; day 3 still holds its previous batch.
@@ -75,7 +88,9 @@ describe('microbatch on chDB', () => {
     await sql('DROP TABLE mb.fail_switch');
     const retried = await cli(['retry', '--debug']);
     expect(retried.code).toBe(0);
-    expect(logLines(retried.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toEqual(['daily: stage the batch from 2026-01-03 00:00:00']);
+    expect(logLines(retried.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toEqual([
+      'daily: stage the batch from 2026-01-03 00:00:00',
+    ]);
     expect(await partitions()).toEqual(['20260101:1:10', '20260102:2:10020', '20260103:3:10070', '20260104:2:1050', '20260105:1:60']);
   });
 
@@ -86,7 +101,9 @@ describe('microbatch on chDB', () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('1 of 5 batches failed (the full refresh was not swapped in, the previous table still serves)');
     expect(await partitions()).toEqual(before);
-    const tables = await withChdb(dir, (adapter) => adapter.query<{ name: string }>("SELECT name FROM system.tables WHERE database = 'mb' AND name LIKE 'daily%' ORDER BY name"));
+    const tables = await withChdb(dir, (adapter) =>
+      adapter.query<{ name: string }>("SELECT name FROM system.tables WHERE database = 'mb' AND name LIKE 'daily%' ORDER BY name"),
+    );
     expect(tables.map((row) => row.name)).toEqual(['daily']);
     await sql('DROP TABLE mb.fail_switch');
     const retried = await cli(['retry', '--debug']);

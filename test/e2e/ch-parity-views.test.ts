@@ -10,15 +10,17 @@ import { tsdbt, withChdb } from './example-project.js';
 let dir: string;
 let home: string;
 const cli = (args: string[]) => tsdbt(dir, home, args);
-const one = <T,>(sql: string) => withChdb(dir, async (adapter) => (await adapter.query<T>(sql))[0]!);
+const one = <T>(sql: string) => withChdb(dir, async (adapter) => (await adapter.query<T>(sql))[0]!);
 
 beforeAll(() => {
   dir = writeProject({
     'project.yml': 'name: rv\nprofile: rv\n',
     'models/src.sql': "{{ config(materialized='table', order_by='id', grants={'select': ['analyst']}) }}\nselect number as id, number * 2 as v from numbers(5)",
-    'models/totals.sql': "{{ config(materialized='materialized_view', order_by='tuple()', refreshable={'interval': 'EVERY 1 HOUR'}) }}\nselect count() as n, sum(v) as s from {{ ref('src') }}",
+    'models/totals.sql':
+      "{{ config(materialized='materialized_view', order_by='tuple()', refreshable={'interval': 'EVERY 1 HOUR'}) }}\nselect count() as n, sum(v) as s from {{ ref('src') }}",
     'models/sink.sql': "{{ config(materialized='table', order_by='id') }}\nselect toUInt64(0) as id, toUInt64(0) as v where 0",
-    'models/into_sink.sql': "{{ config(materialized='materialized_view') }}\n{{ materialization_target_table(ref('sink')) }}\nselect id, v from {{ ref('src') }}",
+    'models/into_sink.sql':
+      "{{ config(materialized='materialized_view') }}\n{{ materialization_target_table(ref('sink')) }}\nselect id, v from {{ ref('src') }}",
   });
   home = writeProject({ '.tsdbt/.keep': '' }, 'tsdbt-home-');
 });
@@ -31,7 +33,9 @@ describe('materialized views and grants on chDB', () => {
   it('builds a refreshable view and a view into an existing table; grants are a warning on chDB', async () => {
     const result = await cli(['run']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("models/src.sql: model 'src' has grants, which chDB cannot apply (an embedded engine has no users or roles); they are applied on a ClickHouse server target (20.4 or newer).");
+    expect(result.stderr).toContain(
+      "models/src.sql: model 'src' has grants, which chDB cannot apply (an embedded engine has no users or roles); they are applied on a ClickHouse server target (20.4 or newer).",
+    );
     const view = await one<{ statement: string }>('SHOW CREATE TABLE rv.totals_mv');
     expect(view.statement).toMatch(/REFRESH EVERY 1 HOUR/);
     // The view writes into sink; the catch-up copied the source's rows, and new rows flow in.

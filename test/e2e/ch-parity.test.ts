@@ -51,7 +51,7 @@ const FILES: Record<string, string> = {
   'models/unqualified.sql': "{{ config(materialized='view') }}\n-- depends_on: {{ ref('orders') }}\nselect count() as n from orders",
   'models/dist_inc.sql': "{{ config(materialized='distributed_incremental') }}\nselect 1 as x",
   'models/extras.sql': [
-    '{{ config(materialized=\'table\', order_by=\'order_id\', query_settings={\'max_threads\': 3},',
+    "{{ config(materialized='table', order_by='order_id', query_settings={'max_threads': 3},",
     "  projections=[{'name': 'by_customer', 'query': 'select customer_id, sum(amount) group by customer_id'}],",
     "  indexes=[{'name': 'idx_amount', 'definition': 'amount TYPE minmax GRANULARITY 1'}]) }}",
     "select order_id, customer_id, amount, toDate('2026-01-01') as day, getSetting('max_threads') as threads from {{ ref('orders') }}",
@@ -85,7 +85,7 @@ const FILES: Record<string, string> = {
 let dir: string;
 let home: string;
 const cli = (args: string[]) => tsdbt(dir, home, args);
-const read = <T,>(sql: string) => withChdb(dir, (adapter) => adapter.query<T>(sql));
+const read = <T>(sql: string) => withChdb(dir, (adapter) => adapter.query<T>(sql));
 
 beforeAll(() => {
   dir = writeProject(FILES);
@@ -99,12 +99,20 @@ afterAll(() => {
 describe('a dbt-clickhouse project on tsdbt (chDB, through the CLI)', () => {
   it('loads although a model it does not run is distributed_incremental; that model fails alone when run', async () => {
     const result = await cli(['build', '--exclude', 'unqualified', '--debug']);
-    expect(result.stderr).toMatch(/Warning: models\/dist_inc\.sql:1: Materialization 'distributed_incremental' is not supported by this version of tsdbt\. Model 'dist_inc' fails with this error when it runs\./);
+    expect(result.stderr).toMatch(
+      /Warning: models\/dist_inc\.sql:1: Materialization 'distributed_incremental' is not supported by this version of tsdbt\. Model 'dist_inc' fails with this error when it runs\./,
+    );
     expect(result.stderr).toMatch(/ERROR creating sql distributed_incremental model shop\.dist_inc/);
     expect(result.stderr).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=1 SKIP=0/);
     // The tutorial model: standard names, and its not_null/unique/relationships tests pass.
-    expect(result.stderr).toMatch(/customer_orders: renamed ClickHouse's qualified output columns to their standard names \(customers\.customer_id -> customer_id\)/);
-    for (const test of ['not_null_customer_orders_customer_id', 'unique_customer_orders_customer_id', 'relationships_customer_orders_customer_id__customer_id__ref_customers_']) {
+    expect(result.stderr).toMatch(
+      /customer_orders: renamed ClickHouse's qualified output columns to their standard names \(customers\.customer_id -> customer_id\)/,
+    );
+    for (const test of [
+      'not_null_customer_orders_customer_id',
+      'unique_customer_orders_customer_id',
+      'relationships_customer_orders_customer_id__customer_id__ref_customers_',
+    ]) {
       expect(result.stderr).toMatch(new RegExp(`PASS ${test}`));
     }
     // The seed's test declared under models: ran.
@@ -119,21 +127,25 @@ describe('a dbt-clickhouse project on tsdbt (chDB, through the CLI)', () => {
   });
 
   it('seed types: Int32 where values fit, Int64 where needed, lossless decimals', async () => {
-    const types = await read<{ name: string; type: string }>("SELECT name, type FROM system.columns WHERE database = 'shop' AND table = 'customers' ORDER BY position");
+    const types = await read<{ name: string; type: string }>(
+      "SELECT name, type FROM system.columns WHERE database = 'shop' AND table = 'customers' ORDER BY position",
+    );
     expect(types).toEqual([
       { name: 'customer_id', type: 'Int32' },
       { name: 'name', type: 'String' },
       { name: 'balance', type: 'Decimal(12, 2)' },
       { name: 'big', type: 'Int64' },
     ]);
-    const [row] = await read<{ balance: string }>("SELECT toString(balance) AS balance FROM shop.customers WHERE customer_id = 2");
+    const [row] = await read<{ balance: string }>('SELECT toString(balance) AS balance FROM shop.customers WHERE customer_id = 2');
     expect(row!.balance).toBe('3000000000.25');
   });
 
   it("unique_key='order_id, customer_id' is a tuple, and the project-level incremental_predicates apply", async () => {
     const result = await cli(['run', '--select', 'order_keys', '--debug']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('WHERE (order_id, customer_id) IN (SELECT order_id, customer_id FROM `shop`.`order_keys__tsdbt_tmp`)\n  AND (order_id > 0)');
+    expect(result.stderr).toContain(
+      'WHERE (order_id, customer_id) IN (SELECT order_id, customer_id FROM `shop`.`order_keys__tsdbt_tmp`)\n  AND (order_id > 0)',
+    );
     const rows = await read<{ n: string }>('SELECT count() AS n FROM shop.order_keys');
     expect(Number(rows[0]!.n)).toBe(3);
   });

@@ -78,7 +78,7 @@ describe('tsdbt check on a project with mistakes', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^SKIP +orders_per_customer: not checked: parent stg_orders failed$/));
     expect(lines).toContainEqual(expect.stringMatching(/^ERROR +bad_type at models\/bad_type\.sql.*(ILLEGAL_TYPE_OF_ARGUMENT|NO_COMMON_TYPE)/));
     expect(lines).toContainEqual(expect.stringMatching(/^SKIP +from_events: not checked: source columns unknown: source 'raw\.events' declares no columns/));
-    expect(lines).toContainEqual("OK       by_country (country String, customers UInt64, first_since Date)");
+    expect(lines).toContainEqual('OK       by_country (country String, customers UInt64, first_since Date)');
     expect(lines).toContainEqual('Checked 6 models: 2 ok, 2 failed, 2 not checked.');
     expect(result.code).toBe(1);
     // The scratch session's folder is gone.
@@ -89,7 +89,10 @@ describe('tsdbt check on a project with mistakes', () => {
 
   it('--output json: one record per model on stdout', async () => {
     const result = await tsdbt(dir, home, ['check', '--output', 'json']);
-    const records = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record_);
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record_);
     const byName = new Map(records.map((record) => [record.model, record]));
     expect([...byName.keys()].sort()).toEqual(['bad_type', 'by_country', 'from_events', 'good_orders', 'orders_per_customer', 'stg_orders']);
     expect(byName.get('stg_orders')).toMatchObject({ status: 'error', file: 'models/stg_orders.sql', line: 7, columns: [] });
@@ -102,14 +105,20 @@ describe('tsdbt check on a project with mistakes', () => {
       file: 'models/good_orders.sql',
       line: null,
       message: null,
-      columns: [{ name: 'id', type: 'UInt64' }, { name: 'customer', type: 'String' }],
+      columns: [
+        { name: 'id', type: 'UInt64' },
+        { name: 'customer', type: 'String' },
+      ],
     });
     expect(result.code).toBe(1);
   });
 
   it('--select checks the selection against its parents, and exits 0 when it checks', async () => {
     const result = await tsdbt(dir, home, ['check', '--select', 'good_orders', 'by_country', '--output', 'json']);
-    const records = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record_);
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record_);
     expect(records.map((record) => `${record.model}:${record.status}`).sort()).toEqual(['by_country:ok', 'good_orders:ok']);
     expect(result.code).toBe(0);
   });
@@ -130,8 +139,10 @@ function filesUnder(root: string): string[] {
   return out.sort();
 }
 
-const CATALOG_TABLES = "select database, name, engine, create_table_query from system.tables where database not in ('system', 'INFORMATION_SCHEMA', 'information_schema') order by database, name";
-const CATALOG_COLUMNS = "select database, table, name, type, position from system.columns where database not in ('system', 'INFORMATION_SCHEMA', 'information_schema') order by database, table, position";
+const CATALOG_TABLES =
+  "select database, name, engine, create_table_query from system.tables where database not in ('system', 'INFORMATION_SCHEMA', 'information_schema') order by database, name";
+const CATALOG_COLUMNS =
+  "select database, table, name, type, position from system.columns where database not in ('system', 'INFORMATION_SCHEMA', 'information_schema') order by database, table, position";
 
 describe('tsdbt check on the example project', () => {
   let project: ReturnType<typeof copyExample>;
@@ -143,14 +154,15 @@ describe('tsdbt check on the example project', () => {
   it('checks every model, and leaves the built target byte for byte as it was', async () => {
     expect((await tsdbt(project.dir, project.home, ['run', '--skip-ingest'])).code).toBe(0);
     const chdb = path.join(project.dir, '.tsdbt', 'chdb');
-    const catalog = () => withChdb(project.dir, async (adapter) => ({ tables: await adapter.query(CATALOG_TABLES), columns: await adapter.query(CATALOG_COLUMNS) }));
+    const catalog = () =>
+      withChdb(project.dir, async (adapter) => ({ tables: await adapter.query(CATALOG_TABLES), columns: await adapter.query(CATALOG_COLUMNS) }));
     const before = await catalog();
     expect(before.tables.length).toBeGreaterThan(3);
     const filesBefore = filesUnder(chdb);
 
     const result = await tsdbt(project.dir, project.home, ['check']);
     expect(logLines(result.stderr)).toContain('Checked 4 models: 4 ok, 0 failed, 0 not checked.');
-    expect(logLines(result.stderr)).toContain("OK       people_per_craft (craft String, people UInt32)");
+    expect(logLines(result.stderr)).toContain('OK       people_per_craft (craft String, people UInt32)');
     expect(result.code).toBe(0);
 
     expect(filesUnder(chdb)).toEqual(filesBefore);
@@ -176,7 +188,11 @@ describe('tsdbt check: what it cannot check, and bad usage', () => {
 
   it('a model reading a snapshot is reported as not checked, saying why (never failed on a missing table)', async () => {
     const result = await tsdbt(dir, home, ['check', '--output', 'json']);
-    expect(JSON.parse(result.stdout.trim())).toMatchObject({ model: 'from_snapshot', status: 'skipped', message: "not checked: snapshot 's' has no shadow in check yet" });
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({
+      model: 'from_snapshot',
+      status: 'skipped',
+      message: "not checked: snapshot 's' has no shadow in check yet",
+    });
     expect(result.code).toBe(0);
   });
 

@@ -14,11 +14,11 @@ beforeAll(() => {
       "{%- set columns = adapter.get_columns_in_relation(ref('people')) -%}",
       "{%- set fields = [('label', dbt.type_string()), ] -%}",
       'select',
-      "  {% for c in columns %}{{ c.name }}, {% endfor %}",
-      "  {% for name, type in fields %}cast(name as {{ type }}) as {{ name }},{% endfor %}",
+      '  {% for c in columns %}{{ c.name }}, {% endfor %}',
+      '  {% for name, type in fields %}cast(name as {{ type }}) as {{ name }},{% endfor %}',
       "  {{ dbt.dateadd('month', 1, 'joined') }} as next_month,",
       "  {{ dbt.hash('name') }} as name_hash,",
-      "  {{ current_timestamp() }} is not null as has_now",
+      '  {{ current_timestamp() }} is not null as has_now',
       "from {{ ref('people') }}",
     ].join('\n'),
     'macros/overrides.sql': "{% macro clickhouse__type_string() %}{{ return('LowCardinality(String)') }}{% endmacro %}",
@@ -34,7 +34,18 @@ describe('dbt namespace through the CLI', () => {
     const shown = await runCli(['show', '--inline', "select *, toTypeName(label) as label_type from {{ ref('shaped') }}", '--output', 'json'], { cwd: dir });
     expect(shown.code, shown.stderr).toBe(0);
     expect(JSON.parse(shown.stdout)).toEqual({
-      show: [{ id: 1, name: 'ada', joined: '2024-01-31', label: 'ada', next_month: '2024-02-29', name_hash: expect.stringMatching(/^[0-9a-f]{32}$/), has_now: 1, label_type: 'LowCardinality(String)' }],
+      show: [
+        {
+          id: 1,
+          name: 'ada',
+          joined: '2024-01-31',
+          label: 'ada',
+          next_month: '2024-02-29',
+          name_hash: expect.stringMatching(/^[0-9a-f]{32}$/),
+          has_now: 1,
+          label_type: 'LowCardinality(String)',
+        },
+      ],
     });
   });
 });

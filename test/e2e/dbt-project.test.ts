@@ -98,7 +98,9 @@ describe('seed → run → test on the shop fixture', () => {
     expect(manifest.nodes['model.shop.customers'].meta).toEqual({ owner: 'analytics' });
     expect(manifest.nodes['model.shop.customers'].columns.customer_id.description).toBe('Primary key.');
     expect(manifest.docs['doc.shop.order_status'].block_contents).toContain('return_pending');
-    const relationships = Object.entries(manifest.nodes).find(([id]) => id.startsWith('test.shop.relationships_orders_customer_id__customer_id__ref_customers_.'));
+    const relationships = Object.entries(manifest.nodes).find(([id]) =>
+      id.startsWith('test.shop.relationships_orders_customer_id__customer_id__ref_customers_.'),
+    );
     expect(relationships).toBeDefined();
     expect((relationships![1] as { test_metadata: unknown }).test_metadata).toEqual({
       name: 'relationships',
@@ -130,7 +132,13 @@ describe('seed → run → test on the shop fixture', () => {
     const stored = await cli('test', '--select', 'not_null_stg_orders_customer_id', '--store-failures');
     expect(stored.code).toBe(1);
     expect(stored.stderr).toContain('Done. PASS=0 WARN=0 ERROR=1 SKIP=0 TOTAL=1');
-    const show = await cli('show', '--inline', 'select order_id, customer_id, status from shop_dbt_test__audit.not_null_stg_orders_customer_id', '--output', 'json');
+    const show = await cli(
+      'show',
+      '--inline',
+      'select order_id, customer_id, status from shop_dbt_test__audit.not_null_stg_orders_customer_id',
+      '--output',
+      'json',
+    );
     expect(show.code, show.stderr).toBe(0);
     expect(JSON.parse(show.stdout).show).toEqual([{ order_id: 7, customer_id: null, status: 'return_pending' }]);
   });

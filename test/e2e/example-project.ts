@@ -45,7 +45,12 @@ export async function withChdb<T>(dir: string, work: (adapter: Adapter) => Promi
 
 /** Lands a captured astros reply the way ingestion does (one row: payload, _hash, _source_url, _inserted_at). */
 export async function landPayload(adapter: Adapter, payload: string, insertedAtMs: number): Promise<void> {
-  const row: LandingRow = { payload, _hash: hashPayload(payload), _source_url: 'http://api.open-notify.org/astros.json', _inserted_at: formatDateTime64(insertedAtMs) };
+  const row: LandingRow = {
+    payload,
+    _hash: hashPayload(payload),
+    _source_url: 'http://api.open-notify.org/astros.json',
+    _inserted_at: formatDateTime64(insertedAtMs),
+  };
   await adapter.insert('astro', 'raw_astros', [row]);
 }
 
@@ -56,7 +61,10 @@ export async function relationsOf(adapter: Adapter, database: string): Promise<s
 
 /** Lines of stderr without the leading clock (`14:03:05  `). */
 export function logLines(stderr: string): string[] {
-  return stderr.split('\n').map((line) => line.replace(/^\d\d:\d\d:\d\d {2}/, '')).filter((line) => line !== '');
+  return stderr
+    .split('\n')
+    .map((line) => line.replace(/^\d\d:\d\d:\d\d {2}/, ''))
+    .filter((line) => line !== '');
 }
 
 /** Relations a build leaves only when something went wrong: tsdbt's temporary and backup tables, the server's hidden CTAS tables. */

@@ -62,10 +62,15 @@ describe('exposures', () => {
   });
 
   it('report an unknown ref at its line, and a missing owner', async () => {
-    writeFileSync(path.join(example.dir, 'models', 'exposures.yml'), EXPOSURES.replace("ref('people_per_craft')", "ref('people_per_crafts')").replace('    owner: {name: Data team, email: data@example.com}\n', ''));
+    writeFileSync(
+      path.join(example.dir, 'models', 'exposures.yml'),
+      EXPOSURES.replace("ref('people_per_craft')", "ref('people_per_crafts')").replace('    owner: {name: Data team, email: data@example.com}\n', ''),
+    );
     const result = await cli(['ls']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("Exposure 'crew_dashboard' depends on ref('people_per_crafts'), but no model or seed has that name. Did you mean 'people_per_craft'?");
+    expect(result.stderr).toContain(
+      "Exposure 'crew_dashboard' depends on ref('people_per_crafts'), but no model or seed has that name. Did you mean 'people_per_craft'?",
+    );
     expect(result.stderr).toContain('models/exposures.yml:10');
     expect(result.stderr).toContain('`exposures.0.owner` must have a `name` or an `email`');
     writeFileSync(path.join(example.dir, 'models', 'exposures.yml'), EXPOSURES);

@@ -70,7 +70,14 @@ describe('tsdbt ingest, then tsdbt run, on the example project', () => {
 
   it('builds from the latest reply only: a changed reply replaces the snapshot, and an old one coming back is current again', async () => {
     const path = '/changes/astros.json';
-    const changed = { message: 'success', number: 2, people: [{ name: 'Sunita Williams', craft: 'ISS' }, { name: 'Butch Wilmore', craft: 'Starliner' }] };
+    const changed = {
+      message: 'success',
+      number: 2,
+      people: [
+        { name: 'Sunita Williams', craft: 'ISS' },
+        { name: 'Butch Wilmore', craft: 'Starliner' },
+      ],
+    };
     api.script(path, replies.ok(ASTROS), replies.ok(changed), replies.ok(ASTROS));
     const project = copyExample(api.url(path));
     const states: unknown[] = [];

@@ -12,7 +12,8 @@ const LATER = JSON.stringify({ message: 'success', number: 1, people: [{ craft: 
 
 let project: ReturnType<typeof copyExample>;
 const cli = (args: string[]) => tsdbt(project.dir, project.home, args);
-const show = async (sql: string) => JSON.parse((await cli(['show', '--inline', sql, '--output', 'json', '--limit', '-1'])).stdout).show as Record<string, unknown>[];
+const show = async (sql: string) =>
+  JSON.parse((await cli(['show', '--inline', sql, '--output', 'json', '--limit', '-1'])).stdout).show as Record<string, unknown>[];
 
 beforeAll(() => {
   project = copyExample();

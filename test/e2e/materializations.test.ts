@@ -51,7 +51,13 @@ describe('the materializations fixture through the CLI', () => {
     expect(logLines(result.stderr).filter((line) => line.includes('raw.events has'))).toEqual(['raw.events has 3 rows']);
     expect((await cli(['run'])).code).toBe(0);
     const shown = await cli(['show', '--inline', "select id, name from {{ ref('names_mv') }} order by id", '--output', 'json']);
-    expect(JSON.parse(shown.stdout)).toEqual({ show: [{ id: 1, name: 'ADA' }, { id: 2, name: 'BOB' }, { id: 3, name: 'CHEN' }] });
+    expect(JSON.parse(shown.stdout)).toEqual({
+      show: [
+        { id: 1, name: 'ADA' },
+        { id: 2, name: 'BOB' },
+        { id: 3, name: 'CHEN' },
+      ],
+    });
   });
 
   it('a run killed while an incremental model stages rows: the table keeps its rows, the next run drops the staging table', async () => {
@@ -92,11 +98,16 @@ describe('the materializations fixture through the CLI', () => {
     expect(result.code).toBe(1);
     const lines = logLines(result.stderr);
     expect(lines).toContain('Failure in model bad_hook (models/bad_hook.sql)');
-    expect(lines.find((line) => line.includes('The post_hook of model'))).toMatch(/^ {2}(Error )?(TSDBT4008:? )?The post_hook of model 'bad_hook' failed: .*no_such_table/);
+    expect(lines.find((line) => line.includes('The post_hook of model'))).toMatch(
+      /^ {2}(Error )?(TSDBT4008:? )?The post_hook of model 'bad_hook' failed: .*no_such_table/,
+    );
   });
 
   it('a failing on-run-start stops the run before any model, with exit 1', async () => {
-    writeFileSync(path.join(fixture.dir, 'project.yml'), 'name: mats\nprofile: mats\nvars: {extra_column: false}\non-run-start: ["SELECT * FROM raw.missing_table"]\n');
+    writeFileSync(
+      path.join(fixture.dir, 'project.yml'),
+      'name: mats\nprofile: mats\nvars: {extra_column: false}\non-run-start: ["SELECT * FROM raw.missing_table"]\n',
+    );
     const failed = await cli(['run', '--select', 'craft_list']);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/Error TSDBT4008: The on-run-start of the project failed: .*missing_table/);

@@ -97,8 +97,19 @@ describe.skipIf(skip)(skip ? `tsdbt on a cluster (skipped: ${REASON})` : 'tsdbt 
     const server = serverTarget();
     writeFileSync(
       path.join(example.dir, 'profiles.yml'),
-      ['astro:', '  target: server', '  outputs:', '    server:', '      type: clickhouse', `      url: ${server.url}`, `      user: ${server.user}`,
-        `      password: "{{ env_var('CLICKHOUSE_PASSWORD') }}"`, `      schema: ${exampleSchema}`, `      cluster: ${cluster}`, ''].join('\n'),
+      [
+        'astro:',
+        '  target: server',
+        '  outputs:',
+        '    server:',
+        '      type: clickhouse',
+        `      url: ${server.url}`,
+        `      user: ${server.user}`,
+        `      password: "{{ env_var('CLICKHOUSE_PASSWORD') }}"`,
+        `      schema: ${exampleSchema}`,
+        `      cluster: ${cluster}`,
+        '',
+      ].join('\n'),
     );
     try {
       const result = await tsdbt(example.dir, example.home, ['run', '--skip-ingest'], { CLICKHOUSE_PASSWORD: server.password }, 120_000);

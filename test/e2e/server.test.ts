@@ -52,7 +52,11 @@ describe.skipIf(skipServerTests)(suite('the example project on a real server and
 
   const cli = async (args: string[], env: Record<string, string> = {}): Promise<CliResult> => {
     // The example ingests before each run: point it at a closed loopback port (tests never reach the internet).
-    const result = await runCli(args, { cwd: dir, env: { CLICKHOUSE_PASSWORD: password, ASTROS_URL: 'http://127.0.0.1:1/astros.json', ...env }, timeoutMs: 60_000 });
+    const result = await runCli(args, {
+      cwd: dir,
+      env: { CLICKHOUSE_PASSWORD: password, ASTROS_URL: 'http://127.0.0.1:1/astros.json', ...env },
+      timeoutMs: 60_000,
+    });
     outputs.push(result);
     return result;
   };
@@ -123,7 +127,9 @@ describe.skipIf(skipServerTests)(suite('the example project on a real server and
     try {
       if (!server.capabilities.exchangeTables) {
         // Old server: the table swap is one double RENAME, the view is built aside and renamed in.
-        expect(second.stderr).toMatch(/RENAME TABLE `[^`]+`\.`people_per_craft` TO `[^`]+`\.`people_per_craft__tsdbt_backup`, `[^`]+`\.`people_per_craft__tsdbt_tmp` TO/);
+        expect(second.stderr).toMatch(
+          /RENAME TABLE `[^`]+`\.`people_per_craft` TO `[^`]+`\.`people_per_craft__tsdbt_backup`, `[^`]+`\.`people_per_craft__tsdbt_tmp` TO/,
+        );
         expect(second.stderr).toMatch(/RENAME TABLE `[^`]+`\.`people` TO `[^`]+`\.`people__tsdbt_backup`, `[^`]+`\.`people__tsdbt_tmp` TO/);
         expect(second.stderr).not.toMatch(/EXCHANGE TABLES|CREATE OR REPLACE/);
       }

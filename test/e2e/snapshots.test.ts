@@ -63,9 +63,16 @@ const cli = (args: string[]) => tsdbt(dir, home, args);
 async function setSource(rows: [number, string, string | null, string][]): Promise<void> {
   await withChdb(dir, async (adapter) => {
     await adapter.execute('CREATE DATABASE IF NOT EXISTS raw');
-    await adapter.execute('CREATE TABLE IF NOT EXISTS raw.people (id UInt32, name String, city Nullable(String), updated_at DateTime) ENGINE = MergeTree ORDER BY id');
+    await adapter.execute(
+      'CREATE TABLE IF NOT EXISTS raw.people (id UInt32, name String, city Nullable(String), updated_at DateTime) ENGINE = MergeTree ORDER BY id',
+    );
     await adapter.execute('TRUNCATE TABLE raw.people');
-    if (rows.length > 0) await adapter.insert('raw', 'people', rows.map(([id, name, city, updated_at]) => ({ id, name, city, updated_at })));
+    if (rows.length > 0)
+      await adapter.insert(
+        'raw',
+        'people',
+        rows.map(([id, name, city, updated_at]) => ({ id, name, city, updated_at })),
+      );
   });
 }
 
@@ -135,7 +142,9 @@ describe('tsdbt snapshot over a changing source', () => {
         { id: 3, name: 'Cy', from: '2024-01-01 00:00:00', to: deletedAt },
       ]);
       const [t1, t3] = await runTimes(adapter, 'history.people_check');
-      expect(await rows(adapter, 'history.people_check', 'id, name, toString(dbt_valid_from) AS from, toString(dbt_valid_to) AS to, dbt_is_deleted AS deleted')).toEqual([
+      expect(
+        await rows(adapter, 'history.people_check', 'id, name, toString(dbt_valid_from) AS from, toString(dbt_valid_to) AS to, dbt_is_deleted AS deleted'),
+      ).toEqual([
         { id: 1, name: 'Ann', from: t1, to: null, deleted: 'False' },
         { id: 2, name: 'Bob', from: t1, to: t3, deleted: 'False' },
         { id: 2, name: 'Bobby', from: t3, to: null, deleted: 'False' },
@@ -172,7 +181,9 @@ describe('tsdbt snapshot over a changing source', () => {
         { id: 3, name: 'Cy', from: '2024-03-01 00:00:00', to: null },
       ]);
       const [t1, t3, t4] = await runTimes(adapter, 'history.people_check');
-      expect(await rows(adapter, 'history.people_check', 'id, name, toString(dbt_valid_from) AS from, toString(dbt_valid_to) AS to, dbt_is_deleted AS deleted')).toEqual([
+      expect(
+        await rows(adapter, 'history.people_check', 'id, name, toString(dbt_valid_from) AS from, toString(dbt_valid_to) AS to, dbt_is_deleted AS deleted'),
+      ).toEqual([
         { id: 1, name: 'Ann', from: t1, to: null, deleted: 'False' },
         { id: 2, name: 'Bob', from: t1, to: t3, deleted: 'False' },
         { id: 2, name: 'Bobby', from: t3, to: null, deleted: 'False' },
@@ -220,7 +231,12 @@ describe('snapshots with the rest of the project', () => {
       ]);
     });
     const manifest = JSON.parse(readFileSync(path.join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Record<string, unknown>> };
-    expect(manifest.nodes['snapshot.snap.people_yaml']).toMatchObject({ resource_type: 'snapshot', schema: 'snap_yaml', alias: 'people_yaml', depends_on: { nodes: ['source.snap.raw.people'] } });
+    expect(manifest.nodes['snapshot.snap.people_yaml']).toMatchObject({
+      resource_type: 'snapshot',
+      schema: 'snap_yaml',
+      alias: 'people_yaml',
+      depends_on: { nodes: ['source.snap.raw.people'] },
+    });
     expect(manifest.nodes['model.snap.current_people']).toMatchObject({ depends_on: { nodes: ['snapshot.snap.people_ts'] } });
     const results = JSON.parse(readFileSync(path.join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
     expect(results.results.filter((r) => r.unique_id.startsWith('snapshot.')).map((r) => r.status)).toEqual(['success', 'success', 'success', 'success']);
@@ -238,16 +254,27 @@ describe('snapshots with the rest of the project', () => {
 
   it('a column added to the source is added to the snapshot (NULL in older rows); with check_cols all it makes new versions, as in dbt', async () => {
     await withChdb(dir, (adapter) => adapter.execute('ALTER TABLE raw.people ADD COLUMN age UInt8 DEFAULT 40'));
-    await writeFile(path.join(dir, 'snapshots', 'sql', 'checks.sql'), PROJECT['snapshots/sql/checks.sql']!.replaceAll('select id, name, city from', 'select id, name, city, age from'));
-    const before = await withChdb(dir, (adapter) => Promise.all(['history.people_check', 'history.people_keys'].map((table) => adapter.query<{ n: number }>(`SELECT toUInt32(count()) AS n FROM ${table}`))));
+    await writeFile(
+      path.join(dir, 'snapshots', 'sql', 'checks.sql'),
+      PROJECT['snapshots/sql/checks.sql']!.replaceAll('select id, name, city from', 'select id, name, city, age from'),
+    );
+    const before = await withChdb(dir, (adapter) =>
+      Promise.all(['history.people_check', 'history.people_keys'].map((table) => adapter.query<{ n: number }>(`SELECT toUInt32(count()) AS n FROM ${table}`))),
+    );
     expect(await snapshot()).toMatch(/OK snapshotted history\.people_check .*SNAPSHOT no changes/);
     await withChdb(dir, async (adapter) => {
-      const columns = await adapter.query<{ name: string; type: string }>("SELECT name, type FROM system.columns WHERE database = 'history' AND table = 'people_keys' AND name = 'age'");
+      const columns = await adapter.query<{ name: string; type: string }>(
+        "SELECT name, type FROM system.columns WHERE database = 'history' AND table = 'people_keys' AND name = 'age'",
+      );
       expect(columns).toEqual([{ name: 'age', type: 'Nullable(UInt8)' }]);
       // people_check checks name and city only: unchanged. people_keys checks all columns: each current row gets a version with its age.
       expect(await adapter.query('SELECT toUInt32(count()) AS n FROM history.people_check')).toEqual(before[0]);
       expect(await adapter.query('SELECT toUInt32(count()) AS n FROM history.people_keys')).toEqual([{ n: before[1]![0]!.n + 3 }]);
-      expect(await adapter.query('SELECT id, name, age FROM history.people_keys WHERE dbt_valid_to = toDateTime64(\'2100-01-01 00:00:00\', 6, \'UTC\') ORDER BY id, name')).toEqual([
+      expect(
+        await adapter.query(
+          "SELECT id, name, age FROM history.people_keys WHERE dbt_valid_to = toDateTime64('2100-01-01 00:00:00', 6, 'UTC') ORDER BY id, name",
+        ),
+      ).toEqual([
         { id: 1, name: 'Ann', age: 40 },
         { id: 2, name: 'Bob', age: null },
         { id: 2, name: 'Bobby', age: 40 },

@@ -60,20 +60,41 @@ describe('tsdbt source freshness', () => {
     expect(result.stderr).not.toContain('app.unchecked');
     expect(result.stderr).toContain('Done. PASS=2 WARN=1 ERROR=2 TOTAL=5');
 
-    const json = JSON.parse(readFileSync(path.join(dir, 'target', 'sources.json'), 'utf8')) as { metadata: Record<string, unknown>; results: Record<string, unknown>[] };
+    const json = JSON.parse(readFileSync(path.join(dir, 'target', 'sources.json'), 'utf8')) as {
+      metadata: Record<string, unknown>;
+      results: Record<string, unknown>[];
+    };
     expect(json.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/sources/v3.json');
     const byId = new Map(json.results.map((entry) => [entry.unique_id, entry]));
-    expect([...byId.keys()].sort()).toEqual(['source.fr.app.empty_events', 'source.fr.app.filtered_events', 'source.fr.app.fresh_events', 'source.fr.app.old_events', 'source.fr.app.stale_events']);
+    expect([...byId.keys()].sort()).toEqual([
+      'source.fr.app.empty_events',
+      'source.fr.app.filtered_events',
+      'source.fr.app.fresh_events',
+      'source.fr.app.old_events',
+      'source.fr.app.stale_events',
+    ]);
     const stale = byId.get('source.fr.app.stale_events')!;
-    expect(stale).toMatchObject({ status: 'warn', criteria: { warn_after: { count: 1, period: 'hour' }, error_after: { count: 1, period: 'day' }, filter: null } });
+    expect(stale).toMatchObject({
+      status: 'warn',
+      criteria: { warn_after: { count: 1, period: 'hour' }, error_after: { count: 1, period: 'day' }, filter: null },
+    });
     expect(Math.abs(Number(stale.max_loaded_at_time_ago_in_s) - 3 * 3600)).toBeLessThan(120);
-    expect(byId.get('source.fr.app.filtered_events')!.criteria).toEqual({ warn_after: { count: 1, period: 'hour' }, error_after: { count: null, period: null }, filter: "kind = 'new'" });
+    expect(byId.get('source.fr.app.filtered_events')!.criteria).toEqual({
+      warn_after: { count: 1, period: 'hour' },
+      error_after: { count: null, period: null },
+      filter: "kind = 'new'",
+    });
   });
 
   it('puts the rule in manifest.json', async () => {
     expect((await cli(['compile'])).code).toBe(0);
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'target', 'manifest.json'), 'utf8')) as { sources: Record<string, { freshness: unknown; loaded_at_field: unknown }> };
-    expect(manifest.sources['source.fr.app.old_events']).toMatchObject({ loaded_at_field: 'loaded_at', freshness: { warn_after: { count: 1, period: 'hour' }, error_after: { count: 1, period: 'day' } } });
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'target', 'manifest.json'), 'utf8')) as {
+      sources: Record<string, { freshness: unknown; loaded_at_field: unknown }>;
+    };
+    expect(manifest.sources['source.fr.app.old_events']).toMatchObject({
+      loaded_at_field: 'loaded_at',
+      freshness: { warn_after: { count: 1, period: 'hour' }, error_after: { count: 1, period: 'day' } },
+    });
     expect(manifest.sources['source.fr.app.unchecked']!.freshness).toBeNull();
   });
 
@@ -91,7 +112,11 @@ describe('tsdbt source freshness', () => {
   });
 
   it('rejects a bad rule at its line', async () => {
-    const broken = writeProject({ 'project.yml': projectYml(), 'models/sources.yml': 'version: 2\nsources:\n  - name: s\n    tables:\n      - name: t\n        freshness:\n          warn_after: {count: 0, period: fortnight}\n' });
+    const broken = writeProject({
+      'project.yml': projectYml(),
+      'models/sources.yml':
+        'version: 2\nsources:\n  - name: s\n    tables:\n      - name: t\n        freshness:\n          warn_after: {count: 0, period: fortnight}\n',
+    });
     try {
       const result = await runCli(['ls'], { cwd: broken });
       expect(result.code).toBe(2);

@@ -8,10 +8,9 @@ let dir: string;
 const cli = (...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir });
 const statuses = () =>
   Object.fromEntries(
-    (JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] }).results.map((result) => [
-      result.unique_id.replace('model.shop.', ''),
-      `${result.status}: ${result.message}`,
-    ]),
+    (
+      JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] }
+    ).results.map((result) => [result.unique_id.replace('model.shop.', ''), `${result.status}: ${result.message}`]),
   );
 async function rows(sql: string): Promise<Record<string, unknown>[]> {
   const result = await cli('show', '--inline', sql, '--output', 'json', '--limit', '-1');
@@ -44,7 +43,12 @@ describe('tsdbt retry', () => {
   it('re-runs only what failed or was skipped, with the same options, until it passes', async () => {
     const first = await cli('run', '--threads', '2');
     expect(first.code).toBe(1);
-    expect(statuses()).toMatchObject({ a_bad: expect.stringMatching(/^error: /), a_bad_child: "skipped: Skipped because 'a_bad' failed.", base: 'success: OK', z_fine: 'success: OK' });
+    expect(statuses()).toMatchObject({
+      a_bad: expect.stringMatching(/^error: /),
+      a_bad_child: "skipped: Skipped because 'a_bad' failed.",
+      base: 'success: OK',
+      z_fine: 'success: OK',
+    });
 
     const again = await cli('retry');
     expect(again.code).toBe(1);

@@ -42,7 +42,10 @@ const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 
 /** After `which --select state:modified+ --defer` with mid edited: only mid and leaf ran, in dev, over prod's base. */
 async function expectOnlyMidAndLeafBuilt(which: string): Promise<void> {
-  const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[]; args: Record<string, unknown> };
+  const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as {
+    results: { unique_id: string; status: string }[];
+    args: Record<string, unknown>;
+  };
   expect(results.results.map((result) => `${result.unique_id}:${result.status}`).sort()).toEqual(['model.shop.leaf:success', 'model.shop.mid:success']);
   expect(results.args).toMatchObject({ which, select: ['state:modified+'], defer: true, state: 'prod' });
   expect(readFileSync(path.join(dir, 'target/compiled/shop/models/mid.sql'), 'utf8')).toContain('from `shop_prod`.`base`');

@@ -38,7 +38,12 @@ describe('buildGraph', () => {
     expect(parentsIn(graph, 'hub')).toEqual(many);
     expect(parentsIn(graph, 'small')).toEqual(['p1', 'p2']);
     expect(childrenIn(graph, 'p1')).toEqual(['hub', 'small']);
-    expect([graph.hasEdge('p39', 'hub'), graph.hasEdge('p3', 'small'), graph.hasEdge('hub', 'p1'), graph.hasEdge('p1', 'missing')]).toEqual([true, false, false, false]);
+    expect([graph.hasEdge('p39', 'hub'), graph.hasEdge('p3', 'small'), graph.hasEdge('hub', 'p1'), graph.hasEdge('p1', 'missing')]).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
     graph.setEdge('p3', 'small').setEdge('p3', 'small').setEdge('p0', 'hub');
     expect([graph.edgeCount(), graph.hasEdge('p3', 'small'), parentsIn(graph, 'small')]).toEqual([43, true, ['p1', 'p2', 'p3']]);
   });
@@ -54,12 +59,19 @@ describe('findCyclePaths', () => {
     {
       name: 'two separate cycles, with innocent nodes around them',
       parents: { root: [], x: ['y', 'root'], y: ['x'], m: ['n'], n: ['o'], o: ['m'], leaf: ['x'] },
-      cycles: [['m', 'o', 'n', 'm'], ['x', 'y', 'x']],
+      cycles: [
+        ['m', 'o', 'n', 'm'],
+        ['x', 'y', 'x'],
+      ],
     },
     {
       name: 'cycles downstream of a chain and of each other, a self-reference among their descendants',
       parents: { s0: [], s1: ['s0'], s2: ['s1'], a: ['s2', 'b'], b: ['a'], t1: ['a'], t2: ['b', 't2'], c: ['t1', 'd'], d: ['c'], leaf: ['d', 's2'] },
-      cycles: [['a', 'b', 'a'], ['c', 'd', 'c'], ['t2', 't2']],
+      cycles: [
+        ['a', 'b', 'a'],
+        ['c', 'd', 'c'],
+        ['t2', 't2'],
+      ],
     },
   ])('$name', ({ parents, cycles }) => {
     expect(findCyclePaths(graphOf(parents))).toEqual(cycles);

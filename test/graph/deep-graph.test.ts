@@ -4,7 +4,16 @@ import { findCyclePaths, stronglyConnected } from '../../src/graph/cycles.js';
 import type { GraphNode } from '../../src/graph/node.js';
 import { criticalPathRank, runDag } from '../../src/runner/dag-scheduler.js';
 
-const node = (id: string): GraphNode => ({ uniqueId: id, name: id, resourceType: 'model', packageName: 'p', fqn: ['p', id], originalFilePath: `models/${id}.sql`, tags: [], config: {} });
+const node = (id: string): GraphNode => ({
+  uniqueId: id,
+  name: id,
+  resourceType: 'model',
+  packageName: 'p',
+  fqn: ['p', id],
+  originalFilePath: `models/${id}.sql`,
+  tags: [],
+  config: {},
+});
 
 /** A chain m0 → m1 → … deeper than the call stack allows recursion to go. */
 const DEPTH = 50_000;

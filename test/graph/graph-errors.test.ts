@@ -7,8 +7,14 @@ const CYCLE_HINT = 'A model cannot depend on itself, directly or through others;
 
 describe('cycles', () => {
   it('names a two-model cycle a > b > a, at the ref that closes it', () => {
-    const errors = loadErrors({ 'project.yml': PROJECT_YML, 'models/a.sql': "select * from {{ ref('b') }}", 'models/b.sql': "-- b\nselect * from {{ ref('a') }}" });
-    expect(errors.map(summary)).toEqual([{ code: ErrorCodes.CYCLE, message: 'Found a dependency cycle: a > b > a.', location: 'models/a.sql:1', hint: CYCLE_HINT }]);
+    const errors = loadErrors({
+      'project.yml': PROJECT_YML,
+      'models/a.sql': "select * from {{ ref('b') }}",
+      'models/b.sql': "-- b\nselect * from {{ ref('a') }}",
+    });
+    expect(errors.map(summary)).toEqual([
+      { code: ErrorCodes.CYCLE, message: 'Found a dependency cycle: a > b > a.', location: 'models/a.sql:1', hint: CYCLE_HINT },
+    ]);
   });
 
   it('names a longer cycle in dependency order, leaving models outside it out', () => {
@@ -20,12 +26,16 @@ describe('cycles', () => {
       'models/base.sql': 'select 1',
       'models/leaf.sql': "select * from {{ ref('a') }}",
     });
-    expect(errors.map(summary)).toEqual([{ code: ErrorCodes.CYCLE, message: 'Found a dependency cycle: a > b > c > a.', location: 'models/a.sql:1', hint: CYCLE_HINT }]);
+    expect(errors.map(summary)).toEqual([
+      { code: ErrorCodes.CYCLE, message: 'Found a dependency cycle: a > b > c > a.', location: 'models/a.sql:1', hint: CYCLE_HINT },
+    ]);
   });
 
   it('names a model that refers to itself', () => {
     const errors = loadErrors({ 'project.yml': PROJECT_YML, 'models/me.sql': "select 1\nunion all select * from {{ ref('me') }}" });
-    expect(errors.map(summary)).toEqual([{ code: ErrorCodes.CYCLE, message: 'Found a dependency cycle: me > me.', location: 'models/me.sql:2', hint: CYCLE_HINT }]);
+    expect(errors.map(summary)).toEqual([
+      { code: ErrorCodes.CYCLE, message: 'Found a dependency cycle: me > me.', location: 'models/me.sql:2', hint: CYCLE_HINT },
+    ]);
   });
 
   it('reports every separate cycle', () => {
@@ -96,7 +106,9 @@ describe('duplicates and disabled models', () => {
       'models/s1.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n',
       'models/s2.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: other\n      - name: t\n',
     });
-    expect(errors.map(summary)).toMatchObject([{ code: ErrorCodes.DUPLICATE_NODE, message: "Source 'raw.t' is defined twice: in models/s1.yml and in models/s2.yml.", location: 'models/s2.yml:6' }]);
+    expect(errors.map(summary)).toMatchObject([
+      { code: ErrorCodes.DUPLICATE_NODE, message: "Source 'raw.t' is defined twice: in models/s1.yml and in models/s2.yml.", location: 'models/s2.yml:6' },
+    ]);
   });
 
   it('disabled models (config, YAML or project tree) are left out, even a duplicate name', () => {
@@ -113,9 +125,18 @@ describe('duplicates and disabled models', () => {
   });
 
   it('a ref to a disabled model says so', () => {
-    const errors = loadErrors({ 'project.yml': PROJECT_YML, 'models/old.sql': '{{ config(enabled=false) }}select 1', 'models/new.sql': "select * from {{ ref('old') }}" });
+    const errors = loadErrors({
+      'project.yml': PROJECT_YML,
+      'models/old.sql': '{{ config(enabled=false) }}select 1',
+      'models/new.sql': "select * from {{ ref('old') }}",
+    });
     expect(errors.map(summary)).toEqual([
-      { code: ErrorCodes.UNKNOWN_REF, message: "Model 'new' refers to 'old', which is disabled (enabled: false).", location: 'models/new.sql:1', hint: "Enable 'old' or remove the ref()." },
+      {
+        code: ErrorCodes.UNKNOWN_REF,
+        message: "Model 'new' refers to 'old', which is disabled (enabled: false).",
+        location: 'models/new.sql:1',
+        hint: "Enable 'old' or remove the ref().",
+      },
     ]);
   });
 });
@@ -129,7 +150,7 @@ describe('errors are collected across files', () => {
       'models/bad_ref.sql': "select * from {{ ref('god') }}",
       'models/bad_jinja.sql': 'select\n{{ 1 + }}',
       'models/bad_source.sql': "select * from {{ source('nope', 't') }}",
-      'models/bad_config.sql': "{{ config(enabled=maybe_not) }}{{ config(materialized=1 + ) }}select 1",
+      'models/bad_config.sql': '{{ config(enabled=maybe_not) }}{{ config(materialized=1 + ) }}select 1',
       'models/props.yml': 'version: 2\nmodels:\n  - name: good\n    columns: {not: a list}\n',
       'models/broken.yml': 'version: 2\nmodels: [\n',
     });

@@ -50,8 +50,7 @@ describe('backoff', () => {
 });
 
 describe('retry decision', () => {
-  const status = (s: number, retryAfter: string | null = null) =>
-    decideRetry({ kind: 'status', status: s, statusText: '', retryAfter }, 0).retry;
+  const status = (s: number, retryAfter: string | null = null) => decideRetry({ kind: 'status', status: s, statusText: '', retryAfter }, 0).retry;
 
   it('retries 429, 5xx, timeouts and network errors, never other 4xx', () => {
     expect([429, 500, 502, 503, 504, 599].map((s) => status(s))).toEqual([true, true, true, true, true, true]);

@@ -28,7 +28,10 @@ describe('ingest from file: URLs', () => {
     expect(first.stderr).toContain('OK ingested api.raw: 3 rows landed');
 
     const absolute = sourceProject('');
-    writeFileSync(path.join(absolute, 'models', 'sources.yml'), `version: 2\nsources:\n  - name: api\n    tables:\n      - name: raw\n        ingest:\n          url: "file://${path.join(relative, 'data', 'reply.json')}"\n          format: json_each\n`);
+    writeFileSync(
+      path.join(absolute, 'models', 'sources.yml'),
+      `version: 2\nsources:\n  - name: api\n    tables:\n      - name: raw\n        ingest:\n          url: "file://${path.join(relative, 'data', 'reply.json')}"\n          format: json_each\n`,
+    );
     const second = await runCli(['ingest'], { cwd: absolute });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('OK ingested api.raw: 3 rows landed');
@@ -43,7 +46,10 @@ describe('ingest from file: URLs', () => {
     expect(fifo.code).toBe(1);
     expect(fifo.stderr).toMatch(/TSDBT1801: .*data\/pipe is a named pipe \(FIFO\); tsdbt reads only regular files\./);
     mkdirSync(path.join(dir, 'data', 'folder'));
-    writeFileSync(path.join(dir, 'models', 'sources.yml'), 'version: 2\nsources:\n  - name: api\n    tables:\n      - name: raw\n        ingest: {url: "file:data/missing.json"}\n');
+    writeFileSync(
+      path.join(dir, 'models', 'sources.yml'),
+      'version: 2\nsources:\n  - name: api\n    tables:\n      - name: raw\n        ingest: {url: "file:data/missing.json"}\n',
+    );
     const missing = await runCli(['ingest'], { cwd: dir });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/could not read .*data\/missing\.json/);
@@ -56,7 +62,9 @@ describe("the example's captured sample", () => {
     try {
       const offline = await tsdbt(example.dir, example.home, ['run'], { ASTROS_URL: 'http://offline.invalid/astros.json' });
       expect(offline.code).toBe(0);
-      expect(offline.stderr).toContain('To land the captured reply samples/astros.json instead, so the models have rows offline: tsdbt ingest --sample --select source:astro.raw_astros');
+      expect(offline.stderr).toContain(
+        'To land the captured reply samples/astros.json instead, so the models have rows offline: tsdbt ingest --sample --select source:astro.raw_astros',
+      );
       const sample = await tsdbt(example.dir, example.home, ['ingest', '--sample', '--select', 'source:astro.raw_astros']);
       expect(sample.code, sample.stderr).toBe(0);
       expect(sample.stderr).toContain('OK ingested astro.raw_astros: 1 row landed');

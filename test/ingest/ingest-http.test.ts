@@ -182,12 +182,15 @@ describe('ingestAll', () => {
     env.api.script('/all_bad', replies.malformed());
     const { registry, observer } = createIngestMetrics();
     const { sleep } = recordingSleep();
-    const results = await ingestAll(['all_down', 'all_ok', 'all_bad'].map((t) => astrosSource(t)), {
-      adapter: env.db.adapter,
-      sleep,
-      metrics: observer,
-      now: () => Date.parse('2026-11-23T10:00:00Z'),
-    });
+    const results = await ingestAll(
+      ['all_down', 'all_ok', 'all_bad'].map((t) => astrosSource(t)),
+      {
+        adapter: env.db.adapter,
+        sleep,
+        metrics: observer,
+        now: () => Date.parse('2026-11-23T10:00:00Z'),
+      },
+    );
     expect(results.map((r: IngestResult) => [r.source, r.status, r.attemptsMade, r.rowsLanded, r.rejected])).toEqual([
       ['astro.all_down', 'error', 4, 0, 0],
       ['astro.all_ok', 'success', 2, 1, 0],

@@ -28,7 +28,19 @@ const CASES: [string, string[]][] = [
   ['{"a": [ 1 , 2 ,3 ] }', ['a']],
   ['[]', []],
   ['[{"a": "x y", "b":"p\\" q"},{"c":"\\n\\t"}]', []],
-  [JSON.stringify({ items: [{ id: 1, tags: ['a b', 'c'] }, { id: 2, nested: { deep: [1, { x: null }] } }] }, null, 2), ['items']],
+  [
+    JSON.stringify(
+      {
+        items: [
+          { id: 1, tags: ['a b', 'c'] },
+          { id: 2, nested: { deep: [1, { x: null }] } },
+        ],
+      },
+      null,
+      2,
+    ),
+    ['items'],
+  ],
 ];
 
 describe('minifiedArrayElements', () => {
@@ -41,7 +53,8 @@ describe('minifiedArrayElements', () => {
 
   it('agrees on random JSON (seeded)', () => {
     const random = seededRandom(3);
-    const scalar = (): string => ['1', '1.0', '-2.5', '1e2', '12345678901234567890', '"s"', '"a\\"b"', '"\\u0041"', 'null', 'true', '0.10'][Math.floor(random() * 11)]!;
+    const scalar = (): string =>
+      ['1', '1.0', '-2.5', '1e2', '12345678901234567890', '"s"', '"a\\"b"', '"\\u0041"', 'null', 'true', '0.10'][Math.floor(random() * 11)]!;
     const value = (depth: number): string => {
       const roll = random();
       if (depth === 0 || roll < 0.4) return scalar();

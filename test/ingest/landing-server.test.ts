@@ -41,9 +41,7 @@ describe.skipIf(skipServerTests)(suite('landing on a ClickHouse server'), () => 
     expect(stampType).toBe(adapter.capabilities.dateTime64 ? "DateTime64(3, 'UTC')" : "DateTime('UTC')");
 
     const table = qualifiedName(db, 'raw_astros');
-    const latest = await adapter.query<{ payload: string }>(
-      `SELECT payload FROM ${table} WHERE _inserted_at = (SELECT max(_inserted_at) FROM ${table})`,
-    );
+    const latest = await adapter.query<{ payload: string }>(`SELECT payload FROM ${table} WHERE _inserted_at = (SELECT max(_inserted_at) FROM ${table})`);
     expect(latest.map((row) => JSON.parse(row.payload) as unknown)).toEqual([ASTROS]);
   });
 

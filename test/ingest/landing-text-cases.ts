@@ -4,7 +4,19 @@ import type { Adapter } from '../../src/core/adapter-types.js';
 import { ensureLandingTables } from '../../src/ingest/landing.js';
 import { encodeLandingRows, formatStamp, stampPrecision, type LandingRow } from '../../src/ingest/landing-plan.js';
 
-export const ANY_STRINGS = ['plain', 'tab\there', 'new\nline', 'cr\rlf\r\n', 'back\\slash\\', '\\N', '\\t not a tab', '', 'nul\u0000byte', 'é😀', '{"q":"\\"x\\""}'];
+export const ANY_STRINGS = [
+  'plain',
+  'tab\there',
+  'new\nline',
+  'cr\rlf\r\n',
+  'back\\slash\\',
+  '\\N',
+  '\\t not a tab',
+  '',
+  'nul\u0000byte',
+  'é😀',
+  '{"q":"\\"x\\""}',
+];
 
 /** Lands one row per string (as payload and as URL) through `adapter.insert` and reads them back in order. */
 export async function roundTrip(adapter: Adapter, database: string, table: string): Promise<{ written: LandingRow[]; read: LandingRow[] }> {

@@ -78,7 +78,10 @@ describe('payloadsFromFetcher', () => {
 
   it('rejects what is not a row', () => {
     expect(payloadsFromFetcher([{ a: 1 }, 42], [])).toMatchObject({ ok: false, reason: expect.stringContaining('number for item 1') });
-    expect(payloadsFromFetcher(['{"a"'], [])).toMatchObject({ ok: false, reason: expect.stringContaining('item 0 returned by the fetcher: the reply is truncated') });
+    expect(payloadsFromFetcher(['{"a"'], [])).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('item 0 returned by the fetcher: the reply is truncated'),
+    });
     expect(payloadsFromFetcher([{ b: 1 }], ['a'])).toEqual({ ok: false, reason: 'element 0 lacks the required field a' });
   });
 });

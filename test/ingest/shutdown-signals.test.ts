@@ -48,8 +48,7 @@ function child(insertMs: number) {
     for (const w of waiters.filter((w) => w.text === line)) w.resolve();
   });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const waitFor = (text: string) =>
-    lines.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ text, resolve }));
+  const waitFor = (text: string) => (lines.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ text, resolve })));
   return { proc, lines, exited, waitFor };
 }
 

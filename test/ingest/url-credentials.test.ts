@@ -11,7 +11,10 @@ describe('credentialsAsHeader', () => {
   });
 
   it('keeps an Authorization header the config sets, and URLs without credentials as they are', () => {
-    expect(credentialsAsHeader('https://me:pw@api.example.com/', { authorization: 'Bearer t' })).toEqual({ url: 'https://api.example.com/', headers: { authorization: 'Bearer t' } });
+    expect(credentialsAsHeader('https://me:pw@api.example.com/', { authorization: 'Bearer t' })).toEqual({
+      url: 'https://api.example.com/',
+      headers: { authorization: 'Bearer t' },
+    });
     expect(credentialsAsHeader('https://api.example.com/x', undefined)).toEqual({ url: 'https://api.example.com/x', headers: undefined });
   });
 });

@@ -48,15 +48,7 @@ describe('watch', () => {
       ...time,
       onResult: (r) => polls.push(`${r.source}@${(time.now() - t0) / 1_000}`),
     });
-    expect(polls).toEqual([
-      'astro.w_a@0',
-      'astro.w_b@0',
-      'astro.w_a@60',
-      'astro.w_b@90',
-      'astro.w_a@120',
-      'astro.w_a@180',
-      'astro.w_b@180',
-    ]);
+    expect(polls).toEqual(['astro.w_a@0', 'astro.w_b@0', 'astro.w_a@60', 'astro.w_b@90', 'astro.w_a@120', 'astro.w_a@180', 'astro.w_b@180']);
     expect(summary).toEqual({ polls: 7, failures: 0 });
     // The same reply every time: one distinct row each.
     expect(await env.db.count('SELECT count() AS n FROM astro.w_a FINAL')).toBe(1);

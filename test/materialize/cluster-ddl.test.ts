@@ -88,8 +88,15 @@ function everyPlan(cluster: string | undefined, planContexts: PlanContext[] = co
               existing,
               fullRefresh,
               existingView,
-              tableColumns: [{ name: 'id', type: 'UInt64' }, { name: 'old', type: 'String' }],
-              queryColumns: [{ name: 'id', type: 'UInt64' }, { name: 'label', type: 'String' }, { name: 'day', type: 'Date' }],
+              tableColumns: [
+                { name: 'id', type: 'UInt64' },
+                { name: 'old', type: 'String' },
+              ],
+              queryColumns: [
+                { name: 'id', type: 'UInt64' },
+                { name: 'label', type: 'String' },
+                { name: 'day', type: 'Date' },
+              ],
             };
             for (const [c, context] of planContexts.entries()) {
               const label = `${materialized}#${index} existing=${String(existing)} fullRefresh=${fullRefresh} view=${String(existingView)} context#${c}`;
@@ -156,7 +163,9 @@ describe('ON CLUSTER on every DDL statement', () => {
     const distributed = everyPlan(CLUSTER, replicated).find((plan) => plan.label.startsWith('distributed_table'))!;
     expect(distributed.statements.some((statement) => statement.sql.includes("ENGINE = Distributed('tsdbt_cluster'"))).toBe(true);
     const [context] = replicated;
-    expect(leftoverDrops([{ database: 'astro', name: 'm__tsdbt_tmp', engine: 'MergeTree', kind: 'table' }], context!)[0]!.drop.sql).toBe('DROP TABLE IF EXISTS `astro`.`m__tsdbt_tmp`');
+    expect(leftoverDrops([{ database: 'astro', name: 'm__tsdbt_tmp', engine: 'MergeTree', kind: 'table' }], context!)[0]!.drop.sql).toBe(
+      'DROP TABLE IF EXISTS `astro`.`m__tsdbt_tmp`',
+    );
   });
 
   it('the other DDL tsdbt sends: databases, leftovers from killed runs', () => {
@@ -175,7 +184,11 @@ describe('ON CLUSTER on every DDL statement', () => {
 
 describe('distributed_table plans', () => {
   const model = { schema: 'astro', identifier: 'events', name: 'events', sql: SQL, config: { order_by: 'id', sharding_key: 'cityHash64(id)' } };
-  const columns = [{ name: 'id', type: 'UInt64' }, { name: 'label', type: 'String' }, { name: 'day', type: 'Date' }];
+  const columns = [
+    { name: 'id', type: 'UInt64' },
+    { name: 'label', type: 'String' },
+    { name: 'day', type: 'Date' },
+  ];
   const [modern, , old] = contexts(CLUSTER);
 
   it.each([
@@ -188,7 +201,9 @@ describe('distributed_table plans', () => {
 
   it('without the columns read beforehand, the local table takes them from the SELECT (LIMIT 0)', () => {
     const plan = planDistributedTable(model, { existing: undefined }, modern!);
-    expect(plan.statements[3]!.sql).toMatch(/^CREATE TABLE `astro`\.`events_local__tsdbt_tmp` ON CLUSTER `tsdbt_cluster`\nENGINE = MergeTree\(\) ORDER BY id\nAS\nSELECT \* FROM \(\n[\s\S]*\n\) LIMIT 0$/);
+    expect(plan.statements[3]!.sql).toMatch(
+      /^CREATE TABLE `astro`\.`events_local__tsdbt_tmp` ON CLUSTER `tsdbt_cluster`\nENGINE = MergeTree\(\) ORDER BY id\nAS\nSELECT \* FROM \(\n[\s\S]*\n\) LIMIT 0$/,
+    );
   });
 
   it('needs a cluster, and says where to set it', () => {

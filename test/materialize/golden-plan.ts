@@ -11,7 +11,12 @@ import type { Plan, Statement } from '../../src/materialize/plan.js';
 const GOLDEN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden');
 
 function statementText(prefix: string, s: Statement): string {
-  const settings = s.settings === undefined ? '' : ` (settings: ${Object.entries(s.settings).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+  const settings =
+    s.settings === undefined
+      ? ''
+      : ` (settings: ${Object.entries(s.settings)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(', ')})`;
   return `-- ${prefix}${s.purpose}${settings}\n${s.sql};\n`;
 }
 
@@ -27,7 +32,9 @@ export function renderPlan(plan: Plan, rows: readonly Record<string, unknown>[] 
     for (const s of part.statements) parts.push(statementText(`${++number}. `, s));
     for (const s of part.cleanup) parts.push(statementText('on failure: ', s));
     if (part.next === undefined) break;
-    parts.push(`-- then read: ${part.next.read.purpose} (params: ${JSON.stringify(part.next.read.params ?? {})}; rows: ${JSON.stringify(rows)})\n${part.next.read.sql};\n`);
+    parts.push(
+      `-- then read: ${part.next.read.purpose} (params: ${JSON.stringify(part.next.read.params ?? {})}; rows: ${JSON.stringify(rows)})\n${part.next.read.sql};\n`,
+    );
     part = part.next.plan(rows);
   }
   return parts.join('\n');

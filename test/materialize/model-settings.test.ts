@@ -34,7 +34,8 @@ describe('parse-time checks of materialization configs', () => {
     },
     {
       config: "materialized='incremental', incremental_predicates=['x > 1']",
-      message: "incremental_predicates do nothing with incremental_strategy 'append'; they narrow which existing rows 'delete+insert' and 'default' may replace.",
+      message:
+        "incremental_predicates do nothing with incremental_strategy 'append'; they narrow which existing rows 'delete+insert' and 'default' may replace.",
       hint: 'Remove incremental_predicates, or filter the new rows in the model with {% if is_incremental() %}.',
     },
     {
@@ -86,7 +87,13 @@ describe('parse-time checks of materialization configs', () => {
       'models/d.sql': "{{ config(materialized='dictionary', primary_key='id', layout='FLAT()', lifetime=60) }}select 1 as id",
       'models/e.sql': "{{ config(materialized='ephemeral') }}select 1 as id",
     });
-    expect([...project.models.values()].map((node) => node.config.materialized).sort()).toEqual(['dictionary', 'ephemeral', 'incremental', 'incremental', 'materialized_view']);
+    expect([...project.models.values()].map((node) => node.config.materialized).sort()).toEqual([
+      'dictionary',
+      'ephemeral',
+      'incremental',
+      'incremental',
+      'materialized_view',
+    ]);
   });
 });
 
@@ -119,7 +126,8 @@ describe('precedence: project.yml < YAML properties < config(), down to the SQL'
       '    config:',
       '      enabled: false',
     ].join('\n'),
-    'models/events/clicks.sql': "{{ config(ttl='day + INTERVAL 30 DAY', tags=['clicks'], alias='click_events', schema='raw', pre_hook='SELECT 3') }}\nselect 1 as id, today() as day",
+    'models/events/clicks.sql':
+      "{{ config(ttl='day + INTERVAL 30 DAY', tags=['clicks'], alias='click_events', schema='raw', pre_hook='SELECT 3') }}\nselect 1 as id, today() as day",
     'models/events/views.sql': 'select 1 as id',
     'models/events/other.sql': 'select 1 as id, today() as day',
   };

@@ -10,7 +10,16 @@ describe('check statements', () => {
   it('shadow tables, the model as a view (its SQL verbatim, a trailing comment kept a comment), its columns', () => {
     const statements = [
       checkDatabase('shop'),
-      checkTable('shop', 'orders', [{ name: 'id', type: 'UInt64' }, { name: 'amount', type: 'Nullable(Float64)' }, { name: 'odd name', type: 'String' }], 'shadow of a source'),
+      checkTable(
+        'shop',
+        'orders',
+        [
+          { name: 'id', type: 'UInt64' },
+          { name: 'amount', type: 'Nullable(Float64)' },
+          { name: 'odd name', type: 'String' },
+        ],
+        'shadow of a source',
+      ),
       checkModelView('analytics', 'stg_orders', 'select id, amount\nfrom `shop`.`orders` -- the raw orders'),
       checkColumns('analytics', 'stg_orders'),
     ];

@@ -30,15 +30,51 @@ describe('planSeed', () => {
   });
 
   test('reload with the same columns keeps the table definition and exchanges atomically', () => {
-    const plan = planSeed(seed, { kind: 'table', columns: [{ name: 'id', type: 'Int64' }, { name: 'status', type: 'Nullable(String)' }] }, context, false);
+    const plan = planSeed(
+      seed,
+      {
+        kind: 'table',
+        columns: [
+          { name: 'id', type: 'Int64' },
+          { name: 'status', type: 'Nullable(String)' },
+        ],
+      },
+      context,
+      false,
+    );
     expect(plan.prepare[3]!.sql).toBe('CREATE TABLE `shop`.`raw_orders__tsdbt_tmp` AS `shop`.`raw_orders`');
-    expect(sql(plan.publish)).toEqual(['EXCHANGE TABLES `shop`.`raw_orders__tsdbt_tmp` AND `shop`.`raw_orders`', 'DROP TABLE IF EXISTS `shop`.`raw_orders__tsdbt_tmp`']);
+    expect(sql(plan.publish)).toEqual([
+      'EXCHANGE TABLES `shop`.`raw_orders__tsdbt_tmp` AND `shop`.`raw_orders`',
+      'DROP TABLE IF EXISTS `shop`.`raw_orders__tsdbt_tmp`',
+    ]);
   });
 
   test('changed columns, or --full-refresh, rebuild the definition from the CSV', () => {
-    const changed = planSeed(seed, { kind: 'table', columns: [{ name: 'id', type: 'Int64' }, { name: 'status', type: 'String' }] }, context, false);
+    const changed = planSeed(
+      seed,
+      {
+        kind: 'table',
+        columns: [
+          { name: 'id', type: 'Int64' },
+          { name: 'status', type: 'String' },
+        ],
+      },
+      context,
+      false,
+    );
     expect(changed.prepare[3]!.sql).toContain('`status` Nullable(String)');
-    const refreshed = planSeed(seed, { kind: 'table', columns: [{ name: 'id', type: 'Int64' }, { name: 'status', type: 'Nullable(String)' }] }, context, true);
+    const refreshed = planSeed(
+      seed,
+      {
+        kind: 'table',
+        columns: [
+          { name: 'id', type: 'Int64' },
+          { name: 'status', type: 'Nullable(String)' },
+        ],
+      },
+      context,
+      true,
+    );
     expect(refreshed.prepare[3]!.sql).toContain('ENGINE = MergeTree() ORDER BY tuple()');
   });
 

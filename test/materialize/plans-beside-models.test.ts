@@ -55,7 +55,10 @@ describe('landing tables', () => {
     expectGolden('landing-tables', planLandingTables({ database: 'astro', table: 'raw_astros', quarantine: true }, 'ms'));
   });
   it('seconds (servers before 20.1), on a cluster, without quarantine', () => {
-    expectGolden('landing-tables-old-server-on-cluster', planLandingTables({ database: 'astro', table: 'raw_astros', quarantine: false, cluster: 'main' }, 's'));
+    expectGolden(
+      'landing-tables-old-server-on-cluster',
+      planLandingTables({ database: 'astro', table: 'raw_astros', quarantine: false, cluster: 'main' }, 's'),
+    );
   });
   it('the read of the latest batch', () => {
     expectGolden('landing-latest-batch', asRead(latestBatchSql('astro', 'raw_astros', 'ms'), 'read the latest batch'));

@@ -56,13 +56,15 @@ describe.each([
   it('table: new, then replaced, with the old rows served until the swap', async () => {
     await run(planTable(table(db, 'SELECT toUInt32(1) AS v'), await existing(db, 't'), context));
     expect(await values(db, 't')).toEqual([1]);
-    await run(planTable(table(db, 'SELECT toUInt32(number) AS v FROM numbers(3)', { order_by: 'v', engine: 'ReplacingMergeTree' }), await existing(db, 't'), context));
+    await run(
+      planTable(table(db, 'SELECT toUInt32(number) AS v FROM numbers(3)', { order_by: 'v', engine: 'ReplacingMergeTree' }), await existing(db, 't'), context),
+    );
     expect(await values(db, 't')).toEqual([0, 1, 2]);
     expect(await relations(db)).toEqual(['t:table']);
   });
 
   it('table: a failing build leaves the previous table and no temporary one', async () => {
-    await expect(run(planTable(table(db, 'SELECT throwIf(1, \'boom\') AS v'), await existing(db, 't'), context))).rejects.toThrow(/boom/);
+    await expect(run(planTable(table(db, "SELECT throwIf(1, 'boom') AS v"), await existing(db, 't'), context))).rejects.toThrow(/boom/);
     expect(await values(db, 't')).toEqual([0, 1, 2]);
     expect(await relations(db)).toEqual(['t:table']);
   });

@@ -8,8 +8,23 @@ import { planMaterializedView, type MaterializedViewState } from '../../src/mate
 import { planSchemaChange } from '../../src/materialize/schema-change.js';
 import { expectGolden } from './golden-plan.js';
 
-const MODERN: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: true, createOrReplaceView: true, lightweightDelete: true, alterViewQuery: true };
-const OLD_SERVER: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: false, createOrReplaceView: false, lightweightDelete: false, alterViewQuery: false, mutationsSync: false };
+const MODERN: PlanContext = {
+  cluster: undefined,
+  databaseEngine: undefined,
+  exchangeTables: true,
+  createOrReplaceView: true,
+  lightweightDelete: true,
+  alterViewQuery: true,
+};
+const OLD_SERVER: PlanContext = {
+  cluster: undefined,
+  databaseEngine: undefined,
+  exchangeTables: false,
+  createOrReplaceView: false,
+  lightweightDelete: false,
+  alterViewQuery: false,
+  mutationsSync: false,
+};
 
 const SELECT = 'select id, craft, name, seen_at\nfrom `astro`.`crew_events`';
 const COLUMNS = [
@@ -40,7 +55,12 @@ describe('incremental plans', () => {
       config: { incremental_strategy: 'delete+insert', unique_key: ['craft', 'name'], incremental_predicates: ['seen_at > now() - INTERVAL 7 DAY'] },
       state: onTable(),
     },
-    { golden: 'incremental-delete-insert-old-server', config: { incremental_strategy: 'delete+insert', unique_key: 'id' }, state: onTable(), context: OLD_SERVER },
+    {
+      golden: 'incremental-delete-insert-old-server',
+      config: { incremental_strategy: 'delete+insert', unique_key: 'id' },
+      state: onTable(),
+      context: OLD_SERVER,
+    },
     {
       golden: 'incremental-delete-insert-mutation',
       config: { incremental_strategy: 'delete+insert', unique_key: 'id' },
@@ -53,7 +73,12 @@ describe('incremental plans', () => {
       state: onTable(),
       rows: [{ partition_id: '202401' }, { partition_id: '202402' }],
     },
-    { golden: 'incremental-insert-overwrite-no-rows', config: { incremental_strategy: 'insert_overwrite', partition_by: 'toYYYYMM(seen_at)' }, state: onTable(), rows: [] },
+    {
+      golden: 'incremental-insert-overwrite-no-rows',
+      config: { incremental_strategy: 'insert_overwrite', partition_by: 'toYYYYMM(seen_at)' },
+      state: onTable(),
+      rows: [],
+    },
     { golden: 'incremental-default', config: { unique_key: 'id' }, state: onTable() },
     { golden: 'incremental-default-old-server', config: { incremental_strategy: 'legacy', unique_key: 'id' }, state: onTable(), context: OLD_SERVER },
     {
@@ -64,7 +89,14 @@ describe('incremental plans', () => {
     {
       golden: 'incremental-sync-all-columns',
       config: { on_schema_change: 'sync_all_columns', unique_key: 'id', incremental_strategy: 'delete+insert' },
-      state: onTable({ queryColumns: [{ name: 'id', type: 'UInt64' }, { name: 'craft', type: 'LowCardinality(String)' }, { name: 'name', type: 'String' }, { name: 'age', type: 'UInt8' }] }),
+      state: onTable({
+        queryColumns: [
+          { name: 'id', type: 'UInt64' },
+          { name: 'craft', type: 'LowCardinality(String)' },
+          { name: 'name', type: 'String' },
+          { name: 'age', type: 'UInt8' },
+        ],
+      }),
     },
     { golden: 'incremental-ignore-new-column', config: {}, state: onTable({ queryColumns: [...COLUMNS, { name: 'age', type: 'UInt8' }] }) },
   ])('$golden', ({ golden, config, state, context, rows }) => {
@@ -102,8 +134,15 @@ describe('incremental plans', () => {
   });
 
   it('describes every kind of change in one message', () => {
-    const table = [{ name: 'a', type: 'UInt8' }, { name: 'b', type: 'String' }];
-    const query = [{ name: 'a', type: 'UInt16' }, { name: 'c', type: 'String' }, { name: 'd', type: 'Date' }];
+    const table = [
+      { name: 'a', type: 'UInt8' },
+      { name: 'b', type: 'String' },
+    ];
+    const query = [
+      { name: 'a', type: 'UInt16' },
+      { name: 'c', type: 'String' },
+      { name: 'd', type: 'Date' },
+    ];
     expect(() => planSchemaChange({ schema: 'db', identifier: 't', model: 'm' }, 'fail', table, query, MODERN)).toThrow(
       "The columns of model 'm' no longer match its table `db`.`t`: c, d are new, b is gone, a changed from UInt8 to UInt16, and on_schema_change is 'fail'.",
     );
@@ -143,14 +182,23 @@ describe('materialized view plans', () => {
 
 describe('dictionary plans', () => {
   const dictionary = (config: Record<string, unknown>) => ({ schema: 'astro', identifier: 'crafts', sql: 'select id, craft from `astro`.`crew`', config });
-  const queryColumns = [{ name: 'id', type: 'UInt64' }, { name: 'craft', type: 'String' }];
+  const queryColumns = [
+    { name: 'id', type: 'UInt64' },
+    { name: 'craft', type: 'String' },
+  ];
   it.each<{ golden: string; config: Record<string, unknown>; existing: 'dictionary' | 'table' | undefined; context?: PlanContext }>([
     { golden: 'dictionary-new', config: { primary_key: 'id' }, existing: undefined },
     { golden: 'dictionary-replace-old-server', config: { primary_key: 'id' }, existing: 'dictionary', context: OLD_SERVER },
     { golden: 'dictionary-complex-key-over-table', config: { primary_key: 'craft' }, existing: 'table' },
     {
       golden: 'dictionary-configured',
-      config: { primary_key: 'id', layout: 'FLAT()', lifetime: 'LIFETIME(MIN 60 MAX 120)', fields: { id: 'UInt64', craft: 'LowCardinality(String)' }, source: "CLICKHOUSE(TABLE 'crew' DB 'astro')" },
+      config: {
+        primary_key: 'id',
+        layout: 'FLAT()',
+        lifetime: 'LIFETIME(MIN 60 MAX 120)',
+        fields: { id: 'UInt64', craft: 'LowCardinality(String)' },
+        source: "CLICKHOUSE(TABLE 'crew' DB 'astro')",
+      },
       existing: 'dictionary',
     },
   ])('$golden', ({ golden, config, existing, context }) => {

@@ -17,11 +17,26 @@ const NOW = new Date('2026-01-02T03:04:05.678Z');
 const CHANGED = [{ duplicate_keys: 0, duplicate_examples: [], null_keys: 0, new_versions: 2, deletions: 1 }];
 const UNCHANGED = [{ duplicate_keys: 0, duplicate_examples: [], null_keys: 0, new_versions: 0, deletions: 0 }];
 
-const TIMESTAMP: SnapshotSpec = { strategy: 'timestamp', uniqueKey: ['id'], updatedAt: 'updated_at', checkCols: 'all', hardDeletes: 'ignore', validToCurrent: undefined, columnNames: DEFAULT_COLUMN_NAMES };
+const TIMESTAMP: SnapshotSpec = {
+  strategy: 'timestamp',
+  uniqueKey: ['id'],
+  updatedAt: 'updated_at',
+  checkCols: 'all',
+  hardDeletes: 'ignore',
+  validToCurrent: undefined,
+  columnNames: DEFAULT_COLUMN_NAMES,
+};
 const CHECK: SnapshotSpec = { ...TIMESTAMP, strategy: 'check', updatedAt: undefined, checkCols: ['name', 'city'] };
 
 function model(spec: SnapshotSpec): SnapshotModel {
-  return { name: 'people_snapshot', schema: 'snapshots', identifier: 'people_snapshot', sql: 'select id, name, city, updated_at from `shop`.`people`', spec, config: {} };
+  return {
+    name: 'people_snapshot',
+    schema: 'snapshots',
+    identifier: 'people_snapshot',
+    sql: 'select id, name, city, updated_at from `shop`.`people`',
+    spec,
+    config: {},
+  };
 }
 
 const SOURCE = [
@@ -50,11 +65,24 @@ describe('snapshot plans', () => {
     { golden: 'snapshot-timestamp-invalidate', spec: { ...TIMESTAMP, hardDeletes: 'invalidate' }, state: LATER },
     { golden: 'snapshot-timestamp-existing-old-server', spec: TIMESTAMP, state: LATER, context: OLD_SERVER },
     { golden: 'snapshot-check-first', spec: CHECK, state: { ...FIRST, stagedColumns: staged(CHECK_TIME) } },
-    { golden: 'snapshot-check-new-record', spec: { ...CHECK, hardDeletes: 'new_record' }, state: { ...LATER, tableColumns: table(CHECK_TIME, [{ name: 'dbt_is_deleted', type: 'Nullable(String)' }]), stagedColumns: staged(CHECK_TIME) } },
-    { golden: 'snapshot-check-all-added-column', spec: { ...CHECK, checkCols: 'all' }, state: { ...LATER, tableColumns: table(CHECK_TIME).filter((column) => column.name !== 'city'), stagedColumns: staged(CHECK_TIME) } },
+    {
+      golden: 'snapshot-check-new-record',
+      spec: { ...CHECK, hardDeletes: 'new_record' },
+      state: { ...LATER, tableColumns: table(CHECK_TIME, [{ name: 'dbt_is_deleted', type: 'Nullable(String)' }]), stagedColumns: staged(CHECK_TIME) },
+    },
+    {
+      golden: 'snapshot-check-all-added-column',
+      spec: { ...CHECK, checkCols: 'all' },
+      state: { ...LATER, tableColumns: table(CHECK_TIME).filter((column) => column.name !== 'city'), stagedColumns: staged(CHECK_TIME) },
+    },
     {
       golden: 'snapshot-composite-key-valid-to-current-renamed',
-      spec: { ...TIMESTAMP, uniqueKey: ['id', 'city'], validToCurrent: "toDateTime('2100-01-01 00:00:00')", columnNames: { ...DEFAULT_COLUMN_NAMES, dbt_valid_from: 'valid_from', dbt_valid_to: 'valid_to' } },
+      spec: {
+        ...TIMESTAMP,
+        uniqueKey: ['id', 'city'],
+        validToCurrent: "toDateTime('2100-01-01 00:00:00')",
+        columnNames: { ...DEFAULT_COLUMN_NAMES, dbt_valid_from: 'valid_from', dbt_valid_to: 'valid_to' },
+      },
       state: {
         ...LATER,
         tableColumns: table('DateTime').map((column) => ({ ...column, name: column.name.replace(/^dbt_valid_/, 'valid_') })),
@@ -71,15 +99,21 @@ describe('snapshot plans', () => {
 
   it('a key that is not unique (or NULL) stops the run after staging, before the snapshot table is touched', () => {
     const plan = planSnapshot(model(TIMESTAMP), LATER, MODERN);
-    expect(() => plan.next!.plan([{ duplicate_keys: 2, duplicate_examples: ['7', '9'], null_keys: 0, new_versions: 4, deletions: 0 }])).toThrow(/2 values of unique_key id appear more than once in its query \(e\.g\. 7, 9\)/);
-    expect(() => plan.next!.plan([{ duplicate_keys: 0, duplicate_examples: [], null_keys: 1, new_versions: 4, deletions: 0 }])).toThrow(/unique_key id is NULL in 1 row/);
+    expect(() => plan.next!.plan([{ duplicate_keys: 2, duplicate_examples: ['7', '9'], null_keys: 0, new_versions: 4, deletions: 0 }])).toThrow(
+      /2 values of unique_key id appear more than once in its query \(e\.g\. 7, 9\)/,
+    );
+    expect(() => plan.next!.plan([{ duplicate_keys: 0, duplicate_examples: [], null_keys: 1, new_versions: 4, deletions: 0 }])).toThrow(
+      /unique_key id is NULL in 1 row/,
+    );
     expect(plan.statements.map((statement) => statement.sql).join('\n')).not.toMatch(/`people_snapshot`(?!__)/);
   });
 
   it('refuses a view in its place, a table without the snapshot columns, a query with a snapshot column, and a cluster', () => {
     expect(() => planSnapshot(model(TIMESTAMP), { ...LATER, existing: 'view' }, MODERN)).toThrow(/is a view, not a snapshot table/);
     expect(() => planSnapshot(model(TIMESTAMP), { ...LATER, tableColumns: SOURCE }, MODERN)).toThrow(/has no column dbt_scd_id, dbt_valid_from, dbt_valid_to/);
-    expect(() => planSnapshot(model(TIMESTAMP), { ...FIRST, stagedColumns: [{ name: 'dbt_valid_to', type: 'DateTime' }, ...staged()] }, MODERN)).toThrow(/returns a column named 'dbt_valid_to'/);
+    expect(() => planSnapshot(model(TIMESTAMP), { ...FIRST, stagedColumns: [{ name: 'dbt_valid_to', type: 'DateTime' }, ...staged()] }, MODERN)).toThrow(
+      /returns a column named 'dbt_valid_to'/,
+    );
     expect(() => planSnapshot(model({ ...CHECK, checkCols: ['nope'] }), FIRST, MODERN)).toThrow(/check_cols names 'nope'/);
     expect(() => planSnapshot(model(TIMESTAMP), FIRST, { ...MODERN, cluster: 'main' })).toThrow(/cannot be built on a cluster/);
   });

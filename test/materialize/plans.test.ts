@@ -7,12 +7,11 @@ import { planTable, type TableModel } from '../../src/materialize/plan-table.js'
 import { planView } from '../../src/materialize/plan-view.js';
 import { expectGolden } from './golden-plan.js';
 
-
 const MODERN: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: true, createOrReplaceView: true };
 const OLD_SERVER: PlanContext = { cluster: undefined, databaseEngine: undefined, exchangeTables: false, createOrReplaceView: false };
-const CLUSTER: PlanContext = { ...MODERN, cluster: 'main', databaseEngine: 'Replicated(\'/ch/{database}\', \'{shard}\', \'{replica}\')' };
+const CLUSTER: PlanContext = { ...MODERN, cluster: 'main', databaseEngine: "Replicated('/ch/{database}', '{shard}', '{replica}')" };
 
-const SELECT = "select craft, toUInt32(count()) as people\nfrom `astro`.`people`\ngroup by craft";
+const SELECT = 'select craft, toUInt32(count()) as people\nfrom `astro`.`people`\ngroup by craft';
 
 function table(config: TableModel['config'] = {}): TableModel {
   return { schema: 'astro', identifier: 'people_per_craft', sql: SELECT, config };

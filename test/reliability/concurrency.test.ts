@@ -25,7 +25,8 @@ function files(): Record<string, string> {
   const out: Record<string, string> = {
     'project.yml': 'name: conc\nprofile: conc\nmodels:\n  conc:\n    +materialized: table\n',
     // 5,000 rows at 1 ms each: about five seconds, for holding the database while others (slow to start on a busy machine) try.
-    'models/slow.sql': "select number as n{% if var('slow', false) %}, sleepEachRow(0.001) as z from numbers(5000) settings max_block_size = 10{% else %}, 0 as z from numbers(3){% endif %}\n",
+    'models/slow.sql':
+      "select number as n{% if var('slow', false) %}, sleepEachRow(0.001) as z from numbers(5000) settings max_block_size = 10{% else %}, 0 as z from numbers(3){% endif %}\n",
   };
   for (let layer = 0; layer < 4; layer += 1) {
     for (let i = 0; i < 6; i += 1) {
@@ -52,7 +53,11 @@ afterAll(() => {
 
 function expectLocked(result: CliResult, holderPid: number): void {
   expect(result.code, result.stderr).toBe(3);
-  expect(result.stderr).toMatch(new RegExp(`Error TSDBT4003: Another tsdbt process \\(pid ${holderPid}, \`tsdbt run\`, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\) holds the embedded database at \\.tsdbt/chdb, so this command did not open it\\.`));
+  expect(result.stderr).toMatch(
+    new RegExp(
+      `Error TSDBT4003: Another tsdbt process \\(pid ${holderPid}, \`tsdbt run\`, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\) holds the embedded database at \\.tsdbt/chdb, so this command did not open it\\.`,
+    ),
+  );
   expect(result.stderr).toMatch(/hint: Wait for it to finish/);
   // Turned away before loading the engine: chDB's own "Cannot lock file" never shows, nothing was swept or built.
   expect(result.stderr).not.toMatch(/Cannot lock file|Code: 76|Dropped \d+ relation|START sql/);
@@ -74,10 +79,18 @@ describe('two tsdbt processes on one embedded database', () => {
     expect((await holder.exited).code).toBe(0);
     expect(() => readFileSync(lockFile())).toThrow(/ENOENT/);
     await withChdb(dir, async (adapter) => {
-      expect(await adapter.query('SELECT count() AS rows, max(n) AS top FROM conc.slow', { settings: { output_format_json_quote_64bit_integers: 0 } })).toEqual([{ rows: 5000, top: 4999 }]);
+      expect(await adapter.query('SELECT count() AS rows, max(n) AS top FROM conc.slow', { settings: { output_format_json_quote_64bit_integers: 0 } })).toEqual(
+        [{ rows: 5000, top: 4999 }],
+      );
       expect((await relationsOf(adapter, 'conc')).filter(isLeftover)).toEqual([]);
     });
-    recordFigure(task, { section: 'concurrency', subject: 'commands started while another `tsdbt run` held the database (`run`, `build`, `show`)', count: others.length, unit: 'commands turned away', outcome: 'each exited 3 with TSDBT4003 before opening the engine; the holder finished with all its rows' });
+    recordFigure(task, {
+      section: 'concurrency',
+      subject: 'commands started while another `tsdbt run` held the database (`run`, `build`, `show`)',
+      count: others.length,
+      unit: 'commands turned away',
+      outcome: 'each exited 3 with TSDBT4003 before opening the engine; the holder finished with all its rows',
+    });
   });
 
   it('four runs started together: exactly one builds, the others exit 3', async ({ task }) => {
@@ -85,7 +98,13 @@ describe('two tsdbt processes on one embedded database', () => {
     const codes = results.map((result) => result.code).sort();
     expect(codes, results.map((r) => r.stderr).join('\n---\n')).toEqual([0, 3, 3, 3]);
     for (const loser of results.filter((result) => result.code === 3)) expect(loser.stderr).toMatch(/Error TSDBT4003: Another tsdbt process/);
-    recordFigure(task, { section: 'concurrency', subject: '`tsdbt run` started four times at once on one database', count: 4, unit: 'racing processes', outcome: 'exactly one took the lock and built; three exited 3' });
+    recordFigure(task, {
+      section: 'concurrency',
+      subject: '`tsdbt run` started four times at once on one database',
+      count: 4,
+      unit: 'racing processes',
+      outcome: 'exactly one took the lock and built; three exited 3',
+    });
   });
 
   it('a lock left by a killed process is taken over, and removed when the run ends', async () => {
@@ -105,7 +124,17 @@ describe('two tsdbt processes on one embedded database', () => {
 
   it('a lock naming a live process that is not the holder (a reused pid) is taken over', async () => {
     // This test process is alive, but started at another time than the lock says.
-    writeFileSync(lockFile(), JSON.stringify({ pid: process.ppid, host: (await import('node:os')).hostname(), command: 'tsdbt run', since: '2020-01-01T00:00:00Z', start: '1', token: 'old' }));
+    writeFileSync(
+      lockFile(),
+      JSON.stringify({
+        pid: process.ppid,
+        host: (await import('node:os')).hostname(),
+        command: 'tsdbt run',
+        since: '2020-01-01T00:00:00Z',
+        start: '1',
+        token: 'old',
+      }),
+    );
     const next = await cli(['run', '--select', 'm0_0']);
     expect(next.code, next.stderr).toBe(0);
   });
@@ -116,7 +145,9 @@ describe('parallel threads within one run', () => {
     const result = await cli(['run', '--threads', '6', '--log-format', 'json', '--log-level', 'debug']);
     expect(result.code, result.stderr).toBe(0);
     const events = jsonEvents(result.stderr);
-    const models = Object.keys(files()).filter((file) => file.endsWith('.sql')).map((file) => path.basename(file, '.sql'));
+    const models = Object.keys(files())
+      .filter((file) => file.endsWith('.sql'))
+      .map((file) => path.basename(file, '.sql'));
     const sql = sentStatements(events).map((statement) => statement.sql);
     for (const model of models) {
       const staged = sql.filter((text) => text.startsWith(`CREATE TABLE \`conc\`.\`${model}__tsdbt_tmp\``));
@@ -134,9 +165,16 @@ describe('parallel threads within one run', () => {
       if (event.event === 'node_finished') inFlight -= 1;
     }
     expect(most).toBeGreaterThan(1);
-    const results = (JSON.parse(readFileSync(path.join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] }).results;
+    const results = (JSON.parse(readFileSync(path.join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] })
+      .results;
     expect(results.map((r) => r.unique_id).sort()).toEqual(models.map((m) => `model.conc.${m}`).sort());
     expect(new Set(results.map((r) => r.status))).toEqual(new Set(['success']));
-    recordFigure(task, { section: 'concurrency', subject: `a run of ${models.length} tables on 6 threads (up to ${most} at once)`, count: models.length, unit: 'relations', outcome: 'each staged once and swapped once (from the sql events); each once in run_results.json' });
+    recordFigure(task, {
+      section: 'concurrency',
+      subject: `a run of ${models.length} tables on 6 threads (up to ${most} at once)`,
+      count: models.length,
+      unit: 'relations',
+      outcome: 'each staged once and swapped once (from the sql events); each once in run_results.json',
+    });
   });
 });

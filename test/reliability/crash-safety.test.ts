@@ -81,7 +81,13 @@ async function recover(scenario: CrashScenario, step: number): Promise<void> {
   } else {
     const stderr = new FakeStream();
     const terminal = new Terminal({ stderr, stdout: new FakeStream(), format: 'json', level: 'debug' });
-    const code = exitCodeOf(await runNodesCommand('run', { projectDir: dir, select: [scenario.model], vars: JSON.stringify({ step }), threads: '1', fullRefresh: scenario.args.includes('--full-refresh') }, terminal));
+    const code = exitCodeOf(
+      await runNodesCommand(
+        'run',
+        { projectDir: dir, select: [scenario.model], vars: JSON.stringify({ step }), threads: '1', fullRefresh: scenario.args.includes('--full-refresh') },
+        terminal,
+      ),
+    );
     terminal.close(code);
     expect(code, stderr.text).toBe(0);
   }
@@ -106,7 +112,10 @@ async function sweepStatementBoundaries(scenario: CrashScenario): Promise<number
       break;
     }
     const sent = sentStatements(jsonEvents(killed.stderr));
-    expect(sent.map((s) => s.ok), `statements sent before the kill at ${statement}`).toEqual(Array(statement).fill(true));
+    expect(
+      sent.map((s) => s.ok),
+      `statements sent before the kill at ${statement}`,
+    ).toEqual(Array(statement).fill(true));
     const completed = sent.map((s) => s.sql);
     await withChdb(dir, async (adapter) => {
       expect(await rowsOf(adapter, scenario.model), `rows after a kill following:\n${completed.join('\n')}`).toEqual(scenario.afterKill(step, completed));
@@ -163,22 +172,42 @@ async function killWhileInFlight(scenario: CrashScenario, index: number): Promis
 
 describe('crash safety: SIGKILL between every two statements of a build', () => {
   for (const scenario of SCENARIOS.filter((s) => HEAVY || s.inDefault)) {
-    it(`${scenario.model}: ${scenario.subject}`, async ({ task }) => {
-      const points = await sweepStatementBoundaries(scenario);
-      expect(points).toBeGreaterThan(0);
-      recordFigure(task, { section: 'crash', subject: scenario.subject, count: points, unit: 'kill points (after each statement)', outcome: 'complete old or new rows after each kill; the next run completed and left no temporary or backup relation' });
-    }, SWEEP_TIMEOUT_MS);
+    it(
+      `${scenario.model}: ${scenario.subject}`,
+      async ({ task }) => {
+        const points = await sweepStatementBoundaries(scenario);
+        expect(points).toBeGreaterThan(0);
+        recordFigure(task, {
+          section: 'crash',
+          subject: scenario.subject,
+          count: points,
+          unit: 'kill points (after each statement)',
+          outcome: 'complete old or new rows after each kill; the next run completed and left no temporary or backup relation',
+        });
+      },
+      SWEEP_TIMEOUT_MS,
+    );
   }
 });
 
 describe.runIf(HEAVY)('crash safety (heavy): SIGKILL from outside while each statement is in flight', () => {
   for (const scenario of SCENARIOS) {
-    it(`${scenario.model}: killed as each statement is sent`, async ({ task }) => {
-      let kills = 0;
-      while (await killWhileInFlight(scenario, kills + 1)) kills += 1;
-      expect(kills).toBeGreaterThan(0);
-      recordFigure(task, { section: 'crash', subject: `${scenario.subject}, killed from outside mid-statement`, count: kills, unit: 'kill points (statement in flight)', outcome: 'the statement in flight applied whole or not at all; the next run completed and left nothing temporary' });
-    }, SWEEP_TIMEOUT_MS);
+    it(
+      `${scenario.model}: killed as each statement is sent`,
+      async ({ task }) => {
+        let kills = 0;
+        while (await killWhileInFlight(scenario, kills + 1)) kills += 1;
+        expect(kills).toBeGreaterThan(0);
+        recordFigure(task, {
+          section: 'crash',
+          subject: `${scenario.subject}, killed from outside mid-statement`,
+          count: kills,
+          unit: 'kill points (statement in flight)',
+          outcome: 'the statement in flight applied whole or not at all; the next run completed and left nothing temporary',
+        });
+      },
+      SWEEP_TIMEOUT_MS,
+    );
   }
 });
 

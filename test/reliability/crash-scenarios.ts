@@ -13,7 +13,8 @@ export const CRASH_PROJECT: Record<string, string> = {
   'profiles.yml': 'crash:\n  target: dev\n  outputs:\n    dev: {type: chdb, threads: 1}\n',
   // `slow` makes each INSERT … SELECT of a model take about 0.2 s (4 rows × 50 ms), so a kill can land inside it.
   'macros/slow.sql': "{% macro slow_rows() %}{% if var('slow', false) %} where sleepEachRow(0.05) = 0 settings max_block_size = 1{% endif %}{% endmacro %}",
-  'models/tbl.sql': "{{ config(materialized='table', order_by='id') }}\nselect number as id, toUInt32({{ var('step', 0) }}) as step from numbers(4){{ slow_rows() }}\n",
+  'models/tbl.sql':
+    "{{ config(materialized='table', order_by='id') }}\nselect number as id, toUInt32({{ var('step', 0) }}) as step from numbers(4){{ slow_rows() }}\n",
   'models/inc_default.sql':
     "{{ config(materialized='incremental', unique_key='id', order_by='id') }}\nselect number + {{ var('step', 0) }} as id, toUInt32({{ var('step', 0) }}) as step from numbers(3){{ slow_rows() }}\n",
   'models/inc_delete.sql':
@@ -58,7 +59,8 @@ const q = (name: string) => `\`${DATABASE}\`.\`${name}\``;
 const ran = (completed: readonly string[], prefix: string) => completed.some((sql) => sql.startsWith(prefix) && /^\s/.test(sql.slice(prefix.length)));
 /** Whether the new table was swapped in under the model's name (EXCHANGE, or the double RENAME of old servers). */
 const swapped = (completed: readonly string[], model: string) =>
-  completed.some((sql) => sql.trim() === `EXCHANGE TABLES ${q(`${model}__tsdbt_tmp`)} AND ${q(model)}`) || completed.some((sql) => sql.startsWith('RENAME TABLE') && sql.includes(`${q(`${model}__tsdbt_tmp`)} TO ${q(model)}`));
+  completed.some((sql) => sql.trim() === `EXCHANGE TABLES ${q(`${model}__tsdbt_tmp`)} AND ${q(model)}`) ||
+  completed.some((sql) => sql.startsWith('RENAME TABLE') && sql.includes(`${q(`${model}__tsdbt_tmp`)} TO ${q(model)}`));
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 const byId = (rows: Row[]) => [...rows].sort((a, b) => a.id! - b.id!);

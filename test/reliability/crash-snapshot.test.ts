@@ -66,7 +66,9 @@ async function setSource(step: number): Promise<void> {
 }
 
 async function snapshotRows(adapter: Adapter): Promise<SnapshotRow[]> {
-  return adapter.query<SnapshotRow>(`SELECT id, name, dbt_scd_id, toString(dbt_valid_from) AS dbt_valid_from, toString(dbt_valid_to) AS dbt_valid_to FROM ${TABLE} ORDER BY id, dbt_valid_from`);
+  return adapter.query<SnapshotRow>(
+    `SELECT id, name, dbt_scd_id, toString(dbt_valid_from) AS dbt_valid_from, toString(dbt_valid_to) AS dbt_valid_to FROM ${TABLE} ORDER BY id, dbt_valid_from`,
+  );
 }
 
 /** No history lost: every earlier row is still there, only a current row may have been closed; one current row per key. */
@@ -102,39 +104,55 @@ afterAll(() => {
 });
 
 describe('crash safety: SIGKILL between every two statements of a snapshot', () => {
-  it('keeps the history whole after every kill, and the next run adds exactly the new versions', async ({ task }) => {
-    let points = 0;
-    for (let statement = 1, step = 1; ; statement += 1, step += 1) {
-      const before = await withChdb(dir, snapshotRows);
-      await setSource(step);
-      const killed = await tsdbt(dir, home, ['snapshot', '--threads', '1', '--log-format', 'json', '--log-level', 'debug'], { TSDBT_FAILPOINT: `kill-after-statement:${statement}` });
-      const sent = sentStatements(jsonEvents(killed.stderr)).map((s) => s.sql);
-      const swapped = sent.some((sql) => sql.startsWith(`EXCHANGE TABLES ${TABLE.replace('`people`', '`people__tsdbt_tmp`')} AND ${TABLE}`) || sql.startsWith('RENAME TABLE'));
-      await withChdb(dir, async (adapter) => {
-        const after = await snapshotRows(adapter);
-        if (!swapped) expect(after, `after a kill following:\n${sent.join('\n')}`).toEqual(before);
-        expectHistoryKept(before, after);
-      });
-      if (killed.signal !== 'SIGKILL') {
-        expect(killed.code, killed.stderr).toBe(0);
-        break;
+  it(
+    'keeps the history whole after every kill, and the next run adds exactly the new versions',
+    async ({ task }) => {
+      let points = 0;
+      for (let statement = 1, step = 1; ; statement += 1, step += 1) {
+        const before = await withChdb(dir, snapshotRows);
+        await setSource(step);
+        const killed = await tsdbt(dir, home, ['snapshot', '--threads', '1', '--log-format', 'json', '--log-level', 'debug'], {
+          TSDBT_FAILPOINT: `kill-after-statement:${statement}`,
+        });
+        const sent = sentStatements(jsonEvents(killed.stderr)).map((s) => s.sql);
+        const swapped = sent.some(
+          (sql) => sql.startsWith(`EXCHANGE TABLES ${TABLE.replace('`people`', '`people__tsdbt_tmp`')} AND ${TABLE}`) || sql.startsWith('RENAME TABLE'),
+        );
+        await withChdb(dir, async (adapter) => {
+          const after = await snapshotRows(adapter);
+          if (!swapped) expect(after, `after a kill following:\n${sent.join('\n')}`).toEqual(before);
+          expectHistoryKept(before, after);
+        });
+        if (killed.signal !== 'SIGKILL') {
+          expect(killed.code, killed.stderr).toBe(0);
+          break;
+        }
+        expect(sent.length).toBe(statement);
+        await recover();
+        await withChdb(dir, async (adapter) => {
+          const after = await snapshotRows(adapter);
+          expectHistoryKept(before, after);
+          // id 1 changed, id 3 came back (even step) or was deleted (odd step): that many new versions, no more.
+          expect(after.length).toBe(before.length + 1 + (step % 2 === 0 ? 1 : 0));
+          expect(after.filter((row) => row.dbt_valid_to === null).map(({ id, name }) => ({ id, name }))).toEqual(
+            sourceRows(step).map(({ id, name }) => ({ id, name })),
+          );
+          expect((await relationsOf(adapter, 'crashsnap')).filter(isLeftover)).toEqual([]);
+        });
+        // Run again with no change: no new version.
+        await recover();
+        await withChdb(dir, async (adapter) => expect((await snapshotRows(adapter)).length).toBe(before.length + 1 + (step % 2 === 0 ? 1 : 0)));
+        points += 1;
       }
-      expect(sent.length).toBe(statement);
-      await recover();
-      await withChdb(dir, async (adapter) => {
-        const after = await snapshotRows(adapter);
-        expectHistoryKept(before, after);
-        // id 1 changed, id 3 came back (even step) or was deleted (odd step): that many new versions, no more.
-        expect(after.length).toBe(before.length + 1 + (step % 2 === 0 ? 1 : 0));
-        expect(after.filter((row) => row.dbt_valid_to === null).map(({ id, name }) => ({ id, name }))).toEqual(sourceRows(step).map(({ id, name }) => ({ id, name })));
-        expect((await relationsOf(adapter, 'crashsnap')).filter(isLeftover)).toEqual([]);
+      expect(points).toBeGreaterThan(5);
+      recordFigure(task, {
+        section: 'crash',
+        subject: 'snapshot (source staged, new history built in `__tsdbt_tmp`, swapped with EXCHANGE TABLES)',
+        count: points,
+        unit: 'kill points (after each statement)',
+        outcome: 'history whole and one current row per key after each kill; the next run added exactly the new versions and left nothing temporary',
       });
-      // Run again with no change: no new version.
-      await recover();
-      await withChdb(dir, async (adapter) => expect((await snapshotRows(adapter)).length).toBe(before.length + 1 + (step % 2 === 0 ? 1 : 0)));
-      points += 1;
-    }
-    expect(points).toBeGreaterThan(5);
-    recordFigure(task, { section: 'crash', subject: 'snapshot (source staged, new history built in `__tsdbt_tmp`, swapped with EXCHANGE TABLES)', count: points, unit: 'kill points (after each statement)', outcome: 'history whole and one current row per key after each kill; the next run added exactly the new versions and left nothing temporary' });
-  }, SWEEP_TIMEOUT_MS);
+    },
+    SWEEP_TIMEOUT_MS,
+  );
 });

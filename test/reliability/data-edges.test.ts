@@ -29,7 +29,8 @@ function project(files: Record<string, string>): { dir: string; cli: (args: stri
 describe('ephemeral models order the run (item 3)', () => {
   it('a model reading an ephemeral model over a slow table waits for the table, on a fresh database', async ({ task }) => {
     const { dir, cli } = project({
-      'models/slow_base.sql': "{{ config(materialized='table') }}\nselect number as id from numbers(4) where sleepEachRow(0.25) = 0 settings max_block_size = 1\n",
+      'models/slow_base.sql':
+        "{{ config(materialized='table') }}\nselect number as id from numbers(4) where sleepEachRow(0.25) = 0 settings max_block_size = 1\n",
       'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect id * 2 as id from {{ ref('slow_base') }}\n",
       'models/eph2.sql': "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('eph') }}\n",
       'models/reader.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('eph2') }}\n",
@@ -39,7 +40,13 @@ describe('ephemeral models order the run (item 3)', () => {
     await withChdb(dir, async (adapter) => {
       expect(await adapter.query('SELECT count() AS n FROM edges.reader', { settings: { output_format_json_quote_64bit_integers: 0 } })).toEqual([{ n: 4 }]);
     });
-    recordFigure(task, { section: 'data', subject: 'a model over an ephemeral chain over a slow table, 4 threads, fresh database', count: 1, unit: 'run', outcome: 'the model waited for the table the ephemeral models read' });
+    recordFigure(task, {
+      section: 'data',
+      subject: 'a model over an ephemeral chain over a slow table, 4 threads, fresh database',
+      count: 1,
+      unit: 'run',
+      outcome: 'the model waited for the table the ephemeral models read',
+    });
   }, 120_000);
 });
 
@@ -55,7 +62,13 @@ describe("tsdbt's temporary names (item 4)", () => {
     expect(result.stderr).toContain('models/orders__tsdbt_tmp.sql');
     expect(result.stderr).toMatch(/models\/fine\.sql:1/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    recordFigure(task, { section: 'fuzz', subject: "models named or aliased with tsdbt's `__tsdbt_tmp`/`__tsdbt_backup` suffixes", count: 2, unit: 'inputs tried', outcome: 'each refused at parse with TSDBT2800 and its file:line' });
+    recordFigure(task, {
+      section: 'fuzz',
+      subject: "models named or aliased with tsdbt's `__tsdbt_tmp`/`__tsdbt_backup` suffixes",
+      count: 2,
+      unit: 'inputs tried',
+      outcome: 'each refused at parse with TSDBT2800 and its file:line',
+    });
   }, 60_000);
 
   it('never drops a user table that merely ends in __tsdbt_tmp; only what tsdbt recorded making', async ({ task }) => {
@@ -74,7 +87,13 @@ describe("tsdbt's temporary names (item 4)", () => {
       expect(relations).toContain('other__tsdbt_backup:table');
       expect(await adapter.query('SELECT id FROM edges.archive__tsdbt_tmp')).toEqual([{ id: 7 }]);
     });
-    recordFigure(task, { section: 'data', subject: 'user tables ending in `__tsdbt_tmp`/`__tsdbt_backup` in a project database, then `run`', count: 2, unit: 'tables', outcome: 'both kept with their rows: the sweep drops only what tsdbt recorded creating' });
+    recordFigure(task, {
+      section: 'data',
+      subject: 'user tables ending in `__tsdbt_tmp`/`__tsdbt_backup` in a project database, then `run`',
+      count: 2,
+      unit: 'tables',
+      outcome: 'both kept with their rows: the sweep drops only what tsdbt recorded creating',
+    });
   }, 120_000);
 });
 
@@ -103,18 +122,41 @@ describe('YAML merge keys (item 5)', () => {
       expect(await relationsOf(adapter, 'edges')).toEqual(['history:table']);
       expect(await adapter.query('SELECT id FROM edges.history ORDER BY id')).toEqual([{ id: 0 }, { id: 1 }]);
     });
-    recordFigure(task, { section: 'data', subject: 'an incremental configured through a YAML merge key (`<<: *anchor`) in project.yml, run twice', count: 1, unit: 'project', outcome: 'stayed incremental and kept its history' });
+    recordFigure(task, {
+      section: 'data',
+      subject: 'an incremental configured through a YAML merge key (`<<: *anchor`) in project.yml, run twice',
+      count: 1,
+      unit: 'project',
+      outcome: 'stayed incremental and kept its history',
+    });
   }, 120_000);
 
   it('profiles.yml: an output merged from an anchor has its `type`', async ({ task }) => {
     const { dir, cli } = project({
-      'profiles.yml': ['demo:', '  target: dev', '  outputs:', '    base: &base', '      type: chdb', '      threads: 1', '    dev:', '      <<: *base', '      schema: merged', ''].join('\n'),
+      'profiles.yml': [
+        'demo:',
+        '  target: dev',
+        '  outputs:',
+        '    base: &base',
+        '      type: chdb',
+        '      threads: 1',
+        '    dev:',
+        '      <<: *base',
+        '      schema: merged',
+        '',
+      ].join('\n'),
       'models/people.sql': "{{ config(materialized='table') }}\nselect 1 as id\n",
     });
     const result = await cli(['run']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     await withChdb(dir, async (adapter) => expect(await relationsOf(adapter, 'merged')).toEqual(['people:table']));
-    recordFigure(task, { section: 'fuzz', subject: 'a profiles.yml output merged from an anchor', count: 1, unit: 'input tried', outcome: 'read with its merged `type`' });
+    recordFigure(task, {
+      section: 'fuzz',
+      subject: 'a profiles.yml output merged from an anchor',
+      count: 1,
+      unit: 'input tried',
+      outcome: 'read with its merged `type`',
+    });
   }, 120_000);
 });
 
@@ -135,7 +177,13 @@ describe('target-path overlapping the project (item 6)', () => {
       expect(readFileSync(path.join(dir, 'docs', 'overview.md'), 'utf8')).toContain('Mine');
       expect(existsSync(path.join(dir, 'models', 'people.sql'))).toBe(true);
       expect(existsSync(path.join(dir, 'index.html'))).toBe(false);
-      recordFigure(task, { section: 'data', subject: `target-path: "${targetPath}" (overlapping the project) with docs generate, compile, docs serve`, count: 3, unit: 'commands', outcome: 'each refused with TSDBT1800 at project.yml:3; the project\'s files untouched' });
+      recordFigure(task, {
+        section: 'data',
+        subject: `target-path: "${targetPath}" (overlapping the project) with docs generate, compile, docs serve`,
+        count: 3,
+        unit: 'commands',
+        outcome: "each refused with TSDBT1800 at project.yml:3; the project's files untouched",
+      });
     }, 120_000);
   }
 });

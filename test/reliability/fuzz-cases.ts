@@ -59,7 +59,9 @@ const YAML_FILES = ['project.yml', 'profiles.yml', 'models/schema.yml'];
 
 function yamlSyntaxCases(): FuzzCase[] {
   return YAML_FILES.flatMap((file) =>
-    YAML_BREAKERS.map(([what, breakIt]): FuzzCase => ({ name: `${file} syntax: ${what}`, family: 'yaml-syntax', files: { [file]: breakIt(BASE_PROJECT[file]!) }, at: file })),
+    YAML_BREAKERS.map(
+      ([what, breakIt]): FuzzCase => ({ name: `${file} syntax: ${what}`, family: 'yaml-syntax', files: { [file]: breakIt(BASE_PROJECT[file]!) }, at: file }),
+    ),
   );
 }
 
@@ -113,8 +115,23 @@ function projectSchemaCases(): FuzzCase[] {
     ['seeds +column_types a list', 'seeds:\n  fz:\n    +column_types: [a]'],
   ];
   return [
-    ...whole.map(([what, text]): FuzzCase => ({ name: `project.yml schema: ${what}`, family: 'project-schema', files: { 'project.yml': text }, at: what === 'profile not in profiles.yml' ? undefined : 'project.yml', line: what !== 'the file empty' })),
-    ...keyed.map(([what, text]): FuzzCase => ({ name: `project.yml schema: ${what}`, family: 'project-schema', files: { 'project.yml': `${PROJECT_HEAD}${text}\n` }, at: 'project.yml' })),
+    ...whole.map(
+      ([what, text]): FuzzCase => ({
+        name: `project.yml schema: ${what}`,
+        family: 'project-schema',
+        files: { 'project.yml': text },
+        at: what === 'profile not in profiles.yml' ? undefined : 'project.yml',
+        line: what !== 'the file empty',
+      }),
+    ),
+    ...keyed.map(
+      ([what, text]): FuzzCase => ({
+        name: `project.yml schema: ${what}`,
+        family: 'project-schema',
+        files: { 'project.yml': `${PROJECT_HEAD}${text}\n` },
+        at: 'project.yml',
+      }),
+    ),
   ].map((c) => (c.name === 'project.yml schema: profile not in profiles.yml' ? { ...c, at: 'profiles.yml', line: false } : c));
 }
 
@@ -155,8 +172,17 @@ function profilesSchemaCases(): FuzzCase[] {
     ['user a mapping', 'type: clickhouse\n      user: {a: 1}'],
   ];
   return [
-    ...whole.map(([what, text]): FuzzCase => ({ name: `profiles.yml schema: ${what}`, family: 'profiles-schema', files: { 'profiles.yml': text }, at: 'profiles.yml' })),
-    ...target.map(([what, text]): FuzzCase => ({ name: `profiles.yml schema: ${what}`, family: 'profiles-schema', files: { 'profiles.yml': `${PROFILE_HEAD}      ${text}\n` }, at: 'profiles.yml' })),
+    ...whole.map(
+      ([what, text]): FuzzCase => ({ name: `profiles.yml schema: ${what}`, family: 'profiles-schema', files: { 'profiles.yml': text }, at: 'profiles.yml' }),
+    ),
+    ...target.map(
+      ([what, text]): FuzzCase => ({
+        name: `profiles.yml schema: ${what}`,
+        family: 'profiles-schema',
+        files: { 'profiles.yml': `${PROFILE_HEAD}      ${text}\n` },
+        at: 'profiles.yml',
+      }),
+    ),
   ];
 }
 
@@ -177,12 +203,15 @@ function propertiesSchemaCases(): FuzzCase[] {
     ['accepted_values without values', 'models:\n  - name: a\n    columns:\n      - name: id\n        tests: [accepted_values]\n'],
     ['accepted_values values a string', 'models:\n  - name: a\n    columns:\n      - name: id\n        tests:\n          - accepted_values: {values: one}\n'],
     ['relationships without to', 'models:\n  - name: a\n    columns:\n      - name: id\n        tests:\n          - relationships: {field: id}\n'],
-    ['relationships to an unknown model', "models:\n  - name: a\n    columns:\n      - name: id\n        tests:\n          - relationships: {to: \"ref('nope')\", field: id}\n"],
+    [
+      'relationships to an unknown model',
+      'models:\n  - name: a\n    columns:\n      - name: id\n        tests:\n          - relationships: {to: "ref(\'nope\')", field: id}\n',
+    ],
     ['a test with two names', 'models:\n  - name: a\n    columns:\n      - name: id\n        tests:\n          - {unique: {}, not_null: {}}\n'],
     ['a test severity unknown', 'models:\n  - name: a\n    columns:\n      - name: id\n        tests:\n          - unique: {config: {severity: fatal}}\n'],
     ['config a string', 'models:\n  - name: a\n    config: table\n'],
     ['config materialized unknown', 'models:\n  - name: a\n    config: {materialized: bogus}\n'],
-    ['an unknown doc block', "models:\n  - name: a\n    description: \"{{ doc('nope') }}\"\n"],
+    ['an unknown doc block', 'models:\n  - name: a\n    description: "{{ doc(\'nope\') }}"\n'],
     ['sources a number', 'sources: 3\n'],
     ['a source without name', 'sources:\n  - tables: [{name: t}]\n'],
     ['a source with tables a string', 'sources:\n  - name: raw\n    tables: t\n'],
@@ -191,11 +220,21 @@ function propertiesSchemaCases(): FuzzCase[] {
     ['a source ingest without url or fetcher', 'sources:\n  - name: raw\n    tables:\n      - name: t\n        ingest: {format: json}\n'],
     ['a source ingest format unknown', 'sources:\n  - name: raw\n    tables:\n      - name: t\n        ingest: {url: "http://127.0.0.1:9/x", format: xml}\n'],
     ['a source ingest timeout a word', 'sources:\n  - name: raw\n    tables:\n      - name: t\n        ingest: {url: "http://127.0.0.1:9/x", timeout: soon}\n'],
-    ['a source ingest retries negative', 'sources:\n  - name: raw\n    tables:\n      - name: t\n        ingest: {url: "http://127.0.0.1:9/x", retries: {max_attempts: -1}}\n'],
+    [
+      'a source ingest retries negative',
+      'sources:\n  - name: raw\n    tables:\n      - name: t\n        ingest: {url: "http://127.0.0.1:9/x", retries: {max_attempts: -1}}\n',
+    ],
     ['seeds a number', 'seeds: 5\n'],
     ['seed column_types a list', 'seeds:\n  - name: s\n    config: {column_types: [a]}\n'],
   ];
-  return cases.map(([what, text]): FuzzCase => ({ name: `models/schema.yml schema: ${what}`, family: 'properties-schema', files: { 'models/schema.yml': `version: 2\n${text}` }, at: 'models/schema.yml' }));
+  return cases.map(
+    ([what, text]): FuzzCase => ({
+      name: `models/schema.yml schema: ${what}`,
+      family: 'properties-schema',
+      files: { 'models/schema.yml': `version: 2\n${text}` },
+      at: 'models/schema.yml',
+    }),
+  );
 }
 
 /** Models (and macros) with broken Jinja. */
@@ -242,7 +281,14 @@ function jinjaCases(): FuzzCase[] {
   return [
     ...models.map(([what, sql]): FuzzCase => ({ name: `model Jinja: ${what}`, family: 'jinja', files: { 'models/bad.sql': sql }, at: 'models/bad.sql' })),
     // A macro defined twice is reported at one of its two definitions.
-    ...macros.map(([what, sql]): FuzzCase => ({ name: `macro Jinja: ${what}`, family: 'jinja', files: { 'macros/bad.sql': sql }, at: what === 'the same macro twice' ? 'macros/' : 'macros/bad.sql' })),
+    ...macros.map(
+      ([what, sql]): FuzzCase => ({
+        name: `macro Jinja: ${what}`,
+        family: 'jinja',
+        files: { 'macros/bad.sql': sql },
+        at: what === 'the same macro twice' ? 'macros/' : 'macros/bad.sql',
+      }),
+    ),
   ];
 }
 
@@ -251,21 +297,31 @@ function refCases(): FuzzCase[] {
     ['an unknown ref', { 'models/c.sql': "select * from {{ ref('nope') }}\n" }, 'models/c.sql'],
     ['an unknown ref on line 3', { 'models/c.sql': "select *\nfrom\n{{ ref('bb') }}\n" }, 'models/c.sql'],
     ['an unknown source', { 'models/c.sql': "select * from {{ source('raw', 't') }}\n" }, 'models/c.sql'],
-    ['an unknown source table', { 'models/sources.yml': 'sources:\n  - name: raw\n    tables: [{name: t}]\n', 'models/c.sql': "select * from {{ source('raw', 'u') }}\n" }, 'models/c.sql'],
-    ['a ref to a disabled model', { 'models/c.sql': "{{ config(enabled=false) }}\nselect 1\n", 'models/d.sql': "select * from {{ ref('c') }}\n" }, 'models/d.sql'],
+    [
+      'an unknown source table',
+      { 'models/sources.yml': 'sources:\n  - name: raw\n    tables: [{name: t}]\n', 'models/c.sql': "select * from {{ source('raw', 'u') }}\n" },
+      'models/c.sql',
+    ],
+    [
+      'a ref to a disabled model',
+      { 'models/c.sql': '{{ config(enabled=false) }}\nselect 1\n', 'models/d.sql': "select * from {{ ref('c') }}\n" },
+      'models/d.sql',
+    ],
     ['a ref to a removed model', { 'models/a.sql': null, 'models/schema.yml': 'version: 2\n' }, 'models/b.sql'],
     ['two models with one name', { 'models/sub/a.sql': 'select 2 as id\n' }, 'models/sub/a.sql'],
     ['a model and a seed with one name', { 'seeds/a.csv': 'id\n1\n' }, ''],
     ['a ref to another package', { 'models/c.sql': "select * from {{ ref('other_pkg', 'a') }}\n" }, 'models/c.sql'],
   ];
-  return cases.map(([what, files, at]): FuzzCase => ({
-    name: `refs: ${what}`,
-    family: 'refs',
-    files,
-    // A name defined twice is reported at either definition.
-    at: at === '' ? ['models/a.sql', 'seeds/a.csv'] : at,
-    line: !['two models with one name', 'a model and a seed with one name'].includes(what),
-  }));
+  return cases.map(
+    ([what, files, at]): FuzzCase => ({
+      name: `refs: ${what}`,
+      family: 'refs',
+      files,
+      // A name defined twice is reported at either definition.
+      at: at === '' ? ['models/a.sql', 'seeds/a.csv'] : at,
+      line: !['two models with one name', 'a model and a seed with one name'].includes(what),
+    }),
+  );
 }
 
 function cycleCases(): FuzzCase[] {
@@ -273,17 +329,45 @@ function cycleCases(): FuzzCase[] {
     ['a model reading itself', { 'models/a.sql': "select * from {{ ref('a') }}\n" }],
     ['two models reading each other', { 'models/a.sql': "select * from {{ ref('b') }}\n" }],
     ['three models in a ring', { 'models/a.sql': "select * from {{ ref('c') }}\n", 'models/c.sql': "select * from {{ ref('b') }}\n" }],
-    ['a ring through an ephemeral model', { 'models/a.sql': "select * from {{ ref('e') }}\n", 'models/e.sql': "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('b') }}\n" }],
-    ['two separate rings', { 'models/a.sql': "select * from {{ ref('b') }}\n", 'models/c.sql': "select * from {{ ref('d') }}\n", 'models/d.sql': "select * from {{ ref('c') }}\n" }],
+    [
+      'a ring through an ephemeral model',
+      { 'models/a.sql': "select * from {{ ref('e') }}\n", 'models/e.sql': "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('b') }}\n" },
+    ],
+    [
+      'two separate rings',
+      { 'models/a.sql': "select * from {{ ref('b') }}\n", 'models/c.sql': "select * from {{ ref('d') }}\n", 'models/d.sql': "select * from {{ ref('c') }}\n" },
+    ],
   ];
   return cases.map(([what, files]): FuzzCase => ({ name: `cycles: ${what}`, family: 'cycles', files, at: 'models/', line: false }));
 }
 
 function selectorCases(): FuzzCase[] {
   const selects = [
-    'tag:', 'path:', 'config.:x', 'unknown_method:x', 'fqn:', 'source:', '+', '@', '@@a', '++a', 'a++', '1+', 'a+b',
-    '2+a+x', 'a,,b', ',a', 'a,', 'state:modified', 'result:error', 'resource_type:bogus', 'test_type:bogus',
-    'package:', '@a+', 'a+1+', 'config.materialized:',
+    'tag:',
+    'path:',
+    'config.:x',
+    'unknown_method:x',
+    'fqn:',
+    'source:',
+    '+',
+    '@',
+    '@@a',
+    '++a',
+    'a++',
+    '1+',
+    'a+b',
+    '2+a+x',
+    'a,,b',
+    ',a',
+    'a,',
+    'state:modified',
+    'result:error',
+    'resource_type:bogus',
+    'test_type:bogus',
+    'package:',
+    '@a+',
+    'a+1+',
+    'config.materialized:',
   ];
   const selectorFiles: [string, string, string][] = [
     ['an unknown selector name', 'selectors:\n  - name: nightly\n    definition: a\n', 'daily'],
@@ -299,9 +383,25 @@ function selectorCases(): FuzzCase[] {
   return [
     ...selects.map((select): FuzzCase => ({ name: `--select ${JSON.stringify(select)}`, family: 'selectors', files: {}, select: [select], at: undefined })),
     { name: '--exclude "tag:"', family: 'selectors', files: {}, exclude: ['tag:'], at: undefined },
-    { name: '--selector with --select', family: 'selectors', files: { 'selectors.yml': 'selectors:\n  - name: n\n    definition: a\n' }, selector: 'n', select: ['a'], at: undefined },
+    {
+      name: '--selector with --select',
+      family: 'selectors',
+      files: { 'selectors.yml': 'selectors:\n  - name: n\n    definition: a\n' },
+      selector: 'n',
+      select: ['a'],
+      at: undefined,
+    },
     { name: '--selector without selectors.yml', family: 'selectors', files: {}, selector: 'n', at: 'selectors.yml', line: false },
-    ...selectorFiles.map(([what, text, name]): FuzzCase => ({ name: `selectors.yml: ${what}`, family: 'selectors', files: { 'selectors.yml': text }, selector: name, at: 'selectors.yml', line: what !== 'an unknown selector name' })),
+    ...selectorFiles.map(
+      ([what, text, name]): FuzzCase => ({
+        name: `selectors.yml: ${what}`,
+        family: 'selectors',
+        files: { 'selectors.yml': text },
+        selector: name,
+        at: 'selectors.yml',
+        line: what !== 'an unknown selector name',
+      }),
+    ),
   ];
 }
 
@@ -319,21 +419,35 @@ function seedCases(): FuzzCase[] {
     ['text after a closing quote', 'id,name\n1,"x"y\n', true],
   ];
   const configured: [string, string, Record<string, string>, boolean][] = [
-    ['column_types for a missing column', 'id,name\n1,x\n', { 'models/schema.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types: {nope: String}\n' }, false],
-    ['a non-Nullable column_type over an empty cell', 'id,name\n1,\n', { 'models/schema.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types: {name: String}\n' }, true],
+    [
+      'column_types for a missing column',
+      'id,name\n1,x\n',
+      { 'models/schema.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types: {nope: String}\n' },
+      false,
+    ],
+    [
+      'a non-Nullable column_type over an empty cell',
+      'id,name\n1,\n',
+      { 'models/schema.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types: {name: String}\n' },
+      true,
+    ],
     ['a delimiter that splits rows unevenly', 'id;name\n1;x;y\n', { 'project.yml': `${PROJECT_HEAD}seeds:\n  fz:\n    +delimiter: ";"\n` }, true],
     ['column_types a string', 'id,name\n1,x\n', { 'models/schema.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types: String\n' }, true],
   ];
   return [
-    ...csvs.map(([what, csv, line]): FuzzCase => ({ name: `seed CSV: ${what}`, family: 'seeds', files: { 'seeds/s.csv': csv }, seed: 's', at: 'seeds/s.csv', line })),
-    ...configured.map(([what, csv, files, line]): FuzzCase => ({
-      name: `seed CSV: ${what}`,
-      family: 'seeds',
-      files: { 'seeds/s.csv': csv, ...files },
-      seed: 's',
-      at: what === 'column_types a string' ? 'models/schema.yml' : 'seeds/s.csv',
-      line,
-    })),
+    ...csvs.map(
+      ([what, csv, line]): FuzzCase => ({ name: `seed CSV: ${what}`, family: 'seeds', files: { 'seeds/s.csv': csv }, seed: 's', at: 'seeds/s.csv', line }),
+    ),
+    ...configured.map(
+      ([what, csv, files, line]): FuzzCase => ({
+        name: `seed CSV: ${what}`,
+        family: 'seeds',
+        files: { 'seeds/s.csv': csv, ...files },
+        seed: 's',
+        at: what === 'column_types a string' ? 'models/schema.yml' : 'seeds/s.csv',
+        line,
+      }),
+    ),
   ];
 }
 
@@ -357,7 +471,17 @@ export const RUN_TIME_CONFIG_CASES = new Set([
 ]);
 
 export function fuzzCases(): FuzzCase[] {
-  const every = [...yamlSyntaxCases(), ...projectSchemaCases(), ...profilesSchemaCases(), ...propertiesSchemaCases(), ...jinjaCases(), ...refCases(), ...cycleCases(), ...selectorCases(), ...seedCases()];
+  const every = [
+    ...yamlSyntaxCases(),
+    ...projectSchemaCases(),
+    ...profilesSchemaCases(),
+    ...propertiesSchemaCases(),
+    ...jinjaCases(),
+    ...refCases(),
+    ...cycleCases(),
+    ...selectorCases(),
+    ...seedCases(),
+  ];
   const all = every.filter((c) => !RUN_TIME_CONFIG_CASES.has(c.name));
   const names = new Set<string>();
   for (const c of all) {

@@ -67,7 +67,8 @@ function problems(result: CliResult, expectLocation: FuzzCase['at'], usage = fal
   if (expectLocation !== undefined) {
     const places = typeof expectLocation === 'string' ? [expectLocation] : expectLocation;
     const location = /^ {2}--> (\S+?)(:\d+)?$/m.exec(result.stderr);
-    if (location === null || !places.some((place) => (place.endsWith('/') ? location[1]!.startsWith(place) : location[1] === place))) found.push(`not located at ${places.join(' or ')}`);
+    if (location === null || !places.some((place) => (place.endsWith('/') ? location[1]!.startsWith(place) : location[1] === place)))
+      found.push(`not located at ${places.join(' or ')}`);
   }
   return found;
 }
@@ -108,6 +109,12 @@ describe('fuzzed inputs through the CLI', () => {
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
     expect(tried).toBeGreaterThanOrEqual(30);
-    recordFigure(task, { section: 'fuzz', subject: `through the CLI: ${BAD_COMMAND_LINES.length} bad command lines and ${tried - BAD_COMMAND_LINES.length} of the broken projects`, count: tried, unit: 'inputs tried', outcome: 'each exited 2 with `Error TSDBTnnnn:` (or commander\'s `error:`), its location and a hint; no stack trace' });
+    recordFigure(task, {
+      section: 'fuzz',
+      subject: `through the CLI: ${BAD_COMMAND_LINES.length} bad command lines and ${tried - BAD_COMMAND_LINES.length} of the broken projects`,
+      count: tried,
+      unit: 'inputs tried',
+      outcome: "each exited 2 with `Error TSDBTnnnn:` (or commander's `error:`), its location and a hint; no stack trace",
+    });
   });
 });

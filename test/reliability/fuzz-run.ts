@@ -61,7 +61,8 @@ export function judgeError(c: FuzzCase, error: TsdbtError): string | undefined {
   const problems: string[] = [];
   if (error.code === ErrorCodes.INTERNAL) problems.push('an internal error (TSDBT9001)');
   if (!/^TSDBT[1-5]\d{3}$/.test(error.code)) problems.push(`code ${error.code}`);
-  if (error.message.trim() === '' || /\bat \S+ \(/.test(error.message) || /\[object Object\]/.test(error.message)) problems.push(`a message that reads badly: ${error.message}`);
+  if (error.message.trim() === '' || /\bat \S+ \(/.test(error.message) || /\[object Object\]/.test(error.message))
+    problems.push(`a message that reads badly: ${error.message}`);
   if (error.hint === undefined || error.hint.trim() === '') problems.push('no hint');
   if (c.at !== undefined) {
     const places = typeof c.at === 'string' ? [c.at] : c.at;
@@ -69,5 +70,7 @@ export function judgeError(c: FuzzCase, error: TsdbtError): string | undefined {
     if (!inFile) problems.push(`located at ${error.location ?? 'nothing'}, not ${places.join(' or ')}`);
     else if ((c.line ?? true) && error.line === undefined) problems.push(`no line in ${error.file}`);
   }
-  return problems.length === 0 ? undefined : `${problems.join('; ')}\n      ${error.code}: ${error.message}${error.location === undefined ? '' : ` (${error.location})`}${error.hint === undefined ? '' : `\n      hint: ${error.hint}`}`;
+  return problems.length === 0
+    ? undefined
+    : `${problems.join('; ')}\n      ${error.code}: ${error.message}${error.location === undefined ? '' : ` (${error.location})`}${error.hint === undefined ? '' : `\n      hint: ${error.hint}`}`;
 }

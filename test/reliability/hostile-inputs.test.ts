@@ -53,7 +53,13 @@ describe('hostile servers and replies', () => {
     const result = await cli(['run']);
     expectCoded(result, 'TSDBT4800', 3);
     expect(result.stderr).toContain('not a ClickHouse server');
-    recordFigure(task, { section: 'fuzz', subject: 'a `clickhouse` target pointing at another HTTP server that answers /ping', count: 1, unit: 'input tried', outcome: 'TSDBT4800 naming what answered, exit 3' });
+    recordFigure(task, {
+      section: 'fuzz',
+      subject: 'a `clickhouse` target pointing at another HTTP server that answers /ping',
+      count: 1,
+      unit: 'input tried',
+      outcome: 'TSDBT4800 naming what answered, exit 3',
+    });
   }, 60_000);
 
   it('a reply larger than max_reply_bytes: TSDBT5800, one request, not retried (item 14)', async ({ task }) => {
@@ -61,20 +67,44 @@ describe('hostile servers and replies', () => {
     apis.push(big);
     big.fallback('/big.json', replies.ok({ data: 'x'.repeat(5_000) }));
     const { cli } = project({
-      'models/sources.yml': ['sources:', '  - name: api', '    tables:', '      - name: big', '        ingest:', `          url: "${big.url('/big.json')}"`, '          max_reply_bytes: 1000', '          retries: {max_attempts: 3, initial_delay: 10ms, max_delay: 10ms}', ''].join('\n'),
+      'models/sources.yml': [
+        'sources:',
+        '  - name: api',
+        '    tables:',
+        '      - name: big',
+        '        ingest:',
+        `          url: "${big.url('/big.json')}"`,
+        '          max_reply_bytes: 1000',
+        '          retries: {max_attempts: 3, initial_delay: 10ms, max_delay: 10ms}',
+        '',
+      ].join('\n'),
     });
     const result = await cli(['ingest']);
     expectCoded(result, 'TSDBT5800', 1);
     expect(big.requests).toHaveLength(1);
-    recordFigure(task, { section: 'ingest', subject: 'a reply larger than `max_reply_bytes`', count: 1, unit: 'fault', outcome: 'TSDBT5800 after one request, not retried' });
+    recordFigure(task, {
+      section: 'ingest',
+      subject: 'a reply larger than `max_reply_bytes`',
+      count: 1,
+      unit: 'fault',
+      outcome: 'TSDBT5800 after one request, not retried',
+    });
   }, 60_000);
 });
 
 describe('hostile project files', () => {
   it('a YAML alias bomb in project.yml is refused at once (item 12)', async ({ task }) => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 9; i += 1) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
-    const { cli } = project({ 'project.yml': `name: demo\nprofile: demo\nvars:\n${levels.map((line) => `  ${line}`).join('\n')}\n`, 'models/m.sql': 'select 1\n' });
+    for (let i = 1; i < 9; i += 1)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
+    const { cli } = project({
+      'project.yml': `name: demo\nprofile: demo\nvars:\n${levels.map((line) => `  ${line}`).join('\n')}\n`,
+      'models/m.sql': 'select 1\n',
+    });
     const started = Date.now();
     const result = await cli(['compile'], 30_000);
     expectCoded(result, 'TSDBT1002', 2);
@@ -84,7 +114,17 @@ describe('hostile project files', () => {
 
   it('durations past the timer limit are refused with the maximum (item 13)', async ({ task }) => {
     const { cli } = project({
-      'models/sources.yml': ['sources:', '  - name: api', '    tables:', '      - name: slow', '        ingest:', '          url: "http://127.0.0.1:9/x.json"', '          schedule: 25d', '          timeout: 30d', ''].join('\n'),
+      'models/sources.yml': [
+        'sources:',
+        '  - name: api',
+        '    tables:',
+        '      - name: slow',
+        '        ingest:',
+        '          url: "http://127.0.0.1:9/x.json"',
+        '          schedule: 25d',
+        '          timeout: 30d',
+        '',
+      ].join('\n'),
     });
     const result = await cli(['ingest', '--watch'], 30_000);
     // Ingest reports a source's config error as that source failing (exit 1), before any wait starts.
@@ -92,7 +132,13 @@ describe('hostile project files', () => {
     expect(result.stderr).toContain('longer than the longest duration');
     expect(result.stderr).toContain('schedule');
     expect(result.stderr).toContain('timeout');
-    recordFigure(task, { section: 'fuzz', subject: '`schedule: 25d` and `timeout: 30d`', count: 2, unit: 'inputs tried', outcome: 'each refused with TSDBT5003 naming the maximum' });
+    recordFigure(task, {
+      section: 'fuzz',
+      subject: '`schedule: 25d` and `timeout: 30d`',
+      count: 2,
+      unit: 'inputs tried',
+      outcome: 'each refused with TSDBT5003 naming the maximum',
+    });
   }, 60_000);
 
   it('profiles.yml that is a folder, a model linked to /dev/zero, a FIFO model: TSDBT1801 (item 15)', async ({ task }) => {
@@ -108,7 +154,13 @@ describe('hostile project files', () => {
     const fifo = project({ 'models/m.sql': 'select 1\n' });
     execFileSync('mkfifo', [path.join(fifo.dir, 'models', 'pipe.sql')]);
     expectCoded(await fifo.cli(['compile'], 30_000), 'TSDBT1801', 2);
-    recordFigure(task, { section: 'fuzz', subject: 'project files that are a folder, a link to /dev/zero, a FIFO', count: 3, unit: 'inputs tried', outcome: 'each refused with TSDBT1801 at once (only regular files up to 256 MiB are read)' });
+    recordFigure(task, {
+      section: 'fuzz',
+      subject: 'project files that are a folder, a link to /dev/zero, a FIFO',
+      count: 3,
+      unit: 'inputs tried',
+      outcome: 'each refused with TSDBT1801 at once (only regular files up to 256 MiB are read)',
+    });
   }, 120_000);
 
   it('Jinja nested 5,000 deep: TSDBT2802 (item 15)', async ({ task }) => {
@@ -125,15 +177,26 @@ describe('hostile project files', () => {
       const result = await cli(['show', '--select', 'm', '--limit', limit]);
       expectCoded(result, 'TSDBT1008', 2);
     }
-    recordFigure(task, { section: 'fuzz', subject: '`show --limit` 1e99, 0x10, 1.0, 20 digits', count: 4, unit: 'inputs tried', outcome: 'each refused with TSDBT1008 before a query is sent' });
+    recordFigure(task, {
+      section: 'fuzz',
+      subject: '`show --limit` 1e99, 0x10, 1.0, 20 digits',
+      count: 4,
+      unit: 'inputs tried',
+      outcome: 'each refused with TSDBT1008 before a query is sent',
+    });
   }, 60_000);
 
   it('seed integers above Int64 keep every digit (item 15)', async ({ task }) => {
-    const { dir, cli } = project({ 'seeds/big.csv': 'u,i,w\n9223372036854775808,-170141183460469231731687303715884105728,123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890\n1,2,3\n' });
+    const { dir, cli } = project({
+      'seeds/big.csv':
+        'u,i,w\n9223372036854775808,-170141183460469231731687303715884105728,123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890\n1,2,3\n',
+    });
     const result = await cli(['seed']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const rows = await withChdb(dir, (adapter) =>
-      adapter.query<Record<string, string>>("SELECT toString(u) AS us, toTypeName(u) AS ut, toString(i) AS is, toTypeName(i) AS it, toString(w) AS ws FROM hostile.big ORDER BY u DESC LIMIT 1"),
+      adapter.query<Record<string, string>>(
+        'SELECT toString(u) AS us, toTypeName(u) AS ut, toString(i) AS is, toTypeName(i) AS it, toString(w) AS ws FROM hostile.big ORDER BY u DESC LIMIT 1',
+      ),
     );
     expect(rows).toEqual([
       {
@@ -144,7 +207,12 @@ describe('hostile project files', () => {
         ws: '123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890',
       },
     ]);
-    recordFigure(task, { section: 'fuzz', subject: 'seed integers above Int64 (Int128 twice, 90 digits)', count: 3, unit: 'columns', outcome: 'every digit kept (Int128, Int128, text)' });
+    recordFigure(task, {
+      section: 'fuzz',
+      subject: 'seed integers above Int64 (Int128 twice, 90 digits)',
+      count: 3,
+      unit: 'columns',
+      outcome: 'every digit kept (Int128, Int128, text)',
+    });
   }, 60_000);
 });
-

@@ -97,7 +97,9 @@ async function checkReplay(seed: number, count: number, table: string): Promise<
   const expected = expectedOutcome(script);
 
   // Every call, exactly as the script implies, and every wait.
-  expect(results.map(({ status, attemptsMade, rowsLanded, duplicates, rejected }) => ({ status, attemptsMade, rowsLanded, duplicates, rejected }))).toEqual(expected.results);
+  expect(results.map(({ status, attemptsMade, rowsLanded, duplicates, rejected }) => ({ status, attemptsMade, rowsLanded, duplicates, rejected }))).toEqual(
+    expected.results,
+  );
   expect(slept).toEqual(expected.delays);
   for (const result of results.filter((r) => r.status === 'error')) {
     expect([ErrorCodes.INGEST_FETCH_FAILED, ErrorCodes.INGEST_INVALID_PAYLOAD]).toContain(result.error?.code);
@@ -109,7 +111,9 @@ async function checkReplay(seed: number, count: number, table: string): Promise<
   expect(new Set(landed.map((row) => row.payload))).toEqual(expected.distinct);
 
   // Every rejected reply is quarantined, with its exact body, in order, and a reason.
-  const quarantined = await env.db.adapter.query<{ payload: string; reason: string }>(`SELECT payload, reason FROM astro.${table}__rejected ORDER BY _inserted_at`);
+  const quarantined = await env.db.adapter.query<{ payload: string; reason: string }>(
+    `SELECT payload, reason FROM astro.${table}__rejected ORDER BY _inserted_at`,
+  );
   expect(quarantined.map((row) => row.payload)).toEqual(expected.rejectedBodies);
   expect(quarantined.every((row) => row.reason.length > 0)).toBe(true);
   expect(quarantined.length).toBe(results.reduce((sum, r) => sum + r.rejected, 0));
@@ -121,13 +125,32 @@ async function checkReplay(seed: number, count: number, table: string): Promise<
 describe('ingestion survives a seeded storm of faults', () => {
   it('1,000 replies: every valid payload landed once, every rejected one quarantined, every retry accounted for', async ({ task }) => {
     const { faults, counts, distinct } = await checkReplay(20261123, 1_000, 'storm');
-    const mix = Object.entries(counts).filter(([kind]) => kind !== 'valid').map(([kind, n]) => `${n} ${kind.replace(/_/g, ' ')}`).join(', ');
-    recordFigure(task, { section: 'ingest', subject: `seeded script of 1,000 replies (seed 20261123): ${mix}`, count: faults, unit: 'faults survived', outcome: `all ${distinct} distinct valid payloads landed exactly once (0 lost, 0 duplicated); every rejected reply quarantined; every result and backoff wait as the script implies` });
+    const mix = Object.entries(counts)
+      .filter(([kind]) => kind !== 'valid')
+      .map(([kind, n]) => `${n} ${kind.replace(/_/g, ' ')}`)
+      .join(', ');
+    recordFigure(task, {
+      section: 'ingest',
+      subject: `seeded script of 1,000 replies (seed 20261123): ${mix}`,
+      count: faults,
+      unit: 'faults survived',
+      outcome: `all ${distinct} distinct valid payloads landed exactly once (0 lost, 0 duplicated); every rejected reply quarantined; every result and backoff wait as the script implies`,
+    });
   }, 180_000);
 
-  it.runIf(HEAVY)('heavy: five more seeds of 1,000 replies each', async ({ task }) => {
-    let faults = 0;
-    for (const seed of [1, 2, 3, 4, 5]) faults += (await checkReplay(seed, 1_000, `storm_${seed}`)).faults;
-    recordFigure(task, { section: 'ingest', subject: 'five more seeded scripts of 1,000 replies (seeds 1–5)', count: faults, unit: 'faults survived', outcome: '0 lost, 0 duplicated, every rejection quarantined' });
-  }, 600_000);
+  it.runIf(HEAVY)(
+    'heavy: five more seeds of 1,000 replies each',
+    async ({ task }) => {
+      let faults = 0;
+      for (const seed of [1, 2, 3, 4, 5]) faults += (await checkReplay(seed, 1_000, `storm_${seed}`)).faults;
+      recordFigure(task, {
+        section: 'ingest',
+        subject: 'five more seeded scripts of 1,000 replies (seeds 1–5)',
+        count: faults,
+        unit: 'faults survived',
+        outcome: '0 lost, 0 duplicated, every rejection quarantined',
+      });
+    },
+    600_000,
+  );
 });

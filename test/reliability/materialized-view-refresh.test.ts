@@ -53,7 +53,9 @@ afterAll(() => {
 
 async function numbers(adapter: Adapter, sql: string): Promise<Record<string, unknown>[]> {
   const rows = await adapter.query<Record<string, unknown>>(sql, { settings: { output_format_json_quote_64bit_integers: 0 } });
-  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value])));
+  return rows.map((row) =>
+    Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value])),
+  );
 }
 
 /** The target holds exactly the view's SELECT over every source row. */
@@ -77,7 +79,13 @@ describe('materialized view: a full refresh that fails or is killed loses no row
       await landRow(adapter);
       await expectComplete(adapter, 'the old view still captured the row inserted after the failed refresh');
     });
-    recordFigure(task, { section: 'data', subject: '`materialized_view` `run --full-refresh` whose backfill fails', count: 1, unit: 'failed refresh', outcome: 'the old view stayed and captured the rows inserted afterwards' });
+    recordFigure(task, {
+      section: 'data',
+      subject: '`materialized_view` `run --full-refresh` whose backfill fails',
+      count: 1,
+      unit: 'failed refresh',
+      outcome: 'the old view stayed and captured the rows inserted afterwards',
+    });
   }, 120_000);
 
   it('SIGKILL after every statement of run --full-refresh, rows landed, then a plain run: complete target', async ({ task }) => {
@@ -121,7 +129,13 @@ describe('materialized view over a source rebuilt by swap', () => {
     await withChdb(dir, async (adapter) => {
       expect(await numbers(adapter, 'SELECT id, step FROM mvr.mv_over_table ORDER BY id')).toEqual([0, 1, 2].map((id) => ({ id, step: 1 })));
     });
-    recordFigure(task, { section: 'data', subject: '`materialized_view` over a `table` model rebuilt by swap', count: 1, unit: 'run', outcome: 'the view was rebuilt after its source in the same run and held the new rows' });
+    recordFigure(task, {
+      section: 'data',
+      subject: '`materialized_view` over a `table` model rebuilt by swap',
+      count: 1,
+      unit: 'run',
+      outcome: 'the view was rebuilt after its source in the same run and held the new rows',
+    });
   }, 120_000);
 
   it('a view over a seed is rebuilt from the new seed rows in the same build', async ({ task }) => {
@@ -135,6 +149,12 @@ describe('materialized view over a source rebuilt by swap', () => {
         { id: 3, letter: 'z' },
       ]);
     });
-    recordFigure(task, { section: 'data', subject: '`materialized_view` over a seed reloaded by swap', count: 1, unit: 'build', outcome: 'the view was rebuilt after the seed and held the new rows' });
+    recordFigure(task, {
+      section: 'data',
+      subject: '`materialized_view` over a seed reloaded by swap',
+      count: 1,
+      unit: 'build',
+      outcome: 'the view was rebuilt after the seed and held the new rows',
+    });
   }, 120_000);
 });

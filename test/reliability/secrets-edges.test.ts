@@ -29,7 +29,14 @@ afterEach(async () => {
 });
 
 function project(files: Record<string, string>) {
-  const dir = writeProject({ 'project.yml': 'name: demo\nprofile: demo\n', 'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev: {type: chdb, schema: sec, threads: 1}\n', ...files }, 'tsdbt-sec-');
+  const dir = writeProject(
+    {
+      'project.yml': 'name: demo\nprofile: demo\n',
+      'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev: {type: chdb, schema: sec, threads: 1}\n',
+      ...files,
+    },
+    'tsdbt-sec-',
+  );
   const home = tempHomeDir();
   made.push(dir, home);
   return { dir, home, cli: (args: string[], env: Record<string, string> = {}) => tsdbt(dir, home, args, env) };
@@ -89,11 +96,18 @@ describe('docs serve and the metrics endpoint (item 7)', () => {
       }
       // DNS rebinding: a page at evil.example re-pointed at 127.0.0.1.
       const port = new URL(server.url).port;
-      for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`]) expect((await get(server.url, host)).status, host).toBe(403);
+      for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`])
+        expect((await get(server.url, host)).status, host).toBe(403);
     } finally {
       await server.stop();
     }
-    recordFigure(task, { section: 'security', subject: '`docs serve` asked for dotfiles, stray files, a link to profiles.yml, artifacts, and with foreign Host headers', count: 10, unit: 'requests', outcome: "stray files 404, foreign Hosts 403; only the site's own files served" });
+    recordFigure(task, {
+      section: 'security',
+      subject: '`docs serve` asked for dotfiles, stray files, a link to profiles.yml, artifacts, and with foreign Host headers',
+      count: 10,
+      unit: 'requests',
+      outcome: "stray files 404, foreign Hosts 403; only the site's own files served",
+    });
   }, 120_000);
 
   it('the metrics endpoint answers only to a loopback Host', async () => {
@@ -110,7 +124,15 @@ describe('docs serve and the metrics endpoint (item 7)', () => {
 
 function ingestProject(table: string, ingest: string[], extraFiles: Record<string, string> = {}) {
   return project({
-    'models/sources.yml': ['sources:', '  - name: api', '    tables:', `      - name: ${table}`, '        ingest:', ...ingest.map((line) => `          ${line}`), ''].join('\n'),
+    'models/sources.yml': [
+      'sources:',
+      '  - name: api',
+      '    tables:',
+      `      - name: ${table}`,
+      '        ingest:',
+      ...ingest.map((line) => `          ${line}`),
+      '',
+    ].join('\n'),
     ...extraFiles,
   });
 }
@@ -120,14 +142,24 @@ describe('ingest redirects (item 8)', () => {
     const [first, other] = [await api(), await api()];
     first.fallback('/data.json', replies.status(302, '', { location: other.url('/moved.json') }));
     other.fallback('/moved.json', replies.ok(ASTROS));
-    const { cli } = ingestProject('moved', [`url: "${first.url('/data.json').replace('http://', 'http://user:urlpass-canary@')}"`, 'headers: {X-Api-Key: header-canary}', 'retries: {max_attempts: 1}']);
+    const { cli } = ingestProject('moved', [
+      `url: "${first.url('/data.json').replace('http://', 'http://user:urlpass-canary@')}"`,
+      'headers: {X-Api-Key: header-canary}',
+      'retries: {max_attempts: 1}',
+    ]);
     const result = await cli(['ingest']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(first.requests[0]!.headers['x-api-key']).toBe('header-canary');
     const sent = other.requests[0]!;
     expect(sent.headers['x-api-key']).toBeUndefined();
     expect(sent.headers.authorization).toBeUndefined();
-    recordFigure(task, { section: 'security', subject: 'an ingest source with an API-key header and URL credentials redirected to another origin', count: 1, unit: 'redirect', outcome: 'neither the header nor the credentials reached the other origin' });
+    recordFigure(task, {
+      section: 'security',
+      subject: 'an ingest source with an API-key header and URL credentials redirected to another origin',
+      count: 1,
+      unit: 'redirect',
+      outcome: 'neither the header nor the credentials reached the other origin',
+    });
   }, 120_000);
 
   it('cross_origin_redirects: refuse fails at once with a coded error; a file: redirect is never followed', async ({ task }) => {
@@ -151,7 +183,13 @@ describe('ingest redirects (item 8)', () => {
       expect(first.requests.length - before, name).toBe(name === 'loop' ? 1 : 1);
     }
     expect(other.requests).toEqual([]);
-    recordFigure(task, { section: 'security', subject: 'redirects to another origin (refuse), to file:, and in a loop', count: 3, unit: 'redirects', outcome: 'each refused with TSDBT5801 after one request, never retried' });
+    recordFigure(task, {
+      section: 'security',
+      subject: 'redirects to another origin (refuse), to file:, and in a loop',
+      count: 3,
+      unit: 'redirects',
+      outcome: 'each refused with TSDBT5801 after one request, never retried',
+    });
   }, 120_000);
 });
 
@@ -175,7 +213,13 @@ describe('query parameters (item 9)', () => {
     expect((await optOut.cli(['ingest'])).code).toBe(0);
     const kept = await withChdb(optOut.dir, (adapter) => adapter.query<{ _source_url: string }>('SELECT _source_url FROM api.q'));
     expect(kept.map((row) => row._source_url)).toEqual([server.url('/q.json?city=Paris&api_key=***')]);
-    recordFigure(task, { section: 'security', subject: 'query parameters with unlisted secret names (`appid`, `private_token`)', count: 3, unit: 'outputs searched (console, log, `_source_url`)', outcome: 'every value masked, names kept; `redact_query: false` opted out' });
+    recordFigure(task, {
+      section: 'security',
+      subject: 'query parameters with unlisted secret names (`appid`, `private_token`)',
+      count: 3,
+      unit: 'outputs searched (console, log, `_source_url`)',
+      outcome: 'every value masked, names kept; `redact_query: false` opted out',
+    });
   }, 120_000);
 });
 
@@ -188,18 +232,37 @@ describe('DBT_ENV_SECRET_ variables (item 10)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('TSDBT2801');
     expect(result.stderr).toContain('models/leaky.sql');
-    const outputs = [result.stdout, result.stderr, ...['logs', 'target'].flatMap((folder) => allFiles(path.join(dir, folder)).map((file) => readFileSync(file, 'utf8')))];
+    const outputs = [
+      result.stdout,
+      result.stderr,
+      ...['logs', 'target'].flatMap((folder) => allFiles(path.join(dir, folder)).map((file) => readFileSync(file, 'utf8'))),
+    ];
     for (const text of outputs) expect(text).not.toContain(SECRET);
-    recordFigure(task, { section: 'security', subject: 'a model reading `DBT_ENV_SECRET_TOKEN`', count: 1, unit: 'model', outcome: 'refused with TSDBT2801; the value in no output or file' });
+    recordFigure(task, {
+      section: 'security',
+      subject: 'a model reading `DBT_ENV_SECRET_TOKEN`',
+      count: 1,
+      unit: 'model',
+      outcome: 'refused with TSDBT2801; the value in no output or file',
+    });
   }, 120_000);
 
   it('profiles and ingest blocks may read them, and their values are scrubbed from every output', async ({ task }) => {
     const server = await api();
     server.fallback('/s.json', replies.ok(ASTROS));
-    const { dir, cli } = ingestProject('s', [`url: "${server.url('/s.json')}"`, "headers: {Authorization: \"Bearer {{ env_var('TSDBT_ENV_SECRET_API') }}\"}", 'before_run: true', 'retries: {max_attempts: 1}'], {
-      'profiles.yml': "demo:\n  target: dev\n  outputs:\n    dev: {type: chdb, schema: \"{{ env_var('DBT_ENV_SECRET_SCHEMA') }}\", threads: 1}\n",
-      'models/people.sql': "select JSONExtractInt(payload, 'number') as n from {{ source('api', 's') }}\n",
-    });
+    const { dir, cli } = ingestProject(
+      's',
+      [
+        `url: "${server.url('/s.json')}"`,
+        'headers: {Authorization: "Bearer {{ env_var(\'TSDBT_ENV_SECRET_API\') }}"}',
+        'before_run: true',
+        'retries: {max_attempts: 1}',
+      ],
+      {
+        'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev: {type: chdb, schema: "{{ env_var(\'DBT_ENV_SECRET_SCHEMA\') }}", threads: 1}\n',
+        'models/people.sql': "select JSONExtractInt(payload, 'number') as n from {{ source('api', 's') }}\n",
+      },
+    );
     const env = { TSDBT_ENV_SECRET_API: SECRET, DBT_ENV_SECRET_SCHEMA: 'secretschema' };
     const outputs: string[] = [];
     for (const args of [['run', '--log-level', 'debug'], ['docs', 'generate'], ['ls']]) {
@@ -210,6 +273,12 @@ describe('DBT_ENV_SECRET_ variables (item 10)', () => {
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
     outputs.push(...['logs', 'target'].flatMap((folder) => allFiles(path.join(dir, folder)).map((file) => readFileSync(file, 'utf8'))));
     for (const text of outputs) expect(text).not.toContain(SECRET);
-    recordFigure(task, { section: 'security', subject: 'a `TSDBT_ENV_SECRET_` header and a `DBT_ENV_SECRET_` profile value through run, docs generate and ls', count: outputs.length, unit: 'outputs searched', outcome: 'the header was sent; the value appeared in none of them' });
+    recordFigure(task, {
+      section: 'security',
+      subject: 'a `TSDBT_ENV_SECRET_` header and a `DBT_ENV_SECRET_` profile value through run, docs generate and ls',
+      count: outputs.length,
+      unit: 'outputs searched',
+      outcome: 'the header was sent; the value appeared in none of them',
+    });
   }, 120_000);
 });

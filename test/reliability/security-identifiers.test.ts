@@ -29,7 +29,10 @@ const NAMES = {
 const CELLS = ["it's", 'back\\slash', 'two\nlines', 'tab\there', '{x:String}', '`tick`', '"dq"', "'; DROP TABLE x; --"];
 
 function files(): Record<string, string> {
-  const csv = ['id,"na me","it\'s","back`tick"', ...CELLS.map((cell, index) => `${index + 1},"${cell.replace(/"/g, '""')}",${index % 2 === 0 ? 'true' : 'false'},${index * 1.5}`)].join('\n');
+  const csv = [
+    'id,"na me","it\'s","back`tick"',
+    ...CELLS.map((cell, index) => `${index + 1},"${cell.replace(/"/g, '""')}",${index % 2 === 0 ? 'true' : 'false'},${index * 1.5}`),
+  ].join('\n');
   return {
     'project.yml': 'name: sec\nprofile: sec\n',
     'profiles.yml': `sec:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      schema: ${JSON.stringify(DATABASE)}\n      threads: 2\n`,
@@ -117,7 +120,8 @@ describe('identifiers with spaces, quotes, backticks and unicode, through real r
     for (const name of Object.values(NAMES)) expect(names).toContain(name);
     recordFigure(task, {
       section: 'security',
-      subject: 'names with spaces, quotes, backticks, a backslash and non-ASCII letters (a database, six relations, eight columns) through seed, run ×3, test and docs generate',
+      subject:
+        'names with spaces, quotes, backticks, a backslash and non-ASCII letters (a database, six relations, eight columns) through seed, run ×3, test and docs generate',
       count: 6,
       unit: 'commands',
       outcome: 'all succeeded; every relation holds exactly its rows; eight seed cells built to break literals came back byte for byte',

@@ -84,7 +84,10 @@ beforeAll(async () => {
   api.fallback('/basic.json', replies.ok(ASTROS));
   api.fallback('/token.json', replies.ok(ASTROS));
   // A server that refuses the login and, carelessly, quotes the password back in its error.
-  const refusal = replies.status(403, `Code: 516. DB::Exception: canary_user: Authentication failed: password ${CANARIES.TSDBT_CANARY_SERVER_URL_PASSWORD} is incorrect. (AUTHENTICATION_FAILED) (version 24.8.1.1)`);
+  const refusal = replies.status(
+    403,
+    `Code: 516. DB::Exception: canary_user: Authentication failed: password ${CANARIES.TSDBT_CANARY_SERVER_URL_PASSWORD} is incorrect. (AUTHENTICATION_FAILED) (version 24.8.1.1)`,
+  );
   refusing.fallback('/', refusal);
   refusing.fallback('/ping', replies.ok('Ok.\n'));
   dir = writeProject(files(api.url('/'), refusing.url('/')), 'tsdbt-secrets-');
@@ -147,7 +150,9 @@ describe('secrets in every output path', () => {
       expect(result.code, `tsdbt ${args.join(' ')}\n${result.stderr}`).toBe(code);
     }
     // The refusing server's quoted password reached tsdbt, and was cut.
-    expect(outputs.find((output) => output.what.startsWith('tsdbt run --target refusing') && output.what.endsWith('(stderr)'))?.text).toMatch(/Authentication failed: password \*{4} is incorrect/);
+    expect(outputs.find((output) => output.what.startsWith('tsdbt run --target refusing') && output.what.endsWith('(stderr)'))?.text).toMatch(
+      /Authentication failed: password \*{4} is incorrect/,
+    );
 
     for (const file of [...filesUnder('logs'), ...filesUnder('target')]) outputs.push({ what: path.relative(dir, file), text: readFileSync(file, 'latin1') });
     expect(outputs.some((output) => output.what.startsWith('target/index.html'))).toBe(true);

@@ -13,7 +13,11 @@ const record = (over: Partial<LogRecord>): LogRecord => ({ level: 'info', ts, ev
 
 describe('jsonLine', () => {
   it('puts level, ts, event, msg first, then the invocation id and snake_case fields', () => {
-    const line = jsonLine(record({ event: 'node_finished', fields: { nodeId: 'model.a.b', duration_ms: 12, resourceType: 'model' } }), redactSecrets, '00000000-0000-4000-8000-000000000000');
+    const line = jsonLine(
+      record({ event: 'node_finished', fields: { nodeId: 'model.a.b', duration_ms: 12, resourceType: 'model' } }),
+      redactSecrets,
+      '00000000-0000-4000-8000-000000000000',
+    );
     expect(line).toBe(
       '{"level":"info","ts":"2026-01-02T03:04:05.678Z","event":"node_finished","msg":"hello","invocation_id":"00000000-0000-4000-8000-000000000000","node_id":"model.a.b","duration_ms":12,"resource_type":"model"}',
     );
@@ -24,7 +28,14 @@ describe('jsonLine', () => {
     const line = jsonLine(
       record({
         msg: color.red('password hunter2 in http://me:pw@host:8123/x'),
-        fields: { level: 'nope', msg: 'nope', nested: { deep: ['hunter2', 1n, new Error('boom hunter2')], when: ts }, skipped: undefined, fn: () => 1, inf: Infinity },
+        fields: {
+          level: 'nope',
+          msg: 'nope',
+          nested: { deep: ['hunter2', 1n, new Error('boom hunter2')], when: ts },
+          skipped: undefined,
+          fn: () => 1,
+          inf: Infinity,
+        },
       }),
       redactSecrets,
     );
@@ -39,7 +50,13 @@ describe('jsonLine', () => {
   });
 
   it('gives errors their code, file, line and hint', () => {
-    const error = new TsdbtError({ code: ErrorCodes.UNKNOWN_REF, message: "Model 'a' refers to 'b'.", file: 'models/a.sql', line: 4, hint: 'Check the spelling.' });
+    const error = new TsdbtError({
+      code: ErrorCodes.UNKNOWN_REF,
+      message: "Model 'a' refers to 'b'.",
+      file: 'models/a.sql',
+      line: 4,
+      hint: 'Check the spelling.',
+    });
     const line = jsonLine(record({ level: 'error', event: 'error', msg: error.message, error }), redactSecrets);
     expect(JSON.parse(line)).toMatchObject({ event: 'error', code: 'TSDBT2003', file: 'models/a.sql', line: 4, hint: 'Check the spelling.' });
     expect(schemaProblems(line)).toEqual([]);
@@ -56,7 +73,9 @@ describe('docs/log-schema.json', () => {
     expect(ok({ level: 'debug', event: 'sql', fields: { sql: 'select 1' } })).toEqual([]);
 
     expect(ok({ event: 'node_start', fields: { node_id: 'model.a.b' } })).not.toEqual([]);
-    expect(ok({ event: 'node_finished', fields: { node_id: 'model.a.b', resource_type: 'model', status: 'done', duration_ms: 1, index: 1, total: 1 } })).not.toEqual([]);
+    expect(
+      ok({ event: 'node_finished', fields: { node_id: 'model.a.b', resource_type: 'model', status: 'done', duration_ms: 1, index: 1, total: 1 } }),
+    ).not.toEqual([]);
     expect(ok({ event: 'Bad Name' })).not.toEqual([]);
     expect(ok({ fields: { camelCase: 1 } })).toEqual([]); // keys are snake_cased on the way out
     expect(schemaProblems('{"level":"info","ts":"2026-01-02T03:04:05.678Z","event":"log","msg":"x","camelCase":1}')).not.toEqual([]);
@@ -68,9 +87,9 @@ describe('docs/log-schema.json', () => {
 describe('fileLines', () => {
   it('writes time, level and event, then the SQL and the error details indented, redacted', () => {
     const local = new Date(2026, 0, 2, 3, 4, 5, 6);
-    expect(fileLines(record({ ts: local, level: 'debug', event: 'sql', msg: 'Sending statement', fields: { sql: "select 'hunter2'\nfrom t" } }), redactSecrets)).toBe(
-      "03:04:05.006 [debug] sql: Sending statement\n    select '****'\n    from t\n",
-    );
+    expect(
+      fileLines(record({ ts: local, level: 'debug', event: 'sql', msg: 'Sending statement', fields: { sql: "select 'hunter2'\nfrom t" } }), redactSecrets),
+    ).toBe("03:04:05.006 [debug] sql: Sending statement\n    select '****'\n    from t\n");
     const error = new TsdbtError({ code: ErrorCodes.SQL_ERROR, message: 'Bad SQL.', file: 'models/a.sql', hint: 'Fix it.' });
     const text = fileLines(record({ ts: local, level: 'error', event: 'error', msg: error.message, error }), redactSecrets);
     expect(text.split('\n').slice(0, 3)).toEqual(['03:04:05.006 [error] error: Bad SQL.', '    TSDBT4002 at models/a.sql', '    hint: Fix it.']);

@@ -11,7 +11,13 @@ function recordingAdapter(): Adapter & { calls: string[] } {
   return {
     calls,
     type: 'chdb',
-    capabilities: { exchangeTables: true, createOrReplaceView: true, queryParameters: true, jsonExtract: true, lightweightDelete: true } as Adapter['capabilities'],
+    capabilities: {
+      exchangeTables: true,
+      createOrReplaceView: true,
+      queryParameters: true,
+      jsonExtract: true,
+      lightweightDelete: true,
+    } as Adapter['capabilities'],
     description: 'stub',
     execute: async (sql) => {
       calls.push(`execute ${sql}`);
@@ -74,7 +80,12 @@ describe('LiveProgress', () => {
   it('shows a bar, the count, the time and what is running', () => {
     const shown: (string | undefined)[] = [];
     let now = 0;
-    const progress = new LiveProgress(4, 'models', (line) => shown.push(line), () => now);
+    const progress = new LiveProgress(
+      4,
+      'models',
+      (line) => shown.push(line),
+      () => now,
+    );
     progress.started('a');
     progress.started('b');
     progress.started('c');

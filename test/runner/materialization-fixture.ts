@@ -17,5 +17,7 @@ export function copyFixture(): { dir: string; home: string; remove(): void } {
 }
 
 /** The rows the fixture's batches put in raw.events (see macros/operations.sql). */
-export const BATCH_1 = "INSERT INTO raw.events VALUES (1, 'ISS', 'Ada', '2024-01-01', '2024-01-01 10:00:00'), (2, 'ISS', 'Bob', '2024-01-01', '2024-01-01 11:00:00'), (3, 'Tiangong', 'Chen', '2024-01-02', '2024-01-02 09:00:00')";
-export const BATCH_2 = "INSERT INTO raw.events VALUES (4, 'Tiangong', 'Dee', '2024-01-02', '2024-01-02 12:00:00'), (5, 'Soyuz', 'Eve', '2024-01-03', '2024-01-03 08:00:00'), (2, 'Tiangong', 'Bob', '2024-01-03', '2024-01-03 09:00:00')";
+export const BATCH_1 =
+  "INSERT INTO raw.events VALUES (1, 'ISS', 'Ada', '2024-01-01', '2024-01-01 10:00:00'), (2, 'ISS', 'Bob', '2024-01-01', '2024-01-01 11:00:00'), (3, 'Tiangong', 'Chen', '2024-01-02', '2024-01-02 09:00:00')";
+export const BATCH_2 =
+  "INSERT INTO raw.events VALUES (4, 'Tiangong', 'Dee', '2024-01-02', '2024-01-02 12:00:00'), (5, 'Soyuz', 'Eve', '2024-01-03', '2024-01-03 08:00:00'), (2, 'Tiangong', 'Bob', '2024-01-03', '2024-01-03 09:00:00')";

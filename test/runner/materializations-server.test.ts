@@ -21,7 +21,17 @@ import { dropLeftoverRelations } from '../../src/runner/stale-relations.js';
 import { SERVER_SKIP_REASON, serverTarget, skipServerTests, testDatabase } from '../support/clickhouse-server.js';
 import { BATCH_2, copyFixture } from './materialization-fixture.js';
 
-const MODELS = ['events_append', 'events_delete_insert', 'events_per_day', 'craft_latest', 'names_mv', 'osc_append_new_columns', 'osc_fail', 'osc_ignore', 'osc_sync_all_columns'];
+const MODELS = [
+  'events_append',
+  'events_delete_insert',
+  'events_per_day',
+  'craft_latest',
+  'names_mv',
+  'osc_append_new_columns',
+  'osc_fail',
+  'osc_ignore',
+  'osc_sync_all_columns',
+];
 
 describe.skipIf(skipServerTests)(`materializations on a server${skipServerTests ? ` (skipped: ${SERVER_SKIP_REASON})` : ''}`, () => {
   let fixture: ReturnType<typeof copyFixture>;
@@ -34,7 +44,11 @@ describe.skipIf(skipServerTests)(`materializations on a server${skipServerTests 
     const project = load(options.vars);
     await dropLeftoverRelations(project, adapter, planContext(project, adapter));
     await runProjectHooks(project, adapter, 'on-run-start');
-    const summary = await runNodes(project, adapter, { ids: MODELS.map((name) => `model.mats.${name}`), threads: 2, fullRefresh: options.fullRefresh ?? false });
+    const summary = await runNodes(project, adapter, {
+      ids: MODELS.map((name) => `model.mats.${name}`),
+      threads: 2,
+      fullRefresh: options.fullRefresh ?? false,
+    });
     // A mutation (ALTER TABLE … DELETE) may still be running on servers without mutations_sync.
     for (let i = 0; i < 100; i += 1) {
       const [pending] = await adapter.query<{ n: string | number }>(`SELECT count() AS n FROM system.mutations WHERE database = '${schema}' AND is_done = 0`);
@@ -47,7 +61,8 @@ describe.skipIf(skipServerTests)(`materializations on a server${skipServerTests 
   const model = (project: Project): ModelNode => project.models.get('model.mats.events_append')!;
   const rows = (sql: string) => adapter.query<Record<string, unknown>>(sql);
   const ids = async (table: string) => (await rows(`SELECT id FROM ${schema}.${table} ORDER BY id`)).map((row) => Number(row.id));
-  const failures = (summary: RunSummary) => summary.results.filter((result) => result.status !== 'success').map((result) => `${result.uniqueId}: ${result.message}`);
+  const failures = (summary: RunSummary) =>
+    summary.results.filter((result) => result.status !== 'success').map((result) => `${result.uniqueId}: ${result.message}`);
 
   beforeAll(async () => {
     fixture = copyFixture();
@@ -74,7 +89,11 @@ describe.skipIf(skipServerTests)(`materializations on a server${skipServerTests 
     await runProjectHooks(project, adapter, 'on-run-start');
     // Batch 1 through the fixture's load_events macro, as `tsdbt run-operation` calls it: run_query on a server.
     logger.events.length = 0;
-    await renderWithAdapter(adapter, (runQuery) => project.engine.callMacro('load_events', runtimeScope(project, model(project), { runQuery }), [{ batch: 1, __keywords: true }]), { logger });
+    await renderWithAdapter(
+      adapter,
+      (runQuery) => project.engine.callMacro('load_events', runtimeScope(project, model(project), { runQuery }), [{ batch: 1, __keywords: true }]),
+      { logger },
+    );
     expect(logger.events.map((event) => event.message)).toEqual(['raw.events has 3 rows']);
     expect(failures(await run())).toEqual([]);
     expect(await ids('events_append')).toEqual([1, 2, 3]);

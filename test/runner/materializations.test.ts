@@ -59,11 +59,23 @@ describe('materializations on chDB', () => {
     await runProjectHooks(load(), adapter, 'on-run-start');
     await adapter.execute(BATCH_1);
     const summary = await run();
-    expect(Object.values(statuses(summary)).every((status) => status === 'success'), JSON.stringify(summary.results.filter((r) => r.status !== 'success'))).toBe(true);
+    expect(
+      Object.values(statuses(summary)).every((status) => status === 'success'),
+      JSON.stringify(summary.results.filter((r) => r.status !== 'success')),
+    ).toBe(true);
     // The ephemeral model is not run; the model that refs it has it as a CTE.
     expect(Object.keys(statuses(summary)).sort()).toEqual([
-      'craft_latest', 'craft_list', 'craft_people', 'events_append', 'events_delete_insert', 'events_per_day', 'names_mv',
-      'osc_append_new_columns', 'osc_fail', 'osc_ignore', 'osc_sync_all_columns',
+      'craft_latest',
+      'craft_list',
+      'craft_people',
+      'events_append',
+      'events_delete_insert',
+      'events_per_day',
+      'names_mv',
+      'osc_append_new_columns',
+      'osc_fail',
+      'osc_ignore',
+      'osc_sync_all_columns',
     ]);
 
     expect(await rows('SELECT id, craft, name FROM mats.events_append ORDER BY id')).toEqual([
@@ -90,10 +102,18 @@ describe('materializations on chDB', () => {
       { id: 3, name: 'CHEN' },
     ]);
     expect(await rows('SELECT craft FROM mats.craft_list')).toEqual([{ craft: 'ISS' }, { craft: 'Tiangong' }]);
-    expect(await rows("SELECT dictGet('mats.craft_people', 'people', 'ISS') AS iss, dictGet('mats.craft_people', 'people', 'Tiangong') AS tiangong")).toEqual([{ iss: 2, tiangong: 1 }]);
+    expect(await rows("SELECT dictGet('mats.craft_people', 'people', 'ISS') AS iss, dictGet('mats.craft_people', 'people', 'Tiangong') AS tiangong")).toEqual([
+      { iss: 2, tiangong: 1 },
+    ]);
 
     const kinds = Object.fromEntries((await adapter.listRelations('mats')).map((relation) => [relation.name, relation.kind]));
-    expect(kinds).toMatchObject({ names_mv: 'table', names_mv_mv: 'materialized_view', craft_people: 'dictionary', craft_list: 'table', events_append: 'table' });
+    expect(kinds).toMatchObject({
+      names_mv: 'table',
+      names_mv_mv: 'materialized_view',
+      craft_people: 'dictionary',
+      craft_list: 'table',
+      events_append: 'table',
+    });
     expect(Object.keys(kinds).filter((name) => name.includes('__tsdbt_'))).toEqual([]);
     expect(kinds.crafts).toBeUndefined();
   });
@@ -108,7 +128,10 @@ describe('materializations on chDB', () => {
   it('a second run with new and changed source rows gives exactly the right rows, per strategy', async () => {
     await adapter.execute(BATCH_2);
     const summary = await run();
-    expect(Object.values(statuses(summary)).every((status) => status === 'success'), JSON.stringify(summary.results.filter((r) => r.status !== 'success'))).toBe(true);
+    expect(
+      Object.values(statuses(summary)).every((status) => status === 'success'),
+      JSON.stringify(summary.results.filter((r) => r.status !== 'success')),
+    ).toBe(true);
 
     // append: only ids above the table's max; the re-sent id 2 is not appended.
     expect(await rows('SELECT id, craft, name FROM mats.events_append ORDER BY id')).toEqual([
@@ -149,7 +172,9 @@ describe('materializations on chDB', () => {
       { id: 5, name: 'EVE' },
     ]);
     expect(await rows('SELECT craft FROM mats.craft_list')).toEqual([{ craft: 'ISS' }, { craft: 'Soyuz' }, { craft: 'Tiangong' }]);
-    expect(await rows("SELECT dictGet('mats.craft_people', 'people', 'Tiangong') AS tiangong, dictGet('mats.craft_people', 'people', 'Soyuz') AS soyuz")).toEqual([{ tiangong: 3, soyuz: 1 }]);
+    expect(
+      await rows("SELECT dictGet('mats.craft_people', 'people', 'Tiangong') AS tiangong, dictGet('mats.craft_people', 'people', 'Soyuz') AS soyuz"),
+    ).toEqual([{ tiangong: 3, soyuz: 1 }]);
     for (const setting of ['ignore', 'fail', 'append_new_columns', 'sync_all_columns']) {
       expect((await rows(`SELECT id FROM mats.osc_${setting} ORDER BY id`)).map((row) => row.id)).toEqual([1, 2, 3, 4, 5]);
     }
@@ -161,7 +186,9 @@ describe('materializations on chDB', () => {
     expect(statuses(summary)).toEqual({ osc_ignore: 'success', osc_fail: 'error', osc_append_new_columns: 'success', osc_sync_all_columns: 'success' });
     const failed = summary.results.find((result) => result.uniqueId === 'model.mats.osc_fail')!;
     expect(failed.errorCode).toBe(ErrorCodes.SCHEMA_CHANGED);
-    expect(failed.message).toBe("The columns of model 'osc_fail' no longer match its table `mats`.`osc_fail`: craft_code is new, and on_schema_change is 'fail'.");
+    expect(failed.message).toBe(
+      "The columns of model 'osc_fail' no longer match its table `mats`.`osc_fail`: craft_code is new, and on_schema_change is 'fail'.",
+    );
 
     // ignore: the new column is left out, the new row still lands.
     expect(await columns('osc_ignore')).toEqual(['id', 'name']);
@@ -185,7 +212,10 @@ describe('materializations on chDB', () => {
 
   it('--full-refresh rebuilds from scratch (and unblocks on_schema_change: fail)', async () => {
     const summary = await run({ vars: { extra_column: true }, fullRefresh: true });
-    expect(Object.values(statuses(summary)).every((status) => status === 'success'), JSON.stringify(summary.results.filter((r) => r.status !== 'success'))).toBe(true);
+    expect(
+      Object.values(statuses(summary)).every((status) => status === 'success'),
+      JSON.stringify(summary.results.filter((r) => r.status !== 'success')),
+    ).toBe(true);
     expect(await rows('SELECT id, craft_code FROM mats.osc_fail ORDER BY id, craft_code')).toEqual([
       { id: 1, craft_code: 'ISS' },
       { id: 2, craft_code: 'ISS' },

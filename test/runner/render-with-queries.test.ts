@@ -48,7 +48,7 @@ describe('run_query and statement, by replaying the render', () => {
         'models/m.sql': [
           "{% set crafts = run_query('select craft from crafts order by craft') %}",
           "{{ log('found ' ~ crafts | length ~ ' crafts', info=True) }}",
-          "{% set top = run_query(\"select count() as n from people where craft = '\" ~ crafts[0]['craft'] ~ \"'\") %}",
+          '{% set top = run_query("select count() as n from people where craft = \'" ~ crafts[0][\'craft\'] ~ "\'") %}',
           "{{ log('top has ' ~ top[0][0], info=True) }}",
           "select '{{ crafts.columns[0].values() | join(\",\") }}' as crafts, {{ top.rows[0]['n'] }} as n",
         ].join('\n'),
@@ -83,7 +83,8 @@ describe('run_query and statement, by replaying the render', () => {
   it('without a connection (compile), run_query gives None and statement runs nothing', () => {
     const project = load({
       'project.yml': PROJECT_YML,
-      'models/m.sql': "{% call statement('s', fetch_result=True) %}select 1{% endcall %}select {{ run_query('select 1') is none }}, {{ load_result('s') is none }}",
+      'models/m.sql':
+        "{% call statement('s', fetch_result=True) %}select 1{% endcall %}select {{ run_query('select 1') is none }}, {{ load_result('s') is none }}",
     });
     expect(renderModel(project, model(project, 'm'))).toBe('select True, True');
   });
@@ -114,14 +115,16 @@ describe('run_query and statement, by replaying the render', () => {
   });
 
   it('statements and queries are told apart by their first keyword', () => {
-    expect(['select 1', '  (select 1)', '-- c\nWITH x AS (select 1) select * from x', '/* c */ show tables', 'INSERT INTO t VALUES (1)', 'delete from t where 1'].map(firstKeyword)).toEqual([
-      'select 1',
-      'select 1)',
-      'WITH x AS (s',
-      'show tables',
-      'INSERT INTO ',
-      'delete from ',
-    ]);
+    expect(
+      [
+        'select 1',
+        '  (select 1)',
+        '-- c\nWITH x AS (select 1) select * from x',
+        '/* c */ show tables',
+        'INSERT INTO t VALUES (1)',
+        'delete from t where 1',
+      ].map(firstKeyword),
+    ).toEqual(['select 1', 'select 1)', 'WITH x AS (s', 'show tables', 'INSERT INTO ', 'delete from ']);
   });
 });
 
@@ -177,7 +180,10 @@ describe('ephemeral models', () => {
 
 describe('is_incremental() at run time', () => {
   it('is what the runner says: true on an existing table without --full-refresh', () => {
-    const project = load({ 'project.yml': PROJECT_YML, 'models/i.sql': "{{ config(materialized='incremental') }}select 1{% if is_incremental() %} where x > (select max(x) from {{ this }}){% endif %}" });
+    const project = load({
+      'project.yml': PROJECT_YML,
+      'models/i.sql': "{{ config(materialized='incremental') }}select 1{% if is_incremental() %} where x > (select max(x) from {{ this }}){% endif %}",
+    });
     expect(renderModel(project, model(project, 'i'), { isIncremental: true })).toBe('select 1 where x > (select max(x) from `shop`.`i`)');
     expect(renderModel(project, model(project, 'i'), { isIncremental: false })).toBe('select 1');
   });

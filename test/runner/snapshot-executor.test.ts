@@ -19,10 +19,22 @@ describe('snapshot executor', () => {
     });
     const node = project.snapshots.get('snapshot.shop.s')!;
     const result = await snapshotExecutor.execute(node, {
-      project, adapter, cache: new RelationCache(adapter), planContext: { cluster: undefined, databaseEngine: undefined, exchangeTables: false, createOrReplaceView: false },
-      slot: 0, now: () => new Date(), fullRefresh: false, events: undefined, signal: undefined, onCompiled: undefined,
+      project,
+      adapter,
+      cache: new RelationCache(adapter),
+      planContext: { cluster: undefined, databaseEngine: undefined, exchangeTables: false, createOrReplaceView: false },
+      slot: 0,
+      now: () => new Date(),
+      fullRefresh: false,
+      events: undefined,
+      signal: undefined,
+      onCompiled: undefined,
     });
-    expect(result).toMatchObject({ status: 'error', errorCode: 'TSDBT4302', message: "Snapshot 's' cannot be built on this server (http://old:8123 as default): snapshots need ClickHouse 20.1 or later, or chDB." });
+    expect(result).toMatchObject({
+      status: 'error',
+      errorCode: 'TSDBT4302',
+      message: "Snapshot 's' cannot be built on this server (http://old:8123 as default): snapshots need ClickHouse 20.1 or later, or chDB.",
+    });
     expect(sent).toEqual([]);
   });
 });

@@ -43,7 +43,9 @@ describe('readSeedTable', () => {
   const read = (text: string, columnTypes?: Record<string, string>) => readSeedTable(text, { name: 'people', file: 'seeds/people.csv', columnTypes });
 
   test('types the columns and converts the cells for a JSONEachRow insert', () => {
-    const table = read('\ufeffid,name,joined,at,active,score\n1,"Lee, Ann",2024-01-02,2024-01-02T03:04:05+02:00,true,1.5\n2,,2024-01-03,2024-01-03T00:00:00Z,false,\n');
+    const table = read(
+      '\ufeffid,name,joined,at,active,score\n1,"Lee, Ann",2024-01-02,2024-01-02T03:04:05+02:00,true,1.5\n2,,2024-01-03,2024-01-03T00:00:00Z,false,\n',
+    );
     expect(table.columns.map((column) => [column.name, column.type])).toEqual([
       ['id', 'Int32'],
       ['name', 'Nullable(String)'],

@@ -22,7 +22,16 @@ function manifest(nodes: ManifestNodeEntry[], macros: Record<string, string> = {
     nodes: Object.fromEntries(nodes.filter((node) => node.resource_type !== 'source').map((node) => [node.unique_id!, node])),
     sources: Object.fromEntries(nodes.filter((node) => node.resource_type === 'source').map((node) => [node.unique_id!, node])),
     macros: Object.fromEntries(
-      Object.entries(macros).map(([name, sql]) => [`macro.shop.${name}`, { unique_id: `macro.shop.${name}`, name, macro_sql: sql, checksum: { name: 'sha256', checksum: `sum:${sql}` }, depends_on: { macros: macroDeps[name] ?? [] } }]),
+      Object.entries(macros).map(([name, sql]) => [
+        `macro.shop.${name}`,
+        {
+          unique_id: `macro.shop.${name}`,
+          name,
+          macro_sql: sql,
+          checksum: { name: 'sha256', checksum: `sum:${sql}` },
+          depends_on: { macros: macroDeps[name] ?? [] },
+        },
+      ]),
     ),
   };
 }

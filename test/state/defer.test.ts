@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { deferredRelations, type DeferCandidate } from '../../src/state/defer.js';
 import type { ManifestLike } from '../../src/state/manifest-types.js';
 
-const candidate = (name: string, materialized = 'table'): DeferCandidate => ({ uniqueId: `model.shop.${name}`, relation: { schema: 'shop_dev', identifier: name }, config: { materialized } });
+const candidate = (name: string, materialized = 'table'): DeferCandidate => ({
+  uniqueId: `model.shop.${name}`,
+  relation: { schema: 'shop_dev', identifier: name },
+  config: { materialized },
+});
 
 const state: ManifestLike = {
   nodes: {

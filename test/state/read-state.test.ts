@@ -67,7 +67,14 @@ describe('readState', () => {
 
 describe('readRunResults', () => {
   it('returns statuses, args and the time it was written', () => {
-    write('run_results.json', JSON.stringify({ metadata: { generated_at: '2024-01-01T00:00:00Z' }, results: [{ unique_id: 'model.shop.a', status: 'success' }, { bad: true }], args: { which: 'run', select: ['a'] } }));
+    write(
+      'run_results.json',
+      JSON.stringify({
+        metadata: { generated_at: '2024-01-01T00:00:00Z' },
+        results: [{ unique_id: 'model.shop.a', status: 'success' }, { bad: true }],
+        args: { which: 'run', select: ['a'] },
+      }),
+    );
     const results = readRunResults(path.join(dir, 'run_results.json'), 'target/run_results.json');
     expect([...results.statuses]).toEqual([['model.shop.a', 'success']]);
     expect(results.args).toEqual({ which: 'run', select: ['a'] });

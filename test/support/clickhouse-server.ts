@@ -9,8 +9,7 @@ import type { ClickhouseTarget } from '../../src/config/target.js';
 import { TsdbtError } from '../../src/core/errors.js';
 
 /** Why real-server tests are skipped, shown in the test name when they are. */
-export const SERVER_SKIP_REASON =
-  'CLICKHOUSE_URL is not set; run `eval "$(bash .ci/clickhouse-server.sh start)"` to test against a real server';
+export const SERVER_SKIP_REASON = 'CLICKHOUSE_URL is not set; run `eval "$(bash .ci/clickhouse-server.sh start)"` to test against a real server';
 
 /** `http://user:password@host:port` of a user that may write, or undefined. */
 export const serverUrl: string | undefined = nonEmpty(process.env.CLICKHOUSE_URL);

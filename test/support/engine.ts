@@ -42,6 +42,11 @@ export function renderOnAdapter(engine: TemplateEngine, adapter: Adapter, text: 
   const template = engine.compile('models/m.sql', text);
   return renderWithAdapter(adapter, (runQuery) => {
     const statements = statementFunctions(runQuery);
-    return template.render({ execute: true, run_query: (sql: unknown) => runQuery(String(sql)), statement: statements.statement, load_result: statements.load_result });
+    return template.render({
+      execute: true,
+      run_query: (sql: unknown) => runQuery(String(sql)),
+      statement: statements.statement,
+      load_result: statements.load_result,
+    });
   });
 }

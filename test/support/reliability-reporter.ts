@@ -16,12 +16,18 @@ const OUTPUT = path.join(REPO_ROOT, 'RELIABILITY.md');
 const SECTIONS: Record<ReliabilitySection, { title: string; what: string }> = {
   crash: {
     title: 'Crash safety: `tsdbt run` killed with SIGKILL mid-build',
-    what: 'After every kill the model\'s relation served complete rows (the previous build\'s until the new table was swapped in, then the new build\'s), and the next `tsdbt run` took over the dead run\'s lock, completed, and left no `__tsdbt_tmp`/`__tsdbt_backup` relation.',
+    what: "After every kill the model's relation served complete rows (the previous build's until the new table was swapped in, then the new build's), and the next `tsdbt run` took over the dead run's lock, completed, and left no `__tsdbt_tmp`/`__tsdbt_backup` relation.",
   },
-  data: { title: 'Data kept', what: 'Builds that must not lose or stale rows, and files and tables tsdbt must never delete: each through the built CLI on real chDB.' },
+  data: {
+    title: 'Data kept',
+    what: 'Builds that must not lose or stale rows, and files and tables tsdbt must never delete: each through the built CLI on real chDB.',
+  },
   concurrency: { title: 'Concurrency', what: 'One embedded database, several tsdbt processes; one run, several threads.' },
   ingest: { title: 'Ingestion under faults', what: 'The ingest library against a fake API replaying seeded replies, real HTTP on loopback, real chDB.' },
-  fuzz: { title: 'Fuzzed inputs', what: 'Broken projects and command lines; each must give one error with a stable code, where (file:line) when it applies, and a hint; never an internal error or a stack trace.' },
+  fuzz: {
+    title: 'Fuzzed inputs',
+    what: 'Broken projects and command lines; each must give one error with a stable code, where (file:line) when it applies, and a hint; never an internal error or a stack trace.',
+  },
   security: { title: 'Security', what: 'Quoting of names, values sent as values, secrets kept out of every output.' },
 };
 
@@ -50,7 +56,9 @@ const RESOURCE_LIMITS = [
 
 export default class ReliabilityReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    const suiteFiles = readdirSync(SUITE_DIR).filter((file) => file.endsWith('.test.ts')).sort();
+    const suiteFiles = readdirSync(SUITE_DIR)
+      .filter((file) => file.endsWith('.test.ts'))
+      .sort();
     const ran = testModules.filter((module) => path.dirname(module.moduleId) === SUITE_DIR).sort((a, b) => a.moduleId.localeCompare(b.moduleId));
     if (suiteFiles.length === 0 || ran.length !== suiteFiles.length) return;
     const failed = ran.filter((module) => module.state() !== 'passed').map((module) => path.basename(module.moduleId));
@@ -96,7 +104,10 @@ function render(figures: readonly (ReliabilityFigure & { provedBy?: string })[],
     const rows = figures.filter((figure) => figure.section === section);
     if (rows.length === 0) continue;
     lines.push(`## ${title}`, '', what, '', '| what was tried | count | what held | proved by |', '|---|---|---|---|');
-    for (const figure of rows) lines.push(`| ${cell(figure.subject)} | ${figure.count.toLocaleString('en-US')} ${cell(figure.unit)} | ${cell(figure.outcome)} | ${cell(figure.provedBy ?? '')} |`);
+    for (const figure of rows)
+      lines.push(
+        `| ${cell(figure.subject)} | ${figure.count.toLocaleString('en-US')} ${cell(figure.unit)} | ${cell(figure.outcome)} | ${cell(figure.provedBy ?? '')} |`,
+      );
     lines.push('');
   }
   lines.push('## Resource limits', '', ...RESOURCE_LIMITS.map((limit) => `- ${limit}`), '');

@@ -15,7 +15,9 @@ describe('the build task, called from a program', () => {
   const viaApi = copyExample();
   const artifact = (dir: string, name: string) => JSON.parse(readFileSync(path.join(dir, 'target', name), 'utf8')) as Record<string, unknown>;
   const statuses = (dir: string) =>
-    Object.fromEntries((artifact(dir, 'run_results.json')['results'] as { unique_id: string; status: string }[]).map((result) => [result.unique_id, result.status]));
+    Object.fromEntries(
+      (artifact(dir, 'run_results.json')['results'] as { unique_id: string; status: string }[]).map((result) => [result.unique_id, result.status]),
+    );
 
   beforeAll(async () => {
     const cli = await tsdbt(viaCli.dir, viaCli.home, ['build', '--skip-ingest']);

@@ -41,7 +41,9 @@ async function tableNames(database: string): Promise<string[]> {
 
 describe('adapter relation methods on chDB', () => {
   it('get_columns_in_relation gives api.Column objects with name, data_type and type tests', async () => {
-    const out = await render(`{% for c in adapter.get_columns_in_relation(${REL}) %}{{ c.name }}:{{ c.data_type }}:{{ c.is_string() }}:{{ c.is_number() }}:{{ c.quoted }};{% endfor %}`);
+    const out = await render(
+      `{% for c in adapter.get_columns_in_relation(${REL}) %}{{ c.name }}:{{ c.data_type }}:{{ c.is_string() }}:{{ c.is_number() }}:{{ c.quoted }};{% endfor %}`,
+    );
     expect(out).toBe('id:Int32:False:True:`id`;name:Nullable(String):True:False:`name`;score:Float64:False:True:`score`;');
   });
 
@@ -62,7 +64,9 @@ describe('adapter relation methods on chDB', () => {
   });
 
   it('get_missing_columns lists the columns of the first relation the second lacks', async () => {
-    const out = await render(`{{ adapter.get_missing_columns(${REL}, api.Relation.create(schema='api_db', identifier='narrow')) | map(attribute='name') | join(',') }}`);
+    const out = await render(
+      `{{ adapter.get_missing_columns(${REL}, api.Relation.create(schema='api_db', identifier='narrow')) | map(attribute='name') | join(',') }}`,
+    );
     expect(out).toBe('name,score');
   });
 
@@ -71,7 +75,9 @@ describe('adapter relation methods on chDB', () => {
     expect(await adapter.query('SELECT count() AS n FROM api_db.people')).toEqual([{ n: 0 }]);
     await render(`{% do adapter.rename_relation(${REL}, api.Relation.create(schema='api_db', identifier='folks')) %}`);
     expect(await tableNames('api_db')).toEqual(['folks', 'narrow', 'people_v']);
-    await render("{% do adapter.drop_relation(api.Relation.create(schema='api_db', identifier='people_v', type='view')) %}{% do adapter.drop_relation(api.Relation.create(schema='api_db', identifier='narrow')) %}");
+    await render(
+      "{% do adapter.drop_relation(api.Relation.create(schema='api_db', identifier='people_v', type='view')) %}{% do adapter.drop_relation(api.Relation.create(schema='api_db', identifier='narrow')) %}",
+    );
     expect(await tableNames('api_db')).toEqual(['folks']);
   });
 
@@ -88,7 +94,12 @@ describe('adapter relation methods on chDB', () => {
 
   it('runs nothing while parsing: lookups find nothing', () => {
     const { render: parseRender } = templateEngine();
-    expect(parseRender(`{{ adapter.get_columns_in_relation(${REL}) | length }} {{ adapter.get_relation('api_db', 'api_db', 'people') }}`, { execute: false, run_query: () => null })).toBe('0 None');
+    expect(
+      parseRender(`{{ adapter.get_columns_in_relation(${REL}) | length }} {{ adapter.get_relation('api_db', 'api_db', 'people') }}`, {
+        execute: false,
+        run_query: () => null,
+      }),
+    ).toBe('0 None');
   });
 });
 
@@ -102,43 +113,59 @@ describe('relations and columns', () => {
   });
 
   it("passes dbt-utils' relation check (a mapping whose metadata type ends in Relation)", async () => {
-    const out = await render("{% set r = api.Relation.create(schema='s', identifier='t') %}{{ r is mapping and r.get('metadata', {}).get('type', '').endswith('Relation') }} {{ r.get('identifier') }} {{ r.get('nope', 'd') }}");
+    const out = await render(
+      "{% set r = api.Relation.create(schema='s', identifier='t') %}{{ r is mapping and r.get('metadata', {}).get('type', '').endswith('Relation') }} {{ r.get('identifier') }} {{ r.get('nope', 'd') }}",
+    );
     expect(out).toBe('True t d');
   });
 
   it('api.Column(...) and its class methods', async () => {
-    const out = await render("{% set c = api.Column('amount', 'Nullable(Decimal(10, 2))') %}{{ c.name }} {{ c.is_numeric() }} {{ c.is_number() }} {{ api.Column.translate_type('string') }} {{ api.Column.numeric_type('numeric', 12, 3) }}");
+    const out = await render(
+      "{% set c = api.Column('amount', 'Nullable(Decimal(10, 2))') %}{{ c.name }} {{ c.is_numeric() }} {{ c.is_number() }} {{ api.Column.translate_type('string') }} {{ api.Column.numeric_type('numeric', 12, 3) }}",
+    );
     expect(out).toBe('amount True True String Decimal(12, 3)');
   });
 });
 
 describe('query results', () => {
   it('run_query gives a table: rows, column_names, columns[i].values()', async () => {
-    const out = await render("{% set t = run_query('select id, name from api_db.people order by id') %}{{ t.column_names | join(',') }}|{{ t.columns[1].values() | join(',') }}|{{ t.rows | length }}|{{ t.rows[1][1] }}|{% for row in t %}{{ row['id'] }}{% endfor %}");
+    const out = await render(
+      "{% set t = run_query('select id, name from api_db.people order by id') %}{{ t.column_names | join(',') }}|{{ t.columns[1].values() | join(',') }}|{{ t.rows | length }}|{{ t.rows[1][1] }}|{% for row in t %}{{ row['id'] }}{% endfor %}",
+    );
     expect(out).toBe('id,name|ada,bob|2|bob|12');
   });
 
   it('print_table and print_json write through the project logger', async () => {
     const { engine, logger } = templateEngine();
-    await renderOnAdapter(engine, adapter, "{% set t = run_query('select id, name from api_db.people order by id') %}{% do t.print_table() %}{% do t.print_json() %}");
+    await renderOnAdapter(
+      engine,
+      adapter,
+      "{% set t = run_query('select id, name from api_db.people order by id') %}{% do t.print_table() %}{% do t.print_json() %}",
+    );
     const printed = logger.events.filter((event) => event.event === 'template_print').map((event) => event.message);
     expect(printed[0]).toBe('| id | name |\n| -- | ---- |\n| 1  | ada  |\n| 2  | bob  |');
-    expect(JSON.parse(printed[1]!)).toEqual([{ id: 1, name: 'ada' }, { id: 2, name: 'bob' }]);
+    expect(JSON.parse(printed[1]!)).toEqual([
+      { id: 1, name: 'ada' },
+      { id: 2, name: 'bob' },
+    ]);
   });
 
   it('statement blocks with fetch_result, read back with load_result', async () => {
-    const out = await render("{% call statement('n', fetch_result=True) %}select count() as n from api_db.people{% endcall %}{% set r = load_result('n') %}{{ r['data'][0][0] }} {{ r['table'].column_names[0] }} {{ r.response.rows_affected }}");
+    const out = await render(
+      "{% call statement('n', fetch_result=True) %}select count() as n from api_db.people{% endcall %}{% set r = load_result('n') %}{{ r['data'][0][0] }} {{ r['table'].column_names[0] }} {{ r.response.rows_affected }}",
+    );
     expect(out).toBe('2 n 1');
   });
 });
 
 describe('context globals', () => {
-  it('exceptions.raise_compiler_error stops with the project\'s message; warn logs', async () => {
+  it("exceptions.raise_compiler_error stops with the project's message; warn logs", async () => {
     const error = await render("{{ exceptions.raise_compiler_error('bad input: ' ~ 3) }}").then(
       () => catchError(() => undefined),
-      (thrown: unknown) => catchError(() => {
-        throw thrown;
-      }),
+      (thrown: unknown) =>
+        catchError(() => {
+          throw thrown;
+        }),
     );
     expect(error.code).toBe(ErrorCodes.COMPILER_ERROR_RAISED);
     expect(error.message).toContain('bad input: 3');
@@ -168,9 +195,12 @@ describe('context globals', () => {
   it('return, namespace, caller() and varargs', async () => {
     const macros = {
       'macros/m.sql':
-        "{% macro twice(x) %}{{ return(x * 2) }}{% endmacro %}{% macro wrap() %}<{{ caller() }}>{% endmacro %}{% macro count_args() %}{{ varargs | length }}{% endmacro %}",
+        '{% macro twice(x) %}{{ return(x * 2) }}{% endmacro %}{% macro wrap() %}<{{ caller() }}>{% endmacro %}{% macro count_args() %}{{ varargs | length }}{% endmacro %}',
     };
-    const out = await render("{{ twice(21) }}|{% call wrap() %}in{% endcall %}|{% set ns = namespace(total=0) %}{% for i in [1, 2, 3] %}{% set ns.total = ns.total + i %}{% endfor %}{{ ns.total }}|{{ count_args(1, 2, 3) }}", macros);
+    const out = await render(
+      '{{ twice(21) }}|{% call wrap() %}in{% endcall %}|{% set ns = namespace(total=0) %}{% for i in [1, 2, 3] %}{% set ns.total = ns.total + i %}{% endfor %}{{ ns.total }}|{{ count_args(1, 2, 3) }}',
+      macros,
+    );
     expect(out).toBe('42|<in>|6|3');
   });
 

@@ -72,9 +72,26 @@ const SAMPLES = [
 
 function context(): Record<string, unknown> {
   return {
-    x: 'X', y: 2, a: 1, b: 0, c: 3, xs: [1, 2], pairs: [['k', 'v']], obj: { attr: 1, key: 2, method: (...args: unknown[]) => args.length },
-    items: [1, 2], name: 'n', value: '', list: [9], f: (n: number) => (m: number) => n + m, ref: (n: string) => `db.${n}`, config: () => '',
-    exceptions: { raise_compiler_error: (message: string) => { throw new Error(message); } },
+    x: 'X',
+    y: 2,
+    a: 1,
+    b: 0,
+    c: 3,
+    xs: [1, 2],
+    pairs: [['k', 'v']],
+    obj: { attr: 1, key: 2, method: (...args: unknown[]) => args.length },
+    items: [1, 2],
+    name: 'n',
+    value: '',
+    list: [9],
+    f: (n: number) => (m: number) => n + m,
+    ref: (n: string) => `db.${n}`,
+    config: () => '',
+    exceptions: {
+      raise_compiler_error: (message: string) => {
+        throw new Error(message);
+      },
+    },
   };
 }
 
@@ -94,7 +111,12 @@ describe('fastTemplateRoot', () => {
   it('renders every template in this repository as the generated code does', () => {
     let covered = 0;
     for (const file of repoTemplates(REPO_ROOT)) {
-      const result = both(readFileSync(file, 'utf8'), () => ({ ...context(), ref: (n: string) => `db.${n}`, source: (a: string, b: string) => `${a}.${b}`, var: () => ['x', 'y'] }));
+      const result = both(readFileSync(file, 'utf8'), () => ({
+        ...context(),
+        ref: (n: string) => `db.${n}`,
+        source: (a: string, b: string) => `${a}.${b}`,
+        var: () => ['x', 'y'],
+      }));
       if (result === undefined) continue;
       covered += 1;
       expect({ file, ...result.closures }).toEqual({ file, ...result.code });
@@ -106,7 +128,26 @@ describe('fastTemplateRoot', () => {
     const random = seededRandom(11);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const values: unknown[] = [0, 1, -3, 2.5, '', 'str', '10', null, undefined, [], [1, 2], ['a'], { k: 1, y: 'yy' }, true, false];
-    const atoms = ['a', 'b', '1', '2.5', '"s"', "'t'", 'none', 'true', 'x.y', 'x["k"]', 'f(1, k=2)', '[1, 2]', '{"k": 1}', '(a)', 'loop.index', 'xs[0]', 'a.b.c', 'v'];
+    const atoms = [
+      'a',
+      'b',
+      '1',
+      '2.5',
+      '"s"',
+      "'t'",
+      'none',
+      'true',
+      'x.y',
+      'x["k"]',
+      'f(1, k=2)',
+      '[1, 2]',
+      '{"k": 1}',
+      '(a)',
+      'loop.index',
+      'xs[0]',
+      'a.b.c',
+      'v',
+    ];
     const binary = ['+', '-', '*', '/', '//', '%', '**', '~', '==', '!=', '<', '>=', 'and', 'or', 'in', 'not in', '==='];
     const expression = (depth: number): string => {
       const roll = random();
@@ -122,7 +163,8 @@ describe('fastTemplateRoot', () => {
     const statement = (depth: number): string => {
       const roll = random();
       if (depth === 0 || roll < 0.4) return `{{ ${expression(2)} }}`;
-      if (roll < 0.55) return `{% if ${expression(2)} %}${statement(depth - 1)}{% elif ${expression(1)} %}${statement(depth - 1)}{% else %}${statement(depth - 1)}{% endif %}`;
+      if (roll < 0.55)
+        return `{% if ${expression(2)} %}${statement(depth - 1)}{% elif ${expression(1)} %}${statement(depth - 1)}{% else %}${statement(depth - 1)}{% endif %}`;
       if (roll < 0.7) return `{% for v in ${pick(['xs', 'a', '[1, 2, 3]', 'x', 'none'])} %}${statement(depth - 1)}{% else %}E{% endfor %}`;
       if (roll < 0.8) return `{% for k, v in ${pick(['x', '[[1, 2], [3, 4]]', 'xs'])} %}{{ k }}{{ v }}${statement(depth - 1)}{% endfor %}`;
       if (roll < 0.9) return `{% set ${pick(['a', 'v', '_p'])} = ${expression(2)} %}${statement(depth - 1)}`;
@@ -136,7 +178,11 @@ describe('fastTemplateRoot', () => {
         const local = seededRandom(seed);
         const choose = <T>(items: readonly T[]): T => items[Math.floor(local() * items.length)]!;
         return {
-          a: choose(values), b: choose(values), v: choose(values), xs: [choose(values), choose(values)], ys: [],
+          a: choose(values),
+          b: choose(values),
+          v: choose(values),
+          xs: [choose(values), choose(values)],
+          ys: [],
           x: local() < 0.5 ? { y: choose(values), k: choose(values), items: () => [['p', 1]] } : choose(values),
           f: (...args: unknown[]) => args.length,
         };

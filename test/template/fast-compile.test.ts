@@ -12,7 +12,9 @@ const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: 
 env.addExtension('DoExtension', new DoExtension());
 addJinjaBuiltins(env);
 const TAGS = new Map([['do', 'DoExtension']]);
-const compiler = (nunjucks as unknown as { compiler: { compile(src: string, asyncFilters: unknown[], extensions: unknown[], name: string, opts: object): string } }).compiler;
+const compiler = (
+  nunjucks as unknown as { compiler: { compile(src: string, asyncFilters: unknown[], extensions: unknown[], name: string, opts: object): string } }
+).compiler;
 
 /** nunjucks' own generated code for `text`. */
 function nunjucksSource(text: string): string {
@@ -117,7 +119,31 @@ describe('fastTemplateSource', () => {
   });
 
   it('renders like nunjucks, errors and their line numbers included', () => {
-    const context = { x: 'X', y: 2, a: 1, b: 0, c: 3, xs: [1, 2], ys: ['p'], pairs: [['k', 'v']], items: [1, 2], name: 'n', value: '', obj: { attr: 1, key: 2, method: (...args: unknown[]) => args.length }, list: [9], f: (n: number) => (m: number) => n + m, ref: (n: string) => `db.${n}`, config: () => '', adapter: { dispatch: () => () => 'D' }, exceptions: { raise_compiler_error: (m: string) => { throw new Error(m); } }, fail: true };
+    const context = {
+      x: 'X',
+      y: 2,
+      a: 1,
+      b: 0,
+      c: 3,
+      xs: [1, 2],
+      ys: ['p'],
+      pairs: [['k', 'v']],
+      items: [1, 2],
+      name: 'n',
+      value: '',
+      obj: { attr: 1, key: 2, method: (...args: unknown[]) => args.length },
+      list: [9],
+      f: (n: number) => (m: number) => n + m,
+      ref: (n: string) => `db.${n}`,
+      config: () => '',
+      adapter: { dispatch: () => () => 'D' },
+      exceptions: {
+        raise_compiler_error: (m: string) => {
+          throw new Error(m);
+        },
+      },
+      fail: true,
+    };
     for (const text of SUPPORTED) {
       const fast = fastTemplateSource(text, TAGS)!;
       const viaFast = render({ type: 'code', obj: new Function(fast)() }, structuredCloneSafe(context));
@@ -126,7 +152,7 @@ describe('fastTemplateSource', () => {
     }
   });
 
-  it('generates nunjucks\' code for every template in this repository', () => {
+  it("generates nunjucks' code for every template in this repository", () => {
     const files = repoTemplates(REPO_ROOT);
     let fastCount = 0;
     for (const file of files) {
@@ -140,7 +166,7 @@ describe('fastTemplateSource', () => {
     expect(fastCount).toBeGreaterThan(files.length / 3);
   });
 
-  it('generates nunjucks\' code for random expressions (seeded)', () => {
+  it("generates nunjucks' code for random expressions (seeded)", () => {
     const random = seeded(7);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const atoms = ['a', 'b', '1', '2.5', '"s"', "'t'", 'none', 'true', 'x.y', 'x["k"]', 'f(1, k=2)', '[1, 2]', '{"k": 1}', '(a)', 'loop.index', 'xs[0]'];
@@ -182,6 +208,5 @@ function structuredCloneSafe<T extends Record<string, unknown>>(value: T): T {
   // Functions cannot be cloned; arrays are copied so `do items.append()` starts from the same state.
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, Array.isArray(item) ? [...item] : item])) as T;
 }
-
 
 const seeded = seededRandom;

@@ -5,7 +5,10 @@ import { fastFrameSet } from '../../src/template/jinja-runtime.js';
 /** nunjucks 3.2.4 runtime.js Frame, as shipped (set with split). */
 class Frame {
   variables: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  constructor(readonly parent?: Frame, readonly isolateWrites?: boolean) {}
+  constructor(
+    readonly parent?: Frame,
+    readonly isolateWrites?: boolean,
+  ) {}
   set(name: string, value: unknown, resolveUp?: boolean): void {
     const parts = name.split('.');
     let obj = this.variables;
@@ -39,8 +42,20 @@ class FastFrame extends Frame {
 describe('fastFrameSet', () => {
   it('sets what nunjucks sets, for plain, dotted and resolved-up names', () => {
     const steps: [string, unknown, boolean?][] = [
-      ['x', 1], ['loop.index', 2], ['loop.last', true], ['a.b.c', 3], ['a..b', 4], ['', 5], ['.x', 6], ['x.', 7],
-      ['x', 8, true], ['outer', 9, true], ['outer.y', 10, true], ['loop', 0], ['loop.index', 11], ['zero.y', 12],
+      ['x', 1],
+      ['loop.index', 2],
+      ['loop.last', true],
+      ['a.b.c', 3],
+      ['a..b', 4],
+      ['', 5],
+      ['.x', 6],
+      ['x.', 7],
+      ['x', 8, true],
+      ['outer', 9, true],
+      ['outer.y', 10, true],
+      ['loop', 0],
+      ['loop.index', 11],
+      ['zero.y', 12],
     ];
     for (const isolate of [false, true]) {
       const reference = new Frame(new Frame(), isolate);

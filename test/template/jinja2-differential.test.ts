@@ -70,15 +70,35 @@ function asJinja2(text: string): string {
  */
 export const KNOWN_DIFFERENCES: Record<string, { text: string; jinja2: string; tsdbt: string }> = {
   'a float with no fraction prints as an integer': { text: '{{ 4 / 2 }} {{ 1.0 }}', jinja2: '2.0 1.0', tsdbt: '2 1' },
-  'an empty list or dict is true as an and/or value, and in a nested inline if': { text: "{{ [] or 'x' }} {{ ('y' if [] else 'n') ~ '' }}", jinja2: 'x n', tsdbt: '[] y' },
+  'an empty list or dict is true as an and/or value, and in a nested inline if': {
+    text: "{{ [] or 'x' }} {{ ('y' if [] else 'n') ~ '' }}",
+    jinja2: 'x n',
+    tsdbt: '[] y',
+  },
   '~ joins values the JavaScript way': { text: "{{ 'x' ~ none ~ true ~ [1] }}", jinja2: 'xNoneTrue[1]', tsdbt: 'xnulltrue1' },
-  '% formatting of strings is not Python\'s': { text: "{{ '%s!' % 'a' }}", jinja2: 'a!', tsdbt: 'nan' },
+  "% formatting of strings is not Python's": { text: "{{ '%s!' % 'a' }}", jinja2: 'a!', tsdbt: 'nan' },
   'a string times a number': { text: "{{ 'ab' * 2 }}", jinja2: 'abab', tsdbt: 'nan' },
-  'tuples are lists (they print with brackets)': { text: "{{ (1, 'a') }} {{ {'b': 2} | dictsort }}", jinja2: "(1, 'a') [('b', 2)]", tsdbt: "[1, 'a'] [['b', 2]]" },
+  'tuples are lists (they print with brackets)': {
+    text: "{{ (1, 'a') }} {{ {'b': 2} | dictsort }}",
+    jinja2: "(1, 'a') [('b', 2)]",
+    tsdbt: "[1, 'a'] [['b', 2]]",
+  },
   'remainder of a negative number takes the sign of the dividend': { text: '{{ -7 % 3 }}', jinja2: '2', tsdbt: '-1' },
-  'a variable set inside a loop changes the one outside (use namespace() for that in Jinja2)': { text: '{% set c = 0 %}{% for x in xs %}{% set c = c + x %}{% endfor %}{{ c }}', jinja2: '0', tsdbt: '6' },
-  'a chain of inline ifs needs parentheses': { text: "{{ 'a' if f else 'b' if t else 'c' }}|{{ 'a' if f else ('b' if t else 'c') }}", jinja2: 'b|b', tsdbt: 'error' },
-  'loop.cycle, loop.changed, loop.previtem/nextitem and loop.depth do not exist': { text: "{% for x in xs %}{{ loop.cycle('a', 'b') }}{% endfor %}", jinja2: 'aba', tsdbt: 'error' },
+  'a variable set inside a loop changes the one outside (use namespace() for that in Jinja2)': {
+    text: '{% set c = 0 %}{% for x in xs %}{% set c = c + x %}{% endfor %}{{ c }}',
+    jinja2: '0',
+    tsdbt: '6',
+  },
+  'a chain of inline ifs needs parentheses': {
+    text: "{{ 'a' if f else 'b' if t else 'c' }}|{{ 'a' if f else ('b' if t else 'c') }}",
+    jinja2: 'b|b',
+    tsdbt: 'error',
+  },
+  'loop.cycle, loop.changed, loop.previtem/nextitem and loop.depth do not exist': {
+    text: "{% for x in xs %}{{ loop.cycle('a', 'b') }}{% endfor %}",
+    jinja2: 'aba',
+    tsdbt: 'error',
+  },
   'attribute access on an undefined name gives undefined, not an error': { text: '[{{ missing.attr }}]', jinja2: 'error', tsdbt: '[]' },
 };
 

@@ -16,7 +16,9 @@ describe('macros', () => {
     });
     expect(render("{{ outer('a') }}|{{ outer('c') }}")).toBe('[a!]b!|[c!]b!');
     // The returning macro's arguments must not replace the caller's: `a` is still outer's.
-    const { render: again } = templateEngine({ 'macros/m.sql': "{% macro inner(a) %}{{ return(a ~ '!') }}{% endmacro %}{% macro outer(a) %}{{ inner('x') }}{{ a }}{% endmacro %}" });
+    const { render: again } = templateEngine({
+      'macros/m.sql': "{% macro inner(a) %}{{ return(a ~ '!') }}{% endmacro %}{% macro outer(a) %}{{ inner('x') }}{{ a }}{% endmacro %}",
+    });
     expect(again("{{ outer('a') }}")).toBe('x!a');
   });
 
@@ -36,22 +38,28 @@ describe('macros', () => {
   });
 
   it('gives return() values to callers in the same file', () => {
-    const { render } = templateEngine({ 'macros/m.sql': '{% macro twice(x) %}{{ return(x * 2) }}{% endmacro %}{% macro plus_one(x) %}{{ return(twice(x) + 1) }}{% endmacro %}' });
+    const { render } = templateEngine({
+      'macros/m.sql': '{% macro twice(x) %}{{ return(x * 2) }}{% endmacro %}{% macro plus_one(x) %}{{ return(twice(x) + 1) }}{% endmacro %}',
+    });
     expect(render('{{ plus_one(2) }}')).toBe('5');
   });
 
   it('passes extra arguments as varargs and kwargs', () => {
-    const { render } = templateEngine({ 'macros/m.sql': "{% macro m(a) %}{{ a }}|{{ varargs }}|{{ kwargs }}{% endmacro %}" });
+    const { render } = templateEngine({ 'macros/m.sql': '{% macro m(a) %}{{ a }}|{{ varargs }}|{{ kwargs }}{% endmacro %}' });
     expect(render("{{ m(1, 2, 3, x='y') }}")).toBe("1|[2, 3]|{'x': 'y'}");
   });
 
   it('returns text that compares and tests as a string', () => {
-    const { render } = templateEngine({ 'macros/m.sql': "{% macro m() %}x{% endmacro %}" });
+    const { render } = templateEngine({ 'macros/m.sql': '{% macro m() %}x{% endmacro %}' });
     expect(render('{{ m() == m() }} {{ m() is string }} {{ m() ~ m() }}')).toBe('True True xx');
   });
 
   it('iterates the keys of a dict, and still its entries with two loop variables', () => {
     const { render } = templateEngine();
-    expect(render("{% set d = {'a': 1, 'b': 2} %}{% for k in d %}{{ k }}{{ loop.length }}{% endfor %}|{% for k, v in d %}{{ k }}={{ v }}{% endfor %}|{% for k in {} %}x{% else %}empty{% endfor %}")).toBe('a2b2|a=1b=2|empty');
+    expect(
+      render(
+        "{% set d = {'a': 1, 'b': 2} %}{% for k in d %}{{ k }}{{ loop.length }}{% endfor %}|{% for k, v in d %}{{ k }}={{ v }}{% endfor %}|{% for k in {} %}x{% else %}empty{% endfor %}",
+      ),
+    ).toBe('a2b2|a=1b=2|empty');
   });
 });

@@ -11,7 +11,15 @@ import { TEMPLATE_BACKENDS, TemplateEngine } from '../../src/template/template-e
 import { REPO_ROOT } from '../support/cli.js';
 
 type Shared = {
-  runtime: { memberLookup: unknown; contextOrFrameLookup: unknown; suppressValue: unknown; fromIterator: unknown; isArray: unknown; makeMacro: unknown; Frame: { prototype: { set: unknown } } };
+  runtime: {
+    memberLookup: unknown;
+    contextOrFrameLookup: unknown;
+    suppressValue: unknown;
+    fromIterator: unknown;
+    isArray: unknown;
+    makeMacro: unknown;
+    Frame: { prototype: { set: unknown } };
+  };
   parser: { Parser: { prototype: { parseAggregate: unknown } } };
   compiler: { Compiler: { prototype: { _compileMacro: unknown } } };
 };
@@ -35,7 +43,7 @@ describe("nunjucks' shared state", () => {
   it.each(TEMPLATE_BACKENDS)('is untouched by an engine on the %s back end, and plain nunjucks still behaves as plain nunjucks', (backend) => {
     const before = sharedFunctions();
     const engine = new TemplateEngine({}, { backend });
-    expect(engine.addMacroFile('macros/m.sql', "{% macro shout(x) %}{{ x.upper() }}{% endmacro %}")).toEqual([]);
+    expect(engine.addMacroFile('macros/m.sql', '{% macro shout(x) %}{{ x.upper() }}{% endmacro %}')).toEqual([]);
     const text = "{% set xs = [] %}{% do xs.append('a') %}{% for x in xs %}{{ loop.index }}{{ shout(x) }}{{ ' b '.strip() }}{% endfor %}{{ None is none }}";
     expect(engine.compile('models/m.sql', text).render({})).toBe('1AbTrue');
     expect(sharedFunctions()).toEqual(before);

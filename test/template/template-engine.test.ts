@@ -39,7 +39,7 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
 
   it("has Jinja2's runtime behaviours (printing, slices, dict loops, varargs, return) on tsdbt's scoped runtime", () => {
     const { engine, render } = engineOn({
-      'macros/m.sql': "{% macro twice(x) %}{{ return(x * 2) }}{% endmacro %}{% macro m(a) %}{{ a }}|{{ varargs }}|{{ kwargs }}|{{ twice(a) }}{% endmacro %}",
+      'macros/m.sql': '{% macro twice(x) %}{{ return(x * 2) }}{% endmacro %}{% macro m(a) %}{{ a }}|{{ varargs }}|{{ kwargs }}|{{ twice(a) }}{% endmacro %}',
     });
     const text = "{{ None }} {{ [True, 'a', 1] }} {% for k in {'x': 1, 'y': 2} %}{{ k }}{% endfor %} {{ m(1, 2, z=3) }}";
     expect(engine.compile('models/m.sql', text).backend).toBe(backend);
@@ -61,16 +61,44 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
       { name: 'if elif else', text: '{% set n = 2 %}{% if n == 1 %}one{% elif n == 2 %}two{% else %}many{% endif %}', out: 'two' },
       { name: 'inline if', text: "{{ 'yes' if 3 > 2 else 'no' }}", out: 'yes' },
       { name: 'comments', text: 'a{# a comment with {{ ref("x") }} inside #}b', out: 'ab' },
-      { name: 'whitespace control', text: 'select\n    {%- for c in ["a", "b"] %}\n    {{ c }}{{ "," if not loop.last }}\n    {%- endfor %}\nfrom t', out: 'select\n    a,\n    b\nfrom t' },
+      {
+        name: 'whitespace control',
+        text: 'select\n    {%- for c in ["a", "b"] %}\n    {{ c }}{{ "," if not loop.last }}\n    {%- endfor %}\nfrom t',
+        out: 'select\n    a,\n    b\nfrom t',
+      },
       { name: 'do append', text: '{% set xs = [] %}{% do xs.append(1) %}{% do xs.append(2) %}{{ xs | length }}:{{ xs | join("-") }}', out: '2:1-2' },
       { name: 'do dict update', text: "{% set d = {'a': 1} %}{% do d.update({'b': 2}) %}{{ d | tojson }}", out: '{"a": 1, "b": 2}' },
-      { name: 'string methods', text: "{{ ' Ab '.strip().upper() }} {{ 'a,b'.split(',') | length }} {{ 'abc'.replace('b', 'X') }} {{ 'abc'.startswith('ab') }} {{ '-'.join(['x', 'y']) }} {{ '{}_{}'.format('a', 1) }} {{ 'A'.lower() }}", out: 'AB 2 aXc True x-y a_1 a' },
-      { name: 'dict methods', text: "{% set d = {'a': 1, 'b': 2} %}{{ d.keys() | list | join(',') }} {{ d.values() | sum }} {{ d.get('c', 'none') }} {{ d.get('a') }} {{ 'a' in d }}", out: 'a,b 3 none 1 True' },
-      { name: 'list methods', text: "{% set xs = [3, 1] %}{% do xs.extend([2]) %}{{ xs | sort | join(',') }} {{ xs.pop() }} {{ xs | length }}", out: '1,2,3 2 2' },
-      { name: 'filters', text: "{{ undefined_name | default('d') }} {{ 'x' | upper }} {{ [1, 2] | length }} {{ ['b', 'a'] | sort | first }} {{ '%05d' | format(42) }}", out: 'd X 2 a 00042' },
-      { name: 'is tests', text: '{{ none is none }} {{ 1 is number }} {{ "s" is string }} {{ [1] is iterable }} {{ x is defined }}', out: 'True True True True False' },
+      {
+        name: 'string methods',
+        text: "{{ ' Ab '.strip().upper() }} {{ 'a,b'.split(',') | length }} {{ 'abc'.replace('b', 'X') }} {{ 'abc'.startswith('ab') }} {{ '-'.join(['x', 'y']) }} {{ '{}_{}'.format('a', 1) }} {{ 'A'.lower() }}",
+        out: 'AB 2 aXc True x-y a_1 a',
+      },
+      {
+        name: 'dict methods',
+        text: "{% set d = {'a': 1, 'b': 2} %}{{ d.keys() | list | join(',') }} {{ d.values() | sum }} {{ d.get('c', 'none') }} {{ d.get('a') }} {{ 'a' in d }}",
+        out: 'a,b 3 none 1 True',
+      },
+      {
+        name: 'list methods',
+        text: "{% set xs = [3, 1] %}{% do xs.extend([2]) %}{{ xs | sort | join(',') }} {{ xs.pop() }} {{ xs | length }}",
+        out: '1,2,3 2 2',
+      },
+      {
+        name: 'filters',
+        text: "{{ undefined_name | default('d') }} {{ 'x' | upper }} {{ [1, 2] | length }} {{ ['b', 'a'] | sort | first }} {{ '%05d' | format(42) }}",
+        out: 'd X 2 a 00042',
+      },
+      {
+        name: 'is tests',
+        text: '{{ none is none }} {{ 1 is number }} {{ "s" is string }} {{ [1] is iterable }} {{ x is defined }}',
+        out: 'True True True True False',
+      },
       { name: 'Python booleans and None', text: '{{ True and not False }} {{ None is none }}', out: 'True True' },
-      { name: 'namespace-free counters via dict', text: "{% set state = {'n': 0} %}{% for i in range(3) %}{% do state.update({'n': state.n + i}) %}{% endfor %}{{ state.n }}", out: '3' },
+      {
+        name: 'namespace-free counters via dict',
+        text: "{% set state = {'n': 0} %}{% for i in range(3) %}{% do state.update({'n': state.n + i}) %}{% endfor %}{{ state.n }}",
+        out: '3',
+      },
     ])('$name', ({ text, out }) => {
       expect(render(text)).toBe(out);
     });
@@ -83,7 +111,8 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
   describe('macros', () => {
     it('are global: a macro calls a macro of another file, with defaults and keyword arguments', () => {
       const { render } = engineOn({
-        'macros/cols.sql': "{% macro cols(names, prefix='') -%}{% for n in names %}{{ quote_name(prefix ~ n) }}{{ ', ' if not loop.last }}{% endfor %}{%- endmacro %}",
+        'macros/cols.sql':
+          "{% macro cols(names, prefix='') -%}{% for n in names %}{{ quote_name(prefix ~ n) }}{{ ', ' if not loop.last }}{% endfor %}{%- endmacro %}",
         'macros/quote.sql': '{% macro quote_name(n) %}`{{ n }}`{% endmacro %}',
       });
       expect(render("select {{ cols(['a', 'b']) }}, {{ cols(['c'], prefix='p_') }}")).toBe('select `a`, `b`, `p_c`');
@@ -97,7 +126,7 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
           "{% macro early(x) %}{% if x %}{{ return('early') }}{% endif %}late{% endmacro %}",
         ].join('\n'),
       });
-      expect(render("{% set xs = list_of() %}{{ xs | length }} {{ xs[1] }} {{ dict_of().k }} {{ early(true) }} {{ early(false) }}")).toBe('2 b v early late');
+      expect(render('{% set xs = list_of() %}{{ xs | length }} {{ xs[1] }} {{ dict_of().k }} {{ early(true) }} {{ early(false) }}')).toBe('2 b v early late');
     });
 
     it('see the scope of the model that calls them (this, ref)', () => {
@@ -106,7 +135,9 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
     });
 
     it('dbt test blocks become test_<name> macros', () => {
-      const { render } = engineOn({ 'macros/t.sql': '{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} < 0{% endtest %}' });
+      const { render } = engineOn({
+        'macros/t.sql': '{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} < 0{% endtest %}',
+      });
       expect(render("{{ test_positive('t', 'c') }}")).toBe('select * from t where c < 0');
     });
 
@@ -162,7 +193,10 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
     });
 
     it('exceptions.raise_compiler_error fails the render with TSDBT2007 at the calling line', () => {
-      const { render } = engineOn({ 'macros/check.sql': "{% macro must_be_positive(n) %}{% if n <= 0 %}{{ exceptions.raise_compiler_error('n must be positive, got ' ~ n) }}{% endif %}{{ n }}{% endmacro %}" });
+      const { render } = engineOn({
+        'macros/check.sql':
+          "{% macro must_be_positive(n) %}{% if n <= 0 %}{{ exceptions.raise_compiler_error('n must be positive, got ' ~ n) }}{% endif %}{{ n }}{% endmacro %}",
+      });
       expect(render('{{ must_be_positive(2) }}')).toBe('2');
       const error = catchError(() => render('select\n  {{ must_be_positive(-1) }}'));
       expect({ code: error.code, message: error.message, file: error.file }).toEqual({
@@ -188,9 +222,11 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
 
     it('adapter.quote and other helpers', () => {
       const { render } = engineOn();
-      expect(render("{{ adapter.quote('my col') }} {{ string_literal(\"it's\") }} {{ local_md5('a') }} {{ invocation_id }} {{ tojson({'a': [1]}) }} {{ fromjson('[1,2]') | length }}")).toBe(
-        "`my col` 'it\\'s' 0cc175b9c0f1b6a831c399e269772661 inv-1 {\"a\": [1]} 2",
-      );
+      expect(
+        render(
+          "{{ adapter.quote('my col') }} {{ string_literal(\"it's\") }} {{ local_md5('a') }} {{ invocation_id }} {{ tojson({'a': [1]}) }} {{ fromjson('[1,2]') | length }}",
+        ),
+      ).toBe("`my col` 'it\\'s' 0cc175b9c0f1b6a831c399e269772661 inv-1 {\"a\": [1]} 2");
     });
   });
 
@@ -220,7 +256,9 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
     });
 
     it('names an unknown function plainly', () => {
-      expect(catchError(() => render('{{ nomacro(1) }}')).message).toBe("Jinja error in models/m.sql at line 1: 'nomacro' is not defined (no macro or function has that name).");
+      expect(catchError(() => render('{{ nomacro(1) }}')).message).toBe(
+        "Jinja error in models/m.sql at line 1: 'nomacro' is not defined (no macro or function has that name).",
+      );
     });
   });
 });

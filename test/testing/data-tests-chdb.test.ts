@@ -147,9 +147,9 @@ describe('data tests on chDB', () => {
   test('store_failures keeps the failing rows in <schema>_dbt_test__audit', async () => {
     expect(verdict('stored_nulls')).toBe('fail 1');
     expect(results.get('stored_nulls')!.relationName).toBe('`demo_dbt_test__audit`.`stored_nulls`');
-    expect(await adapter.query('select id, parent_id from `demo_dbt_test__audit`.`stored_nulls`', { settings: { output_format_json_quote_64bit_integers: 0 } })).toEqual([
-      { id: 4, parent_id: null },
-    ]);
+    expect(
+      await adapter.query('select id, parent_id from `demo_dbt_test__audit`.`stored_nulls`', { settings: { output_format_json_quote_64bit_integers: 0 } }),
+    ).toEqual([{ id: 4, parent_id: null }]);
   });
 
   test('tests on sources read the table named by `identifier`', () => {

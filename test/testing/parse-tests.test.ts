@@ -75,22 +75,37 @@ models:
   test('tests on disabled models are left out; a seed and a model cannot share a name', () => {
     const project = load({
       ...base,
-      'models/old.sql': "{{ config(enabled=false) }}select 1 as id",
+      'models/old.sql': '{{ config(enabled=false) }}select 1 as id',
       'models/schema.yml': 'version: 2\nmodels:\n  - name: old\n    columns:\n      - name: id\n        tests: [unique]\n',
     });
     expect(project.tests.size).toBe(0);
     const errors = loadErrors({ ...base, 'models/countries.sql': 'select 1 as x' });
-    expect(errors.map((error) => error.message)).toEqual([expect.stringMatching(/^The name 'countries' is defined twice: in seeds\/countries\.csv and in models\/countries\.sql\./)]);
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(/^The name 'countries' is defined twice: in seeds\/countries\.csv and in models\/countries\.sql\./),
+    ]);
   });
 
   test.each([
-    ['unknown generic test, with a suggestion', '- not_nul', 'TSDBT2009', /The test on column 'id' of 'people' uses the generic test 'not_nul', which is not defined\. Did you mean 'not_null'\?/],
-    ['a typo in relationships to:', "- relationships: {to: ref('countrys'), field: code}", 'TSDBT2003', /Test 'relationships_people_id__code__ref_countrys_' refers to 'countrys', but no model or seed has that name\. Did you mean 'countries'\?/],
+    [
+      'unknown generic test, with a suggestion',
+      '- not_nul',
+      'TSDBT2009',
+      /The test on column 'id' of 'people' uses the generic test 'not_nul', which is not defined\. Did you mean 'not_null'\?/,
+    ],
+    [
+      'a typo in relationships to:',
+      "- relationships: {to: ref('countrys'), field: code}",
+      'TSDBT2003',
+      /Test 'relationships_people_id__code__ref_countrys_' refers to 'countrys', but no model or seed has that name\. Did you mean 'countries'\?/,
+    ],
     ['a bad severity', '- unique: {severity: fatal}', 'TSDBT2009', /Test 'unique_people_id': severity must be 'error' or 'warn', but it is "fatal"\./],
     ['a test given `model`', '- unique: {model: x}', 'TSDBT2009', /passes `model`, which tsdbt sets itself/],
     ['the same test twice', '- unique\n          - unique', 'TSDBT2005', /Test 'unique_people_id' is declared twice with the same arguments/],
   ])('%s is reported at the YAML entry', (_what, declaration, code, message) => {
-    const errors = loadErrors({ ...base, 'models/schema.yml': `version: 2\nmodels:\n  - name: people\n    columns:\n      - name: id\n        tests:\n          ${declaration}\n` });
+    const errors = loadErrors({
+      ...base,
+      'models/schema.yml': `version: 2\nmodels:\n  - name: people\n    columns:\n      - name: id\n        tests:\n          ${declaration}\n`,
+    });
     expect(errors).toHaveLength(1);
     expect(errors[0]!.code).toBe(code);
     expect(errors[0]!.message).toMatch(message);

@@ -37,7 +37,7 @@ sources:
             tests:
               - relationships: {to: "source('shop', 'customers')", field: id}
 `,
-      'models/orders.sql': "select 1 as id, 2 as customer_id",
+      'models/orders.sql': 'select 1 as id, 2 as customer_id',
       'models/schema.yml': `
 version: 2
 models:
@@ -98,22 +98,39 @@ models:
   test('the refs a test records: its model, then refs in its arguments, rendered or not', () => {
     const dir = projectWith({
       'models/countries.sql': "select 'NL' as code",
-      'models/schema.yml': idTests('unique', 'accepted_values: {values: [1, 2]}', `relationships: {to: "ref('countries')", field: code}`, 'accepted_values: {values: "{{ [1, 2] }}"}'),
+      'models/schema.yml': idTests(
+        'unique',
+        'accepted_values: {values: [1, 2]}',
+        `relationships: {to: "ref('countries')", field: code}`,
+        'accepted_values: {values: "{{ [1, 2] }}"}',
+      ),
     });
     const project = loadProject({ projectDir: dir });
     const refs = Object.fromEntries([...project.tests.values()].map((node) => [node.name, node.refs.map((ref) => [ref.name, ref.packageName, ref.line])]));
     expect(refs).toEqual({
       unique_people_id: [['people', undefined, 3]],
       accepted_values_people_id__1__2: [['people', undefined, 3]],
-      relationships_people_id__code__ref_countries_: [['countries', undefined, 3], ['people', undefined, 3]],
+      relationships_people_id__code__ref_countries_: [
+        ['countries', undefined, 3],
+        ['people', undefined, 3],
+      ],
       accepted_values_people_id___1_2_: [['people', undefined, 3]],
     });
-    expect(project.tests.get([...project.tests.keys()].find((id) => id.includes('relationships'))!)!.dependsOn.nodes).toEqual(['model.demo.countries', 'model.demo.people']);
+    expect(project.tests.get([...project.tests.keys()].find((id) => id.includes('relationships'))!)!.dependsOn.nodes).toEqual([
+      'model.demo.countries',
+      'model.demo.people',
+    ]);
   });
 
   test('arguments that cannot be sorted out are reported at the YAML entry, each one', () => {
     const dir = projectWith({
-      'models/schema.yml': idTests('unique: {config: [severity, warn]}', 'not_null: [a, b]', '{a: 1, b: 2}', 'accepted_values: {quote: false}', 'accepted_values: {values: 3}'),
+      'models/schema.yml': idTests(
+        'unique: {config: [severity, warn]}',
+        'not_null: [a, b]',
+        '{a: 1, b: 2}',
+        'accepted_values: {quote: false}',
+        'accepted_values: {values: 3}',
+      ),
     });
     let errors: TsdbtError[] = [];
     try {

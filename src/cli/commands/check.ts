@@ -13,12 +13,18 @@ interface CheckCliOptions extends CheckOptions {
 
 export function registerCheck(program: Command, terminal: Terminal): void {
   selectOptions(projectOptions(program.command('check')))
-    .description('check the selected models against an empty shadow of the project in a scratch embedded session: names, types, functions; builds nothing, never connects to the target')
+    .description(
+      'check the selected models against an empty shadow of the project in a scratch embedded session: names, types, functions; builds nothing, never connects to the target',
+    )
     .option('--output <format>', 'text, or json (one record per model on stdout)', 'text')
     .action(
       commandAction(async (options: CheckCliOptions) => {
         if (options.output !== 'text' && options.output !== 'json') {
-          throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--output must be text or json, but it is '${options.output}'.`, hint: 'For example: tsdbt check --output json' });
+          throw new TsdbtError({
+            code: ErrorCodes.USAGE,
+            message: `--output must be text or json, but it is '${options.output}'.`,
+            hint: 'For example: tsdbt check --output json',
+          });
         }
         const result = await check(cliInvocation(terminal), options);
         if (options.output === 'json') renderJson(terminal, result);
@@ -30,7 +36,17 @@ export function registerCheck(program: Command, terminal: Terminal): void {
 
 function renderJson(terminal: Terminal, result: CheckResult): void {
   for (const model of result.models) {
-    terminal.data(JSON.stringify({ model: model.model, unique_id: model.uniqueId, status: model.status, file: model.file, line: model.line ?? null, message: model.message ?? null, columns: model.columns }));
+    terminal.data(
+      JSON.stringify({
+        model: model.model,
+        unique_id: model.uniqueId,
+        status: model.status,
+        file: model.file,
+        line: model.line ?? null,
+        message: model.message ?? null,
+        columns: model.columns,
+      }),
+    );
   }
 }
 
@@ -45,10 +61,15 @@ function renderText(terminal: Terminal, result: CheckResult): void {
   const skipped = result.models.filter((model) => model.status === 'skipped');
   // Not checked for a reason of its own (not a failed parent): said as a warning, so an exit 0 never hides it.
   for (const model of skipped.filter((entry) => entry.message?.startsWith('not checked: parent') !== true)) {
-    const fix = model.message?.includes('source columns unknown') === true ? ": declare the source's columns with a data_type in its YAML (or give it an ingest: block) to check it" : '';
+    const fix =
+      model.message?.includes('source columns unknown') === true
+        ? ": declare the source's columns with a data_type in its YAML (or give it an ingest: block) to check it"
+        : '';
     terminal.warn(`${model.model} was not checked${fix}.`);
   }
-  terminal.info(`Checked ${result.models.length} model${result.models.length === 1 ? '' : 's'}: ${count('ok')} ok, ${count('error')} failed, ${count('skipped')} not checked.`);
+  terminal.info(
+    `Checked ${result.models.length} model${result.models.length === 1 ? '' : 's'}: ${count('ok')} ok, ${count('error')} failed, ${count('skipped')} not checked.`,
+  );
 }
 
 function describe(model: ModelCheck): string {

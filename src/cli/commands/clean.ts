@@ -48,7 +48,14 @@ function clean(options: CleanOptions, terminal: Terminal): TaskStatus {
  * is deleted): inside the project (also after following symlinks), not the project folder itself,
  * and not a folder holding the project's sources (models, macros, seeds, tests, the project file).
  */
-export function planClean(projectDir: string, config: Pick<ProjectConfig, 'cleanTargets' | 'file' | 'modelPaths' | 'macroPaths' | 'seedPaths' | 'testPaths' | 'snapshotPaths' | 'analysisPaths' | 'docsPaths'>, lineOf: (index: number) => number | undefined = () => undefined): string[] {
+export function planClean(
+  projectDir: string,
+  config: Pick<
+    ProjectConfig,
+    'cleanTargets' | 'file' | 'modelPaths' | 'macroPaths' | 'seedPaths' | 'testPaths' | 'snapshotPaths' | 'analysisPaths' | 'docsPaths'
+  >,
+  lineOf: (index: number) => number | undefined = () => undefined,
+): string[] {
   const root = realResolve(projectDir, '.');
   const sources = [
     ...config.modelPaths,

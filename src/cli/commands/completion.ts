@@ -81,7 +81,10 @@ const choiceOptions = (spec: CompletionSpec): [string, string[]][] => {
 export function bashScript(spec: CompletionSpec): string {
   const names = spec.commands.flatMap((command) => [command.name, ...command.aliases]);
   const perCommand = spec.commands
-    .map((command) => `    ${[command.name, ...command.aliases].join('|')}) opts="${words(flagsOf(command.options))}"; args="${words(command.argumentChoices)}" ;;`)
+    .map(
+      (command) =>
+        `    ${[command.name, ...command.aliases].join('|')}) opts="${words(flagsOf(command.options))}"; args="${words(command.argumentChoices)}" ;;`,
+    )
     .join('\n');
   const choices = choiceOptions(spec)
     .map(([flag, values]) => `    ${flag}) COMPREPLY=($(compgen -W "${words(values)}" -- "$cur")); return ;;`)
@@ -126,7 +129,9 @@ export function zshScript(spec: CompletionSpec): string {
     options.flatMap((option) => option.flags.map((flag) => quote(`${flag}:${option.description}`))).join(' ');
   const commandList = spec.commands.flatMap((command) => [command.name, ...command.aliases].map((name) => quote(`${name}:${command.description}`))).join(' ');
   const perCommand = spec.commands
-    .map((command) => `    ${[command.name, ...command.aliases].join('|')}) opts=(${described(command.options)}); args=(${command.argumentChoices.join(' ')}) ;;`)
+    .map(
+      (command) => `    ${[command.name, ...command.aliases].join('|')}) opts=(${described(command.options)}); args=(${command.argumentChoices.join(' ')}) ;;`,
+    )
     .join('\n');
   const choices = choiceOptions(spec)
     .map(([flag, values]) => `    ${flag}) compadd -- ${values.join(' ')}; return ;;`)

@@ -36,11 +36,18 @@ async function debug(options: ProjectOptions, terminal: Terminal): Promise<TaskS
 
   let project;
   try {
-    project = loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: parseVars(options.vars), logger: terminal.logger });
+    project = loadProject({
+      projectDir: options.projectDir,
+      profilesDir: options.profilesDir,
+      target: options.target,
+      vars: parseVars(options.vars),
+      logger: terminal.logger,
+    });
     terminal.useProject(project, [...secretsOf(project.target), ...secretEnvValues(process.env)]);
     ok('project file', `${project.dir}/${project.config.file}`);
     if (project.profilesFile !== undefined) ok('profiles.yml', project.profilesFile);
-    else terminal.info(`  profiles.yml: none found [${terminal.color.yellow('NOTE')}]\n    ${embeddedFallbackNotice(project.dir, project.target, process.env)}`);
+    else
+      terminal.info(`  profiles.yml: none found [${terminal.color.yellow('NOTE')}]\n    ${embeddedFallbackNotice(project.dir, project.target, process.env)}`);
     ok('target', `'${project.target.name}' (${project.target.type}), schema '${project.target.schema}'`);
     ok('models, sources, macros', `${project.models.size}, ${project.sources.size}, ${project.engine.macroNames().length}`);
     for (const warning of project.warnings) terminal.warn(warning);

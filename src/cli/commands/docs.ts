@@ -54,9 +54,13 @@ async function generate(options: GenerateOptions, terminal: Terminal): Promise<T
       ? `Catalog skipped (--empty-catalog).`
       : `Catalog: ${result.relations} relation${result.relations === 1 ? '' : 's'} found in ${result.databases.length} database${result.databases.length === 1 ? '' : 's'} (${result.databases.join(', ') || 'none'}).`,
   );
-  terminal.info(`Documentation of ${result.nodes} nodes written to ${where} in ${((Date.now() - started) / 1000).toFixed(2)}s. Open it, or run \`tsdbt docs serve\`.`);
+  terminal.info(
+    `Documentation of ${result.nodes} nodes written to ${where} in ${((Date.now() - started) / 1000).toFixed(2)}s. Open it, or run \`tsdbt docs serve\`.`,
+  );
   if (result.compileErrors.length > 0) {
-    terminal.warn(`${result.compileErrors.length} node${result.compileErrors.length === 1 ? '' : 's'} did not compile; their pages show the error instead of compiled SQL.`);
+    terminal.warn(
+      `${result.compileErrors.length} node${result.compileErrors.length === 1 ? '' : 's'} did not compile; their pages show the error instead of compiled SQL.`,
+    );
     throwCollected(result.compileErrors);
   }
   return 'ok';

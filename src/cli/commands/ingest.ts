@@ -40,7 +40,8 @@ async function ingest(options: IngestOptions, terminal: Terminal): Promise<TaskS
   const project = openProject(options, cliInvocation(terminal));
   const sources = selectedSources(project, options, terminal);
   if (options.sample === true) {
-    if (options.watch === true) throw new TsdbtError({ code: ErrorCodes.USAGE, message: '--sample lands a captured reply once; it cannot be combined with --watch.' });
+    if (options.watch === true)
+      throw new TsdbtError({ code: ErrorCodes.USAGE, message: '--sample lands a captured reply once; it cannot be combined with --watch.' });
     const without = sources.filter((source) => source.config.sample === undefined).map((source) => source.name);
     if (without.length > 0) {
       throw new TsdbtError({
@@ -59,8 +60,7 @@ async function ingest(options: IngestOptions, terminal: Terminal): Promise<TaskS
   // First signal: stop fetching and waiting, finish an insert under way. Second: exit at once.
   const shutdown = new AbortController();
   const removeHandlers = installShutdownHandlers(shutdown, {
-    onFirstSignal: (signal) =>
-      terminal.warn(`${signal} received: finishing the insert in flight, then stopping. Send it again to exit at once.`),
+    onFirstSignal: (signal) => terminal.warn(`${signal} received: finishing the insert in flight, then stopping. Send it again to exit at once.`),
   });
   let stopMetrics = async (): Promise<void> => undefined;
   try {
@@ -76,9 +76,7 @@ async function ingest(options: IngestOptions, terminal: Terminal): Promise<TaskS
     const names = sources.map((source) => source.name).join(', ');
     terminal.info(`Ingesting ${sources.length} source${sources.length === 1 ? '' : 's'}: ${names}${options.watch ? ' (watching; Ctrl-C to stop)' : ''}`);
     const deps = { signal: shutdown.signal, logger: ingestLogger(terminal), metrics };
-    return options.watch
-      ? await watchSources(project, sources, deps, terminal)
-      : await ingestOnce(project, sources, deps, terminal);
+    return options.watch ? await watchSources(project, sources, deps, terminal) : await ingestOnce(project, sources, deps, terminal);
   } finally {
     await stopMetrics();
     removeHandlers();

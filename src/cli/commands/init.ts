@@ -72,7 +72,11 @@ function checkName(name: string): void {
 function checkFolder(folder: string, shown: string): void {
   if (!existsSync(folder)) return;
   if (!statSync(folder).isDirectory()) {
-    throw new TsdbtError({ code: ErrorCodes.INIT_FOLDER_NOT_EMPTY, message: `'${shown}' already exists and is a file, so tsdbt init cannot create a project there.`, hint: 'Pick another name.' });
+    throw new TsdbtError({
+      code: ErrorCodes.INIT_FOLDER_NOT_EMPTY,
+      message: `'${shown}' already exists and is a file, so tsdbt init cannot create a project there.`,
+      hint: 'Pick another name.',
+    });
   }
   const entries = readdirSync(folder);
   if (entries.length === 0) return;

@@ -26,27 +26,40 @@ export function registerLs(program: Command, terminal: Terminal): void {
     .option('--output <format>', 'selector, name, path or json', 'selector')
     .option('--output-keys <key...>', `with --output json: the manifest fields to print (default: ${JSON_KEYS.join(', ')})`)
     .option('--resource-type <type...>', `only these kinds: ${RESOURCE_TYPES.join(', ')}, or all`)
-    .action(commandAction(async (options: LsOptions): Promise<TaskStatus> => {
-      if (!OUTPUTS.includes(options.output)) {
-        throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--output must be selector, name, path or json, but it is '${options.output}'.`, hint: 'For example: tsdbt ls --output json' });
-      }
-      if (options.outputKeys !== undefined && options.output !== 'json') {
-        throw new TsdbtError({ code: ErrorCodes.USAGE, message: '--output-keys only applies to --output json.', hint: 'For example: tsdbt ls --output json --output-keys name unique_id' });
-      }
-      const types = resourceTypes(options.resourceType);
-      const project = openProject(options, cliInvocation(terminal));
-      const ids = selectIds(project, options, types, terminal);
-      const manifest = options.output === 'json' ? buildManifest(project) : undefined;
-      for (const id of ids) {
-        const node = project.nodes.get(id)!;
-        if (options.output === 'name') terminal.data(searchName(node));
-        else if (options.output === 'path') terminal.data(node.originalFilePath);
-        else if (options.output === 'json') terminal.data(JSON.stringify(pick(manifestEntry(manifest!, id), options.outputKeys ?? JSON_KEYS)));
-        else if (node.resourceType === 'exposure') terminal.data(`exposure:${node.fqn.join('.')}`);
-        else terminal.data(node.resourceType === 'source' || node.resourceType === 'unit_test' ? `${node.resourceType}:${node.fqn.join('.')}` : node.fqn.join('.'));
-      }
-      return 'ok';
-    }));
+    .action(
+      commandAction(async (options: LsOptions): Promise<TaskStatus> => {
+        if (!OUTPUTS.includes(options.output)) {
+          throw new TsdbtError({
+            code: ErrorCodes.USAGE,
+            message: `--output must be selector, name, path or json, but it is '${options.output}'.`,
+            hint: 'For example: tsdbt ls --output json',
+          });
+        }
+        if (options.outputKeys !== undefined && options.output !== 'json') {
+          throw new TsdbtError({
+            code: ErrorCodes.USAGE,
+            message: '--output-keys only applies to --output json.',
+            hint: 'For example: tsdbt ls --output json --output-keys name unique_id',
+          });
+        }
+        const types = resourceTypes(options.resourceType);
+        const project = openProject(options, cliInvocation(terminal));
+        const ids = selectIds(project, options, types, terminal);
+        const manifest = options.output === 'json' ? buildManifest(project) : undefined;
+        for (const id of ids) {
+          const node = project.nodes.get(id)!;
+          if (options.output === 'name') terminal.data(searchName(node));
+          else if (options.output === 'path') terminal.data(node.originalFilePath);
+          else if (options.output === 'json') terminal.data(JSON.stringify(pick(manifestEntry(manifest!, id), options.outputKeys ?? JSON_KEYS)));
+          else if (node.resourceType === 'exposure') terminal.data(`exposure:${node.fqn.join('.')}`);
+          else
+            terminal.data(
+              node.resourceType === 'source' || node.resourceType === 'unit_test' ? `${node.resourceType}:${node.fqn.join('.')}` : node.fqn.join('.'),
+            );
+        }
+        return 'ok';
+      }),
+    );
 }
 
 function resourceTypes(given: string[] | undefined): ResourceType[] {

@@ -20,7 +20,7 @@ interface RunOperationOptions extends ProjectOptions {
 
 export function registerRunOperation(program: Command, terminal: Terminal): void {
   projectOptions(program.command('run-operation').argument('<macro>', 'the macro to run (from macros/)'))
-    .description("run a macro against the target: its run_query() and statement blocks run there, log() prints")
+    .description('run a macro against the target: its run_query() and statement blocks run there, log() prints')
     .option('--args <yaml>', "the macro's arguments as a YAML mapping, e.g. '{model: people, days: 30}'")
     .action(commandAction((macro: string, options: RunOperationOptions) => runOperation(macro, options, terminal)));
 }
@@ -46,11 +46,10 @@ async function runOperation(macro: string, options: RunOperationOptions, termina
   try {
     bindAdapterCapabilities(project.engine, adapter.capabilities);
     terminal.info(`Running operation ${macro}${Object.keys(args).length === 0 ? '' : ` with ${JSON.stringify(args)}`}`);
-    await renderWithAdapter(
-      adapter,
-      (runQuery) => project.engine.callMacro(macro, operationScope(project, runQuery), [{ ...args, __keywords: true }]),
-      { logger: project.logger, file: definition.file },
-    );
+    await renderWithAdapter(adapter, (runQuery) => project.engine.callMacro(macro, operationScope(project, runQuery), [{ ...args, __keywords: true }]), {
+      logger: project.logger,
+      file: definition.file,
+    });
   } finally {
     await adapter.close();
   }
@@ -63,10 +62,26 @@ async function runOperation(macro: string, options: RunOperationOptions, termina
  * see them at run time), `target`, `execute` true. There is no `this` or `model`.
  */
 function operationScope(project: Project, runQuery: (sql: string) => QueryTable): Scope {
-  const operation = { uniqueId: 'operation', name: 'operation', resourceType: 'operation', packageName: project.config.name, originalFilePath: '', fqn: [], config: {}, relation: { schema: project.target.schema, identifier: '' }, description: '' };
+  const operation = {
+    uniqueId: 'operation',
+    name: 'operation',
+    resourceType: 'operation',
+    packageName: project.config.name,
+    originalFilePath: '',
+    fqn: [],
+    config: {},
+    relation: { schema: project.target.schema, identifier: '' },
+    description: '',
+  };
   return { ...runtimeScope(project, operation, { runQuery }), this: undefined, model: undefined };
 }
 
 function parseArgs(text: string | undefined): Record<string, unknown> {
-  return parseYamlMapping(text, { flag: '--args', code: ErrorCodes.USAGE, of: " of the macro's arguments", example: '{model: people, days: 30}', shortExample: '{model: people, days: 30}' });
+  return parseYamlMapping(text, {
+    flag: '--args',
+    code: ErrorCodes.USAGE,
+    of: " of the macro's arguments",
+    example: '{model: people, days: 30}',
+    shortExample: '{model: people, days: 30}',
+  });
 }

@@ -27,7 +27,7 @@ export function registerShow(program: Command, terminal: Terminal): void {
   deferOptions(projectOptions(program.command('show')))
     .description("run a model's SELECT (or an inline query) and print the rows, without building anything")
     .option('-s, --select <model...>', 'the model to preview')
-    .option('--inline <sql>', "a query to run, e.g. \"select * from {{ ref('people') }}\"")
+    .option('--inline <sql>', 'a query to run, e.g. "select * from {{ ref(\'people\') }}"')
     .option('--limit <n>', 'rows to show (-1 for all)', '5')
     .option('--state <dir>', 'artifacts of an earlier run, for --defer')
     .option('--output <format>', 'text or json (json prints {"show": [rows]} on stdout)', 'text')
@@ -36,15 +36,27 @@ export function registerShow(program: Command, terminal: Terminal): void {
 
 async function show(options: ShowOptions, terminal: Terminal): Promise<TaskStatus> {
   if (options.output !== 'text' && options.output !== 'json') {
-    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--output must be 'text' or 'json', but it is '${options.output}'.`, hint: 'For example: tsdbt show --select people --output json' });
+    throw new TsdbtError({
+      code: ErrorCodes.USAGE,
+      message: `--output must be 'text' or 'json', but it is '${options.output}'.`,
+      hint: 'For example: tsdbt show --select people --output json',
+    });
   }
   const limit = Number(options.limit);
   // Digits only (no 1e99, 0x10, 1.0): a number ClickHouse's LIMIT takes as written.
   if (!/^\s*(-1|\d{1,15})\s*$/.test(options.limit) || !Number.isSafeInteger(limit) || limit < -1) {
-    throw new TsdbtError({ code: ErrorCodes.USAGE, message: `--limit must be a whole number (or -1 for no limit), but it is '${options.limit}'.`, hint: 'For example: --limit 100 (the default is 5).' });
+    throw new TsdbtError({
+      code: ErrorCodes.USAGE,
+      message: `--limit must be a whole number (or -1 for no limit), but it is '${options.limit}'.`,
+      hint: 'For example: --limit 100 (the default is 5).',
+    });
   }
   if ((options.inline === undefined) === (options.select === undefined)) {
-    throw new TsdbtError({ code: ErrorCodes.USAGE, message: 'tsdbt show needs exactly one of --select or --inline.', hint: "For example: tsdbt show --select people, or tsdbt show --inline \"select 1\"" });
+    throw new TsdbtError({
+      code: ErrorCodes.USAGE,
+      message: 'tsdbt show needs exactly one of --select or --inline.',
+      hint: 'For example: tsdbt show --select people, or tsdbt show --inline "select 1"',
+    });
   }
   const project = openProject(options, cliInvocation(terminal));
   const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });

@@ -9,7 +9,7 @@ import type { Terminal } from '../terminal.js';
 export function registerSource(program: Command, terminal: Terminal): void {
   const source = program.command('source').description('commands about sources: `tsdbt source freshness`');
   selectOptions(projectOptions(source.command('freshness')))
-    .description("check how recently each selected source was loaded (its `freshness:` and `loaded_at_field`), writing target/sources.json")
+    .description('check how recently each selected source was loaded (its `freshness:` and `loaded_at_field`), writing target/sources.json')
     .action(
       commandAction(async (options: SourceFreshnessOptions) => {
         const result = await sourceFreshness(cliInvocation(terminal), options);

@@ -44,7 +44,15 @@ export function graphView(options: GraphViewOptions): GraphView {
   const root = svg(
     'svg',
     { class: 'lineage-svg', role: 'img', 'aria-label': `Lineage of ${layout.nodes.length} nodes` },
-    svg('defs', {}, svg('marker', { id: markerId, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }))),
+    svg(
+      'defs',
+      {},
+      svg(
+        'marker',
+        { id: markerId, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+        svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }),
+      ),
+    ),
     viewport,
   );
   const element = h('div', { class: 'lineage-canvas' }, root);
@@ -159,15 +167,25 @@ export function graphView(options: GraphViewOptions): GraphView {
   root.addEventListener('focusin', (event) => lit(indexOfTarget(event.target)));
 
   apply();
-  return { element, fit, zoomBy: (factor) => {
-    const box = root.getBoundingClientRect();
-    zoomAt(factor, box.width / 2, box.height / 2);
-  } };
+  return {
+    element,
+    fit,
+    zoomBy: (factor) => {
+      const box = root.getBoundingClientRect();
+      zoomAt(factor, box.width / 2, box.height / 2);
+    },
+  };
 }
 
 function nodeGroup(node: SiteNode, placed: PlacedNode, isFocus: boolean): SVGGElement {
   const status = node.lastRun?.status;
-  const classes = ['node', `type-${node.resourceType}`, `kind-${node.kind.replace(/[^a-z_]/gi, '')}`, isFocus ? 'focus' : '', status ? `status-${status.replace(/[^a-z]/gi, '')}` : ''];
+  const classes = [
+    'node',
+    `type-${node.resourceType}`,
+    `kind-${node.kind.replace(/[^a-z_]/gi, '')}`,
+    isFocus ? 'focus' : '',
+    status ? `status-${status.replace(/[^a-z]/gi, '')}` : '',
+  ];
   const left = placed.x - placed.width / 2;
   const top = placed.y - placed.height / 2;
   return svg(
@@ -181,7 +199,11 @@ function nodeGroup(node: SiteNode, placed: PlacedNode, isFocus: boolean): SVGGEl
       role: 'link',
       'aria-label': `${node.resourceType} ${placed.label}`,
     },
-    svg('title', {}, `${placed.label} (${node.resourceType === 'model' ? `${node.kind} model` : node.resourceType})${node.summary ? `\n${node.summary}` : ''}${status ? `\nlast run: ${status}` : ''}`),
+    svg(
+      'title',
+      {},
+      `${placed.label} (${node.resourceType === 'model' ? `${node.kind} model` : node.resourceType})${node.summary ? `\n${node.summary}` : ''}${status ? `\nlast run: ${status}` : ''}`,
+    ),
     svg('rect', { class: 'box', width: placed.width, height: placed.height, rx: 7 }),
     svg('rect', { class: 'stripe', width: 6, height: placed.height, rx: 3 }),
     status ? svg('circle', { class: 'status-dot', cx: placed.width - 10, cy: placed.height / 2, r: 4 }) : null,

@@ -42,7 +42,12 @@ function boot(graph: SiteGraph): void {
       page = node === undefined ? notFound(context, hash) : nodePage(context, node);
       tree.reveal(node);
     } else if (path === 'lineage') {
-      page = lineagePage(context, params.has('select') ? params.get('select')! : undefined, params.get('exclude') ?? HIDDEN_BY_DEFAULT, params.get('all') === '1');
+      page = lineagePage(
+        context,
+        params.has('select') ? params.get('select')! : undefined,
+        params.get('exclude') ?? HIDDEN_BY_DEFAULT,
+        params.get('all') === '1',
+      );
       tree.reveal(undefined);
     } else {
       page = overviewPage(context);
@@ -59,7 +64,14 @@ function boot(graph: SiteGraph): void {
 function topBar(context: PageContext): HTMLElement {
   const { model } = context;
   const results = h('ul', { class: 'search-results', role: 'listbox', hidden: true });
-  const input = h('input', { type: 'search', class: 'search', placeholder: 'Search models and sources  ( / )', 'aria-label': 'search', autocomplete: 'off', spellcheck: false });
+  const input = h('input', {
+    type: 'search',
+    class: 'search',
+    placeholder: 'Search models and sources  ( / )',
+    'aria-label': 'search',
+    autocomplete: 'off',
+    spellcheck: false,
+  });
   let active = 0;
   let found: SiteNode[] = [];
   const close = () => {
@@ -93,7 +105,7 @@ function topBar(context: PageContext): HTMLElement {
   input.addEventListener('blur', () => setTimeout(close, 100));
   input.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') go(found[active]);
-    else if (event.key === 'Escape') (close(), input.blur());
+    else if (event.key === 'Escape') close(), input.blur();
     else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       active = Math.max(0, Math.min(found.length - 1, active + (event.key === 'ArrowDown' ? 1 : -1)));
@@ -156,17 +168,31 @@ function projectTree(context: PageContext): { element: HTMLElement; reveal(node:
     const fill = () => {
       if (rendered) return;
       rendered = true;
-      for (const child of [...folder.folders.values()].sort((a, b) => a.name.localeCompare(b.name))) list.append(h('li', { class: 'folder-item' }, renderFolder(child, depth + 1, model.nodes.length <= 60)));
+      for (const child of [...folder.folders.values()].sort((a, b) => a.name.localeCompare(b.name)))
+        list.append(h('li', { class: 'folder-item' }, renderFolder(child, depth + 1, model.nodes.length <= 60)));
       const leaves = [...folder.leaves].sort((a, b) => model.nodes[a]!.name.localeCompare(model.nodes[b]!.name));
       const addSlice = (from: number) => {
         for (const index of leaves.slice(from, from + SLICE)) {
           const node = model.nodes[index]!;
-          const link = h('a', { href: context.nodeHref(node), class: `leaf kind-${node.kind}`, title: node.summary || node.originalFilePath }, h('i', { class: 'dot' }), node.name);
+          const link = h(
+            'a',
+            { href: context.nodeHref(node), class: `leaf kind-${node.kind}`, title: node.summary || node.originalFilePath },
+            h('i', { class: 'dot' }),
+            node.name,
+          );
           links.set(index, link);
           list.append(h('li', {}, link));
         }
         if (leaves.length > from + SLICE) {
-          const more = h('li', {}, h('button', { type: 'button', class: 'more', onclick: () => (more.remove(), addSlice(from + SLICE)) }, `show ${Math.min(SLICE, leaves.length - from - SLICE)} more of ${leaves.length - from - SLICE}`));
+          const more = h(
+            'li',
+            {},
+            h(
+              'button',
+              { type: 'button', class: 'more', onclick: () => (more.remove(), addSlice(from + SLICE)) },
+              `show ${Math.min(SLICE, leaves.length - from - SLICE)} more of ${leaves.length - from - SLICE}`,
+            ),
+          );
           list.append(more);
         }
       };
@@ -176,7 +202,12 @@ function projectTree(context: PageContext): { element: HTMLElement; reveal(node:
         while (list.lastElementChild?.querySelector('button.more')) (list.lastElementChild.querySelector('button.more') as HTMLButtonElement).click();
       });
     };
-    const details = h('details', { class: `tree-folder depth-${depth}` }, h('summary', {}, folder.name, h('span', { class: 'count' }, String(countLeaves(folder)))), list);
+    const details = h(
+      'details',
+      { class: `tree-folder depth-${depth}` },
+      h('summary', {}, folder.name, h('span', { class: 'count' }, String(countLeaves(folder)))),
+      list,
+    );
     details.addEventListener('toggle', () => details.open && fill());
     if (open) {
       details.open = true;
@@ -185,7 +216,13 @@ function projectTree(context: PageContext): { element: HTMLElement; reveal(node:
     (details as unknown as { folder: Folder }).folder = folder;
     return details;
   };
-  const element = h('div', { class: 'tree' }, [...roots.values()].sort((a, b) => (a.name === 'Sources' ? -1 : b.name === 'Sources' ? 1 : a.name.localeCompare(b.name))).map((root) => renderFolder(root, 0, true)));
+  const element = h(
+    'div',
+    { class: 'tree' },
+    [...roots.values()]
+      .sort((a, b) => (a.name === 'Sources' ? -1 : b.name === 'Sources' ? 1 : a.name.localeCompare(b.name)))
+      .map((root) => renderFolder(root, 0, true)),
+  );
   let current: HTMLAnchorElement | undefined;
   return {
     element,
@@ -197,7 +234,9 @@ function projectTree(context: PageContext): { element: HTMLElement; reveal(node:
       const path = node.resourceType === 'source' ? ['Sources', node.sourceName ?? '?'] : [`${capitalize(node.resourceType)}s`, ...node.fqn.slice(1, -1)];
       let scope: Element = element;
       for (const name of path) {
-        const folder = [...scope.querySelectorAll(':scope > details, :scope > ul > li > details')].find((one) => (one as unknown as { folder: Folder }).folder?.name === name) as HTMLDetailsElement | undefined;
+        const folder = [...scope.querySelectorAll(':scope > details, :scope > ul > li > details')].find(
+          (one) => (one as unknown as { folder: Folder }).folder?.name === name,
+        ) as HTMLDetailsElement | undefined;
         if (folder === undefined) return;
         if (!folder.open) folder.open = true;
         folder.dispatchEvent(new Event('toggle'));
@@ -221,7 +260,12 @@ function countLeaves(folder: Folder): number {
 }
 
 function notFound(_context: PageContext, what: string): HTMLElement {
-  return h('article', { class: 'page' }, h('h1', {}, 'Not found'), h('p', {}, `There is no node '${what}' in this project. `, h('a', { href: '#/overview' }, 'Back to the overview'), '.'));
+  return h(
+    'article',
+    { class: 'page' },
+    h('h1', {}, 'Not found'),
+    h('p', {}, `There is no node '${what}' in this project. `, h('a', { href: '#/overview' }, 'Back to the overview'), '.'),
+  );
 }
 
 function splitOnce(text: string, separator: string): [string, string?] {

@@ -34,7 +34,15 @@ export function overviewPage(context: PageContext): HTMLElement {
     'article',
     { class: 'page overview' },
     h('h1', {}, project.name),
-    h('p', { class: 'subtle' }, `Generated ${formatTime(project.generatedAt)} by tsdbt ${project.tsdbtVersion} · target `, h('code', {}, project.target.name), ` (${project.target.type}, database `, h('code', {}, project.target.schema), ')'),
+    h(
+      'p',
+      { class: 'subtle' },
+      `Generated ${formatTime(project.generatedAt)} by tsdbt ${project.tsdbtVersion} · target `,
+      h('code', {}, project.target.name),
+      ` (${project.target.type}, database `,
+      h('code', {}, project.target.schema),
+      ')',
+    ),
     h(
       'div',
       { class: 'cards' },
@@ -47,12 +55,45 @@ export function overviewPage(context: PageContext): HTMLElement {
     project.catalogNote ? h('p', { class: 'note' }, project.catalogNote) : null,
     // Small projects get their whole lineage right here.
     model.nodes.length <= OVERVIEW_LINEAGE_UP_TO
-      ? h('section', { class: 'neighbourhood' }, h('div', { class: 'section-head' }, h('h2', {}, 'Lineage'), h('a', { class: 'button', href: context.lineageHref('') }, 'Open in the lineage explorer')), lineagePanel(context, '', HIDDEN_BY_DEFAULT, undefined, 'mini'))
+      ? h(
+          'section',
+          { class: 'neighbourhood' },
+          h(
+            'div',
+            { class: 'section-head' },
+            h('h2', {}, 'Lineage'),
+            h('a', { class: 'button', href: context.lineageHref('') }, 'Open in the lineage explorer'),
+          ),
+          lineagePanel(context, '', HIDDEN_BY_DEFAULT, undefined, 'mini'),
+        )
       : null,
     failed.length > 0
-      ? h('section', {}, h('h2', {}, 'Failed in the last run'), h('ul', { class: 'node-list' }, failed.slice(0, 50).map((node) => nodeItem(context, node))))
+      ? h(
+          'section',
+          {},
+          h('h2', {}, 'Failed in the last run'),
+          h(
+            'ul',
+            { class: 'node-list' },
+            failed.slice(0, 50).map((node) => nodeItem(context, node)),
+          ),
+        )
       : null,
-    project.overview ? html('section', 'markdown', markdownHtml(project.overview)) : h('section', { class: 'markdown' }, h('p', {}, 'Pick a model or source on the left, search by name above, or open the ', h('a', { href: context.lineageHref('') }, 'lineage graph'), '. Add a ', h('code', {}, '{% docs __overview__ %}'), ' block to any .md file in models/ to replace this text.')),
+    project.overview
+      ? html('section', 'markdown', markdownHtml(project.overview))
+      : h(
+          'section',
+          { class: 'markdown' },
+          h(
+            'p',
+            {},
+            'Pick a model or source on the left, search by name above, or open the ',
+            h('a', { href: context.lineageHref('') }, 'lineage graph'),
+            '. Add a ',
+            h('code', {}, '{% docs __overview__ %}'),
+            ' block to any .md file in models/ to replace this text.',
+          ),
+        ),
   );
 }
 
@@ -73,22 +114,68 @@ export function nodePage(context: PageContext, node: SiteNode): HTMLElement {
       'header',
       { class: 'node-header' },
       h('div', { class: 'crumbs' }, node.originalFilePath),
-      h('h1', {}, displayName(node), ' ', badge(node.resourceType === 'model' ? node.kind : node.resourceType, `kind kind-${node.kind}`), node.lastRun ? statusBadge(node.lastRun.status) : null),
+      h(
+        'h1',
+        {},
+        displayName(node),
+        ' ',
+        badge(node.resourceType === 'model' ? node.kind : node.resourceType, `kind kind-${node.kind}`),
+        node.lastRun ? statusBadge(node.lastRun.status) : null,
+      ),
     ),
     descriptionSlot,
     h(
       'section',
       { class: 'neighbourhood' },
-      h('div', { class: 'section-head' }, h('h2', {}, 'Lineage'), h('a', { class: 'button', href: context.lineageHref(near.select, near.exclude) }, 'Open in the lineage explorer'), h('code', { class: 'selector' }, near.select)),
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', {}, 'Lineage'),
+        h('a', { class: 'button', href: context.lineageHref(near.select, near.exclude) }, 'Open in the lineage explorer'),
+        h('code', { class: 'selector' }, near.select),
+      ),
       lineagePanel(context, near.select, near.exclude, index, 'mini'),
     ),
     h(
       'section',
       { class: 'relatives' },
-      h('div', {}, h('h2', {}, `Depends on (${parents.length})`), parents.length ? h('ul', { class: 'node-list' }, parents.map((one) => nodeItem(context, one))) : h('p', { class: 'subtle' }, 'Nothing: this is where data enters.')),
-      h('div', {}, h('h2', {}, `Referenced by (${children.length})`), children.length ? h('ul', { class: 'node-list' }, children.map((one) => nodeItem(context, one))) : h('p', { class: 'subtle' }, node.resourceType === 'test' ? 'Tests have no dependents.' : 'Nothing depends on it yet.')),
+      h(
+        'div',
+        {},
+        h('h2', {}, `Depends on (${parents.length})`),
+        parents.length
+          ? h(
+              'ul',
+              { class: 'node-list' },
+              parents.map((one) => nodeItem(context, one)),
+            )
+          : h('p', { class: 'subtle' }, 'Nothing: this is where data enters.'),
+      ),
+      h(
+        'div',
+        {},
+        h('h2', {}, `Referenced by (${children.length})`),
+        children.length
+          ? h(
+              'ul',
+              { class: 'node-list' },
+              children.map((one) => nodeItem(context, one)),
+            )
+          : h('p', { class: 'subtle' }, node.resourceType === 'test' ? 'Tests have no dependents.' : 'Nothing depends on it yet.'),
+      ),
     ),
-    tests.length ? h('section', {}, h('h2', {}, `Tests (${tests.length})`), h('ul', { class: 'node-list' }, tests.map((one) => nodeItem(context, one)))) : null,
+    tests.length
+      ? h(
+          'section',
+          {},
+          h('h2', {}, `Tests (${tests.length})`),
+          h(
+            'ul',
+            { class: 'node-list' },
+            tests.map((one) => nodeItem(context, one)),
+          ),
+        )
+      : null,
     detailsSlot,
   );
   loadChunk(node.chunk, context.version)
@@ -111,8 +198,24 @@ function detailSections(context: PageContext, node: SiteNode, details: SiteNodeD
   const rows: Array<[string, Node | string]> = [
     ...(exposure ? [] : [[node.resourceType === 'test' ? 'failures stored in' : 'relation', h('code', {}, relation)] as [string, Node]]),
     [node.resourceType === 'model' ? 'materialized' : 'type', node.resourceType === 'model' ? node.kind : node.resourceType],
-    ...(node.resourceType === 'test' || exposure ? [] : [['in the database', details.relation ? `yes (${details.relation.engine || 'engine unknown'})` : 'not found (not built yet, or the catalog was skipped)'] as [string, string]]),
-    ['tags', node.tags.length ? h('span', {}, node.tags.map((tag) => badge(tag, 'tag'))) : '—'],
+    ...(node.resourceType === 'test' || exposure
+      ? []
+      : [
+          [
+            'in the database',
+            details.relation ? `yes (${details.relation.engine || 'engine unknown'})` : 'not found (not built yet, or the catalog was skipped)',
+          ] as [string, string],
+        ]),
+    [
+      'tags',
+      node.tags.length
+        ? h(
+            'span',
+            {},
+            node.tags.map((tag) => badge(tag, 'tag')),
+          )
+        : '—',
+    ],
     ['file', h('code', {}, node.originalFilePath)],
   ];
   if (details.patchPath) rows.push(['described in', h('code', {}, details.patchPath)]);
@@ -120,7 +223,8 @@ function detailSections(context: PageContext, node: SiteNode, details: SiteNodeD
   if (details.owner) rows.push(['owner', details.owner]);
   if (details.maturity) rows.push(['maturity', details.maturity]);
   // Only web addresses become links: a `javascript:` URL in a YAML file must not run in the page.
-  if (details.url) rows.push(['url', /^https?:\/\//i.test(details.url) ? h('a', { href: details.url, rel: 'noopener noreferrer' }, details.url) : h('code', {}, details.url)]);
+  if (details.url)
+    rows.push(['url', /^https?:\/\//i.test(details.url) ? h('a', { href: details.url, rel: 'noopener noreferrer' }, details.url) : h('code', {}, details.url)]);
   if (details.ingest !== undefined) rows.push(['ingestion', details.ingest ? 'configured (tsdbt ingest)' : 'none']);
   if (node.lastRun) {
     rows.push(['last run', `${node.lastRun.status} in ${node.lastRun.executionTime.toFixed(2)}s, ${formatTime(node.lastRun.at)}`]);
@@ -131,11 +235,34 @@ function detailSections(context: PageContext, node: SiteNode, details: SiteNodeD
     rows.push(['tests', attached ? h('a', { href: context.nodeHref(attached) }, displayName(attached)) : h('code', {}, details.attachedNode)]);
   }
   if (details.columnName) rows.push(['column', h('code', {}, details.columnName)]);
-  if (details.testMetadata) rows.push(['generic test', h('span', {}, h('code', {}, [details.testMetadata.namespace, details.testMetadata.name].filter(Boolean).join('.')), ' ', h('code', {}, JSON.stringify(withoutModel(details.testMetadata.kwargs))))]);
+  if (details.testMetadata)
+    rows.push([
+      'generic test',
+      h(
+        'span',
+        {},
+        h('code', {}, [details.testMetadata.namespace, details.testMetadata.name].filter(Boolean).join('.')),
+        ' ',
+        h('code', {}, JSON.stringify(withoutModel(details.testMetadata.kwargs))),
+      ),
+    ]);
   return h(
     'div',
     {},
-    h('section', {}, h('h2', {}, 'Details'), h('table', { class: 'facts' }, h('tbody', {}, rows.map(([key, value]) => h('tr', {}, h('th', {}, key), h('td', {}, value)))))),
+    h(
+      'section',
+      {},
+      h('h2', {}, 'Details'),
+      h(
+        'table',
+        { class: 'facts' },
+        h(
+          'tbody',
+          {},
+          rows.map(([key, value]) => h('tr', {}, h('th', {}, key), h('td', {}, value))),
+        ),
+      ),
+    ),
     node.resourceType === 'test' ? null : h('section', {}, h('h2', {}, `Columns (${details.columns.length})`), columnsTable(details.columns)),
     details.rawSql !== undefined ? codeSection(details) : null,
     h('section', {}, h('h2', {}, 'Config'), h('pre', { class: 'code json' }, JSON.stringify(node.config, null, 2))),
@@ -145,7 +272,9 @@ function detailSections(context: PageContext, node: SiteNode, details: SiteNodeD
 
 function descriptionOf(details: SiteNodeDetails): HTMLElement {
   const description = [details.sourceDescription ? `**Source:** ${details.sourceDescription}` : '', details.description].filter(Boolean).join('\n\n');
-  return description ? html('div', 'markdown', markdownHtml(description)) : h('p', { class: 'subtle' }, 'No description yet: add ', h('code', {}, 'description:'), ' for it in a .yml file under models/.');
+  return description
+    ? html('div', 'markdown', markdownHtml(description))
+    : h('p', { class: 'subtle' }, 'No description yet: add ', h('code', {}, 'description:'), ' for it in a .yml file under models/.');
 }
 
 function columnsTable(columns: SiteColumn[]): HTMLElement {
@@ -161,8 +290,23 @@ function columnsTable(columns: SiteColumn[]): HTMLElement {
         h(
           'tr',
           { class: column.missingInDatabase ? 'missing' : '' },
-          h('td', {}, h('code', {}, column.name), column.tags.map((tag) => badge(tag, 'tag')), column.tests.map((test) => badge(test, 'test'))),
-          h('td', {}, column.type ? h('code', { class: 'type' }, column.type) : column.declaredType ? h('code', { class: 'type declared', title: 'declared in YAML (data_type)' }, column.declaredType) : '—', column.missingInDatabase ? h('div', { class: 'warn' }, 'not in the database') : null),
+          h(
+            'td',
+            {},
+            h('code', {}, column.name),
+            column.tags.map((tag) => badge(tag, 'tag')),
+            column.tests.map((test) => badge(test, 'test')),
+          ),
+          h(
+            'td',
+            {},
+            column.type
+              ? h('code', { class: 'type' }, column.type)
+              : column.declaredType
+                ? h('code', { class: 'type declared', title: 'declared in YAML (data_type)' }, column.declaredType)
+                : '—',
+            column.missingInDatabase ? h('div', { class: 'warn' }, 'not in the database') : null,
+          ),
           h('td', {}, column.description ? html('div', 'markdown inline', inlineMarkdownHtml(column.description)) : ''),
         ),
       ),
@@ -181,7 +325,19 @@ function codeSection(details: SiteNodeDetails): HTMLElement {
   };
   const compiledTab = h('button', { type: 'button', class: 'tab', disabled: !hasCompiled, onclick: () => show('compiled') }, 'Compiled SQL');
   const sourceTab = h('button', { type: 'button', class: 'tab', onclick: () => show('source') }, 'Source');
-  const copy = h('button', { type: 'button', class: 'tab copy', onclick: () => void navigator.clipboard?.writeText(pre.textContent ?? '').then(() => (copy.textContent = 'Copied'), () => undefined) }, 'Copy');
+  const copy = h(
+    'button',
+    {
+      type: 'button',
+      class: 'tab copy',
+      onclick: () =>
+        void navigator.clipboard?.writeText(pre.textContent ?? '').then(
+          () => (copy.textContent = 'Copied'),
+          () => undefined,
+        ),
+    },
+    'Copy',
+  );
   show(hasCompiled ? 'compiled' : 'source');
   return h(
     'section',
@@ -197,14 +353,24 @@ export function lineagePage(context: PageContext, select: string | undefined, ex
   const { model } = context;
   const big = model.nodes.length > MAX_DRAWN;
   const effective = select ?? '';
-  const selectInput = h('input', { type: 'search', name: 'select', value: effective, placeholder: big ? 'e.g. +my_model+  tag:finance  path:models/marts' : 'everything (e.g. +people+  tag:mart  source:astro+)', spellcheck: false, 'aria-label': 'select' });
+  const selectInput = h('input', {
+    type: 'search',
+    name: 'select',
+    value: effective,
+    placeholder: big ? 'e.g. +my_model+  tag:finance  path:models/marts' : 'everything (e.g. +people+  tag:mart  source:astro+)',
+    spellcheck: false,
+    'aria-label': 'select',
+  });
   const excludeInput = h('input', { type: 'search', name: 'exclude', value: exclude, placeholder: 'nothing', spellcheck: false, 'aria-label': 'exclude' });
   const form = h(
     'form',
-    { class: 'selector-form', onsubmit: (event: Event) => {
-      event.preventDefault();
-      context.open(context.lineageHref(selectInput.value, excludeInput.value));
-    } },
+    {
+      class: 'selector-form',
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        context.open(context.lineageHref(selectInput.value, excludeInput.value));
+      },
+    },
     h('label', {}, h('span', {}, '--select'), selectInput),
     h('label', {}, h('span', {}, '--exclude'), excludeInput),
     h('button', { type: 'submit', class: 'button primary' }, 'Show'),
@@ -216,21 +382,37 @@ export function lineagePage(context: PageContext, select: string | undefined, ex
         'div',
         { class: 'help-body' },
         h('p', {}, 'The same as ', h('code', {}, 'tsdbt run --select'), ':'),
-        h('ul', {}, [
-          ['people', 'one node by name'],
-          ['+people', 'with everything upstream (2+people: two levels)'],
-          ['people+', 'with everything downstream'],
-          ['@people', 'with descendants and their ancestors'],
-          ['tag:mart', 'by tag; also path:, config.materialized:, resource_type:, source:, fqn:'],
-          ['result:error', 'by status in the last run'],
-          ['a b', 'union (space); a,b: intersection (comma)'],
-        ].map(([code, text]) => h('li', {}, h('code', {}, code!), ` ${text}`))),
+        h(
+          'ul',
+          {},
+          [
+            ['people', 'one node by name'],
+            ['+people', 'with everything upstream (2+people: two levels)'],
+            ['people+', 'with everything downstream'],
+            ['@people', 'with descendants and their ancestors'],
+            ['tag:mart', 'by tag; also path:, config.materialized:, resource_type:, source:, fqn:'],
+            ['result:error', 'by status in the last run'],
+            ['a b', 'union (space); a,b: intersection (comma)'],
+          ].map(([code, text]) => h('li', {}, h('code', {}, code!), ` ${text}`)),
+        ),
       ),
     ),
   );
   const body =
     big && select === undefined
-      ? h('div', { class: 'lineage-empty' }, h('p', {}, `This project has ${model.nodes.length.toLocaleString()} nodes. Type a selector to draw part of it, e.g. `, h('code', {}, '+my_model+'), ' or ', h('code', {}, 'tag:finance'), '.'))
+      ? h(
+          'div',
+          { class: 'lineage-empty' },
+          h(
+            'p',
+            {},
+            `This project has ${model.nodes.length.toLocaleString()} nodes. Type a selector to draw part of it, e.g. `,
+            h('code', {}, '+my_model+'),
+            ' or ',
+            h('code', {}, 'tag:finance'),
+            '.',
+          ),
+        )
       : lineagePanel(context, effective, exclude, undefined, 'full', force);
   return h('article', { class: 'page lineage-page' }, form, body);
 }
@@ -248,7 +430,14 @@ function lineagePanel(context: PageContext, select: string, exclude: string, foc
     return panel;
   }
   const status = h('span', { class: 'lineage-status' });
-  panel.append(h('div', { class: 'lineage-toolbar' }, status, warnings.map((warning) => h('span', { class: 'warn' }, warning))));
+  panel.append(
+    h(
+      'div',
+      { class: 'lineage-toolbar' },
+      status,
+      warnings.map((warning) => h('span', { class: 'warn' }, warning)),
+    ),
+  );
   if (indexes.length === 0) {
     status.textContent = 'The selection matched no nodes.';
     return panel;
@@ -256,7 +445,17 @@ function lineagePanel(context: PageContext, select: string, exclude: string, foc
   if (indexes.length > MAX_DRAWN && !force) {
     status.textContent = `${indexes.length.toLocaleString()} nodes selected.`;
     panel.append(
-      h('div', { class: 'lineage-empty' }, h('p', {}, `Drawing more than ${MAX_DRAWN.toLocaleString()} nodes at once is slow and hard to read; narrow the selection, or `, h('a', { href: `${context.lineageHref(select, exclude)}&all=1` }, 'draw them anyway'), '.')),
+      h(
+        'div',
+        { class: 'lineage-empty' },
+        h(
+          'p',
+          {},
+          `Drawing more than ${MAX_DRAWN.toLocaleString()} nodes at once is slow and hard to read; narrow the selection, or `,
+          h('a', { href: `${context.lineageHref(select, exclude)}&all=1` }, 'draw them anyway'),
+          '.',
+        ),
+      ),
     );
     return panel;
   }
@@ -270,7 +469,9 @@ function lineagePanel(context: PageContext, select: string, exclude: string, foc
       holder.replaceChildren(view.element);
       const toolbar = panel.querySelector('.lineage-toolbar')!;
       toolbar.prepend(
-        h('span', { class: 'zoom' },
+        h(
+          'span',
+          { class: 'zoom' },
           h('button', { type: 'button', title: 'zoom in', 'aria-label': 'zoom in', onclick: () => view.zoomBy(1.25) }, '+'),
           h('button', { type: 'button', title: 'zoom out', 'aria-label': 'zoom out', onclick: () => view.zoomBy(0.8) }, '−'),
           h('button', { type: 'button', title: 'fit to the window', onclick: () => view.fit() }, 'fit'),

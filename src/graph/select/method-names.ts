@@ -47,7 +47,17 @@ export type StateValue = (typeof STATE_VALUES)[number];
 export const RESULT_STATUSES = ['error', 'fail', 'success', 'skipped', 'warn', 'pass'] as const;
 export type ResultStatus = (typeof RESULT_STATUSES)[number];
 
-export const RESOURCE_TYPES = ['model', 'seed', 'test', 'unit_test', 'source', 'snapshot', 'analysis', 'operation', 'exposure'] as const satisfies readonly ResourceType[];
+export const RESOURCE_TYPES = [
+  'model',
+  'seed',
+  'test',
+  'unit_test',
+  'source',
+  'snapshot',
+  'analysis',
+  'operation',
+  'exposure',
+] as const satisfies readonly ResourceType[];
 
 /** `source_status:fresher`: sources loaded since the --state run's `tsdbt source freshness`. */
 export const SOURCE_STATUSES = ['fresher'] as const;

@@ -35,7 +35,12 @@ export function parseCriterion(atom: Piece, report: ReportAt): SelectionCriteria
 
   if (body === '') {
     const operator = text.slice(0, cursor) || '+';
-    throw report(atom.offset, text.length, `\`${operator}\` needs a model name or a method:value next to it.`, "For example '+people', 'people+' or '@tag:nightly'.");
+    throw report(
+      atom.offset,
+      text.length,
+      `\`${operator}\` needs a model name or a method:value next to it.`,
+      "For example '+people', 'people+' or '@tag:nightly'.",
+    );
   }
   if (childrensParents && children) {
     throw report(
@@ -50,7 +55,12 @@ export function parseCriterion(atom: Piece, report: ReportAt): SelectionCriteria
   const stray = /[+@]/.exec(value);
   if (stray !== null) {
     const where = stray[0] === '@' ? 'at the start' : 'at the start or the end';
-    throw report(valueStart + stray.index, 1, `'${stray[0]}' can only come ${where} of a selector, not inside '${text}'.`, 'Separate selectors with a space (union) or a comma (intersection).');
+    throw report(
+      valueStart + stray.index,
+      1,
+      `'${stray[0]}' can only come ${where} of a selector, not inside '${text}'.`,
+      'Separate selectors with a space (union) or a comma (intersection).',
+    );
   }
   const valueProblem = checkValue(method, value);
   if (valueProblem !== undefined) throw reportProblem(valueProblem, valueStart, value.length, report);
@@ -90,7 +100,8 @@ function splitMethod(body: string, bodyOffset: number, report: ReportAt): Method
   if (methodProblem !== undefined) {
     // Point at the method name, at its dotted arguments, or at the ':' where a missing `.key` belongs.
     const argsStart = bodyOffset + name.length + (methodArgs.length > 0 ? 1 : 0);
-    const [offset, length] = methodProblem.part === 'method' ? [bodyOffset, Math.max(1, name.length)] : [argsStart, Math.max(1, before.length - name.length - 1)];
+    const [offset, length] =
+      methodProblem.part === 'method' ? [bodyOffset, Math.max(1, name.length)] : [argsStart, Math.max(1, before.length - name.length - 1)];
     throw reportProblem(methodProblem, offset, length, report);
   }
 

@@ -52,12 +52,22 @@ function checkDangling(text: string, words: Word[], index: number, report: Repor
   if (next !== undefined && /^@?(\d*\+)?$/.test(word.text)) {
     const gap = word.offset + word.text.length;
     const quoted = text.slice(word.offset, next.offset + next.text.length);
-    throw report(gap, next.offset - gap, `\`${word.text}\` needs a model name: '${quoted}' has a space at offset ${gap}.`, `Write it without the space: '${word.text}${next.text}'.`);
+    throw report(
+      gap,
+      next.offset - gap,
+      `\`${word.text}\` needs a model name: '${quoted}' has a space at offset ${gap}.`,
+      `Write it without the space: '${word.text}${next.text}'.`,
+    );
   }
   if (previous !== undefined && /^\+\d*$/.test(word.text)) {
     const gap = previous.offset + previous.text.length;
     const quoted = text.slice(previous.offset, word.offset + word.text.length);
-    throw report(gap, word.offset - gap, `\`${word.text}\` needs a model name before it: '${quoted}' has a space at offset ${gap}.`, `Write it without the space: '${previous.text}${word.text}'.`);
+    throw report(
+      gap,
+      word.offset - gap,
+      `\`${word.text}\` needs a model name before it: '${quoted}' has a space at offset ${gap}.`,
+      `Write it without the space: '${previous.text}${word.text}'.`,
+    );
   }
 }
 

@@ -18,7 +18,11 @@ export function pathMatches(filePath: string, selector: string): boolean {
 }
 
 function normalise(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+  return path
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '')
+    .replace(/^\.$/, '');
 }
 
 /** `a/b/c.sql` → `['a/b/c.sql', 'a/b', 'a']`. */

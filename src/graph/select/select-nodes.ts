@@ -51,7 +51,10 @@ export function selectNodes(options: SelectNodesOptions): Set<string> {
     });
   }
 
-  const members = graph.nodes().map((id) => graphNode(graph, id)).filter((node) => node.config['enabled'] !== false);
+  const members = graph
+    .nodes()
+    .map((id) => graphNode(graph, id))
+    .filter((node) => node.config['enabled'] !== false);
   const context: EvaluationContext = {
     graph,
     members,
@@ -109,4 +112,3 @@ function warnIfEmpty(
     }),
   );
 }
-

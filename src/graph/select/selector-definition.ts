@@ -36,13 +36,22 @@ const INDIRECT_MODES: IndirectSelection[] = ['eager', 'cautious', 'empty'];
 export function definitionToExpression(node: unknown, context: DefinitionContext): SelectionExpression {
   if (yamlLib().isScalar(node) && typeof node.value === 'string') return parseText(node, context.place);
   if (!yamlLib().isMap(node)) {
-    throw context.place.error(node, `A selector definition must be a string or a mapping, but got ${describeYaml(node)}.`, "For example 'tag:nightly+' or { method: tag, value: nightly }.");
+    throw context.place.error(
+      node,
+      `A selector definition must be a string or a mapping, but got ${describeYaml(node)}.`,
+      "For example 'tag:nightly+' or { method: tag, value: nightly }.",
+    );
   }
   const keys = node.items.map(keyOf);
   const setKey = keys.find((key) => key === 'union' || key === 'intersection');
   if (setKey !== undefined) {
     const other = keys.find((key) => key !== setKey);
-    if (other !== undefined) throw context.place.error(node, `'${setKey}' must be the only key of its mapping, but this one also has '${other}'.`, "Move other criteria into the list under it, or into an '- exclude:' item.");
+    if (other !== undefined)
+      throw context.place.error(
+        node,
+        `'${setKey}' must be the only key of its mapping, but this one also has '${other}'.`,
+        "Move other criteria into the list under it, or into an '- exclude:' item.",
+      );
     return setDefinition(setKey as 'union' | 'intersection', node.items[0]!, context);
   }
   if (keys.includes('method') || keys.includes('value')) return criteriaDefinition(node, context);
@@ -60,7 +69,14 @@ function parseText(node: unknown, place: YamlPlace): SelectionExpression {
     return parseSelection(text, place.textOrigin(node));
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
-    throw new TsdbtError({ code: error.code, message: `${place.file}:${error.line}: ${error.message}`, file: error.file, line: error.line, column: error.column, hint: error.hint });
+    throw new TsdbtError({
+      code: error.code,
+      message: `${place.file}:${error.line}: ${error.message}`,
+      file: error.file,
+      line: error.line,
+      column: error.column,
+      hint: error.hint,
+    });
   }
 }
 
@@ -71,21 +87,24 @@ function setDefinition(kind: 'union' | 'intersection', pair: Pair, context: Defi
   let exclude: SelectionExpression | undefined;
   for (const item of list.items) {
     if (yamlLib().isMap(item) && item.items.some((entry) => keyOf(entry) === 'exclude') && !item.items.some((entry) => keyOf(entry) === 'method')) {
-      if (exclude !== undefined) throw context.place.error(item, `A '${kind}' can have only one 'exclude' item.`, 'Put everything to exclude in one list under a single exclude:.');
+      if (exclude !== undefined)
+        throw context.place.error(item, `A '${kind}' can have only one 'exclude' item.`, 'Put everything to exclude in one list under a single exclude:.');
       if (item.items.length > 1) throw context.place.error(item, "An 'exclude' item must have no other keys.");
       exclude = exclusion(item.items[0]!, context);
     } else {
       members.push(definitionToExpression(item, context));
     }
   }
-  if (members.length === 0) throw context.place.error(pair, `'${kind}' needs at least one definition to ${kind === 'union' ? 'combine' : 'intersect'}, besides 'exclude'.`);
+  if (members.length === 0)
+    throw context.place.error(pair, `'${kind}' needs at least one definition to ${kind === 'union' ? 'combine' : 'intersect'}, besides 'exclude'.`);
   const group: SelectionExpression = { kind, raw: members.map(rawInGroup).join(kind === 'union' ? ' ' : ','), members };
   return exclude === undefined ? group : difference(group, exclude);
 }
 
 function exclusion(pair: Pair, context: DefinitionContext): SelectionExpression {
   const list = pair.value;
-  if (!yamlLib().isSeq(list) || list.items.length === 0) throw context.place.error(pair, `'exclude' needs a list of definitions, but got ${describeYaml(list)}.`, "For example exclude: ['tag:deprecated'].");
+  if (!yamlLib().isSeq(list) || list.items.length === 0)
+    throw context.place.error(pair, `'exclude' needs a list of definitions, but got ${describeYaml(list)}.`, "For example exclude: ['tag:deprecated'].");
   const members = list.items.map((item) => definitionToExpression(item, context));
   return members.length === 1 ? members[0]! : { kind: 'union', raw: members.map(rawInGroup).join(' '), members };
 }
@@ -100,13 +119,21 @@ function criteriaDefinition(map: YAMLMap, context: DefinitionContext): Selection
   const entries = new Map<string, Pair>();
   for (const pair of map.items) {
     const key = keyOf(pair);
-    if (!CRITERIA_KEYS.includes(key)) throw context.place.error(pair, `'${key}' is not a valid key in a selector definition.${didYouMean(key, CRITERIA_KEYS)}`, `Valid keys: ${CRITERIA_KEYS.join(', ')}.`);
+    if (!CRITERIA_KEYS.includes(key))
+      throw context.place.error(
+        pair,
+        `'${key}' is not a valid key in a selector definition.${didYouMean(key, CRITERIA_KEYS)}`,
+        `Valid keys: ${CRITERIA_KEYS.join(', ')}.`,
+      );
     entries.set(key, pair);
   }
   const methodPair = entries.get('method');
   const valuePair = entries.get('value');
   if (methodPair === undefined || valuePair === undefined) {
-    throw context.place.error(map, `A selector definition with '${methodPair === undefined ? 'value' : 'method'}' also needs '${methodPair === undefined ? 'method' : 'value'}'.`);
+    throw context.place.error(
+      map,
+      `A selector definition with '${methodPair === undefined ? 'value' : 'method'}' also needs '${methodPair === undefined ? 'method' : 'value'}'.`,
+    );
   }
   const method = scalarText(methodPair.value, 'method', context);
   const value = scalarText(valuePair.value, 'value', context);
@@ -114,7 +141,8 @@ function criteriaDefinition(map: YAMLMap, context: DefinitionContext): Selection
   let expression: SelectionExpression;
   if (method === 'selector') {
     const extra = [...entries.keys()].find((key) => !['method', 'value', 'exclude'].includes(key));
-    if (extra !== undefined) throw context.place.error(entries.get(extra), `'${extra}' cannot be used with 'method: selector'; set it in the selector referred to.`);
+    if (extra !== undefined)
+      throw context.place.error(entries.get(extra), `'${extra}' cannot be used with 'method: selector'; set it in the selector referred to.`);
     expression = context.resolveSelector(value, valuePair.value);
   } else {
     const flag = (key: string): boolean => booleanOf(entries.get(key), context);
@@ -161,7 +189,11 @@ function buildCriteria(fields: CriteriaFields, context: DefinitionContext): Sele
   const method = name as MethodName;
   if (fields.value === '') throw context.place.error(fields.valueNode, `The '${fields.method}' selector needs a value.`);
   if (/[+@]/.test(fields.value)) {
-    throw context.place.error(fields.valueNode, `'${fields.value}' holds a graph operator, which YAML definitions spell as keys.`, 'Use parents: true, children: true, parents_depth, children_depth or childrens_parents: true.');
+    throw context.place.error(
+      fields.valueNode,
+      `'${fields.value}' holds a graph operator, which YAML definitions spell as keys.`,
+      'Use parents: true, children: true, parents_depth, children_depth or childrens_parents: true.',
+    );
   }
   const valueProblem = checkValue(method, fields.value);
   if (valueProblem !== undefined) throw context.place.error(fields.valueNode, valueProblem.message, valueProblem.hint);
@@ -180,7 +212,11 @@ function buildCriteria(fields: CriteriaFields, context: DefinitionContext): Sele
     childrenDepth: fields.childrenDepth ?? null,
   };
   if (criteria.childrensParents && criteria.children) {
-    throw context.place.error(fields.methodNode, "'childrens_parents' and 'children' cannot be combined.", "'childrens_parents' already selects all descendants (with their ancestors); drop 'children'.");
+    throw context.place.error(
+      fields.methodNode,
+      "'childrens_parents' and 'children' cannot be combined.",
+      "'childrens_parents' already selects all descendants (with their ancestors); drop 'children'.",
+    );
   }
   if (fields.indirectSelection !== undefined) criteria.indirectSelection = fields.indirectSelection;
   criteria.raw = renderCriteria(criteria);
@@ -230,5 +266,8 @@ function indirectOf(pair: Pair | undefined, context: DefinitionContext): Indirec
   if (pair === undefined) return undefined;
   const value = yamlLib().isScalar(pair.value) ? String(pair.value.value) : '';
   if ((INDIRECT_MODES as string[]).includes(value)) return value as IndirectSelection;
-  throw context.place.error(pair, `'indirect_selection' must be one of ${INDIRECT_MODES.join(', ')}, but got ${describeYaml(pair.value)}.${didYouMean(value, INDIRECT_MODES)}`);
+  throw context.place.error(
+    pair,
+    `'indirect_selection' must be one of ${INDIRECT_MODES.join(', ')}, but got ${describeYaml(pair.value)}.${didYouMean(value, INDIRECT_MODES)}`,
+  );
 }

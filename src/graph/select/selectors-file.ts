@@ -76,13 +76,25 @@ export function parseSelectorsFile(yamlText: string, file: string): Selectors {
   const byName = new Map<string, RawSelector>();
   for (const raw of raws) {
     const earlier = byName.get(raw.name);
-    if (earlier !== undefined) errors.push(place.error(raw.node, `The selector '${raw.name}' is defined twice, first on line ${earlier.line}.`, 'Selector names must be unique; rename or remove one.'));
+    if (earlier !== undefined)
+      errors.push(
+        place.error(
+          raw.node,
+          `The selector '${raw.name}' is defined twice, first on line ${earlier.line}.`,
+          'Selector names must be unique; rename or remove one.',
+        ),
+      );
     else byName.set(raw.name, raw);
   }
   const defaults = [...byName.values()].filter((raw) => raw.default);
   if (defaults.length > 1) {
     const [first, second] = defaults;
-    errors.push(place.error(second!.node, `Only one selector can have 'default: true', but '${first!.name}' (line ${first!.line}) and '${second!.name}' (line ${second!.line}) both do.`));
+    errors.push(
+      place.error(
+        second!.node,
+        `Only one selector can have 'default: true', but '${first!.name}' (line ${first!.line}) and '${second!.name}' (line ${second!.line}) both do.`,
+      ),
+    );
   }
 
   // Selectors may refer to each other in any order, so expressions are built on demand and remembered.
@@ -126,7 +138,8 @@ export function parseSelectorsFile(yamlText: string, file: string): Selectors {
 
 function readSelectorList(contents: unknown, place: YamlPlace): RawSelector[] {
   const root = yamlLib().isMap(contents) ? contents.items.find((pair) => yamlLib().isScalar(pair.key) && pair.key.value === 'selectors') : undefined;
-  if (root === undefined) throw place.error(contents, "selectors.yml needs a top-level 'selectors:' list.", 'Start the file with `selectors:` followed by `- name: …` items.');
+  if (root === undefined)
+    throw place.error(contents, "selectors.yml needs a top-level 'selectors:' list.", 'Start the file with `selectors:` followed by `- name: …` items.');
   if (!yamlLib().isSeq(root.value)) throw place.error(root, `'selectors' must be a list, but got ${describeYaml(root.value)}.`);
 
   const found: RawSelector[] = [];
@@ -144,15 +157,18 @@ function readSelectorList(contents: unknown, place: YamlPlace): RawSelector[] {
 }
 
 function readSelector(item: unknown, place: YamlPlace): RawSelector {
-  if (!yamlLib().isMap(item)) throw place.error(item, `Each entry under 'selectors' must be a mapping with 'name' and 'definition', but got ${describeYaml(item)}.`);
+  if (!yamlLib().isMap(item))
+    throw place.error(item, `Each entry under 'selectors' must be a mapping with 'name' and 'definition', but got ${describeYaml(item)}.`);
   const pairs = new Map<string, Pair>();
   for (const pair of item.items) {
     const key = yamlLib().isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!SELECTOR_KEYS.includes(key)) throw place.error(pair, `'${key}' is not a valid key for a selector.${didYouMean(key, SELECTOR_KEYS)}`, `Valid keys: ${SELECTOR_KEYS.join(', ')}.`);
+    if (!SELECTOR_KEYS.includes(key))
+      throw place.error(pair, `'${key}' is not a valid key for a selector.${didYouMean(key, SELECTOR_KEYS)}`, `Valid keys: ${SELECTOR_KEYS.join(', ')}.`);
     pairs.set(key, pair);
   }
   const name = pairs.get('name')?.value;
-  if (!yamlLib().isScalar(name) || typeof name.value !== 'string' || name.value === '') throw place.error(pairs.get('name') ?? item, "A selector needs a 'name' that is a non-empty string.");
+  if (!yamlLib().isScalar(name) || typeof name.value !== 'string' || name.value === '')
+    throw place.error(pairs.get('name') ?? item, "A selector needs a 'name' that is a non-empty string.");
   const definition = pairs.get('definition');
   if (definition === undefined) throw place.error(item, `The selector '${name.value}' has no 'definition'.`);
   const defaultNode = pairs.get('default')?.value;

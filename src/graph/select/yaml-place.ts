@@ -8,7 +8,8 @@ import { yamlLib } from '../../config/yaml-lib.js';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import type { TextOrigin } from './parse-selection.js';
 
-const SELECTORS_FORMAT = "selectors.yml takes dbt's format: `selectors:`, then `- name: …` items, each with a `definition:` (a selector string such as 'tag:nightly+', or a mapping such as {method: tag, value: nightly}).";
+const SELECTORS_FORMAT =
+  "selectors.yml takes dbt's format: `selectors:`, then `- name: …` items, each with a `definition:` (a selector string such as 'tag:nightly+', or a mapping such as {method: tag, value: nightly}).";
 
 export class YamlPlace {
   constructor(
@@ -34,7 +35,14 @@ export class YamlPlace {
   /** An error at `node`; without a hint of its own, it says what the file looks like. */
   error(node: unknown, message: string, hint?: string): TsdbtError {
     const { line, column } = this.at(node);
-    return new TsdbtError({ code: ErrorCodes.SELECTOR_INVALID, message: `${this.file}:${line}: ${message}`, file: this.file, line, column, hint: hint ?? SELECTORS_FORMAT });
+    return new TsdbtError({
+      code: ErrorCodes.SELECTOR_INVALID,
+      message: `${this.file}:${line}: ${message}`,
+      file: this.file,
+      line,
+      column,
+      hint: hint ?? SELECTORS_FORMAT,
+    });
   }
 }
 

@@ -33,7 +33,9 @@ export const BUILTIN_DISPATCHERS: readonly string[] = BUILTIN_MACRO_NAMES.filter
 
 /** `order by x desc` → the sort key and its direction (clickhouse__listagg has no ORDER BY inside an aggregate). */
 export function orderByParts(clause: unknown): { expression: string; descending: boolean } {
-  const text = String(clause).trim().replace(/^order\s+by\s+/i, '');
+  const text = String(clause)
+    .trim()
+    .replace(/^order\s+by\s+/i, '');
   const descending = /\s+desc$/i.test(text);
   return { expression: text.replace(/\s+(asc|desc)$/i, ''), descending };
 }

@@ -62,31 +62,66 @@ describe('selectNodes: defaults and fqn', () => {
     ['empty --select list is the same as none', { select: [], expected: ALL_ENABLED }],
     ['a name selects the node and its tests', { select: ['people'], expected: 'people not_null_people_name relationships_people_craft' }],
     ['fqn: spelled out', { select: ['fqn:people'], expected: 'people not_null_people_name relationships_people_craft' }],
-    ['a folder path in fqn form', { select: ['marts.core'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' }],
-    ['a folder path with the project name', { select: ['astro.marts.core'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' }],
+    [
+      'a folder path in fqn form',
+      { select: ['marts.core'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' },
+    ],
+    [
+      'a folder path with the project name',
+      { select: ['astro.marts.core'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' },
+    ],
     [
       'a wildcard tail of the fqn',
-      { select: ['marts.*'], expected: 'people people_per_craft people_summary invoices not_null_people_name relationships_people_craft assert_positive_counts' },
+      {
+        select: ['marts.*'],
+        expected: 'people people_per_craft people_summary invoices not_null_people_name relationships_people_craft assert_positive_counts',
+      },
     ],
     ['a name wildcard', { select: ['stg_*'], expected: 'stg_people stg_crafts unique_stg_people_id relationships_people_craft' }],
     ['? and [..] wildcards', { select: ['peo?le', 'stg_[c]*'], expected: 'people stg_crafts not_null_people_name relationships_people_craft' }],
     ['a package name selects its whole fqn tree', { select: ['utils'], expected: 'helper' }],
     ['fqn:* is every node but sources', { select: ['fqn:*'], resourceTypes: [], expected: ALL_ENABLED.replace(/raw_\w+/g, '') }],
     ['fqn does not match sources, as in dbt', { select: ['raw_astros'], expected: '' }],
-    ['a disabled node is never selected', { select: ['old_report', 'people+'], indirect: 'empty', expected: 'people people_per_craft people_summary not_null_people_name relationships_people_craft assert_positive_counts' }],
+    [
+      'a disabled node is never selected',
+      {
+        select: ['old_report', 'people+'],
+        indirect: 'empty',
+        expected: 'people people_per_craft people_summary not_null_people_name relationships_people_craft assert_positive_counts',
+      },
+    ],
   ]);
 });
 
 describe('selectNodes: methods', () => {
   table([
     ['tag:', { select: ['tag:nightly'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' }],
-    ['tag: with a wildcard', { select: ['tag:night*'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' }],
-    ['path: a folder (its YAML-defined tests included)', { select: ['path:models/staging'], expected: 'stg_people stg_crafts unique_stg_people_id relationships_people_craft' }],
-    ['path: a folder with a trailing slash and ./', { select: ['path:./models/staging/'], indirect: 'empty', expected: 'stg_people stg_crafts unique_stg_people_id' }],
+    [
+      'tag: with a wildcard',
+      { select: ['tag:night*'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' },
+    ],
+    [
+      'path: a folder (its YAML-defined tests included)',
+      { select: ['path:models/staging'], expected: 'stg_people stg_crafts unique_stg_people_id relationships_people_craft' },
+    ],
+    [
+      'path: a folder with a trailing slash and ./',
+      { select: ['path:./models/staging/'], indirect: 'empty', expected: 'stg_people stg_crafts unique_stg_people_id' },
+    ],
     ['path: one file', { select: ['path:models/staging/stg_people.sql'], expected: 'stg_people unique_stg_people_id' }],
-    ['a bare path with a glob', { select: ['models/marts/core/*.sql'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' }],
+    [
+      'a bare path with a glob',
+      { select: ['models/marts/core/*.sql'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' },
+    ],
     ['path: ** across folders', { select: ['path:models/**/schema.yml'], expected: 'not_null_people_name relationships_people_craft unique_stg_people_id' }],
-    ['path: a glob naming folders', { select: ['path:models/m*'], indirect: 'empty', expected: 'people people_per_craft people_summary invoices not_null_people_name relationships_people_craft' }],
+    [
+      'path: a glob naming folders',
+      {
+        select: ['path:models/m*'],
+        indirect: 'empty',
+        expected: 'people people_per_craft people_summary invoices not_null_people_name relationships_people_craft',
+      },
+    ],
     ['path: * stays within a folder', { select: ['path:models/*.sql'], expected: 'helper' }],
     ['file: with extension', { select: ['file:people.sql'], expected: 'people not_null_people_name relationships_people_craft' }],
     ['a bare file name', { select: ['countries.csv'], expected: 'countries' }],
@@ -104,12 +139,18 @@ describe('selectNodes: methods', () => {
     ['source: with descendants', { select: ['source:billing+'], expected: 'raw_invoices invoices' }],
     ['resource_type:seed', { select: ['resource_type:seed'], expected: 'countries' }],
     ['resource_type:source', { select: ['resource_type:source'], expected: 'raw_astros raw_crafts raw_invoices' }],
-    ['resource_type:test', { select: ['resource_type:test'], expected: 'not_null_people_name relationships_people_craft unique_stg_people_id assert_positive_counts' }],
+    [
+      'resource_type:test',
+      { select: ['resource_type:test'], expected: 'not_null_people_name relationships_people_craft unique_stg_people_id assert_positive_counts' },
+    ],
     ['package:', { select: ['package:utils'], expected: 'helper' }],
     ['package: wildcard', { select: ['package:ast*'], resourceTypes: ['source'], expected: 'raw_astros raw_crafts raw_invoices' }],
     ['test_type:generic', { select: ['test_type:generic'], expected: 'not_null_people_name relationships_people_craft unique_stg_people_id' }],
     ['test_type:singular', { select: ['test_type:singular'], expected: 'assert_positive_counts' }],
-    ['test_type:data (every data test, dbt 1.8)', { select: ['test_type:data'], expected: 'not_null_people_name relationships_people_craft unique_stg_people_id assert_positive_counts' }],
+    [
+      'test_type:data (every data test, dbt 1.8)',
+      { select: ['test_type:data'], expected: 'not_null_people_name relationships_people_craft unique_stg_people_id assert_positive_counts' },
+    ],
     ['test_name:', { select: ['test_name:not_null'], expected: 'not_null_people_name' }],
     ['test_name: wildcard', { select: ['test_name:rel*'], expected: 'relationships_people_craft' }],
   ]);
@@ -122,18 +163,36 @@ describe('selectNodes: graph operators', () => {
       { select: ['+people'], expected: 'people stg_people raw_astros countries not_null_people_name relationships_people_craft unique_stg_people_id' },
     ],
     ['1+x: parents only', { select: ['1+people'], indirect: 'empty', expected: 'people stg_people countries' }],
-    ['x+: all descendants', { select: ['people+'], indirect: 'empty', expected: 'people people_per_craft people_summary not_null_people_name relationships_people_craft assert_positive_counts' }],
+    [
+      'x+: all descendants',
+      {
+        select: ['people+'],
+        indirect: 'empty',
+        expected: 'people people_per_craft people_summary not_null_people_name relationships_people_craft assert_positive_counts',
+      },
+    ],
     ['x+1: children only', { select: ['people+1'], indirect: 'empty', expected: 'people people_per_craft not_null_people_name relationships_people_craft' }],
-    ['x+1 still brings the children’s tests', { select: ['people+1'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' }],
+    [
+      'x+1 still brings the children’s tests',
+      { select: ['people+1'], expected: 'people people_per_craft not_null_people_name relationships_people_craft assert_positive_counts' },
+    ],
     ['2+x: two generations up', { select: ['2+people_summary'], indirect: 'empty', expected: 'people_summary people_per_craft helper people stg_crafts' }],
     ['0+x: no generations', { select: ['0+people'], indirect: 'empty', expected: 'people' }],
-    ['+x+ both ways', { select: ['+stg_crafts+'], indirect: 'empty', expected: 'raw_crafts stg_crafts people_per_craft people_summary relationships_people_craft assert_positive_counts' }],
+    [
+      '+x+ both ways',
+      {
+        select: ['+stg_crafts+'],
+        indirect: 'empty',
+        expected: 'raw_crafts stg_crafts people_per_craft people_summary relationships_people_craft assert_positive_counts',
+      },
+    ],
     [
       '@x: descendants and all their ancestors',
       {
         select: ['@stg_crafts'],
         indirect: 'empty',
-        expected: 'stg_crafts people_per_craft people_summary relationships_people_craft assert_positive_counts raw_crafts people stg_people raw_astros countries helper',
+        expected:
+          'stg_crafts people_per_craft people_summary relationships_people_craft assert_positive_counts raw_crafts people stg_people raw_astros countries helper',
       },
     ],
     ['@x leaves unrelated branches out', { select: ['@invoices'], expected: 'invoices raw_invoices' }],
@@ -154,7 +213,10 @@ describe('selectNodes: union, intersection, exclude', () => {
     ['--exclude takes the excluded node’s tests too', { select: ['marts.core'], exclude: ['people'], expected: 'people_per_craft assert_positive_counts' }],
     [
       '--exclude without --select',
-      { exclude: ['tag:staging', 'resource_type:source'], expected: 'assert_positive_counts countries helper invoices not_null_people_name people people_per_craft people_summary' },
+      {
+        exclude: ['tag:staging', 'resource_type:source'],
+        expected: 'assert_positive_counts countries helper invoices not_null_people_name people people_per_craft people_summary',
+      },
     ],
     ['--exclude with operators', { select: ['people+'], exclude: ['people_per_craft+'], expected: 'people not_null_people_name relationships_people_craft' }],
     ['--resource-type filters the end result', { select: ['people+'], resourceTypes: ['model'], expected: 'people people_per_craft people_summary' }],
@@ -165,11 +227,20 @@ describe('selectNodes: indirect test selection', () => {
   table([
     ['eager (default): a test comes when any parent is selected', { select: ['people'], expected: 'people not_null_people_name relationships_people_craft' }],
     ['cautious: only when all parents are selected', { select: ['people'], indirect: 'cautious', expected: 'people not_null_people_name' }],
-    ['cautious: a union brings the missing parent', { select: ['people stg_crafts'], indirect: 'cautious', expected: 'people stg_crafts not_null_people_name relationships_people_craft' }],
-    ['cautious: so do separate --select values', { select: ['people', 'stg_crafts'], indirect: 'cautious', expected: 'people stg_crafts not_null_people_name relationships_people_craft' }],
+    [
+      'cautious: a union brings the missing parent',
+      { select: ['people stg_crafts'], indirect: 'cautious', expected: 'people stg_crafts not_null_people_name relationships_people_craft' },
+    ],
+    [
+      'cautious: so do separate --select values',
+      { select: ['people', 'stg_crafts'], indirect: 'cautious', expected: 'people stg_crafts not_null_people_name relationships_people_craft' },
+    ],
     ['empty: no tests unless selected', { select: ['people'], indirect: 'empty', expected: 'people' }],
     ['empty: tests selected directly still count', { select: ['people test_name:not_null'], indirect: 'empty', expected: 'people not_null_people_name' }],
-    ['exclude is eager whatever the mode', { select: ['people stg_crafts'], exclude: ['stg_crafts'], indirect: 'cautious', expected: 'people not_null_people_name' }],
+    [
+      'exclude is eager whatever the mode',
+      { select: ['people stg_crafts'], exclude: ['stg_crafts'], indirect: 'cautious', expected: 'people not_null_people_name' },
+    ],
   ]);
 });
 
@@ -183,8 +254,22 @@ describe('selectNodes: state and result', () => {
     ['state:modified.relation', { select: ['state:modified.relation'], expected: 'invoices' }],
     ['state:old', { select: ['state:old'], resourceTypes: ['model'], expected: 'stg_people stg_crafts people people_per_craft helper people_summary' }],
     ['state:unmodified', { select: ['state:unmodified'], resourceTypes: ['model'], expected: 'stg_people people_per_craft people_summary' }],
-    ['state:modified.body+', { select: ['state:modified.body+'], indirect: 'empty', expected: 'invoices people people_per_craft people_summary not_null_people_name relationships_people_craft assert_positive_counts' }],
-    ['result:error+', { select: ['result:error+'], indirect: 'empty', expected: 'people people_per_craft people_summary not_null_people_name relationships_people_craft assert_positive_counts' }],
+    [
+      'state:modified.body+',
+      {
+        select: ['state:modified.body+'],
+        indirect: 'empty',
+        expected: 'invoices people people_per_craft people_summary not_null_people_name relationships_people_craft assert_positive_counts',
+      },
+    ],
+    [
+      'result:error+',
+      {
+        select: ['result:error+'],
+        indirect: 'empty',
+        expected: 'people people_per_craft people_summary not_null_people_name relationships_people_craft assert_positive_counts',
+      },
+    ],
     ['result:fail', { select: ['result:fail'], expected: 'not_null_people_name' }],
     ['result:skipped result:success', { select: ['result:skipped result:success'], indirect: 'empty', expected: 'people_per_craft stg_people' }],
   ]);

@@ -67,12 +67,11 @@ describe('parseSelectorsFile', () => {
     expect(findSelector(selectors, 'string_form')).toEqual({
       kind: 'union',
       raw: 'people+ tag:finance',
-      members: [
-        criteria('people+', { value: 'people', children: true }),
-        criteria('tag:finance', { offset: 8, method: 'tag', value: 'finance' }),
-      ],
+      members: [criteria('people+', { value: 'people', children: true }), criteria('tag:finance', { offset: 8, method: 'tag', value: 'finance' })],
     });
-    expect(findSelector(selectors, 'shorthand')).toEqual(criteria('config.materialized:table', { method: 'config', methodArgs: ['materialized'], value: 'table' }));
+    expect(findSelector(selectors, 'shorthand')).toEqual(
+      criteria('config.materialized:table', { method: 'config', methodArgs: ['materialized'], value: 'table' }),
+    );
     expect(findSelector(selectors, 'core_but_people')).toEqual({
       kind: 'difference',
       raw: '(fqn:marts.core+1) --exclude people',
@@ -82,7 +81,10 @@ describe('parseSelectorsFile', () => {
     expect(findSelector(selectors, 'cautious_people')).toEqual({
       kind: 'intersection',
       raw: 'tag:nightly,+people',
-      members: [criteria('tag:nightly', { method: 'tag', value: 'nightly', indirectSelection: 'cautious' }), criteria('+people', { value: 'people', parents: true })],
+      members: [
+        criteria('tag:nightly', { method: 'tag', value: 'nightly', indirectSelection: 'cautious' }),
+        criteria('+people', { value: 'people', parents: true }),
+      ],
     });
     expect(findSelector(selectors, 'reuse')).toEqual({
       kind: 'difference',
@@ -100,7 +102,17 @@ describe('parseSelectorsFile', () => {
     const graph = fixtureGraph();
     const run = (name: string): string[] => names(graph, selectNodes({ graph, selector: findSelector(selectors, name) }));
     expect(run('nightly')).toEqual(
-      ['assert_positive_counts', 'countries', 'not_null_people_name', 'people', 'people_per_craft', 'relationships_people_craft', 'stg_crafts', 'stg_people', 'unique_stg_people_id'].sort(),
+      [
+        'assert_positive_counts',
+        'countries',
+        'not_null_people_name',
+        'people',
+        'people_per_craft',
+        'relationships_people_craft',
+        'stg_crafts',
+        'stg_people',
+        'unique_stg_people_id',
+      ].sort(),
     );
     expect(run('core_but_people')).toEqual(['assert_positive_counts', 'people_per_craft', 'people_summary']);
     // tag:nightly is cautious, so relationships_people_craft (also reading stg_crafts, which is not nightly) stays out.
@@ -136,32 +148,76 @@ const errorCases: Array<[string, string, Array<[string, number]>]> = [
     'selectors:\n  - name: a\n    definition:\n      method: tag\n      value: x\n      childs: true\n',
     [["selectors.yml:6: 'childs' is not a valid key in a selector definition. Did you mean 'children'?", 6]],
   ],
-  ['unknown selector key', 'selectors:\n  - name: a\n    definiton: tag:x\n', [["selectors.yml:3: 'definiton' is not a valid key for a selector. Did you mean 'definition'?", 3]]],
-  ['bad method in a mapping', 'selectors:\n  - name: a\n    definition:\n      method: colour\n      value: red\n', [["selectors.yml:4: 'colour' is not a valid selector method. Did you mean 'config'?", 4]]],
-  ['bad shorthand method', 'selectors:\n  - name: a\n    definition:\n      tags: nightly\n', [["selectors.yml:4: 'tags' is not a valid selector method. Did you mean 'tag'?", 4]]],
-  ['bad state value', 'selectors:\n  - name: a\n    definition: { method: state, value: modifed }\n', [["selectors.yml:3: 'modifed' is not a valid state. Did you mean 'modified'?", 3]]],
+  [
+    'unknown selector key',
+    'selectors:\n  - name: a\n    definiton: tag:x\n',
+    [["selectors.yml:3: 'definiton' is not a valid key for a selector. Did you mean 'definition'?", 3]],
+  ],
+  [
+    'bad method in a mapping',
+    'selectors:\n  - name: a\n    definition:\n      method: colour\n      value: red\n',
+    [["selectors.yml:4: 'colour' is not a valid selector method. Did you mean 'config'?", 4]],
+  ],
+  [
+    'bad shorthand method',
+    'selectors:\n  - name: a\n    definition:\n      tags: nightly\n',
+    [["selectors.yml:4: 'tags' is not a valid selector method. Did you mean 'tag'?", 4]],
+  ],
+  [
+    'bad state value',
+    'selectors:\n  - name: a\n    definition: { method: state, value: modifed }\n',
+    [["selectors.yml:3: 'modifed' is not a valid state. Did you mean 'modified'?", 3]],
+  ],
   [
     'string form points into the string',
     'selectors:\n  - name: a\n    definition: "people colour:red"\n',
     [["selectors.yml:3: 'colour' is not a valid selector method. Did you mean 'config'?\n  people colour:red\n         ^^^^^^", 3]],
   ],
-  ['operator in a mapping value', 'selectors:\n  - name: a\n    definition: { method: fqn, value: people+ }\n', [["selectors.yml:3: 'people+' holds a graph operator, which YAML definitions spell as keys.", 3]]],
-  ['bad depth', 'selectors:\n  - name: a\n    definition:\n      method: tag\n      value: x\n      parents_depth: -1\n', [["selectors.yml:6: 'parents_depth' must be a whole number of generations (0 or more), but got number -1.", 6]]],
-  ['bad flag', 'selectors:\n  - name: a\n    definition:\n      method: tag\n      value: x\n      children: yes please\n', [["selectors.yml:6: 'children' must be true or false, but got the string 'yes please'.", 6]]],
+  [
+    'operator in a mapping value',
+    'selectors:\n  - name: a\n    definition: { method: fqn, value: people+ }\n',
+    [["selectors.yml:3: 'people+' holds a graph operator, which YAML definitions spell as keys.", 3]],
+  ],
+  [
+    'bad depth',
+    'selectors:\n  - name: a\n    definition:\n      method: tag\n      value: x\n      parents_depth: -1\n',
+    [["selectors.yml:6: 'parents_depth' must be a whole number of generations (0 or more), but got number -1.", 6]],
+  ],
+  [
+    'bad flag',
+    'selectors:\n  - name: a\n    definition:\n      method: tag\n      value: x\n      children: yes please\n',
+    [["selectors.yml:6: 'children' must be true or false, but got the string 'yes please'.", 6]],
+  ],
   [
     'bad indirect_selection',
     'selectors:\n  - name: a\n    definition:\n      method: tag\n      value: x\n      indirect_selection: cautios\n',
     [["selectors.yml:6: 'indirect_selection' must be one of eager, cautious, empty, but got the string 'cautios'. Did you mean 'cautious'?", 6]],
   ],
-  ['union plus another key', 'selectors:\n  - name: a\n    definition:\n      union: [a]\n      method: tag\n', [["selectors.yml:4: 'union' must be the only key of its mapping, but this one also has 'method'.", 4]]],
-  ['union not a list', 'selectors:\n  - name: a\n    definition:\n      union: people\n', [["selectors.yml:4: 'union' needs a list of definitions, but got the string 'people'.", 4]]],
+  [
+    'union plus another key',
+    'selectors:\n  - name: a\n    definition:\n      union: [a]\n      method: tag\n',
+    [["selectors.yml:4: 'union' must be the only key of its mapping, but this one also has 'method'.", 4]],
+  ],
+  [
+    'union not a list',
+    'selectors:\n  - name: a\n    definition:\n      union: people\n',
+    [["selectors.yml:4: 'union' needs a list of definitions, but got the string 'people'.", 4]],
+  ],
   [
     'two excludes in a union',
     'selectors:\n  - name: a\n    definition:\n      union:\n        - people\n        - exclude: [a]\n        - exclude: [b]\n',
     [["selectors.yml:7: A 'union' can have only one 'exclude' item.", 7]],
   ],
-  ['a list as definition', 'selectors:\n  - name: a\n    definition: [people]\n', [["selectors.yml:3: A selector definition must be a string or a mapping, but got a list.", 3]]],
-  ['missing value', 'selectors:\n  - name: a\n    definition: { method: tag }\n', [["selectors.yml:3: A selector definition with 'method' also needs 'value'.", 3]]],
+  [
+    'a list as definition',
+    'selectors:\n  - name: a\n    definition: [people]\n',
+    [['selectors.yml:3: A selector definition must be a string or a mapping, but got a list.', 3]],
+  ],
+  [
+    'missing value',
+    'selectors:\n  - name: a\n    definition: { method: tag }\n',
+    [["selectors.yml:3: A selector definition with 'method' also needs 'value'.", 3]],
+  ],
   ['missing definition', 'selectors:\n  - name: a\n', [["selectors.yml:2: The selector 'a' has no 'definition'.", 2]]],
   [
     'duplicate names and two defaults',
