@@ -11,7 +11,7 @@ import { onTestFinished } from 'vitest';
 import { REPO_ROOT, removeProject, runCli, writeProject, type CliResult } from '../support/cli.js';
 
 /** What the example's `ingest:` says, and what the tests swap in so no test waits for real backoff. */
-const EXAMPLE_RETRIES = 'retries: {max_attempts: 5, initial_delay: 1s, max_delay: 30s, jitter: full}';
+const EXAMPLE_RETRIES = 'retries: { max_attempts: 5, initial_delay: 1s, max_delay: 30s, jitter: full }';
 
 export interface ExampleCopy {
   dir: string;

@@ -75,7 +75,7 @@ function files(apiUrl: string, refusingUrl: string): Record<string, string> {
     ].join('\n'),
     'models/people.sql': "select JSONExtractInt(payload, 'number') as n from {{ source('api', 'with_token') }}\n",
     // What a model can see of the target: never the password.
-    'models/target_info.sql': "select '{{ target.user }}' as u, '{{ target.password }}' as p, '{{ target | string }}' as t\n",
+    'models/target_info.sql': "select '{{ target.user }}' as u, '{{ target.password }}' as p, '{{ target | string | replace(\"'\", \"\") }}' as t\n",
   };
 }
 

@@ -11,7 +11,7 @@ describe('seed column types (dbt: number, date, datetime, boolean, else text; em
     [['-2147483649', '1'], 'Int64'],
     [['9223372036854775808'], 'Int128'],
     [['1'.padEnd(60, '0')], 'Int256'],
-    [['1'.padEnd(80, '0')], 'Float64'],
+    [['1'.padEnd(80, '0')], 'String'],
     [['1', '2.5'], 'Decimal(2, 1)'],
     [['1.0'], 'Decimal(2, 1)'],
     [['10.50', '3000000000.25', '0.01'], 'Decimal(12, 2)'],
