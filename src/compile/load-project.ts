@@ -36,6 +36,7 @@ import { reservedNameErrors } from './reserved-names.js';
 import { checksumOf, ParseCache } from './parse-cache.js';
 import type { PhaseTimer } from './perf-info.js';
 import { renderAtParse, restoreRender, type Speculation } from './speculation.js';
+import { addPackageMacros, packageMacroFiles, readPackages } from './load-packages.js';
 
 export interface LoadProjectOptions {
   /** A folder inside the project (default: the current directory). */
@@ -107,7 +108,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       env,
       logger,
       invocationId,
-      macro: (name) => engine?.macro(name)?.fn,
+      // Dispatch finds `default__x` in the project, then in installed packages.
+      macro: (name) => engine?.macro(name, null)?.fn,
       doc: (name) => docs.get(name),
     }),
     // TSDBT_FAST_TEMPLATES in the command's environment picks another template back end (README).
@@ -146,11 +148,13 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   }
   for (const macroFile of files.macros) errors.push(...engine.addMacroFile(macroFile.path, macroFile.text));
   errors.push(...addTestMacros(engine, files.tests, config));
+  const packages = readPackages(projectDir, config, projectKeyLine(config, 'require-dbt-version'));
+  errors.push(...packages.errors, ...addPackageMacros(engine, packages.packages));
   const cache = ParseCache.open(path.resolve(projectDir, config.targetPath), {
     projectFile: projectFile.text,
     vars,
     target: targetContext(target, config.profile),
-    files: [...files.macros, ...files.tests.filter((file) => isGenericTestFile(file, config)), ...files.docs],
+    files: [...files.macros, ...files.tests.filter((file) => isGenericTestFile(file, config)), ...files.docs, ...packageMacroFiles(packages.packages)],
   });
 
   timer?.mark('macros, docs and generic tests');
@@ -255,8 +259,9 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     };
     analyses.set(analysis.uniqueId, analysis);
   }
-  for (const file of files.packageFiles) {
-    warnings.push(`${file}: packages are not supported by tsdbt yet: nothing is installed, and their macros (dbt_utils.…) and models are not defined.`);
+  if (packages.packages.length === 0) {
+    for (const file of files.packageFiles)
+      warnings.push(`${file}: no package is installed in ${config.packagesInstallPath}/: run \`tsdbt deps\` if it lists any.`);
   }
   for (const file of files.pythonModels) warnings.push(`${file}: Python models are not supported by tsdbt; this file is not built (write the model in SQL).`);
   warnings.push(...properties.warnings);

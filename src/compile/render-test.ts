@@ -15,10 +15,10 @@ export function renderTest(project: Project, node: TestNode): string {
   if (node.testMetadata === undefined) {
     return project.engine.compile(node.originalFilePath, node.rawSql).render(scope).trim();
   }
-  const { name, kwargs } = node.testMetadata;
+  const { name, kwargs, namespace } = node.testMetadata;
   const args = renderTestKwargs(project.engine, scope, kwargs, node.originalFilePath);
   const model = whereSubquery(attachedRelation(project, node, scope), node.config.where);
-  const sql = project.engine.callMacro(`test_${name}`, scope, [{ ...args, model, __keywords: true }]);
+  const sql = project.engine.callMacro(`test_${name}`, scope, [{ ...args, model, __keywords: true }], namespace);
   return String(sql ?? '').trim();
 }
 

@@ -70,6 +70,8 @@ export interface MacroDefinition {
   fn: MacroFunction;
   /** The macro's text, `{% macro … %}` to `{% endmacro %}` (manifest `macro_sql`, state comparison). */
   sql: string;
+  /** The installed package defining it; undefined for the project's own macros. */
+  packageName?: string;
 }
 
 /** A template compiled once and rendered as often as needed. */
@@ -89,6 +91,8 @@ export class TemplateEngine {
   private readonly env: nunjucks.Environment;
   private scope: Scope = {};
   private readonly macros = new Map<string, MacroDefinition>();
+  /** Macros of installed packages, by package name (see addMacroFile): `pkg.macro()`, and unqualified inside the package. */
+  private readonly packageMacros = new Map<string, Map<string, MacroDefinition>>();
   private readonly compiledFor = new WeakMap<object, { text: string; template: CompiledTemplate }>();
   private volatileHook: ((name: string) => void) | undefined;
   /** tsdbt's own macros (builtin-macros/registry.ts), compiled on first use. */
@@ -178,10 +182,14 @@ export class TemplateEngine {
     return this.builtins.get(name);
   }
 
-  /** Runs a macro file's top level once, defining its macros; throws on a syntax error. */
-  private exportedMacros(file: string, source: string): Record<string, unknown> {
+  /**
+   * Runs a macro file's top level once, defining its macros; throws on a syntax error. A package's
+   * file gets the package's macros as its scope: they resolve before the globals (dbt's local namespace).
+   */
+  private exportedMacros(file: string, source: string, packageScope?: object): Record<string, unknown> {
     let exported: Record<string, unknown> = {};
     const template = jinjaTemplate(toNunjucksDialect(source), this.env, file);
+    if (packageScope !== undefined) scopeTemplateContext(template, packageScope);
     (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
       {},
       null,
@@ -193,19 +201,24 @@ export class TemplateEngine {
     return exported;
   }
 
-  /** Registers the macros of one file. Returns errors instead of throwing, so all files are checked. */
-  addMacroFile(file: string, text: string): TsdbtError[] {
+  /**
+   * Registers the macros of one file. Returns errors instead of throwing, so all files are checked.
+   * With `packageName` (an installed package), the macros are that package's: `pkg.name()` in every
+   * template, `name()` unqualified only inside the package's own files and nodes, as in dbt.
+   */
+  addMacroFile(file: string, text: string, packageName?: string): TsdbtError[] {
     const source = rewriteTestBlocks(text);
+    const registry = packageName === undefined ? this.macros : this.packageRegistry(packageName);
     let exported: Record<string, unknown> = {};
     try {
-      exported = this.exportedMacros(file, source);
+      exported = this.exportedMacros(file, source, packageName === undefined ? undefined : this.packageScope(packageName));
     } catch (error) {
       return [templateError(error, file, 0, lineCount(text))];
     }
     const errors: TsdbtError[] = [];
     for (const [name, macro] of Object.entries(exported)) {
       if (typeof macro !== 'function') continue;
-      const previous = this.macros.get(name);
+      const previous = registry.get(name);
       if (previous && previous.file !== file) {
         errors.push(
           new TsdbtError({
@@ -219,10 +232,46 @@ export class TemplateEngine {
         continue;
       }
       const fn = wrapMacro(macro as MacroFunction);
-      this.macros.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name) });
-      this.env.addGlobal(name, fn);
+      registry.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name), packageName });
+      if (packageName === undefined) this.env.addGlobal(name, fn);
     }
     return errors;
+  }
+
+  /** A package's macro table, made (with its `pkg` namespace global) on first use. */
+  private packageRegistry(packageName: string): Map<string, MacroDefinition> {
+    let registry = this.packageMacros.get(packageName);
+    if (registry === undefined) {
+      const made = new Map<string, MacroDefinition>();
+      registry = made;
+      this.packageMacros.set(packageName, made);
+      this.env.addGlobal(packageName, this.packageScope(packageName));
+    }
+    return registry;
+  }
+
+  /** A live view of a package's macros by name (the `pkg` global, and the scope of the package's own templates). */
+  private packageScope(packageName: string): object {
+    const registry = () => this.packageMacros.get(packageName);
+    return new Proxy(Object.create(null) as object, {
+      has: (_target, name) => typeof name === 'string' && registry()?.has(name) === true,
+      get: (_target, name) => (typeof name === 'string' ? registry()?.get(name)?.fn : undefined),
+      ownKeys: () => [...(registry()?.keys() ?? [])],
+      getOwnPropertyDescriptor: (_target, name) => {
+        const fn = typeof name === 'string' ? registry()?.get(name)?.fn : undefined;
+        return fn === undefined ? undefined : { value: fn, enumerable: true, configurable: true, writable: false };
+      },
+    });
+  }
+
+  /** The installed packages whose macros are registered, in registration order. */
+  packageNames(): string[] {
+    return [...this.packageMacros.keys()];
+  }
+
+  /** The macro `name` of one package (undefined when that package or macro does not exist). */
+  packageMacro(packageName: string, name: string): MacroDefinition | undefined {
+    return this.packageMacros.get(packageName)?.get(name);
   }
 
   /** Adds or replaces a global seen by every template (e.g. `target`, once the profile is known). */
@@ -261,12 +310,24 @@ export class TemplateEngine {
     return (this.env as unknown as { globals: Record<string, unknown> }).globals[name];
   }
 
-  macro(name: string): MacroDefinition | undefined {
-    return this.macros.get(name);
+  /**
+   * A macro by name. `namespace` undefined: the root project's (and tsdbt's) only, as for
+   * `generate_schema_name`. A package name: that package's. `null`: the root project's, else the
+   * first package defining it, as dbt finds an unqualified generic test or a dispatched macro.
+   */
+  macro(name: string, namespace?: string | null): MacroDefinition | undefined {
+    if (namespace !== undefined && namespace !== null && this.packageMacros.has(namespace)) return this.packageMacros.get(namespace)!.get(name);
+    const own = this.macros.get(name);
+    if (own !== undefined || namespace !== null || this.packageMacros.size === 0) return own;
+    for (const registry of this.packageMacros.values()) {
+      const found = registry.get(name);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   macroNames(): string[] {
-    return [...this.macros.keys()];
+    return [...new Set([...this.macros.keys(), ...[...this.packageMacros.values()].flatMap((registry) => [...registry.keys()])])];
   }
 
   /** Compiles a model/test/hook template. Syntax errors surface here, with file:line. */
@@ -282,7 +343,7 @@ export class TemplateEngine {
     return {
       file,
       backend,
-      render: (scope, locals = {}) => this.renderWith(scope, () => template.render(locals), file),
+      render: (scope, locals = {}) => this.renderWith(scope, () => template.render(this.withPackageLocals(scope, locals)), file),
     };
   }
 
@@ -331,9 +392,23 @@ export class TemplateEngine {
     return this.compile(file, text).render(scope, locals);
   }
 
-  /** Calls a macro by name with `scope` as the current render scope (used for hooks, dispatch, operations). */
-  callMacro(name: string, scope: Scope, args: unknown[]): unknown {
-    const macro = this.macros.get(name);
+  /**
+   * A package node's template sees its package's macros unqualified (dbt's local namespace): they
+   * are handed to the render as locals. Nodes of the root project render as they are.
+   */
+  private withPackageLocals(scope: Scope, locals: Record<string, unknown>): Record<string, unknown> {
+    if (this.packageMacros.size === 0) return locals;
+    const packageName = (scope.model as { package_name?: unknown } | undefined)?.package_name;
+    const registry = typeof packageName === 'string' ? this.packageMacros.get(packageName) : undefined;
+    if (registry === undefined) return locals;
+    const own: Record<string, unknown> = {};
+    for (const [name, macro] of registry) own[name] = macro.fn;
+    return { ...own, ...locals };
+  }
+
+  /** Calls a macro by name (in `namespace`, a package, when given) with `scope` as the current render scope (hooks, dispatch, operations, tests). */
+  callMacro(name: string, scope: Scope, args: unknown[], namespace?: string | null): unknown {
+    const macro = this.macro(name, namespace);
     if (macro === undefined) throw new TsdbtError({ code: ErrorCodes.TEMPLATE_RENDER, message: `Macro '${name}' is not defined.` });
     return this.renderWith(scope, () => macro.fn(...args), macro.file);
   }
@@ -350,6 +425,20 @@ export class TemplateEngine {
       this.scope = previous;
     }
   }
+}
+
+/**
+ * Gives a compiled macro file's render context `scope` as the fallback of its own variables, so a
+ * name the file does not define is looked up there before nunjucks' globals (Context.lookup checks
+ * `name in ctx` first; `in` and reads follow the prototype).
+ */
+function scopeTemplateContext(template: nunjucks.Template, scope: object): void {
+  const compiled = template as unknown as { rootRenderFunc: (env: unknown, context: { ctx: object }, ...rest: unknown[]) => void };
+  const root = compiled.rootRenderFunc;
+  compiled.rootRenderFunc = (env, context, ...rest) => {
+    Object.setPrototypeOf(context.ctx, scope);
+    root(env, context, ...rest);
+  };
 }
 
 /** `{{ return(x) }}` inside a macro makes the macro's value x (dbt semantics). */
