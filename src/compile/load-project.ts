@@ -36,7 +36,7 @@ import { reservedNameErrors } from './reserved-names.js';
 import { checksumOf, ParseCache } from './parse-cache.js';
 import type { PhaseTimer } from './perf-info.js';
 import { renderAtParse, restoreRender, type Speculation } from './speculation.js';
-import { addPackageMacros, packageMacroFiles, readPackages } from './load-packages.js';
+import { addPackageMacros, packageMacroFiles, readPackages, scopeVarsByPackage } from './load-packages.js';
 
 export interface LoadProjectOptions {
   /** A folder inside the project (default: the current directory). */
@@ -150,6 +150,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   errors.push(...addTestMacros(engine, files.tests, config));
   const packages = readPackages(projectDir, config, projectKeyLine(config, 'require-dbt-version'));
   errors.push(...packages.errors, ...addPackageMacros(engine, packages.packages));
+  scopeVarsByPackage(engine, packages.packages, options.vars ?? {});
   const cache = ParseCache.open(path.resolve(projectDir, config.targetPath), {
     projectFile: projectFile.text,
     vars,
@@ -197,8 +198,28 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   for (const seed of seeds.values()) byName.set(seed.name, seed);
   const disabled = new Set<string>(parsedSeeds.disabled);
   const modelFqns: string[][] = [];
-  for (const file of files.models) {
-    const parsed = parseModel(file, config, target, engine, properties.models, sourceLookup, cache);
+  // A package's models and seeds load like the project's, under the package's name (load-packages.ts).
+  const packageModels = packages.packages.flatMap((loaded) => {
+    const parsed = parseProperties(loaded.files.properties, {
+      projectName: loaded.name,
+      render: (text, file) => engine!.renderString(text, {}, file),
+      renderIngest: (text, file) => engine!.renderString(text, {}, file),
+      cache,
+    });
+    errors.push(...parsed.errors);
+    const packageSeeds = parseSeeds(loaded.files.seeds, { config: loaded.config, target, engine: engine!, patches: parsed.seeds, projectDir });
+    errors.push(...packageSeeds.errors);
+    for (const seed of packageSeeds.seeds) {
+      if (byName.has(seed.name)) errors.push(duplicate(`The name '${seed.name}'`, seed.originalFilePath, 1, byName.get(seed.name)!.originalFilePath));
+      else {
+        byName.set(seed.name, seed);
+        seeds.set(seed.uniqueId, seed);
+      }
+    }
+    return loaded.files.models.map((file) => ({ file, config: loaded.config, patches: parsed.models }));
+  });
+  for (const { file, config: modelConfig, patches } of [...files.models.map((file) => ({ file, config, patches: properties.models })), ...packageModels]) {
+    const parsed = parseModel(file, modelConfig, target, engine, patches, sourceLookup, cache);
     errors.push(...parsed.errors);
     warnings.push(...(parsed.warnings ?? []));
     const node = parsed.node;
@@ -259,10 +280,6 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     };
     analyses.set(analysis.uniqueId, analysis);
   }
-  if (packages.packages.length === 0) {
-    for (const file of files.packageFiles)
-      warnings.push(`${file}: no package is installed in ${config.packagesInstallPath}/: run \`tsdbt deps\` if it lists any.`);
-  }
   for (const file of files.pythonModels) warnings.push(`${file}: Python models are not supported by tsdbt; this file is not built (write the model in SQL).`);
   warnings.push(...properties.warnings);
   warnings.push(
@@ -280,7 +297,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   );
   timer?.mark('sources, seeds and models (parse-time render)');
   for (const node of [...models.values(), ...snapshots.values(), ...analyses.values()])
-    errors.push(...resolveDependencies(node as ModelNode, byName, disabled, sources, config.name));
+    errors.push(...resolveDependencies(node as ModelNode, byName, disabled, sources, config.name, new Set(packages.packages.map((loaded) => loaded.name))));
   timer?.mark('ref() and source() resolution');
   const parsedTests = parseTests({
     config,
@@ -497,24 +514,28 @@ function resolveDependencies(
   disabled: Set<string>,
   sources: Map<string, SourceNode>,
   projectName: string,
+  packageNames: ReadonlySet<string> = new Set(),
 ): TsdbtError[] {
   const errors: TsdbtError[] = [];
   const kind = node.resourceType === 'snapshot' ? 'Snapshot' : 'Model';
   const parents = new Set<string>();
   for (const ref of node.refs) {
-    if (ref.packageName !== undefined && ref.packageName !== projectName) {
+    const parent = byName.get(ref.name);
+    if (ref.packageName !== undefined && parent?.packageName !== ref.packageName) {
+      const installed = ref.packageName === projectName || packageNames.has(ref.packageName);
       errors.push(
         new TsdbtError({
           code: ErrorCodes.UNKNOWN_REF,
-          message: `${kind} '${node.name}' refers to '${ref.name}' in package '${ref.packageName}', but tsdbt has no packages: only this project ('${projectName}') can be referred to.`,
+          message: installed
+            ? `${kind} '${node.name}' refers to '${ref.name}' in '${ref.packageName}', which has no model or seed of that name.`
+            : `${kind} '${node.name}' refers to '${ref.name}' in package '${ref.packageName}', which is not installed.${didYouMean(ref.packageName, [projectName, ...packageNames])}`,
           file: node.originalFilePath,
           line: ref.line,
-          hint: `Use ref('${ref.name}'), or ref('${projectName}', '${ref.name}').`,
+          hint: installed ? `Check the spelling, or use ref('${ref.name}').` : 'Add the package to packages.yml and run `tsdbt deps`.',
         }),
       );
       continue;
     }
-    const parent = byName.get(ref.name);
     if (parent) {
       parents.add(parent.uniqueId);
       continue;

@@ -40,3 +40,10 @@ export function readLockFileText(projectDir: string): string | undefined {
   const file = path.join(projectDir, 'package-lock.yml');
   return existsSync(file) ? readRegularProjectFile(file, 'package-lock.yml') : undefined;
 }
+
+/** packages.yml and dependencies.yml of the root project, when present (their `packages:` tell what must be installed). */
+export function readDeclaredPackagesFiles(projectDir: string): ProjectFile[] {
+  return ['dependencies.yml', 'packages.yml']
+    .filter((name) => existsSync(path.join(projectDir, name)))
+    .map((name) => ({ path: name, text: readRegularProjectFile(path.join(projectDir, name), name) }));
+}

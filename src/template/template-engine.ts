@@ -264,6 +264,12 @@ export class TemplateEngine {
     });
   }
 
+  /** The package of the node being rendered (`model.package_name`), for `var()` scoping. */
+  renderingPackage(): string | undefined {
+    const name = (this.scope.model as { package_name?: unknown } | undefined)?.package_name;
+    return typeof name === 'string' && this.packageMacros.has(name) ? name : undefined;
+  }
+
   /** The installed packages whose macros are registered, in registration order. */
   packageNames(): string[] {
     return [...this.packageMacros.keys()];
@@ -326,8 +332,13 @@ export class TemplateEngine {
     return undefined;
   }
 
+  /** The names of the root project's (and tsdbt's) macros; a package's are `packageMacroNames(pkg)`. */
   macroNames(): string[] {
-    return [...new Set([...this.macros.keys(), ...[...this.packageMacros.values()].flatMap((registry) => [...registry.keys()])])];
+    return [...this.macros.keys()];
+  }
+
+  packageMacroNames(packageName: string): string[] {
+    return [...(this.packageMacros.get(packageName)?.keys() ?? [])];
   }
 
   /** Compiles a model/test/hook template. Syntax errors surface here, with file:line. */
