@@ -7,11 +7,12 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { parsePackagesFile, type PackagesFile } from '../config/packages-config.js';
-import { validateProjectConfig } from '../config/project-config.js';
+import { projectKeyLine, validateProjectConfig } from '../config/project-config.js';
 import { parseYaml } from '../config/yaml-document.js';
 import { ErrorCodes, throwCollected, TsdbtError } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';
 import { findProject } from '../project/find-project.js';
+import { checkTargetPath } from '../project/target-path.js';
 import { Downloads, installPackages, readTextIfExists, writeText, type FetchedFolder } from '../project/package-install.js';
 import { baseGlobals } from '../template/base-globals.js';
 import { allowingSecretEnv } from '../template/secret-env.js';
@@ -45,6 +46,8 @@ export async function deps(options: DepsOptions = {}): Promise<DepsResult> {
   const validated = validateProjectConfig(parseYaml(projectFile.text, projectFile.path));
   if (validated.config === undefined) throwCollected(validated.errors);
   const config = validated.config!;
+  // deps replaces the install folder as a whole: never one holding the project's own files.
+  checkTargetPath(projectDir, { ...config, targetPath: config.packagesInstallPath }, projectKeyLine(config, 'packages-install-path'), 'packages-install-path');
   const warnings: string[] = [];
   const engine = new TemplateEngine(
     baseGlobals({ projectName: config.name, vars: config.vars, env, logger: silentLogger, macro: () => undefined, doc: () => undefined }),

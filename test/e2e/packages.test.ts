@@ -24,6 +24,7 @@ let tarball: string;
 const ROOT_PROJECT = [
   'name: root_proj',
   'profile: root_proj',
+  'clean-targets: ["target", "dbt_packages"]',
   'vars:',
   '  fixture_pkg:',
   '    greeting: hello_from_root',
@@ -121,6 +122,11 @@ describe('tsdbt deps', () => {
     expect(readFileSync(path.join(root, 'package-lock.yml'), 'utf8')).toBe(lock);
     expect(again.stderr).not.toContain('Updated package-lock.yml');
     expect(lstatSync(path.join(root, 'dbt_packages', 'fixture_pkg')).isSymbolicLink()).toBe(true);
+    // clean deletes the install folder and the link in it, never the linked package's files.
+    const clean = await cli(['clean']);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(existsSync(path.join(root, 'dbt_packages'))).toBe(false);
+    expect(existsSync(path.join(FIXTURE, 'models', 'pkg_numbers.sql'))).toBe(true);
   }, 180_000);
 
   it('installs a git: package from a subdirectory at a tag, pinning the commit in the lock file', async () => {
@@ -187,6 +193,22 @@ describe('tsdbt deps', () => {
     expect(run.stderr).toContain('packages.yml lists 2 packages, but none is installed in dbt_packages/.');
     expect(run.stderr).toContain('Run `tsdbt deps`');
   }, 60_000);
+
+  it("refuses a packages-install-path that would replace the project's own files", async () => {
+    const unsafe = writeProject({
+      'dbt_project.yml': 'name: unsafe\npackages-install-path: models\n',
+      'models/keep.sql': 'select 1',
+      'packages.yml': `packages:\n  - local: ${JSON.stringify(FIXTURE)}\n`,
+    });
+    try {
+      const deps = await runCli(['deps'], { cwd: unsafe });
+      expect(deps.code).not.toBe(0);
+      expect(deps.stderr).toContain("Error TSDBT1800: packages-install-path 'models' overlaps the project's own models");
+      expect(readFileSync(path.join(unsafe, 'models', 'keep.sql'), 'utf8')).toBe('select 1');
+    } finally {
+      removeProject(unsafe);
+    }
+  });
 
   it('requirements no version meets are an error naming both requirers', async () => {
     const other = path.join(work, 'other_pkg');
