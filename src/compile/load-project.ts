@@ -111,7 +111,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       doc: (name) => docs.get(name),
     }),
     // TSDBT_FAST_TEMPLATES in the command's environment picks another template back end (README).
-    { backend: templateBackendFromEnv(env) },
+    { backend: templateBackendFromEnv(env), projectName: config.name, dispatch: config.dispatch },
   );
 
   const profile = resolveProfile({
