@@ -139,6 +139,8 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
 export function addPackageMacros(engine: TemplateEngine, packages: readonly LoadedPackage[]): TsdbtError[] {
   const errors: TsdbtError[] = [];
   for (const loaded of packages) {
+    // Declared even without macros: `pkg.x` and dispatch's namespace `pkg` then resolve as in dbt.
+    engine.addPackage(loaded.name);
     for (const file of loaded.files.macros) errors.push(...engine.addMacroFile(file.path, file.text, loaded.name));
     for (const file of loaded.files.tests) {
       if (isGenericTestFile(file, loaded.config)) errors.push(...engine.addMacroFile(file.path, file.text, loaded.name));

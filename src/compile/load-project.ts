@@ -108,12 +108,11 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       env,
       logger,
       invocationId,
-      // Dispatch finds `default__x` in the project, then in installed packages.
-      macro: (name) => engine?.macro(name, null)?.fn,
+      macro: (name) => engine?.macro(name)?.fn,
       doc: (name) => docs.get(name),
     }),
     // TSDBT_FAST_TEMPLATES in the command's environment picks another template back end (README).
-    { backend: templateBackendFromEnv(env) },
+    { backend: templateBackendFromEnv(env), projectName: config.name, dispatch: config.dispatch },
   );
 
   const profile = resolveProfile({

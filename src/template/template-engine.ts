@@ -10,6 +10,8 @@ import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
 import { withEngineAdapter } from './engine-adapter.js';
 import { toNunjucksDialect } from './jinja-dialect.js';
+import type { DispatchEntry } from '../config/dispatch-config.js';
+import { dispatchMacro, INTERNAL_NAMESPACE, type MacroNamespaces } from './dispatch.js';
 import { BUILTIN_DISPATCHERS, BUILTIN_HELPERS, BUILTIN_MACRO_FILES, BUILTIN_MACRO_NAMES } from './builtin-macros/registry.js';
 
 /** Globals with side effects, a clock, or a value per command: see `watchVolatile` and compile/speculation.ts. */
@@ -37,6 +39,10 @@ export function templateBackendFromEnv(env: Record<string, string | undefined>):
 export interface TemplateEngineOptions {
   /** Default `closures`. */
   backend?: TemplateBackend;
+  /** The root project's name: its macros are also `<name>.macro()`, and dispatch searches it first for a package's namespace. */
+  projectName?: string;
+  /** The project's `dispatch:` config (search order per macro namespace). */
+  dispatch?: readonly DispatchEntry[];
 }
 
 /** Names whose value depends on what is being rendered (which model, parse or run time). */
@@ -91,8 +97,15 @@ export class TemplateEngine {
   private readonly env: nunjucks.Environment;
   private scope: Scope = {};
   private readonly macros = new Map<string, MacroDefinition>();
-  /** Macros of installed packages, by package name (see addMacroFile): `pkg.macro()`, and unqualified inside the package. */
-  private readonly packageMacros = new Map<string, Map<string, MacroDefinition>>();
+  /** Installed packages' macros, by package name (addMacroFile with a package). */
+  private readonly packages = new Map<string, Map<string, MacroDefinition>>();
+  /** The package of the node being rendered, when it is not the root project (inPackage). */
+  private localPackage: string | undefined;
+  private readonly projectName: string | undefined;
+  private readonly dispatchConfig: readonly DispatchEntry[];
+  /** `<root project>.macro()`, and `<package>.macro()` for each package: the macros by name. */
+  private readonly rootNamespace: Record<string, MacroFunction> = {};
+  private readonly packageNamespaces = new Map<string, Record<string, MacroFunction>>();
   private readonly compiledFor = new WeakMap<object, { text: string; template: CompiledTemplate }>();
   private volatileHook: ((name: string) => void) | undefined;
   /** tsdbt's own macros (builtin-macros/registry.ts), compiled on first use. */
@@ -103,6 +116,8 @@ export class TemplateEngine {
 
   constructor(globals: Record<string, unknown>, options: TemplateEngineOptions = {}) {
     this.backend = options.backend ?? 'closures';
+    this.projectName = options.projectName;
+    this.dispatchConfig = options.dispatch ?? [];
     this.env = new (nunjucksLib().Environment)([], { autoescape: false, dev: true, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
     this.env.addExtension('DoExtension', new DoExtension());
     addJinjaBuiltins(this.env);
@@ -112,6 +127,7 @@ export class TemplateEngine {
       Object.defineProperty(envGlobals, name, { get: () => this.scope[name], enumerable: true, configurable: true });
     }
     this.addBuiltinGlobals(envGlobals);
+    if (this.projectName !== undefined && !(this.projectName in envGlobals)) envGlobals[this.projectName] = this.rootNamespace;
     this.env.addGlobal('return', (value: unknown) => {
       throw new MacroReturn(value);
     });
@@ -182,14 +198,10 @@ export class TemplateEngine {
     return this.builtins.get(name);
   }
 
-  /**
-   * Runs a macro file's top level once, defining its macros; throws on a syntax error. A package's
-   * file gets the package's macros as its scope: they resolve before the globals (dbt's local namespace).
-   */
-  private exportedMacros(file: string, source: string, packageScope?: object): Record<string, unknown> {
+  /** Runs a macro file's top level once, defining its macros; throws on a syntax error. */
+  private exportedMacros(file: string, source: string): Record<string, unknown> {
     let exported: Record<string, unknown> = {};
     const template = jinjaTemplate(toNunjucksDialect(source), this.env, file);
-    if (packageScope !== undefined) scopeTemplateContext(template, packageScope);
     (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
       {},
       null,
@@ -202,82 +214,115 @@ export class TemplateEngine {
   }
 
   /**
-   * Registers the macros of one file. Returns errors instead of throwing, so all files are checked.
-   * With `packageName` (an installed package), the macros are that package's: `pkg.name()` in every
-   * template, `name()` unqualified only inside the package's own files and nodes, as in dbt.
+   * Registers the macros of one file: the root project's, or with `packageName` an installed
+   * package's (reachable as `<package>.macro()` and through dispatch, not as bare names, as in dbt).
+   * Returns errors instead of throwing, so all files are checked.
    */
   addMacroFile(file: string, text: string, packageName?: string): TsdbtError[] {
     const source = rewriteTestBlocks(text);
-    const registry = packageName === undefined ? this.macros : this.packageRegistry(packageName);
     let exported: Record<string, unknown> = {};
     try {
-      exported = this.exportedMacros(file, source, packageName === undefined ? undefined : this.packageScope(packageName));
+      exported = this.exportedMacros(file, source);
     } catch (error) {
       return [templateError(error, file, 0, lineCount(text))];
     }
+    const inPackage = packageName !== undefined && packageName !== this.projectName;
+    const macros = inPackage ? this.packageMacros(packageName) : this.macros;
+    const namespace = inPackage ? this.packageNamespaces.get(packageName)! : this.rootNamespace;
     const errors: TsdbtError[] = [];
     for (const [name, macro] of Object.entries(exported)) {
       if (typeof macro !== 'function') continue;
-      const previous = registry.get(name);
+      const previous = macros.get(name);
       if (previous && previous.file !== file) {
         errors.push(
           new TsdbtError({
             code: ErrorCodes.DUPLICATE_NODE,
-            message: `Macro '${name}' is defined twice: in ${previous.file} and in ${file}.`,
+            message: `Macro '${name}' is defined twice${inPackage ? ` in package '${packageName}'` : ''}: in ${previous.file} and in ${file}.`,
             file,
             line: lineOfMacro(text, name),
-            hint: 'Rename or delete one of them; macro names are global across the project.',
+            hint: 'Rename or delete one of them; macro names are global across a project.',
           }),
         );
         continue;
       }
       const fn = wrapMacro(macro as MacroFunction);
-      registry.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name), packageName });
-      if (packageName === undefined) this.env.addGlobal(name, fn);
+      macros.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name), packageName: inPackage ? packageName : undefined });
+      namespace[name] = fn;
+      if (!inPackage) this.env.addGlobal(name, fn);
     }
     return errors;
   }
 
-  /** A package's macro table, made (with its `pkg` namespace global) on first use. */
-  private packageRegistry(packageName: string): Map<string, MacroDefinition> {
-    let registry = this.packageMacros.get(packageName);
-    if (registry === undefined) {
-      const made = new Map<string, MacroDefinition>();
-      registry = made;
-      this.packageMacros.set(packageName, made);
-      this.env.addGlobal(packageName, this.packageScope(packageName));
+  /**
+   * Declares an installed package (a dependency), with or without macros: `<package>.macro()`
+   * resolves, and `adapter.dispatch(…, '<package>')` searches the root project, then it.
+   */
+  addPackage(packageName: string): void {
+    this.packageMacros(packageName);
+  }
+
+  private packageMacros(packageName: string): Map<string, MacroDefinition> {
+    let macros = this.packages.get(packageName);
+    if (macros === undefined) {
+      macros = new Map();
+      this.packages.set(packageName, macros);
+      const namespace: Record<string, MacroFunction> = {};
+      this.packageNamespaces.set(packageName, namespace);
+      const envGlobals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
+      // A package named like a global tsdbt defines (or the root project) keeps that global's meaning.
+      if (!(packageName in envGlobals)) this.env.addGlobal(packageName, namespace);
     }
-    return registry;
+    return macros;
   }
 
-  /** A live view of a package's macros by name (the `pkg` global, and the scope of the package's own templates). */
-  private packageScope(packageName: string): object {
-    const registry = () => this.packageMacros.get(packageName);
-    return new Proxy(Object.create(null) as object, {
-      has: (_target, name) => typeof name === 'string' && registry()?.has(name) === true,
-      get: (_target, name) => (typeof name === 'string' ? registry()?.get(name)?.fn : undefined),
-      ownKeys: () => [...(registry()?.keys() ?? [])],
-      getOwnPropertyDescriptor: (_target, name) => {
-        const fn = typeof name === 'string' ? registry()?.get(name)?.fn : undefined;
-        return fn === undefined ? undefined : { value: fn, enumerable: true, configurable: true, writable: false };
-      },
-    });
-  }
-
-  /** The package of the node being rendered (`model.package_name`), for `var()` scoping. */
-  renderingPackage(): string | undefined {
-    const name = (this.scope.model as { package_name?: unknown } | undefined)?.package_name;
-    return typeof name === 'string' && this.packageMacros.has(name) ? name : undefined;
-  }
-
-  /** The installed packages whose macros are registered, in registration order. */
+  /** The installed packages, in the order they were declared. */
   packageNames(): string[] {
-    return [...this.packageMacros.keys()];
+    return [...this.packages.keys()];
   }
 
-  /** The macro `name` of one package (undefined when that package or macro does not exist). */
+  /** A macro of an installed package. */
   packageMacro(packageName: string, name: string): MacroDefinition | undefined {
-    return this.packageMacros.get(packageName)?.get(name);
+    return this.packages.get(packageName)?.get(name);
+  }
+
+  /**
+   * Runs `work` (a render of a node of package `packageName`) with that package as the local
+   * namespace, as dbt renders a package's nodes: its macros are bare names there, ahead of the root
+   * project's, and dispatch's unqualified lookups look there first.
+   */
+  inPackage<T>(packageName: string | undefined, work: () => T): T {
+    if (packageName === undefined || packageName === this.projectName || !this.packages.has(packageName)) return work();
+    const previous = this.localPackage;
+    this.localPackage = packageName;
+    try {
+      return this.withGlobals({ ...this.packageNamespaces.get(packageName) }, work);
+    } finally {
+      this.localPackage = previous;
+    }
+  }
+
+  /** The namespaces adapter.dispatch searches (dispatch.ts). */
+  private namespaces(): MacroNamespaces {
+    const root = this.projectName;
+    return {
+      rootProject: root ?? '',
+      dispatchConfig: this.dispatchConfig,
+      isPackage: (name) => this.packages.has(name),
+      fromPackage: (packageName, name) => {
+        if (packageName === root) return this.macros.get(name)?.fn;
+        if (packageName === INTERNAL_NAMESPACE) return this.builtinMacro(name);
+        return this.packages.get(packageName)?.get(name)?.fn;
+      },
+      flat: (name) =>
+        (this.localPackage === undefined ? undefined : this.packages.get(this.localPackage)?.get(name)?.fn) ??
+        this.macros.get(name)?.fn ??
+        this.builtinMacro(name),
+    };
+  }
+
+  /** dbt's `adapter.dispatch(name, macro_namespace)` over this engine's namespaces. */
+  dispatch(name: unknown, macroNamespace?: unknown): MacroFunction {
+    return dispatchMacro(this.namespaces(), name, macroNamespace);
   }
 
   /** Adds or replaces a global seen by every template (e.g. `target`, once the profile is known). */
@@ -287,7 +332,7 @@ export class TemplateEngine {
 
   private engineAdapter(adapter: unknown): unknown {
     return withEngineAdapter(adapter, {
-      builtinMacro: (name) => this.builtinMacro(name),
+      dispatch: (name, macroNamespace) => this.dispatch(name, macroNamespace),
       currentRunQuery: () => this.scope.run_query as ((sql: string) => QueryTable | null) | undefined,
     });
   }
@@ -322,10 +367,10 @@ export class TemplateEngine {
    * first package defining it, as dbt finds an unqualified generic test or a dispatched macro.
    */
   macro(name: string, namespace?: string | null): MacroDefinition | undefined {
-    if (namespace !== undefined && namespace !== null && this.packageMacros.has(namespace)) return this.packageMacros.get(namespace)!.get(name);
+    if (namespace !== undefined && namespace !== null && this.packages.has(namespace)) return this.packages.get(namespace)!.get(name);
     const own = this.macros.get(name);
-    if (own !== undefined || namespace !== null || this.packageMacros.size === 0) return own;
-    for (const registry of this.packageMacros.values()) {
+    if (own !== undefined || namespace !== null || this.packages.size === 0) return own;
+    for (const registry of this.packages.values()) {
       const found = registry.get(name);
       if (found !== undefined) return found;
     }
@@ -338,7 +383,12 @@ export class TemplateEngine {
   }
 
   packageMacroNames(packageName: string): string[] {
-    return [...(this.packageMacros.get(packageName)?.keys() ?? [])];
+    return [...(this.packages.get(packageName)?.keys() ?? [])];
+  }
+
+  /** The package of the node being rendered, while one of an installed package's nodes renders (for `var()` scoping). */
+  renderingPackage(): string | undefined {
+    return this.localPackage;
   }
 
   /** Compiles a model/test/hook template. Syntax errors surface here, with file:line. */
@@ -354,7 +404,7 @@ export class TemplateEngine {
     return {
       file,
       backend,
-      render: (scope, locals = {}) => this.renderWith(scope, () => template.render(this.withPackageLocals(scope, locals)), file),
+      render: (scope, locals = {}) => this.renderWith(scope, () => this.inPackage(packageOf(scope), () => template.render(locals)), file),
     };
   }
 
@@ -403,25 +453,11 @@ export class TemplateEngine {
     return this.compile(file, text).render(scope, locals);
   }
 
-  /**
-   * A package node's template sees its package's macros unqualified (dbt's local namespace): they
-   * are handed to the render as locals. Nodes of the root project render as they are.
-   */
-  private withPackageLocals(scope: Scope, locals: Record<string, unknown>): Record<string, unknown> {
-    if (this.packageMacros.size === 0) return locals;
-    const packageName = (scope.model as { package_name?: unknown } | undefined)?.package_name;
-    const registry = typeof packageName === 'string' ? this.packageMacros.get(packageName) : undefined;
-    if (registry === undefined) return locals;
-    const own: Record<string, unknown> = {};
-    for (const [name, macro] of registry) own[name] = macro.fn;
-    return { ...own, ...locals };
-  }
-
   /** Calls a macro by name (in `namespace`, a package, when given) with `scope` as the current render scope (hooks, dispatch, operations, tests). */
   callMacro(name: string, scope: Scope, args: unknown[], namespace?: string | null): unknown {
     const macro = this.macro(name, namespace);
     if (macro === undefined) throw new TsdbtError({ code: ErrorCodes.TEMPLATE_RENDER, message: `Macro '${name}' is not defined.` });
-    return this.renderWith(scope, () => macro.fn(...args), macro.file);
+    return this.renderWith(scope, () => this.inPackage(packageOf(scope), () => macro.fn(...args)), macro.file);
   }
 
   private renderWith<T>(scope: Scope, work: () => T, file?: string): T {
@@ -438,18 +474,10 @@ export class TemplateEngine {
   }
 }
 
-/**
- * Gives a compiled macro file's render context `scope` as the fallback of its own variables, so a
- * name the file does not define is looked up there before nunjucks' globals (Context.lookup checks
- * `name in ctx` first; `in` and reads follow the prototype).
- */
-function scopeTemplateContext(template: nunjucks.Template, scope: object): void {
-  const compiled = template as unknown as { rootRenderFunc: (env: unknown, context: { ctx: object }, ...rest: unknown[]) => void };
-  const root = compiled.rootRenderFunc;
-  compiled.rootRenderFunc = (env, context, ...rest) => {
-    Object.setPrototypeOf(context.ctx, scope);
-    root(env, context, ...rest);
-  };
+/** The package of the node a scope renders (`model.package_name`): a package's nodes see its macros unqualified (inPackage). */
+function packageOf(scope: Scope): string | undefined {
+  const name = (scope.model as { package_name?: unknown } | undefined)?.package_name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** `{{ return(x) }}` inside a macro makes the macro's value x (dbt semantics). */
