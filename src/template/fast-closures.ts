@@ -35,6 +35,7 @@ import {
   type Value,
 } from './fast-closure-operators.js';
 import { giveUp, GiveUp } from './fast-lexer.js';
+import { pyAdd } from './python-values.js';
 import { parseTemplate } from './fast-parser.js';
 import { calledName, Scope, testOf, type Expr, type Pair, type Stmt } from './fast-tree.js';
 
@@ -104,9 +105,15 @@ class ClosureCompiler {
         out.push({ kind: 'binary', op: '+' });
         this.layout(node.right, scope, out);
         return;
+      case 'Add': {
+        // Printed as `runtime.pyAdd(L, R)` (python-values.ts): one operand, its arguments printed flat inside.
+        const left = this.value(node.left, scope);
+        const right = this.value(node.right, scope);
+        value((s) => pyAdd(left(s), right(s)));
+        return;
+      }
       case 'Or':
       case 'And':
-      case 'Add':
       case 'Sub':
       case 'Mul':
       case 'Div':

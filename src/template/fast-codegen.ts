@@ -266,9 +266,16 @@ export class CodeGenerator {
           this.expr(op.expr, scope);
         }
         return;
+      case 'Add':
+        // As the compiler patched by withJinjaParser prints it: Python's `+` (lists concatenate).
+        this.emit('runtime.pyAdd(');
+        this.expr(node.left, scope);
+        this.emit(', ');
+        this.expr(node.right, scope);
+        this.emit(')');
+        return;
       case 'Or':
       case 'And':
-      case 'Add':
       case 'Concat':
       case 'Sub':
       case 'Mul':

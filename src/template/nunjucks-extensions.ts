@@ -1,6 +1,7 @@
 import type nunjucks from 'nunjucks';
 import { addMacroArgumentGlobals } from './macro-frames.js';
 import { addJinjaFilters } from './jinja-filters.js';
+import { SPLAT_GLOBALS } from './jinja-splat.js';
 
 /** Minimal shape of nunjucks' parser API used by tag extensions (it ships no types for it). */
 interface Parser {
@@ -30,6 +31,7 @@ export class DoExtension {
 /** Tests and filters dbt projects expect from Jinja2 that nunjucks lacks. */
 export function addJinjaBuiltins(env: nunjucks.Environment): void {
   addMacroArgumentGlobals((env as unknown as { globals: Record<string, unknown> }).globals);
+  for (const [name, fn] of Object.entries(SPLAT_GLOBALS)) env.addGlobal(name, fn);
   const tests = env as unknown as { addTest(name: string, test: (...args: never[]) => boolean): void };
   tests.addTest('none', (value: unknown) => value === null || value === undefined);
   tests.addTest('boolean', (value: unknown) => typeof value === 'boolean');

@@ -124,6 +124,14 @@ export const EDGE_CASES: Record<string, string> = {
   'attribute and item access': "{{ d.k }} {{ d['n'] }} {{ people[0].name }} {{ people[1]['age'] }} {{ d.missing }}",
   'undefined prints empty': '[{{ missing }}]',
   'join with attribute': "{{ people | join(', ', attribute='name') }}",
+  'plus concatenates lists':
+    "{{ [1] + [2, 3] }}|{{ xs + names }}|{{ (xs + [4]) | length }}|{{ 1 + 2 * 3 }}|{{ 'a' ~ (1 + 2) }}|{{ 'a' + 'b' }}|{% set cols = ['id'] %}{% set cols = cols + ['name'] %}{{ cols | join(',') }}",
+  'splat arguments':
+    "{{ count_args(*xs) }}|{{ count_args(**d) }}|{{ greet(*['x'], **{'greeting': 'yo'}) }}|{{ greet('a', *[], ) }}|{{ ref(*names) }}|{{ count_args(0, *xs, z=1, **d) }}",
+  'splat of varargs and kwargs in a macro': '{% macro pass_on() %}{{ count_args(*varargs, **kwargs) }}{% endmacro %}{{ pass_on(1, 2, a=3) }}',
+  'computed dict keys':
+    "{% set k = 'Key' %}{{ {k.lower(): 1, 'x': {k: 2}} }}|{{ {1: 'a'}[1] }}|{{ {s: n, s ~ '2': [n, ]} }}|{% set m = {} %}{% for p in people %}{% do m.update({p.name: p.age}) %}{% endfor %}{{ m }}",
+  'multi-line strings': "{%- set e = '\nline one \\\ncontinued {}\n'.format(s) -%}[{{ e }}]|{{ 'a\nb' | replace('\n', ' ') }}|{{ 'x\ny'.split('\n') }}",
 };
 
 const WORDS = ['a', 'b', 'x', 'id', 'name', 'ab'];
@@ -182,6 +190,7 @@ export function randomTemplates(seed: number, count: number): Record<string, str
       () => "names | map('upper') | list",
       () => `people | selectattr('age', 'gt', ${int()}) | map(attribute='name') | list`,
       () => `${list()} | reverse | list`,
+      () => `${list()} + ${list()}`,
     ]);
   const bool = (): string =>
     grow(3, [
@@ -199,7 +208,8 @@ export function randomTemplates(seed: number, count: number): Record<string, str
       () => `${str()} is string`,
       () => `${str()}.startswith('a')`,
     ]);
-  const value = (): string => pick([int, str, list, bool, () => 'nothing', () => `{'k': ${int()}}`, () => 'd'])();
+  const value = (): string =>
+    pick([int, str, list, bool, () => 'nothing', () => `{'k': ${int()}}`, () => 'd', () => `{${str()}: ${int()}}`, () => `count_args(*${list()})`])();
   const depth = { now: 0 };
   const stmt = (): string => {
     depth.now += 1;

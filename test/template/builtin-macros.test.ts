@@ -120,6 +120,19 @@ describe('dbt.* cross-database macros on chDB', () => {
       'type_timestamp',
       'current_timestamp_backcompat',
       'current_timestamp_in_utc_backcompat',
+      // Relation macros: tested on chDB in adapter-api.test.ts.
+      'load_cached_relation',
+      'load_relation',
+      'get_columns_in_relation',
+      'get_columns_in_query',
+      'make_temp_relation',
+      'drop_relation_if_exists',
+      'drop_relation',
+      'truncate_relation',
+      'rename_relation',
+      'create_schema',
+      'drop_schema',
+      'list_relations_without_caching',
     ]);
     expect(BUILTIN_DISPATCHERS.filter((name) => !tested.has(name))).toEqual([]);
   });
