@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { highestSatisfying, parseRange, parseVersion, satisfies } from '../../src/config/dbt-version.js';
-import { packagesHash, parsePackagesFile } from '../../src/config/packages-config.js';
+import { parsePackagesFile } from '../../src/config/packages-config.js';
 import { parseYaml } from '../../src/config/yaml-document.js';
 import { extractTarGz } from '../../src/project/tar-reader.js';
 
