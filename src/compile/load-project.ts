@@ -197,7 +197,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   for (const seed of seeds.values()) byName.set(seed.name, seed);
   const disabled = new Set<string>(parsedSeeds.disabled);
   const modelFqns: string[][] = [];
-  // A package's models and seeds load like the project's, under the package's name (load-packages.ts).
+  // A package's sources, models, seeds and tests load like the project's, under the package's name (load-packages.ts).
+  const packageProperties = new Map<string, ReturnType<typeof parseProperties>>();
   const packageModels = packages.packages.flatMap((loaded) => {
     const parsed = parseProperties(loaded.files.properties, {
       projectName: loaded.name,
@@ -206,6 +207,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
       cache,
     });
     errors.push(...parsed.errors);
+    packageProperties.set(loaded.name, parsed);
+    for (const source of parsed.sources) if (!sources.has(source.uniqueId)) sources.set(source.uniqueId, source);
     const packageSeeds = parseSeeds(loaded.files.seeds, { config: loaded.config, target, engine: engine!, patches: parsed.seeds, projectDir });
     errors.push(...packageSeeds.errors);
     for (const seed of packageSeeds.seeds) {
@@ -215,10 +218,15 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
         seeds.set(seed.uniqueId, seed);
       }
     }
-    return loaded.files.models.map((file) => ({ file, config: loaded.config, patches: parsed.models }));
+    // dbt finds a package node's source() in its own package first.
+    const lookup = (source: string, table: string) => sources.get(`source.${loaded.name}.${source}.${table}`) ?? sourceLookup(source, table);
+    return loaded.files.models.map((file) => ({ file, config: loaded.config, patches: parsed.models, lookup }));
   });
-  for (const { file, config: modelConfig, patches } of [...files.models.map((file) => ({ file, config, patches: properties.models })), ...packageModels]) {
-    const parsed = parseModel(file, modelConfig, target, engine, patches, sourceLookup, cache);
+  for (const { file, config: modelConfig, patches, lookup } of [
+    ...files.models.map((file) => ({ file, config, patches: properties.models, lookup: sourceLookup })),
+    ...packageModels,
+  ]) {
+    const parsed = parseModel(file, modelConfig, target, engine, patches, lookup, cache);
     errors.push(...parsed.errors);
     warnings.push(...(parsed.warnings ?? []));
     const node = parsed.node;
@@ -298,13 +306,15 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   for (const node of [...models.values(), ...snapshots.values(), ...analyses.values()])
     errors.push(...resolveDependencies(node as ModelNode, byName, disabled, sources, config.name, new Set(packages.packages.map((loaded) => loaded.name))));
   timer?.mark('ref() and source() resolution');
+  const ofRoot = <T extends { packageName: string }>(nodes: Iterable<T>) =>
+    packages.packages.length === 0 ? nodes : [...nodes].filter((node) => node.packageName === config.name);
   const parsedTests = parseTests({
     config,
     target,
     engine,
-    models: models.values(),
-    seeds: seeds.values(),
-    sources: sources.values(),
+    models: ofRoot(models.values()),
+    seeds: ofRoot(seeds.values()),
+    sources: ofRoot(sources.values()),
     modelPatches: properties.models,
     seedPatches: properties.seeds,
     refable: byName,
@@ -313,6 +323,24 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   });
   errors.push(...parsedTests.errors);
   const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
+  for (const loaded of packages.packages) {
+    const own = <T extends { packageName: string }>(nodes: Iterable<T>) => [...nodes].filter((node) => node.packageName === loaded.name);
+    const parsedPackageTests = parseTests({
+      config: loaded.config,
+      target,
+      engine,
+      models: own(models.values()),
+      seeds: own(seeds.values()),
+      sources: own(sources.values()),
+      modelPatches: packageProperties.get(loaded.name)!.models,
+      seedPatches: packageProperties.get(loaded.name)!.seeds,
+      refable: byName,
+      disabled,
+      testFiles: loaded.files.tests,
+    });
+    errors.push(...parsedPackageTests.errors);
+    for (const test of parsedPackageTests.tests) tests.set(test.uniqueId, test);
+  }
   const parsedUnitTests = parseUnitTests(properties.unitTests, {
     projectName: config.name,
     models,
@@ -552,7 +580,8 @@ function resolveDependencies(
     );
   }
   for (const call of node.sourceCalls) {
-    const id = `source.${projectName}.${call.source}.${call.table}`;
+    const own = `source.${node.packageName}.${call.source}.${call.table}`;
+    const id = sources.has(own) ? own : `source.${projectName}.${call.source}.${call.table}`;
     if (sources.has(id)) {
       parents.add(id);
       continue;

@@ -104,7 +104,7 @@ async function buildAndCheck(): Promise<void> {
   ).toEqual([{ greeting: 'hello_from_root', engine: 'MergeTree' }]);
   const test = await cli(['test']);
   expect(test.code, test.stderr).toBe(0);
-  expect(test.stderr).toMatch(/PASS=2\b/);
+  expect(test.stderr).toMatch(/PASS=5\b/);
 }
 
 describe('tsdbt deps', () => {
@@ -115,6 +115,24 @@ describe('tsdbt deps', () => {
     expect(lstatSync(path.join(root, 'dbt_packages', 'fixture_pkg')).isSymbolicLink()).toBe(true);
     const lock = readFileSync(path.join(root, 'package-lock.yml'), 'utf8');
     expect(lock).toMatch(new RegExp(`^packages:\\n  - local: ${FIXTURE.replace(/[/.]/g, '\\$&')}\\n    name: fixture_pkg\\nsha1_hash: [0-9a-f]{40}\\n$`));
+    const listed = await cli(['ls', '--output', 'json', '--output-keys', 'unique_id']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { unique_id: string }).unique_id),
+    ).toEqual([
+      'model.fixture_pkg.pkg_numbers',
+      'model.fixture_pkg.pkg_one',
+      'model.root_proj.uses_pkg',
+      'source.fixture_pkg.pkg_src.one',
+      'test.fixture_pkg.assert_three_numbers',
+      'test.fixture_pkg.is_positive_pkg_numbers_doubled.688662aa80',
+      'test.fixture_pkg.not_null_pkg_numbers_n.71e6b43a20',
+      expect.stringMatching(/^test\.root_proj\.fixture_pkg_is_positive_uses_pkg_n\.[0-9a-f]{10}$/),
+      expect.stringMatching(/^test\.root_proj\.is_positive_uses_pkg_n\.[0-9a-f]{10}$/),
+    ]);
     await buildAndCheck();
     // Again: the lock file is kept as it is, and the install is the same.
     const again = await cli(['deps']);
