@@ -140,7 +140,7 @@ export function addPackageMacros(engine: TemplateEngine, packages: readonly Load
   const errors: TsdbtError[] = [];
   for (const loaded of packages) {
     // Declared even without macros: `pkg.x` and dispatch's namespace `pkg` then resolve as in dbt.
-    engine.addPackage(loaded.name);
+    engine.addPackage(loaded.name, loaded.relativeDir);
     for (const file of loaded.files.macros) errors.push(...engine.addMacroFile(file.path, file.text, loaded.name));
     for (const file of loaded.files.tests) {
       if (isGenericTestFile(file, loaded.config)) errors.push(...engine.addMacroFile(file.path, file.text, loaded.name));

@@ -99,6 +99,8 @@ export class TemplateEngine {
   private readonly macros = new Map<string, MacroDefinition>();
   /** Installed packages' macros, by package name (addMacroFile with a package). */
   private readonly packages = new Map<string, Map<string, MacroDefinition>>();
+  /** Each package's folder (`dbt_packages/pkg/`), to know a node template's package from its file. */
+  private readonly packageFolders: [string, string][] = [];
   /** The package of the node being rendered, when it is not the root project (inPackage). */
   private localPackage: string | undefined;
   private readonly projectName: string | undefined;
@@ -257,8 +259,15 @@ export class TemplateEngine {
    * Declares an installed package (a dependency), with or without macros: `<package>.macro()`
    * resolves, and `adapter.dispatch(…, '<package>')` searches the root project, then it.
    */
-  addPackage(packageName: string): void {
+  addPackage(packageName: string, folder?: string): void {
     this.packageMacros(packageName);
+    if (folder !== undefined) this.packageFolders.push([`${folder.replace(/\/+$/, '')}/`, packageName]);
+  }
+
+  /** The installed package a template file belongs to (its path starts with the package's folder). */
+  private packageOfFile(file: string): string | undefined {
+    for (const [prefix, packageName] of this.packageFolders) if (file.startsWith(prefix)) return packageName;
+    return undefined;
   }
 
   private packageMacros(packageName: string): Map<string, MacroDefinition> {
@@ -404,7 +413,8 @@ export class TemplateEngine {
     return {
       file,
       backend,
-      render: (scope, locals = {}) => this.renderWith(scope, () => this.inPackage(packageOf(scope), () => template.render(locals)), file),
+      // The package is told by the file, not by `model`: reading the scope would mark a parse-time render volatile (speculation.ts).
+      render: (scope, locals = {}) => this.renderWith(scope, () => this.inPackage(this.packageOfFile(file), () => template.render(locals)), file),
     };
   }
 
@@ -457,7 +467,7 @@ export class TemplateEngine {
   callMacro(name: string, scope: Scope, args: unknown[], namespace?: string | null): unknown {
     const macro = this.macro(name, namespace);
     if (macro === undefined) throw new TsdbtError({ code: ErrorCodes.TEMPLATE_RENDER, message: `Macro '${name}' is not defined.` });
-    return this.renderWith(scope, () => this.inPackage(packageOf(scope), () => macro.fn(...args)), macro.file);
+    return this.renderWith(scope, () => this.inPackage(this.packages.size === 0 ? undefined : packageOf(scope), () => macro.fn(...args)), macro.file);
   }
 
   private renderWith<T>(scope: Scope, work: () => T, file?: string): T {
