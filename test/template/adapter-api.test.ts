@@ -182,6 +182,14 @@ describe('query results', () => {
     expect(out).toBe('id,name|ada,bob|2|bob|12');
   });
 
+  it("rows and columns are mappings like agate's: items(), keys(), values(), get(), dict() (dbt-utils' get_query_results_as_dict)", async () => {
+    const out = await render(
+      "{% set t = run_query('select id, name from api_db.people order by id') %}{% set d = {} %}{% for name, column in t.columns.items() %}{% do d.update({name: column.values()}) %}{% endfor %}{{ d }}|" +
+        "{{ t.rows[0].keys() }} {{ t.rows[0].values() }} {{ t.rows[1].get('name') }} {{ t.rows[1].get('nope', 'x') }} {{ t.rows[0].dict() }} {{ t.columns.keys() }}",
+    );
+    expect(out).toBe("{'id': [1, 2], 'name': ['ada', 'bob']}|['id', 'name'] [1, 'ada'] bob x {'id': 1, 'name': 'ada'} ['id', 'name']");
+  });
+
   it('print_table and print_json write through the project logger', async () => {
     const { engine, logger } = templateEngine();
     await renderOnAdapter(
