@@ -100,6 +100,7 @@ export const KNOWN_DIFFERENCES: Record<string, { text: string; jinja2: string; t
     tsdbt: 'error',
   },
   'attribute access on an undefined name gives undefined, not an error': { text: '[{{ missing.attr }}]', jinja2: 'error', tsdbt: '[]' },
+  '+ binds tighter than ~': { text: "{{ 'a' ~ 1 + 2 }}", jinja2: 'error', tsdbt: 'a3' },
 };
 
 const found = findPython();
