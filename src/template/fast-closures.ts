@@ -35,7 +35,7 @@ import {
   type Value,
 } from './fast-closure-operators.js';
 import { giveUp, GiveUp } from './fast-lexer.js';
-import { PYTHON_OPERATOR_FUNCTIONS, PYTHON_OPERATORS } from './python-operators.js';
+import { equalityCall, PYTHON_EQUALITY_FUNCTIONS, PYTHON_OPERATOR_FUNCTIONS, PYTHON_OPERATORS } from './python-operators.js';
 import { parseTemplate } from './fast-parser.js';
 import { calledName, Scope, testOf, type Expr, type Pair, type Stmt } from './fast-tree.js';
 
@@ -90,7 +90,15 @@ class ClosureCompiler {
         value((s) => Math.floor(quotient(s) as number));
         return;
       }
-      case 'Compare':
+      case 'Compare': {
+        const call = equalityCall(node.ops);
+        if (call !== undefined) {
+          const equality = PYTHON_EQUALITY_FUNCTIONS[call];
+          const left = this.value(node.expr, scope);
+          const right = this.value(node.ops[0]!.expr, scope);
+          value((s) => equality(left(s), right(s)));
+          return;
+        }
         this.layout(node.expr, scope, out);
         for (const op of node.ops) {
           if (!(op.type in PRECEDENCE)) giveUp();
@@ -98,6 +106,7 @@ class ClosureCompiler {
           this.layout(op.expr, scope, out);
         }
         return;
+      }
       case 'Add':
       case 'Concat':
       case 'Mul':

@@ -3,7 +3,7 @@
  * nunjucks would generate, so a template behaves the same whichever front end compiled it.
  */
 import { giveUp } from './fast-lexer.js';
-import { PYTHON_OPERATORS } from './python-operators.js';
+import { equalityCall, PYTHON_OPERATORS } from './python-operators.js';
 import { calledName, Scope, testOf, type Expr, type Pair, type Stmt } from './fast-tree.js';
 
 /** compileLiteral's string escaping. */
@@ -260,13 +260,23 @@ export class CodeGenerator {
         this.expr(node.right, scope);
         this.emit(')');
         return;
-      case 'Compare':
+      case 'Compare': {
+        const call = equalityCall(node.ops);
+        if (call !== undefined) {
+          this.emit(`runtime.${call}(`);
+          this.expr(node.expr, scope);
+          this.emit(', ');
+          this.expr(node.ops[0]!.expr, scope);
+          this.emit(')');
+          return;
+        }
         this.expr(node.expr, scope);
         for (const op of node.ops) {
           this.emit(` ${op.type} `);
           this.expr(op.expr, scope);
         }
         return;
+      }
       case 'Add':
       case 'Concat':
       case 'Mul':

@@ -1,5 +1,5 @@
 import { nunjucksLib } from './nunjucks-lib.js';
-import { PYTHON_OPERATORS } from './python-operators.js';
+import { equalityCall, PYTHON_OPERATORS } from './python-operators.js';
 
 interface CompilerLike {
   _emitLine(code: string): void;
@@ -39,7 +39,23 @@ export function installCompilerPatches(): () => void {
     };
     return [method, original] as const;
   });
+  // One `==`/`!=`: Python's equality (lists, dicts and sets by content).
+  const compileCompare = compiler.compileCompare as (
+    this: CompilerLike,
+    node: { expr: unknown; ops: { type: string; expr: unknown }[] },
+    frame: unknown,
+  ) => void;
+  compiler.compileCompare = function pythonCompare(this: CompilerLike, node: { expr: unknown; ops: { type: string; expr: unknown }[] }, frame: unknown): void {
+    const call = equalityCall(node.ops);
+    if (call === undefined) return compileCompare.call(this, node, frame);
+    this._emit(`runtime.${call}(`);
+    this.compile(node.expr, frame);
+    this._emit(', ');
+    this.compile(node.ops[0]!.expr, frame);
+    this._emit(')');
+  };
   return () => {
+    compiler.compileCompare = compileCompare;
     for (const [method, original] of saved) compiler[method] = original;
     compiler._getNodeName = getNodeName;
     compiler.compileMacro = topMacro;

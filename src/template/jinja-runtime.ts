@@ -11,7 +11,7 @@ import type nunjucks from 'nunjucks';
 import { nunjucksLib } from './nunjucks-lib.js';
 import { expandSplats } from './jinja-splat.js';
 import { installCompilerPatches } from './jinja-compiler-patches.js';
-import { PYTHON_OPERATOR_FUNCTIONS } from './python-operators.js';
+import { PYTHON_EQUALITY_FUNCTIONS, PYTHON_OPERATOR_FUNCTIONS } from './python-operators.js';
 import { installMacroFrameRestore, macroVarargs } from './macro-frames.js';
 import { dictIteration, hasOwnMembers, pythonSuppressValue } from './jinja-runtime-python.js';
 
@@ -106,6 +106,7 @@ export function jinjaRuntime(): { runtime: RuntimeModule; Frame: FrameClass } {
     // `f(*args, **kwargs)`: the dialect marks the spread arguments (jinja-splat.ts).
     callWrap: (obj, name, context, args) => base.callWrap(obj, name, context, expandSplats(args)),
     ...PYTHON_OPERATOR_FUNCTIONS,
+    ...PYTHON_EQUALITY_FUNCTIONS,
   };
   scoped = { runtime, Frame: TsdbtFrame };
   return scoped;

@@ -53,7 +53,48 @@ export function pyMod(left: unknown, right: unknown): unknown {
   return remainder !== 0 && remainder < 0 !== b < 0 ? remainder + b : remainder;
 }
 
+/** The result of `set(items)`: a list whose equality ignores order (`set(a) == set(b)`). */
+export class PySet extends Array<unknown> {}
+
+/**
+ * `==` as Python compares: lists, dicts and sets by content (dbt-utils' test_equality compares two
+ * column sets); other values as nunjucks always has (JavaScript's loose equality).
+ */
+export function pyEq(left: unknown, right: unknown): boolean {
+  if (left instanceof PySet && right instanceof PySet) return left.length === right.length && left.every((item) => right.some((other) => pyEq(item, other)));
+  if (Array.isArray(left) && Array.isArray(right)) return left.length === right.length && left.every((item, index) => pyEq(item, right[index]));
+  if (isPlainObject(left) && isPlainObject(right)) {
+    const keys = Object.keys(left).filter((key) => key !== '__keywords');
+    return (
+      keys.length === Object.keys(right).filter((key) => key !== '__keywords').length &&
+      keys.every((key) => Object.hasOwn(right, key) && pyEq(left[key], right[key]))
+    );
+  }
+  // biome-ignore lint/suspicious/noDoubleEquals: nunjucks compiles Jinja's == to JavaScript's loose equality, kept for scalars
+  return left == right;
+}
+
+export function pyNe(left: unknown, right: unknown): boolean {
+  return !pyEq(left, right);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
 /** The runtime function each operator node is printed as. */
 export const PYTHON_OPERATORS = { Add: 'pyAdd', Concat: 'pyConcat', Mul: 'pyMul', Mod: 'pyMod' } as const;
 
 export const PYTHON_OPERATOR_FUNCTIONS = { pyAdd, pyConcat, pyMul, pyMod } as const;
+
+/** A comparison of one `==` or `!=` is printed as a call to these (a chain of comparisons stays JavaScript's). */
+export const PYTHON_EQUALITY = { '==': 'pyEq', '!=': 'pyNe' } as const;
+
+export const PYTHON_EQUALITY_FUNCTIONS = { pyEq, pyNe } as const;
+
+/** The comparison `node` prints as a call (one `==`/`!=`), or undefined. */
+export function equalityCall(ops: readonly { type: string }[]): 'pyEq' | 'pyNe' | undefined {
+  return ops.length === 1 ? PYTHON_EQUALITY[ops[0]!.type as keyof typeof PYTHON_EQUALITY] : undefined;
+}

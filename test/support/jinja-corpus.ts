@@ -128,6 +128,8 @@ export const EDGE_CASES: Record<string, string> = {
     "{{ [1] + [2, 3] }}|{{ xs + names }}|{{ (xs + [4]) | length }}|{{ 1 + 2 * 3 }}|{{ 'a' ~ (1 + 2) }}|{{ 'a' + 'b' }}|{% set cols = ['id'] %}{% set cols = cols + ['name'] %}{{ cols | join(',') }}",
   "Python's operators: ~ prints as str(), % formats, * repeats, % takes the divisor's sign":
     "{{ 'x' ~ none ~ true ~ [1] ~ missing ~ {'a': 1} }}|{{ '%s!' % 'a' }}|{{ '%s-%d' % ('a', 3) }}|{{ '%s' % none }}|{{ '%05.1f%%' % 2.5 }}|{{ 'ab' * 2 }}|{{ 2 * 'ab' }}|{{ [1, 2] * 2 }}|{{ -7 % 3 }}|{{ 7 % -3 }}|{{ 7 % 3 }}|{{ 2 * 3 + 1 }}|{{ '%r' | format('a') }}|{{ '%s' | format(true) }}",
+  'equality of lists and dicts by content':
+    "{{ [1, 2] == [1, 2] }} {{ [1, 2] == [2, 1] }} {{ {'a': [1]} == {'a': [1]} }} {{ [1] != [2] }} {{ xs == [1, 2, 3] }} {{ d != {'k': 'v', 'n': 1} }} {{ 1 == 1 }} {{ 'a' != 'b' }}",
   'splat arguments':
     "{{ count_args(*xs) }}|{{ count_args(**d) }}|{{ greet(*['x'], **{'greeting': 'yo'}) }}|{{ greet('a', *[], ) }}|{{ ref(*names) }}|{{ count_args(0, *xs, z=1, **d) }}",
   'splat of varargs and kwargs in a macro': '{% macro pass_on() %}{{ count_args(*varargs, **kwargs) }}{% endmacro %}{{ pass_on(1, 2, a=3) }}',
@@ -204,6 +206,7 @@ export function randomTemplates(seed: number, count: number): Record<string, str
       () => `${int()} > ${int()}`,
       () => `${int()} == ${int()}`,
       () => `${str()} == ${str()}`,
+      () => `${list()} == ${list()}`,
       () => `not ${bool()}`,
       () => `(${bool()} and ${bool()})`,
       () => `(${bool()} or ${bool()})`,

@@ -239,6 +239,12 @@ describe('context globals', () => {
     expect(out).toBe('2024-02-28 13:05|2024-01-05|216000|1|bbb|a#b##|True|a1,b2|1a,2a|1,2,3|UTC');
   });
 
+  it("set() compares as Python's sets do: by content, in any order (dbt-utils' test_equality)", async () => {
+    expect(await render("{{ set(['a', 'b', 'a']) == set(['b', 'a']) }} {{ set(['a']) != set(['b']) }} {{ set(['a', 'b', 'a']) | length }}")).toBe(
+      'True True 2',
+    );
+  });
+
   it('fromjson/tojson, fromyaml/toyaml, zip, set, local_md5', async () => {
     const out = await render(
       "{{ fromjson('{\"a\": [1, 2]}').a[1] }}|{{ tojson({'b': 1, 'a': [True, None]}) }}|{{ fromyaml('k: [x, y]').k[1] }}|{{ toyaml({'k': 1}) | trim }}|" +
