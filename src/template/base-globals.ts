@@ -12,6 +12,7 @@ import { jsonDumps } from './python-values.js';
 import { splitArgs } from './call-args.js';
 import { checkSecretEnvRead } from './secret-env.js';
 import { dispatchMacro } from './dispatch.js';
+import { PySet } from './python-operators.js';
 
 export interface BaseGlobalsOptions {
   projectName: string;
@@ -150,7 +151,7 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
       const length = Math.min(...lists.map((list) => list.length));
       return Array.from({ length }, (_, i) => lists.map((list) => list[i]));
     },
-    set: (items: unknown[] = []) => [...new Set(items)],
+    set: (items: unknown[] = []) => PySet.from(new Set(items)),
     tojson: (value: unknown, ...rest: unknown[]) => {
       const { positional, keywords } = splitArgs(rest);
       return jsonDumps(value, (keywords.sort_keys ?? positional[1]) === true);

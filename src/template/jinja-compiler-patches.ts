@@ -1,4 +1,5 @@
 import { nunjucksLib } from './nunjucks-lib.js';
+import { equalityCall, PYTHON_OPERATORS } from './python-operators.js';
 
 interface CompilerLike {
   _emitLine(code: string): void;
@@ -25,17 +26,37 @@ export function installCompilerPatches(): () => void {
     topMacro.call(this, node, frame);
     if (!frame.parent && node.name.value.startsWith('_')) this._emitLine(`context.addExport(${JSON.stringify(node.name.value)});`);
   };
-  // Python's `+`: printed as a call to the runtime's pyAdd (python-values.ts), as fast-codegen.ts prints it.
-  const compileAdd = compiler.compileAdd;
-  compiler.compileAdd = function pythonAdd(this: CompilerLike, node: { left: unknown; right: unknown }, frame: unknown): void {
-    this._emit('runtime.pyAdd(');
-    this.compile(node.left, frame);
+  // Python's `+`, `~`, `*`, `%`: printed as calls to the runtime's functions (python-operators.ts), as fast-codegen.ts prints them.
+  const saved = Object.entries(PYTHON_OPERATORS).map(([kind, fn]) => {
+    const method = `compile${kind}`;
+    const original = compiler[method];
+    compiler[method] = function pythonOperator(this: CompilerLike, node: { left: unknown; right: unknown }, frame: unknown): void {
+      this._emit(`runtime.${fn}(`);
+      this.compile(node.left, frame);
+      this._emit(', ');
+      this.compile(node.right, frame);
+      this._emit(')');
+    };
+    return [method, original] as const;
+  });
+  // One `==`/`!=`: Python's equality (lists, dicts and sets by content).
+  const compileCompare = compiler.compileCompare as (
+    this: CompilerLike,
+    node: { expr: unknown; ops: { type: string; expr: unknown }[] },
+    frame: unknown,
+  ) => void;
+  compiler.compileCompare = function pythonCompare(this: CompilerLike, node: { expr: unknown; ops: { type: string; expr: unknown }[] }, frame: unknown): void {
+    const call = equalityCall(node.ops);
+    if (call === undefined) return compileCompare.call(this, node, frame);
+    this._emit(`runtime.${call}(`);
+    this.compile(node.expr, frame);
     this._emit(', ');
-    this.compile(node.right, frame);
+    this.compile(node.ops[0]!.expr, frame);
     this._emit(')');
   };
   return () => {
-    compiler.compileAdd = compileAdd;
+    compiler.compileCompare = compileCompare;
+    for (const [method, original] of saved) compiler[method] = original;
     compiler._getNodeName = getNodeName;
     compiler.compileMacro = topMacro;
   };

@@ -11,7 +11,7 @@ import type nunjucks from 'nunjucks';
 import { nunjucksLib } from './nunjucks-lib.js';
 import { expandSplats } from './jinja-splat.js';
 import { installCompilerPatches } from './jinja-compiler-patches.js';
-import { pyAdd } from './python-values.js';
+import { PYTHON_EQUALITY_FUNCTIONS, PYTHON_OPERATOR_FUNCTIONS } from './python-operators.js';
 import { installMacroFrameRestore, macroVarargs } from './macro-frames.js';
 import { dictIteration, hasOwnMembers, pythonSuppressValue } from './jinja-runtime-python.js';
 
@@ -40,7 +40,6 @@ interface RuntimeModule {
   isArray(value: unknown): boolean;
   makeMacro: (names: string[], kwNames: string[], fn: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown;
   callWrap: (obj: unknown, name: string, context: unknown, args: unknown[]) => unknown;
-  pyAdd?: (left: unknown, right: unknown) => unknown;
 }
 
 type RootRenderFunc = (env: unknown, context: unknown, frame: FrameLike, runtime: unknown, cb: unknown) => void;
@@ -106,7 +105,8 @@ export function jinjaRuntime(): { runtime: RuntimeModule; Frame: FrameClass } {
     makeMacro: macroVarargs(base.makeMacro, base.SafeString),
     // `f(*args, **kwargs)`: the dialect marks the spread arguments (jinja-splat.ts).
     callWrap: (obj, name, context, args) => base.callWrap(obj, name, context, expandSplats(args)),
-    pyAdd,
+    ...PYTHON_OPERATOR_FUNCTIONS,
+    ...PYTHON_EQUALITY_FUNCTIONS,
   };
   scoped = { runtime, Frame: TsdbtFrame };
   return scoped;

@@ -74,12 +74,3 @@ function asciiJson(text: string): string {
 export function htmlSafeJson(value: unknown): string {
   return jsonDumps(value, true).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027');
 }
-
-/**
- * Python's `+` as templates use it: two lists concatenate (`[a] + varargs`, `cols + ['id']`), where
- * JavaScript's `+` would join them into a string; anything else adds as JavaScript does.
- */
-export function pyAdd(left: unknown, right: unknown): unknown {
-  if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
-  return (left as number) + (right as number);
-}

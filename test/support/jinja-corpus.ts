@@ -126,6 +126,10 @@ export const EDGE_CASES: Record<string, string> = {
   'join with attribute': "{{ people | join(', ', attribute='name') }}",
   'plus concatenates lists':
     "{{ [1] + [2, 3] }}|{{ xs + names }}|{{ (xs + [4]) | length }}|{{ 1 + 2 * 3 }}|{{ 'a' ~ (1 + 2) }}|{{ 'a' + 'b' }}|{% set cols = ['id'] %}{% set cols = cols + ['name'] %}{{ cols | join(',') }}",
+  "Python's operators: ~ prints as str(), % formats, * repeats, % takes the divisor's sign":
+    "{{ 'x' ~ none ~ true ~ [1] ~ missing ~ {'a': 1} }}|{{ '%s!' % 'a' }}|{{ '%s-%d' % ('a', 3) }}|{{ '%s' % none }}|{{ '%05.1f%%' % 2.5 }}|{{ 'ab' * 2 }}|{{ 2 * 'ab' }}|{{ [1, 2] * 2 }}|{{ -7 % 3 }}|{{ 7 % -3 }}|{{ 7 % 3 }}|{{ 2 * 3 + 1 }}|{{ '%r' | format('a') }}|{{ '%s' | format(true) }}",
+  'equality of lists and dicts by content':
+    "{{ [1, 2] == [1, 2] }} {{ [1, 2] == [2, 1] }} {{ {'a': [1]} == {'a': [1]} }} {{ [1] != [2] }} {{ xs == [1, 2, 3] }} {{ d != {'k': 'v', 'n': 1} }} {{ 1 == 1 }} {{ 'a' != 'b' }}",
   'splat arguments':
     "{{ count_args(*xs) }}|{{ count_args(**d) }}|{{ greet(*['x'], **{'greeting': 'yo'}) }}|{{ greet('a', *[], ) }}|{{ ref(*names) }}|{{ count_args(0, *xs, z=1, **d) }}",
   'splat of varargs and kwargs in a macro': '{% macro pass_on() %}{{ count_args(*varargs, **kwargs) }}{% endmacro %}{{ pass_on(1, 2, a=3) }}',
@@ -167,7 +171,9 @@ export function randomTemplates(seed: number, count: number): Record<string, str
     grow(2, [
       () => `'${pick(WORDS)}'`,
       () => 's',
-      () => `${str()} ~ ${pick([str, int])()}`,
+      () => `${str()} ~ ${pick([str, int, bool, list, () => 'nothing'])()}`,
+      () => (chance(0.5) ? `'${pick(['%s', 'a%s'])}' % ${pick([str, int, list])()}` : `'%s-%s' % (${str()}, ${int()})`),
+      () => `${str()} * ${Math.floor(random() * 3)}`,
       () => `${str()} | upper`,
       () => `${str()} | replace('a', 'z')`,
       () => `${list()} | join('${pick([',', '-', ''])}')`,
@@ -196,10 +202,11 @@ export function randomTemplates(seed: number, count: number): Record<string, str
     grow(3, [
       () => 't',
       () => 'f',
-      () => 'nothing is none',
+      () => '(nothing is none)',
       () => `${int()} > ${int()}`,
       () => `${int()} == ${int()}`,
       () => `${str()} == ${str()}`,
+      () => `${list()} == ${list()}`,
       () => `not ${bool()}`,
       () => `(${bool()} and ${bool()})`,
       () => `(${bool()} or ${bool()})`,

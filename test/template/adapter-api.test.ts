@@ -182,6 +182,14 @@ describe('query results', () => {
     expect(out).toBe('id,name|ada,bob|2|bob|12');
   });
 
+  it("rows and columns are mappings like agate's: items(), keys(), values(), get(), dict() (dbt-utils' get_query_results_as_dict)", async () => {
+    const out = await render(
+      "{% set t = run_query('select id, name from api_db.people order by id') %}{% set d = {} %}{% for name, column in t.columns.items() %}{% do d.update({name: column.values()}) %}{% endfor %}{{ d }}|" +
+        "{{ t.rows[0].keys() }} {{ t.rows[0].values() }} {{ t.rows[1].get('name') }} {{ t.rows[1].get('nope', 'x') }} {{ t.rows[0].dict() }} {{ t.columns.keys() }}",
+    );
+    expect(out).toBe("{'id': [1, 2], 'name': ['ada', 'bob']}|['id', 'name'] [1, 'ada'] bob x {'id': 1, 'name': 'ada'} ['id', 'name']");
+  });
+
   it('print_table and print_json write through the project logger', async () => {
     const { engine, logger } = templateEngine();
     await renderOnAdapter(
@@ -229,6 +237,12 @@ describe('context globals', () => {
         "{{ modules.itertools.product([1, 2], ['a']) | map('join', '') | join(',') }}|{{ modules.itertools.chain([1], [2, 3]) | join(',') }}|{{ modules.pytz.timezone('UTC') }}",
     );
     expect(out).toBe('2024-02-28 13:05|2024-01-05|216000|1|bbb|a#b##|True|a1,b2|1a,2a|1,2,3|UTC');
+  });
+
+  it("set() compares as Python's sets do: by content, in any order (dbt-utils' test_equality)", async () => {
+    expect(await render("{{ set(['a', 'b', 'a']) == set(['b', 'a']) }} {{ set(['a']) != set(['b']) }} {{ set(['a', 'b', 'a']) | length }}")).toBe(
+      'True True 2',
+    );
   });
 
   it('fromjson/tojson, fromyaml/toyaml, zip, set, local_md5', async () => {
