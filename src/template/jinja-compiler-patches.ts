@@ -47,7 +47,10 @@ export function installCompilerPatches(): () => void {
   ) => void;
   compiler.compileCompare = function pythonCompare(this: CompilerLike, node: { expr: unknown; ops: { type: string; expr: unknown }[] }, frame: unknown): void {
     const call = equalityCall(node.ops);
-    if (call === undefined) return compileCompare.call(this, node, frame);
+    if (call === undefined) {
+      compileCompare.call(this, node, frame);
+      return;
+    }
     this._emit(`runtime.${call}(`);
     this.compile(node.expr, frame);
     this._emit(', ');

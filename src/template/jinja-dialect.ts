@@ -132,8 +132,15 @@ function inlineIfTruth(expression: string): string {
   const rest = expression.slice(ifAt + 2);
   const elseAt = topLevelWord(rest, 'else');
   const condition = elseAt === -1 ? rest.replace(/\s*-?\s*$/, '') : rest.slice(0, elseAt);
-  const after = elseAt === -1 ? rest.slice(condition.length) : ` ${rest.slice(elseAt)}`;
+  const after = elseAt === -1 ? rest.slice(condition.length) : ` ${chainedElse(rest.slice(elseAt + 4))}`;
   return `${expression.slice(0, ifAt)}if ${pythonTruth(condition)}${after}`;
+}
+
+/** `else b if y else c`, which nunjucks cannot parse, as `else (b if y else c)` (Jinja2's grouping). */
+function chainedElse(branch: string): string {
+  if (topLevelWord(branch, 'if') === -1) return `else${branch}`;
+  const trail = /\s*-?\s*$/.exec(branch)![0];
+  return `else (${inlineIfTruth(branch.slice(0, branch.length - trail.length))})${trail}`;
 }
 
 function rewriteExpression(source: string, statement = false): string {

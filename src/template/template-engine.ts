@@ -174,6 +174,10 @@ export class TemplateEngine {
     for (const name of BUILTIN_MACRO_NAMES) {
       Object.defineProperty(namespace, name, { get: () => this.builtinMacro(name), enumerable: true });
     }
+    // Macros of dbt's global project that tsdbt provides per render: `dbt.run_query(…)`, `dbt.is_incremental()`.
+    for (const name of ['run_query', 'statement', 'is_incremental', 'should_full_refresh']) {
+      Object.defineProperty(namespace, name, { get: () => envGlobals[name], enumerable: true });
+    }
     envGlobals.dbt = namespace;
     for (const [name, value] of Object.entries(BUILTIN_HELPERS)) envGlobals[name] = value;
     for (const name of BUILTIN_DISPATCHERS) {

@@ -120,7 +120,8 @@ export const EDGE_CASES: Record<string, string> = {
   'truth of empty lists in inline ifs':
     "{{ 'y' if [] else 'n' }}|{{ 'y' if {} }}|{% set v = 'a' if not [] and xs else 'b' %}{{ v }}|{{ 'y' if ({'k': [1]} | length) else 'n' }}",
   'if elif else': '{% if n == 1 %}one{% elif n == 3 %}three{% else %}other{% endif %}',
-  'inline if chains': "{{ 'a' if n > 5 else ('b' if n > 2 else 'c') }}",
+  'inline if chains':
+    "{{ 'a' if n > 5 else ('b' if n > 2 else 'c') }}|{{ 'a' if f else 'b' if t else 'c' -}}  |{% set v = 'a' if f else 'b' if f else 'c' %}{{ v }}|{{ 'x' if f else 'y' if f }}|{{ 'a' if [] else 'b' if [] else 'c' }}",
   'attribute and item access': "{{ d.k }} {{ d['n'] }} {{ people[0].name }} {{ people[1]['age'] }} {{ d.missing }}",
   'undefined prints empty': '[{{ missing }}]',
   'join with attribute': "{{ people | join(', ', attribute='name') }}",

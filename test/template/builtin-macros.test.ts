@@ -137,6 +137,13 @@ describe('dbt.* cross-database macros on chDB', () => {
     expect(BUILTIN_DISPATCHERS.filter((name) => !tested.has(name))).toEqual([]);
   });
 
+  it("reaches the render's run_query, statement, is_incremental and should_full_refresh as dbt.x too", async () => {
+    expect(await chdbValue("{{ dbt.run_query('select 41 + 1 as x').rows[0][0] }}")).toBe(42);
+    const { engine } = templateEngine();
+    const scope = { is_incremental: () => true, should_full_refresh: () => false };
+    expect(engine.compile('models/m.sql', '{{ dbt.is_incremental() }} {{ dbt.should_full_refresh() }}').render(scope)).toBe('True False');
+  });
+
   it('lets the project override an implementation through dispatch (clickhouse__x in macros/)', async () => {
     const override = { 'macros/o.sql': "{% macro clickhouse__type_string() %}{{ return('LowCardinality(String)') }}{% endmacro %}" };
     expect(await chdbValue('toTypeName(CAST(1 AS {{ dbt.type_string() }}))', override)).toBe('LowCardinality(String)');

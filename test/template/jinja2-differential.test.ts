@@ -85,9 +85,9 @@ export const KNOWN_DIFFERENCES: Record<string, { text: string; jinja2: string; t
     jinja2: '0',
     tsdbt: '6',
   },
-  'a chain of inline ifs needs parentheses': {
-    text: "{{ 'a' if f else 'b' if t else 'c' }}|{{ 'a' if f else ('b' if t else 'c') }}",
-    jinja2: 'b|b',
+  'a chain of inline ifs inside brackets needs parentheses': {
+    text: "{{ greet('a' if f else 'b' if t else 'c') }}|{{ greet('a' if f else ('b' if t else 'c')) }}",
+    jinja2: 'hello b|hello b',
     tsdbt: 'error',
   },
   'loop.cycle, loop.changed, loop.previtem/nextitem and loop.depth do not exist': {
