@@ -161,6 +161,6 @@ function writeAtomically(file: string, text: string): void {
 /** After nodes ran: manifest.json, and run_results.json with each node's compiled SQL and the command's args. */
 export function writeRunArtifacts(project: Project, summary: RunSummary, which: string, options: object): void {
   writeManifestArtifact(project);
-  const compiledCode = (id: string) => (project.nodes.get(id) as { compiledSql?: string } | undefined)?.compiledSql;
+  const compiledCode = (id: string) => project.run.compiled.get(id);
   writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs(which, options), new Date(), compiledCode));
 }

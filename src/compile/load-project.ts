@@ -27,7 +27,7 @@ import { checkContracts } from './contracts.js';
 import { parseProperties, type NodePatch } from './properties.js';
 import { unusedConfigPaths } from './unused-config-paths.js';
 import { resolveExposures } from './resolve-exposures.js';
-import type { RuntimeRelations } from './runtime-relation.js';
+import { emptyRunState, type RunState } from './run-state.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { schemaAndAlias } from './schema-names.js';
 import { allowingSecretEnv } from '../template/secret-env.js';
@@ -50,35 +50,41 @@ export interface LoadProjectOptions {
   timer?: PhaseTimer;
 }
 
-/** A parsed project: config, target, every node with its dependencies, and the graph. */
+/**
+ * A parsed project: config, target, every node with its dependencies, and the graph. Parsing
+ * makes it and nothing changes it afterwards (test/tasks/frozen-manifest.test.ts deep-freezes it
+ * and builds through it), except three run-time parts it carries and that are not the manifest:
+ * `engine` (the template engine: compiled templates, the scope of the render in progress, the
+ * connected server's capabilities), `logger`, and `run` (this command's --defer/--empty switches
+ * and compiled SQL; `forRun` in run-state.ts gives a command its own).
+ */
 export interface Project {
-  dir: string;
-  config: ProjectConfig;
-  target: Target;
-  profilesFile: string | undefined;
-  warnings: string[];
-  engine: TemplateEngine;
-  models: Map<string, ModelNode>;
-  sources: Map<string, SourceNode>;
+  readonly dir: string;
+  readonly config: ProjectConfig;
+  readonly target: Target;
+  readonly profilesFile: string | undefined;
+  readonly warnings: string[];
+  readonly engine: TemplateEngine;
+  readonly models: Map<string, ModelNode>;
+  readonly sources: Map<string, SourceNode>;
   /** CSV files under seed-paths (`tsdbt seed`); `ref()` resolves to them like models. */
-  seeds: Map<string, SeedNode>;
+  readonly seeds: Map<string, SeedNode>;
   /** Data tests: generic (YAML) and singular (test-paths). */
-  tests: Map<string, TestNode>;
+  readonly tests: Map<string, TestNode>;
   /** Snapshots (`{% snapshot %}` blocks under snapshot-paths, `snapshots:` with `relation:` in YAML); `ref()` resolves to them. */
-  snapshots: Map<string, SnapshotNode>;
+  readonly snapshots: Map<string, SnapshotNode>;
   /** dbt 1.8 unit tests (`unit_tests:` in YAML), by unique id. */
-  unitTests: Map<string, UnitTestNode>;
+  readonly unitTests: Map<string, UnitTestNode>;
   /** Analyses (`.sql` under analysis-paths): compiled by `tsdbt compile`, never run, never ref'd. */
-  analyses: Map<string, AnalysisNode>;
-  nodes: Map<string, ProjectNode>;
-  graph: ProjectGraph;
-  docs: Map<string, string>;
-  vars: Record<string, unknown>;
-  invocationId: string;
-  logger: Logger;
-  /** Set by commands before rendering: `--defer` (deferTo) and `--empty` (emptyRefs); see runtime-relation.ts. */
-  deferTo?: RuntimeRelations['deferTo'];
-  emptyRefs?: RuntimeRelations['emptyRefs'];
+  readonly analyses: Map<string, AnalysisNode>;
+  readonly nodes: Map<string, ProjectNode>;
+  readonly graph: ProjectGraph;
+  readonly docs: Map<string, string>;
+  readonly vars: Record<string, unknown>;
+  readonly invocationId: string;
+  readonly logger: Logger;
+  /** Run-time: what this command has set and compiled (see run-state.ts). */
+  readonly run: RunState;
 }
 
 /**
@@ -374,6 +380,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     vars,
     invocationId,
     logger,
+    run: emptyRunState(),
   };
 }
 
@@ -402,7 +409,6 @@ function parseModel(
     config: baseConfig,
     checksum,
     rawSql: file.text,
-    compiledSql: undefined,
     refs: [],
     sourceCalls: [],
     dependsOn: { nodes: [], macros: [] },

@@ -5,7 +5,7 @@ import type { ProjectNode } from '../compile/nodes.js';
 import type { ResourceType } from '../graph/node.js';
 import type { PlanContext } from '../materialize/plan.js';
 import type { RunEvents } from './run-events.js';
-import { bindAdapterCapabilities } from '../template/base-globals.js';
+import { useServerCapabilities } from '../compile/run-state.js';
 import { modelExecutor } from './build-model.js';
 import { parentsThroughEphemerals } from './ephemeral-parents.js';
 import { madeRelationsFile, recordingAdapter } from './made-relations.js';
@@ -57,7 +57,8 @@ export async function runNodes(project: Project, databaseAdapter: Adapter, optio
     }),
   );
   const cache = new RelationCache(adapter);
-  bindAdapterCapabilities(project.engine, adapter.capabilities);
+  // Tasks bind it in forRun already; a program calling runNodes directly may not have.
+  useServerCapabilities(project, adapter.capabilities);
   const context: PlanContext = { ...planContext(project, adapter), databaseEngines: await adapter.databaseEngines?.() };
   const results = new Map<string, NodeResult>();
   const total = selected.size;

@@ -6,7 +6,7 @@ import { runtimeScope } from '../../compile/render-model.js';
 import { didYouMean } from '../../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import type { Scope } from '../../template/template-engine.js';
-import { bindAdapterCapabilities } from '../../template/base-globals.js';
+import { forRun } from '../../compile/run-state.js';
 import { renderWithAdapter } from '../../runner/template-queries.js';
 import { openProject, parseYamlMapping, projectOptions, type ProjectOptions } from '../common-options.js';
 import { commandAction } from '../exit-codes.js';
@@ -32,19 +32,19 @@ export function registerRunOperation(program: Command, terminal: Terminal): void
  */
 async function runOperation(macro: string, options: RunOperationOptions, terminal: Terminal): Promise<TaskStatus> {
   const args = parseArgs(options.args);
-  const project = openProject(options, cliInvocation(terminal));
-  const definition = project.engine.macro(macro);
+  const parsed = openProject(options, cliInvocation(terminal));
+  const definition = parsed.engine.macro(macro);
   if (definition === undefined) {
     throw new TsdbtError({
       code: ErrorCodes.MACRO_NOT_FOUND,
-      message: `There is no macro named '${macro}'.${didYouMean(macro, project.engine.macroNames())}`,
-      hint: `Define it in a .sql file under ${project.config.macroPaths.join(', ')}: {% macro ${macro}(…) %}…{% endmacro %}`,
+      message: `There is no macro named '${macro}'.${didYouMean(macro, parsed.engine.macroNames())}`,
+      hint: `Define it in a .sql file under ${parsed.config.macroPaths.join(', ')}: {% macro ${macro}(…) %}…{% endmacro %}`,
     });
   }
-  const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
+  const adapter = await connect(parsed.target, { projectDir: parsed.dir, logger: terminal.logger });
   const started = Date.now();
   try {
-    bindAdapterCapabilities(project.engine, adapter.capabilities);
+    const project = forRun(parsed, { capabilities: adapter.capabilities });
     terminal.info(`Running operation ${macro}${Object.keys(args).length === 0 ? '' : ` with ${JSON.stringify(args)}`}`);
     await renderWithAdapter(adapter, (runQuery) => project.engine.callMacro(macro, operationScope(project, runQuery), [{ ...args, __keywords: true }]), {
       logger: project.logger,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { connect } from '../../adapter/connect.js';
 import type { Adapter } from '../../core/adapter-types.js';
 import type { Project } from '../../compile/load-project.js';
-import { bindAdapterCapabilities } from '../../template/base-globals.js';
+import { forRun } from '../../compile/run-state.js';
 import { renderModel } from '../../compile/render-model.js';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import { deferOptions, openProject, projectOptions, type DeferOptions, type ProjectOptions } from '../common-options.js';
@@ -60,8 +60,6 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<TaskStatu
   }
   const project = openProject(options, cliInvocation(terminal));
   const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
-  // Macros render for the connected server (adapter.supports), as in `run`.
-  bindAdapterCapabilities(project.engine, adapter.capabilities);
   let rows: Record<string, unknown>[];
   try {
     const sql = await showSql(project, options, terminal, adapter);
@@ -76,8 +74,10 @@ async function show(options: ShowOptions, terminal: Terminal): Promise<TaskStatu
   return 'ok';
 }
 
-async function showSql(project: Project, options: ShowOptions, terminal: Terminal, adapter: Adapter): Promise<string> {
-  if (options.inline !== undefined) return renderInline(project, options.inline);
+async function showSql(parsed: Project, options: ShowOptions, terminal: Terminal, adapter: Adapter): Promise<string> {
+  // Macros render for the connected server (adapter.supports), as in `run`.
+  if (options.inline !== undefined) return renderInline(forRun(parsed, { capabilities: adapter.capabilities }), options.inline);
+  const project = parsed;
   const selection = resolveSelection(project, { select: options.select, state: options.state, defer: options.defer }, ['model'], terminal);
   const ids = selection.ids;
   if (ids.length !== 1) {
@@ -87,6 +87,6 @@ async function showSql(project: Project, options: ShowOptions, terminal: Termina
       hint: 'Name a single model, e.g. --select people.',
     });
   }
-  await applyDefer(project, selection, options, terminal, adapter);
-  return renderModel(project, project.models.get(ids[0]!)!);
+  const deferTo = await applyDefer(project, selection, options, terminal, adapter);
+  return renderModel(forRun(project, { deferTo, capabilities: adapter.capabilities }), project.models.get(ids[0]!)!);
 }
