@@ -36,9 +36,6 @@ export interface RunNodesOptions {
   microbatch?: MicrobatchRun;
 }
 
-/** Kept for callers that build only models. */
-export type RunModelsOptions = RunNodesOptions;
-
 /**
  * Runs the selected nodes in dependency order, in parallel, skipping everything downstream
  * of a failure. Which work a node means is up to the executor of its resource type.
@@ -133,9 +130,6 @@ function runParents(project: Project, id: string): string[] {
   const node = project.nodes.get(id);
   return node?.resourceType === 'unit_test' ? parentsThroughEphemerals(project, node.modelId) : parentsThroughEphemerals(project, id);
 }
-
-/** Builds models only (the executors default). */
-export const runModels = runNodes;
 
 export function planContext(project: Project, adapter: Adapter): PlanContext {
   const target = project.target;

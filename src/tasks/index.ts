@@ -19,3 +19,4 @@ export { docsGenerate, docsServe, type DocsGenerateOptions, type DocsGenerateRes
 export { clean, type CleanOptions, type CleanResult } from './clean.js';
 export { init, type InitOptions, type InitResult } from './init.js';
 export { sourceFreshness, type SourceFreshnessOptions, type SourceFreshnessResult } from './source-freshness.js';
+export { ingest, type IngestOptions, type IngestTaskResult } from './ingest.js';

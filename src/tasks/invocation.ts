@@ -21,6 +21,7 @@ import { silentLogger, type LogFields, type Logger, type LogLevel } from '../cor
 import type { Project } from '../compile/load-project.js';
 import { LogEvent } from '../report/log-record.js';
 import type { RunEvents } from '../runner/run-events.js';
+import type { Progress } from '../report/progress.js';
 
 /**
  * The lines a task has to say while it works (`Found 5 models…`, `Concurrency: 4 threads…`).
@@ -41,6 +42,8 @@ export interface TaskLog {
 export interface InvocationEvents extends RunEvents {
   /** Right after parsing, before anything else is said: the CLI redacts the profile's secrets and opens the log file here. */
   projectOpened?(project: Project, secrets: readonly string[]): void;
+  /** A live progress line over `total` things (`tsdbt ingest`'s sources); the CLI draws one on a terminal. */
+  progress?(total: number, label: string): Progress;
 }
 
 export interface Invocation {
