@@ -148,8 +148,8 @@ function macroEntries(project: Project, createdAt: number): Record<string, unkno
 
 // ClickHouse has no database above the schema: dbt's `schema` is the ClickHouse database, `database` stays null.
 // The entries below are object literals without spreads: V8 builds those with a fixed shape,
-// where a spread followed by thirty keys makes a slow dictionary object (40,000 of them in a
-// 10,000-model project). Key order is the manifest's order.
+// where a spread followed by thirty keys makes a slow dictionary object (several per model in
+// the manifest). Key order is the manifest's order.
 function modelEntry(project: Project, node: ModelNode, createdAt: number): Record<string, unknown> {
   const compiledSql = compiledSqlOf(project, node);
   return {
