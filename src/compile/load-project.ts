@@ -105,7 +105,6 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   if (validated.config === undefined) throwCollected(validated.errors);
   const config = validated.config!;
   checkTargetPath(projectDir, config, projectKeyLine(config, 'target-path'));
-  const warnings = [...validated.warnings];
   const vars = { ...config.vars, ...(options.vars ?? {}) };
   const invocationId = randomUUID();
 
@@ -122,11 +121,68 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   });
   const target = profile.target;
   engine.addGlobalValue('target', targetContext(target, config.profile));
-
   timer?.mark('read project and profile');
+
+  const setup: Setup = { projectDir, projectFileText: projectFile.text, config, target, engine, docs, vars, timer };
+  const state: ParseState = { errors: [], warnings: [...validated.warnings], byName: new Map(), disabled: new Set() };
+  const read = readDefinitions(setup, state.errors);
+  const parsed = parseNodes(setup, read, state);
+  const linked = linkNodes(setup, read, parsed, state);
+  // One bad value in the project file's tree is found once per model under it: say it once.
+  throwCollected(distinctErrors(state.errors));
+  timer?.mark('cycle check');
+  read.cache.save();
+  if (timer !== undefined) {
+    const files = read.files;
+    timer.mark('partial_parse.json');
+    timer.pathCount = files.models.length + files.macros.length + files.properties.length + files.seeds.length + files.tests.length + files.docs.length;
+    timer.reusedPathCount = read.cache.hits;
+    timer.partialParse = read.cache.enabled;
+  }
+
+  return {
+    dir: projectDir,
+    config,
+    target,
+    profilesFile: profile.profilesFile,
+    warnings: [...state.warnings, ...profile.warnings],
+    engine,
+    models: parsed.models,
+    sources: parsed.sources,
+    seeds: parsed.seeds,
+    tests: linked.tests,
+    snapshots: parsed.snapshots,
+    analyses: parsed.analyses,
+    unitTests: linked.unitTests,
+    nodes: linked.nodes,
+    graph: linked.graph,
+    docs,
+    vars,
+    invocationId,
+    logger,
+    run: emptyRunState(),
+  };
+}
+
+/** What every parsing phase reads: the project file, its target and the template engine. */
+interface Setup {
+  projectDir: string;
+  projectFileText: string;
+  config: ProjectConfig;
+  target: Target;
+  engine: TemplateEngine;
+  docs: Map<string, string>;
+  vars: Record<string, unknown>;
+  timer: PhaseTimer | undefined;
+}
+
+type Definitions = ReturnType<typeof readDefinitions>;
+
+/** The project's files read; doc blocks, macros and generic tests defined; property files (YAML) parsed. */
+function readDefinitions(setup: Setup, errors: TsdbtError[]) {
+  const { projectDir, config, target, engine, docs, timer } = setup;
   const files = readProjectFiles(projectDir, config);
   timer?.mark('read files');
-  const errors: TsdbtError[] = [];
   for (const doc of files.docs) {
     const parsed = parseDocBlocks(doc);
     errors.push(...parsed.errors);
@@ -135,27 +191,29 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   for (const macroFile of files.macros) errors.push(...engine.addMacroFile(macroFile.path, macroFile.text));
   errors.push(...addTestMacros(engine, files.tests, config));
   const cache = ParseCache.open(path.resolve(projectDir, config.targetPath), {
-    projectFile: projectFile.text,
-    vars,
+    projectFile: setup.projectFileText,
+    vars: setup.vars,
     target: targetContext(target, config.profile),
     files: [...files.macros, ...files.tests.filter((file) => isGenericTestFile(file, config)), ...files.docs],
   });
-
   timer?.mark('macros, docs and generic tests');
   const properties = parseProperties(files.properties, {
     projectName: config.name,
-    render: (text, file) => engine!.renderString(text, {}, file),
-    renderIngest: (text, file) => allowingSecretEnv(() => engine!.renderString(text, {}, file)),
+    render: (text, file) => engine.renderString(text, {}, file),
+    renderIngest: (text, file) => allowingSecretEnv(() => engine.renderString(text, {}, file)),
     cache,
   });
   errors.push(...properties.errors);
-
   timer?.mark('property files (YAML)');
+  return { files, cache, properties };
+}
+
+/** Sources, seeds, models, snapshots and analyses, each model rendered at parse time and its refs resolved. */
+function parseNodes(setup: Setup, { files, cache, properties }: Definitions, state: ParseState) {
+  const { projectDir, config, target, engine, timer } = setup;
+  const { errors, warnings, byName, disabled } = state;
   const sources = collectSources(properties.sources, errors);
   const sourceLookup = (source: string, table: string) => sources.get(`source.${config.name}.${source}.${table}`);
-
-  const models = new Map<string, ModelNode>();
-  const byName = new Map<string, ModelNode | SeedNode | SnapshotNode>();
   movePatchesOfSeeds(
     properties,
     files.models.map((file) => path.posix.basename(file.path, '.sql')),
@@ -165,8 +223,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   errors.push(...parsedSeeds.errors);
   const seeds = new Map(parsedSeeds.seeds.map((seed) => [seed.uniqueId, seed]));
   for (const seed of seeds.values()) byName.set(seed.name, seed);
-  const disabled = new Set<string>(parsedSeeds.disabled);
-  const state: ParseState = { errors, warnings, byName, disabled };
+  for (const name of parsedSeeds.disabled) disabled.add(name);
+  const models = new Map<string, ModelNode>();
   const modelFqns = addModels(
     files.models.map((file) => parseModel(file, config, target, engine, properties.models, sourceLookup, cache)),
     models,
@@ -185,7 +243,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     patches: properties.snapshots,
     sources: sourceLookup,
     lineOf: callLines,
-    usedMacros: (text) => usedMacros(text, engine!),
+    usedMacros: (text) => usedMacros(text, engine),
   });
   errors.push(...parsedSnapshots.errors);
   warnings.push(...parsedSnapshots.warnings);
@@ -222,6 +280,14 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   for (const node of [...models.values(), ...snapshots.values(), ...analyses.values()])
     errors.push(...resolveDependencies(node as ModelNode, byName, disabled, sources, config.name));
   timer?.mark('ref() and source() resolution');
+  return { sources, seeds, models, snapshots, analyses };
+}
+
+/** Data tests, unit tests, contracts and exposures on top of the parsed nodes; then the graph and its cycles. */
+function linkNodes(setup: Setup, { files, properties }: Definitions, parsed: ReturnType<typeof parseNodes>, state: ParseState) {
+  const { config, target, engine, timer } = setup;
+  const { errors, warnings, byName, disabled } = state;
+  const { sources, seeds, models, snapshots, analyses } = parsed;
   const parsedTests = parseTests({
     config,
     target,
@@ -275,37 +341,5 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const graph = buildGraph(nodes.values(), (node) => ('dependsOn' in node ? (node as { dependsOn: { nodes: string[] } }).dependsOn.nodes : []));
   timer?.mark('graph');
   errors.push(...cycleErrors(graph, nodes));
-  // One bad value in the project file's tree is found once per model under it: say it once.
-  throwCollected(distinctErrors(errors));
-  timer?.mark('cycle check');
-  cache.save();
-  if (timer !== undefined) {
-    timer.mark('partial_parse.json');
-    timer.pathCount = files.models.length + files.macros.length + files.properties.length + files.seeds.length + files.tests.length + files.docs.length;
-    timer.reusedPathCount = cache.hits;
-    timer.partialParse = cache.enabled;
-  }
-
-  return {
-    dir: projectDir,
-    config,
-    target,
-    profilesFile: profile.profilesFile,
-    warnings: [...warnings, ...profile.warnings],
-    engine,
-    models,
-    sources,
-    seeds,
-    tests,
-    snapshots,
-    analyses,
-    unitTests,
-    nodes,
-    graph,
-    docs,
-    vars,
-    invocationId,
-    logger,
-    run: emptyRunState(),
-  };
+  return { tests, unitTests, nodes, graph };
 }
