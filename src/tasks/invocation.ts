@@ -13,8 +13,8 @@
  *   3. src/cli/commands/<command>.ts: commander options, then
  *      `.action(commandAction(terminal, async (options) => render(terminal, await <command>Task(cliInvocation(terminal), options))))`.
  *   4. one entry in COMMANDS in src/cli/main.ts.
- * Run-time state of one command (target, adapter, selection, --defer, --empty, adapter
- * capabilities) lives in a RunContext (src/tasks/run-context.ts), never on the parsed project.
+ * Run-time state of one command (--defer, --empty, compiled SQL) lives in the run state that
+ * `forRun` (src/compile/run-state.ts) gives it, never on the parsed project.
  */
 import type { TsdbtError } from '../core/errors.js';
 import { silentLogger, type LogFields, type Logger, type LogLevel } from '../core/logger.js';
