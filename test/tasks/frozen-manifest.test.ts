@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapter/connect.js';
 import type { Project } from '../../src/compile/load-project.js';
-import { build, createInvocation } from '../../src/index.js';
+import { build, createInvocation, type RunNodesOptions } from '../../src/index.js';
 import { copyExample, relationsOf, withChdb } from '../e2e/example-project.js';
 import { REPO_ROOT, removeProject } from '../support/cli.js';
 import { tempHomeDir } from '../support/home.js';
@@ -38,7 +38,7 @@ function freezeManifest(project: Project): void {
 }
 
 /** `build` through the API, with the parse result deep-frozen the moment it is parsed. */
-async function frozenBuild(dir: string, home: string) {
+async function frozenBuild(dir: string, home: string, options: Omit<RunNodesOptions, 'projectDir'> = {}) {
   let frozen: Project | undefined;
   const invocation = createInvocation({
     env: { ...process.env, HOME: home, TSDBT_PROFILES_DIR: undefined, ASTROS_URL: 'http://127.0.0.1:9/astros.json' },
@@ -49,7 +49,7 @@ async function frozenBuild(dir: string, home: string) {
       },
     },
   });
-  const result = await build(invocation, { projectDir: dir, skipIngest: true });
+  const result = await build(invocation, { projectDir: dir, skipIngest: true, ...options });
   expect(frozen, 'the project was parsed and frozen').toBeDefined();
   expect(Object.isFrozen(frozen!.nodes.values().next().value)).toBe(true);
   return result;
@@ -108,5 +108,15 @@ describe('the parsed project is never changed after parse', () => {
       nodes: Record<string, { compiled_code: string | null }>;
     };
     expect(manifest.nodes['model.shop.customers']?.compiled_code).toContain('`shop`.`stg_customers`');
+  }, 120_000);
+
+  it('runs --empty and --store-failures from a deep-frozen manifest too (the switches live in the run state)', async () => {
+    const result = await frozenBuild(shop, shopHome, { empty: true, storeFailures: true, select: ['stg_orders+'] });
+    expect(result.summary!.results.filter((one) => one.status === 'error').map((one) => one.message)).toEqual([]);
+    expect(result.status).toBe('ok');
+    expect(result.summary!.results.some((one) => one.uniqueId.startsWith('test.'))).toBe(true);
+    // --empty rebuilt the selected models with no rows.
+    const [counts] = await rows(shop, 'select (select count() from shop.orders) as orders, (select count() from shop.customers) as customers');
+    expect(counts).toEqual({ orders: 0, customers: 0 });
   }, 120_000);
 });
