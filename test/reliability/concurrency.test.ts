@@ -11,7 +11,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { LOCK_FILE_NAME } from '../../src/adapter/engine-lock.js';
-import { startCli } from '../e2e/ingest-helpers.js';
+import { connect } from '../../src/adapter/connect.js';
+import { copyExample, startCli } from '../e2e/ingest-helpers.js';
+import { ASTROS, replies, startFakeApi } from '../support/fake-api.js';
 import { isLeftover, relationsOf, tsdbt, withChdb } from '../e2e/example-project.js';
 import { REPO_ROOT, removeProject, writeProject, type CliResult } from '../support/cli.js';
 import { tempHomeDir } from '../support/home.js';
@@ -163,6 +165,15 @@ describe('two tsdbt processes on one embedded database', () => {
   });
 });
 
+/** The embedded database at `chdbPath`, or undefined while another process holds it. */
+async function tryConnect(chdbPath: string): Promise<Awaited<ReturnType<typeof connect>> | undefined> {
+  try {
+    return await connect({ type: 'chdb', name: 'dev', schema: 'astro', threads: 1, settings: {}, path: chdbPath });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Polls `condition` every 50 ms, for up to 30 s. */
 async function until(condition: () => boolean): Promise<void> {
   for (let waited = 0; !condition(); waited += 50) {
@@ -170,6 +181,50 @@ async function until(condition: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('ingest --watch while another process holds the database', () => {
+  it('counts every poll the lock turned away in tsdbt_ingest_failures_total, and lands once it is free', async ({ task }) => {
+    const api = await startFakeApi();
+    onTestFinished(() => api.close());
+    api.fallback('/astros.json', replies.ok(ASTROS));
+    const project = copyExample(api.url('/astros.json'), { schedule: '1s' });
+    const watch = startCli(['ingest', '--watch', '--metrics-port', '0'], { cwd: project.dir, env: project.env });
+    const serving = await watch.waitFor(/Serving metrics at http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const metricsUrl = /(http:\/\/\S+)$/.exec(serving)![1]!;
+    await watch.waitFor(/OK ingested astro\.raw_astros: 1 row landed/);
+    // Between two polls, this test process takes the database, as a `tsdbt run` would.
+    const chdbPath = path.join(project.dir, '.tsdbt', 'chdb');
+    let holder: Awaited<ReturnType<typeof connect>> | undefined;
+    for (let tries = 0; holder === undefined && tries < 500; tries += 1) {
+      holder = await tryConnect(chdbPath);
+      if (holder === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(holder).toBeDefined();
+    onTestFinished(async () => holder?.close());
+    const turnedAway = () => watch.lines.filter((line) => line.includes('holds the embedded database at .tsdbt/chdb')).length;
+    await until(() => turnedAway() >= 3).catch((error) => {
+      throw new Error(`${error}: ${watch.lines.join('\n')}`);
+    });
+    const requests = api.requestsTo('/astros.json');
+    const failures = Number(/tsdbt_ingest_failures_total\{source="astro\.raw_astros"\} (\d+)/.exec(await (await fetch(metricsUrl)).text())?.[1] ?? 0);
+    expect(failures).toBeGreaterThanOrEqual(3);
+    expect(failures).toBeGreaterThanOrEqual(turnedAway() - 1);
+
+    await holder!.close();
+    holder = undefined;
+    await until(() => api.requestsTo('/astros.json') > requests);
+    await watch.waitFor(/0 rows landed \(1 already landed, skipped\)/);
+    watch.proc.kill('SIGINT');
+    expect(await watch.exited).toEqual({ code: 0, signal: null });
+    recordFigure(task, {
+      section: 'concurrency',
+      subject: '`ingest --watch --metrics-port` polling while another process held the database',
+      count: failures,
+      unit: 'polls turned away',
+      outcome: 'each counted in tsdbt_ingest_failures_total (no request sent); the first poll after the holder let go landed the reply',
+    });
+  });
+});
 
 describe('parallel threads within one run', () => {
   it('never build the same relation twice', async ({ task }) => {

@@ -137,7 +137,7 @@ const countOf = async (table: string) =>
   });
 
 describe('an ingest reply of about 310 MB', () => {
-  it('is streamed to the database with bounded memory: every element once, a repeat skipped', async ({ task }) => {
+  it('is spooled to disk and streamed to the database, peak RSS under 1 GB: every element once, a repeat skipped', async ({ task }) => {
     const small = await ingest('small');
     expect(small.code, small.stderr).toBe(0);
     const big = await ingest('big');
