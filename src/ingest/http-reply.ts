@@ -129,6 +129,6 @@ function tooLarge(url: string, maxBytes: number, redactQuery: boolean): FatalFet
   return new FatalFetchError({
     code: ErrorCodes.INGEST_REPLY_TOO_LARGE,
     message: `The reply from ${redactUrl(url, { query: redactQuery })} is larger than max_reply_bytes (${maxBytes.toLocaleString('en-US')} bytes); it was not landed, and is not retried.`,
-    hint: "Raise `max_reply_bytes` in the source's `ingest:` config if replies this large are expected (each reply is held in memory once), or ask the API for smaller pages.",
+    hint: "Raise `max_reply_bytes` in the source's `ingest:` config if replies this large are expected (a reply over 8 MiB is spooled to disk, not held in memory), or ask the API for smaller pages.",
   });
 }
