@@ -2,6 +2,7 @@ import { freshnessJson } from '../compile/freshness.js';
 import type { ExposureNode } from '../compile/exposures.js';
 import { createHash } from 'node:crypto';
 import type { Project } from '../compile/load-project.js';
+import { compiledSqlOf } from '../compile/run-state.js';
 import { usedMacros } from '../compile/load-project.js';
 import type { ColumnProperties, ModelNode, ProjectNode, RelationName, SourceNode } from '../compile/nodes.js';
 import { childrenIn, parentsIn } from '../graph/build-graph.js';
@@ -154,9 +155,10 @@ function macroEntries(project: Project, createdAt: number): Record<string, unkno
 
 // ClickHouse has no database above the schema: dbt's `schema` is the ClickHouse database, `database` stays null.
 // The entries below are object literals without spreads: V8 builds those with a fixed shape,
-// where a spread followed by thirty keys makes a slow dictionary object (40,000 of them in a
-// 10,000-model project). Key order is the manifest's order.
+// where a spread followed by thirty keys makes a slow dictionary object (several per model in
+// the manifest). Key order is the manifest's order.
 function modelEntry(project: Project, node: ModelNode, createdAt: number): Record<string, unknown> {
+  const compiledSql = compiledSqlOf(project, node);
   return {
     database: null,
     schema: node.relation.schema,
@@ -186,10 +188,10 @@ function modelEntry(project: Project, node: ModelNode, createdAt: number): Recor
     sources: node.sourceCalls.map((call) => [call.source, call.table]),
     metrics: [],
     depends_on: { macros: node.dependsOn.macros.map((id) => macroUniqueId(project.config.name, id)), nodes: node.dependsOn.nodes },
-    compiled_path: node.compiledSql === undefined ? null : compiledPath(project, node),
-    compiled: node.compiledSql !== undefined,
-    compiled_code: node.compiledSql ?? null,
-    extra_ctes_injected: node.compiledSql !== undefined,
+    compiled_path: compiledSql === undefined ? null : compiledPath(project, node),
+    compiled: compiledSql !== undefined,
+    compiled_code: compiledSql ?? null,
+    extra_ctes_injected: compiledSql !== undefined,
     extra_ctes: [],
     contract: { enforced: contractConfig(node.config).enforced, alias_types: contractConfig(node.config).aliasTypes, checksum: contractChecksum(node) },
     access: 'protected',
@@ -202,11 +204,12 @@ function modelEntry(project: Project, node: ModelNode, createdAt: number): Recor
 
 /**
  * Seeds, tests, snapshots…: the common fields, read from whatever the node carries
- * (relation, rawSql, dependsOn, compiledSql, columns), so new node kinds appear without
- * changes here.
+ * (relation, rawSql, dependsOn, columns) and its compiled SQL in this command, so new node
+ * kinds appear without changes here.
  */
 function otherNodeEntry(project: Project, node: GraphNode, createdAt: number): Record<string, unknown> {
-  const extra = node as GraphNode & Partial<Pick<ModelNode, 'relation' | 'rawSql' | 'compiledSql' | 'dependsOn' | 'description' | 'columns' | 'meta'>>;
+  const extra = node as GraphNode & Partial<Pick<ModelNode, 'relation' | 'rawSql' | 'dependsOn' | 'description' | 'columns' | 'meta'>>;
+  const compiledSql = compiledSqlOf(project, node);
   const entry: Record<string, unknown> = {
     database: null,
     schema: extra.relation === undefined ? null : extra.relation.schema,
@@ -232,8 +235,8 @@ function otherNodeEntry(project: Project, node: GraphNode, createdAt: number): R
       macros: (extra.dependsOn?.macros ?? []).map((id) => macroUniqueId(project.config.name, id)),
       nodes: extra.dependsOn?.nodes ?? parentsIn(project.graph, node.uniqueId).sort(),
     },
-    compiled: extra.compiledSql !== undefined,
-    compiled_code: extra.compiledSql ?? null,
+    compiled: compiledSql !== undefined,
+    compiled_code: compiledSql ?? null,
   };
   const testFields = testManifestFields(node);
   for (const key in testFields) entry[key] = testFields[key];

@@ -5,6 +5,7 @@ import type { Project } from '../compile/load-project.js';
 import { compileModels } from '../compile/render-model.js';
 import { TsdbtError } from '../core/errors.js';
 import { renderTest } from '../compile/render-test.js';
+import { noteCompiled } from '../compile/run-state.js';
 import { buildCatalogJson, emptyCatalog, projectDatabases, readCatalog, type Catalog } from './catalog.js';
 import { readLastRunResults } from './run-results-file.js';
 import { buildSiteData } from './site-data.js';
@@ -41,7 +42,7 @@ export async function generateDocs(project: Project, options: GenerateDocsOption
   }
   for (const test of project.tests.values()) {
     try {
-      test.compiledSql = renderTest(project, test);
+      noteCompiled(project, test.uniqueId, renderTest(project, test));
     } catch (error) {
       if (!(error instanceof TsdbtError)) throw error;
       compileErrors.set(test.uniqueId, error);

@@ -1,6 +1,7 @@
 import type { Project } from '../compile/load-project.js';
 import type { ColumnProperties, ProjectNode, UnitTestNode } from '../compile/nodes.js';
 import { isModel } from '../compile/nodes.js';
+import { compiledSqlOf } from '../compile/run-state.js';
 import { parentsIn } from '../graph/build-graph.js';
 import { TSDBT_VERSION } from '../version.js';
 import { relationKey, type Catalog, type CatalogRelation } from './catalog.js';
@@ -65,7 +66,7 @@ export function buildSiteData(input: SiteDataInput): SiteData {
         ? {}
         : { lastRun: { status: run.status, executionTime: run.executionTime, message: run.message, at: input.lastRun.at } }),
     });
-    (chunks[chunk] ??= []).push(detailsOf(node, relation, input.compileErrors?.get(node.uniqueId)));
+    (chunks[chunk] ??= []).push(detailsOf(node, relation, input.compileErrors?.get(node.uniqueId), compiledSqlOf(project, node)));
   });
   const lastRun = input.lastRun;
   return {
@@ -95,7 +96,12 @@ function typeOrder(node: ProjectNode): number {
   return TYPE_ORDER[node.resourceType] ?? 5;
 }
 
-function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined, compileError: string | undefined): SiteNodeDetails {
+function detailsOf(
+  node: SiteProjectNode,
+  relation: CatalogRelation | undefined,
+  compileError: string | undefined,
+  compiledSql: string | undefined,
+): SiteNodeDetails {
   const common: SiteNodeDetails = {
     uniqueId: node.uniqueId,
     description: node.description,
@@ -108,12 +114,12 @@ function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined,
     case 'model':
     case 'snapshot':
     case 'analysis':
-      return { ...common, rawSql: node.rawSql, ...optional({ compiledSql: node.compiledSql, patchPath: node.patchPath }) };
+      return { ...common, rawSql: node.rawSql, ...optional({ compiledSql, patchPath: node.patchPath }) };
     case 'test':
       return {
         ...common,
         rawSql: node.rawSql,
-        ...optional({ compiledSql: node.compiledSql, columnName: node.columnName, attachedNode: node.attachedNode }),
+        ...optional({ compiledSql, columnName: node.columnName, attachedNode: node.attachedNode }),
         ...(node.testMetadata === undefined
           ? {}
           : { testMetadata: { name: node.testMetadata.name, namespace: node.testMetadata.namespace, kwargs: node.testMetadata.kwargs } }),

@@ -11,6 +11,7 @@ import { connect } from '../adapter/connect.js';
 import type { Project } from '../compile/load-project.js';
 import type { ModelNode } from '../compile/nodes.js';
 import { compileModels } from '../compile/render-model.js';
+import { compiledSqlOf, forRun } from '../compile/run-state.js';
 import type { Adapter } from '../core/adapter-types.js';
 import { TsdbtError } from '../core/errors.js';
 import { checkColumns, checkDatabase, checkModelView, type CheckColumn } from '../materialize/plan-check.js';
@@ -47,7 +48,7 @@ export interface CheckResult extends TaskResult {
 }
 
 export async function check(invocation: Invocation, options: CheckOptions = {}): Promise<CheckResult> {
-  const project = openProject(options, invocation);
+  const project = forRun(openProject(options, invocation));
   const selected = new Set(resolveSelection(project, options, ['model'], invocation.log).ids);
   const order = graphOrder(project, upstreamOf(project, selected));
   const modelIds = order.filter((id) => project.models.has(id));
@@ -98,14 +99,15 @@ async function checkModel(adapter: Adapter, project: Project, node: ModelNode, c
   const blocked = blockedBy(project, node, context);
   if (blocked !== undefined) return { ...base, status: 'skipped', message: blocked };
   const { schema, identifier } = node.relation;
-  const statement = checkModelView(schema, identifier, node.compiledSql ?? '');
+  const compiledSql = compiledSqlOf(project, node) ?? '';
+  const statement = checkModelView(schema, identifier, compiledSql);
   try {
     await adapter.execute(statement.sql);
     const rows = await adapter.query<{ name: string; type: string }>(checkColumns(schema, identifier).sql);
     return { ...base, status: 'ok', columns: rows.map((row) => ({ name: row.name, type: row.type })) };
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
-    const placed = placeInModel(error, statement.sql, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql: node.compiledSql ?? '' });
+    const placed = placeInModel(error, statement.sql, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql });
     return { ...base, status: 'error', line: placed.line, message: oneLine(placed.message) };
   }
 }

@@ -3,6 +3,7 @@ import type { Project } from '../compile/load-project.js';
 import type { AnalysisNode, ModelNode, SnapshotNode } from '../compile/nodes.js';
 import { PhaseTimer } from '../compile/perf-info.js';
 import { compileModels } from '../compile/render-model.js';
+import { compiledSqlOf, forRun } from '../compile/run-state.js';
 import { throwCollected } from '../core/errors.js';
 import { renderInline } from './inline-sql.js';
 import type { Invocation, TaskResult } from './invocation.js';
@@ -31,17 +32,20 @@ export interface CompileResult extends TaskResult {
  */
 export async function compile(invocation: Invocation, options: CompileOptions = {}): Promise<CompileResult> {
   const timer = options.writePerfInfo === true ? new PhaseTimer() : undefined;
-  const project = openProject(options, invocation, timer);
-  if (options.inline !== undefined) return { status: 'ok', project, inlineSql: renderInline(project, options.inline), compiled: [] };
-  const selection = resolveSelection(project, options, ['model', 'snapshot', 'analysis'], invocation.log);
+  const parsed = openProject(options, invocation, timer);
+  if (options.inline !== undefined) {
+    const project = forRun(parsed);
+    return { status: 'ok', project, inlineSql: renderInline(project, options.inline), compiled: [] };
+  }
+  const selection = resolveSelection(parsed, options, ['model', 'snapshot', 'analysis'], invocation.log);
   const ids = selection.ids;
-  await applyDefer(project, selection, options, invocation.log);
+  const project = forRun(parsed, { deferTo: await applyDefer(parsed, selection, options, invocation.log) });
   timer?.mark('selection');
   throwCollected(compileModels(project, ids));
   timer?.mark('render');
   const compiled = ids.map((id) => {
     const node = project.models.get(id) ?? project.snapshots.get(id) ?? project.analyses.get(id)!;
-    return { node, sql: node.compiledSql ?? '' };
+    return { node, sql: compiledSqlOf(project, node) ?? '' };
   });
   // The compiled files are written on another thread while this one writes the manifest.
   const writing = writeCompiledSqlFiles(project, compiled);

@@ -2,7 +2,7 @@
  * The same templates as fast-compile.ts, run without generating JavaScript.
  *
  * Generated code costs V8 a parse when the function is made and a compilation when it first
- * runs, for every template: at 10,000 models that is most of what templates cost, since each is
+ * runs, for every template: in a large project that is most of what templates cost (BENCHMARKS.md), since each is
  * rendered once or twice. Here the parse tree becomes a tree of closures (shared code, nothing
  * for V8 to compile per template) that does what the generated code does, step by step:
  *

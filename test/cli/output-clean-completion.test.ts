@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planClean } from '../../src/cli/commands/clean.js';
+import { planClean } from '../../src/tasks/clean.js';
 import { projectYml, REPO_ROOT, removeProject, runCli, writeProject } from '../support/cli.js';
 
 /** `tsdbt clean` and `tsdbt completion bash|zsh`, through the built CLI. */

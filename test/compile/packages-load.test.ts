@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/compile/load-project.js';
 import { compileModels } from '../../src/compile/render-model.js';
+import { compiledSqlOf } from '../../src/compile/run-state.js';
 import { isTsdbtError, type TsdbtError } from '../../src/core/errors.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { tempHome, tempProject } from '../support/project.js';
@@ -51,8 +52,8 @@ describe('installed packages', () => {
     expect(model.config.materialized).toBe('table');
     expect(loaded.models.get('model.root_proj.uses_pkg')!.dependsOn.nodes).toEqual(['model.fixture_pkg.pkg_numbers']);
     expect(compileModels(loaded)).toEqual([]);
-    expect(model.compiledSql).toContain("'hello_from_root' as greeting");
-    expect(model.compiledSql).toContain('upper(');
+    expect(compiledSqlOf(loaded, model)).toContain("'hello_from_root' as greeting");
+    expect(compiledSqlOf(loaded, model)).toContain('upper(');
   });
 
   it('a ref to a package that is not installed, or to a model it does not have, says which', () => {
