@@ -52,11 +52,12 @@ export async function chdbSession(): Promise<{ adapter: Adapter; close(): Promis
 }
 
 /** Renders `text` at run time: run_query, statement and load_result run on `adapter` (as a model's render does). */
-export function renderOnAdapter(engine: TemplateEngine, adapter: Adapter, text: string): Promise<string> {
+export function renderOnAdapter(engine: TemplateEngine, adapter: Adapter, text: string, scope: Scope = {}): Promise<string> {
   const template = engine.compile('models/m.sql', text);
   return renderWithAdapter(adapter, (runQuery) => {
     const statements = statementFunctions(runQuery);
     return template.render({
+      ...scope,
       execute: true,
       run_query: (sql: unknown) => runQuery(String(sql)),
       statement: statements.statement,
