@@ -41,7 +41,7 @@ beforeAll(async () => {
     'profiles.yml': 'root_proj:\n  target: dev\n  outputs:\n    dev:\n      type: chdb\n      path: .tsdbt/data\n      schema: root_proj\n',
     'models/uses_pkg.sql': "select n, {{ fixture_pkg.quadruple('n') }} as quadrupled, loud from {{ ref('fixture_pkg', 'pkg_numbers') }}",
     'models/schema.yml':
-      'models:\n  - name: uses_pkg\n    columns:\n      - name: n\n        tests:\n          - fixture_pkg.is_positive\n          - is_positive\n',
+      'models:\n  - name: uses_pkg\n    tests:\n      - fixture_pkg.has_columns: {expected: 3}\n    columns:\n      - name: n\n        tests:\n          - fixture_pkg.is_positive\n          - is_positive\n',
     // The root project overrides the package's dispatched macro for ClickHouse, as dbt lets it.
     'macros/overrides.sql': "{% macro clickhouse__shout(text) %}concat(upper({{ text }}), '!'){% endmacro %}",
   });
@@ -104,7 +104,7 @@ async function buildAndCheck(): Promise<void> {
   ).toEqual([{ greeting: 'hello_from_root', engine: 'MergeTree' }]);
   const test = await cli(['test']);
   expect(test.code, test.stderr).toBe(0);
-  expect(test.stderr).toMatch(/PASS=5\b/);
+  expect(test.stderr).toMatch(/PASS=6\b/);
 }
 
 describe('tsdbt deps', () => {
@@ -130,6 +130,7 @@ describe('tsdbt deps', () => {
       'test.fixture_pkg.assert_three_numbers',
       'test.fixture_pkg.is_positive_pkg_numbers_doubled.688662aa80',
       'test.fixture_pkg.not_null_pkg_numbers_n.71e6b43a20',
+      expect.stringMatching(/^test\.root_proj\.fixture_pkg_has_columns_uses_pkg_3\.[0-9a-f]{10}$/),
       expect.stringMatching(/^test\.root_proj\.fixture_pkg_is_positive_uses_pkg_n\.[0-9a-f]{10}$/),
       expect.stringMatching(/^test\.root_proj\.is_positive_uses_pkg_n\.[0-9a-f]{10}$/),
     ]);
