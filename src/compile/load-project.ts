@@ -1,3 +1,4 @@
+import type { ProjectLineage } from '../graph/lineage/column-graph.js';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { configFromTree, mergeConfig } from '../config/config-tree.js';
@@ -79,6 +80,8 @@ export interface Project {
   /** Set by commands before rendering: `--defer` (deferTo) and `--empty` (emptyRefs); see runtime-relation.ts. */
   deferTo?: RuntimeRelations['deferTo'];
   emptyRefs?: RuntimeRelations['emptyRefs'];
+  /** Set by `check` and `docs generate`: each model's column lineage, up to date (see artifacts/lineage-file.ts). */
+  columnLineage?: ProjectLineage;
 }
 
 /**

@@ -38,3 +38,12 @@ export function checkModelView(database: string, name: string, compiledSql: stri
 export function checkColumns(database: string, name: string): Statement {
   return { sql: `DESCRIBE TABLE ${qualifiedName(database, name)}`, purpose: "read the model's output columns" };
 }
+
+/**
+ * The analyzer's resolved query tree of the model's query, for column lineage. `passes = 1` runs
+ * only the analysis pass: names resolved to their tables and subqueries, before any optimization
+ * rewrites an expression (so `count(x)` still names `x`).
+ */
+export function checkQueryTree(compiledSql: string): Statement {
+  return { sql: `EXPLAIN QUERY TREE passes = 1\n${compiledSql}\n`, purpose: "read the analyzer's resolved query tree for column lineage" };
+}
