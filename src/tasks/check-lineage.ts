@@ -44,7 +44,9 @@ export async function modelLineage(adapter: Adapter, node: ModelNode, index: Rel
     (column): ColumnLineage => ({
       name: column.name,
       type: column.type,
-      upstream: column.upstream.map((input) => ({ node: index.tables.get(input.table) ?? input.table, column: input.column, kind: input.kind })),
+      upstream: column.upstream
+        .map((input) => ({ node: index.tables.get(input.table) ?? input.table, column: input.column, kind: input.kind }))
+        .sort((a, b) => (a.node === b.node ? compareText(a.column, b.column) : compareText(a.node, b.node))),
       unknown: column.unknown,
     }),
   );
@@ -84,4 +86,8 @@ interface ModelCheckLike {
   status: string;
   columns: { name: string; type: string }[];
   lineage?: ModelLineage | string | undefined;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
