@@ -62,9 +62,9 @@ describe('column lineage of the lineage-shop fixture', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('customer_orders.items');
     expect(lines).toContain('├─ stg_orders.item  [aggregated from]');
-    expect(lines).toContainEqual(expect.stringMatching(/^│  ├─ source raw\.orders\.amount  \[filter\]$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^│  └─ source raw\.orders\.items  \[computed from\]$/));
-    expect(lines).toContainEqual(expect.stringMatching(/customers\.customer_name  \[group by key\]$/));
+    expect(lines).toContain('│  ├─ source raw.orders.amount  [filter]');
+    expect(lines).toContain('│  └─ source raw.orders.items  [computed from]');
+    expect(lines.some((line) => line.endsWith('customers.customer_name  [group by key]'))).toBe(true);
   });
 
   it('--downstream --depth 1 --output json: the model columns computed from a source column', async () => {
