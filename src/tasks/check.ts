@@ -115,9 +115,13 @@ async function checkModel(adapter: Adapter, project: Project, node: ModelNode, c
   const statement = checkModelView(schema, identifier, node.compiledSql ?? '');
   try {
     await adapter.execute(statement.sql);
-    const rows = await adapter.query<{ name: string; type: string }>(checkColumns(schema, identifier).sql);
-    const columns = rows.map((row) => ({ name: row.name, type: row.type }));
-    return { ...base, status: 'ok', columns, lineage: await modelLineage(adapter, node, context.relations) };
+    // The query tree names the output columns and their types as the view has them: no DESCRIBE needed.
+    const lineage = await modelLineage(adapter, node, context.relations);
+    const columns =
+      typeof lineage === 'string'
+        ? await adapter.query<CheckColumn>(checkColumns(schema, identifier).sql)
+        : lineage.columns.map((column) => ({ name: column.name, type: column.type }));
+    return { ...base, status: 'ok', columns: columns.map((column) => ({ name: column.name, type: column.type })), lineage };
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
     const placed = placeInModel(error, statement.sql, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql: node.compiledSql ?? '' });
