@@ -87,6 +87,28 @@ describe('column lineage of the lineage-shop fixture', () => {
     expect(result.code).toBe(0);
   });
 
+  it('column:<model>.<column>+ selects the models computed from the column, not every child of its model', async () => {
+    const byColumn = await tsdbt(dir, home, ['ls', '--select', 'column:stg_orders.item+']);
+    expect(byColumn.stdout.trim().split('\n')).toEqual(['shop.customer_orders', 'shop.stg_orders']);
+    const byModel = await tsdbt(dir, home, ['ls', '--select', 'stg_orders+', '--resource-type', 'model']);
+    expect(byModel.stdout.trim().split('\n')).toEqual(['shop.customer_orders', 'shop.stg_orders', 'shop.top_customers']);
+  });
+
+  it('column: refuses lineage that a changed model made out of date, naming the check to run', async () => {
+    const file = path.join(dir, 'models', 'customer_orders.sql');
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(file, `${before}-- changed\n`);
+    try {
+      const result = await tsdbt(dir, home, ['ls', '--select', 'column:stg_orders.item+']);
+      expect(result.stderr).toContain('TSDBT3201');
+      expect(result.stderr).toContain('needs the column lineage of customer_orders, top_customers');
+      expect(result.stderr).toContain('Run `tsdbt check --select stg_orders+` first.');
+      expect(result.code).toBe(2);
+    } finally {
+      writeFileSync(file, before);
+    }
+  });
+
   it('an unknown column is an error with a suggestion, exit 2', async () => {
     const result = await tsdbt(dir, home, ['lineage', 'stg_orders.items']);
     expect(result.stderr).toContain("TSDBT3200: Model 'stg_orders' has no output column 'items'. Did you mean 'item'?");
