@@ -73,3 +73,10 @@ export function staleLineage(project: Project, lineage: ProjectLineage | undefin
   for (const id of project.models.keys()) if (isStale(id)) stale.add(id);
   return stale;
 }
+
+/** The entries of target/lineage.json that are up to date with the project (see staleLineage). */
+export function currentLineage(project: Project): ProjectLineage {
+  const lineage = readLineageFile(project) ?? new Map<string, ModelLineage>();
+  const stale = staleLineage(project, lineage);
+  return new Map([...lineage].filter(([id]) => !stale.has(id)));
+}

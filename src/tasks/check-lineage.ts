@@ -8,9 +8,9 @@ import type { ModelNode } from '../compile/nodes.js';
 import { CTE_PREFIX } from '../compile/ephemeral.js';
 import type { Adapter } from '../core/adapter-types.js';
 import { TsdbtError } from '../core/errors.js';
-import { readLineageFile, staleLineage, updateLineageFile } from '../artifacts/lineage-file.js';
+import { currentLineage, updateLineageFile } from '../artifacts/lineage-file.js';
 import { writeManifestArtifact } from '../artifacts/write-artifacts.js';
-import type { ColumnLineage, ModelLineage, ProjectLineage } from '../graph/lineage/column-graph.js';
+import type { ColumnLineage, ModelLineage } from '../graph/lineage/column-graph.js';
 import { queryLineage } from '../graph/lineage/query-lineage.js';
 import { checkQueryTree } from '../materialize/plan-check.js';
 
@@ -72,13 +72,6 @@ export function recordLineage(project: Project, checked: Iterable<ModelCheckLike
   updateLineageFile(project, entries);
   project.columnLineage = currentLineage(project);
   writeManifestArtifact(project);
-}
-
-/** The entries of target/lineage.json that are up to date with the project (see staleLineage). */
-export function currentLineage(project: Project): ProjectLineage {
-  const lineage = readLineageFile(project) ?? new Map<string, ModelLineage>();
-  const stale = staleLineage(project, lineage);
-  return new Map([...lineage].filter(([id]) => !stale.has(id)));
 }
 
 interface ModelCheckLike {
