@@ -40,7 +40,14 @@ export async function modelLineage(adapter: Adapter, node: ModelNode, index: Rel
     if (!(error instanceof TsdbtError)) throw error;
     return `the analyzer gave no query tree: ${error.message.split('\n')[0]!}`;
   }
-  const columns = queryLineage(text, { cteTables: index.ctes }).map(
+  let traced: ReturnType<typeof queryLineage>;
+  try {
+    traced = queryLineage(text, { cteTables: index.ctes });
+  } catch (error) {
+    // A query tree printed in a shape this version does not read: no lineage, said, rather than a failed check.
+    return `the query tree could not be read: ${(error as Error).message}`;
+  }
+  const columns = traced.map(
     (column): ColumnLineage => ({
       name: column.name,
       type: column.type,
