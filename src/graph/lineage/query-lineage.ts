@@ -155,7 +155,9 @@ class LineageWalker {
       case 'FUNCTION': {
         const type = line.attrs?.function_type;
         const inner = compose(kind, type === 'aggregate' || type === 'window' ? 'aggregation' : 'transformation');
-        return combine(line.children.map((child) => this.expression(child, inner)));
+        const found = combine(line.children.map((child) => this.expression(child, inner)));
+        const lookup = lookupFunction(line);
+        return lookup === undefined ? found : { upstream: found.upstream, unknown: [...found.unknown, lookup] };
       }
       default:
         return combine(line.children.map((child) => this.expression(child, kind)));
@@ -216,6 +218,17 @@ class LineageWalker {
   private columnDefinition(line: TreeLine, kind: LineageKind): Found {
     return combine(section(line, 'EXPRESSION').map((part) => this.expression(part, kind)));
   }
+}
+
+/**
+ * A function that reads another table by name at run time (a dictionary, a Join table): to the
+ * analyzer it is a function of its key arguments, so the columns it reads are not traced. Said.
+ */
+function lookupFunction(line: TreeLine): string | undefined {
+  const name = line.attrs?.function_name ?? '';
+  if (!/^(dictGet|dictHas|joinGet)/.test(name)) return undefined;
+  const target = listed(line, 'ARGUMENTS')[0]?.attrs?.constant_value;
+  return `${name}() reads ${target === undefined ? 'a table' : `'${target.replace(/^'|'$/g, '')}'`} at run time: its columns are not traced`;
 }
 
 /** The kind of an input reached through `outer` and then `inner`: an indirect step wins, else the stronger direct one. */

@@ -75,6 +75,14 @@ describe('queryLineage', () => {
     });
   });
 
+  it('says what it cannot trace: the columns a dictGet reads', () => {
+    // select id, dictGet('d.country_dict', 'name', tuple(k)) as country from d.a
+    expect(short(tree('dictionary'))).toEqual({
+      id: ['d.a.id:identity'],
+      country: ['d.a.k:transformation', "? dictGet() reads 'd.country_dict' at run time: its columns are not traced"],
+    });
+  });
+
   it('stops at a CTE that stands for an inlined ephemeral model', () => {
     const text = tree('ephemeral-cte');
     expect(short(text, new Map([['__dbt__cte__eph', 'model.p.eph']]))).toEqual({
