@@ -66,6 +66,7 @@ export function targetContext(target: Target, profileName: string): Record<strin
  */
 export function projectEngine(options: {
   projectName: string;
+  dispatch: ProjectConfig['dispatch'];
   vars: Record<string, unknown>;
   env: NodeJS.ProcessEnv;
   logger: Logger;
@@ -84,7 +85,7 @@ export function projectEngine(options: {
       doc: (name) => docs.get(name),
     }),
     // TSDBT_FAST_TEMPLATES in the command's environment picks another template back end (README).
-    { backend: templateBackendFromEnv(env) },
+    { backend: templateBackendFromEnv(env), projectName: options.projectName, dispatch: options.dispatch },
   );
   return engine;
 }

@@ -50,6 +50,8 @@ export const ErrorCodes = {
   RENDER_NOT_REPEATABLE: 'TSDBT2011',
   /** A model file that is empty, or renders to nothing but comments. */
   EMPTY_MODEL: 'TSDBT2012',
+  /** adapter.dispatch(name, macro_namespace) found no implementation, or was called wrongly (a dotted name, a namespace that is not a string). */
+  DISPATCH_FAILED: 'TSDBT2100',
   /** A snapshot is declared wrongly: no strategy/unique_key, a bad hard_deletes, a block that does not close. */
   SNAPSHOT_INVALID: 'TSDBT2300',
   /** A model or seed name (or alias) ending in tsdbt's own `__tsdbt_tmp` / `__tsdbt_backup` suffixes. */
