@@ -7,6 +7,7 @@ import { usedMacros } from '../compile/load-project.js';
 import type { ColumnProperties, ModelNode, ProjectNode, RelationName, SourceNode } from '../compile/nodes.js';
 import { childrenIn, parentsIn } from '../graph/build-graph.js';
 import type { GraphNode } from '../graph/node.js';
+import type { ModelLineage } from '../graph/lineage/column-graph.js';
 import { TSDBT_VERSION } from '../version.js';
 import { testManifestFields } from './test-manifest-fields.js';
 import { contractChecksum, contractConfig } from '../compile/contracts.js';
@@ -174,7 +175,7 @@ function modelEntry(project: Project, node: ModelNode, createdAt: number): Recor
     config: node.config,
     tags: node.tags,
     description: node.description,
-    columns: columnsEntry(node.columns),
+    columns: modelColumnsEntry(node, project.run.columnLineage?.get(node.uniqueId)),
     meta: node.meta,
     group: null,
     docs: { show: true, node_color: null },
@@ -335,6 +336,24 @@ function columnsEntry(columns: Record<string, ColumnProperties>): Record<string,
       },
     ]),
   );
+}
+
+/**
+ * A model's columns: those its YAML declares, and, once `tsdbt check` analyzed it, every output
+ * column with its ClickHouse type (where the YAML gives none) and `lineage` (a tsdbt addition:
+ * the upstream columns by unique id and kind, and what could not be traced).
+ */
+function modelColumnsEntry(node: ModelNode, lineage: ModelLineage | undefined): Record<string, unknown> {
+  const entries = columnsEntry(node.columns) as Record<string, Record<string, unknown>>;
+  if (lineage === undefined) return entries;
+  for (const column of lineage.columns) {
+    const declared = entries[column.name];
+    const entry = declared ?? { name: column.name, description: '', meta: {}, data_type: null, constraints: [], quote: null, tags: [] };
+    if (entry.data_type === null) entry.data_type = column.type;
+    entry.lineage = { upstream: column.upstream, unknown: column.unknown };
+    entries[column.name] = entry;
+  }
+  return entries;
 }
 
 function sha256(text: string): { name: 'sha256'; checksum: string } {

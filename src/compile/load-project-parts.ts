@@ -66,12 +66,12 @@ export function targetContext(target: Target, profileName: string): Record<strin
  */
 export function projectEngine(options: {
   projectName: string;
+  dispatch: ProjectConfig['dispatch'];
   vars: Record<string, unknown>;
   env: NodeJS.ProcessEnv;
   logger: Logger;
   invocationId: string;
   docs: Map<string, string>;
-  dispatch?: ProjectConfig['dispatch'];
 }): TemplateEngine {
   const { env, docs } = options;
   const engine: TemplateEngine = new TemplateEngine(

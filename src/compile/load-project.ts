@@ -111,7 +111,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const invocationId = randomUUID();
 
   const docs = new Map<string, string>();
-  const engine = projectEngine({ projectName: config.name, vars, env, logger, invocationId, docs, dispatch: config.dispatch });
+  const engine = projectEngine({ projectName: config.name, dispatch: config.dispatch, vars, env, logger, invocationId, docs });
   const profile = resolveProfile({
     projectDir,
     profileName: config.profile,

@@ -1,4 +1,5 @@
 import type { Capabilities } from '../core/adapter-types.js';
+import type { ProjectLineage } from '../graph/lineage/column-graph.js';
 import { bindAdapterCapabilities } from '../template/base-globals.js';
 import type { Project } from './load-project.js';
 import type { RuntimeRelations } from './runtime-relation.js';
@@ -12,6 +13,8 @@ import type { RuntimeRelations } from './runtime-relation.js';
 export interface RunState extends RuntimeRelations {
   /** Compiled SQL of the nodes this command rendered, by unique id. */
   readonly compiled: Map<string, string>;
+  /** Set by `check` and `docs generate`: each model's column lineage, up to date (see artifacts/lineage-file.ts). */
+  columnLineage?: ProjectLineage;
 }
 
 /** The run state of a project nothing has run on yet: no switches, nothing compiled. */

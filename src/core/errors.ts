@@ -86,6 +86,12 @@ export const ErrorCodes = {
   STATE_INVALID: 'TSDBT3005',
   /** A contracted model lost a column, changed a column's type, or dropped its contract, compared with --state. */
   CONTRACT_BREAKING_CHANGE: 'TSDBT3400',
+  /** `tsdbt lineage` or `column:` names a model or column that does not exist (or was not checked). */
+  LINEAGE_COLUMN_UNKNOWN: 'TSDBT3200',
+  /** `column:` needs target/lineage.json up to date for the models it looks at: run `tsdbt check`. */
+  LINEAGE_OUT_OF_DATE: 'TSDBT3201',
+  /** target/lineage.json is not JSON. */
+  LINEAGE_FILE_INVALID: 'TSDBT3202',
   // 4xxx: database
   CONNECTION_FAILED: 'TSDBT4001',
   SQL_ERROR: 'TSDBT4002',

@@ -1,4 +1,5 @@
 import type { Adapter } from '../core/adapter-types.js';
+import { currentLineage } from '../artifacts/lineage-file.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import { targetDir, writeJsonArtifact } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
@@ -35,6 +36,8 @@ export interface GenerateDocsResult {
  */
 export async function generateDocs(project: Project, options: GenerateDocsOptions = {}): Promise<GenerateDocsResult> {
   const now = options.now ?? (() => new Date());
+  // What the last `tsdbt check` derived, where still up to date: column lineage on the site and in manifest.json.
+  project.run.columnLineage ??= currentLineage(project);
   const compileErrors = new Map<string, TsdbtError>();
   for (const id of project.models.keys()) {
     const [first] = compileModels(project, [id]);

@@ -3,6 +3,7 @@ import type { ColumnProperties, ProjectNode, UnitTestNode } from '../compile/nod
 import { isModel } from '../compile/nodes.js';
 import { compiledSqlOf } from '../compile/run-state.js';
 import { parentsIn } from '../graph/build-graph.js';
+import type { ModelLineage } from '../graph/lineage/column-graph.js';
 import { TSDBT_VERSION } from '../version.js';
 import { relationKey, type Catalog, type CatalogRelation } from './catalog.js';
 import type { LastRunResults } from './run-results-file.js';
@@ -66,7 +67,9 @@ export function buildSiteData(input: SiteDataInput): SiteData {
         ? {}
         : { lastRun: { status: run.status, executionTime: run.executionTime, message: run.message, at: input.lastRun.at } }),
     });
-    (chunks[chunk] ??= []).push(detailsOf(node, relation, input.compileErrors?.get(node.uniqueId), compiledSqlOf(project, node)));
+    (chunks[chunk] ??= []).push(
+      detailsOf(node, relation, input.compileErrors?.get(node.uniqueId), compiledSqlOf(project, node), project.run.columnLineage?.get(node.uniqueId)),
+    );
   });
   const lastRun = input.lastRun;
   return {
@@ -101,11 +104,12 @@ function detailsOf(
   relation: CatalogRelation | undefined,
   compileError: string | undefined,
   compiledSql: string | undefined,
+  lineage: ModelLineage | undefined,
 ): SiteNodeDetails {
   const common: SiteNodeDetails = {
     uniqueId: node.uniqueId,
     description: node.description,
-    columns: 'columns' in node ? columnsOf(node.columns, relation) : [],
+    columns: 'columns' in node ? withLineage(columnsOf(node.columns, relation), lineage) : [],
     meta: node.meta,
     ...(relation === undefined ? {} : { relation: { engine: relation.engine, exists: true } }),
     ...(compileError === undefined ? {} : { compileError }),
@@ -131,6 +135,22 @@ function detailsOf(
     case 'exposure':
       return { ...common, ...optional({ url: node.url, maturity: node.maturity, owner: node.owner.name ?? node.owner.email }) };
   }
+}
+
+/** The columns with what `tsdbt check` found: each one's lineage and type, and checked columns nothing else names. */
+export function withLineage(columns: SiteColumn[], lineage: ModelLineage | undefined): SiteColumn[] {
+  if (lineage === undefined) return columns;
+  const byName = new Map(columns.map((column) => [column.name, column]));
+  for (const checked of lineage.columns) {
+    let column = byName.get(checked.name);
+    if (column === undefined) {
+      column = { name: checked.name, description: '', tags: [], tests: [] };
+      columns.push(column);
+    }
+    column.checkedType = checked.type;
+    column.lineage = { upstream: checked.upstream.map((input) => ({ ...input })), unknown: checked.unknown };
+  }
+  return columns;
 }
 
 /** The defined entries only (the site data is JSON: no `undefined` values). */

@@ -10,6 +10,7 @@ export { build, run, runSelectedNodes, seed, test, type NodesCommand, type RunNo
 export { snapshot } from './snapshot.js';
 export { compile, type CompileOptions, type CompileResult } from './compile.js';
 export { check, type CheckOptions, type CheckResult, type ModelCheck } from './check.js';
+export { lineage, type LineageOptions, type LineageResult } from './lineage.js';
 export { retry, type RetryOptions, type RetryResult } from './retry.js';
 export { show, type ShowOptions, type ShowResult } from './show.js';
 export { runOperation, type RunOperationOptions, type RunOperationResult } from './run-operation.js';

@@ -1,4 +1,5 @@
 import type { Adapter } from '../core/adapter-types.js';
+import { readLineageFile, staleLineage } from '../artifacts/lineage-file.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import type { Project } from '../compile/load-project.js';
 import type { DeferredRelation } from '../compile/runtime-relation.js';
@@ -57,6 +58,10 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
     exclude: options.exclude,
     selector,
     state: comparison,
+    columnLineage: () => {
+      const lineage = readLineageFile(project);
+      return { lineage: lineage ?? new Map(), stale: staleLineage(project, lineage) };
+    },
     previousResults: state?.results,
     sourceStatus: sourceStatusOf(project, state),
     resourceTypes,

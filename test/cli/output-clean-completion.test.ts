@@ -128,7 +128,7 @@ describe('tsdbt completion', () => {
   it('bash: commands, options of the command being typed, option values and model names', () => {
     expect(completeBash(['tsdbt', 'comp'])).toEqual(['compile', 'completion']);
     expect(completeBash(['tsdbt', 'r'])).toEqual(expect.arrayContaining(['run', 'retry']));
-    expect(completeBash(['tsdbt', 'li'])).toEqual(['list']);
+    expect(completeBash(['tsdbt', 'li'])).toEqual(['lineage', 'list']);
     expect(completeBash(['tsdbt', '--log-format', 'json', 'run', '--ful'])).toEqual(['--full-refresh']);
     expect(completeBash(['tsdbt', '--log-level', ''])).toEqual(['debug', 'info', 'warn', 'error']);
     expect(completeBash(['tsdbt', 'completion', ''])).toEqual(['bash', 'zsh']);
