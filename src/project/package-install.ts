@@ -134,7 +134,8 @@ function hasProjectFile(dir: string): boolean {
 
 /** What hub.getdbt.com answers for one package: its versions and each version's download. */
 export interface HubPackage {
-  versions: Record<string, { tarball: string }>;
+  /** Each version's download, and its `require_dbt_version` as the hub lists it (to skip versions tsdbt cannot load, as dbt does). */
+  versions: Record<string, { tarball: string; requireDbtVersion?: unknown }>;
 }
 
 export async function fetchHubPackage(hubUrl: string, name: string, where: string): Promise<HubPackage> {
@@ -155,11 +156,11 @@ export async function fetchHubPackage(hubUrl: string, name: string, where: strin
     if (error instanceof TsdbtError) throw error;
     throw hubUnreachable(hubUrl, name, where, (error as Error).message, error);
   }
-  const versions = (body as { versions?: Record<string, { downloads?: { tarball?: string } }> }).versions;
+  const versions = (body as { versions?: Record<string, { downloads?: { tarball?: string }; require_dbt_version?: unknown }> }).versions;
   if (typeof versions !== 'object' || versions === null) throw hubUnreachable(hubUrl, name, where, 'the reply has no `versions`');
   const out: HubPackage = { versions: {} };
   for (const [version, info] of Object.entries(versions)) {
-    if (typeof info?.downloads?.tarball === 'string') out.versions[version] = { tarball: info.downloads.tarball };
+    if (typeof info?.downloads?.tarball === 'string') out.versions[version] = { tarball: info.downloads.tarball, requireDbtVersion: info.require_dbt_version };
   }
   return out;
 }

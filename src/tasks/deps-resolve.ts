@@ -4,7 +4,7 @@
  * requirements no single package can meet are an error naming both requirers.
  */
 import path from 'node:path';
-import { formatRange, highestSatisfying, type Constraint } from '../config/dbt-version.js';
+import { DBT_COMPATIBLE_VERSION, formatRange, highestSatisfying, parseRange, parseVersion, satisfies, type Constraint } from '../config/dbt-version.js';
 import { describeSpec, parsePackagesFile, type PackageSpec } from '../config/packages-config.js';
 import { parseYaml } from '../config/yaml-document.js';
 import { ErrorCodes, throwCollected, TsdbtError } from '../core/errors.js';
@@ -141,8 +141,13 @@ export class Resolver {
       const index = this.hubIndex.get(name) ?? (await fetchHubPackage(this.context.hubUrl, name, requirements[0]!.where));
       this.hubIndex.set(name, index);
       const ranges = requirements.map((requirement) => requirement.range);
+      // As dbt resolves: only versions whose require_dbt_version admits the dbt version tsdbt is compatible with.
+      const compatible = Object.keys(index.versions).filter((candidate) => {
+        const required = parseRange(index.versions[candidate]!.requireDbtVersion ?? []);
+        return required === undefined || satisfies(parseVersion(DBT_COMPATIBLE_VERSION)!, required);
+      });
       const version = highestSatisfying(
-        Object.keys(index.versions),
+        compatible,
         ranges,
         requirements.some((requirement) => requirement.prerelease),
       );

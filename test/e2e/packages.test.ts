@@ -55,7 +55,14 @@ beforeAll(async () => {
     if (request.url === '/api/v1/fixture-org/fixture_pkg.json') {
       const version = (v: string) => ({ name: 'fixture_pkg', version: v, downloads: { tarball: `${base}/tarballs/fixture_pkg-${v}.tar.gz` } });
       reply.setHeader('content-type', 'application/json');
-      reply.end(JSON.stringify({ name: 'fixture_pkg', versions: { '1.0.0': version('1.0.0'), '1.1.0': version('1.1.0'), '2.0.0': version('2.0.0') } }));
+      // 1.2.0 requires a dbt tsdbt is not compatible with: skipped, as dbt skips it.
+      const versions = {
+        '1.0.0': version('1.0.0'),
+        '1.1.0': version('1.1.0'),
+        '1.2.0': { ...version('1.2.0'), require_dbt_version: ['>=2.0.0'] },
+        '2.0.0': version('2.0.0'),
+      };
+      reply.end(JSON.stringify({ name: 'fixture_pkg', versions }));
     } else if (request.url?.startsWith('/tarballs/')) {
       reply.end(tarBytes);
     } else {
