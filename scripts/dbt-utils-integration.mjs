@@ -40,6 +40,9 @@ writeFileSync(
     '      path: .tsdbt/chdb',
     '      schema: dbt_utils_integration_tests',
     '      threads: 1',
+    // union_relations and unpivot cast NULL to the column's type: ClickHouse keeps it NULL only with this setting (docs/packages.md).
+    '      settings:',
+    '        cast_keep_nullable: 1',
     '',
   ].join('\n'),
 );

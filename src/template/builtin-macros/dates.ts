@@ -21,11 +21,15 @@ ${dispatcher('date_trunc', 'datepart, date')}
 {% macro default__date_trunc(datepart, date) -%}date_trunc('{{ datepart }}', {{ date }}){%- endmacro %}
 ${dispatcher('dateadd', 'datepart, interval, from_date_or_timestamp')}
 {% macro default__dateadd(datepart, interval, from_date_or_timestamp) -%}dateadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }}){%- endmacro %}
-{% macro clickhouse__dateadd(datepart, interval, from_date_or_timestamp) -%}dateAdd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }}){%- endmacro %}
+{% macro clickhouse__dateadd(datepart, interval, from_date_or_timestamp) -%}dateAdd({{ datepart }}, {{ interval }}, {{ _tsdbt_date_operand(from_date_or_timestamp) }}){%- endmacro %}
+{#- ClickHouse's dateAdd/dateDiff refuse a String: a quoted literal ('2018-01-01', as callers such as date_spine pass) is read as a timestamp. -#}
+{% macro _tsdbt_date_operand(value) -%}
+{%- if value is string and value.strip().startswith("'") and value.strip().endswith("'") -%}toDateTime64({{ value }}, 6){%- else -%}{{ value }}{%- endif -%}
+{%- endmacro %}
 ${dispatcher('datediff', 'first_date, second_date, datepart')}
 {% macro default__datediff(first_date, second_date, datepart) -%}datediff({{ datepart }}, {{ first_date }}, {{ second_date }}){%- endmacro %}
 {# Counts unit boundaries crossed, as dbt's datediff does elsewhere. #}
-{% macro clickhouse__datediff(first_date, second_date, datepart) -%}dateDiff('{{ datepart }}', {{ first_date }}, {{ second_date }}){%- endmacro %}
+{% macro clickhouse__datediff(first_date, second_date, datepart) -%}dateDiff('{{ datepart }}', {{ _tsdbt_date_operand(first_date) }}, {{ _tsdbt_date_operand(second_date) }}){%- endmacro %}
 ${dispatcher('last_day', 'date, datepart')}
 {% macro default__last_day(date, datepart) -%}
 cast({{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }} as date)
