@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CompileOptions } from '../../tasks/compile.js';
 import { reuseCompile } from '../../tasks/compile-stamps.js';
-import { deferOptions, projectOptions, selectOptions } from '../common-options.js';
+import { deferOptions, projectOptions, selectOptions } from '../option-sets.js';
 import { commandAction } from '../exit-codes.js';
 import { cliInvocation } from '../invocation.js';
 import type { Terminal } from '../terminal.js';
