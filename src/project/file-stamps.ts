@@ -29,6 +29,15 @@ export function stampOf(file: string): FileStamp {
   return sum === undefined ? null : [stats.size, stats.mtimeMs, sum];
 }
 
+/** A file's text, or undefined when there is none or it cannot be read. */
+export function readTextFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** SHA-1 of a file's bytes (a change detector, not a security boundary), or undefined when unreadable. */
 export function checksumOfFile(file: string): string | undefined {
   try {

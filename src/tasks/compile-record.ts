@@ -6,6 +6,7 @@
  * changed less than a second before the compile started or while it ran (its stamp could then
  * vouch for text the compile never saw).
  */
+import { hash } from 'node:crypto';
 import path from 'node:path';
 import { writeJsonFile } from '../artifacts/json-file.js';
 import type { Project } from '../compile/load-project.js';
@@ -15,7 +16,18 @@ import { secretsOf } from '../config/target.js';
 import { secretEnvValues } from '../template/secret-env.js';
 import { filesUnder, statOf, stampOf, type FileStamp } from '../project/file-stamps.js';
 import type { CompileOptions } from './compile.js';
-import { buildStamp, envDigest, ownEnvNames, STAMPS_FILE, stampable, stampFormat, stampKey, type Columns, type CompileStamps } from './compile-stamps.js';
+import {
+  buildStamp,
+  envDigest,
+  ownEnvNames,
+  readStamps,
+  STAMPS_FILE,
+  stampable,
+  stampFormat,
+  stampKey,
+  type Columns,
+  type CompileStamps,
+} from './compile-stamps.js';
 
 /** Watched globals whose reads the record covers: env_var through the environment it records, `adapter` answers the same without a server. */
 const COVERED_GLOBALS = new Set(['env_var', 'adapter']);
@@ -117,7 +129,7 @@ function stampsOf({ project, options, env, startedAt, said, compiled, cwd = proc
 
   const targetDir = path.resolve(project.dir, config.targetPath);
   const outputs: CompileStamps['outputs'] = { files: [], sizes: [], mtimes: [] };
-  const compiledFiles: CompileStamps['compiled'] = { files: [], sizes: [], mtimes: [], newline: '' };
+  const compiledFiles: CompileStamps['compiled'] = { files: [], sizes: [], mtimes: [], newline: '', sums: [] };
   const noteOutput = (columns: Columns, file: string, at: string): boolean => {
     const stats = statOf(at);
     if (stats === undefined) return false;
@@ -132,6 +144,7 @@ function stampsOf({ project, options, env, startedAt, said, compiled, cwd = proc
   for (const { node, sql } of compiled) {
     if (!noteOutput(compiledFiles, node.originalFilePath, path.join(targetDir, 'compiled', config.name, node.originalFilePath))) return undefined;
     newline.push(sql.endsWith('\n') ? '0' : '1');
+    compiledFiles.sums.push(textSum(compiledText(sql)));
   }
   compiledFiles.newline = newline.join('');
   return {
@@ -149,6 +162,35 @@ function stampsOf({ project, options, env, startedAt, said, compiled, cwd = proc
     outputs,
     compiled: compiledFiles,
     said: [...said],
+  };
+}
+
+/** What target/compiled holds for a node's SQL (writeCompiledSqlFiles ends every file with a newline). */
+export function compiledText(sql: string): string {
+  return sql.endsWith('\n') ? sql : `${sql}\n`;
+}
+
+function textSum(text: string): string {
+  return hash('sha1', text, 'base64url');
+}
+
+/**
+ * Whether target/compiled already holds `text` for a node's file: the last record saw this text
+ * there (same SHA-1), and the file is untouched since (same size and time). Such files are not
+ * written again, so a compile after a small change writes only what changed (besides manifest.json).
+ */
+export function alreadyWritten(project: Project): (file: string, text: string) => boolean {
+  const targetDir = path.resolve(project.dir, project.config.targetPath);
+  const stamps = readStamps(path.join(targetDir, STAMPS_FILE));
+  const compiled = stamps?.compiled;
+  if (stamps === undefined || stamps.projectName !== project.config.name || compiled?.sums === undefined) return () => false;
+  const index = new Map(compiled.files.map((file, at) => [file, at]));
+  const prefix = path.join(targetDir, 'compiled', project.config.name) + path.sep;
+  return (file, text) => {
+    const at = index.get(file);
+    if (at === undefined || compiled.sums[at] !== textSum(text)) return false;
+    const stats = statOf(prefix + file);
+    return stats !== undefined && stats.size === compiled.sizes[at] && stats.mtimeMs === compiled.mtimes[at];
   };
 }
 

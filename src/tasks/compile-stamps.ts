@@ -12,10 +12,9 @@
  * compile-record.ts writes the file.
  */
 import { hash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { filesUnder, matchesStamp, statOf, type FileStamp } from '../project/file-stamps.js';
+import { filesUnder, matchesStamp, readTextFile, statOf, type FileStamp } from '../project/file-stamps.js';
 import { TSDBT_VERSION } from '../version.js';
 import { writeJsonFile } from '../artifacts/json-file.js';
 import { PhaseTimer } from '../compile/perf-info.js';
@@ -50,9 +49,10 @@ export interface CompileStamps {
   /**
    * The compiled nodes in selection order: their files (the output is `compiled/<project>/<file>`
    * in the target folder) and, by a `1` at their index in `newline`, those whose output got a
-   * newline added at its end.
+   * newline added at its end; `sums`: the SHA-1 of each file's text (a compile does not write
+   * again a file that still holds what it would write).
    */
-  compiled: Columns & { newline: string };
+  compiled: Columns & { newline: string; sums: string[] };
   /** What the compile said (`invocation.log.info`/`warn`), in order, said again by the next. */
   said: ['info' | 'warn', string][];
 }
@@ -134,13 +134,8 @@ export function upToDateCompile(options: CompileOptions, env: NodeJS.ProcessEnv,
   const startDir = path.resolve(cwd, options.projectDir ?? '.');
   const located = locateStamps(startDir);
   if (located === undefined) return undefined;
-  let stamps: CompileStamps;
-  try {
-    stamps = JSON.parse(readFileSync(located, 'utf8')) as CompileStamps;
-  } catch {
-    return undefined;
-  }
-  if (stamps.format !== FORMAT || stamps.build !== buildStamp() || stamps.key !== stampKey(options, startDir)) return undefined;
+  const stamps = readStamps(located);
+  if (stamps === undefined || stamps.format !== FORMAT || stamps.build !== buildStamp() || stamps.key !== stampKey(options, startDir)) return undefined;
   if (!sameEnv(stamps.env, env)) return undefined;
   for (const [file, stamp] of Object.entries(stamps.files)) if (!matchesStamp(file, stamp)) return undefined;
   const now = filesUnder(stamps.projectDir, stamps.roots);
@@ -178,12 +173,8 @@ function locateStamps(startDir: string): string | undefined {
     for (const name of PROJECT_FILES) {
       const file = path.join(dir, name);
       if (statOf(file) === undefined) continue;
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
+      const text = readTextFile(file);
+      if (text === undefined) return undefined;
       const targetPath = targetPathOf(text);
       return targetPath === undefined ? undefined : path.resolve(dir, targetPath, STAMPS_FILE);
     }
@@ -214,9 +205,17 @@ function sameEnv(recorded: Record<string, string | null>, env: NodeJS.ProcessEnv
 }
 
 function readBack(file: string, addedNewline: boolean): string | undefined {
+  const text = readTextFile(file);
+  return text !== undefined && addedNewline ? text.slice(0, -1) : text;
+}
+
+/** The record in `file`, or undefined when there is none or it is unreadable. */
+export function readStamps(file: string): CompileStamps | undefined {
+  const text = readTextFile(file);
+  if (text === undefined) return undefined;
   try {
-    const text = readFileSync(file, 'utf8');
-    return addedNewline ? text.slice(0, -1) : text;
+    const stamps = JSON.parse(text) as CompileStamps;
+    return stamps.format === FORMAT ? stamps : undefined;
   } catch {
     return undefined;
   }

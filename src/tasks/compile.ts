@@ -5,7 +5,7 @@ import { PhaseTimer } from '../compile/perf-info.js';
 import { compileModels } from '../compile/render-model.js';
 import { throwCollected } from '../core/errors.js';
 import { renderInline } from './inline-sql.js';
-import { recordCompile, WatchedEnv } from './compile-record.js';
+import { alreadyWritten, compiledText, recordCompile, WatchedEnv } from './compile-record.js';
 import type { Invocation, TaskLog, TaskResult } from './invocation.js';
 import { openProject } from './open-project.js';
 import type { DeferOptions, ProjectOptions, SelectOptions } from './options.js';
@@ -49,8 +49,13 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
     const node = project.models.get(id) ?? project.snapshots.get(id) ?? project.analyses.get(id)!;
     return { node, sql: node.compiledSql ?? '' };
   });
-  // The compiled files are written on another thread while this one writes the manifest.
-  const writing = writeCompiledSqlFiles(project, compiled);
+  // The compiled files are written on another thread while this one writes the manifest; those
+  // that already hold what they would be written with are left alone.
+  const written = alreadyWritten(project);
+  const writing = writeCompiledSqlFiles(
+    project,
+    compiled.filter(({ node, sql }) => !written(node.originalFilePath, compiledText(sql))),
+  );
   // Made while written, a group of entries at a time: never the whole manifest in memory.
   writeManifestArtifact(project);
   timer?.mark('manifest.json (build and write)');

@@ -82,6 +82,19 @@ function differences(left: Map<string, string>, right: Map<string, string>): str
     });
 }
 
+/** The modification time of every file under target/compiled/bench, by path. */
+function compiledTimes(): Map<string, number> {
+  const root = path.join(dir, 'target', 'compiled', 'bench');
+  return new Map(
+    readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => {
+        const full = path.join(entry.parentPath, entry.name);
+        return [path.relative(root, full), statSync(full).mtimeMs] as const;
+      }),
+  );
+}
+
 function edit(file: string, change: (text: string) => string): void {
   const full = path.join(dir, file);
   writeFileSync(full, change(readFileSync(full, 'utf8')));
@@ -127,12 +140,16 @@ describe('tsdbt compile, warm', () => {
   it('compiles again after a model changed, to what a cold compile writes', async () => {
     await compile();
     const model = readdirSync(path.join(dir, 'models', 'marts', 'group_000')).find((file) => file.endsWith('.sql'))!;
+    const timesBefore = compiledTimes();
     appendFileSync(path.join(dir, 'models', 'marts', 'group_000', model), '\n-- changed\n');
     age();
     const warm = await compile();
     expect(warm.reused).toBe(false);
     const after = outputs();
     expect(after.get(`compiled/bench/models/marts/group_000/${model}`)).toContain('-- changed');
+    // Only the changed model's compiled file was written again.
+    const timesAfter = compiledTimes();
+    expect([...timesAfter.keys()].filter((file) => timesAfter.get(file) !== timesBefore.get(file))).toEqual([`models/marts/group_000/${model}`]);
     expect(differences(await coldOutputs(), after)).toEqual([]);
   });
 
