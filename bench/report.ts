@@ -153,7 +153,7 @@ export function renderReport(): string {
       'and no target/ folder. **Warm**: the same command again with nothing changed and the target/ the previous',
       'one left (answered from `target/compile_stamps.json`: every input and output checked, nothing written).',
       '**One model changed**: a comment appended to one model file, then the same command (partial parsing',
-      're-parses that file and reuses every other one; the whole manifest and target/compiled are written again).',
+      're-parses that file and reuses every other one; manifest.json is written again whole, target/compiled only where it changed).',
       ...(earlier(compile) === '' ? [] : [`Measured${earlier(compile)}.`]),
       '',
       '| models | files | MB | cold | models/s (cold) | µs per model (cold) | peak RSS (cold) | warm (nothing changed) | one model changed | peak RSS (one changed) | load |',
