@@ -13,7 +13,7 @@ import type { Project } from '../compile/load-project.js';
 import { PROJECT_FILE_NAMES } from '../config/project-config.js';
 import { profileSearchPath } from '../config/profiles.js';
 import { secretsOf } from '../config/target.js';
-import { secretEnvValues } from '../template/secret-env.js';
+import { isSecretEnvName, secretEnvValues } from '../template/secret-env.js';
 import { filesUnder, statOf, stampOf, type FileStamp } from '../project/file-stamps.js';
 import type { CompileOptions } from './compile.js';
 import {
@@ -21,6 +21,7 @@ import {
   envDigest,
   ownEnvNames,
   readStamps,
+  SECRET_DIGEST,
   STAMPS_FILE,
   stampable,
   stampFormat,
@@ -125,7 +126,12 @@ function stampsOf({ project, options, env, startedAt, said, compiled, cwd = proc
 
   const names = new Set([...env.names, ...ownEnvNames(env.env)]);
   const digests: Record<string, string | null> = {};
-  for (const name of [...names].sort()) digests[name] = envDigest(env.env[name]);
+  for (const name of [...names].sort()) {
+    const value = env.env[name];
+    // Not even a hash of a secret goes to target/ (a short password's SHA-1 is quickly guessed):
+    // secrets never reach what compile writes, so a changed one has nothing to invalidate.
+    digests[name] = value !== undefined && (isSecretEnvName(name) || secrets.includes(value)) ? SECRET_DIGEST : envDigest(value);
+  }
 
   const targetDir = path.resolve(project.dir, config.targetPath);
   const outputs: CompileStamps['outputs'] = { files: [], sizes: [], mtimes: [] };

@@ -33,7 +33,7 @@ export interface CompileStamps {
   build: string;
   /** The folder the command started from and its options (stableJson). */
   key: string;
-  /** Every environment variable read, and every TSDBT_* / DBT_* one: name → SHA-1 of the value (never the value), null when unset. */
+  /** Every environment variable read, and every TSDBT_* / DBT_* one: name → SHA-1 of the value (never the value), null when unset, SECRET_DIGEST for a secret. */
   env: Record<string, string | null>;
   projectDir: string;
   projectName: string;
@@ -92,6 +92,9 @@ export function stampKey(options: CompileOptions, startDir: string): string {
 export function ownEnvNames(env: NodeJS.ProcessEnv): string[] {
   return Object.keys(env).filter((name) => name.startsWith('TSDBT_') || name.startsWith('DBT_'));
 }
+
+/** Recorded for a variable holding a secret (its name says so, or it is the profile's password): compared by presence only. */
+export const SECRET_DIGEST = 'secret';
 
 export function envDigest(value: string | undefined): string | null {
   return value === undefined ? null : hash('sha1', value);
@@ -200,7 +203,9 @@ function sameStats(prefix: string, columns: Columns): boolean {
 
 function sameEnv(recorded: Record<string, string | null>, env: NodeJS.ProcessEnv): boolean {
   for (const name of ownEnvNames(env)) if (!(name in recorded)) return false;
-  for (const [name, digest] of Object.entries(recorded)) if (envDigest(env[name]) !== digest) return false;
+  for (const [name, digest] of Object.entries(recorded)) {
+    if (digest === SECRET_DIGEST ? env[name] === undefined : envDigest(env[name]) !== digest) return false;
+  }
   return true;
 }
 

@@ -5,6 +5,7 @@
  * models read, project.yml, the profile, a new file, a lost output) it compiles, and its output
  * is byte for byte that of a cold compile. Times are the benchmarks' business, not this test's.
  */
+import { hash } from 'node:crypto';
 import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,6 +207,17 @@ describe('tsdbt compile, warm', () => {
     rmSync(path.join(dir, 'target', 'compiled', 'bench', 'models', 'brand_new.sql'));
     expect((await compile()).reused).toBe(false);
     expect(existsSync(path.join(dir, 'target', 'compiled', 'bench', 'models', 'brand_new.sql'))).toBe(true);
+  });
+
+  it('keeps neither a secret nor its hash in the record', async () => {
+    const secret = 'hunter2-warm-compile';
+    await compile([], { TSDBT_ENV_SECRET_TOKEN: secret });
+    const record = readFileSync(path.join(dir, 'target', 'compile_stamps.json'), 'utf8');
+    expect(record).toContain('TSDBT_ENV_SECRET_TOKEN');
+    for (const encoding of ['hex', 'base64url', 'base64'] as const) expect(record).not.toContain(hash('sha1', secret, encoding));
+    expect(record).not.toContain(secret);
+    expect((await compile([], { TSDBT_ENV_SECRET_TOKEN: secret })).reused).toBe(true);
+    expect((await compile([])).reused).toBe(false);
   });
 
   it('never vouches for a compile that read the clock or the invocation id', async () => {
