@@ -12,7 +12,7 @@ import path from 'node:path';
 import { load1, log, QUICK, REPO, runNode, saveResult, machine } from './lib.js';
 import { writeReport } from './report.js';
 
-const ALL = ['startup', 'compile', 'dataform', 'run-overhead', 'threads', 'ingest'] as const;
+const ALL = ['startup', 'compile', 'check', 'dataform', 'run-overhead', 'threads', 'ingest'] as const;
 const MAX_LOAD = Number(process.env.BENCH_MAX_LOAD ?? 2);
 const MAX_WAIT_MS = Number(process.env.BENCH_MAX_WAIT_MIN ?? 10) * 60_000;
 

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { CheckSize } from './check.js';
 import type { CompileSize } from './compile.js';
 import type { DataformResult } from './dataform.js';
 import type { IngestResult } from './ingest.js';
@@ -33,6 +34,8 @@ export function renderReport(): string {
   const run = readResult<RunInfo>('run');
   const startup = readResult<Timed<StartupResult>>('startup');
   const compile = readResult<Timed<{ sizes: CompileSize[] }>>('compile');
+  const checked = readResult<Timed<{ sizes: CheckSize[] }>>('check');
+  const checkAt = (models: number) => (checked?.quick === true ? undefined : checked?.sizes.find((entry) => entry.models === models));
   const dataform = readResult<Timed<DataformResult>>('dataform');
   const overhead = readResult<Timed<RunOverheadResult>>('run-overhead');
   const threads = readResult<Timed<ThreadsResult>>('threads');
@@ -60,7 +63,7 @@ export function renderReport(): string {
     "npm ci && npm ci --prefix bench   # the second installs Dataform's CLI, for the side-by-side compile only",
     'npm run bench                     # all of them (about an hour); BENCHMARKS.md is rewritten',
     'npm run bench -- --quick          # small sizes: checks that the scripts work, writes no BENCHMARKS.md',
-    'npm run bench -- --only compile   # some of them (startup, compile, dataform, run-overhead, threads, ingest)',
+    'npm run bench -- --only compile   # some of them (startup, compile, check, dataform, run-overhead, threads, ingest)',
     '```',
     '',
     'The projects are generated (bench/generate.ts, seeded, so every run compiles the same files): 10% staging',
@@ -133,6 +136,11 @@ export function renderReport(): string {
     out(
       `| \`tsdbt ingest\` vs a raw client insert (${thousands(ingest.payloads)} payloads) | ≥ 0.9× the throughput | ${ingest.ratio}×${earlier(ingest)} | ${verdict(ingest.ratio >= 0.9)} |`,
     );
+  const check1k = checkAt(1000);
+  if (check1k)
+    out(
+      `| \`tsdbt check\` of 1,000 models, from the CLI | ≥ 200 models/s | ${thousands(check1k.modelsPerSecond)} models/s (${ms(check1k.check.median)})${earlier(checked)} | ${verdict(check1k.modelsPerSecond >= 200)} |`,
+    );
   if (startup) {
     const above = (value: Stats) => value.median - startup.node.median;
     out(
@@ -190,6 +198,8 @@ export function renderReport(): string {
       out('');
     }
   }
+
+  if (checked && checked.quick !== true) renderCheck(out, checked.sizes, checked.finishedAt);
 
   out(`## Compile side by side with Dataform${earlier(dataform)}`, '');
   if (dataform?.available) {
@@ -300,3 +310,31 @@ export function writeReport(): string {
 }
 
 if (process.argv[1]?.endsWith('report.js')) process.stdout.write(`wrote ${path.relative(process.cwd(), writeReport())}\n`);
+
+/** `tsdbt check` at each size, with the compile of the same project timed in the same run. */
+function renderCheck(out: (...text: string[]) => void, sizes: CheckSize[], finishedAt: string | undefined): void {
+  out(
+    '## Check: how cost grows',
+    '',
+    '`tsdbt check` from the CLI (bench/check.ts): every model compiled, created as a view of its compiled SQL over an',
+    'empty shadow of its sources in a scratch chDB session, and its resolved query tree read for its columns and column',
+    'lineage (`EXPLAIN QUERY TREE`). The generated sources are given their three typed columns so that every model can',
+    'be checked. `tsdbt compile` of the same project is timed in the same run: **beyond compile** is',
+    'models / (check − compile), the rate of the analysis itself.',
+    '',
+    '| models | check | models/s | beyond compile (models/s) | compile | peak RSS | columns with lineage | load |',
+    '|---:|---|---:|---:|---|---|---:|---|',
+  );
+  for (const entry of sizes) {
+    out(
+      `| ${thousands(entry.models)} | ${triple(entry.check, ms)} | ${thousands(entry.modelsPerSecond)} | ${thousands(entry.modelsPerSecondBeyondCompile)} | ${triple(entry.compile, ms)} | ${entry.checkRssMiB.median.toFixed(0)} MiB | ${thousands(entry.columnsWithLineage)} | ${entry.load.join(' → ')} |`,
+    );
+  }
+  out(
+    '',
+    `Measured in one run of \`node bench/.build/check.js\`${finishedAt === undefined ? '' : ` (finished ${finishedAt})`}, on the shared 2-core machine while`,
+    'other work ran on it (the load column: a load of 12 on 2 cores leaves this process a fraction of one core). The',
+    'figures are wall times, so they mostly measure the share of the CPU the check got; the ratio between sizes moves less.',
+    '',
+  );
+}

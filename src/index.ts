@@ -1,15 +1,16 @@
 /**
- * tsdbt's programmatic API. The tasks (`run`, `build`, `seed`, `test`, `compile`…) do exactly
- * what the CLI commands of the same name do; give them `createInvocation({ logger })`.
+ * tsdbt's programmatic API. The tasks (`run`, `build`, `seed`, `test`, `compile`, `show`, `ls`,
+ * `ingest`, `docsGenerate`, `debug`, `runOperation`…) do exactly what the CLI commands of the same
+ * name do, hooks, ingestion and target/ artifacts included; give them `createInvocation({ logger })`.
+ * The rest are building blocks for tools (parse a project, render a model, plan its SQL).
  */
 export * from './tasks/index.js';
 export { loadProject, type LoadProjectOptions, type Project } from './compile/load-project.js';
 export { compileModels, renderModel } from './compile/render-model.js';
+export { compiledSqlOf, forRun, type RunState } from './compile/run-state.js';
 export type { ModelNode, SourceNode, ProjectNode } from './compile/nodes.js';
 export { connect } from './adapter/connect.js';
 export type { Adapter, Capabilities } from './core/adapter-types.js';
-/** Builds models only: no hooks, no ingestion, no artifacts (prefer the `run` task). */
-export { runModels, type RunModelsOptions } from './runner/run-nodes.js';
 export type { NodeResult, RunSummary } from './runner/results.js';
 export { planModel } from './materialize/plan-model.js';
 export type { Plan, Statement } from './materialize/plan.js';

@@ -31,7 +31,7 @@ async function connectChdb(target: ChdbTarget, projectDir: string | undefined, l
   mkdirSync(target.path, { recursive: true });
   const shown = projectDir === undefined ? target.path : path.relative(projectDir, target.path) || '.';
   // Our lock file first: a second tsdbt process is turned away before it loads the engine (see engine-lock.ts).
-  const lock = acquireEngineLock(target.path, shown);
+  const lock = await acquireEngineLock(target.path, shown);
   if (lock.tookOver !== undefined) {
     const { pid, command } = lock.tookOver;
     logger?.log('debug', 'log', `Took over the lock of ${shown} from pid ${pid} (\`${command}\`), which is no longer running.`);

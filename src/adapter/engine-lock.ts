@@ -1,23 +1,31 @@
 /**
- * The lock file of an embedded database: `<chdb path>/tsdbt.lock`, holding the pid, host and
- * command of the tsdbt process that has the database open. chDB's own lock (`<path>/status`,
- * ClickHouse error 76) is what really keeps a second process out; this file comes first so that
- * a second `tsdbt run` is told at once, before loading the engine, who holds the database and
- * since when, and never touches it (not even the start-of-run sweep of `__tsdbt_tmp` tables).
+ * The lock of an embedded database. Two parts:
+ *   - `<chdb path>/tsdbt.lock.sock`, a unix-domain socket the holder listens on. The OS releases it
+ *     when the process dies however it dies (SIGKILL, a zombie, OOM): nobody answers a connect any
+ *     more. So whether the lock is held is asked of the kernel, never guessed from a pid or a
+ *     host name (pids are reused, zombies look alive, containers get new host names).
+ *   - `<chdb path>/tsdbt.lock`, the holder's pid, host, command and start, written once the
+ *     socket is bound: what the error shows, and what a human reads.
+ * chDB's own lock (`<path>/status`, an flock) is what finally keeps a second process out; this one
+ * comes first so that a second `tsdbt run` is told at once, before loading the engine, who holds
+ * the database, and never touches it (not even the start-of-run sweep of `__tsdbt_tmp` tables).
  *
  * Taken when an adapter opens the database and released when it closes (an `ingest --watch`
- * between polls holds nothing). A lock whose process is gone (SIGKILL, power loss) is stale and
- * taken over: its pid is not alive, or (Linux) is alive but started at another time than the
- * recorded one, i.e. the pid was reused. A lock from another host is never taken over.
+ * between polls holds nothing). A socket file nobody answers on was left by a dead holder: it is
+ * removed and bound afresh, under a short-lived takeover file so two processes taking over at once
+ * never remove each other's fresh socket.
  */
-import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { closeSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Adapter } from '../core/adapter-types.js';
 
 export const LOCK_FILE_NAME = 'tsdbt.lock';
+export const LOCK_SOCKET_NAME = 'tsdbt.lock.sock';
 
 /** What the lock file records. */
 export interface LockHolder {
@@ -27,21 +35,23 @@ export interface LockHolder {
   command: string;
   /** ISO time the lock was taken. */
   since: string;
-  /** Linux: the process start time (clock ticks since boot, /proc/<pid>/stat field 22), to tell a reused pid. */
-  start?: string | undefined;
-  /** Unique per acquisition, so a process only ever removes its own lock. */
+  /** Unique per acquisition, so a process only ever removes its own lock file. */
   token: string;
 }
 
 export interface EngineLock {
   readonly file: string;
-  /** The lock file this lock replaced because its process was gone, if any. */
+  /** The holder this lock replaced because its process was gone (its socket answered no more), if any. */
   readonly tookOver: LockHolder | undefined;
   release(): void;
 }
 
-/** A lock file younger than this with unreadable content is one being written right now, not a stale one. */
-const FRESH_MS = 5_000;
+/** A takeover file older than this was left by a process killed inside the few microseconds it is held. */
+const TAKEOVER_STALE_MS = 10_000;
+/** Between bind() and listen() a live holder refuses connections too: ask again after this long before calling it dead. */
+const RECHECK_MS = 100;
+/** The longest unix socket path Linux and macOS take (sun_path), less a margin. */
+const MAX_SOCKET_PATH = 100;
 
 /** What the lock file says this process runs: the CLI sets `tsdbt <command>`; a program using tsdbt as a library shows as its script. */
 let ownerCommand = `node ${path.basename(process.argv[1] ?? '')}`.trim();
@@ -52,37 +62,37 @@ export function setLockOwnerCommand(command: string): void {
 }
 
 /**
- * Takes the lock of the embedded database at `dataPath` (created if missing), or throws
+ * Takes the lock of the embedded database at `dataPath` (which must exist), or throws
  * ENGINE_LOCKED naming the live holder. `shown` is the path as the user sees it.
  */
-export function acquireEngineLock(dataPath: string, shown: string, now: () => Date = () => new Date()): EngineLock {
+export async function acquireEngineLock(dataPath: string, shown: string, now: () => Date = () => new Date()): Promise<EngineLock> {
   const file = path.join(dataPath, LOCK_FILE_NAME);
+  const socket = socketPath(dataPath);
   let tookOver: LockHolder | undefined;
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const holder: LockHolder = {
-      pid: process.pid,
-      host: os.hostname(),
-      command: ownerCommand,
-      since: now().toISOString(),
-      start: processStart(process.pid),
-      token: randomUUID(),
-    };
-    if (createExclusive(file, `${JSON.stringify(holder)}\n`)) return heldLock(file, holder, tookOver);
-    const text = readText(file);
-    if (text === undefined) continue; // removed meanwhile: try again
-    const existing = parseHolder(text);
-    if (existing === undefined) {
-      // Unreadable: a writer killed between create and write (stale), or one writing right now.
-      if (ageMs(file, now) < FRESH_MS) throw locked(shown, undefined);
-    } else if (isAlive(existing)) {
-      throw locked(shown, existing);
-    } else {
-      tookOver = existing;
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const server = await listen(socket);
+    if (server !== undefined) {
+      const holder: LockHolder = { pid: process.pid, host: os.hostname(), command: ownerCommand, since: now().toISOString(), token: randomUUID() };
+      writeAtomically(file, `${JSON.stringify(holder)}\n`);
+      return heldLock(file, socket, server, holder, tookOver);
     }
-    // Stale: remove it, unless another process replaced it since we read it.
-    if (readText(file) === text) removeQuietly(file);
+    if (await answers(socket)) throw locked(shown, readHolder(file));
+    // Nobody answered: a dead holder's socket file, or a live one between bind() and listen().
+    const guard = `${socket}.takeover`;
+    if (!takeGuard(guard, now)) {
+      await delay(20); // another process is taking over right now
+      continue;
+    }
+    try {
+      await delay(RECHECK_MS);
+      if (await answers(socket)) throw locked(shown, readHolder(file));
+      tookOver = readHolder(file) ?? tookOver;
+      removeQuietly(socket);
+    } finally {
+      removeQuietly(guard);
+    }
   }
-  throw locked(shown, undefined);
+  throw locked(shown, readHolder(file));
 }
 
 /** The same adapter, releasing `lock` once it is closed. */
@@ -103,39 +113,96 @@ export function releasingOnClose(adapter: Adapter, lock: EngineLock): Adapter {
   });
 }
 
-function heldLock(file: string, holder: LockHolder, tookOver: LockHolder | undefined): EngineLock {
+/**
+ * Beside the data: `<path>/tsdbt.lock.sock`. A socket path is limited to about 100 bytes; a deeper
+ * data path is reached relative to the working folder, or failing that through a socket in the
+ * temporary folder named after the data path's real path (shared by every process on this machine).
+ */
+function socketPath(dataPath: string): string {
+  const beside = path.join(dataPath, LOCK_SOCKET_NAME);
+  if (Buffer.byteLength(beside) <= MAX_SOCKET_PATH) return beside;
+  const relative = path.relative(process.cwd(), beside);
+  if (Buffer.byteLength(relative) <= MAX_SOCKET_PATH && !path.isAbsolute(relative)) return relative;
+  const key = createHash('sha256').update(realpathSync(dataPath)).digest('hex').slice(0, 24);
+  return path.join(os.tmpdir(), `tsdbt-${key}.sock`);
+}
+
+/** A server listening on `socket`, or undefined when the path is taken (live or not). */
+function listen(socket: string): Promise<net.Server | undefined> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((connection) => connection.end());
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(undefined) : reject(error)));
+    server.listen(socket, () => {
+      // The lock never keeps the process alive by itself.
+      server.unref();
+      resolve(server);
+    });
+  });
+}
+
+/** Whether a live process listens on `socket` (a stale socket file refuses the connection). */
+function answers(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const connection = net.connect(socket);
+    connection.once('connect', () => {
+      connection.destroy();
+      resolve(true);
+    });
+    connection.once('error', () => resolve(false));
+  });
+}
+
+function heldLock(file: string, socket: string, server: net.Server, holder: LockHolder, tookOver: LockHolder | undefined): EngineLock {
   let released = false;
   const release = (): void => {
     if (released) return;
     released = true;
     process.removeListener('exit', release);
-    // Only our own lock: a lock taken over by another process (after ours was judged stale) stays.
-    if (parseHolder(readText(file) ?? '')?.token === holder.token) removeQuietly(file);
+    if (readHolder(file)?.token === holder.token) removeQuietly(file);
+    // Removed by hand first: on 'exit' there is no later tick for close() to unlink it.
+    removeQuietly(socket);
+    server.close();
   };
-  // A process that exits without closing (an uncaught error, process.exit) still leaves no lock behind.
+  // A process that exits without closing (an uncaught error, process.exit) still leaves no files behind.
   process.on('exit', release);
   return { file, tookOver, release };
 }
 
-function createExclusive(file: string, text: string): boolean {
-  let fd: number;
+/** The takeover file, created exclusively; one left by a process killed while holding it is removed first. */
+function takeGuard(guard: string, now: () => Date): boolean {
   try {
-    fd = openSync(file, 'wx');
+    closeSync(openSync(guard, 'wx'));
+    return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  if (now().getTime() - mtimeMs(guard) > TAKEOVER_STALE_MS) removeQuietly(guard);
+  return false;
+}
+
+function mtimeMs(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** Written whole or not at all, so a reader never sees half a holder. */
+function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w');
   try {
     writeSync(fd, text);
   } finally {
     closeSync(fd);
   }
-  return true;
+  renameSync(temporary, file);
 }
 
-function readText(file: string): string | undefined {
+function readHolder(file: string): LockHolder | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return parseHolder(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
@@ -149,58 +216,23 @@ function removeQuietly(file: string): void {
   }
 }
 
-function ageMs(file: string, now: () => Date): number {
-  try {
-    return now().getTime() - statSync(file).mtimeMs;
-  } catch {
-    return Infinity;
-  }
-}
-
 export function parseHolder(text: string): LockHolder | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
-    if (typeof value.pid !== 'number' || !Number.isInteger(value.pid) || value.pid <= 0 || typeof value.token !== 'string') return undefined;
+    if (typeof value.pid !== 'number' || !Number.isInteger(value.pid) || value.pid <= 0) return undefined;
     return {
       pid: value.pid,
       host: typeof value.host === 'string' ? value.host : '',
       command: typeof value.command === 'string' ? value.command : 'tsdbt',
       since: typeof value.since === 'string' ? value.since : '',
-      start: typeof value.start === 'string' ? value.start : undefined,
-      token: value.token,
+      token: typeof value.token === 'string' ? value.token : '',
     };
   } catch {
     return undefined;
   }
 }
 
-/** Whether the process that wrote the lock still runs (a lock from another host counts as held). */
-export function isAlive(holder: LockHolder): boolean {
-  if (holder.host !== os.hostname()) return true;
-  if (holder.pid === process.pid) return false;
-  try {
-    process.kill(holder.pid, 0);
-  } catch (probe) {
-    // EPERM: alive, but another user's.
-    if ((probe as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const start = processStart(holder.pid);
-  return holder.start === undefined || start === undefined || start === holder.start;
-}
-
-/** Linux: field 22 of /proc/<pid>/stat (start time in clock ticks since boot); undefined elsewhere. */
-function processStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
 function locked(shown: string, holder: LockHolder | undefined): TsdbtError {
-  const file = path.join(shown, LOCK_FILE_NAME);
   const who =
     holder === undefined
       ? 'Another tsdbt process'
@@ -208,10 +240,7 @@ function locked(shown: string, holder: LockHolder | undefined): TsdbtError {
   return new TsdbtError({
     code: ErrorCodes.ENGINE_LOCKED,
     message: `${who} holds the embedded database at ${shown}, so this command did not open it.`,
-    hint:
-      holder === undefined
-        ? `Wait for the other command to finish and run this one again. If no tsdbt process is running, delete ${file}.`
-        : `Wait for it to finish (or stop it) and run this command again, or point this target at another \`path\` in profiles.yml. If pid ${holder.pid} is not a tsdbt process, delete ${file}.`,
+    hint: 'Wait for it to finish (or stop it) and run this command again, or point this target at another `path` in profiles.yml. The lock goes with the process: nothing needs deleting after a crash.',
   });
 }
 

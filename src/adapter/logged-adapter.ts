@@ -59,7 +59,8 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
 
 /** ` (columns) FORMAT TabSeparated` for encoded rows, ` FORMAT JSONEachRow` for objects. */
 function insertTail(rows: InsertRows): string {
-  return isEncodedRows(rows) ? ` (${rows.columns.join(', ')}) FORMAT ${rows.format}` : ' FORMAT JSONEachRow';
+  if (!isEncodedRows(rows)) return ' FORMAT JSONEachRow';
+  return ` (${rows.columns.join(', ')}) FORMAT ${rows.format}${'file' in rows ? ' -- from a spooled reply' : ''}`;
 }
 
 function capitalize(text: string): string {

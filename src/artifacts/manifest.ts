@@ -2,10 +2,12 @@ import { freshnessJson } from '../compile/freshness.js';
 import type { ExposureNode } from '../compile/exposures.js';
 import { createHash } from 'node:crypto';
 import type { Project } from '../compile/load-project.js';
+import { compiledSqlOf } from '../compile/run-state.js';
 import { usedMacros } from '../compile/load-project.js';
 import type { ColumnProperties, ModelNode, ProjectNode, RelationName, SourceNode } from '../compile/nodes.js';
 import { childrenIn, parentsIn } from '../graph/build-graph.js';
 import type { GraphNode } from '../graph/node.js';
+import type { ModelLineage } from '../graph/lineage/column-graph.js';
 import { TSDBT_VERSION } from '../version.js';
 import { testManifestFields } from './test-manifest-fields.js';
 import { contractChecksum, contractConfig } from '../compile/contracts.js';
@@ -147,9 +149,10 @@ function macroEntries(project: Project, createdAt: number): Record<string, unkno
 
 // ClickHouse has no database above the schema: dbt's `schema` is the ClickHouse database, `database` stays null.
 // The entries below are object literals without spreads: V8 builds those with a fixed shape,
-// where a spread followed by thirty keys makes a slow dictionary object (40,000 of them in a
-// 10,000-model project). Key order is the manifest's order.
+// where a spread followed by thirty keys makes a slow dictionary object (several per model in
+// the manifest). Key order is the manifest's order.
 function modelEntry(project: Project, node: ModelNode, createdAt: number): Record<string, unknown> {
+  const compiledSql = compiledSqlOf(project, node);
   return {
     database: null,
     schema: node.relation.schema,
@@ -165,7 +168,7 @@ function modelEntry(project: Project, node: ModelNode, createdAt: number): Recor
     config: node.config,
     tags: node.tags,
     description: node.description,
-    columns: columnsEntry(node.columns),
+    columns: modelColumnsEntry(node, project.run.columnLineage?.get(node.uniqueId)),
     meta: node.meta,
     group: null,
     docs: { show: true, node_color: null },
@@ -179,10 +182,10 @@ function modelEntry(project: Project, node: ModelNode, createdAt: number): Recor
     sources: node.sourceCalls.map((call) => [call.source, call.table]),
     metrics: [],
     depends_on: { macros: node.dependsOn.macros.map((id) => macroUniqueId(project.config.name, id)), nodes: node.dependsOn.nodes },
-    compiled_path: node.compiledSql === undefined ? null : compiledPath(project, node),
-    compiled: node.compiledSql !== undefined,
-    compiled_code: node.compiledSql ?? null,
-    extra_ctes_injected: node.compiledSql !== undefined,
+    compiled_path: compiledSql === undefined ? null : compiledPath(project, node),
+    compiled: compiledSql !== undefined,
+    compiled_code: compiledSql ?? null,
+    extra_ctes_injected: compiledSql !== undefined,
     extra_ctes: [],
     contract: { enforced: contractConfig(node.config).enforced, alias_types: contractConfig(node.config).aliasTypes, checksum: contractChecksum(node) },
     access: 'protected',
@@ -195,11 +198,12 @@ function modelEntry(project: Project, node: ModelNode, createdAt: number): Recor
 
 /**
  * Seeds, tests, snapshots…: the common fields, read from whatever the node carries
- * (relation, rawSql, dependsOn, compiledSql, columns), so new node kinds appear without
- * changes here.
+ * (relation, rawSql, dependsOn, columns) and its compiled SQL in this command, so new node
+ * kinds appear without changes here.
  */
 function otherNodeEntry(project: Project, node: GraphNode, createdAt: number): Record<string, unknown> {
-  const extra = node as GraphNode & Partial<Pick<ModelNode, 'relation' | 'rawSql' | 'compiledSql' | 'dependsOn' | 'description' | 'columns' | 'meta'>>;
+  const extra = node as GraphNode & Partial<Pick<ModelNode, 'relation' | 'rawSql' | 'dependsOn' | 'description' | 'columns' | 'meta'>>;
+  const compiledSql = compiledSqlOf(project, node);
   const entry: Record<string, unknown> = {
     database: null,
     schema: extra.relation === undefined ? null : extra.relation.schema,
@@ -225,8 +229,8 @@ function otherNodeEntry(project: Project, node: GraphNode, createdAt: number): R
       macros: (extra.dependsOn?.macros ?? []).map((id) => macroUniqueId(project.config.name, id)),
       nodes: extra.dependsOn?.nodes ?? parentsIn(project.graph, node.uniqueId).sort(),
     },
-    compiled: extra.compiledSql !== undefined,
-    compiled_code: extra.compiledSql ?? null,
+    compiled: compiledSql !== undefined,
+    compiled_code: compiledSql ?? null,
   };
   const testFields = testManifestFields(node);
   for (const key in testFields) entry[key] = testFields[key];
@@ -325,6 +329,24 @@ function columnsEntry(columns: Record<string, ColumnProperties>): Record<string,
       },
     ]),
   );
+}
+
+/**
+ * A model's columns: those its YAML declares, and, once `tsdbt check` analyzed it, every output
+ * column with its ClickHouse type (where the YAML gives none) and `lineage` (a tsdbt addition:
+ * the upstream columns by unique id and kind, and what could not be traced).
+ */
+function modelColumnsEntry(node: ModelNode, lineage: ModelLineage | undefined): Record<string, unknown> {
+  const entries = columnsEntry(node.columns) as Record<string, Record<string, unknown>>;
+  if (lineage === undefined) return entries;
+  for (const column of lineage.columns) {
+    const declared = entries[column.name];
+    const entry = declared ?? { name: column.name, description: '', meta: {}, data_type: null, constraints: [], quote: null, tags: [] };
+    if (entry.data_type === null) entry.data_type = column.type;
+    entry.lineage = { upstream: column.upstream, unknown: column.unknown };
+    entries[column.name] = entry;
+  }
+  return entries;
 }
 
 function sha256(text: string): { name: 'sha256'; checksum: string } {

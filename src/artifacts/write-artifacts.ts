@@ -25,8 +25,8 @@ export function writeJsonArtifact(project: Project, name: string, value: unknown
 /**
  * manifest.json, exactly `writeJsonArtifact(project, 'manifest.json', buildManifest(project))`,
  * but made while it is written: node entries and their parent and child lists are made a group
- * at a time and dropped once written. At 10,000 models the whole manifest is 40,000 entries of
- * forty-odd objects each, which the garbage collector otherwise copies and promotes.
+ * at a time and dropped once written. In a large project the whole manifest is several entries of
+ * dozens of objects per model, which the garbage collector otherwise copies and promotes.
  */
 export function writeManifestArtifact(project: Project, generatedAt: Date = new Date()): string {
   return writeArtifactPieces(project, 'manifest.json', (emit) => {
@@ -161,6 +161,6 @@ function writeAtomically(file: string, text: string): void {
 /** After nodes ran: manifest.json, and run_results.json with each node's compiled SQL and the command's args. */
 export function writeRunArtifacts(project: Project, summary: RunSummary, which: string, options: object): void {
   writeManifestArtifact(project);
-  const compiledCode = (id: string) => (project.nodes.get(id) as { compiledSql?: string } | undefined)?.compiledSql;
+  const compiledCode = (id: string) => project.run.compiled.get(id);
   writeJsonArtifact(project, 'run_results.json', buildRunResults(summary, project.invocationId, invocationArgs(which, options), new Date(), compiledCode));
 }

@@ -39,6 +39,11 @@ export const COMMANDS: readonly LazyCommand[] = [
     summary: 'check models against the real ClickHouse analyzer without building anything',
     load: async () => (await import('./commands/check.js')).registerCheck,
   },
+  {
+    name: 'lineage',
+    summary: "a column's lineage, from the analyzer: the columns it is computed from, or the models it reaches",
+    load: async () => (await import('./commands/lineage.js')).registerLineage,
+  },
   { name: 'run', summary: 'build the selected models in the database, in dependency order', load: async () => (await import('./commands/run.js')).registerRun },
   { name: 'seed', summary: 'load the CSV files under seed-paths into tables', load: async () => (await import('./commands/seed.js')).registerSeed },
   {

@@ -145,7 +145,6 @@ function genericTestNode(parse: TestParse, target: TestTarget, declared: Declare
     tags: [],
     config: {},
     rawSql: `{{ ${namespace === null ? '' : `${namespace}.`}${macroName}(**_dbt_generic_test_kwargs) }}`,
-    compiledSql: undefined,
     refs: [],
     sourceCalls: [],
     dependsOn: { nodes: [], macros: [`macro.${project.name}.${macroName}`] },

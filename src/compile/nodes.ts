@@ -60,8 +60,6 @@ export interface SourceCall {
 export interface ModelNode extends GraphNode {
   resourceType: 'model';
   rawSql: string;
-  /** Filled by compile (the run-time render). */
-  compiledSql: string | undefined;
   refs: RefCall[];
   sourceCalls: SourceCall[];
   dependsOn: { nodes: string[]; macros: string[] };
@@ -130,7 +128,6 @@ export interface TestNode extends GraphNode {
   resourceType: 'test';
   /** Singular: the file's SQL. Generic: dbt's `{{ test_<name>(**_dbt_generic_test_kwargs) }}`. */
   rawSql: string;
-  compiledSql: string | undefined;
   refs: RefCall[];
   sourceCalls: SourceCall[];
   dependsOn: { nodes: string[]; macros: string[] };

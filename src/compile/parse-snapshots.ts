@@ -160,7 +160,6 @@ function parseOne(source: SnapshotSource, context: ParseSnapshotsContext, out: P
     config: mergeConfig(mergeConfig({ enabled: true, tags: [], materialized: 'snapshot' }, tree), patch?.config ?? {}),
     checksum: checksumOf(source.body),
     rawSql: source.body,
-    compiledSql: undefined,
     refs: [],
     sourceCalls: [],
     dependsOn: { nodes: [], macros: [] },

@@ -106,7 +106,6 @@ function singularTest(parse: TestParse, file: ProjectFile): { node?: TestNode; e
     config: {},
     checksum: createHash('sha256').update(file.text).digest('hex'),
     rawSql: file.text,
-    compiledSql: undefined,
     refs: [],
     sourceCalls: [],
     dependsOn: { nodes: [], macros: [] },

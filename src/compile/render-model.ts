@@ -10,6 +10,7 @@ import { EphemeralCtes } from './ephemeral.js';
 import { statementFunctions, type QueryTable } from './query-results.js';
 import { reusableRender } from './speculation.js';
 import { graphContext } from './graph-context.js';
+import { noteCompiled } from './run-state.js';
 
 export interface RuntimeFlags {
   /** The model's relation already exists as a table and --full-refresh was not given. */
@@ -92,7 +93,7 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
       // Parsing already proved every ref resolves; a miss here means a ref computed differently at run time.
       if (parent === undefined) return relationOf({ schema: project.target.schema, identifier: name });
       const relation = runtimeRelation(
-        project,
+        project.run,
         parent.uniqueId,
         relationOf(parent.relation, parent.resourceType === 'model' ? String(parent.config.materialized) : 'table'),
       );
@@ -105,7 +106,7 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
       const given = source === undefined ? undefined : flags.inputs?.get(source.uniqueId);
       if (given !== undefined) return inputRelation(source!.relation.schema, source!.relation.identifier, given);
       return runtimeRelation(
-        project,
+        project.run,
         undefined,
         relationOf(source ? source.relation : { schema: String(positional[0]), identifier: String(positional[1]) }, 'table'),
       );
@@ -160,7 +161,7 @@ function refableByName(project: Project): Map<string, ModelNode | SeedNode | Sna
   return byName;
 }
 
-/** Compiles every model (or the models and snapshots in `ids`), storing `compiledSql` on each node. Errors are collected. */
+/** Compiles every model (or the models and snapshots in `ids`), noting each one's SQL in the project's run state. Errors are collected. */
 export function compileModels(project: Project, ids?: Iterable<string>): TsdbtError[] {
   const errors: TsdbtError[] = [];
   const wanted = ids === undefined ? [...project.models.keys()] : [...ids];
@@ -169,7 +170,7 @@ export function compileModels(project: Project, ids?: Iterable<string>): TsdbtEr
     if (node === undefined) continue;
     try {
       // An analysis renders exactly as a model would; it is only never run.
-      node.compiledSql = node.resourceType === 'snapshot' ? renderSnapshot(project, node) : renderModel(project, node as ModelNode);
+      noteCompiled(project, node.uniqueId, node.resourceType === 'snapshot' ? renderSnapshot(project, node) : renderModel(project, node as ModelNode));
     } catch (error) {
       if (error instanceof TsdbtError) errors.push(...error.all());
       else throw error;

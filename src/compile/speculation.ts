@@ -158,12 +158,10 @@ export function restoreRender(node: ModelNode, render: Pick<Speculation, 'output
  * `is_incremental()`, `should_full_refresh()`, `run_query` are scoped names, whose use made the
  * render volatile) would print the same text: see the conditions at the top of this file.
  */
-export function reusableRender(
-  project: Pick<Project, 'models' | 'seeds' | 'sources' | 'config' | 'deferTo' | 'emptyRefs' | 'engine'>,
-  node: ModelNode,
-): string | undefined {
+export function reusableRender(project: Pick<Project, 'models' | 'seeds' | 'sources' | 'config' | 'run' | 'engine'>, node: ModelNode): string | undefined {
   const record = kept.get(node);
-  if (record === undefined || record.volatile || record.text !== node.rawSql || project.deferTo !== undefined || project.emptyRefs === true) return undefined;
+  if (record === undefined || record.volatile || record.text !== node.rawSql || project.run.deferTo !== undefined || project.run.emptyRefs === true)
+    return undefined;
   if (record.usesAdapter === true && !project.engine.adapterModern) return undefined;
   if (record.printedThis !== undefined && record.printedThis !== relationOf(node.relation).render()) return undefined;
   for (const ref of record.refs) {

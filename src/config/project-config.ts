@@ -1,5 +1,6 @@
 import { Problems, type YamlDocument } from './yaml-document.js';
 import { describeType, didYouMean, isPlainObject, stringList, type Plain } from './value-checks.js';
+import { type DispatchEntry, dispatchEntries } from './dispatch-config.js';
 
 /** project.yml (or dbt_project.yml), validated and with defaults filled in. */
 export interface ProjectConfig {
@@ -26,6 +27,8 @@ export interface ProjectConfig {
   sources: Plain;
   onRunStart: string[];
   onRunEnd: string[];
+  /** `dispatch:`: where adapter.dispatch looks for each macro namespace (dispatch-config.ts). */
+  dispatch: DispatchEntry[];
   /** The file it came from, relative to the project dir. */
   file: string;
 }
@@ -199,6 +202,7 @@ export function validateProjectConfig(doc: YamlDocument) {
     sources: tree('sources'),
     onRunStart: hooks('on-run-start'),
     onRunEnd: hooks('on-run-end'),
+    dispatch: dispatchEntries(raw.dispatch, problems),
     file: doc.file,
   };
   documents.set(config, doc);

@@ -19,8 +19,8 @@ export function parseYaml(text: string, file: string, code: ErrorCode = ErrorCod
 }
 
 /**
- * The `yaml` library's document model gives every problem and every line, but is slow to read;
- * a 10,000-model project has megabytes of property files. So a file is read first with
+ * The `yaml` library's document model gives every problem and every line, but is slow to read,
+ * and a large project has megabytes of property files. So a file is read first with
  * js-yaml's event parser (YAML 1.2 core schema, as here), much faster (BENCHMARKS.md), and lines are found
  * from its events when asked. Anything js-yaml refuses (a syntax error, duplicate keys, a
  * mapping used as a key, several documents, an empty file) is read again by `parseYamlFully`,
@@ -43,7 +43,7 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
   } catch {
     return undefined;
   }
-  // The events are dropped here (they would keep a million objects alive at 10,000 models): lines
+  // The events are dropped here (they would keep several objects per YAML node alive): lines
   // are found from a compact index of them, built now while they are at hand.
   const index = indexEvents(events, text);
   let lines: number[] | undefined;

@@ -68,9 +68,22 @@ export interface EncodedRows {
   readonly length: number;
 }
 
-export type InsertRows = readonly Record<string, unknown>[] | EncodedRows;
+/**
+ * Rows already written as TabSeparated text into a file (an ingest reply too large to hold in
+ * memory, spooled to disk): streamed to the database, never read whole. Every column is read as
+ * String and cast to the table's type.
+ */
+export interface EncodedFile {
+  readonly format: 'TabSeparated';
+  readonly columns: readonly string[];
+  /** Absolute path of the file. */
+  readonly file: string;
+  readonly length: number;
+}
 
-export function isEncodedRows(rows: InsertRows): rows is EncodedRows {
+export type InsertRows = readonly Record<string, unknown>[] | EncodedRows | EncodedFile;
+
+export function isEncodedRows(rows: InsertRows): rows is EncodedRows | EncodedFile {
   return !Array.isArray(rows);
 }
 

@@ -50,6 +50,8 @@ export const ErrorCodes = {
   RENDER_NOT_REPEATABLE: 'TSDBT2011',
   /** A model file that is empty, or renders to nothing but comments. */
   EMPTY_MODEL: 'TSDBT2012',
+  /** adapter.dispatch(name, macro_namespace) found no implementation, or was called wrongly (a dotted name, a namespace that is not a string). */
+  DISPATCH_FAILED: 'TSDBT2100',
   /** A snapshot is declared wrongly: no strategy/unique_key, a bad hard_deletes, a block that does not close. */
   SNAPSHOT_INVALID: 'TSDBT2300',
   /** A model or seed name (or alias) ending in tsdbt's own `__tsdbt_tmp` / `__tsdbt_backup` suffixes. */
@@ -72,6 +74,12 @@ export const ErrorCodes = {
   STATE_INVALID: 'TSDBT3005',
   /** A contracted model lost a column, changed a column's type, or dropped its contract, compared with --state. */
   CONTRACT_BREAKING_CHANGE: 'TSDBT3400',
+  /** `tsdbt lineage` or `column:` names a model or column that does not exist (or was not checked). */
+  LINEAGE_COLUMN_UNKNOWN: 'TSDBT3200',
+  /** `column:` needs target/lineage.json up to date for the models it looks at: run `tsdbt check`. */
+  LINEAGE_OUT_OF_DATE: 'TSDBT3201',
+  /** target/lineage.json is not JSON. */
+  LINEAGE_FILE_INVALID: 'TSDBT3202',
   // 4xxx: database
   CONNECTION_FAILED: 'TSDBT4001',
   SQL_ERROR: 'TSDBT4002',

@@ -1,10 +1,12 @@
 import type { Adapter } from '../core/adapter-types.js';
+import { currentLineage } from '../artifacts/lineage-file.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import { targetDir, writeJsonArtifact } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
 import { compileModels } from '../compile/render-model.js';
 import { TsdbtError } from '../core/errors.js';
 import { renderTest } from '../compile/render-test.js';
+import { noteCompiled } from '../compile/run-state.js';
 import { buildCatalogJson, emptyCatalog, projectDatabases, readCatalog, type Catalog } from './catalog.js';
 import { readLastRunResults } from './run-results-file.js';
 import { buildSiteData } from './site-data.js';
@@ -34,6 +36,8 @@ export interface GenerateDocsResult {
  */
 export async function generateDocs(project: Project, options: GenerateDocsOptions = {}): Promise<GenerateDocsResult> {
   const now = options.now ?? (() => new Date());
+  // What the last `tsdbt check` derived, where still up to date: column lineage on the site and in manifest.json.
+  project.run.columnLineage ??= currentLineage(project);
   const compileErrors = new Map<string, TsdbtError>();
   for (const id of project.models.keys()) {
     const [first] = compileModels(project, [id]);
@@ -41,7 +45,7 @@ export async function generateDocs(project: Project, options: GenerateDocsOption
   }
   for (const test of project.tests.values()) {
     try {
-      test.compiledSql = renderTest(project, test);
+      noteCompiled(project, test.uniqueId, renderTest(project, test));
     } catch (error) {
       if (!(error instanceof TsdbtError)) throw error;
       compileErrors.set(test.uniqueId, error);

@@ -1,7 +1,9 @@
 import type { Project } from '../compile/load-project.js';
 import type { ColumnProperties, ProjectNode, UnitTestNode } from '../compile/nodes.js';
 import { isModel } from '../compile/nodes.js';
+import { compiledSqlOf } from '../compile/run-state.js';
 import { parentsIn } from '../graph/build-graph.js';
+import type { ModelLineage } from '../graph/lineage/column-graph.js';
 import { TSDBT_VERSION } from '../version.js';
 import { relationKey, type Catalog, type CatalogRelation } from './catalog.js';
 import type { LastRunResults } from './run-results-file.js';
@@ -65,7 +67,9 @@ export function buildSiteData(input: SiteDataInput): SiteData {
         ? {}
         : { lastRun: { status: run.status, executionTime: run.executionTime, message: run.message, at: input.lastRun.at } }),
     });
-    (chunks[chunk] ??= []).push(detailsOf(node, relation, input.compileErrors?.get(node.uniqueId)));
+    (chunks[chunk] ??= []).push(
+      detailsOf(node, relation, input.compileErrors?.get(node.uniqueId), compiledSqlOf(project, node), project.run.columnLineage?.get(node.uniqueId)),
+    );
   });
   const lastRun = input.lastRun;
   return {
@@ -95,11 +99,17 @@ function typeOrder(node: ProjectNode): number {
   return TYPE_ORDER[node.resourceType] ?? 5;
 }
 
-function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined, compileError: string | undefined): SiteNodeDetails {
+function detailsOf(
+  node: SiteProjectNode,
+  relation: CatalogRelation | undefined,
+  compileError: string | undefined,
+  compiledSql: string | undefined,
+  lineage: ModelLineage | undefined,
+): SiteNodeDetails {
   const common: SiteNodeDetails = {
     uniqueId: node.uniqueId,
     description: node.description,
-    columns: 'columns' in node ? columnsOf(node.columns, relation) : [],
+    columns: 'columns' in node ? withLineage(columnsOf(node.columns, relation), lineage) : [],
     meta: node.meta,
     ...(relation === undefined ? {} : { relation: { engine: relation.engine, exists: true } }),
     ...(compileError === undefined ? {} : { compileError }),
@@ -108,12 +118,12 @@ function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined,
     case 'model':
     case 'snapshot':
     case 'analysis':
-      return { ...common, rawSql: node.rawSql, ...optional({ compiledSql: node.compiledSql, patchPath: node.patchPath }) };
+      return { ...common, rawSql: node.rawSql, ...optional({ compiledSql, patchPath: node.patchPath }) };
     case 'test':
       return {
         ...common,
         rawSql: node.rawSql,
-        ...optional({ compiledSql: node.compiledSql, columnName: node.columnName, attachedNode: node.attachedNode }),
+        ...optional({ compiledSql, columnName: node.columnName, attachedNode: node.attachedNode }),
         ...(node.testMetadata === undefined
           ? {}
           : { testMetadata: { name: node.testMetadata.name, namespace: node.testMetadata.namespace, kwargs: node.testMetadata.kwargs } }),
@@ -125,6 +135,22 @@ function detailsOf(node: SiteProjectNode, relation: CatalogRelation | undefined,
     case 'exposure':
       return { ...common, ...optional({ url: node.url, maturity: node.maturity, owner: node.owner.name ?? node.owner.email }) };
   }
+}
+
+/** The columns with what `tsdbt check` found: each one's lineage and type, and checked columns nothing else names. */
+export function withLineage(columns: SiteColumn[], lineage: ModelLineage | undefined): SiteColumn[] {
+  if (lineage === undefined) return columns;
+  const byName = new Map(columns.map((column) => [column.name, column]));
+  for (const checked of lineage.columns) {
+    let column = byName.get(checked.name);
+    if (column === undefined) {
+      column = { name: checked.name, description: '', tags: [], tests: [] };
+      columns.push(column);
+    }
+    column.checkedType = checked.type;
+    column.lineage = { upstream: checked.upstream.map((input) => ({ ...input })), unknown: checked.unknown };
+  }
+  return columns;
 }
 
 /** The defined entries only (the site data is JSON: no `undefined` values). */

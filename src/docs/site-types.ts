@@ -84,6 +84,17 @@ export interface SiteColumn {
   tests: string[];
   /** Documented in YAML but not found in the database relation. */
   missingInDatabase?: boolean;
+  /** The type `tsdbt check` found (the model's real output type, before anything was built). */
+  checkedType?: string;
+  /** From `tsdbt check`: the columns this one is computed from, one hop (the site walks further on a click). */
+  lineage?: SiteColumnLineage;
+}
+
+export interface SiteColumnLineage {
+  /** `node` is a unique id (or `database.table` outside the project); `kind` as in `tsdbt lineage`. */
+  upstream: { node: string; column: string; kind: string }[];
+  /** What the engine could not trace. */
+  unknown: string[];
 }
 
 export interface SiteNodeDetails {

@@ -16,6 +16,7 @@ import { formatDuration } from './duration.js';
 import type { RetryPolicy } from './ingest-config.js';
 import { redactUrl, redactUrlIn } from './redact-url.js';
 import { DEFAULT_MAX_REPLY_BYTES, exchange, FatalFetchError, type CrossOriginRedirects } from './http-reply.js';
+import type { Spool } from './spool.js';
 import type { AttemptFailure } from './retry-decision.js';
 import { decideRetry, describeFailure, isDnsFailure } from './retry-decision.js';
 
@@ -46,16 +47,19 @@ export interface FetchWithRetryOptions {
   crossOriginRedirects?: CrossOriginRedirects;
   /** Mask every query value in logs and errors (default), or only secret-looking ones. */
   redactQuery?: boolean;
+  /** Spool a reply larger than this to disk (the body is then a Spool); undefined: always text. */
+  spoolOverBytes?: number;
 }
 
 export interface FetchReply {
   status: number;
-  body: string;
+  /** The body, or the file it was spooled to (the caller removes it). */
+  body: string | Spool;
   /** Attempts made, the successful one included. */
   attempts: number;
 }
 
-type AttemptResult = { ok: true; status: number; body: string } | { ok: false; failure: AttemptFailure } | { ok: false; fatal: FatalFetchError };
+type AttemptResult = { ok: true; status: number; body: string | Spool } | { ok: false; failure: AttemptFailure } | { ok: false; fatal: FatalFetchError };
 
 export async function fetchWithRetry(options: FetchWithRetryOptions): Promise<FetchReply> {
   const { retries, signal } = options;
@@ -75,11 +79,13 @@ export async function fetchWithRetry(options: FetchWithRetryOptions): Promise<Fe
     });
     const result = await attemptOnce(options);
     if (result.ok) {
-      logger.log('info', 'ingest.fetched', `Fetched ${result.body.length} bytes from ${safeUrl} (attempt ${attempt}).`, {
+      const bytes = typeof result.body === 'string' ? result.body.length : result.body.bytes;
+      const spooled = typeof result.body === 'string' ? '' : ', spooled to disk';
+      logger.log('info', 'ingest.fetched', `Fetched ${bytes} bytes from ${safeUrl} (attempt ${attempt}${spooled}).`, {
         ...fields,
         attempt,
         status: result.status,
-        bytes: result.body.length,
+        bytes,
       });
       return { status: result.status, body: result.body, attempts: attempt };
     }
@@ -141,8 +147,10 @@ async function attemptOnce(options: FetchWithRetryOptions): Promise<AttemptResul
       crossOriginRedirects: options.crossOriginRedirects ?? 'strip',
       redactQuery: options.redactQuery ?? true,
       fetch: fetchImpl,
+      spoolOverBytes: options.spoolOverBytes,
     });
     if (response.ok) return { ok: true, status: response.status, body };
+    if (typeof body !== 'string') body.remove();
     return {
       ok: false,
       failure: {

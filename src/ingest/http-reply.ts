@@ -8,10 +8,12 @@
  * A refused redirect and a reply over `max_reply_bytes` are RedirectRefused / ReplyTooLarge, which
  * the caller fails at once: retrying returns the same answer.
  * The body is read chunk by chunk and given up on as soon as it passes the limit, so a huge or
- * endless reply never sits in memory whole.
+ * endless reply never sits in memory whole. With `spoolOverBytes`, a body that grows past it is
+ * written to a file as it arrives (spool.ts) and handed over as that file.
  */
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { redactUrl } from './redact-url.js';
+import { createSpool, type Spool, type SpoolWriter } from './spool.js';
 
 export const MAX_REDIRECTS = 10;
 /** Default `max_reply_bytes`: 64 MiB. */
@@ -29,11 +31,14 @@ export interface ExchangeOptions {
   crossOriginRedirects: CrossOriginRedirects;
   redactQuery: boolean;
   fetch: (url: string, init: RequestInit) => Promise<Response>;
+  /** Spool a body larger than this to disk instead of keeping it in memory; undefined: never. */
+  spoolOverBytes?: number | undefined;
 }
 
 export interface Exchange {
   response: Response;
-  body: string;
+  /** The body as text, or, past `spoolOverBytes`, the file it was written to (the caller removes it). */
+  body: string | Spool;
 }
 
 /** A redirect is refused, or a reply too large: not worth another attempt. */
@@ -51,7 +56,7 @@ export async function exchange(options: ExchangeOptions): Promise<Exchange> {
     const response = await options.fetch(url, { method, headers, body, signal: options.signal, redirect: 'manual' });
     const location = response.headers.get('location');
     if (response.status < 300 || response.status > 399 || location === null) {
-      return { response, body: await readBounded(response, options.maxReplyBytes, url, options.redactQuery) };
+      return { response, body: await readBounded(response, options, url) };
     }
     await response.body?.cancel().catch(() => undefined);
     const next = new URL(location, url);
@@ -82,35 +87,48 @@ function refused(message: string): FatalFetchError {
   });
 }
 
-async function readBounded(response: Response, maxBytes: number, url: string, redactQuery: boolean): Promise<string> {
+async function readBounded(response: Response, options: ExchangeOptions, url: string): Promise<string | Spool> {
+  const { maxReplyBytes: maxBytes, redactQuery } = options;
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge(url, maxBytes, redactQuery);
   }
   if (response.body === null) return '';
-  const decoder = new TextDecoder();
-  const parts: string[] = [];
+  const spoolOver = options.spoolOverBytes ?? Number.POSITIVE_INFINITY;
+  let parts: Uint8Array[] = [];
+  let spool: SpoolWriter | undefined;
   let total = 0;
   const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(url, maxBytes, redactQuery);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge(url, maxBytes, redactQuery);
+      }
+      if (spool === undefined && total > spoolOver) {
+        spool = createSpool();
+        for (const part of parts) spool.write(part);
+        parts = [];
+      }
+      if (spool === undefined) parts.push(value);
+      else spool.write(value);
     }
-    parts.push(decoder.decode(value, { stream: true }));
+  } catch (error) {
+    spool?.discard();
+    throw error;
   }
-  parts.push(decoder.decode());
-  return parts.join('');
+  if (spool !== undefined) return spool.finish();
+  return new TextDecoder().decode(Buffer.concat(parts));
 }
 
 function tooLarge(url: string, maxBytes: number, redactQuery: boolean): FatalFetchError {
   return new FatalFetchError({
     code: ErrorCodes.INGEST_REPLY_TOO_LARGE,
     message: `The reply from ${redactUrl(url, { query: redactQuery })} is larger than max_reply_bytes (${maxBytes.toLocaleString('en-US')} bytes); it was not landed, and is not retried.`,
-    hint: "Raise `max_reply_bytes` in the source's `ingest:` config if replies this large are expected (each reply is held in memory once), or ask the API for smaller pages.",
+    hint: "Raise `max_reply_bytes` in the source's `ingest:` config if replies this large are expected (a reply over 8 MiB is spooled to disk, not held in memory), or ask the API for smaller pages.",
   });
 }

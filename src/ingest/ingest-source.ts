@@ -19,11 +19,14 @@ import type { IngestConfig } from './ingest-config.js';
 import type { IngestObserver } from './ingest-observer.js';
 import { noObserver } from './ingest-observer.js';
 import type { LandingTarget } from './landing.js';
-import { ensureLandingTables, landPayloads, quarantinePayload } from './landing.js';
+import { ensureLandingTables, landPayloads, landSpooled, type LandResult, quarantinePayload } from './landing.js';
 import { rejectedTableName } from './landing-plan.js';
 import type { PayloadCheck } from './payload.js';
 import { payloadsFromFetcher, payloadsFromReply } from './payload.js';
 import { redactUrl } from './redact-url.js';
+import type { Spool } from './spool.js';
+import { readHead } from './spool.js';
+import { checkSpooledReply } from './spooled-reply.js';
 
 export interface IngestSource {
   /** `source_name.table_name`, as selectors and logs show it. */
@@ -71,10 +74,12 @@ export interface IngestResult {
 }
 
 /** What was fetched: the payloads to land, or why not, plus the raw text to quarantine. */
-interface Fetched {
-  check: PayloadCheck;
-  raw: string;
-}
+type Fetched = { check: PayloadCheck; raw: string } | { spool: Spool };
+
+/** A reply larger than this is spooled to disk and landed from there (spooled-reply.ts), not held in memory. */
+export const SPOOL_OVER_BYTES = 8 * 1024 * 1024;
+/** How much of a rejected spooled reply its quarantine row keeps. */
+export const QUARANTINE_HEAD_BYTES = 1024 * 1024;
 
 export async function ingestSource(source: IngestSource, deps: IngestDeps): Promise<IngestResult> {
   const now = deps.now ?? systemNow;
@@ -99,8 +104,17 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
     deps.signal?.throwIfAborted();
     // Tables first: even when the API is down, downstream models find an (empty) table to read.
     await ensureLandingTables(deps.adapter, target);
-    const fetched = await fetchPayloads(source, deps, onAttempt);
+    const reply = await fetchPayloads(source, deps, onAttempt);
     // From here on the reply is in hand: land it even if a shutdown was asked for meanwhile.
+    if ('spool' in reply) {
+      try {
+        await landSpooledReply(source, deps, target, reply.spool, sourceUrl, result);
+      } finally {
+        reply.spool.remove();
+      }
+      return finish(result, now, started);
+    }
+    const fetched = reply;
     if (!fetched.check.ok) {
       result.rejected = 1;
       metrics.rejected(source.name, 1);
@@ -114,18 +128,7 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
       payloads: fetched.check.payloads.length,
     });
     const landed = await landPayloads(deps.adapter, target, fetched.check.payloads, { sourceUrl, nowMs: now() });
-    result.rowsLanded = landed.landed;
-    result.duplicates = landed.duplicates;
-    metrics.landed(source.name, landed.landed);
-    metrics.duplicates(source.name, landed.duplicates);
-    metrics.success(source.name, now());
-    logger.log(
-      'info',
-      'ingest.landed',
-      `Landed ${landed.landed} row(s) into ${source.database}.${source.table}` +
-        (landed.duplicates > 0 ? ` (${landed.duplicates} already landed, skipped).` : '.'),
-      { source: source.name, rows: landed.landed, duplicates: landed.duplicates, attempts: result.attemptsMade },
-    );
+    recordLanded(source, deps, result, landed);
   } catch (error) {
     if (deps.signal?.aborted === true && !isTsdbtError(error)) {
       result.status = 'skipped';
@@ -137,8 +140,38 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
       logger.log('error', 'ingest.failed', result.error.message, { source: source.name, code: result.error.code, attempts: result.attemptsMade });
     }
   }
+  return finish(result, now, started);
+}
+
+function finish(result: IngestResult, now: Now, started: number): IngestResult {
   result.durationMs = now() - started;
   return result;
+}
+
+/** A reply spooled to disk: checked and landed from the file; rejected, it is quarantined by its first MiB. */
+async function landSpooledReply(
+  source: IngestSource,
+  deps: IngestDeps,
+  target: LandingTarget,
+  spool: Spool,
+  sourceUrl: string,
+  result: IngestResult,
+): Promise<void> {
+  const now = deps.now ?? systemNow;
+  const metrics = deps.metrics ?? noObserver;
+  const checked = checkSpooledReply(spool, source.config);
+  if (!checked.ok) {
+    result.rejected = 1;
+    metrics.rejected(source.name, 1);
+    if (source.config.quarantine) {
+      const head = readHead(spool.file, QUARANTINE_HEAD_BYTES);
+      const reason = `${checked.reason}; a reply of ${spool.bytes.toLocaleString('en-US')} bytes, of which the first ${Buffer.byteLength(head).toLocaleString('en-US')} are kept`;
+      await quarantinePayload(deps.adapter, target, { payload: head, reason, sourceUrl, nowMs: now() });
+    }
+    throw invalidPayload(source, sourceUrl, checked.reason);
+  }
+  const landed = await landSpooled(deps.adapter, target, spool, checked, { sourceUrl, nowMs: now() });
+  recordLanded(source, deps, result, landed);
 }
 
 async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: (attempt: number) => void): Promise<Fetched> {
@@ -147,7 +180,7 @@ async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: 
     const body = readLocalReply(source, `file:${config.sample ?? ''}`, deps, onAttempt);
     return { check: payloadsFromReply(body, config), raw: body };
   }
-  const fetchText = async (url = config.url, init: FetcherRequest = {}): Promise<string> => {
+  const fetchBody = async (url = config.url, init: FetcherRequest = {}, spoolOverBytes?: number): Promise<string | Spool> => {
     if (url === undefined) {
       throw new TsdbtError({
         code: ErrorCodes.INGEST_CONFIG_INVALID,
@@ -174,12 +207,16 @@ async function fetchPayloads(source: IngestSource, deps: IngestDeps, onAttempt: 
       maxReplyBytes: config.maxReplyBytes,
       crossOriginRedirects: config.crossOriginRedirects,
       redactQuery: config.redactQuery,
+      ...(spoolOverBytes === undefined ? {} : { spoolOverBytes }),
     });
     return reply.body;
   };
+  // A custom fetcher gets text (never spooled): its replies are bounded by max_reply_bytes in memory.
+  const fetchText = async (url = config.url, init: FetcherRequest = {}): Promise<string> => (await fetchBody(url, init)) as string;
 
   if (config.fetcher === undefined) {
-    const body = await fetchText();
+    const body = await fetchBody(config.url, {}, SPOOL_OVER_BYTES);
+    if (typeof body !== 'string') return { spool: body };
     return { check: payloadsFromReply(body, config), raw: body };
   }
 
@@ -279,4 +316,20 @@ function rawText(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+function recordLanded(source: IngestSource, deps: IngestDeps, result: IngestResult, landed: LandResult): void {
+  const metrics = deps.metrics ?? noObserver;
+  result.rowsLanded = landed.landed;
+  result.duplicates = landed.duplicates;
+  metrics.landed(source.name, landed.landed);
+  metrics.duplicates(source.name, landed.duplicates);
+  metrics.success(source.name, (deps.now ?? systemNow)());
+  (deps.logger ?? silentLogger).log(
+    'info',
+    'ingest.landed',
+    `Landed ${landed.landed} row(s) into ${source.database}.${source.table}` +
+      (landed.duplicates > 0 ? ` (${landed.duplicates} already landed, skipped).` : '.'),
+    { source: source.name, rows: landed.landed, duplicates: landed.duplicates, attempts: result.attemptsMade },
+  );
 }

@@ -5,8 +5,10 @@
 import type { Adapter } from '../core/adapter-types.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { RejectedRow } from './landing-plan.js';
-import { type LandingTables, latestBatchSql, planLandingTables, rejectedTableName } from '../materialize/plan-landing.js';
+import { type LandingTables, latestBatchFingerprintSql, latestBatchSql, planLandingTables, rejectedTableName } from '../materialize/plan-landing.js';
 import { encodeLandingRows, formatStamp, planBatch, stampPrecision } from './landing-plan.js';
+import type { Spool } from './spool.js';
+import { type SpooledCheck, writeSpooledRows } from './spooled-reply.js';
 
 /** Where one source lands (database, table, quarantine, cluster). */
 export type LandingTarget = LandingTables;
@@ -50,6 +52,43 @@ export async function landPayloads(
     );
     if (plan.rows.length > 0) await adapter.insert(target.database, target.table, encodeLandingRows(plan.rows));
     return { landed: plan.rows.length, duplicates: plan.duplicates };
+  });
+}
+
+/**
+ * Lands a reply spooled to disk (checked by checkSpooledReply): the rows are written to a file
+ * and streamed to the database. Skipped, as in memory, when its set of payloads equals the latest
+ * batch's (compared by fingerprint). A reply of more than one insert block (about 65,000 rows or
+ * 16 MiB) lands as several parts: a process killed mid-insert can leave part of the batch, which
+ * the next poll lands whole under a newer stamp (same hashes, so no row is doubled under FINAL).
+ */
+export async function landSpooled(
+  adapter: Adapter,
+  target: LandingTarget,
+  spool: Spool,
+  checked: Extract<SpooledCheck, { ok: true }>,
+  options: { sourceUrl: string; nowMs: number },
+): Promise<LandResult> {
+  const precision = stampPrecision(adapter.capabilities);
+  return guarded(target, 'land rows into', async () => {
+    const [latest] = await adapter.query<{ count: string; low: string; high: string; inserted_at_ms: string }>(
+      latestBatchFingerprintSql(target.database, target.table, precision),
+    );
+    const latestCount = Number(latest?.count ?? 0);
+    const stampMs = planBatch(
+      [],
+      { hashes: new Set(), insertedAtMs: latestCount === 0 ? undefined : Number(latest!.inserted_at_ms) },
+      options.nowMs,
+      '',
+      precision,
+    ).insertedAtMs;
+    const written = writeSpooledRows(spool, checked, { sourceUrl: options.sourceUrl, stamp: formatStamp(stampMs, precision) });
+    const { fingerprint } = written;
+    const same =
+      fingerprint.count > 0 && fingerprint.count === latestCount && String(fingerprint.low) === latest?.low && String(fingerprint.high) === latest?.high;
+    if (same) return { landed: 0, duplicates: checked.elements };
+    if (written.rows.length > 0) await adapter.insert(target.database, target.table, written.rows);
+    return { landed: written.rows.length, duplicates: written.duplicates };
   });
 }
 

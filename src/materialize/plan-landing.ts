@@ -75,3 +75,18 @@ export function latestBatchSql(database: string, table: string, precision: Stamp
   const ms = precision === 'ms' ? 'toUnixTimestamp64Milli(_inserted_at)' : 'toUInt64(toUInt32(_inserted_at)) * 1000';
   return `SELECT _hash, toString(${ms}) AS inserted_at_ms FROM ${name} WHERE _inserted_at = (SELECT max(_inserted_at) FROM ${name})`;
 }
+
+/**
+ * The latest batch as a set fingerprint (ingest/spooled-reply.ts): how many distinct hashes, and
+ * the sums, modulo 2^64, of the first and second 8 bytes of each (read little-endian), so a reply
+ * too large to keep in memory is compared with it without reading every hash back.
+ */
+export function latestBatchFingerprintSql(database: string, table: string, precision: StampPrecision = 'ms'): string {
+  const name = qualifiedName(database, table);
+  const ms = precision === 'ms' ? 'toUnixTimestamp64Milli(_inserted_at)' : 'toUInt64(toUInt32(_inserted_at)) * 1000';
+  const word = (from: number) => `toString(sumWithOverflow(reinterpretAsUInt64(substring(unhex(_hash), ${from}, 8))))`;
+  return (
+    `SELECT toString(count()) AS count, ${word(1)} AS low, ${word(9)} AS high, toString(any(inserted_at_ms)) AS inserted_at_ms ` +
+    `FROM (SELECT DISTINCT _hash, ${ms} AS inserted_at_ms FROM ${name} WHERE _inserted_at = (SELECT max(_inserted_at) FROM ${name}))`
+  );
+}

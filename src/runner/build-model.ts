@@ -3,6 +3,7 @@ import { materializationProblems } from '../compile/model-config.js';
 import type { Adapter, ExecuteOptions } from '../core/adapter-types.js';
 import type { ModelNode, ProjectNode } from '../compile/nodes.js';
 import { renderModel, runtimeScope, type RuntimeFlags } from '../compile/render-model.js';
+import { compiledSqlOf, noteCompiled } from '../compile/run-state.js';
 import { describeSelect } from '../materialize/ddl-data.js';
 import { contextForDatabase, createDatabase } from '../materialize/ddl.js';
 import type { ExistingRelation, Plan, Statement } from '../materialize/plan.js';
@@ -71,7 +72,7 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
       logger: project.logger,
       file: node.originalFilePath,
     });
-    node.compiledSql = sql;
+    noteCompiled(project, node.uniqueId, sql);
     compiledPath = context.onCompiled?.(node as ProjectNode, sql);
     // After the compiled SQL is kept: target/compiled shows the model as written, the relation gets standard names.
     sql = await withStandardNames(node, sql, context);
@@ -161,7 +162,7 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
         );
         await runPlan(planModel(node, sql, state, context.planContext), run, planIo);
       }
-      await recordBuilt(cache, node);
+      await recordBuilt(cache, node, compiledSqlOf(project, node));
       await applyGrants(node, context, run);
     }
     statements += await hooks('post_hook');
@@ -184,7 +185,12 @@ async function buildModel(node: ModelNode, context: ExecutionContext): Promise<N
     timing.push({ name: 'execute', started_at: executeStart.toISOString(), completed_at: now().toISOString() });
     const batchResults = batches === undefined ? {} : { batchResults: { successful: batches.successful, failed: batches.failed } };
     // Placed in the model as written (the compiled SQL, before any renaming of qualified output names).
-    const placed = inUserTerms(error, node, { statement: current, sql: node.compiledSql ?? sql, compiledPath, isIncremental: flags.isIncremental === true });
+    const placed = inUserTerms(error, node, {
+      statement: current,
+      sql: compiledSqlOf(project, node) ?? sql,
+      compiledPath,
+      isIncremental: flags.isIncremental === true,
+    });
     return {
       ...errorResult(node, placed, { timing, compileStart, now, slot: context.slot, relationName }),
       failedSql: batches?.failed.length ? undefined : current,
@@ -333,7 +339,7 @@ async function ensureDefaultDatabase(context: ExecutionContext): Promise<string>
 }
 
 /** Keeps the run's relation cache true to what the model now is. */
-async function recordBuilt(cache: RelationCache, node: ModelNode): Promise<void> {
+async function recordBuilt(cache: RelationCache, node: ModelNode, compiledSql: string | undefined): Promise<void> {
   const { schema, identifier } = node.relation;
   switch (node.config.materialized) {
     case 'view':
@@ -341,7 +347,7 @@ async function recordBuilt(cache: RelationCache, node: ModelNode): Promise<void>
     case 'dictionary':
       return cache.set(schema, identifier, 'dictionary');
     case 'materialized_view':
-      if (node.compiledSql !== undefined && externalTarget(node.compiledSql) !== undefined) return cache.set(schema, identifier, 'materialized_view');
+      if (compiledSql !== undefined && externalTarget(compiledSql) !== undefined) return cache.set(schema, identifier, 'materialized_view');
       await cache.set(schema, `${identifier}${MV_SUFFIX}`, 'materialized_view');
       return cache.set(schema, identifier, 'table');
     default:

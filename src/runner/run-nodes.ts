@@ -5,7 +5,7 @@ import type { ProjectNode } from '../compile/nodes.js';
 import type { ResourceType } from '../graph/node.js';
 import type { PlanContext } from '../materialize/plan.js';
 import type { RunEvents } from './run-events.js';
-import { bindAdapterCapabilities } from '../template/base-globals.js';
+import { useServerCapabilities } from '../compile/run-state.js';
 import { modelExecutor } from './build-model.js';
 import { parentsThroughEphemerals } from './ephemeral-parents.js';
 import { madeRelationsFile, recordingAdapter } from './made-relations.js';
@@ -36,9 +36,6 @@ export interface RunNodesOptions {
   microbatch?: MicrobatchRun;
 }
 
-/** Kept for callers that build only models. */
-export type RunModelsOptions = RunNodesOptions;
-
 /**
  * Runs the selected nodes in dependency order, in parallel, skipping everything downstream
  * of a failure. Which work a node means is up to the executor of its resource type.
@@ -57,7 +54,8 @@ export async function runNodes(project: Project, databaseAdapter: Adapter, optio
     }),
   );
   const cache = new RelationCache(adapter);
-  bindAdapterCapabilities(project.engine, adapter.capabilities);
+  // Tasks bind it in forRun already; a program calling runNodes directly may not have.
+  useServerCapabilities(project, adapter.capabilities);
   const context: PlanContext = { ...planContext(project, adapter), databaseEngines: await adapter.databaseEngines?.() };
   const results = new Map<string, NodeResult>();
   const total = selected.size;
@@ -132,9 +130,6 @@ function runParents(project: Project, id: string): string[] {
   const node = project.nodes.get(id);
   return node?.resourceType === 'unit_test' ? parentsThroughEphemerals(project, node.modelId) : parentsThroughEphemerals(project, id);
 }
-
-/** Builds models only (the executors default). */
-export const runModels = runNodes;
 
 export function planContext(project: Project, adapter: Adapter): PlanContext {
   const target = project.target;

@@ -2,6 +2,7 @@ import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { qualifiedName } from '../core/sql-literals.js';
 import type { SnapshotNode } from '../compile/nodes.js';
 import { renderSnapshot, runtimeScope } from '../compile/render-model.js';
+import { noteCompiled } from '../compile/run-state.js';
 import { contextForDatabase } from '../materialize/ddl.js';
 import { describeSelectOf } from './snapshot-reads.js';
 import { planSnapshot, snapshotStagingSelect, type SnapshotModel } from '../materialize/plan-snapshot.js';
@@ -30,7 +31,7 @@ async function buildSnapshot(node: SnapshotNode, context: ExecutionContext): Pro
   const relationName = qualifiedName(schema, identifier);
   const timing: TimingInfo[] = [];
   const compileStart = now();
-  if (project.emptyRefs === true) {
+  if (project.run.emptyRefs === true) {
     // --empty makes every ref() and source() read no rows: a snapshot of that would close every current row.
     return skippedResult(node, `Skipped: --empty does not run snapshots (an empty query would close every current row of ${relationName}).`, relationName);
   }
@@ -48,7 +49,7 @@ async function buildSnapshot(node: SnapshotNode, context: ExecutionContext): Pro
       });
     }
     sql = await renderWithAdapter(adapter, (runQuery) => renderSnapshot(project, node, { runQuery }), { logger: project.logger, file: node.originalFilePath });
-    node.compiledSql = sql;
+    noteCompiled(project, node.uniqueId, sql);
     compiledPath = context.onCompiled?.(node, sql);
   } catch (error) {
     return errorResult(node, error, { timing, compileStart, now, slot: context.slot, relationName });

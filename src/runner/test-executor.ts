@@ -2,6 +2,7 @@ import { qualifiedName } from '../core/sql-literals.js';
 import type { TestNode } from '../compile/nodes.js';
 import { planTable } from '../materialize/plan-table.js';
 import { renderTest } from '../compile/render-test.js';
+import { noteCompiled } from '../compile/run-state.js';
 import { storedFailuresQuery, testQuery } from '../materialize/test-query.js';
 import { testVerdict } from '../testing/test-query.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
@@ -34,15 +35,15 @@ async function runTest(node: TestNode, context: ExecutionContext, options: TestE
   const { project, adapter, cache, now } = context;
   const timing: TimingInfo[] = [];
   const started = now();
-  // --store-failures acts as the config would, so `should_store_failures()` in test macros agrees.
-  if (options.storeFailures === true) node.config = { ...node.config, store_failures: true };
+  // --store-failures acts as the config would, so `should_store_failures()` in test macros agrees (a copy: the parsed node stays as parsed).
+  if (options.storeFailures === true) node = { ...node, config: { ...node.config, store_failures: true } };
   const store = node.config.store_failures === true;
   const relationName = store ? qualifiedName(node.relation.schema, node.relation.identifier) : undefined;
   let compiledPath: string | undefined;
   let current: string | undefined;
   try {
     const sql = renderTest(project, node);
-    node.compiledSql = sql;
+    noteCompiled(project, node.uniqueId, sql);
     compiledPath = context.onCompiled?.(node, sql);
     timing.push({ name: 'compile', started_at: started.toISOString(), completed_at: now().toISOString() });
     const executeStart = now();

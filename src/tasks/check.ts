@@ -11,10 +11,13 @@ import { connect } from '../adapter/connect.js';
 import type { Project } from '../compile/load-project.js';
 import type { ModelNode } from '../compile/nodes.js';
 import { compileModels } from '../compile/render-model.js';
+import { compiledSqlOf, forRun } from '../compile/run-state.js';
 import type { Adapter } from '../core/adapter-types.js';
 import { TsdbtError } from '../core/errors.js';
+import type { ModelLineage } from '../graph/lineage/column-graph.js';
 import { checkColumns, checkDatabase, checkModelView, type CheckColumn } from '../materialize/plan-check.js';
 import { placeInModel } from '../runner/model-error-place.js';
+import { modelLineage, recordLineage, relationIndex, type RelationIndex } from './check-lineage.js';
 import { createShadowInputs, type Unshadowed } from './check-shadow.js';
 import type { Invocation, TaskResult } from './invocation.js';
 import { openProject } from './open-project.js';
@@ -38,6 +41,8 @@ export interface ModelCheck {
   columns: CheckColumn[];
   /** False for an unselected parent, reported because it failed. */
   selected: boolean;
+  /** Checked models: the column lineage the analyzer gave, or why it gave none. */
+  lineage?: ModelLineage | string | undefined;
 }
 
 export interface CheckResult extends TaskResult {
@@ -47,7 +52,11 @@ export interface CheckResult extends TaskResult {
 }
 
 export async function check(invocation: Invocation, options: CheckOptions = {}): Promise<CheckResult> {
-  const project = openProject(options, invocation);
+  return checkProject(invocation, forRun(openProject(options, invocation)), options);
+}
+
+/** `check` of a project already opened for this run (`tsdbt lineage` opens it first to find the column's model). */
+export async function checkProject(invocation: Invocation, project: Project, options: SelectOptions = {}): Promise<CheckResult> {
   const selected = new Set(resolveSelection(project, options, ['model'], invocation.log).ids);
   const order = graphOrder(project, upstreamOf(project, selected));
   const modelIds = order.filter((id) => project.models.has(id));
@@ -64,13 +73,17 @@ export async function check(invocation: Invocation, options: CheckOptions = {}):
         order.filter((id) => !project.models.has(id)),
       );
       for (const schema of new Set(modelIds.map((id) => project.models.get(id)!.relation.schema))) await adapter.execute(checkDatabase(schema).sql);
+      const relations = relationIndex(project);
       for (const id of modelIds) {
         if (invocation.signal.aborted) {
           interrupted = true;
           break;
         }
         const node = project.models.get(id)!;
-        outcomes.set(id, await checkModel(adapter, project, node, { renderError: renderErrors.get(id), unshadowed, outcomes, selected: selected.has(id) }));
+        outcomes.set(
+          id,
+          await checkModel(adapter, project, node, { renderError: renderErrors.get(id), unshadowed, outcomes, selected: selected.has(id), relations }),
+        );
       }
     } finally {
       await adapter.close();
@@ -81,6 +94,7 @@ export async function check(invocation: Invocation, options: CheckOptions = {}):
   const models = modelIds
     .map((id) => outcomes.get(id))
     .filter((outcome): outcome is ModelCheck => outcome !== undefined && (outcome.selected || outcome.status === 'error'));
+  if (!interrupted) recordLineage(project, outcomes.values());
   const status = interrupted ? 'interrupted' : models.some((model) => model.status === 'error') ? 'failed' : 'ok';
   return { status, project, models };
 }
@@ -90,6 +104,7 @@ interface ModelContext {
   unshadowed: Unshadowed;
   outcomes: Map<string, ModelCheck>;
   selected: boolean;
+  relations: RelationIndex;
 }
 
 async function checkModel(adapter: Adapter, project: Project, node: ModelNode, context: ModelContext): Promise<ModelCheck> {
@@ -98,14 +113,20 @@ async function checkModel(adapter: Adapter, project: Project, node: ModelNode, c
   const blocked = blockedBy(project, node, context);
   if (blocked !== undefined) return { ...base, status: 'skipped', message: blocked };
   const { schema, identifier } = node.relation;
-  const statement = checkModelView(schema, identifier, node.compiledSql ?? '');
+  const compiledSql = compiledSqlOf(project, node) ?? '';
+  const statement = checkModelView(schema, identifier, compiledSql);
   try {
     await adapter.execute(statement.sql);
-    const rows = await adapter.query<{ name: string; type: string }>(checkColumns(schema, identifier).sql);
-    return { ...base, status: 'ok', columns: rows.map((row) => ({ name: row.name, type: row.type })) };
+    // The query tree names the output columns and their types as the view has them: no DESCRIBE needed.
+    const lineage = await modelLineage(adapter, node, compiledSql, context.relations);
+    const columns =
+      typeof lineage === 'string'
+        ? await adapter.query<CheckColumn>(checkColumns(schema, identifier).sql)
+        : lineage.columns.map((column) => ({ name: column.name, type: column.type }));
+    return { ...base, status: 'ok', columns: columns.map((column) => ({ name: column.name, type: column.type })), lineage };
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
-    const placed = placeInModel(error, statement.sql, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql: node.compiledSql ?? '' });
+    const placed = placeInModel(error, statement.sql, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql });
     return { ...base, status: 'error', line: placed.line, message: oneLine(placed.message) };
   }
 }

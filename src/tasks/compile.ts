@@ -3,6 +3,7 @@ import type { Project } from '../compile/load-project.js';
 import type { AnalysisNode, ModelNode, SnapshotNode } from '../compile/nodes.js';
 import { PhaseTimer } from '../compile/perf-info.js';
 import { compileModels } from '../compile/render-model.js';
+import { compiledSqlOf, forRun } from '../compile/run-state.js';
 import { throwCollected } from '../core/errors.js';
 import { renderInline } from './inline-sql.js';
 import { alreadyWritten, compiledText, recordCompile, WatchedEnv } from './compile-record.js';
@@ -37,17 +38,20 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
   const env = new WatchedEnv(given.env);
   const said: ['info' | 'warn', string][] = [];
   const invocation = { ...given, env: env.env, log: notingLog(given.log, said) };
-  const project = openProject(options, invocation, timer);
-  if (options.inline !== undefined) return { status: 'ok', project, inlineSql: renderInline(project, options.inline), compiled: [] };
-  const selection = resolveSelection(project, options, ['model', 'snapshot', 'analysis'], invocation.log);
+  const parsed = openProject(options, invocation, timer);
+  if (options.inline !== undefined) {
+    const project = forRun(parsed);
+    return { status: 'ok', project, inlineSql: renderInline(project, options.inline), compiled: [] };
+  }
+  const selection = resolveSelection(parsed, options, ['model', 'snapshot', 'analysis'], invocation.log);
   const ids = selection.ids;
-  await applyDefer(project, selection, options, invocation.log);
+  const project = forRun(parsed, { deferTo: await applyDefer(parsed, selection, options, invocation.log) });
   timer?.mark('selection');
   throwCollected(compileModels(project, ids));
   timer?.mark('render');
   const compiled = ids.map((id) => {
     const node = project.models.get(id) ?? project.snapshots.get(id) ?? project.analyses.get(id)!;
-    return { node, sql: node.compiledSql ?? '' };
+    return { node, sql: compiledSqlOf(project, node) ?? '' };
   });
   // The compiled files are written on another thread while this one writes the manifest; those
   // that already hold what they would be written with are left alone.

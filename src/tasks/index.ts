@@ -10,4 +10,14 @@ export { build, run, runSelectedNodes, seed, test, type NodesCommand, type RunNo
 export { snapshot } from './snapshot.js';
 export { compile, type CompileOptions, type CompileResult } from './compile.js';
 export { check, type CheckOptions, type CheckResult, type ModelCheck } from './check.js';
+export { lineage, type LineageOptions, type LineageResult } from './lineage.js';
 export { retry, type RetryOptions, type RetryResult } from './retry.js';
+export { show, type ShowOptions, type ShowResult } from './show.js';
+export { runOperation, type RunOperationOptions, type RunOperationResult } from './run-operation.js';
+export { ls, type LsEntry, type LsOptions, type LsResult } from './ls.js';
+export { debug, type DebugResult } from './debug.js';
+export { docsGenerate, docsServe, type DocsGenerateOptions, type DocsGenerateResult, type DocsServeOptions, type DocsServeResult } from './docs.js';
+export { clean, type CleanOptions, type CleanResult } from './clean.js';
+export { init, type InitOptions, type InitResult } from './init.js';
+export { sourceFreshness, type SourceFreshnessOptions, type SourceFreshnessResult } from './source-freshness.js';
+export { ingest, type IngestOptions, type IngestTaskResult } from './ingest.js';

@@ -15,7 +15,6 @@ export function renderInline(project: Project, sql: string): string {
     tags: [],
     config: { materialized: 'view' },
     rawSql: sql,
-    compiledSql: undefined,
     refs: [],
     sourceCalls: [],
     dependsOn: { nodes: [], macros: [] },

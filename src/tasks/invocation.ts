@@ -13,14 +13,15 @@
  *   3. src/cli/commands/<command>.ts: commander options, then
  *      `.action(commandAction(terminal, async (options) => render(terminal, await <command>Task(cliInvocation(terminal), options))))`.
  *   4. one entry in COMMANDS in src/cli/main.ts.
- * Run-time state of one command (target, adapter, selection, --defer, --empty, adapter
- * capabilities) lives in a RunContext (src/tasks/run-context.ts), never on the parsed project.
+ * Run-time state of one command (--defer, --empty, compiled SQL) lives in the run state that
+ * `forRun` (src/compile/run-state.ts) gives it, never on the parsed project.
  */
 import type { TsdbtError } from '../core/errors.js';
 import { silentLogger, type LogFields, type Logger, type LogLevel } from '../core/logger.js';
 import type { Project } from '../compile/load-project.js';
 import { LogEvent } from '../report/log-record.js';
 import type { RunEvents } from '../runner/run-events.js';
+import type { Progress } from '../report/progress.js';
 
 /**
  * The lines a task has to say while it works (`Found 5 models…`, `Concurrency: 4 threads…`).
@@ -43,6 +44,8 @@ export interface InvocationEvents extends RunEvents {
   projectOpened?(project: Project, secrets: readonly string[]): void;
   /** Instead of projectOpened, when a command answers from an earlier one's record without parsing (compile-stamps.ts). */
   projectReused?(opened: { dir: string; invocationId: string; config: { logPath: string } }): void;
+  /** A live progress line over `total` things (`tsdbt ingest`'s sources); the CLI draws one on a terminal. */
+  progress?(total: number, label: string): Progress;
 }
 
 export interface Invocation {

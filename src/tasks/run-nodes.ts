@@ -1,6 +1,8 @@
 import { connect } from '../adapter/connect.js';
 import { writeCompiledSql, writeRunArtifacts } from '../artifacts/write-artifacts.js';
 import type { Project } from '../compile/load-project.js';
+import { forRun } from '../compile/run-state.js';
+import type { Adapter } from '../core/adapter-types.js';
 import { embeddedFallbackNotice } from '../config/profiles.js';
 import type { TsdbtError } from '../core/errors.js';
 import type { ResourceType } from '../graph/node.js';
@@ -19,7 +21,7 @@ import { ensureSourcesLanded } from './land-sources.js';
 import { openProject } from './open-project.js';
 import { microbatchOptions, parseThreads, type DeferOptions, type ExecutionOptions, type ProjectOptions, type SelectOptions } from './options.js';
 import { afterNodes, beforeNodes } from './project-hooks.js';
-import { applyDefer, resolveSelection } from './selection.js';
+import { applyDefer, resolveSelection, type Selection } from './selection.js';
 
 /** The options of `run`, `build`, `seed`, `test` and `snapshot` (each command's CLI offers the ones that apply to it). */
 export interface RunNodesOptions extends ProjectOptions, SelectOptions, DeferOptions, ExecutionOptions {
@@ -114,13 +116,13 @@ export async function runSelectedNodes(command: NodesCommand, invocation: Invoca
   const shape = COMMANDS[command];
   const started = invocation.now().getTime();
   const log = invocation.log;
-  const project = openProject(options, invocation);
-  const selection = resolveSelection(project, options, [...shape.types], log);
+  const parsed = openProject(options, invocation);
+  const selection = resolveSelection(parsed, options, [...shape.types], log);
   const ids = selection.ids;
-  const threads = parseThreads(options.threads, project.target.threads);
-  project.emptyRefs = options.empty === true;
-  log.info(shape.inventory(project));
-  const result = (summary: RunSummary | undefined, extra: Partial<RunNodesResult> = {}): RunNodesResult => ({
+  const threads = parseThreads(options.threads, parsed.target.threads);
+  log.info(shape.inventory(parsed));
+  const elapsed = () => (invocation.now().getTime() - started) / 1000;
+  const result = (project: Project, summary: RunSummary | undefined, extra: Partial<RunNodesResult> = {}): RunNodesResult => ({
     status: 'ok',
     command,
     project,
@@ -128,62 +130,87 @@ export async function runSelectedNodes(command: NodesCommand, invocation: Invoca
     summary,
     endHookError: undefined,
     ingestFailed: false,
-    seconds: (invocation.now().getTime() - started) / 1000,
+    seconds: elapsed(),
     ...extra,
   });
   if (ids.length === 0) {
     log.warn(`Nothing to do: the selection matched no ${shape.noun}.`);
     // dbt writes run_results.json with no results too, so a later `retry` or tool reads this run, not an older one.
-    writeRunArtifacts(project, { results: [], elapsedSeconds: (invocation.now().getTime() - started) / 1000, interrupted: false }, command, options);
-    return result(undefined);
+    const project = forRun(parsed, { emptyRefs: options.empty === true });
+    writeRunArtifacts(project, { results: [], elapsedSeconds: elapsed(), interrupted: false }, command, options);
+    return result(project, undefined);
   }
-  const adapter = await connect(project.target, { projectDir: project.dir, logger: invocation.logger });
-  let summary: RunSummary;
-  let ingestFailed = false;
-  let endHookError: TsdbtError | undefined;
+  const adapter = await connect(parsed.target, { projectDir: parsed.dir, logger: invocation.logger });
+  let ran: Ran;
   try {
-    log.info(`Concurrency: ${threads} threads (target='${project.target.name}', ${adapter.description})`);
-    if (project.profilesFile === undefined) log.info(embeddedFallbackNotice(project.dir, project.target, invocation.env));
-    // Models and source tests read landing tables, which must exist even before any ingest;
-    // --skip-ingest only skips the fetching.
-    if (shape.landSources) {
-      const fetchFor = shape.fetchBeforeRun && options.skipIngest !== true ? ids : [];
-      ingestFailed = !(await ensureSourcesLanded(project, adapter, log, invocation.signal, fetchFor));
-    }
-    log.info('');
-    await applyDefer(project, selection, options, log, adapter);
-    const blockers = command === 'build' ? testBlockers(project.graph, new Set(ids)) : undefined;
-    // build: a model waits for its unit tests, so a failing one skips the model and what reads it.
-    const unitBlockers = command === 'build' ? unitTestBlockers(project.graph, new Set(ids)) : undefined;
-    await beforeNodes(project, adapter, log);
-    summary = await runNodes(project, adapter, {
-      ids,
-      threads,
-      fullRefresh: options.fullRefresh,
-      failFast: options.failFast,
-      microbatch: microbatchOptions(options),
-      signal: invocation.signal,
-      now: invocation.now,
-      executors: shape.executors(options),
-      extraParents: blockers === undefined ? undefined : (id) => [...(blockers.get(id) ?? []), ...(unitBlockers?.get(id) ?? [])],
-      onCompiled: (node, sql) => writeCompiledSql(project, compiledPathOf(node), sql),
-      events: {
-        nodeStart: invocation.events.nodeStart,
-        nodeEnd: invocation.events.nodeEnd,
-        // The SQL itself is logged by the adapter (connect's logger), right after this line.
-        statement: (event) => {
-          log.detail(`${event.node.name}: ${event.purpose}`);
-          invocation.events.statement?.(event);
-        },
-      },
-    });
-    if (!summary.interrupted) endHookError = await afterNodes(project, adapter, log, summary.results);
+    log.info(`Concurrency: ${threads} threads (target='${parsed.target.name}', ${adapter.description})`);
+    if (parsed.profilesFile === undefined) log.info(embeddedFallbackNotice(parsed.dir, parsed.target, invocation.env));
+    ran = await runConnected(command, invocation, options, { parsed, selection, adapter, threads });
   } finally {
     await adapter.close();
   }
+  const { project, summary, endHookError, ingestFailed } = ran;
   writeRunArtifacts(project, summary, command, options);
   const failOnIngest = command === 'run' && options.failOnIngestError === true;
-  return result(summary, { status: statusOf(summary, endHookError, ingestFailed && failOnIngest), endHookError, ingestFailed });
+  return result(project, summary, { status: statusOf(summary, endHookError, ingestFailed && failOnIngest), endHookError, ingestFailed });
+}
+
+interface Ran {
+  /** The project as this command ran it (its run state holds the compiled SQL). */
+  project: Project;
+  summary: RunSummary;
+  endHookError: TsdbtError | undefined;
+  ingestFailed: boolean;
+}
+
+/** Once connected: land sources, defer, hooks around the DAG. */
+async function runConnected(
+  command: NodesCommand,
+  invocation: Invocation,
+  options: RunNodesOptions,
+  { parsed, selection, adapter, threads }: { parsed: Project; selection: Selection; adapter: Adapter; threads: number },
+): Promise<Ran> {
+  const shape = COMMANDS[command];
+  const log = invocation.log;
+  const ids = selection.ids;
+  let ingestFailed = false;
+  // Models and source tests read landing tables, which must exist even before any ingest;
+  // --skip-ingest only skips the fetching.
+  if (shape.landSources) {
+    const fetchFor = shape.fetchBeforeRun && options.skipIngest !== true ? ids : [];
+    ingestFailed = !(await ensureSourcesLanded(parsed, adapter, log, invocation.signal, fetchFor));
+  }
+  log.info('');
+  const deferTo = await applyDefer(parsed, selection, options, log, adapter);
+  // From here on the project carries this run's switches; the parsed one stays as parsed.
+  const project = forRun(parsed, { deferTo, emptyRefs: options.empty === true, capabilities: adapter.capabilities });
+  const blockers = command === 'build' ? testBlockers(project.graph, new Set(ids)) : undefined;
+  // build: a model waits for its unit tests, so a failing one skips the model and what reads it.
+  const unitBlockers = command === 'build' ? unitTestBlockers(project.graph, new Set(ids)) : undefined;
+  await beforeNodes(project, adapter, log);
+  const summary = await runNodes(project, adapter, {
+    ids,
+    threads,
+    fullRefresh: options.fullRefresh,
+    failFast: options.failFast,
+    microbatch: microbatchOptions(options),
+    signal: invocation.signal,
+    now: invocation.now,
+    executors: shape.executors(options),
+    extraParents: blockers === undefined ? undefined : (id) => [...(blockers.get(id) ?? []), ...(unitBlockers?.get(id) ?? [])],
+    onCompiled: (node, sql) => writeCompiledSql(project, compiledPathOf(node), sql),
+    events: {
+      nodeStart: invocation.events.nodeStart,
+      nodeEnd: invocation.events.nodeEnd,
+      // The SQL itself is logged by the adapter (connect's logger), right after this line.
+      statement: (event) => {
+        log.detail(`${event.node.name}: ${event.purpose}`);
+        invocation.events.statement?.(event);
+      },
+    },
+  });
+  const endHookError = summary.interrupted ? undefined : await afterNodes(project, adapter, log, summary.results);
+  return { project, summary, endHookError, ingestFailed };
 }
 
 /** Interrupted wins; then any node that errored or failed, a failed on-run-end hook, or a required ingest that failed. */

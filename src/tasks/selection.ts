@@ -1,6 +1,8 @@
 import type { Adapter } from '../core/adapter-types.js';
+import { readLineageFile, staleLineage } from '../artifacts/lineage-file.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import type { Project } from '../compile/load-project.js';
+import type { DeferredRelation } from '../compile/runtime-relation.js';
 import { ErrorCodes, TsdbtError, throwCollected } from '../core/errors.js';
 import { parentsIn } from '../graph/build-graph.js';
 import type { ResourceType } from '../graph/node.js';
@@ -56,6 +58,10 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
     exclude: options.exclude,
     selector,
     state: comparison,
+    columnLineage: () => {
+      const lineage = readLineageFile(project);
+      return { lineage: lineage ?? new Map(), stale: staleLineage(project, lineage) };
+    },
     previousResults: state?.results,
     sourceStatus: sourceStatusOf(project, state),
     resourceTypes,
@@ -105,12 +111,18 @@ function readSelectors(project: Project, required: boolean): Selectors | undefin
  * --defer: points refs to unselected parents at the relations the --state manifest names,
  * unless the parent exists here (any unselected parent, with --favor-state). Without an
  * adapter (compile), existence cannot be checked and every unselected parent is deferred.
- * Sets `project.deferTo`; returns how many parents were deferred.
+ * Returns where each deferred parent is read from (undefined without --defer), for `forRun`.
  */
-export async function applyDefer(project: Project, selection: Selection, options: DeferOptions, log: TaskLog, adapter?: Adapter): Promise<number> {
+export async function applyDefer(
+  project: Project,
+  selection: Selection,
+  options: DeferOptions,
+  log: TaskLog,
+  adapter?: Adapter,
+): Promise<ReadonlyMap<string, DeferredRelation> | undefined> {
   if (options.defer !== true) {
     if (options.favorState === true) log.warn('--favor-state has no effect without --defer.');
-    return 0;
+    return undefined;
   }
   if (selection.state === undefined) throw deferNeedsState();
   const selected = new Set(selection.ids);
@@ -134,11 +146,10 @@ export async function applyDefer(project: Project, selection: Selection, options
     favorState,
     existsHere: (relation) => existing.get(relation.schema)?.has(relation.identifier) === true,
   });
-  project.deferTo = deferTo;
   if (deferTo.size > 0)
     log.info(`Deferring ${deferTo.size} unselected parent${deferTo.size === 1 ? '' : 's'} to the relations in ${selection.state.dir}/manifest.json.`);
   for (const [id, relation] of deferTo) log.detail(`defer ${id} -> ${relation.schema}.${relation.identifier}`);
-  return deferTo.size;
+  return deferTo;
 }
 
 function deferNeedsState(): TsdbtError {

@@ -98,5 +98,7 @@ function relationCreate(...args: unknown[]): Relation {
 
 /** What templates see as `api`. */
 export function apiGlobal(): Record<string, unknown> {
-  return { Relation: { create: relationCreate }, Column: columnConstructor() };
+  // The name of an ephemeral model's CTE (compile/ephemeral.ts's CTE_PREFIX, which this layer cannot
+  // import); dbt-utils' _is_ephemeral asks for it to refuse ephemeral relations.
+  return { Relation: { create: relationCreate, add_ephemeral_prefix: (name: unknown) => `__tsdbt__cte__${String(name)}` }, Column: columnConstructor() };
 }

@@ -11,6 +11,8 @@ import { pythonModules } from './py-modules.js';
 import { jsonDumps } from './python-values.js';
 import { splitArgs } from './call-args.js';
 import { checkSecretEnvRead } from './secret-env.js';
+import { dispatchMacro } from './dispatch.js';
+import { PySet } from './python-operators.js';
 
 export interface BaseGlobalsOptions {
   projectName: string;
@@ -43,17 +45,17 @@ const SUPPORTS: Record<string, keyof Capabilities> = {
  */
 export function adapterGlobal(macro: BaseGlobalsOptions['macro'], capabilities: Capabilities = modernCapabilities): Record<string, unknown> {
   return {
-    dispatch: (name: string, namespace?: unknown) => {
-      const candidates = [`clickhouse__${name}`, `default__${name}`, name];
-      for (const candidate of candidates) {
-        const found = macro(candidate);
-        if (found) return found;
-      }
-      throw new TsdbtError({
-        code: ErrorCodes.TEMPLATE_RENDER,
-        message: `adapter.dispatch('${name}'${namespace ? `, '${String(namespace)}'` : ''}) found no macro: looked for ${candidates.join(', ')}.`,
-        hint: `Define one of them in macros/.`,
-      });
+    // The engine replaces this with its own, which knows packages and built-ins (engine-adapter.ts).
+    dispatch: (...args: unknown[]) => {
+      const { positional, keywords } = splitArgs(args);
+      const flatOnly = {
+        rootProject: '',
+        dispatchConfig: [],
+        isPackage: () => false,
+        fromPackage: (_package: string, name: string) => macro(name),
+        flat: macro,
+      };
+      return dispatchMacro(flatOnly, positional[0] ?? keywords.macro_name, positional[1] ?? keywords.macro_namespace);
     },
     supports: (feature: string) => {
       const key = SUPPORTS[String(feature)];
@@ -149,7 +151,7 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
       const length = Math.min(...lists.map((list) => list.length));
       return Array.from({ length }, (_, i) => lists.map((list) => list[i]));
     },
-    set: (items: unknown[] = []) => [...new Set(items)],
+    set: (items: unknown[] = []) => PySet.from(new Set(items)),
     tojson: (value: unknown, ...rest: unknown[]) => {
       const { positional, keywords } = splitArgs(rest);
       return jsonDumps(value, (keywords.sort_keys ?? positional[1]) === true);

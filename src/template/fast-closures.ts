@@ -2,7 +2,7 @@
  * The same templates as fast-compile.ts, run without generating JavaScript.
  *
  * Generated code costs V8 a parse when the function is made and a compilation when it first
- * runs, for every template: at 10,000 models that is most of what templates cost, since each is
+ * runs, for every template: in a large project that is most of what templates cost (BENCHMARKS.md), since each is
  * rendered once or twice. Here the parse tree becomes a tree of closures (shared code, nothing
  * for V8 to compile per template) that does what the generated code does, step by step:
  *
@@ -35,6 +35,7 @@ import {
   type Value,
 } from './fast-closure-operators.js';
 import { giveUp, GiveUp } from './fast-lexer.js';
+import { equalityCall, PYTHON_EQUALITY_FUNCTIONS, PYTHON_OPERATOR_FUNCTIONS, PYTHON_OPERATORS } from './python-operators.js';
 import { parseTemplate } from './fast-parser.js';
 import { calledName, Scope, testOf, type Expr, type Pair, type Stmt } from './fast-tree.js';
 
@@ -89,7 +90,15 @@ class ClosureCompiler {
         value((s) => Math.floor(quotient(s) as number));
         return;
       }
-      case 'Compare':
+      case 'Compare': {
+        const call = equalityCall(node.ops);
+        if (call !== undefined) {
+          const equality = PYTHON_EQUALITY_FUNCTIONS[call];
+          const left = this.value(node.expr, scope);
+          const right = this.value(node.ops[0]!.expr, scope);
+          value((s) => equality(left(s), right(s)));
+          return;
+        }
         this.layout(node.expr, scope, out);
         for (const op of node.ops) {
           if (!(op.type in PRECEDENCE)) giveUp();
@@ -97,20 +106,22 @@ class ClosureCompiler {
           this.layout(op.expr, scope, out);
         }
         return;
+      }
+      case 'Add':
       case 'Concat':
-        this.layout(node.left, scope, out);
-        out.push({ kind: 'binary', op: '+' });
-        value(() => '');
-        out.push({ kind: 'binary', op: '+' });
-        this.layout(node.right, scope, out);
+      case 'Mul':
+      case 'Mod': {
+        // Printed as `runtime.pyAdd(L, R)`… (python-operators.ts): one operand, its arguments printed flat inside.
+        const operator = PYTHON_OPERATOR_FUNCTIONS[PYTHON_OPERATORS[node.kind]];
+        const left = this.value(node.left, scope);
+        const right = this.value(node.right, scope);
+        value((s) => operator(left(s), right(s)));
         return;
+      }
       case 'Or':
       case 'And':
-      case 'Add':
       case 'Sub':
-      case 'Mul':
       case 'Div':
-      case 'Mod':
         this.layout(node.left, scope, out);
         out.push({ kind: 'binary', op: OPERATOR_OF[node.kind]! });
         this.layout(node.right, scope, out);

@@ -3,6 +3,7 @@
  * nunjucks would generate, so a template behaves the same whichever front end compiled it.
  */
 import { giveUp } from './fast-lexer.js';
+import { equalityCall, PYTHON_OPERATORS } from './python-operators.js';
 import { calledName, Scope, testOf, type Expr, type Pair, type Stmt } from './fast-tree.js';
 
 /** compileLiteral's string escaping. */
@@ -259,21 +260,38 @@ export class CodeGenerator {
         this.expr(node.right, scope);
         this.emit(')');
         return;
-      case 'Compare':
+      case 'Compare': {
+        const call = equalityCall(node.ops);
+        if (call !== undefined) {
+          this.emit(`runtime.${call}(`);
+          this.expr(node.expr, scope);
+          this.emit(', ');
+          this.expr(node.ops[0]!.expr, scope);
+          this.emit(')');
+          return;
+        }
         this.expr(node.expr, scope);
         for (const op of node.ops) {
           this.emit(` ${op.type} `);
           this.expr(op.expr, scope);
         }
         return;
-      case 'Or':
-      case 'And':
+      }
       case 'Add':
       case 'Concat':
-      case 'Sub':
       case 'Mul':
-      case 'Div':
       case 'Mod':
+        // As the compiler patched by withJinjaParser prints it: Python's operators (python-operators.ts).
+        this.emit(`runtime.${PYTHON_OPERATORS[node.kind]}(`);
+        this.expr(node.left, scope);
+        this.emit(', ');
+        this.expr(node.right, scope);
+        this.emit(')');
+        return;
+      case 'Or':
+      case 'And':
+      case 'Sub':
+      case 'Div':
         this.expr(node.left, scope);
         this.emit(BINARY_OPERATORS[node.kind]);
         this.expr(node.right, scope);
@@ -301,13 +319,9 @@ export class CodeGenerator {
   }
 }
 
-const BINARY_OPERATORS: Record<'Or' | 'And' | 'Add' | 'Concat' | 'Sub' | 'Mul' | 'Div' | 'Mod', string> = {
+const BINARY_OPERATORS: Record<'Or' | 'And' | 'Sub' | 'Div', string> = {
   Or: ' || ',
   And: ' && ',
-  Add: ' + ',
-  Concat: ' + "" + ',
   Sub: ' - ',
-  Mul: ' * ',
   Div: ' / ',
-  Mod: ' % ',
 };

@@ -3,7 +3,7 @@
  *
  * nunjucks compiles a template in four passes (a character-at-a-time lexer, a parser, a
  * transformer, a code generator) and then evaluates the generated JavaScript. For a typical
- * model the passes cost ten to twenty times what rendering does, and a large project compiles
+ * model the passes cost many times what rendering does (BENCHMARKS.md), and a large project compiles
  * every model once per command. This module does the same work in one quick pass for the part
  * of the language models use: text, comments, `{{ expression }}`, `{% if/elif/else %}`,
  * `{% for %}` (with `else`, and `k, v` pairs), `{% set x = … %}` and `{% do … %}`, and every

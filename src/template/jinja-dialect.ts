@@ -83,6 +83,10 @@ interface Open {
   group: boolean;
   commas: number;
   forTarget: boolean;
+  /** A dict (`{`): where its top-level commas and colons are, to rewrite it when a key is computed. */
+  separators?: number[];
+  /** A call (`(`): where an unfinished `*args`/`**kwargs` argument starts. */
+  splatAt?: number;
 }
 
 /** Tests that take an argument, which Jinja2 accepts without parentheses: `x is divisibleby 3`. */
@@ -90,9 +94,10 @@ const TEST_WITH_ARGUMENT =
   /(\bis\s+(?:not\s+)?)(divisibleby|sameas|equalto|eq|ne|lt|gt|le|ge|lessthan|greaterthan|in)\s+(-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![A-Za-z0-9_.]|\s*[.([])/g;
 
 /** Whether a tag may hold anything rewritten below (most tags do not: they are left as they are). */
-const MAY_REWRITE = /[,(]|\b(el)?if\b|\}\s*\}| is |^\s*-?\s*set\s+\w+\.|^\s*-?\s*for\b[\s\S]*\bif\b/;
+const MAY_REWRITE = /[,(:]|\b(el)?if\b|\}\s*\}| is |^\s*-?\s*set\s+\w+\.|^\s*-?\s*for\b[\s\S]*\bif\b/;
 
 function rewriteTag(inside: string, statement: boolean): string {
+  if (inside.includes('\n') && (inside.includes("'") || inside.includes('"'))) inside = multilineStrings(inside);
   if (!MAY_REWRITE.test(inside)) return inside;
   if (inside.includes(' is '))
     inside = outsideStrings(inside, (code) =>
@@ -126,12 +131,24 @@ function inlineIfTruth(expression: string): string {
   const rest = expression.slice(ifAt + 2);
   const elseAt = topLevelWord(rest, 'else');
   const condition = elseAt === -1 ? rest.replace(/\s*-?\s*$/, '') : rest.slice(0, elseAt);
-  const after = elseAt === -1 ? rest.slice(condition.length) : ` ${rest.slice(elseAt)}`;
+  const after = elseAt === -1 ? rest.slice(condition.length) : ` ${chainedElse(rest.slice(elseAt + 4))}`;
   return `${expression.slice(0, ifAt)}if ${pythonTruth(condition)}${after}`;
+}
+
+/** `else b if y else c`, which nunjucks cannot parse, as `else (b if y else c)` (Jinja2's grouping). */
+function chainedElse(branch: string): string {
+  if (topLevelWord(branch, 'if') === -1) return `else${branch}`;
+  const trail = /\s*-?\s*$/.exec(branch)![0];
+  return `else (${inlineIfTruth(branch.slice(0, branch.length - trail.length))})${trail}`;
 }
 
 function rewriteExpression(source: string, statement = false): string {
   const chars = source.split(''); // UTF-16 units, as the string indexes below
+  const endSplat = (open: Open | undefined, at: number) => {
+    if (open?.splatAt === undefined) return;
+    chars[at] = `)${chars[at]}`;
+    open.splatAt = undefined;
+  };
   const stack: Open[] = [];
   let previous = ''; // the last significant token: a word, a closer, a string, or punctuation
   let lastComma = -1;
@@ -157,31 +174,107 @@ function rewriteExpression(source: string, statement = false): string {
         char === '(' &&
         previous !== '' &&
         (/^[A-Za-z_]/.test(previous) ? !KEYWORDS.has(previous) : previous === ')' || previous === ']' || previous === 'string');
-      stack.push({ at: i, char, group: char === '(' && !call, commas: 0, forTarget: statement && char === '(' && previous === 'for' && words === 1 });
+      const forTarget = statement && char === '(' && previous === 'for' && words === 1;
+      stack.push({ at: i, char, group: char === '(' && !call, commas: 0, forTarget, ...(char === '{' ? { separators: [] } : {}) });
       previous = char;
       continue;
     }
+    if (char === '*' && (previous === '(' || previous === ',')) {
+      // `*args` / `**kwargs` as a call argument: marked for the runtime to spread (jinja-splat.ts).
+      const top = stack[stack.length - 1];
+      if (top !== undefined && top.char === '(' && !top.group) {
+        const keywords = chars[i + 1] === '*';
+        chars[i] = keywords ? 'tsdbt_splat_kw(' : 'tsdbt_splat(';
+        if (keywords) chars[(i += 1)] = '';
+        top.splatAt = i;
+        previous = '*';
+        continue;
+      }
+    }
     if (char === ')' || char === ']' || char === '}') {
-      if (previous === ',' && lastComma !== -1) chars[lastComma] = ' ';
+      if (previous === ',' && lastComma !== -1) chars[lastComma] = chars[lastComma]!.replace(/,$/, ' ');
       const open = stack.pop();
+      endSplat(open, i);
+      if (open?.separators !== undefined) computedKeys(source, chars, open, i);
       if (open?.group === true && (open.commas > 0 || previous === '(')) {
         const [left, right] = open.forTarget ? [' ', ' '] : ['[', ']'];
         chars[open.at] = left;
         chars[i] = right;
       }
       // `}}` closing two dicts would end the tag for nunjucks: `} }`.
-      if (char === '}' && chars[i + 1] === '}') chars[i] = '} ';
+      if (char === '}' && chars[i] === '}' && chars[i + 1] === '}') chars[i] = '} ';
       previous = char === ')' ? ')' : char === ']' ? ']' : '}';
       continue;
     }
     if (char === ',') {
       const top = stack[stack.length - 1];
       if (top !== undefined) top.commas += 1;
+      endSplat(top, i);
+      top?.separators?.push(i);
       lastComma = i;
     }
+    if (char === ':') stack[stack.length - 1]?.separators?.push(i);
     previous = char;
   }
   return chars.join('');
+}
+
+const STRING_LITERAL = /^\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*$/;
+
+/**
+ * A dict literal `{…}` closing at `close`: when a key is not a string literal (`{key.lower(): v}`,
+ * `{name: v}`, `{1: v}`), Jinja2 evaluates it, where nunjucks refuses it or reads a name as a
+ * string; it becomes `tsdbt_dict([[key, value], …])`.
+ */
+function computedKeys(source: string, chars: string[], open: Open, close: number): void {
+  const separators = open.separators!.filter((at) => chars[at] === ':' || chars[at]!.endsWith(','));
+  const keys: string[] = [];
+  let start = open.at + 1;
+  for (const at of separators) {
+    if (chars[at] === ':') keys.push(source.slice(start, at));
+    start = at + 1;
+  }
+  if (keys.length === 0 || keys.every((key) => STRING_LITERAL.test(key))) return;
+  chars[open.at] = 'tsdbt_dict([[';
+  for (const at of separators) chars[at] = chars[at] === ':' ? ',' : chars[at]!.replace(/,$/, '], [');
+  chars[close] = ']])';
+}
+
+/**
+ * String literals spanning lines, as Python reads them: a backslash before a line break joins the
+ * lines (both go), and a line break inside the string is the character `\n`. The string is then
+ * written on one line and its line breaks follow it, so the tag keeps its line count (nunjucks
+ * also prints a call's name, string included, into the code it generates, where a raw line break
+ * is a syntax error).
+ */
+function multilineStrings(inside: string): string {
+  let out = '';
+  for (let i = 0; i < inside.length; i += 1) {
+    const quote = inside[i]!;
+    if (quote !== "'" && quote !== '"') {
+      out += quote;
+      continue;
+    }
+    const end = stringEnd(inside, i);
+    let literal = '';
+    let breaks = '';
+    for (let j = i; j <= end; j += 1) {
+      const char = inside[j]!;
+      if (char === '\\' && inside[j + 1] === '\n') {
+        breaks += '\n';
+        j += 1;
+      } else if (char === '\\') {
+        literal += char + (inside[j + 1] ?? '');
+        j += 1;
+      } else if (char === '\n') {
+        literal += '\\n';
+        breaks += '\n';
+      } else literal += char;
+    }
+    out += literal + breaks;
+    i = end;
+  }
+  return out;
 }
 
 /** Applies `rewrite` to the parts of a tag outside string literals. */

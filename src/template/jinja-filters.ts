@@ -48,7 +48,18 @@ function items(value: unknown): unknown[] {
 /** Python's ordering for sort/min/max: numbers, strings (case-insensitive unless asked), booleans. */
 function compare(caseSensitive: boolean) {
   const key = (value: unknown) => (typeof value === 'string' && !caseSensitive ? value.toLowerCase() : value);
+  const kind = (value: unknown): string =>
+    typeof value === 'string'
+      ? 'str'
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? 'int'
+        : value === null || value === undefined
+          ? 'NoneType'
+          : 'other';
   return (a: unknown, b: unknown): number => {
+    // Python cannot order a string against a number (or None): sorting such a list fails, as in Jinja2.
+    const [kindA, kindB] = [kind(a), kind(b)];
+    if (kindA !== kindB && kindA !== 'other' && kindB !== 'other') throw new Error(`'<' not supported between instances of '${kindA}' and '${kindB}'`);
     const x = key(a) as string | number;
     const y = key(b) as string | number;
     return x < y ? -1 : x > y ? 1 : 0;

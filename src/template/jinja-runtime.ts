@@ -9,6 +9,9 @@
  */
 import type nunjucks from 'nunjucks';
 import { nunjucksLib } from './nunjucks-lib.js';
+import { expandSplats } from './jinja-splat.js';
+import { installCompilerPatches } from './jinja-compiler-patches.js';
+import { PYTHON_EQUALITY_FUNCTIONS, PYTHON_OPERATOR_FUNCTIONS } from './python-operators.js';
 import { installMacroFrameRestore, macroVarargs } from './macro-frames.js';
 import { dictIteration, hasOwnMembers, pythonSuppressValue } from './jinja-runtime-python.js';
 
@@ -36,6 +39,7 @@ interface RuntimeModule {
   fromIterator(value: unknown): unknown;
   isArray(value: unknown): boolean;
   makeMacro: (names: string[], kwNames: string[], fn: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown;
+  callWrap: (obj: unknown, name: string, context: unknown, args: unknown[]) => unknown;
 }
 
 type RootRenderFunc = (env: unknown, context: unknown, frame: FrameLike, runtime: unknown, cb: unknown) => void;
@@ -50,9 +54,11 @@ let scoped: { runtime: RuntimeModule; Frame: FrameClass } | undefined;
 export function withJinjaParser<T>(compile: () => T): T {
   const uninstall = (nunjucksLib() as unknown as { installJinjaCompat(): () => void }).installJinjaCompat();
   const uninstallFrameRestore = installMacroFrameRestore();
+  const uninstallPatches = installCompilerPatches();
   try {
     return compile();
   } finally {
+    uninstallPatches();
     uninstallFrameRestore();
     uninstall();
   }
@@ -97,6 +103,10 @@ export function jinjaRuntime(): { runtime: RuntimeModule; Frame: FrameClass } {
     suppressValue: pythonSuppressValue(base.SafeString),
     ...dictIteration(base),
     makeMacro: macroVarargs(base.makeMacro, base.SafeString),
+    // `f(*args, **kwargs)`: the dialect marks the spread arguments (jinja-splat.ts).
+    callWrap: (obj, name, context, args) => base.callWrap(obj, name, context, expandSplats(args)),
+    ...PYTHON_OPERATOR_FUNCTIONS,
+    ...PYTHON_EQUALITY_FUNCTIONS,
   };
   scoped = { runtime, Frame: TsdbtFrame };
   return scoped;

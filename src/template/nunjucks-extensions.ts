@@ -1,6 +1,8 @@
 import type nunjucks from 'nunjucks';
 import { addMacroArgumentGlobals } from './macro-frames.js';
 import { addJinjaFilters } from './jinja-filters.js';
+import { SPLAT_GLOBALS } from './jinja-splat.js';
+import { pyRepr, pyStr } from './python-values.js';
 
 /** Minimal shape of nunjucks' parser API used by tag extensions (it ships no types for it). */
 interface Parser {
@@ -30,6 +32,7 @@ export class DoExtension {
 /** Tests and filters dbt projects expect from Jinja2 that nunjucks lacks. */
 export function addJinjaBuiltins(env: nunjucks.Environment): void {
   addMacroArgumentGlobals((env as unknown as { globals: Record<string, unknown> }).globals);
+  for (const [name, fn] of Object.entries(SPLAT_GLOBALS)) env.addGlobal(name, fn);
   const tests = env as unknown as { addTest(name: string, test: (...args: never[]) => boolean): void };
   tests.addTest('none', (value: unknown) => value === null || value === undefined);
   tests.addTest('boolean', (value: unknown) => typeof value === 'boolean');
@@ -73,8 +76,8 @@ export function printf(format: string, args: readonly unknown[]): string {
       if (kind === '%') return '%';
       const value = args[next++];
       let text: string;
-      if (kind === 's') text = value === null || value === undefined ? 'None' : String(value);
-      else if (kind === 'r') text = typeof value === 'string' ? `'${value}'` : String(value);
+      if (kind === 's') text = pyStr(value);
+      else if (kind === 'r') text = pyRepr(value);
       else if (kind === 'f') text = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
       else if (kind === 'x') text = Math.trunc(Number(value)).toString(16);
       else text = String(Math.trunc(Number(value)));

@@ -75,11 +75,27 @@ function formatTable(rows: readonly QueryRow[], names: readonly string[], args: 
   return out.join('\n');
 }
 
-/** An array whose items can also be read by name (`row['craft']`); names that clash with array members are left out. */
+/**
+ * An array whose items can also be read by name (`row['craft']`); names that clash with array
+ * members are left out. Like agate's MappedSequence (rows, `table.columns`), it also answers
+ * `items()`, `keys()`, `values()` (lists, not iterators), `get(name, default)` and `dict()`:
+ * dbt-utils' get_query_results_as_dict walks `table.columns.items()`.
+ */
 function named<T>(items: T[], names: readonly string[]): T[] & Record<string, T> {
   const out = [...items] as T[] & Record<string, T>;
   names.forEach((name, index) => {
     if (!(name in out)) Object.defineProperty(out, name, { value: items[index], enumerable: false });
   });
+  const mapping: Record<string, unknown> = {
+    items: () => names.map((name, index) => [name, items[index]]),
+    keys: () => [...names],
+    values: () => [...items],
+    get: (name: string, fallback: unknown = null) => {
+      const index = names.indexOf(String(name));
+      return index === -1 ? fallback : items[index];
+    },
+    dict: () => Object.fromEntries(names.map((name, index) => [name, items[index]])),
+  };
+  for (const [method, fn] of Object.entries(mapping)) Object.defineProperty(out, method, { value: fn, enumerable: false });
   return out;
 }

@@ -10,6 +10,8 @@ import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
 import { withEngineAdapter } from './engine-adapter.js';
 import { toNunjucksDialect } from './jinja-dialect.js';
+import type { DispatchEntry } from '../config/dispatch-config.js';
+import { dispatchMacro, INTERNAL_NAMESPACE, type MacroNamespaces } from './dispatch.js';
 import { BUILTIN_DISPATCHERS, BUILTIN_HELPERS, BUILTIN_MACRO_FILES, BUILTIN_MACRO_NAMES } from './builtin-macros/registry.js';
 
 /** Globals with side effects, a clock, or a value per command: see `watchVolatile` and compile/speculation.ts. */
@@ -37,6 +39,10 @@ export function templateBackendFromEnv(env: Record<string, string | undefined>):
 export interface TemplateEngineOptions {
   /** Default `closures`. */
   backend?: TemplateBackend;
+  /** The root project's name: its macros are also `<name>.macro()`, and dispatch searches it first for a package's namespace. */
+  projectName?: string;
+  /** The project's `dispatch:` config (search order per macro namespace). */
+  dispatch?: readonly DispatchEntry[];
 }
 
 /** Names whose value depends on what is being rendered (which model, parse or run time). */
@@ -89,6 +95,15 @@ export class TemplateEngine {
   private readonly env: nunjucks.Environment;
   private scope: Scope = {};
   private readonly macros = new Map<string, MacroDefinition>();
+  /** Installed packages' macros, by package name (addMacroFile with a package). */
+  private readonly packages = new Map<string, Map<string, MacroDefinition>>();
+  /** The package of the node being rendered, when it is not the root project (inPackage). */
+  private localPackage: string | undefined;
+  private readonly projectName: string | undefined;
+  private readonly dispatchConfig: readonly DispatchEntry[];
+  /** `<root project>.macro()`, and `<package>.macro()` for each package: the macros by name. */
+  private readonly rootNamespace: Record<string, MacroFunction> = {};
+  private readonly packageNamespaces = new Map<string, Record<string, MacroFunction>>();
   private readonly compiledFor = new WeakMap<object, { text: string; template: CompiledTemplate }>();
   private volatileHook: ((name: string) => void) | undefined;
   /** Every watched global read so far by any render (a compile that read `invocation_id` or `log` cannot be vouched for by file stamps). */
@@ -101,6 +116,8 @@ export class TemplateEngine {
 
   constructor(globals: Record<string, unknown>, options: TemplateEngineOptions = {}) {
     this.backend = options.backend ?? 'closures';
+    this.projectName = options.projectName;
+    this.dispatchConfig = options.dispatch ?? [];
     this.env = new (nunjucksLib().Environment)([], { autoescape: false, dev: true, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
     this.env.addExtension('DoExtension', new DoExtension());
     addJinjaBuiltins(this.env);
@@ -110,6 +127,7 @@ export class TemplateEngine {
       Object.defineProperty(envGlobals, name, { get: () => this.scope[name], enumerable: true, configurable: true });
     }
     this.addBuiltinGlobals(envGlobals);
+    if (this.projectName !== undefined && !(this.projectName in envGlobals)) envGlobals[this.projectName] = this.rootNamespace;
     this.env.addGlobal('return', (value: unknown) => {
       throw new MacroReturn(value);
     });
@@ -155,6 +173,10 @@ export class TemplateEngine {
     for (const name of BUILTIN_MACRO_NAMES) {
       Object.defineProperty(namespace, name, { get: () => this.builtinMacro(name), enumerable: true });
     }
+    // Macros of dbt's global project that tsdbt provides per render: `dbt.run_query(…)`, `dbt.is_incremental()`.
+    for (const name of ['run_query', 'statement', 'is_incremental', 'should_full_refresh']) {
+      Object.defineProperty(namespace, name, { get: () => envGlobals[name], enumerable: true });
+    }
     envGlobals.dbt = namespace;
     for (const [name, value] of Object.entries(BUILTIN_HELPERS)) envGlobals[name] = value;
     for (const name of BUILTIN_DISPATCHERS) {
@@ -196,8 +218,12 @@ export class TemplateEngine {
     return exported;
   }
 
-  /** Registers the macros of one file. Returns errors instead of throwing, so all files are checked. */
-  addMacroFile(file: string, text: string): TsdbtError[] {
+  /**
+   * Registers the macros of one file: the root project's, or with `packageName` an installed
+   * package's (reachable as `<package>.macro()` and through dispatch, not as bare names, as in dbt).
+   * Returns errors instead of throwing, so all files are checked.
+   */
+  addMacroFile(file: string, text: string, packageName?: string): TsdbtError[] {
     const source = rewriteTestBlocks(text);
     let exported: Record<string, unknown> = {};
     try {
@@ -205,27 +231,103 @@ export class TemplateEngine {
     } catch (error) {
       return [templateError(error, file, 0, lineCount(text))];
     }
+    const inPackage = packageName !== undefined && packageName !== this.projectName;
+    const macros = inPackage ? this.packageMacros(packageName) : this.macros;
+    const namespace = inPackage ? this.packageNamespaces.get(packageName)! : this.rootNamespace;
     const errors: TsdbtError[] = [];
     for (const [name, macro] of Object.entries(exported)) {
       if (typeof macro !== 'function') continue;
-      const previous = this.macros.get(name);
+      const previous = macros.get(name);
       if (previous && previous.file !== file) {
         errors.push(
           new TsdbtError({
             code: ErrorCodes.DUPLICATE_NODE,
-            message: `Macro '${name}' is defined twice: in ${previous.file} and in ${file}.`,
+            message: `Macro '${name}' is defined twice${inPackage ? ` in package '${packageName}'` : ''}: in ${previous.file} and in ${file}.`,
             file,
             line: lineOfMacro(text, name),
-            hint: 'Rename or delete one of them; macro names are global across the project.',
+            hint: 'Rename or delete one of them; macro names are global across a project.',
           }),
         );
         continue;
       }
       const fn = wrapMacro(macro as MacroFunction);
-      this.macros.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name) });
-      this.env.addGlobal(name, fn);
+      macros.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name) });
+      namespace[name] = fn;
+      if (!inPackage) this.env.addGlobal(name, fn);
     }
     return errors;
+  }
+
+  /**
+   * Declares an installed package (a dependency), with or without macros: `<package>.macro()`
+   * resolves, and `adapter.dispatch(…, '<package>')` searches the root project, then it.
+   */
+  addPackage(packageName: string): void {
+    this.packageMacros(packageName);
+  }
+
+  private packageMacros(packageName: string): Map<string, MacroDefinition> {
+    let macros = this.packages.get(packageName);
+    if (macros === undefined) {
+      macros = new Map();
+      this.packages.set(packageName, macros);
+      const namespace: Record<string, MacroFunction> = {};
+      this.packageNamespaces.set(packageName, namespace);
+      const envGlobals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
+      // A package named like a global tsdbt defines (or the root project) keeps that global's meaning.
+      if (!(packageName in envGlobals)) this.env.addGlobal(packageName, namespace);
+    }
+    return macros;
+  }
+
+  /** The installed packages, in the order they were declared. */
+  packageNames(): string[] {
+    return [...this.packages.keys()];
+  }
+
+  /** A macro of an installed package. */
+  packageMacro(packageName: string, name: string): MacroDefinition | undefined {
+    return this.packages.get(packageName)?.get(name);
+  }
+
+  /**
+   * Runs `work` (a render of a node of package `packageName`) with that package as the local
+   * namespace, as dbt renders a package's nodes: its macros are bare names there, ahead of the root
+   * project's, and dispatch's unqualified lookups look there first.
+   */
+  inPackage<T>(packageName: string | undefined, work: () => T): T {
+    if (packageName === undefined || packageName === this.projectName || !this.packages.has(packageName)) return work();
+    const previous = this.localPackage;
+    this.localPackage = packageName;
+    try {
+      return this.withGlobals({ ...this.packageNamespaces.get(packageName) }, work);
+    } finally {
+      this.localPackage = previous;
+    }
+  }
+
+  /** The namespaces adapter.dispatch searches (dispatch.ts). */
+  private namespaces(): MacroNamespaces {
+    const root = this.projectName;
+    return {
+      rootProject: root ?? '',
+      dispatchConfig: this.dispatchConfig,
+      isPackage: (name) => this.packages.has(name),
+      fromPackage: (packageName, name) => {
+        if (packageName === root) return this.macros.get(name)?.fn;
+        if (packageName === INTERNAL_NAMESPACE) return this.builtinMacro(name);
+        return this.packages.get(packageName)?.get(name)?.fn;
+      },
+      flat: (name) =>
+        (this.localPackage === undefined ? undefined : this.packages.get(this.localPackage)?.get(name)?.fn) ??
+        this.macros.get(name)?.fn ??
+        this.builtinMacro(name),
+    };
+  }
+
+  /** dbt's `adapter.dispatch(name, macro_namespace)` over this engine's namespaces. */
+  dispatch(name: unknown, macroNamespace?: unknown): MacroFunction {
+    return dispatchMacro(this.namespaces(), name, macroNamespace);
   }
 
   /** Adds or replaces a global seen by every template (e.g. `target`, once the profile is known). */
@@ -235,7 +337,7 @@ export class TemplateEngine {
 
   private engineAdapter(adapter: unknown): unknown {
     return withEngineAdapter(adapter, {
-      builtinMacro: (name) => this.builtinMacro(name),
+      dispatch: (name, macroNamespace) => this.dispatch(name, macroNamespace),
       currentRunQuery: () => this.scope.run_query as ((sql: string) => QueryTable | null) | undefined,
     });
   }

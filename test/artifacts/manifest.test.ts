@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { forRun, noteCompiled } from '../../src/compile/run-state.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildManifest, macroUniqueId } from '../../src/artifacts/manifest.js';
 import { loadProject, type Project } from '../../src/compile/load-project.js';
@@ -134,15 +135,15 @@ describe('buildManifest', () => {
   });
 
   it('includes compiled code once a model is compiled', () => {
-    const orders = project.models.get('model.shop.orders')!;
-    orders.compiledSql = 'select 1';
-    const after = buildManifest(project) as Record<string, any>;
+    const running = forRun(project);
+    noteCompiled(running, 'model.shop.orders', 'select 1');
+    const after = buildManifest(running) as Record<string, any>;
     expect(after.nodes['model.shop.orders']).toMatchObject({
       compiled: true,
       compiled_code: 'select 1',
       compiled_path: 'target/compiled/shop/models/marts/orders.sql',
     });
-    orders.compiledSql = undefined;
+    expect((buildManifest(project) as Record<string, any>).nodes['model.shop.orders'].compiled, 'the parsed project is unchanged').toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@
  * meant (every ref, source, loop, macro, config and test), it is deterministic, and it builds on
  * chDB with every data test passing. Times are the benchmarks' business (bench/), not this test's.
  */
+import { compiledSqlOf } from '../../src/compile/run-state.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,7 +72,7 @@ describe('the generated project', () => {
   it('compiles every model to plain SQL naming every parent, with the loops and macros expanded', () => {
     expect(compileModels(project)).toEqual([]);
     for (const spec of generated.models) {
-      const sql = model(spec.name).compiledSql!;
+      const sql = compiledSqlOf(project, model(spec.name))!;
       expect(sql).not.toMatch(/\{\{|\{%|\}\}|%\}/);
       for (const ref of spec.refs) expect(sql).toContain(`\`bench\`.\`${ref}\``);
       if (spec.source) expect(sql).toContain(`\`${generated.sourceSchema}\`.\`${spec.source[1]}\``);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { scaffoldFiles } from '../../src/cli/commands/init.js';
+import { scaffoldFiles } from '../../src/tasks/init.js';
 import { validateProjectConfig } from '../../src/config/project-config.js';
 import { parseYaml } from '../../src/config/yaml-document.js';
 import { removeProject, runCli } from '../support/cli.js';

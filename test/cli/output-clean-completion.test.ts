@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planClean } from '../../src/cli/commands/clean.js';
+import { planClean } from '../../src/tasks/clean.js';
 import { projectYml, REPO_ROOT, removeProject, runCli, writeProject } from '../support/cli.js';
 
 /** `tsdbt clean` and `tsdbt completion bash|zsh`, through the built CLI. */
@@ -128,7 +128,7 @@ describe('tsdbt completion', () => {
   it('bash: commands, options of the command being typed, option values and model names', () => {
     expect(completeBash(['tsdbt', 'comp'])).toEqual(['compile', 'completion']);
     expect(completeBash(['tsdbt', 'r'])).toEqual(expect.arrayContaining(['run', 'retry']));
-    expect(completeBash(['tsdbt', 'li'])).toEqual(['list']);
+    expect(completeBash(['tsdbt', 'li'])).toEqual(['lineage', 'list']);
     expect(completeBash(['tsdbt', '--log-format', 'json', 'run', '--ful'])).toEqual(['--full-refresh']);
     expect(completeBash(['tsdbt', '--log-level', ''])).toEqual(['debug', 'info', 'warn', 'error']);
     expect(completeBash(['tsdbt', 'completion', ''])).toEqual(['bash', 'zsh']);

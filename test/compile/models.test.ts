@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compiledSqlOf } from '../../src/compile/run-state.js';
 import type { Project } from '../../src/compile/load-project.js';
 import type { ModelNode } from '../../src/compile/nodes.js';
 import { compileModels, renderModel } from '../../src/compile/render-model.js';
@@ -335,10 +336,10 @@ describe('property files', () => {
 });
 
 describe('compiling everything', () => {
-  it('compileModels stores compiled SQL on each node', () => {
+  it("compileModels notes each model's compiled SQL in the project's run state", () => {
     const project = load({ 'project.yml': PROJECT_YML, 'models/a.sql': 'select 1 as x', 'models/b.sql': "select x from {{ ref('a') }}" });
     expect(compileModels(project)).toEqual([]);
-    expect([...project.models.values()].map((node) => [node.name, node.compiledSql])).toEqual([
+    expect([...project.models.values()].map((node) => [node.name, compiledSqlOf(project, node)])).toEqual([
       ['a', 'select 1 as x'],
       ['b', 'select x from `shop`.`a`'],
     ]);

@@ -1,4 +1,5 @@
 /** The docs site's data, built from a parsed project, a catalog and the last run: no database, no browser. */
+import { noteCompiled } from '../../src/compile/run-state.js';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/docs/catalog.js';
 import type { LastRunResults } from '../../src/docs/run-results-file.js';
@@ -105,7 +106,7 @@ describe('buildSiteData', () => {
 
   it('carries compiled SQL, compile errors and last-run statuses', () => {
     const project = load(FILES);
-    project.models.get('model.shop.orders')!.compiledSql = 'select id, amount from `shop`.`orders`';
+    noteCompiled(project, 'model.shop.orders', 'select id, amount from `shop`.`orders`');
     const lastRun: LastRunResults = {
       at: '2026-01-01T00:00:00Z',
       elapsedSeconds: 1.5,

@@ -94,7 +94,7 @@ describe('seed → run → test on the shop fixture', () => {
     expect(nodes.filter((node) => node.resource_type === 'seed')).toHaveLength(3);
     expect(nodes.filter((node) => node.resource_type === 'test')).toHaveLength(22);
     const stgOrders = manifest.nodes['model.shop.stg_orders'];
-    expect(stgOrders.columns.status.description).toMatch(/^Where the order stands:\n\n\| status \| meaning \|/);
+    expect(stgOrders.columns.status.description).toMatch(/^Where the order stands:\n\n\| status +\| meaning +\|/);
     expect(manifest.nodes['model.shop.customers'].meta).toEqual({ owner: 'analytics' });
     expect(manifest.nodes['model.shop.customers'].columns.customer_id.description).toBe('Primary key.');
     expect(manifest.docs['doc.shop.order_status'].block_contents).toContain('return_pending');

@@ -3,11 +3,11 @@
  * regenerate with `UPDATE_GOLDEN=1 npx vitest run test/materialize/plan-check.test.ts` and review the diff.
  */
 import { describe, it } from 'vitest';
-import { checkColumns, checkDatabase, checkModelView, checkTable } from '../../src/materialize/plan-check.js';
+import { checkColumns, checkDatabase, checkModelView, checkQueryTree, checkTable } from '../../src/materialize/plan-check.js';
 import { expectGolden } from './golden-plan.js';
 
 describe('check statements', () => {
-  it('shadow tables, the model as a view (its SQL verbatim, a trailing comment kept a comment), its columns', () => {
+  it('shadow tables, the model as a view (its SQL verbatim, a trailing comment kept a comment), its columns, its query tree for lineage', () => {
     const statements = [
       checkDatabase('shop'),
       checkTable(
@@ -22,6 +22,7 @@ describe('check statements', () => {
       ),
       checkModelView('analytics', 'stg_orders', 'select id, amount\nfrom `shop`.`orders` -- the raw orders'),
       checkColumns('analytics', 'stg_orders'),
+      checkQueryTree('select id, amount\nfrom `shop`.`orders` -- the raw orders'),
     ];
     expectGolden('check-shadow-and-model', { statements, cleanup: [] });
   });

@@ -1,16 +1,21 @@
 /**
  * Concurrency on one embedded database: a second tsdbt process is turned away at once with
  * TSDBT4003 (exit 3) naming the holder, never touching the data (no sweep, no build); processes
- * racing for a free database let exactly one in; a lock left by a killed process is taken over.
+ * racing for a free database let exactly one in; a lock left by a killed process (SIGKILL, a zombie,
+ * another host name) is taken over at once.
  * And within one run, parallel threads never build the same relation twice.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { LOCK_FILE_NAME } from '../../src/adapter/engine-lock.js';
-import { startCli } from '../e2e/ingest-helpers.js';
+import { connect } from '../../src/adapter/connect.js';
+import { copyExample, startCli } from '../e2e/ingest-helpers.js';
+import { ASTROS, replies, startFakeApi } from '../support/fake-api.js';
 import { isLeftover, relationsOf, tsdbt, withChdb } from '../e2e/example-project.js';
-import { removeProject, writeProject, type CliResult } from '../support/cli.js';
+import { REPO_ROOT, removeProject, writeProject, type CliResult } from '../support/cli.js';
 import { tempHomeDir } from '../support/home.js';
 import { jsonEvents, sentStatements } from '../support/json-log.js';
 import { recordFigure } from '../support/reliability-figures.js';
@@ -122,21 +127,102 @@ describe('two tsdbt processes on one embedded database', () => {
     expect(() => readFileSync(lockFile())).toThrow(/ENOENT/);
   });
 
-  it('a lock naming a live process that is not the holder (a reused pid) is taken over', async () => {
-    // This test process is alive, but started at another time than the lock says.
-    writeFileSync(
-      lockFile(),
-      JSON.stringify({
-        pid: process.ppid,
-        host: (await import('node:os')).hostname(),
-        command: 'tsdbt run',
-        since: '2020-01-01T00:00:00Z',
-        start: '1',
-        token: 'old',
-      }),
-    );
+  it('a lock file from another host naming a live pid, with nobody on its socket, is taken over at once', async () => {
+    // What a container restarted under a new host name leaves: the old holder is gone, its pid (here
+    // this test process's, alive) means nothing on this host. The lock is the socket, which nobody holds.
+    writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, host: 'container-1f3a', command: 'tsdbt run', since: '2020-01-01T00:00:00Z', token: 'old' }));
+    const started = Date.now();
     const next = await cli(['run', '--select', 'm0_0']);
     expect(next.code, next.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('a holder SIGKILLed and left a zombie (its parent never reaps it) is taken over at once', async ({ task }) => {
+    const log = path.join(dir, 'zombie-holder.log');
+    // sh starts the holder in the background, prints its pid, and becomes sleep, which never waits for children.
+    const script = `"${process.execPath}" "${path.join(REPO_ROOT, 'bin', 'tsdbt')}" run --select slow --vars '{slow: true}' 2>"${log}" >/dev/null & echo $!; exec sleep 120`;
+    const env: Record<string, string | undefined> = { ...process.env, HOME: home, NO_COLOR: '1', FORCE_COLOR: undefined, TSDBT_PROFILES_DIR: undefined };
+    const parent = spawn('sh', ['-c', script], { cwd: dir, env, stdio: ['ignore', 'pipe', 'ignore'] });
+    onTestFinished(() => void parent.kill('SIGKILL'));
+    const holderPid = Number((await once(parent.stdout, 'data'))[0].toString().trim());
+    await until(() => existsSync(log) && /START sql table model conc\.slow/.test(readFileSync(log, 'utf8')));
+    process.kill(holderPid, 'SIGKILL');
+    await until(() => /^State:\s+Z/m.test(readFileSync(`/proc/${holderPid}/status`, 'utf8')));
+    // A zombie: its pid still answers kill(pid, 0), which a pid-liveness check took for a live holder.
+    expect(() => process.kill(holderPid, 0)).not.toThrow();
+
+    const next = await cli(['run', '--select', 'slow', '--debug']);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(`Took over the lock of .tsdbt/chdb from pid ${holderPid} (\`tsdbt run\`), which is no longer running.`);
+    expect(() => readFileSync(lockFile())).toThrow(/ENOENT/);
+    recordFigure(task, {
+      section: 'concurrency',
+      subject: 'holders gone without releasing the lock: SIGKILLed, SIGKILLed and left a zombie, a lock file from another host naming a live pid',
+      count: 3,
+      unit: 'stale locks',
+      outcome: 'the next run took over at once (the lock is a socket the OS closes when the holder dies; no pid or host checks)',
+    });
+  });
+});
+
+/** The embedded database at `chdbPath`, or undefined while another process holds it. */
+async function tryConnect(chdbPath: string): Promise<Awaited<ReturnType<typeof connect>> | undefined> {
+  try {
+    return await connect({ type: 'chdb', name: 'dev', schema: 'astro', threads: 1, settings: {}, path: chdbPath });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Polls `condition` every 50 ms, for up to 30 s. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 50) {
+    if (waited > 30_000) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('ingest --watch while another process holds the database', () => {
+  it('counts every poll the lock turned away in tsdbt_ingest_failures_total, and lands once it is free', async ({ task }) => {
+    const api = await startFakeApi();
+    onTestFinished(() => api.close());
+    api.fallback('/astros.json', replies.ok(ASTROS));
+    const project = copyExample(api.url('/astros.json'), { schedule: '1s' });
+    const watch = startCli(['ingest', '--watch', '--metrics-port', '0'], { cwd: project.dir, env: project.env });
+    const serving = await watch.waitFor(/Serving metrics at http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const metricsUrl = /(http:\/\/\S+)$/.exec(serving)![1]!;
+    await watch.waitFor(/OK ingested astro\.raw_astros: 1 row landed/);
+    // Between two polls, this test process takes the database, as a `tsdbt run` would.
+    const chdbPath = path.join(project.dir, '.tsdbt', 'chdb');
+    let holder: Awaited<ReturnType<typeof connect>> | undefined;
+    for (let tries = 0; holder === undefined && tries < 500; tries += 1) {
+      holder = await tryConnect(chdbPath);
+      if (holder === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(holder).toBeDefined();
+    onTestFinished(async () => holder?.close());
+    const turnedAway = () => watch.lines.filter((line) => line.includes('holds the embedded database at .tsdbt/chdb')).length;
+    await until(() => turnedAway() >= 3).catch((error) => {
+      throw new Error(`${error}: ${watch.lines.join('\n')}`);
+    });
+    const requests = api.requestsTo('/astros.json');
+    const failures = Number(/tsdbt_ingest_failures_total\{source="astro\.raw_astros"\} (\d+)/.exec(await (await fetch(metricsUrl)).text())?.[1] ?? 0);
+    expect(failures).toBeGreaterThanOrEqual(3);
+    expect(failures).toBeGreaterThanOrEqual(turnedAway() - 1);
+
+    await holder!.close();
+    holder = undefined;
+    await until(() => api.requestsTo('/astros.json') > requests);
+    await watch.waitFor(/0 rows landed \(1 already landed, skipped\)/);
+    watch.proc.kill('SIGINT');
+    expect(await watch.exited).toEqual({ code: 0, signal: null });
+    recordFigure(task, {
+      section: 'concurrency',
+      subject: '`ingest --watch --metrics-port` polling while another process held the database',
+      count: failures,
+      unit: 'polls turned away',
+      outcome: 'each counted in tsdbt_ingest_failures_total (no request sent); the first poll after the holder let go landed the reply',
+    });
   });
 });
 

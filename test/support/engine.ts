@@ -8,18 +8,32 @@ import { renderWithAdapter } from '../../src/runner/template-queries.js';
 import { statementFunctions } from '../../src/compile/query-results.js';
 import { baseGlobals } from '../../src/template/base-globals.js';
 import { TemplateEngine, type Scope } from '../../src/template/template-engine.js';
+import type { DispatchEntry } from '../../src/config/dispatch-config.js';
 
-/** A template engine with dbt's globals, as loadProject builds it, and the given macro files. */
-export function templateEngine(macros: Record<string, string> = {}, vars: Record<string, unknown> = {}) {
+export interface TemplateEngineFixture {
+  /** Installed packages: package name → its macro files (path → text). */
+  packages?: Record<string, Record<string, string>>;
+  /** The project's `dispatch:` config. */
+  dispatch?: DispatchEntry[];
+}
+
+/** A template engine with dbt's globals, as loadProject builds it (root project `demo`), and the given macro files. */
+export function templateEngine(macros: Record<string, string> = {}, vars: Record<string, unknown> = {}, fixture: TemplateEngineFixture = {}) {
   const logger = new MemoryLogger();
   let engine: TemplateEngine | undefined;
   engine = new TemplateEngine(
     baseGlobals({ projectName: 'demo', vars, env: {}, logger, invocationId: 'inv-1', macro: (name) => engine?.macro(name)?.fn, doc: () => undefined }),
+    { projectName: 'demo', dispatch: fixture.dispatch ?? [] },
   );
-  for (const [file, text] of Object.entries(macros)) {
-    const errors = engine.addMacroFile(file, text);
+  const add = (file: string, text: string, packageName?: string) => {
+    const errors = engine!.addMacroFile(file, text, packageName);
     if (errors.length > 0) throw errors[0];
+  };
+  for (const [packageName, files] of Object.entries(fixture.packages ?? {})) {
+    engine.addPackage(packageName);
+    for (const [file, text] of Object.entries(files)) add(file, text, packageName);
   }
+  for (const [file, text] of Object.entries(macros)) add(file, text);
   const render = (text: string, scope: Scope = {}) => engine!.compile('models/m.sql', text).render(scope);
   return { engine, logger, render };
 }
@@ -38,11 +52,12 @@ export async function chdbSession(): Promise<{ adapter: Adapter; close(): Promis
 }
 
 /** Renders `text` at run time: run_query, statement and load_result run on `adapter` (as a model's render does). */
-export function renderOnAdapter(engine: TemplateEngine, adapter: Adapter, text: string): Promise<string> {
+export function renderOnAdapter(engine: TemplateEngine, adapter: Adapter, text: string, scope: Scope = {}): Promise<string> {
   const template = engine.compile('models/m.sql', text);
   return renderWithAdapter(adapter, (runQuery) => {
     const statements = statementFunctions(runQuery);
     return template.render({
+      ...scope,
       execute: true,
       run_query: (sql: unknown) => runQuery(String(sql)),
       statement: statements.statement,

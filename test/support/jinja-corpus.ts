@@ -120,10 +120,23 @@ export const EDGE_CASES: Record<string, string> = {
   'truth of empty lists in inline ifs':
     "{{ 'y' if [] else 'n' }}|{{ 'y' if {} }}|{% set v = 'a' if not [] and xs else 'b' %}{{ v }}|{{ 'y' if ({'k': [1]} | length) else 'n' }}",
   'if elif else': '{% if n == 1 %}one{% elif n == 3 %}three{% else %}other{% endif %}',
-  'inline if chains': "{{ 'a' if n > 5 else ('b' if n > 2 else 'c') }}",
+  'inline if chains':
+    "{{ 'a' if n > 5 else ('b' if n > 2 else 'c') }}|{{ 'a' if f else 'b' if t else 'c' -}}  |{% set v = 'a' if f else 'b' if f else 'c' %}{{ v }}|{{ 'x' if f else 'y' if f }}|{{ 'a' if [] else 'b' if [] else 'c' }}",
   'attribute and item access': "{{ d.k }} {{ d['n'] }} {{ people[0].name }} {{ people[1]['age'] }} {{ d.missing }}",
   'undefined prints empty': '[{{ missing }}]',
   'join with attribute': "{{ people | join(', ', attribute='name') }}",
+  'plus concatenates lists':
+    "{{ [1] + [2, 3] }}|{{ xs + names }}|{{ (xs + [4]) | length }}|{{ 1 + 2 * 3 }}|{{ 'a' ~ (1 + 2) }}|{{ 'a' + 'b' }}|{% set cols = ['id'] %}{% set cols = cols + ['name'] %}{{ cols | join(',') }}",
+  "Python's operators: ~ prints as str(), % formats, * repeats, % takes the divisor's sign":
+    "{{ 'x' ~ none ~ true ~ [1] ~ missing ~ {'a': 1} }}|{{ '%s!' % 'a' }}|{{ '%s-%d' % ('a', 3) }}|{{ '%s' % none }}|{{ '%05.1f%%' % 2.5 }}|{{ 'ab' * 2 }}|{{ 2 * 'ab' }}|{{ [1, 2] * 2 }}|{{ -7 % 3 }}|{{ 7 % -3 }}|{{ 7 % 3 }}|{{ 2 * 3 + 1 }}|{{ '%r' | format('a') }}|{{ '%s' | format(true) }}",
+  'equality of lists and dicts by content':
+    "{{ [1, 2] == [1, 2] }} {{ [1, 2] == [2, 1] }} {{ {'a': [1]} == {'a': [1]} }} {{ [1] != [2] }} {{ xs == [1, 2, 3] }} {{ d != {'k': 'v', 'n': 1} }} {{ 1 == 1 }} {{ 'a' != 'b' }}",
+  'splat arguments':
+    "{{ count_args(*xs) }}|{{ count_args(**d) }}|{{ greet(*['x'], **{'greeting': 'yo'}) }}|{{ greet('a', *[], ) }}|{{ ref(*names) }}|{{ count_args(0, *xs, z=1, **d) }}",
+  'splat of varargs and kwargs in a macro': '{% macro pass_on() %}{{ count_args(*varargs, **kwargs) }}{% endmacro %}{{ pass_on(1, 2, a=3) }}',
+  'computed dict keys':
+    "{% set k = 'Key' %}{{ {k.lower(): 1, 'x': {k: 2}} }}|{{ {1: 'a'}[1] }}|{{ {s: n, s ~ '2': [n, ]} }}|{% set m = {} %}{% for p in people %}{% do m.update({p.name: p.age}) %}{% endfor %}{{ m }}",
+  'multi-line strings': "{%- set e = '\nline one \\\ncontinued {}\n'.format(s) -%}[{{ e }}]|{{ 'a\nb' | replace('\n', ' ') }}|{{ 'x\ny'.split('\n') }}",
 };
 
 const WORDS = ['a', 'b', 'x', 'id', 'name', 'ab'];
@@ -159,7 +172,9 @@ export function randomTemplates(seed: number, count: number): Record<string, str
     grow(2, [
       () => `'${pick(WORDS)}'`,
       () => 's',
-      () => `${str()} ~ ${pick([str, int])()}`,
+      () => `${str()} ~ ${pick([str, int, bool, list, () => 'nothing'])()}`,
+      () => (chance(0.5) ? `'${pick(['%s', 'a%s'])}' % ${pick([str, int, list])()}` : `'%s-%s' % (${str()}, ${int()})`),
+      () => `${str()} * ${Math.floor(random() * 3)}`,
       () => `${str()} | upper`,
       () => `${str()} | replace('a', 'z')`,
       () => `${list()} | join('${pick([',', '-', ''])}')`,
@@ -182,15 +197,17 @@ export function randomTemplates(seed: number, count: number): Record<string, str
       () => "names | map('upper') | list",
       () => `people | selectattr('age', 'gt', ${int()}) | map(attribute='name') | list`,
       () => `${list()} | reverse | list`,
+      () => `${list()} + ${list()}`,
     ]);
   const bool = (): string =>
     grow(3, [
       () => 't',
       () => 'f',
-      () => 'nothing is none',
+      () => '(nothing is none)',
       () => `${int()} > ${int()}`,
       () => `${int()} == ${int()}`,
       () => `${str()} == ${str()}`,
+      () => `${list()} == ${list()}`,
       () => `not ${bool()}`,
       () => `(${bool()} and ${bool()})`,
       () => `(${bool()} or ${bool()})`,
@@ -199,7 +216,8 @@ export function randomTemplates(seed: number, count: number): Record<string, str
       () => `${str()} is string`,
       () => `${str()}.startswith('a')`,
     ]);
-  const value = (): string => pick([int, str, list, bool, () => 'nothing', () => `{'k': ${int()}}`, () => 'd'])();
+  const value = (): string =>
+    pick([int, str, list, bool, () => 'nothing', () => `{'k': ${int()}}`, () => 'd', () => `{${str()}: ${int()}}`, () => `count_args(*${list()})`])();
   const depth = { now: 0 };
   const stmt = (): string => {
     depth.now += 1;

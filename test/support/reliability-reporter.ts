@@ -42,16 +42,18 @@ const KNOWN_LIMITS = [
   '`append` and `delete+insert` insert into the live table; ClickHouse applies an INSERT of more than about a million rows as several parts, so a kill during such an insert can leave part of it (these tests insert one block).',
   'A `materialized_view` rebuilt (`--full-refresh`, a missing view, or a source rebuilt by swap) keeps its old view until the new table is complete, then drops it, swaps the table in and creates the view: rows inserted into the source in that short window, or while the new table is being filled, are not captured (as in dbt-clickhouse). A run killed inside the window leaves no view; the next run sees that and rebuilds the table with a backfill.',
   'The lock is for the embedded database. Against a ClickHouse server nothing stops two runs building into the same databases at once, and the start-of-run sweep of one can drop a `__tsdbt_tmp` table the other is filling (that build then fails; no published table loses rows). Run one build per target at a time (one CI job, or a lock in the scheduler). The sweep drops only relations tsdbt recorded creating (`tsdbt-made-relations.json` beside the embedded database, `.tsdbt/made-relations/` for a server), never a table that merely carries the suffix.',
-  'Ingest holds one reply in memory at a time, up to `max_reply_bytes`; larger replies are refused, not streamed.',
+  "A reply over 8 MiB is spooled to disk and streamed to the database, but the process is not yet bounded to a fixed size: chDB alone takes about 250 MB, the JavaScript side stays under about 100 MB (plus 8 bytes per element of the reply), and chDB's background merges of the landing table while the parts are written add more as the reply grows (a 310 MB reply peaked at about 700 MB, a 630 MB one at about 930 MB; held in memory, replies took about 15 times their size). A spooled reply of more than one insert block (about 65,000 rows or 16 MiB) lands as several parts: a process killed mid-insert can leave part of the batch, which the next poll lands whole under a newer stamp (same hashes, so nothing is doubled under FINAL). With `format: json` the reply is one row, which the database holds whole.",
+  'A rejected reply over 8 MiB is quarantined by its first MiB (the reason gives its full size), not whole.',
 ];
 
 /** The limits tsdbt enforces on what it reads and waits for (each refused with a coded error past it). */
 const RESOURCE_LIMITS = [
-  'Ingest reply size: `max_reply_bytes` per source, default 64 MiB (67,108,864 bytes); a larger reply is TSDBT5800 and is not retried. Redirects: at most 10 hops, http(s) only, no loops (TSDBT5801).',
+  'Ingest reply size: `max_reply_bytes` per source, default 64 MiB (67,108,864 bytes); a larger reply is TSDBT5800 and is not retried. A reply up to 8 MiB is handled in memory; a larger one is spooled to a file in the temporary folder (TMPDIR), checked and landed from there, and removed. Redirects: at most 10 hops, http(s) only, no loops (TSDBT5801).',
   'YAML aliases: at most 100 alias expansions per file (counting aliases inside aliased values again), in project.yml, profiles.yml, property files, selectors and `--vars`; an alias bomb is TSDBT1002.',
   'Durations (`timeout`, `schedule`, retry delays): at most 2,147,483,647 ms (about 24.8 days, the longest timer Node keeps); longer is TSDBT5003.',
   'Project files (models, macros, YAML, seeds, profiles.yml, project.yml): regular files only (not folders, FIFOs or devices), at most 256 MiB each (TSDBT1801).',
   'Templates: nesting deep enough to exhaust the stack is TSDBT2802, not a crash.',
+  'The embedded database lock is a unix socket (`tsdbt.lock.sock` in the data folder) that the OS closes when its process dies: no pid, start time or host name is consulted, so a dead, zombie or other-host holder never blocks the next command.',
 ];
 
 export default class ReliabilityReporter implements Reporter {

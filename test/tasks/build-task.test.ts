@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, createInvocation } from '../../src/index.js';
+import { existsSync } from 'node:fs';
+import { build, clean, createInvocation, docsGenerate, ls, show } from '../../src/index.js';
 import { MemoryLogger } from '../../src/core/logger.js';
 import { copyExample, tsdbt } from '../e2e/example-project.js';
 
@@ -49,5 +50,21 @@ describe('the build task, called from a program', () => {
     expect(args(viaApi.dir)['skip_ingest']).toBe(args(viaCli.dir)['skip_ingest']);
     // What the CLI prints reached the program's logger instead.
     expect(logger.events.some((event) => event.message.startsWith('Concurrency: '))).toBe(true);
+  }, 120_000);
+
+  it('lists, previews, documents and cleans through the same tasks the CLI runs', async () => {
+    const invocation = createInvocation({ env: { ...process.env, HOME: viaApi.home, TSDBT_PROFILES_DIR: undefined } });
+    const listed = ls(invocation, { projectDir: viaApi.dir, select: ['people+'], resourceType: ['model'] });
+    expect(listed.nodes.map((entry) => entry.node.name).sort()).toEqual(['people', 'people_per_craft', 'people_summary']);
+    const shown = await show(invocation, { projectDir: viaApi.dir, inline: "select count() as n from {{ ref('people') }}" });
+    expect(shown.sql).toContain('`astro`.`people`');
+    expect(shown.rows).toEqual([{ n: 0 }]);
+    const docs = await docsGenerate(invocation, { projectDir: viaApi.dir });
+    expect(docs.compileErrors).toEqual([]);
+    expect(docs.databases).toContain('astro');
+    expect(existsSync(docs.indexFile)).toBe(true);
+    const cleaned = clean(invocation, { projectDir: viaApi.dir });
+    expect(cleaned.cleaned.find((entry) => entry.path.endsWith('target'))?.existed).toBe(true);
+    expect(existsSync(path.join(viaApi.dir, 'target'))).toBe(false);
   }, 120_000);
 });

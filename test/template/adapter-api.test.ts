@@ -1,5 +1,6 @@
 /** The `adapter`/relation API and context globals packages call, rendered at run time on chDB. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CTE_PREFIX } from '../../src/compile/ephemeral.js';
 import { renderModel } from '../../src/compile/render-model.js';
 import type { Adapter } from '../../src/core/adapter-types.js';
 import { ErrorCodes } from '../../src/core/errors.js';
@@ -103,6 +104,51 @@ describe('adapter relation methods on chDB', () => {
   });
 });
 
+describe("dbt's global relation macros on chDB (bare names and dbt.x)", () => {
+  it('load_relation and load_cached_relation find a relation or give None', async () => {
+    const out = await render(
+      `{{ load_relation(${REL}).type }} {{ dbt.load_cached_relation(${REL}) }} {{ load_relation(api.Relation.create(schema='api_db', identifier='gone')) }}`,
+    );
+    expect(out).toBe('table `api_db`.`people` None');
+  });
+
+  it('get_columns_in_relation and get_columns_in_query', async () => {
+    const out = await render(
+      `{{ get_columns_in_relation(${REL}) | map(attribute='name') | join(',') }}|{{ get_columns_in_query('select id, name as label, 1 as one from api_db.people') | join(',') }}`,
+    );
+    expect(out).toBe('id,name,score|id,label,one');
+  });
+
+  it('make_temp_relation, list_relations_without_caching', async () => {
+    const out = await render(
+      `{{ make_temp_relation(${REL}) }} {{ make_temp_relation(${REL}, '__x').identifier }} {{ list_relations_without_caching(api.Relation.create(schema='api_db')) | map(attribute='identifier') | join(',') }}`,
+    );
+    expect(out).toBe('`api_db`.`people__dbt_tmp` people__x narrow,people,people_v');
+  });
+
+  it('truncate_relation, rename_relation, drop_relation, drop_relation_if_exists, create_schema, drop_schema', async () => {
+    await render(`{% do truncate_relation(${REL}) %}`);
+    expect(await adapter.query('SELECT count() AS n FROM api_db.people')).toEqual([{ n: 0 }]);
+    await render(`{% do rename_relation(${REL}, api.Relation.create(schema='api_db', identifier='folks')) %}`);
+    await render(
+      "{% do drop_relation(api.Relation.create(schema='api_db', identifier='people_v', type='view')) %}{% do drop_relation_if_exists(load_relation(api.Relation.create(schema='api_db', identifier='narrow'))) %}{% do drop_relation_if_exists(none) %}",
+    );
+    expect(await tableNames('api_db')).toEqual(['folks']);
+    await render("{% do create_schema(api.Relation.create(schema='api_other')) %}");
+    expect(await adapter.query("SELECT count() AS n FROM system.databases WHERE name = 'api_other'")).toEqual([{ n: 1 }]);
+    await render("{% do drop_schema(api.Relation.create(schema='api_other')) %}");
+    expect(await adapter.query("SELECT count() AS n FROM system.databases WHERE name = 'api_other'")).toEqual([{ n: 0 }]);
+  });
+
+  it('lets the project override one through dispatch', async () => {
+    const out = await render(`{{ make_temp_relation(${REL}).identifier }}`, {
+      'macros/t.sql':
+        "{% macro clickhouse__make_temp_relation(base_relation, suffix) %}{{ return(base_relation.incorporate(path={'identifier': 'tmp_' ~ base_relation.identifier})) }}{% endmacro %}",
+    });
+    expect(out).toBe('tmp_people');
+  });
+});
+
 describe('relations and columns', () => {
   it('api.Relation.create, incorporate(type=…), incorporate(path=…) and the relation parts', async () => {
     const out = await render(
@@ -110,6 +156,7 @@ describe('relations and columns', () => {
         '{{ r.database }}.{{ r.schema }}.{{ r.identifier }} {{ r.is_table }} {{ r.is_view }} {{ v.is_view }} {{ v.type }} {{ o }}',
     );
     expect(out).toBe('s.s.t True False True view `s`.`t__tmp`');
+    expect(await render("{{ api.Relation.add_ephemeral_prefix('orders') }}")).toBe(`${CTE_PREFIX}orders`);
   });
 
   it("passes dbt-utils' relation check (a mapping whose metadata type ends in Relation)", async () => {
@@ -133,6 +180,14 @@ describe('query results', () => {
       "{% set t = run_query('select id, name from api_db.people order by id') %}{{ t.column_names | join(',') }}|{{ t.columns[1].values() | join(',') }}|{{ t.rows | length }}|{{ t.rows[1][1] }}|{% for row in t %}{{ row['id'] }}{% endfor %}",
     );
     expect(out).toBe('id,name|ada,bob|2|bob|12');
+  });
+
+  it("rows and columns are mappings like agate's: items(), keys(), values(), get(), dict() (dbt-utils' get_query_results_as_dict)", async () => {
+    const out = await render(
+      "{% set t = run_query('select id, name from api_db.people order by id') %}{% set d = {} %}{% for name, column in t.columns.items() %}{% do d.update({name: column.values()}) %}{% endfor %}{{ d }}|" +
+        "{{ t.rows[0].keys() }} {{ t.rows[0].values() }} {{ t.rows[1].get('name') }} {{ t.rows[1].get('nope', 'x') }} {{ t.rows[0].dict() }} {{ t.columns.keys() }}",
+    );
+    expect(out).toBe("{'id': [1, 2], 'name': ['ada', 'bob']}|['id', 'name'] [1, 'ada'] bob x {'id': 1, 'name': 'ada'} ['id', 'name']");
   });
 
   it('print_table and print_json write through the project logger', async () => {
@@ -182,6 +237,12 @@ describe('context globals', () => {
         "{{ modules.itertools.product([1, 2], ['a']) | map('join', '') | join(',') }}|{{ modules.itertools.chain([1], [2, 3]) | join(',') }}|{{ modules.pytz.timezone('UTC') }}",
     );
     expect(out).toBe('2024-02-28 13:05|2024-01-05|216000|1|bbb|a#b##|True|a1,b2|1a,2a|1,2,3|UTC');
+  });
+
+  it("set() compares as Python's sets do: by content, in any order (dbt-utils' test_equality)", async () => {
+    expect(await render("{{ set(['a', 'b', 'a']) == set(['b', 'a']) }} {{ set(['a']) != set(['b']) }} {{ set(['a', 'b', 'a']) | length }}")).toBe(
+      'True True 2',
+    );
   });
 
   it('fromjson/tojson, fromyaml/toyaml, zip, set, local_md5', async () => {

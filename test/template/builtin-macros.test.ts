@@ -120,8 +120,28 @@ describe('dbt.* cross-database macros on chDB', () => {
       'type_timestamp',
       'current_timestamp_backcompat',
       'current_timestamp_in_utc_backcompat',
+      // Relation macros: tested on chDB in adapter-api.test.ts.
+      'load_cached_relation',
+      'load_relation',
+      'get_columns_in_relation',
+      'get_columns_in_query',
+      'make_temp_relation',
+      'drop_relation_if_exists',
+      'drop_relation',
+      'truncate_relation',
+      'rename_relation',
+      'create_schema',
+      'drop_schema',
+      'list_relations_without_caching',
     ]);
     expect(BUILTIN_DISPATCHERS.filter((name) => !tested.has(name))).toEqual([]);
+  });
+
+  it("reaches the render's run_query, statement, is_incremental and should_full_refresh as dbt.x too", async () => {
+    expect(await chdbValue("{{ dbt.run_query('select 41 + 1 as x').rows[0][0] }}")).toBe(42);
+    const { engine } = templateEngine();
+    const scope = { is_incremental: () => true, should_full_refresh: () => false };
+    expect(engine.compile('models/m.sql', '{{ dbt.is_incremental() }} {{ dbt.should_full_refresh() }}').render(scope)).toBe('True False');
   });
 
   it('lets the project override an implementation through dispatch (clickhouse__x in macros/)', async () => {

@@ -63,3 +63,48 @@ describe('macros', () => {
     ).toBe('a2b2|a=1b=2|empty');
   });
 });
+
+describe('macro files written for dbt (shapes from dbt-utils)', () => {
+  it('registers macros whose names start with an underscore, as dbt does (nunjucks exports none of them)', () => {
+    const { render, engine } = templateEngine(
+      {},
+      {},
+      {
+        packages: {
+          utils: {
+            'macros/_is_relation.sql':
+              "{% macro _is_relation(obj) %}{{ return(obj is mapping and obj.get('metadata', {}).get('type', '').endswith('Relation')) }}{% endmacro %}",
+          },
+        },
+      },
+    );
+    expect(engine.packageMacro('utils', '_is_relation')).toBeDefined();
+    expect(render("{{ utils._is_relation(api.Relation.create(schema='a', identifier='b')) }} {{ utils._is_relation('x') }}")).toBe('True False');
+  });
+
+  it('passes *varargs and **kwargs on through dispatch', () => {
+    const { render } = templateEngine({
+      'macros/k.sql': [
+        "{%- macro surrogate(field_list) -%}{{ return(adapter.dispatch('surrogate', 'demo')(field_list, *varargs, **kwargs)) }}{%- endmacro -%}",
+        "{%- macro default__surrogate(field_list) -%}{{ ([field_list] + varargs) | join('|') }}/{{ kwargs.get('sep', '-') }}{%- endmacro -%}",
+      ].join('\n'),
+    });
+    expect(render("{{ surrogate('a', 'b', 'c', sep=';') }} {{ surrogate('a') }}")).toBe('a|b|c/; a/-');
+  });
+
+  it('reads a multi-line string with a backslash line continuation and a method call on it', () => {
+    const { render } = templateEngine({
+      'macros/w.sql':
+        "{%- macro warning(name) -%}\n{%- set message = '\nWarning: the macro \\\nnow takes a list. The {} model. \\\n'.format(name) -%}\n[{{ message }}]{%- endmacro -%}",
+    });
+    expect(render("{{ warning('m') }}")).toBe('[\nWarning: the macro now takes a list. The m model. ]');
+  });
+
+  it('evaluates computed dict keys', () => {
+    const { render } = templateEngine({
+      'macros/r.sql':
+        '{%- macro lower_keys(rename) -%}{%- set out = {} -%}{%- for key, val in rename.items() -%}{%- do out.update({key.lower(): val}) -%}{%- endfor -%}{{ return(out) }}{%- endmacro -%}',
+    });
+    expect(render("{{ lower_keys({'A': 1, 'bB': 2}) }}")).toBe("{'a': 1, 'bb': 2}");
+  });
+});

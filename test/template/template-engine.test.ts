@@ -206,7 +206,7 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
       });
     });
 
-    it('adapter.dispatch prefers clickhouse__, then default__, then the plain name', () => {
+    it('adapter.dispatch prefers clickhouse__, then default__, never the plain name (as dbt)', () => {
       const { render } = engineOn({
         'macros/dispatch.sql': [
           '{% macro default__greet(x) %}default {{ x }}{% endmacro %}',
@@ -217,7 +217,8 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
       });
       expect(render("{{ greet('a') }} | {{ adapter.dispatch('only_default')() }}")).toBe('clickhouse a | only default');
       const error = catchError(() => render("{{ adapter.dispatch('nothing_here')() }}"));
-      expect(error.message).toBe("adapter.dispatch('nothing_here') found no macro: looked for clickhouse__nothing_here, default__nothing_here, nothing_here.");
+      expect(error.message).toBe("adapter.dispatch('nothing_here') found no macro: searched for clickhouse__nothing_here, default__nothing_here.");
+      expect(error.code).toBe(ErrorCodes.DISPATCH_FAILED);
     });
 
     it('adapter.quote and other helpers', () => {

@@ -1,21 +1,17 @@
 import type { Command } from 'commander';
-import { buildManifest } from '../../artifacts/manifest.js';
-import type { GraphNode, ResourceType } from '../../graph/node.js';
+import type { GraphNode } from '../../graph/node.js';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
-import { openProject, projectOptions, selectOptions, type ProjectOptions, type SelectOptions } from '../common-options.js';
+import { ls, RESOURCE_TYPES, type LsEntry, type LsOptions } from '../../tasks/ls.js';
+import { projectOptions, selectOptions } from '../common-options.js';
 import { commandAction } from '../exit-codes.js';
-import { selectIds } from '../../tasks/selection.js';
 import type { Terminal } from '../terminal.js';
-import type { TaskStatus } from '../../tasks/invocation.js';
 import { cliInvocation } from '../invocation.js';
 
-interface LsOptions extends ProjectOptions, SelectOptions {
+interface LsCliOptions extends LsOptions {
   output: string;
   outputKeys?: string[];
-  resourceType?: string[];
 }
 
-const RESOURCE_TYPES: ResourceType[] = ['model', 'source', 'seed', 'test', 'unit_test', 'snapshot', 'analysis', 'exposure'];
 const OUTPUTS = ['selector', 'name', 'path', 'json'];
 /** dbt's keys for `ls --output json` (when --output-keys is not given). */
 const JSON_KEYS = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'source_name', 'config', 'tags', 'depends_on'];
@@ -27,7 +23,7 @@ export function registerLs(program: Command, terminal: Terminal): void {
     .option('--output-keys <key...>', `with --output json: the manifest fields to print (default: ${JSON_KEYS.join(', ')})`)
     .option('--resource-type <type...>', `only these kinds: ${RESOURCE_TYPES.join(', ')}, or all`)
     .action(
-      commandAction(async (options: LsOptions): Promise<TaskStatus> => {
+      commandAction((options: LsCliOptions) => {
         if (!OUTPUTS.includes(options.output)) {
           throw new TsdbtError({
             code: ErrorCodes.USAGE,
@@ -42,47 +38,24 @@ export function registerLs(program: Command, terminal: Terminal): void {
             hint: 'For example: tsdbt ls --output json --output-keys name unique_id',
           });
         }
-        const types = resourceTypes(options.resourceType);
-        const project = openProject(options, cliInvocation(terminal));
-        const ids = selectIds(project, options, types, terminal);
-        const manifest = options.output === 'json' ? buildManifest(project) : undefined;
-        for (const id of ids) {
-          const node = project.nodes.get(id)!;
-          if (options.output === 'name') terminal.data(searchName(node));
-          else if (options.output === 'path') terminal.data(node.originalFilePath);
-          else if (options.output === 'json') terminal.data(JSON.stringify(pick(manifestEntry(manifest!, id), options.outputKeys ?? JSON_KEYS)));
-          else if (node.resourceType === 'exposure') terminal.data(`exposure:${node.fqn.join('.')}`);
-          else
-            terminal.data(
-              node.resourceType === 'source' || node.resourceType === 'unit_test' ? `${node.resourceType}:${node.fqn.join('.')}` : node.fqn.join('.'),
-            );
-        }
-        return 'ok';
+        const result = ls(cliInvocation(terminal), { ...options, withManifestEntries: options.output === 'json' });
+        for (const entry of result.nodes) terminal.data(lineOf(entry, options));
+        return result.status;
       }),
     );
 }
 
-function resourceTypes(given: string[] | undefined): ResourceType[] {
-  if (given === undefined || given.includes('all')) return RESOURCE_TYPES;
-  for (const type of given) {
-    if (!RESOURCE_TYPES.includes(type as ResourceType)) {
-      throw new TsdbtError({ code: ErrorCodes.USAGE, message: `'${type}' is not a resource type.`, hint: `Use one of: ${RESOURCE_TYPES.join(', ')}, all.` });
-    }
-  }
-  return given as ResourceType[];
+function lineOf({ node, manifest }: LsEntry, options: LsCliOptions): string {
+  if (options.output === 'name') return searchName(node);
+  if (options.output === 'path') return node.originalFilePath;
+  if (options.output === 'json') return JSON.stringify(pick(manifest ?? {}, options.outputKeys ?? JSON_KEYS));
+  if (node.resourceType === 'exposure') return `exposure:${node.fqn.join('.')}`;
+  return node.resourceType === 'source' || node.resourceType === 'unit_test' ? `${node.resourceType}:${node.fqn.join('.')}` : node.fqn.join('.');
 }
 
 /** dbt's search name: `people`; for sources `astro.raw_astros`. */
 function searchName(node: GraphNode): string {
   return node.resourceType === 'source' && node.sourceName !== undefined ? `${node.sourceName}.${node.name}` : node.name;
-}
-
-function manifestEntry(manifest: Record<string, unknown>, id: string): Record<string, unknown> {
-  const nodes = manifest['nodes'] as Record<string, Record<string, unknown>>;
-  const sources = manifest['sources'] as Record<string, Record<string, unknown>>;
-  const exposures = manifest['exposures'] as Record<string, Record<string, unknown>>;
-  const unitTests = manifest['unit_tests'] as Record<string, Record<string, unknown>>;
-  return nodes[id] ?? sources[id] ?? exposures[id] ?? unitTests[id] ?? {};
 }
 
 /** The chosen keys in the order asked, skipping keys the entry lacks (dbt does the same). */

@@ -1,24 +1,13 @@
 import type { Command } from 'commander';
-import { connect } from '../../adapter/connect.js';
-import type { Adapter } from '../../core/adapter-types.js';
-import type { Project } from '../../compile/load-project.js';
-import { bindAdapterCapabilities } from '../../template/base-globals.js';
-import { renderModel } from '../../compile/render-model.js';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
-import { deferOptions, openProject, projectOptions, type DeferOptions, type ProjectOptions } from '../common-options.js';
+import { show, type ShowOptions } from '../../tasks/show.js';
+import { deferOptions, projectOptions } from '../common-options.js';
 import { commandAction } from '../exit-codes.js';
-import type { TaskStatus } from '../../tasks/invocation.js';
-import { renderInline } from '../../tasks/inline-sql.js';
-import { applyDefer, resolveSelection } from '../../tasks/selection.js';
-import type { Terminal } from '../terminal.js';
-import { cliInvocation } from '../invocation.js';
 import { formatTable } from '../format-table.js';
-import { previewQuery } from '../../materialize/read-queries.js';
+import { cliInvocation } from '../invocation.js';
+import type { Terminal } from '../terminal.js';
 
-interface ShowOptions extends ProjectOptions, DeferOptions {
-  select?: string[];
-  state?: string;
-  inline?: string;
+interface ShowCliOptions extends ShowOptions {
   limit: string;
   output: string;
 }
@@ -31,62 +20,18 @@ export function registerShow(program: Command, terminal: Terminal): void {
     .option('--limit <n>', 'rows to show (-1 for all)', '5')
     .option('--state <dir>', 'artifacts of an earlier run, for --defer')
     .option('--output <format>', 'text or json (json prints {"show": [rows]} on stdout)', 'text')
-    .action(commandAction((options: ShowOptions) => show(options, terminal)));
-}
-
-async function show(options: ShowOptions, terminal: Terminal): Promise<TaskStatus> {
-  if (options.output !== 'text' && options.output !== 'json') {
-    throw new TsdbtError({
-      code: ErrorCodes.USAGE,
-      message: `--output must be 'text' or 'json', but it is '${options.output}'.`,
-      hint: 'For example: tsdbt show --select people --output json',
-    });
-  }
-  const limit = Number(options.limit);
-  // Digits only (no 1e99, 0x10, 1.0): a number ClickHouse's LIMIT takes as written.
-  if (!/^\s*(-1|\d{1,15})\s*$/.test(options.limit) || !Number.isSafeInteger(limit) || limit < -1) {
-    throw new TsdbtError({
-      code: ErrorCodes.USAGE,
-      message: `--limit must be a whole number (or -1 for no limit), but it is '${options.limit}'.`,
-      hint: 'For example: --limit 100 (the default is 5).',
-    });
-  }
-  if ((options.inline === undefined) === (options.select === undefined)) {
-    throw new TsdbtError({
-      code: ErrorCodes.USAGE,
-      message: 'tsdbt show needs exactly one of --select or --inline.',
-      hint: 'For example: tsdbt show --select people, or tsdbt show --inline "select 1"',
-    });
-  }
-  const project = openProject(options, cliInvocation(terminal));
-  const adapter = await connect(project.target, { projectDir: project.dir, logger: terminal.logger });
-  // Macros render for the connected server (adapter.supports), as in `run`.
-  bindAdapterCapabilities(project.engine, adapter.capabilities);
-  let rows: Record<string, unknown>[];
-  try {
-    const sql = await showSql(project, options, terminal, adapter);
-    const query = previewQuery(sql, limit);
-    // Numbers as JSON numbers, not strings, so `--output json` is what a reader expects.
-    rows = await adapter.query(query, { settings: { output_format_json_quote_64bit_integers: 0 } });
-  } finally {
-    await adapter.close();
-  }
-  if (options.output === 'json') terminal.data(JSON.stringify({ show: rows }));
-  else terminal.data(formatTable(rows));
-  return 'ok';
-}
-
-async function showSql(project: Project, options: ShowOptions, terminal: Terminal, adapter: Adapter): Promise<string> {
-  if (options.inline !== undefined) return renderInline(project, options.inline);
-  const selection = resolveSelection(project, { select: options.select, state: options.state, defer: options.defer }, ['model'], terminal);
-  const ids = selection.ids;
-  if (ids.length !== 1) {
-    throw new TsdbtError({
-      code: ErrorCodes.NOTHING_SELECTED,
-      message: ids.length === 0 ? `--select ${options.select!.join(' ')} matched no model.` : `--select matched ${ids.length} models; tsdbt show previews one.`,
-      hint: 'Name a single model, e.g. --select people.',
-    });
-  }
-  await applyDefer(project, selection, options, terminal, adapter);
-  return renderModel(project, project.models.get(ids[0]!)!);
+    .action(
+      commandAction(async (options: ShowCliOptions) => {
+        if (options.output !== 'text' && options.output !== 'json') {
+          throw new TsdbtError({
+            code: ErrorCodes.USAGE,
+            message: `--output must be 'text' or 'json', but it is '${options.output}'.`,
+            hint: 'For example: tsdbt show --select people --output json',
+          });
+        }
+        const result = await show(cliInvocation(terminal), options);
+        terminal.data(options.output === 'json' ? JSON.stringify({ show: result.rows }) : formatTable(result.rows));
+        return result.status;
+      }),
+    );
 }

@@ -1,6 +1,7 @@
 /** The pages: project overview, one node, and the lineage explorer. */
 import type { SiteColumn, SiteNode, SiteNodeDetails } from '../site-types.js';
 import { loadChunk } from './chunks.js';
+import { columnName } from './column-lineage.js';
 import { h, html } from './dom.js';
 import { graphView } from './graph-view.js';
 import { layoutLineage } from './layout.js';
@@ -263,7 +264,7 @@ function detailSections(context: PageContext, node: SiteNode, details: SiteNodeD
         ),
       ),
     ),
-    node.resourceType === 'test' ? null : h('section', {}, h('h2', {}, `Columns (${details.columns.length})`), columnsTable(details.columns)),
+    node.resourceType === 'test' ? null : h('section', {}, h('h2', {}, `Columns (${details.columns.length})`), columnsTable(context, details.columns)),
     details.rawSql !== undefined ? codeSection(details) : null,
     h('section', {}, h('h2', {}, 'Config'), h('pre', { class: 'code json' }, JSON.stringify(node.config, null, 2))),
     Object.keys(details.meta).length ? h('section', {}, h('h2', {}, 'Meta'), h('pre', { class: 'code json' }, JSON.stringify(details.meta, null, 2))) : null,
@@ -277,7 +278,7 @@ function descriptionOf(details: SiteNodeDetails): HTMLElement {
     : h('p', { class: 'subtle' }, 'No description yet: add ', h('code', {}, 'description:'), ' for it in a .yml file under models/.');
 }
 
-function columnsTable(columns: SiteColumn[]): HTMLElement {
+function columnsTable(context: PageContext, columns: SiteColumn[]): HTMLElement {
   if (columns.length === 0) return h('p', { class: 'subtle' }, 'No columns known: the relation is not in the database and none are documented.');
   return h(
     'table',
@@ -293,7 +294,7 @@ function columnsTable(columns: SiteColumn[]): HTMLElement {
           h(
             'td',
             {},
-            h('code', {}, column.name),
+            columnName(context, column),
             column.tags.map((tag) => badge(tag, 'tag')),
             column.tests.map((test) => badge(test, 'test')),
           ),
@@ -304,7 +305,9 @@ function columnsTable(columns: SiteColumn[]): HTMLElement {
               ? h('code', { class: 'type' }, column.type)
               : column.declaredType
                 ? h('code', { class: 'type declared', title: 'declared in YAML (data_type)' }, column.declaredType)
-                : '—',
+                : column.checkedType
+                  ? h('code', { class: 'type checked', title: 'found by tsdbt check' }, column.checkedType)
+                  : '—',
             column.missingInDatabase ? h('div', { class: 'warn' }, 'not in the database') : null,
           ),
           h('td', {}, column.description ? html('div', 'markdown inline', inlineMarkdownHtml(column.description)) : ''),

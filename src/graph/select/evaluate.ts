@@ -5,6 +5,7 @@
  */
 
 import type { IndirectSelection, SelectionCriteria, SelectionExpression } from './expression.js';
+import { columnDescendants } from './column-method.js';
 import { ancestors, childrensParents, descendants } from './graph-walk.js';
 import { admitPendingTests, withAttachedTests, type Selection } from './indirect-selection.js';
 import { nodeTestFor, type MethodContext } from './node-methods.js';
@@ -36,7 +37,10 @@ function evaluateCriteria(criteria: SelectionCriteria, context: EvaluationContex
   };
   if (criteria.childrensParents) add(childrensParents(context.graph, picked));
   if (criteria.parents) add(ancestors(context.graph, picked, criteria.parentsDepth));
-  if (criteria.children) add(descendants(context.graph, picked, criteria.childrenDepth));
+  if (criteria.children && criteria.method === 'column') {
+    const nodes = context.members.filter((node) => picked.has(node.uniqueId));
+    add(columnDescendants(criteria, nodes, context.graph, context.columnLineage?.()));
+  } else if (criteria.children) add(descendants(context.graph, picked, criteria.childrenDepth));
   return withAttachedTests(context.graph, selected, criteria.indirectSelection ?? context.indirectSelection);
 }
 

@@ -23,6 +23,7 @@ export const METHOD_NAMES = [
   'source_status',
   'exposure',
   'unit_test',
+  'column',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
@@ -147,6 +148,15 @@ export function checkValue(method: MethodName, value: string): CriterionProblem 
       return oneOf('resource type', value, RESOURCE_TYPES);
     case 'test_type':
       return oneOf('test type', value, TEST_TYPES);
+    case 'column':
+      if (value.split('.').length < 2 || value.split('.').some((part) => part === '')) {
+        return {
+          part: 'value',
+          message: `'${value}' is not a valid column selector: it needs a model and a column.`,
+          hint: "Write 'column:<model>.<column>' (or 'column:<source>.<table>.<column>'), with '+' for the models downstream: 'column:people.craft+'.",
+        };
+      }
+      return undefined;
     case 'source':
       if (value.split('.').length > 3) {
         return {

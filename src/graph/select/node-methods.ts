@@ -6,6 +6,7 @@
 
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import type { GraphNode } from '../node.js';
+import { type ColumnLineageContext, columnOf } from './column-method.js';
 import { configMatches } from './config-match.js';
 import type { SelectionCriteria } from './expression.js';
 import { fqnMatches } from './fqn-match.js';
@@ -15,6 +16,8 @@ import { pathMatches } from './path-match.js';
 import type { ModifiedAspect, PreviousResults, SourceStatus, StateComparator } from './state.js';
 
 export interface MethodContext {
+  /** Answers `column:` criteria (read on first use); without it they are an error. */
+  columnLineage?: (() => ColumnLineageContext) | undefined;
   state?: StateComparator | undefined;
   previousResults?: PreviousResults | undefined;
   sourceStatus?: SourceStatus | undefined;
@@ -60,6 +63,8 @@ export function nodeTestFor(criteria: SelectionCriteria, context: MethodContext)
       return (node) => node.resourceType === 'unit_test' && (wildcardMatch(node.name, value) || wildcardMatch(node.fqn.slice(-2).join('.'), value));
     case 'state':
       return stateTest(criteria, context.state);
+    case 'column':
+      return (node) => columnOf(node, value) !== undefined;
     case 'result': {
       const results = context.previousResults;
       if (results === undefined) throw needsState(criteria, 'the previous run_results.json');

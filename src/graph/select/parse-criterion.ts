@@ -141,4 +141,5 @@ const EXAMPLES: Record<MethodName, string> = {
   source_status: 'source_status:fresher+',
   exposure: '+exposure:weekly_kpis',
   unit_test: 'unit_test:keeps_paid_orders',
+  column: 'column:people.craft+',
 };

@@ -5,6 +5,7 @@
 
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import type { GraphNode, ResourceType } from '../node.js';
+import type { ColumnLineageContext } from './column-method.js';
 import { evaluate, type EvaluationContext } from './evaluate.js';
 import type { IndirectSelection, SelectionExpression } from './expression.js';
 import { parseSelection } from './parse-selection.js';
@@ -24,6 +25,8 @@ export interface SelectNodesOptions {
   selector?: SelectionExpression | undefined;
   /** Answers `state:` criteria; without it they are an error. */
   state?: StateComparator | undefined;
+  /** Answers `column:` criteria, called on first use; without it they are an error. */
+  columnLineage?: (() => ColumnLineageContext) | undefined;
   /** Answers `result:` criteria; without it they are an error. */
   previousResults?: PreviousResults | undefined;
   /** Answers `source_status:` criteria; without it they are an error. */
@@ -59,6 +62,7 @@ export function selectNodes(options: SelectNodesOptions): Set<string> {
     graph,
     members,
     state: options.state,
+    columnLineage: once(options.columnLineage),
     previousResults: options.previousResults,
     sourceStatus: options.sourceStatus,
     indirectSelection: options.indirectSelection ?? 'eager',
@@ -78,6 +82,16 @@ export function selectNodes(options: SelectNodesOptions): Set<string> {
   return new Set(
     [...differenceOf(included, excluded)].filter((id) => memberIds.has(id) && (kinds === undefined || kinds.has(graphNode(graph, id).resourceType))),
   );
+}
+
+/** `read`, called at most once (a selection with several `column:` criteria reads the lineage once). */
+function once<T>(read: (() => T) | undefined): (() => T) | undefined {
+  if (read === undefined) return undefined;
+  let value: { read: T } | undefined;
+  return () => {
+    value ??= { read: read() };
+    return value.read;
+  };
 }
 
 function nonEmpty(values: readonly string[] | undefined): readonly string[] | undefined {

@@ -2,6 +2,7 @@ import { dataTypeMacros } from './data-types.js';
 import { dateMacros } from './dates.js';
 import { setAndArrayMacros } from './sets-and-arrays.js';
 import { stringMacros } from './strings.js';
+import { relationMacros } from './relations.js';
 
 /**
  * tsdbt's built-in macros: dbt's `dbt` namespace of cross-database macros (`dbt.type_string()`,
@@ -21,6 +22,7 @@ export const BUILTIN_MACRO_FILES: readonly { file: string; text: string }[] = [
   { file: '<tsdbt>/macros/strings.sql', text: stringMacros },
   { file: '<tsdbt>/macros/dates.sql', text: dateMacros },
   { file: '<tsdbt>/macros/sets_and_arrays.sql', text: setAndArrayMacros },
+  { file: '<tsdbt>/macros/relations.sql', text: relationMacros },
 ];
 
 /** Every macro name the files define (dispatchers and implementations), read without compiling them. */

@@ -7,7 +7,7 @@ describe('closestMatch', () => {
   it.each([
     ['tga', 'tag'],
     ['TAG', 'tag'],
-    ['colour', 'config'],
+    ['colour', 'column'],
     ['resource', 'resource_type'],
     ['sources', 'source'],
     ['test', undefined],

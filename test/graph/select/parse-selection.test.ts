@@ -86,28 +86,28 @@ describe('parseSelection', () => {
 const errorCases: Array<[string, string, string]> = [
   [
     'colour:red',
-    "'colour' is not a valid selector method. Did you mean 'config'?\n  colour:red\n  ^^^^^^",
-    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.',
+    "'colour' is not a valid selector method. Did you mean 'column'?\n  colour:red\n  ^^^^^^",
+    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test, column.',
   ],
   [
     'tga:x',
     "'tga' is not a valid selector method. Did you mean 'tag'?\n  tga:x\n  ^^^",
-    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.',
+    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test, column.',
   ],
   [
     'people resource-type:model',
     "'resource-type' is not a valid selector method. Did you mean 'resource_type'?\n  people resource-type:model\n         ^^^^^^^^^^^^^",
-    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.',
+    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test, column.',
   ],
   [
     'materialized:table',
     "'materialized' is not a valid selector method. Did you mean 'config.materialized'?\n  materialized:table\n  ^^^^^^^^^^^^",
-    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.',
+    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test, column.',
   ],
   [
     'metric:revenue',
     "'metric' is a dbt selector method that tsdbt does not support.\n  metric:revenue\n  ^^^^^^",
-    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.',
+    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test, column.',
   ],
   [
     'selector:nightly',
@@ -117,7 +117,7 @@ const errorCases: Array<[string, string, string]> = [
   [
     ':people',
     "A method name is missing before ':'.\n  :people\n  ^",
-    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test.',
+    'Valid methods: fqn, tag, path, file, config, source, resource_type, package, test_type, test_name, state, result, source_status, exposure, unit_test, column.',
   ],
   ['+ people', "`+` needs a model name: '+ people' has a space at offset 1.\n  + people\n   ^", "Write it without the space: '+people'."],
   ['a @  people', "`@` needs a model name: '@  people' has a space at offset 3.\n  a @  people\n     ^^", "Write it without the space: '@people'."],

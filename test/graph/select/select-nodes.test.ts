@@ -314,7 +314,7 @@ describe('selectNodes: errors and warnings', () => {
 
   it('passes parser errors through', () => {
     const error = catchError(() => selectNodes({ graph, select: ['people'], exclude: ['colour:red'] }));
-    expect(error.message.split('\n')[0]).toBe("'colour' is not a valid selector method. Did you mean 'config'?");
+    expect(error.message.split('\n')[0]).toBe("'colour' is not a valid selector method. Did you mean 'column'?");
   });
 
   it('refuses --selector together with --select', () => {

@@ -156,7 +156,7 @@ const errorCases: Array<[string, string, Array<[string, number]>]> = [
   [
     'bad method in a mapping',
     'selectors:\n  - name: a\n    definition:\n      method: colour\n      value: red\n',
-    [["selectors.yml:4: 'colour' is not a valid selector method. Did you mean 'config'?", 4]],
+    [["selectors.yml:4: 'colour' is not a valid selector method. Did you mean 'column'?", 4]],
   ],
   [
     'bad shorthand method',
@@ -171,7 +171,7 @@ const errorCases: Array<[string, string, Array<[string, number]>]> = [
   [
     'string form points into the string',
     'selectors:\n  - name: a\n    definition: "people colour:red"\n',
-    [["selectors.yml:3: 'colour' is not a valid selector method. Did you mean 'config'?\n  people colour:red\n         ^^^^^^", 3]],
+    [["selectors.yml:3: 'colour' is not a valid selector method. Did you mean 'column'?\n  people colour:red\n         ^^^^^^", 3]],
   ],
   [
     'operator in a mapping value',

@@ -1,0 +1,222 @@
+import path from 'node:path';
+import { configFromTree, mergeConfig } from '../config/config-tree.js';
+import { treeConfigLine, type ProjectConfig } from '../config/project-config.js';
+import type { Target } from '../config/target.js';
+import { didYouMean } from '../config/value-checks.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import type { ProjectFile } from '../project/project-files.js';
+import type { TemplateEngine } from '../template/template-engine.js';
+import { fqnOfFile } from './fqn.js';
+import { generalConfigErrors, materializationProblems, type ConfigOrigin } from './model-config.js';
+import type { ModelNode, SeedNode, SnapshotNode, SourceNode } from './nodes.js';
+import type { NodePatch } from './properties.js';
+import { inFileConfigOf, parseScope } from './scopes.js';
+import { schemaAndAlias } from './schema-names.js';
+import { reservedNameErrors } from './reserved-names.js';
+import { checksumOf, type ParseCache } from './parse-cache.js';
+import { renderAtParse, restoreRender, type Speculation } from './speculation.js';
+
+/** Parses one model file (config, refs, sources, the parse-time render) into its node. */
+export function parseModel(
+  file: ProjectFile,
+  config: ProjectConfig,
+  target: Target,
+  engine: TemplateEngine,
+  patches: Map<string, NodePatch>,
+  sources: (source: string, table: string) => SourceNode | undefined,
+  cache: ParseCache,
+): { node?: ModelNode; errors: TsdbtError[]; warnings?: string[] } {
+  const name = path.posix.basename(file.path, '.sql');
+  const fqn = fqnOfFile(config.name, config.modelPaths, file.path, name);
+  const patch = patches.get(name);
+  const baseConfig = mergeConfig(mergeConfig({ materialized: 'view', enabled: true, tags: [] }, configFromTree(config.models, fqn)), patch?.config ?? {});
+  const checksum = checksumOf(file.text);
+  const node: ModelNode = {
+    uniqueId: `model.${config.name}.${name}`,
+    name,
+    resourceType: 'model',
+    packageName: config.name,
+    fqn,
+    originalFilePath: file.path,
+    tags: [],
+    config: baseConfig,
+    checksum,
+    rawSql: file.text,
+    refs: [],
+    sourceCalls: [],
+    dependsOn: { nodes: [], macros: [] },
+    relation: { schema: target.schema, identifier: name },
+    description: patch?.description ?? '',
+    columns: patch?.columns ?? {},
+    meta: patch?.meta ?? {},
+    patchPath: patch?.file,
+    patchLine: patch?.line,
+    tests: patch?.tests ?? [],
+    constraints: patch?.constraints ?? [],
+  };
+  let inFile: Record<string, unknown>;
+  const cached = cache.model(file.path, checksum);
+  if (cached !== undefined) {
+    // Partial parsing: the same text in the same project parses the same.
+    node.refs = cached.refs;
+    node.sourceCalls = cached.sourceCalls;
+    inFile = cached.inFileConfig;
+    if (cached.render !== undefined) restoreRender(node, cached.render);
+  } else {
+    const scope = parseScope(node, target.schema, sources, callLines(file.text));
+    let render: Speculation;
+    try {
+      render = renderAtParse(engine, node, scope);
+    } catch (error) {
+      if (error instanceof TsdbtError) return { errors: error.all() };
+      throw error;
+    }
+    inFile = inFileConfigOf(scope);
+    if (render.cacheable) {
+      const { output, refs, sources: printedSources, printedThis, usesAdapter } = render;
+      cache.setModel(file.path, checksum, {
+        refs: node.refs,
+        sourceCalls: node.sourceCalls,
+        inFileConfig: inFile,
+        render: { output, refs, sources: printedSources, printedThis, usesAdapter },
+      });
+    }
+  }
+  node.config = mergeConfig(node.config, inFile);
+  node.tags = (node.config.tags as string[] | undefined) ?? [];
+  if (node.config.enabled === false) return { node, errors: [] };
+  // A bad config is reported where it is written: the model's config(), its YAML entry, or the project file's tree.
+  const origin: ConfigOrigin = (key) => {
+    if (key in inFile) return undefined;
+    if (patch !== undefined && key in patch.config) return { file: patch.file, line: patch.line };
+    const line = treeConfigLine(config, 'models', fqn, key);
+    return line === undefined ? undefined : { file: config.file, line };
+  };
+  const errors = generalConfigErrors(node.config, file.path, configLine(file.text), origin);
+  // Reported now as warnings; the model fails with them when a command runs it (see materializationProblems).
+  const fatal = new Set(materializationProblems(node.config, file.path, configLine(file.text), origin, { errorsOnly: true }).map((problem) => problem.message));
+  const warnings = materializationProblems(node.config, file.path, configLine(file.text), origin).map(
+    (problem) =>
+      `${problem.location ?? file.path}: ${problem.message}${fatal.has(problem.message) ? ` Model '${name}' fails with this error when it runs.` : ''}${problem.hint === undefined ? '' : ` ${problem.hint}`}`,
+  );
+  node.relation = schemaAndAlias(node, target, engine);
+  errors.push(
+    ...reservedNameErrors('Model', node.name, node.relation.identifier, {
+      file: file.path,
+      nameLine: 1,
+      aliasLine: () => origin('alias') ?? { file: file.path, line: configLine(file.text) },
+    }),
+  );
+  node.dependsOn.macros = usedMacros(file.text, engine);
+  return { node, errors, warnings };
+}
+
+/** Resolves the refs and source() calls of a parsed model or snapshot into `dependsOn.nodes`, collecting what does not resolve. */
+export function resolveDependencies(
+  node: ModelNode | SnapshotNode,
+  byName: Map<string, ModelNode | SeedNode | SnapshotNode>,
+  disabled: Set<string>,
+  sources: Map<string, SourceNode>,
+  projectName: string,
+): TsdbtError[] {
+  const errors: TsdbtError[] = [];
+  const kind = node.resourceType === 'snapshot' ? 'Snapshot' : 'Model';
+  const parents = new Set<string>();
+  for (const ref of node.refs) {
+    if (ref.packageName !== undefined && ref.packageName !== projectName) {
+      errors.push(
+        new TsdbtError({
+          code: ErrorCodes.UNKNOWN_REF,
+          message: `${kind} '${node.name}' refers to '${ref.name}' in package '${ref.packageName}', but tsdbt has no packages: only this project ('${projectName}') can be referred to.`,
+          file: node.originalFilePath,
+          line: ref.line,
+          hint: `Use ref('${ref.name}'), or ref('${projectName}', '${ref.name}').`,
+        }),
+      );
+      continue;
+    }
+    const parent = byName.get(ref.name);
+    if (parent) {
+      parents.add(parent.uniqueId);
+      continue;
+    }
+    errors.push(
+      new TsdbtError({
+        code: ErrorCodes.UNKNOWN_REF,
+        message: disabled.has(ref.name)
+          ? `${kind} '${node.name}' refers to '${ref.name}', which is disabled (enabled: false).`
+          : `${kind} '${node.name}' refers to '${ref.name}', but no model or seed has that name.${didYouMean(ref.name, byName.keys())}`,
+        file: node.originalFilePath,
+        line: ref.line,
+        hint: disabled.has(ref.name) ? `Enable '${ref.name}' or remove the ref().` : `Check the spelling, or create models/${ref.name}.sql.`,
+      }),
+    );
+  }
+  for (const call of node.sourceCalls) {
+    const id = `source.${projectName}.${call.source}.${call.table}`;
+    if (sources.has(id)) {
+      parents.add(id);
+      continue;
+    }
+    const known = [...sources.values()].map((source) => `${source.sourceName}.${source.name}`);
+    errors.push(
+      new TsdbtError({
+        code: ErrorCodes.UNKNOWN_SOURCE,
+        message: `${kind} '${node.name}' uses source('${call.source}', '${call.table}'), which is not declared.${didYouMean(`${call.source}.${call.table}`, known)}`,
+        file: node.originalFilePath,
+        line: call.line,
+        hint: 'Declare it under `sources:` in a .yml file in models/ (name, then tables).',
+      }),
+    );
+  }
+  node.dependsOn.nodes = [...parents].sort();
+  return errors;
+}
+
+/** Line of `fn('arg'` (or `fn("arg"`) in the raw text, for error messages. */
+export function lineOfCall(text: string, fn: string, arg: string): number | undefined {
+  const escaped = arg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`\\b${fn}\\s*\\((?:[^)]*?,\\s*)?['"]${escaped}['"]`).exec(text);
+  return match ? text.slice(0, match.index).split('\n').length : undefined;
+}
+
+/**
+ * `lineOfCall` for every `ref(`/`source(` of one file, found in one pass over the text (a model
+ * with eight refs would otherwise build and run eight regular expressions over the whole file).
+ * A call the scan cannot read (a computed argument) falls back to `lineOfCall`.
+ */
+export function callLines(text: string): (fn: string, arg: string) => number | undefined {
+  let found: Map<string, number> | undefined;
+  return (fn, arg) => {
+    if (found === undefined) {
+      found = new Map();
+      const calls = /\b(ref|source)\s*\(((?:[^)'"]|'[^']*'|"[^"]*")*)\)/g;
+      let line = 1;
+      let scanned = 0;
+      for (const match of text.matchAll(calls)) {
+        for (let at = text.indexOf('\n', scanned); at !== -1 && at < match.index; at = text.indexOf('\n', at + 1)) line += 1;
+        scanned = match.index;
+        for (const quoted of match[2]!.matchAll(/['"]([^'"]*)['"]/g)) {
+          const key = `${match[1]}\u0000${quoted[1]}`;
+          if (!found.has(key)) found.set(key, line);
+        }
+      }
+    }
+    return found.get(`${fn}\u0000${arg}`) ?? lineOfCall(text, fn, arg);
+  };
+}
+
+function configLine(text: string): number | undefined {
+  const index = text.search(/\bconfig\s*\(/);
+  return index === -1 ? undefined : text.slice(0, index).split('\n').length;
+}
+
+/** Macros called in `text` (`macro.<name>`): the names followed by `(` that are macros of the project. */
+export function usedMacros(text: string, engine: TemplateEngine): string[] {
+  const used = new Set<string>();
+  for (const match of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
+    const name = match[1]!;
+    if (engine.macro(name)) used.add(`macro.${name}`);
+  }
+  return [...used].sort();
+}

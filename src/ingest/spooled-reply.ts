@@ -1,0 +1,192 @@
+/**
+ * A reply spooled to disk (spool.ts), turned into rows to land without holding it in memory:
+ * the same checks and the same payloads as payload.ts gives for a reply in memory, in three
+ * passes over the file.
+ *   1. Validate the whole text as JSON and find the value `path` points at (the last one, when a
+ *      key repeats, as JSON.parse keeps).
+ *   2. Walk its elements (or the root, for `format: json`): check the required fields, hash each
+ *      minified element, keep the first 8 bytes of each hash (8 bytes per element is all this
+ *      keeps in memory), so that repeats within the reply can be found.
+ *   3. Write the rows as TabSeparated text to a second file, leaving out repeats, and sum the
+ *      hashes kept (a fingerprint of the set, to compare with the latest batch in the database).
+ * All or nothing, as in memory: a reply that fails a check in pass 1 or 2 is rejected whole
+ * before anything is written.
+ */
+import { createHash } from 'node:crypto';
+import type { EncodedFile } from '../core/adapter-types.js';
+import type { IngestConfig } from './ingest-config.js';
+import { splitPath } from './ingest-config.js';
+import { JsonScanner } from './json-scan.js';
+import { LANDING_COLUMNS, tsvField } from './landing-plan.js';
+import { BufferedFile, readChunks, type Spool } from './spool.js';
+
+type Shape = Pick<IngestConfig, 'format' | 'path' | 'required'>;
+
+/** The sums of the first and second 8 bytes (little-endian) of each distinct hash, modulo 2^64, and how many. */
+export interface SetFingerprint {
+  count: number;
+  low: bigint;
+  high: bigint;
+}
+
+export type SpooledCheck = { ok: true; at: number; elementDepth: 0 | 1; prefixes: BigUint64Array; elements: number } | { ok: false; reason: string };
+
+/** Passes 1 and 2: whether the reply is landable, and where its payloads are. */
+export function checkSpooledReply(spool: Spool, shape: Shape): SpooledCheck {
+  const located = locate(spool, shape.path);
+  if (!located.ok) return located;
+  const each = shape.format === 'json_each';
+  if (each && located.first !== 0x5b) {
+    const where = shape.path.length === 0 ? 'the reply' : `'${shape.path.join('.')}' in the reply`;
+    return { ok: false, reason: `${where} is not an array (format json_each needs one)` };
+  }
+  const elementDepth = each ? 1 : 0;
+  const required = shape.required.map((dotted) => splitPath(dotted));
+  let prefixes = new BigUint64Array(1024);
+  let count = 0;
+  let hash = createHash('sha256');
+  let found = new Array<boolean>(required.length).fill(false);
+  let problem: string | undefined;
+  const scanner: JsonScanner = new JsonScanner(
+    {
+      valueStart: (depth, _at, first) => {
+        const relative = depth - elementDepth;
+        if (required.length === 0 || relative < 1 || first === 0x6e) return;
+        for (const [index, path] of required.entries()) {
+          if (path.length === relative && path.every((key, level) => scanner.pathAt(elementDepth + level) === key)) found[index] = true;
+        }
+      },
+      elementBytes: (chunk, start, end) => hash.update(chunk.subarray(start, end)),
+      elementEnd: () => {
+        if (count === prefixes.length) {
+          const grown = new BigUint64Array(prefixes.length * 2);
+          grown.set(prefixes);
+          prefixes = grown;
+        }
+        prefixes[count] = hash.digest().readBigUInt64LE(0);
+        const missing = shape.required.filter((_, index) => !found[index]);
+        if (missing.length > 0 && problem === undefined) {
+          const what = each ? `element ${count}` : 'the reply';
+          problem = `${what} lacks the required ${missing.length === 1 ? 'field' : 'fields'} ${missing.join(', ')}`;
+        }
+        count += 1;
+        hash = createHash('sha256');
+        found = found.fill(false);
+      },
+    },
+    elementDepth,
+    true,
+  );
+  readChunks(spool.file, located.at, (chunk) => scanner.write(chunk) && !scanner.done && problem === undefined);
+  if (!scanner.done) scanner.end(); // a root that is a bare number ends only here
+  if (problem !== undefined) return { ok: false, reason: problem };
+  return { ok: true, at: located.at, elementDepth, prefixes: prefixes.subarray(0, count), elements: count };
+}
+
+/**
+ * Pass 3: the rows (payload, hash, URL, stamp) in `spool.sibling('rows.tsv')`, each distinct
+ * payload once, and the fingerprint of the set of hashes written.
+ */
+export function writeSpooledRows(
+  spool: Spool,
+  checked: Extract<SpooledCheck, { ok: true }>,
+  row: { sourceUrl: string; stamp: string },
+): { rows: EncodedFile; duplicates: number; fingerprint: SetFingerprint } {
+  const repeated = repeatedPrefixes(checked.prefixes);
+  const seen = new Set<string>();
+  const file = spool.sibling('rows.tsv');
+  const out = new BufferedFile(file);
+  const tail = Buffer.from(`\t${tsvField(row.sourceUrl)}\t${tsvField(row.stamp)}\n`);
+  const fingerprint: SetFingerprint = { count: 0, low: 0n, high: 0n };
+  let index = 0;
+  let written = 0;
+  let hash = createHash('sha256');
+  // An element whose hash prefix repeats in the reply is held until its hash says whether it is a repeat.
+  let held: Buffer[] | undefined;
+  const startElement = (): void => {
+    held = repeated.has(checked.prefixes[index]!) ? [] : undefined;
+  };
+  startElement();
+  const scanner = new JsonScanner(
+    {
+      elementBytes: (chunk, start, end) => {
+        const bytes = chunk.subarray(start, end);
+        hash.update(bytes);
+        if (held !== undefined) held.push(Buffer.from(bytes));
+        else writeEscaped(out, bytes);
+      },
+      elementEnd: () => {
+        const digest = hash.digest();
+        const hex = digest.toString('hex');
+        if (held === undefined || !seen.has(hex)) {
+          if (held !== undefined) {
+            seen.add(hex);
+            for (const part of held) writeEscaped(out, part);
+          }
+          out.writeText(`\t${hex}`);
+          out.write(tail);
+          written += 1;
+          fingerprint.count += 1;
+          fingerprint.low = BigInt.asUintN(64, fingerprint.low + digest.readBigUInt64LE(0));
+          fingerprint.high = BigInt.asUintN(64, fingerprint.high + digest.readBigUInt64LE(8));
+        }
+        index += 1;
+        hash = createHash('sha256');
+        if (index < checked.elements) startElement();
+      },
+    },
+    checked.elementDepth,
+    true,
+  );
+  try {
+    readChunks(spool.file, checked.at, (chunk) => scanner.write(chunk) && !scanner.done);
+    if (!scanner.done) scanner.end();
+  } finally {
+    out.close();
+  }
+  return {
+    rows: { format: 'TabSeparated', columns: LANDING_COLUMNS, file, length: written },
+    duplicates: checked.elements - written,
+    fingerprint,
+  };
+}
+
+/** Pass 1: the JSON is whole and valid, and where the value at `path` starts (with its first byte). */
+function locate(spool: Spool, path: readonly string[]): { ok: true; at: number; first: number } | { ok: false; reason: string } {
+  let at = -1;
+  let first = 0;
+  const scanner: JsonScanner = new JsonScanner({
+    valueStart: (depth, offset, byte) => {
+      if (depth !== path.length) return;
+      for (let level = 0; level < depth; level += 1) if (scanner.pathAt(level) !== path[level]) return;
+      at = offset;
+      first = byte;
+    },
+  });
+  readChunks(spool.file, 0, (chunk) => scanner.write(chunk));
+  const end = scanner.end();
+  if (!end.ok) return end;
+  if (at < 0) return { ok: true, at: 0, first: 0 };
+  return { ok: true, at, first };
+}
+
+/** Prefixes that occur more than once (sorted copy, so 8 more bytes per element while it runs). */
+function repeatedPrefixes(prefixes: BigUint64Array): Set<bigint> {
+  const sorted = prefixes.slice().sort();
+  const repeated = new Set<bigint>();
+  for (let i = 1; i < sorted.length; i += 1) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]!);
+  return repeated;
+}
+
+/** A minified JSON run as a TabSeparated field: only backslashes need doubling (no raw tab or newline survives minifying). */
+function writeEscaped(out: BufferedFile, bytes: Buffer): void {
+  let from = 0;
+  for (let slash = bytes.indexOf(0x5c); slash !== -1; slash = bytes.indexOf(0x5c, slash + 1)) {
+    out.write(bytes, from, slash + 1);
+    out.write(BACKSLASH);
+    from = slash + 1;
+  }
+  out.write(bytes, from, bytes.length);
+}
+
+const BACKSLASH = Buffer.from('\\');

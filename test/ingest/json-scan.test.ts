@@ -1,0 +1,130 @@
+/**
+ * The chunked JSON scanner (src/ingest/json-scan.ts) against JSON.parse and the in-memory
+ * splitter (json-text.ts) on seeded random texts, each fed in random chunk sizes: it accepts
+ * exactly what JSON.parse accepts, and yields the same minified elements.
+ */
+import { describe, expect, it } from 'vitest';
+import { minifiedArrayElements, minifyJson } from '../../src/ingest/json-text.js';
+import { JsonScanner } from '../../src/ingest/json-scan.js';
+import { seededRandom } from '../support/seeded-random.js';
+
+function scan(text: string, random: () => number, elementDepth = 1) {
+  const elements: string[] = [];
+  let current: Buffer[] = [];
+  const scanner = new JsonScanner(
+    {
+      elementBytes: (chunk, start, end) => current.push(Buffer.from(chunk.subarray(start, end))),
+      elementEnd: () => {
+        elements.push(Buffer.concat(current).toString('utf8'));
+        current = [];
+      },
+    },
+    elementDepth,
+  );
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; ) {
+    const size = 1 + Math.floor(random() * 7);
+    if (!scanner.write(bytes.subarray(at, at + size))) break;
+    at += size;
+  }
+  return { end: scanner.end(), elements };
+}
+
+function randomValue(random: () => number, depth: number): unknown {
+  const pick = Math.floor(random() * (depth > 3 ? 5 : 7));
+  switch (pick) {
+    case 0:
+      return Math.floor(random() * 2e6) - 1e6;
+    case 1:
+      return random() * 1e3;
+    case 2:
+      return ['', 'a b', 'tab\there', 'quote"q', 'back\\slash', 'ünï ✓', '\u0001', 'x'.repeat(20)][Math.floor(random() * 8)];
+    case 3:
+      return [true, false, null][Math.floor(random() * 3)];
+    case 4:
+      return 1e21 * random();
+    case 5:
+      return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
+    default:
+      return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, (_, i) => [`k${i} ${'é'.repeat(i)}`, randomValue(random, depth + 1)]));
+  }
+}
+
+function spaced(text: string, random: () => number): string {
+  // Whitespace after punctuation outside strings (JSON.stringify output has no raw whitespace in strings).
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i]!;
+    out += ch;
+    if (ch === '"' && text[i - 1] !== '\\') inString = !inString;
+    else if (ch === '"') {
+      let k = i - 1;
+      while (text[k] === '\\') k -= 1;
+      if ((i - 1 - k) % 2 === 0) inString = !inString;
+    }
+    if (!inString && ',:[]{}'.includes(ch) && random() < 0.3) out += [' ', '\n', '\t', '\r\n  '][Math.floor(random() * 4)];
+  }
+  return out;
+}
+
+describe('JsonScanner', () => {
+  it('splits 500 random arrays as json-text does, whatever the chunk sizes', () => {
+    const random = seededRandom(20261206);
+    for (let n = 0; n < 500; n += 1) {
+      const value = Array.from({ length: Math.floor(random() * 6) }, () => randomValue(random, 1));
+      const text = spaced(JSON.stringify(value), random);
+      const result = scan(text, random);
+      expect(result.end, text).toEqual({ ok: true });
+      expect(result.elements, text).toEqual(minifiedArrayElements(text, []));
+      const whole = scan(text, random, 0);
+      expect(whole.elements, text).toEqual([minifyJson(text)]);
+    }
+  });
+
+  it('accepts exactly what JSON.parse accepts, on 3,000 mutated texts', () => {
+    const random = seededRandom(7);
+    const alphabet = ['{', '}', '[', ']', ',', ':', '"', '\\', ' ', '0', '1', '-', '.', 'e', '+', 't', 'n', 'u', 'x', '\u0002'];
+    let accepted = 0;
+    for (let n = 0; n < 3000; n += 1) {
+      const base = spaced(JSON.stringify(randomValue(random, 0)), random);
+      const chars = [...base];
+      const edits = 1 + Math.floor(random() * 3);
+      for (let e = 0; e < edits && chars.length > 0; e += 1) {
+        const at = Math.floor(random() * chars.length);
+        const kind = random();
+        if (kind < 0.33) chars.splice(at, 1);
+        else if (kind < 0.66) chars.splice(at, 0, alphabet[Math.floor(random() * alphabet.length)]!);
+        else chars.length = at; // truncated
+      }
+      const text = chars.join('');
+      let parses = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        parses = false;
+      }
+      const result = scan(text, random, -1);
+      expect(result.end.ok, `${JSON.stringify(text)} ${JSON.stringify(result.end)}`).toBe(parses);
+      if (parses) accepted += 1;
+    }
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('says truncated when the text stops inside a value, and where', () => {
+    const random = seededRandom(1);
+    expect(scan('[{"a": 1}, {"b"', random).end).toEqual({ ok: false, reason: 'the reply is truncated JSON (it ends inside a value, at byte 15)' });
+    expect(scan('  ', random).end).toEqual({ ok: false, reason: 'the reply is empty' });
+    expect(scan('[1,]', random).end).toEqual({ ok: false, reason: "the reply is not valid JSON (an unexpected ']' at byte 3)" });
+  });
+
+  it('reports the path of each value start (object keys decoded, array indexes)', () => {
+    const seen: string[] = [];
+    const scanner: JsonScanner = new JsonScanner({
+      valueStart: (depth, at) => seen.push(`${Array.from({ length: depth }, (_, l) => scanner.pathAt(l)).join('.')}@${at}`),
+    });
+    scanner.write(Buffer.from('{"d\\u0061ta": {"items": [1, 2]}}'));
+    expect(scanner.end()).toEqual({ ok: true });
+    expect(seen).toEqual(['@0', 'data@14', 'data.items@24', 'data.items.0@25', 'data.items.1@28']);
+  });
+});
