@@ -117,14 +117,21 @@ export function macroUniqueId(projectName: string, internalId: string): string {
 function macroEntries(project: Project, createdAt: number): Record<string, unknown> {
   const macros: Record<string, unknown> = {};
   const projectName = project.config.name;
-  for (const name of project.engine.macroNames()) {
-    const macro = project.engine.macro(name)!;
-    const uniqueId = `macro.${projectName}.${name}`;
+  const all = [
+    ...project.engine.macroNames().map((name) => ({ name, packageName: projectName, macro: project.engine.macro(name)! })),
+    ...project.engine
+      .packageNames()
+      .flatMap((packageName) =>
+        project.engine.packageMacroNames(packageName).map((name) => ({ name, packageName, macro: project.engine.macro(name, packageName)! })),
+      ),
+  ];
+  for (const { name, packageName, macro } of all) {
+    const uniqueId = `macro.${packageName}.${name}`;
     macros[uniqueId] = {
       unique_id: uniqueId,
       name,
       resource_type: 'macro',
-      package_name: projectName,
+      package_name: packageName,
       path: macro.file,
       original_file_path: macro.file,
       macro_sql: macro.sql,

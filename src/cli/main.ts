@@ -94,6 +94,11 @@ export const COMMANDS: readonly LazyCommand[] = [
     load: async () => (await import('./commands/docs.js')).registerDocs,
   },
   {
+    name: 'deps',
+    summary: 'install the packages of packages.yml into dbt_packages/ and pin them in package-lock.yml',
+    load: async () => (await import('./commands/deps.js')).registerDeps,
+  },
+  {
     name: 'clean',
     summary: 'delete the folders listed in clean-targets (target/, logs/)',
     load: async () => (await import('./commands/clean.js')).registerClean,

@@ -88,7 +88,7 @@ function checkTestMacro(parse: TestParse, declared: Declared, args: Plain): { me
   const { engine } = parse.context;
   const { testName, namespace, name } = declared;
   const macroName = `test_${name}`;
-  const macro = engine.macro(macroName);
+  const macro = engine.macro(macroName, namespace);
   if (macro === undefined) {
     const known = engine
       .macroNames()
@@ -188,7 +188,7 @@ function renderAtParse(
   try {
     const kwargs = renderTestKwargs(engine, scope, test.args, target.file);
     const model = targetRelation(target, scope);
-    if (!builtin) engine.callMacro(`test_${test.name}`, scope, [{ ...kwargs, model, __keywords: true }]);
+    if (!builtin) engine.callMacro(`test_${test.name}`, scope, [{ ...kwargs, model, __keywords: true }], node.testMetadata?.namespace);
   } catch (error) {
     return { errors: located(error, target.file, target.line) };
   }

@@ -26,6 +26,7 @@ import { checkTargetPath } from '../project/target-path.js';
 import { ParseCache } from './parse-cache.js';
 import type { PhaseTimer } from './perf-info.js';
 import { callLines, parseModel, resolveDependencies, usedMacros } from './parse-models.js';
+import { addPackageMacros, packageMacroFiles, readPackages, scopeVarsByPackage, type LoadedPackage } from './load-packages.js';
 import {
   movePatchesOfSeeds,
   distinctErrors,
@@ -37,6 +38,7 @@ import {
   addModels,
   addSnapshots,
   asAnalysis,
+  duplicate,
   type ParseState,
 } from './load-project-parts.js';
 
@@ -123,7 +125,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   engine.addGlobalValue('target', targetContext(target, config.profile));
   timer?.mark('read project and profile');
 
-  const setup: Setup = { projectDir, projectFileText: projectFile.text, config, target, engine, docs, vars, timer };
+  const setup: Setup = { projectDir, projectFileText: projectFile.text, config, target, engine, docs, vars, cliVars: options.vars ?? {}, timer };
   const state: ParseState = { errors: [], warnings: [...validated.warnings], byName: new Map(), disabled: new Set() };
   const read = readDefinitions(setup, state.errors);
   const parsed = parseNodes(setup, read, state);
@@ -173,6 +175,8 @@ interface Setup {
   engine: TemplateEngine;
   docs: Map<string, string>;
   vars: Record<string, unknown>;
+  /** --vars only: a package's var() puts them over its own layered vars (load-packages.ts). */
+  cliVars: Record<string, unknown>;
   timer: PhaseTimer | undefined;
 }
 
@@ -190,11 +194,14 @@ function readDefinitions(setup: Setup, errors: TsdbtError[]) {
   }
   for (const macroFile of files.macros) errors.push(...engine.addMacroFile(macroFile.path, macroFile.text));
   errors.push(...addTestMacros(engine, files.tests, config));
+  const packages = readPackages(projectDir, config, projectKeyLine(config, 'require-dbt-version'));
+  errors.push(...packages.errors, ...addPackageMacros(engine, packages.packages));
+  scopeVarsByPackage(engine, packages.packages, setup.cliVars);
   const cache = ParseCache.open(path.resolve(projectDir, config.targetPath), {
     projectFile: setup.projectFileText,
     vars: setup.vars,
     target: targetContext(target, config.profile),
-    files: [...files.macros, ...files.tests.filter((file) => isGenericTestFile(file, config)), ...files.docs],
+    files: [...files.macros, ...files.tests.filter((file) => isGenericTestFile(file, config)), ...files.docs, ...packageMacroFiles(packages.packages)],
   });
   timer?.mark('macros, docs and generic tests');
   const properties = parseProperties(files.properties, {
@@ -205,11 +212,11 @@ function readDefinitions(setup: Setup, errors: TsdbtError[]) {
   });
   errors.push(...properties.errors);
   timer?.mark('property files (YAML)');
-  return { files, cache, properties };
+  return { files, cache, properties, packages: packages.packages };
 }
 
 /** Sources, seeds, models, snapshots and analyses, each model rendered at parse time and its refs resolved. */
-function parseNodes(setup: Setup, { files, cache, properties }: Definitions, state: ParseState) {
+function parseNodes(setup: Setup, { files, cache, properties, packages }: Definitions, state: ParseState) {
   const { projectDir, config, target, engine, timer } = setup;
   const { errors, warnings, byName, disabled } = state;
   const sources = collectSources(properties.sources, errors);
@@ -225,8 +232,12 @@ function parseNodes(setup: Setup, { files, cache, properties }: Definitions, sta
   for (const seed of seeds.values()) byName.set(seed.name, seed);
   for (const name of parsedSeeds.disabled) disabled.add(name);
   const models = new Map<string, ModelNode>();
+  const packageParts = packages.map((loaded) => parsePackageNodes(setup, loaded, cache, { sources, seeds, sourceLookup }, state));
   const modelFqns = addModels(
-    files.models.map((file) => parseModel(file, config, target, engine, properties.models, sourceLookup, cache)),
+    [
+      ...files.models.map((file) => parseModel(file, config, target, engine, properties.models, sourceLookup, cache)),
+      ...packageParts.flatMap((part) => part.models),
+    ],
     models,
     state,
   );
@@ -258,9 +269,6 @@ function parseNodes(setup: Setup, { files, cache, properties }: Definitions, sta
       analyses.set(analysis.uniqueId, analysis);
     }
   }
-  for (const file of files.packageFiles) {
-    warnings.push(`${file}: packages are not supported by tsdbt yet: nothing is installed, and their macros (dbt_utils.…) and models are not defined.`);
-  }
   for (const file of files.pythonModels) warnings.push(`${file}: Python models are not supported by tsdbt; this file is not built (write the model in SQL).`);
   warnings.push(...properties.warnings);
   warnings.push(
@@ -278,23 +286,62 @@ function parseNodes(setup: Setup, { files, cache, properties }: Definitions, sta
   );
   timer?.mark('sources, seeds and models (parse-time render)');
   for (const node of [...models.values(), ...snapshots.values(), ...analyses.values()])
-    errors.push(...resolveDependencies(node as ModelNode, byName, disabled, sources, config.name));
+    errors.push(...resolveDependencies(node as ModelNode, byName, disabled, sources, config.name, new Set(packages.map((loaded) => loaded.name))));
   timer?.mark('ref() and source() resolution');
-  return { sources, seeds, models, snapshots, analyses };
+  return { sources, seeds, models, snapshots, analyses, packageProperties: new Map(packageParts.map((part) => [part.name, part.properties])) };
+}
+
+/**
+ * One installed package's sources, seeds and models, under its own name (load-packages.ts): its
+ * property files parsed, its sources and seeds added, its models parsed with its source() lookup
+ * (its own package's sources first).
+ */
+function parsePackageNodes(
+  setup: Setup,
+  loaded: LoadedPackage,
+  cache: Definitions['cache'],
+  into: { sources: Map<string, SourceNode>; seeds: Map<string, SeedNode>; sourceLookup: (source: string, table: string) => SourceNode | undefined },
+  state: ParseState,
+) {
+  const { projectDir, target, engine } = setup;
+  const properties = parseProperties(loaded.files.properties, {
+    projectName: loaded.name,
+    render: (text, file) => engine.renderString(text, {}, file),
+    renderIngest: (text, file) => engine.renderString(text, {}, file),
+    cache,
+  });
+  state.errors.push(...properties.errors);
+  for (const source of properties.sources) if (!into.sources.has(source.uniqueId)) into.sources.set(source.uniqueId, source);
+  const parsedSeeds = parseSeeds(loaded.files.seeds, { config: loaded.config, target, engine, patches: properties.seeds, projectDir });
+  state.errors.push(...parsedSeeds.errors);
+  for (const seed of parsedSeeds.seeds) {
+    const previous = state.byName.get(seed.name);
+    if (previous !== undefined) {
+      state.errors.push(duplicate(`The name '${seed.name}'`, seed.originalFilePath, 1, previous.originalFilePath));
+      continue;
+    }
+    state.byName.set(seed.name, seed);
+    into.seeds.set(seed.uniqueId, seed);
+  }
+  const lookup = (source: string, table: string) => into.sources.get(`source.${loaded.name}.${source}.${table}`) ?? into.sourceLookup(source, table);
+  const models = loaded.files.models.map((file) => parseModel(file, loaded.config, target, engine, properties.models, lookup, cache));
+  return { name: loaded.name, properties, models };
 }
 
 /** Data tests, unit tests, contracts and exposures on top of the parsed nodes; then the graph and its cycles. */
-function linkNodes(setup: Setup, { files, properties }: Definitions, parsed: ReturnType<typeof parseNodes>, state: ParseState) {
+function linkNodes(setup: Setup, { files, properties, packages }: Definitions, parsed: ReturnType<typeof parseNodes>, state: ParseState) {
   const { config, target, engine, timer } = setup;
   const { errors, warnings, byName, disabled } = state;
   const { sources, seeds, models, snapshots, analyses } = parsed;
+  const ofRoot = <T extends { packageName: string }>(nodes: Iterable<T>) =>
+    packages.length === 0 ? nodes : [...nodes].filter((node) => node.packageName === config.name);
   const parsedTests = parseTests({
     config,
     target,
     engine,
-    models: models.values(),
-    seeds: seeds.values(),
-    sources: sources.values(),
+    models: ofRoot(models.values()),
+    seeds: ofRoot(seeds.values()),
+    sources: ofRoot(sources.values()),
     modelPatches: properties.models,
     seedPatches: properties.seeds,
     refable: byName,
@@ -303,6 +350,26 @@ function linkNodes(setup: Setup, { files, properties }: Definitions, parsed: Ret
   });
   errors.push(...parsedTests.errors);
   const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
+  // A package's data and singular tests, under its name.
+  for (const loaded of packages) {
+    const own = <T extends { packageName: string }>(nodes: Iterable<T>) => [...nodes].filter((node) => node.packageName === loaded.name);
+    const packageProperties = parsed.packageProperties.get(loaded.name)!;
+    const parsedPackageTests = parseTests({
+      config: loaded.config,
+      target,
+      engine,
+      models: own(models.values()),
+      seeds: own(seeds.values()),
+      sources: own(sources.values()),
+      modelPatches: packageProperties.models,
+      seedPatches: packageProperties.seeds,
+      refable: byName,
+      disabled,
+      testFiles: loaded.files.tests,
+    });
+    errors.push(...parsedPackageTests.errors);
+    for (const test of parsedPackageTests.tests) tests.set(test.uniqueId, test);
+  }
   const parsedUnitTests = parseUnitTests(properties.unitTests, {
     projectName: config.name,
     models,

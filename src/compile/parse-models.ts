@@ -118,24 +118,28 @@ export function resolveDependencies(
   disabled: Set<string>,
   sources: Map<string, SourceNode>,
   projectName: string,
+  packageNames: ReadonlySet<string> = new Set(),
 ): TsdbtError[] {
   const errors: TsdbtError[] = [];
   const kind = node.resourceType === 'snapshot' ? 'Snapshot' : 'Model';
   const parents = new Set<string>();
   for (const ref of node.refs) {
-    if (ref.packageName !== undefined && ref.packageName !== projectName) {
+    const parent = byName.get(ref.name);
+    if (ref.packageName !== undefined && parent?.packageName !== ref.packageName) {
+      const installed = ref.packageName === projectName || packageNames.has(ref.packageName);
       errors.push(
         new TsdbtError({
           code: ErrorCodes.UNKNOWN_REF,
-          message: `${kind} '${node.name}' refers to '${ref.name}' in package '${ref.packageName}', but tsdbt has no packages: only this project ('${projectName}') can be referred to.`,
+          message: installed
+            ? `${kind} '${node.name}' refers to '${ref.name}' in '${ref.packageName}', which has no model or seed of that name.`
+            : `${kind} '${node.name}' refers to '${ref.name}' in package '${ref.packageName}', which is not installed.${didYouMean(ref.packageName, [projectName, ...packageNames])}`,
           file: node.originalFilePath,
           line: ref.line,
-          hint: `Use ref('${ref.name}'), or ref('${projectName}', '${ref.name}').`,
+          hint: installed ? `Check the spelling, or use ref('${ref.name}').` : 'Add the package to packages.yml and run `tsdbt deps`.',
         }),
       );
       continue;
     }
-    const parent = byName.get(ref.name);
     if (parent) {
       parents.add(parent.uniqueId);
       continue;
@@ -153,7 +157,8 @@ export function resolveDependencies(
     );
   }
   for (const call of node.sourceCalls) {
-    const id = `source.${projectName}.${call.source}.${call.table}`;
+    const own = `source.${node.packageName}.${call.source}.${call.table}`;
+    const id = sources.has(own) ? own : `source.${projectName}.${call.source}.${call.table}`;
     if (sources.has(id)) {
       parents.add(id);
       continue;

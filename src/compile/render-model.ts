@@ -102,7 +102,9 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
     },
     source: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
-      const source = project.sources.get(`source.${project.config.name}.${String(positional[0])}.${String(positional[1])}`);
+      // A package's node finds its package's sources first (as parsing resolved it).
+      const key = `${String(positional[0])}.${String(positional[1])}`;
+      const source = project.sources.get(`source.${node.packageName}.${key}`) ?? project.sources.get(`source.${project.config.name}.${key}`);
       const given = source === undefined ? undefined : flags.inputs?.get(source.uniqueId);
       if (given !== undefined) return inputRelation(source!.relation.schema, source!.relation.identifier, given);
       return runtimeRelation(

@@ -1,5 +1,6 @@
 import type { Project } from './load-project.js';
 import type { TestNode } from './nodes.js';
+import type { QueryTable } from '../template/query-table.js';
 import { runtimeScope } from './render-model.js';
 import { Relation } from '../template/relation.js';
 import type { Scope } from '../template/template-engine.js';
@@ -10,15 +11,17 @@ import { renderTestKwargs } from '../testing/test-kwargs.js';
  * render their file; generic tests call their `test_<name>` macro with the evaluated
  * arguments and `model` set to the node under test (narrowed by `where`, as dbt does).
  */
-export function renderTest(project: Project, node: TestNode): string {
-  const scope = runtimeScope(project, node, {});
+export function renderTest(project: Project, node: TestNode, runQuery?: (sql: string) => QueryTable): string {
+  // With `runQuery` (when tests run), test macros read the database as models do: dbt-utils'
+  // `equality` asks adapter.get_columns_in_relation for the columns it compares.
+  const scope = runtimeScope(project, node, runQuery === undefined ? {} : { runQuery });
   if (node.testMetadata === undefined) {
     return project.engine.compile(node.originalFilePath, node.rawSql).render(scope).trim();
   }
-  const { name, kwargs } = node.testMetadata;
+  const { name, kwargs, namespace } = node.testMetadata;
   const args = renderTestKwargs(project.engine, scope, kwargs, node.originalFilePath);
   const model = whereSubquery(attachedRelation(project, node, scope), node.config.where);
-  const sql = project.engine.callMacro(`test_${name}`, scope, [{ ...args, model, __keywords: true }]);
+  const sql = project.engine.callMacro(`test_${name}`, scope, [{ ...args, model, __keywords: true }], namespace);
   return String(sql ?? '').trim();
 }
 

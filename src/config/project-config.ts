@@ -17,6 +17,10 @@ export interface ProjectConfig {
   targetPath: string;
   logPath: string;
   cleanTargets: string[];
+  /** Where `tsdbt deps` installs packages (`packages-install-path`, default dbt_packages). */
+  packagesInstallPath: string;
+  /** `require-dbt-version` as written (checked against DBT_COMPATIBLE_VERSION when the project loads). */
+  requireDbtVersion: unknown;
   vars: Plain;
   /** The `models:` config tree (folder → `+config` keys), as written. */
   models: Plain;
@@ -194,6 +198,8 @@ export function validateProjectConfig(doc: YamlDocument) {
     targetPath,
     logPath,
     cleanTargets: paths('clean-targets', [targetPath, logPath]),
+    packagesInstallPath: single('packages-install-path', 'dbt_packages'),
+    requireDbtVersion: raw['require-dbt-version'] ?? undefined,
     vars: isPlainObject(vars) ? vars : {},
     models: tree('models'),
     seeds: tree('seeds'),

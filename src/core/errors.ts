@@ -30,6 +30,18 @@ export const ErrorCodes = {
   TARGET_PATH_UNSAFE: 'TSDBT1800',
   /** A project file that is not a regular file (a FIFO, a device) or is larger than tsdbt reads. */
   PROJECT_FILE_UNREADABLE: 'TSDBT1801',
+  /** packages.yml / dependencies.yml / package-lock.yml is malformed: an entry of no known kind, a missing or bad key. */
+  PACKAGES_INVALID: 'TSDBT1600',
+  /** The project declares packages but they are not installed (or not as the lock file says): run `tsdbt deps`. */
+  PACKAGES_NOT_INSTALLED: 'TSDBT1601',
+  /** A project's `require-dbt-version` excludes the dbt version tsdbt is compatible with. */
+  DBT_VERSION_UNSUPPORTED: 'TSDBT1602',
+  /** Two packages require versions of a third that no version satisfies. */
+  PACKAGE_VERSION_CONFLICT: 'TSDBT1603',
+  /** The dbt package hub cannot be reached (offline, DNS, proxy) or answered with something else than its index. */
+  PACKAGE_HUB_UNREACHABLE: 'TSDBT1604',
+  /** A package could not be fetched: git failed, a tarball is missing or not a tar.gz, a local path does not exist. */
+  PACKAGE_FETCH_FAILED: 'TSDBT1605',
   /** A unit test fixture file (tests/fixtures/<name>.csv|.sql) named by `fixture:` does not exist. */
   UNIT_TEST_FIXTURE_MISSING: 'TSDBT1400',
   // 2xxx: compiling models and macros

@@ -20,8 +20,6 @@ export interface ProjectFiles {
   snapshots: ProjectFile[];
   /** `.py` files under model-paths: dbt Python models, which tsdbt does not build (said in a warning). */
   pythonModels: string[];
-  /** `packages.yml` / `dependencies.yml` when the project has one: packages are not installed yet (said in a warning). */
-  packageFiles: string[];
   /** `.sql` files under analysis-paths: compiled, never run. */
   analyses: ProjectFile[];
   /** Singular data tests (`tests/**\/*.sql`, not under `tests/fixtures/`). */
@@ -69,7 +67,6 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
   return {
     models: modelFiles.filter((file) => file.endsWith('.sql')).map(read),
     pythonModels: modelFiles.filter((file) => file.endsWith('.py')),
-    packageFiles: ['packages.yml', 'dependencies.yml'].filter((file) => existsSync(path.join(projectDir, file))),
     macros: list(paths.macroPaths, ['.sql', '.jinja', '.j2']).map(read),
     properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
     seeds: list(paths.seedPaths, ['.csv']),

@@ -15,7 +15,12 @@ type PathConfig = Pick<
  * would overwrite the user's files and serve profiles.yml. Checked (after following symlinks)
  * before anything is written, as `clean` checks clean-targets.
  */
-export function checkTargetPath(projectDir: string, config: PathConfig, line: number | undefined): void {
+export function checkTargetPath(
+  projectDir: string,
+  config: PathConfig,
+  line: number | undefined,
+  setting: 'target-path' | 'packages-install-path' = 'target-path',
+): void {
   const root = realResolve(projectDir, '.');
   const target = realResolve(projectDir, config.targetPath);
   const sources = [
@@ -43,10 +48,10 @@ export function checkTargetPath(projectDir: string, config: PathConfig, line: nu
   if (why === undefined) return;
   throw new TsdbtError({
     code: ErrorCodes.TARGET_PATH_UNSAFE,
-    message: `target-path '${config.targetPath}' ${why}; tsdbt writes and replaces files there, so it does nothing.`,
+    message: `${setting} '${config.targetPath}' ${why}; tsdbt writes and replaces files there, so it does nothing.`,
     file: config.file,
     line,
-    hint: 'Use a folder of its own for what tsdbt writes, e.g. target-path: "target".',
+    hint: `Use a folder of its own for what tsdbt writes, e.g. ${setting}: "${setting === 'target-path' ? 'target' : 'dbt_packages'}".`,
   });
 }
 

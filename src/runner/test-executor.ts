@@ -6,6 +6,7 @@ import { noteCompiled } from '../compile/run-state.js';
 import { storedFailuresQuery, testQuery } from '../materialize/test-query.js';
 import { testVerdict } from '../testing/test-query.js';
 import type { ExecutionContext, NodeExecutor } from './node-executor.js';
+import { renderWithAdapter } from './template-queries.js';
 import { errorResult, seconds } from './node-results.js';
 import type { NodeResult, TimingInfo } from './results.js';
 
@@ -42,7 +43,7 @@ async function runTest(node: TestNode, context: ExecutionContext, options: TestE
   let compiledPath: string | undefined;
   let current: string | undefined;
   try {
-    const sql = renderTest(project, node);
+    const sql = await renderWithAdapter(adapter, (runQuery) => renderTest(project, node, runQuery), { logger: project.logger, file: node.originalFilePath });
     noteCompiled(project, node.uniqueId, sql);
     compiledPath = context.onCompiled?.(node, sql);
     timing.push({ name: 'compile', started_at: started.toISOString(), completed_at: now().toISOString() });

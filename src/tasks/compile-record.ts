@@ -100,7 +100,7 @@ function stampsOf({ project, options, env, startedAt, said, compiled, cwd = proc
   const watched = [
     ...ancestors(startDir, project.dir).flatMap((dir) => PROJECT_FILE_NAMES.map((name) => path.join(dir, name))),
     ...profileSearchPath({ projectDir: project.dir, profilesDir: options.profilesDir, env: env.env }).map((dir) => path.join(dir, 'profiles.yml')),
-    ...['selectors.yml', 'packages.yml', 'dependencies.yml'].map((name) => path.join(project.dir, name)),
+    ...['selectors.yml', 'packages.yml', 'dependencies.yml', 'package-lock.yml'].map((name) => path.join(project.dir, name)),
   ];
   for (const file of watched) files[file] = stampOf(file);
   const roots = [
@@ -112,6 +112,8 @@ function stampsOf({ project, options, env, startedAt, said, compiled, cwd = proc
       ...config.snapshotPaths,
       ...config.analysisPaths,
       ...config.docsPaths,
+      // Installed packages (`tsdbt deps`): their macros and models are compiled too.
+      config.packagesInstallPath,
     ]),
   ];
   const inputs: CompileStamps['inputs'] = { files: filesUnder(project.dir, roots), sizes: [], mtimes: [], sums: [] };

@@ -82,7 +82,7 @@ seed-paths: ["seeds"]
 test-paths: ["tests"]
 target-path: "target"         # compiled SQL, manifest.json, run_results.json
 log-path: "logs"              # logs/tsdbt.log: debug-level log of every command
-clean-targets: ["target", "logs"]   # what \`tsdbt clean\` deletes
+clean-targets: ["target", "logs", "dbt_packages"]   # what \`tsdbt clean\` deletes (dbt_packages: \`tsdbt deps\` installs it again)
 
 models:
   ${name}:

@@ -20,6 +20,7 @@ const NAMESPACE_SET = /^(\s*-?\s*)set\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Z
 
 export function toNunjucksDialect(text: string): string {
   if (!text.includes('{{') && !text.includes('{%')) return text;
+  text = namespaceBlockSets(text);
   let out = '';
   let index = 0;
   let raw = false;
@@ -347,4 +348,22 @@ function pythonTruth(condition: string): string {
   return split(condition, 'or')
     .map((either) => split(either, 'and').map(atom).join(' and '))
     .join(' or ');
+}
+
+/** `{% set ns.attr %}…{% endset %}`: a block assigned to a namespace's attribute (dbt-utils' tests use it). */
+const NAMESPACE_BLOCK_SET = /\{%(-?)\s*set\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*(-?)%\}([\s\S]*?)\{%(-?)\s*endset\s*(-?)%\}/g;
+
+/**
+ * nunjucks' block `set` takes names only: the block is captured into a name of tsdbt's, then put
+ * into the namespace with `update`, as `{% set ns.attr = … %}` is (the closing `-%}` moves to that tag).
+ */
+function namespaceBlockSets(text: string): string {
+  if (!/\bset\s+[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\s*-?%\}/.test(text)) return text;
+  return text.replace(NAMESPACE_BLOCK_SET, (...groups: string[]) => {
+    const [, openTrim, name, attribute, bodyTrim, body, endTrim, afterTrim] = groups;
+    const capture = `__tsdbt_block_${attribute}`;
+    // nunjucks' block set ignores its own `-%}`: the whitespace it would strip is dropped here.
+    const kept = bodyTrim === '-' ? body!.replace(/^\s+/, '') : body;
+    return `{%${openTrim} set ${capture} %}${kept}{%${endTrim} endset %}{% do ${name}.update({'${attribute}': ${capture}}) ${afterTrim}%}`;
+  });
 }

@@ -76,6 +76,8 @@ export interface MacroDefinition {
   fn: MacroFunction;
   /** The macro's text, `{% macro … %}` to `{% endmacro %}` (manifest `macro_sql`, state comparison). */
   sql: string;
+  /** The installed package defining it; undefined for the project's own macros. */
+  packageName?: string;
 }
 
 /** A template compiled once and rendered as often as needed. */
@@ -97,6 +99,8 @@ export class TemplateEngine {
   private readonly macros = new Map<string, MacroDefinition>();
   /** Installed packages' macros, by package name (addMacroFile with a package). */
   private readonly packages = new Map<string, Map<string, MacroDefinition>>();
+  /** Each package's folder (`dbt_packages/pkg/`), to know a node template's package from its file. */
+  private readonly packageFolders: [string, string][] = [];
   /** The package of the node being rendered, when it is not the root project (inPackage). */
   private localPackage: string | undefined;
   private readonly projectName: string | undefined;
@@ -251,7 +255,7 @@ export class TemplateEngine {
         continue;
       }
       const fn = wrapMacro(macro as MacroFunction);
-      macros.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name) });
+      macros.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name), packageName: inPackage ? packageName : undefined });
       namespace[name] = fn;
       if (!inPackage) this.env.addGlobal(name, fn);
     }
@@ -262,8 +266,15 @@ export class TemplateEngine {
    * Declares an installed package (a dependency), with or without macros: `<package>.macro()`
    * resolves, and `adapter.dispatch(…, '<package>')` searches the root project, then it.
    */
-  addPackage(packageName: string): void {
+  addPackage(packageName: string, folder?: string): void {
     this.packageMacros(packageName);
+    if (folder !== undefined) this.packageFolders.push([`${folder.replace(/\/+$/, '')}/`, packageName]);
+  }
+
+  /** The installed package a template file belongs to (its path starts with the package's folder). */
+  private packageOfFile(file: string): string | undefined {
+    for (const [prefix, packageName] of this.packageFolders) if (file.startsWith(prefix)) return packageName;
+    return undefined;
   }
 
   private packageMacros(packageName: string): Map<string, MacroDefinition> {
@@ -366,12 +377,34 @@ export class TemplateEngine {
     return (this.env as unknown as { globals: Record<string, unknown> }).globals[name];
   }
 
-  macro(name: string): MacroDefinition | undefined {
-    return this.macros.get(name);
+  /**
+   * A macro by name. `namespace` undefined: the root project's (and tsdbt's) only, as for
+   * `generate_schema_name`. A package name: that package's. `null`: the root project's, else the
+   * first package defining it, as dbt finds an unqualified generic test or a dispatched macro.
+   */
+  macro(name: string, namespace?: string | null): MacroDefinition | undefined {
+    if (namespace !== undefined && namespace !== null && this.packages.has(namespace)) return this.packages.get(namespace)!.get(name);
+    const own = this.macros.get(name);
+    if (own !== undefined || namespace !== null || this.packages.size === 0) return own;
+    for (const registry of this.packages.values()) {
+      const found = registry.get(name);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
+  /** The names of the root project's (and tsdbt's) macros; a package's are `packageMacroNames(pkg)`. */
   macroNames(): string[] {
     return [...this.macros.keys()];
+  }
+
+  packageMacroNames(packageName: string): string[] {
+    return [...(this.packages.get(packageName)?.keys() ?? [])];
+  }
+
+  /** The package of the node being rendered, while one of an installed package's nodes renders (for `var()` scoping). */
+  renderingPackage(): string | undefined {
+    return this.localPackage;
   }
 
   /** Compiles a model/test/hook template. Syntax errors surface here, with file:line. */
@@ -387,7 +420,8 @@ export class TemplateEngine {
     return {
       file,
       backend,
-      render: (scope, locals = {}) => this.renderWith(scope, () => template.render(locals), file),
+      // The package is told by the file, not by `model`: reading the scope would mark a parse-time render volatile (speculation.ts).
+      render: (scope, locals = {}) => this.renderWith(scope, () => this.inPackage(this.packageOfFile(file), () => template.render(locals)), file),
     };
   }
 
@@ -436,11 +470,11 @@ export class TemplateEngine {
     return this.compile(file, text).render(scope, locals);
   }
 
-  /** Calls a macro by name with `scope` as the current render scope (used for hooks, dispatch, operations). */
-  callMacro(name: string, scope: Scope, args: unknown[]): unknown {
-    const macro = this.macros.get(name);
+  /** Calls a macro by name (in `namespace`, a package, when given) with `scope` as the current render scope (hooks, dispatch, operations, tests). */
+  callMacro(name: string, scope: Scope, args: unknown[], namespace?: string | null): unknown {
+    const macro = this.macro(name, namespace);
     if (macro === undefined) throw new TsdbtError({ code: ErrorCodes.TEMPLATE_RENDER, message: `Macro '${name}' is not defined.` });
-    return this.renderWith(scope, () => macro.fn(...args), macro.file);
+    return this.renderWith(scope, () => this.inPackage(this.packages.size === 0 ? undefined : packageOf(scope), () => macro.fn(...args)), macro.file);
   }
 
   private renderWith<T>(scope: Scope, work: () => T, file?: string): T {
@@ -455,6 +489,12 @@ export class TemplateEngine {
       this.scope = previous;
     }
   }
+}
+
+/** The package of the node a scope renders (`model.package_name`): a package's nodes see its macros unqualified (inPackage). */
+function packageOf(scope: Scope): string | undefined {
+  const name = (scope.model as { package_name?: unknown } | undefined)?.package_name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** `{{ return(x) }}` inside a macro makes the macro's value x (dbt semantics). */

@@ -6,7 +6,7 @@
  * is byte for byte that of a cold compile. Times are the benchmarks' business, not this test's.
  */
 import { hash } from 'node:crypto';
-import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProject, writeFiles } from '../../bench/generate.js';
@@ -111,6 +111,7 @@ beforeAll(async () => {
   const generated = generateProject({ models: 40, seed: 7 });
   dir = writeProject({});
   writeFiles(dir, generated.files);
+  mkdirSync(path.join(dir, 'dbt_packages', 'pkg', 'macros'), { recursive: true });
   writeFileSync(path.join(dir, 'models', 'reads_env.sql'), "select '{{ env_var('BENCH_SUFFIX', 'none') }}' as suffix\n");
   age();
   expect((await compile()).reused).toBe(false);
@@ -207,6 +208,15 @@ describe('tsdbt compile, warm', () => {
     rmSync(path.join(dir, 'target', 'compiled', 'bench', 'models', 'brand_new.sql'));
     expect((await compile()).reused).toBe(false);
     expect(existsSync(path.join(dir, 'target', 'compiled', 'bench', 'models', 'brand_new.sql'))).toBe(true);
+  });
+
+  it('an installed package that changed compiles again', async () => {
+    writeFileSync(path.join(dir, 'dbt_packages', 'pkg', 'macros', 'helpers.sql'), '{% macro helper() %}1{% endmacro %}\n', { flag: 'w' });
+    age();
+    await compile();
+    expect((await compile()).reused).toBe(true);
+    edit('dbt_packages/pkg/macros/helpers.sql', (text) => text.replace('1', '2'));
+    expect((await compile()).reused).toBe(false);
   });
 
   it('keeps neither a secret nor its hash in the record', async () => {

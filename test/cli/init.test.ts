@@ -138,7 +138,7 @@ describe('scaffoldFiles', () => {
     const validated = validateProjectConfig(parseYaml(files['project.yml']!, 'project.yml'));
     expect(validated.errors).toEqual([]);
     expect(validated.warnings).toEqual([]);
-    expect(validated.config).toMatchObject({ name: 'shop', profile: 'shop', cleanTargets: ['target', 'logs'], logPath: 'logs' });
+    expect(validated.config).toMatchObject({ name: 'shop', profile: 'shop', cleanTargets: ['target', 'logs', 'dbt_packages'], logPath: 'logs' });
     const uncommented = files['profiles.yml']!.replace(/^ {4}# ?/gm, '    ');
     expect((parse(uncommented) as Record<string, { outputs: Record<string, unknown> }>).shop!.outputs.prod).toMatchObject({
       type: 'clickhouse',

@@ -54,7 +54,6 @@ describe('never silent', () => {
       'models/schema.yml': SCHEMA_YML,
       'seeds/countries.csv': 'id\n1\n',
       'models/example/py_model.py': 'def model(dbt, session):\n    return None\n',
-      'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.0\n',
     }).warnings;
 
   it.each([
@@ -71,7 +70,6 @@ describe('never silent', () => {
     ['models/schema.yml:17: `loader` is accepted but tsdbt does not act on it'],
     ["models/schema.yml:20: unknown source table property `identifer` is ignored. Did you mean 'identifier'?"],
     ['models/example/py_model.py: Python models are not supported by tsdbt; this file is not built'],
-    ['packages.yml: packages are not supported by tsdbt yet'],
   ])('%s', (expected) => {
     expect(warningsOf().filter((warning) => warning.startsWith(expected))).toHaveLength(1);
   });
