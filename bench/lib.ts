@@ -10,7 +10,7 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const BIN = path.join(REPO, 'bin', 'tsdbt');
 export const BENCH_DIR = path.join(REPO, 'bench');
 export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
-/** Preloaded into measured Node processes: writes the process's peak RSS (KiB) where TSDBT_BENCH_RSS_FILE says. */
+/** Preloaded into measured Node processes: writes the process's peak RSS (KiB) where BENCH_RSS_FILE says (not a TSDBT_* name: tsdbt compile keys its fast path on those). */
 const RSS_PROBE = path.join(REPO, 'bench', '.build', 'rss-probe.js');
 
 export interface ProcessResult {
@@ -39,7 +39,7 @@ export function runNode(args: string[], options: RunOptions = {}): Promise<Proce
     const started = performance.now();
     const child = spawn(process.execPath, nodeArgs, {
       cwd: options.cwd ?? REPO,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env, ...(rssFile === undefined ? {} : { TSDBT_BENCH_RSS_FILE: rssFile }) },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env, ...(rssFile === undefined ? {} : { BENCH_RSS_FILE: rssFile }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -46,8 +46,8 @@ function isFixture(file: string, testPaths: string[]): boolean {
   return testPaths.some((dir) => file.startsWith(`${dir.replace(/\/+$/, '')}/fixtures/`));
 }
 
-/** Skipped while walking: never project sources. */
-const IGNORED_DIRS = new Set(['node_modules', '.git', 'target', 'dbt_packages', 'logs', '.tsdbt']);
+/** Skipped while walking: never project sources (file-stamps.ts walks the same way). */
+export const IGNORED_DIRS = new Set(['node_modules', '.git', 'target', 'dbt_packages', 'logs', '.tsdbt']);
 
 /**
  * Reads everything the compiler needs, in a stable order. This module is the only place

@@ -6,7 +6,8 @@ import { compileModels } from '../compile/render-model.js';
 import { compiledSqlOf, forRun } from '../compile/run-state.js';
 import { throwCollected } from '../core/errors.js';
 import { renderInline } from './inline-sql.js';
-import type { Invocation, TaskResult } from './invocation.js';
+import { alreadyWritten, compiledText, recordCompile, WatchedEnv } from './compile-record.js';
+import type { Invocation, TaskLog, TaskResult } from './invocation.js';
 import { openProject } from './open-project.js';
 import type { DeferOptions, ProjectOptions, SelectOptions } from './options.js';
 import { applyDefer, resolveSelection } from './selection.js';
@@ -30,8 +31,13 @@ export interface CompileResult extends TaskResult {
  * `tsdbt compile`: render the selected models, write target/compiled/… and manifest.json
  * (and perf_info.json with `writePerfInfo`). Rendering errors are collected and thrown together.
  */
-export async function compile(invocation: Invocation, options: CompileOptions = {}): Promise<CompileResult> {
+export async function compile(given: Invocation, options: CompileOptions = {}): Promise<CompileResult> {
+  const startedAt = Date.now();
   const timer = options.writePerfInfo === true ? new PhaseTimer() : undefined;
+  // What the compile reads and says is noted for the next one (compile-record.ts).
+  const env = new WatchedEnv(given.env);
+  const said: ['info' | 'warn', string][] = [];
+  const invocation = { ...given, env: env.env, log: notingLog(given.log, said) };
   const parsed = openProject(options, invocation, timer);
   if (options.inline !== undefined) {
     const project = forRun(parsed);
@@ -47,8 +53,13 @@ export async function compile(invocation: Invocation, options: CompileOptions = 
     const node = project.models.get(id) ?? project.snapshots.get(id) ?? project.analyses.get(id)!;
     return { node, sql: compiledSqlOf(project, node) ?? '' };
   });
-  // The compiled files are written on another thread while this one writes the manifest.
-  const writing = writeCompiledSqlFiles(project, compiled);
+  // The compiled files are written on another thread while this one writes the manifest; those
+  // that already hold what they would be written with are left alone.
+  const written = alreadyWritten(project);
+  const writing = writeCompiledSqlFiles(
+    project,
+    compiled.filter(({ node, sql }) => !written(node.originalFilePath, compiledText(sql))),
+  );
   // Made while written, a group of entries at a time: never the whole manifest in memory.
   writeManifestArtifact(project);
   timer?.mark('manifest.json (build and write)');
@@ -57,5 +68,23 @@ export async function compile(invocation: Invocation, options: CompileOptions = 
     timer.mark('target/compiled (rest of the writes)');
     writeJsonArtifact(project, 'perf_info.json', timer.info());
   }
+  recordCompile({ project, options, env, startedAt, said, compiled });
   return { status: 'ok', project, compiled };
+}
+
+/** `log`, noting its info and warning lines in `said`. */
+function notingLog(log: TaskLog, said: ['info' | 'warn', string][]): TaskLog {
+  return {
+    info: (text) => {
+      said.push(['info', text]);
+      log.info(text);
+    },
+    warn: (text) => {
+      said.push(['warn', text]);
+      log.warn(text);
+    },
+    detail: (text) => log.detail(text),
+    event: (level, event, message, fields) => log.event(level, event, message, fields),
+    error: (error) => log.error(error),
+  };
 }

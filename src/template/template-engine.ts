@@ -110,6 +110,8 @@ export class TemplateEngine {
   private readonly packageNamespaces = new Map<string, Record<string, MacroFunction>>();
   private readonly compiledFor = new WeakMap<object, { text: string; template: CompiledTemplate }>();
   private volatileHook: ((name: string) => void) | undefined;
+  /** Every watched global read so far by any render (a compile that read `invocation_id` or `log` cannot be vouched for by file stamps). */
+  readonly watchedReads = new Set<string>();
   /** tsdbt's own macros (builtin-macros/registry.ts), compiled on first use. */
   private builtins: Map<string, MacroFunction> | undefined;
   /** False once `adapter` answers for a server lacking features (bindAdapterCapabilities): parse-time renders assumed them. */
@@ -137,6 +139,7 @@ export class TemplateEngine {
       let value = envGlobals[name];
       Object.defineProperty(envGlobals, name, {
         get: () => {
+          this.watchedReads.add(name);
           this.volatileHook?.(name);
           return value;
         },

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { compile, type CompileOptions, type CompileResult } from '../../tasks/compile.js';
-import { deferOptions, projectOptions, selectOptions } from '../common-options.js';
+import type { CompileOptions } from '../../tasks/compile.js';
+import { reuseCompile } from '../../tasks/compile-stamps.js';
+import { deferOptions, projectOptions, selectOptions } from '../option-sets.js';
 import { commandAction } from '../exit-codes.js';
 import { cliInvocation } from '../invocation.js';
 import type { Terminal } from '../terminal.js';
@@ -12,25 +13,37 @@ export function registerCompile(program: Command, terminal: Terminal): void {
     .option('--write-perf-info', 'write the time of each phase to target/perf_info.json')
     .action(
       commandAction(async (options: CompileOptions) => {
-        const result = await compile(cliInvocation(terminal), options);
-        renderCompile(terminal, result, options);
+        const invocation = cliInvocation(terminal);
+        // Nothing changed since the last compile: answered without loading the compiler.
+        const reused = reuseCompile(invocation, options);
+        if (reused !== undefined) {
+          renderCompile(terminal, options, { targetPath: reused.targetPath, compiled: reused.compiled });
+          return 'ok';
+        }
+        const { compile } = await import('../../tasks/compile.js');
+        const result = await compile(invocation, options);
+        if (result.inlineSql !== undefined) terminal.data(result.inlineSql);
+        else {
+          const compiled = result.compiled.map(({ node, sql }) => ({ file: node.originalFilePath, sql }));
+          renderCompile(terminal, options, { targetPath: result.project.config.targetPath, compiled });
+        }
         return result.status;
       }),
     );
 }
 
-/** --inline prints its SQL; --select or --selector print the compiled models (headed by their paths when several). */
-function renderCompile(terminal: Terminal, result: CompileResult, options: CompileOptions): void {
-  if (result.inlineSql !== undefined) {
-    terminal.data(result.inlineSql);
-    return;
-  }
+/** --select or --selector print the compiled models (headed by their paths when several). */
+function renderCompile(
+  terminal: Terminal,
+  options: CompileOptions,
+  result: { targetPath: string; compiled: { file: string; sql: string | undefined }[] },
+): void {
   if (options.select !== undefined || options.selector !== undefined) {
-    for (const { node, sql } of result.compiled) {
-      if (result.compiled.length > 1) terminal.data(`-- ${node.originalFilePath}`);
-      terminal.data(sql);
+    for (const { file, sql } of result.compiled) {
+      if (result.compiled.length > 1) terminal.data(`-- ${file}`);
+      terminal.data(sql ?? '');
     }
   }
   const count = result.compiled.length;
-  terminal.info(`Compiled ${count} model${count === 1 ? '' : 's'} into ${result.project.config.targetPath}/compiled.`);
+  terminal.info(`Compiled ${count} model${count === 1 ? '' : 's'} into ${result.targetPath}/compiled.`);
 }

@@ -1,0 +1,91 @@
+/**
+ * Stamps of project files (size, modification time, checksum), for commands that can tell from
+ * them that nothing they read has changed since the last time (tasks/compile-stamps.ts).
+ * Reading only: this layer is the one that looks at the file system.
+ */
+import { hash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import path from 'node:path';
+import { IGNORED_DIRS } from './project-files.js';
+
+/** `[size, mtimeMs, SHA-1 (base64url)]` of a file, or null when there is none (its absence is what was read). */
+export type FileStamp = [size: number, mtimeMs: number, sha1: string] | null;
+
+/** Size and modification time of a regular file (links followed), or undefined when there is none. */
+export function statOf(file: string): { size: number; mtimeMs: number } | undefined {
+  try {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    return stats?.isFile() === true ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stamp of `file` now: stat first, then the checksum of its bytes. */
+export function stampOf(file: string): FileStamp {
+  const stats = statOf(file);
+  if (stats === undefined) return null;
+  const sum = checksumOfFile(file);
+  return sum === undefined ? null : [stats.size, stats.mtimeMs, sum];
+}
+
+/** A file's text, or undefined when there is none or it cannot be read. */
+export function readTextFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** SHA-1 of a file's bytes (a change detector, not a security boundary), or undefined when unreadable. */
+export function checksumOfFile(file: string): string | undefined {
+  try {
+    return hash('sha1', readFileSync(file), 'base64url');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when `file` is as `stamp` says: same size and time, or, when only the stamp moved (a
+ * checkout, a `touch`), the same bytes.
+ */
+export function matchesStamp(file: string, stamp: FileStamp): boolean {
+  const stats = statOf(file);
+  if (stamp === null || stats === undefined) return stamp === null && stats === undefined;
+  if (stats.size !== stamp[0]) return false;
+  return stats.mtimeMs === stamp[1] || checksumOfFile(file) === stamp[2];
+}
+
+/**
+ * Every file under `dirs` (relative to `projectDir`), whatever its extension, skipping what
+ * readProjectFiles skips (dot names, node_modules, target, logs…): a superset of the files
+ * it reads, sorted, as forward-slash paths relative to `projectDir`.
+ */
+export function filesUnder(projectDir: string, dirs: readonly string[]): string[] {
+  const out = new Set<string>();
+  const root = path.resolve(projectDir);
+  for (const dir of dirs) {
+    const start = path.resolve(root, dir);
+    const relative = path.relative(root, start).split(path.sep).join('/');
+    // [absolute folder, its path relative to the project followed by a slash]
+    const stack: [string, string][] = [[start, relative === '' ? '' : `${relative}/`]];
+    while (stack.length > 0) {
+      const [current, prefix] = stack.pop()!;
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(current, { withFileTypes: true });
+      } catch {
+        continue; // absent (or not a folder): nothing read from it
+      }
+      for (const entry of entries) {
+        if (entry.name.startsWith('.')) continue;
+        if (entry.isDirectory()) {
+          if (!IGNORED_DIRS.has(entry.name)) stack.push([`${current}${path.sep}${entry.name}`, `${prefix}${entry.name}/`]);
+        } else out.add(`${prefix}${entry.name}`);
+      }
+    }
+  }
+  return [...out].sort();
+}

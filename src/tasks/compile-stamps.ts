@@ -1,0 +1,239 @@
+/**
+ * A re-compile with nothing changed, answered without parsing: `tsdbt compile` leaves in
+ * `<target-path>/compile_stamps.json` the stamp (size, time, SHA-1) of everything it read and of
+ * everything it wrote, the environment variables it read (hashed), and its options. The next
+ * `tsdbt compile` with the same options checks those stamps first; when every input and every
+ * output is as recorded, the outputs on disk are already what a compile would write, so it
+ * writes nothing, says what the recorded one said, and stops (dbt's partial parsing, taken to
+ * the whole command). Anything else, and the command compiles as usual.
+ *
+ * This module is loaded before the compiler, by the CLI, and must stay light: Node built-ins,
+ * the project layer's file stamps, nothing that loads nunjucks, YAML or the compile stack.
+ * compile-record.ts writes the file.
+ */
+import { hash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { filesUnder, matchesStamp, readTextFile, statOf, type FileStamp } from '../project/file-stamps.js';
+import { TSDBT_VERSION } from '../version.js';
+import { writeJsonFile } from '../artifacts/json-file.js';
+import { PhaseTimer } from '../compile/perf-info.js';
+import type { CompileOptions } from './compile.js';
+import type { Invocation } from './invocation.js';
+
+export const STAMPS_FILE = 'compile_stamps.json';
+const FORMAT = 1;
+
+/** The names of a project file, in the order findProject tries them (config/project-config.ts; a test checks they agree). */
+export const PROJECT_FILES = ['project.yml', 'dbt_project.yml'] as const;
+
+export interface CompileStamps {
+  format: number;
+  /** tsdbt's version and build: another tsdbt may compile differently. */
+  build: string;
+  /** The folder the command started from and its options (stableJson). */
+  key: string;
+  /** Every environment variable read, and every TSDBT_* / DBT_* one: name → SHA-1 of the value (never the value), null when unset, SECRET_DIGEST for a secret. */
+  env: Record<string, string | null>;
+  projectDir: string;
+  projectName: string;
+  targetPath: string;
+  logPath: string;
+  /** Files looked for outside the walked folders (project file, profiles.yml candidates, selectors.yml…), by absolute path. */
+  files: Record<string, FileStamp>;
+  /** The project's *-paths folders, walked whole: every file under them, by path relative to the project (in columns: parsed faster than 10,000 objects). */
+  roots: string[];
+  inputs: Columns & { sums: string[] };
+  /** What the compile wrote besides the compiled files (manifest.json…), relative to the target folder. */
+  outputs: Columns;
+  /**
+   * The compiled nodes in selection order: their files (the output is `compiled/<project>/<file>`
+   * in the target folder) and, by a `1` at their index in `newline`, those whose output got a
+   * newline added at its end; `sums`: the SHA-1 of each file's text (a compile does not write
+   * again a file that still holds what it would write).
+   */
+  compiled: Columns & { newline: string; sums: string[] };
+  /** What the compile said (`invocation.log.info`/`warn`), in order, said again by the next. */
+  said: ['info' | 'warn', string][];
+}
+
+/** Files with their size and modification time, by index. */
+export interface Columns {
+  files: string[];
+  sizes: number[];
+  mtimes: number[];
+}
+
+/** What an up-to-date compile answers instead of compiling. */
+export interface UpToDateCompile {
+  projectDir: string;
+  targetPath: string;
+  logPath: string;
+  said: ['info' | 'warn', string][];
+  /** Files checked under the project's folders. */
+  inputCount: number;
+  /** The compiled nodes in selection order; `sql` read back only when asked for (`--select`). */
+  compiled: { file: string; sql: string | undefined }[];
+}
+
+/** False when the command's result may depend on more than files, environment and options. */
+export function stampable(options: CompileOptions, env: NodeJS.ProcessEnv): boolean {
+  if (env.TSDBT_PARTIAL_PARSE === '0') return false;
+  return options.inline === undefined && options.state === undefined && options.defer !== true && options.favorState !== true && options.ids === undefined;
+}
+
+/** The key of a command: where it started and its options (without --write-perf-info, which changes no output). */
+export function stampKey(options: CompileOptions, startDir: string): string {
+  const { writePerfInfo: _ignored, ...rest } = options;
+  return stableJson({ startDir, options: rest });
+}
+
+/** The names of the environment variables that set up tsdbt (and dbt's), which some modules read from process.env directly. */
+export function ownEnvNames(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env).filter((name) => name.startsWith('TSDBT_') || name.startsWith('DBT_'));
+}
+
+/** Recorded for a variable holding a secret (its name says so, or it is the profile's password): compared by presence only. */
+export const SECRET_DIGEST = 'secret';
+
+export function envDigest(value: string | undefined): string | null {
+  return value === undefined ? null : hash('sha1', value);
+}
+
+export function buildStamp(): string {
+  return `${TSDBT_VERSION}\u0000${statOf(fileURLToPath(import.meta.url))?.mtimeMs ?? 'unknown'}`;
+}
+
+export function stampFormat(): number {
+  return FORMAT;
+}
+
+/**
+ * `tsdbt compile` answered from the record when nothing changed: says again what the recorded
+ * compile said, writes only perf_info.json when asked for it. Undefined: compile as usual.
+ */
+export function reuseCompile(invocation: Invocation, options: CompileOptions): UpToDateCompile | undefined {
+  const timer = options.writePerfInfo === true ? new PhaseTimer() : undefined;
+  const found = upToDateCompile(options, invocation.env);
+  if (found === undefined) return undefined;
+  invocation.events.projectReused?.({ dir: found.projectDir, invocationId: randomUUID(), config: { logPath: found.logPath } });
+  for (const [level, text] of found.said) invocation.log[level](text);
+  if (timer !== undefined) {
+    timer.mark('nothing changed (file stamps checked)');
+    timer.partialParse = true;
+    timer.pathCount = found.inputCount;
+    timer.reusedPathCount = found.inputCount;
+    writeJsonFile(path.resolve(found.projectDir, found.targetPath, 'perf_info.json'), timer.info());
+  }
+  return found;
+}
+
+/**
+ * The recorded compile, when nothing it read or wrote has changed since; undefined otherwise
+ * (or when there is no record, or it is unreadable: then the command compiles).
+ */
+export function upToDateCompile(options: CompileOptions, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): UpToDateCompile | undefined {
+  if (!stampable(options, env)) return undefined;
+  const startDir = path.resolve(cwd, options.projectDir ?? '.');
+  const located = locateStamps(startDir);
+  if (located === undefined) return undefined;
+  const stamps = readStamps(located);
+  if (stamps === undefined || stamps.format !== FORMAT || stamps.build !== buildStamp() || stamps.key !== stampKey(options, startDir)) return undefined;
+  if (!sameEnv(stamps.env, env)) return undefined;
+  for (const [file, stamp] of Object.entries(stamps.files)) if (!matchesStamp(file, stamp)) return undefined;
+  const now = filesUnder(stamps.projectDir, stamps.roots);
+  const inputs = stamps.inputs;
+  if (now.length !== inputs.files.length) return undefined;
+  const projectPrefix = `${stamps.projectDir}${path.sep}`;
+  for (let index = 0; index < now.length; index += 1) {
+    if (now[index] !== inputs.files[index]) return undefined;
+    if (!matchesStamp(projectPrefix + now[index], [inputs.sizes[index]!, inputs.mtimes[index]!, inputs.sums[index]!])) return undefined;
+  }
+  const targetDir = path.resolve(stamps.projectDir, stamps.targetPath);
+  const compiledPrefix = `${targetDir}${path.sep}compiled${path.sep}${stamps.projectName}${path.sep}`;
+  if (!sameStats(`${targetDir}${path.sep}`, stamps.outputs) || !sameStats(compiledPrefix, stamps.compiled)) return undefined;
+  const printing = options.select !== undefined || options.models !== undefined || options.selector !== undefined;
+  return {
+    projectDir: stamps.projectDir,
+    targetPath: stamps.targetPath,
+    logPath: stamps.logPath,
+    said: stamps.said,
+    inputCount: now.length,
+    compiled: stamps.compiled.files.map((file, index) => ({
+      file,
+      sql: printing ? readBack(compiledPrefix + file, stamps.compiled.newline[index] === '1') : undefined,
+    })),
+  };
+}
+
+/**
+ * The record's path: the project file is looked for as findProject does, and the target folder
+ * read from a plain `target-path:` line of it (any other form: no fast path). The record itself
+ * holds the stamp of the project file, so a wrong guess here is never trusted.
+ */
+function locateStamps(startDir: string): string | undefined {
+  for (let dir = startDir; ; dir = path.dirname(dir)) {
+    for (const name of PROJECT_FILES) {
+      const file = path.join(dir, name);
+      if (statOf(file) === undefined) continue;
+      const text = readTextFile(file);
+      if (text === undefined) return undefined;
+      const targetPath = targetPathOf(text);
+      return targetPath === undefined ? undefined : path.resolve(dir, targetPath, STAMPS_FILE);
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** `target-path` of a project file's text: `target` when absent, undefined when not a plain value. */
+export function targetPathOf(text: string): string | undefined {
+  const lines = text.split('\n').filter((line) => /^["']?target-path["']?\s*:/.test(line));
+  if (lines.length === 0) return 'target';
+  const plain = /^["']?target-path["']?\s*:\s*(["']?)([\w./-]+)\1\s*(#.*)?$/.exec(lines[0]!.trimEnd());
+  return lines.length === 1 && plain !== null ? plain[2] : undefined;
+}
+
+function sameStats(prefix: string, columns: Columns): boolean {
+  for (let index = 0; index < columns.files.length; index += 1) {
+    const stats = statOf(prefix + columns.files[index]);
+    if (stats === undefined || stats.size !== columns.sizes[index] || stats.mtimeMs !== columns.mtimes[index]) return false;
+  }
+  return true;
+}
+
+function sameEnv(recorded: Record<string, string | null>, env: NodeJS.ProcessEnv): boolean {
+  for (const name of ownEnvNames(env)) if (!(name in recorded)) return false;
+  for (const [name, digest] of Object.entries(recorded)) {
+    if (digest === SECRET_DIGEST ? env[name] === undefined : envDigest(env[name]) !== digest) return false;
+  }
+  return true;
+}
+
+function readBack(file: string, addedNewline: boolean): string | undefined {
+  const text = readTextFile(file);
+  return text !== undefined && addedNewline ? text.slice(0, -1) : text;
+}
+
+/** The record in `file`, or undefined when there is none or it is unreadable. */
+export function readStamps(file: string): CompileStamps | undefined {
+  const text = readTextFile(file);
+  if (text === undefined) return undefined;
+  try {
+    const stamps = JSON.parse(text) as CompileStamps;
+    return stamps.format === FORMAT ? stamps : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
