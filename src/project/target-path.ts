@@ -1,7 +1,6 @@
-import { existsSync, realpathSync } from 'node:fs';
-import path from 'node:path';
 import type { ProjectConfig } from '../config/project-config.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { inside, realResolve, sourceFolders } from './project-paths.js';
 
 type PathConfig = Pick<
   ProjectConfig,
@@ -23,18 +22,7 @@ export function checkTargetPath(
 ): void {
   const root = realResolve(projectDir, '.');
   const target = realResolve(projectDir, config.targetPath);
-  const sources = [
-    ...config.modelPaths,
-    ...config.macroPaths,
-    ...config.seedPaths,
-    ...config.testPaths,
-    ...config.snapshotPaths,
-    ...config.analysisPaths,
-    ...config.docsPaths,
-    '.tsdbt',
-    'profiles.yml',
-    config.file,
-  ];
+  const sources = [...sourceFolders(config), '.tsdbt', 'profiles.yml', config.file];
   let why: string | undefined;
   if (target === root) why = 'is the project folder itself';
   else if (inside(target, root)) why = 'holds the project folder';
@@ -53,23 +41,4 @@ export function checkTargetPath(
     line,
     hint: `Use a folder of its own for what tsdbt writes, e.g. ${setting}: "${setting === 'target-path' ? 'target' : 'dbt_packages'}".`,
   });
-}
-
-function inside(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-}
-
-/** `path.resolve`, with symlinks in the existing part of the path followed. */
-function realResolve(base: string, relative: string): string {
-  const full = path.resolve(base, relative);
-  let existing = full;
-  const rest: string[] = [];
-  while (!existsSync(existing)) {
-    const parent = path.dirname(existing);
-    if (parent === existing) return full;
-    rest.unshift(path.basename(existing));
-    existing = parent;
-  }
-  return path.join(realpathSync(existing), ...rest);
 }

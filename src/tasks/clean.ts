@@ -1,9 +1,10 @@
-import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import { parseYaml } from '../config/yaml-document.js';
 import { ErrorCodes, throwCollected, TsdbtError } from '../core/errors.js';
 import { findProject } from '../project/find-project.js';
+import { inside, realResolve, sourceFolders } from '../project/project-paths.js';
 import type { Invocation, TaskResult } from './invocation.js';
 
 export interface CleanOptions {
@@ -52,18 +53,7 @@ export function planClean(
   lineOf: (index: number) => number | undefined = () => undefined,
 ): string[] {
   const root = realResolve(projectDir, '.');
-  const sources = [
-    ...config.modelPaths,
-    ...config.macroPaths,
-    ...config.seedPaths,
-    ...config.testPaths,
-    ...config.snapshotPaths,
-    ...config.analysisPaths,
-    ...config.docsPaths,
-    config.file,
-    'profiles.yml',
-    'selectors.yml',
-  ].map((source) => ({ source, full: realResolve(projectDir, source) }));
+  const sources = [...sourceFolders(config), config.file, 'profiles.yml', 'selectors.yml'].map((source) => ({ source, full: realResolve(projectDir, source) }));
   const errors: TsdbtError[] = [];
   const doomed: string[] = [];
   config.cleanTargets.forEach((target, index) => {
@@ -88,24 +78,4 @@ export function planClean(
   });
   throwCollected(errors);
   return doomed;
-}
-
-function inside(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-}
-
-/** `path.resolve`, with symlinks in the existing part of the path followed. */
-function realResolve(base: string, relative: string): string {
-  const full = path.resolve(base, relative);
-  let existing = full;
-  const rest: string[] = [];
-  while (!existsSync(existing)) {
-    const parent = path.dirname(existing);
-    if (parent === existing) return full;
-    rest.unshift(path.basename(existing));
-    existing = parent;
-  }
-  // Links are followed: a target that is (or lies under) a link to elsewhere is outside the project.
-  return path.join(realpathSync(existing), ...rest);
 }

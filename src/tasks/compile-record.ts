@@ -15,6 +15,7 @@ import { profileSearchPath } from '../config/profiles.js';
 import { secretsOf } from '../config/target.js';
 import { isSecretEnvName, secretEnvValues } from '../template/secret-env.js';
 import { filesUnder, statOf, stampOf, type FileStamp } from '../project/file-stamps.js';
+import { sourceFolders } from '../project/project-paths.js';
 import type { CompileOptions } from './compile.js';
 import {
   buildStamp,
@@ -105,13 +106,7 @@ function stampsOf({ project, options, env, startedAt, said, compiled, cwd = proc
   for (const file of watched) files[file] = stampOf(file);
   const roots = [
     ...new Set([
-      ...config.modelPaths,
-      ...config.macroPaths,
-      ...config.seedPaths,
-      ...config.testPaths,
-      ...config.snapshotPaths,
-      ...config.analysisPaths,
-      ...config.docsPaths,
+      ...sourceFolders(config),
       // Installed packages (`tsdbt deps`): their macros and models are compiled too.
       config.packagesInstallPath,
     ]),
