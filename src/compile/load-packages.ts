@@ -5,7 +5,7 @@
  * version tsdbt is compatible with.
  */
 import { DBT_COMPATIBLE_VERSION, formatRange, parseRange, parseVersion, satisfies } from '../config/dbt-version.js';
-import { validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { projectKeyLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import { isPlainObject } from '../config/value-checks.js';
 import { parseYaml } from '../config/yaml-document.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
@@ -21,6 +21,8 @@ export interface LoadedPackage {
   /** The folder relative to the root project (`dbt_packages/dbt_utils`): file names in messages start with it. */
   relativeDir: string;
   config: ProjectConfig;
+  /** The package's project file as it reads on its own (before the root project's configs): for its lines. */
+  ownConfig: ProjectConfig;
   files: ProjectFiles;
 }
 
@@ -79,7 +81,14 @@ export function readPackages(projectDir: string, root: ProjectConfig, rootRequir
     const version = checkDbtVersion(config.name, config.requireDbtVersion, entry.projectFile.path, undefined);
     if (version !== undefined) errors.push(version);
     const effective = packageConfig(root, config, entry.relativeDir);
-    packages.push({ name: config.name, dir: entry.dir, relativeDir: entry.relativeDir, config: effective, files: readProjectFiles(projectDir, effective) });
+    packages.push({
+      name: config.name,
+      dir: entry.dir,
+      relativeDir: entry.relativeDir,
+      config: effective,
+      ownConfig: config,
+      files: readProjectFiles(projectDir, effective),
+    });
   }
   return { packages, errors };
 }
@@ -218,4 +227,37 @@ export function checkDbtVersion(project: string, required: unknown, file: string
     line,
     hint: 'Install a version of the package made for dbt 1.8 (or widen require-dbt-version in your own project).',
   });
+}
+
+/**
+ * What an installed package holds that tsdbt does not load from packages (yet): each named in a
+ * warning, so nothing a package ships is skipped without a word.
+ */
+export function unloadedPackageParts(loaded: LoadedPackage): string[] {
+  const warnings: string[] = [];
+  const skip = (where: string, what: string) =>
+    warnings.push(`${where}: package '${loaded.name}' has ${what}, which tsdbt does not load from packages; it is skipped.`);
+  for (const file of loaded.files.snapshots) skip(file.path, 'a snapshot file');
+  for (const file of loaded.files.analyses) skip(file.path, 'an analysis');
+  for (const file of loaded.files.pythonModels) skip(file, 'a Python model');
+  for (const file of loaded.files.properties) {
+    const line = lineOfKey(file.text, 'unit_tests');
+    if (line !== undefined) skip(`${file.path}:${line}`, 'unit tests');
+  }
+  for (const file of loaded.files.docs) {
+    if (/\{%-?\s*docs\s/.test(file.text)) skip(file.path, 'doc blocks');
+  }
+  const hookLine = (key: string) => {
+    const line = projectKeyLine(loaded.ownConfig, key);
+    return line === undefined ? loaded.config.file : `${loaded.config.file}:${line}`;
+  };
+  if (loaded.config.onRunStart.length > 0) skip(hookLine('on-run-start'), 'on-run-start hooks');
+  if (loaded.config.onRunEnd.length > 0) skip(hookLine('on-run-end'), 'on-run-end hooks');
+  return warnings;
+}
+
+/** The 1-based line of a top-level `key:` in a YAML text, if it has one. */
+function lineOfKey(text: string, key: string): number | undefined {
+  const index = text.split('\n').findIndex((line) => line.startsWith(`${key}:`));
+  return index === -1 ? undefined : index + 1;
 }

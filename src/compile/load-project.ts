@@ -26,7 +26,7 @@ import { checkTargetPath } from '../project/target-path.js';
 import { ParseCache } from './parse-cache.js';
 import type { PhaseTimer } from './perf-info.js';
 import { callLines, parseModel, resolveDependencies, usedMacros } from './parse-models.js';
-import { addPackageMacros, packageMacroFiles, readPackages, scopeVarsByPackage, type LoadedPackage } from './load-packages.js';
+import { addPackageMacros, packageMacroFiles, readPackages, scopeVarsByPackage, unloadedPackageParts, type LoadedPackage } from './load-packages.js';
 import {
   movePatchesOfSeeds,
   distinctErrors,
@@ -219,6 +219,7 @@ function readDefinitions(setup: Setup, errors: TsdbtError[]) {
 function parseNodes(setup: Setup, { files, cache, properties, packages }: Definitions, state: ParseState) {
   const { projectDir, config, target, engine, timer } = setup;
   const { errors, warnings, byName, disabled } = state;
+  for (const loaded of packages) warnings.push(...unloadedPackageParts(loaded));
   const sources = collectSources(properties.sources, errors);
   const sourceLookup = (source: string, table: string) => sources.get(`source.${config.name}.${source}.${table}`);
   movePatchesOfSeeds(

@@ -3,7 +3,7 @@
  * the root project, require-dbt-version, packages declared but not installed, and partial parsing
  * still reusing renders in a project with packages.
  */
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/compile/load-project.js';
@@ -54,6 +54,31 @@ describe('installed packages', () => {
     expect(compileModels(loaded)).toEqual([]);
     expect(compiledSqlOf(loaded, model)).toContain("'hello_from_root' as greeting");
     expect(compiledSqlOf(loaded, model)).toContain('upper(');
+  });
+
+  it('names each part of a package tsdbt does not load (snapshots, analyses, unit tests, doc blocks, hooks) in a warning', () => {
+    const dir = project();
+    const pkg = path.join(dir, 'dbt_packages', 'fixture_pkg');
+    for (const folder of ['snapshots', 'analyses']) mkdirSync(path.join(pkg, folder), { recursive: true });
+    writeFileSync(path.join(pkg, 'snapshots', 'snap.sql'), '{% snapshot snap %}select 1{% endsnapshot %}');
+    writeFileSync(path.join(pkg, 'analyses', 'look.sql'), 'select 1');
+    writeFileSync(path.join(pkg, 'models', 'unit.yml'), 'version: 2\nunit_tests:\n  - name: t\n    model: pkg_numbers\n');
+    writeFileSync(path.join(pkg, 'models', 'docs.md'), '{% docs pkg_doc %}text{% enddocs %}');
+    appendFileSync(path.join(pkg, 'dbt_project.yml'), '\non-run-start:\n  - select 1\n');
+    const warnings = load(dir).warnings.filter((warning) => warning.includes("package 'fixture_pkg'"));
+    const skipped = 'which tsdbt does not load from packages; it is skipped.';
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        `dbt_packages/fixture_pkg/snapshots/snap.sql: package 'fixture_pkg' has a snapshot file, ${skipped}`,
+        `dbt_packages/fixture_pkg/analyses/look.sql: package 'fixture_pkg' has an analysis, ${skipped}`,
+        `dbt_packages/fixture_pkg/models/unit.yml:2: package 'fixture_pkg' has unit tests, ${skipped}`,
+        `dbt_packages/fixture_pkg/models/docs.md: package 'fixture_pkg' has doc blocks, ${skipped}`,
+      ]),
+    );
+    expect(warnings.some((warning) => /^dbt_packages\/fixture_pkg\/dbt_project\.yml:\d+: package 'fixture_pkg' has on-run-start hooks/.test(warning))).toBe(
+      true,
+    );
+    expect(load(project()).warnings.filter((warning) => warning.includes("package 'fixture_pkg'"))).toEqual([]);
   });
 
   it('a ref to a package that is not installed, or to a model it does not have, says which', () => {
