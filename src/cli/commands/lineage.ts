@@ -3,6 +3,7 @@ import type { Project } from '../../compile/load-project.js';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
 import { LogEvent } from '../../report/log-record.js';
 import type { LineageStep } from '../../graph/lineage/column-graph.js';
+import { lineageKindWords } from '../../graph/lineage/kind-words.js';
 import { lineage, type LineageResult } from '../../tasks/lineage.js';
 import type { ProjectOptions } from '../../tasks/options.js';
 import { projectOptions } from '../common-options.js';
@@ -16,15 +17,6 @@ interface LineageCliOptions extends ProjectOptions {
   depth?: string;
   output: string;
 }
-
-const KIND_WORDS: Record<string, string> = {
-  identity: 'same value',
-  transformation: 'computed from',
-  aggregation: 'aggregated from',
-  join: 'join key',
-  group_by: 'group by key',
-  filter: 'filter',
-};
 
 export function registerLineage(program: Command, terminal: Terminal): void {
   projectOptions(program.command('lineage <column>'))
@@ -81,7 +73,7 @@ function treeLines(result: LineageResult, root: LineageStep): string[] {
   const walk = (step: LineageStep, prefix: string): void => {
     step.next.forEach((next, index) => {
       const last = index === step.next.length - 1;
-      const kind = next.kind === undefined ? '' : `  [${KIND_WORDS[next.kind] ?? next.kind}]`;
+      const kind = next.kind === undefined ? '' : `  [${lineageKindWords(next.kind)}]`;
       lines.push(`${prefix}${last ? '└─ ' : '├─ '}${nodeLabel(result.project, next.node)}.${next.column}${kind}${notes(next)}`);
       walk(next, `${prefix}${last ? '   ' : '│  '}`);
     });

@@ -4,6 +4,7 @@
  * upstream nodes' detail chunks as needed. Kinds read as in `tsdbt lineage`.
  */
 import type { SiteColumn, SiteColumnLineage, SiteNode } from '../site-types.js';
+import { lineageKindWords } from '../../graph/lineage/kind-words.js';
 import { loadChunk } from './chunks.js';
 import { h } from './dom.js';
 import { displayName, type SiteModel } from './site-model.js';
@@ -14,15 +15,6 @@ interface LineageContext {
   version: string;
   nodeHref(node: SiteNode): string;
 }
-
-const KIND_WORDS: Record<string, string> = {
-  identity: 'same value',
-  transformation: 'computed from',
-  aggregation: 'aggregated from',
-  join: 'join key',
-  group_by: 'group by key',
-  filter: 'filter',
-};
 
 /** Hops walked and entries drawn at most: a wide project's lineage can fan out a lot. */
 const MAX_DEPTH = 12;
@@ -83,7 +75,7 @@ function entry(context: LineageContext, input: SiteColumnLineage['upstream'][num
     '.',
     h('code', {}, input.column),
     ' ',
-    h('span', { class: `badge lineage-kind lineage-kind-${input.kind}` }, KIND_WORDS[input.kind] ?? input.kind),
+    h('span', { class: `badge lineage-kind lineage-kind-${input.kind}` }, lineageKindWords(input.kind)),
   );
   // Models have lineage of their own (sources and seeds are where the chain ends).
   if (node !== undefined && node.resourceType === 'model' && depth < MAX_DEPTH) {
