@@ -1,11 +1,10 @@
-import { loadProject, type Project } from '../compile/load-project.js';
+import type { Project } from '../compile/load-project.js';
 import { embeddedFallbackNotice } from '../config/profiles.js';
-import { secretsOf } from '../config/target.js';
-import { secretEnvValues } from '../template/secret-env.js';
 import { packageVersions, TSDBT_VERSION } from '../version.js';
 import { runConnectionChecks, type CheckResult } from './debug-checks.js';
 import type { Invocation, TaskResult } from './invocation.js';
-import { parseVars, type ProjectOptions } from './options.js';
+import { openProjectQuietly } from './open-project.js';
+import type { ProjectOptions } from './options.js';
 
 export interface DebugResult extends TaskResult {
   versions: { tsdbt: string; node: string; client: string; chdb: string };
@@ -26,16 +25,8 @@ export async function debug(invocation: Invocation, options: ProjectOptions = {}
   const versions = { tsdbt: TSDBT_VERSION, node: process.versions.node, client, chdb };
   let project: Project;
   try {
-    // Not openProject: its warnings are said by the caller, after the project's own lines.
-    project = loadProject({
-      projectDir: options.projectDir,
-      profilesDir: options.profilesDir,
-      target: options.target,
-      vars: parseVars(options.vars),
-      logger: invocation.logger,
-      env: invocation.env,
-    });
-    invocation.events.projectOpened?.(project, [...secretsOf(project.target), ...secretEnvValues(process.env)]);
+    // Its warnings are said by the caller, after the project's own lines.
+    project = openProjectQuietly(options, invocation);
   } catch (error) {
     return { status: 'invalid', versions, project: undefined, projectError: error, checks: [], failed: 1 };
   }

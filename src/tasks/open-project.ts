@@ -10,6 +10,13 @@ import { secretEnvValues } from '../template/secret-env.js';
  * profile's secrets and opens logs/tsdbt.log), then the parse warnings are said.
  */
 export function openProject(options: ProjectOptions, invocation: Invocation, timer?: PhaseTimer): Project {
+  const project = openProjectQuietly(options, invocation, timer);
+  for (const warning of project.warnings) invocation.log.warn(warning);
+  return project;
+}
+
+/** `openProject` without saying the parse warnings: for a caller that says them itself, later (`debug`). */
+export function openProjectQuietly(options: ProjectOptions, invocation: Invocation, timer?: PhaseTimer): Project {
   const project = loadProject({
     timer,
     projectDir: options.projectDir,
@@ -20,6 +27,5 @@ export function openProject(options: ProjectOptions, invocation: Invocation, tim
     env: invocation.env,
   });
   invocation.events.projectOpened?.(project, [...secretsOf(project.target), ...secretEnvValues(process.env)]);
-  for (const warning of project.warnings) invocation.log.warn(warning);
   return project;
 }
