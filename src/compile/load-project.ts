@@ -7,7 +7,7 @@ import { parseYaml } from '../config/yaml-document.js';
 import { throwCollected, type TsdbtError } from '../core/errors.js';
 import { buildGraph, type ProjectGraph } from '../graph/build-graph.js';
 import { findProject } from '../project/find-project.js';
-import { readProjectFiles } from '../project/project-files.js';
+import { readProjectFiles, type ProjectFile } from '../project/project-files.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { TemplateEngine } from '../template/template-engine.js';
 import { parseDocBlocks } from './doc-blocks.js';
@@ -334,42 +334,31 @@ function linkNodes(setup: Setup, { files, properties, packages }: Definitions, p
   const { config, target, engine, timer } = setup;
   const { errors, warnings, byName, disabled } = state;
   const { sources, seeds, models, snapshots, analyses } = parsed;
-  const ofRoot = <T extends { packageName: string }>(nodes: Iterable<T>) =>
-    packages.length === 0 ? nodes : [...nodes].filter((node) => node.packageName === config.name);
-  const parsedTests = parseTests({
-    config,
-    target,
-    engine,
-    models: ofRoot(models.values()),
-    seeds: ofRoot(seeds.values()),
-    sources: ofRoot(sources.values()),
-    modelPatches: properties.models,
-    seedPatches: properties.seeds,
-    refable: byName,
-    disabled,
-    testFiles: files.tests,
-  });
-  errors.push(...parsedTests.errors);
-  const tests = new Map(parsedTests.tests.map((test) => [test.uniqueId, test]));
-  // A package's data and singular tests, under its name.
-  for (const loaded of packages) {
-    const own = <T extends { packageName: string }>(nodes: Iterable<T>) => [...nodes].filter((node) => node.packageName === loaded.name);
-    const packageProperties = parsed.packageProperties.get(loaded.name)!;
-    const parsedPackageTests = parseTests({
-      config: loaded.config,
+  // The root project's data and singular tests, then each package's under its own name.
+  const testsOf = (project: ProjectConfig, patches: Pick<typeof properties, 'models' | 'seeds'>, testFiles: ProjectFile[]): ReturnType<typeof parseTests> => {
+    const own = <T extends { packageName: string }>(nodes: Iterable<T>) =>
+      packages.length === 0 ? nodes : [...nodes].filter((node) => node.packageName === project.name);
+    return parseTests({
+      config: project,
       target,
       engine,
       models: own(models.values()),
       seeds: own(seeds.values()),
       sources: own(sources.values()),
-      modelPatches: packageProperties.models,
-      seedPatches: packageProperties.seeds,
+      modelPatches: patches.models,
+      seedPatches: patches.seeds,
       refable: byName,
       disabled,
-      testFiles: loaded.files.tests,
+      testFiles,
     });
-    errors.push(...parsedPackageTests.errors);
-    for (const test of parsedPackageTests.tests) tests.set(test.uniqueId, test);
+  };
+  const tests = new Map<string, TestNode>();
+  for (const parsedTests of [
+    testsOf(config, properties, files.tests),
+    ...packages.map((loaded) => testsOf(loaded.config, parsed.packageProperties.get(loaded.name)!, loaded.files.tests)),
+  ]) {
+    errors.push(...parsedTests.errors);
+    for (const test of parsedTests.tests) tests.set(test.uniqueId, test);
   }
   const parsedUnitTests = parseUnitTests(properties.unitTests, {
     projectName: config.name,
