@@ -5,7 +5,10 @@
  */
 import { GRAPH_CALLBACK, type SiteGraph, type SiteNode } from '../site-types.js';
 import { h } from './dom.js';
-import { badge, lineagePage, nodePage, overviewPage, type PageContext } from './pages.js';
+import { lineagePage } from './lineage-page.js';
+import { nodePage } from './node-page.js';
+import { overviewPage } from './overview-page.js';
+import { badge, type PageContext } from './page-parts.js';
 import { displayName, HIDDEN_BY_DEFAULT, SiteModel } from './site-model.js';
 
 (window as unknown as Record<string, unknown>)[GRAPH_CALLBACK] = (graph: SiteGraph) => {
