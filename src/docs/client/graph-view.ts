@@ -2,6 +2,8 @@
 import type { SiteNode } from '../site-types.js';
 import { h, svg } from './dom.js';
 import type { Layout, PlacedNode } from './layout.js';
+import { wireNodeEvents } from './node-events.js';
+import { type PanZoom, panZoom } from './pan-zoom.js';
 import type { SiteModel } from './site-model.js';
 
 export interface GraphViewOptions {
@@ -12,15 +14,10 @@ export interface GraphViewOptions {
   onOpen: (node: SiteNode) => void;
 }
 
-export interface GraphView {
+export interface GraphView extends PanZoom {
   element: HTMLElement;
-  /** Whole graph in view; with `readableStart`, big graphs start readable (zoomed in on the focus or the top left). */
-  fit(readableStart?: boolean): void;
-  zoomBy(factor: number): void;
 }
 
-const MIN_SCALE = 0.05;
-const MAX_SCALE = 3;
 let markerCount = 0;
 
 export function graphView(options: GraphViewOptions): GraphView {
@@ -57,124 +54,14 @@ export function graphView(options: GraphViewOptions): GraphView {
   );
   const element = h('div', { class: 'lineage-canvas' }, root);
 
-  // Zoom and pan: one transform on the viewport group.
-  let scale = 1;
-  let tx = 0;
-  let ty = 0;
-  const apply = () => {
-    viewport.setAttribute('transform', `translate(${tx.toFixed(1)},${ty.toFixed(1)}) scale(${scale.toFixed(4)})`);
-    root.classList.toggle('far', scale < 0.25);
-  };
-  const zoomAt = (factor: number, cx: number, cy: number) => {
-    const next = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale * factor));
-    tx = cx - ((cx - tx) * next) / scale;
-    ty = cy - ((cy - ty) * next) / scale;
-    scale = next;
-    apply();
-  };
-  /** Fits the whole graph; `readable` instead starts big graphs at a size where labels can be read. */
-  const fit = (readableStart = false) => {
-    const box = root.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0 || layout.width === 0) return;
-    scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.min(box.width / layout.width, box.height / layout.height, 1.1) * 0.96));
-    // A big graph fitted whole is unreadable: start at a readable size instead (labels at about
-    // 10 px), centred on the focus node or at the top left, and let the user zoom out.
-    const readable = 0.85;
-    if (readableStart && scale < readable && layout.nodes.length > 12) {
-      scale = readable;
-      const anchor = focus === undefined ? undefined : placedByIndex.get(focus);
-      if (anchor !== undefined) {
-        tx = box.width / 2 - anchor.x * scale;
-        ty = box.height / 2 - anchor.y * scale;
-      } else {
-        // The left edge of the graph, at the first-rank node nearest the middle.
-        const left = Math.min(...layout.nodes.map((node) => node.x - node.width / 2));
-        const first = layout.nodes.filter((node) => node.x - node.width / 2 <= left + 1);
-        const middle = first.reduce((best, node) => (Math.abs(node.y - layout.height / 2) < Math.abs(best.y - layout.height / 2) ? node : best));
-        tx = 20 - left * scale;
-        ty = box.height / 2 - middle.y * scale;
-      }
-    } else {
-      tx = (box.width - layout.width * scale) / 2;
-      ty = (box.height - layout.height * scale) / 2;
-    }
-    apply();
-  };
-  root.addEventListener(
-    'wheel',
-    (event) => {
-      event.preventDefault();
-      const box = root.getBoundingClientRect();
-      zoomAt(Math.exp(-event.deltaY * 0.0015), event.clientX - box.left, event.clientY - box.top);
-    },
-    { passive: false },
-  );
-  let drag: { x: number; y: number; tx: number; ty: number; moved: boolean } | undefined;
-  root.addEventListener('pointerdown', (event) => {
-    if (event.button !== 0) return;
-    drag = { x: event.clientX, y: event.clientY, tx, ty, moved: false };
-  });
-  root.addEventListener('pointermove', (event) => {
-    if (drag === undefined) return;
-    const dx = event.clientX - drag.x;
-    const dy = event.clientY - drag.y;
-    if (!drag.moved && Math.hypot(dx, dy) < 4) return;
-    if (!drag.moved) root.setPointerCapture(event.pointerId);
-    drag.moved = true;
-    root.classList.add('dragging');
-    tx = drag.tx + dx;
-    ty = drag.ty + dy;
-    apply();
-  });
-  const endDrag = (event: PointerEvent) => {
-    if (drag?.moved) {
-      // The click that ends a drag must not open a node.
-      const swallow = (click: Event) => click.stopPropagation();
-      root.addEventListener('click', swallow, { capture: true, once: true });
-      setTimeout(() => root.removeEventListener('click', swallow, { capture: true }), 0);
-      if (root.hasPointerCapture(event.pointerId)) root.releasePointerCapture(event.pointerId);
-    }
-    drag = undefined;
-    root.classList.remove('dragging');
-  };
-  root.addEventListener('pointerup', endDrag);
-  root.addEventListener('pointercancel', endDrag);
-
-  // Open a node on click or Enter; light up its lineage on hover or focus.
-  const indexOfTarget = (target: EventTarget | null): number | undefined => {
-    const group = (target as Element | null)?.closest?.('g.node');
-    return group === null || group === undefined ? undefined : Number(group.getAttribute('data-index'));
-  };
-  root.addEventListener('click', (event) => {
-    const index = indexOfTarget(event.target);
-    if (index !== undefined) options.onOpen(model.nodes[index]!);
-  });
-  root.addEventListener('keydown', (event) => {
-    const index = indexOfTarget(event.target);
-    if (index !== undefined && (event.key === 'Enter' || event.key === ' ')) {
-      event.preventDefault();
-      options.onOpen(model.nodes[index]!);
-    }
-  });
-  const lit = (index: number | undefined) => {
+  const view = panZoom(root, viewport, layout, focus === undefined ? undefined : placedByIndex.get(focus));
+  wireNodeEvents(root, model, options.onOpen, (index) => {
     root.classList.toggle('has-lit', index !== undefined);
     const on = index === undefined ? new Set<number>() : lineageOf(model, index, placedByIndex);
     for (const [other, group] of nodeElements) group.classList.toggle('lit', on.has(other));
     layout.edges.forEach((edge, i) => edgeElements[i]!.classList.toggle('lit', on.has(edge.from) && on.has(edge.to)));
-  };
-  root.addEventListener('pointerover', (event) => lit(indexOfTarget(event.target)));
-  root.addEventListener('pointerleave', () => lit(undefined));
-  root.addEventListener('focusin', (event) => lit(indexOfTarget(event.target)));
-
-  apply();
-  return {
-    element,
-    fit,
-    zoomBy: (factor) => {
-      const box = root.getBoundingClientRect();
-      zoomAt(factor, box.width / 2, box.height / 2);
-    },
-  };
+  });
+  return { element, ...view };
 }
 
 function nodeGroup(node: SiteNode, placed: PlacedNode, isFocus: boolean): SVGGElement {
