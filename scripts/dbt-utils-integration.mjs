@@ -37,6 +37,12 @@ const project = path.join(work, 'integration_tests');
 cpSync(path.join(checkout, 'integration_tests'), project, { recursive: true, filter: (source) => !/[/\\](target|dbt_packages|logs)$/.test(source) });
 rmSync(path.join(project, 'package-lock.yml'), { force: true });
 writeFileSync(path.join(project, 'packages.yml'), `packages:\n  - local: ${JSON.stringify(path.resolve(checkout))}\n`);
+const settings = {
+  // union_relations and unpivot cast NULL to the column's type: ClickHouse keeps it NULL only with this setting (docs/packages.md).
+  cast_keep_nullable: 1,
+  // --setting adds one, or replaces the one above.
+  ...Object.fromEntries(extraSettings.map((setting) => setting.split(/=(.*)/s).slice(0, 2))),
+};
 writeFileSync(
   path.join(project, 'profiles.yml'),
   [
@@ -48,10 +54,8 @@ writeFileSync(
     '      path: .tsdbt/chdb',
     '      schema: dbt_utils_integration_tests',
     '      threads: 1',
-    // union_relations and unpivot cast NULL to the column's type: ClickHouse keeps it NULL only with this setting (docs/packages.md).
     '      settings:',
-    '        cast_keep_nullable: 1',
-    ...extraSettings.map((setting) => `        ${setting.replace('=', ': ')}`),
+    ...Object.entries(settings).map(([name, value]) => `        ${name}: ${value}`),
     '',
   ].join('\n'),
 );
