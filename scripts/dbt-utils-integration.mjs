@@ -3,11 +3,12 @@
  * Runs dbt-utils' own integration_tests project with tsdbt on the embedded engine (chDB) and
  * prints the share of models built and data tests passed, then every failure.
  *
- *   npm run build && node scripts/dbt-utils-integration.mjs /path/to/dbt-utils [--keep]
+ *   npm run build && node scripts/dbt-utils-integration.mjs /path/to/dbt-utils [--keep] [--setting name=value ...]
  *
  * The checkout is only read: integration_tests is copied to a temporary folder, its packages.yml
  * (`local: ../`) is pointed at the checkout, and a profiles.yml for chDB is written next to it.
- * Nothing of dbt-utils is copied into this repository.
+ * Nothing of dbt-utils is copied into this repository. `--setting name=value` adds a ClickHouse
+ * setting to the profile (repeatable), to measure what a setting changes.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,10 +17,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
-const checkout = args.find((arg) => !arg.startsWith('--'));
+const extraSettings = [];
+const positional = [];
+for (let index = 0; index < args.length; index += 1) {
+  if (args[index] === '--setting') extraSettings.push(args[++index] ?? '');
+  else if (!args[index].startsWith('--')) positional.push(args[index]);
+}
+const checkout = positional[0];
 const keep = args.includes('--keep');
-if (checkout === undefined || !existsSync(path.join(checkout, 'integration_tests', 'dbt_project.yml'))) {
-  console.error('usage: node scripts/dbt-utils-integration.mjs <path to a dbt-utils checkout> [--keep]');
+const badSetting = extraSettings.find((setting) => !/^[A-Za-z_][A-Za-z0-9_]*=[^\s]+$/.test(setting));
+if (checkout === undefined || !existsSync(path.join(checkout, 'integration_tests', 'dbt_project.yml')) || badSetting !== undefined) {
+  console.error('usage: node scripts/dbt-utils-integration.mjs <path to a dbt-utils checkout> [--keep] [--setting name=value ...]');
   process.exit(2);
 }
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +37,12 @@ const project = path.join(work, 'integration_tests');
 cpSync(path.join(checkout, 'integration_tests'), project, { recursive: true, filter: (source) => !/[/\\](target|dbt_packages|logs)$/.test(source) });
 rmSync(path.join(project, 'package-lock.yml'), { force: true });
 writeFileSync(path.join(project, 'packages.yml'), `packages:\n  - local: ${JSON.stringify(path.resolve(checkout))}\n`);
+const settings = {
+  // union_relations and unpivot cast NULL to the column's type: ClickHouse keeps it NULL only with this setting (docs/packages.md).
+  cast_keep_nullable: 1,
+  // --setting adds one, or replaces the one above.
+  ...Object.fromEntries(extraSettings.map((setting) => setting.split(/=(.*)/s).slice(0, 2))),
+};
 writeFileSync(
   path.join(project, 'profiles.yml'),
   [
@@ -40,9 +54,8 @@ writeFileSync(
     '      path: .tsdbt/chdb',
     '      schema: dbt_utils_integration_tests',
     '      threads: 1',
-    // union_relations and unpivot cast NULL to the column's type: ClickHouse keeps it NULL only with this setting (docs/packages.md).
     '      settings:',
-    '        cast_keep_nullable: 1',
+    ...Object.entries(settings).map(([name, value]) => `        ${name}: ${value}`),
     '',
   ].join('\n'),
 );

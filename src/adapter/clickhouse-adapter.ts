@@ -14,6 +14,7 @@ import type {
   ExecuteOptions,
   InsertRows,
   RelationInfo,
+  TypedRows,
 } from '../core/adapter-types.js';
 import { isEncodedRows } from '../core/adapter-types.js';
 
@@ -115,6 +116,22 @@ export class ClickhouseAdapter implements Adapter {
         format: 'JSONEachRow',
       });
       return (await result.json()) as T[];
+    });
+  }
+
+  async queryWithColumns<T = Record<string, unknown>>(sql: string, options: ExecuteOptions = {}): Promise<TypedRows<T>> {
+    const request = this.request(sql, options);
+    return this.attempt(sql, options, true, async () => {
+      const result = await this.clientOf(options).query({
+        query: request.query,
+        query_params: request.params,
+        clickhouse_settings: request.settings,
+        abort_signal: options.signal,
+        // JSON (not JSONEachRow): its `meta` names every column with its type, even when no row comes back.
+        format: 'JSON',
+      });
+      const { meta = [], data = [] } = await result.json<T>();
+      return { columns: meta.map(({ name, type }) => ({ name, type })), rows: data };
     });
   }
 

@@ -31,7 +31,7 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
   }
   const responseFields = (response: AdapterResponse): LogFields => ({ query_id: response.queryId, rows_written: response.rowsWritten });
 
-  const logged: Pick<Adapter, 'execute' | 'query' | 'insert'> = {
+  const logged: Pick<Adapter, WrappedMethod> = {
     execute: (sql, options) => timed(sql, 'statement', () => adapter.execute(sql, options), responseFields),
     query: <T>(sql: string, options?: Parameters<Adapter['query']>[1]) =>
       timed(
@@ -39,6 +39,13 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
         'query',
         () => adapter.query<T>(sql, options),
         (rows) => ({ rows: rows.length }),
+      ),
+    queryWithColumns: <T>(sql: string, options?: Parameters<Adapter['queryWithColumns']>[1]) =>
+      timed(
+        sql,
+        'query',
+        () => adapter.queryWithColumns<T>(sql, options),
+        (result) => ({ rows: result.rows.length }),
       ),
     insert: (database, table, rows, options) =>
       timed(
@@ -50,11 +57,17 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
   };
   return new Proxy(adapter, {
     get(target, property) {
-      if (property === 'execute' || property === 'query' || property === 'insert') return logged[property];
+      if (isWrapped(property)) return logged[property];
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+type WrappedMethod = 'execute' | 'query' | 'queryWithColumns' | 'insert';
+
+function isWrapped(property: string | symbol): property is WrappedMethod {
+  return property === 'execute' || property === 'query' || property === 'queryWithColumns' || property === 'insert';
 }
 
 /** ` (columns) FORMAT TabSeparated` for encoded rows, ` FORMAT JSONEachRow` for objects. */

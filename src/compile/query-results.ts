@@ -2,7 +2,7 @@ import { splitArgs } from '../template/call-args.js';
 import type { QueryTable } from '../template/query-table.js';
 
 // The table templates see lives in the template layer (templates print and read it); re-exported for compile's users.
-export { QueryColumn, queryTable, tablePrinter, type QueryRow, type QueryTable } from '../template/query-table.js';
+export { QueryColumn, queryTable, tablePrinter, typedQueryTable, type QueryRow, type QueryTable } from '../template/query-table.js';
 
 /**
  * dbt's `statement` call block and `load_result`, on top of a `run_query` function:

@@ -49,6 +49,12 @@ export interface ColumnInfo {
   type: string;
 }
 
+/** A query's rows with its columns' names and ClickHouse types, in the order the query returns them (known even when no row comes back). */
+export interface TypedRows<T = Record<string, unknown>> {
+  columns: ColumnInfo[];
+  rows: T[];
+}
+
 export interface AdapterResponse {
   /** Statement summary as reported by the server, when known. */
   rowsWritten?: number;
@@ -96,6 +102,8 @@ export interface Adapter {
   execute(sql: string, options?: ExecuteOptions): Promise<AdapterResponse>;
   /** Runs one SELECT and returns its rows as objects. */
   query<T = Record<string, unknown>>(sql: string, options?: ExecuteOptions): Promise<T[]>;
+  /** Runs one SELECT and returns its rows with each column's name and type (what templates' `run_query` builds its table from). */
+  queryWithColumns<T = Record<string, unknown>>(sql: string, options?: ExecuteOptions): Promise<TypedRows<T>>;
   /** Inserts rows (objects keyed by column name, or rows already encoded as text) into `database.table`, as one INSERT. */
   insert(database: string, table: string, rows: InsertRows, options?: ExecuteOptions): Promise<AdapterResponse>;
   serverVersion(): Promise<string>;

@@ -1,5 +1,5 @@
 import type { Adapter } from '../core/adapter-types.js';
-import { queryTable, type QueryTable } from '../compile/query-results.js';
+import { queryTable, typedQueryTable, type QueryTable } from '../compile/query-results.js';
 import { renderWithQueries } from '../compile/replay-render.js';
 import type { Logger } from '../core/logger.js';
 
@@ -13,14 +13,14 @@ export function firstKeyword(sql: string): string {
 
 /**
  * Runs one statement a template asked for (`run_query`, `statement`): rows come back as a table
- * (64-bit integers as numbers, so `{% if n > 0 %}` compares numbers); other statements give an
- * empty one.
+ * with its columns' names even without rows, values read as their types say (64-bit integers as
+ * numbers, so `{% if n > 0 %}` compares numbers); other statements give an empty one.
  */
 export async function runTemplateQuery(adapter: Adapter, sql: string, signal?: AbortSignal): Promise<QueryTable> {
   const statement = sql.trim().replace(/;+\s*$/, '');
   if (RETURNS_ROWS.test(firstKeyword(statement))) {
-    const rows = await adapter.query(statement, { settings: { output_format_json_quote_64bit_integers: 0 }, ...(signal ? { signal } : {}) });
-    return queryTable(rows);
+    const result = await adapter.queryWithColumns(statement, { settings: { output_format_json_quote_64bit_integers: 0 }, ...(signal ? { signal } : {}) });
+    return typedQueryTable(result);
   }
   await adapter.execute(statement, signal ? { signal } : {});
   return queryTable([]);

@@ -1,3 +1,4 @@
+import type { TypedRows } from '../core/adapter-types.js';
 import { splitArgs } from './call-args.js';
 
 /**
@@ -51,6 +52,30 @@ export function queryTable(records: readonly Record<string, unknown>[], columnNa
   });
   return table;
 }
+
+/**
+ * The table of a query whose column types are known: its columns even when no row came back (as
+ * agate's), and each value as dbt-clickhouse's driver hands it to dbt. A Float32 is the double it
+ * holds (`toFloat32(3.3)` is 3.299999952316284, not the 3.3 ClickHouse prints), so a value read
+ * with `run_query` and written back into SQL compares equal to the column it came from.
+ */
+export function typedQueryTable({ columns, rows }: TypedRows): QueryTable {
+  const float32 = columns.filter((column) => FLOAT32.test(column.type)).map((column) => column.name);
+  const records =
+    float32.length === 0
+      ? rows
+      : rows.map((row) => {
+          const copy = { ...row };
+          for (const name of float32) if (typeof copy[name] === 'number') copy[name] = Math.fround(copy[name]);
+          return copy;
+        });
+  return queryTable(
+    records,
+    columns.map((column) => column.name),
+  );
+}
+
+const FLOAT32 = /^(Nullable\(|LowCardinality\()*Float32\)*$/;
 
 /**
  * Where `table.print_table()` / `table.print_json()` write (agate prints to stdout): the project's

@@ -28,6 +28,10 @@ function recordingAdapter(): Adapter & { calls: string[] } {
       calls.push(`query ${sql}`);
       return [{ x: 1 }, { x: 2 }] as T[];
     },
+    queryWithColumns: async <T>(sql: string) => {
+      calls.push(`queryWithColumns ${sql}`);
+      return { columns: [{ name: 'x', type: 'UInt8' }], rows: [{ x: 1 }] as T[] };
+    },
     insert: async (database, table, rows) => {
       calls.push(`insert ${database}.${table} ${rows.length}`);
       return { rowsWritten: rows.length };
@@ -50,6 +54,7 @@ describe('withStatementLog', () => {
     const adapter = withStatementLog(inner, logger, () => (clock += 5));
     expect(await adapter.execute('CREATE TABLE t (x UInt8)')).toEqual({ queryId: 'q1', rowsWritten: 3 });
     expect(await adapter.query('SELECT 1')).toHaveLength(2);
+    expect((await adapter.queryWithColumns('SELECT 2')).rows).toHaveLength(1);
     await adapter.insert('db', 't', [{ x: 1 }]);
     await expect(adapter.execute('BAD SQL')).rejects.toThrow('Syntax error.');
     expect(logger.events.map((event) => [event.level, event.event, event.message, event.fields])).toEqual([
@@ -57,6 +62,8 @@ describe('withStatementLog', () => {
       ['debug', 'sql_finished', 'Statement done in 5 ms', { duration_ms: 5, ok: true, query_id: 'q1', rows_written: 3 }],
       ['debug', 'sql', 'Sending query', { sql: 'SELECT 1' }],
       ['debug', 'sql_finished', 'Query done in 5 ms', { duration_ms: 5, ok: true, rows: 2 }],
+      ['debug', 'sql', 'Sending query', { sql: 'SELECT 2' }],
+      ['debug', 'sql_finished', 'Query done in 5 ms', { duration_ms: 5, ok: true, rows: 1 }],
       ['debug', 'sql', 'Sending insert', { sql: 'INSERT INTO db.t FORMAT JSONEachRow -- 1 rows' }],
       ['debug', 'sql_finished', 'Insert done in 5 ms', { duration_ms: 5, ok: true, query_id: undefined, rows_written: 1 }],
       ['debug', 'sql', 'Sending statement', { sql: 'BAD SQL' }],

@@ -205,6 +205,23 @@ describe('query results', () => {
     ]);
   });
 
+  it("run_query reads a Float32 as the double it holds, as dbt-clickhouse's driver does, so the value written back into SQL equals the column", async () => {
+    const out = await render(
+      "{% set row = run_query('select toFloat32(3.3) as f, toNullable(toFloat32(0.1)) as n, 3.3 as d, CAST(NULL AS Nullable(Float32)) as z').rows[0] %}{{ row[0] }} {{ row[1] }} {{ row[2] }} {{ row[3] }}",
+    );
+    expect(out).toBe('3.299999952316284 0.10000000149011612 3.3 None');
+    // dbt_utils.get_single_value pastes the value into a model that compares it with the seed's Float32 column.
+    const [check] = await adapter.query<{ same: number }>(`select toFloat32(3.3) = ${out.split(' ')[0]} as same`);
+    expect(check!.same).toBe(1);
+  });
+
+  it('a query that returns no rows still names its columns, as an agate table does', async () => {
+    const out = await render(
+      "{% set t = run_query('select id, name from api_db.people where id < 0') %}{{ t.column_names | join(',') }}|{{ t.columns[0].values() | length }}|{{ t.rows | length }}",
+    );
+    expect(out).toBe('id,name|0|0');
+  });
+
   it('statement blocks with fetch_result, read back with load_result', async () => {
     const out = await render(
       "{% call statement('n', fetch_result=True) %}select count() as n from api_db.people{% endcall %}{% set r = load_result('n') %}{{ r['data'][0][0] }} {{ r['table'].column_names[0] }} {{ r.response.rows_affected }}",

@@ -36,6 +36,8 @@ describe('dbt.* cross-database macros on chDB', () => {
     ['concat', '{{ dbt.concat(["\'a\'", "\'b\'", "\'c\'"]) }}', 'abc'],
     ['current_timestamp', 'toTypeName({{ dbt.current_timestamp() }})', 'DateTime'],
     ['current_timestamp (bare)', 'toTypeName({{ current_timestamp() }})', 'DateTime'],
+    ['current_timestamp_backcompat', 'toTypeName({{ dbt.current_timestamp_backcompat() }})', 'DateTime'],
+    ['current_timestamp_in_utc_backcompat', 'toTypeName({{ dbt.current_timestamp_in_utc_backcompat() }})', "DateTime('UTC')"],
     ['date', 'toString({{ dbt.date(2024, 3, 9) }})', '2024-03-09'],
     ['date_trunc', "toString({{ dbt.date_trunc('month', \"toDate('2024-03-09')\") }})", '2024-03-01'],
     ['dateadd', "toString({{ dbt.dateadd('day', 3, \"toDate('2024-02-27')\") }})", '2024-03-01'],
