@@ -67,6 +67,15 @@ function compare(caseSensitive: boolean) {
 }
 
 export function addJinjaFilters(env: nunjucks.Environment): void {
+  addSelectionFilters(env);
+  addOrderingFilters(env);
+  addTextFilters(env);
+  addCollectionFilters(env);
+  addConversionFilters(env);
+}
+
+/** Filters that pick or map items: selectattr, rejectattr, select, reject, map. */
+function addSelectionFilters(env: nunjucks.Environment): void {
   const test = (name: unknown, args: unknown[]) => {
     if (name === undefined) return (item: unknown) => Boolean(item) && !(Array.isArray(item) && item.length === 0);
     const fn = (env as unknown as { getTest(name: string): (...args: unknown[]) => boolean }).getTest(String(name));
@@ -89,25 +98,21 @@ export function addJinjaFilters(env: nunjucks.Environment): void {
   env.addFilter('rejectattr', byAttribute(false));
   env.addFilter('select', select(true));
   env.addFilter('reject', select(false));
-  env.addFilter(
-    'join',
-    withParams(['d', 'attribute'], { d: '' }, (value, { d, attribute }) => items(value).map(getter(attribute)).map(pyStr).join(pyStr(d))),
-  );
-  env.addFilter('string', (value: unknown) => pyStr(value));
-  env.addFilter('list', (value: unknown) => [...items(value)]);
-  env.addFilter(
-    'trim',
-    withParams(['chars'], {}, (value, { chars }) => {
-      const text = pyStr(value);
-      if (chars === undefined || chars === null) return text.replace(/^\s+|\s+$/g, '');
-      const set = String(chars);
-      let start = 0;
-      let end = text.length;
-      while (start < end && set.includes(text[start]!)) start += 1;
-      while (end > start && set.includes(text[end - 1]!)) end -= 1;
-      return text.slice(start, end);
-    }),
-  );
+  env.addFilter('map', (value: unknown, ...args: unknown[]) => {
+    const last = args[args.length - 1] as Params | undefined;
+    const keywords = typeof last === 'object' && last !== null && Object.hasOwn(last, '__keywords') ? last : undefined;
+    const positional = keywords === undefined ? args : args.slice(0, -1);
+    if (keywords?.attribute !== undefined) {
+      const read = getter(keywords.attribute);
+      return items(value).map((item) => read(item) ?? keywords.default);
+    }
+    const filter = env.getFilter(String(positional[0])) as (item: unknown, ...rest: unknown[]) => unknown;
+    return items(value).map((item) => filter(item, ...positional.slice(1)));
+  });
+}
+
+/** Filters that order or compare items: sort, max, min, unique. */
+function addOrderingFilters(env: nunjucks.Environment): void {
   env.addFilter(
     'sort',
     withParams(['reverse', 'case_sensitive', 'attribute'], { reverse: false, case_sensitive: false }, (value, { reverse, case_sensitive, attribute }) => {
@@ -139,6 +144,46 @@ export function addJinjaFilters(env: nunjucks.Environment): void {
       });
     }),
   );
+}
+
+/** Filters that build or cut text: join, trim, truncate. */
+function addTextFilters(env: nunjucks.Environment): void {
+  env.addFilter(
+    'join',
+    withParams(['d', 'attribute'], { d: '' }, (value, { d, attribute }) => items(value).map(getter(attribute)).map(pyStr).join(pyStr(d))),
+  );
+  env.addFilter(
+    'trim',
+    withParams(['chars'], {}, (value, { chars }) => {
+      const text = pyStr(value);
+      if (chars === undefined || chars === null) return text.replace(/^\s+|\s+$/g, '');
+      const set = String(chars);
+      let start = 0;
+      let end = text.length;
+      while (start < end && set.includes(text[start]!)) start += 1;
+      while (end > start && set.includes(text[end - 1]!)) end -= 1;
+      return text.slice(start, end);
+    }),
+  );
+  env.addFilter(
+    'truncate',
+    withParams(['length', 'killwords', 'end', 'leeway'], { length: 255, killwords: false, end: '...', leeway: 5 }, (value, params) => {
+      const text = pyStr(value);
+      const length = Number(params.length);
+      const end = String(params.end);
+      if (text.length <= length + Number(params.leeway ?? 5)) return text;
+      if (params.killwords) return text.slice(0, length - end.length) + end;
+      const head = text.slice(0, length - end.length);
+      const space = head.lastIndexOf(' ');
+      return (space === -1 ? head : head.slice(0, space)) + end;
+    }),
+  );
+}
+
+/** Filters that make a string or a list of a value, and filters over a whole sequence: string, list, sum, batch. */
+function addCollectionFilters(env: nunjucks.Environment): void {
+  env.addFilter('string', (value: unknown) => pyStr(value));
+  env.addFilter('list', (value: unknown) => [...items(value)]);
   env.addFilter(
     'sum',
     withParams(['attribute', 'start'], { start: 0 }, (value, { attribute, start }) =>
@@ -161,6 +206,10 @@ export function addJinjaFilters(env: nunjucks.Environment): void {
       return out;
     }),
   );
+}
+
+/** Filters that convert or default a value: tojson, default (d), int, float. */
+function addConversionFilters(env: nunjucks.Environment): void {
   env.addFilter(
     'tojson',
     withParams(['indent'], {}, (value) => htmlSafeJson(value)),
@@ -191,28 +240,4 @@ export function addJinjaFilters(env: nunjucks.Environment): void {
       return String(value).trim() === '' || Number.isNaN(parsed) ? fallback : parsed;
     }),
   );
-  env.addFilter(
-    'truncate',
-    withParams(['length', 'killwords', 'end', 'leeway'], { length: 255, killwords: false, end: '...', leeway: 5 }, (value, params) => {
-      const text = pyStr(value);
-      const length = Number(params.length);
-      const end = String(params.end);
-      if (text.length <= length + Number(params.leeway ?? 5)) return text;
-      if (params.killwords) return text.slice(0, length - end.length) + end;
-      const head = text.slice(0, length - end.length);
-      const space = head.lastIndexOf(' ');
-      return (space === -1 ? head : head.slice(0, space)) + end;
-    }),
-  );
-  env.addFilter('map', (value: unknown, ...args: unknown[]) => {
-    const last = args[args.length - 1] as Params | undefined;
-    const keywords = typeof last === 'object' && last !== null && Object.hasOwn(last, '__keywords') ? last : undefined;
-    const positional = keywords === undefined ? args : args.slice(0, -1);
-    if (keywords?.attribute !== undefined) {
-      const read = getter(keywords.attribute);
-      return items(value).map((item) => read(item) ?? keywords.default);
-    }
-    const filter = env.getFilter(String(positional[0])) as (item: unknown, ...rest: unknown[]) => unknown;
-    return items(value).map((item) => filter(item, ...positional.slice(1)));
-  });
 }
