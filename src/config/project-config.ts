@@ -103,6 +103,55 @@ export function validateProjectConfig(doc: YamlDocument) {
     return { config: undefined, errors: problems.errors, warnings };
   }
 
+  warnings.push(...keyWarnings(doc, raw));
+  const name = raw.name;
+  checkName(name, problems);
+  const { paths, single, tree, hooks } = fieldReaders(raw, problems, name);
+
+  const profile = raw.profile;
+  if (profile !== undefined && profile !== null && typeof profile !== 'string') {
+    problems.add(['profile'], `must be the name of a profile in profiles.yml, but it is ${describeType(profile)}.`);
+  }
+  const vars = raw.vars;
+  if (vars !== undefined && vars !== null && !isPlainObject(vars)) {
+    problems.add(['vars'], `must be a mapping of variable names to values, but it is ${describeType(vars)}.`);
+  }
+  const targetPath = single('target-path', 'target');
+  const logPath = single('log-path', 'logs');
+  const config: ProjectConfig = {
+    name: typeof name === 'string' ? name : 'project',
+    version: raw.version === undefined ? undefined : String(raw.version),
+    profile: typeof profile === 'string' ? profile : typeof name === 'string' ? name : 'default',
+    modelPaths: paths('model-paths', stringList(raw['source-paths']) ?? ['models']),
+    macroPaths: paths('macro-paths', ['macros']),
+    seedPaths: paths('seed-paths', stringList(raw['data-paths']) ?? ['seeds']),
+    testPaths: paths('test-paths', ['tests']),
+    snapshotPaths: paths('snapshot-paths', ['snapshots']),
+    analysisPaths: paths('analysis-paths', ['analyses']),
+    docsPaths: paths('docs-paths', []),
+    targetPath,
+    logPath,
+    cleanTargets: paths('clean-targets', [targetPath, logPath]),
+    packagesInstallPath: single('packages-install-path', 'dbt_packages'),
+    requireDbtVersion: raw['require-dbt-version'] ?? undefined,
+    vars: isPlainObject(vars) ? vars : {},
+    models: tree('models'),
+    seeds: tree('seeds'),
+    snapshots: tree('snapshots'),
+    tests: { ...tree('tests'), ...tree('data_tests') },
+    sources: tree('sources'),
+    onRunStart: hooks('on-run-start'),
+    onRunEnd: hooks('on-run-end'),
+    dispatch: dispatchEntries(raw.dispatch, problems),
+    file: doc.file,
+  };
+  documents.set(config, doc);
+  return { config: problems.errors.length === 0 ? config : undefined, errors: problems.errors, warnings };
+}
+
+/** A warning for each top-level key tsdbt does not know, or knows but does not act on. */
+function keyWarnings(doc: YamlDocument, raw: Plain): string[] {
+  const warnings: string[] = [];
   for (const key of Object.keys(raw)) {
     if (!KNOWN_KEYS.includes(key)) {
       const line = doc.lineOf([key]);
@@ -115,7 +164,10 @@ export function validateProjectConfig(doc: YamlDocument) {
     }
   }
 
-  const name = raw.name;
+  return warnings;
+}
+
+function checkName(name: unknown, problems: Problems): void {
   if (name === undefined || name === null || name === '') {
     problems.add(['name'], 'is required: the project name, used in unique ids and as the default profile name.', 'Add e.g. `name: my_project` at the top.');
   } else if (typeof name !== 'string') {
@@ -127,7 +179,10 @@ export function validateProjectConfig(doc: YamlDocument) {
       `For example: \`name: ${name.replace(/^(?=\d)/, '_').replace(/[^A-Za-z0-9_]/g, '_')}\`.`,
     );
   }
+}
 
+/** Readers of the typed keys, each reporting a wrong type to `problems` and returning the default instead. */
+function fieldReaders(raw: Plain, problems: Problems, name: unknown) {
   const paths = (key: string, fallback: string[]): string[] => {
     const value = raw[key];
     if (value === undefined || value === null) return fallback;
@@ -173,46 +228,7 @@ export function validateProjectConfig(doc: YamlDocument) {
     }
     return list;
   };
-
-  const profile = raw.profile;
-  if (profile !== undefined && profile !== null && typeof profile !== 'string') {
-    problems.add(['profile'], `must be the name of a profile in profiles.yml, but it is ${describeType(profile)}.`);
-  }
-  const vars = raw.vars;
-  if (vars !== undefined && vars !== null && !isPlainObject(vars)) {
-    problems.add(['vars'], `must be a mapping of variable names to values, but it is ${describeType(vars)}.`);
-  }
-  const targetPath = single('target-path', 'target');
-  const logPath = single('log-path', 'logs');
-  const config: ProjectConfig = {
-    name: typeof name === 'string' ? name : 'project',
-    version: raw.version === undefined ? undefined : String(raw.version),
-    profile: typeof profile === 'string' ? profile : typeof name === 'string' ? name : 'default',
-    modelPaths: paths('model-paths', stringList(raw['source-paths']) ?? ['models']),
-    macroPaths: paths('macro-paths', ['macros']),
-    seedPaths: paths('seed-paths', stringList(raw['data-paths']) ?? ['seeds']),
-    testPaths: paths('test-paths', ['tests']),
-    snapshotPaths: paths('snapshot-paths', ['snapshots']),
-    analysisPaths: paths('analysis-paths', ['analyses']),
-    docsPaths: paths('docs-paths', []),
-    targetPath,
-    logPath,
-    cleanTargets: paths('clean-targets', [targetPath, logPath]),
-    packagesInstallPath: single('packages-install-path', 'dbt_packages'),
-    requireDbtVersion: raw['require-dbt-version'] ?? undefined,
-    vars: isPlainObject(vars) ? vars : {},
-    models: tree('models'),
-    seeds: tree('seeds'),
-    snapshots: tree('snapshots'),
-    tests: { ...tree('tests'), ...tree('data_tests') },
-    sources: tree('sources'),
-    onRunStart: hooks('on-run-start'),
-    onRunEnd: hooks('on-run-end'),
-    dispatch: dispatchEntries(raw.dispatch, problems),
-    file: doc.file,
-  };
-  documents.set(config, doc);
-  return { config: problems.errors.length === 0 ? config : undefined, errors: problems.errors, warnings };
+  return { paths, single, tree, hooks };
 }
 
 /** The line of a top-level key of the project file (e.g. `target-path`), if the file sets it. */
