@@ -43,6 +43,35 @@ interface RawSelector {
 }
 
 export function parseSelectorsFile(yamlText: string, file: string): Selectors {
+  const { document, place } = parseSelectorsYaml(yamlText, file);
+  const errors: TsdbtError[] = [];
+  const collect = <T>(work: () => T): T | undefined => {
+    try {
+      return work();
+    } catch (error) {
+      if (!(error instanceof TsdbtError)) throw error;
+      errors.push(...error.all());
+      return undefined;
+    }
+  };
+
+  const raws = collect(() => readSelectorList(document.contents, place)) ?? [];
+  const byName = uniqueSelectors(raws, place, errors);
+  const expressionOf = selectorExpressions(byName, place);
+
+  const selectors = new Map<string, SelectorDefinition>();
+  for (const raw of byName.values()) {
+    const expression = collect(() => expressionOf(raw.name, raw.node));
+    if (expression === undefined) continue;
+    const definition: SelectorDefinition = { name: raw.name, default: raw.default, expression, file, line: raw.line };
+    if (raw.description !== undefined) definition.description = raw.description;
+    selectors.set(raw.name, definition);
+  }
+  throwCollected([...new Set(errors)]);
+  return selectors;
+}
+
+function parseSelectorsYaml(yamlText: string, file: string) {
   const lineCounter = new (yamlLib().LineCounter)();
   const document = yamlLib().parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const place = new YamlPlace(file, lineCounter);
@@ -60,19 +89,11 @@ export function parseSelectorsFile(yamlText: string, file: string): Selectors {
       }),
     );
   }
+  return { document, place };
+}
 
-  const errors: TsdbtError[] = [];
-  const collect = <T>(work: () => T): T | undefined => {
-    try {
-      return work();
-    } catch (error) {
-      if (!(error instanceof TsdbtError)) throw error;
-      errors.push(...error.all());
-      return undefined;
-    }
-  };
-
-  const raws = collect(() => readSelectorList(document.contents, place)) ?? [];
+/** The selectors by name; a name defined twice, or a second `default: true`, is an error in `errors`. */
+function uniqueSelectors(raws: RawSelector[], place: YamlPlace, errors: TsdbtError[]): Map<string, RawSelector> {
   const byName = new Map<string, RawSelector>();
   for (const raw of raws) {
     const earlier = byName.get(raw.name);
@@ -96,7 +117,10 @@ export function parseSelectorsFile(yamlText: string, file: string): Selectors {
       ),
     );
   }
+  return byName;
+}
 
+function selectorExpressions(byName: ReadonlyMap<string, RawSelector>, place: YamlPlace) {
   // Selectors may refer to each other in any order, so expressions are built on demand and remembered.
   // A failure is remembered too, so a selector referring to a broken one repeats its error
   // object rather than reporting the same problem twice.
@@ -123,17 +147,7 @@ export function parseSelectorsFile(yamlText: string, file: string): Selectors {
       building.pop();
     }
   };
-
-  const selectors = new Map<string, SelectorDefinition>();
-  for (const raw of byName.values()) {
-    const expression = collect(() => expressionOf(raw.name, raw.node));
-    if (expression === undefined) continue;
-    const definition: SelectorDefinition = { name: raw.name, default: raw.default, expression, file, line: raw.line };
-    if (raw.description !== undefined) definition.description = raw.description;
-    selectors.set(raw.name, definition);
-  }
-  throwCollected([...new Set(errors)]);
-  return selectors;
+  return expressionOf;
 }
 
 function readSelectorList(contents: unknown, place: YamlPlace): RawSelector[] {
