@@ -31,7 +31,7 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
   }
   const responseFields = (response: AdapterResponse): LogFields => ({ query_id: response.queryId, rows_written: response.rowsWritten });
 
-  const logged: Pick<Adapter, 'execute' | 'query' | 'insert'> = {
+  const logged: Pick<Adapter, 'execute' | 'query' | 'queryText' | 'insert'> = {
     execute: (sql, options) => timed(sql, 'statement', () => adapter.execute(sql, options), responseFields),
     query: <T>(sql: string, options?: Parameters<Adapter['query']>[1]) =>
       timed(
@@ -39,6 +39,13 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
         'query',
         () => adapter.query<T>(sql, options),
         (rows) => ({ rows: rows.length }),
+      ),
+    queryText: (sql, options) =>
+      timed(
+        sql,
+        'query',
+        () => adapter.queryText(sql, options),
+        (text) => ({ bytes: text.length }),
       ),
     insert: (database, table, rows, options) =>
       timed(
@@ -50,7 +57,7 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
   };
   return new Proxy(adapter, {
     get(target, property) {
-      if (property === 'execute' || property === 'query' || property === 'insert') return logged[property];
+      if (property === 'execute' || property === 'query' || property === 'queryText' || property === 'insert') return logged[property];
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

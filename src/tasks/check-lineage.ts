@@ -31,8 +31,7 @@ export function relationIndex(project: Project): RelationIndex {
 
 /** The analyzer's resolved query tree of the model's compiled SQL, as EXPLAIN prints it; throws the database's error. */
 export async function readQueryTree(adapter: Adapter, compiledSql: string): Promise<string> {
-  const rows = await adapter.query<{ explain: string }>(checkQueryTree(compiledSql).sql);
-  return rows.map((row) => row.explain).join('\n');
+  return adapter.queryText(checkQueryTree(compiledSql).sql);
 }
 
 /** The model's lineage read from its query tree, or why it could not be read (as one line). */
