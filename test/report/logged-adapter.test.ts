@@ -28,6 +28,10 @@ function recordingAdapter(): Adapter & { calls: string[] } {
       calls.push(`query ${sql}`);
       return [{ x: 1 }, { x: 2 }] as T[];
     },
+    queryText: async (sql: string) => {
+      calls.push(`queryText ${sql}`);
+      return 'a\nb\n';
+    },
     insert: async (database, table, rows) => {
       calls.push(`insert ${database}.${table} ${rows.length}`);
       return { rowsWritten: rows.length };
