@@ -84,32 +84,7 @@ export async function checkProject(
       for (const schema of new Set(modelIds.map((id) => project.models.get(id)!.relation.schema))) await adapter.execute(checkDatabase(schema).sql);
       const relations = relationIndex(project);
       const context = { renderErrors, unshadowed, outcomes, selected, relations };
-      // Models whose parents are checked go at the same time, each on its own connection of the session.
-      const controller = new AbortController();
-      let unexpected: { error: unknown } | undefined;
-      const nodes = modelIds.map((id) => ({ id, parents: project.graph.parentList(id).filter((parent) => project.models.has(parent)) }));
-      await runDag(
-        nodes,
-        threads,
-        {
-          run: async (id) => {
-            try {
-              outcomes.set(id, await checkModel(adapter, project, project.models.get(id)!, context));
-              return 'success';
-            } catch (error) {
-              // Not the model's fault (a model's own errors are its outcome): stop, and throw it once the rest has settled.
-              unexpected ??= { error };
-              controller.abort();
-              return 'failure';
-            }
-          },
-          skip: (_id, reason) => {
-            if (reason.stopped === true && unexpected === undefined) interrupted = true;
-          },
-        },
-        AbortSignal.any([invocation.signal, controller.signal]),
-      );
-      if (unexpected !== undefined) throw unexpected.error;
+      interrupted = await checkInGraphOrder(adapter, project, modelIds, context, { threads, signal: invocation.signal });
     } finally {
       await adapter.close();
     }
@@ -122,6 +97,46 @@ export async function checkProject(
   if (!interrupted) recordLineage(project, checkedInGraphOrder);
   const status = interrupted ? 'interrupted' : models.some((model) => model.status === 'error') ? 'failed' : 'ok';
   return { status, project, models };
+}
+
+/**
+ * Checks the models, each once its parent models are: models whose parents are checked go at the
+ * same time, each on its own connection of the session. Returns whether it was interrupted.
+ */
+async function checkInGraphOrder(
+  adapter: Adapter,
+  project: Project,
+  modelIds: readonly string[],
+  context: ModelContext,
+  { threads, signal }: { threads: number; signal: AbortSignal },
+): Promise<boolean> {
+  const controller = new AbortController();
+  let unexpected: { error: unknown } | undefined;
+  let interrupted = false;
+  const nodes = modelIds.map((id) => ({ id, parents: project.graph.parentList(id).filter((parent) => project.models.has(parent)) }));
+  await runDag(
+    nodes,
+    threads,
+    {
+      run: async (id) => {
+        try {
+          context.outcomes.set(id, await checkModel(adapter, project, project.models.get(id)!, context));
+          return 'success';
+        } catch (error) {
+          // Not the model's fault (a model's own errors are its outcome): stop, and throw it once the rest has settled.
+          unexpected ??= { error };
+          controller.abort();
+          return 'failure';
+        }
+      },
+      skip: (_id, reason) => {
+        if (reason.stopped === true && unexpected === undefined) interrupted = true;
+      },
+    },
+    AbortSignal.any([signal, controller.signal]),
+  );
+  if (unexpected !== undefined) throw unexpected.error;
+  return interrupted;
 }
 
 interface ModelContext {
