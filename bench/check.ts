@@ -1,7 +1,7 @@
 /**
  * Check: `tsdbt check` from the CLI on the generated project at 1,000 and 10,000 models: every
- * model compiled, created as a view of its compiled SQL over an empty shadow of its sources in a
- * scratch chDB session, described, and its column lineage read from EXPLAIN QUERY TREE.
+ * model compiled, analyzed once in a scratch chDB session (EXPLAIN QUERY TREE against the empty
+ * shadows of its parents: its columns, types and column lineage) and shadowed by an empty table.
  *
  * The generated sources declare only `id` without a type, so the checked copy declares the landing
  * tables' three columns with their types (as `landingTablesSql` creates them). `tsdbt compile` of the

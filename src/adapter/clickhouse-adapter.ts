@@ -135,6 +135,20 @@ export class ClickhouseAdapter implements Adapter {
     });
   }
 
+  async queryText(sql: string, options: ExecuteOptions = {}): Promise<string> {
+    const request = this.request(sql, options);
+    return this.attempt(sql, options, true, async () => {
+      const result = await this.clientOf(options).query({
+        query: request.query,
+        query_params: request.params,
+        clickhouse_settings: request.settings,
+        abort_signal: options.signal,
+        format: 'TabSeparatedRaw',
+      });
+      return result.text();
+    });
+  }
+
   async insert(database: string, table: string, rows: InsertRows, options: ExecuteOptions = {}): Promise<AdapterResponse> {
     if (rows.length === 0) return { rowsWritten: 0 };
     // The client pastes `table` (and `columns`) into `INSERT INTO <table> FORMAT …` as is, so they must be quoted here.

@@ -37,19 +37,21 @@ export function withFailpoint(adapter: Adapter, spec: string | undefined = proce
       if (hit && failpoint.when === 'after') kill();
       return result;
     };
-  const wrapped: Pick<Adapter, 'execute' | 'query' | 'queryWithColumns' | 'insert'> = {
+  const wrapped: Pick<Adapter, 'execute' | 'query' | 'queryWithColumns' | 'queryText' | 'insert'> = {
     execute: counted((sql: string, options?: Parameters<Adapter['execute']>[1]) => adapter.execute(sql, options)),
     query: counted((sql: string, options?: Parameters<Adapter['query']>[1]) => adapter.query(sql, options)) as Adapter['query'],
     queryWithColumns: counted((sql: string, options?: Parameters<Adapter['queryWithColumns']>[1]) =>
       adapter.queryWithColumns(sql, options),
     ) as Adapter['queryWithColumns'],
+    queryText: counted((sql: string, options?: Parameters<Adapter['queryText']>[1]) => adapter.queryText(sql, options)),
     insert: counted((database: string, table: string, rows: Parameters<Adapter['insert']>[2], options?: Parameters<Adapter['insert']>[3]) =>
       adapter.insert(database, table, rows, options),
     ),
   };
   return new Proxy(adapter, {
     get(target, property) {
-      if (property === 'execute' || property === 'query' || property === 'queryWithColumns' || property === 'insert') return wrapped[property];
+      if (property === 'execute' || property === 'query' || property === 'queryWithColumns' || property === 'queryText' || property === 'insert')
+        return wrapped[property];
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

@@ -47,6 +47,13 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
         () => adapter.queryWithColumns<T>(sql, options),
         (result) => ({ rows: result.rows.length }),
       ),
+    queryText: (sql, options) =>
+      timed(
+        sql,
+        'query',
+        () => adapter.queryText(sql, options),
+        (text) => ({ bytes: text.length }),
+      ),
     insert: (database, table, rows, options) =>
       timed(
         `INSERT INTO ${database}.${table}${insertTail(rows)} -- ${rows.length} rows`,
@@ -64,10 +71,10 @@ export function withStatementLog(adapter: Adapter, logger: Logger, now: () => nu
   });
 }
 
-type WrappedMethod = 'execute' | 'query' | 'queryWithColumns' | 'insert';
+type WrappedMethod = 'execute' | 'query' | 'queryWithColumns' | 'queryText' | 'insert';
 
 function isWrapped(property: string | symbol): property is WrappedMethod {
-  return property === 'execute' || property === 'query' || property === 'queryWithColumns' || property === 'insert';
+  return property === 'execute' || property === 'query' || property === 'queryWithColumns' || property === 'queryText' || property === 'insert';
 }
 
 /** ` (columns) FORMAT TabSeparated` for encoded rows, ` FORMAT JSONEachRow` for objects. */

@@ -104,6 +104,12 @@ export interface Adapter {
   query<T = Record<string, unknown>>(sql: string, options?: ExecuteOptions): Promise<T[]>;
   /** Runs one SELECT and returns its rows with each column's name and type (what templates' `run_query` builds its table from). */
   queryWithColumns<T = Record<string, unknown>>(sql: string, options?: ExecuteOptions): Promise<TypedRows<T>>;
+  /**
+   * Runs one query and returns its output as text, one line per row, values unescaped
+   * (`TabSeparatedRaw`): for long text read back whole, such as an EXPLAIN, where decoding a
+   * JSON object per line costs more than the query.
+   */
+  queryText(sql: string, options?: ExecuteOptions): Promise<string>;
   /** Inserts rows (objects keyed by column name, or rows already encoded as text) into `database.table`, as one INSERT. */
   insert(database: string, table: string, rows: InsertRows, options?: ExecuteOptions): Promise<AdapterResponse>;
   serverVersion(): Promise<string>;

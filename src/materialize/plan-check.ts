@@ -1,8 +1,9 @@
 /**
  * The statements of `tsdbt check`, run in a scratch embedded session (never the target): an empty
- * shadow of each source and seed, then each model as a view of its compiled SQL. Creating a view
- * makes ClickHouse analyze the query (names, types, functions) without reading a row, and the
- * view's columns are the model's real output types for the models downstream.
+ * shadow of each source and seed, then each model analyzed (its resolved query tree) and shadowed
+ * by an empty table with the output columns the analyzer gave, or, where the analysis pass alone
+ * does not decide, by a view of its compiled SQL. Either way the models downstream are checked
+ * against the model's real output types, and no row is read.
  */
 import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
 import type { Statement } from './plan.js';
@@ -25,14 +26,24 @@ export function checkTable(database: string, table: string, columns: readonly Ch
 }
 
 /**
- * The model's compiled SQL as a view. The SQL goes in verbatim (on its own lines, so a trailing
+ * The model's compiled SQL as a view, where the query tree alone does not give the verdict:
+ * planning the view is then the check. The SQL goes in verbatim (on its own lines, so a trailing
  * `--` comment stays a comment) so that an error position can be mapped back to the model's line.
  */
 export function checkModelView(database: string, name: string, compiledSql: string): Statement {
   return {
     sql: `CREATE VIEW ${qualifiedName(database, name)} AS\n${compiledSql}\n`,
-    purpose: 'analyze the model: names, types and functions, reading no rows',
+    purpose: 'analyze and plan the model as a view, where its query tree alone does not decide (reading no rows)',
   };
+}
+
+/**
+ * The shadow of a model the analyzer accepted: an empty table with its output columns and types.
+ * Models downstream read it as they would the view, without the analyzer going through the
+ * model's own query again for each of them.
+ */
+export function checkModelTable(database: string, name: string, columns: readonly CheckColumn[]): Statement {
+  return checkTable(database, name, columns, 'shadow of a checked model: its output columns, as the analyzer gave them');
 }
 
 /** The output columns of a checked model. */
@@ -41,10 +52,14 @@ export function checkColumns(database: string, name: string): Statement {
 }
 
 /**
- * The analyzer's resolved query tree of the model's query, for column lineage. `passes = 1` runs
+ * The analyzer's resolved query tree of the model's query: the check itself (an unknown column,
+ * function or type mismatch fails it), the output columns and their lineage. `passes = 1` runs
  * only the analysis pass: names resolved to their tables and subqueries, before any optimization
  * rewrites an expression (so `count(x)` still names `x`).
  */
 export function checkQueryTree(compiledSql: string): Statement {
-  return { sql: `EXPLAIN QUERY TREE passes = 1\n${compiledSql}\n`, purpose: "read the analyzer's resolved query tree for column lineage" };
+  return {
+    sql: `EXPLAIN QUERY TREE passes = 1\n${compiledSql}\n`,
+    purpose: 'analyze the model: names, functions and types resolved, its output columns and their lineage, reading no rows',
+  };
 }

@@ -7,7 +7,6 @@ import type { Project } from '../compile/load-project.js';
 import type { ModelNode } from '../compile/nodes.js';
 import { CTE_PREFIX } from '../compile/ephemeral.js';
 import type { Adapter } from '../core/adapter-types.js';
-import { TsdbtError } from '../core/errors.js';
 import { currentLineage, updateLineageFile } from '../artifacts/lineage-file.js';
 import { writeManifestArtifact } from '../artifacts/write-artifacts.js';
 import type { ColumnLineage, ModelLineage } from '../graph/lineage/column-graph.js';
@@ -30,16 +29,13 @@ export function relationIndex(project: Project): RelationIndex {
   return { tables, ctes };
 }
 
-/** The model's lineage, or why the engine could not give it (as one line). */
-export async function modelLineage(adapter: Adapter, node: ModelNode, compiledSql: string, index: RelationIndex): Promise<ModelLineage | string> {
-  let text: string;
-  try {
-    const rows = await adapter.query<{ explain: string }>(checkQueryTree(compiledSql).sql);
-    text = rows.map((row) => row.explain).join('\n');
-  } catch (error) {
-    if (!(error instanceof TsdbtError)) throw error;
-    return `the analyzer gave no query tree: ${error.message.split('\n')[0]!}`;
-  }
+/** The analyzer's resolved query tree of the model's compiled SQL, as EXPLAIN prints it; throws the database's error. */
+export async function readQueryTree(adapter: Adapter, compiledSql: string): Promise<string> {
+  return adapter.queryText(checkQueryTree(compiledSql).sql);
+}
+
+/** The model's lineage read from its query tree, or why it could not be read (as one line). */
+export function lineageOfTree(text: string, node: ModelNode, index: RelationIndex): ModelLineage | string {
   let traced: ReturnType<typeof queryLineage>;
   try {
     traced = queryLineage(text, { cteTables: index.ctes });

@@ -13,18 +13,22 @@ import type { ModelNode } from '../compile/nodes.js';
 import { compileModels } from '../compile/render-model.js';
 import { compiledSqlOf, forRun } from '../compile/run-state.js';
 import type { Adapter } from '../core/adapter-types.js';
-import { TsdbtError } from '../core/errors.js';
+import type { TsdbtError } from '../core/errors.js';
 import type { ModelLineage } from '../graph/lineage/column-graph.js';
-import { checkColumns, checkDatabase, checkModelView, type CheckColumn } from '../materialize/plan-check.js';
-import { placeInModel } from '../runner/model-error-place.js';
-import { modelLineage, recordLineage, relationIndex, type RelationIndex } from './check-lineage.js';
+import { checkDatabase, type CheckColumn } from '../materialize/plan-check.js';
+import { runDag } from '../runner/dag-scheduler.js';
+import { recordLineage, relationIndex, type RelationIndex } from './check-lineage.js';
+import { analyzeModel } from './check-model.js';
 import { createShadowInputs, type Unshadowed } from './check-shadow.js';
 import type { Invocation, TaskResult } from './invocation.js';
 import { openProject } from './open-project.js';
-import type { ProjectOptions, SelectOptions } from './options.js';
+import { parseThreads, type ProjectOptions, type SelectOptions } from './options.js';
 import { resolveSelection } from './selection.js';
 
-export type CheckOptions = ProjectOptions & SelectOptions;
+export interface CheckOptions extends ProjectOptions, SelectOptions {
+  /** --threads: models checked at the same time (default: the machine's CPU count; the target's threads are the server's, not this session's). */
+  threads?: string | number;
+}
 
 /** One model's answer: `skipped` means not checked (a parent failed, or a source's columns are unknown). */
 export interface ModelCheck {
@@ -56,7 +60,12 @@ export async function check(invocation: Invocation, options: CheckOptions = {}):
 }
 
 /** `check` of a project already opened for this run (`tsdbt lineage` opens it first to find the column's model). */
-export async function checkProject(invocation: Invocation, project: Project, options: SelectOptions = {}): Promise<CheckResult> {
+export async function checkProject(
+  invocation: Invocation,
+  project: Project,
+  options: SelectOptions & Pick<CheckOptions, 'threads'> = {},
+): Promise<CheckResult> {
+  const threads = parseThreads(options.threads, os.availableParallelism());
   const selected = new Set(resolveSelection(project, options, ['model'], invocation.log).ids);
   const order = graphOrder(project, upstreamOf(project, selected));
   const modelIds = order.filter((id) => project.models.has(id));
@@ -74,61 +83,79 @@ export async function checkProject(invocation: Invocation, project: Project, opt
       );
       for (const schema of new Set(modelIds.map((id) => project.models.get(id)!.relation.schema))) await adapter.execute(checkDatabase(schema).sql);
       const relations = relationIndex(project);
-      for (const id of modelIds) {
-        if (invocation.signal.aborted) {
-          interrupted = true;
-          break;
-        }
-        const node = project.models.get(id)!;
-        outcomes.set(
-          id,
-          await checkModel(adapter, project, node, { renderError: renderErrors.get(id), unshadowed, outcomes, selected: selected.has(id), relations }),
-        );
-      }
+      const context = { renderErrors, unshadowed, outcomes, selected, relations };
+      interrupted = await checkInGraphOrder(adapter, project, modelIds, context, { threads, signal: invocation.signal });
     } finally {
       await adapter.close();
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const models = modelIds
-    .map((id) => outcomes.get(id))
-    .filter((outcome): outcome is ModelCheck => outcome !== undefined && (outcome.selected || outcome.status === 'error'));
-  if (!interrupted) recordLineage(project, outcomes.values());
+  // In graph order whatever order they finished in, so the output and the artifacts do not depend on timing.
+  const checkedInGraphOrder = modelIds.map((id) => outcomes.get(id)).filter((outcome): outcome is ModelCheck => outcome !== undefined);
+  const models = checkedInGraphOrder.filter((outcome) => outcome.selected || outcome.status === 'error');
+  if (!interrupted) recordLineage(project, checkedInGraphOrder);
   const status = interrupted ? 'interrupted' : models.some((model) => model.status === 'error') ? 'failed' : 'ok';
   return { status, project, models };
 }
 
+/**
+ * Checks the models, each once its parent models are: models whose parents are checked go at the
+ * same time, each on its own connection of the session. Returns whether it was interrupted.
+ */
+async function checkInGraphOrder(
+  adapter: Adapter,
+  project: Project,
+  modelIds: readonly string[],
+  context: ModelContext,
+  { threads, signal }: { threads: number; signal: AbortSignal },
+): Promise<boolean> {
+  const controller = new AbortController();
+  let unexpected: { error: unknown } | undefined;
+  let interrupted = false;
+  const nodes = modelIds.map((id) => ({ id, parents: project.graph.parentList(id).filter((parent) => project.models.has(parent)) }));
+  await runDag(
+    nodes,
+    threads,
+    {
+      run: async (id) => {
+        try {
+          context.outcomes.set(id, await checkModel(adapter, project, project.models.get(id)!, context));
+          return 'success';
+        } catch (error) {
+          // Not the model's fault (a model's own errors are its outcome): stop, and throw it once the rest has settled.
+          unexpected ??= { error };
+          controller.abort();
+          return 'failure';
+        }
+      },
+      skip: (_id, reason) => {
+        if (reason.stopped === true && unexpected === undefined) interrupted = true;
+      },
+    },
+    AbortSignal.any([signal, controller.signal]),
+  );
+  if (unexpected !== undefined) throw unexpected.error;
+  return interrupted;
+}
+
 interface ModelContext {
-  renderError: TsdbtError | undefined;
+  renderErrors: ReadonlyMap<string, TsdbtError>;
   unshadowed: Unshadowed;
   outcomes: Map<string, ModelCheck>;
-  selected: boolean;
+  selected: ReadonlySet<string>;
   relations: RelationIndex;
 }
 
 async function checkModel(adapter: Adapter, project: Project, node: ModelNode, context: ModelContext): Promise<ModelCheck> {
-  const base = { model: node.name, uniqueId: node.uniqueId, file: node.originalFilePath, columns: [], selected: context.selected };
-  if (context.renderError !== undefined) return { ...base, status: 'error', line: context.renderError.line, message: oneLine(context.renderError.message) };
+  const base = { model: node.name, uniqueId: node.uniqueId, file: node.originalFilePath, columns: [], selected: context.selected.has(node.uniqueId) };
+  const renderError = context.renderErrors.get(node.uniqueId);
+  if (renderError !== undefined) return { ...base, status: 'error', line: renderError.line, message: oneLine(renderError.message) };
   const blocked = blockedBy(project, node, context);
   if (blocked !== undefined) return { ...base, status: 'skipped', message: blocked };
-  const { schema, identifier } = node.relation;
-  const compiledSql = compiledSqlOf(project, node) ?? '';
-  const statement = checkModelView(schema, identifier, compiledSql);
-  try {
-    await adapter.execute(statement.sql);
-    // The query tree names the output columns and their types as the view has them: no DESCRIBE needed.
-    const lineage = await modelLineage(adapter, node, compiledSql, context.relations);
-    const columns =
-      typeof lineage === 'string'
-        ? await adapter.query<CheckColumn>(checkColumns(schema, identifier).sql)
-        : lineage.columns.map((column) => ({ name: column.name, type: column.type }));
-    return { ...base, status: 'ok', columns: columns.map((column) => ({ name: column.name, type: column.type })), lineage };
-  } catch (error) {
-    if (!(error instanceof TsdbtError)) throw error;
-    const placed = placeInModel(error, statement.sql, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql });
-    return { ...base, status: 'error', line: placed.line, message: oneLine(placed.message) };
-  }
+  const analysis = await analyzeModel(adapter, node, compiledSqlOf(project, node) ?? '', context.relations);
+  if (analysis.status === 'error') return { ...base, status: 'error', line: analysis.line, message: oneLine(analysis.message) };
+  return { ...base, status: 'ok', columns: analysis.columns, lineage: analysis.lineage };
 }
 
 /** Why the model cannot be checked: a parent failed or was not checked, or a source's columns are unknown. */

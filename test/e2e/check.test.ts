@@ -196,6 +196,12 @@ describe('tsdbt check: what it cannot check, and bad usage', () => {
     expect(result.code).toBe(0);
   });
 
+  it('--threads that is not a whole number from 1 is a usage error (exit 2)', async () => {
+    const result = await tsdbt(dir, home, ['check', '--threads', '0']);
+    expect(result.stderr).toContain("--threads must be a whole number from 1 to 256, but it is '0'.");
+    expect(result.code).toBe(2);
+  });
+
   it('an unknown --output is a usage error (exit 2)', async () => {
     const result = await tsdbt(dir, home, ['check', '--output', 'yaml']);
     expect(result.stderr).toContain("--output must be text or json, but it is 'yaml'.");

@@ -3,11 +3,11 @@
  * regenerate with `UPDATE_GOLDEN=1 npx vitest run test/materialize/plan-check.test.ts` and review the diff.
  */
 import { describe, it } from 'vitest';
-import { checkColumns, checkDatabase, checkModelView, checkQueryTree, checkTable } from '../../src/materialize/plan-check.js';
+import { checkColumns, checkDatabase, checkModelTable, checkModelView, checkQueryTree, checkTable } from '../../src/materialize/plan-check.js';
 import { expectGolden } from './golden-plan.js';
 
 describe('check statements', () => {
-  it('shadow tables, the model as a view (its SQL verbatim, a trailing comment kept a comment), its columns, its query tree for lineage', () => {
+  it('shadow tables, the query tree of a model, its shadow table; the model as a view (its SQL verbatim, a trailing comment kept a comment) and its columns', () => {
     const statements = [
       checkDatabase('shop'),
       checkTable(
@@ -20,9 +20,13 @@ describe('check statements', () => {
         ],
         'shadow of a source',
       ),
+      checkQueryTree('select id, amount\nfrom `shop`.`orders` -- the raw orders'),
+      checkModelTable('analytics', 'stg_orders', [
+        { name: 'id', type: 'UInt64' },
+        { name: 'amount', type: 'Nullable(Float64)' },
+      ]),
       checkModelView('analytics', 'stg_orders', 'select id, amount\nfrom `shop`.`orders` -- the raw orders'),
       checkColumns('analytics', 'stg_orders'),
-      checkQueryTree('select id, amount\nfrom `shop`.`orders` -- the raw orders'),
     ];
     expectGolden('check-shadow-and-model', { statements, cleanup: [] });
   });

@@ -32,6 +32,10 @@ function recordingAdapter(): Adapter & { calls: string[] } {
       calls.push(`queryWithColumns ${sql}`);
       return { columns: [{ name: 'x', type: 'UInt8' }], rows: [{ x: 1 }] as T[] };
     },
+    queryText: async (sql: string) => {
+      calls.push(`queryText ${sql}`);
+      return 'a\nb\n';
+    },
     insert: async (database, table, rows) => {
       calls.push(`insert ${database}.${table} ${rows.length}`);
       return { rowsWritten: rows.length };

@@ -17,6 +17,7 @@ export function registerCheck(program: Command, terminal: Terminal): void {
       'check the selected models against an empty shadow of the project in a scratch embedded session: names, types, functions; builds nothing, never connects to the target',
     )
     .option('--output <format>', 'text, or json (one record per model on stdout)', 'text')
+    .option('--threads <n>', "models checked at the same time (default: this machine's CPU count)")
     .action(
       commandAction(async (options: CheckCliOptions) => {
         if (options.output !== 'text' && options.output !== 'json') {

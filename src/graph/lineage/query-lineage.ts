@@ -101,6 +101,8 @@ class LineageWalker {
       const expression = listed(query, 'PROJECTION')[index];
       found = combine([expression === undefined ? empty() : this.expression(expression, 'identity'), this.scope(query)]);
     }
+    // Once per column, not once per path to it: a CTE read by many joins would otherwise pass its inputs up as many times.
+    found = { upstream: merged(found.upstream, false), unknown: [...new Set(found.unknown)] };
     this.outputs.set(key, found);
     return found;
   }
@@ -113,7 +115,8 @@ class LineageWalker {
     for (const name of FILTER_SECTIONS) for (const line of section(query, name)) parts.push(this.expression(line, 'filter'));
     for (const line of section(query, 'GROUP BY')) parts.push(this.expression(line, 'group_by'));
     for (const line of section(query, 'JOIN TREE')) parts.push(this.joinKeys(line));
-    const found = combine(parts);
+    const combined = combine(parts);
+    const found = { upstream: merged(combined.upstream, false), unknown: [...new Set(combined.unknown)] };
     this.scopes.set(query, found);
     return found;
   }
@@ -250,15 +253,20 @@ function combine(parts: readonly Found[]): Found {
   return { upstream: parts.flatMap((part) => part.upstream), unknown: parts.flatMap((part) => part.unknown) };
 }
 
-/** One entry per upstream column: a direct input beats an indirect one, a stronger direct kind a weaker one. */
-function merged(upstream: readonly UpstreamColumn[]): UpstreamColumn[] {
+/**
+ * One entry per upstream column: a direct input beats an indirect one, a stronger direct kind a
+ * weaker one, and between indirect kinds the first met stays. Merging a part before it is
+ * combined with others gives the same entries as merging the whole (the kinds compose in order).
+ */
+function merged(upstream: readonly UpstreamColumn[], sort = true): UpstreamColumn[] {
   const best = new Map<string, UpstreamColumn>();
   for (const entry of upstream) {
     const key = `${entry.table}\u0000${entry.column}`;
     const known = best.get(key);
     if (known === undefined || strength(entry.kind) > strength(known.kind)) best.set(key, entry);
   }
-  return [...best.values()].sort((a, b) => (a.table === b.table ? compareText(a.column, b.column) : compareText(a.table, b.table)));
+  const entries = [...best.values()];
+  return sort ? entries.sort((a, b) => (a.table === b.table ? compareText(a.column, b.column) : compareText(a.table, b.table))) : entries;
 }
 
 function strength(kind: LineageKind): number {

@@ -86,3 +86,17 @@ export function splitNameAndType(text: string): { name: string; type: string } {
   if (start <= 0) return { name: text, type: '' };
   return { name: text.slice(0, start - 1), type: text.slice(start) };
 }
+
+/**
+ * Constructs whose checks ClickHouse leaves to the query planner, past the analysis pass that
+ * `EXPLAIN QUERY TREE` runs: the members of a UNION, INTERSECT or EXCEPT having the same number
+ * of columns, a window's frame against its ORDER BY (a RANGE frame needs one column), and whether
+ * the table read supports PREWHERE. `CREATE VIEW` plans the query, so it rejects those; a query
+ * tree holding none of them was judged by the analysis pass as `CREATE VIEW` would judge it.
+ */
+const PLANNER_CHECKED = /^ *(?:UNION id: \d+|WINDOW id: \d+|PREWHERE)(?:,|$)/m;
+
+/** Whether the query tree holds a construct the planner checks further (see PLANNER_CHECKED). */
+export function hasPlannerChecks(text: string): boolean {
+  return PLANNER_CHECKED.test(text);
+}

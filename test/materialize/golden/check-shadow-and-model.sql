@@ -10,17 +10,25 @@ CREATE TABLE `shop`.`orders`
 )
 ENGINE = Memory;
 
--- 3. analyze the model: names, types and functions, reading no rows
+-- 3. analyze the model: names, functions and types resolved, its output columns and their lineage, reading no rows
+EXPLAIN QUERY TREE passes = 1
+select id, amount
+from `shop`.`orders` -- the raw orders
+;
+
+-- 4. shadow of a checked model: its output columns, as the analyzer gave them
+CREATE TABLE `analytics`.`stg_orders`
+(
+    `id` UInt64,
+    `amount` Nullable(Float64)
+)
+ENGINE = Memory;
+
+-- 5. analyze and plan the model as a view, where its query tree alone does not decide (reading no rows)
 CREATE VIEW `analytics`.`stg_orders` AS
 select id, amount
 from `shop`.`orders` -- the raw orders
 ;
 
--- 4. read the model's output columns
+-- 6. read the model's output columns
 DESCRIBE TABLE `analytics`.`stg_orders`;
-
--- 5. read the analyzer's resolved query tree for column lineage
-EXPLAIN QUERY TREE passes = 1
-select id, amount
-from `shop`.`orders` -- the raw orders
-;
