@@ -17,76 +17,14 @@ export function nodePage(context: PageContext, node: SiteNode): HTMLElement {
   const children = allChildren.filter((one) => one.resourceType !== 'test');
   const descriptionSlot = h('section', { class: 'description' }, node.summary ? h('p', {}, node.summary) : null);
   const detailsSlot = h('div', { class: 'details-slot' }, h('p', { class: 'subtle' }, 'Loading…'));
-  const near = model.neighbourhood(node);
   const page = h(
     'article',
     { class: 'page node-page', 'data-node': node.uniqueId },
-    h(
-      'header',
-      { class: 'node-header' },
-      h('div', { class: 'crumbs' }, node.originalFilePath),
-      h(
-        'h1',
-        {},
-        displayName(node),
-        ' ',
-        badge(node.resourceType === 'model' ? node.kind : node.resourceType, `kind kind-${node.kind}`),
-        node.lastRun ? statusBadge(node.lastRun.status) : null,
-      ),
-    ),
+    nodeHeader(node),
     descriptionSlot,
-    h(
-      'section',
-      { class: 'neighbourhood' },
-      h(
-        'div',
-        { class: 'section-head' },
-        h('h2', {}, 'Lineage'),
-        h('a', { class: 'button', href: context.lineageHref(near.select, near.exclude) }, 'Open in the lineage explorer'),
-        h('code', { class: 'selector' }, near.select),
-      ),
-      lineagePanel(context, near.select, near.exclude, index, 'mini'),
-    ),
-    h(
-      'section',
-      { class: 'relatives' },
-      h(
-        'div',
-        {},
-        h('h2', {}, `Depends on (${parents.length})`),
-        parents.length
-          ? h(
-              'ul',
-              { class: 'node-list' },
-              parents.map((one) => nodeItem(context, one)),
-            )
-          : h('p', { class: 'subtle' }, 'Nothing: this is where data enters.'),
-      ),
-      h(
-        'div',
-        {},
-        h('h2', {}, `Referenced by (${children.length})`),
-        children.length
-          ? h(
-              'ul',
-              { class: 'node-list' },
-              children.map((one) => nodeItem(context, one)),
-            )
-          : h('p', { class: 'subtle' }, node.resourceType === 'test' ? 'Tests have no dependents.' : 'Nothing depends on it yet.'),
-      ),
-    ),
-    tests.length
-      ? h(
-          'section',
-          {},
-          h('h2', {}, `Tests (${tests.length})`),
-          h(
-            'ul',
-            { class: 'node-list' },
-            tests.map((one) => nodeItem(context, one)),
-          ),
-        )
-      : null,
+    neighbourhoodSection(context, node, index),
+    relativesSection(context, node, parents, children),
+    testsSection(context, tests),
     detailsSlot,
   );
   loadChunk(node.chunk, context.version)
@@ -101,6 +39,85 @@ export function nodePage(context: PageContext, node: SiteNode): HTMLElement {
     })
     .catch((error: Error) => detailsSlot.replaceChildren(h('p', { class: 'note error' }, error.message)));
   return page;
+}
+
+function nodeHeader(node: SiteNode): HTMLElement {
+  return h(
+    'header',
+    { class: 'node-header' },
+    h('div', { class: 'crumbs' }, node.originalFilePath),
+    h(
+      'h1',
+      {},
+      displayName(node),
+      ' ',
+      badge(node.resourceType === 'model' ? node.kind : node.resourceType, `kind kind-${node.kind}`),
+      node.lastRun ? statusBadge(node.lastRun.status) : null,
+    ),
+  );
+}
+
+/** The node's neighbourhood drawn small, with a link to the same selection in the lineage explorer. */
+function neighbourhoodSection(context: PageContext, node: SiteNode, index: number): HTMLElement {
+  const near = context.model.neighbourhood(node);
+  return h(
+    'section',
+    { class: 'neighbourhood' },
+    h(
+      'div',
+      { class: 'section-head' },
+      h('h2', {}, 'Lineage'),
+      h('a', { class: 'button', href: context.lineageHref(near.select, near.exclude) }, 'Open in the lineage explorer'),
+      h('code', { class: 'selector' }, near.select),
+    ),
+    lineagePanel(context, near.select, near.exclude, index, 'mini'),
+  );
+}
+
+function relativesSection(context: PageContext, node: SiteNode, parents: SiteNode[], children: SiteNode[]): HTMLElement {
+  return h(
+    'section',
+    { class: 'relatives' },
+    h(
+      'div',
+      {},
+      h('h2', {}, `Depends on (${parents.length})`),
+      parents.length
+        ? h(
+            'ul',
+            { class: 'node-list' },
+            parents.map((one) => nodeItem(context, one)),
+          )
+        : h('p', { class: 'subtle' }, 'Nothing: this is where data enters.'),
+    ),
+    h(
+      'div',
+      {},
+      h('h2', {}, `Referenced by (${children.length})`),
+      children.length
+        ? h(
+            'ul',
+            { class: 'node-list' },
+            children.map((one) => nodeItem(context, one)),
+          )
+        : h('p', { class: 'subtle' }, node.resourceType === 'test' ? 'Tests have no dependents.' : 'Nothing depends on it yet.'),
+    ),
+  );
+}
+
+function testsSection(context: PageContext, tests: SiteNode[]): HTMLElement | null {
+  return tests.length
+    ? h(
+        'section',
+        {},
+        h('h2', {}, `Tests (${tests.length})`),
+        h(
+          'ul',
+          { class: 'node-list' },
+          tests.map((one) => nodeItem(context, one)),
+        ),
+      )
+    : null;
 }
 
 function detailSections(context: PageContext, node: SiteNode, details: SiteNodeDetails): HTMLElement {
