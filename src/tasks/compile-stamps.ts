@@ -133,6 +133,36 @@ export function reuseCompile(invocation: Invocation, options: CompileOptions): U
  * (or when there is no record, or it is unreadable: then the command compiles).
  */
 export function upToDateCompile(options: CompileOptions, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): UpToDateCompile | undefined {
+  const checked = checkStamps(options, env, cwd, false);
+  if (checked === undefined) return undefined;
+  const { stamps } = checked;
+  const printing = options.select !== undefined || options.models !== undefined || options.selector !== undefined;
+  const compiledPrefix = compiledPrefixOf(stamps);
+  return {
+    projectDir: stamps.projectDir,
+    targetPath: stamps.targetPath,
+    logPath: stamps.logPath,
+    said: stamps.said,
+    inputCount: stamps.inputs.files.length,
+    compiled: stamps.compiled.files.map((file, index) => ({
+      file,
+      sql: printing ? readBack(compiledPrefix + file, stamps.compiled.newline[index] === '1') : undefined,
+    })),
+  };
+}
+
+/**
+ * The record, when everything it vouches for still holds but the contents of some of the files
+ * under the project's folders (`changed`: their indexes in `stamps.inputs`); with
+ * `allowChanged` false, only when none changed. Undefined when anything else differs: another
+ * build, options, environment, project or profile file, a file added or gone, an output touched.
+ */
+export function checkStamps(
+  options: CompileOptions,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  allowChanged: boolean,
+): { stamps: CompileStamps; changed: number[] } | undefined {
   if (!stampable(options, env)) return undefined;
   const startDir = path.resolve(cwd, options.projectDir ?? '.');
   const located = locateStamps(startDir);
@@ -145,25 +175,22 @@ export function upToDateCompile(options: CompileOptions, env: NodeJS.ProcessEnv,
   const inputs = stamps.inputs;
   if (now.length !== inputs.files.length) return undefined;
   const projectPrefix = `${stamps.projectDir}${path.sep}`;
+  const changed: number[] = [];
   for (let index = 0; index < now.length; index += 1) {
     if (now[index] !== inputs.files[index]) return undefined;
-    if (!matchesStamp(projectPrefix + now[index], [inputs.sizes[index]!, inputs.mtimes[index]!, inputs.sums[index]!])) return undefined;
+    if (!matchesStamp(projectPrefix + now[index], [inputs.sizes[index]!, inputs.mtimes[index]!, inputs.sums[index]!])) {
+      if (!allowChanged) return undefined;
+      changed.push(index);
+    }
   }
   const targetDir = path.resolve(stamps.projectDir, stamps.targetPath);
-  const compiledPrefix = `${targetDir}${path.sep}compiled${path.sep}${stamps.projectName}${path.sep}`;
-  if (!sameStats(`${targetDir}${path.sep}`, stamps.outputs) || !sameStats(compiledPrefix, stamps.compiled)) return undefined;
-  const printing = options.select !== undefined || options.models !== undefined || options.selector !== undefined;
-  return {
-    projectDir: stamps.projectDir,
-    targetPath: stamps.targetPath,
-    logPath: stamps.logPath,
-    said: stamps.said,
-    inputCount: now.length,
-    compiled: stamps.compiled.files.map((file, index) => ({
-      file,
-      sql: printing ? readBack(compiledPrefix + file, stamps.compiled.newline[index] === '1') : undefined,
-    })),
-  };
+  if (!sameStats(`${targetDir}${path.sep}`, stamps.outputs) || !sameStats(compiledPrefixOf(stamps), stamps.compiled)) return undefined;
+  return { stamps, changed };
+}
+
+/** Where the record's compiled files are: `<target>/compiled/<project>/` (followed by each node's file). */
+export function compiledPrefixOf(stamps: Pick<CompileStamps, 'projectDir' | 'targetPath' | 'projectName'>): string {
+  return `${path.resolve(stamps.projectDir, stamps.targetPath)}${path.sep}compiled${path.sep}${stamps.projectName}${path.sep}`;
 }
 
 /**

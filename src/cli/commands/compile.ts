@@ -20,6 +20,13 @@ export function registerCompile(program: Command, terminal: Terminal): void {
           renderCompile(terminal, options, { targetPath: reused.targetPath, compiled: reused.compiled });
           return 'ok';
         }
+        // Only model files changed, in ways that reach no further than their own entries.
+        const { patchCompile } = await import('../../tasks/compile-patch.js');
+        const patched = patchCompile(invocation, options);
+        if (patched !== undefined) {
+          renderCompile(terminal, options, { targetPath: patched.targetPath, compiled: patched.compiled });
+          return 'ok';
+        }
         const { compile } = await import('../../tasks/compile.js');
         const result = await compile(invocation, options);
         if (result.inlineSql !== undefined) terminal.data(result.inlineSql);
