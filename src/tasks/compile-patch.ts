@@ -22,7 +22,7 @@
  * read `graph` leaves no index. Anything else, and the command compiles as usual.
  */
 import { hash, randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelNode } from '../compile/nodes.js';
 import { PhaseTimer } from '../compile/perf-info.js';
@@ -41,7 +41,16 @@ import { Relation } from '../template/relation.js';
 import { silentLogger } from '../core/logger.js';
 import { readCompileIndex, writeIndex, type CompileIndex, type RelationParts } from './compile-index.js';
 import { compiledText, WatchedEnv } from './compile-record.js';
-import { checkStamps, compiledPrefixOf, envDigest, ownEnvNames, STAMPS_FILE, stableJson, type CompileStamps, type UpToDateCompile } from './compile-stamps.js';
+import {
+  compiledPrefixOf,
+  envDigest,
+  ownEnvNames,
+  STAMPS_FILE,
+  stableJson,
+  type CompileStamps,
+  type StampCheck,
+  type UpToDateCompile,
+} from './compile-stamps.js';
 import { wholeProject, type CompileOptions } from './compile.js';
 import type { Invocation } from './invocation.js';
 import { parseVars } from './options.js';
@@ -61,12 +70,10 @@ interface Replacement {
 }
 
 /** `tsdbt compile` after model files changed, patched; undefined when it must compile as usual (nothing has been written then). */
-export function patchCompile(invocation: Invocation, options: CompileOptions, cwd: string = process.cwd()): UpToDateCompile | undefined {
+export function patchCompile(invocation: Invocation, options: CompileOptions, checked: StampCheck): UpToDateCompile | undefined {
   const startedAt = Date.now();
   const timer = options.writePerfInfo === true ? new PhaseTimer() : undefined;
-  if (!wholeProject(options)) return undefined;
-  const checked = checkStamps(options, invocation.env, cwd, true);
-  if (checked === undefined || checked.changed.length === 0) return undefined;
+  if (!wholeProject(options) || checked.changed.length === 0) return undefined;
   const { stamps } = checked;
   const targetDir = path.resolve(stamps.projectDir, stamps.targetPath);
   const index = readCompileIndex(targetDir);
@@ -112,7 +119,7 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, cw
   const compiledPrefix = compiledPrefixOf(stamps);
   for (const { file, sql } of replacements) writeAtomically(compiledPrefix + file, compiledText(sql));
   const patched = patchManifest(manifest, replacements, invocationId, new Date());
-  writeAtomically(path.join(targetDir, 'manifest.json'), patched.bytes);
+  writeAtomically(path.join(targetDir, 'manifest.json'), patched.parts);
   timer?.mark('manifest.json and compiled files written');
   recordPatch({ stamps, index, targetDir, changed: checked.changed, replacements, offsets: patched.offsets, env, startedAt, compiledAt });
   if (timer !== undefined) {
@@ -241,7 +248,7 @@ function patchManifest(
   replacements: readonly Replacement[],
   invocationId: string,
   generatedAt: Date,
-): { bytes: Buffer; offsets: Map<number, number> } {
+): { parts: Buffer[]; offsets: Map<number, number> } {
   const pieces: { start: number; end: number; bytes: Buffer }[] = [...replacements.map(({ start, end, entry }) => ({ start, end, bytes: entry }))];
   for (const [key, value] of [
     ['generated_at', generatedAt.toISOString()],
@@ -267,7 +274,7 @@ function patchManifest(
   }
   parts.push(manifest.subarray(from));
   offsets.set(Number.POSITIVE_INFINITY, shift);
-  return { bytes: Buffer.concat(parts), offsets };
+  return { parts, offsets };
 }
 
 /** The stamps and the index of the patched compile; when the changed files cannot be vouched for, the stale record is left (the outputs it names have changed, so it is never trusted). */
@@ -328,8 +335,17 @@ function recordPatch(record: {
   }
 }
 
-function writeAtomically(file: string, content: string | Buffer): void {
+/** Writes `content` to a temp file renamed over `file`; pieces are written as they are (a 90 MB manifest is not copied into one buffer first). */
+function writeAtomically(file: string, content: string | Buffer[]): void {
   const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  writeFileSync(temp, content);
+  if (typeof content === 'string') writeFileSync(temp, content);
+  else {
+    const fd = openSync(temp, 'w');
+    try {
+      for (const piece of content) for (let done = 0; done < piece.length; ) done += writeSync(fd, piece, done);
+    } finally {
+      closeSync(fd);
+    }
+  }
   renameSync(temp, file);
 }
