@@ -20,9 +20,13 @@
  *
  * Other models cannot see a model's text except through `graph`, and a compile whose renders
  * read `graph` leaves no index. Anything else, and the command compiles as usual.
+ *
+ * Besides the changed entries, only the metadata's `generated_at` and `invocation_id` change;
+ * every other node keeps the `created_at` of the compile that parsed it (as dbt's partial parsing
+ * keeps it).
  */
 import { hash, randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelNode } from '../compile/nodes.js';
 import { PhaseTimer } from '../compile/perf-info.js';
@@ -39,6 +43,7 @@ import { readRegularProjectFile } from '../project/read-file.js';
 import { statOf, stampOf } from '../project/file-stamps.js';
 import { Relation } from '../template/relation.js';
 import { silentLogger } from '../core/logger.js';
+import { ManifestFile, metadataPieces, writePatched, type Piece } from './manifest-patch.js';
 import { readCompileIndex, writeIndex, type CompileIndex, type RelationParts } from './compile-index.js';
 import { compiledText, WatchedEnv } from './compile-record.js';
 import {
@@ -85,9 +90,9 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
 
   const env = new WatchedEnv(invocation.env);
   let replacements: Replacement[] | undefined;
-  let manifest: Buffer;
-  let invocationId: string;
+  let pieces: Piece[];
   let environment: RenderEnvironment;
+  let manifest: ManifestFile | undefined;
   try {
     environment = openRenderEnvironment({
       projectDir: options.projectDir,
@@ -100,28 +105,39 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
     if (environment.projectDir !== stamps.projectDir) return undefined;
     const defined = defineTemplates(environment, readDefinitionFiles(environment.projectDir, environment.config));
     if (defined.errors.length > 0 || defined.packages.length > 0) return undefined;
-    manifest = readFileSync(path.join(targetDir, 'manifest.json'));
+    manifest = new ManifestFile(path.join(targetDir, 'manifest.json'));
     replacements = [];
     for (const file of changed) {
       const replacement = rerender(environment, index, manifest, file);
-      if (replacement === undefined) return undefined;
+      if (replacement === undefined) return closing(manifest);
       replacements.push(replacement);
     }
-    invocationId = environment.invocationId;
+    const first = Math.min(...replacements.map((replacement) => replacement.start));
+    pieces = [
+      ...metadataPieces(manifest, { generated_at: new Date().toISOString(), invocation_id: environment.invocationId }, first),
+      ...replacements.map(({ start, end, entry }) => ({ start, end, bytes: entry })),
+    ].sort((a, b) => a.start - b.start);
   } catch {
-    return undefined; // a full compile reports it, with file and line
+    return closing(manifest); // a full compile reports it, with file and line
   }
-  if (env.listed || [...environment.engine.watchedReads].some((name) => !ALLOWED_READS.has(name))) return undefined;
+  if (env.listed || [...environment.engine.watchedReads].some((name) => !ALLOWED_READS.has(name))) return closing(manifest);
   timer?.mark('changed models rendered');
 
-  invocation.events.projectReused?.({ dir: stamps.projectDir, invocationId, config: { logPath: stamps.logPath } });
-  for (const [level, text] of stamps.said) invocation.log[level](text);
-  const compiledPrefix = compiledPrefixOf(stamps);
-  for (const { file, sql } of replacements) writeAtomically(compiledPrefix + file, compiledText(sql));
-  const patched = patchManifest(manifest, replacements, invocationId, new Date());
-  writeAtomically(path.join(targetDir, 'manifest.json'), patched.parts);
+  let shifts: Map<number, number>;
+  try {
+    // Compiled files first: a manifest written without them would let the record vouch for stale files.
+    const compiledPrefix = compiledPrefixOf(stamps);
+    for (const { file, sql } of replacements) writeAtomically(compiledPrefix + file, compiledText(sql));
+    shifts = writePatched(manifest, pieces);
+  } catch {
+    return undefined; // the outputs no longer match the record: the full compile that follows writes them all
+  } finally {
+    manifest.close();
+  }
   timer?.mark('manifest.json and compiled files written');
-  recordPatch({ stamps, index, targetDir, changed: checked.changed, replacements, offsets: patched.offsets, env, startedAt, compiledAt });
+  invocation.events.projectReused?.({ dir: stamps.projectDir, invocationId: environment.invocationId, config: { logPath: stamps.logPath } });
+  for (const [level, text] of stamps.said) invocation.log[level](text);
+  recordPatch({ stamps, index, targetDir, changed: checked.changed, replacements, offsets: shifts, env, startedAt, compiledAt });
   if (timer !== undefined) {
     timer.mark(PATCHED_PHASE);
     timer.partialParse = true;
@@ -140,14 +156,14 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
 }
 
 /** A changed model rendered again and its new manifest entry; undefined when the conditions above do not hold. */
-function rerender(environment: RenderEnvironment, index: CompileIndex, manifest: Buffer, file: string): Replacement | undefined {
+function rerender(environment: RenderEnvironment, index: CompileIndex, manifest: ManifestFile, file: string): Replacement | undefined {
   const { config, target, engine } = environment;
   const name = path.posix.basename(file, '.sql');
   const uniqueId = `model.${config.name}.${name}`;
   const at = index.offsets[uniqueId];
   const before = index.inFile[uniqueId];
   if (at === undefined || before === undefined || !file.endsWith('.sql')) return undefined;
-  const entry = JSON.parse(manifest.toString('utf8', at[0], at[1])) as ModelEntry;
+  const entry = JSON.parse(manifest.read(at[0], at[1]).toString('utf8')) as ModelEntry;
   if (entry.unique_id !== uniqueId || entry.original_file_path !== file || entry.compiled !== true || entry.config.materialized === 'ephemeral')
     return undefined;
 
@@ -238,43 +254,10 @@ function sameList(left: unknown[][], right: unknown[][]): boolean {
   return left.length === right.length && left.every((item, at) => JSON.stringify(item) === JSON.stringify(right[at]));
 }
 
-/**
- * The manifest with the replaced entries and this command's `generated_at` and `invocation_id`
- * (the only other fields a command changes; node entries keep the `created_at` of the compile
- * that parsed them, as dbt's partial parsing keeps them), and where each model's entry is now.
- */
-function patchManifest(
-  manifest: Buffer,
-  replacements: readonly Replacement[],
-  invocationId: string,
-  generatedAt: Date,
-): { parts: Buffer[]; offsets: Map<number, number> } {
-  const pieces: { start: number; end: number; bytes: Buffer }[] = [...replacements.map(({ start, end, entry }) => ({ start, end, bytes: entry }))];
-  for (const [key, value] of [
-    ['generated_at', generatedAt.toISOString()],
-    ['invocation_id', invocationId],
-  ] as const) {
-    const marker = Buffer.from(`"${key}":"`);
-    const start = manifest.indexOf(marker) + marker.length;
-    const end = manifest.indexOf('"', start);
-    if (start < marker.length || end === -1 || (replacements[0] !== undefined && end > replacements[0].start)) throw new Error(`manifest.json: no ${key}`);
-    pieces.push({ start, end, bytes: Buffer.from(value) });
-  }
-  pieces.sort((a, b) => a.start - b.start);
-  const parts: Buffer[] = [];
-  // Old start of each piece → how far everything after it moves.
-  const offsets = new Map<number, number>();
-  let from = 0;
-  let shift = 0;
-  for (const piece of pieces) {
-    parts.push(manifest.subarray(from, piece.start), piece.bytes);
-    offsets.set(piece.start, shift);
-    shift += piece.bytes.length - (piece.end - piece.start);
-    from = piece.end;
-  }
-  parts.push(manifest.subarray(from));
-  offsets.set(Number.POSITIVE_INFINITY, shift);
-  return { parts, offsets };
+/** Closes the manifest, if it was opened; undefined (the command compiles as usual). */
+function closing(manifest: ManifestFile | undefined): undefined {
+  manifest?.close();
+  return undefined;
 }
 
 /** The stamps and the index of the patched compile; when the changed files cannot be vouched for, the stale record is left (the outputs it names have changed, so it is never trusted). */
@@ -335,17 +318,8 @@ function recordPatch(record: {
   }
 }
 
-/** Writes `content` to a temp file renamed over `file`; pieces are written as they are (a 90 MB manifest is not copied into one buffer first). */
-function writeAtomically(file: string, content: string | Buffer[]): void {
+function writeAtomically(file: string, content: string): void {
   const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  if (typeof content === 'string') writeFileSync(temp, content);
-  else {
-    const fd = openSync(temp, 'w');
-    try {
-      for (const piece of content) for (let done = 0; done < piece.length; ) done += writeSync(fd, piece, done);
-    } finally {
-      closeSync(fd);
-    }
-  }
+  writeFileSync(temp, content);
   renameSync(temp, file);
 }

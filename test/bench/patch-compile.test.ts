@@ -145,6 +145,10 @@ describe('tsdbt compile after model files changed', () => {
       age();
       expect(await compile()).toBe('patched');
     }
+    // An entry of the same length is written in place; the rest of the file is not written again.
+    edit(modelFile(marts, 0), (text) => text.replace('-- round 2', '-- round 9'));
+    expect(await compile()).toBe('patched');
+    expect(readFileSync(path.join(dir, 'target', 'manifest.json'), 'utf8')).toContain('-- round 9');
     expect(differences(await coldOutputs(), outputs())).toEqual([]);
   });
 
