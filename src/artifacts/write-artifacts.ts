@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../compile/load-project.js';
 import type { GraphNode } from '../graph/node.js';
@@ -22,27 +22,38 @@ export function writeJsonArtifact(project: Project, name: string, value: unknown
   return writeArtifactPieces(project, name, (emit) => writeJsonPieces(value, 2, emit));
 }
 
+/** Where one entry of manifest.json's `nodes` was written: its value's first and past-the-end byte. */
+export type EntryOffsets = (uniqueId: string, start: number, end: number) => void;
+
 /**
  * manifest.json, exactly `writeJsonArtifact(project, 'manifest.json', buildManifest(project))`,
  * but made while it is written: node entries and their parent and child lists are made a group
  * at a time and dropped once written. In a large project the whole manifest is several entries of
  * dozens of objects per model, which the garbage collector otherwise copies and promotes.
+ * With `modelOffsets`, told where each model's entry lies in the file (tasks/compile-patch.ts
+ * replaces one entry without writing the others again).
  */
-export function writeManifestArtifact(project: Project, generatedAt: Date = new Date()): string {
-  return writeArtifactPieces(project, 'manifest.json', (emit) => {
+export function writeManifestArtifact(project: Project, generatedAt: Date = new Date(), modelOffsets?: EntryOffsets): string {
+  return writeArtifactPieces(project, 'manifest.json', (emit, at) => {
     let first = true;
     for (const [key, value] of manifestSections(project, generatedAt)) {
       emit(`${first ? '{' : ','}${JSON.stringify(key)}:`);
       first = false;
-      if (value instanceof EntryMap) writeGrouped(value.keys, value.entry, emit);
-      else writeJsonPieces(value, 1, emit);
+      if (value instanceof EntryMap) {
+        const own = key === 'nodes' && modelOffsets !== undefined ? { wanted: (id: string) => id.startsWith('model.'), at, note: modelOffsets } : undefined;
+        writeGrouped(value.keys, value.entry, emit, own);
+      } else writeJsonPieces(value, 1, emit);
     }
     emit(first ? '{}' : '}');
   });
 }
 
-/** The temp file + rename around text handed over in pieces, written a megabyte at a time. */
-function writeArtifactPieces(project: Project, name: string, write: (emit: (piece: string) => void) => void): string {
+/**
+ * The temp file + rename around text handed over in pieces, written a megabyte at a time.
+ * `at()` is the byte offset the next piece will start at (counted only once it is asked for:
+ * measuring every piece's UTF-8 length costs a pass over the text).
+ */
+function writeArtifactPieces(project: Project, name: string, write: (emit: (piece: string) => void, at: () => number) => void): string {
   const file = path.join(targetDir(project), name);
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
@@ -50,16 +61,27 @@ function writeArtifactPieces(project: Project, name: string, write: (emit: (piec
   try {
     let pending: string[] = [];
     let size = 0;
+    let counting = false;
+    let bytes = 0;
     const flush = () => {
       writeSync(fd, pending.join(''));
       pending = [];
       size = 0;
     };
+    const at = (): number => {
+      if (!counting) {
+        counting = true;
+        flush();
+        bytes = fstatSync(fd).size;
+      }
+      return bytes;
+    };
     write((piece) => {
       pending.push(piece);
       size += piece.length;
+      if (counting) bytes += Buffer.byteLength(piece);
       if (size >= 1 << 20) flush();
-    });
+    }, at);
     pending.push('\n');
     flush();
   } finally {
@@ -100,8 +122,16 @@ export function writeJsonPieces(value: unknown, depth: number, emit: (piece: str
   emit(first ? '{}' : '}');
 }
 
-/** The JSON object of `keys` with their `entry` values, stringified GROUP_SIZE entries at a time. */
-function writeGrouped(keys: readonly string[], entry: (key: string) => unknown, emit: (piece: string) => void): void {
+/**
+ * The JSON object of `keys` with their `entry` values, stringified GROUP_SIZE entries at a time;
+ * `own.wanted` entries one by one, with their byte offsets told to `own.note`.
+ */
+function writeGrouped(
+  keys: readonly string[],
+  entry: (key: string) => unknown,
+  emit: (piece: string) => void,
+  own?: { wanted: (key: string) => boolean; at: () => number; note: EntryOffsets },
+): void {
   let first = true;
   // A null-prototype group keeps a `__proto__` key an ordinary key. A group lists array-index
   // keys first: callers pass an object's own key order, where they come first too, or unique ids.
@@ -117,6 +147,17 @@ function writeGrouped(keys: readonly string[], entry: (key: string) => unknown, 
     count = 0;
   };
   for (const key of keys) {
+    if (own?.wanted(key) === true) {
+      const json = JSON.stringify(entry(key));
+      if (json === undefined) continue;
+      if (count > 0) flushGroup();
+      emit(`${first ? '{' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      const start = own.at();
+      emit(json);
+      own.note(key, start, own.at());
+      continue;
+    }
     group[key] = entry(key);
     if (++count === GROUP_SIZE) flushGroup();
   }

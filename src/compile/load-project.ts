@@ -1,20 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { resolveProfile } from '../config/profiles.js';
-import { projectConfigLine, projectKeyLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { projectConfigLine, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
-import { parseYaml } from '../config/yaml-document.js';
 import { throwCollected, type TsdbtError } from '../core/errors.js';
 import { buildGraph, type ProjectGraph } from '../graph/build-graph.js';
-import { findProject } from '../project/find-project.js';
 import { readProjectFiles, type ProjectFile } from '../project/project-files.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import type { Logger } from '../core/logger.js';
 import type { TemplateEngine } from '../template/template-engine.js';
-import { parseDocBlocks } from './doc-blocks.js';
 import type { AnalysisNode, ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode, TestNode, UnitTestNode } from './nodes.js';
 import { parseSnapshots } from './parse-snapshots.js';
 import { parseSeeds } from './parse-seeds.js';
-import { addTestMacros, isGenericTestFile, parseTests } from './parse-tests.js';
+import { isGenericTestFile, parseTests } from './parse-tests.js';
 import { parseUnitTests } from './parse-unit-tests.js';
 import { checkContracts } from './contracts.js';
 import { parseProperties } from './properties.js';
@@ -22,17 +17,15 @@ import { unusedConfigPaths } from './unused-config-paths.js';
 import { resolveExposures } from './resolve-exposures.js';
 import { emptyRunState, type RunState } from './run-state.js';
 import { allowingSecretEnv } from '../template/secret-env.js';
-import { checkTargetPath } from '../project/target-path.js';
 import { ParseCache } from './parse-cache.js';
 import type { PhaseTimer } from './perf-info.js';
 import { callLines, parseModel, resolveDependencies, usedMacros } from './parse-models.js';
-import { addPackageMacros, packageMacroFiles, readPackages, scopeVarsByPackage, unloadedPackageParts, type LoadedPackage } from './load-packages.js';
+import { packageMacroFiles, unloadedPackageParts, type LoadedPackage } from './load-packages.js';
+import { defineTemplates, openRenderEnvironment, type LoadProjectOptions, type RenderEnvironment } from './render-environment.js';
 import {
   movePatchesOfSeeds,
   distinctErrors,
   targetContext,
-  projectEngine,
-  renderProfileValue,
   collectSources,
   cycleErrors,
   addModels,
@@ -42,20 +35,9 @@ import {
   type ParseState,
 } from './load-project-parts.js';
 
-export { callLines, lineOfCall, usedMacros } from './parse-models.js';
+export type { LoadProjectOptions } from './render-environment.js';
 
-export interface LoadProjectOptions {
-  /** A folder inside the project (default: the current directory). */
-  projectDir?: string;
-  profilesDir?: string;
-  target?: string;
-  /** --vars, already parsed. */
-  vars?: Record<string, unknown>;
-  env?: NodeJS.ProcessEnv;
-  logger?: Logger;
-  /** Notes the time of each parsing phase (`--write-perf-info`). */
-  timer?: PhaseTimer;
-}
+export { callLines, lineOfCall, usedMacros } from './parse-models.js';
 
 /**
  * A parsed project: config, target, every node with its dependencies, and the graph. Parsing
@@ -99,34 +81,13 @@ export interface Project {
  * together, so one broken model never hides the others.
  */
 export function loadProject(options: LoadProjectOptions = {}): Project {
-  const env = options.env ?? process.env;
-  const logger = options.logger ?? silentLogger;
   const timer = options.timer;
-  const { projectDir, projectFile } = findProject(options.projectDir ?? process.cwd());
-  const validated = validateProjectConfig(parseYaml(projectFile.text, projectFile.path));
-  if (validated.config === undefined) throwCollected(validated.errors);
-  const config = validated.config!;
-  checkTargetPath(projectDir, config, projectKeyLine(config, 'target-path'));
-  const vars = { ...config.vars, ...(options.vars ?? {}) };
-  const invocationId = randomUUID();
-
-  const docs = new Map<string, string>();
-  const engine = projectEngine({ projectName: config.name, dispatch: config.dispatch, vars, env, logger, invocationId, docs });
-  const profile = resolveProfile({
-    projectDir,
-    profileName: config.profile,
-    projectName: config.name,
-    profilesDir: options.profilesDir,
-    targetName: options.target,
-    env,
-    renderValue: (text, where) => renderProfileValue(engine, text, where),
-  });
-  const target = profile.target;
-  engine.addGlobalValue('target', targetContext(target, config.profile));
+  const environment = openRenderEnvironment(options);
+  const { projectDir, config, target, engine, docs, vars, invocationId, logger } = environment;
   timer?.mark('read project and profile');
 
-  const setup: Setup = { projectDir, projectFileText: projectFile.text, config, target, engine, docs, vars, cliVars: options.vars ?? {}, timer };
-  const state: ParseState = { errors: [], warnings: [...validated.warnings], byName: new Map(), disabled: new Set() };
+  const setup: Setup = { ...environment, timer };
+  const state: ParseState = { errors: [], warnings: [...environment.warnings], byName: new Map(), disabled: new Set() };
   const read = readDefinitions(setup, state.errors);
   const parsed = parseNodes(setup, read, state);
   const linked = linkNodes(setup, read, parsed, state);
@@ -146,8 +107,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     dir: projectDir,
     config,
     target,
-    profilesFile: profile.profilesFile,
-    warnings: [...state.warnings, ...profile.warnings],
+    profilesFile: environment.profilesFile,
+    warnings: [...state.warnings, ...environment.profileWarnings],
     engine,
     models: parsed.models,
     sources: parsed.sources,
@@ -167,16 +128,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
 }
 
 /** What every parsing phase reads: the project file, its target and the template engine. */
-interface Setup {
-  projectDir: string;
-  projectFileText: string;
-  config: ProjectConfig;
-  target: Target;
-  engine: TemplateEngine;
-  docs: Map<string, string>;
-  vars: Record<string, unknown>;
-  /** --vars only: a package's var() puts them over its own layered vars (load-packages.ts). */
-  cliVars: Record<string, unknown>;
+interface Setup extends RenderEnvironment {
   timer: PhaseTimer | undefined;
 }
 
@@ -184,24 +136,16 @@ type Definitions = ReturnType<typeof readDefinitions>;
 
 /** The project's files read; doc blocks, macros and generic tests defined; property files (YAML) parsed. */
 function readDefinitions(setup: Setup, errors: TsdbtError[]) {
-  const { projectDir, config, target, engine, docs, timer } = setup;
+  const { projectDir, config, target, engine, timer } = setup;
   const files = readProjectFiles(projectDir, config);
   timer?.mark('read files');
-  for (const doc of files.docs) {
-    const parsed = parseDocBlocks(doc);
-    errors.push(...parsed.errors);
-    for (const [name, text] of parsed.blocks) docs.set(name, text);
-  }
-  for (const macroFile of files.macros) errors.push(...engine.addMacroFile(macroFile.path, macroFile.text));
-  errors.push(...addTestMacros(engine, files.tests, config));
-  const packages = readPackages(projectDir, config, projectKeyLine(config, 'require-dbt-version'));
-  errors.push(...packages.errors, ...addPackageMacros(engine, packages.packages));
-  scopeVarsByPackage(engine, packages.packages, setup.cliVars);
+  const defined = defineTemplates(setup, files);
+  errors.push(...defined.errors);
   const cache = ParseCache.open(path.resolve(projectDir, config.targetPath), {
     projectFile: setup.projectFileText,
     vars: setup.vars,
     target: targetContext(target, config.profile),
-    files: [...files.macros, ...files.tests.filter((file) => isGenericTestFile(file, config)), ...files.docs, ...packageMacroFiles(packages.packages)],
+    files: [...files.macros, ...files.tests.filter((file) => isGenericTestFile(file, config)), ...files.docs, ...packageMacroFiles(defined.packages)],
   });
   timer?.mark('macros, docs and generic tests');
   const properties = parseProperties(files.properties, {
@@ -212,7 +156,7 @@ function readDefinitions(setup: Setup, errors: TsdbtError[]) {
   });
   errors.push(...properties.errors);
   timer?.mark('property files (YAML)');
-  return { files, cache, properties, packages: packages.packages };
+  return { files, cache, properties, packages: defined.packages };
 }
 
 /** Sources, seeds, models, snapshots and analyses, each model rendered at parse time and its refs resolved. */

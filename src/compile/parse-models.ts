@@ -16,6 +16,17 @@ import { reservedNameErrors } from './reserved-names.js';
 import { checksumOf, type ParseCache } from './parse-cache.js';
 import { renderAtParse, restoreRender, type Speculation } from './speculation.js';
 
+const inFileConfigs = new WeakMap<ModelNode, Record<string, unknown>>();
+
+/**
+ * What the model's own `config()` calls set, as parsing found them (undefined for a node not
+ * parsed by parseModel): with the same calls and the same YAML and project file, its config is
+ * the same (a re-compile of one changed model relies on it: tasks/compile-patch.ts).
+ */
+export function inFileConfigOfModel(node: ModelNode): Readonly<Record<string, unknown>> | undefined {
+  return inFileConfigs.get(node);
+}
+
 /** Parses one model file (config, refs, sources, the parse-time render) into its node. */
 export function parseModel(
   file: ProjectFile,
@@ -83,6 +94,7 @@ export function parseModel(
     }
   }
   node.config = mergeConfig(node.config, inFile);
+  inFileConfigs.set(node, inFile);
   node.tags = (node.config.tags as string[] | undefined) ?? [];
   if (node.config.enabled === false) return { node, errors: [] };
   // A bad config is reported where it is written: the model's config(), its YAML entry, or the project file's tree.

@@ -10,7 +10,7 @@ import { EphemeralCtes } from './ephemeral.js';
 import { statementFunctions, type QueryTable } from './query-results.js';
 import { reusableRender } from './speculation.js';
 import { graphContext } from './graph-context.js';
-import { noteCompiled } from './run-state.js';
+import { noteCompiled, noteGraphRead } from './run-state.js';
 
 export interface RuntimeFlags {
   /** The model's relation already exists as a table and --full-refresh was not given. */
@@ -128,7 +128,10 @@ export function runtimeScope(project: Project, node: ContextNode, flags: Runtime
     run_query: (sql: unknown) => (flags.runQuery ? flags.runQuery(String(sql)) : null),
     statement: statements.statement,
     load_result: statements.load_result,
-    graph: graphContext(project),
+    get graph() {
+      noteGraphRead(project);
+      return graphContext(project);
+    },
   };
 }
 
@@ -181,13 +184,19 @@ export function compileModels(project: Project, ids?: Iterable<string>): TsdbtEr
   return errors;
 }
 
+/** Nothing but comments and white space: what a model may not compile to. */
+export function isEmptySql(sql: string): boolean {
+  return (
+    sql
+      .replace(/--[^\n]*/g, '')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .trim() === ''
+  );
+}
+
 /** SQL with nothing but comments and white space in it: the database would answer with a bare syntax error. */
 function refuseEmpty(node: ModelNode, sql: string): string {
-  const code = sql
-    .replace(/--[^\n]*/g, '')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .trim();
-  if (code !== '') return sql;
+  if (!isEmptySql(sql)) return sql;
   throw new TsdbtError({
     code: ErrorCodes.EMPTY_MODEL,
     message: `The model '${node.name}' has no SQL: ${node.originalFilePath} ${node.rawSql.trim() === '' ? 'is empty' : 'renders to nothing but comments and white space'}.`,

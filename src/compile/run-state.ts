@@ -54,3 +54,19 @@ export function compiledSqlOf(project: Pick<Project, 'run'>, node: { uniqueId: s
 export function noteCompiled(project: Pick<Project, 'run'>, uniqueId: string, sql: string): void {
   project.run.compiled.set(uniqueId, sql);
 }
+
+const graphReaders = new WeakSet<RunState>();
+
+/**
+ * Notes that a render of this command read `graph` (every node's config and raw code): its
+ * compiled SQL may then change when any other node changes, which a re-compile of one changed
+ * model (tasks/compile-patch.ts) must know.
+ */
+export function noteGraphRead(project: Pick<Project, 'run'>): void {
+  graphReaders.add(project.run);
+}
+
+/** Whether any render of this command read `graph`. */
+export function graphWasRead(project: Pick<Project, 'run'>): boolean {
+  return graphReaders.has(project.run);
+}

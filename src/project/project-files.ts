@@ -54,33 +54,46 @@ export const IGNORED_DIRS = new Set(['node_modules', '.git', 'target', 'dbt_pack
  * that walks the project tree, so caching and watching can hook in here.
  */
 export function readProjectFiles(projectDir: string, paths: ProjectPaths): ProjectFiles {
+  const { read, list } = reader(projectDir);
+  const yamlDirs = [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.snapshotPaths, ...paths.analysisPaths, ...paths.testPaths];
+  const selectors = path.join(projectDir, 'selectors.yml');
+  const modelFiles = list(paths.modelPaths, ['.sql', '.py']);
+  return {
+    models: modelFiles.filter((file) => file.endsWith('.sql')).map(read),
+    pythonModels: modelFiles.filter((file) => file.endsWith('.py')),
+    ...readDefinitionFiles(projectDir, paths),
+    properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
+    seeds: list(paths.seedPaths, ['.csv']),
+    snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
+    analyses: list(paths.analysisPaths, ['.sql']).map(read),
+    fixtures: list(paths.testPaths, ['.csv', '.sql'])
+      .filter((file) => isFixture(file, paths.testPaths))
+      .map(read),
+    selectorsFile: existsSync(selectors) ? read('selectors.yml') : undefined,
+  };
+}
+
+/** The files readProjectFiles reads that any render may use (macros, test-paths' `.sql` files, docs), read as it reads them. */
+export function readDefinitionFiles(projectDir: string, paths: ProjectPaths): Pick<ProjectFiles, 'macros' | 'tests' | 'docs'> {
+  const { read, list } = reader(projectDir);
+  const docsDirs = paths.docsPaths.length > 0 ? paths.docsPaths : [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.testPaths];
+  return {
+    macros: list(paths.macroPaths, ['.sql', '.jinja', '.j2']).map(read),
+    tests: list(paths.testPaths, ['.sql'])
+      .filter((file) => !isFixture(file, paths.testPaths))
+      .map(read),
+    docs: list(docsDirs, ['.md']).map(read),
+  };
+}
+
+function reader(projectDir: string) {
   const read = (file: string): ProjectFile => ({ path: file, text: readRegularProjectFile(path.join(projectDir, file), file) });
   const list = (dirs: string[], extensions: string[]): string[] => {
     const out = new Set<string>();
     for (const dir of dirs) for (const file of walk(projectDir, dir, extensions)) out.add(file);
     return [...out].sort();
   };
-  const yamlDirs = [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.snapshotPaths, ...paths.analysisPaths, ...paths.testPaths];
-  const docsDirs = paths.docsPaths.length > 0 ? paths.docsPaths : [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.testPaths];
-  const selectors = path.join(projectDir, 'selectors.yml');
-  const modelFiles = list(paths.modelPaths, ['.sql', '.py']);
-  return {
-    models: modelFiles.filter((file) => file.endsWith('.sql')).map(read),
-    pythonModels: modelFiles.filter((file) => file.endsWith('.py')),
-    macros: list(paths.macroPaths, ['.sql', '.jinja', '.j2']).map(read),
-    properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
-    seeds: list(paths.seedPaths, ['.csv']),
-    snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
-    analyses: list(paths.analysisPaths, ['.sql']).map(read),
-    tests: list(paths.testPaths, ['.sql'])
-      .filter((file) => !isFixture(file, paths.testPaths))
-      .map(read),
-    fixtures: list(paths.testPaths, ['.csv', '.sql'])
-      .filter((file) => isFixture(file, paths.testPaths))
-      .map(read),
-    docs: list(docsDirs, ['.md']).map(read),
-    selectorsFile: existsSync(selectors) ? read('selectors.yml') : undefined,
-  };
+  return { read, list };
 }
 
 function walk(projectDir: string, dir: string, extensions: string[]): string[] {

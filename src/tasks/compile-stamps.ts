@@ -108,14 +108,24 @@ export function stampFormat(): number {
   return FORMAT;
 }
 
+/** The record, and the files under the project's folders whose contents changed since (indexes in `stamps.inputs`). */
+export interface StampCheck {
+  stamps: CompileStamps;
+  changed: number[];
+}
+
 /**
  * `tsdbt compile` answered from the record when nothing changed: says again what the recorded
- * compile said, writes only perf_info.json when asked for it. Undefined: compile as usual.
+ * compile said, writes only perf_info.json when asked for it. Otherwise `reused` is undefined,
+ * and `changed` is the record when only the contents of files under the project's folders
+ * changed (for compile-patch.ts, which may patch the last compile's output instead of compiling).
  */
-export function reuseCompile(invocation: Invocation, options: CompileOptions): UpToDateCompile | undefined {
+export function reuseCompile(invocation: Invocation, options: CompileOptions): { reused?: UpToDateCompile; changed?: StampCheck } {
   const timer = options.writePerfInfo === true ? new PhaseTimer() : undefined;
-  const found = upToDateCompile(options, invocation.env);
-  if (found === undefined) return undefined;
+  const checked = checkStamps(options, invocation.env, process.cwd(), true);
+  if (checked === undefined) return {};
+  if (checked.changed.length > 0) return { changed: checked };
+  const found = upToDate(checked.stamps, options);
   invocation.events.projectReused?.({ dir: found.projectDir, invocationId: randomUUID(), config: { logPath: found.logPath } });
   for (const [level, text] of found.said) invocation.log[level](text);
   if (timer !== undefined) {
@@ -125,7 +135,7 @@ export function reuseCompile(invocation: Invocation, options: CompileOptions): U
     timer.reusedPathCount = found.inputCount;
     writeJsonFile(path.resolve(found.projectDir, found.targetPath, 'perf_info.json'), timer.info());
   }
-  return found;
+  return { reused: found };
 }
 
 /**
@@ -133,6 +143,34 @@ export function reuseCompile(invocation: Invocation, options: CompileOptions): U
  * (or when there is no record, or it is unreadable: then the command compiles).
  */
 export function upToDateCompile(options: CompileOptions, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): UpToDateCompile | undefined {
+  const checked = checkStamps(options, env, cwd, false);
+  return checked === undefined ? undefined : upToDate(checked.stamps, options);
+}
+
+/** What the recorded compile answers (the compiled files read back when the command prints them). */
+function upToDate(stamps: CompileStamps, options: CompileOptions): UpToDateCompile {
+  const printing = options.select !== undefined || options.models !== undefined || options.selector !== undefined;
+  const compiledPrefix = compiledPrefixOf(stamps);
+  return {
+    projectDir: stamps.projectDir,
+    targetPath: stamps.targetPath,
+    logPath: stamps.logPath,
+    said: stamps.said,
+    inputCount: stamps.inputs.files.length,
+    compiled: stamps.compiled.files.map((file, index) => ({
+      file,
+      sql: printing ? readBack(compiledPrefix + file, stamps.compiled.newline[index] === '1') : undefined,
+    })),
+  };
+}
+
+/**
+ * The record, when everything it vouches for still holds but the contents of some of the files
+ * under the project's folders (`changed`: their indexes in `stamps.inputs`); with
+ * `allowChanged` false, only when none changed. Undefined when anything else differs: another
+ * build, options, environment, project or profile file, a file added or gone, an output touched.
+ */
+export function checkStamps(options: CompileOptions, env: NodeJS.ProcessEnv, cwd: string, allowChanged: boolean): StampCheck | undefined {
   if (!stampable(options, env)) return undefined;
   const startDir = path.resolve(cwd, options.projectDir ?? '.');
   const located = locateStamps(startDir);
@@ -145,25 +183,22 @@ export function upToDateCompile(options: CompileOptions, env: NodeJS.ProcessEnv,
   const inputs = stamps.inputs;
   if (now.length !== inputs.files.length) return undefined;
   const projectPrefix = `${stamps.projectDir}${path.sep}`;
+  const changed: number[] = [];
   for (let index = 0; index < now.length; index += 1) {
     if (now[index] !== inputs.files[index]) return undefined;
-    if (!matchesStamp(projectPrefix + now[index], [inputs.sizes[index]!, inputs.mtimes[index]!, inputs.sums[index]!])) return undefined;
+    if (!matchesStamp(projectPrefix + now[index], [inputs.sizes[index]!, inputs.mtimes[index]!, inputs.sums[index]!])) {
+      if (!allowChanged) return undefined;
+      changed.push(index);
+    }
   }
   const targetDir = path.resolve(stamps.projectDir, stamps.targetPath);
-  const compiledPrefix = `${targetDir}${path.sep}compiled${path.sep}${stamps.projectName}${path.sep}`;
-  if (!sameStats(`${targetDir}${path.sep}`, stamps.outputs) || !sameStats(compiledPrefix, stamps.compiled)) return undefined;
-  const printing = options.select !== undefined || options.models !== undefined || options.selector !== undefined;
-  return {
-    projectDir: stamps.projectDir,
-    targetPath: stamps.targetPath,
-    logPath: stamps.logPath,
-    said: stamps.said,
-    inputCount: now.length,
-    compiled: stamps.compiled.files.map((file, index) => ({
-      file,
-      sql: printing ? readBack(compiledPrefix + file, stamps.compiled.newline[index] === '1') : undefined,
-    })),
-  };
+  if (!sameStats(`${targetDir}${path.sep}`, stamps.outputs) || !sameStats(compiledPrefixOf(stamps), stamps.compiled)) return undefined;
+  return { stamps, changed };
+}
+
+/** Where the record's compiled files are: `<target>/compiled/<project>/` (followed by each node's file). */
+export function compiledPrefixOf(stamps: Pick<CompileStamps, 'projectDir' | 'targetPath' | 'projectName'>): string {
+  return `${path.resolve(stamps.projectDir, stamps.targetPath)}${path.sep}compiled${path.sep}${stamps.projectName}${path.sep}`;
 }
 
 /**

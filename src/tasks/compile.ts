@@ -6,6 +6,7 @@ import { compileModels } from '../compile/render-model.js';
 import { compiledSqlOf, forRun } from '../compile/run-state.js';
 import { throwCollected } from '../core/errors.js';
 import { renderInline } from './inline-sql.js';
+import { IndexOffsets, writeCompileIndex } from './compile-index.js';
 import { alreadyWritten, compiledText, recordCompile, WatchedEnv } from './compile-record.js';
 import type { Invocation, TaskLog, TaskResult } from './invocation.js';
 import { openProject } from './open-project.js';
@@ -61,7 +62,11 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
     compiled.filter(({ node, sql }) => !written(node.originalFilePath, compiledText(sql))),
   );
   // Made while written, a group of entries at a time: never the whole manifest in memory.
-  writeManifestArtifact(project);
+  // A compile of the whole project notes where each model's entry went, for the next
+  // re-compile of one changed model (compile-patch.ts).
+  const offsets = wholeProject(options) ? new IndexOffsets() : undefined;
+  writeManifestArtifact(project, new Date(), offsets?.note);
+  if (offsets !== undefined) writeCompileIndex(project, offsets);
   timer?.mark('manifest.json (build and write)');
   await writing;
   if (timer !== undefined) {
@@ -70,6 +75,11 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
   }
   recordCompile({ project, options, env, startedAt, said, compiled });
   return { status: 'ok', project, compiled };
+}
+
+/** No selection: every model compiled (what a re-compile of one changed model can patch). */
+export function wholeProject(options: CompileOptions): boolean {
+  return options.select === undefined && options.models === undefined && options.selector === undefined && options.exclude === undefined;
 }
 
 /** `log`, noting its info and warning lines in `said`. */

@@ -4,7 +4,7 @@ import { quoteIdentifier, quoteString } from '../core/sql-literals.js';
 import type { Capabilities } from '../core/adapter-types.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { parse as parseYamlValue, stringify as stringifyYaml } from 'yaml';
+import { yamlLib } from '../config/yaml-lib.js';
 import { apiGlobal } from './api-global.js';
 import { tablePrinter } from './query-table.js';
 import { pythonModules } from './py-modules.js';
@@ -157,8 +157,9 @@ export function baseGlobals(options: BaseGlobalsOptions): Record<string, unknown
       return jsonDumps(value, (keywords.sort_keys ?? positional[1]) === true);
     },
     fromjson: (value: string) => JSON.parse(value) as unknown,
-    fromyaml: (value: string) => parseYamlValue(String(value)) as unknown,
-    toyaml: (value: unknown) => stringifyYaml(value),
+    // Loaded on first use: importing `yaml` here loaded it for every command that renders (config/yaml-lib.ts).
+    fromyaml: (value: string) => yamlLib().parse(String(value)) as unknown,
+    toyaml: (value: unknown) => yamlLib().stringify(value),
     namespace: (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
       return { ...((positional[0] ?? {}) as Record<string, unknown>), ...keywords };

@@ -15,10 +15,19 @@ export function registerCompile(program: Command, terminal: Terminal): void {
       commandAction(async (options: CompileOptions) => {
         const invocation = cliInvocation(terminal);
         // Nothing changed since the last compile: answered without loading the compiler.
-        const reused = reuseCompile(invocation, options);
+        const { reused, changed } = reuseCompile(invocation, options);
         if (reused !== undefined) {
           renderCompile(terminal, options, { targetPath: reused.targetPath, compiled: reused.compiled });
           return 'ok';
+        }
+        // Only files' contents changed: model bodies alone are re-rendered into the last output.
+        if (changed !== undefined) {
+          const { patchCompile } = await import('../../tasks/compile-patch.js');
+          const patched = patchCompile(invocation, options, changed);
+          if (patched !== undefined) {
+            renderCompile(terminal, options, { targetPath: patched.targetPath, compiled: patched.compiled });
+            return 'ok';
+          }
         }
         const { compile } = await import('../../tasks/compile.js');
         const result = await compile(invocation, options);
