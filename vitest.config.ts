@@ -12,8 +12,11 @@ export default defineConfig({
     // so two at a time is safe. TSDBT_TEST_WORKERS overrides (1: the old behaviour).
     maxWorkers: Number(process.env.TSDBT_TEST_WORKERS ?? Math.max(2, availableParallelism() - 1)),
     testTimeout: 60_000,
-    // The second writes RELIABILITY.md after a complete, passing run of test/reliability/.
-    reporters: ['default', './test/support/reliability-reporter.ts'],
+    // The second writes RELIABILITY.md after a complete, passing run of test/reliability/. The JSON one
+    // keeps each file's start and end times, so scripts/slowest-tests.mjs (run by .ci/run) can name the
+    // files that make the suite slow.
+    reporters: ['default', './test/support/reliability-reporter.ts', 'json'],
+    outputFile: { json: 'test-artifacts/vitest-results.json' },
     hookTimeout: 60_000,
   },
 });
