@@ -1,9 +1,33 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Folders whose test files only compute: no chDB session, no process started, no environment
+ * variable set, no module mocked. They share forks (`isolate: false`): vitest evaluates tsdbt's
+ * modules once per worker instead of once per file, most of what such a file costs (measured in
+ * bench/notes.md). A file in these folders that opens chDB, starts a process or changes
+ * process-wide state (environment, mocks, timers) belongs in OWN_FORK_FILES.
+ */
+const SHARED_FORK_FOLDERS = ['graph', 'state', 'artifacts', 'seed', 'materialize', 'config', 'template', 'testing', 'compile', 'report'];
+const OWN_FORK_FILES = [
+  'materialize/plans-chdb',
+  'config/profiles',
+  'template/adapter-api',
+  'template/builtin-macros',
+  'template/dbt-utils-macros',
+  'template/jinja2-differential',
+  'template/dispatch',
+  'testing/data-tests-chdb',
+  'testing/unit-tests-parse',
+  'testing/test-names',
+  'compile/snapshots',
+  'compile/models',
+  'report/logged-adapter',
+].map((file) => `test/${file}.test.ts`);
+const SHARED_FORK = SHARED_FORK_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`);
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // chDB allows one live session per process, so every test file gets its own process.
     pool: 'forks',
     // Vitest's default is one worker less than the cores: a single worker on this repository's 2-core
@@ -18,5 +42,11 @@ export default defineConfig({
     reporters: ['default', './test/support/reliability-reporter.ts', 'json'],
     outputFile: { json: 'test-artifacts/vitest-results.json' },
     hookTimeout: 60_000,
+    // Every test file is in exactly one of these.
+    projects: [
+      { extends: true, test: { name: 'shared-fork', include: SHARED_FORK, exclude: [...configDefaults.exclude, ...OWN_FORK_FILES], isolate: false } },
+      { extends: true, test: { name: 'own-fork', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SHARED_FORK] } },
+      { extends: true, test: { name: 'own-fork-listed', include: OWN_FORK_FILES } },
+    ],
   },
 });
