@@ -16,19 +16,29 @@ const OWN_FORK_FILES = [
   'template/builtin-macros',
   'template/dbt-utils-macros',
   'template/jinja2-differential',
-  'template/dispatch',
   'testing/data-tests-chdb',
-  'testing/unit-tests-parse',
-  'testing/test-names',
-  'compile/snapshots',
-  'compile/models',
-  'report/logged-adapter',
 ].map((file) => `test/${file}.test.ts`);
-const SHARED_FORK = SHARED_FORK_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`);
+/** Files of other folders that only compute, too. */
+const SHARED_FORK_FILES = [
+  'adapter/template-capabilities',
+  'cli/output-summary',
+  'cli/output-terminal',
+  'docs/site-data',
+  'ingest/fetch-with-retry',
+  'ingest/ingest-config',
+  'ingest/json-scan',
+  'ingest/json-text-fast',
+  'ingest/payload',
+  'ingest/url-credentials',
+  'runner/dag-scheduler',
+  'runner/model-error-place',
+  'runner/render-with-queries',
+].map((file) => `test/${file}.test.ts`);
+const SHARED_FORK = [...SHARED_FORK_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`), ...SHARED_FORK_FILES];
 
 export default defineConfig({
   test: {
-    // chDB allows one live session per process, so every test file gets its own process.
+    // chDB allows one live session per process, so a test file that opens it gets a process of its own (projects below).
     pool: 'forks',
     // Vitest's default is one worker less than the cores: a single worker on this repository's 2-core
     // machine, so every file ran after the other while most of them wait on the CLI processes and the
