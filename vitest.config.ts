@@ -1,10 +1,44 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Folders whose test files only compute: no chDB session, no process started, no environment
+ * variable set, no module mocked. They share forks (`isolate: false`): vitest evaluates tsdbt's
+ * modules once per worker instead of once per file, most of what such a file costs (measured in
+ * bench/notes.md). A file in these folders that opens chDB, starts a process or changes
+ * process-wide state (environment, mocks, timers) belongs in OWN_FORK_FILES.
+ */
+const SHARED_FORK_FOLDERS = ['graph', 'state', 'artifacts', 'seed', 'materialize', 'config', 'template', 'testing', 'compile', 'report'];
+const OWN_FORK_FILES = [
+  'materialize/plans-chdb',
+  'config/profiles',
+  'template/adapter-api',
+  'template/builtin-macros',
+  'template/dbt-utils-macros',
+  'template/jinja2-differential',
+  'testing/data-tests-chdb',
+].map((file) => `test/${file}.test.ts`);
+/** Files of other folders that only compute, too. */
+const SHARED_FORK_FILES = [
+  'adapter/template-capabilities',
+  'cli/output-summary',
+  'cli/output-terminal',
+  'docs/site-data',
+  'ingest/fetch-with-retry',
+  'ingest/ingest-config',
+  'ingest/json-scan',
+  'ingest/json-text-fast',
+  'ingest/payload',
+  'ingest/url-credentials',
+  'runner/dag-scheduler',
+  'runner/model-error-place',
+  'runner/render-with-queries',
+].map((file) => `test/${file}.test.ts`);
+const SHARED_FORK = [...SHARED_FORK_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`), ...SHARED_FORK_FILES];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // chDB allows one live session per process, so every test file gets its own process.
+    // chDB allows one live session per process, so a test file that opens it gets a process of its own (projects below).
     pool: 'forks',
     // Vitest's default is one worker less than the cores: a single worker on this repository's 2-core
     // machine, so every file ran after the other while most of them wait on the CLI processes and the
@@ -12,8 +46,17 @@ export default defineConfig({
     // so two at a time is safe. TSDBT_TEST_WORKERS overrides (1: the old behaviour).
     maxWorkers: Number(process.env.TSDBT_TEST_WORKERS ?? Math.max(2, availableParallelism() - 1)),
     testTimeout: 60_000,
-    // The second writes RELIABILITY.md after a complete, passing run of test/reliability/.
-    reporters: ['default', './test/support/reliability-reporter.ts'],
+    // The second writes RELIABILITY.md after a complete, passing run of test/reliability/. The JSON one
+    // keeps each file's start and end times, so scripts/slowest-tests.mjs (run by .ci/run) can name the
+    // files that make the suite slow.
+    reporters: ['default', './test/support/reliability-reporter.ts', 'json'],
+    outputFile: { json: 'test-artifacts/vitest-results.json' },
     hookTimeout: 60_000,
+    // Every test file is in exactly one of these.
+    projects: [
+      { extends: true, test: { name: 'shared-fork', include: SHARED_FORK, exclude: [...configDefaults.exclude, ...OWN_FORK_FILES], isolate: false } },
+      { extends: true, test: { name: 'own-fork', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SHARED_FORK] } },
+      { extends: true, test: { name: 'own-fork-listed', include: OWN_FORK_FILES } },
+    ],
   },
 });

@@ -18,8 +18,10 @@ export interface ExampleCopy {
   /** Env for the CLI: ASTROS_URL, and an empty HOME so no ~/.tsdbt/profiles.yml leaks in. */
   env: Record<string, string>;
   cli(args: string[], timeoutMs?: number): Promise<CliResult>;
-  /** `tsdbt show --inline SQL --output json`, parsed. */
+  /** The rows of `tsdbt show --inline SQL --output json`, from the show task run in this process (see showInProcess). */
   show<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** The same through the built CLI, for tests about another process using the database. */
+  showCli<T = Record<string, unknown>>(sql: string): Promise<T[]>;
 }
 
 /**
@@ -44,7 +46,9 @@ export function copyExample(astrosUrl: string, ingest: { retries?: string; sched
     dir,
     env,
     cli,
-    show: async <T>(sql: string) => {
+    // Loaded on first use: a file that never reads rows back does not load the tasks' modules.
+    show: async <T>(sql: string) => (await import('../support/show-in-process.js')).showInProcess<T>(dir, env, sql),
+    showCli: async <T>(sql: string) => {
       const result = await cli(['show', '--inline', sql, '--output', 'json', '--limit', '1000']);
       if (result.code !== 0) throw new Error(`tsdbt show failed (${result.code}):\n${result.stderr}`);
       return (JSON.parse(result.stdout) as { show: T[] }).show;

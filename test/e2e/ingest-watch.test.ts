@@ -70,8 +70,8 @@ describe('tsdbt ingest --watch', () => {
     const project = copyExample(api.url('/free/astros.json'));
     const watch = startCli(['ingest', '--watch'], { cwd: project.dir, env: project.env });
     await watch.waitFor(OK_LINE);
-    // The next poll is a minute away: the engine is not held meanwhile.
-    expect(await project.show("select count() as n from {{ source('astro', 'raw_astros') }}")).toEqual([{ n: 1 }]);
+    // The next poll is a minute away: the engine is not held meanwhile (another tsdbt process reads it).
+    expect(await project.showCli("select count() as n from {{ source('astro', 'raw_astros') }}")).toEqual([{ n: 1 }]);
     watch.proc.kill('SIGTERM');
     expect(await watch.exited).toEqual({ code: 0, signal: null });
   });

@@ -36,7 +36,10 @@ function errorBlock(stderr: string, code: string): string[] {
   return block;
 }
 
-describe('tsdbt ingest, then tsdbt run, on the example project', () => {
+/** The first tests start four or five CLI processes each: under a minute on a quiet machine, not always on a loaded one. */
+const CLI_SEQUENCE_TIMEOUT_MS = 180_000;
+
+describe('tsdbt ingest, then tsdbt run, on the example project', { timeout: CLI_SEQUENCE_TIMEOUT_MS }, () => {
   it('retries two 500s, lands exactly one row, and people_per_craft matches the payload; a replay adds nothing', async () => {
     const path = '/ok/astros.json';
     api.script(path, replies.status(500), replies.status(500), replies.ok(ASTROS));

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { showInProcess } from '../support/show-in-process.js';
 import { copyExample, isLeftover, landPayload, logLines, PAYLOAD, relationsOf, tsdbt, withChdb } from './example-project.js';
 
 const FIRST_MS = Date.UTC(2024, 5, 1, 12, 0, 0);
@@ -12,7 +13,10 @@ const LATER = JSON.stringify({ message: 'success', number: 1, people: [{ craft: 
 
 let project: ReturnType<typeof copyExample>;
 const cli = (args: string[]) => tsdbt(project.dir, project.home, args);
-const show = async (sql: string) =>
+/** What `tsdbt show --inline` returns, read in this process (the tests here are about what the CLI built). */
+const show = (sql: string) => showInProcess(project.dir, { HOME: project.home }, sql);
+/** The same through the CLI, whose working directory is the project (where file() finds backups/). */
+const showCli = async (sql: string) =>
   JSON.parse((await cli(['show', '--inline', sql, '--output', 'json', '--limit', '-1'])).stdout).show as Record<string, unknown>[];
 
 beforeAll(() => {
@@ -71,7 +75,7 @@ describe('people_history: the landing table parsed on insert by a materialized v
     // Again: the file is overwritten, not appended to.
     const again = await cli(['run-operation', 'backup_to_parquet', '--args', '{model: people_history, path: backups/again.parquet}']);
     expect(logLines(again.stderr)).toContain('Backed up `astro`.`people_history` to backups/again.parquet (11 rows)');
-    expect(await show("select count() as n from file('backups/people_history.parquet', 'Parquet')")).toEqual([{ n: 11 }]);
+    expect(await showCli("select count() as n from file('backups/people_history.parquet', 'Parquet')")).toEqual([{ n: 11 }]);
   });
 
   it('run-operation purge_older_than deletes the rows older than N days', async () => {

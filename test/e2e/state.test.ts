@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectYml, removeProject, runCli, writeProject, type CliResult } from '../support/cli.js';
+import { showInProcess } from '../support/show-in-process.js';
 
 const FILES: Record<string, string> = {
   'project.yml': projectYml('shop'),
@@ -33,11 +34,8 @@ let dir: string;
 const cli = (...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir });
 const edit = (file: string, change: (text: string) => string) => writeFileSync(path.join(dir, file), change(readFileSync(path.join(dir, file), 'utf8')));
 const restore = (file: string) => writeFileSync(path.join(dir, file), FILES[file]!);
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  const result = await cli('show', '--inline', sql, '--output', 'json', '--limit', '-1');
-  expect(result.code, result.stderr).toBe(0);
-  return (JSON.parse(result.stdout) as { show: Record<string, unknown>[] }).show;
-}
+/** What `tsdbt show --inline` returns, read in this process (the tests here are about what the CLI built). */
+const rows = (sql: string) => showInProcess(dir, {}, sql);
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 
 /** After `which --select state:modified+ --defer` with mid edited: only mid and leaf ran, in dev, over prod's base. */

@@ -51,6 +51,12 @@ function sampledCases(): FuzzCase[] {
 
 const STACK = /^\s+at \S/m;
 
+/**
+ * The test starts about 36 CLI processes one after the other: a second or less each on a quiet
+ * machine, several seconds each on a loaded one, where vitest's default minute ran out.
+ */
+const FUZZ_CLI_TIMEOUT_MS = 300_000;
+
 function problems(result: CliResult, expectLocation: FuzzCase['at'], usage = false): string[] {
   const found: string[] = [];
   if (result.code === 0 || result.code === null) found.push(`exit code ${result.code}`);
@@ -73,7 +79,7 @@ function problems(result: CliResult, expectLocation: FuzzCase['at'], usage = fal
   return found;
 }
 
-describe('fuzzed inputs through the CLI', () => {
+describe('fuzzed inputs through the CLI', { timeout: FUZZ_CLI_TIMEOUT_MS }, () => {
   it('bad command lines and a sample of broken projects: exit 2, a message, a hint, no stack trace', async ({ task }) => {
     const home = tempHomeDir();
     const valid = writeProject({ ...BASE_PROJECT, 'seeds/s.csv': 'id,name\n1,x\n' }, 'tsdbt-fuzz-cli-');
