@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, DataFormat, ResultSet } from '@clickhouse/client';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { inlineParams, qualifiedName, quoteIdentifier, quoteString } from '../core/sql-literals.js';
@@ -106,36 +106,23 @@ export class ClickhouseAdapter implements Adapter {
   }
 
   async query<T = Record<string, unknown>>(sql: string, options: ExecuteOptions = {}): Promise<T[]> {
-    const request = this.request(sql, options);
-    return this.attempt(sql, options, true, async () => {
-      const result = await this.clientOf(options).query({
-        query: request.query,
-        query_params: request.params,
-        clickhouse_settings: request.settings,
-        abort_signal: options.signal,
-        format: 'JSONEachRow',
-      });
-      return (await result.json()) as T[];
-    });
+    return this.select(sql, options, 'JSONEachRow', async (result) => (await result.json()) as T[]);
   }
 
   async queryWithColumns<T = Record<string, unknown>>(sql: string, options: ExecuteOptions = {}): Promise<TypedRows<T>> {
-    const request = this.request(sql, options);
-    return this.attempt(sql, options, true, async () => {
-      const result = await this.clientOf(options).query({
-        query: request.query,
-        query_params: request.params,
-        clickhouse_settings: request.settings,
-        abort_signal: options.signal,
-        // JSON (not JSONEachRow): its `meta` names every column with its type, even when no row comes back.
-        format: 'JSON',
-      });
+    // JSON (not JSONEachRow): its `meta` names every column with its type, even when no row comes back.
+    return this.select(sql, options, 'JSON', async (result) => {
       const { meta = [], data = [] } = await result.json<T>();
       return { columns: meta.map(({ name, type }) => ({ name, type })), rows: data };
     });
   }
 
   async queryText(sql: string, options: ExecuteOptions = {}): Promise<string> {
+    return this.select(sql, options, 'TabSeparatedRaw', (result) => result.text());
+  }
+
+  /** One SELECT in the given output format, read by `read`, with tsdbt's retries and error translation. */
+  private select<F extends DataFormat, R>(sql: string, options: ExecuteOptions, format: F, read: (result: ResultSet<F>) => Promise<R>): Promise<R> {
     const request = this.request(sql, options);
     return this.attempt(sql, options, true, async () => {
       const result = await this.clientOf(options).query({
@@ -143,9 +130,9 @@ export class ClickhouseAdapter implements Adapter {
         query_params: request.params,
         clickhouse_settings: request.settings,
         abort_signal: options.signal,
-        format: 'TabSeparatedRaw',
+        format,
       });
-      return result.text();
+      return read(result);
     });
   }
 
