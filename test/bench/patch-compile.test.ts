@@ -13,6 +13,7 @@ import { generateProject, writeFiles } from '../../bench/generate.js';
 import type { PerfInfo } from '../../src/compile/perf-info.js';
 import { PATCHED_PHASE } from '../../src/tasks/compile-patch.js';
 import { removeProject, runCli, writeProject } from '../support/cli.js';
+import { differences } from '../support/output-differences.js';
 
 const REUSED = 'nothing changed (file stamps checked)';
 type How = 'reused' | 'patched' | 'compiled';
@@ -72,19 +73,6 @@ async function coldOutputs(env: Record<string, string | undefined> = {}): Promis
     rmSync(path.join(dir, 'target'), { recursive: true, force: true });
     renameSync(kept, path.join(dir, 'target'));
   }
-}
-
-/** The files that differ, each with the first place they differ. */
-function differences(left: Map<string, string>, right: Map<string, string>): string[] {
-  const names = new Set([...left.keys(), ...right.keys()]);
-  return [...names]
-    .filter((name) => left.get(name) !== right.get(name))
-    .map((name) => {
-      const [a = '', b = ''] = [left.get(name), right.get(name)];
-      let at = 0;
-      while (at < a.length && a[at] === b[at]) at += 1;
-      return `${name} at ${at}: ${JSON.stringify(a.slice(at - 40, at + 60))} / ${JSON.stringify(b.slice(at - 40, at + 60))}`;
-    });
 }
 
 function edit(file: string, change: (text: string) => string): void {

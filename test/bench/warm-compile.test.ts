@@ -14,6 +14,7 @@ import type { PerfInfo } from '../../src/compile/perf-info.js';
 import { PROJECT_FILE_NAMES } from '../../src/config/project-config.js';
 import { PROJECT_FILES, targetPathOf } from '../../src/tasks/compile-stamps.js';
 import { removeProject, runCli, writeProject } from '../support/cli.js';
+import { differences } from '../support/output-differences.js';
 
 const REUSED = 'nothing changed (file stamps checked)';
 let dir: string;
@@ -68,19 +69,6 @@ async function coldOutputs(env: Record<string, string | undefined> = {}, args: s
     rmSync(path.join(dir, 'target'), { recursive: true, force: true });
     renameSync(kept, path.join(dir, 'target'));
   }
-}
-
-/** The files that differ (a short list, instead of two 100 kB manifests side by side). */
-function differences(left: Map<string, string>, right: Map<string, string>): string[] {
-  const names = new Set([...left.keys(), ...right.keys()]);
-  return [...names]
-    .filter((name) => left.get(name) !== right.get(name))
-    .map((name) => {
-      const [a = '', b = ''] = [left.get(name), right.get(name)];
-      let at = 0;
-      while (at < a.length && a[at] === b[at]) at += 1;
-      return `${name} at ${at}: ${JSON.stringify(a.slice(at - 40, at + 60))} / ${JSON.stringify(b.slice(at - 40, at + 60))}`;
-    });
 }
 
 /** The modification time of every file under target/compiled/bench, by path. */
