@@ -175,6 +175,25 @@ describe('a spooled reply killed mid-landing lands all or nothing', () => {
     });
   }, 900_000);
 
+  it('a table named like the staging table but not made by tsdbt is refused, never dropped', async () => {
+    await withChdb(dir, async (adapter) => {
+      await adapter.execute('CREATE TABLE api.big__tsdbt_landing (x UInt8) ENGINE = MergeTree ORDER BY x');
+      await adapter.execute('INSERT INTO api.big__tsdbt_landing VALUES (7)');
+    });
+    round += 1;
+    const refused = await cli(['ingest', '--select', 'source:api.big']);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain('TSDBT5004');
+    expect(refused.stderr).toContain('api.big__tsdbt_landing exists and was not made by tsdbt');
+    expect(refused.stderr).not.toMatch(/\n\s+at \S+ \(/);
+    await withChdb(dir, async (adapter) => {
+      expect(await adapter.query('SELECT x FROM api.big__tsdbt_landing')).toEqual([{ x: 7 }]);
+      await adapter.execute('DROP TABLE api.big__tsdbt_landing');
+    });
+    expect((await roundRows(round)).rows).toBe(0);
+    expect(readdirSync(spoolTmp)).toEqual([]);
+  }, 120_000);
+
   it('the spool sweep removes only the folders of tsdbt processes of this host that are gone', async ({ task }) => {
     const host = os.hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'host';
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
