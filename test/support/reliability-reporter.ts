@@ -15,8 +15,8 @@ const OUTPUT = path.join(REPO_ROOT, 'RELIABILITY.md');
 
 const SECTIONS: Record<ReliabilitySection, { title: string; what: string }> = {
   crash: {
-    title: 'Crash safety: `tsdbt run` killed with SIGKILL mid-build',
-    what: "After every kill the model's relation served complete rows (the previous build's until the new table was swapped in, then the new build's), and the next `tsdbt run` took over the dead run's lock, completed, and left no `__tsdbt_tmp`/`__tsdbt_backup` relation.",
+    title: 'Crash safety: `tsdbt run`, `snapshot` and `ingest` killed with SIGKILL mid-work',
+    what: "After every kill of a build the model's relation served complete rows (the previous build's until the new table was swapped in, then the new build's), and the next `tsdbt run` took over the dead run's lock, completed, and left no `__tsdbt_tmp`/`__tsdbt_backup` relation. Snapshots and ingest landings: what held is in each row.",
   },
   data: {
     title: 'Data kept',
