@@ -61,6 +61,16 @@ const FILE_INSERT_SETTINGS: Record<string, string | number | boolean> = {
   min_insert_block_size_bytes: 16 * 1024 * 1024,
 };
 
+/**
+ * chDB runs in this process, so its insert blocks count in its memory: it holds a whole block while
+ * it sorts and writes it. Smaller ones there (more parts, which a staged landing attaches at once).
+ */
+const CHDB_FILE_INSERT_SETTINGS: Record<string, string | number | boolean> = {
+  ...FILE_INSERT_SETTINGS,
+  max_block_size: 2048,
+  min_insert_block_size_bytes: 2 * 1024 * 1024,
+};
+
 export class ClickhouseAdapter implements Adapter {
   readonly type: Adapter['type'];
   readonly capabilities: Capabilities;
@@ -167,7 +177,7 @@ export class ClickhouseAdapter implements Adapter {
     if (this.type === 'chdb') {
       const structure = rows.columns.map((column) => `${quoteIdentifier(column)} String`).join(', ');
       // Settings written into the statement: chDB's connection does not apply a command's clickhouse_settings.
-      const clause = Object.entries(FILE_INSERT_SETTINGS)
+      const clause = Object.entries(CHDB_FILE_INSERT_SETTINGS)
         .map(([name, value]) => `${name} = ${typeof value === 'string' ? quoteString(value) : String(value)}`)
         .join(', ');
       const sql = `INSERT INTO ${target} (${columns.join(', ')}) SELECT * FROM file(${quoteString(rows.file)}, 'TabSeparated', ${quoteString(structure)}) SETTINGS ${clause}`;

@@ -25,7 +25,7 @@ import type { PayloadCheck } from './payload.js';
 import { payloadsFromFetcher, payloadsFromReply } from './payload.js';
 import { redactUrl } from './redact-url.js';
 import type { Spool } from './spool.js';
-import { readHead } from './spool.js';
+import { readHead, sweepDeadSpoolsOnce } from './spool.js';
 import { checkSpooledReply } from './spooled-reply.js';
 
 export interface IngestSource {
@@ -100,6 +100,9 @@ export async function ingestSource(source: IngestSource, deps: IngestDeps): Prom
         ? `fetcher:${source.config.fetcher ?? ''}`
         : redactUrl(source.config.url, { query: source.config.redactQuery });
 
+  for (const dir of sweepDeadSpoolsOnce()) {
+    logger.log('debug', 'ingest.spool_swept', `Removed ${dir}, a reply spooled by a tsdbt process that is no longer running.`, { source: source.name });
+  }
   try {
     deps.signal?.throwIfAborted();
     // Tables first: even when the API is down, downstream models find an (empty) table to read.

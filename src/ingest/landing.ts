@@ -1,11 +1,22 @@
 /**
- * Writes planned rows to ClickHouse. Each batch is one INSERT (one block), which ClickHouse
- * applies whole or not at all, so a process killed mid-insert never leaves half a reply.
+ * Writes planned rows to ClickHouse. A reply held in memory is one INSERT (one block), which
+ * ClickHouse applies whole or not at all; a spooled one is staged and attached in one step on
+ * chDB, so a process killed mid-landing never leaves half a reply.
  */
-import type { Adapter } from '../core/adapter-types.js';
+import type { Adapter, EncodedFile } from '../core/adapter-types.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { RejectedRow } from './landing-plan.js';
-import { type LandingTables, latestBatchFingerprintSql, latestBatchSql, planLandingTables, rejectedTableName } from '../materialize/plan-landing.js';
+import {
+  LANDING_STAGING_COMMENT,
+  type LandingTables,
+  landingStagingLookupSql,
+  landingStagingName,
+  latestBatchFingerprintSql,
+  latestBatchSql,
+  planLandingTables,
+  planStagedLanding,
+  rejectedTableName,
+} from '../materialize/plan-landing.js';
 import { encodeLandingRows, formatStamp, planBatch, stampPrecision } from './landing-plan.js';
 import type { Spool } from './spool.js';
 import { type SpooledCheck, writeSpooledRows } from './spooled-reply.js';
@@ -58,9 +69,9 @@ export async function landPayloads(
 /**
  * Lands a reply spooled to disk (checked by checkSpooledReply): the rows are written to a file
  * and streamed to the database. Skipped, as in memory, when its set of payloads equals the latest
- * batch's (compared by fingerprint). A reply of more than one insert block (about 65,000 rows or
- * 16 MiB) lands as several parts: a process killed mid-insert can leave part of the batch, which
- * the next poll lands whole under a newer stamp (same hashes, so no row is doubled under FINAL).
+ * batch's (compared by fingerprint). A reply of more than one insert block lands as several parts;
+ * on chDB they are staged and attached together (stageAndAttach), so readers see the whole reply or
+ * none of it, even when the process is killed mid-landing.
  */
 export async function landSpooled(
   adapter: Adapter,
@@ -71,6 +82,7 @@ export async function landSpooled(
 ): Promise<LandResult> {
   const precision = stampPrecision(adapter.capabilities);
   return guarded(target, 'land rows into', async () => {
+    if (adapter.type === 'chdb') await dropLeftoverStaging(adapter, target);
     const [latest] = await adapter.query<{ count: string; low: string; high: string; inserted_at_ms: string }>(
       latestBatchFingerprintSql(target.database, target.table, precision),
     );
@@ -87,9 +99,46 @@ export async function landSpooled(
     const same =
       fingerprint.count > 0 && fingerprint.count === latestCount && String(fingerprint.low) === latest?.low && String(fingerprint.high) === latest?.high;
     if (same) return { landed: 0, duplicates: checked.elements };
-    if (written.rows.length > 0) await adapter.insert(target.database, target.table, written.rows);
+    if (written.rows.length > 0) {
+      if (adapter.type === 'chdb') await stageAndAttach(adapter, target, written.rows);
+      else await adapter.insert(target.database, target.table, written.rows);
+    }
     return { landed: written.rows.length, duplicates: written.duplicates };
   });
+}
+
+/**
+ * Inserts the rows into a staging table, then moves its parts into the landing table with one
+ * ATTACH PARTITION (which leaves the staging table's own copy, dropped next).
+ */
+async function stageAndAttach(adapter: Adapter, target: LandingTarget, rows: EncodedFile): Promise<void> {
+  const plan = planStagedLanding(target);
+  await adapter.execute(plan.create.sql);
+  try {
+    await adapter.execute(plan.stopMerges.sql);
+    await adapter.insert(target.database, landingStagingName(target.table), rows);
+    await adapter.execute(plan.attach.sql);
+  } finally {
+    await adapter.execute(plan.drop.sql);
+  }
+}
+
+/**
+ * A staging table left by a process killed mid-landing holds a reply that was either never
+ * attached (its next poll lands it again) or attached already: either way it is dropped, when it
+ * carries tsdbt's mark. A table of that name without the mark is refused, never dropped.
+ */
+async function dropLeftoverStaging(adapter: Adapter, target: LandingTarget): Promise<void> {
+  const [existing] = await adapter.query<{ comment: string }>(landingStagingLookupSql(target.database, target.table));
+  if (existing === undefined) return;
+  if (existing.comment !== LANDING_STAGING_COMMENT) {
+    throw new TsdbtError({
+      code: ErrorCodes.INGEST_LANDING_FAILED,
+      message: `${target.database}.${landingStagingName(target.table)} exists and was not made by tsdbt, so a large reply for ${target.database}.${target.table} cannot be staged there.`,
+      hint: 'Rename or drop that table: tsdbt stages replies of more than 8 MiB under that name, and never drops a table it did not make.',
+    });
+  }
+  await adapter.execute(planStagedLanding(target).drop.sql);
 }
 
 /** Keeps a rejected reply, with the reason, in `<table>__rejected`. */

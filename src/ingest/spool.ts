@@ -2,8 +2,13 @@
  * A reply too large to hold in memory, written to a file as it arrives (in a folder of its own
  * under the system's temporary folder, TMPDIR), read back in chunks, and removed once landed or
  * rejected. The files are tsdbt's own: nothing else is ever written or removed here.
+ *
+ * A process killed while it holds a spool cannot remove it, so each folder's name says who made
+ * it (`tsdbt-reply-<pid>@<host>-XXXXXX`), and the next ingest removes the folders of processes of
+ * this host that are gone. A folder of another host (a shared TMPDIR), of a live process, or not
+ * named so is never touched.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -24,8 +29,16 @@ export interface SpoolWriter {
   discard(): void;
 }
 
+const SPOOL_PREFIX = 'tsdbt-reply-';
+const SPOOL_NAME = /^tsdbt-reply-(\d+)@(.+)-[A-Za-z0-9]{6}$/;
+
+/** This host's name as it appears in a spool folder's name. */
+function hostToken(): string {
+  return os.hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'host';
+}
+
 export function createSpool(): SpoolWriter {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-reply-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), `${SPOOL_PREFIX}${process.pid}@${hostToken()}-`));
   const file = path.join(dir, 'reply.json');
   let fd: number | undefined = openSync(file, 'w', 0o600);
   let bytes = 0;
@@ -109,5 +122,56 @@ export function readHead(file: string, bytes: number): string {
     return new TextDecoder().decode(buffer.subarray(0, read), { stream: true });
   } finally {
     closeSync(fd);
+  }
+}
+
+let sweptInThisProcess = false;
+
+/** sweepDeadSpools, once per process (the first ingest of a watch, say): folders of the dead do not come back. */
+export function sweepDeadSpoolsOnce(): string[] {
+  if (sweptInThisProcess) return [];
+  sweptInThisProcess = true;
+  return sweepDeadSpools();
+}
+
+/**
+ * Removes the spool folders in `tmp` left by processes of this host that no longer run (killed
+ * while landing a large reply). Returns the folders removed.
+ */
+export function sweepDeadSpools(tmp = os.tmpdir()): string[] {
+  const host = hostToken();
+  const uid = process.getuid?.();
+  let names: string[];
+  try {
+    names = readdirSync(tmp);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = SPOOL_NAME.exec(name);
+    if (match === null || match[2] !== host) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isRunning(pid)) continue;
+    const dir = path.join(tmp, name);
+    try {
+      const stat = lstatSync(dir);
+      if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // Gone meanwhile, or not ours to remove: either way nothing to do.
+    }
+  }
+  return removed;
+}
+
+/** Whether a process with this pid exists (a pid taken again by another process counts: its folder stays, which is safe). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -3,7 +3,7 @@
  * why the tables look like this (one row per distinct payload, `_inserted_at` as the version) is
  * explained in ingest/landing-plan.ts, which plans the rows.
  */
-import { qualifiedName, quoteIdentifier } from '../core/sql-literals.js';
+import { qualifiedName, quoteIdentifier, quoteString } from '../core/sql-literals.js';
 import { onCluster } from './ddl.js';
 import type { Plan, Statement } from './plan.js';
 
@@ -40,8 +40,19 @@ export function landingTableDdl(database: string, table: string, precision: Stam
     ')',
     'ENGINE = ReplacingMergeTree(_inserted_at)',
     'ORDER BY _hash',
+    ...(precision === 'ms' ? [`SETTINGS ${SMALL_GRANULES}, max_parts_to_merge_at_once = 4`] : []),
   ].join('\n');
 }
+
+/**
+ * Payloads are long rows: with the default granule (up to 10 MiB or 8,192 rows), a merge holds a
+ * granule and the read buffers of every part it reads at once, and the engine runs several merges
+ * at a time, so merging the many parts of one large reply took hundreds of MB in the process that
+ * landed it. Small granules and at most four parts per merge keep that small, whatever the reply's
+ * size (docs/reliability.md has the figures). Servers before 19.11 (those with `DateTime` stamps
+ * here) have neither setting.
+ */
+const SMALL_GRANULES = 'index_granularity_bytes = 262144';
 
 export function rejectedTableDdl(database: string, table: string, precision: StampPrecision = 'ms', cluster?: string): string {
   return [
@@ -89,4 +100,42 @@ export function latestBatchFingerprintSql(database: string, table: string, preci
     `SELECT toString(count()) AS count, ${word(1)} AS low, ${word(9)} AS high, toString(any(inserted_at_ms)) AS inserted_at_ms ` +
     `FROM (SELECT DISTINCT _hash, ${ms} AS inserted_at_ms FROM ${name} WHERE _inserted_at = (SELECT max(_inserted_at) FROM ${name}))`
   );
+}
+
+/** The table a spooled reply is staged in before it joins the landing table in one step (ingest/landing.ts). */
+export function landingStagingName(table: string): string {
+  return `${table}__tsdbt_landing`;
+}
+
+/** The comment that marks a staging table as tsdbt's own: only a table carrying it is ever dropped as a leftover. */
+export const LANDING_STAGING_COMMENT = 'tsdbt: a reply being landed; dropped once landed, or by the next landing if its process died';
+
+/** The staging table, if one exists, with its comment (to tell tsdbt's own from a table that merely has the name). */
+export function landingStagingLookupSql(database: string, table: string): string {
+  return `SELECT comment FROM system.tables WHERE database = ${quoteString(database)} AND name = ${quoteString(landingStagingName(table))}`;
+}
+
+/**
+ * Lands a spooled reply all or nothing, as readers see it: the rows go into a staging table (as many
+ * parts as the engine makes, none visible), which then joins the landing table with one ATTACH
+ * PARTITION, whose parts become visible together. The staging table does not merge (its parts only
+ * move), and has small granules, like the landing table.
+ */
+export function planStagedLanding(target: Pick<LandingTables, 'database' | 'table'>): {
+  create: Statement;
+  stopMerges: Statement;
+  attach: Statement;
+  drop: Statement;
+} {
+  const landing = qualifiedName(target.database, target.table);
+  const staging = qualifiedName(target.database, landingStagingName(target.table));
+  return {
+    create: {
+      sql: `CREATE TABLE ${staging} AS ${landing} ENGINE = MergeTree ORDER BY _hash SETTINGS ${SMALL_GRANULES} COMMENT ${quoteString(LANDING_STAGING_COMMENT)}`,
+      purpose: 'create the staging table of a spooled reply',
+    },
+    stopMerges: { sql: `SYSTEM STOP MERGES ${staging}`, purpose: 'keep the staged parts as they are (they only move)' },
+    attach: { sql: `ALTER TABLE ${landing} ATTACH PARTITION tuple() FROM ${staging}`, purpose: 'add every staged part to the landing table in one step' },
+    drop: { sql: `DROP TABLE IF EXISTS ${staging} SYNC`, purpose: 'drop the staging table' },
+  };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan, PlanContext } from '../../src/materialize/plan.js';
-import { planLandingTables, latestBatchSql } from '../../src/materialize/plan-landing.js';
+import { planLandingTables, latestBatchSql, planStagedLanding } from '../../src/materialize/plan-landing.js';
 import { planScratchTable, CLUSTERS_SQL } from '../../src/materialize/plan-connection-check.js';
 import { planSeed, type SeedPlan, type SeedTarget } from '../../src/materialize/plan-seed.js';
 import { CATALOG_SQL, previewQuery } from '../../src/materialize/read-queries.js';
@@ -59,6 +59,10 @@ describe('landing tables', () => {
       'landing-tables-old-server-on-cluster',
       planLandingTables({ database: 'astro', table: 'raw_astros', quarantine: false, cluster: 'main' }, 's'),
     );
+  });
+  it('a spooled reply staged, then attached in one step', () => {
+    const staged = planStagedLanding({ database: 'astro', table: 'raw_astros' });
+    expectGolden('landing-staged', { statements: [staged.drop, staged.create, staged.stopMerges, staged.attach, staged.drop], cleanup: [] });
   });
   it('the read of the latest batch', () => {
     expectGolden('landing-latest-batch', asRead(latestBatchSql('astro', 'raw_astros', 'ms'), 'read the latest batch'));

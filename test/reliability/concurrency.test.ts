@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { LOCK_FILE_NAME } from '../../src/adapter/engine-lock.js';
@@ -209,6 +210,10 @@ describe('ingest --watch while another process holds the database', () => {
     const failures = Number(/tsdbt_ingest_failures_total\{source="astro\.raw_astros"\} (\d+)/.exec(await (await fetch(metricsUrl)).text())?.[1] ?? 0);
     expect(failures).toBeGreaterThanOrEqual(3);
     expect(failures).toBeGreaterThanOrEqual(turnedAway() - 1);
+    // The endpoint of the running CLI answers only to a loopback Host (DNS rebinding, issue 20 item 7).
+    const port = new URL(metricsUrl).port;
+    const hosts = { [`127.0.0.1:${port}`]: 200, [`localhost:${port}`]: 200, [`evil.example:${port}`]: 403, [`127.0.0.1.evil.example:${port}`]: 403 };
+    for (const [host, status] of Object.entries(hosts)) expect([host, await statusFor(metricsUrl, host)]).toEqual([host, status]);
 
     await holder!.close();
     holder = undefined;
@@ -223,8 +228,26 @@ describe('ingest --watch while another process holds the database', () => {
       unit: 'polls turned away',
       outcome: 'each counted in tsdbt_ingest_failures_total (no request sent); the first poll after the holder let go landed the reply',
     });
+    recordFigure(task, {
+      section: 'security',
+      subject: 'the metrics endpoint of a running `ingest --watch --metrics-port` asked with loopback and foreign Host headers',
+      count: Object.keys(hosts).length,
+      unit: 'requests',
+      outcome: '127.0.0.1 and localhost answered; foreign Hosts (DNS rebinding) got 403',
+    });
   });
 });
+
+/** The status of a GET of `url` sent with this Host header (fetch cannot set Host). */
+function statusFor(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers: { host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+  });
+}
 
 describe('parallel threads within one run', () => {
   it('never build the same relation twice', async ({ task }) => {

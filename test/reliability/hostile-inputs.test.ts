@@ -93,7 +93,7 @@ describe('hostile servers and replies', () => {
 });
 
 describe('hostile project files', () => {
-  it('a YAML alias bomb in project.yml is refused at once (item 12)', async ({ task }) => {
+  it('a YAML alias bomb in project.yml, profiles.yml, a property file or --vars is refused at once (item 12)', async ({ task }) => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (let i = 1; i < 9; i += 1)
       levels.push(
@@ -101,16 +101,32 @@ describe('hostile project files', () => {
           .fill(`*${String.fromCharCode(96 + i)}`)
           .join(',')}]`,
       );
-    const { cli } = project({
-      'project.yml': `name: demo\nprofile: demo\nvars:\n${levels.map((line) => `  ${line}`).join('\n')}\n`,
-      'models/m.sql': 'select 1\n',
+    const bomb = (key: string) => `${key}:\n${levels.map((line) => `  ${line}`).join('\n')}\n`;
+    // [where, files, arguments, the code of that file's YAML errors]
+    const placements: [string, Record<string, string>, string[], string][] = [
+      ['project.yml', { 'project.yml': `name: demo\nprofile: demo\n${bomb('vars')}` }, [], 'TSDBT1002'],
+      ['profiles.yml', { 'profiles.yml': `${PROFILE}${bomb('bomb')}` }, [], 'TSDBT1002'],
+      ['a property file', { 'models/schema.yml': `version: 2\n${bomb('bomb')}` }, [], 'TSDBT1009'],
+      ['--vars', {}, ['--vars', `{${levels.join(', ')}}`], 'TSDBT1007'],
+    ];
+    for (const [where, files, args, code] of placements) {
+      const { cli } = project({ 'models/m.sql': 'select 1\n', ...files });
+      const started = Date.now();
+      const result = await cli(['compile', ...args], 30_000);
+      expect([where, result.code]).toEqual([where, 2]);
+      expectCoded(result, code, 2);
+      expect(result.stdout + result.stderr, where).toMatch(/alias/i);
+      expect(Date.now() - started, where).toBeLessThan(20_000);
+    }
+    recordFigure(task, {
+      section: 'fuzz',
+      subject: 'a YAML alias bomb (9 levels of 9 aliases) in project.yml, profiles.yml, a property file and `--vars`',
+      count: placements.length,
+      unit: 'inputs tried',
+      outcome:
+        "refused within seconds, exit 2, with the file's YAML error naming the aliases (TSDBT1002; TSDBT1009 for the property file, TSDBT1007 for --vars)",
     });
-    const started = Date.now();
-    const result = await cli(['compile'], 30_000);
-    expectCoded(result, 'TSDBT1002', 2);
-    expect(Date.now() - started).toBeLessThan(20_000);
-    recordFigure(task, { section: 'fuzz', subject: 'a YAML alias bomb in project.yml', count: 1, unit: 'input tried', outcome: 'TSDBT1002 within seconds' });
-  }, 60_000);
+  }, 120_000);
 
   it('durations past the timer limit are refused with the maximum (item 13)', async ({ task }) => {
     const { cli } = project({

@@ -9,7 +9,8 @@ CREATE TABLE IF NOT EXISTS `astro`.`raw_astros` (
   _inserted_at DateTime64(3, 'UTC')
 )
 ENGINE = ReplacingMergeTree(_inserted_at)
-ORDER BY _hash;
+ORDER BY _hash
+SETTINGS index_granularity_bytes = 262144, max_parts_to_merge_at_once = 4;
 
 -- 3. create the quarantine table
 CREATE TABLE IF NOT EXISTS `astro`.`raw_astros__rejected` (
