@@ -64,7 +64,7 @@ const RESOURCE_LIMITS: { text: string; file: string; test: string }[] = [
     test: 'is spooled to disk and streamed to the database, peak RSS bounded',
   },
   {
-    text: "YAML aliases: at most 100 alias expansions per file (counting aliases inside aliased values again), in project.yml, profiles.yml, property files and `--vars`; an alias bomb is refused with that file's YAML error (TSDBT1002; TSDBT1009 in a property file, TSDBT1007 in `--vars`). selectors.yml does not expand aliases at all (an alias there reads as nothing, TSDBT3002).",
+    text: "YAML aliases: at most 100 alias expansions per file (counting aliases inside aliased values again), in project.yml, profiles.yml, property files, selectors.yml and `--vars`; an alias bomb is refused with that file's YAML error (TSDBT1002; TSDBT1009 in a property file, TSDBT1007 in `--vars`). selectors.yml expands aliases and merge keys as dbt does, under the same limit (test/graph/select/selectors-file.test.ts).",
     file: 'hostile-inputs.test.ts',
     test: 'a YAML alias bomb',
   },

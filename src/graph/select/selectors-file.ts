@@ -11,6 +11,7 @@
  */
 
 import type { Pair } from 'yaml';
+import { expandAliases } from '../../config/yaml-expand-aliases.js';
 import { yamlLib } from '../../config/yaml-lib.js';
 import { ErrorCodes, throwCollected, TsdbtError } from '../../core/errors.js';
 import { didYouMean } from './did-you-mean.js';
@@ -89,6 +90,7 @@ function parseSelectorsYaml(yamlText: string, file: string) {
       }),
     );
   }
+  expandAliases(document, file, lineCounter);
   return { document, place };
 }
 

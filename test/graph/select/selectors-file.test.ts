@@ -259,3 +259,46 @@ describe('parseSelectorsFile errors', () => {
     expect([error.code, error.line, error.column]).toEqual([ErrorCodes.SELECTOR_INVALID, 3, 25]);
   });
 });
+
+describe('parseSelectorsFile with YAML anchors, as dbt reads them', () => {
+  it('an alias reuses an anchored definition, and a merge key extends one', () => {
+    const text = [
+      'selectors:',
+      '  - name: nightly',
+      '    definition: &nightly',
+      '      method: tag',
+      '      value: nightly',
+      '  - name: nightly_again',
+      '    definition: *nightly',
+      '  - name: nightly_with_parents',
+      '    definition:',
+      '      <<: *nightly',
+      '      parents: true',
+      '',
+    ].join('\n');
+    const selectors = parseSelectorsFile(text, 'selectors.yml');
+    const graph = fixtureGraph();
+    const run = (name: string): string[] => names(graph, selectNodes({ graph, selector: findSelector(selectors, name) }));
+    expect(run('nightly_again')).toEqual(run('nightly'));
+    expect(run('nightly')).not.toEqual(run('nightly_with_parents'));
+    expect(findSelector(selectors, 'nightly_with_parents')).toMatchObject({ method: 'tag', value: 'nightly', parents: true });
+  });
+
+  it('refuses an alias bomb and an alias without its anchor, with the line of the first alias', () => {
+    const bomb = ['selectors:', '  - name: a', '    definition: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const level of ['b', 'c', 'd', 'e', 'f'])
+      bomb.push(
+        `  - name: ${level}`,
+        `    definition: &${level} [${Array(10)
+          .fill(`*${String.fromCharCode(level.charCodeAt(0) - 1)}`)
+          .join(', ')}]`,
+      );
+    for (const [text, line] of [
+      [`${bomb.join('\n')}\n`, 5],
+      ['selectors:\n  - name: a\n    definition: *nowhere\n', 3],
+    ] as const) {
+      const error = catchError(() => parseSelectorsFile(text, 'selectors.yml'));
+      expect([error.code, error.line]).toEqual([ErrorCodes.CONFIG_YAML_INVALID, line]);
+    }
+  });
+});
