@@ -77,6 +77,11 @@ export class JsonScanner {
     private readonly elementDepth = -1,
     /** Stop reading at the end of the first value (a scan started at an array inside a larger text). */
     private readonly stopWhenDone = false,
+    /**
+     * Keys are decoded (for pathAt) only in objects less than this many containers deep: decoding
+     * every key of every element cost a spooled reply's scan more than the rest of it.
+     */
+    private readonly keyDepth = Number.POSITIVE_INFINITY,
   ) {}
 
   /** The key or index (as text) of the container at `level` around the current position. */
@@ -189,7 +194,7 @@ export class JsonScanner {
           if (c === 0x22) {
             this.state = S.String;
             this.isKey = true;
-            this.keyBytes = [];
+            this.keyBytes = this.stack.length <= this.keyDepth ? [] : undefined;
             this.keyLength = 0;
           } else if (c === 0x7d && this.state === S.ObjectFirst) {
             i += 1;

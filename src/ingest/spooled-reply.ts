@@ -76,6 +76,7 @@ export function checkSpooledReply(spool: Spool, shape: Shape): SpooledCheck {
     },
     elementDepth,
     true,
+    elementDepth + Math.max(0, ...required.map((path) => path.length)),
   );
   readChunks(spool.file, located.at, (chunk) => scanner.write(chunk) && !scanner.done && problem === undefined);
   if (!scanner.done) scanner.end(); // a root that is a bare number ends only here
@@ -137,6 +138,7 @@ export function writeSpooledRows(
     },
     checked.elementDepth,
     true,
+    0,
   );
   try {
     readChunks(spool.file, checked.at, (chunk) => scanner.write(chunk) && !scanner.done);
@@ -155,14 +157,19 @@ export function writeSpooledRows(
 function locate(spool: Spool, path: readonly string[]): { ok: true; at: number; first: number } | { ok: false; reason: string } {
   let at = -1;
   let first = 0;
-  const scanner: JsonScanner = new JsonScanner({
-    valueStart: (depth, offset, byte) => {
-      if (depth !== path.length) return;
-      for (let level = 0; level < depth; level += 1) if (scanner.pathAt(level) !== path[level]) return;
-      at = offset;
-      first = byte;
+  const scanner: JsonScanner = new JsonScanner(
+    {
+      valueStart: (depth, offset, byte) => {
+        if (depth !== path.length) return;
+        for (let level = 0; level < depth; level += 1) if (scanner.pathAt(level) !== path[level]) return;
+        at = offset;
+        first = byte;
+      },
     },
-  });
+    -1,
+    false,
+    path.length,
+  );
   readChunks(spool.file, 0, (chunk) => scanner.write(chunk));
   const end = scanner.end();
   if (!end.ok) return end;

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { minifiedArrayElements, minifyJson } from '../../src/ingest/json-text.js';
 import { JsonScanner } from '../../src/ingest/json-scan.js';
+import { createSpool } from '../../src/ingest/spool.js';
+import { checkSpooledReply } from '../../src/ingest/spooled-reply.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 function scan(text: string, random: () => number, elementDepth = 1) {
@@ -126,5 +128,38 @@ describe('JsonScanner', () => {
     scanner.write(Buffer.from('{"d\\u0061ta": {"items": [1, 2]}}'));
     expect(scanner.end()).toEqual({ ok: true });
     expect(seen).toEqual(['@0', 'data@14', 'data.items@24', 'data.items.0@25', 'data.items.1@28']);
+  });
+
+  it('decodes keys only in objects shallower than keyDepth (a spooled scan skips the keys it never reads)', () => {
+    const seen: string[] = [];
+    const scanner: JsonScanner = new JsonScanner(
+      { valueStart: (depth) => seen.push(Array.from({ length: depth }, (_, l) => scanner.pathAt(l) ?? '?').join('.')) },
+      -1,
+      false,
+      2,
+    );
+    scanner.write(Buffer.from('{"a": {"b": {"c": 1}}}'));
+    expect(scanner.end()).toEqual({ ok: true });
+    expect(seen).toEqual(['', 'a', 'a.b', 'a.b.?']);
+  });
+});
+
+describe('checkSpooledReply', () => {
+  it('checks required fields nested inside each element, keys decoded as deep as the longest path', () => {
+    const check = (text: string) => {
+      const writer = createSpool();
+      writer.write(Buffer.from(text));
+      const spool = writer.finish();
+      try {
+        return checkSpooledReply(spool, { format: 'json_each', path: ['items'], required: ['id', 'price.amount'] });
+      } finally {
+        spool.remove();
+      }
+    };
+    expect(check('{"items": [{"id": 1, "price": {"amount": 2, "x": {"y": 3}}}]}')).toMatchObject({ ok: true, elements: 1 });
+    expect(check('{"items": [{"id": 1, "price": {"amount": 2}}, {"id": 2, "price": {"x": {"amount": 3}}}]}')).toEqual({
+      ok: false,
+      reason: 'element 1 lacks the required field price.amount',
+    });
   });
 });
