@@ -6,31 +6,22 @@
  * a macro, YAML, a var, an env var it reads, a new, deleted or renamed file, an ephemeral model,
  * a model reading `graph`) it compiles in full, to the same output as a cold compile.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProject, writeFiles } from '../../bench/generate.js';
 import type { PerfInfo } from '../../src/compile/perf-info.js';
 import { PATCHED_PHASE } from '../../src/tasks/compile-patch.js';
 import { removeProject, runCli, writeProject } from '../support/cli.js';
+import { ageProjectFiles } from '../support/age-files.js';
 import { differences } from '../support/output-differences.js';
 
 const REUSED = 'nothing changed (file stamps checked)';
 type How = 'reused' | 'patched' | 'compiled';
 let dir: string;
 
-/** Every file of the project an hour old: a compile does not vouch for files changed less than a second before it started. */
 function age(): void {
-  const hourAgo = new Date(Date.now() - 3_600_000);
-  const walk = (at: string) => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'target') walk(full);
-      } else utimesSync(full, hourAgo, hourAgo);
-    }
-  };
-  walk(dir);
+  ageProjectFiles(dir);
 }
 
 async function compile(env: Record<string, string | undefined> = {}): Promise<How> {

@@ -14,23 +14,14 @@ import type { PerfInfo } from '../../src/compile/perf-info.js';
 import { PROJECT_FILE_NAMES } from '../../src/config/project-config.js';
 import { PROJECT_FILES, targetPathOf } from '../../src/tasks/compile-stamps.js';
 import { removeProject, runCli, writeProject } from '../support/cli.js';
+import { ageProjectFiles } from '../support/age-files.js';
 import { differences } from '../support/output-differences.js';
 
 const REUSED = 'nothing changed (file stamps checked)';
 let dir: string;
 
-/** Every file of the project an hour old: a compile does not vouch for files changed less than a second before it started. */
 function age(): void {
-  const hourAgo = new Date(Date.now() - 3_600_000);
-  const walk = (at: string) => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'target') walk(full);
-      } else utimesSync(full, hourAgo, hourAgo);
-    }
-  };
-  walk(dir);
+  ageProjectFiles(dir);
 }
 
 async function compile(args: string[] = [], env: Record<string, string | undefined> = {}): Promise<{ reused: boolean; stdout: string; stderr: string }> {
