@@ -50,6 +50,7 @@ import {
   compiledPrefixOf,
   envDigest,
   ownEnvNames,
+  recordedAnswer,
   STAMPS_FILE,
   stableJson,
   type CompileStamps,
@@ -145,14 +146,7 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
     timer.reusedPathCount = stamps.inputs.files.length - changed.length;
     writeJsonFile(path.join(targetDir, 'perf_info.json'), timer.info());
   }
-  return {
-    projectDir: stamps.projectDir,
-    targetPath: stamps.targetPath,
-    logPath: stamps.logPath,
-    said: stamps.said,
-    inputCount: stamps.inputs.files.length,
-    compiled: stamps.compiled.files.map((file) => ({ file, sql: undefined })),
-  };
+  return recordedAnswer(stamps, false);
 }
 
 /** A changed model rendered again and its new manifest entry; undefined when the conditions above do not hold. */

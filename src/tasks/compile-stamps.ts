@@ -149,7 +149,11 @@ export function upToDateCompile(options: CompileOptions, env: NodeJS.ProcessEnv,
 
 /** What the recorded compile answers (the compiled files read back when the command prints them). */
 function upToDate(stamps: CompileStamps, options: CompileOptions): UpToDateCompile {
-  const printing = options.select !== undefined || options.models !== undefined || options.selector !== undefined;
+  return recordedAnswer(stamps, options.select !== undefined || options.models !== undefined || options.selector !== undefined);
+}
+
+/** The answer a compile record gives: where it wrote, what it said, and its compiled files (read back when `printing`). */
+export function recordedAnswer(stamps: CompileStamps, printing: boolean): UpToDateCompile {
   const compiledPrefix = compiledPrefixOf(stamps);
   return {
     projectDir: stamps.projectDir,
