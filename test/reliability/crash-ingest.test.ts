@@ -21,6 +21,7 @@ import { type CliResult, REPO_ROOT, removeProject, writeProject } from '../suppo
 import { tempHomeDir } from '../support/home.js';
 import { jsonEvents, sentStatements } from '../support/json-log.js';
 import { HEAVY, recordFigure } from '../support/reliability-figures.js';
+import { streamJsonArray } from '../support/json-array-stream.js';
 
 /** About 31 MB: spooled (over 8 MiB), and more than one insert block. */
 const ELEMENTS = 30_000;
@@ -34,26 +35,13 @@ let round = 0;
 let firstLandingStatement = 0;
 
 function sendRound(res: http.ServerResponse, r: number): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  let i = 0;
-  const pump = (): void => {
-    while (i < ELEMENTS) {
-      let chunk = i === 0 ? '{"data": [' : '';
-      while (chunk.length < 1024 * 1024 && i < ELEMENTS) {
-        chunk += `{"id": ${i}, "round": ${r}, "pad": "${'x'.repeat(1000)}"}${i === ELEMENTS - 1 ? ']}' : ','}`;
-        i += 1;
-      }
-      if (i >= ELEMENTS) {
-        res.end(chunk);
-        return;
-      }
-      if (!res.write(chunk)) {
-        res.once('drain', pump);
-        return;
-      }
-    }
-  };
-  pump();
+  streamJsonArray(res, {
+    head: '{"data": [',
+    count: ELEMENTS,
+    element: (i) => `{"id": ${i}, "round": ${r}, "pad": "${'x'.repeat(1000)}"}`,
+    separator: ',',
+    tail: ']}',
+  });
 }
 
 beforeAll(async () => {

@@ -16,6 +16,7 @@ import { tsdbt, withChdb } from '../e2e/example-project.js';
 import { removeProject, writeProject, type CliResult } from '../support/cli.js';
 import { tempHomeDir } from '../support/home.js';
 import { HEAVY, recordFigure } from '../support/reliability-figures.js';
+import { streamJsonArray } from '../support/json-array-stream.js';
 
 /**
  * 300,000 elements of about 1 KB: a reply of about 310 MB, more than the whole process may take;
@@ -48,32 +49,14 @@ function element(i: number): string {
 
 /** Sends the reply in 1 MB writes, waiting for the socket to drain; `cutAt` stops it mid-way (a truncated reply). */
 function sendBig(res: http.ServerResponse, cutAt?: number): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  let i = 0;
-  let sent = 0;
-  const pump = (): void => {
-    while (i <= ELEMENTS) {
-      let chunk = i === 0 ? '{"meta": {"n": 1}, "data": [\n' : '';
-      while (chunk.length < MB && i <= ELEMENTS) {
-        chunk += `${element(i === ELEMENTS ? 0 : i)}${i === ELEMENTS ? '\n]}\n' : ',\n  '}`;
-        i += 1;
-      }
-      sent += chunk.length;
-      if (cutAt !== undefined && sent > cutAt) {
-        res.end(chunk.slice(0, chunk.length - (sent - cutAt)));
-        return;
-      }
-      if (i > ELEMENTS) {
-        res.end(chunk);
-        return;
-      }
-      if (!res.write(chunk)) {
-        res.once('drain', pump);
-        return;
-      }
-    }
-  };
-  pump();
+  streamJsonArray(res, {
+    head: '{"meta": {"n": 1}, "data": [\n',
+    count: ELEMENTS + 1,
+    element: (i) => element(i === ELEMENTS ? 0 : i),
+    separator: ',\n  ',
+    tail: '\n]}\n',
+    ...(cutAt === undefined ? {} : { cutAt }),
+  });
 }
 
 beforeAll(async () => {
