@@ -1,10 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** tsdbt's version, read from package.json next to src/ or dist/. */
+/**
+ * The folder of tsdbt's own package.json. Found by walking up from this module because the module
+ * sits at different depths: src/ (tests), dist/ (the API) and dist/cli-bundle/chunks/ (the CLI).
+ */
+export const PACKAGE_ROOT: string | undefined = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+      if (manifest.name === 'tsdbt') return dir;
+    } catch {
+      // no package.json here, or not JSON: keep walking up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+})();
+
+/** tsdbt's version, read from its package.json. */
 export const TSDBT_VERSION: string = (() => {
   try {
-    const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+    if (PACKAGE_ROOT === undefined) return '0.0.0';
+    const text = readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8');
     return (JSON.parse(text) as { version: string }).version;
   } catch {
     return '0.0.0';

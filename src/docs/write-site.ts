@@ -3,13 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { SiteData } from './site-data.js';
+import { PACKAGE_ROOT } from '../version.js';
 import { CHUNK_CALLBACK, GRAPH_CALLBACK, SITE_PATHS } from './site-types.js';
 
 /** The bundled page script and stylesheet (built by scripts/build-docs-client.mjs into dist/docs/client). */
 export function clientAssetsDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  // dist/docs/client when running from dist/; the same folder seen from src/docs when running from source (tests).
-  const candidates = [path.join(here, 'client'), path.resolve(here, '..', '..', 'dist', 'docs', 'client')];
+  // dist/docs/client beside this module when running from dist/ (the API); from the package root
+  // when running from source (tests) or from the CLI's bundle in dist/cli-bundle.
+  const built = PACKAGE_ROOT === undefined ? [] : [path.join(PACKAGE_ROOT, 'dist', 'docs', 'client')];
+  const candidates = [path.join(here, 'client'), ...built];
   const found = candidates.find((dir) => existsSync(path.join(dir, 'tsdbt-docs.js')) && existsSync(path.join(dir, 'tsdbt-docs.css')));
   if (found === undefined) {
     throw new TsdbtError({
