@@ -19,6 +19,14 @@ describe('--version and --help', () => {
     expect(result.stdout).toMatch(/^tsdbt \d+\.\d+\.\d+/);
   });
 
+  it('the bundled CLI reads the same version from package.json (it sits deeper in dist/ than the API)', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    // Two arguments: answered by the CLI bundle, not by bin/tsdbt's --version shortcut.
+    const result = await cli(['--version', '--no-color']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(`tsdbt ${version}`);
+  });
+
   it.each(['debug', 'compile', 'run', 'show', 'ls'])('%s --help', async (command) => {
     const result = await cli([command, '--help']);
     expect(result.code).toBe(0);
