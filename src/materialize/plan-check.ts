@@ -63,3 +63,16 @@ export function checkQueryTree(compiledSql: string): Statement {
     purpose: 'analyze the model: names, functions and types resolved, its output columns and their lineage, reading no rows',
   };
 }
+
+/**
+ * The query plan of a model that joins: the analysis pass resolves the join's keys but leaves
+ * their common type to the planner, so a key joining a number to a String (or UInt64 to Int32)
+ * passes `EXPLAIN QUERY TREE` and even `CREATE VIEW`, then fails every run. Planning the query
+ * over the empty shadows decides it, reading no rows.
+ */
+export function checkModelPlan(compiledSql: string): Statement {
+  return {
+    sql: `EXPLAIN PLAN\n${compiledSql}\n`,
+    purpose: "plan the model's joins: the common type of each join key (reading no rows)",
+  };
+}

@@ -7,13 +7,15 @@
  * verdict (it refused the query, or the query has a construct the planner checks further, see
  * `hasPlannerChecks`) or a table cannot hold a column's type, the model is created as a view
  * instead, as the check always did: so every error reported is the one `CREATE VIEW` gives.
+ * A model that joins is also planned (`EXPLAIN PLAN`), which `CREATE VIEW` does not do: the
+ * common type of each join key is decided there, and a run would fail on it.
  */
 import type { ModelNode } from '../compile/nodes.js';
 import type { Adapter } from '../core/adapter-types.js';
 import { TsdbtError } from '../core/errors.js';
 import type { ModelLineage } from '../graph/lineage/column-graph.js';
-import { hasPlannerChecks } from '../graph/lineage/query-tree.js';
-import { checkColumns, checkModelTable, checkModelView, type CheckColumn } from '../materialize/plan-check.js';
+import { hasJoin, hasPlannerChecks } from '../graph/lineage/query-tree.js';
+import { checkColumns, checkModelPlan, checkModelTable, checkModelView, type CheckColumn } from '../materialize/plan-check.js';
 import { placeInModel } from '../runner/model-error-place.js';
 import { lineageOfTree, readQueryTree, type RelationIndex } from './check-lineage.js';
 
@@ -30,6 +32,10 @@ export async function analyzeModel(adapter: Adapter, node: ModelNode, compiledSq
     if (!(error instanceof TsdbtError)) throw error;
     return createAsView(adapter, node, compiledSql, `the analyzer gave no query tree: ${error.message.split('\n')[0]!}`);
   }
+  if (hasJoin(tree)) {
+    const refused = await planJoins(adapter, node, compiledSql);
+    if (refused !== undefined) return refused;
+  }
   const lineage = lineageOfTree(tree, node, relations);
   if (typeof lineage === 'string' || hasPlannerChecks(tree)) return createAsView(adapter, node, compiledSql, lineage);
   const columns = lineage.columns.map((column) => ({ name: column.name, type: column.type }));
@@ -41,6 +47,19 @@ export async function analyzeModel(adapter: Adapter, node: ModelNode, compiledSq
     return createAsView(adapter, node, compiledSql, lineage);
   }
   return { status: 'ok', columns, lineage };
+}
+
+/** Plans the model's query (see `checkModelPlan`): the planner's error, placed in the model, or nothing. */
+async function planJoins(adapter: Adapter, node: ModelNode, compiledSql: string): Promise<ModelAnalysis | undefined> {
+  const statement = checkModelPlan(compiledSql);
+  try {
+    await adapter.queryText(statement.sql);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TsdbtError)) throw error;
+    const placed = placeInModel(error, statement.sql, { file: node.originalFilePath, rawSql: node.rawSql, compiledSql });
+    return { status: 'error', line: placed.line, message: placed.message };
+  }
 }
 
 /** The model as a view of its compiled SQL: ClickHouse analyzes and plans it, reading no rows. */

@@ -7,7 +7,9 @@
  * model makes (unknown column or function, a type mismatch, a parent's type misused) and those
  * the analysis pass alone lets through but `CREATE VIEW` refuses (UNION and INTERSECT members of
  * different widths, a RANGE frame over two columns, PREWHERE on a table without it), plus
- * columns a view can have and a table cannot (Nothing).
+ * columns a view can have and a table cannot (Nothing). The reference also plans a read of each
+ * view it created, as a run would: a join's key types are decided only there, so `CREATE VIEW`
+ * alone accepts a join of a number to a String, and the check must not.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -41,6 +43,12 @@ const MODELS: [string, string][] = [
   ['reads_union', "select id, upper(c) as c from {{ ref('union_ok') }}"],
   ['reads_union_misused', "select id + c as x from {{ ref('union_ok') }}"],
   ['reads_window', "select c, max(rn) as top from {{ ref('window_ok') }} group by c"],
+  ['join_ok', `select a.id as id, b.c as c from ${SOURCE} as a join ${SOURCE} as b on a.id = b.id`],
+  ['join_number_to_string', `select a.id, b.c from ${SOURCE} as a join ${SOURCE} as b on a.id = b.c`],
+  ['join_parent_types', "select p.id, p.c from {{ ref('ok_plain') }} as p left join {{ ref('window_ok') }} as w on p.id = w.rn"],
+  ['signed_x', `select toInt32(id) - 1 as x from ${SOURCE}`],
+  ['join_signed_unsigned', "select p.id from {{ ref('ok_plain') }} as p join {{ ref('signed_x') }} as s on p.id = s.x"],
+  ['reads_join_ok', "select c, count() as n from {{ ref('join_ok') }} group by c"],
 ];
 
 const FILES: Record<string, string> = {
@@ -117,6 +125,8 @@ describe('tsdbt check gives the verdicts of CREATE VIEW', () => {
             }
             try {
               await adapter.execute(`CREATE VIEW \`${node.schema}\`.\`${name}\` AS\n${node.compiled_code}\n`);
+              // What a run meets next: planning a read of the view (a join's key types are decided only here).
+              await adapter.queryText(`EXPLAIN PLAN SELECT * FROM \`${node.schema}\`.\`${name}\``);
               verdicts.set(name, { status: 'ok' });
             } catch (error) {
               verdicts.set(name, { status: 'error', error: errorName((error as Error).message) });
@@ -137,9 +147,11 @@ describe('tsdbt check gives the verdicts of CREATE VIEW', () => {
         'recursive_widths',
         'reads_union_misused',
         'low_cardinality_uint8',
+        'join_number_to_string',
+        'join_signed_unsigned',
       ])
         expect(checked.get(name)?.status, name).toBe('error');
-      for (const name of ['ok_plain', 'nothing_column', 'reads_nothing_column', 'reads_union', 'reads_window'])
+      for (const name of ['ok_plain', 'nothing_column', 'reads_nothing_column', 'reads_union', 'reads_window', 'join_ok', 'join_parent_types', 'reads_join_ok'])
         expect(checked.get(name)?.status, name).toBe('ok');
     }
   });

@@ -100,3 +100,11 @@ const PLANNER_CHECKED = /^ *(?:UNION id: \d+|WINDOW id: \d+|PREWHERE)(?:,|$)/m;
 export function hasPlannerChecks(text: string): boolean {
   return PLANNER_CHECKED.test(text);
 }
+
+/** A JOIN (not an ARRAY JOIN) in the query tree: whose key types only the planner checks (see `checkModelPlan`). */
+const JOIN_NODE = /^ *JOIN id: \d+(?:,|$)/m;
+
+/** Whether the query tree holds a JOIN. */
+export function hasJoin(text: string): boolean {
+  return JOIN_NODE.test(text);
+}
