@@ -6,7 +6,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * variable set, no module mocked. They share forks (`isolate: false`): vitest evaluates tsdbt's
  * modules once per worker instead of once per file, most of what such a file costs (measured in
  * bench/notes.md). A file in these folders that opens chDB, starts a process or changes
- * process-wide state (environment, mocks, timers) belongs in OWN_FORK_FILES.
+ * process-wide state (environment, mocks, timers, the working directory: test/support/cli-in-process.ts
+ * changes all of these while a command runs) belongs in OWN_FORK_FILES.
  */
 const SHARED_FORK_FOLDERS = ['graph', 'state', 'artifacts', 'seed', 'materialize', 'config', 'template', 'testing', 'compile', 'report'];
 const OWN_FORK_FILES = [

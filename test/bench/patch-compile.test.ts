@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProject, writeFiles } from '../../bench/generate.js';
 import type { PerfInfo } from '../../src/compile/perf-info.js';
 import { PATCHED_PHASE } from '../../src/tasks/compile-patch.js';
-import { removeProject, runCli, writeProject } from '../support/cli.js';
+import { type CliResult, removeProject, runCli, writeProject } from '../support/cli.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { ageProjectFiles } from '../support/age-files.js';
 import { differences } from '../support/output-differences.js';
 
@@ -24,8 +25,14 @@ function age(): void {
   ageProjectFiles(dir);
 }
 
-async function compile(env: Record<string, string | undefined> = {}): Promise<How> {
-  const result = await runCli(['compile', '--write-perf-info'], { cwd: dir, env: { HOME: dir, BENCH_SUFFIX: undefined, ...env }, timeoutMs: 120_000 });
+/**
+ * `tsdbt compile --write-perf-info`, by the CLI's entry point in this process (what is tested is the
+ * record on disk and the output, not the process; the last test compares with a process of its own).
+ */
+async function compile(env: Record<string, string | undefined> = {}, inProcess = true): Promise<How> {
+  const options = { cwd: dir, env: { HOME: dir, BENCH_SUFFIX: undefined, ...env } };
+  const args = ['compile', '--write-perf-info'];
+  const result: CliResult = inProcess ? await runCliInProcess(args, options) : await runCli(args, { ...options, timeoutMs: 120_000 });
   expect(result.code, result.stderr).toBe(0);
   expect(result.stderr).toMatch(/Compiled \d+ models into target\/compiled\./);
   const info = JSON.parse(readFileSync(path.join(dir, 'target', 'perf_info.json'), 'utf8')) as PerfInfo;
@@ -54,11 +61,11 @@ function outputs(): Map<string, string> {
 }
 
 /** What a cold compile (no target/ at all) writes, for the same files and environment. */
-async function coldOutputs(env: Record<string, string | undefined> = {}): Promise<Map<string, string>> {
+async function coldOutputs(env: Record<string, string | undefined> = {}, inProcess = true): Promise<Map<string, string>> {
   const kept = path.join(dir, `target-kept-${Date.now()}`);
   renameSync(path.join(dir, 'target'), kept);
   try {
-    expect(await compile(env)).toBe('compiled');
+    expect(await compile(env, inProcess)).toBe('compiled');
     return outputs();
   } finally {
     rmSync(path.join(dir, 'target'), { recursive: true, force: true });
@@ -215,5 +222,10 @@ describe('tsdbt compile after model files changed', () => {
     age();
     await expectAfterChange('compiled');
     rmSync(path.join(dir, 'dbt_packages'), { recursive: true });
+  });
+
+  it('a cold compile in a process of its own writes what the in-process compiles left', async () => {
+    await compile();
+    expect(differences(await coldOutputs({}, false), outputs())).toEqual([]);
   });
 });

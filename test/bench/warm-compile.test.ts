@@ -13,7 +13,8 @@ import { generateProject, writeFiles } from '../../bench/generate.js';
 import type { PerfInfo } from '../../src/compile/perf-info.js';
 import { PROJECT_FILE_NAMES } from '../../src/config/project-config.js';
 import { PROJECT_FILES, targetPathOf } from '../../src/tasks/compile-stamps.js';
-import { removeProject, runCli, writeProject } from '../support/cli.js';
+import { type CliResult, removeProject, runCli, writeProject } from '../support/cli.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { ageProjectFiles } from '../support/age-files.js';
 import { differences } from '../support/output-differences.js';
 
@@ -24,8 +25,18 @@ function age(): void {
   ageProjectFiles(dir);
 }
 
-async function compile(args: string[] = [], env: Record<string, string | undefined> = {}): Promise<{ reused: boolean; stdout: string; stderr: string }> {
-  const result = await runCli(['compile', '--write-perf-info', ...args], { cwd: dir, env: { HOME: dir, BENCH_SUFFIX: undefined, ...env }, timeoutMs: 120_000 });
+/**
+ * `tsdbt compile --write-perf-info …`, by the CLI's entry point in this process (what is tested is the
+ * record on disk and the output, not the process; the last test of the first block compares with a process of its own).
+ */
+async function compile(
+  args: string[] = [],
+  env: Record<string, string | undefined> = {},
+  inProcess = true,
+): Promise<{ reused: boolean; stdout: string; stderr: string }> {
+  const options = { cwd: dir, env: { HOME: dir, BENCH_SUFFIX: undefined, ...env } };
+  const command = ['compile', '--write-perf-info', ...args];
+  const result: CliResult = inProcess ? await runCliInProcess(command, options) : await runCli(command, { ...options, timeoutMs: 120_000 });
   expect(result.code, result.stderr).toBe(0);
   const info = JSON.parse(readFileSync(path.join(dir, 'target', 'perf_info.json'), 'utf8')) as PerfInfo;
   return { reused: info.phases.some((phase) => phase.name === REUSED), stdout: result.stdout, stderr: result.stderr };
@@ -50,11 +61,11 @@ function outputs(): Map<string, string> {
 }
 
 /** What a cold compile (no target/ at all) writes, for the same files and environment. */
-async function coldOutputs(env: Record<string, string | undefined> = {}, args: string[] = []): Promise<Map<string, string>> {
+async function coldOutputs(env: Record<string, string | undefined> = {}, args: string[] = [], inProcess = true): Promise<Map<string, string>> {
   const kept = path.join(dir, `target-kept-${Date.now()}`);
   renameSync(path.join(dir, 'target'), kept);
   try {
-    expect((await compile(args, env)).reused).toBe(false);
+    expect((await compile(args, env, inProcess)).reused).toBe(false);
     return outputs();
   } finally {
     rmSync(path.join(dir, 'target'), { recursive: true, force: true });
@@ -207,6 +218,19 @@ describe('tsdbt compile, warm', () => {
     expect(record).not.toContain(secret);
     expect((await compile([], { TSDBT_ENV_SECRET_TOKEN: secret })).reused).toBe(true);
     expect((await compile([])).reused).toBe(false);
+  });
+
+  it('a cold compile in a process of its own writes what the in-process compiles left, and says the same', async () => {
+    const said = (stderr: string) => stderr.match(/Compiled \d+ models into target\/compiled\./g);
+    const here = await compile();
+    const cold = await compile([], {}, false);
+    expect(cold.reused).toBe(false);
+    expect(said(cold.stderr)).toHaveLength(1);
+    expect(said(here.stderr)).toEqual(said(cold.stderr));
+    expect(differences(await coldOutputs({}, [], false), outputs())).toEqual([]);
+    // The record is this process's again (a record from dist/'s build is not this build's), for the next test.
+    await compile();
+    expect((await compile()).reused).toBe(true);
   });
 
   it('never vouches for a compile that read the clock or the invocation id', async () => {

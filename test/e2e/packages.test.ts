@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, removeProject, runCli, writeProject } from '../support/cli.js';
+import { showInProcess } from '../support/show-in-process.js';
 
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'packages', 'fixture_pkg');
 
@@ -88,10 +89,9 @@ function usePackages(yaml: string): void {
   rmSync(path.join(root, 'dbt_packages'), { recursive: true, force: true });
 }
 
+/** What a model holds, by the show task in this process (test/support/show-in-process.ts): the build is the CLI's, the read need not be. */
 async function rows(sql: string): Promise<unknown[]> {
-  const shown = await cli(['show', '--inline', sql, '--output', 'json']);
-  expect(shown.code, shown.stderr).toBe(0);
-  return (JSON.parse(shown.stdout) as { show: unknown[] }).show;
+  return showInProcess(root, { TSDBT_PACKAGE_HUB_URL: hubUrl }, sql);
 }
 
 /** deps, run and test, then what the root model and the package's model hold. */
