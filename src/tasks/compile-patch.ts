@@ -104,7 +104,9 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
       logger: silentLogger,
     });
     if (environment.projectDir !== stamps.projectDir) return undefined;
-    const defined = defineTemplates(environment, readDefinitionFiles(environment.projectDir, environment.config));
+    // The check found the files under the record's folders as it lists them: no folder is walked again.
+    const definitions = readDefinitionFiles(environment.projectDir, environment.config, { roots: stamps.roots, files: stamps.inputs.files });
+    const defined = defineTemplates(environment, definitions);
     if (defined.errors.length > 0 || defined.packages.length > 0) return undefined;
     manifest = new ManifestFile(path.join(targetDir, 'manifest.json'));
     replacements = [];
