@@ -44,18 +44,24 @@ export class EntryMap {
   }
 }
 
-/** The manifest's top-level keys in order, each with its value or an EntryMap. */
+/** The manifest's top-level keys in order (metadata first, nodes last, models last in it), each with its value or an EntryMap. */
 export function manifestSections(project: Project, generatedAt: Date): [string, unknown][] {
   const createdAt = generatedAt.getTime() / 1000;
   const all = project.nodes as Map<string, ProjectNode>;
   const nodeIds: string[] = [];
+  const modelIds: string[] = [];
   const sourceIds: string[] = [];
   const unitTestIds: string[] = [];
   const exposures: Record<string, unknown> = {};
   for (const node of all.values()) {
     if (node.resourceType === 'exposure') exposures[node.uniqueId] = exposureEntry(node, createdAt);
+    else if (node.resourceType === 'model') modelIds.push(node.uniqueId);
     else (node.resourceType === 'source' ? sourceIds : node.resourceType === 'unit_test' ? unitTestIds : nodeIds).push(node.uniqueId);
   }
+  // The models' entries come last in `nodes`, and `nodes` last in the file: a re-compile that
+  // replaces one changed model's entry (tasks/compile-patch.ts) moves only the bytes after it,
+  // not the test entries and the parent and child maps. JSON readers ignore key order.
+  nodeIds.push(...modelIds);
   const nodes = new EntryMap(nodeIds, (id) => {
     const node = all.get(id)!;
     return node.resourceType === 'model' ? modelEntry(project, node as ModelNode, createdAt) : otherNodeEntry(project, node, createdAt);
@@ -82,7 +88,6 @@ export function manifestSections(project: Project, generatedAt: Date): [string, 
         adapter_type: 'clickhouse',
       },
     ],
-    ['nodes', nodes],
     ['sources', sources],
     ['macros', macroEntries(project, createdAt)],
     [
@@ -105,6 +110,7 @@ export function manifestSections(project: Project, generatedAt: Date): [string, 
     ['semantic_models', {}],
     ['unit_tests', new EntryMap(unitTestIds, (id) => unitTestEntry(all.get(id) as UnitTestNode, project.target.schema, createdAt))],
     ['saved_queries', {}],
+    ['nodes', nodes],
   ];
 }
 

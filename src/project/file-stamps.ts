@@ -64,7 +64,26 @@ export function matchesStamp(file: string, stamp: FileStamp): boolean {
  * it reads, sorted, as forward-slash paths relative to `projectDir`.
  */
 export function filesUnder(projectDir: string, dirs: readonly string[]): string[] {
+  return listFilesUnder(projectDir, dirs, Number.NEGATIVE_INFINITY).files;
+}
+
+/**
+ * A folder's stamp, `[inode, ctimeMs]`: a folder gains, loses or renames an entry only with a new
+ * change time (which no tool sets back, unlike a modification time); null when there is no folder.
+ * It says nothing of its files' contents: those have stamps of their own.
+ */
+export type FolderStamp = [ino: number, ctimeMs: number] | null;
+
+/**
+ * filesUnder, and the stamp of every folder walked (and of each of `dirs` that is no folder), by
+ * path relative to `projectDir`, each taken before the folder was read: while they all hold, the
+ * files are the same. `folders` is undefined when a folder changed at `trustBefore` or later
+ * (within a tick of the clock a folder can change again without a new ctime).
+ */
+export function listFilesUnder(projectDir: string, dirs: readonly string[], trustBefore: number): { files: string[]; folders?: Record<string, FolderStamp> } {
   const out = new Set<string>();
+  const folders: Record<string, FolderStamp> = {};
+  let trusted = true;
   const root = path.resolve(projectDir);
   for (const dir of dirs) {
     const start = path.resolve(root, dir);
@@ -73,6 +92,9 @@ export function filesUnder(projectDir: string, dirs: readonly string[]): string[
     const stack: [string, string][] = [[start, relative === '' ? '' : `${relative}/`]];
     while (stack.length > 0) {
       const [current, prefix] = stack.pop()!;
+      const stamp = folderStampOf(current);
+      folders[prefix] = stamp;
+      if (stamp !== null && stamp[1] >= trustBefore) trusted = false;
       let entries: Dirent[];
       try {
         entries = readdirSync(current, { withFileTypes: true });
@@ -87,5 +109,24 @@ export function filesUnder(projectDir: string, dirs: readonly string[]): string[
       }
     }
   }
-  return [...out].sort();
+  return { files: [...out].sort(), ...(trusted ? { folders } : {}) };
+}
+
+/** True when every folder is as `folders` (from listFilesUnder) says: the files under them are then those listed with it. */
+export function sameFolders(projectDir: string, folders: Record<string, FolderStamp>): boolean {
+  const prefix = `${path.resolve(projectDir)}${path.sep}`;
+  for (const [relative, stamp] of Object.entries(folders)) {
+    const now = folderStampOf(relative === '' ? prefix : prefix + relative);
+    if (now === null || stamp === null ? now !== stamp : now[0] !== stamp[0] || now[1] !== stamp[1]) return false;
+  }
+  return true;
+}
+
+function folderStampOf(folder: string): FolderStamp {
+  try {
+    const stats = statSync(folder, { throwIfNoEntry: false });
+    return stats?.isDirectory() === true ? [stats.ino, stats.ctimeMs] : null;
+  } catch {
+    return null;
+  }
 }

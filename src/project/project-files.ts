@@ -73,9 +73,17 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
   };
 }
 
-/** The files readProjectFiles reads that any render may use (macros, test-paths' `.sql` files, docs), read as it reads them. */
-export function readDefinitionFiles(projectDir: string, paths: ProjectPaths): Pick<ProjectFiles, 'macros' | 'tests' | 'docs'> {
-  const { read, list } = reader(projectDir);
+/**
+ * The files readProjectFiles reads that any render may use (macros, test-paths' `.sql` files, docs), read as it reads them.
+ * With `listed`, every file under the folders `roots` (file-stamps.ts' filesUnder, known to be current): folders among
+ * them are not walked again, their files are taken from that list.
+ */
+export function readDefinitionFiles(
+  projectDir: string,
+  paths: ProjectPaths,
+  listed?: { roots: readonly string[]; files: readonly string[] },
+): Pick<ProjectFiles, 'macros' | 'tests' | 'docs'> {
+  const { read, list } = reader(projectDir, listed);
   const docsDirs = paths.docsPaths.length > 0 ? paths.docsPaths : [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.testPaths];
   return {
     macros: list(paths.macroPaths, ['.sql', '.jinja', '.j2']).map(read),
@@ -86,14 +94,31 @@ export function readDefinitionFiles(projectDir: string, paths: ProjectPaths): Pi
   };
 }
 
-function reader(projectDir: string) {
+function reader(projectDir: string, listed?: { roots: readonly string[]; files: readonly string[] }) {
   const read = (file: string): ProjectFile => ({ path: file, text: readRegularProjectFile(path.join(projectDir, file), file) });
+  const roots = new Set(listed?.roots.map((root) => path.resolve(projectDir, root)));
   const list = (dirs: string[], extensions: string[]): string[] => {
     const out = new Set<string>();
-    for (const dir of dirs) for (const file of walk(projectDir, dir, extensions)) out.add(file);
+    for (const dir of dirs) {
+      const files =
+        listed !== undefined && roots.has(path.resolve(projectDir, dir))
+          ? listedUnder(projectDir, dir, extensions, listed.files)
+          : walk(projectDir, dir, extensions);
+      for (const file of files) out.add(file);
+    }
     return [...out].sort();
   };
   return { read, list };
+}
+
+/** What walk finds, from a list of every file under `dir` (and maybe other folders) that filesUnder made: it walks the same way. */
+function listedUnder(projectDir: string, dir: string, extensions: string[], files: readonly string[]): string[] {
+  const root = path.resolve(projectDir, dir);
+  if (!existsSync(root)) return [];
+  if (!statSync(root).isDirectory()) return walk(projectDir, dir, extensions); // its error
+  const relative = path.relative(projectDir, root).split(path.sep).join('/');
+  const prefix = relative === '' ? '' : `${relative}/`;
+  return files.filter((file) => file.startsWith(prefix) && extensions.some((extension) => file.endsWith(extension)));
 }
 
 function walk(projectDir: string, dir: string, extensions: string[]): string[] {

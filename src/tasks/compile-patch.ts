@@ -104,7 +104,9 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
       logger: silentLogger,
     });
     if (environment.projectDir !== stamps.projectDir) return undefined;
-    const defined = defineTemplates(environment, readDefinitionFiles(environment.projectDir, environment.config));
+    // The check found the files under the record's folders as it lists them: no folder is walked again.
+    const definitions = readDefinitionFiles(environment.projectDir, environment.config, { roots: stamps.roots, files: stamps.inputs.files });
+    const defined = defineTemplates(environment, definitions);
     if (defined.errors.length > 0 || defined.packages.length > 0) return undefined;
     manifest = new ManifestFile(path.join(targetDir, 'manifest.json'));
     replacements = [];
@@ -138,7 +140,7 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
   timer?.mark('manifest.json and compiled files written');
   invocation.events.projectReused?.({ dir: stamps.projectDir, invocationId: environment.invocationId, config: { logPath: stamps.logPath } });
   for (const [level, text] of stamps.said) invocation.log[level](text);
-  recordPatch({ stamps, index, targetDir, changed: checked.changed, replacements, offsets: shifts, env, startedAt, compiledAt });
+  recordPatch({ stamps, index, targetDir, changed: checked.changed, folders: checked.folders, replacements, offsets: shifts, env, startedAt, compiledAt });
   if (timer !== undefined) {
     timer.mark(PATCHED_PHASE);
     timer.partialParse = true;
@@ -260,6 +262,7 @@ function recordPatch(record: {
   index: CompileIndex;
   targetDir: string;
   changed: number[];
+  folders: StampCheck['folders'];
   replacements: readonly Replacement[];
   offsets: Map<number, number>;
   env: WatchedEnv;
@@ -275,6 +278,9 @@ function recordPatch(record: {
       stamps.inputs.mtimes[at] = stamp[1];
       stamps.inputs.sums[at] = stamp[2];
     }
+    // The folders as the check read them (an editor that saves by renaming changes its folder's stamp).
+    if (record.folders === null) delete stamps.folders;
+    else if (record.folders !== undefined) stamps.folders = record.folders;
     for (const name of [...env.names, ...ownEnvNames(env.env)]) if (!(name in stamps.env)) stamps.env[name] = envDigest(env.env[name]);
     const compiledPrefix = compiledPrefixOf(stamps);
     const newline = [...stamps.compiled.newline];

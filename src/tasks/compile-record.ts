@@ -14,7 +14,7 @@ import { PROJECT_FILE_NAMES } from '../config/project-config.js';
 import { profileSearchPath } from '../config/profiles.js';
 import { secretsOf } from '../config/target.js';
 import { isSecretEnvName, secretEnvValues } from '../template/secret-env.js';
-import { filesUnder, statOf, stampOf, type FileStamp } from '../project/file-stamps.js';
+import { listFilesUnder, statOf, stampOf, type FileStamp } from '../project/file-stamps.js';
 import { sourceFolders } from '../project/project-paths.js';
 import type { CompileOptions } from './compile.js';
 import {
@@ -111,7 +111,8 @@ function stampsOf({ project, options, env, startedAt, said, compiled, cwd = proc
       config.packagesInstallPath,
     ]),
   ];
-  const inputs: CompileStamps['inputs'] = { files: filesUnder(project.dir, roots), sizes: [], mtimes: [], sums: [] };
+  const listed = listFilesUnder(project.dir, roots, startedAt - 1000);
+  const inputs: CompileStamps['inputs'] = { files: listed.files, sizes: [], mtimes: [], sums: [] };
   for (const file of inputs.files) {
     const stamp = stampOf(path.join(project.dir, file));
     if (stamp === null || !fresh(stamp)) return undefined;
@@ -161,6 +162,7 @@ function stampsOf({ project, options, env, startedAt, said, compiled, cwd = proc
     logPath: config.logPath,
     files,
     roots,
+    ...(listed.folders === undefined ? {} : { folders: listed.folders }),
     inputs,
     outputs,
     compiled: compiledFiles,

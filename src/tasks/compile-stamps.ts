@@ -14,7 +14,7 @@
 import { hash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { filesUnder, matchesStamp, readTextFile, statOf, type FileStamp } from '../project/file-stamps.js';
+import { listFilesUnder, matchesStamp, readTextFile, sameFolders, statOf, type FileStamp, type FolderStamp } from '../project/file-stamps.js';
 import { TSDBT_VERSION } from '../version.js';
 import { writeJsonFile } from '../artifacts/json-file.js';
 import { PhaseTimer } from '../compile/perf-info.js';
@@ -43,6 +43,12 @@ export interface CompileStamps {
   files: Record<string, FileStamp>;
   /** The project's *-paths folders, walked whole: every file under them, by path relative to the project (in columns: parsed faster than 10,000 objects). */
   roots: string[];
+  /**
+   * The stamp of every folder walked under `roots` (file-stamps.ts' listFilesUnder): while they
+   * hold, the files under the roots are `inputs.files`, and the check reads no folder. Absent when
+   * a folder had changed less than a second before it was read.
+   */
+  folders?: Record<string, FolderStamp>;
   inputs: Columns & { sums: string[] };
   /** What the compile wrote besides the compiled files (manifest.json…), relative to the target folder. */
   outputs: Columns;
@@ -112,6 +118,8 @@ export function stampFormat(): number {
 export interface StampCheck {
   stamps: CompileStamps;
   changed: number[];
+  /** When the check had to read the folders (their stamps no longer held): their stamps then, for the next record, or null when too recent to vouch for. */
+  folders?: Record<string, FolderStamp> | null;
 }
 
 /**
@@ -183,8 +191,13 @@ export function checkStamps(options: CompileOptions, env: NodeJS.ProcessEnv, cwd
   if (stamps === undefined || stamps.format !== FORMAT || stamps.build !== buildStamp() || stamps.key !== stampKey(options, startDir)) return undefined;
   if (!sameEnv(stamps.env, env)) return undefined;
   for (const [file, stamp] of Object.entries(stamps.files)) if (!matchesStamp(file, stamp)) return undefined;
-  const now = filesUnder(stamps.projectDir, stamps.roots);
   const inputs = stamps.inputs;
+  // Folders whose stamps hold list the same files (a file's contents are checked below): no folder is read.
+  const listed =
+    stamps.folders !== undefined && sameFolders(stamps.projectDir, stamps.folders)
+      ? undefined
+      : listFilesUnder(stamps.projectDir, stamps.roots, Date.now() - 1000);
+  const now = listed?.files ?? inputs.files;
   if (now.length !== inputs.files.length) return undefined;
   const projectPrefix = `${stamps.projectDir}${path.sep}`;
   const changed: number[] = [];
@@ -197,7 +210,7 @@ export function checkStamps(options: CompileOptions, env: NodeJS.ProcessEnv, cwd
   }
   const targetDir = path.resolve(stamps.projectDir, stamps.targetPath);
   if (!sameStats(`${targetDir}${path.sep}`, stamps.outputs) || !sameStats(compiledPrefixOf(stamps), stamps.compiled)) return undefined;
-  return { stamps, changed };
+  return { stamps, changed, ...(listed === undefined ? {} : { folders: listed.folders ?? null }) };
 }
 
 /** Where the record's compiled files are: `<target>/compiled/<project>/` (followed by each node's file). */

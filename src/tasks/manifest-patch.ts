@@ -5,7 +5,7 @@
  * is written anew, and the temp file is renamed over the manifest (readers never see half a file).
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, copyFileSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 /** A byte range of the old file and what replaces it. */
 export interface Piece {
@@ -69,7 +69,8 @@ export function writePatched(manifest: ManifestFile, pieces: readonly Piece[]): 
   shifts.set(Number.POSITIVE_INFINITY, shift);
 
   const temp = `${manifest.file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  copyFileSync(manifest.file, temp);
+  // A clone where the file system has them (APFS, Btrfs, XFS): the copy then costs nothing; elsewhere the kernel copies.
+  copyFileSync(manifest.file, temp, constants.COPYFILE_FICLONE);
   const fd = openSync(temp, 'r+');
   try {
     const moving = pieces.findIndex((piece) => piece.bytes.length !== piece.end - piece.start);

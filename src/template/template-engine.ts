@@ -12,7 +12,7 @@ import { withEngineAdapter } from './engine-adapter.js';
 import { toNunjucksDialect } from './jinja-dialect.js';
 import type { DispatchEntry } from '../config/dispatch-config.js';
 import { dispatchMacro, INTERNAL_NAMESPACE, type MacroNamespaces } from './dispatch.js';
-import { BUILTIN_DISPATCHERS, BUILTIN_HELPERS, BUILTIN_MACRO_FILES, BUILTIN_MACRO_NAMES } from './builtin-macros/registry.js';
+import { BUILTIN_DISPATCHERS, BUILTIN_HELPERS, BUILTIN_MACRO_FILE_OF, BUILTIN_MACRO_NAMES } from './builtin-macros/registry.js';
 
 /** Globals with side effects, a clock, or a value per command: see `watchVolatile` and compile/speculation.ts. */
 const WATCHED_GLOBALS = ['log', 'print', 'exceptions', 'modules', 'env_var', 'invocation_id', 'run_started_at', 'adapter'];
@@ -113,7 +113,9 @@ export class TemplateEngine {
   /** Every watched global read so far by any render (a compile that read `invocation_id` or `log` cannot be vouched for by file stamps). */
   readonly watchedReads = new Set<string>();
   /** tsdbt's own macros (builtin-macros/registry.ts), compiled on first use. */
-  private builtins: Map<string, MacroFunction> | undefined;
+  private readonly builtins = new Map<string, MacroFunction>();
+  /** The built-in macro files compiled so far (builtinMacro compiles one when one of its macros is first used). */
+  private readonly builtinFilesCompiled = new Set<string>();
   /** False once `adapter` answers for a server lacking features (bindAdapterCapabilities): parse-time renders assumed them. */
   adapterModern = true;
   readonly backend: TemplateBackend;
@@ -196,13 +198,16 @@ export class TemplateEngine {
 
   /** A built-in macro (`default__dateadd`, `type_string`…): the last place adapter.dispatch looks. */
   builtinMacro(name: string): MacroFunction | undefined {
-    if (this.builtins === undefined) {
-      this.builtins = new Map();
-      for (const { file, text } of BUILTIN_MACRO_FILES) {
-        for (const [macro, fn] of Object.entries(this.exportedMacros(file, text))) {
-          if (typeof fn === 'function') this.builtins.set(macro, wrapMacro(fn as MacroFunction));
-        }
-      }
+    const found = this.builtins.get(name);
+    if (found !== undefined) return found;
+    // Only the file that defines it is compiled (nunjucks compiling them all cost a re-compile of
+    // one changed model 0.2 s), and none for a name no file defines.
+    const defining = BUILTIN_MACRO_FILE_OF.get(name);
+    if (defining === undefined || this.builtinFilesCompiled.has(defining.file)) return undefined;
+    this.builtinFilesCompiled.add(defining.file);
+    for (const [macro, fn] of Object.entries(this.exportedMacros(defining.file, defining.text))) {
+      // A name another file defines too is that file's (the last one, as when all were compiled at once).
+      if (typeof fn === 'function' && BUILTIN_MACRO_FILE_OF.get(macro) === defining) this.builtins.set(macro, wrapMacro(fn as MacroFunction));
     }
     return this.builtins.get(name);
   }

@@ -200,6 +200,22 @@ describe('tsdbt compile, warm', () => {
     expect(existsSync(path.join(dir, 'target', 'compiled', 'bench', 'models', 'brand_new.sql'))).toBe(true);
   });
 
+  it('reads no folder while their stamps hold, and still sees a file added in a new folder', async () => {
+    // Folders changed less than a second before a compile are not vouched for.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    edit('profiles.yml', (text) => `${text}\n`);
+    expect((await compile()).reused).toBe(false);
+    const record = JSON.parse(readFileSync(path.join(dir, 'target', 'compile_stamps.json'), 'utf8')) as { folders?: Record<string, unknown> };
+    expect(Object.keys(record.folders ?? {})).toContain('models/');
+    expect((await compile()).reused).toBe(true);
+    mkdirSync(path.join(dir, 'models', 'marts', 'deeper'), { recursive: true });
+    writeFileSync(path.join(dir, 'models', 'marts', 'deeper', 'added.sql'), 'select 2 as two\n');
+    age();
+    expect((await compile()).reused).toBe(false);
+    expect(existsSync(path.join(dir, 'target', 'compiled', 'bench', 'models', 'marts', 'deeper', 'added.sql'))).toBe(true);
+    expect((await compile()).reused).toBe(true);
+  });
+
   it('an installed package that changed compiles again', async () => {
     writeFileSync(path.join(dir, 'dbt_packages', 'pkg', 'macros', 'helpers.sql'), '{% macro helper() %}1{% endmacro %}\n', { flag: 'w' });
     age();

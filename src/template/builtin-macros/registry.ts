@@ -14,8 +14,9 @@ import { relationMacros } from './relations.js';
  * named `x` itself also wins over the built-in `x` for bare calls, as in dbt; `dbt.x` always
  * means the built-in dispatcher.
  *
- * The macros are Jinja text compiled by the project's engine the first time one is used
- * (see TemplateEngine.builtinMacro), so a command that uses none pays nothing.
+ * The macros are Jinja text compiled by the project's engine the first time one of a file's
+ * macros is used, a file at a time (see TemplateEngine.builtinMacro), so a command that uses
+ * none pays nothing.
  */
 export const BUILTIN_MACRO_FILES: readonly { file: string; text: string }[] = [
   { file: '<tsdbt>/macros/data_types.sql', text: dataTypeMacros },
@@ -25,9 +26,21 @@ export const BUILTIN_MACRO_FILES: readonly { file: string; text: string }[] = [
   { file: '<tsdbt>/macros/relations.sql', text: relationMacros },
 ];
 
+/** The macro names a file's text defines, read without compiling it. */
+export function macroNamesIn(text: string): string[] {
+  return [...text.matchAll(/\{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((match) => match[1]!);
+}
+
 /** Every macro name the files define (dispatchers and implementations), read without compiling them. */
-export const BUILTIN_MACRO_NAMES: readonly string[] = BUILTIN_MACRO_FILES.flatMap(({ text }) =>
-  [...text.matchAll(/\{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((match) => match[1]!),
+export const BUILTIN_MACRO_NAMES: readonly string[] = BUILTIN_MACRO_FILES.flatMap(({ text }) => macroNamesIn(text));
+
+/**
+ * The file that defines each built-in macro (the last one, when several do), so only that file is
+ * compiled when the macro is first used; a name no file defines (the `clickhouse__x` that
+ * adapter.dispatch tries first) compiles none.
+ */
+export const BUILTIN_MACRO_FILE_OF: ReadonlyMap<string, { file: string; text: string }> = new Map(
+  BUILTIN_MACRO_FILES.flatMap((entry) => macroNamesIn(entry.text).map((name) => [name, entry] as const)),
 );
 
 /** The dispatchers: names a template may call bare (`current_timestamp()`) or as `dbt.x`. */
