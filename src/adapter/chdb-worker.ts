@@ -11,8 +11,8 @@ import { Worker } from 'node:worker_threads';
  * process runs (1.5–1.9 ms a call measured, against 0.1–0.2 ms when the engine is idle), and the
  * addon and its session take about a second of that thread to load and open: so the main
  * thread's own work (rendering, reading query trees, lineage, artifacts) could not overlap the
- * engine's. Here the worker's thread runs the statements, one at a time, and loads chDB as soon
- * as it starts (while the main thread still loads the project).
+ * engine's. Here the worker's thread starts the statements (and takes that wait), and loads chDB
+ * as soon as it starts (while the main thread still loads the project).
  *
  * Each connection is a `Connection` of @clickhouse/client, as chdb/connection's own is, so the
  * client, ChdbPool and ClickhouseAdapter above it are the ones the main thread uses, and errors
@@ -222,13 +222,12 @@ async function rebuildError(error: NonNullable<Reply['error']>): Promise<Error> 
 }
 
 /**
- * The worker: one chDB `Session` per connection id, each call run synchronously on the worker's
- * own thread, one after the other. Not chDB's `queryAsync`: that would hand each statement to yet
- * another thread (one more wake-up each way) for concurrency this session does not use, since
- * on two cores the main thread's work and the engine's already fill both. Calls that arrive
- * while one runs are queued and run back to back. As chdb/connection does: the settings are
- * `SET` before the statement, an insert's body follows it, query parameters are bound by chDB.
- * The result is text (a NUL byte would end it; tsdbt reads no binary format through here).
+ * The worker: one chDB `Session` per connection id. Each statement goes to chDB's `queryAsync`,
+ * which runs it on a thread of libuv's pool, so statements of several connections run at the same
+ * time as they did on the main thread (`--threads`); the wait chDB's call imposes while another
+ * statement runs falls on this thread. As chdb/connection does: the settings are `SET` before the
+ * statement, an insert's body follows it, query parameters are bound by chDB; the result is sent
+ * back as text (tsdbt reads no binary format through here).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -259,23 +258,27 @@ function run(m) {
     return {};
   }
   if (session === undefined) throw openFailures.get(m.conn) || new Error('chDB connection ' + m.conn + ' is closed');
+  // close() waits for the statements still running on the session before it lets the connection go.
   const p = m.params;
   let sql = withSettings(m.op === 'insert' || (m.op === 'exec' && p.values !== undefined) ? p.query + '\\n' + p.values : p.query, p.clickhouse_settings);
   const format = (p.clickhouse_settings && p.clickhouse_settings.default_format) || 'CSV';
   const bound = p.query_params !== undefined && Object.keys(p.query_params).length > 0;
-  const text = bound ? session.queryBind(sql, p.query_params, format) : session.query(sql, format);
-  return { text: typeof text === 'string' ? text : String(text) };
+  const pending = bound ? session.queryBindAsync(sql, p.query_params, { format }) : session.queryAsync(sql, { format });
+  return pending.then((result) => ({ text: result.text() }));
 }
 parentPort.on('message', (m) => {
   if (m.op === 'open') {
     try { sessions.set(m.conn, new Session(m.path)); } catch (error) { openFailures.set(m.conn, error); }
     return;
   }
-  try {
-    parentPort.postMessage({ id: m.id, ...run(m) });
-  } catch (error) {
+  const fail = (error) => {
     const e = error || {};
     parentPort.postMessage({ id: m.id, error: { message: String(e.message !== undefined ? e.message : e), code: e.code, name: e.name } });
+  };
+  try {
+    Promise.resolve(run(m)).then((answer) => parentPort.postMessage({ id: m.id, ...answer }), fail);
+  } catch (error) {
+    fail(error);
   }
 });
 `;
