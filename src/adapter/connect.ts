@@ -7,7 +7,6 @@ import { secretsOf } from '../config/target.js';
 import type { ServerProbe } from './capabilities.js';
 import { capabilitiesForVersion, capabilitiesFromProbe, modernCapabilities, SERVER_PROBE_SQL } from './capabilities.js';
 import { ChdbPool } from './chdb-pool.js';
-import type { ChdbWorker } from './chdb-worker.js';
 import { ClickhouseAdapter } from './clickhouse-adapter.js';
 import { acquireEngineLock, releasingOnClose } from './engine-lock.js';
 import { withFailpoint } from './failpoint.js';
@@ -20,17 +19,15 @@ import { ErrorCodes, isTsdbtError, TsdbtError } from '../core/errors.js';
  * Opens an adapter for a target. The client libraries (and chDB's large native engine) are
  * imported here, lazily, so commands that need no database never pay for them.
  */
-export async function connect(target: Target, options: { projectDir?: string; logger?: Logger; chdbWorker?: ChdbWorker } = {}): Promise<Adapter> {
-  const adapter =
-    target.type === 'chdb' ? await connectChdb(target, options.projectDir, options.logger, options.chdbWorker) : await connectServer(target, options.logger);
+export async function connect(target: Target, options: { projectDir?: string; logger?: Logger } = {}): Promise<Adapter> {
+  const adapter = target.type === 'chdb' ? await connectChdb(target, options.projectDir, options.logger) : await connectServer(target, options.logger);
   // With a logger (the CLI's), every statement and its timing goes to the log (debug level).
   const logged = options.logger === undefined ? adapter : withStatementLog(adapter, options.logger);
   // Untouched unless TSDBT_FAILPOINT is set (the crash-safety tests).
   return withFailpoint(logged);
 }
 
-/** With `worker`, the connections are that worker's (opened on `target.path`, see chdb-worker.ts); closing the adapter does not stop it. */
-async function connectChdb(target: ChdbTarget, projectDir: string | undefined, logger?: Logger, worker?: ChdbWorker): Promise<Adapter> {
+async function connectChdb(target: ChdbTarget, projectDir: string | undefined, logger?: Logger): Promise<Adapter> {
   mkdirSync(target.path, { recursive: true });
   const shown = projectDir === undefined ? target.path : path.relative(projectDir, target.path) || '.';
   // Our lock file first: a second tsdbt process is turned away before it loads the engine (see engine-lock.ts).
@@ -40,21 +37,18 @@ async function connectChdb(target: ChdbTarget, projectDir: string | undefined, l
     logger?.log('debug', 'log', `Took over the lock of ${shown} from pid ${pid} (\`${command}\`), which is no longer running.`);
   }
   try {
-    return releasingOnClose(await openChdb(target, shown, worker), lock);
+    return releasingOnClose(await openChdb(target, shown), lock);
   } catch (error) {
     lock.release();
     throw error;
   }
 }
 
-async function openChdb(target: ChdbTarget, shown: string, worker?: ChdbWorker): Promise<Adapter> {
-  const { createClient } = await import('@clickhouse/client');
-  // In this thread, chDB's addon is loaded only when no worker holds the connections.
-  const createChdbConnection = worker === undefined ? (await import('chdb/connection')).createChdbConnection : undefined;
+async function openChdb(target: ChdbTarget, shown: string): Promise<Adapter> {
+  const [{ createClient }, { createChdbConnection }] = await Promise.all([import('@clickhouse/client'), import('chdb/connection')]);
   // chdb/connection is typed against an older copy of the client's Connection interface; the shapes match at run time.
   type Connection = Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never;
-  const openConnection = () => (worker === undefined ? createChdbConnection!({ path: target.path }) : worker.connection());
-  const openClient = () => createClient({ connection: openConnection() as unknown as Connection });
+  const openClient = () => createClient({ connection: createChdbConnection({ path: target.path }) as unknown as Connection });
   // chdb 3.4 opens the session (and takes the path's lock) right here, synchronously, so a held lock
   // surfaces from this call as CHDB_CONNECTION; translateError turns it into ENGINE_LOCKED.
   let first;

@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ChdbWorker } from '../adapter/chdb-worker.js';
 import { connect } from '../adapter/connect.js';
 import type { Project } from '../compile/load-project.js';
 import type { ModelNode } from '../compile/nodes.js';
@@ -57,40 +56,7 @@ export interface CheckResult extends TaskResult {
 }
 
 export async function check(invocation: Invocation, options: CheckOptions = {}): Promise<CheckResult> {
-  // The scratch session first: its worker loads chDB and opens the session while this thread loads the project.
-  const scratch = startScratch();
-  let project: Project;
-  try {
-    project = forRun(openProject(options, invocation));
-  } catch (error) {
-    await endScratch(scratch);
-    throw error;
-  }
-  return checkProject(invocation, project, options, scratch);
-}
-
-/** The scratch session's folder (fresh, deleted at the end) and the worker thread that runs chDB on it. */
-interface Scratch {
-  dir: string;
-  worker: ChdbWorker;
-}
-
-function startScratch(): Scratch {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-check-'));
-  try {
-    return { dir, worker: ChdbWorker.start(dir) };
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-async function endScratch(scratch: Scratch): Promise<void> {
-  try {
-    await scratch.worker.terminate();
-  } finally {
-    rmSync(scratch.dir, { recursive: true, force: true });
-  }
+  return checkProject(invocation, forRun(openProject(options, invocation)), options);
 }
 
 /** `check` of a project already opened for this run (`tsdbt lineage` opens it first to find the column's model). */
@@ -98,20 +64,17 @@ export async function checkProject(
   invocation: Invocation,
   project: Project,
   options: SelectOptions & Pick<CheckOptions, 'threads'> = {},
-  started?: Scratch,
 ): Promise<CheckResult> {
-  const scratch = started ?? startScratch();
+  const threads = parseThreads(options.threads, os.availableParallelism());
+  const selected = new Set(resolveSelection(project, options, ['model'], invocation.log).ids);
+  const order = graphOrder(project, upstreamOf(project, selected));
+  const modelIds = order.filter((id) => project.models.has(id));
+  const renderErrors = compileEach(project, modelIds);
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-check-'));
   const outcomes = new Map<string, ModelCheck>();
   let interrupted = false;
-  let modelIds: string[];
   try {
-    const threads = parseThreads(options.threads, os.availableParallelism());
-    const selected = new Set(resolveSelection(project, options, ['model'], invocation.log).ids);
-    const order = graphOrder(project, upstreamOf(project, selected));
-    modelIds = order.filter((id) => project.models.has(id));
-    const renderErrors = compileEach(project, modelIds);
-    const target = { type: 'chdb' as const, name: 'check', schema: project.target.schema, threads: 1, settings: {}, path: scratch.dir };
-    const adapter = await connect(target, { chdbWorker: scratch.worker });
+    const adapter = await connect({ type: 'chdb', name: 'check', schema: project.target.schema, threads: 1, settings: {}, path: scratch });
     try {
       const unshadowed = await createShadowInputs(
         adapter,
@@ -126,7 +89,7 @@ export async function checkProject(
       await adapter.close();
     }
   } finally {
-    await endScratch(scratch);
+    rmSync(scratch, { recursive: true, force: true });
   }
   // In graph order whatever order they finished in, so the output and the artifacts do not depend on timing.
   const checkedInGraphOrder = modelIds.map((id) => outcomes.get(id)).filter((outcome): outcome is ModelCheck => outcome !== undefined);
