@@ -3,12 +3,13 @@
  * its model line with its children not checked; a type mismatch against a parent's real output
  * type is caught; the JSON records; and the target's database is left exactly as it was.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeProject, writeProject } from '../support/cli.js';
+import { REPO_ROOT, removeProject, writeProject } from '../support/cli.js';
 import { copyExample, logLines, tsdbt, withChdb } from './example-project.js';
 
 const STAGING = [
@@ -194,6 +195,41 @@ describe('tsdbt check: what it cannot check, and bad usage', () => {
       message: "not checked: snapshot 's' has no shadow in check yet",
     });
     expect(result.code).toBe(0);
+  });
+
+  it('Ctrl-C: the check stops, its scratch session is closed and deleted, exit 130', async () => {
+    // A chain long enough to be interrupted midway.
+    const chain: Record<string, string> = {
+      'project.yml': 'name: chain\nprofile: shop\nmodel-paths: ["models"]\n',
+      'models/sources.yml': FILES['models/sources.yml']!,
+    };
+    chain['models/m_0.sql'] = "select id, amount from {{ source('raw', 'orders') }}\n";
+    for (let i = 1; i < 300; i += 1) chain[`models/m_${i}.sql`] = `select id, amount + 1 as amount from {{ ref('m_${i - 1}') }}\n`;
+    const project = writeProject(chain);
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-check-int-'));
+    try {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'tsdbt'), 'check', '--threads', '1'], {
+        cwd: project,
+        env: { ...process.env, HOME: home, TMPDIR: tmp, NO_COLOR: '1', TSDBT_PROFILES_DIR: undefined },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      // Once the scratch session is open (its lock file is there), interrupt.
+      const open = () => readdirSync(tmp).some((entry) => entry.startsWith('tsdbt-check-') && readdirSync(path.join(tmp, entry)).includes('tsdbt.lock'));
+      const deadline = Date.now() + 60_000;
+      while (!open() && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGINT');
+      expect(await closed).toBe(130);
+      expect(stderr).toContain('SIGINT received');
+      expect(readdirSync(tmp).filter((entry) => entry.startsWith('tsdbt-check-'))).toEqual([]);
+    } finally {
+      removeProject(project);
+      removeProject(tmp);
+    }
   });
 
   it('--threads that is not a whole number from 1 is a usage error (exit 2)', async () => {
