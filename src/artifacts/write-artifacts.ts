@@ -6,7 +6,7 @@ import type { RunSummary } from '../runner/results.js';
 import { invocationArgs } from './invocation-args.js';
 import { EntryMap, manifestSections } from './manifest.js';
 import { buildRunResults } from './run-results.js';
-import { writeFilesInBackground } from './write-files-in-background.js';
+import { writeFilesInBackground, type FileToWrite } from './write-files-in-background.js';
 
 /** Where artifacts go: the project's target-path (default `target/`). */
 export function targetDir(project: Project): string {
@@ -187,8 +187,10 @@ export function writeCompiledSql(project: Project, node: Pick<GraphNode, 'origin
  */
 export function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): Promise<void> {
   const root = path.join(targetDir(project), 'compiled', project.config.name);
-  const files: [string, string][] = [];
-  for (const { node, sql } of items) files.push([path.join(root, node.originalFilePath), sql.endsWith('\n') ? sql : `${sql}\n`]);
+  // The newline goes as a tail, not `${sql}\n`: that would be a second copy of every file's text.
+  const files: FileToWrite[] = [];
+  for (const { node, sql } of items)
+    files.push(sql.endsWith('\n') ? [path.join(root, node.originalFilePath), sql] : [path.join(root, node.originalFilePath), sql, '\n']);
   return writeFilesInBackground(files);
 }
 
