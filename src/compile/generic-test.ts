@@ -2,6 +2,7 @@
 import { configFromTree } from '../config/config-tree.js';
 import { didYouMean, isPlainObject, type Plain } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { trimmed } from '../core/trimmed.js';
 import { quoteIdentifier } from '../core/sql-literals.js';
 import { Relation } from '../template/relation.js';
 import type { Scope } from '../template/template-engine.js';
@@ -140,7 +141,7 @@ function genericTestNode(parse: TestParse, target: TestTarget, declared: Declare
     name: fullName,
     resourceType: 'test',
     packageName: project.name,
-    fqn: [project.name, ...target.folders, fullName],
+    fqn: trimmed([project.name, ...target.folders, fullName]),
     originalFilePath: target.file,
     tags: [],
     config: {},

@@ -1,4 +1,5 @@
 /** What parsing generic and singular tests shares: the parse's context and indexes, and how a test node is finished. */
+import { trimmed } from '../core/trimmed.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { didYouMean, type Plain } from '../config/value-checks.js';
@@ -71,6 +72,8 @@ export function finish(
   extraTags: string[],
 ): { node?: TestNode; errors: TsdbtError[] } {
   const { context } = parse;
+  node.refs = trimmed(node.refs);
+  node.sourceCalls = trimmed(node.sourceCalls);
   node.config = resolved.config;
   if (resolved.errors.length > 0) return { errors: resolved.errors };
   if (node.config.enabled === false) return { errors: [] };
