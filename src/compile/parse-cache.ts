@@ -118,9 +118,15 @@ export class ParseCache {
     return copyModel(hit.entry);
   }
 
+  /**
+   * Keeps what parsing `file` gave until `save`. Its lists are kept as given, not copied: they are
+   * the parsed node's and its parse-time render's, which nothing changes once parsed (a copy was
+   * 10,000 more sets of ref records held through the parse of a 10k-model project). The config,
+   * which later merges may share, is copied.
+   */
   setModel(file: string, checksum: string, entry: CachedModel): void {
     if (!isJson(entry.inFileConfig)) return;
-    this.next.models[file] = { checksum, entry: copyModel(entry) };
+    this.next.models[file] = { checksum, entry: { ...entry, inFileConfig: JSON.parse(JSON.stringify(entry.inFileConfig)) as Record<string, unknown> } };
     this.dirty = true;
   }
 
@@ -145,11 +151,14 @@ export class ParseCache {
   }
 }
 
-/** Entries stringified per call: big enough to keep JSON.stringify's cost per call small. */
-const GROUP_SIZE = 256;
+/**
+ * Entries stringified per call: enough to keep JSON.stringify's cost per call small, few enough
+ * that each piece stays an ordinary young string (see PIECE_BYTES in artifacts/write-artifacts.ts).
+ */
+const GROUP_SIZE = 16;
 
 /**
- * Writes `JSON.stringify(cache)` to `file` a megabyte at a time, its `yaml` and `models` maps a
+ * Writes `JSON.stringify(cache)` to `file` 64 KiB at a time, its `yaml` and `models` maps a
  * group of entries at a time: at 10,000 models the whole text is about 26 MB, which held as one
  * string (and the rope JSON.stringify builds it from) added that much to the compile's peak memory.
  */
@@ -166,7 +175,7 @@ function writeJsonInGroups(file: string, cache: CacheFile): void {
     const emit = (piece: string) => {
       pending.push(piece);
       size += piece.length;
-      if (size >= 1 << 20) flush();
+      if (size >= 1 << 16) flush();
     };
     emit(`{"format":${JSON.stringify(cache.format)},"fingerprint":${JSON.stringify(cache.fingerprint)}`);
     for (const key of ['yaml', 'models'] as const) {
