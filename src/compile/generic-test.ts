@@ -11,7 +11,7 @@ import { resolveTestConfig, TEST_CONFIG_KEYS } from '../testing/test-config.js';
 import { synthesizeTestNames, testHash } from '../testing/test-names.js';
 import type { ColumnProperties, TestNode } from './nodes.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
-import { findSource, finish, isBuiltinTest, isEmpty, located, type TestParse, type TestTarget } from './test-parse.js';
+import { findSource, finish, isBuiltinTest, isEmpty, located, shared, type TestParse, type TestTarget } from './test-parse.js';
 
 const TEST_NAME = /^(?:([A-Za-z_][0-9A-Za-z_]*)\.)?([A-Za-z_][0-9A-Za-z_]*)$/;
 
@@ -145,10 +145,10 @@ function genericTestNode(parse: TestParse, target: TestTarget, declared: Declare
     originalFilePath: target.file,
     tags: [],
     config: {},
-    rawSql: `{{ ${namespace === null ? '' : `${namespace}.`}${macroName}(**_dbt_generic_test_kwargs) }}`,
+    rawSql: shared(parse, `{{ ${namespace === null ? '' : `${namespace}.`}${macroName}(**_dbt_generic_test_kwargs) }}`),
     refs: [],
     sourceCalls: [],
-    dependsOn: { nodes: [], macros: [`macro.${project.name}.${macroName}`] },
+    dependsOn: { nodes: [], macros: [shared(parse, `macro.${project.name}.${macroName}`)] },
     relation: { schema: parse.context.target.schema, identifier: fullName },
     description,
     meta: {},
