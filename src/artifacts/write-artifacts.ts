@@ -6,7 +6,7 @@ import type { RunSummary } from '../runner/results.js';
 import { invocationArgs } from './invocation-args.js';
 import { EntryMap, manifestSections } from './manifest.js';
 import { buildRunResults } from './run-results.js';
-import { writeFilesInBackground } from './write-files-in-background.js';
+import { writeFilesInBackground, type FileToWrite } from './write-files-in-background.js';
 
 /** Where artifacts go: the project's target-path (default `target/`). */
 export function targetDir(project: Project): string {
@@ -49,7 +49,16 @@ export function writeManifestArtifact(project: Project, generatedAt: Date = new 
 }
 
 /**
- * The temp file + rename around text handed over in pieces, written a megabyte at a time.
+ * How much text is joined for one write. Strings above V8's largest ordinary object (128 KiB)
+ * are made in the large-object space, which counts toward the old generation and is freed only by a
+ * full collection: written a megabyte at a time, the 89 MB manifest of 10,000 models filled it
+ * twice over (the joined pieces and the groups' JSON) and the heap grew to hold it. Smaller
+ * pieces die young.
+ */
+export const PIECE_BYTES = 1 << 16;
+
+/**
+ * The temp file + rename around text handed over in pieces, written PIECE_BYTES at a time.
  * `at()` is the byte offset the next piece will start at (counted only once it is asked for:
  * measuring every piece's UTF-8 length costs a pass over the text).
  */
@@ -80,7 +89,7 @@ function writeArtifactPieces(project: Project, name: string, write: (emit: (piec
       pending.push(piece);
       size += piece.length;
       if (counting) bytes += Buffer.byteLength(piece);
-      if (size >= 1 << 20) flush();
+      if (size >= PIECE_BYTES) flush();
     }, at);
     pending.push('\n');
     flush();
@@ -94,9 +103,10 @@ function writeArtifactPieces(project: Project, name: string, write: (emit: (piec
 /**
  * Entries of a big map stringified per group, not one by one: JSON.stringify's cost per call
  * showed at 120,000 entries (a 10k-model manifest's nodes, parent_map and child_map), and a
- * generator yielding each entry cost more again. Groups keep every piece small.
+ * generator yielding each entry cost more again. Groups keep every piece small: 32 test entries
+ * are about 40 KB of JSON, 32 model entries about 130 KB (see PIECE_BYTES).
  */
-const GROUP_SIZE = 512;
+const GROUP_SIZE = 32;
 
 /**
  * `JSON.stringify(value)` handed to `emit` in pieces: plain objects down to `depth` are written
@@ -187,8 +197,10 @@ export function writeCompiledSql(project: Project, node: Pick<GraphNode, 'origin
  */
 export function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): Promise<void> {
   const root = path.join(targetDir(project), 'compiled', project.config.name);
-  const files: [string, string][] = [];
-  for (const { node, sql } of items) files.push([path.join(root, node.originalFilePath), sql.endsWith('\n') ? sql : `${sql}\n`]);
+  // The newline goes as a tail, not `${sql}\n`: that would be a second copy of every file's text.
+  const files: FileToWrite[] = [];
+  for (const { node, sql } of items)
+    files.push(sql.endsWith('\n') ? [path.join(root, node.originalFilePath), sql] : [path.join(root, node.originalFilePath), sql, '\n']);
   return writeFilesInBackground(files);
 }
 

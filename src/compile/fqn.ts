@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { trimmed } from '../core/trimmed.js';
 
 /** `./models/` → `models`: a project path as files are named (relative, forward slashes, no trailing slash). */
 export function stripSlash(dir: string): string {
@@ -14,5 +15,5 @@ export function fqnOfFile(projectName: string, roots: readonly string[], file: s
   const root = roots.map(stripSlash).find((dir) => file.startsWith(`${dir}/`));
   const inner = root === undefined ? file : file.slice(root.length + 1);
   const folders = path.posix.dirname(inner) === '.' ? [] : path.posix.dirname(inner).split('/');
-  return [projectName, ...folders, name];
+  return trimmed([projectName, ...folders, name]);
 }

@@ -2,6 +2,7 @@
 import { configFromTree } from '../config/config-tree.js';
 import { didYouMean, isPlainObject, type Plain } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { trimmed } from '../core/trimmed.js';
 import { quoteIdentifier } from '../core/sql-literals.js';
 import { Relation } from '../template/relation.js';
 import type { Scope } from '../template/template-engine.js';
@@ -10,7 +11,7 @@ import { resolveTestConfig, TEST_CONFIG_KEYS } from '../testing/test-config.js';
 import { synthesizeTestNames, testHash } from '../testing/test-names.js';
 import type { ColumnProperties, TestNode } from './nodes.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
-import { findSource, finish, isBuiltinTest, isEmpty, located, type TestParse, type TestTarget } from './test-parse.js';
+import { findSource, finish, isBuiltinTest, isEmpty, located, shared, type TestParse, type TestTarget } from './test-parse.js';
 
 const TEST_NAME = /^(?:([A-Za-z_][0-9A-Za-z_]*)\.)?([A-Za-z_][0-9A-Za-z_]*)$/;
 
@@ -140,14 +141,14 @@ function genericTestNode(parse: TestParse, target: TestTarget, declared: Declare
     name: fullName,
     resourceType: 'test',
     packageName: project.name,
-    fqn: [project.name, ...target.folders, fullName],
+    fqn: trimmed([project.name, ...target.folders, fullName]),
     originalFilePath: target.file,
     tags: [],
     config: {},
-    rawSql: `{{ ${namespace === null ? '' : `${namespace}.`}${macroName}(**_dbt_generic_test_kwargs) }}`,
+    rawSql: shared(parse, `{{ ${namespace === null ? '' : `${namespace}.`}${macroName}(**_dbt_generic_test_kwargs) }}`),
     refs: [],
     sourceCalls: [],
-    dependsOn: { nodes: [], macros: [`macro.${project.name}.${macroName}`] },
+    dependsOn: { nodes: [], macros: [shared(parse, `macro.${project.name}.${macroName}`)] },
     relation: { schema: parse.context.target.schema, identifier: fullName },
     description,
     meta: {},

@@ -15,7 +15,7 @@
  * Errors are never cached: a file that failed is parsed again, and fails again the same way.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TSDBT_VERSION } from '../version.js';
@@ -118,9 +118,15 @@ export class ParseCache {
     return copyModel(hit.entry);
   }
 
+  /**
+   * Keeps what parsing `file` gave until `save`. Its lists are kept as given, not copied: they are
+   * the parsed node's and its parse-time render's, which nothing changes once parsed (a copy was
+   * 10,000 more sets of ref records held through the parse of a 10k-model project). The config,
+   * which later merges may share, is copied.
+   */
   setModel(file: string, checksum: string, entry: CachedModel): void {
     if (!isJson(entry.inFileConfig)) return;
-    this.next.models[file] = { checksum, entry: copyModel(entry) };
+    this.next.models[file] = { checksum, entry: { ...entry, inFileConfig: JSON.parse(JSON.stringify(entry.inFileConfig)) as Record<string, unknown> } };
     this.dirty = true;
   }
 
@@ -137,11 +143,69 @@ export class ParseCache {
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
       const temp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temp, JSON.stringify(this.next));
+      writeJsonInGroups(temp, this.next);
       renameSync(temp, this.file);
     } catch {
       // A read-only target folder only costs the next command a full parse.
     }
+  }
+}
+
+/**
+ * Entries stringified per call: enough to keep JSON.stringify's cost per call small, few enough
+ * that each piece stays an ordinary young string (see PIECE_BYTES in artifacts/write-artifacts.ts).
+ */
+const GROUP_SIZE = 16;
+
+/**
+ * Writes `JSON.stringify(cache)` to `file` 64 KiB at a time, its `yaml` and `models` maps a
+ * group of entries at a time: at 10,000 models the whole text is about 26 MB, which held as one
+ * string (and the rope JSON.stringify builds it from) added that much to the compile's peak memory.
+ */
+function writeJsonInGroups(file: string, cache: CacheFile): void {
+  const fd = openSync(file, 'w');
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    const flush = () => {
+      if (size > 0) writeSync(fd, pending.join(''));
+      pending = [];
+      size = 0;
+    };
+    const emit = (piece: string) => {
+      pending.push(piece);
+      size += piece.length;
+      if (size >= 1 << 16) flush();
+    };
+    emit(`{"format":${JSON.stringify(cache.format)},"fingerprint":${JSON.stringify(cache.fingerprint)}`);
+    for (const key of ['yaml', 'models'] as const) {
+      emit(`,${JSON.stringify(key)}:`);
+      const map: Record<string, unknown> = cache[key];
+      let first = true;
+      // A null-prototype group keeps any key an ordinary key; Object.keys lists array-index keys
+      // first, as a group does, so the groups keep the map's order.
+      let group: Record<string, unknown> = Object.create(null);
+      let count = 0;
+      const flushGroup = () => {
+        const inner = JSON.stringify(group).slice(1, -1);
+        if (inner !== '') {
+          emit(first ? `{${inner}` : `,${inner}`);
+          first = false;
+        }
+        group = Object.create(null);
+        count = 0;
+      };
+      for (const name of Object.keys(map)) {
+        group[name] = map[name];
+        if (++count === GROUP_SIZE) flushGroup();
+      }
+      if (count > 0) flushGroup();
+      emit(first ? '{}' : '}');
+    }
+    emit('}');
+    flush();
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -4,6 +4,7 @@ import { treeConfigLine, type ProjectConfig } from '../config/project-config.js'
 import type { Target } from '../config/target.js';
 import { didYouMean } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { trimmed } from '../core/trimmed.js';
 import type { ProjectFile } from '../project/project-files.js';
 import type { TemplateEngine } from '../template/template-engine.js';
 import { fqnOfFile } from './fqn.js';
@@ -83,6 +84,8 @@ export function parseModel(
       throw error;
     }
     inFile = inFileConfigOf(scope);
+    node.refs = trimmed(node.refs);
+    node.sourceCalls = trimmed(node.sourceCalls);
     if (render.cacheable) {
       const { output, refs, sources: printedSources, printedThis, usesAdapter } = render;
       cache.setModel(file.path, checksum, {

@@ -22,7 +22,7 @@ export function parseTests(context: ParseTestsContext): { tests: TestNode[]; err
     const key = sourceKey(source.sourceName, source.name);
     if (!sources.has(key)) sources.set(key, source);
   }
-  const parse: TestParse = { context, sources, requiredParameters: new Map(), builtin: new Map() };
+  const parse: TestParse = { context, sources, requiredParameters: new Map(), builtin: new Map(), texts: new Map() };
   const tests: TestNode[] = [];
   const errors: TsdbtError[] = [];
   const seen = new Map<string, TestNode>();

@@ -15,6 +15,7 @@
  *
  * Otherwise the model is rendered again, as before.
  */
+import { trimmed } from '../core/trimmed.js';
 import { splitArgs } from '../template/call-args.js';
 import { Relation } from '../template/relation.js';
 import { SCOPED_NAMES, type Scope, type TemplateEngine } from '../template/template-engine.js';
@@ -144,6 +145,8 @@ export function renderAtParse(engine: TemplateEngine, node: ModelNode, scope: Sc
   }
   record.text = node.rawSql;
   record.output = output.trim();
+  record.refs = trimmed(record.refs);
+  record.sources = trimmed(record.sources);
   kept.set(node, record);
   return record;
 }

@@ -1,3 +1,4 @@
+import { trimmed } from '../core/trimmed.js';
 import type { GraphNode } from './node.js';
 
 /**
@@ -56,6 +57,14 @@ export class ProjectGraph {
     childEntry.parents.push(parent);
     childEntry.parentSet?.add(parent);
     this.edgeTotal += 1;
+  }
+
+  /** Keeps each node's parent and child lists at their exact size (see core/trimmed.ts); edges may still be added. */
+  trim(): void {
+    for (const entry of this.entries.values()) {
+      entry.parents = trimmed(entry.parents);
+      entry.children = trimmed(entry.children);
+    }
   }
 
   hasEdge(parent: string, child: string): boolean {
@@ -121,6 +130,7 @@ export function buildGraph(nodes: Iterable<GraphNode>, parentsOf: (node: GraphNo
   const all = [...nodes];
   for (const node of all) graph.setNode(node.uniqueId, node);
   for (const node of all) graph.setParents(node.uniqueId, parentsOf(node));
+  graph.trim();
   return graph;
 }
 

@@ -27,6 +27,15 @@ describe('writeFilesInBackground', () => {
     expect(readdirSync(dir).sort()).toEqual(['group_0', 'group_1', 'group_2', 'group_3', 'group_4', 'group_5', 'group_6'].slice(0, Math.min(count, 7)));
   });
 
+  it.each([3, 1200])("adds each file's tail after its text (%i files), as writing the two joined would", async (count) => {
+    const dir = tempDir();
+    const files = filesUnder(dir, count).map(([file, text], i) =>
+      i % 3 === 0 ? ([file, text] as const) : ([file, text.trimEnd(), i % 3 === 1 ? '\n' : ' ✓\n'] as const),
+    );
+    await writeFilesInBackground(files);
+    for (const [file, text, tail] of files) expect(readFileSync(file, 'utf8')).toBe(text + (tail ?? ''));
+  });
+
   it.each([3, 1200])('rejects with the file system error when a file cannot be written (%i files)', async (count) => {
     const dir = tempDir();
     // A plain file where a folder must be: mkdir fails with ENOTDIR or EEXIST.

@@ -120,4 +120,20 @@ describe('partial parsing', () => {
       expect(isTsdbtError(caught) && caught.file).toBe('models/base.sql');
     }
   });
+
+  it('writes the cache as JSON.stringify would, in groups of entries (hundreds of models and property files)', () => {
+    const files: Record<string, string> = { 'project.yml': FILES['project.yml'] };
+    for (let i = 0; i < 600; i += 1) {
+      files[`models/m_${i}.sql`] = i === 0 ? 'select 1 as id' : `select id from {{ ref('m_${i - 1}') }} -- é ✓ "${i}"`;
+      if (i % 2 === 0) files[`models/m_${i}.yml`] = `version: 2\nmodels:\n  - name: m_${i}\n    description: "Model ${i}, \\"quoted\\"."\n`;
+    }
+    const dir = tempProject(files);
+    load(dir);
+    const text = readFileSync(path.join(dir, CACHE), 'utf8');
+    const cache = JSON.parse(text) as { yaml: Record<string, unknown>; models: Record<string, unknown> };
+    expect(Object.keys(cache.models)).toHaveLength(600);
+    expect(Object.keys(cache.yaml)).toHaveLength(300);
+    // Compact, in the order JSON.stringify writes the same value, with nothing after it.
+    expect(text).toBe(JSON.stringify(cache));
+  });
 });
