@@ -61,6 +61,11 @@ export interface CompileStamps {
   compiled: Columns & { newline: string; sums: string[] };
   /** What the compile said (`invocation.log.info`/`warn`), in order, said again by the next. */
   said: ['info' | 'warn', string][];
+  /**
+   * How many of the first lines of `said` parsing the project said (its warnings), before
+   * selection and rendering said theirs: what `tsdbt ls` answered from the record says again.
+   */
+  parseSaid?: number;
 }
 
 /** Files with their size and modification time, by index. */
@@ -185,10 +190,49 @@ export function recordedAnswer(stamps: CompileStamps, printing: boolean): UpToDa
 export function checkStamps(options: CompileOptions, env: NodeJS.ProcessEnv, cwd: string, allowChanged: boolean): StampCheck | undefined {
   if (!stampable(options, env)) return undefined;
   const startDir = path.resolve(cwd, options.projectDir ?? '.');
+  return checkRecord(startDir, env, (key) => key === stampKey(options, startDir), allowChanged);
+}
+
+/** The options of a compile that decide what parsing the project gives (the rest only choose what is compiled and printed). */
+const PARSE_OPTIONS = ['projectDir', 'profilesDir', 'target', 'vars'] as const;
+/** Options a stamped compile may have besides those: its selection, which leaves the parse and the manifest's entries alone (but their compiled SQL). */
+const SELECTION_OPTIONS = new Set(['select', 'models', 'exclude', 'selector', 'failOnEmptySelection']);
+
+/**
+ * The record of the last compile when it vouches that its target/manifest.json describes what
+ * parsing the project now would: run from the same folder with the same `options` (--project-dir,
+ * --profiles-dir, --target, --vars; its --select may have been any), and every file, environment
+ * variable and output it recorded as it was, none changed. Undefined otherwise. For commands that
+ * only read the project's nodes (`tsdbt ls`): the manifest's compiled SQL is the compile's own.
+ */
+export function parseRecord(
+  options: Pick<CompileOptions, (typeof PARSE_OPTIONS)[number]>,
+  env: NodeJS.ProcessEnv,
+  cwd: string = process.cwd(),
+): CompileStamps | undefined {
+  if (env.TSDBT_PARTIAL_PARSE === '0') return undefined;
+  const startDir = path.resolve(cwd, options.projectDir ?? '.');
+  const sameParse = (key: string): boolean => {
+    let recorded: { startDir?: unknown; options?: Record<string, unknown> };
+    try {
+      recorded = JSON.parse(key) as typeof recorded;
+    } catch {
+      return false;
+    }
+    const given = recorded.options;
+    if (recorded.startDir !== startDir || typeof given !== 'object' || given === null) return false;
+    if (Object.keys(given).some((name) => !SELECTION_OPTIONS.has(name) && !(PARSE_OPTIONS as readonly string[]).includes(name))) return false;
+    return PARSE_OPTIONS.every((name) => stableJson(given[name]) === stableJson(options[name]));
+  };
+  return checkRecord(startDir, env, sameParse, false)?.stamps;
+}
+
+/** checkStamps for a record whose key `keyHolds`. */
+function checkRecord(startDir: string, env: NodeJS.ProcessEnv, keyHolds: (key: string) => boolean, allowChanged: boolean): StampCheck | undefined {
   const located = locateStamps(startDir);
   if (located === undefined) return undefined;
   const stamps = readStamps(located);
-  if (stamps === undefined || stamps.format !== FORMAT || stamps.build !== buildStamp() || stamps.key !== stampKey(options, startDir)) return undefined;
+  if (stamps === undefined || stamps.format !== FORMAT || stamps.build !== buildStamp() || !keyHolds(stamps.key)) return undefined;
   if (!sameEnv(stamps.env, env)) return undefined;
   for (const [file, stamp] of Object.entries(stamps.files)) if (!matchesStamp(file, stamp)) return undefined;
   const inputs = stamps.inputs;
