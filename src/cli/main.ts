@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { setLockOwnerCommand } from '../adapter/engine-lock.js';
+import { setLockOwnerCommand } from '../adapter/lock-owner.js';
 import { ErrorCodes, isTsdbtError, TsdbtError } from '../core/errors.js';
 import { LogEvent } from '../report/log-record.js';
 import { TSDBT_VERSION, versionReport } from '../version.js';
