@@ -15,7 +15,7 @@ interface LsCliOptions extends LsOptions {
 
 const OUTPUTS = ['selector', 'name', 'path', 'json'];
 /** dbt's keys for `ls --output json` (when --output-keys is not given). */
-const JSON_KEYS = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'source_name', 'config', 'tags', 'depends_on'];
+export const JSON_KEYS = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'source_name', 'config', 'tags', 'depends_on'];
 
 export function registerLs(program: Command, terminal: Terminal): void {
   selectOptions(projectOptions(program.command('ls').alias('list')))
@@ -52,7 +52,10 @@ export function registerLs(program: Command, terminal: Terminal): void {
 }
 
 /** One line of output for a node (and its manifest entry with --output json), the same from either path. */
-function lineOf({ node, manifest }: { node: GraphNode; manifest?: Record<string, unknown> }, options: LsCliOptions): string {
+export function lineOf(
+  { node, manifest }: { node: GraphNode; manifest?: Record<string, unknown> },
+  options: Pick<LsCliOptions, 'output' | 'outputKeys'>,
+): string {
   if (options.output === 'name') return searchName(node);
   if (options.output === 'path') return node.originalFilePath;
   if (options.output === 'json') return JSON.stringify(pick(manifest ?? {}, options.outputKeys ?? JSON_KEYS));
