@@ -170,6 +170,7 @@ function stampsOf({ project, options, env, startedAt, said, parseSaid, compiled,
     compiled: compiledFiles,
     said: [...said],
     parseSaid,
+    targetSecret: secretsOf(project.target).length > 0,
   };
 }
 

@@ -66,6 +66,11 @@ export interface CompileStamps {
    * selection and rendering said theirs: what `tsdbt ls` answered from the record says again.
    */
   parseSaid?: number;
+  /**
+   * Whether the target has a secret (a server's password; never the secret itself): output read
+   * back from the record cannot redact what it does not know, so `tsdbt ls` then parses.
+   */
+  targetSecret?: boolean;
 }
 
 /** Files with their size and modification time, by index. */

@@ -29,6 +29,7 @@ import type { SelectionGraph } from '../graph/select/selection-graph.js';
 import { unselected } from '../graph/select/unselected.js';
 import { readTextFile } from '../project/file-stamps.js';
 import { readProjectFile } from '../project/read-file.js';
+import { secretEnvValues } from '../template/secret-env.js';
 import { parseRecord, type CompileStamps } from './compile-stamps.js';
 import type { Invocation, TaskResult } from './invocation.js';
 import type { ProjectOptions, SelectOptions } from './options.js';
@@ -166,12 +167,15 @@ export async function lsFromRecord(invocation: Invocation, options: RecordedLsOp
   // The parse's warnings come first in what the compile said; a record that does not say how many there were is of no use here.
   const parseSaid = stamps.said.length === 0 ? 0 : stamps.parseSaid;
   if (typeof parseSaid !== 'number' || parseSaid > stamps.said.length) return undefined;
+  // The parse would redact the target's password from what ls prints; only a parse knows it.
+  if (stamps.targetSecret !== false) return undefined;
   const selectors = await recordedSelectors(stamps, options, texts.length > 0);
   if (selectors === false) return undefined;
   const read = readManifest(path.resolve(stamps.projectDir, stamps.targetPath, 'manifest.json'));
   if (read === undefined) return undefined;
 
-  invocation.events.projectReused?.({ dir: stamps.projectDir, invocationId: randomUUID(), config: { logPath: stamps.logPath } });
+  // Redacted from what ls says and prints, as after a parse (which adds the target's secrets: none here).
+  invocation.events.projectReused?.({ dir: stamps.projectDir, invocationId: randomUUID(), config: { logPath: stamps.logPath } }, secretEnvValues(process.env));
   for (const [level, text] of stamps.said.slice(0, parseSaid)) invocation.log[level](text);
   invocation.log.detail(`Listed from ${stamps.targetPath}/manifest.json: nothing the last compile read has changed since.`);
   // Nothing to select by (the usual `tsdbt ls`): selection's answer for that, without loading the rest of it.

@@ -13,8 +13,8 @@ import { writeLsProject } from '../support/ls-project.js';
 let dir: string;
 const FROM_RECORD = 'Listed from target/manifest.json';
 
-async function tsdbt(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const result = await runCli(args, { cwd: dir, env: { HOME: dir }, timeoutMs: 120_000 });
+async function tsdbt(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const result = await runCli(args, { cwd: dir, env: { HOME: dir, ...env }, timeoutMs: 120_000 });
   // Console lines start with the time of day.
   return { code: result.code, stdout: result.stdout, stderr: result.stderr.replace(/^\d\d:\d\d:\d\d {2}/gm, '') };
 }
@@ -56,5 +56,23 @@ describe('tsdbt ls (CLI) from the compile record', () => {
     expect(recorded[0]!.stdout.split('\n').length).toBeGreaterThan(10);
     expect(recorded[0]!.stderr).toContain("package 'fixture_pkg' has an analysis");
     expect(recorded[2]!.stderr).toContain("Did you mean 'customers'?");
+  }, 180_000);
+
+  it('redacts the values of secret environment variables as the parse does', async () => {
+    // A secret that happens to equal text ls prints: the parse path's terminal masks it.
+    const secret = { TSDBT_ENV_SECRET_TOKEN: 'staging' };
+    const withSecret = (args: string[]) => tsdbt(args, secret);
+    expect((await withSecret(['compile'])).code).toBe(0);
+    const before = answeredFromRecord();
+    const recorded = await withSecret(['ls', '--output', 'path']);
+    expect(answeredFromRecord()).toBe(before + 1);
+    const stamps = path.join(dir, 'target', 'compile_stamps.json');
+    renameSync(stamps, `${stamps}.kept`);
+    try {
+      expect(recorded).toEqual(await withSecret(['ls', '--output', 'path']));
+    } finally {
+      renameSync(`${stamps}.kept`, stamps);
+    }
+    expect(recorded.stdout).not.toContain('staging');
   }, 180_000);
 });

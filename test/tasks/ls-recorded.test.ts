@@ -318,6 +318,25 @@ describe('tsdbt ls parses again when anything a parse reads has changed', () => 
     );
   });
 
+  it('a target with a password: parse (only the parse knows what to redact)', async () => {
+    const profiles = path.join(dir, 'profiles.yml');
+    const before = (() => {
+      try {
+        return readFileSync(profiles, 'utf8');
+      } catch {
+        return undefined;
+      }
+    })();
+    writeFileSync(profiles, 'shop:\n  target: dev\n  outputs:\n    dev: { type: clickhouse, host: localhost, user: ana, password: hunter2, schema: shop }\n');
+    await compileNow();
+    expect(JSON.parse(readFileSync(path.join(dir, 'target', 'compile_stamps.json'), 'utf8'))).toMatchObject({ targetSecret: true });
+    expect(await fromRecord({})).toBeUndefined();
+    if (before === undefined) rmSync(profiles);
+    else writeFileSync(profiles, before);
+    await compileNow();
+    expect(await fromRecord({})).toEqual(parsed({}));
+  });
+
   it('manifest.json written by something else since', async () => {
     const manifest = path.join(dir, 'target', 'manifest.json');
     const text = readFileSync(manifest, 'utf8');
