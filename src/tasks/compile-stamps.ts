@@ -11,8 +11,9 @@
  * the project layer's file stamps, nothing that loads nunjucks, YAML or the compile stack.
  * compile-record.ts writes the file.
  */
-import { hash, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { sha1Hex } from '../core/sha1.js';
 import { fileURLToPath } from 'node:url';
 import { listFilesUnder, matchesStamp, readTextFile, sameFolders, statOf, type FileStamp, type FolderStamp } from '../project/file-stamps.js';
 import { TSDBT_VERSION } from '../version.js';
@@ -113,7 +114,13 @@ export function ownEnvNames(env: NodeJS.ProcessEnv): string[] {
 export const SECRET_DIGEST = 'secret';
 
 export function envDigest(value: string | undefined): string | null {
-  return value === undefined ? null : hash('sha1', value);
+  // sha1Hex: node:crypto's SHA-1, without loading node:crypto on the fast paths (a test checks they agree).
+  return value === undefined ? null : sha1Hex(value);
+}
+
+/** node:crypto, loaded when first needed (most runs of the fast paths never need it). */
+function nodeCrypto(): typeof import('node:crypto') {
+  return createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 }
 
 export function buildStamp(): string {
@@ -144,7 +151,7 @@ export function reuseCompile(invocation: Invocation, options: CompileOptions): {
   if (checked === undefined) return {};
   if (checked.changed.length > 0) return { changed: checked };
   const found = upToDate(checked.stamps, options);
-  invocation.events.projectReused?.({ dir: found.projectDir, invocationId: randomUUID(), config: { logPath: found.logPath } });
+  invocation.events.projectReused?.({ dir: found.projectDir, invocationId: nodeCrypto().randomUUID(), config: { logPath: found.logPath } });
   for (const [level, text] of found.said) invocation.log[level](text);
   if (timer !== undefined) {
     timer.mark('nothing changed (file stamps checked)');

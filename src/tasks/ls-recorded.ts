@@ -20,7 +20,6 @@
  * is something to select by, and selectors.yml's parser (the `yaml` library) only when the
  * project has one.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { GraphNode, ResourceType } from '../graph/node.js';
@@ -175,7 +174,10 @@ export async function lsFromRecord(invocation: Invocation, options: RecordedLsOp
   if (read === undefined) return undefined;
 
   // Redacted from what ls says and prints, as after a parse (which adds the target's secrets: none here).
-  invocation.events.projectReused?.({ dir: stamps.projectDir, invocationId: randomUUID(), config: { logPath: stamps.logPath } }, secretEnvValues(process.env));
+  invocation.events.projectReused?.(
+    { dir: stamps.projectDir, invocationId: invocationId(), config: { logPath: stamps.logPath } },
+    secretEnvValues(process.env),
+  );
   for (const [level, text] of stamps.said.slice(0, parseSaid)) invocation.log[level](text);
   invocation.log.detail(`Listed from ${stamps.targetPath}/manifest.json: nothing the last compile read has changed since.`);
   // Nothing to select by (the usual `tsdbt ls`): selection's answer for that, without loading the rest of it.
@@ -323,4 +325,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/**
+ * A version 4 UUID from Math.random: this command's invocation id, which only tags its log lines
+ * (nothing is written under it), so node:crypto, which costs more to load than the whole answer,
+ * stays unloaded.
+ */
+function invocationId(): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = '89ab'[Math.floor(Math.random() * 4)]!;
+  const text = hex.join('');
+  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
 }
