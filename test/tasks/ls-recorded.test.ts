@@ -17,16 +17,20 @@
  * lsFromRecord first and parses when it answers nothing); test/tasks/ls-recorded-cli.test.ts runs
  * the CLI both ways.
  */
-import { appendFileSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSON_KEYS, lineOf } from '../../src/cli/commands/ls.js';
 import { isTsdbtError } from '../../src/core/errors.js';
 import { compile, type CompileOptions } from '../../src/tasks/compile.js';
+import { patchCompile } from '../../src/tasks/compile-patch.js';
+import { reuseCompile } from '../../src/tasks/compile-stamps.js';
 import { createInvocation, type TaskLog } from '../../src/tasks/invocation.js';
 import { ls } from '../../src/tasks/ls.js';
 import { lsFromRecord, PARSE_FIELDS, type RecordedLsOptions } from '../../src/tasks/ls-recorded.js';
 import { ageProjectFiles } from '../support/age-files.js';
+import { REPO_ROOT } from '../support/cli.js';
 import { writeLsProject } from '../support/ls-project.js';
 
 let dir: string;
@@ -359,6 +363,39 @@ describe('tsdbt ls parses again when anything a parse reads has changed', () => 
     expect(statSync(stamps).size).toBeGreaterThan(0);
     expect(await fromRecord({})).toBeDefined();
   });
+});
+
+describe('tsdbt ls from the record of a patched compile', () => {
+  it('answers as the parse does after `tsdbt compile` patched a changed model into the last manifest', async () => {
+    // The example project: compile patches projects without packages only.
+    const shop = dir;
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-ls-patched-'));
+    try {
+      for (const part of ['project.yml', 'models', 'macros']) cpSync(path.join(REPO_ROOT, part), path.join(dir, part), { recursive: true });
+      await compileNow();
+      expect(await fromRecord({})).toEqual(parsed({}));
+      const model = path.join(dir, 'models', 'staging', 'people.sql');
+      writeFileSync(model, `${readFileSync(model, 'utf8')}\n-- a body change\n`);
+      ageProjectFiles(dir);
+      expect(await fromRecord({})).toBeUndefined();
+      // What the CLI's compile does: the record's check, then the patch (src/cli/commands/compile.ts).
+      const invocation = createInvocation({ log: capture().log, env });
+      const { reused, changed } = reuseCompile(invocation, { projectDir: dir });
+      expect(reused).toBeUndefined();
+      const patched = changed === undefined ? undefined : patchCompile(invocation, { projectDir: dir }, changed);
+      expect(patched).toBeDefined();
+      const forms: Form[] = [{}, { output: 'json', resourceType: ['all'], outputKeys: [...PARSE_FIELDS] }, { select: ['people+'] }];
+      const recorded = [];
+      for (const form of forms) recorded.push(await fromRecord(form));
+      expect(recorded.every((outcome) => outcome !== undefined)).toBe(true);
+      // Parsed after: a parse rewrites partial_parse.json, which the patched compile left as it was,
+      // and the record, which vouches for that file too, then no longer holds (ls parses, correctly).
+      expect(recorded).toEqual(forms.map((form) => parsed(form)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      dir = shop;
+    }
+  }, 60_000);
 });
 
 describe('tsdbt ls from the record of a compile given a selection', () => {
