@@ -24,6 +24,7 @@ const SHARED_FORK_FILES = [
   'adapter/template-capabilities',
   'cli/output-summary',
   'cli/output-terminal',
+  'core/sha1',
   'docs/site-data',
   'ingest/fetch-with-retry',
   'ingest/ingest-config',

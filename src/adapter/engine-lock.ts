@@ -23,6 +23,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Adapter } from '../core/adapter-types.js';
+import { lockOwnerCommand } from './lock-owner.js';
 
 export const LOCK_FILE_NAME = 'tsdbt.lock';
 export const LOCK_SOCKET_NAME = 'tsdbt.lock.sock';
@@ -53,13 +54,7 @@ const RECHECK_MS = 100;
 /** The longest unix socket path Linux and macOS take (sun_path), less a margin. */
 const MAX_SOCKET_PATH = 100;
 
-/** What the lock file says this process runs: the CLI sets `tsdbt <command>`; a program using tsdbt as a library shows as its script. */
-let ownerCommand = `node ${path.basename(process.argv[1] ?? '')}`.trim();
-
-/** What the lock file says this process runs (`tsdbt run`); set once by the CLI. */
-export function setLockOwnerCommand(command: string): void {
-  ownerCommand = command;
-}
+export { setLockOwnerCommand } from './lock-owner.js';
 
 /**
  * Takes the lock of the embedded database at `dataPath` (which must exist), or throws
@@ -72,7 +67,7 @@ export async function acquireEngineLock(dataPath: string, shown: string, now: ()
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const server = await listen(socket);
     if (server !== undefined) {
-      const holder: LockHolder = { pid: process.pid, host: os.hostname(), command: ownerCommand, since: now().toISOString(), token: randomUUID() };
+      const holder: LockHolder = { pid: process.pid, host: os.hostname(), command: lockOwnerCommand(), since: now().toISOString(), token: randomUUID() };
       writeAtomically(file, `${JSON.stringify(holder)}\n`);
       return heldLock(file, socket, server, holder, tookOver);
     }

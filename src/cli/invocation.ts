@@ -15,7 +15,7 @@ export function cliInvocation(terminal: Terminal, parts: { signal?: AbortSignal;
       ...parts.events,
       // Redacts the profile's secrets, tags log lines with the invocation id, opens logs/tsdbt.log.
       projectOpened: (project, secrets) => terminal.useProject(project, secrets),
-      projectReused: (opened) => terminal.useProject(opened),
+      projectReused: (opened, secrets) => terminal.useProject(opened, secrets),
       progress: (total, label) => terminal.progress(total, label),
     },
     signal: parts.signal ?? new AbortController().signal,

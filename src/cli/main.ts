@@ -1,10 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { setLockOwnerCommand } from '../adapter/engine-lock.js';
+import { setLockOwnerCommand } from '../adapter/lock-owner.js';
 import { ErrorCodes, isTsdbtError, TsdbtError } from '../core/errors.js';
 import { LogEvent } from '../report/log-record.js';
 import { TSDBT_VERSION, versionReport } from '../version.js';
 import { ExitCode, exitCodeFor, exitCodeOf, takeCommandStatus } from './exit-codes.js';
-import { outputSettingsFromArgv, Terminal } from './terminal.js';
+import { createTerminal, outputSettingsFromArgv, type Terminal } from './terminal.js';
 import { fileSystemError } from './file-system-error.js';
 
 export type RegisterCommand = (program: Command, terminal: Terminal) => void;
@@ -138,12 +138,12 @@ function wholeBytes(value: string): number {
  */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   const args = argv.slice(2);
-  const terminal = new Terminal(outputSettingsFromArgv(args));
+  const terminal = await createTerminal(outputSettingsFromArgv(args));
   terminal.event('debug', LogEvent.COMMAND_START, `Running with tsdbt=${TSDBT_VERSION}: tsdbt ${args.join(' ')}`, { args, version: TSDBT_VERSION });
 
   const program = globalOptions(new Command('tsdbt'))
     .description('dbt-style SQL models for ClickHouse: compile Jinja SQL, build it in dependency order, ingest sources')
-    .version(versionReport(), '-v, --version', 'print the versions of tsdbt, chDB and the ClickHouse client')
+    .version(mayAskVersion(args) ? versionReport() : TSDBT_VERSION, '-v, --version', 'print the versions of tsdbt, chDB and the ClickHouse client')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
@@ -182,6 +182,15 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   } finally {
     terminal.close(typeof process.exitCode === 'number' ? process.exitCode : Number(process.exitCode ?? 0));
   }
+}
+
+/**
+ * Whether the command line may ask for --version (`-v`, also among short flags: `-qv`). Only then
+ * is the report made: it reads chDB's and the ClickHouse client's package.json, a few ms that
+ * every other command would spend on text nobody prints.
+ */
+export function mayAskVersion(args: readonly string[]): boolean {
+  return args.some((arg) => arg === '--version' || /^-[^-]*v/.test(arg));
 }
 
 /** The command named on the command line (skipping global options and their values), or for `help <name>`, that name. */

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { TsdbtError } from '../core/errors.js';
 import type { LogFields, Logger, LogLevel } from '../core/logger.js';
 import { isLogLevel, LogEvent } from '../report/log-record.js';
@@ -43,6 +44,21 @@ export interface TerminalOptions extends Partial<OutputSettings> {
   stdout?: OutputStream;
   stderr?: OutputStream;
   now?: () => Date;
+  /** chalk's class, for coloured output (see createTerminal); loaded here when needed and not given. */
+  chalk?: ChalkClass;
+}
+
+export type ChalkClass = typeof import('chalk').Chalk;
+
+/**
+ * A Terminal, with chalk loaded only when its output is coloured: chalk and the modules it loads
+ * (node:tty, node:os) cost a command's start about as much as commander does, for nothing when
+ * the output goes to a file or a pipe.
+ */
+export async function createTerminal(options: TerminalOptions = {}): Promise<Terminal> {
+  const settings = { ...defaultOutputSettings, ...stripUndefined(options) };
+  const chalk = colorWanted(settings, options.stderr ?? process.stderr) ? (await import('chalk')).Chalk : undefined;
+  return new Terminal({ ...options, chalk });
 }
 
 /** What the terminal needs to know about an opened project. */
@@ -78,8 +94,7 @@ export class Terminal {
     this.stdout = options.stdout ?? process.stdout;
     const stderr = options.stderr ?? process.stderr;
     this.format = this.settings.format;
-    const useColor = this.format === 'text' && (this.settings.color ?? wantsColor(stderr));
-    this.color = new Chalk({ level: useColor ? 1 : 0 });
+    this.color = colorWanted(this.settings, stderr) ? new (options.chalk ?? requireChalk())({ level: 1 }) : PLAIN;
     this.debugOn = this.settings.debug;
     this.quietOn = this.settings.quiet;
     this.console = this.format === 'json' ? new JsonLinesSink(stderr, 'info') : new TextConsoleSink(stderr, 'info', this.color, () => this.debugOn);
@@ -239,6 +254,23 @@ export function outputSettingsFromArgv(args: readonly string[], env: NodeJS.Proc
   }
   return settings;
 }
+
+function colorWanted(settings: OutputSettings, stderr: { isTTY?: boolean }): boolean {
+  return settings.format === 'text' && (settings.color ?? wantsColor(stderr));
+}
+
+/** chalk for a Terminal made without createTerminal (a program's own, a test's). */
+function requireChalk(): ChalkClass {
+  return (createRequire(import.meta.url)('chalk') as typeof import('chalk')).Chalk;
+}
+
+/**
+ * What chalk gives without colour (level 0), without loading chalk: any style, chained or not,
+ * returns its text (several arguments joined by spaces, as chalk joins them).
+ */
+const PLAIN: ChalkInstance = new Proxy((...text: unknown[]) => (text.length === 1 ? String(text[0]) : text.join(' ')), {
+  get: (_target, key) => (key === 'level' ? 0 : PLAIN),
+}) as unknown as ChalkInstance;
 
 function wantsColor(stream: { isTTY?: boolean }): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;

@@ -3,8 +3,8 @@
  * them that nothing they read has changed since the last time (tasks/compile-stamps.ts).
  * Reading only: this layer is the one that looks at the file system.
  */
-import { hash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { IGNORED_DIRS } from './project-files.js';
 
@@ -38,10 +38,15 @@ export function readTextFile(file: string): string | undefined {
   }
 }
 
+/** node:crypto, loaded on first use: a run whose files all kept their times never checksums one. */
+function nodeCrypto(): typeof import('node:crypto') {
+  return createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+}
+
 /** SHA-1 of a file's bytes (a change detector, not a security boundary), or undefined when unreadable. */
 export function checksumOfFile(file: string): string | undefined {
   try {
-    return hash('sha1', readFileSync(file), 'base64url');
+    return nodeCrypto().hash('sha1', readFileSync(file), 'base64url');
   } catch {
     return undefined;
   }

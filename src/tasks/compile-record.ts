@@ -74,6 +74,8 @@ export interface CompileRecord {
   startedAt: number;
   /** What the compile said (info and warning lines), in order. */
   said: readonly ['info' | 'warn', string][];
+  /** How many of the first lines of `said` the parse said (its warnings). */
+  parseSaid: number;
   compiled: readonly { node: { originalFilePath: string }; sql: string }[];
   cwd?: string;
 }
@@ -88,7 +90,7 @@ export function recordCompile(record: CompileRecord): void {
   }
 }
 
-function stampsOf({ project, options, env, startedAt, said, compiled, cwd = process.cwd() }: CompileRecord): CompileStamps | undefined {
+function stampsOf({ project, options, env, startedAt, said, parseSaid, compiled, cwd = process.cwd() }: CompileRecord): CompileStamps | undefined {
   if (!stampable(options, env.env) || env.listed) return undefined;
   if ([...project.engine.watchedReads].some((name) => !COVERED_GLOBALS.has(name))) return undefined;
   const secrets = [...secretsOf(project.target), ...secretEnvValues(process.env)].filter((secret) => secret !== '');
@@ -167,6 +169,8 @@ function stampsOf({ project, options, env, startedAt, said, compiled, cwd = proc
     outputs,
     compiled: compiledFiles,
     said: [...said],
+    parseSaid,
+    targetSecret: secretsOf(project.target).length > 0,
   };
 }
 

@@ -11,8 +11,9 @@
  * the project layer's file stamps, nothing that loads nunjucks, YAML or the compile stack.
  * compile-record.ts writes the file.
  */
-import { hash, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { sha1Hex } from '../core/sha1.js';
 import { fileURLToPath } from 'node:url';
 import { listFilesUnder, matchesStamp, readTextFile, sameFolders, statOf, type FileStamp, type FolderStamp } from '../project/file-stamps.js';
 import { TSDBT_VERSION } from '../version.js';
@@ -61,6 +62,16 @@ export interface CompileStamps {
   compiled: Columns & { newline: string; sums: string[] };
   /** What the compile said (`invocation.log.info`/`warn`), in order, said again by the next. */
   said: ['info' | 'warn', string][];
+  /**
+   * How many of the first lines of `said` parsing the project said (its warnings), before
+   * selection and rendering said theirs: what `tsdbt ls` answered from the record says again.
+   */
+  parseSaid?: number;
+  /**
+   * Whether the target has a secret (a server's password; never the secret itself): output read
+   * back from the record cannot redact what it does not know, so `tsdbt ls` then parses.
+   */
+  targetSecret?: boolean;
 }
 
 /** Files with their size and modification time, by index. */
@@ -103,7 +114,13 @@ export function ownEnvNames(env: NodeJS.ProcessEnv): string[] {
 export const SECRET_DIGEST = 'secret';
 
 export function envDigest(value: string | undefined): string | null {
-  return value === undefined ? null : hash('sha1', value);
+  // sha1Hex: node:crypto's SHA-1, without loading node:crypto on the fast paths (a test checks they agree).
+  return value === undefined ? null : sha1Hex(value);
+}
+
+/** node:crypto, loaded when first needed (most runs of the fast paths never need it). */
+function nodeCrypto(): typeof import('node:crypto') {
+  return createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 }
 
 export function buildStamp(): string {
@@ -134,7 +151,7 @@ export function reuseCompile(invocation: Invocation, options: CompileOptions): {
   if (checked === undefined) return {};
   if (checked.changed.length > 0) return { changed: checked };
   const found = upToDate(checked.stamps, options);
-  invocation.events.projectReused?.({ dir: found.projectDir, invocationId: randomUUID(), config: { logPath: found.logPath } });
+  invocation.events.projectReused?.({ dir: found.projectDir, invocationId: nodeCrypto().randomUUID(), config: { logPath: found.logPath } });
   for (const [level, text] of found.said) invocation.log[level](text);
   if (timer !== undefined) {
     timer.mark('nothing changed (file stamps checked)');
@@ -185,10 +202,49 @@ export function recordedAnswer(stamps: CompileStamps, printing: boolean): UpToDa
 export function checkStamps(options: CompileOptions, env: NodeJS.ProcessEnv, cwd: string, allowChanged: boolean): StampCheck | undefined {
   if (!stampable(options, env)) return undefined;
   const startDir = path.resolve(cwd, options.projectDir ?? '.');
+  return checkRecord(startDir, env, (key) => key === stampKey(options, startDir), allowChanged);
+}
+
+/** The options of a compile that decide what parsing the project gives (the rest only choose what is compiled and printed). */
+const PARSE_OPTIONS = ['projectDir', 'profilesDir', 'target', 'vars'] as const;
+/** Options a stamped compile may have besides those: its selection, which leaves the parse and the manifest's entries alone (but their compiled SQL). */
+const SELECTION_OPTIONS = new Set(['select', 'models', 'exclude', 'selector', 'failOnEmptySelection']);
+
+/**
+ * The record of the last compile when it vouches that its target/manifest.json describes what
+ * parsing the project now would: run from the same folder with the same `options` (--project-dir,
+ * --profiles-dir, --target, --vars; its --select may have been any), and every file, environment
+ * variable and output it recorded as it was, none changed. Undefined otherwise. For commands that
+ * only read the project's nodes (`tsdbt ls`): the manifest's compiled SQL is the compile's own.
+ */
+export function parseRecord(
+  options: Pick<CompileOptions, (typeof PARSE_OPTIONS)[number]>,
+  env: NodeJS.ProcessEnv,
+  cwd: string = process.cwd(),
+): CompileStamps | undefined {
+  if (env.TSDBT_PARTIAL_PARSE === '0') return undefined;
+  const startDir = path.resolve(cwd, options.projectDir ?? '.');
+  const sameParse = (key: string): boolean => {
+    let recorded: { startDir?: unknown; options?: Record<string, unknown> };
+    try {
+      recorded = JSON.parse(key) as typeof recorded;
+    } catch {
+      return false;
+    }
+    const given = recorded.options;
+    if (recorded.startDir !== startDir || typeof given !== 'object' || given === null) return false;
+    if (Object.keys(given).some((name) => !SELECTION_OPTIONS.has(name) && !(PARSE_OPTIONS as readonly string[]).includes(name))) return false;
+    return PARSE_OPTIONS.every((name) => stableJson(given[name]) === stableJson(options[name]));
+  };
+  return checkRecord(startDir, env, sameParse, false)?.stamps;
+}
+
+/** checkStamps for a record whose key `keyHolds`. */
+function checkRecord(startDir: string, env: NodeJS.ProcessEnv, keyHolds: (key: string) => boolean, allowChanged: boolean): StampCheck | undefined {
   const located = locateStamps(startDir);
   if (located === undefined) return undefined;
   const stamps = readStamps(located);
-  if (stamps === undefined || stamps.format !== FORMAT || stamps.build !== buildStamp() || stamps.key !== stampKey(options, startDir)) return undefined;
+  if (stamps === undefined || stamps.format !== FORMAT || stamps.build !== buildStamp() || !keyHolds(stamps.key)) return undefined;
   if (!sameEnv(stamps.env, env)) return undefined;
   for (const [file, stamp] of Object.entries(stamps.files)) if (!matchesStamp(file, stamp)) return undefined;
   const inputs = stamps.inputs;

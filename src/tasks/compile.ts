@@ -40,6 +40,8 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
   const said: ['info' | 'warn', string][] = [];
   const invocation = { ...given, env: env.env, log: notingLog(given.log, said) };
   const parsed = openProject(options, invocation, timer);
+  // What the parse said (its warnings), apart from what selection and rendering say next.
+  const parseSaid = said.length;
   if (options.inline !== undefined) {
     const project = forRun(parsed);
     return { status: 'ok', project, inlineSql: renderInline(project, options.inline), compiled: [] };
@@ -73,7 +75,7 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
     timer.mark('target/compiled (rest of the writes)');
     writeJsonArtifact(project, 'perf_info.json', timer.info());
   }
-  recordCompile({ project, options, env, startedAt, said, compiled });
+  recordCompile({ project, options, env, startedAt, said, parseSaid, compiled });
   return { status: 'ok', project, compiled };
 }
 

@@ -42,8 +42,8 @@ export interface TaskLog {
 export interface InvocationEvents extends RunEvents {
   /** Right after parsing, before anything else is said: the CLI redacts the profile's secrets and opens the log file here. */
   projectOpened?(project: Project, secrets: readonly string[]): void;
-  /** Instead of projectOpened, when a command answers from an earlier one's record without parsing (compile-stamps.ts). */
-  projectReused?(opened: { dir: string; invocationId: string; config: { logPath: string } }): void;
+  /** Instead of projectOpened, when a command answers from an earlier one's record without parsing (compile-stamps.ts); `secrets` as for projectOpened. */
+  projectReused?(opened: { dir: string; invocationId: string; config: { logPath: string } }, secrets?: readonly string[]): void;
   /** A live progress line over `total` things (`tsdbt ingest`'s sources); the CLI draws one on a terminal. */
   progress?(total: number, label: string): Progress;
 }

@@ -1,14 +1,13 @@
 import { buildManifest } from '../artifacts/manifest.js';
 import type { Project } from '../compile/load-project.js';
 import type { ProjectNode } from '../compile/nodes.js';
-import { ErrorCodes, TsdbtError } from '../core/errors.js';
-import type { ResourceType } from '../graph/node.js';
 import type { Invocation, TaskResult } from './invocation.js';
 import { openProject } from './open-project.js';
 import type { ProjectOptions, SelectOptions } from './options.js';
+import { resourceTypes } from './ls-recorded.js';
 import { selectIds } from './selection.js';
 
-export const RESOURCE_TYPES: readonly ResourceType[] = ['model', 'source', 'seed', 'test', 'unit_test', 'snapshot', 'analysis', 'exposure'];
+export { RESOURCE_TYPES } from './ls-recorded.js';
 
 export interface LsOptions extends ProjectOptions, SelectOptions {
   /** Only these kinds (`all`, or none given: every kind). */
@@ -37,16 +36,6 @@ export function ls(invocation: Invocation, options: LsOptions = {}): LsResult {
   const manifest = options.withManifestEntries === true ? buildManifest(project) : undefined;
   const nodes = ids.map((id) => ({ node: project.nodes.get(id)!, ...(manifest === undefined ? {} : { manifest: manifestEntry(manifest, id) }) }));
   return { status: 'ok', project, nodes };
-}
-
-function resourceTypes(given: string[] | undefined): ResourceType[] {
-  if (given === undefined || given.includes('all')) return [...RESOURCE_TYPES];
-  for (const type of given) {
-    if (!RESOURCE_TYPES.includes(type as ResourceType)) {
-      throw new TsdbtError({ code: ErrorCodes.USAGE, message: `'${type}' is not a resource type.`, hint: `Use one of: ${RESOURCE_TYPES.join(', ')}, all.` });
-    }
-  }
-  return given as ResourceType[];
 }
 
 function manifestEntry(manifest: Record<string, unknown>, id: string): Record<string, unknown> {

@@ -3,10 +3,9 @@ import { readLineageFile, staleLineage } from '../artifacts/lineage-file.js';
 import { buildManifest } from '../artifacts/manifest.js';
 import type { Project } from '../compile/load-project.js';
 import type { DeferredRelation } from '../compile/runtime-relation.js';
-import { ErrorCodes, TsdbtError, throwCollected } from '../core/errors.js';
+import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { parentsIn } from '../graph/build-graph.js';
 import type { ResourceType } from '../graph/node.js';
-import { selectNodes } from '../graph/select/select-nodes.js';
 import { defaultSelector, findSelector, parseSelectorsFile, type Selectors } from '../graph/select/selectors-file.js';
 import { readProjectFile } from '../project/read-file.js';
 import { compareManifests, type StateComparison } from '../state/compare.js';
@@ -17,6 +16,7 @@ import type { SourceStatus } from '../graph/select/state.js';
 import path from 'node:path';
 import type { TaskLog } from './invocation.js';
 import type { DeferOptions, SelectOptions } from './options.js';
+import { selectOnGraph } from './select-on-graph.js';
 
 export interface Selection {
   /** Unique ids to act on, sorted. */
@@ -42,49 +42,22 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
     const ids = options.ids.filter((id) => project.graph.hasNode(id) && kinds.has(project.nodes.get(id)?.resourceType ?? ('' as ResourceType)));
     return { ids: [...ids].sort(), state, comparison };
   }
-  const select = [...(options.select ?? []), ...(options.models ?? [])];
-  const unmatched: TsdbtError[] = [];
-  const given = select.length > 0 || (options.exclude?.length ?? 0) > 0 || options.selector !== undefined;
-  const selectors = options.selector !== undefined || !given ? readSelectors(project, options.selector !== undefined) : undefined;
-  let selector = options.selector === undefined || selectors === undefined ? undefined : findSelector(selectors, options.selector);
-  if (!given && selectors !== undefined) {
-    const fallback = defaultSelector(selectors);
-    if (fallback !== undefined) log.info(`Using the default selector '${fallback.name}' from selectors.yml.`);
-    selector = fallback?.expression;
-  }
-  const ids = selectNodes({
+  const ids = selectOnGraph({
     graph: project.graph,
-    select,
-    exclude: options.exclude,
-    selector,
-    state: comparison,
+    options,
+    resourceTypes,
+    log,
+    readSelectors: (required) => {
+      const selectors = readSelectors(project, required);
+      return selectors === undefined ? undefined : { find: (name) => findSelector(selectors, name), fallback: () => defaultSelector(selectors) };
+    },
+    state: state === undefined ? undefined : { dir: state.dir, comparison, previousResults: state.results, sourceStatus: sourceStatusOf(project, state) },
     columnLineage: () => {
       const lineage = readLineageFile(project);
       return { lineage: lineage ?? new Map(), stale: staleLineage(project, lineage) };
     },
-    previousResults: state?.results,
-    sourceStatus: sourceStatusOf(project, state),
-    resourceTypes,
-    onNoMatch: (warning) => {
-      // In CI, "nothing changed" is a normal answer, not a typo.
-      const criterion = /'([^']*)'/.exec(warning.message)?.[1] ?? '';
-      if (state !== undefined && /^(\d*\+|@)?(state|result):/.test(criterion))
-        log.info(`Nothing matches '${criterion}' compared with the state in ${state.dir}.`);
-      else if (options.failOnEmptySelection === true) unmatched.push(warning);
-      else log.warn(`${warning.message} (${warning.code})`);
-    },
   });
-  throwCollected(
-    unmatched.map(
-      (error) =>
-        new TsdbtError({
-          code: error.code,
-          message: error.message,
-          hint: 'Check the spelling; `tsdbt ls --select <criterion>` shows what a criterion matches. Without --fail-on-empty-selection this is a warning.',
-        }),
-    ),
-  );
-  return { ids: [...ids].sort(), state, comparison };
+  return { ids, state, comparison };
 }
 
 /** This run's target/sources.json against the state's, for `source_status:fresher`; both must exist. */

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { acquireEngineLock, LOCK_FILE_NAME, LOCK_SOCKET_NAME, parseHolder } from '../../src/adapter/engine-lock.js';
+import { lockOwnerCommand, setLockOwnerCommand } from '../../src/adapter/lock-owner.js';
 import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import { removeProject } from '../support/cli.js';
 
@@ -52,6 +53,16 @@ describe('engine lock', () => {
     lock.release();
     expect(existsSync(lockIn(dir))).toBe(false);
     expect(existsSync(socketIn(dir))).toBe(false);
+  });
+
+  it('records the command the CLI named through lock-owner.ts (which the CLI loads instead of this module)', async () => {
+    const before = lockOwnerCommand();
+    onTestFinished(() => setLockOwnerCommand(before));
+    setLockOwnerCommand('tsdbt seed');
+    const dir = dataPath();
+    const lock = await acquireEngineLock(dir, '.tsdbt/chdb');
+    onTestFinished(() => lock.release());
+    expect(parseHolder(readFileSync(lockIn(dir), 'utf8'))).toMatchObject({ command: 'tsdbt seed' });
   });
 
   it('refuses while the holder answers on its socket, naming the holder from the lock file', async () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { outputSettingsFromArgv, Terminal, type TerminalOptions } from '../../src/cli/terminal.js';
+import { Chalk } from 'chalk';
+import { createTerminal, outputSettingsFromArgv, Terminal, type TerminalOptions } from '../../src/cli/terminal.js';
 import { ErrorCodes, TsdbtError } from '../../src/core/errors.js';
 import { FakeStream } from '../report/fake-stream.js';
 import { parseLogLines } from '../report/log-schema-validator.js';
@@ -198,5 +199,36 @@ describe('outputSettingsFromArgv', () => {
     expect(outputSettingsFromArgv(['run'], { TSDBT_LOG_FORMAT: 'json', TSDBT_LOG_LEVEL: 'debug' })).toMatchObject({ format: 'json', level: 'debug' });
     // Invalid values are left to commander to refuse.
     expect(outputSettingsFromArgv(['--log-format', 'xml', '--', '--debug'], {})).toMatchObject({ format: 'text', debug: false });
+  });
+});
+
+describe('Terminal colours', () => {
+  const texts: unknown[][] = [['x'], [''], ['two\nlines'], ['a', 'b'], [], [3], ['\u001b[31mred\u001b[39m inside']];
+  const styles = (color: Terminal['color']) => [
+    color.red,
+    color.red.bold,
+    color.dim,
+    color.yellow,
+    color.green,
+    color.cyan,
+    color.bold,
+    color.magenta.underline,
+  ];
+
+  it('without colour, styles give what chalk gives at level 0, without loading chalk', () => {
+    const plain = terminal({ color: false }).term.color;
+    const level0 = new Chalk({ level: 0 });
+    for (const text of texts) expect(styles(plain).map((style) => style(...text))).toEqual(styles(level0).map((style) => style(...text)));
+    expect(plain.level).toBe(0);
+  });
+
+  it('with colour, chalk at level 1: loaded by createTerminal, or by the Terminal itself', async () => {
+    const level1 = new Chalk({ level: 1 });
+    const made = await createTerminal({ color: true, stdout: new FakeStream(), stderr: new FakeStream() });
+    const constructed = terminal({ color: true }).term;
+    for (const color of [made.color, constructed.color]) {
+      for (const text of texts) expect(styles(color).map((style) => style(...text))).toEqual(styles(level1).map((style) => style(...text)));
+    }
+    expect((await createTerminal({ color: false, stdout: new FakeStream(), stderr: new FakeStream() })).color.red('x')).toBe('x');
   });
 });

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { GraphNode } from '../../graph/node.js';
 import { ErrorCodes, TsdbtError } from '../../core/errors.js';
-import { ls, RESOURCE_TYPES, type LsEntry, type LsOptions } from '../../tasks/ls.js';
-import { projectOptions, selectOptions } from '../common-options.js';
+import type { LsOptions } from '../../tasks/ls.js';
+import { lsFromRecord, RESOURCE_TYPES } from '../../tasks/ls-recorded.js';
+import { projectOptions, selectOptions } from '../option-sets.js';
 import { commandAction } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
 import { cliInvocation } from '../invocation.js';
@@ -14,7 +15,7 @@ interface LsCliOptions extends LsOptions {
 
 const OUTPUTS = ['selector', 'name', 'path', 'json'];
 /** dbt's keys for `ls --output json` (when --output-keys is not given). */
-const JSON_KEYS = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'source_name', 'config', 'tags', 'depends_on'];
+export const JSON_KEYS = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'source_name', 'config', 'tags', 'depends_on'];
 
 export function registerLs(program: Command, terminal: Terminal): void {
   selectOptions(projectOptions(program.command('ls').alias('list')))
@@ -23,7 +24,7 @@ export function registerLs(program: Command, terminal: Terminal): void {
     .option('--output-keys <key...>', `with --output json: the manifest fields to print (default: ${JSON_KEYS.join(', ')})`)
     .option('--resource-type <type...>', `only these kinds: ${RESOURCE_TYPES.join(', ')}, or all`)
     .action(
-      commandAction((options: LsCliOptions) => {
+      commandAction(async (options: LsCliOptions) => {
         if (!OUTPUTS.includes(options.output)) {
           throw new TsdbtError({
             code: ErrorCodes.USAGE,
@@ -38,14 +39,23 @@ export function registerLs(program: Command, terminal: Terminal): void {
             hint: 'For example: tsdbt ls --output json --output-keys name unique_id',
           });
         }
-        const result = ls(cliInvocation(terminal), { ...options, withManifestEntries: options.output === 'json' });
+        const invocation = cliInvocation(terminal);
+        const json = options.output === 'json';
+        // Nothing the last compile read has changed: listed from its manifest.json, without parsing.
+        const recorded = await lsFromRecord(invocation, { ...options, manifestKeys: json ? (options.outputKeys ?? JSON_KEYS) : undefined });
+        const { ls } = recorded === undefined ? await import('../../tasks/ls.js') : { ls: undefined };
+        const result = recorded ?? ls!(invocation, { ...options, withManifestEntries: json });
         for (const entry of result.nodes) terminal.data(lineOf(entry, options));
         return result.status;
       }),
     );
 }
 
-function lineOf({ node, manifest }: LsEntry, options: LsCliOptions): string {
+/** One line of output for a node (and its manifest entry with --output json), the same from either path. */
+export function lineOf(
+  { node, manifest }: { node: GraphNode; manifest?: Record<string, unknown> },
+  options: Pick<LsCliOptions, 'output' | 'outputKeys'>,
+): string {
   if (options.output === 'name') return searchName(node);
   if (options.output === 'path') return node.originalFilePath;
   if (options.output === 'json') return JSON.stringify(pick(manifest ?? {}, options.outputKeys ?? JSON_KEYS));

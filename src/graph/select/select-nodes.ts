@@ -12,6 +12,7 @@ import { parseSelection } from './parse-selection.js';
 import { noMatchGuess } from './no-match-guess.js';
 import { graphNode, type SelectionGraph } from './selection-graph.js';
 import { differenceOf } from './set-ops.js';
+import { enabledMembers, unselected } from './unselected.js';
 import type { PreviousResults, SourceStatus, StateComparator } from './state.js';
 
 export interface SelectNodesOptions {
@@ -54,10 +55,8 @@ export function selectNodes(options: SelectNodesOptions): Set<string> {
     });
   }
 
-  const members = graph
-    .nodes()
-    .map((id) => graphNode(graph, id))
-    .filter((node) => node.config['enabled'] !== false);
+  if (options.selector === undefined && select === undefined && exclude === undefined) return unselected(graph, options.resourceTypes);
+  const members = enabledMembers(graph);
   const context: EvaluationContext = {
     graph,
     members,
