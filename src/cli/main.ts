@@ -4,6 +4,7 @@ import { ErrorCodes, isTsdbtError, TsdbtError } from '../core/errors.js';
 import { LogEvent } from '../report/log-record.js';
 import { TSDBT_VERSION, versionReport } from '../version.js';
 import { ExitCode, exitCodeFor, exitCodeOf, takeCommandStatus } from './exit-codes.js';
+import { ignoreClosedPipes } from './closed-pipe.js';
 import { createTerminal, outputSettingsFromArgv, type Terminal } from './terminal.js';
 import { fileSystemError } from './file-system-error.js';
 
@@ -138,6 +139,7 @@ function wholeBytes(value: string): number {
  */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   const args = argv.slice(2);
+  ignoreClosedPipes(process.stdout, process.stderr);
   const terminal = await createTerminal(outputSettingsFromArgv(args));
   terminal.event('debug', LogEvent.COMMAND_START, `Running with tsdbt=${TSDBT_VERSION}: tsdbt ${args.join(' ')}`, { args, version: TSDBT_VERSION });
 

@@ -1,8 +1,10 @@
 /** The commands that need no database, on a copy of the example project: --version, --help, compile, ls, colors. */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyExample, tsdbt } from '../e2e/example-project.js';
+import { REPO_ROOT } from '../support/cli.js';
 
 let project: ReturnType<typeof copyExample>;
 const cli = (args: string[], env?: Record<string, string | undefined>) => tsdbt(project.dir, project.home, args, env);
@@ -145,5 +147,24 @@ describe('colors', () => {
     const result = await cli(broken, { NO_COLOR: undefined, FORCE_COLOR: '1' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('\u001b[');
+  });
+});
+
+describe('a reader that stops early (tsdbt ls | head -1)', () => {
+  it('is no error: no stack trace, and the command exits with its own code', async () => {
+    for (const args of [['ls'], ['compile', '--select', 'people']]) {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'tsdbt'), ...args, '--no-color'], {
+        cwd: project.dir,
+        env: { ...process.env, HOME: project.home, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // The pipe is closed before the command writes anything, so its first write meets EPIPE.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr, args.join(' ')).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+/);
+      expect(code, `${args.join(' ')}: ${stderr}`).toBe(0);
+    }
   });
 });
