@@ -146,9 +146,13 @@ export function renderReport(): string {
     out(
       `| \`tsdbt --version\`, above \`node -e 0\` | < 100 ms | ${ms(above(startup.version))} (${ms(startup.version.median)} against ${ms(startup.node.median)})${earlier(startup)} | ${verdict(above(startup.version) < 100)} |`,
     );
+    if (startup.lsCompiled)
+      out(
+        `| \`tsdbt ls\` on the example project after a compile, above \`node -e 0\` | < 100 ms | ${ms(above(startup.lsCompiled))} (${ms(startup.lsCompiled.median)} against ${ms(startup.node.median)})${earlier(startup)} | ${verdict(above(startup.lsCompiled) < 100)} |`,
+      );
     if (startup.ls)
       out(
-        `| \`tsdbt ls\` on the example project, above \`node -e 0\` | < 100 ms | ${ms(above(startup.ls))} (${ms(startup.ls.median)} against ${ms(startup.node.median)})${earlier(startup)} | ${verdict(above(startup.ls) < 100)} |`,
+        `| \`tsdbt ls\` on the example project${startup.lsCompiled ? ' never compiled (ls parses it)' : ''}, above \`node -e 0\` | < 100 ms | ${ms(above(startup.ls))} (${ms(startup.ls.median)} against ${ms(startup.node.median)})${earlier(startup)} | ${verdict(above(startup.ls) < 100)} |`,
       );
   }
   out('');
@@ -290,7 +294,8 @@ export function renderReport(): string {
       `| \`node -e 0\` (Node alone) | ${triple(startup.node, ms)} |`,
       `| \`tsdbt --version\` | ${triple(startup.version, ms)} |`,
       `| \`tsdbt --help\` | ${triple(startup.help, ms)} |`,
-      ...(startup.ls ? [`| \`tsdbt ls\` (example project) | ${triple(startup.ls, ms)} |`] : []),
+      ...(startup.ls ? [`| \`tsdbt ls\` (example project${startup.lsCompiled ? ', never compiled' : ''}) | ${triple(startup.ls, ms)} |`] : []),
+      ...(startup.lsCompiled ? [`| \`tsdbt ls\` (example project, after a compile) | ${triple(startup.lsCompiled, ms)} |`] : []),
       '',
       `Load: ${startup.load.join(' → ')}.`,
       '',
