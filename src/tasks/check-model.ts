@@ -7,14 +7,16 @@
  * verdict (it refused the query, or the query has a construct the planner checks further, see
  * `hasPlannerChecks`) or a table cannot hold a column's type, the model is created as a view
  * instead, as the check always did: so every error reported is the one `CREATE VIEW` gives.
- * A model that joins is also planned (`EXPLAIN PLAN`), which `CREATE VIEW` does not do: the
- * common type of each join key is decided there, and a run would fail on it.
+ * A model that joins on keys of different types is also planned (`EXPLAIN PLAN`), which `CREATE
+ * VIEW` does not do: the common type of each join key is decided there, and a run would fail on
+ * it (see join-keys.ts for the joins that need no plan).
  */
 import type { ModelNode } from '../compile/nodes.js';
 import type { Adapter } from '../core/adapter-types.js';
 import { TsdbtError } from '../core/errors.js';
 import type { ModelLineage } from '../graph/lineage/column-graph.js';
-import { hasJoin, hasPlannerChecks } from '../graph/lineage/query-tree.js';
+import { joinKeysAgree } from '../graph/lineage/join-keys.js';
+import { hasJoin, hasPlannerChecks, parseQueryTree } from '../graph/lineage/query-tree.js';
 import { checkColumns, checkModelPlan, checkModelTable, checkModelView, type CheckColumn } from '../materialize/plan-check.js';
 import { placeInModel } from '../runner/model-error-place.js';
 import { lineageOfTree, readQueryTree, type RelationIndex } from './check-lineage.js';
@@ -32,7 +34,7 @@ export async function analyzeModel(adapter: Adapter, node: ModelNode, compiledSq
     if (!(error instanceof TsdbtError)) throw error;
     return createAsView(adapter, node, compiledSql, `the analyzer gave no query tree: ${error.message.split('\n')[0]!}`);
   }
-  if (hasJoin(tree)) {
+  if (hasJoin(tree) && !joinKeysAgree(parseQueryTree(tree))) {
     const refused = await planJoins(adapter, node, compiledSql);
     if (refused !== undefined) return refused;
   }

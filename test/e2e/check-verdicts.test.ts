@@ -48,6 +48,8 @@ const MODELS: [string, string][] = [
   ['join_parent_types', "select p.id, p.c from {{ ref('ok_plain') }} as p left join {{ ref('window_ok') }} as w on p.id = w.rn"],
   ['signed_x', `select toInt32(id) - 1 as x from ${SOURCE}`],
   ['join_signed_unsigned', "select p.id from {{ ref('ok_plain') }} as p join {{ ref('signed_x') }} as s on p.id = s.x"],
+  ['join_widening', `select a.id as id from ${SOURCE} as a join ${SOURCE} as b on a.id = toUInt32(b.id)`],
+  ['join_nullable', `select a.id as id from ${SOURCE} as a join ${SOURCE} as b on toNullable(a.id) = b.id and a.c = toLowCardinality(b.c)`],
   ['reads_join_ok', "select c, count() as n from {{ ref('join_ok') }} group by c"],
 ];
 
@@ -151,7 +153,18 @@ describe('tsdbt check gives the verdicts of CREATE VIEW', () => {
         'join_signed_unsigned',
       ])
         expect(checked.get(name)?.status, name).toBe('error');
-      for (const name of ['ok_plain', 'nothing_column', 'reads_nothing_column', 'reads_union', 'reads_window', 'join_ok', 'join_parent_types', 'reads_join_ok'])
+      for (const name of [
+        'ok_plain',
+        'nothing_column',
+        'reads_nothing_column',
+        'reads_union',
+        'reads_window',
+        'join_ok',
+        'join_parent_types',
+        'join_widening',
+        'join_nullable',
+        'reads_join_ok',
+      ])
         expect(checked.get(name)?.status, name).toBe('ok');
     }
   });
