@@ -11,6 +11,7 @@ import { currentLineage, updateLineageFile } from '../artifacts/lineage-file.js'
 import { writeManifestArtifact } from '../artifacts/write-artifacts.js';
 import type { ColumnLineage, ModelLineage } from '../graph/lineage/column-graph.js';
 import { queryLineage } from '../graph/lineage/query-lineage.js';
+import type { TreeLine } from '../graph/lineage/query-tree.js';
 import { checkQueryTree } from '../materialize/plan-check.js';
 
 /** How the query tree names the project's relations: `database.table` and ephemeral CTE names, to unique ids. */
@@ -34,8 +35,8 @@ export async function readQueryTree(adapter: Adapter, compiledSql: string): Prom
   return adapter.queryText(checkQueryTree(compiledSql).sql);
 }
 
-/** The model's lineage read from its query tree, or why it could not be read (as one line). */
-export function lineageOfTree(text: string, node: ModelNode, index: RelationIndex): ModelLineage | string {
+/** The model's lineage read from its query tree (as printed, or parsed), or why it could not be read (as one line). */
+export function lineageOfTree(text: string | readonly TreeLine[], node: ModelNode, index: RelationIndex): ModelLineage | string {
   let traced: ReturnType<typeof queryLineage>;
   try {
     traced = queryLineage(text, { cteTables: index.ctes });

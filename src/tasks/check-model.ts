@@ -34,11 +34,13 @@ export async function analyzeModel(adapter: Adapter, node: ModelNode, compiledSq
     if (!(error instanceof TsdbtError)) throw error;
     return createAsView(adapter, node, compiledSql, `the analyzer gave no query tree: ${error.message.split('\n')[0]!}`);
   }
-  if (hasJoin(tree) && !joinKeysAgree(parseQueryTree(tree))) {
+  // Parsed once, for the join keys and the lineage (the tree of an 8-way join is hundreds of lines).
+  const roots = parseQueryTree(tree);
+  if (hasJoin(tree) && !joinKeysAgree(roots)) {
     const refused = await planJoins(adapter, node, compiledSql);
     if (refused !== undefined) return refused;
   }
-  const lineage = lineageOfTree(tree, node, relations);
+  const lineage = lineageOfTree(roots, node, relations);
   if (typeof lineage === 'string' || hasPlannerChecks(tree)) return createAsView(adapter, node, compiledSql, lineage);
   const columns = lineage.columns.map((column) => ({ name: column.name, type: column.type }));
   try {

@@ -44,11 +44,12 @@ interface Found {
 const RANK: Record<string, number> = { identity: 0, transformation: 1, aggregation: 2 };
 const FILTER_SECTIONS = ['WHERE', 'PREWHERE', 'HAVING', 'QUALIFY'];
 
-/** The lineage of each output column of the query whose `EXPLAIN QUERY TREE` text is `text`. */
-export function queryLineage(text: string, options: QueryLineageOptions = {}): OutputColumnLineage[] {
-  const [root] = parseQueryTree(text);
+/** The lineage of each output column of the query whose `EXPLAIN QUERY TREE` text is `text` (or that text already parsed). */
+export function queryLineage(text: string | readonly TreeLine[], options: QueryLineageOptions = {}): OutputColumnLineage[] {
+  const [root] = typeof text === 'string' ? parseQueryTree(text) : text;
   if (root === undefined || (root.kind !== 'QUERY' && root.kind !== 'UNION')) {
-    throw new Error(`EXPLAIN QUERY TREE printed no QUERY or UNION at the top: ${text.slice(0, 80)}`);
+    const start = typeof text === 'string' ? text.slice(0, 80) : (root?.text ?? '');
+    throw new Error(`EXPLAIN QUERY TREE printed no QUERY or UNION at the top: ${start}`);
   }
   const walker = new LineageWalker(root, options.cteTables ?? new Map());
   return projectionColumns(root).map((column, index) => {
