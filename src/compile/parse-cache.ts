@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PieceBuffer, writeJsonPieces } from '../core/json-pieces.js';
 import { TSDBT_VERSION } from '../version.js';
 import type { ModelNode } from './nodes.js';
 import type { Speculation } from './speculation.js';
@@ -153,7 +154,7 @@ export class ParseCache {
 
 /**
  * Entries stringified per call: enough to keep JSON.stringify's cost per call small, few enough
- * that each piece stays an ordinary young string (see PIECE_BYTES in artifacts/write-artifacts.ts).
+ * that each piece stays an ordinary young string (see PIECE_BYTES in core/json-pieces.ts).
  */
 const GROUP_SIZE = 16;
 
@@ -165,45 +166,9 @@ const GROUP_SIZE = 16;
 function writeJsonInGroups(file: string, cache: CacheFile): void {
   const fd = openSync(file, 'w');
   try {
-    let pending: string[] = [];
-    let size = 0;
-    const flush = () => {
-      if (size > 0) writeSync(fd, pending.join(''));
-      pending = [];
-      size = 0;
-    };
-    const emit = (piece: string) => {
-      pending.push(piece);
-      size += piece.length;
-      if (size >= 1 << 16) flush();
-    };
-    emit(`{"format":${JSON.stringify(cache.format)},"fingerprint":${JSON.stringify(cache.fingerprint)}`);
-    for (const key of ['yaml', 'models'] as const) {
-      emit(`,${JSON.stringify(key)}:`);
-      const map: Record<string, unknown> = cache[key];
-      let first = true;
-      // A null-prototype group keeps any key an ordinary key; Object.keys lists array-index keys
-      // first, as a group does, so the groups keep the map's order.
-      let group: Record<string, unknown> = Object.create(null);
-      let count = 0;
-      const flushGroup = () => {
-        const inner = JSON.stringify(group).slice(1, -1);
-        if (inner !== '') {
-          emit(first ? `{${inner}` : `,${inner}`);
-          first = false;
-        }
-        group = Object.create(null);
-        count = 0;
-      };
-      for (const name of Object.keys(map)) {
-        group[name] = map[name];
-        if (++count === GROUP_SIZE) flushGroup();
-      }
-      if (count > 0) flushGroup();
-      emit(first ? '{}' : '}');
-    }
-    emit('}');
-    flush();
+    const buffer = new PieceBuffer((text) => writeSync(fd, text));
+    writeJsonPieces(cache, 2, (piece) => buffer.push(piece), GROUP_SIZE);
+    buffer.flush();
   } finally {
     closeSync(fd);
   }

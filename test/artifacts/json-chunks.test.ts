@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildManifest } from '../../src/artifacts/manifest.js';
-import { writeJsonArtifact, writeJsonPieces, writeManifestArtifact } from '../../src/artifacts/write-artifacts.js';
+import { writeJsonArtifact, writeManifestArtifact } from '../../src/artifacts/write-artifacts.js';
+import { writeJsonPieces } from '../../src/core/json-pieces.js';
 import { loadProject } from '../../src/compile/load-project.js';
 import { projectYml, removeProject, writeProject } from '../support/cli.js';
 
 const pieces = (value: unknown, depth: number): string => {
   const out: string[] = [];
-  writeJsonPieces(value, depth, (piece) => out.push(piece));
+  writeJsonPieces(value, depth, (piece) => out.push(piece), 32);
   return out.join('');
 };
 
