@@ -24,6 +24,7 @@ import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { GraphNode, ResourceType } from '../graph/node.js';
 import type { SelectionExpression } from '../graph/select/expression.js';
+import { RESOURCE_TYPES as SELECTABLE_TYPES } from '../graph/select/method-names.js';
 import type { SelectionGraph } from '../graph/select/selection-graph.js';
 import { unselected } from '../graph/select/unselected.js';
 import { readTextFile } from '../project/file-stamps.js';
@@ -222,11 +223,11 @@ async function recordedSelectors(stamps: CompileStamps, options: SelectOptions, 
   if (!(file in stamps.files)) return false;
   if (stamps.files[file] === null) return named === undefined ? undefined : false;
   try {
-    const { defaultSelector, findSelector, parseSelectorsFile } = await import('../graph/select/selectors-file.js');
+    const { defaultSelector, findSelector, parseSelectorsFile, selectorLookup } = await import('../graph/select/selectors-file.js');
     const selectors = parseSelectorsFile(readProjectFile(stamps.projectDir, 'selectors.yml'), 'selectors.yml');
     const used = named === undefined ? defaultSelector(selectors)?.expression : findSelector(selectors, named);
     if (used !== undefined && needsParse(used)) return false;
-    return { find: (name) => findSelector(selectors, name), fallback: () => defaultSelector(selectors) };
+    return selectorLookup(selectors);
   } catch {
     return false;
   }
@@ -287,7 +288,8 @@ function readManifest(file: string): ManifestGraph | undefined {
   };
 }
 
-const KINDS: ReadonlySet<string> = new Set<ResourceType>(['model', 'seed', 'test', 'unit_test', 'source', 'snapshot', 'analysis', 'operation', 'exposure']);
+/** Every kind a manifest entry may name (selection's `resource_type:` vocabulary). */
+const KINDS: ReadonlySet<string> = new Set<string>(SELECTABLE_TYPES);
 
 /**
  * The fields of a parsed node that selection and `ls` read, from its manifest entry (as

@@ -6,7 +6,7 @@ import type { DeferredRelation } from '../compile/runtime-relation.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { parentsIn } from '../graph/build-graph.js';
 import type { ResourceType } from '../graph/node.js';
-import { defaultSelector, findSelector, parseSelectorsFile, type Selectors } from '../graph/select/selectors-file.js';
+import { parseSelectorsFile, selectorLookup, type Selectors } from '../graph/select/selectors-file.js';
 import { readProjectFile } from '../project/read-file.js';
 import { compareManifests, type StateComparison } from '../state/compare.js';
 import { deferredRelations, type DeferCandidate } from '../state/defer.js';
@@ -49,7 +49,7 @@ export function resolveSelection(project: Project, options: SelectOptions & Defe
     log,
     readSelectors: (required) => {
       const selectors = readSelectors(project, required);
-      return selectors === undefined ? undefined : { find: (name) => findSelector(selectors, name), fallback: () => defaultSelector(selectors) };
+      return selectors === undefined ? undefined : selectorLookup(selectors);
     },
     state: state === undefined ? undefined : { dir: state.dir, comparison, previousResults: state.results, sourceStatus: sourceStatusOf(project, state) },
     columnLineage: () => {

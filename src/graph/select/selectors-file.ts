@@ -220,3 +220,11 @@ export function findSelector(selectors: Selectors, name: string): SelectionExpre
 export function defaultSelector(selectors: Selectors): SelectorDefinition | undefined {
   return [...selectors.values()].find((selector) => selector.default);
 }
+
+/** The file's selectors as selection asks for them: one by name (`--selector`), and the default. */
+export function selectorLookup(selectors: Selectors): {
+  find: (name: string) => SelectionExpression;
+  fallback: () => SelectorDefinition | undefined;
+} {
+  return { find: (name) => findSelector(selectors, name), fallback: () => defaultSelector(selectors) };
+}
