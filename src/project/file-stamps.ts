@@ -4,8 +4,8 @@
  * Reading only: this layer is the one that looks at the file system.
  */
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { nodeCrypto } from '../core/node-crypto.js';
 import { IGNORED_DIRS } from './project-files.js';
 
 /** `[size, mtimeMs, SHA-1 (base64url)]` of a file, or null when there is none (its absence is what was read). */
@@ -36,11 +36,6 @@ export function readTextFile(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** node:crypto, loaded on first use: a run whose files all kept their times never checksums one. */
-function nodeCrypto(): typeof import('node:crypto') {
-  return createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 }
 
 /** SHA-1 of a file's bytes (a change detector, not a security boundary), or undefined when unreadable. */

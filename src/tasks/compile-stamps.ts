@@ -11,8 +11,8 @@
  * the project layer's file stamps, nothing that loads nunjucks, YAML or the compile stack.
  * compile-record.ts writes the file.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { nodeCrypto } from '../core/node-crypto.js';
 import { sha1Hex } from '../core/sha1.js';
 import { fileURLToPath } from 'node:url';
 import { listFilesUnder, matchesStamp, readTextFile, sameFolders, statOf, type FileStamp, type FolderStamp } from '../project/file-stamps.js';
@@ -116,11 +116,6 @@ export const SECRET_DIGEST = 'secret';
 export function envDigest(value: string | undefined): string | null {
   // sha1Hex: node:crypto's SHA-1, without loading node:crypto on the fast paths (a test checks they agree).
   return value === undefined ? null : sha1Hex(value);
-}
-
-/** node:crypto, loaded when first needed (most runs of the fast paths never need it). */
-function nodeCrypto(): typeof import('node:crypto') {
-  return createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 }
 
 export function buildStamp(): string {
