@@ -25,3 +25,13 @@ export function interruptSignal(terminal: Terminal): { signal: AbortSignal; disp
     },
   };
 }
+
+/** Runs `work` with Ctrl-C as its signal (see interruptSignal), the handlers removed after it, however it ends. */
+export async function withInterrupt<T>(terminal: Terminal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const interrupt = interruptSignal(terminal);
+  try {
+    return await work(interrupt.signal);
+  } finally {
+    interrupt.dispose();
+  }
+}

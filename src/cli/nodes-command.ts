@@ -1,7 +1,7 @@
 import type { Invocation, TaskStatus } from '../tasks/invocation.js';
 import { runSelectedNodes, type NodesCommand, type RunNodesOptions, type RunNodesResult } from '../tasks/run-nodes.js';
 import { cliInvocation } from './invocation.js';
-import { interruptSignal } from './interrupt.js';
+import { withInterrupt } from './interrupt.js';
 import { nodeProgressEvents, reportRunSummary } from './run-summary.js';
 import type { Terminal } from './terminal.js';
 
@@ -17,14 +17,14 @@ export async function runNodesCommand(command: NodesCommand, options: RunNodesOp
  * whose node events print dbt's progress lines (`label`: what the live status line counts).
  */
 export async function withRunTerminal<T>(terminal: Terminal, label: string, task: (invocation: Invocation) => Promise<T>): Promise<T> {
-  const interrupt = interruptSignal(terminal);
-  const progress = nodeProgressEvents(terminal, label);
-  try {
-    return await task(cliInvocation(terminal, { signal: interrupt.signal, events: progress }));
-  } finally {
-    progress.end();
-    interrupt.dispose();
-  }
+  return withInterrupt(terminal, async (signal) => {
+    const progress = nodeProgressEvents(terminal, label);
+    try {
+      return await task(cliInvocation(terminal, { signal, events: progress }));
+    } finally {
+      progress.end();
+    }
+  });
 }
 
 /** The summary of a run that ran something (the "Nothing to do" warning was said by the task), then a failed on-run-end hook. */

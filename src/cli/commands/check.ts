@@ -5,7 +5,7 @@ import { check, type CheckOptions, type CheckResult, type ModelCheck } from '../
 import { projectOptions, selectOptions } from '../common-options.js';
 import { commandAction } from '../exit-codes.js';
 import { cliInvocation } from '../invocation.js';
-import { interruptSignal } from '../interrupt.js';
+import { withInterrupt } from '../interrupt.js';
 import type { Terminal } from '../terminal.js';
 
 interface CheckCliOptions extends CheckOptions {
@@ -29,13 +29,7 @@ export function registerCheck(program: Command, terminal: Terminal): void {
           });
         }
         // Ctrl-C: the models being checked finish, the rest are not started, and the scratch session is closed and deleted.
-        const interrupt = interruptSignal(terminal);
-        let result: CheckResult;
-        try {
-          result = await check(cliInvocation(terminal, { signal: interrupt.signal }), options);
-        } finally {
-          interrupt.dispose();
-        }
+        const result = await withInterrupt(terminal, (signal) => check(cliInvocation(terminal, { signal }), options));
         if (options.output === 'json') renderJson(terminal, result);
         else renderText(terminal, result);
         return result.status;
