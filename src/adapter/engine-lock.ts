@@ -54,8 +54,6 @@ const RECHECK_MS = 100;
 /** The longest unix socket path Linux and macOS take (sun_path), less a margin. */
 const MAX_SOCKET_PATH = 100;
 
-export { setLockOwnerCommand } from './lock-owner.js';
-
 /**
  * Takes the lock of the embedded database at `dataPath` (which must exist), or throws
  * ENGINE_LOCKED naming the live holder. `shown` is the path as the user sees it.
