@@ -82,12 +82,15 @@ export const BUILTIN_MACRO_DIR = '<tsdbt>/macros';
  * project's macros are loaded: a project's `test_unique` or `default__test_unique` wins.
  */
 export function addBuiltinTestMacros(engine: TemplateEngine): TsdbtError[] {
-  const errors: TsdbtError[] = [];
   for (const [name, text] of Object.entries(BUILTIN_MACROS)) {
-    if (engine.macro(name) !== undefined) continue;
-    errors.push(...engine.addMacroFile(`${BUILTIN_MACRO_DIR}/${name}.sql`, text));
+    if (engine.macro(name) === undefined) engine.addBuiltinMacro(name, `${BUILTIN_MACRO_DIR}/${name}.sql`, text);
   }
-  return errors;
+  return [];
+}
+
+/** The built-in test macros' texts, by macro name (each text defines that one macro). */
+export function builtinTestMacroTexts(): Readonly<Record<string, string>> {
+  return BUILTIN_MACROS;
 }
 
 /** Test names tsdbt brings (dbt's four); any other needs a `{% test %}` block in the project. */
