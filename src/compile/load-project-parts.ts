@@ -7,6 +7,7 @@ import { parseIngestConfig } from '../ingest/ingest-config.js';
 import type { Logger } from '../core/logger.js';
 import { baseGlobals } from '../template/base-globals.js';
 import { templateBackendFromEnv, TemplateEngine } from '../template/template-engine.js';
+import type { CompiledCodeStore } from '../template/compiled-code-cache.js';
 import { fqnOfFile } from './fqn.js';
 import type { AnalysisNode, ModelNode, ProjectNode, SeedNode, SnapshotNode, SourceNode } from './nodes.js';
 import type { NodePatch } from './properties.js';
@@ -72,6 +73,7 @@ export function projectEngine(options: {
   logger: Logger;
   invocationId: string;
   docs: Map<string, string>;
+  codeStore?: CompiledCodeStore;
 }): TemplateEngine {
   const { env, docs } = options;
   const engine: TemplateEngine = new TemplateEngine(
@@ -85,7 +87,7 @@ export function projectEngine(options: {
       doc: (name) => docs.get(name),
     }),
     // TSDBT_FAST_TEMPLATES in the command's environment picks another template back end (README).
-    { backend: templateBackendFromEnv(env), projectName: options.projectName, dispatch: options.dispatch },
+    { backend: templateBackendFromEnv(env), projectName: options.projectName, dispatch: options.dispatch, codeStore: options.codeStore },
   );
   return engine;
 }

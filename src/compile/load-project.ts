@@ -95,6 +95,7 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   throwCollected(distinctErrors(state.errors));
   timer?.mark('cycle check');
   read.cache.save();
+  environment.templateCode.save();
   if (timer !== undefined) {
     const files = read.files;
     timer.mark('partial_parse.json');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { resolveProfile } from '../config/profiles.js';
 import { projectKeyLine, validateProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
@@ -9,6 +10,7 @@ import { findProject } from '../project/find-project.js';
 import type { ProjectFile } from '../project/project-files.js';
 import { checkTargetPath } from '../project/target-path.js';
 import type { TemplateEngine } from '../template/template-engine.js';
+import { CompiledCodeCache } from '../template/compiled-code-cache.js';
 import { parseDocBlocks } from './doc-blocks.js';
 import { addPackageMacros, readPackages, scopeVarsByPackage, type LoadedPackage } from './load-packages.js';
 import { projectEngine, renderProfileValue, targetContext } from './load-project-parts.js';
@@ -50,6 +52,8 @@ export interface RenderEnvironment {
   cliVars: Record<string, unknown>;
   invocationId: string;
   logger: Logger;
+  /** Macro files' generated code from the last parse; loadProject saves what this one used. */
+  templateCode: CompiledCodeCache;
 }
 
 /** Finds and validates the project file, resolves the profile and makes the template engine. */
@@ -65,7 +69,8 @@ export function openRenderEnvironment(options: LoadProjectOptions = {}): RenderE
   const invocationId = randomUUID();
 
   const docs = new Map<string, string>();
-  const engine = projectEngine({ projectName: config.name, dispatch: config.dispatch, vars, env, logger, invocationId, docs });
+  const templateCode = CompiledCodeCache.open(path.resolve(projectDir, config.targetPath), env);
+  const engine = projectEngine({ projectName: config.name, dispatch: config.dispatch, vars, env, logger, invocationId, docs, codeStore: templateCode });
   const profile = resolveProfile({
     projectDir,
     profileName: config.profile,
@@ -90,6 +95,7 @@ export function openRenderEnvironment(options: LoadProjectOptions = {}): RenderE
     cliVars: options.vars ?? {},
     invocationId,
     logger,
+    templateCode,
   };
 }
 

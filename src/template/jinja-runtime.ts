@@ -9,6 +9,7 @@
  */
 import type nunjucks from 'nunjucks';
 import { nunjucksLib } from './nunjucks-lib.js';
+import type { CompiledCodeStore } from './compiled-code-cache.js';
 import { expandSplats } from './jinja-splat.js';
 import { installCompilerPatches } from './jinja-compiler-patches.js';
 import { PYTHON_EQUALITY_FUNCTIONS, PYTHON_OPERATOR_FUNCTIONS } from './python-operators.js';
@@ -116,16 +117,51 @@ export function jinjaRuntime(): { runtime: RuntimeModule; Frame: FrameClass } {
  * A nunjucks Template in tsdbt's environment: compiled with the Jinja parser, and rendered with
  * tsdbt's runtime and frames whatever nunjucks' `render` passes (its own shared runtime).
  */
-export function jinjaTemplate(source: string | { type: 'code'; obj: unknown }, env: nunjucks.Environment, file: string): nunjucks.Template {
+export function jinjaTemplate(
+  source: string | { type: 'code'; obj: unknown },
+  env: nunjucks.Environment,
+  file: string,
+  codeStore?: CompiledCodeStore,
+): nunjucks.Template {
   const lib = nunjucksLib();
   // Code from the fast path is not parsed again; only text goes through nunjucks' (Jinja) parser.
   const make = () => new lib.Template(source as string, env, file, true);
-  const template = typeof source === 'string' ? withJinjaParser(make) : make();
+  const template =
+    typeof source !== 'string'
+      ? make()
+      : codeStore === undefined
+        ? withJinjaParser(make)
+        : new lib.Template({ type: 'code', obj: compiledProps(source, env, file, codeStore) } as unknown as string, env, file, true);
   const compiled = template as unknown as { rootRenderFunc: RootRenderFunc };
   const root = compiled.rootRenderFunc;
   const { runtime, Frame } = jinjaRuntime();
   compiled.rootRenderFunc = (renderEnv, context, frame, _shared, cb) => root(renderEnv, context, adopt(frame, Frame), runtime, cb);
   return template;
+}
+
+/**
+ * What `new Template(source, env, file, true)` makes of `source` (nunjucks' `_compile`: its
+ * compiler's code, run by `new Function`), with the code taken from `codeStore` when it has it and
+ * kept there when not. Errors are nunjucks' own, as its Template constructor words them.
+ */
+function compiledProps(source: string, env: nunjucks.Environment, file: string, codeStore: CompiledCodeStore): unknown {
+  const lib = nunjucksLib() as unknown as NunjucksInternals;
+  const settings = env as unknown as { asyncFilters: unknown; extensionsList: unknown; opts: { dev?: boolean } };
+  const kept = codeStore.code(file, source);
+  try {
+    const code = kept ?? withJinjaParser(() => lib.compiler.compile(source, settings.asyncFilters, settings.extensionsList, file, settings.opts));
+    const props: unknown = new Function(code)();
+    if (kept === undefined) codeStore.keep(file, source, code);
+    return props;
+  } catch (error) {
+    throw lib.lib._prettifyError(file, settings.opts.dev, error);
+  }
+}
+
+/** The parts of nunjucks' modules compiledProps uses (not in its type definitions). */
+interface NunjucksInternals {
+  compiler: { compile(source: string, asyncFilters: unknown, extensions: unknown, name: string, opts: unknown): string };
+  lib: { _prettifyError(path: string, withInternals: boolean | undefined, error: unknown): Error };
 }
 
 /** The frame nunjucks made for a render, as one of tsdbt's frames (same variables, parent and flags). */

@@ -10,6 +10,7 @@ import { nunjucksLib } from './nunjucks-lib.js';
 import { MacroReturn, templateError } from './template-errors.js';
 import { withEngineAdapter } from './engine-adapter.js';
 import { toNunjucksDialect } from './jinja-dialect.js';
+import type { CompiledCodeStore } from './compiled-code-cache.js';
 import type { DispatchEntry } from '../config/dispatch-config.js';
 import { dispatchMacro, INTERNAL_NAMESPACE, type MacroNamespaces } from './dispatch.js';
 import { BUILTIN_DISPATCHERS, BUILTIN_HELPERS, BUILTIN_MACRO_FILE_OF, BUILTIN_MACRO_NAMES } from './builtin-macros/registry.js';
@@ -43,6 +44,8 @@ export interface TemplateEngineOptions {
   projectName?: string;
   /** The project's `dispatch:` config (search order per macro namespace). */
   dispatch?: readonly DispatchEntry[];
+  /** Where macro files' generated code is looked up before nunjucks compiles them (compiled-code-cache.ts). */
+  codeStore?: CompiledCodeStore;
 }
 
 /** Names whose value depends on what is being rendered (which model, parse or run time). */
@@ -119,11 +122,13 @@ export class TemplateEngine {
   /** False once `adapter` answers for a server lacking features (bindAdapterCapabilities): parse-time renders assumed them. */
   adapterModern = true;
   readonly backend: TemplateBackend;
+  private readonly codeStore: CompiledCodeStore | undefined;
 
   constructor(globals: Record<string, unknown>, options: TemplateEngineOptions = {}) {
     this.backend = options.backend ?? 'closures';
     this.projectName = options.projectName;
     this.dispatchConfig = options.dispatch ?? [];
+    this.codeStore = options.codeStore;
     this.env = new (nunjucksLib().Environment)([], { autoescape: false, dev: true, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false });
     this.env.addExtension('DoExtension', new DoExtension());
     addJinjaBuiltins(this.env);
@@ -213,9 +218,9 @@ export class TemplateEngine {
   }
 
   /** Runs a macro file's top level once, defining its macros; throws on a syntax error. */
-  private exportedMacros(file: string, source: string): Record<string, unknown> {
+  private exportedMacros(file: string, source: string, codeStore?: CompiledCodeStore): Record<string, unknown> {
     let exported: Record<string, unknown> = {};
-    const template = jinjaTemplate(toNunjucksDialect(source), this.env, file);
+    const template = jinjaTemplate(toNunjucksDialect(source), this.env, file, codeStore);
     (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
       {},
       null,
@@ -236,7 +241,7 @@ export class TemplateEngine {
     const source = rewriteTestBlocks(text);
     let exported: Record<string, unknown> = {};
     try {
-      exported = this.exportedMacros(file, source);
+      exported = this.exportedMacros(file, source, this.codeStore);
     } catch (error) {
       return [templateError(error, file, 0, lineCount(text))];
     }
