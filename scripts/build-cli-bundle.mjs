@@ -5,6 +5,7 @@
 // dist/index.js (the programmatic API) is not bundled. Part of `npm run build`.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,5 +23,19 @@ await build({
   target: 'node20',
   packages: 'external',
   chunkNames: 'chunks/[name]-[hash]',
+  logLevel: 'warning',
+});
+
+// nunjucks in one CommonJS file, loaded by src/template/nunjucks-lib.ts from the chunks' folder's
+// parent: loading its ~20 modules from node_modules one by one cost a parsing `tsdbt ls` about twice
+// as much. chokidar (watching template folders) is only required by loaders tsdbt does not use.
+await build({
+  entryPoints: [createRequire(import.meta.url).resolve('nunjucks')],
+  outfile: path.join(outdir, 'nunjucks.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['chokidar'],
   logLevel: 'warning',
 });
