@@ -7,11 +7,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeProject, writeProject } from '../support/cli.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { logLines, tsdbt, withChdb } from './example-project.js';
 
 let dir: string;
 let home: string;
+/** The two runs with a failing batch (exit code 1, the batches named): real processes. */
 const cli = (args: string[]) => tsdbt(dir, home, args);
+/**
+ * The seed, the passing runs and the retries, run by the CLI's `main` in this process: they are
+ * about which batches are built and what the partitions hold, not about the process, and each real
+ * one costs about 1 s of CPU.
+ */
+const cliInProcess = (args: string[]) => runCliInProcess(args, { cwd: dir, env: { HOME: home } });
 const sql = (statement: string) => withChdb(dir, (adapter) => adapter.execute(statement));
 const partitions = () =>
   withChdb(dir, (adapter) =>
@@ -40,8 +48,8 @@ afterAll(() => {
 
 describe('microbatch on chDB', () => {
   it('5 days of rows build 5 daily batches, each its own partition, each read only its day', async () => {
-    expect((await cli(['seed'])).code).toBe(0);
-    const result = await cli(['run', '--event-time-end', '2026-01-06', '--debug']);
+    expect((await cliInProcess(['seed'])).code).toBe(0);
+    const result = await cliInProcess(['run', '--event-time-end', '2026-01-06', '--debug']);
     expect(result.code).toBe(0);
     expect(logLines(result.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toHaveLength(5);
     expect(await partitions()).toEqual(['20260101:1:10', '20260102:1:20', '20260103:2:70', '20260104:1:50', '20260105:1:60']);
@@ -58,7 +66,7 @@ describe('microbatch on chDB', () => {
   it('a re-run with --event-time-start replaces only those days', async () => {
     // New source rows on day 1 and day 4: only day 4 is in the re-run's range.
     await sql("INSERT INTO mb.events VALUES (7, '2026-01-01 12:00:00', 100), (8, '2026-01-04 12:00:00', 100)");
-    const result = await cli(['run', '--event-time-start', '2026-01-04', '--event-time-end', '2026-01-06', '--debug']);
+    const result = await cliInProcess(['run', '--event-time-start', '2026-01-04', '--event-time-end', '2026-01-06', '--debug']);
     expect(result.code).toBe(0);
     expect(logLines(result.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toEqual([
       'daily: stage the batch from 2026-01-04 00:00:00',
@@ -86,7 +94,7 @@ describe('microbatch on chDB', () => {
     expect(await partitions()).toEqual(['20260101:1:10', '20260102:2:10020', '20260103:2:70', '20260104:2:1050', '20260105:1:60']);
 
     await sql('DROP TABLE mb.fail_switch');
-    const retried = await cli(['retry', '--debug']);
+    const retried = await cliInProcess(['retry', '--debug']);
     expect(retried.code).toBe(0);
     expect(logLines(retried.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toEqual([
       'daily: stage the batch from 2026-01-03 00:00:00',
@@ -106,7 +114,7 @@ describe('microbatch on chDB', () => {
     );
     expect(tables.map((row) => row.name)).toEqual(['daily']);
     await sql('DROP TABLE mb.fail_switch');
-    const retried = await cli(['retry', '--debug']);
+    const retried = await cliInProcess(['retry', '--debug']);
     expect(retried.code).toBe(0);
     expect(logLines(retried.stderr).filter((line) => line.startsWith('daily: stage the batch from'))).toHaveLength(5);
     // Rebuilt from all the source rows: day 1 now has the row the ranged re-run above left out.

@@ -2,11 +2,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { removeProject, runCli, type CliResult } from '../support/cli.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { breakOrderSeven, copyShop, testLines } from './dbt-project-fixture.js';
 
 /** The shop fixture, as a dbt user runs it: `seed`, `run`, `test` on chDB, then with a broken row. */
 let dir: string;
+/** The user's first seed, run, test and show: real processes, as a dbt user runs them. */
 const cli = (...args: string[]) => runCli(args, { cwd: dir });
+/**
+ * The commands after the first build, run by the CLI's `main` in this process: those tests are
+ * about which data tests fail and what --store-failures keeps, not about the process, and each
+ * real one costs about 1 s of CPU.
+ */
+const cliInProcess = (...args: string[]) => runCliInProcess(args, { cwd: dir });
 
 beforeAll(() => {
   dir = copyShop();
@@ -112,11 +120,11 @@ describe('seed → run → test on the shop fixture', () => {
 
   test('a broken row makes exactly the tests on that column fail, with their count', async () => {
     breakOrderSeven(dir);
-    const reseed = await cli('seed', '--select', 'raw_orders');
+    const reseed = await cliInProcess('seed', '--select', 'raw_orders');
     expect(reseed.code, reseed.stderr).toBe(0);
-    const rerun = await cli('run');
+    const rerun = await cliInProcess('run');
     expect(rerun.code, rerun.stderr).toBe(0);
-    const retest = await cli('test');
+    const retest = await cliInProcess('test');
     expect(retest.code).toBe(1);
     const lines = testLines(retest.stderr);
     const failing = [...lines].filter(([, status]) => status !== 'PASS');
@@ -129,10 +137,10 @@ describe('seed → run → test on the shop fixture', () => {
   });
 
   test('--store-failures keeps the failing rows, whole, in the audit database', async () => {
-    const stored = await cli('test', '--select', 'not_null_stg_orders_customer_id', '--store-failures');
+    const stored = await cliInProcess('test', '--select', 'not_null_stg_orders_customer_id', '--store-failures');
     expect(stored.code).toBe(1);
     expect(stored.stderr).toContain('Done. PASS=0 WARN=0 ERROR=1 SKIP=0 TOTAL=1');
-    const show = await cli(
+    const show = await cliInProcess(
       'show',
       '--inline',
       'select order_id, customer_id, status from shop_dbt_test__audit.not_null_stg_orders_customer_id',

@@ -1,5 +1,5 @@
 /**
- * `tsdbt deps` and package loading through the built CLI on chDB: the fixture package of
+ * `tsdbt deps` and package loading through the CLI on chDB: the fixture package of
  * test/fixtures/packages/fixture_pkg (dispatched and unqualified macros, a model, a generic test,
  * vars) installed through local:, git: (a bare repository made here), tarball: (made here) and a
  * package hub (a local HTTP server: no test reaches the internet).
@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, removeProject, runCli, writeProject } from '../support/cli.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { showInProcess } from '../support/show-in-process.js';
 
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'packages', 'fixture_pkg');
@@ -81,7 +82,14 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const cli = (args: string[]) => runCli(args, { cwd: root, env: { TSDBT_PACKAGE_HUB_URL: hubUrl }, timeoutMs: 120_000 });
+/**
+ * `tsdbt <args>` run by the CLI's `main` in this process: these tests are about what deps installs
+ * and locks and what the project then builds, not about the process, and each real one costs about
+ * 1 s of CPU. The first install and the two refusals below stay real processes (`cliProcess`), so
+ * the built CLI installs packages and exits non-zero on errors here too.
+ */
+const cli = (args: string[]) => runCliInProcess(args, { cwd: root, env: { TSDBT_PACKAGE_HUB_URL: hubUrl } });
+const cliProcess = (args: string[]) => runCli(args, { cwd: root, env: { TSDBT_PACKAGE_HUB_URL: hubUrl }, timeoutMs: 120_000 });
 
 function usePackages(yaml: string): void {
   writeFileSync(path.join(root, 'packages.yml'), yaml);
@@ -117,7 +125,7 @@ async function buildAndCheck(): Promise<void> {
 describe('tsdbt deps', () => {
   it('installs a local: package as a link, writes package-lock.yml, and the project builds with it', async () => {
     usePackages(`packages:\n  - local: ${JSON.stringify(FIXTURE)}\n`);
-    const deps = await cli(['deps']);
+    const deps = await cliProcess(['deps']);
     expect(deps.code, deps.stderr).toBe(0);
     expect(lstatSync(path.join(root, 'dbt_packages', 'fixture_pkg')).isSymbolicLink()).toBe(true);
     const lock = readFileSync(path.join(root, 'package-lock.yml'), 'utf8');

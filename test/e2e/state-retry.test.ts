@@ -3,9 +3,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectYml, removeProject, runCli, writeProject, type CliResult } from '../support/cli.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 
 let dir: string;
-const cli = (...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir });
+/**
+ * `tsdbt <args>` run by the CLI's `main` in this process: these tests are about what retry,
+ * --fail-fast, --empty and the default selector run and record, not about the process, and each
+ * real one costs about 1 s of CPU. The usage error (exit code 2) and the first failing run (exit
+ * code 1) stay real processes (`cliProcess`), so the process's exit codes are still checked here.
+ */
+const cli = (...args: string[]): Promise<CliResult> => runCliInProcess(args, { cwd: dir });
+const cliProcess = (...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir });
 const statuses = () =>
   Object.fromEntries(
     (
@@ -35,13 +43,13 @@ afterAll(() => removeProject(dir));
 
 describe('tsdbt retry', () => {
   it('without a previous run, says there is nothing to retry', async () => {
-    const result = await cli('retry');
+    const result = await cliProcess('retry');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('There is nothing to retry: target/run_results.json does not exist.');
   });
 
   it('re-runs only what failed or was skipped, with the same options, until it passes', async () => {
-    const first = await cli('run', '--threads', '2');
+    const first = await cliProcess('run', '--threads', '2');
     expect(first.code).toBe(1);
     expect(statuses()).toMatchObject({
       a_bad: expect.stringMatching(/^error: /),

@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectYml, removeProject, runCli, writeProject, type CliResult } from '../support/cli.js';
+import { runCliInProcess } from '../support/cli-in-process.js';
 import { showInProcess } from '../support/show-in-process.js';
 
 const FILES: Record<string, string> = {
@@ -31,7 +32,14 @@ const FILES: Record<string, string> = {
 };
 
 let dir: string;
-const cli = (...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir });
+/**
+ * `tsdbt <args>` run by the CLI's `main` in this process: these tests are about what the commands
+ * select, build and print, not about the process, and each real one costs about 1 s of CPU. The
+ * production build, the usage errors (exit code 2) and one check that a real process prints the
+ * same as `main` in this process stay real processes (`cliProcess`).
+ */
+const cli = (...args: string[]): Promise<CliResult> => runCliInProcess(args, { cwd: dir });
+const cliProcess = (...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir });
 const edit = (file: string, change: (text: string) => string) => writeFileSync(path.join(dir, file), change(readFileSync(path.join(dir, file), 'utf8')));
 const restore = (file: string) => writeFileSync(path.join(dir, file), FILES[file]!);
 /** What `tsdbt show --inline` returns, read in this process (the tests here are about what the CLI built). */
@@ -54,19 +62,23 @@ async function expectOnlyMidAndLeafBuilt(which: string): Promise<void> {
 
 beforeAll(async () => {
   dir = writeProject(FILES, 'tsdbt-e2e-state-');
-  const prod = await cli('run', '--target', 'prod');
+  const prod = await cliProcess('run', '--target', 'prod');
   expect(prod.code, prod.stderr).toBe(0);
   cpSync(path.join(dir, 'target'), path.join(dir, 'prod'), { recursive: true });
 }, 60_000);
 afterAll(() => removeProject(dir));
 
 describe('state:modified against production artifacts', () => {
-  it('selects nothing when nothing changed, and says so without a warning', async () => {
-    const result = await cli('ls', '--select', 'state:modified+', '--state', 'prod');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toContain("Nothing matches 'state:modified+' compared with the state in prod.");
-    expect(result.stderr).not.toContain('Warning');
+  it('selects nothing when nothing changed, and says so without a warning (a real process and main in this process alike)', async () => {
+    for (const result of [
+      await cliProcess('ls', '--select', 'state:modified+', '--state', 'prod'),
+      await cli('ls', '--select', 'state:modified+', '--state', 'prod'),
+    ]) {
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain("Nothing matches 'state:modified+' compared with the state in prod.");
+      expect(result.stderr).not.toContain('Warning');
+    }
   });
 
   it('edit one model: ls lists exactly it and its descendants; run builds only those, reading the unselected parent from prod', async () => {
@@ -179,13 +191,13 @@ describe('--defer', () => {
   });
 
   it('needs --state, and says so', async () => {
-    const result = await cli('run', '-s', 'mid', '--defer');
+    const result = await cliProcess('run', '-s', 'mid', '--defer');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--defer needs --state');
   });
 
   it('names a missing state folder', async () => {
-    const result = await cli('ls', '-s', 'state:modified', '--state', 'nowhere');
+    const result = await cliProcess('ls', '-s', 'state:modified', '--state', 'nowhere');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("Error TSDBT3004: The state folder 'nowhere' does not exist");
   });
