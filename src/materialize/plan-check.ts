@@ -20,9 +20,10 @@ export function checkDatabase(database: string): Statement {
 }
 
 /** An empty table with the declared columns: the shadow of a source or a seed. Memory: nothing reaches the disk. */
-export function checkTable(database: string, table: string, columns: readonly CheckColumn[], purpose: string): Statement {
+export function checkTable(database: string, table: string, columns: readonly CheckColumn[], purpose: string, ifNotExists = false): Statement {
   const list = columns.map((column) => `    ${quoteIdentifier(column.name)} ${column.type}`).join(',\n');
-  return { sql: `CREATE TABLE ${qualifiedName(database, table)}\n(\n${list}\n)\nENGINE = Memory`, purpose };
+  const create = ifNotExists ? 'CREATE TABLE IF NOT EXISTS' : 'CREATE TABLE';
+  return { sql: `${create} ${qualifiedName(database, table)}\n(\n${list}\n)\nENGINE = Memory`, purpose };
 }
 
 /**
@@ -42,8 +43,8 @@ export function checkModelView(database: string, name: string, compiledSql: stri
  * Models downstream read it as they would the view, without the analyzer going through the
  * model's own query again for each of them.
  */
-export function checkModelTable(database: string, name: string, columns: readonly CheckColumn[]): Statement {
-  return checkTable(database, name, columns, 'shadow of a checked model: its output columns, as the analyzer gave them');
+export function checkModelTable(database: string, name: string, columns: readonly CheckColumn[], ifNotExists = false): Statement {
+  return checkTable(database, name, columns, 'shadow of a checked model: its output columns, as the analyzer gave them', ifNotExists);
 }
 
 /** The output columns of a checked model. */
@@ -74,5 +75,36 @@ export function checkModelPlan(compiledSql: string): Statement {
   return {
     sql: `EXPLAIN PLAN\n${compiledSql}\n`,
     purpose: "plan the model's joins: the common type of each join key (reading no rows)",
+  };
+}
+
+/**
+ * The query trees of several models in one statement: each model's query a subquery of one
+ * SELECT. The analyzer resolves each subquery as it resolves the query alone, and one statement
+ * costs the engine less than one per model (see bench/notes.md). `splitBatchedQueryTree` cuts the
+ * answer back into one tree per model. Only for queries `mayShareStatement` accepts.
+ */
+export function checkQueryTrees(compiledSqls: readonly string[]): Statement {
+  const subqueries = compiledSqls.map((sql, index) => `(\n${sql}\n) AS ${quoteIdentifier(`__tsdbt_model_${index}`)}`);
+  return {
+    sql: `EXPLAIN QUERY TREE passes = 1\nSELECT 1 FROM\n${subqueries.join(',\n')}\n`,
+    purpose: 'analyze several models at once, each a subquery: the same resolution as alone, one statement',
+  };
+}
+
+/**
+ * Whether a model's query can be analyzed as a subquery beside others. Not when it carries a
+ * SETTINGS clause (a subquery's settings can reach the whole statement) or a `;` (a statement
+ * of its own): those are analyzed alone.
+ */
+export function mayShareStatement(compiledSql: string): boolean {
+  return !/\bsettings\b|;/i.test(compiledSql);
+}
+
+/** The shadow tables of several checked models in one call (statements separated by `;`, run in order). */
+export function checkModelTables(tables: readonly { database: string; name: string; columns: readonly CheckColumn[] }[]): Statement {
+  return {
+    sql: tables.map((table) => checkModelTable(table.database, table.name, table.columns).sql).join(';\n'),
+    purpose: 'shadows of checked models, several in one call',
   };
 }

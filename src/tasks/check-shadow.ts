@@ -19,15 +19,16 @@ export type Unshadowed = Map<string, string>;
 /** Creates the shadow of every source and seed in `ids`; returns those left out, with the reason. */
 export async function createShadowInputs(adapter: Adapter, project: Project, ids: readonly string[]): Promise<Unshadowed> {
   const missing: Unshadowed = new Map();
+  const databases = onceEach((database) => adapter.execute(checkDatabase(database).sql));
   for (const id of ids) {
     const source = project.sources.get(id);
     const seed = project.seeds.get(id);
     try {
       if (source !== undefined) {
-        const reason = await shadowSource(adapter, source);
+        const reason = await shadowSource(adapter, source, databases);
         if (reason !== undefined) missing.set(id, reason);
       } else if (seed !== undefined) {
-        await shadowSeed(adapter, project, seed);
+        await shadowSeed(adapter, project, seed, databases);
       } else {
         // A snapshot, say: its columns are not known here, and guessing would check against the wrong thing.
         const node = project.nodes.get(id);
@@ -42,7 +43,22 @@ export async function createShadowInputs(adapter: Adapter, project: Project, ids
 }
 
 /** A source with an `ingest:` block gets its real landing table; otherwise its YAML `data_type`s. */
-async function shadowSource(adapter: Adapter, source: SourceNode): Promise<string | undefined> {
+/** Creates each database once, however many inputs live in it. */
+type DatabaseMaker = (database: string) => Promise<unknown>;
+
+function onceEach(create: DatabaseMaker): DatabaseMaker {
+  const made = new Map<string, Promise<unknown>>();
+  return (database) => {
+    let pending = made.get(database);
+    if (pending === undefined) {
+      pending = create(database);
+      made.set(database, pending);
+    }
+    return pending;
+  };
+}
+
+async function shadowSource(adapter: Adapter, source: SourceNode, databases: DatabaseMaker): Promise<string | undefined> {
   const { schema, identifier } = source.relation;
   if (source.ingestConfig !== undefined) {
     await ensureLandingTables(adapter, { database: schema, table: identifier, quarantine: source.ingestConfig.quarantine });
@@ -54,7 +70,7 @@ async function shadowSource(adapter: Adapter, source: SourceNode): Promise<strin
     return `source columns unknown: source '${source.sourceName}.${source.name}' declares no columns (give each a data_type in its YAML)`;
   if (untyped.length > 0)
     return `source columns unknown: column${untyped.length === 1 ? '' : 's'} ${untyped.map((column) => `'${column.name}'`).join(', ')} of source '${source.sourceName}.${source.name}' ha${untyped.length === 1 ? 's' : 've'} no data_type`;
-  await adapter.execute(checkDatabase(schema).sql);
+  await databases(schema);
   await adapter.execute(
     checkTable(
       schema,
@@ -67,7 +83,7 @@ async function shadowSource(adapter: Adapter, source: SourceNode): Promise<strin
 }
 
 /** A seed's table with the types its CSV gets at `tsdbt seed` (column_types included); no row is loaded. */
-async function shadowSeed(adapter: Adapter, project: Project, seed: SeedNode): Promise<void> {
+async function shadowSeed(adapter: Adapter, project: Project, seed: SeedNode, databases: DatabaseMaker): Promise<void> {
   const table = readSeedTable(readProjectFile(project.dir, seed.originalFilePath), {
     name: seed.name,
     file: seed.originalFilePath,
@@ -75,6 +91,6 @@ async function shadowSeed(adapter: Adapter, project: Project, seed: SeedNode): P
     columnTypes: (seed.config.column_types ?? {}) as Record<string, string>,
   });
   const columns: CheckColumn[] = table.columns.map((column) => ({ name: column.name, type: column.type }));
-  await adapter.execute(checkDatabase(seed.relation.schema).sql);
+  await databases(seed.relation.schema);
   await adapter.execute(checkTable(seed.relation.schema, seed.relation.identifier, columns, 'shadow of a seed').sql);
 }
