@@ -19,13 +19,6 @@ export function checkDatabase(database: string): Statement {
   return { sql: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)} ENGINE = Memory`, purpose: 'create the database of the shadow project' };
 }
 
-/** An empty table with the declared columns: the shadow of a source or a seed. Memory: nothing reaches the disk. */
-export function checkTable(database: string, table: string, columns: readonly CheckColumn[], purpose: string, ifNotExists = false): Statement {
-  const list = columns.map((column) => `    ${quoteIdentifier(column.name)} ${column.type}`).join(',\n');
-  const create = ifNotExists ? 'CREATE TABLE IF NOT EXISTS' : 'CREATE TABLE';
-  return { sql: `${create} ${qualifiedName(database, table)}\n(\n${list}\n)\nENGINE = Memory`, purpose };
-}
-
 /**
  * The model's compiled SQL as a view, where the query tree alone does not give the verdict:
  * planning the view is then the check. The SQL goes in verbatim (on its own lines, so a trailing
@@ -39,12 +32,18 @@ export function checkModelView(database: string, name: string, compiledSql: stri
 }
 
 /**
- * The shadow of a model the analyzer accepted: an empty table with its output columns and types.
- * Models downstream read it as they would the view, without the analyzer going through the
- * model's own query again for each of them.
+ * An empty table with the given columns: the shadow of a source or a seed (its declared columns)
+ * or of a model the analyzer accepted (its output columns and types). Models downstream read it
+ * as they would the real relation, without the analyzer going through a model's own query again
+ * for each of them. Memory: nothing reaches the disk.
  */
-export function checkModelTable(database: string, name: string, columns: readonly CheckColumn[], ifNotExists = false): Statement {
-  return checkTable(database, name, columns, 'shadow of a checked model: its output columns, as the analyzer gave them', ifNotExists);
+export function checkShadowTable(database: string, name: string, columns: readonly CheckColumn[], ifNotExists = false): Statement {
+  const list = columns.map((column) => `    ${quoteIdentifier(column.name)} ${column.type}`).join(',\n');
+  const create = ifNotExists ? 'CREATE TABLE IF NOT EXISTS' : 'CREATE TABLE';
+  return {
+    sql: `${create} ${qualifiedName(database, name)}\n(\n${list}\n)\nENGINE = Memory`,
+    purpose: 'an empty table with the columns of a source, seed or checked model',
+  };
 }
 
 /** The output columns of a checked model. */
@@ -101,10 +100,10 @@ export function mayShareStatement(compiledSql: string): boolean {
   return !/\bsettings\b|;/i.test(compiledSql);
 }
 
-/** The shadow tables of several checked models in one call (statements separated by `;`, run in order). */
-export function checkModelTables(tables: readonly { database: string; name: string; columns: readonly CheckColumn[] }[]): Statement {
+/** Several shadow tables in one call (statements separated by `;`, run in order, stopping at the first refused). */
+export function checkShadowTables(tables: readonly { database: string; name: string; columns: readonly CheckColumn[] }[]): Statement {
   return {
-    sql: tables.map((table) => checkModelTable(table.database, table.name, table.columns).sql).join(';\n'),
-    purpose: 'shadows of checked models, several in one call',
+    sql: tables.map((table) => checkShadowTable(table.database, table.name, table.columns).sql).join(';\n'),
+    purpose: 'several shadow tables in one call',
   };
 }

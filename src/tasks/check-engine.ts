@@ -8,7 +8,7 @@
  */
 import type { Adapter } from '../core/adapter-types.js';
 import { splitBatchedQueryTree } from '../graph/lineage/batch-tree.js';
-import { checkModelTable, checkModelTables, checkQueryTree, checkQueryTrees, mayShareStatement, type CheckColumn } from '../materialize/plan-check.js';
+import { checkShadowTable, checkShadowTables, checkQueryTree, checkQueryTrees, mayShareStatement, type CheckColumn } from '../materialize/plan-check.js';
 import { type Answer, MicroBatcher } from '../runner/micro-batch.js';
 
 /** Most requests in one batch: past this, a larger statement saved little more (bench/notes.md). */
@@ -17,7 +17,7 @@ export const MAX_BATCH = 16;
 export interface CheckEngine {
   /** The model query's tree, as `EXPLAIN QUERY TREE` prints it for the query alone; throws the database's error for that query. */
   queryTree(compiledSql: string): Promise<string>;
-  /** Creates a checked model's shadow table; throws the database's error for that table. */
+  /** Creates a shadow table (of a source, seed or checked model); throws the database's error for that table. */
   createTable(database: string, name: string, columns: readonly CheckColumn[]): Promise<void>;
   /** Runs any other statement of the check on one of the lanes. */
   alone<T>(run: () => Promise<T>): Promise<T>;
@@ -65,7 +65,7 @@ async function answer(adapter: Adapter, requests: readonly Request[]): Promise<A
 async function createTables(adapter: Adapter, tables: readonly TableRequest[]): Promise<Answer<unknown>[]> {
   if (tables.length > 1) {
     try {
-      await adapter.execute(checkModelTables(tables).sql);
+      await adapter.execute(checkShadowTables(tables).sql);
       return tables.map(() => ({ ok: true, value: undefined }));
     } catch {
       // The calls stop at the first table refused; those before it exist. Each again, alone, for its own answer.
@@ -73,7 +73,7 @@ async function createTables(adapter: Adapter, tables: readonly TableRequest[]): 
   }
   const answers: Answer<unknown>[] = [];
   for (const table of tables)
-    answers.push(await settle(() => adapter.execute(checkModelTable(table.database, table.name, table.columns, tables.length > 1).sql)));
+    answers.push(await settle(() => adapter.execute(checkShadowTable(table.database, table.name, table.columns, tables.length > 1).sql)));
   return answers;
 }
 

@@ -77,14 +77,15 @@ export async function checkProject(
   try {
     const adapter = await connect({ type: 'chdb', name: 'check', schema: project.target.schema, threads: 1, settings: {}, path: scratch });
     try {
+      const engine = batchedEngine(adapter, threads);
       const unshadowed = await createShadowInputs(
         adapter,
+        engine,
         project,
         order.filter((id) => !project.models.has(id)),
       );
       for (const schema of new Set(modelIds.map((id) => project.models.get(id)!.relation.schema))) await adapter.execute(checkDatabase(schema).sql);
       const relations = relationIndex(project);
-      const engine = batchedEngine(adapter, threads);
       const context = { renderErrors, unshadowed, outcomes, selected, relations, engine };
       interrupted = await checkInGraphOrder(adapter, project, modelIds, context, { threads, signal: invocation.signal });
     } finally {
