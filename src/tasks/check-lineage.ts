@@ -66,8 +66,7 @@ export function recordLineage(project: Project, checked: Iterable<ModelCheckLike
       entries.set(model.uniqueId, { checksum: project.models.get(model.uniqueId)?.checksum ?? '', columns, unknown: reason });
     }
   }
-  updateLineageFile(project, entries);
-  project.run.columnLineage = currentLineage(project);
+  project.run.columnLineage = currentLineage(project, updateLineageFile(project, entries));
   writeManifestArtifact(project);
 }
 
