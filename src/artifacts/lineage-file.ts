@@ -34,8 +34,11 @@ export function readLineageFile(project: Project): ProjectLineage | undefined {
   return new Map(Object.entries(parsed.models ?? {}));
 }
 
-/** Writes `checked` over the previous file: entries of `checked` replace (undefined: remove) the model's old one. */
-export function updateLineageFile(project: Project, checked: ReadonlyMap<string, ModelLineage | undefined>): void {
+/**
+ * Writes `checked` over the previous file: entries of `checked` replace (undefined: remove) the
+ * model's old one. Returns what it wrote, so that the caller need not read the file back.
+ */
+export function updateLineageFile(project: Project, checked: ReadonlyMap<string, ModelLineage | undefined>): ProjectLineage {
   const models = new Map(readLineageFile(project) ?? []);
   for (const [id, entry] of checked) {
     if (entry === undefined) models.delete(id);
@@ -48,6 +51,7 @@ export function updateLineageFile(project: Project, checked: ReadonlyMap<string,
     metadata: { tsdbt_version: TSDBT_VERSION, generated_at: new Date().toISOString() },
     models: Object.fromEntries(sorted.map((id) => [id, models.get(id)!])),
   });
+  return new Map(sorted.map((id) => [id, models.get(id)!]));
 }
 
 /**
@@ -74,9 +78,9 @@ export function staleLineage(project: Project, lineage: ProjectLineage | undefin
   return stale;
 }
 
-/** The entries of target/lineage.json that are up to date with the project (see staleLineage). */
-export function currentLineage(project: Project): ProjectLineage {
-  const lineage = readLineageFile(project) ?? new Map<string, ModelLineage>();
+/** The entries of target/lineage.json (or of `written`, what was just written there) that are up to date with the project (see staleLineage). */
+export function currentLineage(project: Project, written?: ProjectLineage): ProjectLineage {
+  const lineage = written ?? readLineageFile(project) ?? new Map<string, ModelLineage>();
   const stale = staleLineage(project, lineage);
   return new Map([...lineage].filter(([id]) => !stale.has(id)));
 }

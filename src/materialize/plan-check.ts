@@ -19,12 +19,6 @@ export function checkDatabase(database: string): Statement {
   return { sql: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)} ENGINE = Memory`, purpose: 'create the database of the shadow project' };
 }
 
-/** An empty table with the declared columns: the shadow of a source or a seed. Memory: nothing reaches the disk. */
-export function checkTable(database: string, table: string, columns: readonly CheckColumn[], purpose: string): Statement {
-  const list = columns.map((column) => `    ${quoteIdentifier(column.name)} ${column.type}`).join(',\n');
-  return { sql: `CREATE TABLE ${qualifiedName(database, table)}\n(\n${list}\n)\nENGINE = Memory`, purpose };
-}
-
 /**
  * The model's compiled SQL as a view, where the query tree alone does not give the verdict:
  * planning the view is then the check. The SQL goes in verbatim (on its own lines, so a trailing
@@ -38,12 +32,18 @@ export function checkModelView(database: string, name: string, compiledSql: stri
 }
 
 /**
- * The shadow of a model the analyzer accepted: an empty table with its output columns and types.
- * Models downstream read it as they would the view, without the analyzer going through the
- * model's own query again for each of them.
+ * An empty table with the given columns: the shadow of a source or a seed (its declared columns)
+ * or of a model the analyzer accepted (its output columns and types). Models downstream read it
+ * as they would the real relation, without the analyzer going through a model's own query again
+ * for each of them. Memory: nothing reaches the disk.
  */
-export function checkModelTable(database: string, name: string, columns: readonly CheckColumn[]): Statement {
-  return checkTable(database, name, columns, 'shadow of a checked model: its output columns, as the analyzer gave them');
+export function checkShadowTable(database: string, name: string, columns: readonly CheckColumn[], ifNotExists = false): Statement {
+  const list = columns.map((column) => `    ${quoteIdentifier(column.name)} ${column.type}`).join(',\n');
+  const create = ifNotExists ? 'CREATE TABLE IF NOT EXISTS' : 'CREATE TABLE';
+  return {
+    sql: `${create} ${qualifiedName(database, name)}\n(\n${list}\n)\nENGINE = Memory`,
+    purpose: 'an empty table with the columns of a source, seed or checked model',
+  };
 }
 
 /** The output columns of a checked model. */
@@ -74,5 +74,36 @@ export function checkModelPlan(compiledSql: string): Statement {
   return {
     sql: `EXPLAIN PLAN\n${compiledSql}\n`,
     purpose: "plan the model's joins: the common type of each join key (reading no rows)",
+  };
+}
+
+/**
+ * The query trees of several models in one statement: each model's query a subquery of one
+ * SELECT. The analyzer resolves each subquery as it resolves the query alone, and one statement
+ * costs the engine less than one per model (see bench/notes.md). `splitBatchedQueryTree` cuts the
+ * answer back into one tree per model. Only for queries `mayShareStatement` accepts.
+ */
+export function checkQueryTrees(compiledSqls: readonly string[]): Statement {
+  const subqueries = compiledSqls.map((sql, index) => `(\n${sql}\n) AS ${quoteIdentifier(`__tsdbt_model_${index}`)}`);
+  return {
+    sql: `EXPLAIN QUERY TREE passes = 1\nSELECT 1 FROM\n${subqueries.join(',\n')}\n`,
+    purpose: 'analyze several models at once, each a subquery: the same resolution as alone, one statement',
+  };
+}
+
+/**
+ * Whether a model's query can be analyzed as a subquery beside others. Not when it carries a
+ * SETTINGS clause (a subquery's settings can reach the whole statement) or a `;` (a statement
+ * of its own): those are analyzed alone.
+ */
+export function mayShareStatement(compiledSql: string): boolean {
+  return !/\bsettings\b|;/i.test(compiledSql);
+}
+
+/** Several shadow tables in one call (statements separated by `;`, run in order, stopping at the first refused). */
+export function checkShadowTables(tables: readonly { database: string; name: string; columns: readonly CheckColumn[] }[]): Statement {
+  return {
+    sql: tables.map((table) => checkShadowTable(table.database, table.name, table.columns).sql).join(';\n'),
+    purpose: 'several shadow tables in one call',
   };
 }

@@ -6,13 +6,11 @@
 import type { Project } from '../compile/load-project.js';
 import type { ModelNode } from '../compile/nodes.js';
 import { CTE_PREFIX } from '../compile/ephemeral.js';
-import type { Adapter } from '../core/adapter-types.js';
 import { currentLineage, updateLineageFile } from '../artifacts/lineage-file.js';
 import { writeManifestArtifact } from '../artifacts/write-artifacts.js';
 import type { ColumnLineage, ModelLineage } from '../graph/lineage/column-graph.js';
 import { queryLineage } from '../graph/lineage/query-lineage.js';
 import type { TreeLine } from '../graph/lineage/query-tree.js';
-import { checkQueryTree } from '../materialize/plan-check.js';
 
 /** How the query tree names the project's relations: `database.table` and ephemeral CTE names, to unique ids. */
 export interface RelationIndex {
@@ -28,11 +26,6 @@ export function relationIndex(project: Project): RelationIndex {
     else tables.set(`${node.relation.schema}.${node.relation.identifier}`, node.uniqueId);
   }
   return { tables, ctes };
-}
-
-/** The analyzer's resolved query tree of the model's compiled SQL, as EXPLAIN prints it; throws the database's error. */
-export async function readQueryTree(adapter: Adapter, compiledSql: string): Promise<string> {
-  return adapter.queryText(checkQueryTree(compiledSql).sql);
 }
 
 /** The model's lineage read from its query tree (as printed, or parsed), or why it could not be read (as one line). */
@@ -73,8 +66,7 @@ export function recordLineage(project: Project, checked: Iterable<ModelCheckLike
       entries.set(model.uniqueId, { checksum: project.models.get(model.uniqueId)?.checksum ?? '', columns, unknown: reason });
     }
   }
-  updateLineageFile(project, entries);
-  project.run.columnLineage = currentLineage(project);
+  project.run.columnLineage = currentLineage(project, updateLineageFile(project, entries));
   writeManifestArtifact(project);
 }
 

@@ -17,47 +17,54 @@ import { TsdbtError } from '../core/errors.js';
 import type { ModelLineage } from '../graph/lineage/column-graph.js';
 import { joinKeysAgree } from '../graph/lineage/join-keys.js';
 import { hasJoin, hasPlannerChecks, parseQueryTree } from '../graph/lineage/query-tree.js';
-import { checkColumns, checkModelPlan, checkModelTable, checkModelView, type CheckColumn } from '../materialize/plan-check.js';
+import { checkColumns, checkModelPlan, checkModelView, type CheckColumn } from '../materialize/plan-check.js';
 import { placeInModel } from '../runner/model-error-place.js';
-import { lineageOfTree, readQueryTree, type RelationIndex } from './check-lineage.js';
+import type { CheckEngine } from './check-engine.js';
+import { lineageOfTree, type RelationIndex } from './check-lineage.js';
 
 export type ModelAnalysis =
   | { status: 'ok'; columns: CheckColumn[]; lineage: ModelLineage | string }
   | { status: 'error'; line: number | undefined; message: string };
 
 /** Analyzes the model's compiled SQL in the scratch session and leaves its shadow there for the models downstream. */
-export async function analyzeModel(adapter: Adapter, node: ModelNode, compiledSql: string, relations: RelationIndex): Promise<ModelAnalysis> {
+export async function analyzeModel(
+  adapter: Adapter,
+  engine: CheckEngine,
+  node: ModelNode,
+  compiledSql: string,
+  relations: RelationIndex,
+): Promise<ModelAnalysis> {
   let tree: string;
   try {
-    tree = await readQueryTree(adapter, compiledSql);
+    tree = await engine.queryTree(compiledSql);
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
-    return createAsView(adapter, node, compiledSql, `the analyzer gave no query tree: ${error.message.split('\n')[0]!}`);
+    return createAsView(adapter, engine, node, compiledSql, `the analyzer gave no query tree: ${error.message.split('\n')[0]!}`);
   }
   // Parsed once, for the join keys and the lineage (the tree of an 8-way join is hundreds of lines).
   const roots = parseQueryTree(tree);
   if (hasJoin(tree) && !joinKeysAgree(roots)) {
-    const refused = await planJoins(adapter, node, compiledSql);
+    const refused = await planJoins(adapter, engine, node, compiledSql);
     if (refused !== undefined) return refused;
   }
   const lineage = lineageOfTree(roots, node, relations);
-  if (typeof lineage === 'string' || hasPlannerChecks(tree)) return createAsView(adapter, node, compiledSql, lineage);
+  if (typeof lineage === 'string' || hasPlannerChecks(tree)) return createAsView(adapter, engine, node, compiledSql, lineage);
   const columns = lineage.columns.map((column) => ({ name: column.name, type: column.type }));
   try {
-    await adapter.execute(checkModelTable(node.relation.schema, node.relation.identifier, columns).sql);
+    await engine.createTable(node.relation.schema, node.relation.identifier, columns);
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
     // A type a view can have but a table cannot (Nothing, LowCardinality(UInt8)…): the view is the shadow.
-    return createAsView(adapter, node, compiledSql, lineage);
+    return createAsView(adapter, engine, node, compiledSql, lineage);
   }
   return { status: 'ok', columns, lineage };
 }
 
 /** Plans the model's query (see `checkModelPlan`): the planner's error, placed in the model, or nothing. */
-async function planJoins(adapter: Adapter, node: ModelNode, compiledSql: string): Promise<ModelAnalysis | undefined> {
+async function planJoins(adapter: Adapter, engine: CheckEngine, node: ModelNode, compiledSql: string): Promise<ModelAnalysis | undefined> {
   const statement = checkModelPlan(compiledSql);
   try {
-    await adapter.queryText(statement.sql);
+    await engine.alone(() => adapter.queryText(statement.sql));
     return undefined;
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
@@ -67,14 +74,20 @@ async function planJoins(adapter: Adapter, node: ModelNode, compiledSql: string)
 }
 
 /** The model as a view of its compiled SQL: ClickHouse analyzes and plans it, reading no rows. */
-async function createAsView(adapter: Adapter, node: ModelNode, compiledSql: string, lineage: ModelLineage | string): Promise<ModelAnalysis> {
+async function createAsView(
+  adapter: Adapter,
+  engine: CheckEngine,
+  node: ModelNode,
+  compiledSql: string,
+  lineage: ModelLineage | string,
+): Promise<ModelAnalysis> {
   const { schema, identifier } = node.relation;
   const statement = checkModelView(schema, identifier, compiledSql);
   try {
-    await adapter.execute(statement.sql);
+    await engine.alone(() => adapter.execute(statement.sql));
     const columns =
       typeof lineage === 'string'
-        ? await adapter.query<CheckColumn>(checkColumns(schema, identifier).sql)
+        ? await engine.alone(() => adapter.query<CheckColumn>(checkColumns(schema, identifier).sql))
         : lineage.columns.map((column) => ({ name: column.name, type: column.type }));
     return { status: 'ok', columns: columns.map((column) => ({ name: column.name, type: column.type })), lineage };
   } catch (error) {

@@ -9,40 +9,60 @@ import type { SeedNode, SourceNode } from '../compile/nodes.js';
 import type { Adapter } from '../core/adapter-types.js';
 import { TsdbtError } from '../core/errors.js';
 import { ensureLandingTables } from '../ingest/landing.js';
-import { checkDatabase, checkTable, type CheckColumn } from '../materialize/plan-check.js';
+import { checkDatabase, type CheckColumn } from '../materialize/plan-check.js';
 import { readProjectFile } from '../project/read-file.js';
 import { readSeedTable } from '../seed/seed-table.js';
+import type { CheckEngine } from './check-engine.js';
 
 /** Why an input could not be shadowed (its dependants are not checked), by unique id. */
 export type Unshadowed = Map<string, string>;
 
 /** Creates the shadow of every source and seed in `ids`; returns those left out, with the reason. */
-export async function createShadowInputs(adapter: Adapter, project: Project, ids: readonly string[]): Promise<Unshadowed> {
+export async function createShadowInputs(adapter: Adapter, engine: CheckEngine, project: Project, ids: readonly string[]): Promise<Unshadowed> {
+  const databases = onceEach((database) => adapter.execute(checkDatabase(database).sql));
+  // All at once: the engine sends the tables together (see check-engine.ts).
+  const reasons = await Promise.all(ids.map((id) => shadowInput(adapter, engine, project, id, databases)));
   const missing: Unshadowed = new Map();
-  for (const id of ids) {
-    const source = project.sources.get(id);
-    const seed = project.seeds.get(id);
-    try {
-      if (source !== undefined) {
-        const reason = await shadowSource(adapter, source);
-        if (reason !== undefined) missing.set(id, reason);
-      } else if (seed !== undefined) {
-        await shadowSeed(adapter, project, seed);
-      } else {
-        // A snapshot, say: its columns are not known here, and guessing would check against the wrong thing.
-        const node = project.nodes.get(id);
-        missing.set(id, `${node?.resourceType ?? 'node'} '${node?.name ?? id}' has no shadow in check yet`);
-      }
-    } catch (error) {
-      if (!(error instanceof TsdbtError)) throw error;
-      missing.set(id, `${error.message.split('\n')[0]!}`);
-    }
-  }
+  ids.forEach((id, index) => {
+    const reason = reasons[index];
+    if (reason !== undefined) missing.set(id, reason);
+  });
   return missing;
 }
 
+/** Shadows one input; returns why it could not be, if it could not. */
+async function shadowInput(adapter: Adapter, engine: CheckEngine, project: Project, id: string, databases: DatabaseMaker): Promise<string | undefined> {
+  const source = project.sources.get(id);
+  const seed = project.seeds.get(id);
+  try {
+    if (source !== undefined) return await shadowSource(adapter, engine, source, databases);
+    if (seed !== undefined) return await shadowSeed(engine, project, seed, databases);
+    // A snapshot, say: its columns are not known here, and guessing would check against the wrong thing.
+    const node = project.nodes.get(id);
+    return `${node?.resourceType ?? 'node'} '${node?.name ?? id}' has no shadow in check yet`;
+  } catch (error) {
+    if (!(error instanceof TsdbtError)) throw error;
+    return `${error.message.split('\n')[0]!}`;
+  }
+}
+
 /** A source with an `ingest:` block gets its real landing table; otherwise its YAML `data_type`s. */
-async function shadowSource(adapter: Adapter, source: SourceNode): Promise<string | undefined> {
+/** Creates each database once, however many inputs live in it. */
+type DatabaseMaker = (database: string) => Promise<unknown>;
+
+function onceEach(create: DatabaseMaker): DatabaseMaker {
+  const made = new Map<string, Promise<unknown>>();
+  return (database) => {
+    let pending = made.get(database);
+    if (pending === undefined) {
+      pending = create(database);
+      made.set(database, pending);
+    }
+    return pending;
+  };
+}
+
+async function shadowSource(adapter: Adapter, engine: CheckEngine, source: SourceNode, databases: DatabaseMaker): Promise<string | undefined> {
   const { schema, identifier } = source.relation;
   if (source.ingestConfig !== undefined) {
     await ensureLandingTables(adapter, { database: schema, table: identifier, quarantine: source.ingestConfig.quarantine });
@@ -54,20 +74,17 @@ async function shadowSource(adapter: Adapter, source: SourceNode): Promise<strin
     return `source columns unknown: source '${source.sourceName}.${source.name}' declares no columns (give each a data_type in its YAML)`;
   if (untyped.length > 0)
     return `source columns unknown: column${untyped.length === 1 ? '' : 's'} ${untyped.map((column) => `'${column.name}'`).join(', ')} of source '${source.sourceName}.${source.name}' ha${untyped.length === 1 ? 's' : 've'} no data_type`;
-  await adapter.execute(checkDatabase(schema).sql);
-  await adapter.execute(
-    checkTable(
-      schema,
-      identifier,
-      columns.map((column) => ({ name: column.name, type: column.dataType! })),
-      'shadow of a source',
-    ).sql,
+  await databases(schema);
+  await engine.createTable(
+    schema,
+    identifier,
+    columns.map((column) => ({ name: column.name, type: column.dataType! })),
   );
   return undefined;
 }
 
 /** A seed's table with the types its CSV gets at `tsdbt seed` (column_types included); no row is loaded. */
-async function shadowSeed(adapter: Adapter, project: Project, seed: SeedNode): Promise<void> {
+async function shadowSeed(engine: CheckEngine, project: Project, seed: SeedNode, databases: DatabaseMaker): Promise<undefined> {
   const table = readSeedTable(readProjectFile(project.dir, seed.originalFilePath), {
     name: seed.name,
     file: seed.originalFilePath,
@@ -75,6 +92,7 @@ async function shadowSeed(adapter: Adapter, project: Project, seed: SeedNode): P
     columnTypes: (seed.config.column_types ?? {}) as Record<string, string>,
   });
   const columns: CheckColumn[] = table.columns.map((column) => ({ name: column.name, type: column.type }));
-  await adapter.execute(checkDatabase(seed.relation.schema).sql);
-  await adapter.execute(checkTable(seed.relation.schema, seed.relation.identifier, columns, 'shadow of a seed').sql);
+  await databases(seed.relation.schema);
+  await engine.createTable(seed.relation.schema, seed.relation.identifier, columns);
+  return undefined;
 }

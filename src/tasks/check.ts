@@ -18,6 +18,7 @@ import type { ModelLineage } from '../graph/lineage/column-graph.js';
 import { checkDatabase, type CheckColumn } from '../materialize/plan-check.js';
 import { runDag } from '../runner/dag-scheduler.js';
 import { recordLineage, relationIndex, type RelationIndex } from './check-lineage.js';
+import { batchedEngine, type CheckEngine, MAX_BATCH } from './check-engine.js';
 import { analyzeModel } from './check-model.js';
 import { createShadowInputs, type Unshadowed } from './check-shadow.js';
 import type { Invocation, TaskResult } from './invocation.js';
@@ -76,14 +77,16 @@ export async function checkProject(
   try {
     const adapter = await connect({ type: 'chdb', name: 'check', schema: project.target.schema, threads: 1, settings: {}, path: scratch });
     try {
+      const engine = batchedEngine(adapter, threads);
       const unshadowed = await createShadowInputs(
         adapter,
+        engine,
         project,
         order.filter((id) => !project.models.has(id)),
       );
       for (const schema of new Set(modelIds.map((id) => project.models.get(id)!.relation.schema))) await adapter.execute(checkDatabase(schema).sql);
       const relations = relationIndex(project);
-      const context = { renderErrors, unshadowed, outcomes, selected, relations };
+      const context = { renderErrors, unshadowed, outcomes, selected, relations, engine };
       interrupted = await checkInGraphOrder(adapter, project, modelIds, context, { threads, signal: invocation.signal });
     } finally {
       await adapter.close();
@@ -101,7 +104,8 @@ export async function checkProject(
 
 /**
  * Checks the models, each once its parent models are: models whose parents are checked go at the
- * same time, each on its own connection of the session. Returns whether it was interrupted.
+ * same time, batched by the engine (check-engine.ts) over --threads lanes, each lane on its own
+ * connection of the session. Returns whether it was interrupted.
  */
 async function checkInGraphOrder(
   adapter: Adapter,
@@ -116,7 +120,8 @@ async function checkInGraphOrder(
   const nodes = modelIds.map((id) => ({ id, parents: project.graph.parentList(id).filter((parent) => project.models.has(parent)) }));
   await runDag(
     nodes,
-    threads,
+    // Enough models in flight at once to fill every lane's batches; the engine keeps the statements to --threads.
+    threads * MAX_BATCH,
     {
       run: async (id) => {
         try {
@@ -145,6 +150,7 @@ interface ModelContext {
   outcomes: Map<string, ModelCheck>;
   selected: ReadonlySet<string>;
   relations: RelationIndex;
+  engine: CheckEngine;
 }
 
 async function checkModel(adapter: Adapter, project: Project, node: ModelNode, context: ModelContext): Promise<ModelCheck> {
@@ -153,7 +159,7 @@ async function checkModel(adapter: Adapter, project: Project, node: ModelNode, c
   if (renderError !== undefined) return { ...base, status: 'error', line: renderError.line, message: oneLine(renderError.message) };
   const blocked = blockedBy(project, node, context);
   if (blocked !== undefined) return { ...base, status: 'skipped', message: blocked };
-  const analysis = await analyzeModel(adapter, node, compiledSqlOf(project, node) ?? '', context.relations);
+  const analysis = await analyzeModel(adapter, context.engine, node, compiledSqlOf(project, node) ?? '', context.relations);
   if (analysis.status === 'error') return { ...base, status: 'error', line: analysis.line, message: oneLine(analysis.message) };
   return { ...base, status: 'ok', columns: analysis.columns, lineage: analysis.lineage };
 }
