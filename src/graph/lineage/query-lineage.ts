@@ -250,8 +250,17 @@ function empty(): Found {
   return { upstream: [], unknown: [] };
 }
 
+/** The parts' inputs together. Found values are never changed once made, so a single part is returned as it is. */
 function combine(parts: readonly Found[]): Found {
-  return { upstream: parts.flatMap((part) => part.upstream), unknown: parts.flatMap((part) => part.unknown) };
+  if (parts.length === 1) return parts[0]!;
+  const upstream: UpstreamColumn[] = [];
+  const unknown: string[] = [];
+  // Loops, not flatMap: this runs for every node of every query tree a check reads.
+  for (const part of parts) {
+    for (const entry of part.upstream) upstream.push(entry);
+    for (const reason of part.unknown) unknown.push(reason);
+  }
+  return { upstream, unknown };
 }
 
 /**
