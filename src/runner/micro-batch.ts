@@ -60,12 +60,15 @@ export class MicroBatcher<I, O> {
     } catch (error) {
       answers = batch.map(() => ({ ok: false, error }));
     }
+    this.busy -= 1;
+    // Work already waiting goes out now, before the answers are handed over: the callers' own
+    // work on them (a check parses each query tree) would otherwise leave the lane idle meanwhile.
+    if (this.queue.length > 0) this.dispatch();
     batch.forEach((waiting, index) => {
       const answer = answers[index] ?? { ok: false, error: new Error('the batch gave no answer for this item') };
       if (answer.ok) waiting.resolve(answer.value);
       else waiting.reject(answer.error);
     });
-    this.busy -= 1;
     // On the next turn: the callers just answered may submit more (a model's children), and can join.
     this.schedule();
   }
