@@ -51,8 +51,8 @@ import {
   envDigest,
   ownEnvNames,
   recordedAnswer,
-  STAMPS_FILE,
   stableJson,
+  writeStamps,
   type CompileStamps,
   type StampCheck,
   type UpToDateCompile,
@@ -276,7 +276,7 @@ function recordPatch(record: {
       if (stamp === null || stamp[1] >= startedAt - 1000) return;
       stamps.inputs.sizes[at] = stamp[0];
       stamps.inputs.mtimes[at] = stamp[1];
-      stamps.inputs.sums[at] = stamp[2];
+      stamps.sums.setInput(at, stamp[2]);
     }
     // The folders as the check read them (an editor that saves by renaming changes its folder's stamp).
     if (record.folders === null) delete stamps.folders;
@@ -290,7 +290,7 @@ function recordPatch(record: {
       if (stats === undefined) return;
       stamps.compiled.sizes[at] = stats.size;
       stamps.compiled.mtimes[at] = stats.mtimeMs;
-      stamps.compiled.sums[at] = hash('sha1', compiledText(sql), 'base64url');
+      stamps.sums.setCompiled(at, hash('sha1', compiledText(sql), 'base64url'));
       newline[at] = sql.endsWith('\n') ? '0' : '1';
     }
     stamps.compiled.newline = newline.join('');
@@ -312,7 +312,7 @@ function recordPatch(record: {
     }
     index.manifest = manifest;
     writeIndex(targetDir, index);
-    writeJsonFile(path.join(targetDir, STAMPS_FILE), stamps);
+    writeStamps(targetDir, stamps);
   } catch {
     // A read-only target folder only costs the next compile its fast paths.
   }
