@@ -44,7 +44,7 @@ import { statOf, stampOf } from '../project/file-stamps.js';
 import { Relation } from '../template/relation.js';
 import { silentLogger } from '../core/logger.js';
 import { ManifestFile, metadataPieces, writePatched, type Piece } from './manifest-patch.js';
-import { readCompileIndex, writeIndex, type CompileIndex, type RelationParts } from './compile-index.js';
+import { readCompileIndex, writeIndex, type IndexLookup, type RelationParts } from './compile-index.js';
 import { compiledText, WatchedEnv } from './compile-record.js';
 import {
   compiledPrefixOf,
@@ -152,14 +152,13 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
 }
 
 /** A changed model rendered again and its new manifest entry; undefined when the conditions above do not hold. */
-function rerender(environment: RenderEnvironment, index: CompileIndex, manifest: ManifestFile, file: string): Replacement | undefined {
+function rerender(environment: RenderEnvironment, index: IndexLookup, manifest: ManifestFile, file: string): Replacement | undefined {
   const { config, target, engine } = environment;
   const name = path.posix.basename(file, '.sql');
   const uniqueId = `model.${config.name}.${name}`;
-  const at = index.offsets[uniqueId];
-  const before = index.inFile[uniqueId];
-  if (at === undefined || before === undefined || !file.endsWith('.sql')) return undefined;
-  const entry = JSON.parse(manifest.read(at[0], at[1]).toString('utf8')) as ModelEntry;
+  const indexed = index.model(uniqueId);
+  if (indexed === undefined || !file.endsWith('.sql')) return undefined;
+  const entry = JSON.parse(manifest.read(indexed.start, indexed.end).toString('utf8')) as ModelEntry;
   if (entry.unique_id !== uniqueId || entry.original_file_path !== file || entry.compiled !== true || entry.config.materialized === 'ephemeral')
     return undefined;
 
@@ -187,14 +186,14 @@ function rerender(environment: RenderEnvironment, index: CompileIndex, manifest:
     tests: [],
   };
   const source = (sourceName: string, table: string) => {
-    const parts = index.sources[`${sourceName}.${table}`];
+    const parts = index.source(`${sourceName}.${table}`);
     return parts === undefined ? undefined : { relation: { schema: parts[0], identifier: parts[1] } };
   };
   const scope = parseScope(node, target.schema, source as Parameters<typeof parseScope>[2], callLines(text));
   const render = renderAtParse(engine, node, scope);
   if (render.volatile || !render.cacheable || (render.usesAdapter === true && !engine.adapterModern) || isEmptySql(render.output)) return undefined;
   // The same calls: the same config, parents, tests and graph as the last compile found.
-  if (stableJson(inFileConfigOf(scope)) !== before) return undefined;
+  if (stableJson(inFileConfigOf(scope)) !== indexed.inFile) return undefined;
   if (
     !sameList(
       node.refs.map((ref) => [ref.name, ref.packageName ?? null]),
@@ -212,9 +211,9 @@ function rerender(environment: RenderEnvironment, index: CompileIndex, manifest:
   // What it printed is what the final relations print (speculation.ts' reusableRender, from the index).
   const printed = (parts: RelationParts | null | undefined) =>
     parts === null || parts === undefined ? undefined : relationOf({ schema: parts[0], identifier: parts[1] }).render();
-  if (render.refs.some((ref) => printed(index.refable[ref.name]) !== ref.printed)) return undefined;
+  if (render.refs.some((ref) => printed(index.refable(ref.name)) !== ref.printed)) return undefined;
   for (const call of render.sources) {
-    const parts = index.sources[`${call.source}.${call.table}`];
+    const parts = index.source(`${call.source}.${call.table}`);
     if ((parts === undefined ? new Relation(call.source, call.table).render() : printed(parts)) !== call.printed) return undefined;
   }
   if (render.printedThis !== undefined && render.printedThis !== printed([entry.schema, entry.alias])) return undefined;
@@ -223,7 +222,7 @@ function rerender(environment: RenderEnvironment, index: CompileIndex, manifest:
   entry.raw_code = text;
   entry.depends_on = { macros: usedMacros(text, engine).map((id) => macroUniqueId(config.name, id)), nodes: entry.depends_on.nodes };
   entry.compiled_code = render.output;
-  return { file, start: at[0], end: at[1], entry: Buffer.from(JSON.stringify(entry)), sql: render.output };
+  return { file, start: indexed.start, end: indexed.end, entry: Buffer.from(JSON.stringify(entry)), sql: render.output };
 }
 
 /** The fields of a model's manifest entry this module reads or replaces (artifacts/manifest.ts writes them; key order is kept). */
@@ -259,7 +258,7 @@ function closing(manifest: ManifestFile | undefined): undefined {
 /** The stamps and the index of the patched compile; when the changed files cannot be vouched for, the stale record is left (the outputs it names have changed, so it is never trusted). */
 function recordPatch(record: {
   stamps: CompileStamps;
-  index: CompileIndex;
+  index: IndexLookup;
   targetDir: string;
   changed: number[];
   folders: StampCheck['folders'];
@@ -303,15 +302,18 @@ function recordPatch(record: {
     // Every entry moves by the size change of the pieces before it: the shift noted at the first piece at or after its start.
     const starts = [...record.offsets.keys()].sort((x, y) => x - y);
     const lengths = new Map(replacements.map((replacement) => [replacement.start, replacement.entry.length]));
-    for (const [id, [start, end]] of Object.entries(index.offsets)) {
+    const offsets = index.index.offsets;
+    for (let at = 0; at < offsets.length; at += 2) {
+      const start = offsets[at]!;
       let first = 0;
       while (starts[first]! < start) first += 1;
       const moved = record.offsets.get(starts[first]!)!;
       const length = lengths.get(start);
-      index.offsets[id] = [start + moved, length === undefined ? end + moved : start + moved + length];
+      offsets[at] = start + moved;
+      offsets[at + 1] = length === undefined ? offsets[at + 1]! + moved : start + moved + length;
     }
-    index.manifest = manifest;
-    writeIndex(targetDir, index);
+    index.index.manifest = manifest;
+    writeIndex(targetDir, index.index);
     writeStamps(targetDir, stamps);
   } catch {
     // A read-only target folder only costs the next compile its fast paths.
