@@ -43,7 +43,7 @@ import { readRegularProjectFile } from '../project/read-file.js';
 import { statOf, stampOf } from '../project/file-stamps.js';
 import { Relation } from '../template/relation.js';
 import { silentLogger } from '../core/logger.js';
-import { ManifestFile, metadataPieces, writePatched, type Piece } from './manifest-patch.js';
+import { ManifestCopy, ManifestFile, metadataPieces, writePatched, type Piece } from './manifest-patch.js';
 import { readCompileIndex, writeIndex, type IndexLookup, type RelationParts } from './compile-index.js';
 import { compiledText, WatchedEnv } from './compile-record.js';
 import {
@@ -76,7 +76,7 @@ interface Replacement {
 }
 
 /** `tsdbt compile` after model files changed, patched; undefined when it must compile as usual (nothing has been written then). */
-export function patchCompile(invocation: Invocation, options: CompileOptions, checked: StampCheck): UpToDateCompile | undefined {
+export async function patchCompile(invocation: Invocation, options: CompileOptions, checked: StampCheck): Promise<UpToDateCompile | undefined> {
   const startedAt = Date.now();
   const timer = options.writePerfInfo === true ? new PhaseTimer() : undefined;
   if (!wholeProject(options) || checked.changed.length === 0) return undefined;
@@ -93,7 +93,13 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
   let replacements: Replacement[] | undefined;
   let pieces: Piece[];
   let environment: RenderEnvironment;
-  let manifest: ManifestFile | undefined;
+  let manifest: ManifestFile;
+  try {
+    manifest = new ManifestFile(path.join(targetDir, 'manifest.json'));
+  } catch {
+    return undefined;
+  }
+  const copy = new ManifestCopy(manifest);
   try {
     environment = openRenderEnvironment({
       projectDir: options.projectDir,
@@ -103,16 +109,15 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
       env: env.env,
       logger: silentLogger,
     });
-    if (environment.projectDir !== stamps.projectDir) return undefined;
+    if (environment.projectDir !== stamps.projectDir) return abandon(manifest, copy);
     // The check found the files under the record's folders as it lists them: no folder is walked again.
     const definitions = readDefinitionFiles(environment.projectDir, environment.config, { roots: stamps.roots, files: stamps.inputs.files });
     const defined = defineTemplates(environment, definitions);
-    if (defined.errors.length > 0 || defined.packages.length > 0) return undefined;
-    manifest = new ManifestFile(path.join(targetDir, 'manifest.json'));
+    if (defined.errors.length > 0 || defined.packages.length > 0) return abandon(manifest, copy);
     replacements = [];
     for (const file of changed) {
       const replacement = rerender(environment, index, manifest, file);
-      if (replacement === undefined) return closing(manifest);
+      if (replacement === undefined) return abandon(manifest, copy);
       replacements.push(replacement);
     }
     const first = Math.min(...replacements.map((replacement) => replacement.start));
@@ -121,9 +126,9 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
       ...replacements.map(({ start, end, entry }) => ({ start, end, bytes: entry })),
     ].sort((a, b) => a.start - b.start);
   } catch {
-    return closing(manifest); // a full compile reports it, with file and line
+    return abandon(manifest, copy); // a full compile reports it, with file and line
   }
-  if (env.listed || [...environment.engine.watchedReads].some((name) => !ALLOWED_READS.has(name))) return closing(manifest);
+  if (env.listed || [...environment.engine.watchedReads].some((name) => !ALLOWED_READS.has(name))) return abandon(manifest, copy);
   timer?.mark('changed models rendered');
 
   let shifts: Map<number, number>;
@@ -131,8 +136,9 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
     // Compiled files first: a manifest written without them would let the record vouch for stale files.
     const compiledPrefix = compiledPrefixOf(stamps);
     for (const { file, sql } of replacements) writeAtomically(compiledPrefix + file, compiledText(sql));
-    shifts = writePatched(manifest, pieces);
+    shifts = await writePatched(manifest, pieces, copy);
   } catch {
+    await copy.discard();
     return undefined; // the outputs no longer match the record: the full compile that follows writes them all
   } finally {
     manifest.close();
@@ -249,10 +255,10 @@ function sameList(left: unknown[][], right: unknown[][]): boolean {
   return left.length === right.length && left.every((item, at) => JSON.stringify(item) === JSON.stringify(right[at]));
 }
 
-/** Closes the manifest, if it was opened; undefined (the command compiles as usual). */
-function closing(manifest: ManifestFile | undefined): undefined {
-  manifest?.close();
-  return undefined;
+/** Closes the manifest and removes the copy begun; undefined (the command compiles as usual). */
+function abandon(manifest: ManifestFile, copy: ManifestCopy): Promise<undefined> {
+  manifest.close();
+  return copy.discard();
 }
 
 /** The stamps and the index of the patched compile; when the changed files cannot be vouched for, the stale record is left (the outputs it names have changed, so it is never trusted). */
