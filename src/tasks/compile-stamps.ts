@@ -344,22 +344,35 @@ function readBack(file: string, addedNewline: boolean): string | undefined {
 export function readStamps(file: string): CompileStamps | undefined {
   const text = readTextFile(file);
   if (text === undefined) return undefined;
-  let written: StampsFile;
   try {
-    written = JSON.parse(text) as StampsFile;
+    const written = JSON.parse(text) as StampsFile;
+    if (written.format !== FORMAT) return undefined;
+    const { sumsId, patchedSums, compiled, ...rest } = written;
+    const inputFiles = written.inputs.files;
+    const files = compiled.files.map((file) => (typeof file === 'number' ? inputFiles[file] : file));
+    if (files.some((file) => typeof file !== 'string')) return undefined;
+    // Without the sums a patch took, a file patched and then set back would match its old sum.
+    if (patchedSums !== undefined && !isPatchedSums(patchedSums)) return undefined;
+    return {
+      ...rest,
+      compiled: { ...compiled, files: files as string[] },
+      sums: new RecordedSums(path.join(path.dirname(file), SUMS_FILE), sumsId, patchedSums),
+    };
   } catch {
-    return undefined;
+    return undefined; // not JSON, or not a record's shape (cut short, edited): the command compiles
   }
-  if (written.format !== FORMAT) return undefined;
-  const { sumsId, patchedSums, compiled, ...rest } = written;
-  const inputFiles = written.inputs.files;
-  const files = compiled.files.map((file) => (typeof file === 'number' ? inputFiles[file] : file));
-  if (files.some((file) => typeof file !== 'string')) return undefined;
-  return {
-    ...rest,
-    compiled: { ...compiled, files: files as string[] },
-    sums: new RecordedSums(path.join(path.dirname(file), SUMS_FILE), sumsId, patchedSums),
-  };
+}
+
+function isPatchedSums(value: unknown): value is PatchedSums {
+  const sums = value as Partial<PatchedSums> | null;
+  return (
+    typeof sums === 'object' &&
+    sums !== null &&
+    typeof sums.inputs === 'object' &&
+    sums.inputs !== null &&
+    typeof sums.compiled === 'object' &&
+    sums.compiled !== null
+  );
 }
 
 /** Writes the record to `<target>/compile_stamps.json` (the sums file it names is written apart, before it). */

@@ -170,6 +170,18 @@ describe('tsdbt compile, warm', () => {
     expect(existsSync(sumsFile)).toBe(true);
   });
 
+  it('a record of this format but of another shape (written by hand, cut short) makes it compile, not fail', async () => {
+    await compile();
+    const record = path.join(dir, 'target', 'compile_stamps.json');
+    const kept = readFileSync(record, 'utf8');
+    const withoutPatchedSums = JSON.stringify({ ...(JSON.parse(kept) as object), patchedSums: null });
+    for (const text of ['{"format":2}', '{"format":2,"inputs":{"files":[]},"compiled":{"files":[3]}}', withoutPatchedSums]) {
+      writeFileSync(record, text);
+      expect((await compile()).reused).toBe(false);
+      expect((await compile()).reused).toBe(true);
+    }
+  });
+
   it('a model touched after a patched compile is checked against the sum that compile took', async () => {
     await compile();
     const model = path.join(
