@@ -6,9 +6,8 @@
  *
  * The record names the sums file it goes with (`sumsId`, a hash of the sums, written into both
  * files): sums of any other compile are never used, and a checksum that cannot be had counts as
- * a change. A
- * patched compile (compile-patch.ts) keeps the sums of the files it changed in the record
- * itself (`patched`), so it does not write the whole sums file again for a few of them.
+ * a change. A patched compile (compile-patch.ts) keeps the sums of the files it changed in the
+ * record itself (`patched`), so it does not write the whole sums file again for a few of them.
  *
  * Loaded on the fast paths: Node built-ins and the project layer's file reads only.
  */
@@ -79,7 +78,9 @@ function readSums(file: string, id: string): SumsColumns | null {
   if (text === undefined) return null;
   try {
     const read = JSON.parse(text) as Partial<SumsColumns> & { id?: unknown };
-    return read.id === id && Array.isArray(read.inputs) && Array.isArray(read.compiled) ? { inputs: read.inputs, compiled: read.compiled } : null;
+    return typeof id === 'string' && read.id === id && Array.isArray(read.inputs) && Array.isArray(read.compiled)
+      ? { inputs: read.inputs, compiled: read.compiled }
+      : null;
   } catch {
     return null;
   }
