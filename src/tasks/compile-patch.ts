@@ -43,16 +43,16 @@ import { readRegularProjectFile } from '../project/read-file.js';
 import { statOf, stampOf } from '../project/file-stamps.js';
 import { Relation } from '../template/relation.js';
 import { silentLogger } from '../core/logger.js';
-import { ManifestFile, metadataPieces, writePatched, type Piece } from './manifest-patch.js';
-import { readCompileIndex, writeIndex, type CompileIndex, type RelationParts } from './compile-index.js';
+import { ManifestCopy, ManifestFile, metadataPieces, writePatched, type Piece } from './manifest-patch.js';
+import { readCompileIndex, writeIndex, type IndexLookup, type RelationParts } from './compile-index.js';
 import { compiledText, WatchedEnv } from './compile-record.js';
 import {
   compiledPrefixOf,
   envDigest,
   ownEnvNames,
   recordedAnswer,
-  STAMPS_FILE,
   stableJson,
+  writeStamps,
   type CompileStamps,
   type StampCheck,
   type UpToDateCompile,
@@ -76,7 +76,7 @@ interface Replacement {
 }
 
 /** `tsdbt compile` after model files changed, patched; undefined when it must compile as usual (nothing has been written then). */
-export function patchCompile(invocation: Invocation, options: CompileOptions, checked: StampCheck): UpToDateCompile | undefined {
+export async function patchCompile(invocation: Invocation, options: CompileOptions, checked: StampCheck): Promise<UpToDateCompile | undefined> {
   const startedAt = Date.now();
   const timer = options.writePerfInfo === true ? new PhaseTimer() : undefined;
   if (!wholeProject(options) || checked.changed.length === 0) return undefined;
@@ -93,7 +93,13 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
   let replacements: Replacement[] | undefined;
   let pieces: Piece[];
   let environment: RenderEnvironment;
-  let manifest: ManifestFile | undefined;
+  let manifest: ManifestFile;
+  try {
+    manifest = new ManifestFile(path.join(targetDir, 'manifest.json'));
+  } catch {
+    return undefined;
+  }
+  const copy = new ManifestCopy(manifest);
   try {
     environment = openRenderEnvironment({
       projectDir: options.projectDir,
@@ -103,16 +109,15 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
       env: env.env,
       logger: silentLogger,
     });
-    if (environment.projectDir !== stamps.projectDir) return undefined;
+    if (environment.projectDir !== stamps.projectDir) return abandon(manifest, copy);
     // The check found the files under the record's folders as it lists them: no folder is walked again.
     const definitions = readDefinitionFiles(environment.projectDir, environment.config, { roots: stamps.roots, files: stamps.inputs.files });
     const defined = defineTemplates(environment, definitions);
-    if (defined.errors.length > 0 || defined.packages.length > 0) return undefined;
-    manifest = new ManifestFile(path.join(targetDir, 'manifest.json'));
+    if (defined.errors.length > 0 || defined.packages.length > 0) return abandon(manifest, copy);
     replacements = [];
     for (const file of changed) {
       const replacement = rerender(environment, index, manifest, file);
-      if (replacement === undefined) return closing(manifest);
+      if (replacement === undefined) return abandon(manifest, copy);
       replacements.push(replacement);
     }
     const first = Math.min(...replacements.map((replacement) => replacement.start));
@@ -121,9 +126,9 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
       ...replacements.map(({ start, end, entry }) => ({ start, end, bytes: entry })),
     ].sort((a, b) => a.start - b.start);
   } catch {
-    return closing(manifest); // a full compile reports it, with file and line
+    return abandon(manifest, copy); // a full compile reports it, with file and line
   }
-  if (env.listed || [...environment.engine.watchedReads].some((name) => !ALLOWED_READS.has(name))) return closing(manifest);
+  if (env.listed || [...environment.engine.watchedReads].some((name) => !ALLOWED_READS.has(name))) return abandon(manifest, copy);
   timer?.mark('changed models rendered');
 
   let shifts: Map<number, number>;
@@ -131,8 +136,9 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
     // Compiled files first: a manifest written without them would let the record vouch for stale files.
     const compiledPrefix = compiledPrefixOf(stamps);
     for (const { file, sql } of replacements) writeAtomically(compiledPrefix + file, compiledText(sql));
-    shifts = writePatched(manifest, pieces);
+    shifts = await writePatched(manifest, pieces, copy);
   } catch {
+    await copy.discard();
     return undefined; // the outputs no longer match the record: the full compile that follows writes them all
   } finally {
     manifest.close();
@@ -152,14 +158,13 @@ export function patchCompile(invocation: Invocation, options: CompileOptions, ch
 }
 
 /** A changed model rendered again and its new manifest entry; undefined when the conditions above do not hold. */
-function rerender(environment: RenderEnvironment, index: CompileIndex, manifest: ManifestFile, file: string): Replacement | undefined {
+function rerender(environment: RenderEnvironment, index: IndexLookup, manifest: ManifestFile, file: string): Replacement | undefined {
   const { config, target, engine } = environment;
   const name = path.posix.basename(file, '.sql');
   const uniqueId = `model.${config.name}.${name}`;
-  const at = index.offsets[uniqueId];
-  const before = index.inFile[uniqueId];
-  if (at === undefined || before === undefined || !file.endsWith('.sql')) return undefined;
-  const entry = JSON.parse(manifest.read(at[0], at[1]).toString('utf8')) as ModelEntry;
+  const indexed = index.model(uniqueId);
+  if (indexed === undefined || !file.endsWith('.sql')) return undefined;
+  const entry = JSON.parse(manifest.read(indexed.start, indexed.end).toString('utf8')) as ModelEntry;
   if (entry.unique_id !== uniqueId || entry.original_file_path !== file || entry.compiled !== true || entry.config.materialized === 'ephemeral')
     return undefined;
 
@@ -187,14 +192,14 @@ function rerender(environment: RenderEnvironment, index: CompileIndex, manifest:
     tests: [],
   };
   const source = (sourceName: string, table: string) => {
-    const parts = index.sources[`${sourceName}.${table}`];
+    const parts = index.source(`${sourceName}.${table}`);
     return parts === undefined ? undefined : { relation: { schema: parts[0], identifier: parts[1] } };
   };
   const scope = parseScope(node, target.schema, source as Parameters<typeof parseScope>[2], callLines(text));
   const render = renderAtParse(engine, node, scope);
   if (render.volatile || !render.cacheable || (render.usesAdapter === true && !engine.adapterModern) || isEmptySql(render.output)) return undefined;
   // The same calls: the same config, parents, tests and graph as the last compile found.
-  if (stableJson(inFileConfigOf(scope)) !== before) return undefined;
+  if (stableJson(inFileConfigOf(scope)) !== indexed.inFile) return undefined;
   if (
     !sameList(
       node.refs.map((ref) => [ref.name, ref.packageName ?? null]),
@@ -212,9 +217,9 @@ function rerender(environment: RenderEnvironment, index: CompileIndex, manifest:
   // What it printed is what the final relations print (speculation.ts' reusableRender, from the index).
   const printed = (parts: RelationParts | null | undefined) =>
     parts === null || parts === undefined ? undefined : relationOf({ schema: parts[0], identifier: parts[1] }).render();
-  if (render.refs.some((ref) => printed(index.refable[ref.name]) !== ref.printed)) return undefined;
+  if (render.refs.some((ref) => printed(index.refable(ref.name)) !== ref.printed)) return undefined;
   for (const call of render.sources) {
-    const parts = index.sources[`${call.source}.${call.table}`];
+    const parts = index.source(`${call.source}.${call.table}`);
     if ((parts === undefined ? new Relation(call.source, call.table).render() : printed(parts)) !== call.printed) return undefined;
   }
   if (render.printedThis !== undefined && render.printedThis !== printed([entry.schema, entry.alias])) return undefined;
@@ -223,7 +228,7 @@ function rerender(environment: RenderEnvironment, index: CompileIndex, manifest:
   entry.raw_code = text;
   entry.depends_on = { macros: usedMacros(text, engine).map((id) => macroUniqueId(config.name, id)), nodes: entry.depends_on.nodes };
   entry.compiled_code = render.output;
-  return { file, start: at[0], end: at[1], entry: Buffer.from(JSON.stringify(entry)), sql: render.output };
+  return { file, start: indexed.start, end: indexed.end, entry: Buffer.from(JSON.stringify(entry)), sql: render.output };
 }
 
 /** The fields of a model's manifest entry this module reads or replaces (artifacts/manifest.ts writes them; key order is kept). */
@@ -250,16 +255,16 @@ function sameList(left: unknown[][], right: unknown[][]): boolean {
   return left.length === right.length && left.every((item, at) => JSON.stringify(item) === JSON.stringify(right[at]));
 }
 
-/** Closes the manifest, if it was opened; undefined (the command compiles as usual). */
-function closing(manifest: ManifestFile | undefined): undefined {
-  manifest?.close();
-  return undefined;
+/** Closes the manifest and removes the copy begun; undefined (the command compiles as usual). */
+function abandon(manifest: ManifestFile, copy: ManifestCopy): Promise<undefined> {
+  manifest.close();
+  return copy.discard();
 }
 
 /** The stamps and the index of the patched compile; when the changed files cannot be vouched for, the stale record is left (the outputs it names have changed, so it is never trusted). */
 function recordPatch(record: {
   stamps: CompileStamps;
-  index: CompileIndex;
+  index: IndexLookup;
   targetDir: string;
   changed: number[];
   folders: StampCheck['folders'];
@@ -276,7 +281,7 @@ function recordPatch(record: {
       if (stamp === null || stamp[1] >= startedAt - 1000) return;
       stamps.inputs.sizes[at] = stamp[0];
       stamps.inputs.mtimes[at] = stamp[1];
-      stamps.inputs.sums[at] = stamp[2];
+      stamps.sums.setInput(at, stamp[2]);
     }
     // The folders as the check read them (an editor that saves by renaming changes its folder's stamp).
     if (record.folders === null) delete stamps.folders;
@@ -290,7 +295,7 @@ function recordPatch(record: {
       if (stats === undefined) return;
       stamps.compiled.sizes[at] = stats.size;
       stamps.compiled.mtimes[at] = stats.mtimeMs;
-      stamps.compiled.sums[at] = hash('sha1', compiledText(sql), 'base64url');
+      stamps.sums.setCompiled(at, hash('sha1', compiledText(sql), 'base64url'));
       newline[at] = sql.endsWith('\n') ? '0' : '1';
     }
     stamps.compiled.newline = newline.join('');
@@ -303,16 +308,19 @@ function recordPatch(record: {
     // Every entry moves by the size change of the pieces before it: the shift noted at the first piece at or after its start.
     const starts = [...record.offsets.keys()].sort((x, y) => x - y);
     const lengths = new Map(replacements.map((replacement) => [replacement.start, replacement.entry.length]));
-    for (const [id, [start, end]] of Object.entries(index.offsets)) {
+    const offsets = index.index.offsets;
+    for (let at = 0; at < offsets.length; at += 2) {
+      const start = offsets[at]!;
       let first = 0;
       while (starts[first]! < start) first += 1;
       const moved = record.offsets.get(starts[first]!)!;
       const length = lengths.get(start);
-      index.offsets[id] = [start + moved, length === undefined ? end + moved : start + moved + length];
+      offsets[at] = start + moved;
+      offsets[at + 1] = length === undefined ? offsets[at + 1]! + moved : start + moved + length;
     }
-    index.manifest = manifest;
-    writeIndex(targetDir, index);
-    writeJsonFile(path.join(targetDir, STAMPS_FILE), stamps);
+    index.index.manifest = manifest;
+    writeIndex(targetDir, index.index);
+    writeStamps(targetDir, stamps);
   } catch {
     // A read-only target folder only costs the next compile its fast paths.
   }

@@ -8,7 +8,7 @@
  */
 import { hash } from 'node:crypto';
 import path from 'node:path';
-import { writeJsonFile } from '../artifacts/json-file.js';
+import { writeFileAtomically } from '../artifacts/json-file.js';
 import type { Project } from '../compile/load-project.js';
 import { PROJECT_FILE_NAMES } from '../config/project-config.js';
 import { profileSearchPath } from '../config/profiles.js';
@@ -27,9 +27,11 @@ import {
   stampable,
   stampFormat,
   stampKey,
+  writeStamps,
   type Columns,
   type CompileStamps,
 } from './compile-stamps.js';
+import { RecordedSums, SUMS_FILE, sumsText, type SumsColumns } from './compile-sums.js';
 
 /** Watched globals whose reads the record covers: env_var through the environment it records, `adapter` answers the same without a server. */
 const COVERED_GLOBALS = new Set(['env_var', 'adapter']);
@@ -83,14 +85,27 @@ export interface CompileRecord {
 /** Records the compile's stamps, or leaves things as they are when it cannot vouch for them; never fails the command. */
 export function recordCompile(record: CompileRecord): void {
   try {
-    const stamps = stampsOf(record);
-    if (stamps !== undefined) writeJsonFile(path.resolve(stamps.projectDir, stamps.targetPath, STAMPS_FILE), stamps);
+    const taken = stampsOf(record);
+    if (taken === undefined) return;
+    const targetDir = path.resolve(taken.stamps.projectDir, taken.stamps.targetPath);
+    // The sums first: a record is trusted only with the sums file it names.
+    writeFileAtomically(path.join(targetDir, SUMS_FILE), sumsText(taken.stamps.sums.id, taken.sums));
+    writeStamps(targetDir, taken.stamps);
   } catch {
     // A read-only target folder only costs the next compile its fast path.
   }
 }
 
-function stampsOf({ project, options, env, startedAt, said, parseSaid, compiled, cwd = process.cwd() }: CompileRecord): CompileStamps | undefined {
+function stampsOf({
+  project,
+  options,
+  env,
+  startedAt,
+  said,
+  parseSaid,
+  compiled,
+  cwd = process.cwd(),
+}: CompileRecord): { stamps: CompileStamps; sums: SumsColumns } | undefined {
   if (!stampable(options, env.env) || env.listed) return undefined;
   if ([...project.engine.watchedReads].some((name) => !COVERED_GLOBALS.has(name))) return undefined;
   const secrets = [...secretsOf(project.target), ...secretEnvValues(process.env)].filter((secret) => secret !== '');
@@ -114,13 +129,14 @@ function stampsOf({ project, options, env, startedAt, said, parseSaid, compiled,
     ]),
   ];
   const listed = listFilesUnder(project.dir, roots, startedAt - 1000);
-  const inputs: CompileStamps['inputs'] = { files: listed.files, sizes: [], mtimes: [], sums: [] };
+  const inputs: CompileStamps['inputs'] = { files: listed.files, sizes: [], mtimes: [] };
+  const sums: SumsColumns = { inputs: [], compiled: [] };
   for (const file of inputs.files) {
     const stamp = stampOf(path.join(project.dir, file));
     if (stamp === null || !fresh(stamp)) return undefined;
     inputs.sizes.push(stamp[0]);
     inputs.mtimes.push(stamp[1]);
-    inputs.sums.push(stamp[2]);
+    sums.inputs.push(stamp[2]);
   }
   if (!Object.values(files).every(fresh)) return undefined;
 
@@ -135,7 +151,7 @@ function stampsOf({ project, options, env, startedAt, said, parseSaid, compiled,
 
   const targetDir = path.resolve(project.dir, config.targetPath);
   const outputs: CompileStamps['outputs'] = { files: [], sizes: [], mtimes: [] };
-  const compiledFiles: CompileStamps['compiled'] = { files: [], sizes: [], mtimes: [], newline: '', sums: [] };
+  const compiledFiles: CompileStamps['compiled'] = { files: [], sizes: [], mtimes: [], newline: '' };
   const noteOutput = (columns: Columns, file: string, at: string): boolean => {
     const stats = statOf(at);
     if (stats === undefined) return false;
@@ -150,10 +166,11 @@ function stampsOf({ project, options, env, startedAt, said, parseSaid, compiled,
   for (const { node, sql } of compiled) {
     if (!noteOutput(compiledFiles, node.originalFilePath, path.join(targetDir, 'compiled', config.name, node.originalFilePath))) return undefined;
     newline.push(sql.endsWith('\n') ? '0' : '1');
-    compiledFiles.sums.push(textSum(compiledText(sql)));
+    sums.compiled.push(textSum(compiledText(sql)));
   }
   compiledFiles.newline = newline.join('');
-  return {
+  const sumsId = hash('sha1', JSON.stringify(sums), 'base64url');
+  const stamps: CompileStamps = {
     format: stampFormat(),
     build: buildStamp(),
     key: stampKey(options, startDir),
@@ -168,10 +185,12 @@ function stampsOf({ project, options, env, startedAt, said, parseSaid, compiled,
     inputs,
     outputs,
     compiled: compiledFiles,
+    sums: new RecordedSums(path.join(targetDir, SUMS_FILE), sumsId, undefined, sums),
     said: [...said],
     parseSaid,
     targetSecret: secretsOf(project.target).length > 0,
   };
+  return { stamps, sums };
 }
 
 /** What target/compiled holds for a node's SQL (writeCompiledSqlFiles ends every file with a newline). */
@@ -191,13 +210,13 @@ function textSum(text: string): string {
 export function alreadyWritten(project: Project): (file: string, text: string) => boolean {
   const targetDir = path.resolve(project.dir, project.config.targetPath);
   const stamps = readStamps(path.join(targetDir, STAMPS_FILE));
-  const compiled = stamps?.compiled;
-  if (stamps === undefined || stamps.projectName !== project.config.name || compiled?.sums === undefined) return () => false;
+  if (stamps === undefined || stamps.projectName !== project.config.name) return () => false;
+  const { compiled, sums } = stamps;
   const index = new Map(compiled.files.map((file, at) => [file, at]));
   const prefix = path.join(targetDir, 'compiled', project.config.name) + path.sep;
   return (file, text) => {
     const at = index.get(file);
-    if (at === undefined || compiled.sums[at] !== textSum(text)) return false;
+    if (at === undefined || sums.compiled(at) !== textSum(text)) return false;
     const stats = statOf(prefix + file);
     return stats !== undefined && stats.size === compiled.sizes[at] && stats.mtimeMs === compiled.mtimes[at];
   };

@@ -15,15 +15,16 @@ import path from 'node:path';
 import { nodeCrypto } from '../core/node-crypto.js';
 import { sha1Hex } from '../core/sha1.js';
 import { fileURLToPath } from 'node:url';
-import { listFilesUnder, matchesStamp, readTextFile, sameFolders, statOf, type FileStamp, type FolderStamp } from '../project/file-stamps.js';
+import { checksumOfFile, listFilesUnder, matchesStamp, readTextFile, sameFolders, statOf, type FileStamp, type FolderStamp } from '../project/file-stamps.js';
 import { TSDBT_VERSION } from '../version.js';
+import { RecordedSums, SUMS_FILE, type PatchedSums } from './compile-sums.js';
 import { writeJsonFile } from '../artifacts/json-file.js';
 import { PhaseTimer } from '../compile/perf-info.js';
 import type { CompileOptions } from './compile.js';
 import type { Invocation } from './invocation.js';
 
 export const STAMPS_FILE = 'compile_stamps.json';
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The names of a project file, in the order findProject tries them (config/project-config.ts; a test checks they agree). */
 export const PROJECT_FILES = ['project.yml', 'dbt_project.yml'] as const;
@@ -50,16 +51,20 @@ export interface CompileStamps {
    * a folder had changed less than a second before it was read.
    */
   folders?: Record<string, FolderStamp>;
-  inputs: Columns & { sums: string[] };
+  inputs: Columns;
   /** What the compile wrote besides the compiled files (manifest.json…), relative to the target folder. */
   outputs: Columns;
   /**
    * The compiled nodes in selection order: their files (the output is `compiled/<project>/<file>`
    * in the target folder) and, by a `1` at their index in `newline`, those whose output got a
-   * newline added at its end; `sums`: the SHA-1 of each file's text (a compile does not write
-   * again a file that still holds what it would write).
+   * newline added at its end.
    */
-  compiled: Columns & { newline: string; sums: string[] };
+  compiled: Columns & { newline: string };
+  /**
+   * The SHA-1 of each input (their bytes) and of each compiled file (the text written: a compile
+   * does not write again a file that still holds what it would write), kept in compile_sums.json.
+   */
+  sums: RecordedSums;
   /** What the compile said (`invocation.log.info`/`warn`), in order, said again by the next. */
   said: ['info' | 'warn', string][];
   /**
@@ -72,6 +77,17 @@ export interface CompileStamps {
    * back from the record cannot redact what it does not know, so `tsdbt ls` then parses.
    */
   targetSecret?: boolean;
+}
+
+/**
+ * compile_stamps.json as written: the sums in a file of their own (compile-sums.ts), and each
+ * compiled file given by its index in `inputs.files` (a string only when it is not one of them),
+ * so the record a check parses holds each path once.
+ */
+interface StampsFile extends Omit<CompileStamps, 'sums' | 'compiled'> {
+  sumsId: string;
+  patchedSums?: PatchedSums;
+  compiled: Omit<Columns, 'files'> & { files: (number | string)[]; newline: string };
 }
 
 /** Files with their size and modification time, by index. */
@@ -254,7 +270,14 @@ function checkRecord(startDir: string, env: NodeJS.ProcessEnv, keyHolds: (key: s
   const changed: number[] = [];
   for (let index = 0; index < now.length; index += 1) {
     if (now[index] !== inputs.files[index]) return undefined;
-    if (!matchesStamp(projectPrefix + now[index], [inputs.sizes[index]!, inputs.mtimes[index]!, inputs.sums[index]!])) {
+    const file = projectPrefix + now[index];
+    const stats = statOf(file);
+    // Only a time that moved with the same size needs the checksum (a checkout, a `touch`).
+    const same =
+      stats !== undefined &&
+      stats.size === inputs.sizes[index] &&
+      (stats.mtimeMs === inputs.mtimes[index] || (stamps.sums.input(index) ?? '') === checksumOfFile(file));
+    if (!same) {
       if (!allowChanged) return undefined;
       changed.push(index);
     }
@@ -322,11 +345,47 @@ export function readStamps(file: string): CompileStamps | undefined {
   const text = readTextFile(file);
   if (text === undefined) return undefined;
   try {
-    const stamps = JSON.parse(text) as CompileStamps;
-    return stamps.format === FORMAT ? stamps : undefined;
+    const written = JSON.parse(text) as StampsFile;
+    if (written.format !== FORMAT) return undefined;
+    const { sumsId, patchedSums, compiled, ...rest } = written;
+    const inputFiles = written.inputs.files;
+    const files = compiled.files.map((file) => (typeof file === 'number' ? inputFiles[file] : file));
+    if (files.some((file) => typeof file !== 'string')) return undefined;
+    // Without the sums a patch took, a file patched and then set back would match its old sum.
+    if (patchedSums !== undefined && !isPatchedSums(patchedSums)) return undefined;
+    return {
+      ...rest,
+      compiled: { ...compiled, files: files as string[] },
+      sums: new RecordedSums(path.join(path.dirname(file), SUMS_FILE), sumsId, patchedSums),
+    };
   } catch {
-    return undefined;
+    return undefined; // not JSON, or not a record's shape (cut short, edited): the command compiles
   }
+}
+
+function isPatchedSums(value: unknown): value is PatchedSums {
+  const sums = value as Partial<PatchedSums> | null;
+  return (
+    typeof sums === 'object' &&
+    sums !== null &&
+    typeof sums.inputs === 'object' &&
+    sums.inputs !== null &&
+    typeof sums.compiled === 'object' &&
+    sums.compiled !== null
+  );
+}
+
+/** Writes the record to `<target>/compile_stamps.json` (the sums file it names is written apart, before it). */
+export function writeStamps(targetDir: string, stamps: CompileStamps): void {
+  const { sums, compiled, ...rest } = stamps;
+  const inputAt = new Map(stamps.inputs.files.map((file, at) => [file, at]));
+  const written: StampsFile = {
+    ...rest,
+    sumsId: sums.id,
+    ...(Object.keys(sums.patched.inputs).length + Object.keys(sums.patched.compiled).length > 0 ? { patchedSums: sums.patched } : {}),
+    compiled: { ...compiled, files: compiled.files.map((file) => inputAt.get(file) ?? file) },
+  };
+  writeJsonFile(path.join(targetDir, STAMPS_FILE), written);
 }
 
 export function stableJson(value: unknown): string {

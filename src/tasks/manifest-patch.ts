@@ -3,9 +3,15 @@
  * (compile-patch.ts): the old file is copied by the kernel to a temp file, ranges that keep
  * their length are overwritten in place, everything from the first range that changes length on
  * is written anew, and the temp file is renamed over the manifest (readers never see half a file).
+ *
+ * The copy is started as soon as the manifest is opened and runs on libuv's threads while the
+ * changed models render; closing the replaced manifest (its last link gone, the kernel frees its
+ * pages and blocks then) is left to them too, while the record is written. Neither is less work,
+ * only work another core can do.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, constants, copyFileSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { close, closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 
 /** A byte range of the old file and what replaces it. */
 export interface Piece {
@@ -34,8 +40,37 @@ export class ManifestFile {
     return bytes;
   }
 
+  /** Closes the file on libuv's threads: when it was replaced, the close is what frees it. */
   close(): void {
-    closeSync(this.fd);
+    close(this.fd, () => {});
+  }
+}
+
+/** The kernel's copy of a manifest to a temp file, started now (a clone where the file system has them: APFS, Btrfs, XFS). */
+export class ManifestCopy {
+  readonly temp: string;
+  /** Whether the copy was made. */
+  private readonly copied: Promise<boolean>;
+
+  constructor(manifest: ManifestFile) {
+    this.temp = `${manifest.file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+    this.copied = copyFile(manifest.file, this.temp, constants.COPYFILE_FICLONE).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** The temp file, once copied; throws when the copy failed. */
+  async ready(): Promise<string> {
+    if (!(await this.copied)) throw new Error(`could not copy to ${this.temp}`);
+    return this.temp;
+  }
+
+  /** Removes the temp file (after the copy ended, so that nothing writes it after its removal). */
+  async discard(): Promise<undefined> {
+    await this.copied;
+    rmSync(this.temp, { force: true });
+    return undefined;
   }
 }
 
@@ -59,7 +94,7 @@ export function metadataPieces(manifest: ManifestFile, values: { generated_at: s
  * Returns how far each old offset moved: the shift at the first piece starting at or after it
  * (the key `Infinity` for anything after the last piece).
  */
-export function writePatched(manifest: ManifestFile, pieces: readonly Piece[]): Map<number, number> {
+export async function writePatched(manifest: ManifestFile, pieces: readonly Piece[], copy: ManifestCopy): Promise<Map<number, number>> {
   const shifts = new Map<number, number>();
   let shift = 0;
   for (const piece of pieces) {
@@ -68,11 +103,11 @@ export function writePatched(manifest: ManifestFile, pieces: readonly Piece[]): 
   }
   shifts.set(Number.POSITIVE_INFINITY, shift);
 
-  const temp = `${manifest.file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  // A clone where the file system has them (APFS, Btrfs, XFS): the copy then costs nothing; elsewhere the kernel copies.
-  copyFileSync(manifest.file, temp, constants.COPYFILE_FICLONE);
+  const temp = await copy.ready();
   const fd = openSync(temp, 'r+');
   try {
+    // Copied by path: it must be the file read by descriptor (nothing replaced it in between).
+    if (fstatSync(fd).size !== manifest.size) throw new Error(`${manifest.file} changed while it was patched`);
     const moving = pieces.findIndex((piece) => piece.bytes.length !== piece.end - piece.start);
     const inPlace = moving === -1 ? pieces : pieces.slice(0, moving);
     for (const piece of inPlace) writeAll(fd, piece.bytes, piece.start);
@@ -91,7 +126,7 @@ export function writePatched(manifest: ManifestFile, pieces: readonly Piece[]): 
     }
   } catch (error) {
     closeSync(fd);
-    rmSync(temp, { force: true });
+    await copy.discard();
     throw error;
   }
   closeSync(fd);

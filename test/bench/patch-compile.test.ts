@@ -150,6 +150,18 @@ describe('tsdbt compile after model files changed', () => {
     expect(after.get('manifest.json')).toContain('changed_tag');
   });
 
+  it('leaves no copy of the manifest behind, whether it patched or gave up after the copy began', async () => {
+    const temps = () => readdirSync(path.join(dir, 'target')).filter((file) => file.endsWith('.tmp'));
+    appendFileSync(path.join(dir, modelFile(marts, 3)), '\n-- patched\n');
+    age();
+    expect(await compile()).toBe('patched');
+    expect(temps()).toEqual([]);
+    // A changed config() is found while rendering, after the copy was started.
+    edit(modelFile(marts, 3), (text) => `{{ config(tags=['late_tag']) }}\n${text}`);
+    expect(await compile()).toBe('compiled');
+    expect(temps()).toEqual([]);
+  });
+
   it('compiles in full when a model’s refs change (its parents, tests and the graph may move)', async () => {
     const parent = path.posix.basename(modelFile('models/staging/group_000', 0), '.sql');
     edit(modelFile(marts, 1), (text) => `${text}\n-- {{ ref('${parent}') }}\n`);

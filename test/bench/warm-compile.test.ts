@@ -152,6 +152,58 @@ describe('tsdbt compile, warm', () => {
     expect((await compile()).reused).toBe(true);
   });
 
+  it('checks a touched file against the sums of its own compile only (compile_sums.json)', async () => {
+    await compile();
+    const sumsFile = path.join(dir, 'target', 'compile_sums.json');
+    const kept = readFileSync(sumsFile, 'utf8');
+    const sums = JSON.parse(kept) as { id: string };
+    expect(readFileSync(path.join(dir, 'target', 'compile_stamps.json'), 'utf8')).toContain(`"sumsId":"${sums.id}"`);
+    // The same sums under another compile's name: not trusted, so a touched file counts as changed.
+    writeFileSync(sumsFile, JSON.stringify({ ...sums, id: 'another compile' }));
+    const later = new Date(Date.now() - 50_000);
+    utimesSync(path.join(dir, 'macros', 'amounts.sql'), later, later);
+    expect((await compile()).reused).toBe(false);
+    expect((await compile()).reused).toBe(true);
+    rmSync(sumsFile);
+    utimesSync(path.join(dir, 'macros', 'amounts.sql'), new Date(Date.now() - 40_000), new Date(Date.now() - 40_000));
+    expect((await compile()).reused).toBe(false);
+    expect(existsSync(sumsFile)).toBe(true);
+  });
+
+  it('a record of this format but of another shape (written by hand, cut short) makes it compile, not fail', async () => {
+    await compile();
+    const record = path.join(dir, 'target', 'compile_stamps.json');
+    const kept = readFileSync(record, 'utf8');
+    const withoutPatchedSums = JSON.stringify({ ...(JSON.parse(kept) as object), patchedSums: null });
+    for (const text of ['{"format":2}', '{"format":2,"inputs":{"files":[]},"compiled":{"files":[3]}}', withoutPatchedSums]) {
+      writeFileSync(record, text);
+      expect((await compile()).reused).toBe(false);
+      expect((await compile()).reused).toBe(true);
+    }
+  });
+
+  it('a model touched after a patched compile is checked against the sum that compile took', async () => {
+    await compile();
+    const model = path.join(
+      dir,
+      'models',
+      'marts',
+      'group_000',
+      readdirSync(path.join(dir, 'models', 'marts', 'group_000')).find((file) => file.endsWith('.sql'))!,
+    );
+    appendFileSync(model, '\n-- patched then touched\n');
+    age();
+    expect((await compile()).reused).toBe(false);
+    expect(readFileSync(path.join(dir, 'target', 'compile_stamps.json'), 'utf8')).toContain('"patchedSums"');
+    const later = new Date(Date.now() - 30_000);
+    utimesSync(model, later, later);
+    expect((await compile()).reused).toBe(true);
+    appendFileSync(model, '-- and changed again\n');
+    utimesSync(model, later, later);
+    expect((await compile()).reused).toBe(false);
+    expect(readFileSync(path.join(dir, 'target', 'compiled', 'bench', path.relative(dir, model)), 'utf8')).toContain('-- and changed again');
+  });
+
   it('a changed macro recompiles every model that uses it', async () => {
     await compile();
     const users = modelsUsing('money(');

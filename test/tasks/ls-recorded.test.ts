@@ -382,7 +382,7 @@ describe('tsdbt ls from the record of a patched compile', () => {
       const invocation = createInvocation({ log: capture().log, env });
       const { reused, changed } = reuseCompile(invocation, { projectDir: dir });
       expect(reused).toBeUndefined();
-      const patched = changed === undefined ? undefined : patchCompile(invocation, { projectDir: dir }, changed);
+      const patched = changed === undefined ? undefined : await patchCompile(invocation, { projectDir: dir }, changed);
       expect(patched).toBeDefined();
       const forms: Form[] = [{}, { output: 'json', resourceType: ['all'], outputKeys: [...PARSE_FIELDS] }, { select: ['people+'] }];
       const recorded = [];

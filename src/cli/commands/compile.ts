@@ -23,7 +23,7 @@ export function registerCompile(program: Command, terminal: Terminal): void {
         // Only files' contents changed: model bodies alone are re-rendered into the last output.
         if (changed !== undefined) {
           const { patchCompile } = await import('../../tasks/compile-patch.js');
-          const patched = patchCompile(invocation, options, changed);
+          const patched = await patchCompile(invocation, options, changed);
           if (patched !== undefined) {
             renderCompile(terminal, options, { targetPath: patched.targetPath, compiled: patched.compiled });
             return 'ok';
