@@ -1,8 +1,9 @@
-import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, mergeTag, parseEvents, SCALAR_STYLE } from 'js-yaml';
+import { constructFromEvents, CORE_SCHEMA, EVENT_ID, mergeTag, parseEvents } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
 import { plainYamlError } from './yaml-errors.js';
+import { indexEvents, newPathMemo, startOfPath, type YamlEvent } from './yaml-event-index.js';
 
 /** A parsed YAML file that can say on which line any value stands. */
 export interface YamlDocument {
@@ -46,6 +47,7 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
   // The events are dropped here (they would keep several objects per YAML node alive): lines
   // are found from a compact index of them, built now while they are at hand.
   const index = indexEvents(events, text);
+  const memo = newPathMemo(index);
   let lines: number[] | undefined;
   const lineAt = (offset: number): number => {
     lines ??= newlineOffsets(text);
@@ -62,7 +64,7 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
     file,
     value,
     lineOf: (path) => {
-      const at = startOfPath(index, path);
+      const at = startOfPath(index, path, memo);
       return at === undefined ? undefined : lineAt(at);
     },
   };
@@ -204,105 +206,6 @@ function lineOfPath(doc: Document, lineCounter: LineCounter, path: readonly (str
       }
     }
     if (yamlLib().isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-  }
-  return undefined;
-}
-
-type YamlEvent = ReturnType<typeof parseEvents>[number];
-
-/**
- * The nodes of a document, one entry per event: kind, start offset, and the index just past the
- * node (a collection's POP + 1), so a lookup skips whole values. Keys are decoded when compared
- * (plain one-line keys by slicing the text; others through js-yaml, from the few events kept).
- */
-interface EventIndex {
-  text: string;
-  kind: Uint8Array;
-  start: Int32Array;
-  end: Int32Array;
-  next: Int32Array;
-  root: number;
-  /** Scalars that are not plain one-line text, by index: decoded with getScalarValue. */
-  special: Map<number, YamlEvent>;
-}
-
-function indexEvents(events: readonly YamlEvent[], text: string): EventIndex {
-  const count = events.length;
-  const index: EventIndex = {
-    text,
-    kind: new Uint8Array(count),
-    start: new Int32Array(count),
-    end: new Int32Array(count),
-    next: new Int32Array(count),
-    root: -1,
-    special: new Map(),
-  };
-  const open: number[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const event = events[i]!;
-    index.kind[i] = event.type;
-    index.next[i] = i + 1;
-    if (event.type === EVENT_ID.SCALAR) {
-      index.start[i] = event.valueStart;
-      index.end[i] = event.valueEnd;
-      if (event.style !== SCALAR_STYLE.PLAIN || (event.valueStart >= 0 && text.slice(event.valueStart, event.valueEnd).includes('\n')))
-        index.special.set(i, event);
-    } else if (event.type === EVENT_ID.ALIAS) {
-      index.start[i] = event.anchorStart;
-      index.end[i] = event.anchorEnd;
-    } else if (event.type === EVENT_ID.SEQUENCE || event.type === EVENT_ID.MAPPING) {
-      index.start[i] = event.start;
-      open.push(i);
-    } else if (event.type === EVENT_ID.POP) {
-      const closed = open.pop();
-      if (closed !== undefined) index.next[closed] = i + 1;
-    }
-    if (index.root === -1 && event.type !== EVENT_ID.DOCUMENT) index.root = i;
-  }
-  return index;
-}
-
-function keyText(index: EventIndex, at: number): string {
-  if (index.kind[at] === EVENT_ID.ALIAS) return index.text.slice(index.start[at]!, index.end[at]!);
-  const special = index.special.get(at);
-  if (special !== undefined) return getScalarValue(index.text, special as Parameters<typeof getScalarValue>[1]);
-  return index.start[at]! < 0 ? '' : index.text.slice(index.start[at]!, index.end[at]!);
-}
-
-/** What `lineOfPath` finds, from the events: the key of the deepest existing entry, or the node's start. */
-function startOfPath(index: EventIndex, path: readonly (string | number)[]): number | undefined {
-  if (index.root < 0) return undefined;
-  const chain: number[] = [index.root];
-  const keyStarts: (number | undefined)[] = [undefined];
-  for (const step of path) {
-    const current = chain[chain.length - 1]!;
-    const kind = index.kind[current];
-    let found: number | undefined;
-    let keyStart: number | undefined;
-    if (kind === EVENT_ID.MAPPING) {
-      // Children alternate key, value; the first key equal to `step` wins.
-      for (let at = current + 1; index.kind[at] !== EVENT_ID.POP && at < index.kind.length; ) {
-        const valueAt = index.next[at]!;
-        if (keyText(index, at) === String(step)) {
-          found = valueAt;
-          keyStart = index.start[at];
-          break;
-        }
-        at = index.next[valueAt]!;
-      }
-    } else if (kind === EVENT_ID.SEQUENCE && Number.isInteger(Number(step))) {
-      let at = current + 1;
-      for (let item = 0; item < Number(step) && index.kind[at] !== EVENT_ID.POP; item += 1) at = index.next[at]!;
-      if (index.kind[at] !== EVENT_ID.POP && at < index.kind.length) found = at;
-    }
-    if (found === undefined) break;
-    chain.push(found);
-    keyStarts.push(keyStart);
-  }
-  for (let depth = chain.length - 1; depth >= 0; depth -= 1) {
-    const key = keyStarts[depth];
-    if (key !== undefined && key >= 0) return key;
-    if (index.start[chain[depth]!]! >= 0) return index.start[chain[depth]!]!;
   }
   return undefined;
 }

@@ -65,6 +65,19 @@ describe('parseYamlFast', () => {
     }
   });
 
+  // A lookup resumes from the one before (yaml-event-index.ts): the order paths are asked in must not matter.
+  it.each(cases)('gives %s the same lines whatever order the paths are asked in', (file, text) => {
+    const inOrder = parseYamlFast(text, file);
+    if (inOrder === undefined) return;
+    const all = paths(inOrder.value);
+    const expected = new Map(all.map((at) => [JSON.stringify(at), inOrder.lineOf(at)]));
+    // Backwards, then every third path from each start: jumps back, forward and across lists.
+    const shuffled = [...all].reverse();
+    for (let start = 0; start < 3; start += 1) for (let at = start; at < all.length; at += 3) shuffled.push(all[at]!);
+    const again = parseYamlFast(text, file)!;
+    for (const at of shuffled) expect({ at, line: again.lineOf(at) }).toEqual({ at, line: expected.get(JSON.stringify(at)) });
+  });
+
   it('gives up on what only the full reader reports well', () => {
     for (const text of [
       '',

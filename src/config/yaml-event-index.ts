@@ -1,0 +1,146 @@
+/**
+ * A compact index of a YAML document's events (from js-yaml's event parser), and the lookup of
+ * where the value at a path starts, for the line numbers of property-file messages
+ * (yaml-document.ts). The events themselves are dropped once indexed: they keep several objects
+ * per YAML node alive.
+ */
+import { EVENT_ID, getScalarValue, type parseEvents, SCALAR_STYLE } from 'js-yaml';
+
+export type YamlEvent = ReturnType<typeof parseEvents>[number];
+
+/**
+ * The nodes of a document, one entry per event: kind, start offset, and the index just past the
+ * node (a collection's POP + 1), so a lookup skips whole values. Keys are decoded when compared
+ * (plain one-line keys by slicing the text; others through js-yaml, from the few events kept).
+ */
+export interface EventIndex {
+  text: string;
+  kind: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  next: Int32Array;
+  root: number;
+  /** Scalars that are not plain one-line text, by index: decoded with getScalarValue. */
+  special: Map<number, YamlEvent>;
+}
+
+export function indexEvents(events: readonly YamlEvent[], text: string): EventIndex {
+  const count = events.length;
+  const index: EventIndex = {
+    text,
+    kind: new Uint8Array(count),
+    start: new Int32Array(count),
+    end: new Int32Array(count),
+    next: new Int32Array(count),
+    root: -1,
+    special: new Map(),
+  };
+  const open: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const event = events[i]!;
+    index.kind[i] = event.type;
+    index.next[i] = i + 1;
+    if (event.type === EVENT_ID.SCALAR) {
+      index.start[i] = event.valueStart;
+      index.end[i] = event.valueEnd;
+      if (event.style !== SCALAR_STYLE.PLAIN || (event.valueStart >= 0 && text.slice(event.valueStart, event.valueEnd).includes('\n')))
+        index.special.set(i, event);
+    } else if (event.type === EVENT_ID.ALIAS) {
+      index.start[i] = event.anchorStart;
+      index.end[i] = event.anchorEnd;
+    } else if (event.type === EVENT_ID.SEQUENCE || event.type === EVENT_ID.MAPPING) {
+      index.start[i] = event.start;
+      open.push(i);
+    } else if (event.type === EVENT_ID.POP) {
+      const closed = open.pop();
+      if (closed !== undefined) index.next[closed] = i + 1;
+    }
+    if (index.root === -1 && event.type !== EVENT_ID.DOCUMENT) index.root = i;
+  }
+  return index;
+}
+
+function keyText(index: EventIndex, at: number): string {
+  if (index.kind[at] === EVENT_ID.ALIAS) return index.text.slice(index.start[at]!, index.end[at]!);
+  const special = index.special.get(at);
+  if (special !== undefined) return getScalarValue(index.text, special as Parameters<typeof getScalarValue>[1]);
+  return index.start[at]! < 0 ? '' : index.text.slice(index.start[at]!, index.end[at]!);
+}
+
+/** Whether the key at `at` is `step`: keyText's answer, without slicing a plain key out of the text. */
+function keyIs(index: EventIndex, at: number, step: string): boolean {
+  if (index.kind[at] === EVENT_ID.ALIAS || index.special.has(at) || index.start[at]! < 0) return keyText(index, at) === step;
+  const start = index.start[at]!;
+  return index.end[at]! - start === step.length && index.text.startsWith(step, start);
+}
+
+/**
+ * The last path looked up and the nodes it went through. Property checks ask for the paths of one
+ * file in order (each key of an entry, then the next entry of the list), so a lookup resumes from
+ * the steps it shares with the last one: without it, finding entry k of a list of models walked
+ * past the k before it for every key, quadratic in the entries of a file.
+ */
+export interface PathMemo {
+  path: readonly (string | number)[];
+  /** chain[d] is the node reached after d steps; chain[0] the root. Only the steps found. */
+  chain: number[];
+  /** keyStarts[d]: the offset of the key of step d (a mapping's), else undefined. */
+  keyStarts: (number | undefined)[];
+}
+
+export function newPathMemo(index: EventIndex): PathMemo {
+  return { path: [], chain: [index.root], keyStarts: [undefined] };
+}
+
+/** What `lineOfPath` finds, from the events: the key of the deepest existing entry, or the node's start. */
+export function startOfPath(index: EventIndex, path: readonly (string | number)[], memo: PathMemo = newPathMemo(index)): number | undefined {
+  if (index.root < 0) return undefined;
+  let shared = 0;
+  while (shared < path.length && shared < memo.chain.length - 1 && memo.path[shared] === path[shared]) shared += 1;
+  const chain = memo.chain.slice(0, shared + 1);
+  const keyStarts = memo.keyStarts.slice(0, shared + 1);
+  for (let depth = shared; depth < path.length; depth += 1) {
+    const step = path[depth]!;
+    const current = chain[depth]!;
+    const kind = index.kind[current];
+    let found: number | undefined;
+    let keyStart: number | undefined;
+    if (kind === EVENT_ID.MAPPING) {
+      // Children alternate key, value; the first key equal to `step` wins.
+      const key = String(step);
+      for (let at = current + 1; index.kind[at] !== EVENT_ID.POP && at < index.kind.length; ) {
+        const valueAt = index.next[at]!;
+        if (keyIs(index, at, key)) {
+          found = valueAt;
+          keyStart = index.start[at];
+          break;
+        }
+        at = index.next[valueAt]!;
+      }
+    } else if (kind === EVENT_ID.SEQUENCE && Number.isInteger(Number(step))) {
+      const wanted = Number(step);
+      let at = current + 1;
+      let item = 0;
+      // The last lookup went through an earlier item of this list: walk on from it.
+      const before = depth === shared && depth < memo.chain.length - 1 ? Number(memo.path[depth]) : Number.NaN;
+      if (Number.isInteger(before) && before >= 0 && before <= wanted) {
+        at = memo.chain[depth + 1]!;
+        item = before;
+      }
+      for (; item < wanted && index.kind[at] !== EVENT_ID.POP; item += 1) at = index.next[at]!;
+      if (index.kind[at] !== EVENT_ID.POP && at < index.kind.length) found = at;
+    }
+    if (found === undefined) break;
+    chain.push(found);
+    keyStarts.push(keyStart);
+  }
+  memo.path = path.slice();
+  memo.chain = chain;
+  memo.keyStarts = keyStarts;
+  for (let depth = chain.length - 1; depth >= 0; depth -= 1) {
+    const key = keyStarts[depth];
+    if (key !== undefined && key >= 0) return key;
+    if (index.start[chain[depth]!]! >= 0) return index.start[chain[depth]!]!;
+  }
+  return undefined;
+}
