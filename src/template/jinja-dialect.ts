@@ -143,28 +143,43 @@ function chainedElse(branch: string): string {
   return `else (${inlineIfTruth(branch.slice(0, branch.length - trail.length))})${trail}`;
 }
 
+// Made once here: a regular expression literal inside the loop below is a new object each time it
+// is evaluated, several per character of every tag (about 100 MiB of garbage at 10,000 models).
+const SPACE = /\s/;
+const NAME_START = /[A-Za-z_]/;
+const NAME_PART = /[A-Za-z0-9_]/;
+
 function rewriteExpression(source: string, statement = false): string {
-  const chars = source.split(''); // UTF-16 units, as the string indexes below
+  // Most tags need no change: the UTF-16 units (as the string indexes below) are split into an
+  // array to edit only at the first change. Splitting every tag cost about a tenth of what the
+  // parse-time render of 10,000 models allocates (bench/notes.md, issue 23).
+  let chars: string[] | undefined;
+  const edit = (): string[] => {
+    chars ??= source.split('');
+    return chars;
+  };
+  const charAt = (at: number): string | undefined => (chars === undefined ? source[at] : chars[at]);
   const endSplat = (open: Open | undefined, at: number) => {
     if (open?.splatAt === undefined) return;
-    chars[at] = `)${chars[at]}`;
+    edit()[at] = `)${charAt(at)}`;
     open.splatAt = undefined;
   };
   const stack: Open[] = [];
   let previous = ''; // the last significant token: a word, a closer, a string, or punctuation
   let lastComma = -1;
   let words = 0;
-  for (let i = 0; i < chars.length; i += 1) {
-    const char = chars[i]!;
+  for (let i = 0; i < source.length; i += 1) {
+    // Edits are made at or before `i` (the `**` of a splat skips the unit it blanks): unit `i` is the source's.
+    const char = source[i]!;
     if (char === '"' || char === "'") {
       i = stringEnd(source, i);
       previous = 'string';
       continue;
     }
-    if (/\s/.test(char)) continue;
-    if (/[A-Za-z_]/.test(char)) {
+    if (SPACE.test(char)) continue;
+    if (NAME_START.test(char)) {
       let j = i;
-      while (j + 1 < chars.length && /[A-Za-z0-9_]/.test(chars[j + 1]!)) j += 1;
+      while (j + 1 < source.length && NAME_PART.test(source[j + 1]!)) j += 1;
       previous = source.slice(i, j + 1);
       words += 1;
       i = j;
@@ -174,7 +189,7 @@ function rewriteExpression(source: string, statement = false): string {
       const call =
         char === '(' &&
         previous !== '' &&
-        (/^[A-Za-z_]/.test(previous) ? !KEYWORDS.has(previous) : previous === ')' || previous === ']' || previous === 'string');
+        (NAME_START.test(previous[0]!) ? !KEYWORDS.has(previous) : previous === ')' || previous === ']' || previous === 'string');
       const forTarget = statement && char === '(' && previous === 'for' && words === 1;
       stack.push({ at: i, char, group: char === '(' && !call, commas: 0, forTarget, ...(char === '{' ? { separators: [] } : {}) });
       previous = char;
@@ -184,26 +199,26 @@ function rewriteExpression(source: string, statement = false): string {
       // `*args` / `**kwargs` as a call argument: marked for the runtime to spread (jinja-splat.ts).
       const top = stack[stack.length - 1];
       if (top !== undefined && top.char === '(' && !top.group) {
-        const keywords = chars[i + 1] === '*';
-        chars[i] = keywords ? 'tsdbt_splat_kw(' : 'tsdbt_splat(';
-        if (keywords) chars[(i += 1)] = '';
+        const keywords = source[i + 1] === '*';
+        edit()[i] = keywords ? 'tsdbt_splat_kw(' : 'tsdbt_splat(';
+        if (keywords) edit()[(i += 1)] = '';
         top.splatAt = i;
         previous = '*';
         continue;
       }
     }
     if (char === ')' || char === ']' || char === '}') {
-      if (previous === ',' && lastComma !== -1) chars[lastComma] = chars[lastComma]!.replace(/,$/, ' ');
+      if (previous === ',' && lastComma !== -1) edit()[lastComma] = charAt(lastComma)!.replace(/,$/, ' ');
       const open = stack.pop();
       endSplat(open, i);
-      if (open?.separators !== undefined) computedKeys(source, chars, open, i);
+      if (open?.separators !== undefined && open.separators.length > 0) computedKeys(source, edit(), open, i);
       if (open?.group === true && (open.commas > 0 || previous === '(')) {
         const [left, right] = open.forTarget ? [' ', ' '] : ['[', ']'];
-        chars[open.at] = left;
-        chars[i] = right;
+        edit()[open.at] = left;
+        edit()[i] = right;
       }
       // `}}` closing two dicts would end the tag for nunjucks: `} }`.
-      if (char === '}' && chars[i] === '}' && chars[i + 1] === '}') chars[i] = '} ';
+      if (char === '}' && charAt(i) === '}' && charAt(i + 1) === '}') edit()[i] = '} ';
       previous = char === ')' ? ')' : char === ']' ? ']' : '}';
       continue;
     }
@@ -217,7 +232,7 @@ function rewriteExpression(source: string, statement = false): string {
     if (char === ':') stack[stack.length - 1]?.separators?.push(i);
     previous = char;
   }
-  return chars.join('');
+  return chars === undefined ? source : chars.join('');
 }
 
 const STRING_LITERAL = /^\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*$/;
