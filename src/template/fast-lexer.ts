@@ -44,7 +44,11 @@ export interface Token {
 
 const WHITESPACE = ' \n\t\r\xA0';
 const DELIMITERS = '()[]{}%*-+~/#,:|.<>=!';
+/** A whole word of digits (made once: a literal in word() would be a new object per word). */
+const INTEGER = /^[-+]?[0-9]+$/;
 const COMPLEX_OPERATORS = ['==', '===', '!=', '!==', '<=', '>=', '//', '**'];
+/** What ends a piece of data: a tag or comment start, or a stray comment end. */
+const DATA_ENDS = ['{%', '{{', '{#', '#}'];
 const DELIMITER_TYPES: Record<string, TokenType> = {
   '(': 'left-paren',
   ')': 'right-paren',
@@ -71,6 +75,9 @@ class Lexer {
   private lineno = 0;
   private colno = 0;
   private counted = 0;
+  // nextMarker's last answers, one per DATA_ENDS entry (-2: not looked for yet).
+  private readonly markers = DATA_ENDS.map(() => -2);
+  private backslash = -2;
 
   constructor(private readonly text: string) {
     while (this.index < text.length) {
@@ -113,14 +120,34 @@ class Lexer {
     } else {
       // Data runs to the next tag start; a `#}` outside a comment is an error nunjucks reports.
       let end = text.length;
-      for (const marker of ['{%', '{{', '{#', '#}']) {
-        const at = text.indexOf(marker, start);
+      for (let marker = 0; marker < DATA_ENDS.length; marker += 1) {
+        const at = this.nextMarker(marker, start);
         if (at !== -1 && at < end) end = at;
       }
       if (end < text.length && text.startsWith('#}', end)) giveUp();
       this.push('data', text.slice(start, end), start);
       this.index = end;
     }
+  }
+
+  /**
+   * Where DATA_ENDS[marker] next occurs at or after `from` (-1: nowhere). Kept between calls: a
+   * marker absent from the rest of the text (`#}`, most often) was otherwise looked for up to the
+   * end of the text again for every piece of data.
+   */
+  private nextMarker(marker: number, from: number): number {
+    const known = this.markers[marker]!;
+    if (known === -1 || known >= from) return known;
+    const at = this.text.indexOf(DATA_ENDS[marker]!, from);
+    this.markers[marker] = at;
+    return at;
+  }
+
+  /** Where the next backslash is at or after `from` (-1: nowhere), kept between calls as nextMarker's answers are. */
+  private nextBackslash(from: number): number {
+    if (this.backslash === -1 || this.backslash >= from) return this.backslash;
+    this.backslash = this.text.indexOf('\\', from);
+    return this.backslash;
   }
 
   /** Inside `{{ }}` or `{% %}`: one token (or a run of whitespace, dropped). */
@@ -163,6 +190,15 @@ class Lexer {
   private string(quote: string): void {
     const { text } = this;
     const start = this.index;
+    // Most strings hold no escape: sliced whole instead of built a character at a time.
+    const close = text.indexOf(quote, start + 1);
+    const backslashAt = this.nextBackslash(start + 1);
+    if (backslashAt === -1 || (close !== -1 && backslashAt > close)) {
+      const end = close === -1 ? text.length : close;
+      this.index = end + 1;
+      this.push('string', text.slice(start + 1, end), start);
+      return;
+    }
     let value = '';
     this.index += 1;
     while (this.index < text.length && text[this.index] !== quote) {
@@ -183,7 +219,7 @@ class Lexer {
     const start = this.index;
     while (this.index < text.length && !WHITESPACE.includes(text[this.index]!) && !DELIMITERS.includes(text[this.index]!)) this.index += 1;
     const word = text.slice(start, this.index);
-    if (/^[-+]?[0-9]+$/.test(word)) {
+    if (INTEGER.test(word)) {
       if (text[this.index] === '.') {
         this.index += 1;
         const decimals = this.index;
