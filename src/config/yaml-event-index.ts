@@ -81,7 +81,7 @@ function keyIs(index: EventIndex, at: number, step: string): boolean {
  * past the k before it for every key, quadratic in the entries of a file.
  */
 export interface PathMemo {
-  path: readonly (string | number)[];
+  path: (string | number)[];
   /** chain[d] is the node reached after d steps; chain[0] the root. Only the steps found. */
   chain: number[];
   /** keyStarts[d]: the offset of the key of step d (a mapping's), else undefined. */
@@ -97,8 +97,15 @@ export function startOfPath(index: EventIndex, path: readonly (string | number)[
   if (index.root < 0) return undefined;
   let shared = 0;
   while (shared < path.length && shared < memo.chain.length - 1 && memo.path[shared] === path[shared]) shared += 1;
-  const chain = memo.chain.slice(0, shared + 1);
-  const keyStarts = memo.keyStarts.slice(0, shared + 1);
+  // Where the last lookup went from the first step that differs (an earlier item of the same list, maybe).
+  const lastItem = shared < memo.chain.length - 1 ? Number(memo.path[shared]) : Number.NaN;
+  const lastFound = memo.chain[shared + 1];
+  // The memo's arrays are cut back and extended in place: a lookup allocates nothing of its own.
+  const { chain, keyStarts } = memo;
+  chain.length = shared + 1;
+  keyStarts.length = shared + 1;
+  memo.path.length = shared;
+  for (let depth = shared; depth < path.length; depth += 1) memo.path.push(path[depth]!);
   for (let depth = shared; depth < path.length; depth += 1) {
     const step = path[depth]!;
     const current = chain[depth]!;
@@ -122,10 +129,9 @@ export function startOfPath(index: EventIndex, path: readonly (string | number)[
       let at = current + 1;
       let item = 0;
       // The last lookup went through an earlier item of this list: walk on from it.
-      const before = depth === shared && depth < memo.chain.length - 1 ? Number(memo.path[depth]) : Number.NaN;
-      if (Number.isInteger(before) && before >= 0 && before <= wanted) {
-        at = memo.chain[depth + 1]!;
-        item = before;
+      if (depth === shared && Number.isInteger(lastItem) && lastItem >= 0 && lastItem <= wanted) {
+        at = lastFound!;
+        item = lastItem;
       }
       for (; item < wanted && index.kind[at] !== EVENT_ID.POP; item += 1) at = index.next[at]!;
       if (index.kind[at] !== EVENT_ID.POP && at < index.kind.length) found = at;
@@ -134,9 +140,6 @@ export function startOfPath(index: EventIndex, path: readonly (string | number)[
     chain.push(found);
     keyStarts.push(keyStart);
   }
-  memo.path = path.slice();
-  memo.chain = chain;
-  memo.keyStarts = keyStarts;
   for (let depth = chain.length - 1; depth >= 0; depth -= 1) {
     const key = keyStarts[depth];
     if (key !== undefined && key >= 0) return key;
