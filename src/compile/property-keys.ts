@@ -118,9 +118,11 @@ export function entryKeyWarnings(entry: unknown, kind: EntryKind, at: (string | 
   const known = KEYS[kind];
   const warnings: string[] = [];
   for (const key of Object.keys(entry)) {
-    const where = `${doc.file}:${doc.lineOf([...at, key]) ?? doc.lineOf(at) ?? 1}`;
-    if (!known.includes(key)) warnings.push(`${where}: unknown ${kind} property \`${key}\` is ignored.${didYouMean(key, known)}`);
-    else if (NOT_ACTED_ON[key] !== undefined) warnings.push(`${where}: \`${key}\` is accepted but tsdbt does not act on it (${NOT_ACTED_ON[key]}).`);
+    // Asked for every key, warned or not: a property file's lines asked are kept in partial_parse.json
+    // (parse-cache.ts), which must not change. Only the text is left unmade when nothing is said.
+    const line = doc.lineOf([...at, key]) ?? doc.lineOf(at) ?? 1;
+    if (!known.includes(key)) warnings.push(`${doc.file}:${line}: unknown ${kind} property \`${key}\` is ignored.${didYouMean(key, known)}`);
+    else if (NOT_ACTED_ON[key] !== undefined) warnings.push(`${doc.file}:${line}: \`${key}\` is accepted but tsdbt does not act on it (${NOT_ACTED_ON[key]}).`);
   }
   return warnings;
 }
