@@ -23,16 +23,8 @@ done
 (cd "$WORK/base" && node "$BASE/bin/tsdbt" compile >/dev/null 2>&1)
 (cd "$WORK/here" && node "$HERE/bin/tsdbt" compile >/dev/null 2>&1)
 
-run() { # label dir command...
-  local label=$1 dir=$2
-  shift 2
-  local start end
-  start=$(date +%s%N)
-  (cd "$dir" && /usr/bin/time -f '%U %S' -o "$WORK/time" "$@" >/dev/null 2>&1) || true
-  end=$(date +%s%N)
-  read -r user sys < <(tail -1 "$WORK/time")
-  echo "$label $(((end - start) / 1000000)) $(echo "($user + $sys) * 1000 / 1" | bc)"
-}
+# shellcheck source=bench/alternate-lib.sh
+source "$HERE/bench/alternate-lib.sh"
 
 echo "before: $(cut -d' ' -f1 /proc/loadavg) (1-minute load average)"
 for _ in $(seq "$ROUNDS"); do
@@ -42,9 +34,4 @@ for _ in $(seq "$ROUNDS"); do
   run help "$WORK/here" node "$HERE/bin/tsdbt" --help
 done >"$WORK/runs"
 echo "after: $(cut -d' ' -f1 /proc/loadavg)"
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-for label in node0 base ls help; do
-  wall=$(awk -v l=$label '$1 == l { print $2 }' "$WORK/runs" | median)
-  cpu=$(awk -v l=$label '$1 == l { print $3 }' "$WORK/runs" | median)
-  echo "$label: median wall ${wall} ms, user+sys ${cpu} ms"
-done
+report "$WORK/runs" node0 base ls help
