@@ -27,6 +27,7 @@ const OWN_FORK_FILES = [
  * running: a child's chDB session, environment and working directory are the child's.
  */
 const STARTS_PROCESSES_ONLY = [
+  'adapter/cluster',
   'adapter/failpoint',
   'adapter/server',
   'adapter/server-profile',
@@ -48,6 +49,8 @@ const STARTS_PROCESSES_ONLY = [
   'e2e/dbt-project-build',
   'e2e/exposures',
   'e2e/lineage',
+  'e2e/server-cluster',
+  'e2e/server-tls',
   'e2e/source-freshness',
   'e2e/unit-tests',
   'ingest/file-url',
