@@ -5,9 +5,11 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * Folders whose test files only compute: no chDB session, no process started, no environment
  * variable set, no module mocked. They share forks (`isolate: false`): vitest evaluates tsdbt's
  * modules once per worker instead of once per file, most of what such a file costs (measured in
- * bench/notes.md). A file in these folders that opens chDB, starts a process or changes
- * process-wide state (environment, mocks, timers, the working directory: test/support/cli-in-process.ts
- * changes all of these while a command runs) belongs in OWN_FORK_FILES.
+ * bench/notes.md). A file in these folders that opens chDB or changes process-wide state
+ * (environment, mocks, timers, the working directory, module state such as setLockOwnerCommand:
+ * test/support/cli-in-process.ts changes all of these while a command runs) belongs in
+ * OWN_FORK_FILES. Starting a child process is no reason to leave: the child's state is its own
+ * (STARTS_PROCESSES_ONLY below).
  */
 const SHARED_FORK_FOLDERS = ['graph', 'state', 'artifacts', 'seed', 'materialize', 'config', 'template', 'testing', 'compile', 'report'];
 const OWN_FORK_FILES = [
@@ -19,6 +21,51 @@ const OWN_FORK_FILES = [
   'template/jinja2-differential',
   'testing/data-tests-chdb',
 ].map((file) => `test/${file}.test.ts`);
+/**
+ * Files that start processes (the built CLI, a fake API, a ClickHouse client) but open no chDB
+ * session in the test's process, set no environment variable, mock nothing and leave nothing
+ * running: a child's chDB session, environment and working directory are the child's.
+ */
+const STARTS_PROCESSES_ONLY = [
+  'adapter/cluster',
+  'adapter/failpoint',
+  'adapter/server',
+  'adapter/server-profile',
+  'adapter/tls-handshake',
+  'adapter/translate-error',
+  'cli/bundled-nunjucks',
+  'cli/commands',
+  'cli/first-hour',
+  'cli/init',
+  'cli/output',
+  'cli/output-clean-completion',
+  'cli/perf-info',
+  'cli/readme-commands',
+  'docs/docs-cli',
+  'docs/site-model',
+  'e2e/analyses',
+  'e2e/ch-parity-server',
+  'e2e/dbt-namespace',
+  'e2e/dbt-project-build',
+  'e2e/exposures',
+  'e2e/lineage',
+  'e2e/server-cluster',
+  'e2e/server-tls',
+  'e2e/source-freshness',
+  'e2e/unit-tests',
+  'ingest/file-url',
+  'ingest/shutdown-signals',
+  'project/definition-files',
+  'project/folder-stamps',
+  'reliability/fuzz-cli',
+  'reliability/fuzz-inputs',
+  'reliability/security-secrets',
+  'runner/materializations-server',
+  'runner/micro-batch',
+  'runner/snapshot-executor',
+  'tasks/ls-recorded',
+  'tasks/ls-recorded-cli',
+];
 /** Files of other folders that only compute, too. */
 const SHARED_FORK_FILES = [
   'adapter/template-capabilities',
@@ -35,6 +82,10 @@ const SHARED_FORK_FILES = [
   'runner/dag-scheduler',
   'runner/model-error-place',
   'runner/render-with-queries',
+  // These start CLI processes, servers or a ClickHouse client, but change nothing process-wide in
+  // the test's own process, and neither do the helpers they import (checked in bench/notes.md,
+  // fourth pass): what a child process does is its own.
+  ...STARTS_PROCESSES_ONLY,
 ].map((file) => `test/${file}.test.ts`);
 const SHARED_FORK = [...SHARED_FORK_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`), ...SHARED_FORK_FILES];
 
