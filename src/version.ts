@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,27 @@ export const TSDBT_VERSION: string = (() => {
     return '0.0.0';
   }
 })();
+
+let built: string | undefined;
+
+/**
+ * This tsdbt: its version and when it was built (the time of this module's file, written again by
+ * every build). A rebuilt tsdbt may parse, compile or generate code differently, so what an earlier
+ * build left in target/ (partial_parse.json, the compile record and index, template_cache.json) is
+ * not trusted under another stamp.
+ */
+export function buildStamp(): string {
+  if (built === undefined) {
+    let time = 'unknown';
+    try {
+      time = String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
+    } catch {
+      // bundled into something without a file: the version alone
+    }
+    built = `${TSDBT_VERSION}\u0000${time}`;
+  }
+  return built;
+}
 
 /**
  * Versions of the engine packages, read from their package.json files: nothing is loaded, so

@@ -15,11 +15,10 @@
  * Errors are never cached: a file that failed is parsed again, and fails again the same way.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PieceBuffer, writeJsonPieces } from '../core/json-pieces.js';
-import { TSDBT_VERSION } from '../version.js';
+import { buildStamp } from '../version.js';
 import type { ModelNode } from './nodes.js';
 import type { Speculation } from './speculation.js';
 
@@ -180,20 +179,11 @@ export function checksumOf(text: string): string {
 
 function fingerprintOf(inputs: FingerprintInputs): string {
   const hash = createHash('sha256');
-  hash.update(`${FORMAT}\u0000${TSDBT_VERSION}\u0000${buildStamp()}\u0000`);
+  hash.update(`${FORMAT}\u0000${buildStamp()}\u0000`);
   hash.update(inputs.projectFile);
   hash.update(`\u0000${stableJson(inputs.vars)}\u0000${stableJson(inputs.target)}\u0000`);
   for (const file of [...inputs.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) hash.update(`${file.path}\u0000${file.text}\u0000`);
   return hash.digest('hex');
-}
-
-/** When this tsdbt was built: a rebuilt tsdbt may parse differently, so its cache is not trusted. */
-function buildStamp(): string {
-  try {
-    return String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
-  } catch {
-    return 'unknown';
-  }
 }
 
 function stableJson(value: unknown): string {

@@ -11,7 +11,8 @@ import { inFileConfigOfModel } from '../compile/parse-models.js';
 import { graphWasRead } from '../compile/run-state.js';
 import { writeJsonFile } from '../artifacts/json-file.js';
 import { readTextFile, statOf } from '../project/file-stamps.js';
-import { buildStamp, stableJson } from './compile-stamps.js';
+import { buildStamp } from '../version.js';
+import { stableJson } from './compile-stamps.js';
 
 export const INDEX_FILE = 'compile_index.json';
 const FORMAT = 2;

@@ -16,9 +16,9 @@ import { secretsOf } from '../config/target.js';
 import { isSecretEnvName, secretEnvValues } from '../template/secret-env.js';
 import { listFilesUnder, statOf, stampOf, type FileStamp } from '../project/file-stamps.js';
 import { sourceFolders } from '../project/project-paths.js';
+import { buildStamp } from '../version.js';
 import type { CompileOptions } from './compile.js';
 import {
-  buildStamp,
   envDigest,
   ownEnvNames,
   readStamps,

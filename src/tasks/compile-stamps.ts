@@ -14,9 +14,8 @@
 import path from 'node:path';
 import { nodeCrypto } from '../core/node-crypto.js';
 import { sha1Hex } from '../core/sha1.js';
-import { fileURLToPath } from 'node:url';
 import { checksumOfFile, listFilesUnder, matchesStamp, readTextFile, sameFolders, statOf, type FileStamp, type FolderStamp } from '../project/file-stamps.js';
-import { TSDBT_VERSION } from '../version.js';
+import { buildStamp } from '../version.js';
 import { RecordedSums, SUMS_FILE, type PatchedSums } from './compile-sums.js';
 import { writeJsonFile } from '../artifacts/json-file.js';
 import { PhaseTimer } from '../compile/perf-info.js';
@@ -132,10 +131,6 @@ export const SECRET_DIGEST = 'secret';
 export function envDigest(value: string | undefined): string | null {
   // sha1Hex: node:crypto's SHA-1, without loading node:crypto on the fast paths (a test checks they agree).
   return value === undefined ? null : sha1Hex(value);
-}
-
-export function buildStamp(): string {
-  return `${TSDBT_VERSION}\u0000${statOf(fileURLToPath(import.meta.url))?.mtimeMs ?? 'unknown'}`;
 }
 
 export function stampFormat(): number {

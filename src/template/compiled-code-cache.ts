@@ -14,11 +14,10 @@
  * runs there (a project's fetcher modules, ingest/fetcher-module.ts, are JavaScript).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TSDBT_VERSION } from '../version.js';
+import { buildStamp } from '../version.js';
 
 const FILE = 'template_cache.json';
 const FORMAT = 1;
@@ -100,16 +99,10 @@ function keyOf(file: string, source: string): string {
 }
 
 /**
- * This tsdbt (version and build time) and the installed nunjucks (where it is and its version: npm
- * gives every installed file the same time, so a time would not tell one nunjucks from another).
+ * This tsdbt (`buildStamp`) and the installed nunjucks (where it is and its version: npm gives
+ * every installed file the same time, so a time would not tell one nunjucks from another).
  */
 function compilerStamp(): string {
-  let built = 'unknown';
-  try {
-    built = String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
-  } catch {
-    // bundled into something without a file: the version alone
-  }
   let nunjucks = 'unknown';
   try {
     const main = createRequire(import.meta.url).resolve('nunjucks');
@@ -118,5 +111,5 @@ function compilerStamp(): string {
   } catch {
     // not resolvable here: the engine fails to load it too
   }
-  return [TSDBT_VERSION, built, nunjucks].join('\u0000');
+  return `${buildStamp()}\u0000${nunjucks}`;
 }
