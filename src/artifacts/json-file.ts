@@ -1,5 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomically } from '../core/atomic-file.js';
 
 /**
  * Writes a small JSON file atomically (temp file + rename), with no other module loaded: for
@@ -7,12 +6,4 @@ import path from 'node:path';
  */
 export function writeJsonFile(file: string, value: unknown): void {
   writeFileAtomically(file, JSON.stringify(value));
-}
-
-/** Writes `text` to `file` atomically (temp file + rename), creating its folder. */
-export function writeFileAtomically(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
 }

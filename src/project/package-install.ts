@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writeFileAtomically } from '../core/atomic-file.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import { extractTarGz } from './tar-reader.js';
 
@@ -214,7 +215,5 @@ export function readTextIfExists(file: string): string | undefined {
 }
 
 export function writeText(file: string, text: string): void {
-  const temporary = `${file}.tmp-${process.pid}`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+  writeFileAtomically(file, text);
 }

@@ -7,9 +7,10 @@
  * Where: beside the embedded database (`<chdb path>/tsdbt-made-relations.json`, so it travels
  * with the data), or for a server `<project>/.tsdbt/made-relations/<host>_<port>.json`.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Adapter } from '../core/adapter-types.js';
+import { writeFileAtomically } from '../core/atomic-file.js';
 import type { Target } from '../config/target.js';
 
 export interface MadeRelation {
@@ -34,10 +35,7 @@ export function readMadeRelations(file: string): MadeRelation[] {
 
 /** Replaces the record (written to a temporary file and renamed, so a kill never leaves half a record). */
 export function writeMadeRelations(file: string, entries: readonly MadeRelation[]): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(entries)}\n`);
-  renameSync(temporary, file);
+  writeFileAtomically(file, `${JSON.stringify(entries)}\n`);
 }
 
 /** Adds entries not yet recorded. */

@@ -25,8 +25,7 @@
  * every other node keeps the `created_at` of the compile that parsed it (as dbt's partial parsing
  * keeps it).
  */
-import { hash, randomUUID } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { hash } from 'node:crypto';
 import path from 'node:path';
 import type { ModelNode } from '../compile/nodes.js';
 import { PhaseTimer } from '../compile/perf-info.js';
@@ -42,6 +41,7 @@ import { readDefinitionFiles } from '../project/project-files.js';
 import { readRegularProjectFile } from '../project/read-file.js';
 import { statOf, stampOf } from '../project/file-stamps.js';
 import { Relation } from '../template/relation.js';
+import { writeFileAtomically } from '../core/atomic-file.js';
 import { silentLogger } from '../core/logger.js';
 import { ManifestCopy, ManifestFile, metadataPieces, writePatched, type Piece } from './manifest-patch.js';
 import { readCompileIndex, writeIndex, type IndexLookup, type RelationParts } from './compile-index.js';
@@ -135,7 +135,7 @@ export async function patchCompile(invocation: Invocation, options: CompileOptio
   try {
     // Compiled files first: a manifest written without them would let the record vouch for stale files.
     const compiledPrefix = compiledPrefixOf(stamps);
-    for (const { file, sql } of replacements) writeAtomically(compiledPrefix + file, compiledText(sql));
+    for (const { file, sql } of replacements) writeFileAtomically(compiledPrefix + file, compiledText(sql));
     shifts = await writePatched(manifest, pieces, copy);
   } catch {
     await copy.discard();
@@ -324,10 +324,4 @@ function recordPatch(record: {
   } catch {
     // A read-only target folder only costs the next compile its fast paths.
   }
-}
-
-function writeAtomically(file: string, content: string): void {
-  const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  writeFileSync(temp, content);
-  renameSync(temp, file);
 }

@@ -8,7 +8,7 @@
  */
 import { hash } from 'node:crypto';
 import path from 'node:path';
-import { writeFileAtomically } from '../artifacts/json-file.js';
+import { writeFileAtomically } from '../core/atomic-file.js';
 import type { Project } from '../compile/load-project.js';
 import { PROJECT_FILE_NAMES } from '../config/project-config.js';
 import { profileSearchPath } from '../config/profiles.js';

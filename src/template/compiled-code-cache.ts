@@ -14,9 +14,10 @@
  * runs there (a project's fetcher modules, ingest/fetcher-module.ts, are JavaScript).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { writeFileAtomically } from '../core/atomic-file.js';
 import { buildStamp } from '../version.js';
 
 const FILE = 'template_cache.json';
@@ -83,11 +84,8 @@ export class CompiledCodeCache implements CompiledCodeStore {
     const unused = Object.keys(this.previous).some((key) => !Object.hasOwn(this.used, key));
     if (!this.added && !unused) return;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      const temp = `${this.file}.${process.pid}.tmp`;
       const cache: CacheFile = { format: FORMAT, compiler: this.compiler, code: this.used };
-      writeFileSync(temp, JSON.stringify(cache));
-      renameSync(temp, this.file);
+      writeFileAtomically(this.file, JSON.stringify(cache));
     } catch {
       // A read-only target folder only costs the next command the compiles.
     }
