@@ -19,34 +19,73 @@ export interface TreeLine {
 }
 
 const NODE_LINE = /^([A-Z][A-Z_]*) id: (\d+)(?:, (.*))?$/;
-/** Attributes are `, `-separated `key: value` pairs; a value may itself hold `, ` (a type such as DateTime64(3, 'UTC')). */
-const ATTRIBUTE_START = /, (?=[a-z_]+: )/;
 
 /** The lines of `text` as a forest (EXPLAIN prints one root: a QUERY or a UNION). */
 export function parseQueryTree(text: string): TreeLine[] {
   const roots: TreeLine[] = [];
-  const stack: { depth: number; line: TreeLine }[] = [];
-  for (const raw of text.split('\n')) {
-    if (raw.trim() === '') continue;
-    const depth = raw.length - raw.trimStart().length;
-    const line = describeLine(raw.trim());
-    while (stack.length > 0 && stack[stack.length - 1]!.depth >= depth) stack.pop();
-    if (stack.length === 0) roots.push(line);
-    else stack[stack.length - 1]!.line.children.push(line);
-    stack.push({ depth, line });
+  const open: TreeLine[] = [];
+  const depths: number[] = [];
+  // Line by line without splitting the whole text first: a batch of query trees is megabytes.
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let from = start;
+    while (from < end && isBlank(text.charCodeAt(from))) from += 1;
+    let to = end;
+    while (to > from && isBlank(text.charCodeAt(to - 1))) to -= 1;
+    const depth = from - start;
+    start = end + 1;
+    if (to === from) continue;
+    const line = describeLine(text.slice(from, to));
+    while (depths.length > 0 && depths[depths.length - 1]! >= depth) {
+      depths.pop();
+      open.pop();
+    }
+    if (open.length === 0) roots.push(line);
+    else open[open.length - 1]!.children.push(line);
+    open.push(line);
+    depths.push(depth);
   }
   return roots;
 }
 
+/** The blanks the analyzer's text may hold around a line (it indents with spaces). */
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 13;
+}
+
 function describeLine(text: string): TreeLine {
+  // Only node lines start with an upper-case kind followed by ` id: `; section headers and column lines are left as text.
+  const first = text.charCodeAt(0);
+  if (first < 65 || first > 90) return { text, children: [] };
   const match = NODE_LINE.exec(text);
   if (match === null) return { text, children: [] };
+  return { text, children: [], kind: match[1]!, id: Number(match[2]), attrs: attributes(match[3]) };
+}
+
+/** `key: value, key: value` (a value may hold `, ` itself: a pair starts only where `, ` is followed by `key: `). */
+function attributes(list: string | undefined): Record<string, string> {
   const attrs: Record<string, string> = {};
-  for (const pair of match[3]?.split(ATTRIBUTE_START) ?? []) {
+  if (list === undefined) return attrs;
+  let start = 0;
+  for (let at = list.indexOf(', '); ; at = list.indexOf(', ', at + 2)) {
+    if (at >= 0 && !startsPair(list, at + 2)) continue;
+    const pair = list.slice(start, at < 0 ? list.length : at);
     const colon = pair.indexOf(': ');
     if (colon > 0) attrs[pair.slice(0, colon)] = pair.slice(colon + 2);
+    if (at < 0) return attrs;
+    start = at + 2;
   }
-  return { text, children: [], kind: match[1]!, id: Number(match[2]), attrs };
+}
+
+/** Whether `[a-z_]+: ` starts at `from` (what ATTRIBUTE_START looks ahead for). */
+function startsPair(text: string, from: number): boolean {
+  let at = from;
+  for (; at < text.length; at += 1) {
+    const code = text.charCodeAt(at);
+    if (!((code >= 97 && code <= 122) || code === 95)) break;
+  }
+  return at > from && text.charCodeAt(at) === 58 && text.charCodeAt(at + 1) === 32;
 }
 
 /** The children of the section header `name` directly under `line` (`PROJECTION`, `WHERE`, …). */
