@@ -2,7 +2,8 @@
  * Groups calls made in the same turn of the event loop into batches, run on a fixed number of
  * lanes. A caller submits one item and awaits its own answer; the batch function answers every
  * item of a batch, each with its value or its error. Work submitted while every lane is busy
- * waits, and goes out with whatever else has arrived by the time a lane is free.
+ * waits, and goes out with whatever else has arrived by the time a lane is free, the most urgent
+ * first (a higher priority; in the order submitted among equals).
  */
 
 export type Answer<O> = { ok: true; value: O } | { ok: false; error: unknown };
@@ -11,6 +12,7 @@ export type BatchFunction<I, O> = (items: readonly I[]) => Promise<readonly Answ
 
 interface Waiting<I, O> {
   item: I;
+  priority: number;
   resolve: (value: O) => void;
   reject: (error: unknown) => void;
 }
@@ -26,9 +28,12 @@ export class MicroBatcher<I, O> {
     private readonly run: BatchFunction<I, O>,
   ) {}
 
-  submit(item: I): Promise<O> {
+  submit(item: I, priority = 0): Promise<O> {
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      // After every item of the same or a higher priority: the queue holds a few dozen items at most.
+      let at = this.queue.length;
+      while (at > 0 && this.queue[at - 1]!.priority < priority) at -= 1;
+      this.queue.splice(at, 0, { item, priority, resolve, reject });
       this.schedule();
     });
   }

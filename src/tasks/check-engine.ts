@@ -14,13 +14,17 @@ import { type Answer, MicroBatcher } from '../runner/micro-batch.js';
 /** Most requests in one batch: past this, a larger statement saved little more (bench/notes.md). */
 export const MAX_BATCH = 16;
 
+/**
+ * `priority` orders the waiting work: a model heading a longer chain of models goes out sooner,
+ * since every model after it waits for it.
+ */
 export interface CheckEngine {
   /** The model query's tree, as `EXPLAIN QUERY TREE` prints it for the query alone; throws the database's error for that query. */
-  queryTree(compiledSql: string): Promise<string>;
+  queryTree(compiledSql: string, priority?: number): Promise<string>;
   /** Creates a shadow table (of a source, seed or checked model); throws the database's error for that table. */
   createTable(database: string, name: string, columns: readonly CheckColumn[]): Promise<void>;
   /** Runs any other statement of the check on one of the lanes. */
-  alone<T>(run: () => Promise<T>): Promise<T>;
+  alone<T>(run: () => Promise<T>, priority?: number): Promise<T>;
 }
 
 interface TableRequest {
@@ -29,29 +33,25 @@ interface TableRequest {
   columns: readonly CheckColumn[];
 }
 
-type Request = { kind: 'tree'; sql: string } | ({ kind: 'table' } & TableRequest) | { kind: 'alone'; run: () => Promise<unknown> };
+type Request = { kind: 'tree'; sql: string } | { kind: 'alone'; run: () => Promise<unknown> };
 
 export function batchedEngine(adapter: Adapter, lanes: number): CheckEngine {
   const batcher = new MicroBatcher<Request, unknown>(lanes, MAX_BATCH, (requests) => answer(adapter, requests));
+  // Shadow tables on a lane of their own: a model's children wait for its table, and a table in
+  // a batch of query trees would be answered only when the whole batch is (bench/notes.md).
+  const tables = new MicroBatcher<TableRequest, unknown>(1, MAX_BATCH * lanes, (requests) => createTables(adapter, requests));
   return {
-    queryTree: async (sql) => (await batcher.submit({ kind: 'tree', sql })) as string,
+    queryTree: async (sql, priority) => (await batcher.submit({ kind: 'tree', sql }, priority)) as string,
     createTable: async (database, name, columns) => {
-      await batcher.submit({ kind: 'table', database, name, columns });
+      await tables.submit({ database, name, columns });
     },
-    alone: async <T>(run: () => Promise<T>) => (await batcher.submit({ kind: 'alone', run })) as T,
+    alone: async <T>(run: () => Promise<T>, priority?: number) => (await batcher.submit({ kind: 'alone', run }, priority)) as T,
   };
 }
 
-/** Tables first: a tree in the same batch never reads them (its model was ready before they were asked for). */
 async function answer(adapter: Adapter, requests: readonly Request[]): Promise<Answer<unknown>[]> {
   const answers: (Answer<unknown> | undefined)[] = new Array(requests.length);
   const indexed = requests.map((request, index) => ({ request, index }));
-  const tables = indexed.filter((entry) => entry.request.kind === 'table');
-  const created = await createTables(
-    adapter,
-    tables.map((entry) => entry.request as TableRequest),
-  );
-  tables.forEach((entry, at) => (answers[entry.index] = created[at]));
   const trees = indexed.filter((entry) => entry.request.kind === 'tree');
   const read = await queryTrees(
     adapter,

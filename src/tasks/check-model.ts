@@ -26,36 +26,41 @@ export type ModelAnalysis =
   | { status: 'ok'; columns: CheckColumn[]; lineage: ModelLineage | string }
   | { status: 'error'; line: number | undefined; message: string };
 
-/** Analyzes the model's compiled SQL in the scratch session and leaves its shadow there for the models downstream. */
+/**
+ * Analyzes the model's compiled SQL in the scratch session and leaves its shadow there for the
+ * models downstream. `priority` is the model's place in the engine's queue (see CheckEngine).
+ */
 export async function analyzeModel(
   adapter: Adapter,
   engine: CheckEngine,
   node: ModelNode,
   compiledSql: string,
   relations: RelationIndex,
+  priority = 0,
 ): Promise<ModelAnalysis> {
+  const urgent: CheckEngine = { ...engine, alone: (run) => engine.alone(run, priority) };
   let tree: string;
   try {
-    tree = await engine.queryTree(compiledSql);
+    tree = await engine.queryTree(compiledSql, priority);
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
-    return createAsView(adapter, engine, node, compiledSql, `the analyzer gave no query tree: ${error.message.split('\n')[0]!}`);
+    return createAsView(adapter, urgent, node, compiledSql, `the analyzer gave no query tree: ${error.message.split('\n')[0]!}`);
   }
   // Parsed once, for the join keys and the lineage (the tree of an 8-way join is hundreds of lines).
   const roots = parseQueryTree(tree);
   if (hasJoin(tree) && !joinKeysAgree(roots)) {
-    const refused = await planJoins(adapter, engine, node, compiledSql);
+    const refused = await planJoins(adapter, urgent, node, compiledSql);
     if (refused !== undefined) return refused;
   }
   const lineage = lineageOfTree(roots, node, relations);
-  if (typeof lineage === 'string' || hasPlannerChecks(tree)) return createAsView(adapter, engine, node, compiledSql, lineage);
+  if (typeof lineage === 'string' || hasPlannerChecks(tree)) return createAsView(adapter, urgent, node, compiledSql, lineage);
   const columns = lineage.columns.map((column) => ({ name: column.name, type: column.type }));
   try {
     await engine.createTable(node.relation.schema, node.relation.identifier, columns);
   } catch (error) {
     if (!(error instanceof TsdbtError)) throw error;
     // A type a view can have but a table cannot (Nothing, LowCardinality(UInt8)…): the view is the shadow.
-    return createAsView(adapter, engine, node, compiledSql, lineage);
+    return createAsView(adapter, urgent, node, compiledSql, lineage);
   }
   return { status: 'ok', columns, lineage };
 }

@@ -16,7 +16,7 @@ import type { Adapter } from '../core/adapter-types.js';
 import type { TsdbtError } from '../core/errors.js';
 import type { ModelLineage } from '../graph/lineage/column-graph.js';
 import { checkDatabase, type CheckColumn } from '../materialize/plan-check.js';
-import { runDag } from '../runner/dag-scheduler.js';
+import { criticalPathRank, runDag } from '../runner/dag-scheduler.js';
 import { recordLineage, relationIndex, type RelationIndex } from './check-lineage.js';
 import { batchedEngine, type CheckEngine, MAX_BATCH } from './check-engine.js';
 import { analyzeModel } from './check-model.js';
@@ -111,13 +111,15 @@ async function checkInGraphOrder(
   adapter: Adapter,
   project: Project,
   modelIds: readonly string[],
-  context: ModelContext,
+  shared: Omit<ModelContext, 'rank'>,
   { threads, signal }: { threads: number; signal: AbortSignal },
 ): Promise<boolean> {
   const controller = new AbortController();
   let unexpected: { error: unknown } | undefined;
   let interrupted = false;
   const nodes = modelIds.map((id) => ({ id, parents: project.graph.parentList(id).filter((parent) => project.models.has(parent)) }));
+  const children = new Map(nodes.map((node) => [node.id, project.graph.childList(node.id).filter((child) => project.models.has(child))]));
+  const context: ModelContext = { ...shared, rank: criticalPathRank(nodes, children) };
   await runDag(
     nodes,
     // Enough models in flight at once to fill every lane's batches; the engine keeps the statements to --threads.
@@ -151,6 +153,8 @@ interface ModelContext {
   selected: ReadonlySet<string>;
   relations: RelationIndex;
   engine: CheckEngine;
+  /** Each model's longest chain of models to a leaf: its priority in the engine's queue. */
+  rank: ReadonlyMap<string, number>;
 }
 
 async function checkModel(adapter: Adapter, project: Project, node: ModelNode, context: ModelContext): Promise<ModelCheck> {
@@ -159,7 +163,7 @@ async function checkModel(adapter: Adapter, project: Project, node: ModelNode, c
   if (renderError !== undefined) return { ...base, status: 'error', line: renderError.line, message: oneLine(renderError.message) };
   const blocked = blockedBy(project, node, context);
   if (blocked !== undefined) return { ...base, status: 'skipped', message: blocked };
-  const analysis = await analyzeModel(adapter, context.engine, node, compiledSqlOf(project, node) ?? '', context.relations);
+  const analysis = await analyzeModel(adapter, context.engine, node, compiledSqlOf(project, node) ?? '', context.relations, context.rank.get(node.uniqueId));
   if (analysis.status === 'error') return { ...base, status: 'error', line: analysis.line, message: oneLine(analysis.message) };
   return { ...base, status: 'ok', columns: analysis.columns, lineage: analysis.lineage };
 }

@@ -45,6 +45,15 @@ describe('MicroBatcher', () => {
     expect(batches).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('sends waiting work of a higher priority first, and equals in the order they came', async () => {
+    const { batcher, batches } = recorder(1, 2);
+    const first = batcher.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [batcher.submit(2), batcher.submit(3, 1), batcher.submit(4), batcher.submit(5, 1), batcher.submit(6, 2)];
+    await Promise.all([first, ...later]);
+    expect(batches).toEqual([[1], [6, 3], [5, 2], [4]]);
+  });
+
   it('rejects only the callers whose item failed, and every caller of a batch that threw', async () => {
     const { batcher } = recorder(1, 16, (item) => (item === 2 ? { ok: false, error: new Error('two is refused') } : { ok: true, value: `v${item}` }));
     const settled = await Promise.allSettled([1, 2, 3].map((item) => batcher.submit(item)));

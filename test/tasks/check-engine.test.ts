@@ -129,6 +129,42 @@ describe('check engine: query trees of models analyzed together', () => {
     expect(names.map((row) => row.name)).toEqual(['shadow_a', 'shadow_b', 'shadow_c', 'shadow_d', 'shadow_f']);
   });
 
+  it('creates a shadow table while a batch of query trees is still running, so the children of a model do not wait for that batch', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const gated = Object.create(adapter) as Adapter;
+    gated.queryText = async (sql, options) => {
+      await held;
+      return adapter.queryText(sql, options);
+    };
+    const engine = batchedEngine(gated, 1);
+    const trees = Promise.all(QUERIES.slice(0, 4).map((sql) => engine.queryTree(sql)));
+    await engine.createTable('src', 'shadow_during_trees', [{ name: 'id', type: 'UInt64' }]);
+    const names = await adapter.query<{ name: string }>("SELECT name FROM system.tables WHERE database = 'src' AND name = 'shadow_during_trees'");
+    expect(names).toHaveLength(1);
+    release();
+    expect(await trees).toHaveLength(4);
+  });
+
+  it('sends the most urgent query trees first when more wait than one batch holds', async () => {
+    const order: string[] = [];
+    const recorded = Object.create(adapter) as Adapter;
+    recorded.queryText = (sql, options) => {
+      order.push(sql);
+      return adapter.queryText(sql, options);
+    };
+    const engine = batchedEngine(recorded, 1);
+    const first = engine.queryTree(QUERIES[0]!);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The lane is busy with the first: of what waits, the urgent one goes out in the next statement.
+    const waiting = QUERIES.slice(1, MAX_BATCH + 2).map((sql) => engine.queryTree(sql));
+    const urgent = engine.queryTree(`select id from ${T} where id = 42`, 5);
+    await Promise.all([first, urgent, ...waiting]);
+    expect(order).toHaveLength(3);
+    expect(order[1]).toContain('where id = 42');
+    expect(order[2]).not.toContain('where id = 42');
+  });
+
   it('analyzes alone a query whose SETTINGS could reach the others, or that holds a statement separator', () => {
     expect(mayShareStatement(QUERIES[0]!)).toBe(true);
     expect(mayShareStatement(`select id from ${T} settings join_use_nulls = 1`)).toBe(false);
