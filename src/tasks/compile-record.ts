@@ -131,8 +131,12 @@ function stampsOf({
   const listed = listFilesUnder(project.dir, roots, startedAt - 1000);
   const inputs: CompileStamps['inputs'] = { files: listed.files, sizes: [], mtimes: [] };
   const sums: SumsColumns = { inputs: [], compiled: [] };
+  // A model's file is not read again: its text is the node's raw SQL. Only a file older than the
+  // compile gets a stamp (`fresh`), so that text is what the file holds now.
+  const texts = new Map<string, string>();
+  for (const model of project.models.values()) if (model.packageName === config.name) texts.set(model.originalFilePath, model.rawSql);
   for (const file of inputs.files) {
-    const stamp = stampOf(path.join(project.dir, file));
+    const stamp = stampOf(path.join(project.dir, file), texts.get(file));
     if (stamp === null || !fresh(stamp)) return undefined;
     inputs.sizes.push(stamp[0]);
     inputs.mtimes.push(stamp[1]);
