@@ -8,7 +8,7 @@ import type { RunSummary } from '../runner/results.js';
 import { invocationArgs } from './invocation-args.js';
 import { EntryMap, manifestSections } from './manifest.js';
 import { buildRunResults } from './run-results.js';
-import { writeFilesInBackground, type FileToWrite } from './write-files-in-background.js';
+import { writeFilesInBackground, type FileToWrite, type WrittenStamps } from './write-files-in-background.js';
 
 /** Where artifacts go: the project's target-path (default `target/`). */
 export function targetDir(project: Project): string {
@@ -92,9 +92,9 @@ export function writeCompiledSql(project: Project, node: Pick<GraphNode, 'origin
 /**
  * `writeCompiledSql` for many nodes at once (`tsdbt compile`), each file written whole to its
  * final name, on another thread when there are many (see write-files-in-background.ts): await
- * the result after doing other work.
+ * the result (each file's size and time, in the order of `items`) after doing other work.
  */
-export function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): Promise<void> {
+export function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): Promise<WrittenStamps> {
   const root = path.join(targetDir(project), 'compiled', project.config.name);
   // The newline goes as a tail, not `${sql}\n`: that would be a second copy of every file's text.
   const files: FileToWrite[] = [];
