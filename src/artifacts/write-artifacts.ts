@@ -1,13 +1,14 @@
-import { closeSync, fstatSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../compile/load-project.js';
 import { PieceBuffer, writeGrouped, writeJsonPieces, type EntryOffsets } from '../core/json-pieces.js';
+import { writeAllSync } from '../core/write-all.js';
 import type { GraphNode } from '../graph/node.js';
 import type { RunSummary } from '../runner/results.js';
 import { invocationArgs } from './invocation-args.js';
 import { EntryMap, manifestSections } from './manifest.js';
 import { buildRunResults } from './run-results.js';
-import { writeFilesInBackground, type FileToWrite } from './write-files-in-background.js';
+import { writeFilesInBackground, type FileToWrite, type WrittenStamps } from './write-files-in-background.js';
 
 /** Where artifacts go: the project's target-path (default `target/`). */
 export function targetDir(project: Project): string {
@@ -51,8 +52,7 @@ export function writeManifestArtifact(project: Project, generatedAt: Date = new 
 
 /**
  * The temp file + rename around text handed over in pieces, written PIECE_BYTES at a time.
- * `at()` is the byte offset the next piece will start at (counted only once it is asked for:
- * measuring every piece's UTF-8 length costs a pass over the text).
+ * `at()` is the byte offset the next piece will start at.
  */
 function writeArtifactPieces(project: Project, name: string, write: (emit: (piece: string) => void, at: () => number) => void): string {
   const file = path.join(targetDir(project), name);
@@ -60,21 +60,11 @@ function writeArtifactPieces(project: Project, name: string, write: (emit: (piec
   const temp = `${file}.${process.pid}.tmp`;
   const fd = openSync(temp, 'w');
   try {
-    const buffer = new PieceBuffer((text) => writeSync(fd, text));
-    let counting = false;
-    let bytes = 0;
-    const at = (): number => {
-      if (!counting) {
-        counting = true;
-        buffer.flush();
-        bytes = fstatSync(fd).size;
-      }
-      return bytes;
-    };
-    write((piece) => {
-      buffer.push(piece);
-      if (counting) bytes += Buffer.byteLength(piece);
-    }, at);
+    const buffer = new PieceBuffer((bytes) => writeAllSync(fd, bytes));
+    write(
+      (piece) => buffer.push(piece),
+      () => buffer.bytes,
+    );
     buffer.push('\n');
     buffer.flush();
   } finally {
@@ -88,7 +78,7 @@ function writeArtifactPieces(project: Project, name: string, write: (emit: (piec
  * Entries of a big map stringified per group, not one by one: JSON.stringify's cost per call
  * showed at 120,000 entries (a 10k-model manifest's nodes, parent_map and child_map), and a
  * generator yielding each entry cost more again. Groups keep every piece small: 32 test entries
- * are about 40 KB of JSON, 32 model entries about 130 KB (see PIECE_BYTES in core/json-pieces.ts).
+ * are about 40 KB of JSON, 32 model entries about 130 KB (see writeGrouped in core/json-pieces.ts).
  */
 const GROUP_SIZE = 32;
 
@@ -102,9 +92,9 @@ export function writeCompiledSql(project: Project, node: Pick<GraphNode, 'origin
 /**
  * `writeCompiledSql` for many nodes at once (`tsdbt compile`), each file written whole to its
  * final name, on another thread when there are many (see write-files-in-background.ts): await
- * the result after doing other work.
+ * the result (each file's size and time, in the order of `items`) after doing other work.
  */
-export function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): Promise<void> {
+export function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): Promise<WrittenStamps> {
   const root = path.join(targetDir(project), 'compiled', project.config.name);
   // The newline goes as a tail, not `${sql}\n`: that would be a second copy of every file's text.
   const files: FileToWrite[] = [];

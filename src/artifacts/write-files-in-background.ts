@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { writeAllSync } from '../core/write-all.js';
 
 /**
  * Below this many files, a thread costs more to start than the writes it would hide.
@@ -12,11 +13,12 @@ const THREAD_FROM = 500;
  * compiled one (the same code runs from dist/ and, under vitest, from src/).
  */
 const WORKER_SOURCE = `
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { closeSync, fstatSync, mkdirSync, openSync, writeSync } = require('node:fs');
 const { dirname } = require('node:path');
-const { workerData } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { names, ends, bytes } = workerData;
 const made = new Set();
+const stamps = new Float64Array(names.length * 2);
 let start = 0;
 for (let i = 0; i < names.length; i += 1) {
   const file = names[i];
@@ -25,12 +27,29 @@ for (let i = 0; i < names.length; i += 1) {
     mkdirSync(folder, { recursive: true });
     made.add(folder);
   }
-  writeFileSync(file, new Uint8Array(bytes, start, ends[i] - start));
+  const fd = openSync(file, 'w');
+  try {
+    const text = new Uint8Array(bytes, start, ends[i] - start);
+    for (let at = 0; at < text.length; ) at += writeSync(fd, text, at, text.length - at);
+    const stats = fstatSync(fd);
+    stamps[2 * i] = stats.size;
+    stamps[2 * i + 1] = stats.mtimeMs;
+  } finally {
+    closeSync(fd);
+  }
   start = ends[i];
 }
+parentPort.postMessage(stamps, [stamps.buffer]);
 `;
 /** A file to write: its path and text, and text to add at its end (a newline the text lacks). */
 export type FileToWrite = readonly [file: string, text: string, tail?: string];
+
+/**
+ * The size and modification time of each file written, in the order given: `[size0, mtimeMs0,
+ * size1, …]`, from the open file after its last write (tasks/compile-record.ts records them
+ * instead of asking for each file's status again).
+ */
+export type WrittenStamps = Float64Array;
 
 /**
  * Writes whole files (each to its final name, folders made as needed) on another thread, so
@@ -38,24 +57,30 @@ export type FileToWrite = readonly [file: string, text: string, tail?: string];
  * small files takes the kernel a long time when the disk is busy; on the main thread all of it would
  * add to the command's time.
  *
- * Settles when every file is written; rejects with the first failure (as writeFileSync throws it).
+ * Settles with the files' stamps when every file is written; rejects with the first failure (as
+ * writeFileSync throws it).
  */
-export function writeFilesInBackground(files: readonly FileToWrite[]): Promise<void> {
+export function writeFilesInBackground(files: readonly FileToWrite[]): Promise<WrittenStamps> {
   if (files.length < THREAD_FROM) {
     try {
-      writeFilesHere(files);
-      return Promise.resolve();
+      return Promise.resolve(writeFilesHere(files));
     } catch (error) {
       return Promise.reject(error);
     }
   }
   const count = files.length;
   const workerData = packed(files);
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<WrittenStamps>((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [workerData.bytes] });
+    let stamps: WrittenStamps | undefined;
+    worker.once('message', (message: WrittenStamps) => {
+      stamps = message;
+    });
     // A failure in the thread ends it with code 1 after 'error': the promise keeps the error.
     worker.once('error', reject);
-    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`The thread writing ${count} files stopped with exit code ${code}.`))));
+    worker.once('exit', (code) =>
+      code === 0 && stamps !== undefined ? resolve(stamps) : reject(new Error(`The thread writing ${count} files stopped with exit code ${code}.`)),
+    );
   });
 }
 
@@ -83,14 +108,24 @@ function packed(files: readonly FileToWrite[]): { names: string[]; ends: Float64
   return { names, ends, bytes };
 }
 
-function writeFilesHere(files: readonly FileToWrite[]): void {
+function writeFilesHere(files: readonly FileToWrite[]): WrittenStamps {
   const made = new Set<string>();
-  for (const [file, text, tail] of files) {
+  const stamps = new Float64Array(files.length * 2);
+  files.forEach(([file, text, tail], i) => {
     const folder = path.dirname(file);
     if (!made.has(folder)) {
       mkdirSync(folder, { recursive: true });
       made.add(folder);
     }
-    writeFileSync(file, tail === undefined ? text : text + tail);
-  }
+    const fd = openSync(file, 'w');
+    try {
+      writeAllSync(fd, Buffer.from(tail === undefined ? text : text + tail, 'utf8'));
+      const stats = fstatSync(fd);
+      stamps[2 * i] = stats.size;
+      stamps[2 * i + 1] = stats.mtimeMs;
+    } finally {
+      closeSync(fd);
+    }
+  });
+  return stamps;
 }

@@ -15,9 +15,10 @@
  * Errors are never cached: a file that failed is parsed again, and fails again the same way.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { PieceBuffer, writeJsonPieces } from '../core/json-pieces.js';
+import { writeAllSync } from '../core/write-all.js';
 import { buildStamp } from '../version.js';
 import type { ModelNode } from './nodes.js';
 import type { Speculation } from './speculation.js';
@@ -153,19 +154,19 @@ export class ParseCache {
 
 /**
  * Entries stringified per call: enough to keep JSON.stringify's cost per call small, few enough
- * that each piece stays an ordinary young string (see PIECE_BYTES in core/json-pieces.ts).
+ * that each piece stays an ordinary young string (see writeGrouped in core/json-pieces.ts).
  */
 const GROUP_SIZE = 16;
 
 /**
- * Writes `JSON.stringify(cache)` to `file` 64 KiB at a time, its `yaml` and `models` maps a
+ * Writes `JSON.stringify(cache)` to `file` a PIECE_BYTES buffer at a time, its `yaml` and `models` maps a
  * group of entries at a time: at 10,000 models the whole text is about 26 MB, which held as one
  * string (and the rope JSON.stringify builds it from) added that much to the compile's peak memory.
  */
 function writeJsonInGroups(file: string, cache: CacheFile): void {
   const fd = openSync(file, 'w');
   try {
-    const buffer = new PieceBuffer((text) => writeSync(fd, text));
+    const buffer = new PieceBuffer((bytes) => writeAllSync(fd, bytes));
     writeJsonPieces(cache, 2, (piece) => buffer.push(piece), GROUP_SIZE);
     buffer.flush();
   } finally {

@@ -193,11 +193,48 @@ export function resolveDependencies(
   return errors;
 }
 
-/** Line of `fn('arg'` (or `fn("arg"`) in the raw text, for error messages. */
+/**
+ * Line of `fn('arg'` (or `fn("arg"`, or `arg` quoted after a comma before the call's first `)`) in
+ * the raw text, for error messages; `fn` is a non-empty plain name (`ref`, `source`). What the
+ * regular expression `\bfn\s*\((?:[^)]*?,\s*)?['"]arg['"]` finds first, found without making one:
+ * a model that refs a computed name (`ref(parent)` in a loop) asks once per ref, and building and
+ * running a new expression for each showed in the cold compile's profile (bench/notes.md).
+ * test/compile/line-of-call.test.ts checks it against the expression.
+ */
 export function lineOfCall(text: string, fn: string, arg: string): number | undefined {
-  const escaped = arg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`\\b${fn}\\s*\\((?:[^)]*?,\\s*)?['"]${escaped}['"]`).exec(text);
-  return match ? text.slice(0, match.index).split('\n').length : undefined;
+  for (let at = text.indexOf(fn); at !== -1; at = text.indexOf(fn, at + 1)) {
+    if (at > 0 && WORD_CHAR.test(text[at - 1]!)) continue;
+    const open = afterSpaces(text, at + fn.length);
+    if (text[open] !== '(') continue;
+    if (quotedAt(text, open + 1, arg)) return lineAt(text, at);
+    const close = text.indexOf(')', open + 1);
+    const end = close === -1 ? text.length : close;
+    for (let comma = text.indexOf(',', open + 1); comma !== -1 && comma < end; comma = text.indexOf(',', comma + 1)) {
+      if (quotedAt(text, afterSpaces(text, comma + 1), arg)) return lineAt(text, at);
+    }
+  }
+  return undefined;
+}
+
+const WORD_CHAR = /\w/;
+const SPACE = /\s/;
+
+function afterSpaces(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && SPACE.test(text[at]!)) at += 1;
+  return at;
+}
+
+/** `arg` between quotes (either kind, as the expression allows) at `at`. */
+function quotedAt(text: string, at: number, arg: string): boolean {
+  const quote = (char: string | undefined) => char === "'" || char === '"';
+  return quote(text[at]) && text.startsWith(arg, at + 1) && quote(text[at + 1 + arg.length]);
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) line += 1;
+  return line;
 }
 
 /**
@@ -231,12 +268,34 @@ function configLine(text: string): number | undefined {
   return index === -1 ? undefined : text.slice(0, index).split('\n').length;
 }
 
-/** Macros called in `text` (`macro.<name>`): the names followed by `(` that are macros of the project. */
+/**
+ * Macros called in `text` (`macro.<name>`): the names followed by `(` that are macros of the
+ * project. Each name is looked up once, found from each `(` backwards rather than by a regular
+ * expression over the text, whose match objects and iterator were a notable part of what the
+ * cold compile's parse allocated (bench/notes.md); test/compile/used-macros.test.ts checks both
+ * find the same names.
+ */
 export function usedMacros(text: string, engine: TemplateEngine): string[] {
   const used = new Set<string>();
-  for (const match of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
-    const name = match[1]!;
+  const asked = new Set<string>();
+  for (let open = text.indexOf('('); open !== -1; open = text.indexOf('(', open + 1)) {
+    const name = nameBefore(text, open);
+    if (name === undefined || asked.has(name)) continue;
+    asked.add(name);
     if (engine.macro(name)) used.add(`macro.${name}`);
   }
   return [...used].sort();
+}
+
+const NAME_CHAR = /[A-Za-z0-9_]/;
+const DIGIT = /[0-9]/;
+
+/** The name before the `(` at `open`: what `([A-Za-z_][A-Za-z0-9_]*)\s*\(` captures when its match ends there. */
+function nameBefore(text: string, open: number): string | undefined {
+  let end = open;
+  while (end > 0 && SPACE.test(text[end - 1]!)) end -= 1;
+  let start = end;
+  while (start > 0 && NAME_CHAR.test(text[start - 1]!)) start -= 1;
+  while (start < end && DIGIT.test(text[start]!)) start += 1;
+  return start === end ? undefined : text.slice(start, end);
 }

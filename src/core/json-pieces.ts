@@ -5,33 +5,46 @@
  */
 
 /**
- * How much text is joined for one write. Strings above V8's largest ordinary object (128 KiB)
- * are made in the large-object space, which counts toward the old generation and is freed only by a
- * full collection: written a megabyte at a time, the 89 MB manifest of 10,000 models filled it
- * twice over (the joined pieces and the groups' JSON) and the heap grew to hold it. Smaller
- * pieces die young.
+ * How much is written at once. The pieces are encoded as UTF-8 straight into one buffer of this
+ * size, outside V8's heap, and never joined into a string: joining them (in 64 KiB strings) and
+ * then encoding each string for the write made two more copies of the whole artifact (89 MB for
+ * the manifest of 10,000 models), and counting the bytes of a joined piece flattened it again.
  */
-export const PIECE_BYTES = 1 << 16;
+export const PIECE_BYTES = 1 << 20;
 
-/** Pieces collected and handed to `write` joined, PIECE_BYTES or more at a time. */
+/** The most UTF-8 bytes one UTF-16 code unit takes (a pair of surrogates takes 4 for 2 units). */
+const MAX_BYTES_PER_UNIT = 3;
+
+/** Pieces encoded into a buffer handed to `write` when it is full (and by `flush`). */
 export class PieceBuffer {
-  private pending: string[] = [];
-  private size = 0;
+  private readonly buffer = Buffer.allocUnsafe(PIECE_BYTES);
+  private used = 0;
+  /** UTF-8 bytes of every piece pushed so far, written or pending: where the next piece starts. */
+  bytes = 0;
 
-  constructor(private readonly write: (text: string) => void) {}
+  /** `write` must be done with the bytes when it returns (they are overwritten next). */
+  constructor(private readonly write: (bytes: Uint8Array) => void) {}
 
   push(piece: string): void {
-    this.pending.push(piece);
-    this.size += piece.length;
-    if (this.size >= PIECE_BYTES) this.flush();
+    if (piece.length * MAX_BYTES_PER_UNIT > PIECE_BYTES - this.used) {
+      this.flush();
+      if (piece.length * MAX_BYTES_PER_UNIT > PIECE_BYTES) {
+        const encoded = Buffer.from(piece, 'utf8');
+        this.bytes += encoded.length;
+        this.write(encoded);
+        return;
+      }
+    }
+    const length = this.buffer.write(piece, this.used, 'utf8');
+    this.used += length;
+    this.bytes += length;
   }
 
   /** Writes what is pending (nothing when nothing is). */
   flush(): void {
-    if (this.pending.length === 0) return;
-    this.write(this.pending.join(''));
-    this.pending = [];
-    this.size = 0;
+    if (this.used === 0) return;
+    this.write(this.buffer.subarray(0, this.used));
+    this.used = 0;
   }
 }
 
@@ -65,7 +78,9 @@ export function writeJsonPieces(value: unknown, depth: number, emit: (piece: str
 /**
  * The JSON object of `keys` with their `entry` values, stringified `groupSize` entries at a time
  * (JSON.stringify's cost per call shows when it is called per entry); `own.wanted` entries one by
- * one, with their byte offsets told to `own.note`.
+ * one, with their byte offsets told to `own.note`. Groups are kept small because a string above
+ * V8's largest ordinary object (128 KiB) is made in the large-object space, which counts toward
+ * the old generation and is freed only by a full collection; smaller pieces die young.
  */
 export function writeGrouped(
   keys: readonly string[],
@@ -82,7 +97,9 @@ export function writeGrouped(
   const flushGroup = () => {
     const inner = JSON.stringify(group).slice(1, -1);
     if (inner !== '') {
-      emit(first ? `{${inner}` : `,${inner}`);
+      // Two pieces, not one made by concatenation, which would be copied once more to be encoded.
+      emit(first ? '{' : ',');
+      emit(inner);
       first = false;
     }
     group = Object.create(null);

@@ -79,6 +79,8 @@ export interface CompileRecord {
   /** How many of the first lines of `said` the parse said (its warnings). */
   parseSaid: number;
   compiled: readonly { node: { originalFilePath: string }; sql: string }[];
+  /** Size and time of the compiled files this compile wrote, by `originalFilePath`, taken as they were written. */
+  writtenStats?: ReadonlyMap<string, { size: number; mtimeMs: number }>;
   cwd?: string;
 }
 
@@ -104,6 +106,7 @@ function stampsOf({
   said,
   parseSaid,
   compiled,
+  writtenStats,
   cwd = process.cwd(),
 }: CompileRecord): { stamps: CompileStamps; sums: SumsColumns } | undefined {
   if (!stampable(options, env.env) || env.listed) return undefined;
@@ -131,8 +134,12 @@ function stampsOf({
   const listed = listFilesUnder(project.dir, roots, startedAt - 1000);
   const inputs: CompileStamps['inputs'] = { files: listed.files, sizes: [], mtimes: [] };
   const sums: SumsColumns = { inputs: [], compiled: [] };
+  // A model's file is not read again: its text is the node's raw SQL. Only a file older than the
+  // compile gets a stamp (`fresh`), so that text is what the file holds now.
+  const texts = new Map<string, string>();
+  for (const model of project.models.values()) if (model.packageName === config.name) texts.set(model.originalFilePath, model.rawSql);
   for (const file of inputs.files) {
-    const stamp = stampOf(path.join(project.dir, file));
+    const stamp = stampOf(path.join(project.dir, file), texts.get(file));
     if (stamp === null || !fresh(stamp)) return undefined;
     inputs.sizes.push(stamp[0]);
     inputs.mtimes.push(stamp[1]);
@@ -152,8 +159,8 @@ function stampsOf({
   const targetDir = path.resolve(project.dir, config.targetPath);
   const outputs: CompileStamps['outputs'] = { files: [], sizes: [], mtimes: [] };
   const compiledFiles: CompileStamps['compiled'] = { files: [], sizes: [], mtimes: [], newline: '' };
-  const noteOutput = (columns: Columns, file: string, at: string): boolean => {
-    const stats = statOf(at);
+  const noteOutput = (columns: Columns, file: string, at: string, known?: { size: number; mtimeMs: number }): boolean => {
+    const stats = known ?? statOf(at);
     if (stats === undefined) return false;
     columns.files.push(file);
     columns.sizes.push(stats.size);
@@ -164,7 +171,8 @@ function stampsOf({
   noteOutput(outputs, 'partial_parse.json', path.join(targetDir, 'partial_parse.json'));
   const newline: string[] = [];
   for (const { node, sql } of compiled) {
-    if (!noteOutput(compiledFiles, node.originalFilePath, path.join(targetDir, 'compiled', config.name, node.originalFilePath))) return undefined;
+    const file = node.originalFilePath;
+    if (!noteOutput(compiledFiles, file, path.join(targetDir, 'compiled', config.name, file), writtenStats?.get(file))) return undefined;
     newline.push(sql.endsWith('\n') ? '0' : '1');
     sums.compiled.push(textSum(compiledText(sql)));
   }

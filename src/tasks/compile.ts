@@ -59,10 +59,8 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
   // The compiled files are written on another thread while this one writes the manifest; those
   // that already hold what they would be written with are left alone.
   const written = alreadyWritten(project);
-  const writing = writeCompiledSqlFiles(
-    project,
-    compiled.filter(({ node, sql }) => !written(node.originalFilePath, compiledText(sql))),
-  );
+  const toWrite = compiled.filter(({ node, sql }) => !written(node.originalFilePath, compiledText(sql)));
+  const writing = writeCompiledSqlFiles(project, toWrite);
   // Made while written, a group of entries at a time: never the whole manifest in memory.
   // A compile of the whole project notes where each model's entry went, for the next
   // re-compile of one changed model (compile-patch.ts).
@@ -70,12 +68,14 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
   writeManifestArtifact(project, new Date(), offsets?.note);
   if (offsets !== undefined) writeCompileIndex(project, offsets);
   timer?.mark('manifest.json (build and write)');
-  await writing;
+  const stamps = await writing;
   if (timer !== undefined) {
     timer.mark('target/compiled (rest of the writes)');
     writeJsonArtifact(project, 'perf_info.json', timer.info());
   }
-  recordCompile({ project, options, env, startedAt, said, parseSaid, compiled });
+  // The record takes the written files' sizes and times from the writes instead of asking again.
+  const writtenStats = new Map(toWrite.map(({ node }, i) => [node.originalFilePath, { size: stamps[2 * i]!, mtimeMs: stamps[2 * i + 1]! }]));
+  recordCompile({ project, options, env, startedAt, said, parseSaid, compiled, writtenStats });
   return { status: 'ok', project, compiled };
 }
 

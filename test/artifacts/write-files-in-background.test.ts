@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,6 +34,17 @@ describe('writeFilesInBackground', () => {
     );
     await writeFilesInBackground(files);
     for (const [file, text, tail] of files) expect(readFileSync(file, 'utf8')).toBe(text + (tail ?? ''));
+  });
+
+  it.each([3, 1200])("settles with each file's size and time as the file system tells them (%i files)", async (count) => {
+    const dir = tempDir();
+    const files = filesUnder(dir, count);
+    const stamps = await writeFilesInBackground(files);
+    expect(stamps.length).toBe(2 * count);
+    files.forEach(([file], i) => {
+      const stats = statSync(file);
+      expect([stamps[2 * i], stamps[2 * i + 1]]).toEqual([stats.size, stats.mtimeMs]);
+    });
   });
 
   it.each([3, 1200])('rejects with the file system error when a file cannot be written (%i files)', async (count) => {
