@@ -63,15 +63,18 @@ export function statThroughBinding(binding: StatBinding, probe: string): StatOf 
   return read;
 }
 
+/** Whether Node was started to warn of pending deprecations (`process.binding` is one): by a flag, spelt either way, or NODE_PENDING_DEPRECATION. */
+export function warnsOfPendingDeprecations(execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  return /--pending[-_]deprecation/.test(`${execArgv.join(' ')} ${env.NODE_OPTIONS ?? ''}`) || env.NODE_PENDING_DEPRECATION === '1';
+}
+
 /**
  * Node's binding, unless asking for it would print a deprecation warning (`--pending-deprecation`)
  * or is refused (the permission model).
  */
 function nodeBinding(): StatBinding | undefined {
-  const pending =
-    /--pending-deprecation/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`) || process.env.NODE_PENDING_DEPRECATION === '1';
   const legacy = (process as unknown as { binding?: (name: string) => unknown }).binding;
-  if (pending || typeof legacy !== 'function') return undefined;
+  if (warnsOfPendingDeprecations(process.execArgv, process.env) || typeof legacy !== 'function') return undefined;
   try {
     const binding = legacy.call(process, 'fs') as Partial<StatBinding> | undefined;
     return typeof binding?.stat === 'function' ? (binding as StatBinding) : undefined;

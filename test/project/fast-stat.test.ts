@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fastStatOf, statThroughBinding, statThroughNode, type StatBinding } from '../../src/project/fast-stat.js';
+import { fastStatOf, statThroughBinding, statThroughNode, warnsOfPendingDeprecations, type StatBinding } from '../../src/project/fast-stat.js';
 import { statOf } from '../../src/project/file-stamps.js';
 
 let dir: string;
@@ -83,5 +83,15 @@ describe('fast stat', () => {
       ),
     ).toBeUndefined();
     expect(statThroughBinding(real, path.join(dir, 'missing.sql'))).toBeUndefined();
+  });
+
+  it('is not asked for when Node would warn of its deprecation, however that was asked for', () => {
+    expect(warnsOfPendingDeprecations([], {})).toBe(false);
+    expect(warnsOfPendingDeprecations(['--pending-deprecation'], {})).toBe(true);
+    expect(warnsOfPendingDeprecations(['--pending_deprecation'], {})).toBe(true);
+    expect(warnsOfPendingDeprecations([], { NODE_OPTIONS: '--max-old-space-size=100 --pending_deprecation' })).toBe(true);
+    expect(warnsOfPendingDeprecations([], { NODE_OPTIONS: '--pending-deprecation' })).toBe(true);
+    expect(warnsOfPendingDeprecations([], { NODE_PENDING_DEPRECATION: '1' })).toBe(true);
+    expect(warnsOfPendingDeprecations([], { NODE_PENDING_DEPRECATION: '0', NODE_OPTIONS: '--trace-warnings' })).toBe(false);
   });
 });
