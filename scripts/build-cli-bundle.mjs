@@ -13,6 +13,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'cli-bundle');
 
 rmSync(outdir, { recursive: true, force: true });
+
+// commander is loaded by every command before anything else: from node_modules that is eight
+// modules (its index, six lib files and the ESM wrapper) through Node's CommonJS loader, each
+// resolved, read and compiled. The CLI imports it instead as one file built below, named by the
+// package's own import map (package.json "imports"), which main.js and the chunks resolve alike.
+const COMMANDER = '#tsdbt-commander';
+const commanderOne = {
+  name: 'commander-one-file',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^commander$/ }, () => ({ path: COMMANDER, external: true }));
+  },
+};
+
 await build({
   entryPoints: [path.join(root, 'dist', 'cli', 'main.js')],
   outdir,
@@ -23,6 +36,24 @@ await build({
   target: 'node20',
   packages: 'external',
   chunkNames: 'chunks/[name]-[hash]',
+  plugins: [commanderOne],
+  logLevel: 'warning',
+});
+
+const commanderLicence = path.join(path.dirname(createRequire(import.meta.url).resolve('commander')), 'LICENSE');
+await build({
+  // commander's ESM entry, so that Node imports the file without scanning it for CommonJS exports.
+  stdin: { contents: "export * from 'commander';", resolveDir: root, sourcefile: 'commander-entry.js' },
+  outfile: path.join(outdir, 'commander.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // commander's own code, so its licence (MIT) goes with it, word for word; and a `require` for
+  // its CommonJS code's require() of Node's modules, which an ES module does not have.
+  banner: {
+    js: `/*! commander, bundled by tsdbt.\n${readFileSync(commanderLicence, 'utf8').replaceAll('*/', '* /')}*/\nimport { createRequire as createRequireForCommander } from 'node:module';\nconst require = createRequireForCommander(import.meta.url);`,
+  },
   logLevel: 'warning',
 });
 

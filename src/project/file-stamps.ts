@@ -6,20 +6,14 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { nodeCrypto } from '../core/node-crypto.js';
+import { fastStatOf, type StatOf } from './fast-stat.js';
 import { IGNORED_DIRS } from './project-files.js';
 
 /** `[size, mtimeMs, SHA-1 (base64url)]` of a file, or null when there is none (its absence is what was read). */
 export type FileStamp = [size: number, mtimeMs: number, sha1: string] | null;
 
 /** Size and modification time of a regular file (links followed), or undefined when there is none. */
-export function statOf(file: string): { size: number; mtimeMs: number } | undefined {
-  try {
-    const stats = statSync(file, { throwIfNoEntry: false });
-    return stats?.isFile() === true ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const statOf: StatOf = fastStatOf;
 
 /**
  * The stamp of `file` now: stat first, then the checksum of its bytes. `text`, when given, is what

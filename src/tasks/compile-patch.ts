@@ -52,12 +52,13 @@ import {
   ownEnvNames,
   recordedAnswer,
   stableJson,
+  wholeProject,
   writeStamps,
   type CompileStamps,
   type StampCheck,
   type UpToDateCompile,
 } from './compile-stamps.js';
-import { wholeProject, type CompileOptions } from './compile.js';
+import type { CompileOptions } from './compile.js';
 import type { Invocation } from './invocation.js';
 import { parseVars } from './options.js';
 

@@ -114,6 +114,11 @@ export function stampable(options: CompileOptions, env: NodeJS.ProcessEnv): bool
   return options.inline === undefined && options.state === undefined && options.defer !== true && options.favorState !== true && options.ids === undefined;
 }
 
+/** No selection: every model compiled (what a re-compile of one changed model can patch). Here, not in compile.ts, so that the patch loads no selection or state code. */
+export function wholeProject(options: CompileOptions): boolean {
+  return options.select === undefined && options.models === undefined && options.selector === undefined && options.exclude === undefined;
+}
+
 /** The key of a command: where it started and its options (without --write-perf-info, which changes no output). */
 export function stampKey(options: CompileOptions, startDir: string): string {
   const { writePerfInfo: _ignored, ...rest } = options;

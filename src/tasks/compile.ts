@@ -8,6 +8,7 @@ import { throwCollected } from '../core/errors.js';
 import { renderInline } from './inline-sql.js';
 import { IndexOffsets, writeCompileIndex } from './compile-index.js';
 import { alreadyWritten, compiledText, recordCompile, WatchedEnv } from './compile-record.js';
+import { wholeProject } from './compile-stamps.js';
 import type { Invocation, TaskLog, TaskResult } from './invocation.js';
 import { openProject } from './open-project.js';
 import type { DeferOptions, ProjectOptions, SelectOptions } from './options.js';
@@ -77,11 +78,6 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
   const writtenStats = new Map(toWrite.map(({ node }, i) => [node.originalFilePath, { size: stamps[2 * i]!, mtimeMs: stamps[2 * i + 1]! }]));
   recordCompile({ project, options, env, startedAt, said, parseSaid, compiled, writtenStats });
   return { status: 'ok', project, compiled };
-}
-
-/** No selection: every model compiled (what a re-compile of one changed model can patch). */
-export function wholeProject(options: CompileOptions): boolean {
-  return options.select === undefined && options.models === undefined && options.selector === undefined && options.exclude === undefined;
 }
 
 /** `log`, noting its info and warning lines in `said`. */

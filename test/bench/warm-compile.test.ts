@@ -301,6 +301,19 @@ describe('tsdbt compile, warm', () => {
     expect((await compile()).reused).toBe(true);
   });
 
+  it('a process of its own reuses the record, under --pending-deprecation too, without a warning (fast-stat.ts asks Node for its binding only when that is silent)', async () => {
+    await compile([], {}, false);
+    const warm = await compile([], {}, false);
+    expect(warm.reused).toBe(true);
+    const pending = await compile([], { NODE_OPTIONS: '--pending-deprecation' }, false);
+    expect(pending.reused).toBe(true);
+    expect(pending.stderr).not.toMatch(/Deprecation|DEP0/);
+    const untimed = (stderr: string) => stderr.replace(/\d\d:\d\d:\d\d/g, '<time>');
+    expect(untimed(pending.stderr)).toBe(untimed(warm.stderr));
+    await compile();
+    expect((await compile()).reused).toBe(true);
+  });
+
   it('never vouches for a compile that read the clock or the invocation id', async () => {
     writeFileSync(path.join(dir, 'models', 'stamped.sql'), "select '{{ invocation_id }}' as id\n");
     age();

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectYml, REPO_ROOT, removeProject, runCli, writeProject } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
@@ -141,6 +142,10 @@ describe('tsdbt --version and --help', () => {
     },
   );
 
+  it('the probe sees the one-file packages of the CLI bundle: a parsing `tsdbt ls` loads nunjucks from it', async () => {
+    expect(await modulesLoadedBy(['ls'])).toEqual(expect.arrayContaining(['commander', 'nunjucks']));
+  });
+
   it('--help lists every command with a line each; no command prints the help and exits 0', async () => {
     const help = await runCli(['--help'], { cwd: dir });
     expect(help.code).toBe(0);
@@ -161,18 +166,36 @@ describe('tsdbt --version and --help', () => {
   });
 });
 
-/** Bare package names of the node_modules code a CLI invocation loaded (package.json reads do not count). */
+/**
+ * Bare package names of the node_modules code a CLI invocation loaded (package.json reads do not
+ * count), through require() or import, and of the packages the CLI bundle carries as one file each
+ * (dist/cli-bundle/commander.js, nunjucks.cjs: scripts/build-cli-bundle.mjs).
+ */
 async function modulesLoadedBy(args: string[]): Promise<string[]> {
   const hook = path.join(dir, 'loaded-hook.mjs');
+  const resolveHook = path.join(dir, 'loaded-resolve.mjs');
+  const imported = path.join(dir, `imported-${args.join('-') || 'none'}.txt`);
+  writeFileSync(imported, '');
+  // import() is seen by a resolve hook (on Node's loader thread, so it writes each URL at once).
+  writeFileSync(
+    resolveHook,
+    `import { appendFileSync } from 'node:fs';
+let log;
+export function initialize(data) { log = data.log; }
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(log, result.url + '\\n');
+  return result;
+}
+`,
+  );
   writeFileSync(
     hook,
-    `import { createRequire } from 'node:module';
+    `import { createRequire, register } from 'node:module';
 const require = createRequire(import.meta.url);
+register(${JSON.stringify(pathToFileURL(resolveHook).href)}, { data: { log: ${JSON.stringify(imported)} } });
 process.on('exit', () => {
-  const names = Object.keys(require.cache).filter((key) => key.includes('node_modules') && !key.endsWith('package.json'))
-    .map((key) => key.slice(key.lastIndexOf('node_modules/') + 13).split('/'))
-    .map((parts) => (parts[0].startsWith('@') ? parts[0] + '/' + parts[1] : parts[0]));
-  process.stderr.write('LOADED:' + JSON.stringify([...new Set(names)]) + '\\n');
+  process.stderr.write('LOADED:' + JSON.stringify(Object.keys(require.cache)) + '\\n');
 });
 `,
   );
@@ -185,5 +208,19 @@ process.on('exit', () => {
   });
   const match = /LOADED:(.*)/.exec(stderr);
   if (match === null) throw new Error(`no module list in: ${stderr}`);
-  return JSON.parse(match[1]!) as string[];
+  const required = JSON.parse(match[1]!) as string[];
+  const importedFiles = readFileSync(imported, 'utf8')
+    .split('\n')
+    .filter((url) => url.startsWith('file:'))
+    .map((url) => fileURLToPath(url));
+  const names = [...required, ...importedFiles].flatMap((file) => {
+    const unix = file.split(path.sep).join('/');
+    if (unix.includes('node_modules/') && !unix.endsWith('package.json')) {
+      const parts = unix.slice(unix.lastIndexOf('node_modules/') + 13).split('/');
+      return [parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!];
+    }
+    const bundled = /\/dist\/cli-bundle\/([^/]+)\.c?js$/.exec(unix);
+    return bundled !== null && bundled[1] !== 'main' ? [bundled[1]!] : [];
+  });
+  return [...new Set(names)];
 }
