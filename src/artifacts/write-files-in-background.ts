@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 
 /**
  * Below this many files, a thread costs more to start than the writes it would hide.
@@ -52,6 +52,9 @@ export function writeFilesInBackground(files: readonly FileToWrite[]): Promise<v
   const count = files.length;
   const workerData = packed(files);
   return new Promise<void>((resolve, reject) => {
+    // node:worker_threads is loaded only here: every command that writes a few files (a parsing
+    // `tsdbt ls` too) would pay for loading it.
+    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [workerData.bytes] });
     // A failure in the thread ends it with code 1 after 'error': the promise keeps the error.
     worker.once('error', reject);
