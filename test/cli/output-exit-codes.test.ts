@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectYml, REPO_ROOT, removeProject, runCli, writeProject } from '../support/cli.js';
@@ -141,6 +141,19 @@ describe('tsdbt --version and --help', () => {
     },
   );
 
+  it('the probe sees a bundled package that runs: a parsing ls runs nunjucks', async () => {
+    const project = writeProject({
+      'project.yml': projectYml('shop'),
+      'macros/m.sql': '{% macro m() %}1{% endmacro %}',
+      'models/a.sql': 'select {{ m() }} as x\n',
+    });
+    try {
+      expect(await modulesLoadedBy(['ls'], project)).toContain('nunjucks');
+    } finally {
+      removeProject(project);
+    }
+  });
+
   it('--help lists every command with a line each; no command prints the help and exits 0', async () => {
     const help = await runCli(['--help'], { cwd: dir });
     expect(help.code).toBe(0);
@@ -161,8 +174,13 @@ describe('tsdbt --version and --help', () => {
   });
 });
 
-/** Bare package names of the node_modules code a CLI invocation loaded (package.json reads do not count). */
-async function modulesLoadedBy(args: string[]): Promise<string[]> {
+/**
+ * Bare package names of the node_modules code a CLI invocation loaded (package.json reads do not
+ * count): the installed ones from require's cache, and those bundled into dist/cli-bundle/main.cjs
+ * (commander, nunjucks…) from V8's coverage of it: a bundled package ran when one of the functions
+ * esbuild wraps its files in (named for the file) was called.
+ */
+async function modulesLoadedBy(args: string[], cwd: string = dir): Promise<string[]> {
   const hook = path.join(dir, 'loaded-hook.mjs');
   writeFileSync(
     hook,
@@ -176,8 +194,13 @@ process.on('exit', () => {
 });
 `,
   );
+  const coverage = mkdtempSync(path.join(dir, 'coverage-'));
   const stderr = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', hook, path.join(REPO_ROOT, 'bin', 'tsdbt'), ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', hook, path.join(REPO_ROOT, 'bin', 'tsdbt'), ...args], {
+      cwd,
+      env: { ...process.env, NODE_V8_COVERAGE: coverage },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let text = '';
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.on('error', reject);
@@ -185,5 +208,21 @@ process.on('exit', () => {
   });
   const match = /LOADED:(.*)/.exec(stderr);
   if (match === null) throw new Error(`no module list in: ${stderr}`);
-  return JSON.parse(match[1]!) as string[];
+  const names = new Set(JSON.parse(match[1]!) as string[]);
+  let sawBundle = false;
+  for (const file of readdirSync(coverage)) {
+    const report = JSON.parse(readFileSync(path.join(coverage, file), 'utf8')) as {
+      result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[];
+    };
+    for (const script of report.result.filter((entry) => entry.url.endsWith('/dist/cli-bundle/main.cjs'))) {
+      sawBundle = true;
+      for (const fn of script.functions) {
+        const bundled = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(fn.functionName);
+        if (bundled !== null && (fn.ranges[0]?.count ?? 0) > 0) names.add(bundled[1]!);
+      }
+    }
+  }
+  rmSync(coverage, { recursive: true, force: true });
+  if (!sawBundle && args.join(' ') !== '--version') throw new Error(`no coverage of the CLI bundle for ${args.join(' ')}`);
+  return [...names];
 }
