@@ -53,12 +53,11 @@ export async function loadCliBundle(file: string = CLI_BUNDLE, env: NodeJS.Proce
   const cacheFile = `${file}.v8cache`;
   const producing = env[WRITE_CODE_CACHE_ENV] === '1';
   const cached = producing ? { status: 'absent' as const } : readCodeCache(cacheFile, bytes);
-  // Node's own CommonJS wrapper, on the bundle's first line so that line numbers stay the file's,
-  // with one more parameter: the bundle's `import()` (of installed packages, Node's modules, a
-  // project's fetcher module) is a call of it (scripts/build-cli-bundle.mjs says why).
-  // The build keeps the file ASCII, so latin1 is its text, without UTF-8 decoding.
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __tsdbtImport) {${bytes.toString('latin1')}\n})`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData: cached.data });
+  // The file is one function expression (scripts/build-cli-bundle.mjs): Node's CommonJS wrapper
+  // with one more parameter, the bundle's `import()` (of installed packages, Node's modules, a
+  // project's fetcher module), which is a call of it (the build says why). The build keeps the
+  // file ASCII, so latin1 is its text, without UTF-8 decoding.
+  const script = new vm.Script(bytes.toString('latin1'), { filename: file, cachedData: cached.data });
   const codeCache: CodeCacheStatus = cached.data === undefined ? cached.status : script.cachedDataRejected === true ? 'refused' : 'used';
   const module = { exports: {} as Record<string, unknown> };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
