@@ -1,6 +1,6 @@
 // Bundles the CLI (dist/cli/main.js, as tsc wrote it) into one CommonJS file,
 // dist/cli-bundle/main.cjs, and makes a V8 code cache for it (dist/cli-bundle/main.cjs.v8cache).
-// bin/tsdbt loads the file through src/cli/load-bundle.ts: one file instead of about 120 modules
+// bin/tsdbt loads the file through src/cli/load-bundle.cts: one file instead of about 120 modules
 // (no per-module resolve, read and link), compiled from the cache instead of from source where the
 // cache was made for this Node and this very file. Node 20 can give V8 a code cache only for a
 // script (vm.Script), not for an ES module, hence CommonJS. Modules a command loads on demand stay
