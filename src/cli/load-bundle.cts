@@ -14,8 +14,9 @@ import { crc32 } from 'node:zlib';
  *
  * The cache is used only when its header says it was made by this Node (and V8), on this
  * platform, from exactly these bundle bytes (length and CRC-32), and the cache bytes themselves
- * are whole (length and CRC-32): V8 checks its version and flags but only the source's length, so
- * a rebuilt bundle of the same length must not meet an old cache. Anything else (no cache, another
+ * are whole (length and CRC-32): V8 checks its version and flags but only the source's length (a
+ * rebuilt bundle of the same length must not meet an old cache), and it does not checksum the data
+ * (a damaged cache can crash Node while it is read). Anything else (no cache, another
  * Node, a changed bundle, a damaged file, V8 refusing it) loads the bundle from source, silently:
  * a cache only ever saves compile time.
  */
