@@ -15,12 +15,16 @@ run() { # label dir command...: one line "label wall-ms cpu-ms" (user + system o
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-report() { # runs-file label...: per label, the median wall time and the median user+system CPU
+spread() { sort -n | awk '{ v[NR] = $1 } END { print v[1] "-" v[NR] }'; }
+
+report() { # runs-file label...: per label, the median wall time and the median user+system CPU (min-max after each)
   local runs=$1
   shift
   for label in "$@"; do
     wall=$(awk -v l="$label" '$1 == l { print $2 }' "$runs" | median)
+    wall_range=$(awk -v l="$label" '$1 == l { print $2 }' "$runs" | spread)
     cpu=$(awk -v l="$label" '$1 == l { print $3 }' "$runs" | median)
-    echo "$label: median wall ${wall} ms, user+sys ${cpu} ms"
+    cpu_range=$(awk -v l="$label" '$1 == l { print $3 }' "$runs" | spread)
+    echo "$label: median wall ${wall} ms (${wall_range}), user+sys ${cpu} ms (${cpu_range})"
   done
 }

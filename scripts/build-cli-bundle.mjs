@@ -1,76 +1,152 @@
-// Bundles the CLI (dist/cli/main.js, as tsc wrote it) into dist/cli-bundle/: tsdbt's own modules
-// become a few files instead of about 120, so a command does not pay Node's per-module resolve,
-// read and link for each of them at start-up. Modules a command loads only on demand stay in
-// chunks of their own (code splitting), and npm packages stay outside, loaded as installed.
+// Bundles the CLI (dist/cli/main.js, as tsc wrote it) into one CommonJS file,
+// dist/cli-bundle/main.cjs, and makes a V8 code cache for it (dist/cli-bundle/main.cjs.v8cache).
+// bin/tsdbt loads the file through src/cli/load-bundle.cts: one file instead of about 120 modules
+// (no per-module resolve, read and link), compiled from the cache instead of from source where the
+// cache was made for this Node and this very file. Node 20 can give V8 a code cache only for a
+// script (vm.Script), not for an ES module, hence CommonJS. Modules a command loads on demand stay
+// lazy inside the file (esbuild runs a dynamically imported module's body on first import).
 // dist/index.js (the programmatic API) is not bundled. Part of `npm run build`.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'cli-bundle');
+const outfile = path.join(outdir, 'main.cjs');
 
-rmSync(outdir, { recursive: true, force: true });
+// npm packages a parsing `tsdbt ls` runs go inside the file (and so inside the code cache); the
+// others (chDB, the ClickHouse client, chalk…) stay outside, loaded as installed when a command
+// needs them. nunjucks' two small dependencies come with it.
+const BUNDLED_PACKAGES = ['commander', 'js-yaml', 'nunjucks', 'a-sync-waterfall', 'asap'];
 
-// commander is loaded by every command before anything else: from node_modules that is eight
-// modules (its index, six lib files and the ESM wrapper) through Node's CommonJS loader, each
-// resolved, read and compiled. The CLI imports it instead as one file built below, named by the
-// package's own import map (package.json "imports"), which main.js and the chunks resolve alike.
-const COMMANDER = '#tsdbt-commander';
-const commanderOne = {
-  name: 'commander-one-file',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^commander$/ }, () => ({ path: COMMANDER, external: true }));
+/**
+ * The licences of the packages esbuild put in the file (MIT, BSD-2-Clause: each asks that its text
+ * go with copies), word for word, found from the build's list of inputs: for LICENSES.txt beside it.
+ */
+function bundledLicences(metafile) {
+  const dirs = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input.replaceAll('\\', '/'));
+    if (match) dirs.add(path.resolve(root, match[1]));
+  }
+  const texts = [...dirs].sort().map((dir) => {
+    const { name, version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt'].map((base) => path.join(dir, base)).find((candidate) => existsSync(candidate));
+    if (file === undefined) throw new Error(`build-cli-bundle: no licence file for ${name} in ${dir}`);
+    return `${name} ${version}:\n${readFileSync(file, 'utf8')}`;
+  });
+  return `Packages bundled into main.cjs, each under its own licence:\n\n${texts.join('\n')}`;
+}
+
+/** What the bundle calls for `import()`: the loader passes it in (src/cli/load-bundle.cts). */
+const IMPORT_FUNCTION = '__tsdbtImport';
+/** `import(` of anything but a relative path (those esbuild bundles): installed packages, Node's modules, a project's file. */
+const OUTSIDE_IMPORT = /(?<![\w$.])import\((?!\s*['"]\.{1,2}\/)/g;
+let importsRewritten = 0;
+
+/**
+ * Rewrites of tsc's output as esbuild reads it, each checked so that a renamed file or changed
+ * line fails the build instead of silently losing it:
+ * - `import()` of what stays outside the bundle calls the loader's import function instead: a
+ *   function V8 takes from a code cache loses the script's dynamic-import callback in Node 20
+ *   (`ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING`), while the loader is an ordinary CommonJS module
+ *   whose `import()` resolves installed packages from the same node_modules.
+ * - nunjucks-lib loads nunjucks from the bundle (elsewhere, as installed).
+ * - commander's `node:child_process` (used only to run executable subcommands, which tsdbt has
+ *   none of) is required on first use, not at start-up.
+ */
+const rewrites = {
+  name: 'tsdbt-cli-rewrites',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      if (/[\\/]dist[\\/]template[\\/]nunjucks-lib\.js$/.test(args.path)) {
+        const installed = "createRequire(import.meta.url)('nunjucks')";
+        if (!text.includes(installed)) throw new Error(`build-cli-bundle: ${args.path} no longer contains ${installed}`);
+        text = text.replace(installed, "require('nunjucks')");
+      }
+      text = text.replace(OUTSIDE_IMPORT, () => {
+        importsRewritten += 1;
+        return `${IMPORT_FUNCTION}(`;
+      });
+      return { contents: text, loader: 'js' };
+    });
+    builder.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'node:child_process', namespace: 'lazy-builtin' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(args.path)}))[key] });`,
+      loader: 'js',
+    }));
   },
 };
 
-await build({
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
   entryPoints: [path.join(root, 'dist', 'cli', 'main.js')],
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  chunkNames: 'chunks/[name]-[hash]',
-  plugins: [commanderOne],
-  logLevel: 'warning',
-});
-
-const commanderLicence = path.join(path.dirname(createRequire(import.meta.url).resolve('commander')), 'LICENSE');
-await build({
-  // commander's ESM entry, so that Node imports the file without scanning it for CommonJS exports.
-  stdin: { contents: "export * from 'commander';", resolveDir: root, sourcefile: 'commander-entry.js' },
-  outfile: path.join(outdir, 'commander.js'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // commander's own code, so its licence (MIT) goes with it, word for word; and a `require` for
-  // its CommonJS code's require() of Node's modules, which an ES module does not have.
-  banner: {
-    js: `/*! commander, bundled by tsdbt.\n${readFileSync(commanderLicence, 'utf8').replaceAll('*/', '* /')}*/\nimport { createRequire as createRequireForCommander } from 'node:module';\nconst require = createRequireForCommander(import.meta.url);`,
-  },
-  logLevel: 'warning',
-});
-
-const nunjucksEntry = createRequire(import.meta.url).resolve('nunjucks');
-
-// nunjucks in one CommonJS file, loaded by src/template/nunjucks-lib.ts from the chunks' folder's
-// parent: loading its ~20 modules from node_modules one by one cost a parsing `tsdbt ls` about twice
-// as much. chokidar (watching template folders) is only required by loaders tsdbt does not use.
-await build({
-  entryPoints: [nunjucksEntry],
-  outfile: path.join(outdir, 'nunjucks.cjs'),
+  outfile,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['chokidar'],
-  // The bundle is nunjucks' own code, so its licence (BSD-2-Clause) goes with it, word for word.
-  banner: { js: `/*! nunjucks, bundled by tsdbt.\n${readFileSync(path.join(path.dirname(nunjucksEntry), 'LICENSE'), 'utf8').replaceAll('*/', '* /')}*/` },
+  plugins: [
+    rewrites,
+    {
+      // Every npm package outside the file except BUNDLED_PACKAGES.
+      name: 'tsdbt-externals',
+      setup(builder) {
+        builder.onResolve({ filter: /^[^./]/ }, (args) => {
+          if (args.path.startsWith('node:') || args.namespace === 'lazy-builtin') return undefined;
+          const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+          return BUNDLED_PACKAGES.includes(name) ? undefined : { path: args.path, external: true };
+        });
+      },
+    },
+  ],
+  inject: [path.join(root, 'scripts', 'cli-bundle', 'bundle-url.mjs')],
+  define: { 'import.meta.url': 'bundleUrl' },
+  write: false,
+  metafile: true,
   logLevel: 'warning',
 });
+// ASCII only, so the loader reads it as latin1 (no UTF-8 decoding, a one-byte string for V8).
+// esbuild escapes everything but comments already; a \u escape means the same character in a
+// string, template, regular expression or identifier, and is plain text in a comment.
+// The file is one function expression, src/cli/load-bundle.cts's to compile and call: Node's
+// CommonJS wrapper with one more parameter, the bundle's import function. Written here rather than
+// added by the loader, so that V8 compiles the file's own text (no 1.6 MB copy at every start);
+// on the first line, so that line numbers stay the file's.
+const wrapperStart = `(function (exports, require, module, __filename, __dirname, ${IMPORT_FUNCTION}) {`;
+const banner = "/*! tsdbt's CLI, with the npm packages LICENSES.txt beside this file names, each under its own licence. */\n";
+const code = (wrapperStart + banner + result.outputFiles[0].text + '\n})').replace(
+  /[\u0080-\uffff]/g,
+  (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+);
+// Every `import()` left is one the rewrite made: a new one of another form would fail at run time.
+const left = code.match(OUTSIDE_IMPORT)?.length ?? 0;
+const calls = code.split(`${IMPORT_FUNCTION}(`).length - 1;
+if (left > 0 || calls !== importsRewritten || calls === 0) {
+  throw new Error(`build-cli-bundle: ${left} import() left in the bundle, ${calls} calls of ${IMPORT_FUNCTION} for ${importsRewritten} rewritten`);
+}
+mkdirSync(outdir, { recursive: true });
+writeFileSync(outfile, code);
+writeFileSync(path.join(outdir, 'LICENSES.txt'), bundledLicences(result.metafile));
+
+// The code cache: what V8 compiled while the built CLI ran `tsdbt ls` on a copy of the example
+// project (the repository root), never compiled: its parse path, commander, nunjucks' compiler.
+// A cache V8 or the loader refuses costs nothing but the compile it would have saved.
+const project = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-code-cache-'));
+try {
+  for (const entry of ['project.yml', 'models', 'macros']) cpSync(path.join(root, entry), path.join(project, entry), { recursive: true });
+  execFileSync(process.execPath, [path.join(root, 'bin', 'tsdbt'), 'ls'], {
+    cwd: project,
+    env: { ...process.env, HOME: project, TSDBT_WRITE_CODE_CACHE: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+} finally {
+  rmSync(project, { recursive: true, force: true });
+}
+if (!existsSync(`${outfile}.v8cache`)) throw new Error('build-cli-bundle: running `tsdbt ls` left no code cache');

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { writeAllSync } from '../core/write-all.js';
 
 /**
@@ -71,6 +71,9 @@ export function writeFilesInBackground(files: readonly FileToWrite[]): Promise<W
   const count = files.length;
   const workerData = packed(files);
   return new Promise<WrittenStamps>((resolve, reject) => {
+    // node:worker_threads is loaded only here: every command that writes a few files (a parsing
+    // `tsdbt ls` too) would pay for loading it.
+    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [workerData.bytes] });
     let stamps: WrittenStamps | undefined;
     worker.once('message', (message: WrittenStamps) => {

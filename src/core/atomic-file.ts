@@ -8,7 +8,7 @@ let written = 0;
  * process and unique within it, ending `.tmp`), then renamed over it, so that a reader or a kill
  * never sees half a file. Creates the folder when it is missing.
  */
-export function writeFileAtomically(file: string, text: string): void {
+export function writeFileAtomically(file: string, text: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
   written += 1;
   const temp = `${file}.${process.pid}.${written}.tmp`;

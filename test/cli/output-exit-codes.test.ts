@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectYml, REPO_ROOT, removeProject, runCli, writeProject } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
@@ -142,8 +141,17 @@ describe('tsdbt --version and --help', () => {
     },
   );
 
-  it('the probe sees the one-file packages of the CLI bundle: a parsing `tsdbt ls` loads nunjucks from it', async () => {
-    expect(await modulesLoadedBy(['ls'])).toEqual(expect.arrayContaining(['commander', 'nunjucks']));
+  it('the probe sees a bundled package that runs: a parsing ls runs nunjucks', async () => {
+    const project = writeProject({
+      'project.yml': projectYml('shop'),
+      'macros/m.sql': '{% macro m() %}1{% endmacro %}',
+      'models/a.sql': 'select {{ m() }} as x\n',
+    });
+    try {
+      expect(await modulesLoadedBy(['ls'], project)).toContain('nunjucks');
+    } finally {
+      removeProject(project);
+    }
   });
 
   it('--help lists every command with a line each; no command prints the help and exits 0', async () => {
@@ -168,39 +176,31 @@ describe('tsdbt --version and --help', () => {
 
 /**
  * Bare package names of the node_modules code a CLI invocation loaded (package.json reads do not
- * count), through require() or import, and of the packages the CLI bundle carries as one file each
- * (dist/cli-bundle/commander.js, nunjucks.cjs: scripts/build-cli-bundle.mjs).
+ * count): the installed ones from require's cache, and those bundled into dist/cli-bundle/main.cjs
+ * (commander, nunjucks…) from V8's coverage of it: a bundled package ran when one of the functions
+ * esbuild wraps its files in (named for the file) was called.
  */
-async function modulesLoadedBy(args: string[]): Promise<string[]> {
+async function modulesLoadedBy(args: string[], cwd: string = dir): Promise<string[]> {
   const hook = path.join(dir, 'loaded-hook.mjs');
-  const resolveHook = path.join(dir, 'loaded-resolve.mjs');
-  const imported = path.join(dir, `imported-${args.join('-') || 'none'}.txt`);
-  writeFileSync(imported, '');
-  // import() is seen by a resolve hook (on Node's loader thread, so it writes each URL at once).
-  writeFileSync(
-    resolveHook,
-    `import { appendFileSync } from 'node:fs';
-let log;
-export function initialize(data) { log = data.log; }
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(log, result.url + '\\n');
-  return result;
-}
-`,
-  );
   writeFileSync(
     hook,
-    `import { createRequire, register } from 'node:module';
+    `import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
-register(${JSON.stringify(pathToFileURL(resolveHook).href)}, { data: { log: ${JSON.stringify(imported)} } });
 process.on('exit', () => {
-  process.stderr.write('LOADED:' + JSON.stringify(Object.keys(require.cache)) + '\\n');
+  const names = Object.keys(require.cache).filter((key) => key.includes('node_modules') && !key.endsWith('package.json'))
+    .map((key) => key.slice(key.lastIndexOf('node_modules/') + 13).split('/'))
+    .map((parts) => (parts[0].startsWith('@') ? parts[0] + '/' + parts[1] : parts[0]));
+  process.stderr.write('LOADED:' + JSON.stringify([...new Set(names)]) + '\\n');
 });
 `,
   );
+  const coverage = mkdtempSync(path.join(dir, 'coverage-'));
   const stderr = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', hook, path.join(REPO_ROOT, 'bin', 'tsdbt'), ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', hook, path.join(REPO_ROOT, 'bin', 'tsdbt'), ...args], {
+      cwd,
+      env: { ...process.env, NODE_V8_COVERAGE: coverage },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let text = '';
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.on('error', reject);
@@ -208,19 +208,21 @@ process.on('exit', () => {
   });
   const match = /LOADED:(.*)/.exec(stderr);
   if (match === null) throw new Error(`no module list in: ${stderr}`);
-  const required = JSON.parse(match[1]!) as string[];
-  const importedFiles = readFileSync(imported, 'utf8')
-    .split('\n')
-    .filter((url) => url.startsWith('file:'))
-    .map((url) => fileURLToPath(url));
-  const names = [...required, ...importedFiles].flatMap((file) => {
-    const unix = file.split(path.sep).join('/');
-    if (unix.includes('node_modules/') && !unix.endsWith('package.json')) {
-      const parts = unix.slice(unix.lastIndexOf('node_modules/') + 13).split('/');
-      return [parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!];
+  const names = new Set(JSON.parse(match[1]!) as string[]);
+  let sawBundle = false;
+  for (const file of readdirSync(coverage)) {
+    const report = JSON.parse(readFileSync(path.join(coverage, file), 'utf8')) as {
+      result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[];
+    };
+    for (const script of report.result.filter((entry) => entry.url.endsWith('/dist/cli-bundle/main.cjs'))) {
+      sawBundle = true;
+      for (const fn of script.functions) {
+        const bundled = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(fn.functionName);
+        if (bundled !== null && (fn.ranges[0]?.count ?? 0) > 0) names.add(bundled[1]!);
+      }
     }
-    const bundled = /\/dist\/cli-bundle\/([^/]+)\.c?js$/.exec(unix);
-    return bundled !== null && bundled[1] !== 'main' ? [bundled[1]!] : [];
-  });
-  return [...new Set(names)];
+  }
+  rmSync(coverage, { recursive: true, force: true });
+  if (!sawBundle && args.join(' ') !== '--version') throw new Error(`no coverage of the CLI bundle for ${args.join(' ')}`);
+  return [...names];
 }

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+import { crc32 } from 'node:zlib';
+
+/**
+ * Loads the CLI bundle (dist/cli-bundle/main.cjs, made by scripts/build-cli-bundle.mjs) the way
+ * Node loads a CommonJS file, but through `vm.Script` so that V8 can start from the code cache the
+ * build left beside it (main.cjs.v8cache): the functions a parsing `tsdbt ls` ran, already compiled.
+ * Not part of the bundle: bin/tsdbt requires this module, and this module loads the bundle. It is
+ * CommonJS (.cts) so that it and the Node modules it uses are loaded by `require`: an ES module's
+ * import of node:fs makes Node build all of node:fs's exports, streams included.
+ *
+ * The cache is used only when its header says it was made by this Node (and V8), on this
+ * platform, from exactly these bundle bytes (length and CRC-32), and the cache bytes themselves
+ * are whole (length and CRC-32): V8 checks its version and flags but only the source's length (a
+ * rebuilt bundle of the same length must not meet an old cache), and it does not checksum the data
+ * (a damaged cache can crash Node while it is read). Anything else (no cache, another
+ * Node, a changed bundle, a damaged file, V8 refusing it) loads the bundle from source, silently:
+ * a cache only ever saves compile time.
+ */
+
+/** The bundle bin/tsdbt runs. */
+export const CLI_BUNDLE = path.join(__dirname, '..', 'cli-bundle', 'main.cjs');
+
+/** Set to 1 by the build: the run writes the code cache (what V8 compiled by its exit) beside the bundle. */
+export const WRITE_CODE_CACHE_ENV = 'TSDBT_WRITE_CODE_CACHE';
+
+const CACHE_FORMAT = 1;
+
+/** How the code cache served a load: `used`, `refused` by V8, `unusable` (not for this Node or these bytes, or damaged), `absent`. */
+export type CodeCacheStatus = 'used' | 'refused' | 'unusable' | 'absent';
+
+export interface LoadedCli {
+  main: (argv: string[]) => Promise<void>;
+  codeCache: CodeCacheStatus;
+}
+
+interface CacheHeader {
+  format: number;
+  node: string;
+  v8: string;
+  platform: string;
+  arch: string;
+  bundleBytes: number;
+  bundleCrc32: number;
+  dataBytes: number;
+  dataCrc32: number;
+}
+
+export async function loadCliBundle(file: string = CLI_BUNDLE, env: NodeJS.ProcessEnv = process.env): Promise<LoadedCli> {
+  const bytes = readFileSync(file);
+  const cacheFile = `${file}.v8cache`;
+  const producing = env[WRITE_CODE_CACHE_ENV] === '1';
+  const cached = producing ? { status: 'absent' as const } : readCodeCache(cacheFile, bytes);
+  // The file is one function expression (scripts/build-cli-bundle.mjs): Node's CommonJS wrapper
+  // with one more parameter, the bundle's `import()` (of installed packages, Node's modules, a
+  // project's fetcher module), which is a call of it (the build says why). The build keeps the
+  // file ASCII, so latin1 is its text, without UTF-8 decoding.
+  const script = new vm.Script(bytes.toString('latin1'), { filename: file, cachedData: cached.data });
+  const codeCache: CodeCacheStatus = cached.data === undefined ? cached.status : script.cachedDataRejected === true ? 'refused' : 'used';
+  const module = { exports: {} as Record<string, unknown> };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file), importFromBundle);
+  if (producing) {
+    // Loaded only here: every other start would pay for one more module.
+    const { writeFileAtomically } = await import('../core/atomic-file.js');
+    process.once('exit', () => {
+      const data = script.createCachedData();
+      writeFileAtomically(cacheFile, Buffer.concat([Buffer.from(`${JSON.stringify(headerFor(bytes, data))}\n`, 'latin1'), data]));
+    });
+  }
+  return { main: module.exports.main as LoadedCli['main'], codeCache };
+}
+
+/** This module's own `import()`: it resolves from dist/cli/ what the bundle would from dist/cli-bundle/ (the same node_modules). */
+function importFromBundle(specifier: string): Promise<unknown> {
+  return import(specifier);
+}
+
+function readCodeCache(cacheFile: string, bundle: Buffer): { status: CodeCacheStatus; data?: Buffer } {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(cacheFile);
+  } catch {
+    return { status: 'absent' };
+  }
+  try {
+    const end = raw.indexOf(0x0a);
+    if (end < 0) return { status: 'unusable' };
+    const header = JSON.parse(raw.subarray(0, end).toString('latin1')) as Partial<CacheHeader>;
+    const data = raw.subarray(end + 1);
+    const expected = headerFor(bundle, data);
+    const matches = (Object.keys(expected) as (keyof CacheHeader)[]).every((key) => header[key] === expected[key]);
+    return matches ? { status: 'used', data } : { status: 'unusable' };
+  } catch {
+    return { status: 'unusable' };
+  }
+}
+
+function headerFor(bundle: Buffer, data: Buffer): CacheHeader {
+  return {
+    format: CACHE_FORMAT,
+    node: process.version,
+    v8: process.versions.v8,
+    platform: process.platform,
+    arch: process.arch,
+    bundleBytes: bundle.length,
+    bundleCrc32: crc32(bundle),
+    dataBytes: data.length,
+    dataCrc32: crc32(data),
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The CLI bundle's V8 code cache (scripts/build-cli-bundle.mjs, src/cli/load-bundle.cts): the
+ * build leaves one this Node uses, and a cache that is not for the bundle beside it (changed
+ * bundle, damaged or cut file, another Node, one V8 refuses) is never used and changes nothing:
+ * the bundle loads from source and the command prints what it prints without a cache.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, projectYml, removeProject, writeProject } from '../support/cli.js';
+
+const LOADER = path.join(REPO_ROOT, 'dist', 'cli', 'load-bundle.cjs');
+const BUNDLE = path.join(REPO_ROOT, 'dist', 'cli-bundle', 'main.cjs');
+
+interface Loaded {
+  status: string;
+  stdout: string;
+  code: number | null;
+}
+
+/** Loads `bundle` with the built loader in a new Node process and runs `args`; the cache's status is on stderr's first line. */
+function runBundle(bundle: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Loaded> {
+  const script = `require(${JSON.stringify(LOADER)}).loadCliBundle(${JSON.stringify(bundle)}).then((cli) => { process.stderr.write(cli.codeCache + '\\n'); return cli.main(process.argv); })`;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['-e', script, 'tsdbt', ...args],
+      { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, NO_COLOR: '1', TSDBT_WRITE_CODE_CACHE: undefined, ...options.env } },
+      (error, stdout, stderr) => resolve({ status: stderr.split('\n')[0] ?? '', stdout, code: error ? (error.code as number) : 0 }),
+    );
+  });
+}
+
+function header(bundle: Buffer, data: Buffer, overrides: Record<string, unknown> = {}): Buffer {
+  const fields = {
+    format: 1,
+    node: process.version,
+    v8: process.versions.v8,
+    platform: process.platform,
+    arch: process.arch,
+    bundleBytes: bundle.length,
+    bundleCrc32: crc32(bundle),
+    dataBytes: data.length,
+    dataCrc32: crc32(data),
+    ...overrides,
+  };
+  return Buffer.from(`${JSON.stringify(fields)}\n`, 'latin1');
+}
+
+describe('the CLI bundle code cache', () => {
+  let dir: string;
+  let builtCache: Buffer;
+  let cacheData: Buffer;
+  let bundleBytes: Buffer;
+  let plainHelp: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-code-cache-test-'));
+    bundleBytes = readFileSync(BUNDLE);
+    builtCache = readFileSync(`${BUNDLE}.v8cache`);
+    cacheData = builtCache.subarray(builtCache.indexOf(0x0a) + 1);
+    // The same bundle with no cache beside it: what every load below must print.
+    const plain = path.join(dir, 'plain', 'main.cjs');
+    copyInto(plain, bundleBytes);
+    const result = await runBundle(plain, ['--help']);
+    expect(result.status).toBe('absent');
+    expect(result.code).toBe(0);
+    plainHelp = result.stdout;
+    expect(plainHelp).toContain('run again what failed or was skipped last time');
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A folder of its own holding `bytes` as the bundle and, when given, `cache` as its code cache. */
+  function copyInto(file: string, bytes: Buffer, cache?: Buffer): void {
+    rmSync(path.dirname(file), { recursive: true, force: true });
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, bytes);
+    if (cache !== undefined) writeFileSync(`${file}.v8cache`, cache);
+  }
+
+  it('is left by the build and used by this Node, and a parsing ls through it lists the project', async () => {
+    const project = writeProject({
+      'project.yml': projectYml('demo'),
+      'macros/pick.sql': "{% macro pick(x) %}{{ x if x else 'none' }}{% endmacro %}",
+      'models/a.sql': 'select {{ pick(1) }} as x',
+      'models/b.sql': "select * from {{ ref('a') }}",
+    });
+    try {
+      const result = await runBundle(BUNDLE, ['ls'], { cwd: project, env: { HOME: project } });
+      expect(result.status).toBe('used');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('demo.a\ndemo.b\n');
+    } finally {
+      removeProject(project);
+    }
+  });
+
+  it('is not used for a changed bundle of the same length (V8 checks only the length)', async () => {
+    const text = bundleBytes.toString('latin1');
+    const summary = 'run again what failed or was skipped last time';
+    expect(text).toContain(summary);
+    const changed = Buffer.from(text.replace(summary, summary.toUpperCase()), 'latin1');
+    expect(changed.length).toBe(bundleBytes.length);
+    const file = path.join(dir, 'changed', 'main.cjs');
+    copyInto(file, changed, builtCache);
+    const result = await runBundle(file, ['--help']);
+    expect(result.status).toBe('unusable');
+    expect(result.stdout).toBe(plainHelp.replace(summary, summary.toUpperCase()));
+  });
+
+  it('is not used when damaged, cut, or made by another Node, and the command prints the same', async () => {
+    const flipped = Buffer.from(builtCache);
+    const middle = builtCache.indexOf(0x0a) + 1 + Math.floor(cacheData.length / 2);
+    flipped[middle] = (flipped[middle] ?? 0) ^ 0xff;
+    const variants: Record<string, Buffer> = {
+      'a flipped byte': flipped,
+      'cut short': builtCache.subarray(0, builtCache.length - 1000),
+      'the header alone': builtCache.subarray(0, builtCache.indexOf(0x0a) + 1),
+      empty: Buffer.alloc(0),
+      'no header': cacheData,
+      'a header that is not JSON': Buffer.concat([Buffer.from('{"format":1,\n'), cacheData]),
+      'another Node': Buffer.concat([header(bundleBytes, cacheData, { node: 'v0.0.0' }), cacheData]),
+      'another V8': Buffer.concat([header(bundleBytes, cacheData, { v8: '0.0' }), cacheData]),
+      'another format': Buffer.concat([header(bundleBytes, cacheData, { format: 0 }), cacheData]),
+    };
+    for (const [name, cache] of Object.entries(variants)) {
+      const file = path.join(dir, 'damaged', 'main.cjs');
+      copyInto(file, bundleBytes, cache);
+      const result = await runBundle(file, ['--help']);
+      expect(result.status, name).toBe('unusable');
+      expect(result.code, name).toBe(0);
+      expect(result.stdout, name).toBe(plainHelp);
+    }
+  });
+
+  it('falls back to the source when V8 refuses a cache whose header vouches for it', async () => {
+    // Another bundle's cache under a header made for this one: the loader's checks pass, V8's do not.
+    const other = Buffer.concat([bundleBytes, Buffer.from('\n// one more line\n', 'latin1')]);
+    const file = path.join(dir, 'refused', 'main.cjs');
+    copyInto(file, other, Buffer.concat([header(other, cacheData), cacheData]));
+    const result = await runBundle(file, ['--help']);
+    expect(result.status).toBe('refused');
+    expect(result.stdout).toBe(plainHelp);
+  });
+
+  it('is written by a run asked to, and used by the next', async () => {
+    const file = path.join(dir, 'written', 'main.cjs');
+    copyInto(file, bundleBytes);
+    const first = await runBundle(file, ['--help'], { env: { TSDBT_WRITE_CODE_CACHE: '1' } });
+    expect(first.status).toBe('absent');
+    expect(first.stdout).toBe(plainHelp);
+    const second = await runBundle(file, ['--help']);
+    expect(second.status).toBe('used');
+    expect(second.stdout).toBe(plainHelp);
+  });
+});
