@@ -6,10 +6,11 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * variable set, no module mocked. They share forks (`isolate: false`): vitest evaluates tsdbt's
  * modules once per worker instead of once per file, most of what such a file costs (measured in
  * bench/notes.md). A file in these folders that changes process-wide state (environment, mocks,
- * timers, the working directory, module state such as setLockOwnerCommand: test/support/cli-in-process.ts
- * changes all of these while a command runs) or leaves a chDB session open belongs in
- * OWN_FORK_FILES; one that closes its sessions may stay (CLOSES_ITS_CHDB_SESSIONS). Starting a child process is no reason to leave: the child's state is its own
- * (STARTS_PROCESSES_ONLY below).
+ * timers, the working directory, module state such as setLockOwnerCommand:
+ * test/support/cli-in-process.ts changes all of these while a command runs) or leaves a chDB
+ * session open belongs in OWN_FORK_FILES; one that closes its sessions may stay
+ * (CLOSES_ITS_CHDB_SESSIONS). Starting a child process is no reason to leave: the child's state
+ * is its own (STARTS_PROCESSES_ONLY below).
  */
 const SHARED_FORK_FOLDERS = ['graph', 'state', 'artifacts', 'seed', 'materialize', 'config', 'template', 'testing', 'compile', 'report'];
 const OWN_FORK_FILES = ['config/profiles', 'template/jinja2-differential'].map((file) => `test/${file}.test.ts`);
