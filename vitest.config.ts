@@ -67,7 +67,7 @@ const STARTS_PROCESSES_ONLY = [
  * test/adapter/chdb-pool.test.ts checks in-process), and every file's data is in its own temp
  * folder. Sharing a fork spares each file a fork, the evaluation of tsdbt's modules and the
  * loading of chDB's library (bench/notes.md, fifth pass). A session left open by a file would make
- * the next file's first connect fail loudly (TSDBT's one-database-per-process error), never pass
+ * the next file's first connect fail loudly (tsdbt's "one embedded database open per process" error), never pass
  * silently. Not here: files that run the CLI's `main` or a command in-process (the working
  * directory, process.env and setLockOwnerCommand), adapter/engine-lock (module state), the
  * browser tests (playwright's process hooks).
