@@ -5,22 +5,15 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * Folders whose test files only compute: no chDB session, no process started, no environment
  * variable set, no module mocked. They share forks (`isolate: false`): vitest evaluates tsdbt's
  * modules once per worker instead of once per file, most of what such a file costs (measured in
- * bench/notes.md). A file in these folders that opens chDB or changes process-wide state
- * (environment, mocks, timers, the working directory, module state such as setLockOwnerCommand:
- * test/support/cli-in-process.ts changes all of these while a command runs) belongs in
- * OWN_FORK_FILES. Starting a child process is no reason to leave: the child's state is its own
- * (STARTS_PROCESSES_ONLY below).
+ * bench/notes.md). A file in these folders that changes process-wide state (environment, mocks,
+ * timers, the working directory, module state such as setLockOwnerCommand:
+ * test/support/cli-in-process.ts changes all of these while a command runs) or leaves a chDB
+ * session open belongs in OWN_FORK_FILES; one that closes its sessions may stay
+ * (CLOSES_ITS_CHDB_SESSIONS). Starting a child process is no reason to leave: the child's state
+ * is its own (STARTS_PROCESSES_ONLY below).
  */
 const SHARED_FORK_FOLDERS = ['graph', 'state', 'artifacts', 'seed', 'materialize', 'config', 'template', 'testing', 'compile', 'report'];
-const OWN_FORK_FILES = [
-  'materialize/plans-chdb',
-  'config/profiles',
-  'template/adapter-api',
-  'template/builtin-macros',
-  'template/dbt-utils-macros',
-  'template/jinja2-differential',
-  'testing/data-tests-chdb',
-].map((file) => `test/${file}.test.ts`);
+const OWN_FORK_FILES = ['config/profiles', 'template/jinja2-differential'].map((file) => `test/${file}.test.ts`);
 /**
  * Files that start processes (the built CLI, a fake API, a ClickHouse client) but open no chDB
  * session in the test's process, set no environment variable, mock nothing and leave nothing
@@ -66,6 +59,65 @@ const STARTS_PROCESSES_ONLY = [
   'tasks/ls-recorded',
   'tasks/ls-recorded-cli',
 ];
+/**
+ * Files that open chDB sessions in the test's own process and close every one before they end
+ * (`withChdb`, test/ingest/chdb-fixture.ts's afterAll, a `connect` closed in afterAll or finally),
+ * and otherwise change nothing process-wide. chDB allows one live session per process, not one per
+ * process's life: sessions on different paths, one after the other, work in one fork (what
+ * test/adapter/chdb-pool.test.ts checks in-process), and every file's data is in its own temp
+ * folder. Sharing a fork spares each file a fork, the evaluation of tsdbt's modules and the
+ * loading of chDB's library (bench/notes.md, fifth pass). A session left open by a file would make
+ * the next file's first connect fail loudly (tsdbt's "one embedded database open per process" error), never pass
+ * silently. Not here: files that run the CLI's `main` or a command in-process (the working
+ * directory, process.env and setLockOwnerCommand), adapter/engine-lock (module state), the
+ * browser tests (playwright's process hooks).
+ */
+const CLOSES_ITS_CHDB_SESSIONS = [
+  'adapter/chdb',
+  'adapter/chdb-pool',
+  'adapter/connection-checks',
+  'adapter/query-text',
+  'adapter/sql-literals',
+  'bench/generated-project',
+  'cli/errors',
+  'cli/output-exit-codes',
+  'docs/catalog',
+  'e2e/astros',
+  'e2e/atomic',
+  'e2e/ch-parity',
+  'e2e/ch-parity-views',
+  'e2e/check',
+  'e2e/check-verdicts',
+  'e2e/ingest',
+  'e2e/ingest-watch',
+  'e2e/materializations',
+  'e2e/server',
+  'e2e/server-database-engine',
+  'ingest/ingest-http',
+  'ingest/landing-server',
+  'ingest/landing-text',
+  'ingest/watch',
+  'materialize/plans-chdb',
+  'reliability/concurrency',
+  'reliability/crash-ingest',
+  'reliability/data-edges',
+  'reliability/hostile-inputs',
+  'reliability/ingest-faults',
+  'reliability/ingest-large-reply',
+  'reliability/secrets-edges',
+  'reliability/security-identifiers',
+  'runner/materializations',
+  'runner/needless-statements',
+  'tasks/build-task',
+  'tasks/check-engine',
+  'tasks/compile-index',
+  'tasks/compile-sums',
+  'tasks/frozen-manifest',
+  'template/adapter-api',
+  'template/builtin-macros',
+  'template/dbt-utils-macros',
+  'testing/data-tests-chdb',
+];
 /** Files of other folders that only compute, too. */
 const SHARED_FORK_FILES = [
   'adapter/template-capabilities',
@@ -86,6 +138,7 @@ const SHARED_FORK_FILES = [
   // the test's own process, and neither do the helpers they import (checked in bench/notes.md,
   // fourth pass): what a child process does is its own.
   ...STARTS_PROCESSES_ONLY,
+  ...CLOSES_ITS_CHDB_SESSIONS,
 ].map((file) => `test/${file}.test.ts`);
 const SHARED_FORK = [...SHARED_FORK_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`), ...SHARED_FORK_FILES];
 
