@@ -8,8 +8,10 @@
  * results are not written to BENCHMARKS.md). `--only compile,ingest` runs some of them.
  */
 import { execSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { load1, log, QUICK, REPO, runNode, saveResult, machine } from './lib.js';
+import { load1, log, QUICK, REPO, runNode, saveResult, machine, TEMP_ROOT_ENV } from './lib.js';
 import { writeReport } from './report.js';
 
 const ALL = ['startup', 'compile', 'check', 'dataform', 'run-overhead', 'threads', 'ingest'] as const;
@@ -36,12 +38,20 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const loads: Record<string, number> = {};
   const failures: string[] = [];
-  for (const name of ALL.filter((candidate) => only.includes(candidate))) {
-    loads[name] = await quietEnough(name);
-    log(`${name}: starting (load ${loads[name]})`);
-    const result = await runNode([path.join(REPO, 'bench', '.build', `${name}.js`), ...(QUICK ? ['--quick'] : [])], { timeoutMs: 3 * 60 * 60_000 });
-    process.stderr.write(result.stderr);
-    if (result.code !== 0) failures.push(name);
+  const tempRoot = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-bench-run-'));
+  try {
+    for (const name of ALL.filter((candidate) => only.includes(candidate))) {
+      loads[name] = await quietEnough(name);
+      log(`${name}: starting (load ${loads[name]})`);
+      const result = await runNode([path.join(REPO, 'bench', '.build', `${name}.js`), ...(QUICK ? ['--quick'] : [])], {
+        timeoutMs: 3 * 60 * 60_000,
+        env: { [TEMP_ROOT_ENV]: tempRoot },
+      });
+      process.stderr.write(result.stderr);
+      if (result.code !== 0) failures.push(name);
+    }
+  } finally {
+    rmSync(tempRoot, { recursive: true, force: true });
   }
   saveResult('run', { startedAt, finishedAt: new Date().toISOString(), machine: machine(), loadsAtStart: loads, failures, quick: QUICK, commit: commit() });
   if (QUICK) log('quick run: BENCHMARKS.md left as it is');

@@ -90,10 +90,18 @@ export function stats(samples: readonly number[]): Stats {
   return { n: sorted.length, min: sorted[0]!, median, max: sorted[sorted.length - 1]! };
 }
 
-/** A fresh temporary folder, removed by `cleanup()`. */
+/**
+ * Set by `npm run bench` (all.ts) for the scripts it runs: their temporary folders go under it and
+ * are left for all.ts to delete after the last benchmark. Deleting a script's hundreds of thousands
+ * of files as it ends would slow the file creation of the next benchmark (see `moveAside`).
+ */
+export const TEMP_ROOT_ENV = 'BENCH_TEMP_ROOT';
+
+/** A fresh temporary folder, removed by `cleanup()` (or, under all.ts, after the whole run). */
 export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `tsdbt-bench-${prefix}-`));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const root = process.env[TEMP_ROOT_ENV];
+  const dir = mkdtempSync(path.join(root ?? os.tmpdir(), `tsdbt-bench-${prefix}-`));
+  if (root === undefined) cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
