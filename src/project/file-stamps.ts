@@ -26,7 +26,7 @@ export function stampOf(file: string, text?: string): FileStamp {
   const stats = statOf(file);
   if (stats === undefined) return null;
   if (text !== undefined && !text.includes('\uFFFD') && Buffer.byteLength(text) === stats.size) {
-    return [stats.size, stats.mtimeMs, nodeCrypto().hash('sha1', text, 'base64url')];
+    return [stats.size, stats.mtimeMs, stampSum(text)];
   }
   const sum = checksumOfFile(file);
   return sum === undefined ? null : [stats.size, stats.mtimeMs, sum];
@@ -41,10 +41,19 @@ export function readTextFile(file: string): string | undefined {
   }
 }
 
-/** SHA-1 of a file's bytes (a change detector, not a security boundary), or undefined when unreadable. */
+/**
+ * The checksum the stamps and the compile record keep: SHA-1 (base64url) of the bytes, or of a
+ * text's UTF-8 bytes, which is the same for a file holding that text (a change detector, not a
+ * security boundary).
+ */
+export function stampSum(content: string | Uint8Array): string {
+  return nodeCrypto().hash('sha1', content, 'base64url');
+}
+
+/** stampSum of a file's bytes, or undefined when unreadable. */
 export function checksumOfFile(file: string): string | undefined {
   try {
-    return nodeCrypto().hash('sha1', readFileSync(file), 'base64url');
+    return stampSum(readFileSync(file));
   } catch {
     return undefined;
   }

@@ -25,7 +25,6 @@
  * every other node keeps the `created_at` of the compile that parsed it (as dbt's partial parsing
  * keeps it).
  */
-import { hash } from 'node:crypto';
 import path from 'node:path';
 import type { ModelNode } from '../compile/nodes.js';
 import { PhaseTimer } from '../compile/perf-info.js';
@@ -39,7 +38,7 @@ import { macroUniqueId } from '../artifacts/manifest.js';
 import { writeJsonFile } from '../artifacts/json-file.js';
 import { readDefinitionFiles } from '../project/project-files.js';
 import { readRegularProjectFile } from '../project/read-file.js';
-import { statOf, stampOf } from '../project/file-stamps.js';
+import { statOf, stampOf, stampSum } from '../project/file-stamps.js';
 import { Relation } from '../template/relation.js';
 import { writeFileAtomically } from '../core/atomic-file.js';
 import { silentLogger } from '../core/logger.js';
@@ -296,7 +295,7 @@ function recordPatch(record: {
       if (stats === undefined) return;
       stamps.compiled.sizes[at] = stats.size;
       stamps.compiled.mtimes[at] = stats.mtimeMs;
-      stamps.sums.setCompiled(at, hash('sha1', compiledText(sql), 'base64url'));
+      stamps.sums.setCompiled(at, stampSum(compiledText(sql)));
       newline[at] = sql.endsWith('\n') ? '0' : '1';
     }
     stamps.compiled.newline = newline.join('');

@@ -14,7 +14,7 @@ import { PROJECT_FILE_NAMES } from '../config/project-config.js';
 import { profileSearchPath } from '../config/profiles.js';
 import { secretsOf } from '../config/target.js';
 import { isSecretEnvName, secretEnvValues } from '../template/secret-env.js';
-import { listFilesUnder, statOf, stampOf, type FileStamp } from '../project/file-stamps.js';
+import { listFilesUnder, statOf, stampOf, stampSum, type FileStamp } from '../project/file-stamps.js';
 import { sourceFolders } from '../project/project-paths.js';
 import { buildStamp } from '../version.js';
 import type { CompileOptions } from './compile.js';
@@ -174,7 +174,7 @@ function stampsOf({
     const file = node.originalFilePath;
     if (!noteOutput(compiledFiles, file, path.join(targetDir, 'compiled', config.name, file), writtenStats?.get(file))) return undefined;
     newline.push(sql.endsWith('\n') ? '0' : '1');
-    sums.compiled.push(textSum(compiledText(sql)));
+    sums.compiled.push(stampSum(compiledText(sql)));
   }
   compiledFiles.newline = newline.join('');
   const sumsId = hash('sha1', JSON.stringify(sums), 'base64url');
@@ -206,10 +206,6 @@ export function compiledText(sql: string): string {
   return sql.endsWith('\n') ? sql : `${sql}\n`;
 }
 
-function textSum(text: string): string {
-  return hash('sha1', text, 'base64url');
-}
-
 /**
  * Whether target/compiled already holds `text` for a node's file: the last record saw this text
  * there (same SHA-1), and the file is untouched since (same size and time). Such files are not
@@ -224,7 +220,7 @@ export function alreadyWritten(project: Project): (file: string, text: string) =
   const prefix = path.join(targetDir, 'compiled', project.config.name) + path.sep;
   return (file, text) => {
     const at = index.get(file);
-    if (at === undefined || sums.compiled(at) !== textSum(text)) return false;
+    if (at === undefined || sums.compiled(at) !== stampSum(text)) return false;
     const stats = statOf(prefix + file);
     return stats !== undefined && stats.size === compiled.sizes[at] && stats.mtimeMs === compiled.mtimes[at];
   };
