@@ -12,7 +12,7 @@
  * compile-record.ts writes the file.
  */
 import path from 'node:path';
-import { nodeCrypto } from '../core/node-crypto.js';
+import { logInvocationId } from '../core/log-invocation-id.js';
 import { sha1Hex } from '../core/sha1.js';
 import { checksumOfFile, listFilesUnder, matchesStamp, readTextFile, sameFolders, statOf, type FileStamp, type FolderStamp } from '../project/file-stamps.js';
 import { buildStamp } from '../version.js';
@@ -162,7 +162,7 @@ export function reuseCompile(invocation: Invocation, options: CompileOptions): {
   if (checked === undefined) return {};
   if (checked.changed.length > 0) return { changed: checked };
   const found = upToDate(checked.stamps, options);
-  invocation.events.projectReused?.({ dir: found.projectDir, invocationId: nodeCrypto().randomUUID(), config: { logPath: found.logPath } });
+  invocation.events.projectReused?.({ dir: found.projectDir, invocationId: logInvocationId(), config: { logPath: found.logPath } });
   for (const [level, text] of found.said) invocation.log[level](text);
   if (timer !== undefined) {
     timer.mark('nothing changed (file stamps checked)');

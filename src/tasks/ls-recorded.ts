@@ -22,6 +22,7 @@
  */
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { logInvocationId } from '../core/log-invocation-id.js';
 import type { GraphNode, ResourceType } from '../graph/node.js';
 import type { SelectionExpression } from '../graph/select/expression.js';
 import { RESOURCE_TYPES as SELECTABLE_TYPES } from '../graph/select/method-names.js';
@@ -176,7 +177,7 @@ export async function lsFromRecord(invocation: Invocation, options: RecordedLsOp
 
   // Redacted from what ls says and prints, as after a parse (which adds the target's secrets: none here).
   invocation.events.projectReused?.(
-    { dir: stamps.projectDir, invocationId: invocationId(), config: { logPath: stamps.logPath } },
+    { dir: stamps.projectDir, invocationId: logInvocationId(), config: { logPath: stamps.logPath } },
     secretEnvValues(process.env),
   );
   for (const [level, text] of stamps.said.slice(0, parseSaid)) invocation.log[level](text);
@@ -327,17 +328,4 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
-}
-
-/**
- * A version 4 UUID from Math.random: this command's invocation id, which only tags its log lines
- * (nothing is written under it), so node:crypto, which costs more to load than the whole answer,
- * stays unloaded.
- */
-function invocationId(): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = '89ab'[Math.floor(Math.random() * 4)]!;
-  const text = hex.join('');
-  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
 }

@@ -314,6 +314,21 @@ describe('tsdbt compile, warm', () => {
     expect((await compile()).reused).toBe(true);
   });
 
+  it('a process of its own answers without loading node:crypto (its invocation id only tags log lines)', async () => {
+    await compile([], {}, false);
+    const preload = path.join(dir, 'target', 'module-list.cjs');
+    const list = path.join(dir, 'target', 'module-list.txt');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`);
+    const warm = await compile([], { NODE_OPTIONS: `--require ${preload}` }, false);
+    expect(warm.reused).toBe(true);
+    const loaded = readFileSync(list, 'utf8').split('\n');
+    expect(loaded).toContain('NativeModule fs');
+    expect(loaded).not.toContain('NativeModule crypto');
+    rmSync(preload);
+    rmSync(list);
+    await compile();
+  });
+
   it('never vouches for a compile that read the clock or the invocation id', async () => {
     writeFileSync(path.join(dir, 'models', 'stamped.sql'), "select '{{ invocation_id }}' as id\n");
     age();
