@@ -30,8 +30,50 @@ function filesUnder(root: string): string[] {
   return out.sort();
 }
 
+/** A column as a plain array (the columns file reads back float64 arrays). */
+type Column = { files: (string | number)[]; sizes: ArrayLike<number>; mtimes: ArrayLike<number> };
+
+/**
+ * compile_stamps.json in one form whatever its format: the record with its columns (in the file
+ * itself up to format 2, in compile_stamps.bin beside it since format 3, read with this build's
+ * reader), compiled files by path, without its format, build, ids and output times.
+ */
+function comparableStamps(text: string, bin: ((id: string) => { inputs: Column; outputs: Column; compiled: Column } | undefined) | undefined): string {
+  const record = JSON.parse(text) as Record<string, unknown> & { inputs?: Column; outputs?: Column; compiled?: Column & { newline?: string } };
+  const { format: _format, build: _build, columnsId, newline, ...rest } = record;
+  const columns = typeof columnsId === 'string' ? bin?.(columnsId) : { inputs: record.inputs!, outputs: record.outputs!, compiled: record.compiled! };
+  if (columns === undefined) return `unreadable columns: ${text}`;
+  const plain = (column: Column, times: boolean) => ({
+    files: column.files.map((file) => (typeof file === 'number' ? columns.inputs.files[file] : file)),
+    sizes: Array.from(column.sizes),
+    mtimes: Array.from(column.mtimes, (time) => (times ? time : 0)),
+  });
+  const whole: Record<string, unknown> = {
+    ...rest,
+    // The sums file's id is a hash of the sums (the same for the same files); the columns' is not (output times).
+    inputs: plain(columns.inputs, true),
+    outputs: plain(columns.outputs, false),
+    compiled: { ...plain(columns.compiled, false), newline: newline ?? record.compiled?.newline },
+  };
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.keys(whole)
+        .sort()
+        .map((key) => [key, whole[key]]),
+    ),
+  );
+}
+
+/** This build's reader of compile_stamps.bin (dist/tasks/compile-columns.js), for the columns of `dir`. */
+async function columnsReader(dir: string): Promise<(id: string) => { inputs: Column; outputs: Column; compiled: Column } | undefined> {
+  const reader = (await import(path.join(REPO, 'dist', 'tasks', 'compile-columns.js'))) as {
+    readColumns: (file: string, id: string) => { inputs: Column; outputs: Column; compiled: Column } | undefined;
+  };
+  return (id) => reader.readColumns(path.join(dir, 'compile_stamps.bin'), id);
+}
+
 /** The text of a target file with what changes from run to run taken out. */
-function comparable(file: string, text: string): string {
+function comparable(file: string, text: string, bin?: (id: string) => { inputs: Column; outputs: Column; compiled: Column } | undefined): string {
   if (file === 'manifest.json') {
     return text
       .replace(/"generated_at":"[^"]*"/g, '"generated_at":""')
@@ -39,13 +81,7 @@ function comparable(file: string, text: string): string {
       .replace(/"created_at":[0-9.e+]+/g, '"created_at":0');
   }
   if (file === 'partial_parse.json') return text.replace(/"fingerprint":"[0-9a-f]+"/, '"fingerprint":""');
-  if (file === 'compile_stamps.json') {
-    const stamps = JSON.parse(text) as { build: string; outputs: { files: string[]; sizes: number[]; mtimes: number[] }; compiled: { mtimes: number[] } };
-    stamps.build = '';
-    stamps.outputs.mtimes = stamps.outputs.mtimes.map(() => 0);
-    stamps.compiled.mtimes = stamps.compiled.mtimes.map(() => 0);
-    return JSON.stringify(stamps);
-  }
+  if (file === 'compile_stamps.json') return comparableStamps(text, bin);
   if (file === 'compile_index.json') {
     const index = JSON.parse(text) as { build: string; manifest: { mtimeMs: number } };
     index.build = '';
@@ -58,10 +94,15 @@ function comparable(file: string, text: string): string {
   return text;
 }
 
-/** The differences between two target folders (empty when they hold the same). */
-export function targetDifferences(a: string, b: string): string[] {
-  const left = filesUnder(a);
-  const right = filesUnder(b);
+/**
+ * The differences between two target folders (empty when they hold the same). compile_stamps.bin
+ * is compared as part of compile_stamps.json (a build before it kept the columns in the record).
+ */
+export async function targetDifferences(a: string, b: string): Promise<string[]> {
+  const columnsFile = (file: string) => file === 'compile_stamps.bin';
+  const left = filesUnder(a).filter((file) => !columnsFile(file));
+  const right = filesUnder(b).filter((file) => !columnsFile(file));
+  const binOf = { [a]: await columnsReader(a), [b]: await columnsReader(b) };
   const out: string[] = [];
   const only = (xs: string[], ys: string[]) => xs.filter((file) => !ys.includes(file));
   if (left.join('\n') !== right.join('\n'))
@@ -70,8 +111,8 @@ export function targetDifferences(a: string, b: string): string[] {
     const x = readFileSync(path.join(a, file), 'utf8');
     const y = readFileSync(path.join(b, file), 'utf8');
     if (x === y) continue;
-    const cx = comparable(file, x);
-    const cy = comparable(file, y);
+    const cx = comparable(file, x, binOf[a]);
+    const cy = comparable(file, y, binOf[b]);
     if (cx === cy) continue;
     let at = 0;
     while (cx[at] === cy[at]) at += 1;
@@ -113,7 +154,7 @@ async function main(): Promise<void> {
       renameSync(target, kept);
       made.set(name, kept);
     }
-    const differences = targetDifferences(made.get('base')!, made.get('this')!);
+    const differences = await targetDifferences(made.get('base')!, made.get('this')!);
     for (const difference of differences) log(`  ${difference}`);
     log(differences.length === 0 ? `run ${run}: target/ identical` : `run ${run}: ${differences.length} files differ`);
     failed ||= differences.length > 0;

@@ -28,7 +28,6 @@ import {
   stampFormat,
   stampKey,
   writeStamps,
-  type Columns,
   type CompileStamps,
 } from './compile-stamps.js';
 import { RecordedSums, SUMS_FILE, sumsText, type SumsColumns } from './compile-sums.js';
@@ -132,7 +131,7 @@ function stampsOf({
     ]),
   ];
   const listed = listFilesUnder(project.dir, roots, startedAt - 1000);
-  const inputs: CompileStamps['inputs'] = { files: listed.files, sizes: [], mtimes: [] };
+  const inputs = { files: listed.files, sizes: [] as number[], mtimes: [] as number[] };
   const sums: SumsColumns = { inputs: [], compiled: [] };
   // A model's file is not read again: its text is the node's raw SQL. Only a file older than the
   // compile gets a stamp (`fresh`), so that text is what the file holds now.
@@ -157,9 +156,10 @@ function stampsOf({
   }
 
   const targetDir = path.resolve(project.dir, config.targetPath);
-  const outputs: CompileStamps['outputs'] = { files: [], sizes: [], mtimes: [] };
-  const compiledFiles: CompileStamps['compiled'] = { files: [], sizes: [], mtimes: [], newline: '' };
-  const noteOutput = (columns: Columns, file: string, at: string, known?: { size: number; mtimeMs: number }): boolean => {
+  type BuiltColumns = { files: string[]; sizes: number[]; mtimes: number[] };
+  const outputs: BuiltColumns = { files: [], sizes: [], mtimes: [] };
+  const compiledFiles: BuiltColumns & { newline: string } = { files: [], sizes: [], mtimes: [], newline: '' };
+  const noteOutput = (columns: BuiltColumns, file: string, at: string, known?: { size: number; mtimeMs: number }): boolean => {
     const stats = known ?? statOf(at);
     if (stats === undefined) return false;
     columns.files.push(file);

@@ -14,16 +14,28 @@
 import path from 'node:path';
 import { logInvocationId } from '../core/log-invocation-id.js';
 import { sha1Hex } from '../core/sha1.js';
-import { checksumOfFile, listFilesUnder, matchesStamp, readTextFile, sameFolders, statOf, type FileStamp, type FolderStamp } from '../project/file-stamps.js';
+import {
+  checksumOfFile,
+  listFilesUnder,
+  matchesStamp,
+  readTextFile,
+  sameFolders,
+  stampSum,
+  statOf,
+  type FileStamp,
+  type FolderStamp,
+} from '../project/file-stamps.js';
 import { buildStamp } from '../version.js';
 import { RecordedSums, SUMS_FILE, type PatchedSums } from './compile-sums.js';
+import { COLUMNS_FILE, columnsBytes, readColumns, type Columns } from './compile-columns.js';
 import { writeJsonFile } from '../artifacts/json-file.js';
+import { writeFileAtomically } from '../core/atomic-file.js';
 import { PhaseTimer } from '../compile/perf-info.js';
 import type { CompileOptions } from './compile.js';
 import type { Invocation } from './invocation.js';
 
 export const STAMPS_FILE = 'compile_stamps.json';
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** The names of a project file, in the order findProject tries them (config/project-config.ts; a test checks they agree). */
 export const PROJECT_FILES = ['project.yml', 'dbt_project.yml'] as const;
@@ -42,7 +54,7 @@ export interface CompileStamps {
   logPath: string;
   /** Files looked for outside the walked folders (project file, profiles.yml candidates, selectors.yml…), by absolute path. */
   files: Record<string, FileStamp>;
-  /** The project's *-paths folders, walked whole: every file under them, by path relative to the project (in columns: parsed faster than 10,000 objects). */
+  /** The project's *-paths folders, walked whole: every file under them (`inputs`), by path relative to the project. */
   roots: string[];
   /**
    * The stamp of every folder walked under `roots` (file-stamps.ts' listFilesUnder): while they
@@ -50,6 +62,7 @@ export interface CompileStamps {
    * a folder had changed less than a second before it was read.
    */
   folders?: Record<string, FolderStamp>;
+  /** The files under `roots` (the columns are kept in compile_stamps.bin, compile-columns.ts). */
   inputs: Columns;
   /** What the compile wrote besides the compiled files (manifest.json…), relative to the target folder. */
   outputs: Columns;
@@ -79,21 +92,16 @@ export interface CompileStamps {
 }
 
 /**
- * compile_stamps.json as written: the sums in a file of their own (compile-sums.ts), and each
- * compiled file given by its index in `inputs.files` (a string only when it is not one of them),
- * so the record a check parses holds each path once.
+ * compile_stamps.json as written: the sums in a file of their own (compile-sums.ts), and the
+ * columns (every path, size and time) in another, compile_stamps.bin (compile-columns.ts), each
+ * named by its id.
  */
-interface StampsFile extends Omit<CompileStamps, 'sums' | 'compiled'> {
+interface StampsFile extends Omit<CompileStamps, 'sums' | 'inputs' | 'outputs' | 'compiled'> {
   sumsId: string;
   patchedSums?: PatchedSums;
-  compiled: Omit<Columns, 'files'> & { files: (number | string)[]; newline: string };
-}
-
-/** Files with their size and modification time, by index. */
-export interface Columns {
-  files: string[];
-  sizes: number[];
-  mtimes: number[];
+  columnsId: string;
+  /** `compiled.newline`. */
+  newline: string;
 }
 
 /** What an up-to-date compile answers instead of compiling. */
@@ -347,15 +355,16 @@ export function readStamps(file: string): CompileStamps | undefined {
   try {
     const written = JSON.parse(text) as StampsFile;
     if (written.format !== FORMAT) return undefined;
-    const { sumsId, patchedSums, compiled, ...rest } = written;
-    const inputFiles = written.inputs.files;
-    const files = compiled.files.map((file) => (typeof file === 'number' ? inputFiles[file] : file));
-    if (files.some((file) => typeof file !== 'string')) return undefined;
+    const { sumsId, patchedSums, columnsId, newline, ...rest } = written;
     // Without the sums a patch took, a file patched and then set back would match its old sum.
     if (patchedSums !== undefined && !isPatchedSums(patchedSums)) return undefined;
+    const columns = readColumns(path.join(path.dirname(file), COLUMNS_FILE), columnsId);
+    if (columns === undefined || typeof newline !== 'string' || newline.length !== columns.compiled.files.length) return undefined;
     return {
       ...rest,
-      compiled: { ...compiled, files: files as string[] },
+      inputs: columns.inputs,
+      outputs: columns.outputs,
+      compiled: { ...columns.compiled, newline },
       sums: new RecordedSums(path.join(path.dirname(file), SUMS_FILE), sumsId, patchedSums),
     };
   } catch {
@@ -375,15 +384,21 @@ function isPatchedSums(value: unknown): value is PatchedSums {
   );
 }
 
-/** Writes the record to `<target>/compile_stamps.json` (the sums file it names is written apart, before it). */
+/**
+ * Writes the record to `<target>/compile_stamps.json`, its columns to compile_stamps.bin first
+ * (a record is trusted only with the columns file it names; the sums file it names is written
+ * apart, before it).
+ */
 export function writeStamps(targetDir: string, stamps: CompileStamps): void {
-  const { sums, compiled, ...rest } = stamps;
-  const inputAt = new Map(stamps.inputs.files.map((file, at) => [file, at]));
+  const { sums, inputs, outputs, compiled, ...rest } = stamps;
+  const columns = columnsBytes({ inputs, outputs, compiled }, stampSum);
+  writeFileAtomically(path.join(targetDir, COLUMNS_FILE), columns.bytes);
   const written: StampsFile = {
     ...rest,
     sumsId: sums.id,
     ...(Object.keys(sums.patched.inputs).length + Object.keys(sums.patched.compiled).length > 0 ? { patchedSums: sums.patched } : {}),
-    compiled: { ...compiled, files: compiled.files.map((file) => inputAt.get(file) ?? file) },
+    columnsId: columns.id,
+    newline: compiled.newline,
   };
   writeJsonFile(path.join(targetDir, STAMPS_FILE), written);
 }

@@ -175,8 +175,28 @@ describe('tsdbt compile, warm', () => {
     const record = path.join(dir, 'target', 'compile_stamps.json');
     const kept = readFileSync(record, 'utf8');
     const withoutPatchedSums = JSON.stringify({ ...(JSON.parse(kept) as object), patchedSums: null });
-    for (const text of ['{"format":2}', '{"format":2,"inputs":{"files":[]},"compiled":{"files":[3]}}', withoutPatchedSums]) {
+    const withShortNewline = JSON.stringify({ ...(JSON.parse(kept) as object), newline: '1' });
+    for (const text of ['{"format":3}', '{"format":3,"columnsId":"x","newline":""}', withoutPatchedSums, withShortNewline]) {
       writeFileSync(record, text);
+      expect((await compile()).reused).toBe(false);
+      expect((await compile()).reused).toBe(true);
+    }
+  });
+
+  it('checks the columns of its own compile only (compile_stamps.bin): another, a damaged or no columns file compiles', async () => {
+    await compile();
+    const columns = path.join(dir, 'target', 'compile_stamps.bin');
+    const kept = readFileSync(columns);
+    // Another compile's columns: the same bytes under another id.
+    const foreign = Buffer.from(kept);
+    const idAt = kept.indexOf('{"id":"') + '{"id":"'.length;
+    foreign[idAt] = kept[idAt] === 0x58 ? 0x59 : 0x58;
+    const cut = kept.subarray(0, kept.length - 8);
+    const damaged = Buffer.from(kept);
+    damaged.writeDoubleLE(1e6, kept.length - 8 * 3);
+    for (const bytes of [foreign, cut, damaged, undefined]) {
+      if (bytes === undefined) rmSync(columns);
+      else writeFileSync(columns, bytes);
       expect((await compile()).reused).toBe(false);
       expect((await compile()).reused).toBe(true);
     }
