@@ -99,6 +99,14 @@ describe('the CLI bundle code cache', () => {
     }
   });
 
+  it('is made for a bundle without whitespace or comments, whose functions keep their names (stack traces name them)', () => {
+    const text = bundleBytes.toString('latin1');
+    // One line per 500 bytes at most (unminified, one per 40).
+    expect(text.split('\n').length).toBeLessThan(text.length / 500);
+    expect(text).toMatch(/function loadProject\(/);
+    expect(text).toMatch(/function openRenderEnvironment\(/);
+  });
+
   it('keeps its data at a multiple of 8 bytes into the file (V8 copies cached data that is not pointer-aligned)', () => {
     const dataStart = builtCache.indexOf(0x0a) + 1;
     expect(dataStart % 8).toBe(0);
