@@ -105,7 +105,7 @@ function readCodeCache(cacheFile: string, bundle: Buffer): { status: CodeCacheSt
 /**
  * The header's JSON line, padded with spaces so that the cache data after it starts at a multiple
  * of DATA_ALIGNMENT bytes into the file: V8 copies cached data that is not pointer-aligned before
- * reading it (1 MB, a few ms of page faults at every start). readFileSync's buffer starts aligned.
+ * reading it (the whole cache, at every start). readFileSync's buffer starts aligned.
  */
 function headerLine(header: CacheHeader): Buffer {
   const json = JSON.stringify(header);
