@@ -29,6 +29,9 @@ export const WRITE_CODE_CACHE_ENV = 'TSDBT_WRITE_CODE_CACHE';
 
 const CACHE_FORMAT = 1;
 
+/** Where the cache data starts in the file: a multiple of this many bytes (headerLine). */
+const DATA_ALIGNMENT = 8;
+
 /** How the code cache served a load: `used`, `refused` by V8, `unusable` (not for this Node or these bytes, or damaged), `absent`. */
 export type CodeCacheStatus = 'used' | 'refused' | 'unusable' | 'absent';
 
@@ -68,7 +71,7 @@ export async function loadCliBundle(file: string = CLI_BUNDLE, env: NodeJS.Proce
     const { writeFileAtomically } = await import('../core/atomic-file.js');
     process.once('exit', () => {
       const data = script.createCachedData();
-      writeFileAtomically(cacheFile, Buffer.concat([Buffer.from(`${JSON.stringify(headerFor(bytes, data))}\n`, 'latin1'), data]));
+      writeFileAtomically(cacheFile, Buffer.concat([headerLine(headerFor(bytes, data)), data]));
     });
   }
   return { main: module.exports.main as LoadedCli['main'], codeCache };
@@ -97,6 +100,17 @@ function readCodeCache(cacheFile: string, bundle: Buffer): { status: CodeCacheSt
   } catch {
     return { status: 'unusable' };
   }
+}
+
+/**
+ * The header's JSON line, padded with spaces so that the cache data after it starts at a multiple
+ * of DATA_ALIGNMENT bytes into the file: V8 copies cached data that is not pointer-aligned before
+ * reading it (the whole cache, at every start). readFileSync's buffer starts aligned.
+ */
+function headerLine(header: CacheHeader): Buffer {
+  const json = JSON.stringify(header);
+  const padding = (DATA_ALIGNMENT - ((json.length + 1) % DATA_ALIGNMENT)) % DATA_ALIGNMENT;
+  return Buffer.from(`${json}${' '.repeat(padding)}\n`, 'latin1');
 }
 
 function headerFor(bundle: Buffer, data: Buffer): CacheHeader {

@@ -265,7 +265,7 @@ export class TemplateEngine {
         continue;
       }
       const fn = wrapMacro(macro as MacroFunction);
-      macros.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name), packageName: inPackage ? packageName : undefined });
+      macros.set(name, macroDefinition(name, file, text, fn, { packageName: inPackage ? packageName : undefined }));
       namespace[name] = fn;
       if (!inPackage) this.env.addGlobal(name, fn);
     }
@@ -285,7 +285,7 @@ export class TemplateEngine {
       compiled ??= wrapMacro(this.exportedMacros(file, text)[name] as MacroFunction);
       return compiled(...args);
     };
-    this.macros.set(name, { name, file, line: lineOfMacro(text, name), fn, sql: macroText(text, name) });
+    this.macros.set(name, macroDefinition(name, file, text, fn));
     this.rootNamespace[name] = fn;
     this.env.addGlobal(name, fn);
   }
@@ -551,6 +551,30 @@ function findReturn(error: unknown): MacroReturn | undefined {
 function rewriteTestBlocks(text: string): string {
   if (!text.includes('test')) return text;
   return text.replace(/\{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g, '{%$1 macro test_$2(').replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+}
+
+/**
+ * A macro's definition, whose line and text in `fileText` are found when first read: the manifest
+ * and run-operation read them, a parse does not (finding them builds a regular expression per macro).
+ * `packageName` is given for a macro file's macros (present, perhaps undefined), not for built-in tests.
+ */
+function macroDefinition(name: string, file: string, fileText: string, fn: MacroFunction, owner?: { packageName: string | undefined }): MacroDefinition {
+  let line: { value: number | undefined } | undefined;
+  let sql: string | undefined;
+  return {
+    name,
+    file,
+    get line() {
+      line ??= { value: lineOfMacro(fileText, name) };
+      return line.value;
+    },
+    fn,
+    get sql() {
+      sql ??= macroText(fileText, name);
+      return sql;
+    },
+    ...owner,
+  };
 }
 
 /** One macro's definition in its file (the whole file if it cannot be delimited). */

@@ -99,6 +99,20 @@ describe('the CLI bundle code cache', () => {
     }
   });
 
+  it('is made for a bundle without whitespace or comments, whose functions keep their names (stack traces name them)', () => {
+    const text = bundleBytes.toString('latin1');
+    // One line per 500 bytes at most (unminified, one per 40).
+    expect(text.split('\n').length).toBeLessThan(text.length / 500);
+    expect(text).toMatch(/function loadProject\(/);
+    expect(text).toMatch(/function openRenderEnvironment\(/);
+  });
+
+  it('keeps its data at a multiple of 8 bytes into the file (V8 copies cached data that is not pointer-aligned)', () => {
+    const dataStart = builtCache.indexOf(0x0a) + 1;
+    expect(dataStart % 8).toBe(0);
+    expect(JSON.parse(builtCache.subarray(0, dataStart).toString('latin1'))).toMatchObject({ format: 1, dataBytes: cacheData.length });
+  });
+
   it('is not used for a changed bundle of the same length (V8 checks only the length)', async () => {
     const text = bundleBytes.toString('latin1');
     const summary = 'run again what failed or was skipped last time';
@@ -153,6 +167,8 @@ describe('the CLI bundle code cache', () => {
     const first = await runBundle(file, ['--help'], { env: { TSDBT_WRITE_CODE_CACHE: '1' } });
     expect(first.status).toBe('absent');
     expect(first.stdout).toBe(plainHelp);
+    const written = readFileSync(`${file}.v8cache`);
+    expect((written.indexOf(0x0a) + 1) % 8).toBe(0);
     const second = await runBundle(file, ['--help']);
     expect(second.status).toBe('used');
     expect(second.stdout).toBe(plainHelp);

@@ -263,3 +263,29 @@ describe.each(TEMPLATE_BACKENDS)('%s back end', (backend) => {
     });
   });
 });
+
+describe("a macro's line and text in its file", () => {
+  it('are found when read: each macro of a file, a test block, a package macro, and a built-in test', () => {
+    const { engine } = engineWith({
+      'macros/two.sql': '{# two #}\n{% macro first(x) %}\n{{ x }}\n{% endmacro %}\n\n{%- macro second() -%}2{%- endmacro %}\n',
+      'macros/t.sql': '\n{% test positive(model, column_name) %}select 1{% endtest %}\n',
+    });
+    expect(engine.addMacroFile('dbt_packages/pkg/macros/p.sql', '{% macro pm() %}p{% endmacro %}', 'pkg')).toEqual([]);
+    expect(engine.macro('first')).toMatchObject({
+      name: 'first',
+      file: 'macros/two.sql',
+      line: 2,
+      sql: '{% macro first(x) %}\n{{ x }}\n{% endmacro %}',
+      packageName: undefined,
+    });
+    expect(engine.macro('second')).toMatchObject({ line: 6, sql: '{%- macro second() -%}2{%- endmacro %}' });
+    expect(engine.macro('test_positive')).toMatchObject({ line: 2, sql: '{% test positive(model, column_name) %}select 1{% endtest %}' });
+    expect(engine.macro('pm', 'pkg')).toMatchObject({ line: 1, sql: '{% macro pm() %}p{% endmacro %}', packageName: 'pkg' });
+    // Read twice, the same values (found once).
+    const first = engine.macro('first')!;
+    expect([first.line, first.sql]).toEqual([first.line, first.sql]);
+    // Copies (the manifest's) carry the values, not the getters' absence.
+    expect({ ...engine.macro('second')! }).toMatchObject({ name: 'second', line: 6, sql: '{%- macro second() -%}2{%- endmacro %}' });
+    expect(Object.keys(engine.macro('first')!)).toEqual(['name', 'file', 'line', 'fn', 'sql', 'packageName']);
+  });
+});
