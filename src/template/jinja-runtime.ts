@@ -226,27 +226,48 @@ function trimChars(text: string, chars: string | undefined, left: boolean, right
   return text.slice(start, end);
 }
 
+/** The parts of each dotted name set so far (`loop.index` → `loop`, `index`): see fastFrameSet. */
+const DOTTED_PATHS = new Map<string, readonly string[]>();
+/** Dotted names come from template text (`loop.*` in every loop); a bound keeps an odd project's from growing without end. */
+const DOTTED_PATHS_KEPT = 4096;
+
 /**
- * nunjucks' `Frame.prototype.set`, without `name.split('.')`: every loop iteration sets eight
- * names (`loop.index`…), in every macro and template. Same semantics: dotted names build nested
- * objects, `resolveUp` writes where the first part is already defined.
+ * nunjucks' `Frame.prototype.set`, without `name.split('.')` on every call: every loop iteration
+ * sets eight names (`loop.index`…), in every macro and template. A dotted name's parts are split
+ * once and kept: parts sliced anew each time are fresh strings V8 has to look up again before it
+ * can use them as property names, which made this the largest single cost of rendering models
+ * that call macros with loops (bench/notes.md). Same semantics: dotted names build nested objects,
+ * `resolveUp` writes where the first part is already defined.
  */
 export function fastFrameSet(this: FrameLike, name: string, value: unknown, resolveUp?: boolean): void {
+  const dot = name.indexOf('.');
   if (resolveUp) {
-    const dot = name.indexOf('.');
     const owner = this.resolve(dot === -1 ? name : name.slice(0, dot), true);
     if (owner) {
       owner.set(name, value);
       return;
     }
   }
+  if (dot === -1) {
+    this.variables[name] = value;
+    return;
+  }
+  const parts = dottedPath(name);
+  const last = parts.length - 1;
   let target = this.variables;
-  let from = 0;
-  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', from)) {
-    const id = name.slice(from, dot);
+  for (let i = 0; i < last; i += 1) {
+    const id = parts[i]!;
     if (!target[id]) target[id] = {};
     target = target[id] as Record<string, unknown>;
-    from = dot + 1;
   }
-  target[name.slice(from)] = value;
+  target[parts[last]!] = value;
+}
+
+function dottedPath(name: string): readonly string[] {
+  let parts = DOTTED_PATHS.get(name);
+  if (parts === undefined) {
+    parts = name.split('.');
+    if (DOTTED_PATHS.size < DOTTED_PATHS_KEPT) DOTTED_PATHS.set(name, parts);
+  }
+  return parts;
 }

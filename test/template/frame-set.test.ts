@@ -78,4 +78,16 @@ describe('fastFrameSet', () => {
       }
     }
   });
+
+  it('sets dotted names the same way past the number of split names it keeps', () => {
+    const reference = new Frame();
+    const fast = new FastFrame();
+    for (let i = 0; i < 5000; i += 1) {
+      for (const name of [`n${i}.a`, `n${i}.b.c`, 'loop.index', `n${i}.a`]) {
+        reference.set(name, i);
+        fast.set(name, i);
+      }
+    }
+    expect(fast.variables).toEqual(reference.variables);
+  });
 });
