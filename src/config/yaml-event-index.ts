@@ -147,3 +147,31 @@ export function startOfPath(index: EventIndex, path: readonly (string | number)[
   }
   return undefined;
 }
+
+/**
+ * An EventIndex as a message between threads carries it (project/yaml-thread.ts): the typed arrays
+ * moved rather than copied, the special scalars as pairs, the text sent beside it (once per file).
+ */
+export interface PortableEventIndex {
+  kind: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  next: Int32Array;
+  root: number;
+  special: [number, YamlEvent][];
+}
+
+/** `index` ready to post, and the buffers to move with it (the index is unusable here afterwards). */
+export function portableIndex(index: EventIndex): { portable: PortableEventIndex; transfer: ArrayBuffer[] } {
+  const { kind, start, end, next, root } = index;
+  return {
+    portable: { kind, start, end, next, root, special: [...index.special] },
+    transfer: [kind.buffer as ArrayBuffer, start.buffer as ArrayBuffer, end.buffer as ArrayBuffer, next.buffer as ArrayBuffer],
+  };
+}
+
+/** The EventIndex a PortableEventIndex was made from, over the same `text`. */
+export function indexFromPortable(portable: PortableEventIndex, text: string): EventIndex {
+  const { kind, start, end, next, root, special } = portable;
+  return { text, kind, start, end, next, root, special: new Map(special) };
+}
