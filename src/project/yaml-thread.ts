@@ -9,12 +9,14 @@ import { MAX_PROJECT_FILE_BYTES } from '../core/regular-file.js';
 import type { YamlThreadData, YamlThreadMessage } from './yaml-thread-protocol.js';
 
 /**
- * Below this many bytes of property files, they are read and parsed on the main thread as before:
- * starting a thread costs tens of milliseconds (Node's start-up for it, then loading js-yaml
- * there) and the main thread has little to do meanwhile in a small project, while js-yaml reads a
- * few hundred kilobytes in about as long. Figures in bench/notes.md.
+ * Below this many bytes of property files, they are read and parsed on the main thread as before.
+ * The thread pays off only when its parse outlasts what it costs to start (Node's start-up for a
+ * thread, then js-yaml compiled and warmed up there again) and the main thread has other work
+ * meanwhile (reading the models): at the bench's 1,000 models (434 KB of YAML) and 2,000 (868 KB)
+ * it saved nothing measurable on a loaded machine; at 10,000 (4.3 MB) it saves most of the YAML
+ * phase. Figures in bench/notes.md.
  */
-export const YAML_THREAD_FROM_BYTES = 512 * 1024;
+export const YAML_THREAD_FROM_BYTES = 1024 * 1024;
 
 /**
  * How long the main thread waits for the thread's next file before it reads and parses the rest

@@ -51,6 +51,22 @@ describe('YamlThread', () => {
     expect(() => thread.next()).toThrow(/every file was taken/);
   });
 
+  it("runs from the CLI bundle's copy of its entry file (dist/cli-bundle/, beside main.cjs)", async () => {
+    const { YamlThread: Built } = await built<ThreadModule>('project/yaml-thread.js');
+    const dir = tempProject(FILES);
+    const files = Object.keys(FILES);
+    const thread = Built.start(dir, files, 0, path.join(REPO_ROOT, 'dist', 'cli-bundle', 'yaml-thread-worker.js'))!;
+    const got = files.map(() => thread.next());
+    expect(got.map((file) => file.text)).toEqual(Object.values(FILES));
+    expect(got.map((file) => file.parsed?.value)).toEqual([
+      parseYamlFast(FILES['models/a.yml']!, 'a')!.value,
+      undefined,
+      undefined,
+      undefined,
+      parseYamlFast(FILES['models/z.yml']!, 'z')!.value,
+    ]);
+  });
+
   it('is not started for a few bytes, for a file that is not a regular file, or without its entry file', async () => {
     const { YamlThread: Built } = await built<ThreadModule>('project/yaml-thread.js');
     const dir = tempProject(FILES);
@@ -76,12 +92,13 @@ function largeProject(withErrors: boolean): Record<string, string> {
     lines.push('models:');
     for (let m = 0; m < perFile; m += 1) {
       const name = `m_${f}_${m}`;
-      if (m % 50 !== 7) files[`models/g${f}/${name}.sql`] = `select 1 as id -- ${name}`;
+      // Every tenth entry has its model (the others are warned about): the YAML is what is measured here.
+      if (m % 10 === 0) files[`models/g${f}/${name}.sql`] = `select 1 as id -- ${name}`;
       lines.push(`  - name: ${withErrors && f === 7 && m === 50 ? 'm_2_3' : name}`);
       lines.push(
         f === 3 && m === 100
           ? '    descripton: "a typo"'
-          : `    description: "model ${name}, described at some length so that the files add up to a real project's size."`,
+          : `    description: "model ${name}, ${'described at some length so that the files add up to a real size. '.repeat(4)}"`,
       );
       if (f === 1 && m === 5) lines.push('    config: {materialized: table, tags: [x, y]}');
       lines.push('    columns:');
