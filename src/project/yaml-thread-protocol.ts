@@ -1,6 +1,10 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { PortableEventIndex } from '../config/yaml-event-index.js';
 
+/** The slots of YamlThreadData's `signals`. */
+export const POSTED = 0;
+export const STARTED = 1;
+
 /** What the YAML thread is given (yaml-thread-worker.ts). */
 export interface YamlThreadData {
   projectDir: string;
@@ -8,8 +12,8 @@ export interface YamlThreadData {
   files: string[];
   /** Where the thread posts one message per file, in the order of `files`. */
   port: MessagePort;
-  /** Slot 0 counts the messages posted: the main thread sleeps on it (Atomics.wait) until the next one. */
-  posted: Int32Array;
+  /** Slot POSTED counts the messages posted (the main thread sleeps on it until the next one); slot STARTED is 1 once the thread runs. */
+  signals: Int32Array;
 }
 
 /**

@@ -13,9 +13,12 @@ import { workerData } from 'node:worker_threads';
 import { readYamlFast } from '../config/yaml-document.js';
 import { portableIndex } from '../config/yaml-event-index.js';
 import { readRegularProjectFile } from '../core/regular-file.js';
-import type { YamlThreadData, YamlThreadMessage } from './yaml-thread-protocol.js';
+import { POSTED, STARTED, type YamlThreadData, type YamlThreadMessage } from './yaml-thread-protocol.js';
 
-const { projectDir, files, port, posted } = workerData as YamlThreadData;
+const { projectDir, files, port, signals } = workerData as YamlThreadData;
+// Loaded and running: the main thread stops watching for a thread that never starts.
+Atomics.store(signals, STARTED, 1);
+Atomics.notify(signals, POSTED);
 
 for (const file of files) {
   let message: YamlThreadMessage = {};
@@ -38,7 +41,7 @@ for (const file of files) {
     // A value that cannot be copied (none that js-yaml makes): the text alone, parsed there.
     port.postMessage(message.text === undefined ? {} : { text: message.text });
   }
-  Atomics.add(posted, 0, 1);
-  Atomics.notify(posted, 0);
+  Atomics.add(signals, POSTED, 1);
+  Atomics.notify(signals, POSTED);
 }
 port.close();

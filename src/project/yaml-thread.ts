@@ -6,7 +6,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import type { IndexedYaml } from '../config/yaml-document.js';
 import { indexFromPortable } from '../config/yaml-event-index.js';
 import { MAX_PROJECT_FILE_BYTES } from '../core/regular-file.js';
-import type { YamlThreadData, YamlThreadMessage } from './yaml-thread-protocol.js';
+import { POSTED, STARTED, type YamlThreadData, type YamlThreadMessage } from './yaml-thread-protocol.js';
 
 /**
  * Below this many bytes of property files, they are read and parsed on the main thread as before.
@@ -24,6 +24,14 @@ export const YAML_THREAD_FROM_BYTES = 1024 * 1024;
  * the synchronous parse does not run), so this bounds the wait; either way the result is the same.
  */
 const GIVE_UP_MS = 60_000;
+
+/**
+ * How long the main thread waits for the thread to start (its entry file loaded) before it reads
+ * and parses every file itself: a thread that cannot start (a damaged install, no memory for
+ * another heap) never posts, and the main thread cannot see it fail. Starting takes well under a
+ * second even on a loaded machine.
+ */
+const START_GIVE_UP_MS = 5_000;
 
 /** One property file as the thread found it: its text (undefined: read it here) and its parse (undefined: parse it here). */
 export interface ThreadedYamlFile {
@@ -46,7 +54,8 @@ export class YamlThread {
     private readonly files: readonly string[],
     private readonly worker: Worker,
     private readonly port: MessagePort,
-    private readonly posted: Int32Array,
+    private readonly signals: Int32Array,
+    private readonly startedAt: number,
     private readonly receive: (port: MessagePort) => { message: unknown } | undefined,
   ) {}
 
@@ -72,12 +81,12 @@ export class YamlThread {
     // node:worker_threads is loaded only here, for a large project: a small one would pay for it at every command.
     const threads = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     const { port1, port2 } = new threads.MessageChannel();
-    const posted = new Int32Array(new SharedArrayBuffer(4));
-    const data: YamlThreadData = { projectDir, files: [...files], port: port2, posted };
+    const signals = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+    const data: YamlThreadData = { projectDir, files: [...files], port: port2, signals };
     const worker = new threads.Worker(entry, { workerData: data, transferList: [port2] });
     // Never keeps the process alive: a command that fails before taking every file exits anyway.
     worker.unref();
-    return new YamlThread(files, worker, port1, posted, threads.receiveMessageOnPort);
+    return new YamlThread(files, worker, port1, signals, Date.now(), threads.receiveMessageOnPort);
   }
 
   /** How many files there are. */
@@ -98,18 +107,20 @@ export class YamlThread {
   }
 
   private wait(): YamlThreadMessage | undefined {
-    const deadline = Date.now() + GIVE_UP_MS;
+    const waitFrom = Date.now();
     for (;;) {
-      const seen = Atomics.load(this.posted, 0);
+      const seen = Atomics.load(this.signals, POSTED);
       const received = this.receive(this.port);
       if (received !== undefined) return received.message as YamlThreadMessage;
+      const started = Atomics.load(this.signals, STARTED) === 1;
+      const deadline = started ? waitFrom + GIVE_UP_MS : Math.min(waitFrom + GIVE_UP_MS, this.startedAt + START_GIVE_UP_MS);
       const left = deadline - Date.now();
       if (left <= 0) {
         this.gaveUp = true;
         return undefined;
       }
-      // Woken when the thread posts; a message posted between the two lines above has changed `seen`.
-      Atomics.wait(this.posted, 0, seen, left);
+      // Woken when the thread starts or posts; a message posted between the lines above has changed `seen`.
+      Atomics.wait(this.signals, POSTED, seen, left);
     }
   }
 

@@ -67,6 +67,18 @@ describe('YamlThread', () => {
     ]);
   });
 
+  it('leaves every file to the main thread when the thread never starts', async () => {
+    const { YamlThread: Built } = await built<ThreadModule>('project/yaml-thread.js');
+    const dir = tempProject({ ...FILES, 'broken-entry.mjs': "throw new Error('this entry file does not load');\n" });
+    const files = Object.keys(FILES);
+    const thread = Built.start(dir, files, 0, path.join(dir, 'broken-entry.mjs'))!;
+    const started = Date.now();
+    const got = files.map(() => thread.next());
+    // After START_GIVE_UP_MS (5 s), not GIVE_UP_MS (60 s) per file.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(got).toEqual(files.map((file) => ({ path: file, text: undefined, parsed: undefined })));
+  }, 30_000);
+
   it('is not started for a few bytes, for a file that is not a regular file, or without its entry file', async () => {
     const { YamlThread: Built } = await built<ThreadModule>('project/yaml-thread.js');
     const dir = tempProject(FILES);
