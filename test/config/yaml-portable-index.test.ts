@@ -24,6 +24,8 @@ const SAMPLES: Record<string, string> = {
     '  - name: b',
     '    config: {materialized: table, tags: [x, y]}',
     '    "quoted key": 1',
+    '    "key\\twith a tab": 2',
+    '    \'it\'\'s\': {"nested \\"quoted\\"": [3]}',
     '',
   ].join('\n'),
   anchors: 'base: &b {materialized: view}\nmodels:\n  - name: a\n    config: *b\n  - name: c\n    <<: *b\n',
