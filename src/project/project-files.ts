@@ -72,8 +72,9 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths, option
   const { read, list } = reader(projectDir);
   const yamlDirs = [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.snapshotPaths, ...paths.analysisPaths, ...paths.testPaths];
   const listProperties = () => list(yamlDirs, ['.yml', '.yaml']);
-  // Started first, so that the thread parses while this one reads the rest.
-  const thread = options.yamlThread === true ? startYamlThread(projectDir, listProperties) : undefined;
+  // Listed and started first, so that the thread parses while this one reads the rest.
+  const listed = options.yamlThread === true ? listedEarly(listProperties) : undefined;
+  const thread = listed === undefined ? undefined : YamlThread.start(projectDir, listed);
   const selectors = path.join(projectDir, 'selectors.yml');
   const modelFiles = list(paths.modelPaths, ['.sql', '.py']);
   const properties: ProjectFile[] = [];
@@ -81,7 +82,7 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths, option
     models: modelFiles.filter((file) => file.endsWith('.sql')).map(read),
     pythonModels: modelFiles.filter((file) => file.endsWith('.py')),
     ...readDefinitionFiles(projectDir, paths),
-    properties: thread === undefined ? listProperties().map(read) : properties,
+    properties: thread === undefined ? (listed ?? listProperties()).map(read) : properties,
     ...(thread === undefined ? {} : { propertiesInBackground: backgroundProperties(thread, read, properties) }),
     seeds: list(paths.seedPaths, ['.csv']),
     snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
@@ -93,18 +94,13 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths, option
   };
 }
 
-/**
- * The YAML thread on the project's property files, or undefined (too few bytes: see YamlThread.start).
- * A listing that fails is left to readProjectFiles' own, which reports it where it always did.
- */
-function startYamlThread(projectDir: string, listProperties: () => string[]): YamlThread | undefined {
-  let files: string[];
+/** The property files, listed before the rest; undefined when the listing fails (readProjectFiles' own listing reports it where it always did). */
+function listedEarly(listProperties: () => string[]): string[] | undefined {
   try {
-    files = listProperties();
+    return listProperties();
   } catch {
     return undefined;
   }
-  return YamlThread.start(projectDir, files);
 }
 
 function backgroundProperties(thread: YamlThread, read: (file: string) => ProjectFile, into: ProjectFile[]): BackgroundProperties {
