@@ -138,6 +138,32 @@ if (left > 0 || calls !== importsRewritten || calls === 0) {
 }
 mkdirSync(outdir, { recursive: true });
 writeFileSync(outfile, code);
+
+// The YAML thread's entry file (src/project/yaml-thread-worker.ts), bundled beside main.cjs, where
+// src/project/yaml-thread.ts looks for it (`./yaml-thread-worker.js` from the bundle's URL). An ES
+// module like tsc's output: dist/ is `"type": "module"`. Not cached: it is small, js-yaml and tsdbt's
+// YAML reading only, and compiled on the thread it runs on.
+await build({
+  entryPoints: [path.join(root, 'dist', 'project', 'yaml-thread-worker.js')],
+  outfile: path.join(outdir, 'yaml-thread-worker.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: "/*! tsdbt's YAML thread, with js-yaml inside under its own licence (LICENSES.txt beside this file). */" },
+  plugins: [
+    {
+      // js-yaml goes inside; anything else the YAML reading may load on demand (the `yaml` library) stays outside.
+      name: 'tsdbt-worker-externals',
+      setup(builder) {
+        builder.onResolve({ filter: /^[^./]/ }, (args) =>
+          args.path.startsWith('node:') || args.path === 'js-yaml' ? undefined : { path: args.path, external: true },
+        );
+      },
+    },
+  ],
+  logLevel: 'warning',
+});
 writeFileSync(path.join(outdir, 'LICENSES.txt'), bundledLicences(result.metafile));
 
 // The code cache: what V8 compiled while the built CLI ran `tsdbt ls` on a copy of the example

@@ -138,22 +138,26 @@ type Definitions = ReturnType<typeof readDefinitions>;
 /** The project's files read; doc blocks, macros and generic tests defined; property files (YAML) parsed. */
 function readDefinitions(setup: Setup, errors: TsdbtError[]) {
   const { projectDir, config, target, engine, timer } = setup;
-  const files = readProjectFiles(projectDir, config);
+  const targetDir = path.resolve(projectDir, config.targetPath);
+  // With nothing cached, every property file is parsed: on another thread, while this one reads the models.
+  const files = readProjectFiles(projectDir, config, { yamlThread: ParseCache.findsNothing(targetDir) });
   timer?.mark('read files');
   const defined = defineTemplates(setup, files);
   errors.push(...defined.errors);
-  const cache = ParseCache.open(path.resolve(projectDir, config.targetPath), {
+  const cache = ParseCache.open(targetDir, {
     projectFile: setup.projectFileText,
     vars: setup.vars,
     target: targetContext(target, config.profile),
     files: [...files.macros, ...files.tests.filter((file) => isGenericTestFile(file, config)), ...files.docs, ...packageMacroFiles(defined.packages)],
   });
   timer?.mark('macros, docs and generic tests');
-  const properties = parseProperties(files.properties, {
+  const background = files.propertiesInBackground;
+  const properties = parseProperties(background?.files() ?? files.properties, {
     projectName: config.name,
     render: (text, file) => engine.renderString(text, {}, file),
     renderIngest: (text, file) => allowingSecretEnv(() => engine.renderString(text, {}, file)),
     cache,
+    parsed: background?.parsed,
   });
   errors.push(...properties.errors);
   timer?.mark('property files (YAML)');

@@ -15,7 +15,7 @@
  * Errors are never cached: a file that failed is parsed again, and fails again the same way.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { PieceBuffer, writeJsonPieces } from '../core/json-pieces.js';
 import { writeAllSync } from '../core/write-all.js';
@@ -76,6 +76,15 @@ export class ParseCache {
       previous = undefined; // none yet, or unreadable: parse everything
     }
     return new ParseCache(file, previous, fingerprint);
+  }
+
+  /**
+   * True when `open` on `targetDir` will find nothing to reuse because there is no cache file (or
+   * caching is off): every file will be parsed. Asked before the files are read (loadProject
+   * parses the property files on another thread only then), so it looks only for the file.
+   */
+  static findsNothing(targetDir: string | undefined): boolean {
+    return targetDir === undefined || process.env.TSDBT_PARTIAL_PARSE === '0' || !existsSync(path.join(targetDir, FILE));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
-import { Problems, parseYaml, type YamlDocument } from '../config/yaml-document.js';
+import { Problems, indexedDocument, parseYaml, type IndexedYaml, type YamlDocument } from '../config/yaml-document.js';
 import { describeType, isPlainObject, stringList, type Plain } from '../config/value-checks.js';
 import type { ProjectFile } from '../project/project-files.js';
 import { readConstraints } from './constraints.js';
@@ -52,6 +52,8 @@ export interface PropertiesContext {
   render: (text: string, file: string, line: number | undefined) => string;
   /** Renders an `ingest:` block, where secret environment variables may be read (default: render). */
   renderIngest?: (text: string, file: string, line: number | undefined) => string;
+  /** A file's YAML as another thread already read it (project/yaml-thread.ts); undefined: parse it here. */
+  parsed?: (file: ProjectFile) => IndexedYaml | undefined;
 }
 
 /** Sections read here or by the other parsers (snapshots, unit tests); the rest are warned about. */
@@ -75,7 +77,7 @@ const SECTIONS = [
 ];
 
 /** Parses every YAML property file. One broken file never hides problems in the others. */
-export function parseProperties(files: ProjectFile[], context: PropertiesContext): ParsedProperties {
+export function parseProperties(files: Iterable<ProjectFile>, context: PropertiesContext): ParsedProperties {
   const out: ParsedProperties = {
     sources: [],
     models: new Map(),
@@ -89,7 +91,7 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
   for (const file of files) {
     let doc: YamlDocument;
     try {
-      doc = cachedYaml(file, context.cache);
+      doc = cachedYaml(file, context.cache, context.parsed?.(file));
     } catch (error) {
       if (error instanceof TsdbtError) out.errors.push(...error.all());
       else throw error;
@@ -124,16 +126,19 @@ export function parseProperties(files: ProjectFile[], context: PropertiesContext
 /**
  * The file's YAML, from the parse cache when its text is unchanged. The lines asked of a file are
  * kept with it, so the next command reads the text again only for a line nobody asked before.
+ * `parsed` is what another thread made of the text: the same document parseYaml would make.
  */
-function cachedYaml(file: ProjectFile, cache: ParseCache | undefined): YamlDocument {
-  if (cache === undefined) return parseYaml(file.text, file.path, ErrorCodes.PROPERTIES_INVALID);
+function cachedYaml(file: ProjectFile, cache: ParseCache | undefined, parsed: IndexedYaml | undefined): YamlDocument {
+  const parse = () =>
+    parsed === undefined ? parseYaml(file.text, file.path, ErrorCodes.PROPERTIES_INVALID) : indexedDocument(file.path, parsed.value, parsed.index);
+  if (cache === undefined) return parse();
   const checksum = checksumOf(file.text);
   const hit = cache.yaml(file.path, checksum);
   let full: YamlDocument | undefined;
   let value: unknown;
   let lines: Record<string, number | null> | undefined;
   if (hit === undefined) {
-    full = parseYaml(file.text, file.path, ErrorCodes.PROPERTIES_INVALID);
+    full = parse();
     value = full.value;
     lines = cache.setYaml(file.path, checksum, value);
   } else {
@@ -147,7 +152,7 @@ function cachedYaml(file: ProjectFile, cache: ParseCache | undefined): YamlDocum
       const key = JSON.stringify(at);
       const known = lines?.[key];
       if (known !== undefined) return known ?? undefined;
-      const line = (full ??= parseYaml(file.text, file.path, ErrorCodes.PROPERTIES_INVALID)).lineOf(at);
+      const line = (full ??= parse()).lineOf(at);
       if (lines !== undefined) cache.noteLine(lines, key, line);
       return line;
     },

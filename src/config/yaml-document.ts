@@ -3,7 +3,7 @@ import type { Document, LineCounter } from 'yaml';
 import { yamlLib } from './yaml-lib.js';
 import { ErrorCodes, TsdbtError, type ErrorCode } from '../core/errors.js';
 import { plainYamlError } from './yaml-errors.js';
-import { indexEvents, newPathMemo, startOfPath, type YamlEvent } from './yaml-event-index.js';
+import { indexEvents, newPathMemo, startOfPath, type EventIndex, type YamlEvent } from './yaml-event-index.js';
 
 /** A parsed YAML file that can say on which line any value stands. */
 export interface YamlDocument {
@@ -33,6 +33,21 @@ export function parseYaml(text: string, file: string, code: ErrorCode = ErrorCod
  * wherever the config is copied or serialized.
  */
 export function parseYamlFast(text: string, file: string): YamlDocument | undefined {
+  const read = readYamlFast(text, file);
+  return read === undefined ? undefined : indexedDocument(file, read.value, read.index);
+}
+
+/** What js-yaml's event parser made of a file, and the compact index of its events that lines are found from. */
+export interface IndexedYaml {
+  value: unknown;
+  index: EventIndex;
+}
+
+/**
+ * parseYamlFast's reading, without the document around it: plain data (a value and typed arrays)
+ * that can cross to another thread (project/yaml-thread.ts) and become the same document there.
+ */
+export function readYamlFast(text: string, file: string): IndexedYaml | undefined {
   let events: YamlEvent[];
   let value: unknown;
   try {
@@ -46,11 +61,15 @@ export function parseYamlFast(text: string, file: string): YamlDocument | undefi
   }
   // The events are dropped here (they would keep several objects per YAML node alive): lines
   // are found from a compact index of them, built now while they are at hand.
-  const index = indexEvents(events, text);
+  return { value, index: indexEvents(events, text) };
+}
+
+/** The document of a value read by readYamlFast: its lines found from the index when asked. */
+export function indexedDocument(file: string, value: unknown, index: EventIndex): YamlDocument {
   const memo = newPathMemo(index);
   let lines: number[] | undefined;
   const lineAt = (offset: number): number => {
-    lines ??= newlineOffsets(text);
+    lines ??= newlineOffsets(index.text);
     let low = 0;
     let high = lines.length;
     while (low < high) {

@@ -21,7 +21,13 @@ export interface EventIndex {
   next: Int32Array;
   root: number;
   /** Scalars that are not plain one-line text, by index: decoded with getScalarValue. */
-  special: Map<number, YamlEvent>;
+  special: SpecialScalars;
+}
+
+/** The special scalars' events by index: a Map here, a packed lookup when the index came from another thread. */
+export interface SpecialScalars {
+  has(at: number): boolean;
+  get(at: number): YamlEvent | undefined;
 }
 
 export function indexEvents(events: readonly YamlEvent[], text: string): EventIndex {
@@ -33,7 +39,7 @@ export function indexEvents(events: readonly YamlEvent[], text: string): EventIn
     end: new Int32Array(count),
     next: new Int32Array(count),
     root: -1,
-    special: new Map(),
+    special: new Map<number, YamlEvent>(),
   };
   const open: number[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -44,7 +50,7 @@ export function indexEvents(events: readonly YamlEvent[], text: string): EventIn
       index.start[i] = event.valueStart;
       index.end[i] = event.valueEnd;
       if (event.style !== SCALAR_STYLE.PLAIN || (event.valueStart >= 0 && text.slice(event.valueStart, event.valueEnd).includes('\n')))
-        index.special.set(i, event);
+        (index.special as Map<number, YamlEvent>).set(i, event);
     } else if (event.type === EVENT_ID.ALIAS) {
       index.start[i] = event.anchorStart;
       index.end[i] = event.anchorEnd;
@@ -146,4 +152,82 @@ export function startOfPath(index: EventIndex, path: readonly (string | number)[
     if (index.start[chain[depth]!]! >= 0) return index.start[chain[depth]!]!;
   }
   return undefined;
+}
+
+/**
+ * An EventIndex as a message between threads carries it (project/yaml-thread.ts): typed arrays
+ * only, moved rather than copied, the text sent beside it (once per file). A special scalar is
+ * its event index and the four fields getScalarValue reads besides its range (which `start` and
+ * `end` hold): at 10,000 models some 60,000 quoted descriptions, which as event objects cost
+ * more to copy across than the rest of the file's value.
+ */
+export interface PortableEventIndex {
+  kind: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  next: Int32Array;
+  root: number;
+  /** The special scalars' event indexes, ascending. */
+  specialAt: Int32Array;
+  /** Per special scalar: style, chomping, indent, fast (0 or 1). */
+  specialForm: Int32Array;
+}
+
+const FORM_FIELDS = 4;
+
+/** `index` (as indexEvents made it) ready to post, and the buffers to move with it (the index is unusable here afterwards). */
+export function portableIndex(index: EventIndex): { portable: PortableEventIndex; transfer: ArrayBuffer[] } {
+  const { kind, start, end, next, root } = index;
+  // indexEvents added them in ascending order of index: a Map iterates in that order.
+  const specials = index.special as Map<number, YamlEvent & { style: number; chomping: number; indent: number; fast: boolean }>;
+  const specialAt = new Int32Array(specials.size);
+  const specialForm = new Int32Array(specials.size * FORM_FIELDS);
+  let n = 0;
+  for (const [at, event] of specials) {
+    const form = n * FORM_FIELDS;
+    specialAt[n] = at;
+    specialForm[form] = event.style;
+    specialForm[form + 1] = event.chomping;
+    specialForm[form + 2] = event.indent;
+    specialForm[form + 3] = event.fast ? 1 : 0;
+    n += 1;
+  }
+  const buffers = [kind, start, end, next, specialAt, specialForm].map((array) => array.buffer as ArrayBuffer);
+  return { portable: { kind, start, end, next, root, specialAt, specialForm }, transfer: buffers };
+}
+
+/** The EventIndex a PortableEventIndex was made from, over the same `text`. */
+export function indexFromPortable(portable: PortableEventIndex, text: string): EventIndex {
+  const { kind, start, end, next, root, specialAt, specialForm } = portable;
+  // One flag per event: `has` is asked of every key a lookup passes; `get` only of the few special keys.
+  const flags = new Uint8Array(kind.length);
+  for (const at of specialAt) flags[at] = 1;
+  const special: SpecialScalars = {
+    has: (at) => flags[at] === 1,
+    get: (at) => {
+      if (flags[at] !== 1) return undefined;
+      let low = 0;
+      let high = specialAt.length - 1;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (specialAt[middle]! < at) low = middle + 1;
+        else high = middle;
+      }
+      const form = low * FORM_FIELDS;
+      return {
+        type: EVENT_ID.SCALAR,
+        valueStart: start[at]!,
+        valueEnd: end[at]!,
+        anchorStart: -1,
+        anchorEnd: -1,
+        tagStart: -1,
+        tagEnd: -1,
+        style: specialForm[form]!,
+        chomping: specialForm[form + 1]!,
+        indent: specialForm[form + 2]!,
+        fast: specialForm[form + 3] === 1,
+      } as YamlEvent;
+    },
+  };
+  return { text, kind, start, end, next, root, special };
 }

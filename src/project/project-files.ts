@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import type { IndexedYaml } from '../config/yaml-document.js';
 import { readRegularProjectFile } from './read-file.js';
+import { YamlThread } from './yaml-thread.js';
 
 /** A text file of the project, with its path relative to the project root (forward slashes). */
 export interface ProjectFile {
@@ -29,6 +31,19 @@ export interface ProjectFiles {
   /** Markdown files that may hold `{% docs %}` blocks. */
   docs: ProjectFile[];
   selectorsFile: ProjectFile | undefined;
+  /**
+   * Set when the property files are read and parsed on another thread (readProjectFiles'
+   * `yamlThread`): `properties` is empty until its `files()` hands them over, one by one.
+   */
+  propertiesInBackground?: BackgroundProperties;
+}
+
+/** Property files coming from the YAML thread (yaml-thread.ts), in the order readProjectFiles would have read them. */
+export interface BackgroundProperties {
+  /** Each file as the thread hands it over (waiting for it), added to `properties` as it goes. */
+  files(): Generator<ProjectFile>;
+  /** What js-yaml's event parser made of a file `files()` handed over, once; undefined: parse it here. */
+  parsed(file: ProjectFile): IndexedYaml | undefined;
 }
 
 export interface ProjectPaths {
@@ -53,16 +68,22 @@ export const IGNORED_DIRS = new Set(['node_modules', '.git', 'target', 'dbt_pack
  * Reads everything the compiler needs, in a stable order. This module is the only place
  * that walks the project tree, so caching and watching can hook in here.
  */
-export function readProjectFiles(projectDir: string, paths: ProjectPaths): ProjectFiles {
+export function readProjectFiles(projectDir: string, paths: ProjectPaths, options: { yamlThread?: boolean } = {}): ProjectFiles {
   const { read, list } = reader(projectDir);
   const yamlDirs = [...paths.modelPaths, ...paths.seedPaths, ...paths.macroPaths, ...paths.snapshotPaths, ...paths.analysisPaths, ...paths.testPaths];
+  const listProperties = () => list(yamlDirs, ['.yml', '.yaml']);
+  // Listed and started first, so that the thread parses while this one reads the rest.
+  const listed = options.yamlThread === true ? listedEarly(listProperties) : undefined;
+  const thread = listed === undefined ? undefined : YamlThread.start(projectDir, listed);
   const selectors = path.join(projectDir, 'selectors.yml');
   const modelFiles = list(paths.modelPaths, ['.sql', '.py']);
+  const properties: ProjectFile[] = [];
   return {
     models: modelFiles.filter((file) => file.endsWith('.sql')).map(read),
     pythonModels: modelFiles.filter((file) => file.endsWith('.py')),
     ...readDefinitionFiles(projectDir, paths),
-    properties: list(yamlDirs, ['.yml', '.yaml']).map(read),
+    properties: thread === undefined ? (listed ?? listProperties()).map(read) : properties,
+    ...(thread === undefined ? {} : { propertiesInBackground: backgroundProperties(thread, read, properties) }),
     seeds: list(paths.seedPaths, ['.csv']),
     snapshots: list(paths.snapshotPaths, ['.sql']).map(read),
     analyses: list(paths.analysisPaths, ['.sql']).map(read),
@@ -70,6 +91,36 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths): Proje
       .filter((file) => isFixture(file, paths.testPaths))
       .map(read),
     selectorsFile: existsSync(selectors) ? read('selectors.yml') : undefined,
+  };
+}
+
+/** The property files, listed before the rest; undefined when the listing fails (readProjectFiles' own listing reports it where it always did). */
+function listedEarly(listProperties: () => string[]): string[] | undefined {
+  try {
+    return listProperties();
+  } catch {
+    return undefined;
+  }
+}
+
+function backgroundProperties(thread: YamlThread, read: (file: string) => ProjectFile, into: ProjectFile[]): BackgroundProperties {
+  const parsed = new WeakMap<ProjectFile, IndexedYaml>();
+  return {
+    *files() {
+      while (into.length < thread.count) {
+        const got = thread.next();
+        // A file the thread could not read is read here, failing as it would have without the thread.
+        const file = got.text === undefined ? read(got.path) : { path: got.path, text: got.text };
+        if (got.parsed !== undefined) parsed.set(file, got.parsed);
+        into.push(file);
+        yield file;
+      }
+    },
+    parsed(file) {
+      const found = parsed.get(file);
+      parsed.delete(file);
+      return found;
+    },
   };
 }
 
