@@ -86,6 +86,10 @@ export class YamlThread {
     const worker = new threads.Worker(entry, { workerData: data, transferList: [port2] });
     // Never keeps the process alive: a command that fails before taking every file exits anyway.
     worker.unref();
+    // A thread that fails (its entry file does not load, it runs out of memory) is already made up
+    // for: the main thread gives up waiting and reads and parses the files itself. Unheard, the
+    // failure would be thrown again once the event loop runs, as an uncaught exception.
+    worker.on('error', () => undefined);
     return new YamlThread(files, worker, port1, signals, Date.now(), threads.receiveMessageOnPort);
   }
 
