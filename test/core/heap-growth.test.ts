@@ -17,7 +17,7 @@ describe('limitHeapGrowth', () => {
   it("sets V8's heap growing percent once per process, for a large project", async () => {
     const { BOUNDED_FROM_FILES, HEAP_GROWING_PERCENT, limitHeapGrowth } = await fresh();
     limitHeapGrowth(BOUNDED_FROM_FILES, quiet);
-    limitHeapGrowth(BOUNDED_FROM_FILES * 10, quiet);
+    limitHeapGrowth(BOUNDED_FROM_FILES * 5, quiet);
     expect(setFlags.mock.calls).toEqual([[`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]]);
   });
 
@@ -53,6 +53,23 @@ describe('limitHeapGrowth', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('growingPercent', () => {
+  it('is HEAP_GROWING_PERCENT up to SCALED_FROM_FILES model files, then grows in proportion', async () => {
+    const { HEAP_GROWING_PERCENT, SCALED_FROM_FILES, growingPercent } = await fresh();
+    expect(growingPercent(1000)).toBe(HEAP_GROWING_PERCENT);
+    expect(growingPercent(SCALED_FROM_FILES)).toBe(HEAP_GROWING_PERCENT);
+    expect(growingPercent(2 * SCALED_FROM_FILES)).toBe(2 * HEAP_GROWING_PERCENT);
+    expect(growingPercent(5 * SCALED_FROM_FILES)).toBe(5 * HEAP_GROWING_PERCENT);
+  });
+
+  it('is what a large project sets', async () => {
+    const { SCALED_FROM_FILES, growingPercent, limitHeapGrowth } = await fresh();
+    const setFlags = vi.fn<(flags: string) => void>();
+    limitHeapGrowth(3 * SCALED_FROM_FILES, { execArgv: [], nodeOptions: '', setFlags });
+    expect(setFlags.mock.calls).toEqual([[`--heap-growing-percent=${growingPercent(3 * SCALED_FROM_FILES)}`]]);
   });
 });
 
