@@ -2,6 +2,7 @@ import path from 'node:path';
 import { projectConfigLine, type ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { throwCollected, type TsdbtError } from '../core/errors.js';
+import { limitHeapGrowth } from '../core/heap-growth.js';
 import { buildGraph, type ProjectGraph } from '../graph/build-graph.js';
 import { readProjectFiles, type ProjectFile } from '../project/project-files.js';
 import type { Logger } from '../core/logger.js';
@@ -141,6 +142,8 @@ function readDefinitions(setup: Setup, errors: TsdbtError[]) {
   const targetDir = path.resolve(projectDir, config.targetPath);
   // With nothing cached, every property file is parsed: on another thread, while this one reads the models.
   const files = readProjectFiles(projectDir, config, { yamlThread: ParseCache.findsNothing(targetDir) });
+  // A large parse's peak memory is mostly how far V8 lets the heap grow between collections.
+  limitHeapGrowth(files.models.length);
   timer?.mark('read files');
   const defined = defineTemplates(setup, files);
   errors.push(...defined.errors);
