@@ -17,10 +17,26 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'cli-bundle');
 const outfile = path.join(outdir, 'main.cjs');
 
-// npm packages a parsing `tsdbt ls` runs go inside the file (and so inside the code cache); the
-// others (chDB, the ClickHouse client, chalk…) stay outside, loaded as installed when a command
-// needs them. nunjucks' two small dependencies come with it.
-const BUNDLED_PACKAGES = ['commander', 'js-yaml', 'nunjucks', 'a-sync-waterfall', 'asap'];
+// npm packages a parsing `tsdbt ls` runs go inside the file (and so inside the code cache); so do
+// the ClickHouse client and chDB's JavaScript (its connection for the client, its query builder),
+// which every command that opens the embedded engine loads: about 100 CommonJS modules through
+// Node's loader, each resolved, read and compiled on its own, that cost more CPU than the rest of a
+// small command (bench/notes.md). Their bodies still run only when a command connects. chDB's
+// native engine stays outside: CHDB_NATIVE_LOADER says how. The others (chalk, csv-parse…) stay
+// outside, loaded as installed when a command needs them. nunjucks' two small dependencies come
+// with it.
+const BUNDLED_PACKAGES = ['commander', 'js-yaml', 'nunjucks', 'a-sync-waterfall', 'asap', '@clickhouse/client', '@clickhouse/client-common', 'chdb'];
+
+/**
+ * chDB's index.js loads its native engine through this module of its own, which finds the
+ * platform package (@chdb/lib-…) from where chDB is installed: the bundle loads that one file as
+ * installed (through chDB's package.json, which chDB exports; the loader itself it does not), so
+ * the engine is found exactly as without the bundle.
+ */
+const CHDB_NATIVE_LOADER = './dist/loader.js';
+const chdbNativeLoader = `const path = require('node:path');
+module.exports = require(path.join(path.dirname(require.resolve('chdb/package.json')), ${JSON.stringify(CHDB_NATIVE_LOADER)}));`;
+let chdbNativeLoaderRedirected = false;
 
 /**
  * The licences of the packages esbuild put in the file (MIT, BSD-2-Clause: each asks that its text
@@ -43,8 +59,12 @@ function bundledLicences(metafile) {
 
 /** What the bundle calls for `import()`: the loader passes it in (src/cli/load-bundle.cts). */
 const IMPORT_FUNCTION = '__tsdbtImport';
-/** `import(` of anything but a relative path (those esbuild bundles): installed packages, Node's modules, a project's file. */
-const OUTSIDE_IMPORT = /(?<![\w$.])import\((?!\s*['"]\.{1,2}\/)/g;
+/**
+ * `import(` of anything esbuild does not bundle (it does relative paths and BUNDLED_PACKAGES):
+ * installed packages, Node's modules, a project's file.
+ */
+const BUNDLED_SPECIFIER = BUNDLED_PACKAGES.map((name) => `${name.replace(/[./]/g, (char) => `\\${char}`)}(?:\\/[^'"]*)?`).join('|');
+const OUTSIDE_IMPORT = new RegExp(`(?<![\\w$.])import\\((?!\\s*['"](?:\\.{1,2}\\/|(?:${BUNDLED_SPECIFIER})['"]))`, 'g');
 let importsRewritten = 0;
 
 /**
@@ -103,8 +123,15 @@ const result = await build({
       // Every npm package outside the file except BUNDLED_PACKAGES.
       name: 'tsdbt-externals',
       setup(builder) {
+        builder.onResolve({ filter: /^\./ }, (args) => {
+          if (args.path !== CHDB_NATIVE_LOADER || !/[\\/]node_modules[\\/]chdb[\\/]index\.js$/.test(args.importer)) return undefined;
+          chdbNativeLoaderRedirected = true;
+          return { path: 'chdb-native-loader', namespace: 'chdb-installed' };
+        });
+        builder.onLoad({ filter: /.*/, namespace: 'chdb-installed' }, () => ({ contents: chdbNativeLoader, loader: 'js' }));
         builder.onResolve({ filter: /^[^./]/ }, (args) => {
           if (args.path.startsWith('node:') || args.namespace === 'lazy-builtin') return undefined;
+          if (args.namespace === 'chdb-installed') return { path: args.path, external: true };
           const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
           return BUNDLED_PACKAGES.includes(name) ? undefined : { path: args.path, external: true };
         });
@@ -117,6 +144,9 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+// A chDB whose index.js no longer requires its native loader by that path would have it bundled,
+// where it cannot find the engine: fail here rather than at a user's first query.
+if (!chdbNativeLoaderRedirected) throw new Error(`build-cli-bundle: chdb's index.js no longer requires ${CHDB_NATIVE_LOADER}`);
 // ASCII only, so the loader reads it as latin1 (no UTF-8 decoding, a one-byte string for V8).
 // esbuild escapes everything but comments already; a \u escape means the same character in a
 // string, template, regular expression or identifier, and is plain text in a comment.
