@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseYaml, parseYamlFast } from '../../src/config/yaml-document.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { valuePaths } from '../support/value-paths.js';
 
 /** The `yaml` library's document: what parseYaml falls back to, and the reference for values and lines. */
 function full(text: string, _file: string) {
@@ -11,17 +12,6 @@ function full(text: string, _file: string) {
     const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
     return { value: doc.toJS({ maxAliasCount: 100 }) as unknown, doc, lineCounter };
   });
-}
-
-/** Every path to a value, and a few that do not exist (the line of the nearest parent is expected). */
-function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  const out: (string | number)[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, index) => out.push(...paths(item, [...prefix, index])));
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...prefix, key]));
-    out.push([...prefix, 'no_such_key']);
-  }
-  return out;
 }
 
 function yamlFiles(dir: string, out: string[] = []): string[] {
@@ -59,7 +49,7 @@ describe('parseYamlFast', () => {
     }
     expect(fast).toBeDefined();
     expect(fast!.value).toEqual(reference.value);
-    for (const at of paths(reference.value)) {
+    for (const at of valuePaths(reference.value)) {
       const expected = lineOfReference(reference, at);
       expect({ at, line: fast!.lineOf(at) }).toEqual({ at, line: expected });
     }
@@ -69,7 +59,7 @@ describe('parseYamlFast', () => {
   it.each(cases)('gives %s the same lines whatever order the paths are asked in', (file, text) => {
     const inOrder = parseYamlFast(text, file);
     if (inOrder === undefined) return;
-    const all = paths(inOrder.value);
+    const all = valuePaths(inOrder.value);
     const expected = new Map(all.map((at) => [JSON.stringify(at), inOrder.lineOf(at)]));
     // Backwards, then every third path from each start: jumps back, forward and across lists.
     const shuffled = [...all].reverse();

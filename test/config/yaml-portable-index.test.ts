@@ -7,6 +7,7 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { indexedDocument, parseYamlFast, readYamlFast } from '../../src/config/yaml-document.js';
 import { indexFromPortable, portableIndex, type PortableEventIndex } from '../../src/config/yaml-event-index.js';
+import { valuePaths } from '../support/value-paths.js';
 
 const SAMPLES: Record<string, string> = {
   models: [
@@ -32,17 +33,6 @@ const SAMPLES: Record<string, string> = {
   scalars: 'a: .inf\nb: -0\nc: ~\nd: "x\\ty"\n__proto__: 1\n',
 };
 
-/** Every path to a value, and a missing key under each mapping. */
-function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  const out: (string | number)[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, index) => out.push(...paths(item, [...prefix, index])));
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) out.push(...paths(item, [...prefix, key]));
-    out.push([...prefix, 'no_such_key']);
-  }
-  return out;
-}
-
 /** Posts `message` through a real port, moving `transfer`, and returns what arrives. */
 function acrossThreads<T>(message: T, transfer: ArrayBuffer[]): T {
   const { port1, port2 } = new MessageChannel();
@@ -63,7 +53,7 @@ describe('a YAML document sent across threads', () => {
     const there = indexedDocument(file, arrived.value, indexFromPortable(arrived.index, arrived.text));
     expect(there.value).toEqual(here.value);
     expect(Object.keys(there.value as object)).toEqual(Object.keys(here.value as object));
-    for (const at of paths(here.value)) expect({ at, line: there.lineOf(at) }).toEqual({ at, line: here.lineOf(at) });
+    for (const at of valuePaths(here.value)) expect({ at, line: there.lineOf(at) }).toEqual({ at, line: here.lineOf(at) });
   });
 
   it('keeps values JSON would lose', () => {
