@@ -56,6 +56,7 @@ export class YamlThread {
     private readonly port: MessagePort,
     private readonly signals: Int32Array,
     private readonly startedAt: number,
+    private readonly startGiveUpMs: number,
     private readonly receive: (port: MessagePort) => { message: unknown } | undefined,
   ) {}
 
@@ -65,7 +66,13 @@ export class YamlThread {
    * main thread reads them all and reports it as before), or no entry file for the thread (tsdbt
    * run from its TypeScript sources, as under vitest).
    */
-  static start(projectDir: string, files: readonly string[], threadFrom = YAML_THREAD_FROM_BYTES, entry = workerEntry()): YamlThread | undefined {
+  static start(
+    projectDir: string,
+    files: readonly string[],
+    threadFrom = YAML_THREAD_FROM_BYTES,
+    entry = workerEntry(),
+    startGiveUpMs = START_GIVE_UP_MS,
+  ): YamlThread | undefined {
     if (entry === undefined || files.length === 0) return undefined;
     let bytes = 0;
     for (const file of files) {
@@ -90,7 +97,7 @@ export class YamlThread {
     // for: the main thread gives up waiting and reads and parses the files itself. Unheard, the
     // failure would be thrown again once the event loop runs, as an uncaught exception.
     worker.on('error', () => undefined);
-    return new YamlThread(files, worker, port1, signals, Date.now(), threads.receiveMessageOnPort);
+    return new YamlThread(files, worker, port1, signals, Date.now(), startGiveUpMs, threads.receiveMessageOnPort);
   }
 
   /** How many files there are. */
@@ -117,7 +124,7 @@ export class YamlThread {
       const received = this.receive(this.port);
       if (received !== undefined) return received.message as YamlThreadMessage;
       const started = Atomics.load(this.signals, STARTED) === 1;
-      const deadline = started ? waitFrom + GIVE_UP_MS : Math.min(waitFrom + GIVE_UP_MS, this.startedAt + START_GIVE_UP_MS);
+      const deadline = started ? waitFrom + GIVE_UP_MS : Math.min(waitFrom + GIVE_UP_MS, this.startedAt + this.startGiveUpMs);
       const left = deadline - Date.now();
       if (left <= 0) {
         this.gaveUp = true;
