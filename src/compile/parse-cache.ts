@@ -66,8 +66,8 @@ export class ParseCache {
   /** The cache in `targetDir` for these inputs; empty when there is none, it is unreadable or stale. `TSDBT_PARTIAL_PARSE=0` turns it off. */
   static open(targetDir: string | undefined, inputs: FingerprintInputs): ParseCache {
     const fingerprint = fingerprintOf(inputs);
-    if (targetDir === undefined || process.env.TSDBT_PARTIAL_PARSE === '0') return new ParseCache(undefined, undefined, fingerprint);
-    const file = path.join(targetDir, FILE);
+    const file = cacheFileIn(targetDir);
+    if (file === undefined) return new ParseCache(undefined, undefined, fingerprint);
     let previous: CacheFile | undefined;
     try {
       const read = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
@@ -84,7 +84,8 @@ export class ParseCache {
    * parses the property files on another thread only then), so it looks only for the file.
    */
   static findsNothing(targetDir: string | undefined): boolean {
-    return targetDir === undefined || process.env.TSDBT_PARTIAL_PARSE === '0' || !existsSync(path.join(targetDir, FILE));
+    const file = cacheFileIn(targetDir);
+    return file === undefined || !existsSync(file);
   }
 
   /**
@@ -233,4 +234,9 @@ function isJson(value: unknown): boolean {
   if (Array.isArray(value)) return value.every(isJson);
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).every(isJson);
   return false;
+}
+
+/** The cache file in `targetDir`; undefined when there is nowhere to keep it or `TSDBT_PARTIAL_PARSE=0` turned caching off. */
+function cacheFileIn(targetDir: string | undefined): string | undefined {
+  return targetDir === undefined || process.env.TSDBT_PARTIAL_PARSE === '0' ? undefined : path.join(targetDir, FILE);
 }
