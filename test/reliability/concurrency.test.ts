@@ -17,22 +17,31 @@ import { copyExample, startCli } from '../e2e/ingest-helpers.js';
 import { ASTROS, replies, startFakeApi } from '../support/fake-api.js';
 import { isLeftover, relationsOf, tsdbt, withChdb } from '../e2e/example-project.js';
 import { REPO_ROOT, removeProject, writeProject, type CliResult } from '../support/cli.js';
+import { type HeldReply, startHeldReply } from '../support/held-reply.js';
 import { tempHomeDir } from '../support/home.js';
 import { jsonEvents, sentStatements } from '../support/json-log.js';
 import { recordFigure } from '../support/reliability-figures.js';
 
 let dir: string;
 let home: string;
+/** What the slow table reads while a test needs the database held: 5,000 rows, sent when the test releases them. */
+let held: HeldReply;
+const ROWS = 5000;
+/** A run of the slow table that holds the database until `held` is released. */
+const HOLD = ['--select', 'slow', '--vars', '{hold: true}'];
 const lockFile = () => path.join(dir, '.tsdbt', 'chdb', LOCK_FILE_NAME);
-const cli = (args: string[]) => tsdbt(dir, home, args);
+const cli = (args: string[]) => tsdbt(dir, home, args, { HELD_REPLY_URL: held.url });
+const heldEnv = () => ({ HOME: home, HELD_REPLY_URL: held.url });
 
 /** 24 tables in four layers (each reads two of the layer before), and one slow table. */
 function files(): Record<string, string> {
   const out: Record<string, string> = {
     'project.yml': 'name: conc\nprofile: conc\nmodels:\n  conc:\n    +materialized: table\n',
-    // 5,000 rows at 1 ms each: about five seconds, for holding the database while others (slow to start on a busy machine) try.
+    // With `hold`, the rows come from the test's held reply: the run holds the database until the
+    // test releases it, however slow the processes racing it are to start (a receive timeout well
+    // past any test's wait). Without, three rows at once.
     'models/slow.sql':
-      "select number as n{% if var('slow', false) %}, sleepEachRow(0.001) as z from numbers(5000) settings max_block_size = 10{% else %}, 0 as z from numbers(3){% endif %}\n",
+      "{% if var('hold', false) %}select n from url('{{ env_var('HELD_REPLY_URL') }}', 'CSV', 'n UInt64') settings http_receive_timeout = 600{% else %}select number as n from numbers(3){% endif %}\n",
   };
   for (let layer = 0; layer < 4; layer += 1) {
     for (let i = 0; i < 6; i += 1) {
@@ -47,12 +56,14 @@ function files(): Record<string, string> {
 }
 
 beforeAll(async () => {
+  held = await startHeldReply(Array.from({ length: ROWS }, (_, n) => `${n}\n`).join(''));
   dir = writeProject(files(), 'tsdbt-conc-');
   home = tempHomeDir();
   const first = await cli(['run']);
   expect(first.code, first.stderr).toBe(0);
 });
-afterAll(() => {
+afterAll(async () => {
+  await held?.close();
   if (dir) removeProject(dir);
   if (home) removeProject(home);
 });
@@ -72,7 +83,8 @@ function expectLocked(result: CliResult, holderPid: number): void {
 
 describe('two tsdbt processes on one embedded database', () => {
   it('the second fails at once with TSDBT4003 naming the first; the first completes with its rows intact', async ({ task }) => {
-    const holder = startCli(['run', '--select', 'slow', '--vars', '{slow: true}'], { cwd: dir, env: { HOME: home } });
+    held.hold();
+    const holder = startCli(['run', ...HOLD], { cwd: dir, env: heldEnv() });
     await holder.waitFor(/START sql table model conc\.slow/);
     const lock = JSON.parse(readFileSync(lockFile(), 'utf8')) as { pid: number; command: string };
     expect(lock).toMatchObject({ pid: holder.proc.pid, command: 'tsdbt run' });
@@ -82,11 +94,12 @@ describe('two tsdbt processes on one embedded database', () => {
     expect(holder.proc.exitCode).toBeNull();
     for (const other of others) expectLocked(other, holder.proc.pid!);
 
+    held.release();
     expect((await holder.exited).code).toBe(0);
     expect(() => readFileSync(lockFile())).toThrow(/ENOENT/);
     await withChdb(dir, async (adapter) => {
       expect(await adapter.query('SELECT count() AS rows, max(n) AS top FROM conc.slow', { settings: { output_format_json_quote_64bit_integers: 0 } })).toEqual(
-        [{ rows: 5000, top: 4999 }],
+        [{ rows: ROWS, top: ROWS - 1 }],
       );
       expect((await relationsOf(adapter, 'conc')).filter(isLeftover)).toEqual([]);
     });
@@ -100,7 +113,20 @@ describe('two tsdbt processes on one embedded database', () => {
   });
 
   it('four runs started together: exactly one builds, the others exit 3', async ({ task }) => {
-    const results = await Promise.all(Array.from({ length: 4 }, () => cli(['run', '--select', 'slow', '--vars', '{slow: true}'])));
+    held.hold();
+    // The one that gets in holds the database until the other three have exited: were two let
+    // in, both would wait on the held reply until the minute below runs out, and the codes say so.
+    let exited = 0;
+    const safety = setTimeout(() => held.release(), 60_000);
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        cli(['run', ...HOLD]).finally(() => {
+          exited += 1;
+          if (exited === 3) held.release();
+        }),
+      ),
+    );
+    clearTimeout(safety);
     const codes = results.map((result) => result.code).sort();
     expect(codes, results.map((r) => r.stderr).join('\n---\n')).toEqual([0, 3, 3, 3]);
     for (const loser of results.filter((result) => result.code === 3)) expect(loser.stderr).toMatch(/Error TSDBT4003: Another tsdbt process/);
@@ -114,8 +140,9 @@ describe('two tsdbt processes on one embedded database', () => {
   });
 
   it('a lock left by a killed process is taken over, and removed when the run ends', async () => {
-    const victim = startCli(['run', '--select', 'slow', '--vars', '{slow: true}', '--debug'], { cwd: dir, env: { HOME: home } });
-    // Killed while it fills its temporary table.
+    held.hold();
+    const victim = startCli(['run', ...HOLD, '--debug'], { cwd: dir, env: heldEnv() });
+    // Killed while it fills its temporary table (waiting for the held reply).
     await victim.waitFor(/^INSERT INTO `conc`\.`slow__tsdbt_tmp`/);
     victim.proc.kill('SIGKILL');
     await victim.exited;
@@ -141,8 +168,9 @@ describe('two tsdbt processes on one embedded database', () => {
   it('a holder SIGKILLed and left a zombie (its parent never reaps it) is taken over at once', async ({ task }) => {
     const log = path.join(dir, 'zombie-holder.log');
     // sh starts the holder in the background, prints its pid, and becomes sleep, which never waits for children.
-    const script = `"${process.execPath}" "${path.join(REPO_ROOT, 'bin', 'tsdbt')}" run --select slow --vars '{slow: true}' 2>"${log}" >/dev/null & echo $!; exec sleep 120`;
-    const env: Record<string, string | undefined> = { ...process.env, HOME: home, NO_COLOR: '1', FORCE_COLOR: undefined, TSDBT_PROFILES_DIR: undefined };
+    const script = `"${process.execPath}" "${path.join(REPO_ROOT, 'bin', 'tsdbt')}" run --select slow --vars '{hold: true}' 2>"${log}" >/dev/null & echo $!; exec sleep 120`;
+    const env: Record<string, string | undefined> = { ...process.env, ...heldEnv(), NO_COLOR: '1', FORCE_COLOR: undefined, TSDBT_PROFILES_DIR: undefined };
+    held.hold();
     const parent = spawn('sh', ['-c', script], { cwd: dir, env, stdio: ['ignore', 'pipe', 'ignore'] });
     onTestFinished(() => void parent.kill('SIGKILL'));
     const holderPid = Number((await once(parent.stdout, 'data'))[0].toString().trim());
