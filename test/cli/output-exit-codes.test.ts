@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectYml, REPO_ROOT, removeProject, runCli, writeProject } from '../support/cli.js';
+import { startHeldReply } from '../support/held-reply.js';
 import { freePort } from '../support/ports.js';
 import { parseLogLines } from '../report/log-schema-validator.js';
 
@@ -89,10 +90,13 @@ describe('a database that cannot be reached exits 3', () => {
 
 describe('an interrupted run exits 130', () => {
   it('finishes the statement in flight, skips what had not started, and says so in the summary', async () => {
+    // The statement's rows come from a reply held back until the run has taken the SIGINT, so the
+    // statement is still in flight then, however the machine is loaded.
+    const held = await startHeldReply('1\n2\n3\n4\n');
     const project = writeProject({
       'project.yml': projectYml('slow'),
-      // Two seconds of work in one statement, then a child that must not start.
-      'models/slow.sql': "{{ config(materialized='table') }}\nselect sleepEachRow(0.5) as x from numbers(4)\n",
+      // One statement that waits for the held reply, then a child that must not start.
+      'models/slow.sql': `{{ config(materialized='table') }}\nselect x from url('${held.url}', 'CSV', 'x UInt64') settings http_receive_timeout = 600\n`,
       'models/after.sql': "select * from {{ ref('slow') }}\n",
     });
     try {
@@ -106,6 +110,7 @@ describe('an interrupted run exits 130', () => {
         child.stderr.on('data', (chunk: Buffer) => {
           stderr += chunk.toString();
           if (stderr.includes('START sql table model slow.slow') && !child.killed) child.kill('SIGINT');
+          if (stderr.includes('SIGINT received: finishing the statements in flight')) held.release();
         });
         child.on('close', resolve);
       });
@@ -115,6 +120,7 @@ describe('an interrupted run exits 130', () => {
       expect(stderr).toContain('Interrupted: nodes not yet started were skipped.');
       expect(stderr).toContain('Done. PASS=1 WARN=0 ERROR=0 SKIP=1 TOTAL=2');
     } finally {
+      await held.close();
       removeProject(project);
     }
   });
