@@ -134,6 +134,7 @@ const SHARED_FORK_FILES = [
   'runner/dag-scheduler',
   'runner/model-error-place',
   'runner/render-with-queries',
+  'support/json-array-stream',
   // These start CLI processes, servers or a ClickHouse client, but change nothing process-wide in
   // the test's own process, and neither do the helpers they import (checked in bench/notes.md,
   // fourth pass): what a child process does is its own.
