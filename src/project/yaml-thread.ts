@@ -20,10 +20,20 @@ export const YAML_THREAD_FROM_BYTES = 1024 * 1024;
 
 /**
  * How long the main thread waits for the thread's next file before it reads and parses the rest
- * itself. The thread cannot say it died (its 'error' and 'exit' events need the event loop, which
- * the synchronous parse does not run), so this bounds the wait; either way the result is the same.
+ * itself: a base, plus a time per byte of that file. The thread cannot say it died mid-parse (out
+ * of memory, say: its 'error' and 'exit' events need the event loop, which the synchronous parse
+ * does not run, and no JavaScript of its own runs as it dies), so this bounds the wait. Giving up
+ * too early costs only time, never a different result (the main thread parses the file itself),
+ * so the per-byte time is many times what js-yaml takes even on a thread given a small share of a
+ * loaded machine's cores. While the main thread waits, the thread has the main thread's share too.
  */
-const GIVE_UP_MS = 60_000;
+export const GIVE_UP_BASE_MS = 2_000;
+const GIVE_UP_MS_PER_BYTE = 1 / 256;
+
+/** How long the main thread waits for a file of `bytes` bytes (see GIVE_UP_BASE_MS). */
+export function giveUpMs(bytes: number, baseMs = GIVE_UP_BASE_MS): number {
+  return baseMs + bytes * GIVE_UP_MS_PER_BYTE;
+}
 
 /**
  * How long the main thread waits for the thread to start (its entry file loaded) before it reads
@@ -52,6 +62,8 @@ export class YamlThread {
 
   private constructor(
     private readonly files: readonly string[],
+    private readonly sizes: readonly number[],
+    private readonly giveUpBaseMs: number,
     private readonly worker: Worker,
     private readonly port: MessagePort,
     private readonly signals: Int32Array,
@@ -72,14 +84,17 @@ export class YamlThread {
     threadFrom = YAML_THREAD_FROM_BYTES,
     entry = workerEntry(),
     startGiveUpMs = START_GIVE_UP_MS,
+    giveUpBaseMs = GIVE_UP_BASE_MS,
   ): YamlThread | undefined {
     if (entry === undefined || files.length === 0) return undefined;
     let bytes = 0;
+    const sizes: number[] = [];
     for (const file of files) {
       try {
         const stats = statSync(path.join(projectDir, file));
         if (!stats.isFile() || stats.size > MAX_PROJECT_FILE_BYTES) return undefined;
         bytes += stats.size;
+        sizes.push(stats.size);
       } catch {
         return undefined;
       }
@@ -97,7 +112,7 @@ export class YamlThread {
     // for: the main thread gives up waiting and reads and parses the files itself. Unheard, the
     // failure would be thrown again once the event loop runs, as an uncaught exception.
     worker.on('error', () => undefined);
-    return new YamlThread(files, worker, port1, signals, Date.now(), startGiveUpMs, threads.receiveMessageOnPort);
+    return new YamlThread(files, sizes, giveUpBaseMs, worker, port1, signals, Date.now(), startGiveUpMs, threads.receiveMessageOnPort);
   }
 
   /** How many files there are. */
@@ -110,21 +125,21 @@ export class YamlThread {
     const file = this.files[this.taken];
     if (file === undefined) throw new Error('YamlThread.next: every file was taken');
     this.taken += 1;
-    const message = this.gaveUp ? undefined : this.wait();
+    const message = this.gaveUp ? undefined : this.wait(giveUpMs(this.sizes[this.taken - 1]!, this.giveUpBaseMs));
     if (this.taken === this.files.length || this.gaveUp) this.close();
     if (message?.text === undefined) return { path: file, text: undefined, parsed: undefined };
     const parsed = message.index === undefined ? undefined : { value: message.value, index: indexFromPortable(message.index, message.text) };
     return { path: file, text: message.text, parsed };
   }
 
-  private wait(): YamlThreadMessage | undefined {
+  private wait(giveUpAfterMs: number): YamlThreadMessage | undefined {
     const waitFrom = Date.now();
     for (;;) {
       const seen = Atomics.load(this.signals, POSTED);
       const received = this.receive(this.port);
       if (received !== undefined) return received.message as YamlThreadMessage;
       const started = Atomics.load(this.signals, STARTED) === 1;
-      const deadline = started ? waitFrom + GIVE_UP_MS : Math.min(waitFrom + GIVE_UP_MS, this.startedAt + this.startGiveUpMs);
+      const deadline = started ? waitFrom + giveUpAfterMs : Math.min(waitFrom + giveUpAfterMs, this.startedAt + this.startGiveUpMs);
       const left = deadline - Date.now();
       if (left <= 0) {
         this.gaveUp = true;

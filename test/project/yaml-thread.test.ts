@@ -79,6 +79,33 @@ describe('YamlThread', () => {
     expect(got).toEqual(files.map((file) => ({ path: file, text: undefined, parsed: undefined })));
   }, 30_000);
 
+  it('leaves the rest to the main thread, after a wait bounded by the file, when the thread stops mid-way', async () => {
+    const { YamlThread: Built, giveUpMs } = await built<ThreadModule>('project/yaml-thread.js');
+    // Starts, hands over the first file, then never posts again: as a thread that ran out of memory
+    // in the middle of the second file, which cannot say so (the main thread is not in its event loop).
+    const stopsMidWay = [
+      "import { workerData } from 'node:worker_threads';",
+      'const { port, signals } = workerData;',
+      'Atomics.store(signals, 1, 1);',
+      "port.postMessage({ text: 'first' });",
+      'Atomics.add(signals, 0, 1);',
+      'Atomics.notify(signals, 0);',
+      'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);',
+    ].join('\n');
+    const dir = tempProject({ ...FILES, 'stops-mid-way.mjs': stopsMidWay });
+    const files = Object.keys(FILES);
+    const thread = Built.start(dir, files, 0, path.join(dir, 'stops-mid-way.mjs'), 5_000, 300)!;
+    const started = Date.now();
+    const got = files.map(() => thread.next());
+    // One wait for the second file (300 ms and its bytes' share), not one per file, and not 60 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(got[0]).toEqual({ path: files[0], text: 'first', parsed: undefined });
+    expect(got.slice(1)).toEqual(files.slice(1).map((file) => ({ path: file, text: undefined, parsed: undefined })));
+    // The wait grows with the file (a large file takes the thread longer) from a base of 2 s.
+    expect(giveUpMs(0)).toBe(2_000);
+    expect(giveUpMs(1024 * 1024)).toBe(6_096);
+  }, 30_000);
+
   it('is not started for a few bytes, for a file that is not a regular file, or without its entry file', async () => {
     const { YamlThread: Built } = await built<ThreadModule>('project/yaml-thread.js');
     const dir = tempProject(FILES);
