@@ -279,6 +279,8 @@ class ClosureCompiler {
       }
       case 'For':
         return this.forLoop(node, scope);
+      case 'Macro':
+        return giveUp(); // macros run as nunjucks' generated code (fast-codegen.ts)
     }
   }
 

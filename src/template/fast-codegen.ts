@@ -4,7 +4,7 @@
  */
 import { giveUp } from './fast-lexer.js';
 import { equalityCall, PYTHON_OPERATORS } from './python-operators.js';
-import { calledName, Scope, testOf, type Expr, type Pair, type Stmt } from './fast-tree.js';
+import { calledName, Scope, testOf, type Expr, type Pair, type Signature, type Stmt } from './fast-tree.js';
 
 /** compileLiteral's string escaping. */
 function stringLiteral(value: string): string {
@@ -26,6 +26,8 @@ function plainName(name: string): string {
 export class CodeGenerator {
   private readonly out: string[] = [];
   private lastId = 0;
+  /** The variable output goes to: `output`, or a macro body's own (`_pushBuffer`). */
+  private buffer = 'output';
 
   private id(): string {
     this.lastId += 1;
@@ -52,10 +54,10 @@ export class CodeGenerator {
   private statement(node: Stmt, scope: Scope): void {
     switch (node.kind) {
       case 'Data':
-        if (node.value) this.emit(`output += ${stringLiteral(node.value)};\n`);
+        if (node.value) this.emit(`${this.buffer} += ${stringLiteral(node.value)};\n`);
         return;
       case 'Output':
-        this.emit('output += runtime.suppressValue(');
+        this.emit(`${this.buffer} += runtime.suppressValue(`);
         this.expr(node.expr, scope);
         this.emit(', env.opts.autoescape);\n');
         return;
@@ -95,14 +97,66 @@ export class CodeGenerator {
         return;
       }
       case 'Extension':
-        this.emit(`output += runtime.suppressValue(env.getExtension("${plainName(node.extension)}")["run"](context`);
+        this.emit(`${this.buffer} += runtime.suppressValue(env.getExtension("${plainName(node.extension)}")["run"](context`);
         for (const arg of node.args) {
           this.emit(',');
           this.expr(arg, scope);
         }
         this.emit('), true && env.opts.autoescape);\n');
         return;
+      case 'Macro':
+        this.topMacro(node, scope);
+        return;
     }
+  }
+
+  /** compileMacro, with tsdbt's patch (jinja-compiler-patches.ts: a top-level `_name` is exported too). */
+  private topMacro(node: Extract<Stmt, { kind: 'Macro' }>, scope: Scope): void {
+    const id = this.macro(node);
+    const name = node.name;
+    scope.set(name, id);
+    if (!scope.isRoot) this.emit(`frame.set("${name}", ${id});\n`);
+    else {
+      if (name.charAt(0) !== '_') this.emit(`context.addExport("${name}");\n`);
+      this.emit(`context.setVariable("${name}", ${id});\n`);
+      if (name.charAt(0) === '_') this.emit(`context.addExport(${JSON.stringify(name)});\n`);
+    }
+  }
+
+  /**
+   * `_compileMacro`: the function `runtime.makeMacro` wraps. A macro's body compiles in a scope of
+   * its own; a `{% call %}` body's (`outer` given) sees the scope around it. The body is wrapped
+   * in `try … finally` to restore the caller's frame, as macro-frames.ts patches nunjucks' compiler.
+   */
+  private macro(node: Signature, outer?: Scope): string {
+    const id = `macro_${this.id()}`;
+    const scope = outer === undefined ? new Scope() : outer.push();
+    const names = node.args.map((name) => `"${name}"`).join(', ');
+    const keywordNames = node.kwargs.map(({ name }) => `"${name}"`).join(', ');
+    const parameters = [...node.args.map((name) => `l_${name}`), 'kwargs'].join(', ');
+    this.emit(
+      `var ${id} = runtime.makeMacro(\n[${names}], \n[${keywordNames}], \nfunction (${parameters}) {\nvar callerFrame = frame;\ntry {\n` +
+        `frame = ${outer === undefined ? 'new runtime.Frame();' : 'frame.push(true);'}\nkwargs = kwargs || {};\n` +
+        'if (Object.prototype.hasOwnProperty.call(kwargs, "caller")) {\nframe.set("caller", kwargs.caller); }\n',
+    );
+    for (const name of node.args) {
+      this.emit(`frame.set("${name}", l_${name});\n`);
+      scope.set(name, `l_${name}`);
+    }
+    for (const { name, value } of node.kwargs) {
+      this.emit(`frame.set("${name}", Object.prototype.hasOwnProperty.call(kwargs, "${name}") ? kwargs["${name}"] : `);
+      this.expr(value, scope);
+      this.emit(');');
+    }
+    const outerBuffer = this.buffer;
+    this.buffer = this.id();
+    this.emit(`var ${this.buffer} = "";`);
+    this.statements(node.body, scope);
+    this.emit(
+      `;\nframe = ${outer === undefined ? 'callerFrame;' : 'frame.pop();'}\nreturn new runtime.SafeString(${this.buffer});\n} finally { frame = callerFrame; }\n});\n`,
+    );
+    this.buffer = outerBuffer;
+    return id;
   }
 
   private forLoop(node: Extract<Stmt, { kind: 'For' }>, outer: Scope): void {
@@ -218,6 +272,11 @@ export class CodeGenerator {
         if (node.else_ !== null) this.expr(node.else_, scope);
         else this.emit('""');
         this.emit(')');
+        return;
+      case 'Caller':
+        // compileCaller: an anonymous macro, made where the call is.
+        this.emit('(function (){');
+        this.emit(`return ${this.macro(node, scope)};})()`);
         return;
       case 'In':
         this.emit('runtime.inOperator(');

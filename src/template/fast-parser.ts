@@ -1,10 +1,16 @@
 /**
  * nunjucks 3.2.4's parser (parser.js) for the statements the fast path supports: text, output,
- * `if`, `for`, `set` and mirrored extension tags; every other tag gives up.
+ * `if`, `for`, `set`, `macro`, `call` and mirrored extension tags; every other tag gives up.
  */
 import { giveUp, type Token, tokenize } from './fast-lexer.js';
 import { ExpressionParser } from './fast-parse-expression.js';
-import type { Stmt } from './fast-tree.js';
+import type { Expr, Pair, Signature, Stmt } from './fast-tree.js';
+
+/**
+ * Names the generated code uses as they are (`l_<name>` parameters, `"<name>"` strings). nunjucks
+ * takes any symbol (or, for a macro's name, any literal); anything else is left to it.
+ */
+const PLAIN_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Tags nunjucks handles itself before asking extensions. */
 const BUILTIN_TAGS = new Set([
@@ -101,6 +107,10 @@ class TemplateParser extends ExpressionParser {
         return this.parseFor();
       case 'set':
         return this.parseSet();
+      case 'macro':
+        return this.parseMacro();
+      case 'call':
+        return this.parseCall();
       default: {
         const extension = this.extensionTags.get(token.value);
         // The built-in tags nunjucks checks first, then an extension that is not `do`.
@@ -180,6 +190,64 @@ class TemplateParser extends ExpressionParser {
     this.advanceAfterBlockEnd('set');
     return { kind: 'Set', targets, value };
   }
+
+  /** parseMacro: `{% macro name(a, b=1) %}…{% endmacro %}`. */
+  private parseMacro(): Stmt {
+    this.next(); // `macro`
+    const name = this.next();
+    // nunjucks reads the name with parsePrimary(noPostfix): a string or number would compile too, oddly.
+    if (name === undefined || name.type !== 'symbol' || !PLAIN_NAME.test(name.value)) return giveUp();
+    const parameters = parameterNames(this.parseSignature());
+    this.advanceAfterBlockEnd('macro');
+    const body = this.parseUntilBlocks('endmacro');
+    this.advanceAfterBlockEnd();
+    return { kind: 'Macro', name: name.value, ...parameters, body };
+  }
+
+  /**
+   * parseCall: `{% call(args) macro(…) %}body{% endcall %}` is the output of the call, with the
+   * body as an anonymous macro added to its keyword arguments as `caller`.
+   */
+  private parseCall(): Stmt {
+    this.next(); // `call`
+    const next = this.peek();
+    if (next === undefined) return giveUp();
+    const callerArgs = next.type === 'left-paren' ? this.parseSignature() : [];
+    const call = this.parsePrimary();
+    // nunjucks adds `caller` to `.args` of whatever was parsed: only a call has them.
+    if (call.kind !== 'FunCall') return giveUp();
+    this.advanceAfterBlockEnd('call');
+    const body = this.parseUntilBlocks('endcall');
+    this.advanceAfterBlockEnd();
+    const caller: Expr = { kind: 'Caller', ...parameterNames(callerArgs), body };
+    let keywords = call.args[call.args.length - 1];
+    if (keywords?.kind !== 'KeywordArgs') {
+      keywords = { kind: 'KeywordArgs', children: [] };
+      call.args.push(keywords);
+    }
+    (keywords.children as Pair[]).push({ key: { kind: 'Symbol', value: 'caller' }, value: caller });
+    return { kind: 'Output', expr: call };
+  }
+}
+
+/**
+ * A macro's parameters as nunjucks' `_compileMacro` reads its signature: names, then (the last
+ * entry, when keyword arguments) names with defaults. Its compiler rejects a parameter that is not
+ * a name (`assertType`), which is left to it to report.
+ */
+function parameterNames(signature: Expr[]): Omit<Signature, 'body'> {
+  const args: string[] = [];
+  const kwargs: Signature['kwargs'] = [];
+  signature.forEach((arg, i) => {
+    if (i === signature.length - 1 && arg.kind === 'KeywordArgs') {
+      for (const pair of arg.children) {
+        if (pair.key.kind !== 'Symbol' || !PLAIN_NAME.test(pair.key.value)) giveUp();
+        kwargs.push({ name: (pair.key as { value: string }).value, value: pair.value });
+      }
+    } else if (arg.kind === 'Symbol' && PLAIN_NAME.test(arg.value)) args.push(arg.value);
+    else giveUp();
+  });
+  return { args, kwargs };
 }
 
 /** nunjucks' parse tree of `text`; throws GiveUp for what this front end leaves to nunjucks. */

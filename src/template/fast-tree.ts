@@ -17,7 +17,16 @@ export type Expr =
   | { kind: 'Is'; left: Expr; right: Expr }
   | { kind: 'Not' | 'Neg' | 'Pos'; target: Expr }
   | { kind: 'Or' | 'And' | 'Add' | 'Concat' | 'Sub' | 'Mul' | 'Div' | 'FloorDiv' | 'Mod' | 'Pow'; left: Expr; right: Expr }
-  | { kind: 'Compare'; expr: Expr; ops: { type: string; expr: Expr }[] };
+  | { kind: 'Compare'; expr: Expr; ops: { type: string; expr: Expr }[] }
+  /** A `{% call %}` block's body, passed as the called macro's `caller` keyword argument. */
+  | ({ kind: 'Caller' } & Signature);
+
+/** A macro's (or a `{% call %}` body's) parameters and body: names, names with defaults, statements. */
+export interface Signature {
+  args: string[];
+  kwargs: { name: string; value: Expr }[];
+  body: Stmt[];
+}
 
 export interface Pair {
   key: Expr;
@@ -30,12 +39,17 @@ export type Stmt =
   | { kind: 'If'; cond: Expr; body: Stmt[]; else_: Stmt[] | null }
   | { kind: 'For'; names: string[]; pair: boolean; arr: Expr; body: Stmt[]; else_: Stmt[] | null }
   | { kind: 'Set'; targets: string[]; value: Expr }
-  | { kind: 'Extension'; extension: string; args: Expr[] };
+  | { kind: 'Extension'; extension: string; args: Expr[] }
+  | ({ kind: 'Macro'; name: string } & Signature);
 
 /** The compile-time frame: where each loop variable is held (a JavaScript variable here, a slot in fast-closures.ts). */
 export class Scope<T = string> {
   private readonly names = new Map<string, T>();
   constructor(private readonly parent?: Scope<T>) {}
+  /** No enclosing frame: the template's top level, or a macro's body (nunjucks compiles each in a new Frame). */
+  get isRoot(): boolean {
+    return this.parent === undefined;
+  }
   lookup(name: string): T | undefined {
     return this.names.get(name) ?? this.parent?.lookup(name);
   }

@@ -20,7 +20,8 @@ export function installCompilerPatches(): () => void {
     const name = getNodeName.call(this, node);
     return node.typename === 'Literal' ? name.replace(/[\\\n\r\u2028\u2029]/g, ' ') : name;
   };
-  // dbt collects every macro of a file, `_is_relation` too; nunjucks exports only names without a leading `_`.
+  // dbt collects every macro of a file, `_is_relation` too; nunjucks exports only names without a leading `_`
+  // (fast-codegen.ts topMacro prints the same line).
   const topMacro = compiler.compileMacro as (this: CompilerLike, node: { name: { value: string } }, frame: { parent: unknown }) => void;
   compiler.compileMacro = function exportEveryMacro(this: CompilerLike, node: { name: { value: string } }, frame: { parent: unknown }): void {
     topMacro.call(this, node, frame);

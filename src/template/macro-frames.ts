@@ -14,8 +14,8 @@ interface CompilerLike {
  * rendering failed with "Cannot read properties of undefined (reading 'lookup')".
  *
  * This wraps each compiled macro body in `try { … } finally { frame = callerFrame; }`, so the scope
- * is restored however the macro ends. Only nunjucks' own compiler makes macros (fast-compile.ts
- * leaves them to it). The wrap is installed for one compile only (jinja-runtime.ts withJinjaParser)
+ * is restored however the macro ends. fast-codegen.ts writes the same wrap into the macros it
+ * generates. The wrap is installed for one compile only (jinja-runtime.ts withJinjaParser)
  * and the returned function puts nunjucks' compiler back as shipped.
  */
 export function installMacroFrameRestore(): () => void {

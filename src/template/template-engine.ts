@@ -21,11 +21,15 @@ const WATCHED_GLOBALS = ['log', 'print', 'exceptions', 'modules', 'env_var', 'in
 /** Extensions whose tags fast-compile.ts parses as nunjucks does: `{% do %}`. */
 const FAST_EXTENSION_TAGS: ReadonlyMap<string, string> = new Map([['do', 'DoExtension']]);
 
+/** fast-compile.ts for macro files: nunjucks' code for them, generated in one quick pass. */
+const fastMacroFileSource = (source: string): string | undefined => fastTemplateSource(source, FAST_EXTENSION_TAGS);
+
 /**
  * How templates are compiled. `closures` (the default): the fast path's parse tree becomes closures,
  * nothing for V8 to compile per template; `code`: the fast path generates nunjucks' code as text;
- * `nunjucks`: nunjucks compiles every template. The fast path leaves to nunjucks whatever it does not
- * handle (`macro`, `call`, blocks…), so every back end renders every template.
+ * `nunjucks`: nunjucks compiles every template, macro files included. The fast path leaves to nunjucks
+ * whatever it does not handle (block sets, blocks, slices…), so every back end renders every template;
+ * macros (`macro`, `call`) it handles as generated code only.
  */
 export type TemplateBackend = 'closures' | 'code' | 'nunjucks';
 
@@ -220,7 +224,7 @@ export class TemplateEngine {
   /** Runs a macro file's top level once, defining its macros; throws on a syntax error. */
   private exportedMacros(file: string, source: string, codeStore?: CompiledCodeStore): Record<string, unknown> {
     let exported: Record<string, unknown> = {};
-    const template = jinjaTemplate(toNunjucksDialect(source), this.env, file, codeStore);
+    const template = jinjaTemplate(toNunjucksDialect(source), this.env, file, codeStore, this.backend === 'nunjucks' ? undefined : fastMacroFileSource);
     (template as unknown as { getExported(ctx: object, frame: unknown, cb: (err: unknown, out: Record<string, unknown>) => void): void }).getExported(
       {},
       null,

@@ -12,12 +12,16 @@ import { loadProject } from '../../src/compile/load-project.js';
 import { baseGlobals } from '../../src/template/base-globals.js';
 import { CompiledCodeCache } from '../../src/template/compiled-code-cache.js';
 import { nunjucksLib } from '../../src/template/nunjucks-lib.js';
-import { TemplateEngine } from '../../src/template/template-engine.js';
+import { TemplateEngine, type TemplateBackend } from '../../src/template/template-engine.js';
 import { tempHome, tempProject } from '../support/project.js';
 
 const MACROS = "{% macro shout(x) %}{{ x | upper }}{% if x == 'a' %}!{% endif %}{% endmacro %}{% macro _hidden() %}h{% endmacro %}";
 
-function engineWith(store: CompiledCodeCache | undefined): TemplateEngine {
+/**
+ * An engine keeping macro files' code in `store`. The tests count nunjucks' compiles, so by default
+ * it compiles with nunjucks alone; the fast path (fast-compile.ts) keeps the very same code (below).
+ */
+function engineWith(store: CompiledCodeCache | undefined, backend: TemplateBackend = 'nunjucks'): TemplateEngine {
   let engine: TemplateEngine | undefined;
   engine = new TemplateEngine(
     baseGlobals({
@@ -29,7 +33,7 @@ function engineWith(store: CompiledCodeCache | undefined): TemplateEngine {
       macro: (name) => engine?.macro(name)?.fn,
       doc: () => undefined,
     }),
-    { projectName: 'demo', codeStore: store },
+    { projectName: 'demo', codeStore: store, backend },
   );
   return engine;
 }
@@ -114,6 +118,25 @@ describe('compiled macro code cache', () => {
     expect(compilesDuring(() => engineWith(CompiledCodeCache.open(dir, {})).addMacroFile('macros/m.sql', MACROS))).toBe(1);
     writeFileSync(path.join(dir, 'template_cache.json'), '{"format": 1, "comp');
     expect(compilesDuring(() => engineWith(CompiledCodeCache.open(dir, {})).addMacroFile('macros/m.sql', MACROS))).toBe(1);
+  });
+
+  it('keeps the same code whether the fast path or nunjucks compiled the file, and either reads the other', () => {
+    const files = {
+      'macros/m.sql': MACROS,
+      'macros/call.sql': "{% macro box(t) %}[{{ caller() }}]{% endmacro %}{% macro uses() %}{% call box('x') %}{{ shout('a') }}{% endcall %}{% endmacro %}",
+    };
+    const written = (['closures', 'nunjucks'] as const).map((backend) => {
+      const dir = targetDir();
+      const store = CompiledCodeCache.open(dir, {});
+      const engine = engineWith(store, backend);
+      for (const [file, text] of Object.entries(files)) expect(engine.addMacroFile(file, text)).toEqual([]);
+      store.save();
+      return { dir, text: readFileSync(path.join(dir, 'template_cache.json'), 'utf8') };
+    });
+    expect(written[0]!.text).toBe(written[1]!.text);
+    const reader = engineWith(CompiledCodeCache.open(written[0]!.dir, {}), 'closures');
+    for (const [file, text] of Object.entries(files)) expect(reader.addMacroFile(file, text)).toEqual([]);
+    expect(render(reader, '{{ uses() }}')).toBe('[A!]');
   });
 
   it('reports a syntax error as without the cache, and keeps nothing for it', () => {
