@@ -8,6 +8,7 @@
 // dist/index.js (the programmatic API) is not bundled. Part of `npm run build`.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +57,10 @@ function bundledLicences(metafile) {
   });
   return `Packages bundled into main.cjs, each under its own licence:\n\n${texts.join('\n')}`;
 }
+
+/** How the bundle's first bytes name its build, followed by BUILD_ID_LENGTH hex digits (src/cli/load-bundle.cts reads them). */
+const BUILD_ID_MARK = 'tsdbt-build:';
+const BUILD_ID_LENGTH = 32;
 
 /** What the bundle calls for `import()`: the loader passes it in (src/cli/load-bundle.cts). */
 const IMPORT_FUNCTION = '__tsdbtImport';
@@ -156,10 +161,14 @@ if (!chdbNativeLoaderRedirected) throw new Error(`build-cli-bundle: chdb's index
 // on the first line, so that line numbers stay the file's.
 const wrapperStart = `(function (exports, require, module, __filename, __dirname, ${IMPORT_FUNCTION}) {`;
 const banner = "/*! tsdbt's CLI, with the npm packages LICENSES.txt beside this file names, each under its own licence. */\n";
-const code = (wrapperStart + banner + result.outputFiles[0].text + '\n})').replace(
+const wrapped = (wrapperStart + banner + result.outputFiles[0].text + '\n})').replace(
   /[\u0080-\uffff]/g,
   (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
 );
+// The build id, first in the file (a comment before the function, on its first line): the loader
+// takes the code cache made for this id, instead of checksumming the whole bundle at every start. A
+// hash of the rest, so that a build of the same code has the same id and any other another.
+const code = `/*${BUILD_ID_MARK}${createHash('sha256').update(wrapped).digest('hex').slice(0, BUILD_ID_LENGTH)}*/${wrapped}`;
 // Every `import()` left is one the rewrite made: a new one of another form would fail at run time.
 const left = code.match(OUTSIDE_IMPORT)?.length ?? 0;
 const calls = code.split(`${IMPORT_FUNCTION}(`).length - 1;

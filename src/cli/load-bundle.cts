@@ -13,12 +13,13 @@ import { crc32 } from 'node:zlib';
  * import of node:fs makes Node build all of node:fs's exports, streams included.
  *
  * The cache is used only when its header says it was made by this Node (and V8), on this
- * platform, from exactly these bundle bytes (length and CRC-32), and the cache bytes themselves
- * are whole (length and CRC-32): V8 checks its version and flags but only the source's length (a
- * rebuilt bundle of the same length must not meet an old cache), and it does not checksum the data
- * (a damaged cache can crash Node while it is read). Anything else (no cache, another
- * Node, a changed bundle, a damaged file, V8 refusing it) loads the bundle from source, silently:
- * a cache only ever saves compile time.
+ * platform, for this build of the bundle (the build id the build wrote first in it, a hash of the
+ * rest, and its length), and the cache bytes themselves are whole (length and CRC-32): V8 checks
+ * its version and flags but only the source's length (a rebuilt bundle of the same length must not
+ * meet an old cache), and it does not checksum the data (a damaged cache can crash Node while it
+ * is read). The bundle is named by its id rather than checksummed: 1.5 MB at every start. Anything
+ * else (no cache, another Node, another build or a bundle without an id, a damaged file, V8
+ * refusing it) loads the bundle from source, silently: a cache only ever saves compile time.
  */
 
 /** The bundle bin/tsdbt runs. */
@@ -27,7 +28,11 @@ export const CLI_BUNDLE = path.join(__dirname, '..', 'cli-bundle', 'main.cjs');
 /** Set to 1 by the build: the run writes the code cache (what V8 compiled by its exit) beside the bundle. */
 export const WRITE_CODE_CACHE_ENV = 'TSDBT_WRITE_CODE_CACHE';
 
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
+
+/** How the bundle's first bytes name its build (scripts/build-cli-bundle.mjs writes them): `/*tsdbt-build:<32 hex digits>*\/`. */
+const BUILD_ID = /^\/\*tsdbt-build:([0-9a-f]{32})\*\//;
+const BUILD_ID_BYTES = 48;
 
 /** Where the cache data starts in the file: a multiple of this many bytes (headerLine). */
 const DATA_ALIGNMENT = 8;
@@ -47,7 +52,7 @@ interface CacheHeader {
   platform: string;
   arch: string;
   bundleBytes: number;
-  bundleCrc32: number;
+  buildId: string;
   dataBytes: number;
   dataCrc32: number;
 }
@@ -57,7 +62,7 @@ export async function loadCliBundle(file: string = CLI_BUNDLE, env: NodeJS.Proce
   const cacheFile = `${file}.v8cache`;
   const producing = env[WRITE_CODE_CACHE_ENV] === '1';
   const cached = producing ? { status: 'absent' as const } : readCodeCache(cacheFile, bytes);
-  // The file is one function expression (scripts/build-cli-bundle.mjs): Node's CommonJS wrapper
+  // The file is its build id and one function expression (scripts/build-cli-bundle.mjs): Node's CommonJS wrapper
   // with one more parameter, the bundle's `import()` (of installed packages, Node's modules, a
   // project's fetcher module), which is a call of it (the build says why). The build keeps the
   // file ASCII, so latin1 is its text, without UTF-8 decoding.
@@ -71,7 +76,8 @@ export async function loadCliBundle(file: string = CLI_BUNDLE, env: NodeJS.Proce
     const { writeFileAtomically } = await import('../core/atomic-file.js');
     process.once('exit', () => {
       const data = script.createCachedData();
-      writeFileAtomically(cacheFile, Buffer.concat([headerLine(headerFor(bytes, data)), data]));
+      const header = headerFor(bytes, data);
+      if (header !== undefined) writeFileAtomically(cacheFile, Buffer.concat([headerLine(header), data]));
     });
   }
   return { main: module.exports.main as LoadedCli['main'], codeCache };
@@ -95,6 +101,7 @@ function readCodeCache(cacheFile: string, bundle: Buffer): { status: CodeCacheSt
     const header = JSON.parse(raw.subarray(0, end).toString('latin1')) as Partial<CacheHeader>;
     const data = raw.subarray(end + 1);
     const expected = headerFor(bundle, data);
+    if (expected === undefined) return { status: 'unusable' };
     const matches = (Object.keys(expected) as (keyof CacheHeader)[]).every((key) => header[key] === expected[key]);
     return matches ? { status: 'used', data } : { status: 'unusable' };
   } catch {
@@ -113,7 +120,10 @@ function headerLine(header: CacheHeader): Buffer {
   return Buffer.from(`${json}${' '.repeat(padding)}\n`, 'latin1');
 }
 
-function headerFor(bundle: Buffer, data: Buffer): CacheHeader {
+/** The header a cache of `data` for `bundle` has; undefined for a bundle that names no build (no cache can vouch for it). */
+function headerFor(bundle: Buffer, data: Buffer): CacheHeader | undefined {
+  const buildId = BUILD_ID.exec(bundle.toString('latin1', 0, BUILD_ID_BYTES))?.[1];
+  if (buildId === undefined) return undefined;
   return {
     format: CACHE_FORMAT,
     node: process.version,
@@ -121,7 +131,7 @@ function headerFor(bundle: Buffer, data: Buffer): CacheHeader {
     platform: process.platform,
     arch: process.arch,
     bundleBytes: bundle.length,
-    bundleCrc32: crc32(bundle),
+    buildId,
     dataBytes: data.length,
     dataCrc32: crc32(data),
   };

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { nodeCrypto } from '../core/node-crypto.js';
 import { fastStatOf, type StatOf } from './fast-stat.js';
-import { IGNORED_DIRS } from './project-files.js';
+import { IGNORED_DIRS } from './ignored-dirs.js';
 
 /** `[size, mtimeMs, SHA-1 (base64url)]` of a file, or null when there is none (its absence is what was read). */
 export type FileStamp = [size: number, mtimeMs: number, sha1: string] | null;

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { IndexedYaml } from '../config/yaml-document.js';
+import { IGNORED_DIRS } from './ignored-dirs.js';
 import { readRegularProjectFile } from './read-file.js';
 import { YamlThread } from './yaml-thread.js';
 
@@ -60,9 +61,6 @@ export interface ProjectPaths {
 function isFixture(file: string, testPaths: string[]): boolean {
   return testPaths.some((dir) => file.startsWith(`${dir.replace(/\/+$/, '')}/fixtures/`));
 }
-
-/** Skipped while walking: never project sources (file-stamps.ts walks the same way). */
-export const IGNORED_DIRS = new Set(['node_modules', '.git', 'target', 'dbt_packages', 'logs', '.tsdbt']);
 
 /**
  * Reads everything the compiler needs, in a stable order. This module is the only place

@@ -25,6 +25,7 @@ import {
   type FileStamp,
   type FolderStamp,
 } from '../project/file-stamps.js';
+import { statEachUnder } from '../project/stat-from-inside.js';
 import { buildStamp } from '../version.js';
 import { RecordedSums, SUMS_FILE, type PatchedSums } from './compile-sums.js';
 import { COLUMNS_FILE, columnsBytes, readColumns, type Columns } from './compile-columns.js';
@@ -274,30 +275,32 @@ function checkRecord(startDir: string, env: NodeJS.ProcessEnv, keyHolds: (key: s
       : listFilesUnder(stamps.projectDir, stamps.roots, Date.now() - 1000);
   const now = listed?.files ?? inputs.files;
   if (now.length !== inputs.files.length) return undefined;
+  for (let index = 0; index < now.length; index += 1) if (now[index] !== inputs.files[index]) return undefined;
   const projectPrefix = `${stamps.projectDir}${path.sep}`;
   const changed: number[] = [];
-  for (let index = 0; index < now.length; index += 1) {
-    if (now[index] !== inputs.files[index]) return undefined;
-    const file = projectPrefix + now[index];
-    const stats = statOf(file);
+  const inputsHold = statEachUnder(stamps.projectDir, now, (index, stats) => {
     // Only a time that moved with the same size needs the checksum (a checkout, a `touch`).
     const same =
       stats !== undefined &&
       stats.size === inputs.sizes[index] &&
-      (stats.mtimeMs === inputs.mtimes[index] || (stamps.sums.input(index) ?? '') === checksumOfFile(file));
-    if (!same) {
-      if (!allowChanged) return undefined;
-      changed.push(index);
-    }
-  }
+      (stats.mtimeMs === inputs.mtimes[index] || (stamps.sums.input(index) ?? '') === checksumOfFile(projectPrefix + now[index]));
+    if (!same) changed.push(index);
+    return same || allowChanged;
+  });
+  if (!inputsHold) return undefined;
   const targetDir = path.resolve(stamps.projectDir, stamps.targetPath);
-  if (!sameStats(`${targetDir}${path.sep}`, stamps.outputs) || !sameStats(compiledPrefixOf(stamps), stamps.compiled)) return undefined;
+  if (!sameStats(targetDir, stamps.outputs) || !sameStats(compiledFolderOf(stamps), stamps.compiled)) return undefined;
   return { stamps, changed, ...(listed === undefined ? {} : { folders: listed.folders ?? null }) };
 }
 
 /** Where the record's compiled files are: `<target>/compiled/<project>/` (followed by each node's file). */
 export function compiledPrefixOf(stamps: Pick<CompileStamps, 'projectDir' | 'targetPath' | 'projectName'>): string {
-  return `${path.resolve(stamps.projectDir, stamps.targetPath)}${path.sep}compiled${path.sep}${stamps.projectName}${path.sep}`;
+  return `${compiledFolderOf(stamps)}${path.sep}`;
+}
+
+/** `<target>/compiled/<project>`: the folder of the record's compiled files. */
+function compiledFolderOf(stamps: Pick<CompileStamps, 'projectDir' | 'targetPath' | 'projectName'>): string {
+  return `${path.resolve(stamps.projectDir, stamps.targetPath)}${path.sep}compiled${path.sep}${stamps.projectName}`;
 }
 
 /**
@@ -327,12 +330,12 @@ export function targetPathOf(text: string): string | undefined {
   return lines.length === 1 && plain !== null ? plain[2] : undefined;
 }
 
-function sameStats(prefix: string, columns: Columns): boolean {
-  for (let index = 0; index < columns.files.length; index += 1) {
-    const stats = statOf(prefix + columns.files[index]);
-    if (stats === undefined || stats.size !== columns.sizes[index] || stats.mtimeMs !== columns.mtimes[index]) return false;
-  }
-  return true;
+function sameStats(folder: string, columns: Columns): boolean {
+  return statEachUnder(
+    folder,
+    columns.files,
+    (index, stats) => stats !== undefined && stats.size === columns.sizes[index] && stats.mtimeMs === columns.mtimes[index],
+  );
 }
 
 function sameEnv(recorded: Record<string, string | null>, env: NodeJS.ProcessEnv): boolean {

@@ -272,6 +272,19 @@ describe('tsdbt compile, warm', () => {
     expect(existsSync(path.join(dir, 'target', 'compiled', 'bench', 'models', 'brand_new.sql'))).toBe(true);
   });
 
+  it('sees a compiled file rewritten in place (same size, new time) and compiles it again; the check leaves the working folder as it was', async () => {
+    await compile();
+    const compiled = path.join(dir, 'target', 'compiled', 'bench', 'models', 'reads_env.sql');
+    const text = readFileSync(compiled, 'utf8');
+    writeFileSync(compiled, text.toUpperCase());
+    expect(readFileSync(compiled, 'utf8')).not.toBe(text);
+    const workingFolder = process.cwd();
+    expect((await compile()).reused).toBe(false);
+    expect(process.cwd()).toBe(workingFolder);
+    expect(readFileSync(compiled, 'utf8')).toBe(text);
+    expect((await compile()).reused).toBe(true);
+  });
+
   it('reads no folder while their stamps hold, and still sees a file added in a new folder', async () => {
     // Folders changed less than a second before a compile are not vouched for.
     await new Promise((resolve) => setTimeout(resolve, 1100));

@@ -1,14 +1,16 @@
 /**
  * The CLI bundle's V8 code cache (scripts/build-cli-bundle.mjs, src/cli/load-bundle.cts): the
- * build leaves one this Node uses, and a cache that is not for the bundle beside it (changed
- * bundle, damaged or cut file, another Node, one V8 refuses) is never used and changes nothing:
- * the bundle loads from source and the command prints what it prints without a cache.
+ * build leaves one this Node uses, and a cache that is not for the bundle beside it (another
+ * build, a bundle that names none, damaged or cut file, another Node, one V8 refuses) is never
+ * used and changes nothing: the bundle loads from source and the command prints what it prints
+ * without a cache.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, projectYml, removeProject, writeProject } from '../support/cli.js';
 
@@ -34,15 +36,20 @@ function runBundle(bundle: string, args: string[], options: { cwd?: string; env?
   });
 }
 
+/** The build id the build wrote first in a bundle. */
+function buildIdOf(bundle: Buffer): string | undefined {
+  return /^\/\*tsdbt-build:([0-9a-f]{32})\*\//.exec(bundle.toString('latin1', 0, 48))?.[1];
+}
+
 function header(bundle: Buffer, data: Buffer, overrides: Record<string, unknown> = {}): Buffer {
   const fields = {
-    format: 1,
+    format: 2,
     node: process.version,
     v8: process.versions.v8,
     platform: process.platform,
     arch: process.arch,
     bundleBytes: bundle.length,
-    bundleCrc32: crc32(bundle),
+    buildId: buildIdOf(bundle),
     dataBytes: data.length,
     dataCrc32: crc32(data),
     ...overrides,
@@ -110,20 +117,37 @@ describe('the CLI bundle code cache', () => {
   it('keeps its data at a multiple of 8 bytes into the file (V8 copies cached data that is not pointer-aligned)', () => {
     const dataStart = builtCache.indexOf(0x0a) + 1;
     expect(dataStart % 8).toBe(0);
-    expect(JSON.parse(builtCache.subarray(0, dataStart).toString('latin1'))).toMatchObject({ format: 1, dataBytes: cacheData.length });
+    expect(JSON.parse(builtCache.subarray(0, dataStart).toString('latin1'))).toMatchObject({
+      format: 2,
+      buildId: buildIdOf(bundleBytes),
+      dataBytes: cacheData.length,
+    });
   });
 
-  it('is not used for a changed bundle of the same length (V8 checks only the length)', async () => {
+  it('names the bundle by a build id first in it, a hash of the rest of the file', () => {
+    const id = buildIdOf(bundleBytes);
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    const rest = bundleBytes.subarray(`/*tsdbt-build:${id}*/`.length);
+    expect(createHash('sha256').update(rest).digest('hex').slice(0, 32)).toBe(id);
+  });
+
+  it('is not used for another build of the same length (V8 checks only the length), nor for a bundle that names no build', async () => {
     const text = bundleBytes.toString('latin1');
     const summary = 'run again what failed or was skipped last time';
     expect(text).toContain(summary);
-    const changed = Buffer.from(text.replace(summary, summary.toUpperCase()), 'latin1');
-    expect(changed.length).toBe(bundleBytes.length);
-    const file = path.join(dir, 'changed', 'main.cjs');
-    copyInto(file, changed, builtCache);
-    const result = await runBundle(file, ['--help']);
-    expect(result.status).toBe('unusable');
-    expect(result.stdout).toBe(plainHelp.replace(summary, summary.toUpperCase()));
+    const id = buildIdOf(bundleBytes)!;
+    const otherId = id.replace(/^./, (digit) => (digit === '0' ? '1' : '0'));
+    const rebuilt = Buffer.from(text.replace(summary, summary.toUpperCase()).replace(id, otherId), 'latin1');
+    const unnamed = Buffer.from(text.replace(`/*tsdbt-build:${id}*/`, `/*${' '.repeat(id.length + 12)}*/`), 'latin1');
+    for (const [name, bytes] of Object.entries({ 'another build': rebuilt, 'no build id': unnamed })) {
+      expect(bytes.length, name).toBe(bundleBytes.length);
+      expect(buildIdOf(bytes), name).not.toBe(id);
+      const file = path.join(dir, 'changed', 'main.cjs');
+      copyInto(file, bytes, builtCache);
+      const result = await runBundle(file, ['--help']);
+      expect(result.status, name).toBe('unusable');
+      expect(result.stdout, name).toBe(name === 'another build' ? plainHelp.replace(summary, summary.toUpperCase()) : plainHelp);
+    }
   });
 
   it('is not used when damaged, cut, or made by another Node, and the command prints the same', async () => {
@@ -140,6 +164,10 @@ describe('the CLI bundle code cache', () => {
       'another Node': Buffer.concat([header(bundleBytes, cacheData, { node: 'v0.0.0' }), cacheData]),
       'another V8': Buffer.concat([header(bundleBytes, cacheData, { v8: '0.0' }), cacheData]),
       'another format': Buffer.concat([header(bundleBytes, cacheData, { format: 0 }), cacheData]),
+      'the format before build ids': Buffer.concat([
+        header(bundleBytes, cacheData, { format: 1, buildId: undefined, bundleCrc32: crc32(bundleBytes) }),
+        cacheData,
+      ]),
     };
     for (const [name, cache] of Object.entries(variants)) {
       const file = path.join(dir, 'damaged', 'main.cjs');

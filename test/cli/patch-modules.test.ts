@@ -1,7 +1,8 @@
 /**
  * What a patched compile (tasks/compile-patch.ts) runs of the CLI bundle: the render set-up, not
  * the selection code a full compile needs. The bundle is one file (dist/cli-bundle/main.cjs), so
- * V8's coverage of it says which of tsdbt's functions a process called.
+ * V8's coverage of it says which of tsdbt's functions a process called. And what a compile with
+ * nothing changed sets up: none of the YAML reading (js-yaml included).
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { REPO_ROOT, removeProject, writeProject } from '../support/cli.js';
 let dir: string;
 
 /** `tsdbt compile --write-perf-info` in a process of its own: whether it patched, and the bundle's functions it called. */
-async function compileCalling(): Promise<{ patched: boolean; called: Set<string> }> {
+async function compileCalling(): Promise<{ patched: boolean; reused: boolean; called: Set<string> }> {
   const coverage = mkdtempSync(path.join(dir, 'coverage-'));
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'tsdbt'), 'compile', '--write-perf-info'], {
@@ -38,7 +39,11 @@ async function compileCalling(): Promise<{ patched: boolean; called: Set<string>
   }
   rmSync(coverage, { recursive: true, force: true });
   const info = JSON.parse(readFileSync(path.join(dir, 'target', 'perf_info.json'), 'utf8')) as PerfInfo;
-  return { patched: info.phases.some((phase) => phase.name === PATCHED_PHASE), called };
+  return {
+    patched: info.phases.some((phase) => phase.name === PATCHED_PHASE),
+    reused: info.phases.some((phase) => phase.name === 'nothing changed (file stamps checked)'),
+    called,
+  };
 }
 
 beforeAll(() => {
@@ -63,5 +68,18 @@ describe('a patched compile in the CLI bundle', () => {
     expect(patched.called).toContain('patchCompile');
     expect(patched.called).toContain('openRenderEnvironment');
     expect(patched.called).not.toContain('resolveSelection');
+  }, 120_000);
+
+  it('sets up none of the YAML reading when nothing changed (the record check needs none of it)', async () => {
+    /** The bundled modules of the YAML reading, by the names esbuild gives their set-up functions. */
+    const yamlModules = (called: Set<string>) => [...called].filter((name) => /js-yaml|yaml-event-index|yaml-thread/.test(name));
+    rmSync(path.join(dir, 'target', 'compile_stamps.json'), { force: true });
+    const full = await compileCalling();
+    expect(full.reused).toBe(false);
+    // The probe sees them when they are set up.
+    expect(yamlModules(full.called).length).toBeGreaterThan(0);
+    const warm = await compileCalling();
+    expect(warm.reused).toBe(true);
+    expect(yamlModules(warm.called)).toEqual([]);
   }, 120_000);
 });
