@@ -2,6 +2,7 @@
 import { configFromTree } from '../config/config-tree.js';
 import { didYouMean, isPlainObject, type Plain } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { flattened } from '../core/flat-string.js';
 import { trimmed } from '../core/trimmed.js';
 import { quoteIdentifier } from '../core/sql-literals.js';
 import { Relation } from '../template/relation.js';
@@ -133,12 +134,12 @@ function genericTestNode(parse: TestParse, target: TestTarget, declared: Declare
   const isSource = target.node.resourceType === 'source';
   const testType = `${namespace === null ? '' : `${namespace}_`}${isSource ? 'source_' : ''}${name}`;
   const names = givenName !== undefined ? { fullName: String(givenName), shortName: String(givenName) } : synthesizeTestNames(testType, target.name, args);
-  const fullName = names.fullName;
-  if (names.shortName !== names.fullName && builderConfig.alias === undefined) builderConfig.alias = names.shortName;
+  const fullName = flattened(names.fullName);
+  if (names.shortName !== names.fullName && builderConfig.alias === undefined) builderConfig.alias = flattened(names.shortName);
   const macroName = `test_${name}`;
   const metadata = { name, namespace, kwargs: args };
   return {
-    uniqueId: `test.${project.name}.${fullName}.${testHash(fullName, metadata)}`,
+    uniqueId: flattened(`test.${project.name}.${fullName}.${testHash(fullName, metadata)}`),
     name: fullName,
     resourceType: 'test',
     packageName: project.name,
