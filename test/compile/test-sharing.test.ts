@@ -75,6 +75,24 @@ describe('generic tests share what they have alike', () => {
   });
 });
 
+describe('columns', () => {
+  test('columns declared without meta or tags share one frozen empty object and list; declared ones keep theirs', () => {
+    const dir = writeProject({
+      'project.yml': projectYml('demo'),
+      'models/orders.sql': 'select 1 as id, 2 as code, 3 as total',
+      'models/schema.yml':
+        'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n      - name: code\n      - name: total\n        meta: {unit: EUR}\n        tags: [money]\n',
+    });
+    dirs.push(dir);
+    const { columns } = loadProject({ projectDir: dir }).models.get('model.demo.orders')!;
+    expect(columns.code!.meta).toBe(columns.id!.meta);
+    expect(columns.code!.tags).toBe(columns.id!.tags);
+    expect(Object.isFrozen(columns.id!.meta) && Object.isFrozen(columns.id!.tags)).toBe(true);
+    expect([columns.id!.meta, columns.id!.tags]).toEqual([{}, []]);
+    expect([columns.total!.meta, columns.total!.tags]).toEqual([{ unit: 'EUR' }, ['money']]);
+  });
+});
+
 describe('sharing helpers', () => {
   test('dataKey tells apart what serializes differently and refuses what it cannot describe', () => {
     expect(dataKey({ a: 1, b: '1' })).not.toBe(dataKey({ a: '1', b: 1 }));
