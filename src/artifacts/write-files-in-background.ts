@@ -10,37 +10,70 @@ const THREAD_FROM = 500;
 
 /**
  * The worker's body, as a CommonJS script run with `eval`: no separate file to find next to the
- * compiled one (the same code runs from dist/ and, under vitest, from src/).
+ * compiled one (the same code runs from dist/ and, under vitest, from src/). `writePacked` is
+ * written into it as source, so it may use nothing but its parameters.
  */
 const WORKER_SOURCE = `
-const { closeSync, fstatSync, mkdirSync, openSync, writeSync } = require('node:fs');
+const fs = require('node:fs');
 const { dirname } = require('node:path');
 const { parentPort, workerData } = require('node:worker_threads');
-const { names, ends, bytes } = workerData;
-const made = new Set();
-const stamps = new Float64Array(names.length * 2);
-let start = 0;
-for (let i = 0; i < names.length; i += 1) {
-  const file = names[i];
-  const folder = dirname(file);
-  if (!made.has(folder)) {
-    mkdirSync(folder, { recursive: true });
-    made.add(folder);
-  }
-  const fd = openSync(file, 'w');
-  try {
-    const text = new Uint8Array(bytes, start, ends[i] - start);
-    for (let at = 0; at < text.length; ) at += writeSync(fd, text, at, text.length - at);
-    const stats = fstatSync(fd);
-    stamps[2 * i] = stats.size;
-    stamps[2 * i + 1] = stats.mtimeMs;
-  } finally {
-    closeSync(fd);
-  }
-  start = ends[i];
-}
+const writePacked = ${writePackedSource()};
+const stamps = writePacked(workerData, fs, dirname);
 parentPort.postMessage(stamps, [stamps.buffer]);
 `;
+
+/** File system calls `writePacked` makes. */
+type WritingCalls = Pick<typeof import('node:fs'), 'closeSync' | 'fstatSync' | 'mkdirSync' | 'openSync' | 'writeSync'>;
+
+/** ES2024's resizable ArrayBuffer (Node 20 has it; the TypeScript library this project builds with does not). */
+type Resizable = ArrayBuffer & { resizable?: boolean; resize: (length: number) => void };
+
+/**
+ * Writes the packed files (see `packed`), in order, and returns their stamps. File `i` lies just
+ * before file `i - 1`, the first at the buffer's end, so a resizable buffer can be shrunk as the
+ * files are written: the text of 10,000 compiled files (13 MiB at 10k models) is given back
+ * while the main thread writes the manifest, the command's memory peak, instead of at the end.
+ */
+export function writePacked(data: PackedFiles, fs: WritingCalls, dirname: (file: string) => string): Float64Array {
+  const { names, ends, bytes } = data;
+  // Past this many bytes written the buffer is shrunk (a shrink gives back whole pages). A literal: see WORKER_SOURCE.
+  const shrinkEvery = 262_144;
+  const size = ends.length === 0 ? 0 : ends[ends.length - 1]!;
+  const made = new Set<string>();
+  const stamps = new Float64Array(names.length * 2);
+  let written = 0;
+  for (let i = 0; i < names.length; i += 1) {
+    const file = names[i]!;
+    const folder = dirname(file);
+    if (!made.has(folder)) {
+      fs.mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+    const start = size - ends[i]!;
+    const length = ends[i]! - (i === 0 ? 0 : ends[i - 1]!);
+    const fd = fs.openSync(file, 'w');
+    try {
+      const text = new Uint8Array(bytes, start, length);
+      for (let at = 0; at < length; ) at += fs.writeSync(fd, text, at, length - at);
+      const stats = fs.fstatSync(fd);
+      stamps[2 * i] = stats.size;
+      stamps[2 * i + 1] = stats.mtimeMs;
+    } finally {
+      fs.closeSync(fd);
+    }
+    written += length;
+    if ((bytes as Resizable).resizable === true && (written >= shrinkEvery || i === names.length - 1)) {
+      (bytes as Resizable).resize(start);
+      written = 0;
+    }
+  }
+  return stamps;
+}
+
+function writePackedSource(): string {
+  return writePacked.toString();
+}
+
 /** A file to write: its path and text, and text to add at its end (a newline the text lacks). */
 export type FileToWrite = readonly [file: string, text: string, tail?: string];
 
@@ -87,12 +120,20 @@ export function writeFilesInBackground(files: readonly FileToWrite[]): Promise<W
   });
 }
 
+/** The files for the thread: names, the running total of their sizes, and their bytes, the first file last. */
+export interface PackedFiles {
+  names: string[];
+  ends: Float64Array;
+  bytes: ArrayBuffer;
+}
+
 /**
  * The texts as one buffer of UTF-8 bytes, moved to the thread rather than copied: handed over as
  * strings, every compiled file was copied into a message and again into the thread's own heap
- * while this thread wrote the manifest. Nothing here keeps `files` (the caller may drop them).
+ * while this thread wrote the manifest. Resizable where Node allows, and laid out from its end
+ * (see `writePacked`). Nothing here keeps `files` (the caller may drop them).
  */
-function packed(files: readonly FileToWrite[]): { names: string[]; ends: Float64Array; bytes: ArrayBuffer } {
+export function packed(files: readonly FileToWrite[]): PackedFiles {
   const names = files.map(([file]) => file);
   const ends = new Float64Array(files.length);
   let size = 0;
@@ -101,13 +142,14 @@ function packed(files: readonly FileToWrite[]): { names: string[]; ends: Float64
     size += Buffer.byteLength(text) + (tail === undefined ? 0 : Buffer.byteLength(tail));
     ends[i] = size;
   }
-  const bytes = new ArrayBuffer(size);
+  // (An ArrayBuffer constructor without resizable buffers ignores the option: a fixed buffer, freed with the thread.)
+  const bytes = new (ArrayBuffer as new (length: number, options: { maxByteLength: number }) => ArrayBuffer)(size, { maxByteLength: size });
   const view = Buffer.from(bytes);
-  let at = 0;
-  for (const [, text, tail] of files) {
+  files.forEach(([, text, tail], i) => {
+    let at = size - ends[i]!;
     at += view.write(text, at);
-    if (tail !== undefined) at += view.write(tail, at);
-  }
+    if (tail !== undefined) view.write(tail, at);
+  });
   return { names, ends, bytes };
 }
 

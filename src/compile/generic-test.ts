@@ -2,6 +2,7 @@
 import { configFromTree } from '../config/config-tree.js';
 import { didYouMean, isPlainObject, type Plain } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { flattened } from '../core/flat-string.js';
 import { trimmed } from '../core/trimmed.js';
 import { quoteIdentifier } from '../core/sql-literals.js';
 import { Relation } from '../template/relation.js';
@@ -12,6 +13,7 @@ import { synthesizeTestNames, testHash } from '../testing/test-names.js';
 import type { ColumnProperties, TestNode } from './nodes.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
 import { findSource, finish, isBuiltinTest, isEmpty, located, shared, type TestParse, type TestTarget } from './test-parse.js';
+import { sharedColumnArgs, sharedMacroList } from './test-sharing.js';
 
 const TEST_NAME = /^(?:([A-Za-z_][0-9A-Za-z_]*)\.)?([A-Za-z_][0-9A-Za-z_]*)$/;
 
@@ -34,7 +36,7 @@ export function genericTest(
   const { testName, name, rawArgs } = declared;
   if ('model' in rawArgs) return fail(`'${testName}' passes \`model\`, which tsdbt sets itself.`, 'Remove the `model:` argument.');
   const columnName = column === undefined ? undefined : column.quote === true ? quoteIdentifier(column.name) : column.name;
-  const sorted = sortArguments(rawArgs, columnName, `{{ get_where_subquery(${target.call}) }}`);
+  const sorted = sortArguments(parse, rawArgs, columnName, shared(parse, `{{ get_where_subquery(${target.call}) }}`));
   if (sorted === CONFIG_NOT_A_MAPPING) return fail(`'${testName}' has a \`config\` that is not a mapping.`, 'For example: config: {severity: warn}');
   const { args, builderConfig } = sorted;
   for (const [key, value] of Object.entries(builderConfig)) {
@@ -131,13 +133,13 @@ function genericTestNode(parse: TestParse, target: TestTarget, declared: Declare
   const { args, builderConfig, description, givenName } = sorted;
   const isSource = target.node.resourceType === 'source';
   const testType = `${namespace === null ? '' : `${namespace}_`}${isSource ? 'source_' : ''}${name}`;
-  const { fullName, shortName } =
-    givenName !== undefined ? { fullName: String(givenName), shortName: String(givenName) } : synthesizeTestNames(testType, target.name, args);
-  if (shortName !== fullName && builderConfig.alias === undefined) builderConfig.alias = shortName;
+  const names = givenName !== undefined ? { fullName: String(givenName), shortName: String(givenName) } : synthesizeTestNames(testType, target.name, args);
+  const fullName = flattened(names.fullName);
+  if (names.shortName !== names.fullName && builderConfig.alias === undefined) builderConfig.alias = flattened(names.shortName);
   const macroName = `test_${name}`;
   const metadata = { name, namespace, kwargs: args };
   return {
-    uniqueId: `test.${project.name}.${fullName}.${testHash(fullName, metadata)}`,
+    uniqueId: flattened(`test.${project.name}.${fullName}.${testHash(fullName, metadata)}`),
     name: fullName,
     resourceType: 'test',
     packageName: project.name,
@@ -148,7 +150,7 @@ function genericTestNode(parse: TestParse, target: TestTarget, declared: Declare
     rawSql: shared(parse, `{{ ${namespace === null ? '' : `${namespace}.`}${macroName}(**_dbt_generic_test_kwargs) }}`),
     refs: [],
     sourceCalls: [],
-    dependsOn: { nodes: [], macros: [shared(parse, `macro.${project.name}.${macroName}`)] },
+    dependsOn: { nodes: [], macros: sharedMacroList(parse.sharing, `macro.${project.name}.${macroName}`) },
     relation: { schema: parse.context.target.schema, identifier: fullName },
     description,
     meta: {},
@@ -251,12 +253,9 @@ interface SortedArguments {
   givenName: unknown;
 }
 
-function sortArguments(rawArgs: Plain, columnName: string | undefined, model: string): SortedArguments | typeof CONFIG_NOT_A_MAPPING {
+function sortArguments(parse: TestParse, rawArgs: Plain, columnName: string | undefined, model: string): SortedArguments | typeof CONFIG_NOT_A_MAPPING {
   // `- unique`, the most common test, has nothing to sort out.
-  if (isEmpty(rawArgs)) {
-    const args: Plain = columnName === undefined ? { model } : { column_name: columnName, model };
-    return { args, builderConfig: {}, description: '', givenName: undefined };
-  }
+  if (isEmpty(rawArgs)) return { args: sharedColumnArgs(parse.sharing, columnName, model), builderConfig: {}, description: '', givenName: undefined };
   // Sorted out in a Map, made an object once at the end: deleting keys (fourteen config keys per
   // test) turned the object into a slow dictionary, paid for by every later reader.
   const entries = new Map<string, unknown>();

@@ -11,6 +11,7 @@ import { fqnOfFile, stripSlash } from './fqn.js';
 import { genericTest } from './generic-test.js';
 import type { SourceNode, TestNode } from './nodes.js';
 import { inFileConfigOf, parseScope } from './scopes.js';
+import { newTestSharing } from './test-sharing.js';
 import { findSource, finish, isEmpty, located, sourceKey, type ParseTestsContext, type TestParse, type TestTarget } from './test-parse.js';
 
 export type { ParseTestsContext } from './test-parse.js';
@@ -22,7 +23,7 @@ export function parseTests(context: ParseTestsContext): { tests: TestNode[]; err
     const key = sourceKey(source.sourceName, source.name);
     if (!sources.has(key)) sources.set(key, source);
   }
-  const parse: TestParse = { context, sources, requiredParameters: new Map(), builtin: new Map(), texts: new Map() };
+  const parse: TestParse = { context, sources, requiredParameters: new Map(), builtin: new Map(), texts: new Map(), sharing: newTestSharing() };
   const tests: TestNode[] = [];
   const errors: TsdbtError[] = [];
   const seen = new Map<string, TestNode>();

@@ -7,9 +7,10 @@ import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { ProjectFile } from '../project/project-files.js';
 import type { TemplateEngine } from '../template/template-engine.js';
 import { BUILTIN_MACRO_DIR, BUILTIN_TESTS } from '../testing/builtin-tests.js';
-import type { ModelNode, SeedNode, SourceNode, TestNode } from './nodes.js';
+import type { ModelNode, RefCall, SeedNode, SourceNode, TestNode } from './nodes.js';
 import type { NodePatch } from './properties.js';
 import { schemaAndAlias } from './schema-names.js';
+import { NO_ITEMS, sharedConfig, sharedParents, sharedRefs, type TestSharing } from './test-sharing.js';
 
 export interface ParseTestsContext {
   config: ProjectConfig;
@@ -42,6 +43,8 @@ export interface TestParse {
   builtin: Map<string, boolean>;
   /** Texts many tests repeat, each kept once (see `shared`). */
   texts: Map<string, string>;
+  /** Configs and lists many tests repeat, each kept once (see test-sharing.ts). */
+  sharing: TestSharing;
 }
 
 /** The node a generic test is declared on, and how the test refers to it. */
@@ -74,13 +77,13 @@ export function finish(
   extraTags: string[],
 ): { node?: TestNode; errors: TsdbtError[] } {
   const { context } = parse;
-  node.refs = trimmed(node.refs);
-  node.sourceCalls = trimmed(node.sourceCalls);
+  node.refs = sharedRefs(parse.sharing, node.refs) as RefCall[];
+  node.sourceCalls = node.sourceCalls.length === 0 ? (NO_ITEMS as never[]) : trimmed(node.sourceCalls);
   node.config = resolved.config;
   if (resolved.errors.length > 0) return { errors: resolved.errors };
   if (node.config.enabled === false) return { errors: [] };
   const tags = node.config.tags as string[];
-  node.tags = tags.length === 0 && extraTags.length === 0 ? [] : [...new Set([...tags, ...extraTags])].sort();
+  node.tags = tags.length === 0 && extraTags.length === 0 ? (NO_ITEMS as never[]) : [...new Set([...tags, ...extraTags])].sort();
   node.config.tags = node.tags;
   node.meta = node.config.meta as Record<string, unknown>;
   const errors: TsdbtError[] = [];
@@ -117,14 +120,19 @@ export function finish(
     }
   }
   if (node.attachedNode !== undefined) parents.add(node.attachedNode);
-  node.dependsOn.nodes = [...parents].sort();
+  node.dependsOn.nodes = sharedParents(parse.sharing, [...parents].sort()) as string[];
   try {
     const relation = schemaAndAlias(node, context.target, context.engine);
     node.relation = { ...relation, schema: shared(parse, relation.schema) };
   } catch (error) {
     errors.push(...located(error, node.originalFilePath, node.line));
   }
-  return errors.length > 0 ? { errors } : { node, errors };
+  if (errors.length > 0) return { errors };
+  // Shared (and frozen) only now: the macros that named the test's schema could still read and write it.
+  node.config = sharedConfig(parse.sharing, node.config);
+  node.tags = node.config.tags as string[];
+  node.meta = node.config.meta as Record<string, unknown>;
+  return { node, errors };
 }
 
 /**

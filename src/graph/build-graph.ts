@@ -53,17 +53,23 @@ export class ProjectGraph {
 
   private link(parentEntry: NodeEntry, parent: string, childEntry: NodeEntry, child: string): void {
     if (listsParent(childEntry, parent)) return;
+    if (parentEntry.children === NO_EDGES) parentEntry.children = [];
+    if (childEntry.parents === NO_EDGES) childEntry.parents = [];
     parentEntry.children.push(child);
     childEntry.parents.push(parent);
     childEntry.parentSet?.add(parent);
     this.edgeTotal += 1;
   }
 
-  /** Keeps each node's parent and child lists at their exact size (see core/trimmed.ts); edges may still be added. */
+  /**
+   * Keeps each node's parent and child lists at their exact size (see core/trimmed.ts), and the
+   * empty ones as one shared list (most nodes of a project are tests, which have no children);
+   * edges may still be added.
+   */
   trim(): void {
     for (const entry of this.entries.values()) {
-      entry.parents = trimmed(entry.parents);
-      entry.children = trimmed(entry.children);
+      entry.parents = entry.parents.length === 0 ? NO_EDGES : trimmed(entry.parents);
+      entry.children = entry.children.length === 0 ? NO_EDGES : trimmed(entry.children);
     }
   }
 
@@ -118,6 +124,8 @@ interface NodeEntry {
 /** From this many parents on, a node's parents are also kept in a set. */
 const MANY_PARENTS = 16;
 const NONE: readonly string[] = Object.freeze([]);
+/** The empty list trimmed entries share; `link` gives an entry its own list before adding to it. */
+const NO_EDGES = NONE as string[];
 
 function listsParent(entry: NodeEntry, parent: string): boolean {
   if (entry.parents.length < MANY_PARENTS) return entry.parents.includes(parent);

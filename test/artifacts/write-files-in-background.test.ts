@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFilesInBackground } from '../../src/artifacts/write-files-in-background.js';
+import * as fs from 'node:fs';
+import { packed, writeFilesInBackground, writePacked } from '../../src/artifacts/write-files-in-background.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -57,5 +58,36 @@ describe('writeFilesInBackground', () => {
       path: expect.stringContaining('group_0'),
       syscall: 'mkdir',
     });
+  });
+});
+
+describe('the packed files the thread writes', () => {
+  it('lie from the end of one resizable buffer, the first file last, and the buffer shrinks to nothing as they are written', () => {
+    const dir = tempDir();
+    // Big enough to shrink on the way (every 256 KiB), not only at the end.
+    const files = filesUnder(dir, 40).map(([file, text], i) => [file, text.repeat(i === 5 ? 40_000 : 1), '\n'] as const);
+    const data = packed(files);
+    const bytes = data.bytes as ArrayBuffer & { resizable: boolean };
+    expect(bytes.resizable).toBe(true);
+    const size = bytes.byteLength;
+    expect(Buffer.from(bytes, size - Buffer.byteLength(files[0]![1]) - 1).toString()).toBe(`${files[0]![1]}\n`);
+    const lengths: number[] = [];
+    const watching = { ...fs, closeSync: (fd: number) => (lengths.push(bytes.byteLength), fs.closeSync(fd)) };
+    const stamps = writePacked(data, watching, path.dirname);
+    for (const [file, text, tail] of files) expect(readFileSync(file, 'utf8')).toBe(text + tail);
+    expect(stamps.length).toBe(2 * files.length);
+    expect(bytes.byteLength).toBe(0);
+    expect(lengths[6]).toBeLessThan(size);
+  });
+
+  it('are written as well from a buffer that cannot shrink', () => {
+    const dir = tempDir();
+    const files = filesUnder(dir, 5);
+    const data = packed(files);
+    const fixed = new ArrayBuffer(data.bytes.byteLength);
+    new Uint8Array(fixed).set(new Uint8Array(data.bytes));
+    writePacked({ ...data, bytes: fixed }, fs, path.dirname);
+    for (const [file, text] of files) expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(fixed.byteLength).toBeGreaterThan(0);
   });
 });

@@ -27,6 +27,20 @@ describe('buildGraph', () => {
     expect(parentsIn(graph, 'missing')).toEqual([]);
   });
 
+  it('shares one frozen list among nodes without parents or children, and still adds edges to them', () => {
+    const graph = graphOf({ a: [], b: [], c: ['a'] });
+    expect(graph.childList('b')).toBe(graph.childList('c'));
+    expect(graph.parentList('a')).toBe(graph.parentList('b'));
+    expect(Object.isFrozen(graph.childList('b'))).toBe(true);
+    graph.setEdge('b', 'c');
+    graph.setEdge('c', 'a');
+    expect(childrenIn(graph, 'b')).toEqual(['c']);
+    expect(parentsIn(graph, 'a')).toEqual(['c']);
+    expect(childrenIn(graph, 'c')).toEqual(['a']);
+    expect(parentsIn(graph, 'b')).toEqual([]);
+    expect(graph.edgeCount()).toBe(3);
+  });
+
   it('keeps one edge per pair, for nodes with few parents and with many', () => {
     const many = Array.from({ length: 40 }, (_, i) => `p${i}`);
     const parents: Record<string, string[]> = Object.fromEntries(many.map((id) => [id, []]));
