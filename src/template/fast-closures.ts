@@ -39,6 +39,9 @@ import { equalityCall, PYTHON_EQUALITY_FUNCTIONS, PYTHON_OPERATOR_FUNCTIONS, PYT
 import { parseTemplate } from './fast-parser.js';
 import { calledName, Scope, testOf, type Expr, type Pair, type Stmt } from './fast-tree.js';
 
+/** The kinds layout() lays out as operators and values; it passes every other kind to operand() whole. */
+const LAID_OUT = new Set<Expr['kind']>(['Is', 'Not', 'Neg', 'Pos', 'FloorDiv', 'Compare', 'Add', 'Concat', 'Mul', 'Mod', 'Or', 'And', 'Sub', 'Div']);
+
 class ClosureCompiler {
   private slotCount = 0;
 
@@ -52,6 +55,8 @@ class ClosureCompiler {
 
   /** The expression as one value (its items parsed with JavaScript's precedence). */
   value(node: Expr, scope: Slots): Value {
+    // An operand is laid out as that one value: made directly, without the list and item layout would make.
+    if (!LAID_OUT.has(node.kind)) return this.operand(node, scope);
     const items: Item[] = [];
     this.layout(node, scope, items);
     return items.length === 1 && items[0]!.kind === 'value' ? items[0]!.value : parseItems(items);

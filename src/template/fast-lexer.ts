@@ -44,11 +44,27 @@ export interface Token {
 
 const WHITESPACE = ' \n\t\r\xA0';
 const DELIMITERS = '()[]{}%*-+~/#,:|.<>=!';
+/** What ends a word, by UTF-16 unit below 256 (1: whitespace, 2: a delimiter): a table instead of `includes` per character. */
+const WORD_ENDS = new Uint8Array(256);
+for (const char of WHITESPACE) WORD_ENDS[char.charCodeAt(0)] = 1;
+for (const char of DELIMITERS) WORD_ENDS[char.charCodeAt(0)] = 2;
+const wordEndAt = (code: number): number => (code < 256 ? WORD_ENDS[code]! : 0);
 /** A whole word of digits (made once: a literal in word() would be a new object per word). */
 const INTEGER = /^[-+]?[0-9]+$/;
 const COMPLEX_OPERATORS = ['==', '===', '!=', '!==', '<=', '>=', '//', '**'];
 /** What ends a piece of data: a tag or comment start, or a stray comment end. */
 const DATA_ENDS = ['{%', '{{', '{#', '#}'];
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+const STAR = 42;
+const DASH = 45;
+const SLASH = 47;
+const EQUALS = 61;
+const LETTER_R = 114;
+const PERCENT = 37;
+const CLOSE_BRACE = 125;
+const OPEN_BRACE = 123;
+const HASH = 35;
 const DELIMITER_TYPES: Record<string, TokenType> = {
   '(': 'left-paren',
   ')': 'right-paren',
@@ -61,6 +77,10 @@ const DELIMITER_TYPES: Record<string, TokenType> = {
   '~': 'tilde',
   '|': 'pipe',
 };
+
+/** DELIMITER_TYPES by UTF-16 unit. */
+const DELIMITER_TYPE_OF: (TokenType | undefined)[] = [];
+for (const [char, type] of Object.entries(DELIMITER_TYPES)) DELIMITER_TYPE_OF[char.charCodeAt(0)] = type;
 
 /** nunjucks' lexer (whitespace tokens dropped: the parser skips them everywhere it is used here). */
 export function tokenize(text: string): Token[] {
@@ -78,6 +98,7 @@ class Lexer {
   // nextMarker's last answers, one per DATA_ENDS entry (-2: not looked for yet).
   private readonly markers = DATA_ENDS.map(() => -2);
   private backslash = -2;
+  private newline = -2;
 
   constructor(private readonly text: string) {
     while (this.index < text.length) {
@@ -87,13 +108,13 @@ class Lexer {
   }
 
   private push(type: TokenType, value: string, start: number): void {
-    const text = this.text;
-    for (let i = this.counted; i < start; i += 1) {
-      if (text.charCodeAt(i) === 10) {
-        this.lineno += 1;
-        this.colno = 0;
-      } else this.colno += 1;
+    // The line breaks since the last token, found with indexOf rather than a test per character.
+    let lineStart = -1;
+    for (let at = this.nextNewline(this.counted); at !== -1 && at < start; at = this.nextNewline(at + 1)) {
+      this.lineno += 1;
+      lineStart = at + 1;
     }
+    this.colno = lineStart === -1 ? this.colno + (start - this.counted) : start - lineStart;
     this.counted = start;
     this.tokens.push({ type, value, lineno: this.lineno, colno: this.colno });
   }
@@ -102,17 +123,18 @@ class Lexer {
   private data(): void {
     const { text } = this;
     const start = this.index;
-    if (text.startsWith('{%', start)) {
-      const value = text.startsWith('{%-', start) ? '{%-' : '{%';
+    const second = text.charCodeAt(start) === OPEN_BRACE ? text.charCodeAt(start + 1) : 0;
+    if (second === PERCENT) {
+      const value = text.charCodeAt(start + 2) === DASH ? '{%-' : '{%';
       this.push('block-start', value, start);
       this.index += value.length;
       this.inCode = true;
-    } else if (text.startsWith('{{', start)) {
-      const value = text.startsWith('{{-', start) ? '{{-' : '{{';
+    } else if (second === OPEN_BRACE) {
+      const value = text.charCodeAt(start + 2) === DASH ? '{{-' : '{{';
       this.push('variable-start', value, start);
       this.index += value.length;
       this.inCode = true;
-    } else if (text.startsWith('{#', start)) {
+    } else if (second === HASH) {
       const end = text.indexOf('#}', start + 2);
       if (end === -1) giveUp();
       this.push('comment', text.slice(start, end + 2), start);
@@ -143,6 +165,13 @@ class Lexer {
     return at;
   }
 
+  /** Where the next line break is at or after `from` (-1: nowhere), kept between calls: a long line is not searched again for each of its tokens. */
+  private nextNewline(from: number): number {
+    if (this.newline === -1 || this.newline >= from) return this.newline;
+    this.newline = this.text.indexOf('\n', from);
+    return this.newline;
+  }
+
   /** Where the next backslash is at or after `from` (-1: nowhere), kept between calls as nextMarker's answers are. */
   private nextBackslash(from: number): number {
     if (this.backslash === -1 || this.backslash >= from) return this.backslash;
@@ -154,33 +183,40 @@ class Lexer {
   private code(): void {
     const { text } = this;
     const start = this.index;
-    const current = text[start]!;
-    if (current === '"' || current === "'") {
-      this.string(current);
-    } else if (WHITESPACE.includes(current)) {
-      while (this.index < text.length && WHITESPACE.includes(text[this.index]!)) this.index += 1;
-    } else if (text.startsWith('%}', start) || text.startsWith('-%}', start)) {
-      const value = current === '-' ? '-%}' : '%}';
+    // Compared by UTF-16 unit: the one-character strings, `startsWith` and keyed lookups this replaces were most of the lexer's time.
+    const code = text.charCodeAt(start);
+    const next = text.charCodeAt(start + 1);
+    const kind = wordEndAt(code);
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) {
+      this.string(text[start]!);
+    } else if (kind === 1) {
+      this.index += 1;
+      while (this.index < text.length && wordEndAt(text.charCodeAt(this.index)) === 1) this.index += 1;
+    } else if ((code === PERCENT && next === CLOSE_BRACE) || (code === DASH && next === PERCENT && text.charCodeAt(start + 2) === CLOSE_BRACE)) {
+      const value = code === DASH ? '-%}' : '%}';
       this.push('block-end', value, start);
       this.index += value.length;
       this.inCode = false;
-    } else if (text.startsWith('}}', start) || text.startsWith('-}}', start)) {
-      const value = current === '-' ? '-}}' : '}}';
+    } else if ((code === CLOSE_BRACE && next === CLOSE_BRACE) || (code === DASH && next === CLOSE_BRACE && text.charCodeAt(start + 2) === CLOSE_BRACE)) {
+      const value = code === DASH ? '-}}' : '}}';
       this.push('variable-end', value, start);
       this.index += value.length;
       this.inCode = false;
-    } else if (current === 'r' && text[start + 1] === '/') {
+    } else if (code === LETTER_R && next === SLASH) {
       giveUp(); // a regex literal
-    } else if (DELIMITERS.includes(current)) {
-      let value = current;
-      const two = text.slice(start, start + 2);
-      if (COMPLEX_OPERATORS.includes(two)) {
-        value = two;
-        const three = text.slice(start, start + 3);
-        if (COMPLEX_OPERATORS.includes(three)) value = three;
+    } else if (kind === 2) {
+      let value = text[start]!;
+      // Every operator of two or three characters has `=`, `/` or `*` second: sliced only then.
+      if (next === EQUALS || next === SLASH || next === STAR) {
+        const two = text.slice(start, start + 2);
+        if (COMPLEX_OPERATORS.includes(two)) {
+          value = two;
+          const three = text.slice(start, start + 3);
+          if (COMPLEX_OPERATORS.includes(three)) value = three;
+        }
       }
       this.index += value.length;
-      this.push(DELIMITER_TYPES[value] ?? 'operator', value, start);
+      this.push(value.length === 1 ? (DELIMITER_TYPE_OF[code] ?? 'operator') : 'operator', value, start);
     } else {
       this.word();
     }
@@ -217,7 +253,7 @@ class Lexer {
   private word(): void {
     const { text } = this;
     const start = this.index;
-    while (this.index < text.length && !WHITESPACE.includes(text[this.index]!) && !DELIMITERS.includes(text[this.index]!)) this.index += 1;
+    while (this.index < text.length && wordEndAt(text.charCodeAt(this.index)) === 0) this.index += 1;
     const word = text.slice(start, this.index);
     if (INTEGER.test(word)) {
       if (text[this.index] === '.') {

@@ -32,20 +32,17 @@ export class ExpressionParser {
   protected back(): void {
     this.position -= 1;
   }
+  // skip and skipValue look before they move (nunjucks takes the token and puts it back): the same position either way.
   protected skip(type: TokenType): boolean {
-    const token = this.next();
-    if (token === undefined || token.type !== type) {
-      this.back();
-      return false;
-    }
+    const token = this.tokens[this.position];
+    if (token === undefined || token.type !== type) return false;
+    this.position += 1;
     return true;
   }
   protected skipValue(type: TokenType, value: string): boolean {
-    const token = this.next();
-    if (token === undefined || token.type !== type || token.value !== value) {
-      this.back();
-      return false;
-    }
+    const token = this.tokens[this.position];
+    if (token === undefined || token.type !== type || token.value !== value) return false;
+    this.position += 1;
     return true;
   }
   protected skipSymbol(value: string): boolean {
@@ -151,16 +148,25 @@ export class ExpressionParser {
   }
 
   protected parseConcat(): Expr {
-    let node = this.parseBinary(0);
-    while (this.skipValue('tilde', '~')) node = { kind: 'Concat', left: node, right: this.parseBinary(0) };
+    let node = this.parseArithmetic();
+    while (this.skipValue('tilde', '~')) node = { kind: 'Concat', left: node, right: this.parseArithmetic() };
     return node;
   }
 
-  /** parseAdd, parseSub, parseMul, parseDiv, parseFloorDiv, parseMod, parsePow: one level each. */
-  protected parseBinary(level: number): Expr {
-    if (level === BINARY_LEVELS.length) return this.parseUnary(false);
+  /**
+   * parseBinary(0). The seven levels all start with the unary operand, so it is parsed first, and
+   * the levels are entered only when an operator follows it (most operands stand alone).
+   */
+  private parseArithmetic(): Expr {
+    const first = this.parseUnary(false);
+    return this.tokens[this.position]?.type === 'operator' ? this.parseBinary(0, first) : first;
+  }
+
+  /** parseAdd, parseSub, parseMul, parseDiv, parseFloorDiv, parseMod, parsePow: one level each; `first`, the leftmost operand when already parsed. */
+  protected parseBinary(level: number, first?: Expr): Expr {
+    if (level === BINARY_LEVELS.length) return first ?? this.parseUnary(false);
     const { kind, op } = BINARY_LEVELS[level]!;
-    let node = this.parseBinary(level + 1);
+    let node = this.parseBinary(level + 1, first);
     while (this.skipValue('operator', op)) node = { kind, left: node, right: this.parseBinary(level + 1) };
     return node;
   }

@@ -21,59 +21,76 @@ const NAMESPACE_SET = /^(\s*-?\s*)set\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Z
 export function toNunjucksDialect(text: string): string {
   if (!text.includes('{{') && !text.includes('{%')) return text;
   text = namespaceBlockSets(text);
+  // Most templates need no change: the text is copied only up to a tag that changed, and not at all when none did.
   let out = '';
+  let copied = 0;
   let index = 0;
   let raw = false;
   while (index < text.length) {
     const open = nextTag(text, index);
     if (open === -1) break;
-    const kind = text[open + 1]!;
-    if (kind === '#') {
+    const kind = text.charCodeAt(open + 1);
+    if (kind === HASH) {
       const end = text.indexOf('#}', open + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      out += text.slice(index, stop);
-      index = stop;
+      index = end === -1 ? text.length : end + 2;
       continue;
     }
+    const statement = kind === PERCENT;
     const body = open + 2;
-    const end = tagEnd(text, body, kind === '{' ? '}}' : '%}');
+    const end = tagEnd(text, body, statement ? PERCENT : CLOSE_BRACE);
     if (end === -1) break; // unterminated: left to the parser to report
-    out += text.slice(index, body);
     const inside = text.slice(body, end);
-    if (kind === '%' && /^\s*-?\s*endraw\b/.test(inside)) raw = false;
-    out += raw ? inside : rewriteTag(inside, kind === '%');
-    if (kind === '%' && /^\s*-?\s*(raw|verbatim)\b/.test(inside)) raw = true;
+    if (statement && ENDRAW.test(inside)) raw = false;
+    if (!raw) {
+      const rewritten = rewriteTag(inside, statement);
+      if (rewritten !== inside) {
+        out += text.slice(copied, body) + rewritten;
+        copied = end;
+      }
+    }
+    if (statement && RAW.test(inside)) raw = true;
     index = end;
   }
-  return out + text.slice(index);
+  return copied === 0 ? text : out + text.slice(copied);
 }
+
+const HASH = 35; // #
+const PERCENT = 37; // %
+const OPEN_BRACE = 123; // {
+const CLOSE_BRACE = 125; // }
+const BACKSLASH = 92;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+const ENDRAW = /^\s*-?\s*endraw\b/;
+const RAW = /^\s*-?\s*(raw|verbatim)\b/;
 
 function nextTag(text: string, from: number): number {
   for (let i = text.indexOf('{', from); i !== -1 && i < text.length - 1; i = text.indexOf('{', i + 1)) {
-    const next = text[i + 1];
-    if (next === '{' || next === '%' || next === '#') return i;
+    const next = text.charCodeAt(i + 1);
+    if (next === OPEN_BRACE || next === PERCENT || next === HASH) return i;
   }
   return -1;
 }
 
-/** Where the tag's closing delimiter starts, skipping strings. */
-function tagEnd(text: string, from: number, close: string): number {
+/** Where the tag's closing delimiter (`close` then `}`: `}}` or `%}`) starts, skipping strings. */
+function tagEnd(text: string, from: number, close: number): number {
   let braces = 0; // Jinja2's lexer balances braces: `{{ {'a': {'b': 1}} }}` ends at the last `}}`
   for (let i = from; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (char === '"' || char === "'") i = stringEnd(text, i);
-    else if (char === close[0] && text[i + 1] === close[1] && braces === 0) return i;
-    else if (char === '{') braces += 1;
-    else if (char === '}') braces = Math.max(0, braces - 1);
+    const code = text.charCodeAt(i);
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) i = stringEnd(text, i);
+    else if (code === close && braces === 0 && text.charCodeAt(i + 1) === CLOSE_BRACE) return i;
+    else if (code === OPEN_BRACE) braces += 1;
+    else if (code === CLOSE_BRACE) braces = Math.max(0, braces - 1);
   }
   return -1;
 }
 
 function stringEnd(text: string, start: number): number {
-  const quote = text[start];
+  const quote = text.charCodeAt(start);
   for (let i = start + 1; i < text.length; i += 1) {
-    if (text[i] === '\\') i += 1;
-    else if (text[i] === quote) return i;
+    const code = text.charCodeAt(i);
+    if (code === BACKSLASH) i += 1;
+    else if (code === quote) return i;
   }
   return text.length - 1;
 }
@@ -143,11 +160,31 @@ function chainedElse(branch: string): string {
   return `else (${inlineIfTruth(branch.slice(0, branch.length - trail.length))})${trail}`;
 }
 
-// Made once here: a regular expression literal inside the loop below is a new object each time it
-// is evaluated, several per character of every tag (about 100 MiB of garbage at 10,000 models).
-const SPACE = /\s/;
-const NAME_START = /[A-Za-z_]/;
-const NAME_PART = /[A-Za-z0-9_]/;
+/** Whether the UTF-16 unit `code` is what `/\s/` matches (tested against it for every unit). */
+export function isSpaceCode(code: number): boolean {
+  if (code < 0xa0) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/** `[A-Za-z_]`, by UTF-16 unit. */
+function isNameStart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+}
+
+/** `[A-Za-z0-9_]`, by UTF-16 unit. */
+function isNamePart(code: number): boolean {
+  return isNameStart(code) || (code >= 48 && code <= 57);
+}
 
 function rewriteExpression(source: string, statement = false): string {
   // Most tags need no change: the UTF-16 units (as the string indexes below) are split into an
@@ -170,28 +207,31 @@ function rewriteExpression(source: string, statement = false): string {
   let words = 0;
   for (let i = 0; i < source.length; i += 1) {
     // Edits are made at or before `i` (the `**` of a splat skips the unit it blanks): unit `i` is the source's.
-    const char = source[i]!;
-    if (char === '"' || char === "'") {
+    const code = source.charCodeAt(i);
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) {
       i = stringEnd(source, i);
       previous = 'string';
       continue;
     }
-    if (SPACE.test(char)) continue;
-    if (NAME_START.test(char)) {
+    if (isSpaceCode(code)) continue;
+    if (isNameStart(code)) {
       let j = i;
-      while (j + 1 < source.length && NAME_PART.test(source[j + 1]!)) j += 1;
+      while (j + 1 < source.length && isNamePart(source.charCodeAt(j + 1))) j += 1;
       previous = source.slice(i, j + 1);
       words += 1;
       i = j;
       continue;
     }
+    const char = source[i]!;
     if (char === '(' || char === '[' || char === '{') {
       const call =
         char === '(' &&
         previous !== '' &&
-        (NAME_START.test(previous[0]!) ? !KEYWORDS.has(previous) : previous === ')' || previous === ']' || previous === 'string');
+        (isNameStart(previous.charCodeAt(0)) ? !KEYWORDS.has(previous) : previous === ')' || previous === ']' || previous === 'string');
       const forTarget = statement && char === '(' && previous === 'for' && words === 1;
-      stack.push({ at: i, char, group: char === '(' && !call, commas: 0, forTarget, ...(char === '{' ? { separators: [] } : {}) });
+      const open: Open = { at: i, char, group: char === '(' && !call, commas: 0, forTarget };
+      if (char === '{') open.separators = [];
+      stack.push(open);
       previous = char;
       continue;
     }
@@ -332,12 +372,15 @@ function loopFilter(inside: string): string | undefined {
 /** Where `word` stands alone outside strings and brackets, or -1. */
 function topLevelWord(text: string, word: string): number {
   let depth = 0;
+  const first = word.charCodeAt(0);
   for (let i = 0; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (char === '"' || char === "'") i = stringEnd(text, i);
-    else if ('([{'.includes(char)) depth += 1;
-    else if (')]}'.includes(char)) depth -= 1;
-    else if (depth === 0 && text.startsWith(word, i) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? ' ') && !/[A-Za-z0-9_]/.test(text[i + word.length] ?? ' '))
+    const code = text.charCodeAt(i);
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) i = stringEnd(text, i);
+    else if (code === 40 || code === 91 || code === OPEN_BRACE)
+      depth += 1; // ( [ {
+    else if (code === 41 || code === 93 || code === CLOSE_BRACE)
+      depth -= 1; // ) ] }
+    else if (depth === 0 && code === first && text.startsWith(word, i) && !isNamePart(text.charCodeAt(i - 1)) && !isNamePart(text.charCodeAt(i + word.length)))
       return i;
   }
   return -1;

@@ -45,6 +45,8 @@ function render(source: { type: 'code'; obj: unknown } | string, context: Record
 const SUPPORTED = [
   'plain text only, with { braces } and # hashes',
   'select {{ x }} from {{ ref("a") }}',
+  // Operands alone and with operators after them at every arithmetic level (fast-parse-expression.ts parses the operand first).
+  '{{ a }}{{ -a }}{{ a - b + c }}{{ a * -b ** 2 // c % d / e }}{{ a ~ b - c ~ -d }}{{ f(a + 1, k=-b) | string ~ x[1 * 2] }}',
   "{{ config(materialized='table', order_by='id', tags=['a', 'b']) }}\nselect 1",
   '{%- set cols = ["a", "b", "c"] -%}\nselect\n{%- for c in cols %}\n  {{ c }}{{ "," if not loop.last }}\n{%- endfor %}\nfrom t',
   '{% for k, v in {"a": 1, "b": 2}.items() %}{{ k }}={{ v }};{% endfor %}',

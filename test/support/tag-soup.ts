@@ -1,0 +1,112 @@
+/**
+ * Seeded random templates made of the pieces the dialect rewrite and the lexer look at: tag
+ * delimiters, brackets, quotes and escapes, keywords, operators, line breaks and Unicode spaces.
+ * Most are not valid Jinja; they are for comparing two scanners, not for rendering.
+ */
+import { seededRandom } from './seeded-random.js';
+
+const PIECES = [
+  '{{',
+  '}}',
+  '{{-',
+  '-}}',
+  '{%',
+  '%}',
+  '{%-',
+  '-%}',
+  '{#',
+  '#}',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ':',
+  "'",
+  '"',
+  '\\',
+  '\\n',
+  '\n',
+  '\r\n',
+  ' ',
+  '  ',
+  '\t',
+  '\xa0',
+  '\u2028',
+  '\u3000',
+  '\ufeff',
+  'é',
+  'if ',
+  ' if ',
+  'else',
+  'elif',
+  'for ',
+  ' in ',
+  ' is ',
+  'not ',
+  ' and ',
+  ' or ',
+  'set ',
+  'do ',
+  'ns.a',
+  ' = ',
+  '=',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '<=',
+  '>=',
+  '<',
+  '>',
+  '*',
+  '**',
+  '//',
+  '/',
+  '+',
+  '-',
+  '~',
+  '|',
+  '.',
+  '!',
+  '%',
+  'x',
+  'ab_1',
+  '_y',
+  '1',
+  '-2',
+  '1.5',
+  '10.',
+  'true',
+  'none',
+  'null',
+  'divisibleby 3',
+  'raw',
+  'endraw',
+  'endset',
+  'r/',
+  'ref(',
+  'f(a, )',
+  '(1,)',
+  '()',
+  "{'a': 1, }",
+  '{k: v}',
+  '*args',
+  '**kw',
+  'select ',
+  'from t',
+];
+
+export function tagSoup(seed: number, count: number): string[] {
+  const random = seededRandom(seed);
+  const out: string[] = [];
+  for (let n = 0; n < count; n += 1) {
+    let text = '';
+    const length = 1 + Math.floor(random() * 40);
+    for (let i = 0; i < length; i += 1) text += PIECES[Math.floor(random() * PIECES.length)];
+    out.push(text);
+  }
+  return out;
+}
