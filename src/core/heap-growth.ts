@@ -11,11 +11,14 @@ import { createRequire } from 'node:module';
 export const HEAP_GROWING_PERCENT = 50;
 
 /**
- * Above this many model files the percent grows in proportion to the project: each full
+ * Above this many model files the percent grows with the project, more slowly than it: each full
  * collection marks the whole live heap, and at 50,000 models the fixed 50% made 13 of them where
- * V8 alone made 5, for about a fifth more CPU time (bench/notes.md).
+ * V8 alone made 5, for about a fifth more CPU time; growing in proportion (250% there) cost no
+ * less CPU than the 130% of this power, and kept the peak about 15% higher, above five times the
+ * 10,000-model peak (bench/notes.md).
  */
 export const SCALED_FROM_FILES = 10_000;
+const SCALING_POWER = 0.6;
 
 /**
  * From this many model files on, a parse bounds the heap's growth. Below it the heap stays within
@@ -50,7 +53,7 @@ export function limitHeapGrowth(files: number, context: HeapGrowthContext = proc
 
 /** The growth allowed for a project of `files` model files (see `SCALED_FROM_FILES`). */
 export function growingPercent(files: number): number {
-  return Math.round((HEAP_GROWING_PERCENT * Math.max(files, SCALED_FROM_FILES)) / SCALED_FROM_FILES);
+  return Math.round(HEAP_GROWING_PERCENT * (Math.max(files, SCALED_FROM_FILES) / SCALED_FROM_FILES) ** SCALING_POWER);
 }
 
 /** Whether the user chose the growth factor when starting Node. */
