@@ -6,6 +6,7 @@
  *   re-formatting of the same reply.
  * Both functions expect text that `JSON.parse` has already accepted.
  */
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, DOUBLE_QUOTE, OPEN_BRACE, OPEN_BRACKET } from '../core/char-codes.js';
 
 /**
  * `text` without insignificant whitespace. Copies runs between whitespace rather than characters
@@ -19,7 +20,7 @@ export function minifyJson(text: string): string {
   const length = text.length;
   while (i < length) {
     const code = text.charCodeAt(i);
-    if (code === QUOTE) {
+    if (code === DOUBLE_QUOTE) {
       i = endOfString(text, i);
     } else if (isWhitespaceCode(code)) {
       if (i > runStart) parts.push(text.slice(runStart, i));
@@ -130,7 +131,7 @@ function endOfValue(text: string, start: number, scan: Scan = { spaced: false })
   scan.spaced = false;
   const length = text.length;
   const first = text.charCodeAt(start);
-  if (first === QUOTE) return endOfString(text, start);
+  if (first === DOUBLE_QUOTE) return endOfString(text, start);
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
     // A number, true, false or null: it ends at a delimiter or whitespace, so it has none inside.
     let i = start;
@@ -145,7 +146,7 @@ function endOfValue(text: string, start: number, scan: Scan = { spaced: false })
   let i = start;
   while (i < length) {
     const code = text.charCodeAt(i);
-    if (code === QUOTE) {
+    if (code === DOUBLE_QUOTE) {
       i = endOfString(text, i);
       continue;
     }
@@ -177,14 +178,6 @@ function skipWhitespace(text: string, start: number): number {
   while (i < text.length && isWhitespaceCode(text.charCodeAt(i))) i += 1;
   return i;
 }
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COMMA = 44;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
 
 function isWhitespaceCode(code: number): boolean {
   return code === 32 || code === 10 || code === 13 || code === 9;

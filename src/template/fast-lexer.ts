@@ -2,6 +2,7 @@
  * nunjucks 3.2.4's lexer (lexer.js) for the fast path: the same tokens, line and column numbers.
  * The fast path (fast-compile.ts) gives up on anything it does not mirror; see GiveUp.
  */
+import { CLOSE_BRACE, DASH, DOUBLE_QUOTE, EQUALS, HASH, LETTER_R, OPEN_BRACE, PERCENT, SINGLE_QUOTE, SLASH, STAR } from '../core/char-codes.js';
 
 /** Thrown when the template needs something this front end leaves to nunjucks. */
 export class GiveUp extends Error {}
@@ -54,17 +55,6 @@ const INTEGER = /^[-+]?[0-9]+$/;
 const COMPLEX_OPERATORS = ['==', '===', '!=', '!==', '<=', '>=', '//', '**'];
 /** What ends a piece of data: a tag or comment start, or a stray comment end. */
 const DATA_ENDS = ['{%', '{{', '{#', '#}'];
-const DOUBLE_QUOTE = 34;
-const SINGLE_QUOTE = 39;
-const STAR = 42;
-const DASH = 45;
-const SLASH = 47;
-const EQUALS = 61;
-const LETTER_R = 114;
-const PERCENT = 37;
-const CLOSE_BRACE = 125;
-const OPEN_BRACE = 123;
-const HASH = 35;
 const DELIMITER_TYPES: Record<string, TokenType> = {
   '(': 'left-paren',
   ')': 'right-paren',

@@ -13,6 +13,19 @@
  * - loop filters, `{% for x in xs if cond %}`: the items are filtered first into a list the loop
  *   then walks, so `loop.index`, `loop.last` and `{% else %}` count the kept items, as in Jinja2.
  */
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  CLOSE_PAREN,
+  DOUBLE_QUOTE,
+  HASH,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  OPEN_PAREN,
+  PERCENT,
+  SINGLE_QUOTE,
+} from '../core/char-codes.js';
 
 /** Words after which `(` opens a group, not a call. */
 const KEYWORDS = new Set(['in', 'and', 'or', 'not', 'if', 'else', 'elif', 'is', 'return', 'for', 'set', 'do', 'with']);
@@ -54,13 +67,6 @@ export function toNunjucksDialect(text: string): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
-const HASH = 35; // #
-const PERCENT = 37; // %
-const OPEN_BRACE = 123; // {
-const CLOSE_BRACE = 125; // }
-const BACKSLASH = 92;
-const SINGLE_QUOTE = 39;
-const DOUBLE_QUOTE = 34;
 const ENDRAW = /^\s*-?\s*endraw\b/;
 const RAW = /^\s*-?\s*(raw|verbatim)\b/;
 
@@ -376,10 +382,8 @@ function topLevelWord(text: string, word: string): number {
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
     if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) i = stringEnd(text, i);
-    else if (code === 40 || code === 91 || code === OPEN_BRACE)
-      depth += 1; // ( [ {
-    else if (code === 41 || code === 93 || code === CLOSE_BRACE)
-      depth -= 1; // ) ] }
+    else if (code === OPEN_PAREN || code === OPEN_BRACKET || code === OPEN_BRACE) depth += 1;
+    else if (code === CLOSE_PAREN || code === CLOSE_BRACKET || code === CLOSE_BRACE) depth -= 1;
     else if (depth === 0 && code === first && text.startsWith(word, i) && !isNamePart(text.charCodeAt(i - 1)) && !isNamePart(text.charCodeAt(i + word.length)))
       return i;
   }
