@@ -15,7 +15,7 @@
  *
  * Otherwise the model is rendered again, as before.
  */
-import { flattened } from '../core/flat-string.js';
+import { keptOnce } from '../core/flat-string.js';
 import { trimmed } from '../core/trimmed.js';
 import { splitArgs } from '../template/call-args.js';
 import { Relation } from '../template/relation.js';
@@ -129,15 +129,6 @@ const kept = new WeakMap<object, Speculation>();
  * each printed one a tree of the pieces it was concatenated from (see core/flat-string.ts).
  */
 const recordTexts = new WeakMap<TemplateEngine, Map<string, string>>();
-
-/** The copy of `text` already kept in `texts`, else `text` itself (flattened), now kept. */
-function keptOnce(texts: Map<string, string>, text: string): string {
-  const known = texts.get(text);
-  if (known !== undefined) return known;
-  const flat = flattened(text);
-  texts.set(flat, flat);
-  return flat;
-}
 
 function textsOf(engine: TemplateEngine): Map<string, string> {
   let texts = recordTexts.get(engine);

@@ -4,6 +4,7 @@ import type { ProjectConfig } from '../config/project-config.js';
 import type { Target } from '../config/target.js';
 import { didYouMean, type Plain } from '../config/value-checks.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { keptOnce } from '../core/flat-string.js';
 import type { ProjectFile } from '../project/project-files.js';
 import type { TemplateEngine } from '../template/template-engine.js';
 import { BUILTIN_MACRO_DIR, BUILTIN_TESTS } from '../testing/builtin-tests.js';
@@ -140,10 +141,7 @@ export function finish(
  * own, about 30,000 copies of a few strings in a 10k-model project.
  */
 export function shared(parse: TestParse, text: string): string {
-  const known = parse.texts.get(text);
-  if (known !== undefined) return known;
-  parse.texts.set(text, text);
-  return text;
+  return keptOnce(parse.texts, text);
 }
 
 /** True when `test_<name>`, what it dispatches to, and the macros they call all are tsdbt's built-in ones. */

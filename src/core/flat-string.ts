@@ -12,3 +12,15 @@ export function flattened(text: string): string {
   // A JSON round trip copies any string exactly (lone surrogates included) into one new string.
   return text.length < SHORTEST_TREE ? text : (JSON.parse(JSON.stringify(text)) as string);
 }
+
+/**
+ * The copy of `text` already kept in `texts`, else `text` itself, flattened and now kept: one
+ * string for a text many nodes repeat, instead of a copy (or a tree of pieces) each.
+ */
+export function keptOnce(texts: Map<string, string>, text: string): string {
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  const flat = flattened(text);
+  texts.set(flat, flat);
+  return flat;
+}
