@@ -4,7 +4,8 @@
  * copy of the project (target/ moved aside before each), and every file of the two target/
  * folders compared. Only what differs from one run to the next is
  * left out: generated_at, invocation_id and created_at in manifest.json, the build stamps and
- * file times in compile_stamps.json and compile_index.json, partial_parse.json's fingerprint
+ * file times in compile_stamps.json and compile_index.json (and manifest.json's size and the
+ * offsets of entries in it, which follow created_at's digits), partial_parse.json's fingerprint
  * (it includes the build's time), template_cache.json's compiler stamp (the same) and perf_info.json's timings. Also prints each run's wall time
  * and peak RSS.
  *
@@ -43,11 +44,12 @@ function comparableStamps(text: string, bin: ((id: string) => { inputs: Column; 
   const { format: _format, build: _build, columnsId, newline, ...rest } = record;
   const columns = typeof columnsId === 'string' ? bin?.(columnsId) : { inputs: record.inputs!, outputs: record.outputs!, compiled: record.compiled! };
   if (columns === undefined) return `unreadable columns: ${text}`;
-  const plain = (column: Column, times: boolean) => ({
-    files: column.files.map((file) => (typeof file === 'number' ? columns.inputs.files[file] : file)),
-    sizes: Array.from(column.sizes),
-    mtimes: Array.from(column.mtimes, (time) => (times ? time : 0)),
-  });
+  const plain = (column: Column, times: boolean) => {
+    const files = column.files.map((file) => (typeof file === 'number' ? columns.inputs.files[file] : file));
+    // manifest.json's size follows its created_at values' digits, compared masked in the file itself.
+    const sizes = Array.from(column.sizes, (size, index) => (files[index] === 'manifest.json' ? 0 : size));
+    return { files, sizes, mtimes: Array.from(column.mtimes, (time) => (times ? time : 0)) };
+  };
   const whole: Record<string, unknown> = {
     ...rest,
     // The sums file's id is a hash of the sums (the same for the same files); the columns' is not (output times).
@@ -83,9 +85,12 @@ function comparable(file: string, text: string, bin?: (id: string) => { inputs: 
   if (file === 'partial_parse.json') return text.replace(/"fingerprint":"[0-9a-f]+"/, '"fingerprint":""');
   if (file === 'compile_stamps.json') return comparableStamps(text, bin);
   if (file === 'compile_index.json') {
-    const index = JSON.parse(text) as { build: string; manifest: { mtimeMs: number } };
+    const index = JSON.parse(text) as { build: string; manifest: { size: number; mtimeMs: number }; offsets?: unknown[] };
     index.build = '';
+    // As in compile_stamps.json: the manifest's size, and the offsets of entries in it, follow created_at's digits.
+    index.manifest.size = 0;
     index.manifest.mtimeMs = 0;
+    if (Array.isArray(index.offsets)) index.offsets = [index.offsets.length];
     return JSON.stringify(index);
   }
   // The build's stamp (its version and build time), which two builds never share.
