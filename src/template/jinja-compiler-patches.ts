@@ -7,8 +7,13 @@ interface CompilerLike {
   compile(node: unknown, frame: unknown): void;
 }
 
+interface ParserLike {
+  peekToken(): { lineno: number; colno: number } | null;
+  fail(message: string, lineno: number, colno: number): never;
+}
+
 /**
- * Changes to nunjucks' compiler for Jinja2's semantics, installed while tsdbt compiles a template
+ * Changes to nunjucks' compiler (and one to its parser) for Jinja2's semantics, installed while tsdbt compiles a template
  * (withJinjaParser) and removed after, so other nunjucks users see nunjucks as shipped.
  */
 export function installCompilerPatches(): () => void {
@@ -58,7 +63,21 @@ export function installCompilerPatches(): () => void {
     this.compile(node.ops[0]!.expr, frame);
     this._emit(')');
   };
+  // `{% call name %}` without a call: nunjucks' parser fails on it with a TypeError of its own
+  // (`reading 'children'`), which names no line. Jinja2 reports "expected call" at the tag.
+  const parser = (nunjucksLib() as unknown as { parser: { Parser: { prototype: Record<string, unknown> } } }).parser.Parser.prototype;
+  const parseCall = parser.parseCall as (this: ParserLike) => unknown;
+  parser.parseCall = function callOfACall(this: ParserLike): unknown {
+    const callTag = this.peekToken();
+    try {
+      return parseCall.call(this);
+    } catch (error) {
+      if (error instanceof TypeError && callTag !== null) this.fail('expected call', callTag.lineno, callTag.colno);
+      throw error;
+    }
+  };
   return () => {
+    parser.parseCall = parseCall;
     compiler.compileCompare = compileCompare;
     for (const [method, original] of saved) compiler[method] = original;
     compiler._getNodeName = getNodeName;
