@@ -26,12 +26,15 @@ const STARTS_PROCESSES_ONLY = [
   'adapter/server-profile',
   'adapter/tls-handshake',
   'adapter/translate-error',
+  'cli/bundled-commander',
+  'cli/bundled-engine-client',
   'cli/bundled-nunjucks',
   'cli/commands',
   'cli/first-hour',
   'cli/init',
   'cli/output',
   'cli/output-clean-completion',
+  'cli/patch-modules',
   'cli/perf-info',
   'cli/readme-commands',
   'docs/docs-cli',
@@ -123,6 +126,8 @@ const SHARED_FORK_FILES = [
   'adapter/template-capabilities',
   'cli/output-summary',
   'cli/output-terminal',
+  'core/flat-string',
+  'core/piece-buffer',
   'core/sha1',
   'docs/site-data',
   'ingest/fetch-with-retry',
@@ -131,10 +136,13 @@ const SHARED_FORK_FILES = [
   'ingest/json-text-fast',
   'ingest/payload',
   'ingest/url-credentials',
+  'project/fast-stat',
+  'project/stamp-from-text',
   'runner/dag-scheduler',
   'runner/model-error-place',
   'runner/render-with-queries',
   'support/json-array-stream',
+  'tasks/compile-columns',
   // These start CLI processes, servers or a ClickHouse client, but change nothing process-wide in
   // the test's own process, and neither do the helpers they import (checked in bench/notes.md,
   // fourth pass): what a child process does is its own.
@@ -153,6 +161,11 @@ export default defineConfig({
     // so two at a time is safe. TSDBT_TEST_WORKERS overrides (1: the old behaviour).
     maxWorkers: Number(process.env.TSDBT_TEST_WORKERS ?? Math.max(2, availableParallelism() - 1)),
     testTimeout: 60_000,
+    // The suite starts some 700 Node processes (forks, the CLI processes the tests are about, helpers),
+    // and each would parse the machine's extra CA bundle at start when NODE_EXTRA_CA_CERTS names one
+    // (this machine's does: about 40 ms of CPU per process, bench/notes.md). No test trusts a public
+    // CA: they reach 127.0.0.1 only, and the TLS tests name their own CA (`ca_cert`). Empty = unset.
+    env: { NODE_EXTRA_CA_CERTS: '' },
     // The second writes RELIABILITY.md after a complete, passing run of test/reliability/. The JSON one
     // keeps each file's start and end times, so scripts/slowest-tests.mjs (run by .ci/run) can name the
     // files that make the suite slow.
