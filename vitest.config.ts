@@ -59,6 +59,7 @@ const STARTS_PROCESSES_ONLY = [
   'runner/materializations-server',
   'runner/micro-batch',
   'runner/snapshot-executor',
+  'scripts/forget-stale-build-info',
   'tasks/ls-recorded',
   'tasks/ls-recorded-cli',
 ];
