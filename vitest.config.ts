@@ -6,10 +6,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * variable set, no module mocked. They share forks (`isolate: false`): vitest evaluates tsdbt's
  * modules once per worker instead of once per file, most of what such a file costs (measured in
  * bench/notes.md). A file in these folders that changes process-wide state (environment, mocks,
- * timers, the working directory, module state such as setLockOwnerCommand:
- * test/support/cli-in-process.ts changes all of these while a command runs) or leaves a chDB
- * session open belongs in OWN_FORK_FILES; one that closes its sessions may stay
- * (CLOSES_ITS_CHDB_SESSIONS). Starting a child process is no reason to leave: the child's state
+ * timers, the working directory, module state) and does not put it back, or leaves a chDB
+ * session open, belongs in OWN_FORK_FILES; one that closes its sessions may stay
+ * (CLOSES_ITS_CHDB_SESSIONS), and so may one that runs commands in-process and puts back what
+ * they change (RUNS_COMMANDS_IN_PROCESS). Starting a child process is no reason to leave: the child's state
  * is its own (STARTS_PROCESSES_ONLY below).
  */
 const SHARED_FORK_FOLDERS = ['graph', 'state', 'artifacts', 'seed', 'materialize', 'config', 'template', 'testing', 'compile', 'report'];
@@ -29,6 +29,7 @@ const STARTS_PROCESSES_ONLY = [
   'cli/bundled-commander',
   'cli/bundled-engine-client',
   'cli/bundled-nunjucks',
+  'cli/code-cache',
   'cli/commands',
   'cli/first-hour',
   'cli/init',
@@ -122,6 +123,37 @@ const CLOSES_ITS_CHDB_SESSIONS = [
   'template/dbt-utils-macros',
   'testing/data-tests-chdb',
 ];
+/**
+ * Files that run tsdbt's commands in the test's own process: the CLI's `main` through
+ * test/support/cli-in-process.ts, or a command's function with a terminal writing to a buffer
+ * (runNodesCommand). While a command runs it changes process-wide state (the working directory,
+ * process.env, stdout and stderr, process.exitCode, the command name lock files record), and
+ * runCliInProcess puts all of it back after (test/cli/errors.test.ts, in a shared fork, checks
+ * the name a library user's lock records); commands run one at a time, and a shared fork runs
+ * one file at a time. What else a command leaves behind is taken by the next one (the exit
+ * status) or only speeds the next one up (loaded libraries, the heap growth flag), its signal handlers are
+ * removed when it ends, and every command closes its chDB session (a session left open would make
+ * the next file's first connect fail loudly, as for CLOSES_ITS_CHDB_SESSIONS). Each such file had
+ * a fork of its own, about 2 s of a worker's time to start and load tsdbt's modules again
+ * (bench/notes.md).
+ */
+const RUNS_COMMANDS_IN_PROCESS = [
+  'bench/patch-compile',
+  'bench/warm-compile',
+  'cli/version-flag',
+  'e2e/ch-parity-microbatch',
+  'e2e/contracts',
+  'e2e/dbt-project',
+  'e2e/materializations-example',
+  'e2e/packages',
+  'e2e/snapshots',
+  'e2e/state',
+  'e2e/state-retry',
+  'reliability/crash-safety',
+  'reliability/crash-snapshot',
+  'reliability/materialized-view-refresh',
+  'support/cli-in-process',
+];
 /** Files of other folders that only compute, too. */
 const SHARED_FORK_FILES = [
   'adapter/template-capabilities',
@@ -149,6 +181,7 @@ const SHARED_FORK_FILES = [
   // fourth pass): what a child process does is its own.
   ...STARTS_PROCESSES_ONLY,
   ...CLOSES_ITS_CHDB_SESSIONS,
+  ...RUNS_COMMANDS_IN_PROCESS,
 ].map((file) => `test/${file}.test.ts`);
 const SHARED_FORK = [...SHARED_FORK_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`), ...SHARED_FORK_FILES];
 

@@ -1,3 +1,4 @@
+import { lockOwnerCommand, setLockOwnerCommand } from '../../src/adapter/lock-owner.js';
 import { main } from '../../src/cli/main.js';
 import type { CliResult } from './cli.js';
 
@@ -10,8 +11,9 @@ import type { CliResult } from './cli.js';
  * that a real process gives the same output (test/bench/warm-compile.test.ts does).
  *
  * It changes process-wide state while the command runs (the working directory, process.env, the
- * writes to stdout and stderr, process.exitCode) and puts it all back after: run one at a time,
- * in a file with a fork of its own (vitest.config.ts).
+ * writes to stdout and stderr, process.exitCode, the command name lock files record for this
+ * process) and puts it all back after: run one at a time
+ * (vitest.config.ts's RUNS_COMMANDS_IN_PROCESS says why files that use it may share a fork).
  */
 export async function runCliInProcess(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliResult> {
   const env: Record<string, string | undefined> = {
@@ -24,6 +26,7 @@ export async function runCliInProcess(args: string[], options: { cwd: string; en
   const savedEnv = { ...process.env };
   const savedCwd = process.cwd();
   const savedExitCode = process.exitCode;
+  const savedLockOwner = lockOwnerCommand();
   const writeOut = process.stdout.write;
   const writeErr = process.stderr.write;
   let stdout = '';
@@ -53,6 +56,7 @@ export async function runCliInProcess(args: string[], options: { cwd: string; en
     process.stderr.write = writeErr;
     process.chdir(savedCwd);
     process.exitCode = savedExitCode;
+    setLockOwnerCommand(savedLockOwner);
     for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
     Object.assign(process.env, savedEnv);
   }
