@@ -216,7 +216,7 @@ describe('ingest --watch while another process holds the database', () => {
     const api = await startFakeApi();
     onTestFinished(() => api.close());
     api.fallback('/astros.json', replies.ok(ASTROS));
-    const project = copyExample(api.url('/astros.json'), { schedule: '1s' });
+    const project = copyExample(api.url('/astros.json'), { schedule: '500ms' });
     const watch = startCli(['ingest', '--watch', '--metrics-port', '0'], { cwd: project.dir, env: project.env });
     const serving = await watch.waitFor(/Serving metrics at http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const metricsUrl = /(http:\/\/\S+)$/.exec(serving)![1]!;
