@@ -75,9 +75,8 @@ const STARTS_PROCESSES_ONLY = [
  * folder. Sharing a fork spares each file a fork, the evaluation of tsdbt's modules and the
  * loading of chDB's library (bench/notes.md, fifth pass). A session left open by a file would make
  * the next file's first connect fail loudly (tsdbt's "one embedded database open per process" error), never pass
- * silently. Not here: files that run the CLI's `main` or a command in-process (the working
- * directory, process.env and setLockOwnerCommand), adapter/engine-lock (module state), the
- * browser tests (playwright's process hooks).
+ * silently. Files that run commands in-process are in RUNS_COMMANDS_IN_PROCESS; files that change
+ * process-wide state and put it back, and the browser tests, are listed in SHARED_FORK_FILES.
  */
 const CLOSES_ITS_CHDB_SESSIONS = [
   'adapter/chdb',
@@ -181,7 +180,13 @@ const SHARED_FORK_FILES = [
   // These change process-wide state and put it back before the next test: the working directory
   // (stat-from-inside's afterEach) and the command name lock files record (engine-lock's onTestFinished).
   'adapter/engine-lock',
+  'core/heap-growth',
   'project/stat-from-inside',
+  // These spy on a module and restore it when the test ends (yaml-thread), or start a browser and
+  // close it in afterAll, which removes the signal handlers playwright adds while it runs.
+  'docs/browser',
+  'docs/browser-column-lineage',
+  'project/yaml-thread',
   // These start CLI processes, servers or a ClickHouse client, but change nothing process-wide in
   // the test's own process, and neither do the helpers they import (checked in bench/notes.md,
   // fourth pass): what a child process does is its own.

@@ -3,10 +3,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 type HeapGrowthModule = typeof import('../../src/core/heap-growth.js');
 
-// The module remembers that it set the flag (once per process): each test loads a fresh copy.
+// The module remembers that it set the flag (once per process): each test loads a fresh copy. A
+// query of its own makes the module runner load the file again as another module, without
+// vi.resetModules, which would make every other file of a shared fork load its modules again.
+let copies = 0;
 async function fresh(): Promise<HeapGrowthModule> {
-  vi.resetModules();
-  return import('../../src/core/heap-growth.js');
+  copies += 1;
+  return import(/* @vite-ignore */ `../../src/core/heap-growth.js?copy=${copies}`) as Promise<HeapGrowthModule>;
 }
 
 describe('limitHeapGrowth', () => {
