@@ -26,6 +26,19 @@ function outcome(scan: (text: string) => unknown, text: string): unknown {
   }
 }
 
+/**
+ * A filtered loop's list is named by a count the module keeps for the whole process
+ * (`__tsdbt_loop_items_N`), and a shared fork's earlier files have advanced the rewrite's count but
+ * not the frozen copy's: the lists are numbered again in the order they first appear.
+ */
+function loopListsRenumbered(rewritten: string): string {
+  const order = new Map<string, number>();
+  return rewritten.replace(/__tsdbt_loop_items_\d+/g, (name) => {
+    if (!order.has(name)) order.set(name, order.size + 1);
+    return `__tsdbt_loop_items_${order.get(name)}`;
+  });
+}
+
 function nunjucksTokens(text: string): unknown[] {
   type Token = { type: string; value: string; lineno: number; colno: number };
   const lexer = (nunjucks as unknown as { lexer: { lex(src: string, opts: object): { nextToken(): Token | null } } }).lexer;
@@ -56,7 +69,10 @@ describe('scans by UTF-16 unit', () => {
   });
 
   it('the dialect rewrite gives what it gave before', () => {
-    const differ = CORPUS.filter((text) => JSON.stringify(outcome(toNunjucksDialect, text)) !== JSON.stringify(outcome(toNunjucksDialectBefore, text)));
+    const rewrite = (dialect: (text: string) => string) => (text: string) => loopListsRenumbered(dialect(text));
+    const differ = CORPUS.filter(
+      (text) => JSON.stringify(outcome(rewrite(toNunjucksDialect), text)) !== JSON.stringify(outcome(rewrite(toNunjucksDialectBefore), text)),
+    );
     expect(differ).toEqual([]);
   });
 
