@@ -132,7 +132,9 @@ const CLOSES_ITS_CHDB_SESSIONS = [
  * runCliInProcess puts all of it back after (test/cli/errors.test.ts, in a shared fork, checks
  * the name a library user's lock records); commands run one at a time, and a shared fork runs
  * one file at a time. What else a command leaves behind is taken by the next one (the exit
- * status) or only speeds the next one up (loaded libraries, the heap growth flag), its signal handlers are
+ * status), only speeds the next one up (loaded libraries, the heap growth flag) or only names
+ * what no test compares (the count in the names of filtered loops' lists: char-code-scans
+ * renumbers them), its signal handlers are
  * removed when it ends, and every command closes its chDB session (a session left open would make
  * the next file's first connect fail loudly, as for CLOSES_ITS_CHDB_SESSIONS). Each such file had
  * a fork of its own, about 2 s of a worker's time to start and load tsdbt's modules again
@@ -177,8 +179,10 @@ const SHARED_FORK_FILES = [
   'runner/render-with-queries',
   'support/json-array-stream',
   'tasks/compile-columns',
-  // These change process-wide state and put it back before the next test: the working directory
-  // (stat-from-inside's afterEach) and the command name lock files record (engine-lock's onTestFinished).
+  // These change process-wide state and put it back before the next test: the command name lock
+  // files record (engine-lock's onTestFinished), node:v8's setFlagsFromString (heap-growth's spy,
+  // restored in finally; it loads fresh copies of its module by a query, not vi.resetModules) and
+  // the working directory (stat-from-inside's afterEach).
   'adapter/engine-lock',
   'core/heap-growth',
   'project/stat-from-inside',
@@ -206,7 +210,7 @@ export default defineConfig({
     // so two at a time is safe. TSDBT_TEST_WORKERS overrides (1: the old behaviour).
     maxWorkers: Number(process.env.TSDBT_TEST_WORKERS ?? Math.max(2, availableParallelism() - 1)),
     testTimeout: 60_000,
-    // The suite starts some 700 Node processes (forks, the CLI processes the tests are about, helpers),
+    // The suite starts some 570 Node processes (forks, the CLI processes the tests are about, helpers),
     // and each would parse the machine's extra CA bundle at start when NODE_EXTRA_CA_CERTS names one
     // (this machine's does: about 40 ms of CPU per process, bench/notes.md). No test trusts a public
     // CA: they reach 127.0.0.1 only, and the TLS tests name their own CA (`ca_cert`). Empty = unset.
