@@ -33,6 +33,7 @@ const NAMESPACE_SET = /^(\s*-?\s*)set\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Z
 
 export function toNunjucksDialect(text: string): string {
   if (!text.includes('{{') && !text.includes('{%')) return text;
+  filteredLoops = 0;
   text = namespaceBlockSets(text);
   // Most templates need no change: the text is copied only up to a tag that changed, and not at all when none did.
   let out = '';
@@ -347,6 +348,14 @@ function outsideStrings(inside: string, rewrite: (code: string) => string): stri
     .join('');
 }
 
+/**
+ * Numbers the filtered loops of the template being rewritten, from 1 (toNunjucksDialect starts
+ * it again). Unique within a template is enough: a list is set, filled and read by the tags one
+ * loop becomes, and the loop iterates the list it read first even if a template it includes sets
+ * the same name. Counted per template, the rewrite is a function of the text alone: the same
+ * template gives the same code whatever the process rewrote before, and the compiled code store,
+ * which looks code up by the rewritten text, finds it.
+ */
 let filteredLoops = 0;
 
 /**

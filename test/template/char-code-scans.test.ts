@@ -27,9 +27,9 @@ function outcome(scan: (text: string) => unknown, text: string): unknown {
 }
 
 /**
- * A filtered loop's list is named by a count the module keeps for the whole process
- * (`__tsdbt_loop_items_N`), and a shared fork's earlier files have advanced the rewrite's count but
- * not the frozen copy's: the lists are numbered again in the order they first appear.
+ * A filtered loop's list is named by a count (`__tsdbt_loop_items_N`): the rewrite counts from 1 in
+ * each template, its frozen copy across the whole process (so a shared fork's earlier files have
+ * advanced it). The lists are numbered again in the order they first appear.
  */
 function loopListsRenumbered(rewritten: string): string {
   const order = new Map<string, number>();

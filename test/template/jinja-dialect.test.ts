@@ -34,4 +34,19 @@ describe('Jinja2 syntax rewritten for nunjucks', () => {
     expect(render("{% for x in [1, 2, 3] if x != 2 %}{{ x }}{{ ',' if not loop.last }}{% endfor %}")).toBe('1,3');
     expect(render('{% set ns = namespace(n=0) %}{% for i in range(4) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}')).toBe('6');
   });
+
+  it('rewrites a text the same whatever it rewrote before: the list of a filtered loop is numbered within its template', () => {
+    const text = '{% for x in xs if x %}{% for y in x if y %}{{ y }}{% endfor %}{% endfor %}';
+    const first = toNunjucksDialect(text);
+    toNunjucksDialect('{% for z in zs if z %}{% endfor %}');
+    expect(toNunjucksDialect(text)).toBe(first);
+    expect(first.match(/__tsdbt_loop_items_\d+/g)).toEqual([
+      '__tsdbt_loop_items_1',
+      '__tsdbt_loop_items_1',
+      '__tsdbt_loop_items_1',
+      '__tsdbt_loop_items_2',
+      '__tsdbt_loop_items_2',
+      '__tsdbt_loop_items_2',
+    ]);
+  });
 });
