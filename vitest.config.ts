@@ -132,9 +132,7 @@ const CLOSES_ITS_CHDB_SESSIONS = [
  * runCliInProcess puts all of it back after (test/cli/errors.test.ts, in a shared fork, checks
  * the name a library user's lock records); commands run one at a time, and a shared fork runs
  * one file at a time. What else a command leaves behind is taken by the next one (the exit
- * status), only speeds the next one up (loaded libraries, the heap growth flag) or only names
- * what no test compares (the count in the names of filtered loops' lists: char-code-scans
- * renumbers them), its signal handlers are
+ * status) or only speeds the next one up (loaded libraries, the heap growth flag), its signal handlers are
  * removed when it ends, and every command closes its chDB session (a session left open would make
  * the next file's first connect fail loudly, as for CLOSES_ITS_CHDB_SESSIONS). Each such file had
  * a fork of its own, about 2 s of a worker's time to start and load tsdbt's modules again
@@ -225,8 +223,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'shared-fork', include: SHARED_FORK, exclude: [...configDefaults.exclude, ...OWN_FORK_FILES], isolate: false } },
       { extends: true, test: { name: 'own-fork', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SHARED_FORK] } },
-      // Only when a file of a shared folder needs a fork of its own: a project of no files is an error.
-      ...(OWN_FORK_FILES.length > 0 ? [{ extends: true, test: { name: 'own-fork-listed', include: OWN_FORK_FILES } }] : []),
+      { extends: true, test: { name: 'own-fork-listed', include: OWN_FORK_FILES } },
     ],
   },
 });
