@@ -16,20 +16,13 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 const record = path.join(root, 'dist', 'tsconfig.build.tsbuildinfo');
 /** tsconfig.json leaves the docs page's browser script to its own build (scripts/build-docs-client.mjs). */
-const notByTsc = new Set([path.join('docs', 'client')]);
+const notByTsc = `${path.join('docs', 'client')}${path.sep}`;
 const OUTPUT_OF = { '.ts': '.js', '.cts': '.cjs', '.mts': '.mjs' };
 
-function firstMissingOutput(folder) {
-  for (const entry of readdirSync(path.join(root, 'src', folder), { withFileTypes: true })) {
-    const relative = path.join(folder, entry.name);
-    if (entry.isDirectory()) {
-      if (notByTsc.has(relative)) continue;
-      const missing = firstMissingOutput(relative);
-      if (missing) return missing;
-      continue;
-    }
-    const extension = path.extname(entry.name);
-    if (!(extension in OUTPUT_OF) || entry.name.endsWith(`.d${extension}`)) continue;
+function firstMissingOutput() {
+  for (const relative of readdirSync(path.join(root, 'src'), { recursive: true })) {
+    const extension = path.extname(relative);
+    if (!(extension in OUTPUT_OF) || relative.endsWith(`.d${extension}`) || relative.startsWith(notByTsc)) continue;
     const output = path.join(root, 'dist', relative.slice(0, -extension.length) + OUTPUT_OF[extension]);
     if (!existsSync(output)) return output;
   }
@@ -37,7 +30,7 @@ function firstMissingOutput(folder) {
 }
 
 if (existsSync(record)) {
-  const missing = firstMissingOutput('');
+  const missing = firstMissingOutput();
   if (missing) {
     rmSync(record);
     console.log(`forget-stale-build-info: ${path.relative(root, missing)} is missing, so tsc builds everything again.`);
