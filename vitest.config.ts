@@ -39,6 +39,7 @@ const STARTS_PROCESSES_ONLY = [
   'cli/patch-modules',
   'cli/perf-info',
   'cli/readme-commands',
+  'core/wasm-tier-up',
   'docs/docs-cli',
   'docs/site-model',
   'e2e/analyses',

@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
+import { skipWasmTierUp } from '../core/wasm-tier-up.js';
 import { firstBackoff } from './backoff.js';
 import type { Now, Sleep } from './clock.js';
 import { realSleep, systemNow } from './clock.js';
@@ -124,8 +125,14 @@ export async function fetchWithRetry(options: FetchWithRetryOptions): Promise<Fe
   }
 }
 
+/** Node's own fetch, its parser kept to its baseline code (core/wasm-tier-up.ts says why). */
+function nodeFetch(): FetchLike {
+  skipWasmTierUp();
+  return globalThis.fetch;
+}
+
 async function attemptOnce(options: FetchWithRetryOptions): Promise<AttemptResult> {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const fetchImpl = options.fetch ?? nodeFetch();
   const outer = options.signal;
   const controller = new AbortController();
   let timedOut = false;
