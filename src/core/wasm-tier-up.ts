@@ -24,8 +24,8 @@ let decided = false;
 
 /**
  * Before the process's first `fetch`: WebAssembly compiled from now on (fetch's parser is compiled
- * at the first request) keeps its baseline code, unless the user chose a WebAssembly compile flag
- * when starting Node. Once per process.
+ * at the first request; a source's fetcher module's own WebAssembly too) keeps its baseline code,
+ * unless the user chose a WebAssembly compile flag when starting Node. Once per process.
  */
 export function skipWasmTierUp(context: WasmTierUpContext = processContext()): void {
   if (decided) return;
