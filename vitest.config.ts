@@ -170,6 +170,7 @@ const SHARED_FORK_FILES = [
   'ingest/json-scan',
   'ingest/json-text-fast',
   'ingest/payload',
+  'ingest/spooled-rows',
   'ingest/url-credentials',
   'project/fast-stat',
   'project/stamp-from-text',
