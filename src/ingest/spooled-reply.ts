@@ -5,14 +5,16 @@
  *   1. Validate the whole text as JSON and find the value `path` points at (the last one, when a
  *      key repeats, as JSON.parse keeps).
  *   2. Walk its elements (or the root, for `format: json`): check the required fields, hash each
- *      minified element, keep the first 8 bytes of each hash (8 bytes per element is all this
- *      keeps in memory), so that repeats within the reply can be found.
- *   3. Write the rows as TabSeparated text to a second file, leaving out repeats, and sum the
- *      hashes kept (a fingerprint of the set, to compare with the latest batch in the database).
+ *      minified element, write each hash to a file beside the reply and keep its first 8 bytes in
+ *      memory (8 bytes per element is all this keeps), so that repeats within the reply can be found.
+ *   3. Write the rows as TabSeparated text to a third file, reading each element's hash back from
+ *      pass 2's file instead of hashing the element again, leaving out repeats, and sum the hashes
+ *      kept (a fingerprint of the set, to compare with the latest batch in the database).
  * All or nothing, as in memory: a reply that fails a check in pass 1 or 2 is rejected whole
  * before anything is written.
  */
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { EncodedFile } from '../core/adapter-types.js';
 import type { IngestConfig } from './ingest-config.js';
 import { splitPath } from './ingest-config.js';
@@ -29,7 +31,20 @@ export interface SetFingerprint {
   high: bigint;
 }
 
-export type SpooledCheck = { ok: true; at: number; elementDepth: 0 | 1; prefixes: BigUint64Array; elements: number } | { ok: false; reason: string };
+export type SpooledCheck =
+  | {
+      ok: true;
+      at: number;
+      elementDepth: 0 | 1;
+      prefixes: BigUint64Array;
+      elements: number;
+      /** The file of the elements' sha256 digests, 32 bytes each, in order. */
+      digests: string;
+    }
+  | { ok: false; reason: string };
+
+/** Bytes of a sha256 digest. */
+const DIGEST_BYTES = 32;
 
 /** Passes 1 and 2: whether the reply is landable, and where its payloads are. */
 export function checkSpooledReply(spool: Spool, shape: Shape): SpooledCheck {
@@ -47,6 +62,8 @@ export function checkSpooledReply(spool: Spool, shape: Shape): SpooledCheck {
   let hash = createHash('sha256');
   let found = new Array<boolean>(required.length).fill(false);
   let problem: string | undefined;
+  const digestsFile = spool.sibling('digests.bin');
+  const digests = new BufferedFile(digestsFile);
   const scanner: JsonScanner = new JsonScanner(
     {
       valueStart: (depth, _at, first) => {
@@ -63,7 +80,9 @@ export function checkSpooledReply(spool: Spool, shape: Shape): SpooledCheck {
           grown.set(prefixes);
           prefixes = grown;
         }
-        prefixes[count] = hash.digest().readBigUInt64LE(0);
+        const digest = hash.digest();
+        digests.write(digest);
+        prefixes[count] = digest.readBigUInt64LE(0);
         const missing = shape.required.filter((_, index) => !found[index]);
         if (missing.length > 0 && problem === undefined) {
           const what = each ? `element ${count}` : 'the reply';
@@ -78,10 +97,14 @@ export function checkSpooledReply(spool: Spool, shape: Shape): SpooledCheck {
     true,
     elementDepth + Math.max(0, ...required.map((path) => path.length)),
   );
-  readChunks(spool.file, located.at, (chunk) => scanner.write(chunk) && !scanner.done && problem === undefined);
-  if (!scanner.done) scanner.end(); // a root that is a bare number ends only here
+  try {
+    readChunks(spool.file, located.at, (chunk) => scanner.write(chunk) && !scanner.done && problem === undefined);
+    if (!scanner.done) scanner.end(); // a root that is a bare number ends only here
+  } finally {
+    digests.close();
+  }
   if (problem !== undefined) return { ok: false, reason: problem };
-  return { ok: true, at: located.at, elementDepth, prefixes: prefixes.subarray(0, count), elements: count };
+  return { ok: true, at: located.at, elementDepth, prefixes: prefixes.subarray(0, count), elements: count, digests: digestsFile };
 }
 
 /**
@@ -96,43 +119,42 @@ export function writeSpooledRows(
   const repeated = repeatedPrefixes(checked.prefixes);
   const seen = new Set<string>();
   const file = spool.sibling('rows.tsv');
-  const out = new BufferedFile(file);
   const tail = Buffer.from(`\t${tsvField(row.sourceUrl)}\t${tsvField(row.stamp)}\n`);
   const fingerprint: SetFingerprint = { count: 0, low: 0n, high: 0n };
+  const out = new BufferedFile(file);
+  const digests = new DigestReader(checked.digests);
   let index = 0;
   let written = 0;
-  let hash = createHash('sha256');
-  // An element whose hash prefix repeats in the reply is held until its hash says whether it is a repeat.
-  let held: Buffer[] | undefined;
+  // The element being written: its hash (from pass 2), and whether it repeats one written before.
+  let hex = '';
+  let low = 0n;
+  let high = 0n;
+  let repeat = false;
   const startElement = (): void => {
-    held = repeated.has(checked.prefixes[index]!) ? [] : undefined;
+    const at = digests.next();
+    hex = digests.buffer.toString('hex', at, at + DIGEST_BYTES);
+    low = digests.buffer.readBigUInt64LE(at);
+    high = digests.buffer.readBigUInt64LE(at + 8);
+    // Only an element whose hash prefix repeats in the reply can be a repeat: only those hashes are kept.
+    const mayRepeat = repeated.has(low);
+    repeat = mayRepeat && seen.has(hex);
+    if (mayRepeat) seen.add(hex);
   };
-  startElement();
   const scanner = new JsonScanner(
     {
       elementBytes: (chunk, start, end) => {
-        const bytes = chunk.subarray(start, end);
-        hash.update(bytes);
-        if (held !== undefined) held.push(Buffer.from(bytes));
-        else writeEscaped(out, bytes);
+        if (!repeat) writeEscaped(out, chunk.subarray(start, end));
       },
       elementEnd: () => {
-        const digest = hash.digest();
-        const hex = digest.toString('hex');
-        if (held === undefined || !seen.has(hex)) {
-          if (held !== undefined) {
-            seen.add(hex);
-            for (const part of held) writeEscaped(out, part);
-          }
+        if (!repeat) {
           out.writeText(`\t${hex}`);
           out.write(tail);
           written += 1;
           fingerprint.count += 1;
-          fingerprint.low = BigInt.asUintN(64, fingerprint.low + digest.readBigUInt64LE(0));
-          fingerprint.high = BigInt.asUintN(64, fingerprint.high + digest.readBigUInt64LE(8));
+          fingerprint.low = BigInt.asUintN(64, fingerprint.low + low);
+          fingerprint.high = BigInt.asUintN(64, fingerprint.high + high);
         }
         index += 1;
-        hash = createHash('sha256');
         if (index < checked.elements) startElement();
       },
     },
@@ -141,16 +163,55 @@ export function writeSpooledRows(
     0,
   );
   try {
+    if (checked.elements > 0) startElement();
     readChunks(spool.file, checked.at, (chunk) => scanner.write(chunk) && !scanner.done);
     if (!scanner.done) scanner.end();
   } finally {
     out.close();
+    digests.close();
   }
   return {
     rows: { format: 'TabSeparated', columns: LANDING_COLUMNS, file, length: written },
     duplicates: checked.elements - written,
     fingerprint,
   };
+}
+
+/** Reads pass 2's digests back in order, a block at a time (the file is opened at the first read). */
+class DigestReader {
+  readonly buffer = Buffer.allocUnsafe(DIGEST_BYTES * 2048);
+  private fd: number | undefined;
+  private filled = 0;
+  private at = 0;
+  private position = 0;
+
+  constructor(private readonly file: string) {}
+
+  /** Where the next digest starts in `buffer` (valid until the next call). */
+  next(): number {
+    if (this.at === this.filled) this.refill();
+    const at = this.at;
+    this.at += DIGEST_BYTES;
+    return at;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private refill(): void {
+    this.fd ??= openSync(this.file, 'r');
+    let filled = 0;
+    for (let read = -1; read !== 0 && filled < this.buffer.length; filled += read) {
+      read = readSync(this.fd, this.buffer, filled, this.buffer.length - filled, this.position + filled);
+    }
+    if (filled < DIGEST_BYTES || filled % DIGEST_BYTES !== 0)
+      throw new Error(`the spooled reply's digests end at byte ${this.position + filled}, inside a digest or before one`);
+    this.position += filled;
+    this.filled = filled;
+    this.at = 0;
+  }
 }
 
 /** Pass 1: the JSON is whole and valid, and where the value at `path` starts (with its first byte). */
