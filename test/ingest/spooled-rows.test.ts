@@ -20,7 +20,7 @@ const NOW_MS = Date.UTC(2026, 11, 7, 10, 0, 0, 7);
 function inMemory(text: string, shape: Shape): { rows: string; duplicates: number } {
   const check = payloadsFromReply(text, shape);
   if (!check.ok) throw new Error(check.reason);
-  const plan = planBatch(check.payloads, { hashes: new Set() }, NOW_MS, URL);
+  const plan = planBatch(check.payloads, { hashes: new Set(), insertedAtMs: undefined }, NOW_MS, URL);
   return { rows: encodeLandingRows(plan.rows).text, duplicates: plan.duplicates };
 }
 
