@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { type NodeFlagsContext, processFlagsContext, startedWith } from './node-flags.js';
 
 /**
  * How far the old generation may grow past what a full collection left alive before the next
@@ -31,12 +31,6 @@ const FLAG = '--heap-growing-percent';
 
 let limited = false;
 
-export interface HeapGrowthContext {
-  execArgv: readonly string[];
-  nodeOptions: string;
-  setFlags: (flags: string) => void;
-}
-
 /**
  * Before parsing `files` model files: bounds the heap's growth between full collections
  * (`growingPercent`) for the rest of the process, for a project of `BOUNDED_FROM_FILES` files
@@ -45,7 +39,7 @@ export interface HeapGrowthContext {
  * it after start takes effect at the next full collection; the young generation's size, by
  * contrast, is fixed when the isolate starts and cannot be changed here.
  */
-export function limitHeapGrowth(files: number, context: HeapGrowthContext = processContext()): void {
+export function limitHeapGrowth(files: number, context: NodeFlagsContext = processFlagsContext()): void {
   if (limited || files < BOUNDED_FROM_FILES || givenByUser(context.execArgv, context.nodeOptions)) return;
   limited = true;
   context.setFlags(`${FLAG}=${growingPercent(files)}`);
@@ -59,14 +53,5 @@ export function growingPercent(files: number): number {
 /** Whether the user chose the growth factor when starting Node. */
 export function givenByUser(execArgv: readonly string[], nodeOptions: string): boolean {
   const named = (arg: string) => arg === FLAG || arg.startsWith(`${FLAG}=`) || arg === '--heap_growing_percent' || arg.startsWith('--heap_growing_percent=');
-  return execArgv.some(named) || nodeOptions.split(/\s+/).some(named);
-}
-
-function processContext(): HeapGrowthContext {
-  return {
-    execArgv: process.execArgv,
-    nodeOptions: process.env.NODE_OPTIONS ?? '',
-    // Loaded only here: every command that loads the CLI would pay for node:v8.
-    setFlags: (flags) => (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString(flags),
-  };
+  return startedWith(execArgv, nodeOptions, named);
 }

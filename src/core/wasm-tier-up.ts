@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { type NodeFlagsContext, processFlagsContext, startedWith } from './node-flags.js';
 
 /**
  * Node's `fetch` parses HTTP with llhttp compiled to WebAssembly. V8 compiles it at once with its
@@ -14,12 +14,6 @@ export const BASELINE_ONLY_FLAG = '--liftoff-only';
 /** Flags a user may start Node with to choose how WebAssembly is compiled; any of them is left alone. */
 const USER_CHOICES = /^--(no-)?(liftoff|wasm[-_]tier|wasm[-_]dynamic[-_]tiering|wasm[-_]lazy)/;
 
-export interface WasmTierUpContext {
-  execArgv: readonly string[];
-  nodeOptions: string;
-  setFlags: (flags: string) => void;
-}
-
 let decided = false;
 
 /**
@@ -27,7 +21,7 @@ let decided = false;
  * at the first request; a source's fetcher module's own WebAssembly too) keeps its baseline code,
  * unless the user chose a WebAssembly compile flag when starting Node. Once per process.
  */
-export function skipWasmTierUp(context: WasmTierUpContext = processContext()): void {
+export function skipWasmTierUp(context: NodeFlagsContext = processFlagsContext()): void {
   if (decided) return;
   decided = true;
   if (chosenByUser(context.execArgv, context.nodeOptions)) return;
@@ -36,14 +30,5 @@ export function skipWasmTierUp(context: WasmTierUpContext = processContext()): v
 
 /** Whether the user named a WebAssembly compile flag on Node's command line or in NODE_OPTIONS. */
 export function chosenByUser(execArgv: readonly string[], nodeOptions: string): boolean {
-  return [...execArgv, ...nodeOptions.split(/\s+/)].some((arg) => USER_CHOICES.test(arg));
-}
-
-function processContext(): WasmTierUpContext {
-  return {
-    execArgv: process.execArgv,
-    nodeOptions: process.env.NODE_OPTIONS ?? '',
-    // Loaded only here: the commands that never fetch would pay for node:v8.
-    setFlags: (flags) => (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString(flags),
-  };
+  return startedWith(execArgv, nodeOptions, (arg) => USER_CHOICES.test(arg));
 }
