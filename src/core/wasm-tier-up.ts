@@ -32,3 +32,9 @@ export function skipWasmTierUp(context: NodeFlagsContext = processFlagsContext()
 export function chosenByUser(execArgv: readonly string[], nodeOptions: string): boolean {
   return startedWith(execArgv, nodeOptions, (arg) => USER_CHOICES.test(arg));
 }
+
+/** Node's own `fetch`, its parser kept to its baseline code: what every fetch of tsdbt's calls. */
+export function nodeFetch(): typeof globalThis.fetch {
+  skipWasmTierUp();
+  return globalThis.fetch;
+}

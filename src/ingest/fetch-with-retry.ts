@@ -9,7 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
-import { skipWasmTierUp } from '../core/wasm-tier-up.js';
+import { nodeFetch } from '../core/wasm-tier-up.js';
 import { firstBackoff } from './backoff.js';
 import type { Now, Sleep } from './clock.js';
 import { realSleep, systemNow } from './clock.js';
@@ -123,12 +123,6 @@ export async function fetchWithRetry(options: FetchWithRetryOptions): Promise<Fe
     backoff = backoff.next();
     await sleep(delayMs, signal);
   }
-}
-
-/** Node's own fetch, its parser kept to its baseline code (core/wasm-tier-up.ts says why). */
-function nodeFetch(): FetchLike {
-  skipWasmTierUp();
-  return globalThis.fetch;
 }
 
 async function attemptOnce(options: FetchWithRetryOptions): Promise<AttemptResult> {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomically } from '../core/atomic-file.js';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
-import { skipWasmTierUp } from '../core/wasm-tier-up.js';
+import { nodeFetch } from '../core/wasm-tier-up.js';
 import { extractTarGz } from './tar-reader.js';
 
 /** A package's folder on disk, ready to be installed (or linked, for `local:`). */
@@ -99,8 +99,7 @@ export function fetchGit(url: string, revision: string | undefined, subdirectory
 export async function readTarball(location: string, baseDir: string, where: string): Promise<Buffer> {
   if (/^https?:\/\//i.test(location)) {
     try {
-      skipWasmTierUp();
-      const reply = await fetch(location, { signal: AbortSignal.timeout(60_000) });
+      const reply = await nodeFetch()(location, { signal: AbortSignal.timeout(60_000) });
       if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
       return Buffer.from(await reply.arrayBuffer());
     } catch (error) {
@@ -145,8 +144,7 @@ export async function fetchHubPackage(hubUrl: string, name: string, where: strin
   const url = `${hubUrl.replace(/\/+$/, '')}/api/v1/${name}.json`;
   let body: unknown;
   try {
-    skipWasmTierUp();
-    const reply = await fetch(url, { signal: AbortSignal.timeout(20_000) });
+    const reply = await nodeFetch()(url, { signal: AbortSignal.timeout(20_000) });
     if (reply.status === 404) {
       throw new TsdbtError({
         code: ErrorCodes.PACKAGE_FETCH_FAILED,
