@@ -171,6 +171,7 @@ const SHARED_FORK_FILES = [
   'ingest/json-text-fast',
   'ingest/payload',
   'ingest/spooled-rows',
+  'ingest/string-run',
   'ingest/url-credentials',
   'project/fast-stat',
   'project/stamp-from-text',

@@ -11,6 +11,8 @@
  * strings left out), in runs: `elementBytes`, then `elementEnd`.
  */
 
+import { StringRuns } from './string-run.js';
+
 export interface ScanHandlers {
   /** A value starts at absolute byte `at`, inside `depth` containers; `first` is its first byte. */
   valueStart?(depth: number, at: number, first: number): void;
@@ -67,6 +69,8 @@ export class JsonScanner {
   private isKey = false;
   private keyBytes: Buffer[] | undefined;
   private keyLength = 0;
+  /** Where, in the chunk being read, the current key's bytes began; -1 once they are kept in keyBytes (or not kept at all). */
+  private keyFrom = -1;
   private offset = 0;
   private inElement = false;
   private failure: string | undefined;
@@ -82,6 +86,11 @@ export class JsonScanner {
      * every key of every element cost a spooled reply's scan more than the rest of it.
      */
     private readonly keyDepth = Number.POSITIVE_INFINITY,
+    /**
+     * The text was scanned before and found valid (a spooled reply's later reads): string
+     * contents are skipped to the next quote or backslash without looking for control bytes.
+     */
+    private readonly validated = false,
   ) {}
 
   /** The key or index (as text) of the container at `level` around the current position. */
@@ -102,24 +111,25 @@ export class JsonScanner {
     let runStart = 0;
     const n = chunk.length;
     let i = 0;
+    const runs = new StringRuns(chunk);
     while (i < n) {
       const c = chunk[i]!;
       switch (this.state) {
         case S.String: {
-          let j = i;
-          while (j < n) {
-            const d = chunk[j]!;
-            if (d === 0x22 || d === 0x5c || d < 0x20) break;
-            j += 1;
-          }
-          if (this.isKey) this.keepKey(chunk, i, j);
+          const j = this.validated ? runs.endInValid(i, n) : runs.end(i, n);
           if (j === n) {
+            if (this.isKey) this.keepKey(chunk, this.keyFrom < 0 ? i : this.keyFrom, j);
             i = j;
             continue;
           }
           const d = chunk[j]!;
           if (d < 0x20) return this.fail(`a control character (byte ${d}) inside a string`, j);
-          if (this.isKey) this.keepKey(chunk, j, j + 1);
+          if (this.isKey && d === 0x22 && this.keyFrom >= 0) {
+            this.endKeyIn(chunk, j);
+            i = j + 1;
+            continue;
+          }
+          if (this.isKey) this.keepKey(chunk, this.keyFrom < 0 ? i : this.keyFrom, j + 1);
           if (d === 0x5c) this.state = S.Escape;
           else if (this.isKey) this.endKey();
           else {
@@ -196,6 +206,7 @@ export class JsonScanner {
             this.isKey = true;
             this.keyBytes = this.stack.length <= this.keyDepth ? [] : undefined;
             this.keyLength = 0;
+            this.keyFrom = this.keyBytes === undefined ? -1 : i + 1;
           } else if (c === 0x7d && this.state === S.ObjectFirst) {
             i += 1;
             runStart = this.close(chunk, runStart, i, false);
@@ -228,6 +239,8 @@ export class JsonScanner {
           return this.fail(`an unexpected ${show(c)}`, i);
       }
     }
+    // A key whose opening quote ended the chunk: its (so far empty) bytes are kept the slow way.
+    this.keyFrom = -1;
     if (this.inElement && n > runStart) this.handlers.elementBytes?.(chunk, runStart, n);
     this.offset += n;
     return true;
@@ -293,11 +306,25 @@ export class JsonScanner {
     return end;
   }
 
+  /** Keeps a copy of key bytes that end a chunk or reach an escape; the key is then decoded by endKey. */
   private keepKey(chunk: Buffer, start: number, end: number): void {
+    this.keyFrom = -1;
     if (this.keyBytes === undefined || end <= start) return;
     this.keyLength += end - start;
     if (this.keyLength > MAX_KEY_BYTES) this.keyBytes = undefined;
     else this.keyBytes.push(Buffer.from(chunk.subarray(start, end)));
+  }
+
+  /**
+   * The closing quote, at `quote`, of a key that began in this chunk at `keyFrom` with no escape:
+   * its bytes are the key's UTF-8 text as they are, decoded without a copy (most keys).
+   */
+  private endKeyIn(chunk: Buffer, quote: number): void {
+    const top = this.stack[this.stack.length - 1]!;
+    top.key = quote - this.keyFrom > MAX_KEY_BYTES ? undefined : chunk.toString('utf8', this.keyFrom, quote);
+    this.keyFrom = -1;
+    this.isKey = false;
+    this.state = S.Colon;
   }
 
   /** The closing quote of a key (kept with it) was just read. */

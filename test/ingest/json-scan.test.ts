@@ -10,7 +10,7 @@ import { createSpool } from '../../src/ingest/spool.js';
 import { checkSpooledReply } from '../../src/ingest/spooled-reply.js';
 import { seededRandom } from '../support/seeded-random.js';
 
-function scan(text: string, random: () => number, elementDepth = 1) {
+function scan(text: string, random: () => number, elementDepth = 1, validated = false) {
   const elements: string[] = [];
   let current: Buffer[] = [];
   const scanner = new JsonScanner(
@@ -22,15 +22,38 @@ function scan(text: string, random: () => number, elementDepth = 1) {
       },
     },
     elementDepth,
+    false,
+    Number.POSITIVE_INFINITY,
+    validated,
   );
+  feed(scanner, text, random);
+  return { end: scanner.end(), elements };
+}
+
+/**
+ * Writes the text in chunks of random sizes: a few bytes (every state split across chunks) or up
+ * to a few hundred (long string runs read a word at a time, keys decoded within one chunk).
+ */
+function feed(scanner: JsonScanner, text: string, random: () => number): void {
   const bytes = Buffer.from(text);
   for (let at = 0; at < bytes.length; ) {
-    const size = 1 + Math.floor(random() * 7);
+    const size = random() < 0.5 ? 1 + Math.floor(random() * 7) : 1 + Math.floor(random() * 400);
     if (!scanner.write(bytes.subarray(at, at + size))) break;
     at += size;
   }
-  return { end: scanner.end(), elements };
 }
+
+/** Each value's path in document order, as JSON.parse's value gives it (keys unescaped, indexes as text). */
+function pathsOf(value: unknown, path: string[] = [], out: string[] = []): string[] {
+  out.push(path.join('/'));
+  if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...path, String(index)], out));
+  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) pathsOf(item, [...path, key], out);
+  return out;
+}
+
+/** Long strings, with a quote, a backslash or a non-ASCII letter past the first 64 bytes, as well as short ones. */
+const LONG_STRINGS = [`${'x'.repeat(70)}"${'y'.repeat(90)}`, `${'é'.repeat(50)}\\${'z'.repeat(80)}`, `${'w'.repeat(200)}\u0001`, 'ü'.repeat(130)];
+const KEYS = ['quo"te', 'back\\slash', 'tab\there', `${'long key '.repeat(12)}ü`];
 
 function randomValue(random: () => number, depth: number): unknown {
   const pick = Math.floor(random() * (depth > 3 ? 5 : 7));
@@ -40,7 +63,7 @@ function randomValue(random: () => number, depth: number): unknown {
     case 1:
       return random() * 1e3;
     case 2:
-      return ['', 'a b', 'tab\there', 'quote"q', 'back\\slash', 'ünï ✓', '\u0001', 'x'.repeat(20)][Math.floor(random() * 8)];
+      return ['', 'a b', 'tab\there', 'quote"q', 'back\\slash', 'ünï ✓', '\u0001', 'x'.repeat(20), ...LONG_STRINGS][Math.floor(random() * 12)];
     case 3:
       return [true, false, null][Math.floor(random() * 3)];
     case 4:
@@ -48,7 +71,12 @@ function randomValue(random: () => number, depth: number): unknown {
     case 5:
       return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
     default:
-      return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, (_, i) => [`k${i} ${'é'.repeat(i)}`, randomValue(random, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 4) }, (_, i) => [
+          random() < 0.2 ? `${KEYS[Math.floor(random() * KEYS.length)]}${i}` : `k${i} ${'é'.repeat(i)}`,
+          randomValue(random, depth + 1),
+        ]),
+      );
   }
 }
 
@@ -81,6 +109,8 @@ describe('JsonScanner', () => {
       expect(result.elements, text).toEqual(minifiedArrayElements(text, []));
       const whole = scan(text, random, 0);
       expect(whole.elements, text).toEqual([minifyJson(text)]);
+      // Read again as a spooled reply's later passes do, knowing the text valid: the same elements.
+      expect(scan(text, random, 1, true).elements, text).toEqual(result.elements);
     }
   });
 
@@ -111,6 +141,27 @@ describe('JsonScanner', () => {
       if (parses) accepted += 1;
     }
     expect(accepted).toBeGreaterThan(100);
+  });
+
+  it("reports every value's path as JSON.parse's value has it, on 500 random texts, whatever the chunk sizes", () => {
+    const random = seededRandom(20261208);
+    for (let n = 0; n < 500; n += 1) {
+      const value = randomValue(random, 0);
+      const text = spaced(JSON.stringify(value), random);
+      for (const validated of [false, true]) {
+        const seen: string[] = [];
+        const scanner: JsonScanner = new JsonScanner(
+          { valueStart: (depth) => seen.push(Array.from({ length: depth }, (_, level) => scanner.pathAt(level)).join('/')) },
+          -1,
+          false,
+          Number.POSITIVE_INFINITY,
+          validated,
+        );
+        feed(scanner, text, random);
+        expect(scanner.end(), text).toEqual({ ok: true });
+        expect(seen, text).toEqual(pathsOf(value));
+      }
+    }
   });
 
   it('says truncated when the text stops inside a value, and where', () => {
