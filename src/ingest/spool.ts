@@ -87,19 +87,22 @@ export class BufferedFile {
     this.fd = openSync(file, 'w', 0o600);
   }
 
-  write(bytes: Uint8Array, start = 0, end = bytes.byteLength): void {
+  write(bytes: Buffer, start = 0, end = bytes.length): void {
     const length = end - start;
     if (this.used + length > this.buffer.length) this.flush();
     if (length > this.buffer.length) {
       for (let at = start; at < end; ) at += writeSync(this.fd, bytes, at, end - at);
       return;
     }
-    this.buffer.set(bytes.subarray(start, end), this.used);
-    this.used += length;
+    // copy, not set(subarray): a landing calls this several times per element, and a view each time cost more than the copy.
+    this.used += bytes.copy(this.buffer, this.used, start, end);
   }
 
-  writeText(text: string): void {
-    this.write(Buffer.from(text));
+  /** Text of one-byte characters only (ASCII, such as a hex digest), written without an intermediate Buffer. */
+  writeLatin1(text: string): void {
+    if (this.used + text.length > this.buffer.length) this.flush();
+    if (text.length > this.buffer.length) this.write(Buffer.from(text, 'latin1'));
+    else this.used += this.buffer.write(text, this.used, 'latin1');
   }
 
   close(): void {

@@ -96,6 +96,7 @@ export function checkSpooledReply(spool: Spool, shape: Shape): SpooledCheck {
     elementDepth,
     true,
     elementDepth + Math.max(0, ...required.map((path) => path.length)),
+    true, // pass 1 found the text valid
   );
   try {
     readChunks(spool.file, located.at, (chunk) => scanner.write(chunk) && !scanner.done && problem === undefined);
@@ -123,6 +124,7 @@ export function writeSpooledRows(
   const fingerprint: SetFingerprint = { count: 0, low: 0n, high: 0n };
   const out = new BufferedFile(file);
   const digests = new DigestReader(checked.digests);
+  const backslashes = new Backslashes();
   let index = 0;
   let written = 0;
   // The element being written: its hash (from pass 2), and whether it repeats one written before.
@@ -143,11 +145,11 @@ export function writeSpooledRows(
   const scanner = new JsonScanner(
     {
       elementBytes: (chunk, start, end) => {
-        if (!repeat) writeEscaped(out, chunk.subarray(start, end));
+        if (!repeat) writeEscaped(out, chunk, start, end, backslashes);
       },
       elementEnd: () => {
         if (!repeat) {
-          out.writeText(`\t${hex}`);
+          out.writeLatin1(`\t${hex}`);
           out.write(tail);
           written += 1;
           fingerprint.count += 1;
@@ -161,10 +163,14 @@ export function writeSpooledRows(
     checked.elementDepth,
     true,
     0,
+    true, // pass 1 found the text valid
   );
   try {
     if (checked.elements > 0) startElement();
-    readChunks(spool.file, checked.at, (chunk) => scanner.write(chunk) && !scanner.done);
+    readChunks(spool.file, checked.at, (chunk) => {
+      backslashes.reset(chunk);
+      return scanner.write(chunk) && !scanner.done;
+    });
     if (!scanner.done) scanner.end();
   } finally {
     out.close();
@@ -246,15 +252,41 @@ function repeatedPrefixes(prefixes: BigUint64Array): Set<bigint> {
   return repeated;
 }
 
-/** A minified JSON run as a TabSeparated field: only backslashes need doubling (no raw tab or newline survives minifying). */
-function writeEscaped(out: BufferedFile, bytes: Buffer): void {
-  let from = 0;
-  for (let slash = bytes.indexOf(0x5c); slash !== -1; slash = bytes.indexOf(0x5c, slash + 1)) {
-    out.write(bytes, from, slash + 1);
+/**
+ * A minified JSON run, `chunk[start, end)`, as part of a TabSeparated field: only backslashes need
+ * doubling (no raw tab or newline survives minifying).
+ */
+function writeEscaped(out: BufferedFile, chunk: Buffer, start: number, end: number, backslashes: Backslashes): void {
+  let from = start;
+  for (let slash = backslashes.next(from); slash !== -1 && slash < end; slash = backslashes.next(slash + 1)) {
+    out.write(chunk, from, slash + 1);
     out.write(BACKSLASH);
     from = slash + 1;
   }
-  out.write(bytes, from, bytes.length);
+  out.write(chunk, from, end);
+}
+
+/**
+ * The backslashes of the chunk being scanned, found with indexOf as the runs ask for them: a
+ * search bounded by each run would need a copy or a view per run, and an unbounded one from each
+ * run would read the rest of the chunk again for every run. Runs come in order, so the last one
+ * found serves every run before it.
+ */
+class Backslashes {
+  private chunk: Buffer = Buffer.alloc(0);
+  /** The first backslash at or after the last search's start (-1: none), or -2 before a search. */
+  private found = -2;
+
+  reset(chunk: Buffer): void {
+    this.chunk = chunk;
+    this.found = -2;
+  }
+
+  /** The first backslash at or after `from`, or -1. */
+  next(from: number): number {
+    if (this.found === -2 || (this.found !== -1 && this.found < from)) this.found = this.chunk.indexOf(0x5c, from);
+    return this.found;
+  }
 }
 
 const BACKSLASH = Buffer.from('\\');
