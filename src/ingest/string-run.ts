@@ -14,8 +14,12 @@ const BACKSLASHES = 0x5c5c5c5c;
 const ONES = 0x01010101;
 const SPACES = 0x20202020;
 const HIGH_BITS = 0x80808080 | 0;
-/** Below this many bytes a run is searched byte by byte: a view costs more than it saves. */
-const WORDS_FROM = 64;
+/**
+ * The first this many bytes of a run are searched byte by byte: most strings in API replies (keys,
+ * names, codes) end within them, and for those a word view's set-up or a native search costs more
+ * than it saves.
+ */
+const BYTES_FIRST = 24;
 
 /** A chunk and its word view, made once per chunk. */
 export class StringRuns {
@@ -31,8 +35,10 @@ export class StringRuns {
   /** The index of the first '"', '\\' or byte below 0x20 in `chunk[from, end)`, or `end`. */
   end(from: number, end: number): number {
     const chunk = this.chunk;
+    const first = Math.min(end, from + BYTES_FIRST);
     let i = from;
-    if (end - i >= WORDS_FROM) {
+    for (; i < first; i += 1) if (stops(chunk[i]!)) return i;
+    if (end - i >= 8) {
       const words = this.wordView();
       // Bytes before the first whole word, then whole words, then what is left.
       const firstWord = Math.ceil((i - this.wordsAt) / 4);
@@ -58,8 +64,15 @@ export class StringRuns {
    * for, with indexOf (memchr), each found once per chunk as the strings come in order.
    */
   endInValid(from: number, end: number): number {
-    if (this.quote !== -1 && this.quote < from) this.quote = this.chunk.indexOf(0x22, from);
-    if (this.backslash !== -1 && this.backslash < from) this.backslash = this.chunk.indexOf(0x5c, from);
+    const chunk = this.chunk;
+    const first = Math.min(end, from + BYTES_FIRST);
+    for (let i = from; i < first; i += 1) {
+      const byte = chunk[i]!;
+      if (byte === 0x22 || byte === 0x5c) return i;
+    }
+    if (first === end) return end;
+    if (this.quote !== -1 && this.quote < first) this.quote = chunk.indexOf(0x22, first);
+    if (this.backslash !== -1 && this.backslash < first) this.backslash = chunk.indexOf(0x5c, first);
     const stop = this.quote === -1 ? this.backslash : this.backslash === -1 ? this.quote : Math.min(this.quote, this.backslash);
     return stop === -1 || stop > end ? end : stop;
   }
