@@ -6,7 +6,7 @@
  * lands once, a repeat of the reply lands nothing, a truncated one is rejected and quarantined,
  * and `max_reply_bytes` stops a reply at once, unretried.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -107,6 +107,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   if (dir) removeProject(dir);
   if (home) removeProject(home);
+  if (preload) rmSync(preload, { force: true });
 });
 
 async function ingest(select: string): Promise<CliResult & { maxRssMb: number }> {
