@@ -321,7 +321,8 @@ export class JsonScanner {
    */
   private endKeyIn(chunk: Buffer, quote: number): void {
     const top = this.stack[this.stack.length - 1]!;
-    top.key = quote - this.keyFrom > MAX_KEY_BYTES ? undefined : chunk.toString('utf8', this.keyFrom, quote);
+    // Counted with the closing quote, as keepKey counts what it keeps.
+    top.key = quote + 1 - this.keyFrom > MAX_KEY_BYTES ? undefined : chunk.toString('utf8', this.keyFrom, quote);
     this.keyFrom = -1;
     this.isKey = false;
     this.state = S.Colon;

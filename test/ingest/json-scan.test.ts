@@ -164,6 +164,23 @@ describe('JsonScanner', () => {
     }
   });
 
+  it('keeps a key up to the same length whether it arrives in one chunk or in many', () => {
+    const keyAt = (key: string, size: number) => {
+      let seen: string | undefined = 'not seen';
+      const scanner: JsonScanner = new JsonScanner({ valueStart: (depth) => depth === 1 && (seen = scanner.pathAt(0)) });
+      const bytes = Buffer.from(`{"${key}": 1}`);
+      for (let at = 0; at < bytes.length; at += size) scanner.write(bytes.subarray(at, at + size));
+      expect(scanner.end()).toEqual({ ok: true });
+      return seen;
+    };
+    for (const length of [4094, 4095, 4096]) {
+      const key = 'k'.repeat(length);
+      expect(keyAt(key, 1 << 20), `${length} bytes`).toBe(keyAt(key, 7));
+    }
+    expect(keyAt('k'.repeat(4095), 1 << 20)).toBe('k'.repeat(4095));
+    expect(keyAt('k'.repeat(4096), 1 << 20)).toBeUndefined();
+  });
+
   it('says truncated when the text stops inside a value, and where', () => {
     const random = seededRandom(1);
     expect(scan('[{"a": 1}, {"b"', random).end).toEqual({ ok: false, reason: 'the reply is truncated JSON (it ends inside a value, at byte 15)' });
