@@ -3,7 +3,7 @@
  * (below 0x20) at or after a position. Inside a spooled reply most bytes are string contents, so
  * json-scan.ts asks this once per string instead of testing each byte in its state machine.
  *
- * Four bytes are tested at a time, as one 32-bit word of a Int32Array view on the chunk, with
+ * Four bytes are tested at a time, as one 32-bit word of an Int32Array view on the chunk, with
  * the classic "has a zero byte" and "has a byte less than n" word tricks; a word that may hold a
  * match is then searched byte by byte. The view depends only on where the chunk lies in its
  * ArrayBuffer, so the order of bytes within a word (the platform's endianness) does not matter.
