@@ -87,7 +87,7 @@ export class JsonScanner {
      */
     private readonly keyDepth = Number.POSITIVE_INFINITY,
     /**
-     * The text was scanned before and found valid (a spooled reply's later reads): string
+     * The text was scanned before and found valid (a spooled reply's second read): string
      * contents are skipped to the next quote or backslash without looking for control bytes.
      */
     private readonly validated = false,

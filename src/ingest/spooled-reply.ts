@@ -1,16 +1,16 @@
 /**
  * A reply spooled to disk (spool.ts), turned into rows to land without holding it in memory:
- * the same checks and the same payloads as payload.ts gives for a reply in memory, in three
- * passes over the file.
- *   1. Validate the whole text as JSON and find the value `path` points at (the last one, when a
- *      key repeats, as JSON.parse keeps).
- *   2. Walk its elements (or the root, for `format: json`): check the required fields, hash each
- *      minified element, write each hash to a file beside the reply and keep its first 8 bytes in
- *      memory (8 bytes per element is all this keeps), so that repeats within the reply can be found.
- *   3. Write the rows as TabSeparated text to a third file, reading each element's hash back from
- *      pass 2's file instead of hashing the element again, leaving out repeats, and sum the hashes
- *      kept (a fingerprint of the set, to compare with the latest batch in the database).
- * All or nothing, as in memory: a reply that fails a check in pass 1 or 2 is rejected whole
+ * the same checks and the same payloads as payload.ts gives for a reply in memory, in two reads
+ * of the file.
+ *   1. Validate the whole text as JSON, find the value `path` points at (the last one, when a key
+ *      repeats, as JSON.parse keeps) and walk its elements (or the root, for `format: json`):
+ *      check the required fields, hash each minified element, write each hash to a file beside
+ *      the reply and keep its first 8 bytes in memory (8 bytes per element is all this keeps), so
+ *      that repeats within the reply can be found.
+ *   2. Write the rows as TabSeparated text to a third file, reading each element's hash back from
+ *      the first read's file instead of hashing the element again, leaving out repeats, and sum
+ *      the hashes kept (a fingerprint of the set, to compare with the latest batch in the database).
+ * All or nothing, as in memory: a reply that fails a check in the first read is rejected whole
  * before anything is written.
  */
 import { createHash } from 'node:crypto';
@@ -46,70 +46,117 @@ export type SpooledCheck =
 /** Bytes of a sha256 digest. */
 const DIGEST_BYTES = 32;
 
-/** Passes 1 and 2: whether the reply is landable, and where its payloads are. */
+/**
+ * The first read: whether the reply is landable, and where its payloads are. The
+ * whole text is validated as it is read; the elements of each value met at `path` are hashed and
+ * checked as they come, and a later value at the same path (a repeated key) replaces an earlier
+ * one's results, as JSON.parse keeps the last. A reply that fails reports what a read that
+ * validated first would: a syntax error anywhere, then a value at `path` that is not an array,
+ * then the first element that lacks a required field.
+ */
 export function checkSpooledReply(spool: Spool, shape: Shape): SpooledCheck {
-  const located = locate(spool, shape.path);
-  if (!located.ok) return located;
   const each = shape.format === 'json_each';
-  if (each && located.first !== 0x5b) {
-    const where = shape.path.length === 0 ? 'the reply' : `'${shape.path.join('.')}' in the reply`;
-    return { ok: false, reason: `${where} is not an array (format json_each needs one)` };
-  }
-  const elementDepth = each ? 1 : 0;
+  const path = shape.path;
+  // Depths from the root: the value at `path`, and the values hashed (its elements, or itself).
+  const pathDepth = path.length;
+  const elementDepth = pathDepth + (each ? 1 : 0);
   const required = shape.required.map((dotted) => splitPath(dotted));
-  let prefixes = new BigUint64Array(1024);
-  let count = 0;
-  let hash = createHash('sha256');
-  let found = new Array<boolean>(required.length).fill(false);
-  let problem: string | undefined;
   const digestsFile = spool.sibling('digests.bin');
-  const digests = new BufferedFile(digestsFile);
+  let value: ValueAtPath | undefined;
+  let collecting = false;
+  let hash = createHash('sha256');
+  const found = new Array<boolean>(required.length).fill(false);
+  const atPath = (): boolean => {
+    for (let level = 0; level < pathDepth; level += 1) if (scanner.pathAt(level) !== path[level]) return false;
+    return true;
+  };
   const scanner: JsonScanner = new JsonScanner(
     {
-      valueStart: (depth, _at, first) => {
+      valueStart: (depth, offset, first) => {
+        if (depth === pathDepth && atPath()) {
+          value?.digests.close();
+          value = new ValueAtPath(offset, first, digestsFile);
+          collecting = !each;
+        } else if (depth === elementDepth && each && value !== undefined && atPath()) collecting = true;
         const relative = depth - elementDepth;
-        if (required.length === 0 || relative < 1 || first === 0x6e) return;
-        for (const [index, path] of required.entries()) {
-          if (path.length === relative && path.every((key, level) => scanner.pathAt(elementDepth + level) === key)) found[index] = true;
+        if (!collecting || required.length === 0 || relative < 1 || first === 0x6e) return;
+        for (const [index, field] of required.entries()) {
+          if (field.length === relative && field.every((key, level) => scanner.pathAt(elementDepth + level) === key)) found[index] = true;
         }
       },
-      elementBytes: (chunk, start, end) => hash.update(chunk.subarray(start, end)),
+      elementBytes: (chunk, start, end) => {
+        if (collecting) hash.update(chunk.subarray(start, end));
+      },
       elementEnd: () => {
-        if (count === prefixes.length) {
-          const grown = new BigUint64Array(prefixes.length * 2);
-          grown.set(prefixes);
-          prefixes = grown;
-        }
-        const digest = hash.digest();
-        digests.write(digest);
-        prefixes[count] = digest.readBigUInt64LE(0);
+        if (!collecting) return;
         const missing = shape.required.filter((_, index) => !found[index]);
-        if (missing.length > 0 && problem === undefined) {
-          const what = each ? `element ${count}` : 'the reply';
-          problem = `${what} lacks the required ${missing.length === 1 ? 'field' : 'fields'} ${missing.join(', ')}`;
-        }
-        count += 1;
+        value!.add(
+          hash.digest(),
+          missing.length === 0
+            ? undefined
+            : `${each ? `element ${value!.count}` : 'the reply'} lacks the required ${missing.length === 1 ? 'field' : 'fields'} ${missing.join(', ')}`,
+        );
+        collecting = false;
         hash = createHash('sha256');
-        found = found.fill(false);
+        found.fill(false);
       },
     },
     elementDepth,
-    true,
-    elementDepth + Math.max(0, ...required.map((path) => path.length)),
-    true, // pass 1 found the text valid
+    false,
+    Math.max(pathDepth, elementDepth + Math.max(0, ...required.map((field) => field.length))),
   );
+  let end: ReturnType<JsonScanner['end']>;
   try {
-    readChunks(spool.file, located.at, (chunk) => scanner.write(chunk) && !scanner.done && problem === undefined);
-    if (!scanner.done) scanner.end(); // a root that is a bare number ends only here
+    readChunks(spool.file, 0, (chunk) => scanner.write(chunk));
+    end = scanner.end();
   } finally {
-    digests.close();
+    value?.digests.close();
   }
-  if (problem !== undefined) return { ok: false, reason: problem };
-  return { ok: true, at: located.at, elementDepth, prefixes: prefixes.subarray(0, count), elements: count, digests: digestsFile };
+  if (!end.ok) return end;
+  if (each && value?.first !== 0x5b) {
+    const where = pathDepth === 0 ? 'the reply' : `'${path.join('.')}' in the reply`;
+    return { ok: false, reason: `${where} is not an array (format json_each needs one)` };
+  }
+  if (value === undefined) throw new Error('checkSpooledReply: a valid reply without a root value');
+  if (value.problem !== undefined) return { ok: false, reason: value.problem };
+  return { ok: true, at: value.at, elementDepth: each ? 1 : 0, prefixes: value.prefixes.subarray(0, value.count), elements: value.count, digests: digestsFile };
 }
 
 /**
- * Pass 3: the rows (payload, hash, URL, stamp) in `spool.sibling('rows.tsv')`, each distinct
+ * The value met at the reply's `path` (where it starts and its first byte) and what the first
+ * read keeps of its elements: each hash written to the digests file, its first 8 bytes in memory, and the
+ * first element's problem.
+ */
+class ValueAtPath {
+  prefixes = new BigUint64Array(1024);
+  count = 0;
+  problem: string | undefined;
+  readonly digests: BufferedFile;
+
+  constructor(
+    readonly at: number,
+    readonly first: number,
+    file: string,
+  ) {
+    // Opened for writing, so a later value at the same path starts the file again.
+    this.digests = new BufferedFile(file);
+  }
+
+  add(digest: Buffer, problem: string | undefined): void {
+    if (this.count === this.prefixes.length) {
+      const grown = new BigUint64Array(this.prefixes.length * 2);
+      grown.set(this.prefixes);
+      this.prefixes = grown;
+    }
+    this.digests.write(digest);
+    this.prefixes[this.count] = digest.readBigUInt64LE(0);
+    this.problem ??= problem;
+    this.count += 1;
+  }
+}
+
+/**
+ * The second read: the rows (payload, hash, URL, stamp) in `spool.sibling('rows.tsv')`, each distinct
  * payload once, and the fingerprint of the set of hashes written.
  */
 export function writeSpooledRows(
@@ -127,7 +174,7 @@ export function writeSpooledRows(
   const backslashes = new Backslashes();
   let index = 0;
   let written = 0;
-  // The element being written: its hash (from pass 2), and whether it repeats one written before.
+  // The element being written: its hash (from the first read), and whether it repeats one written before.
   let hex = '';
   let low = 0n;
   let high = 0n;
@@ -163,7 +210,7 @@ export function writeSpooledRows(
     checked.elementDepth,
     true,
     0,
-    true, // pass 1 found the text valid
+    true, // the first read found the text valid
   );
   try {
     if (checked.elements > 0) startElement();
@@ -183,7 +230,7 @@ export function writeSpooledRows(
   };
 }
 
-/** Reads pass 2's digests back in order, a block at a time (the file is opened at the first read). */
+/** Reads the first read's digests back in order, a block at a time (the file is opened at the first read). */
 class DigestReader {
   readonly buffer = Buffer.allocUnsafe(DIGEST_BYTES * 2048);
   private fd: number | undefined;
@@ -218,30 +265,6 @@ class DigestReader {
     this.filled = filled;
     this.at = 0;
   }
-}
-
-/** Pass 1: the JSON is whole and valid, and where the value at `path` starts (with its first byte). */
-function locate(spool: Spool, path: readonly string[]): { ok: true; at: number; first: number } | { ok: false; reason: string } {
-  let at = -1;
-  let first = 0;
-  const scanner: JsonScanner = new JsonScanner(
-    {
-      valueStart: (depth, offset, byte) => {
-        if (depth !== path.length) return;
-        for (let level = 0; level < depth; level += 1) if (scanner.pathAt(level) !== path[level]) return;
-        at = offset;
-        first = byte;
-      },
-    },
-    -1,
-    false,
-    path.length,
-  );
-  readChunks(spool.file, 0, (chunk) => scanner.write(chunk));
-  const end = scanner.end();
-  if (!end.ok) return end;
-  if (at < 0) return { ok: true, at: 0, first: 0 };
-  return { ok: true, at, first };
 }
 
 /** Prefixes that occur more than once (sorted copy, so 8 more bytes per element while it runs). */

@@ -59,9 +59,9 @@ export class StringRuns {
   }
 
   /**
-   * The same, for text already known to be valid JSON (a spooled reply's second and third
-   * reads): no control byte can be inside a string, so only quotes and backslashes are looked
-   * for, with indexOf (memchr), each found once per chunk as the strings come in order.
+   * The same, for text already known to be valid JSON (a spooled reply's second read): no
+   * control byte can be inside a string, so only quotes and backslashes are looked for, with
+   * indexOf (memchr), each found once per chunk as the strings come in order.
    */
   endInValid(from: number, end: number): number {
     const chunk = this.chunk;

@@ -89,4 +89,41 @@ describe('a spooled reply makes the rows the same reply makes in memory', () => 
     const shape: Shape = { format: 'json', path: [], required: ['meta.n'] };
     expect(spooled(text, shape, [1, 2, 3, 4096])).toEqual({ ...inMemory(text, shape), count: 1 });
   });
+
+  it('a key repeated at the path: the last value counts, as in memory', () => {
+    const shape: Shape = { format: 'json_each', path: ['items'], required: ['id'] };
+    for (const text of [
+      '{"items": [{"id": 1}, {"id": 2}], "other": {"items": [{"id": 9}]}, "items": [{"id": 3}]}',
+      '{"items": [{"no_id": 1}], "items": [{"id": 3}, {"id": 4}]}',
+      '{"items": 5, "items": [{"id": 3}]}',
+    ]) {
+      expect(spooled(text, shape, [5, 11]), text).toEqual({ ...inMemory(text, shape), count: expect.any(Number) });
+    }
+    const rejected = '{"items": [{"id": 3}], "items": [{"id": 4}, {"no_id": 5}]}';
+    expect(reasonOf(rejected, shape)).toBe('element 1 lacks the required field id');
+    expect(payloadsFromReply(rejected, shape)).toEqual({ ok: false, reason: 'element 1 lacks the required field id' });
+  });
+
+  it('rejects for the reason a read that validated first would give: invalid JSON, then not an array, then the first element that lacks a field', () => {
+    const shape: Shape = { format: 'json_each', path: ['items'], required: ['id'] };
+    expect(reasonOf('{"items": [{"no_id": 1}, {"id": 2}], "tail": [1,]}', shape)).toMatch(/^the reply is not valid JSON \(an unexpected '\]' at byte \d+\)$/);
+    expect(reasonOf('{"items": {"id": 1}, "tail": tru}', shape)).toMatch(/^the reply is not valid JSON/);
+    expect(reasonOf('{"items": {"id": 1}}', shape)).toBe("'items' in the reply is not an array (format json_each needs one)");
+    expect(reasonOf('{"meta": {"items": [{"id": 1}]}}', shape)).toBe("'items' in the reply is not an array (format json_each needs one)");
+    expect(reasonOf('{"items": [{"id": 1}, {"x": 2}, {"id": 3}, {"y": 4}]}', shape)).toBe('element 1 lacks the required field id');
+    expect(reasonOf('[{"id": 1}, {"id": null}]', { ...shape, path: [] })).toBe('element 1 lacks the required field id');
+    expect(reasonOf('{"meta": 1}', { format: 'json', path: [], required: ['id', 'meta'] })).toBe('the reply lacks the required field id');
+  });
 });
+
+function reasonOf(text: string, shape: Shape): string | undefined {
+  const writer = createSpool();
+  writer.write(Buffer.from(text));
+  const spool = writer.finish();
+  try {
+    const checked = checkSpooledReply(spool, shape);
+    return checked.ok ? undefined : checked.reason;
+  } finally {
+    spool.remove();
+  }
+}
