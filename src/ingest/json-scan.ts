@@ -8,7 +8,8 @@
  *
  * With `elementDepth` set, the bytes of every value at that depth (the elements of the array
  * scanned from, or the root value itself at depth 0) are handed over minified (whitespace outside
- * strings left out), in runs: `elementBytes`, then `elementEnd`.
+ * strings left out), in runs: `elementBytes`, then `elementEnd`; or, with `elementWhole` set, in one
+ * call when they are one run of one chunk (no whitespace between its tokens, as most APIs send).
  */
 
 import { StringRuns } from './string-run.js';
@@ -19,6 +20,8 @@ export interface ScanHandlers {
   /** Minified bytes of the current element: `chunk[start, end)`. */
   elementBytes?(chunk: Buffer, start: number, end: number): void;
   elementEnd?(): void;
+  /** All the minified bytes of an element that came as one run of one chunk, instead of `elementBytes` then `elementEnd`. */
+  elementWhole?(chunk: Buffer, start: number, end: number): void;
 }
 
 export type ScanEnd = { ok: true } | { ok: false; reason: string };
@@ -73,6 +76,8 @@ export class JsonScanner {
   private keyFrom = -1;
   private offset = 0;
   private inElement = false;
+  /** Whether a run of the current element was handed over before its last. */
+  private runsEmitted = false;
   private failure: string | undefined;
   private sawValue = false;
 
@@ -180,7 +185,7 @@ export class JsonScanner {
       }
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
         if (this.inElement) {
-          if (i > runStart) this.handlers.elementBytes?.(chunk, runStart, i);
+          if (i > runStart) this.emitRun(chunk, runStart, i);
           runStart = i + 1;
         }
         i += 1;
@@ -241,7 +246,7 @@ export class JsonScanner {
     }
     // A key whose opening quote ended the chunk: its (so far empty) bytes are kept the slow way.
     this.keyFrom = -1;
-    if (this.inElement && n > runStart) this.handlers.elementBytes?.(chunk, runStart, n);
+    if (this.inElement && n > runStart) this.emitRun(chunk, runStart, n);
     this.offset += n;
     return true;
   }
@@ -280,7 +285,10 @@ export class JsonScanner {
     } else return false;
     this.sawValue = true;
     this.handlers.valueStart?.(depth, this.offset + i, c);
-    if (depth === this.elementDepth) this.inElement = true;
+    if (depth === this.elementDepth) {
+      this.inElement = true;
+      this.runsEmitted = false;
+    }
     if (c === 0x7b || c === 0x5b) this.stack.push({ array: c === 0x5b, key: undefined, index: -1 });
     return true;
   }
@@ -300,10 +308,20 @@ export class JsonScanner {
   private valueEnd(chunk: Buffer, runStart: number, end: number): number {
     this.state = this.stack.length === 0 ? S.Done : S.After;
     if (!this.inElement || this.stack.length !== this.elementDepth) return runStart;
-    if (end > runStart) this.handlers.elementBytes?.(chunk, runStart, end);
     this.inElement = false;
+    if (!this.runsEmitted && this.handlers.elementWhole !== undefined) {
+      this.handlers.elementWhole(chunk, runStart, end);
+      return end;
+    }
+    if (end > runStart) this.handlers.elementBytes?.(chunk, runStart, end);
     this.handlers.elementEnd?.();
     return end;
+  }
+
+  /** A run of the current element that is not its last (whitespace or the chunk's end follows). */
+  private emitRun(chunk: Buffer, start: number, end: number): void {
+    this.runsEmitted = true;
+    this.handlers.elementBytes?.(chunk, start, end);
   }
 
   /** Keeps a copy of key bytes that end a chunk or reach an escape; the key is then decoded by endKey. */

@@ -10,9 +10,11 @@ import { createSpool } from '../../src/ingest/spool.js';
 import { checkSpooledReply } from '../../src/ingest/spooled-reply.js';
 import { seededRandom } from '../support/seeded-random.js';
 
-function scan(text: string, random: () => number, elementDepth = 1, validated = false) {
+/** The elements a scan hands over; with `whole`, also taking them in one call where it can (elementWhole), and how many came so. */
+function scan(text: string, random: () => number, elementDepth = 1, validated = false, whole = false) {
   const elements: string[] = [];
   let current: Buffer[] = [];
+  let wholes = 0;
   const scanner = new JsonScanner(
     {
       elementBytes: (chunk, start, end) => current.push(Buffer.from(chunk.subarray(start, end))),
@@ -20,6 +22,15 @@ function scan(text: string, random: () => number, elementDepth = 1, validated = 
         elements.push(Buffer.concat(current).toString('utf8'));
         current = [];
       },
+      ...(whole
+        ? {
+            elementWhole: (chunk: Buffer, start: number, end: number) => {
+              expect(current).toEqual([]);
+              elements.push(chunk.toString('utf8', start, end));
+              wholes += 1;
+            },
+          }
+        : {}),
     },
     elementDepth,
     false,
@@ -27,7 +38,7 @@ function scan(text: string, random: () => number, elementDepth = 1, validated = 
     validated,
   );
   feed(scanner, text, random);
-  return { end: scanner.end(), elements };
+  return { end: scanner.end(), elements, wholes };
 }
 
 /**
@@ -101,6 +112,8 @@ function spaced(text: string, random: () => number): string {
 describe('JsonScanner', () => {
   it('splits 500 random arrays as json-text does, whatever the chunk sizes', () => {
     const random = seededRandom(20261206);
+    let wholes = 0;
+    let inRuns = 0;
     for (let n = 0; n < 500; n += 1) {
       const value = Array.from({ length: Math.floor(random() * 6) }, () => randomValue(random, 1));
       const text = spaced(JSON.stringify(value), random);
@@ -109,9 +122,17 @@ describe('JsonScanner', () => {
       expect(result.elements, text).toEqual(minifiedArrayElements(text, []));
       const whole = scan(text, random, 0);
       expect(whole.elements, text).toEqual([minifyJson(text)]);
-      // Read again as a spooled reply's later passes do, knowing the text valid: the same elements.
+      // Read again as a spooled reply's second read does, knowing the text valid: the same elements.
       expect(scan(text, random, 1, true).elements, text).toEqual(result.elements);
+      // Taking an element in one call where it came as one run of one chunk: the same elements.
+      const taken = scan(text, random, 1, false, true);
+      expect(taken.elements, text).toEqual(result.elements);
+      wholes += taken.wholes;
+      inRuns += taken.elements.length - taken.wholes;
     }
+    // Both ways were taken, many times.
+    expect(wholes).toBeGreaterThan(100);
+    expect(inRuns).toBeGreaterThan(100);
   });
 
   it('accepts exactly what JSON.parse accepts, on 3,000 mutated texts', () => {
