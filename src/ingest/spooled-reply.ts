@@ -19,6 +19,7 @@ import type { EncodedFile } from '../core/adapter-types.js';
 import type { IngestConfig } from './ingest-config.js';
 import { splitPath } from './ingest-config.js';
 import { JsonScanner } from './json-scan.js';
+import { StringRuns } from './string-run.js';
 import { LANDING_COLUMNS, tsvField } from './landing-plan.js';
 import { BufferedFile, readChunks, type Spool } from './spool.js';
 
@@ -178,7 +179,8 @@ export function writeSpooledRows(
   const fingerprint: SetFingerprint = { count: 0, low: 0n, high: 0n };
   const out = new BufferedFile(file);
   const digests = new DigestReader(checked.digests);
-  const backslashes = new Backslashes();
+  // The chunk being read, where writeEscaped finds its backslashes.
+  let runs = new StringRuns(Buffer.alloc(0));
   let index = 0;
   let written = 0;
   // The element being written: its hash (from the first read), and whether it repeats one written before.
@@ -199,7 +201,7 @@ export function writeSpooledRows(
   const scanner = new JsonScanner(
     {
       elementBytes: (chunk, start, end) => {
-        if (!repeat) writeEscaped(out, chunk, start, end, backslashes);
+        if (!repeat) writeEscaped(out, chunk, start, end, runs);
       },
       elementEnd: () => {
         if (!repeat) {
@@ -222,7 +224,7 @@ export function writeSpooledRows(
   try {
     if (checked.elements > 0) startElement();
     readChunks(spool.file, checked.at, (chunk) => {
-      backslashes.reset(chunk);
+      runs = new StringRuns(chunk);
       return scanner.write(chunk) && !scanner.done;
     });
     if (!scanner.done) scanner.end();
@@ -284,39 +286,17 @@ function repeatedPrefixes(prefixes: BigUint64Array): Set<bigint> {
 
 /**
  * A minified JSON run, `chunk[start, end)`, as part of a TabSeparated field: only backslashes need
- * doubling (no raw tab or newline survives minifying).
+ * doubling (no raw tab or newline survives minifying). `runs` is the chunk's: runs come in order,
+ * so each backslash is found once per chunk, without a view or a search per run.
  */
-function writeEscaped(out: BufferedFile, chunk: Buffer, start: number, end: number, backslashes: Backslashes): void {
+function writeEscaped(out: BufferedFile, chunk: Buffer, start: number, end: number, runs: StringRuns): void {
   let from = start;
-  for (let slash = backslashes.next(from); slash !== -1 && slash < end; slash = backslashes.next(slash + 1)) {
+  for (let slash = runs.nextBackslash(from); slash !== -1 && slash < end; slash = runs.nextBackslash(slash + 1)) {
     out.write(chunk, from, slash + 1);
     out.write(BACKSLASH);
     from = slash + 1;
   }
   out.write(chunk, from, end);
-}
-
-/**
- * The backslashes of the chunk being scanned, found with indexOf as the runs ask for them: a
- * search bounded by each run would need a copy or a view per run, and an unbounded one from each
- * run would read the rest of the chunk again for every run. Runs come in order, so the last one
- * found serves every run before it.
- */
-class Backslashes {
-  private chunk: Buffer = Buffer.alloc(0);
-  /** The first backslash at or after the last search's start (-1: none), or -2 before a search. */
-  private found = -2;
-
-  reset(chunk: Buffer): void {
-    this.chunk = chunk;
-    this.found = -2;
-  }
-
-  /** The first backslash at or after `from`, or -1. */
-  next(from: number): number {
-    if (this.found === -2 || (this.found !== -1 && this.found < from)) this.found = this.chunk.indexOf(0x5c, from);
-    return this.found;
-  }
 }
 
 const BACKSLASH = Buffer.from('\\');

@@ -26,7 +26,7 @@ export class StringRuns {
   private words: Int32Array | undefined;
   /** The chunk index of the view's first byte. */
   private wordsAt = 0;
-  /** The next quote and backslash at or after the last search for each (-1: none left), -2 before the first search. */
+  /** The first quote and backslash at or after the last search for each (-1: none left), -2 before the first search. */
   private quote = -2;
   private backslash = -2;
 
@@ -71,10 +71,25 @@ export class StringRuns {
       if (byte === 0x22 || byte === 0x5c) return i;
     }
     if (first === end) return end;
-    if (this.quote !== -1 && this.quote < first) this.quote = chunk.indexOf(0x22, first);
-    if (this.backslash !== -1 && this.backslash < first) this.backslash = chunk.indexOf(0x5c, first);
-    const stop = this.quote === -1 ? this.backslash : this.backslash === -1 ? this.quote : Math.min(this.quote, this.backslash);
+    const quote = this.nextQuote(first);
+    const backslash = this.nextBackslash(first);
+    const stop = quote === -1 ? backslash : backslash === -1 ? quote : Math.min(quote, backslash);
     return stop === -1 || stop > end ? end : stop;
+  }
+
+  /**
+   * The first backslash at or after `from` in the chunk, or -1. Asked with `from` never going
+   * back (as a scan reaches the chunk's strings in order), each backslash is found once.
+   */
+  nextBackslash(from: number): number {
+    if (this.backslash !== -1 && this.backslash < from) this.backslash = this.chunk.indexOf(0x5c, from);
+    return this.backslash;
+  }
+
+  /** The same for quotes. */
+  private nextQuote(from: number): number {
+    if (this.quote !== -1 && this.quote < from) this.quote = this.chunk.indexOf(0x22, from);
+    return this.quote;
   }
 
   private wordView(): Int32Array {
