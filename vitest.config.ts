@@ -187,6 +187,11 @@ const SHARED_FORK_FILES = [
   'adapter/engine-lock',
   'core/heap-growth',
   'project/stat-from-inside',
+  // young-generation sets no flag of this process (fake flags, fresh copies of its module; V8
+  // itself is checked in a child) and restores its spy on Atomics.wait; full-collection runs one
+  // full collection here and sets `--expose-gc` back off, as the module does.
+  'core/young-generation',
+  'core/full-collection',
   // These spy on a module and restore it when the test ends (yaml-thread), or start a browser and
   // close it in afterAll, which removes the signal handlers playwright adds while it runs.
   'docs/browser',

@@ -94,13 +94,17 @@ export function writeCompiledSql(project: Project, node: Pick<GraphNode, 'origin
  * final name, on another thread when there are many (see write-files-in-background.ts): await
  * the result (each file's size and time, in the order of `items`) after doing other work.
  */
-export function writeCompiledSqlFiles(project: Project, items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>): Promise<WrittenStamps> {
+export function writeCompiledSqlFiles(
+  project: Project,
+  items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>,
+  meanwhile?: () => void,
+): Promise<WrittenStamps> {
   const root = path.join(targetDir(project), 'compiled', project.config.name);
   // The newline goes as a tail, not `${sql}\n`: that would be a second copy of every file's text.
   const files: FileToWrite[] = [];
   for (const { node, sql } of items)
     files.push(sql.endsWith('\n') ? [path.join(root, node.originalFilePath), sql] : [path.join(root, node.originalFilePath), sql, '\n']);
-  return writeFilesInBackground(files);
+  return writeFilesInBackground(files, meanwhile);
 }
 
 function writeAtomically(file: string, text: string): void {

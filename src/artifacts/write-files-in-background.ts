@@ -2,6 +2,7 @@ import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { writeAllSync } from '../core/write-all.js';
+import { threadStarting } from '../core/young-generation.js';
 
 /**
  * Below this many files, a thread costs more to start than the writes it would hide.
@@ -14,12 +15,18 @@ const THREAD_FROM = 500;
  * written into it as source, so it may use nothing but its parameters.
  */
 const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+if (workerData.started !== undefined) {
+  Atomics.store(workerData.started, 0, 1);
+  Atomics.notify(workerData.started, 0);
+}
 const fs = require('node:fs');
 const { dirname } = require('node:path');
-const { parentPort, workerData } = require('node:worker_threads');
 const writePacked = ${writePackedSource()};
-const stamps = writePacked(workerData, fs, dirname);
-parentPort.postMessage(stamps, [stamps.buffer]);
+parentPort.once('message', (files) => {
+  const stamps = writePacked(files, fs, dirname);
+  parentPort.postMessage(stamps, [stamps.buffer]);
+});
 `;
 
 /** File system calls `writePacked` makes. */
@@ -92,22 +99,37 @@ export type WrittenStamps = Float64Array;
  *
  * Settles with the files' stamps when every file is written; rejects with the first failure (as
  * writeFileSync throws it).
+ *
+ * `meanwhile` runs once, before the texts are packed for the thread and after the thread was
+ * asked to start (which takes it a while): the compile collects its garbage there, so that the
+ * packed texts and the thread's heap never come on top of it.
  */
-export function writeFilesInBackground(files: readonly FileToWrite[]): Promise<WrittenStamps> {
+export function writeFilesInBackground(files: readonly FileToWrite[], meanwhile?: () => void): Promise<WrittenStamps> {
   if (files.length < THREAD_FROM) {
     try {
+      meanwhile?.();
       return Promise.resolve(writeFilesHere(files));
     } catch (error) {
       return Promise.reject(error);
     }
   }
   const count = files.length;
-  const workerData = packed(files);
+  // Set by the thread as it starts, for core/young-generation.ts (its start undoes a hold).
+  const started = threadStarting();
+  // node:worker_threads is loaded only here: every command that writes a few files (a parsing
+  // `tsdbt ls` too) would pay for loading it.
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: started === undefined ? {} : { started } });
+  try {
+    meanwhile?.();
+    const data = packed(files);
+    worker.postMessage(data, [data.bytes]);
+  } catch (error) {
+    // The thread waits for its files: without them it would keep the process alive.
+    void worker.terminate();
+    return Promise.reject(error);
+  }
   return new Promise<WrittenStamps>((resolve, reject) => {
-    // node:worker_threads is loaded only here: every command that writes a few files (a parsing
-    // `tsdbt ls` too) would pay for loading it.
-    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [workerData.bytes] });
     let stamps: WrittenStamps | undefined;
     worker.once('message', (message: WrittenStamps) => {
       stamps = message;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
+import { capYoungGeneration, holdYoungGeneration } from '../core/young-generation.js';
 import type { IndexedYaml } from '../config/yaml-document.js';
 import { IGNORED_DIRS } from './ignored-dirs.js';
 import { readRegularProjectFile } from './read-file.js';
@@ -75,9 +76,11 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths, option
   const thread = listed === undefined ? undefined : YamlThread.start(projectDir, listed);
   const selectors = path.join(projectDir, 'selectors.yml');
   const modelFiles = list(paths.modelPaths, ['.sql', '.py']);
+  // A large project's texts, kept to the end, would grow the young generation to its maximum.
+  capYoungGeneration(modelFiles.length);
   const properties: ProjectFile[] = [];
   return {
-    models: modelFiles.filter((file) => file.endsWith('.sql')).map(read),
+    models: modelFiles.filter((file) => file.endsWith('.sql')).map(holding(read)),
     pythonModels: modelFiles.filter((file) => file.endsWith('.py')),
     ...readDefinitionFiles(projectDir, paths),
     properties: thread === undefined ? (listed ?? listProperties()).map(read) : properties,
@@ -110,6 +113,8 @@ function backgroundProperties(thread: YamlThread, read: (file: string) => Projec
         // A file the thread could not read is read here, failing as it would have without the thread.
         const file = got.text === undefined ? read(got.path) : { path: got.path, text: got.text };
         if (got.parsed !== undefined) parsed.set(file, got.parsed);
+        // The thread has started by now, which let the young generation grow again.
+        holdYoungGeneration();
         into.push(file);
         yield file;
       }
@@ -140,6 +145,14 @@ export function readDefinitionFiles(
       .filter((file) => !isFixture(file, paths.testPaths))
       .map(read),
     docs: list(docsDirs, ['.md']).map(read),
+  };
+}
+
+/** `read`, holding the young generation (core/young-generation.ts) every 64 files. */
+function holding(read: (file: string) => ProjectFile): (file: string, index: number) => ProjectFile {
+  return (file, index) => {
+    if ((index & 63) === 0) holdYoungGeneration();
+    return read(file);
   };
 }
 

@@ -14,6 +14,8 @@ export interface YamlThreadData {
   port: MessagePort;
   /** Slot POSTED counts the messages posted (the main thread sleeps on it until the next one); slot STARTED is 1 once the thread runs. */
   signals: Int32Array;
+  /** A V8 flag setting the thread makes first (core/young-generation.ts' withFullYoungGeneration). */
+  resetFlag?: string;
 }
 
 /**

@@ -9,13 +9,16 @@
  * dist/cli-bundle/ as scripts/build-cli-bundle.mjs bundled it.
  */
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { workerData } from 'node:worker_threads';
 import { readYamlFast } from '../config/yaml-document.js';
 import { portableIndex } from '../config/yaml-event-index.js';
 import { readRegularProjectFile } from '../core/regular-file.js';
 import { POSTED, STARTED, type YamlThreadData, type YamlThreadMessage } from './yaml-thread-protocol.js';
 
-const { projectDir, files, port, signals } = workerData as YamlThreadData;
+const { projectDir, files, port, signals, resetFlag } = workerData as YamlThreadData;
+// This thread's isolate is made: the flag it was made with goes back for those made later.
+if (resetFlag !== undefined) setFlagsFromString(resetFlag);
 // Loaded and running: the main thread stops watching for a thread that never starts.
 Atomics.store(signals, STARTED, 1);
 Atomics.notify(signals, POSTED);

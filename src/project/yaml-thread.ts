@@ -6,6 +6,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import type { IndexedYaml } from '../config/yaml-document.js';
 import { indexFromPortable } from '../config/yaml-event-index.js';
 import { MAX_PROJECT_FILE_BYTES } from '../core/regular-file.js';
+import { withFullYoungGeneration } from '../core/young-generation.js';
 import { POSTED, STARTED, type YamlThreadData, type YamlThreadMessage } from './yaml-thread-protocol.js';
 
 /**
@@ -104,8 +105,11 @@ export class YamlThread {
     const threads = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     const { port1, port2 } = new threads.MessageChannel();
     const signals = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
-    const data: YamlThreadData = { projectDir, files: [...files], port: port2, signals };
-    const worker = new threads.Worker(entry, { workerData: data, transferList: [port2] });
+    // The thread's young generation starts as large as V8 lets it grow: a held one (core/young-generation.ts) would stay small.
+    const worker = withFullYoungGeneration((resetFlag) => {
+      const data: YamlThreadData = { projectDir, files: [...files], port: port2, signals, ...(resetFlag === undefined ? {} : { resetFlag }) };
+      return new threads.Worker(entry, { workerData: data, transferList: [port2] });
+    });
     // Never keeps the process alive: a command that fails before taking every file exits anyway.
     worker.unref();
     // A thread that fails (its entry file does not load, it runs out of memory) is already made up

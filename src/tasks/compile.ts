@@ -5,6 +5,8 @@ import { PhaseTimer } from '../compile/perf-info.js';
 import { compileModels } from '../compile/render-model.js';
 import { compiledSqlOf, forRun } from '../compile/run-state.js';
 import { throwCollected } from '../core/errors.js';
+import { collectParseGarbage } from '../core/full-collection.js';
+import { holdYoungGeneration } from '../core/young-generation.js';
 import { renderInline } from './inline-sql.js';
 import { IndexOffsets, writeCompileIndex } from './compile-index.js';
 import { alreadyWritten, compiledText, recordCompile, WatchedEnv } from './compile-record.js';
@@ -61,7 +63,10 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
   // that already hold what they would be written with are left alone.
   const written = alreadyWritten(project);
   const toWrite = compiled.filter(({ node, sql }) => !written(node.originalFilePath, compiledText(sql)));
-  const writing = writeCompiledSqlFiles(project, toWrite);
+  // The manifest's garbage would come on top of the parse's: a large parse's is collected first,
+  // while the writing thread starts. Its start lets the young generation grow again.
+  const writing = writeCompiledSqlFiles(project, toWrite, () => collectParseGarbage(project.models.size));
+  holdYoungGeneration();
   // Made while written, a group of entries at a time: never the whole manifest in memory.
   // A compile of the whole project notes where each model's entry went, for the next
   // re-compile of one changed model (compile-patch.ts).

@@ -61,6 +61,34 @@ describe('writeFilesInBackground', () => {
   });
 });
 
+describe("writeFilesInBackground's meanwhile", () => {
+  it.each([3, 1200])('runs once, before any of %i files is written (after the thread was asked to start)', async (count) => {
+    const dir = tempDir();
+    const files = filesUnder(dir, count);
+    const seen: boolean[] = [];
+    const writing = writeFilesInBackground(files, () => seen.push(fs.existsSync(files[0]![0])));
+    await writing;
+    expect(seen).toEqual([false]);
+    for (const [file, text] of files) expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it.each([3, 1200])('rejects with its error, writes none of %i files and leaves no thread running', async (count) => {
+    const dir = tempDir();
+    const threads = () => readdirSync('/proc/self/task').length;
+    const before = threads();
+    const files = filesUnder(dir, count);
+    await expect(
+      writeFilesInBackground(files, () => {
+        throw new Error('meanwhile failed');
+      }),
+    ).rejects.toThrow('meanwhile failed');
+    expect(files.some(([file]) => fs.existsSync(file))).toBe(false);
+    // The thread waited for its files: left running it would keep the process alive.
+    for (let waited = 0; threads() > before && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(threads()).toBeLessThanOrEqual(before);
+  });
+});
+
 describe('the packed files the thread writes', () => {
   it('lie from the end of one resizable buffer, the first file last, and the buffer shrinks to nothing as they are written', () => {
     const dir = tempDir();

@@ -4,9 +4,11 @@
  * sources, as here, tsdbt parses on the main thread. So these tests drive the built modules (npm
  * test builds first) and compare them with the sources' single-threaded parse.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { loadProject } from '../../src/compile/load-project.js';
 import { parseYamlFast } from '../../src/config/yaml-document.js';
@@ -65,6 +67,43 @@ describe('YamlThread', () => {
       undefined,
       parseYamlFast(FILES['models/z.yml']!, 'z')!.value,
     ]);
+  });
+
+  // In a child: V8's flags are the process's. The thread starts with a full young generation and
+  // sets the flag back as it starts, so threads made later start as they would have.
+  it.runIf(process.versions.v8.startsWith('11.'))("sets V8's starting young generation back for the threads made after it", async () => {
+    const dir = tempProject(FILES);
+    const module = (file: string) => JSON.stringify(pathToFileURL(path.join(REPO_ROOT, 'dist', file)).href);
+    writeFileSync(
+      path.join(dir, 'child.mjs'),
+      `
+      const { Worker } = await import('node:worker_threads');
+      const { YamlThread } = await import(${module('project/yaml-thread.js')});
+      // A thread's young generation as it starts, in bytes.
+      const startSize = () => new Promise((resolve) => {
+        const worker = new Worker("require('node:worker_threads').parentPort.postMessage(require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size)", { eval: true });
+        worker.once('message', (size) => worker.terminate().then(() => resolve(size)));
+      });
+      const before = await startSize();
+      const files = ${JSON.stringify(Object.keys(FILES))};
+      const thread = YamlThread.start(${JSON.stringify(dir)}, files, 0, process.argv[2]);
+      const texts = files.map(() => thread.next().text);
+      const after = await startSize();
+      process.stdout.write(JSON.stringify({ before, after, texts: texts.every((text) => typeof text === 'string') }));
+    `,
+    );
+    for (const entry of [
+      path.join(REPO_ROOT, 'dist', 'project', 'yaml-thread-worker.js'),
+      path.join(REPO_ROOT, 'dist', 'cli-bundle', 'yaml-thread-worker.js'),
+    ]) {
+      const { stdout } = await promisify(execFile)(process.execPath, [path.join(dir, 'child.mjs'), entry], {
+        timeout: 60_000,
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      const seen = JSON.parse(stdout) as { before: number; after: number; texts: boolean };
+      expect(seen.texts, 'the thread read every file').toBe(true);
+      expect(seen.after, entry).toBe(seen.before);
+    }
   });
 
   it('leaves every file to the main thread when the thread never starts', async () => {
