@@ -8,7 +8,7 @@ import type { RunSummary } from '../runner/results.js';
 import { invocationArgs } from './invocation-args.js';
 import { EntryMap, manifestSections } from './manifest.js';
 import { buildRunResults } from './run-results.js';
-import { writeFilesInBackground, type FileToWrite, type WrittenStamps } from './write-files-in-background.js';
+import { startWritingFiles, type BackgroundWrites, type FileToWrite } from './write-files-in-background.js';
 
 /** Where artifacts go: the project's target-path (default `target/`). */
 export function targetDir(project: Project): string {
@@ -21,7 +21,7 @@ export function targetDir(project: Project): string {
  * pieces: a 50,000-model manifest is never one string.
  */
 export function writeJsonArtifact(project: Project, name: string, value: unknown): string {
-  return writeArtifactPieces(project, name, (emit) => writeJsonPieces(value, 2, emit, GROUP_SIZE));
+  return writeArtifactPieces(project, name, undefined, (emit) => writeJsonPieces(value, 2, emit, GROUP_SIZE));
 }
 
 /** Where one entry of manifest.json's `nodes` was written: its value's first and past-the-end byte. */
@@ -33,10 +33,11 @@ export type { EntryOffsets };
  * at a time and dropped once written. In a large project the whole manifest is several entries of
  * dozens of objects per model, which the garbage collector otherwise copies and promotes.
  * With `modelOffsets`, told where each model's entry lies in the file (tasks/compile-patch.ts
- * replaces one entry without writing the others again).
+ * replaces one entry without writing the others again). `afterEachWrite` is called after each
+ * write to the file, a megabyte at a time.
  */
-export function writeManifestArtifact(project: Project, generatedAt: Date = new Date(), modelOffsets?: EntryOffsets): string {
-  return writeArtifactPieces(project, 'manifest.json', (emit, at) => {
+export function writeManifestArtifact(project: Project, generatedAt: Date = new Date(), modelOffsets?: EntryOffsets, afterEachWrite?: () => void): string {
+  return writeArtifactPieces(project, 'manifest.json', afterEachWrite, (emit, at) => {
     let first = true;
     for (const [key, value] of manifestSections(project, generatedAt)) {
       emit(`${first ? '{' : ','}${JSON.stringify(key)}:`);
@@ -54,13 +55,21 @@ export function writeManifestArtifact(project: Project, generatedAt: Date = new 
  * The temp file + rename around text handed over in pieces, written PIECE_BYTES at a time.
  * `at()` is the byte offset the next piece will start at.
  */
-function writeArtifactPieces(project: Project, name: string, write: (emit: (piece: string) => void, at: () => number) => void): string {
+function writeArtifactPieces(
+  project: Project,
+  name: string,
+  afterEachWrite: (() => void) | undefined,
+  write: (emit: (piece: string) => void, at: () => number) => void,
+): string {
   const file = path.join(targetDir(project), name);
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   const fd = openSync(temp, 'w');
   try {
-    const buffer = new PieceBuffer((bytes) => writeAllSync(fd, bytes));
+    const buffer = new PieceBuffer((bytes) => {
+      writeAllSync(fd, bytes);
+      afterEachWrite?.();
+    });
     write(
       (piece) => buffer.push(piece),
       () => buffer.bytes,
@@ -98,13 +107,13 @@ export function writeCompiledSqlFiles(
   project: Project,
   items: Iterable<{ node: Pick<GraphNode, 'originalFilePath'>; sql: string }>,
   meanwhile?: () => void,
-): Promise<WrittenStamps> {
+): BackgroundWrites {
   const root = path.join(targetDir(project), 'compiled', project.config.name);
   // The newline goes as a tail, not `${sql}\n`: that would be a second copy of every file's text.
   const files: FileToWrite[] = [];
   for (const { node, sql } of items)
     files.push(sql.endsWith('\n') ? [path.join(root, node.originalFilePath), sql] : [path.join(root, node.originalFilePath), sql, '\n']);
-  return writeFilesInBackground(files, meanwhile);
+  return startWritingFiles(files, meanwhile);
 }
 
 function writeAtomically(file: string, text: string): void {

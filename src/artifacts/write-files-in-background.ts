@@ -23,12 +23,25 @@ if (workerData.started !== undefined) {
 const fs = require('node:fs');
 const { dirname } = require('node:path');
 const writePacked = ${writePackedSource()};
-parentPort.once('message', (files) => {
-  const stamps = writePacked(files, fs, dirname);
-  parentPort.postMessage(stamps, [stamps.buffer]);
+const stamps = new Float64Array(workerData.count * 2);
+parentPort.on('message', (chunk) => {
+  if (chunk.names === undefined) {
+    parentPort.postMessage(stamps, [stamps.buffer]);
+    parentPort.close();
+    return;
+  }
+  stamps.set(writePacked(chunk, fs, dirname), chunk.first * 2);
+  Atomics.add(workerData.written, 0, chunk.names.length);
 });
 `;
 
+/**
+ * The packed texts go to the thread a chunk of about this many bytes at a time, and no more than
+ * `AHEAD_BYTES` of them wait for it: all at once, the 10,000-model compile's 13 MiB of them sat in
+ * memory through the manifest write, the command's memory peak.
+ */
+export const CHUNK_BYTES = 256 * 1024;
+export const AHEAD_BYTES = 2 * 1024 * 1024;
 /** File system calls `writePacked` makes. */
 type WritingCalls = Pick<typeof import('node:fs'), 'closeSync' | 'fstatSync' | 'mkdirSync' | 'openSync' | 'writeSync'>;
 
@@ -91,45 +104,51 @@ export type FileToWrite = readonly [file: string, text: string, tail?: string];
  */
 export type WrittenStamps = Float64Array;
 
+/** Files being written on another thread (`startWritingFiles`). */
+export interface BackgroundWrites {
+  /**
+   * Hands the thread more of the files, as long as fewer than `AHEAD_BYTES` of them wait for it:
+   * called as the caller's own work goes on (the manifest write, a megabyte at a time).
+   */
+  feed(): void;
+  /** Hands over the rest; settles with every file's stamps once written, or rejects with the first failure. */
+  finish(): Promise<WrittenStamps>;
+  /** Stops the thread, whatever it has written: for a caller that failed before `finish`. */
+  abandon(): void;
+}
+
 /**
  * Writes whole files (each to its final name, folders made as needed) on another thread, so
  * this one can go on: `tsdbt compile` builds and writes manifest.json meanwhile. Creating 10,000
  * small files takes the kernel a long time when the disk is busy; on the main thread all of it would
- * add to the command's time.
+ * add to the command's time. Below `THREAD_FROM` files they are written here, at once.
  *
- * Settles with the files' stamps when every file is written; rejects with the first failure (as
- * writeFileSync throws it).
- *
- * `meanwhile` runs once, before the texts are packed for the thread and after the thread was
- * asked to start (which takes it a while): the compile collects its garbage there, so that the
- * packed texts and the thread's heap never come on top of it.
+ * `meanwhile` runs once, after the thread was asked to start (which takes it a while) and before
+ * any text is packed for it: the compile collects its garbage there, so that the packed texts and
+ * the thread's heap never come on top of it.
  */
-export function writeFilesInBackground(files: readonly FileToWrite[], meanwhile?: () => void): Promise<WrittenStamps> {
+export function startWritingFiles(files: readonly FileToWrite[], meanwhile?: () => void): BackgroundWrites {
   if (files.length < THREAD_FROM) {
+    let written: Promise<WrittenStamps>;
     try {
       meanwhile?.();
-      return Promise.resolve(writeFilesHere(files));
+      written = Promise.resolve(writeFilesHere(files));
     } catch (error) {
-      return Promise.reject(error);
+      written = Promise.reject(error);
     }
+    written.catch(() => undefined);
+    return { feed: () => undefined, finish: () => written, abandon: () => undefined };
   }
   const count = files.length;
   // Set by the thread as it starts, for core/young-generation.ts (its start undoes a hold).
   const started = threadStarting();
+  // How many files the thread has written.
+  const written = new Int32Array(new SharedArrayBuffer(4));
   // node:worker_threads is loaded only here: every command that writes a few files (a parsing
   // `tsdbt ls` too) would pay for loading it.
   const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: started === undefined ? {} : { started } });
-  try {
-    meanwhile?.();
-    const data = packed(files);
-    worker.postMessage(data, [data.bytes]);
-  } catch (error) {
-    // The thread waits for its files: without them it would keep the process alive.
-    void worker.terminate();
-    return Promise.reject(error);
-  }
-  return new Promise<WrittenStamps>((resolve, reject) => {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { count, written, ...(started === undefined ? {} : { started }) } });
+  const settled = new Promise<WrittenStamps>((resolve, reject) => {
     let stamps: WrittenStamps | undefined;
     worker.once('message', (message: WrittenStamps) => {
       stamps = message;
@@ -140,6 +159,61 @@ export function writeFilesInBackground(files: readonly FileToWrite[], meanwhile?
       code === 0 && stamps !== undefined ? resolve(stamps) : reject(new Error(`The thread writing ${count} files stopped with exit code ${code}.`)),
     );
   });
+  // Until `finish`, a caller that fails and never comes back leaves no thread keeping the process
+  // alive (after the listeners above: adding a 'message' listener refs the thread again).
+  worker.unref();
+  const ends = byteEnds(files);
+  let next = 0;
+  const handOver = (until: number) => {
+    const chunk = packed(files.slice(next, until));
+    worker.postMessage({ first: next, ...chunk }, [chunk.bytes]);
+    next = until;
+  };
+  const chunkEnd = () => {
+    let until = next + 1;
+    while (until < count && ends[until - 1]! - (next === 0 ? 0 : ends[next - 1]!) < CHUNK_BYTES) until += 1;
+    return until;
+  };
+  const waiting = () => (next === 0 ? 0 : ends[next - 1]!) - (Atomics.load(written, 0) === 0 ? 0 : ends[Atomics.load(written, 0) - 1]!);
+  const abandon = () => {
+    settled.catch(() => undefined);
+    void worker.terminate();
+  };
+  try {
+    meanwhile?.();
+  } catch (error) {
+    abandon();
+    return { feed: () => undefined, finish: () => Promise.reject(error), abandon: () => undefined };
+  }
+  return {
+    abandon,
+    feed() {
+      while (next < count && waiting() < AHEAD_BYTES) handOver(chunkEnd());
+    },
+    finish() {
+      while (next < count) handOver(chunkEnd());
+      worker.postMessage({});
+      worker.ref();
+      return settled;
+    },
+  };
+}
+
+/** `startWritingFiles`, every file handed over at once. */
+export function writeFilesInBackground(files: readonly FileToWrite[], meanwhile?: () => void): Promise<WrittenStamps> {
+  return startWritingFiles(files, meanwhile).finish();
+}
+
+/** The running total of the files' sizes in UTF-8, tails included. */
+function byteEnds(files: readonly FileToWrite[]): Float64Array {
+  const ends = new Float64Array(files.length);
+  let size = 0;
+  for (let i = 0; i < files.length; i += 1) {
+    const [, text, tail] = files[i]!;
+    size += Buffer.byteLength(text) + (tail === undefined ? 0 : Buffer.byteLength(tail));
+    ends[i] = size;
+  }
+  return ends;
 }
 
 /** The files for the thread: names, the running total of their sizes, and their bytes, the first file last. */
@@ -157,13 +231,8 @@ export interface PackedFiles {
  */
 export function packed(files: readonly FileToWrite[]): PackedFiles {
   const names = files.map(([file]) => file);
-  const ends = new Float64Array(files.length);
-  let size = 0;
-  for (let i = 0; i < files.length; i += 1) {
-    const [, text, tail] = files[i]!;
-    size += Buffer.byteLength(text) + (tail === undefined ? 0 : Buffer.byteLength(tail));
-    ends[i] = size;
-  }
+  const ends = byteEnds(files);
+  const size = ends.length === 0 ? 0 : ends[ends.length - 1]!;
   // (An ArrayBuffer constructor without resizable buffers ignores the option: a fixed buffer, freed with the thread.)
   const bytes = new (ArrayBuffer as new (length: number, options: { maxByteLength: number }) => ArrayBuffer)(size, { maxByteLength: size });
   const view = Buffer.from(bytes);

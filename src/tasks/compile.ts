@@ -71,10 +71,16 @@ export async function compile(given: Invocation, options: CompileOptions = {}): 
   // A compile of the whole project notes where each model's entry went, for the next
   // re-compile of one changed model (compile-patch.ts).
   const offsets = wholeProject(options) ? new IndexOffsets() : undefined;
-  writeManifestArtifact(project, new Date(), offsets?.note);
-  if (offsets !== undefined) writeCompileIndex(project, offsets);
+  // The thread gets the compiled files as the manifest is written, never many more than it has written.
+  try {
+    writeManifestArtifact(project, new Date(), offsets?.note, writing.feed);
+    if (offsets !== undefined) writeCompileIndex(project, offsets);
+  } catch (error) {
+    writing.abandon();
+    throw error;
+  }
   timer?.mark('manifest.json (build and write)');
-  const stamps = await writing;
+  const stamps = await writing.finish();
   if (timer !== undefined) {
     timer.mark('target/compiled (rest of the writes)');
     writeJsonArtifact(project, 'perf_info.json', timer.info());

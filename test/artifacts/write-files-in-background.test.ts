@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
-import { packed, writeFilesInBackground, writePacked } from '../../src/artifacts/write-files-in-background.js';
+import { AHEAD_BYTES, CHUNK_BYTES, packed, startWritingFiles, writeFilesInBackground, writePacked } from '../../src/artifacts/write-files-in-background.js';
+import { REPO_ROOT } from '../support/cli.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -86,6 +90,49 @@ describe("writeFilesInBackground's meanwhile", () => {
     // The thread waited for its files: left running it would keep the process alive.
     for (let waited = 0; threads() > before && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(threads()).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('startWritingFiles', () => {
+  it('hands the thread no more than it may hold ahead of its writes, and the rest on finish', async () => {
+    const dir = tempDir();
+    // 1,200 files of 8 KiB: 9.4 MiB, several times what may wait for the thread.
+    const files = filesUnder(dir, 1200).map(([file, text]) => [file, text.padEnd(8192, '-')] as const);
+    const writing = startWritingFiles(files);
+    writing.feed();
+    const fileBytes = Buffer.byteLength(files[0]![1]);
+    const handedAtMost = Math.ceil((AHEAD_BYTES + CHUNK_BYTES) / fileBytes);
+    // Whatever the thread writes now, it has been handed: never the whole set after one feed.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const writtenEarly = files.filter(([file]) => fs.existsSync(file)).length;
+    expect(writtenEarly).toBeLessThanOrEqual(handedAtMost);
+    expect(writtenEarly).toBeLessThan(files.length);
+    const stamps = await writing.finish();
+    for (const [file, text] of files) expect(readFileSync(file, 'utf8')).toBe(text);
+    files.forEach(([file], i) => expect([stamps[2 * i], stamps[2 * i + 1]]).toEqual([statSync(file).size, statSync(file).mtimeMs]));
+  });
+
+  it('stops the thread when abandoned, and a writer never finished keeps no process alive', async () => {
+    const dir = tempDir();
+    const threads = () => readdirSync('/proc/self/task').length;
+    const before = threads();
+    const writing = startWritingFiles(filesUnder(dir, 600));
+    writing.feed();
+    writing.abandon();
+    for (let waited = 0; threads() > before && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(threads()).toBeLessThanOrEqual(before);
+    // In a child: started, fed, never finished nor abandoned (its caller failed), the process still exits.
+    const module = JSON.stringify(pathToFileURL(path.join(REPO_ROOT, 'dist', 'artifacts', 'write-files-in-background.js')).href);
+    const child = path.join(dir, 'child.mjs');
+    writeFileSync(
+      child,
+      `const { startWritingFiles } = await import(${module});\n` +
+        `const writing = startWritingFiles(Array.from({ length: 600 }, (_, i) => [${JSON.stringify(dir)} + '/c/f' + i, 'x'.repeat(8192)]));\n` +
+        'writing.feed();\n',
+    );
+    const started = Date.now();
+    await promisify(execFile)(process.execPath, [child], { timeout: 30_000 });
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
 
