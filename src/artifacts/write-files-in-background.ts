@@ -42,6 +42,7 @@ parentPort.on('message', (chunk) => {
  */
 export const CHUNK_BYTES = 256 * 1024;
 export const AHEAD_BYTES = 2 * 1024 * 1024;
+
 /** File system calls `writePacked` makes. */
 type WritingCalls = Pick<typeof import('node:fs'), 'closeSync' | 'fstatSync' | 'mkdirSync' | 'openSync' | 'writeSync'>;
 
@@ -163,6 +164,7 @@ export function startWritingFiles(files: readonly FileToWrite[], meanwhile?: () 
   // alive (after the listeners above: adding a 'message' listener refs the thread again).
   worker.unref();
   const ends = byteEnds(files);
+  const bytesBefore = (file: number) => (file === 0 ? 0 : ends[file - 1]!);
   let next = 0;
   const handOver = (until: number) => {
     const chunk = packed(files.slice(next, until));
@@ -171,10 +173,11 @@ export function startWritingFiles(files: readonly FileToWrite[], meanwhile?: () 
   };
   const chunkEnd = () => {
     let until = next + 1;
-    while (until < count && ends[until - 1]! - (next === 0 ? 0 : ends[next - 1]!) < CHUNK_BYTES) until += 1;
+    while (until < count && ends[until - 1]! - bytesBefore(next) < CHUNK_BYTES) until += 1;
     return until;
   };
-  const waiting = () => (next === 0 ? 0 : ends[next - 1]!) - (Atomics.load(written, 0) === 0 ? 0 : ends[Atomics.load(written, 0) - 1]!);
+  // Bytes handed over that the thread has not written yet.
+  const waiting = () => bytesBefore(next) - bytesBefore(Atomics.load(written, 0));
   const abandon = () => {
     settled.catch(() => undefined);
     void worker.terminate();
