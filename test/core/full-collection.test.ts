@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
 import { collectParseGarbage } from '../../src/core/full-collection.js';
 import { BOUNDED_FROM_FILES } from '../../src/core/heap-growth.js';
+import { freshModule } from '../support/fresh-module.js';
 
 /** A WeakRef to an object nothing else holds, made in a job of its own (a WeakRef keeps its target to the end of the job that made it). */
 async function unheld(): Promise<WeakRef<object>> {
@@ -25,8 +26,7 @@ describe('collectParseGarbage', () => {
 
   it('leaves a small parse to V8: it does not even reach for gc()', async () => {
     // A fresh copy of the module, which has not reached for gc() yet.
-    const copy = '../../src/core/full-collection.js?copy=small';
-    const { collectParseGarbage: collectInCopy } = (await import(/* @vite-ignore */ copy)) as typeof import('../../src/core/full-collection.js');
+    const { collectParseGarbage: collectInCopy } = await freshModule<typeof import('../../src/core/full-collection.js')>('../../src/core/full-collection.js');
     const setFlags = vi.spyOn(v8, 'setFlagsFromString');
     try {
       collectInCopy(BOUNDED_FROM_FILES - 1);

@@ -1,16 +1,11 @@
 import { createRequire } from 'node:module';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { freshModule } from '../support/fresh-module.js';
 
 type HeapGrowthModule = typeof import('../../src/core/heap-growth.js');
 
-// The module remembers that it set the flag (once per process): each test loads a fresh copy. A
-// query of its own makes the module runner load the file again as another module, without
-// vi.resetModules, which would make every other file of a shared fork load its modules again.
-let copies = 0;
-async function fresh(): Promise<HeapGrowthModule> {
-  copies += 1;
-  return import(/* @vite-ignore */ `../../src/core/heap-growth.js?copy=${copies}`) as Promise<HeapGrowthModule>;
-}
+// The module remembers its decision once per process: each test loads a fresh copy.
+const fresh = () => freshModule<HeapGrowthModule>('../../src/core/heap-growth.js');
 
 describe('limitHeapGrowth', () => {
   const setFlags = vi.fn<(flags: string) => void>();

@@ -6,15 +6,12 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
+import { freshModule } from '../support/fresh-module.js';
 
 type WasmTierUpModule = typeof import('../../src/core/wasm-tier-up.js');
 
-// The module remembers its decision (once per process): each test loads a fresh copy by a query of its own.
-let copies = 0;
-async function fresh(): Promise<WasmTierUpModule> {
-  copies += 1;
-  return import(/* @vite-ignore */ `../../src/core/wasm-tier-up.js?copy=${copies}`) as Promise<WasmTierUpModule>;
-}
+// The module remembers its decision once per process: each test loads a fresh copy.
+const fresh = () => freshModule<WasmTierUpModule>('../../src/core/wasm-tier-up.js');
 
 describe('skipWasmTierUp', () => {
   const setFlags = vi.fn<(flags: string) => void>();

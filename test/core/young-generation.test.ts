@@ -6,15 +6,12 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
+import { freshModule } from '../support/fresh-module.js';
 
 type YoungGenerationModule = typeof import('../../src/core/young-generation.js');
 
-// The module remembers its cap (once per process): each test loads a fresh copy by a query of its own.
-let copies = 0;
-async function fresh(): Promise<YoungGenerationModule> {
-  copies += 1;
-  return import(/* @vite-ignore */ `../../src/core/young-generation.js?copy=${copies}`) as Promise<YoungGenerationModule>;
-}
+// The module remembers its decision once per process: each test loads a fresh copy.
+const fresh = () => freshModule<YoungGenerationModule>('../../src/core/young-generation.js');
 
 const MIB = 1024 * 1024;
 const V8_11 = '11.3.244.8-node.33';
