@@ -120,16 +120,17 @@ describe.runIf(process.versions.v8.startsWith('11.'))("on this Node's V8", () =>
       const { writeFilesInBackground } = await import(${module('artifacts/write-files-in-background.js')});
       const newSpace = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
       const kept = [];
-      // Objects that survive, as a parse's do: V8 grows the young generation for them.
-      const survive = (count) => { for (let i = 0; i < count; i += 1) { kept.push({ i, text: 'x' + i }); if (i % 256 === 0) holdYoungGeneration(); } };
+      // Texts of about 1 KB that survive, as a parse's files do: V8 grows the young generation for them.
+      const text = (i) => String(i).padEnd(1000, '.');
+      const survive = (count) => { for (let i = 0; i < count; i += 1) { kept.push(text(i)); if (i % 16 === 0) holdYoungGeneration(); } };
       capYoungGeneration(1000);
-      survive(1e6);
+      survive(40_000);
       const capped = newSpace();
       const files = Array.from({ length: 600 }, (_, i) => [${JSON.stringify(dir)} + '/f' + i + '.sql', 'select ' + i]);
       const writing = writeFilesInBackground(files);
       if (process.argv[2] === 'hold') holdYoungGeneration();
       else await new Promise((resolve) => setTimeout(resolve, 300));
-      for (let i = 0; i < 1e6; i += 1) kept.push({ i, text: 'y' + i });
+      for (let i = 0; i < 40_000; i += 1) kept.push(text(i));
       await writing;
       process.stdout.write(JSON.stringify({ capped, after: newSpace() }));
     `;
