@@ -167,7 +167,12 @@ export function startWritingFiles(files: readonly FileToWrite[], meanwhile?: () 
   const bytesBefore = (file: number) => (file === 0 ? 0 : ends[file - 1]!);
   let next = 0;
   const handOver = (until: number) => {
-    const chunk = packed(files.slice(next, until));
+    // The chunk's own running totals, from those of all the files: no file measured twice.
+    const base = bytesBefore(next);
+    const chunk = packed(
+      files.slice(next, until),
+      ends.slice(next, until).map((end) => end - base),
+    );
     worker.postMessage({ first: next, ...chunk }, [chunk.bytes]);
     next = until;
   };
@@ -230,11 +235,11 @@ export interface PackedFiles {
  * The texts as one buffer of UTF-8 bytes, moved to the thread rather than copied: handed over as
  * strings, every compiled file was copied into a message and again into the thread's own heap
  * while this thread wrote the manifest. Resizable where Node allows, and laid out from its end
- * (see `writePacked`). Nothing here keeps `files` (the caller may drop them).
+ * (see `writePacked`). Nothing here keeps `files` (the caller may drop them). `ends`: their
+ * `byteEnds`, when the caller has them.
  */
-export function packed(files: readonly FileToWrite[]): PackedFiles {
+export function packed(files: readonly FileToWrite[], ends: Float64Array = byteEnds(files)): PackedFiles {
   const names = files.map(([file]) => file);
-  const ends = byteEnds(files);
   const size = ends.length === 0 ? 0 : ends[ends.length - 1]!;
   // (An ArrayBuffer constructor without resizable buffers ignores the option: a fixed buffer, freed with the thread.)
   const bytes = new (ArrayBuffer as new (length: number, options: { maxByteLength: number }) => ArrayBuffer)(size, { maxByteLength: size });

@@ -3,7 +3,7 @@ import { projectConfigLine, type ProjectConfig } from '../config/project-config.
 import type { Target } from '../config/target.js';
 import { throwCollected, type TsdbtError } from '../core/errors.js';
 import { limitHeapGrowth } from '../core/heap-growth.js';
-import { holdYoungGeneration } from '../core/young-generation.js';
+import { holdYoungGenerationAt } from '../core/young-generation.js';
 import { buildGraph, type ProjectGraph } from '../graph/build-graph.js';
 import { readProjectFiles, type ProjectFile } from '../project/project-files.js';
 import type { Logger } from '../core/logger.js';
@@ -190,7 +190,7 @@ function parseNodes(setup: Setup, { files, cache, properties, packages }: Defini
   const modelFqns = addModels(
     [
       ...files.models.map((file, index) => {
-        if ((index & 63) === 0) holdYoungGeneration();
+        holdYoungGenerationAt(index);
         return parseModel(file, config, target, engine, properties.models, sourceLookup, cache);
       }),
       ...packageParts.flatMap((part) => part.models),

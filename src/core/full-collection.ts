@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { BOUNDED_FROM_FILES } from './heap-growth.js';
+import { processFlagsContext } from './node-flags.js';
 
 /**
  * After the parse of `files` model files, before the artifacts are written: one full garbage
@@ -25,14 +26,13 @@ function fullCollection(): () => void {
   if (collect !== undefined) return collect;
   const given = (globalThis as { gc?: unknown }).gc;
   if (typeof given === 'function') return (collect = given as () => void);
-  const load = createRequire(import.meta.url);
-  const v8 = load('node:v8') as typeof import('node:v8');
-  const vm = load('node:vm') as typeof import('node:vm');
-  v8.setFlagsFromString('--expose-gc');
+  const { setFlags } = processFlagsContext();
+  const vm = createRequire(import.meta.url)('node:vm') as typeof import('node:vm');
+  setFlags('--expose-gc');
   try {
     collect = vm.runInNewContext('gc') as () => void;
   } finally {
-    v8.setFlagsFromString('--no-expose-gc');
+    setFlags('--no-expose-gc');
   }
   return collect;
 }

@@ -23,6 +23,9 @@ const CHECKED_V8_MAJOR = '11';
 const MIN_SIZE_FLAG = '--min-semi-space-size';
 const MAX_SEMI_SPACE_MIB = 16;
 
+/** How often, in files or models, a loop over a large project holds the young generation (`holdYoungGenerationAt`). */
+const HOLD_EVERY = 64;
+
 /** How long `holdYoungGeneration` waits for a thread said to be starting (see `threadStarting`). */
 const THREAD_START_WAIT_MS = 2_000;
 
@@ -65,6 +68,11 @@ export function holdYoungGeneration(): void {
   if (context === undefined) return;
   for (const flag of state.starting.splice(0)) Atomics.wait(flag, 0, 0, THREAD_START_WAIT_MS);
   if (state.measure() >= YOUNG_GENERATION_CAP_BYTES) context.setFlags(`${FACTOR_FLAG}=1`);
+}
+
+/** `holdYoungGeneration` at every `HOLD_EVERY`-th `index` of a loop over the project's files or models. */
+export function holdYoungGenerationAt(index: number): void {
+  if (index % HOLD_EVERY === 0) holdYoungGeneration();
 }
 
 /**

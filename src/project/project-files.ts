@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCodes, TsdbtError } from '../core/errors.js';
-import { capYoungGeneration, holdYoungGeneration } from '../core/young-generation.js';
+import { capYoungGeneration, holdYoungGeneration, holdYoungGenerationAt } from '../core/young-generation.js';
 import type { IndexedYaml } from '../config/yaml-document.js';
 import { IGNORED_DIRS } from './ignored-dirs.js';
 import { readRegularProjectFile } from './read-file.js';
@@ -80,7 +80,12 @@ export function readProjectFiles(projectDir: string, paths: ProjectPaths, option
   capYoungGeneration(modelFiles.length);
   const properties: ProjectFile[] = [];
   return {
-    models: modelFiles.filter((file) => file.endsWith('.sql')).map(holding(read)),
+    models: modelFiles
+      .filter((file) => file.endsWith('.sql'))
+      .map((file, index) => {
+        holdYoungGenerationAt(index);
+        return read(file);
+      }),
     pythonModels: modelFiles.filter((file) => file.endsWith('.py')),
     ...readDefinitionFiles(projectDir, paths),
     properties: thread === undefined ? (listed ?? listProperties()).map(read) : properties,
@@ -145,14 +150,6 @@ export function readDefinitionFiles(
       .filter((file) => !isFixture(file, paths.testPaths))
       .map(read),
     docs: list(docsDirs, ['.md']).map(read),
-  };
-}
-
-/** `read`, holding the young generation (core/young-generation.ts) every 64 files. */
-function holding(read: (file: string) => ProjectFile): (file: string, index: number) => ProjectFile {
-  return (file, index) => {
-    if ((index & 63) === 0) holdYoungGeneration();
-    return read(file);
   };
 }
 
