@@ -67,14 +67,14 @@ export function checkSpooledReply(spool: Spool, shape: Shape): SpooledCheck {
   let collecting = false;
   let hash = createHash('sha256');
   const found = new Array<boolean>(required.length).fill(false);
-  const elementDone = (digest: Buffer): void => {
+  // Only the first problem is kept: the list of missing fields is made once there is one to report.
+  const problemOf = (): string | undefined => {
+    if (value!.problem !== undefined || !found.includes(false)) return undefined;
     const missing = shape.required.filter((_, index) => !found[index]);
-    value!.add(
-      digest,
-      missing.length === 0
-        ? undefined
-        : `${each ? `element ${value!.count}` : 'the reply'} lacks the required ${missing.length === 1 ? 'field' : 'fields'} ${missing.join(', ')}`,
-    );
+    return `${each ? `element ${value!.count}` : 'the reply'} lacks the required ${missing.length === 1 ? 'field' : 'fields'} ${missing.join(', ')}`;
+  };
+  const elementDone = (digest: Buffer): void => {
+    value!.add(digest, problemOf());
     collecting = false;
     found.fill(false);
   };
