@@ -116,6 +116,8 @@ export interface BackgroundWrites {
   finish(): Promise<WrittenStamps>;
   /** Stops the thread, whatever it has written: for a caller that failed before `finish`. */
   abandon(): void;
+  /** Bytes handed over that the thread has not written yet. */
+  waiting(): number;
 }
 
 /**
@@ -138,7 +140,7 @@ export function startWritingFiles(files: readonly FileToWrite[], meanwhile?: () 
       written = Promise.reject(error);
     }
     written.catch(() => undefined);
-    return { feed: () => undefined, finish: () => written, abandon: () => undefined };
+    return { feed: () => undefined, finish: () => written, abandon: () => undefined, waiting: () => 0 };
   }
   const count = files.length;
   // Set by the thread as it starts, for core/young-generation.ts (its start undoes a hold).
@@ -191,10 +193,11 @@ export function startWritingFiles(files: readonly FileToWrite[], meanwhile?: () 
     meanwhile?.();
   } catch (error) {
     abandon();
-    return { feed: () => undefined, finish: () => Promise.reject(error), abandon: () => undefined };
+    return { feed: () => undefined, finish: () => Promise.reject(error), abandon: () => undefined, waiting: () => 0 };
   }
   return {
     abandon,
+    waiting,
     feed() {
       while (next < count && waiting() < AHEAD_BYTES) handOver(chunkEnd());
     },

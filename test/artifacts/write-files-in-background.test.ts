@@ -99,14 +99,23 @@ describe('startWritingFiles', () => {
     // 1,200 files of 8 KiB: 9.4 MiB, several times what may wait for the thread.
     const files = filesUnder(dir, 1200).map(([file, text]) => [file, text.padEnd(8192, '-')] as const);
     const writing = startWritingFiles(files);
-    writing.feed();
     const fileBytes = Buffer.byteLength(files[0]![1]);
-    const handedAtMost = Math.ceil((AHEAD_BYTES + CHUNK_BYTES) / fileBytes);
-    // Whatever the thread writes now, it has been handed: never the whole set after one feed.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const writtenEarly = files.filter(([file]) => fs.existsSync(file)).length;
-    expect(writtenEarly).toBeLessThanOrEqual(handedAtMost);
-    expect(writtenEarly).toBeLessThan(files.length);
+    // What waits for the thread after a feed: at most the bound, plus the chunk that crossed it.
+    const bound = AHEAD_BYTES + CHUNK_BYTES + fileBytes;
+    writing.feed();
+    expect(writing.waiting()).toBeGreaterThan(0);
+    expect(writing.waiting()).toBeLessThanOrEqual(bound);
+    // Without another feed the thread gets nothing more: once it has written what it was handed, it stops.
+    const written = () => files.filter(([file]) => fs.existsSync(file)).length;
+    for (let waited = 0; writing.waiting() > 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(writing.waiting()).toBe(0);
+    const writtenEarly = written();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(written()).toBe(writtenEarly);
+    for (let feeds = 0; feeds < 3; feeds += 1) {
+      writing.feed();
+      expect(writing.waiting()).toBeLessThanOrEqual(bound);
+    }
     const stamps = await writing.finish();
     for (const [file, text] of files) expect(readFileSync(file, 'utf8')).toBe(text);
     files.forEach(([file], i) => expect([stamps[2 * i], stamps[2 * i + 1]]).toEqual([statSync(file).size, statSync(file).mtimeMs]));
